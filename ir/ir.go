@@ -1,0 +1,317 @@
+package ir
+
+import "fmt"
+
+// Pos is where an IR node came from in the policy YAML: 1-based line and
+// column. Every node carries one, so that a verifier rejection or an event
+// can be traced back to the line that asked for it.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Policy is one lowered TracingPolicy: every hook after list expansion, with
+// its argument fetches, selectors as lists of typed tests, actions, and the
+// maps the policy needs. It holds nothing of YAML but positions.
+type Policy struct {
+	Name      string
+	Namespace string // TracingPolicyNamespaced only
+	Arch      string // target architecture the syscall symbols were resolved for
+	Hooks     []*Hook
+	Maps      []*Map // policy maps: large value sets and action state
+	Pos       Pos
+}
+
+// HookKind is how a hook attaches.
+type HookKind uint8
+
+const (
+	HookKprobe        HookKind = iota + 1 // kprobe (and kretprobe when Hook.Return)
+	HookTracepoint                        // tracepoint SUBSYS/EVENT
+	HookRawTracepoint                     // raw tracepoint (spec: raw: true)
+	HookUprobe                            // uprobe (and uretprobe when Hook.Return) on Path:Symbol
+	HookLSM                               // BPF LSM hook
+	HookUSDT                              // USDT probe Path:Provider:Name
+)
+
+var hookKindNames = map[HookKind]string{
+	HookKprobe: "kprobe", HookTracepoint: "tracepoint", HookRawTracepoint: "raw_tracepoint",
+	HookUprobe: "uprobe", HookLSM: "lsm", HookUSDT: "usdt",
+}
+
+func (k HookKind) String() string {
+	if s, ok := hookKindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("hookkind(%d)", k)
+}
+
+// Hook is one attachment point and everything that happens there.
+type Hook struct {
+	ID   int // index in Policy.Hooks; events carry it
+	Kind HookKind
+	// Target is the kernel symbol (syscalls resolved for Policy.Arch, e.g.
+	// __x64_sys_write), "SUBSYS/EVENT" for tracepoints, the LSM hook name,
+	// or the binary path of a uprobe or USDT.
+	Target string
+	// Symbol is the uprobe symbol, or "PROVIDER:NAME" of a USDT probe.
+	Symbol string
+	// Call is what the policy wrote before resolution (sys_write, list:dups),
+	// for messages and events.
+	Call string
+	// Syscall: arguments are read with the syscall ABI (through the pt_regs
+	// the syscall wrapper receives).
+	Syscall bool
+	// Return: a return probe runs too, to read the return value (Ret), to
+	// copy returnCopy buffers and to test matchReturnArgs.
+	Return bool
+	// IgnoreMissing: a missing target is not an error (ignore.callNotFound).
+	IgnoreMissing bool
+	Args          []*Arg // in event order; Arg.Slot is the position
+	Ret           *Arg   // the return value, when Return and the policy declared it
+	// RetAction is TrackSock or UntrackSock on the returned sock, or 0.
+	RetAction ActionKind
+	Selectors []*Selector // ORed in order: the first that matches wins
+	Message   string
+	Tags      []string
+	Pos       Pos
+}
+
+// Arg is one argument fetch: where to read it, how, and where it goes in
+// the event record.
+type Arg struct {
+	Slot int // position in the event's argument list
+	// Index is the source: the function argument number (kprobe, uprobe,
+	// LSM, raw tracepoint), or the field number of a tracepoint's format.
+	Index int
+	Type  ArgType
+	Label string
+	// SizeSlot is the slot of the argument holding this buffer's length, or
+	// SizeFromReturn when the return value is the length (returnCopy), or
+	// NoSize.
+	SizeSlot   int
+	ReturnCopy bool // read when the function returns
+	MaxData    bool // read up to MaxDataBytes instead of DefaultDataBytes
+	Resolve    []string
+	Pos        Pos
+}
+
+// Special values of Arg.SizeSlot.
+const (
+	NoSize         = -1
+	SizeFromReturn = -2
+)
+
+// Buffer read limits (bytes) for char_buf, char_iovec and iov_iter.
+const (
+	DefaultDataBytes = 4096
+	MaxDataBytes     = 327360
+)
+
+// Selector is one alternative of a hook: all its tests must pass.
+type Selector struct {
+	Index         int     // position among the hook's selectors
+	Tests         []*Test // ANDed, tested on entry
+	Actions       []*Action
+	ReturnTests   []*Test // matchReturnArgs, tested when the function returns
+	ReturnActions []*Action
+	Pos           Pos
+}
+
+// TestKind is what a test looks at.
+type TestKind uint8
+
+const (
+	TestArg       TestKind = iota + 1 // an argument (Slot)
+	TestReturn                        // the return value
+	TestPID                           // the process ID (matchPIDs)
+	TestBinary                        // the executable's path (matchBinaries)
+	TestNamespace                     // a namespace inode (matchNamespaces)
+	TestCaps                          // a capability set (matchCapabilities)
+	TestNSChange                      // namespaces changed since exec (matchNamespaceChanges)
+	TestCapChange                     // capabilities changed since exec (matchCapabilityChanges)
+)
+
+var testKindNames = map[TestKind]string{
+	TestArg: "arg", TestReturn: "return", TestPID: "pid", TestBinary: "binary",
+	TestNamespace: "namespace", TestCaps: "caps", TestNSChange: "ns-change", TestCapChange: "cap-change",
+}
+
+func (k TestKind) String() string {
+	if s, ok := testKindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("testkind(%d)", k)
+}
+
+// Test is one filter of a selector. Values are normalized: parsed, sorted
+// and without duplicates. For a negated operator (NotEqual, NotIn, ...) the
+// test passes when no value matches; otherwise when any value matches.
+type Test struct {
+	Kind   TestKind
+	Op     Op
+	Slot   int     // TestArg: the argument; CapabilitiesGained: the new set
+	Slot2  int     // CapabilitiesGained: the old set
+	Type   ArgType // type of the tested value (TestArg, TestReturn)
+	Values []Value
+	// Map, when set, holds the values in a BPF map instead of compares.
+	Map *Map
+
+	// matchPIDs
+	FollowForks  bool // the PID or any ancestor matches
+	NamespacePID bool // compare the PID as seen in the process's PID namespace
+	// matchBinaries
+	FollowChildren bool // the binary or the binary of any ancestor matches
+	// matchNamespaces: the kind; Values hold inodes, and HostNS says host_ns
+	// is among them (resolved on the host at load time).
+	Namespace Namespace
+	HostNS    bool
+	// matchCapabilities, matchCapabilityChanges
+	CapSet       CapSet
+	NamespaceCap bool // only when the process is not in the host user namespace
+	// matchNamespaceChanges, matchCapabilityChanges: a bit mask of
+	// namespaces (1<<Namespace) or capabilities (1<<CAP_*).
+	Mask uint64
+
+	Pos Pos
+}
+
+// ActionKind is what an action does.
+type ActionKind uint8
+
+const (
+	ActPost ActionKind = iota + 1
+	ActNoPost
+	ActSigkill
+	ActSignal
+	ActOverride
+	ActFollowFD
+	ActUnfollowFD
+	ActCopyFD
+	ActGetURL
+	ActDNSLookup
+	ActTrackSock
+	ActUntrackSock
+	ActNotifyEnforcer
+	ActSet
+)
+
+var actionNames = map[ActionKind]string{
+	ActPost: "Post", ActNoPost: "NoPost", ActSigkill: "Sigkill", ActSignal: "Signal",
+	ActOverride: "Override", ActFollowFD: "FollowFD", ActUnfollowFD: "UnfollowFD", ActCopyFD: "CopyFD",
+	ActGetURL: "GetUrl", ActDNSLookup: "DnsLookup", ActTrackSock: "TrackSock", ActUntrackSock: "UntrackSock",
+	ActNotifyEnforcer: "NotifyEnforcer", ActSet: "Set",
+}
+
+func (k ActionKind) String() string {
+	if s, ok := actionNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("action(%d)", k)
+}
+
+// ParseAction accepts an action name in any case, as Tetragon does.
+func ParseAction(s string) (ActionKind, bool) {
+	for k, n := range actionNames {
+		if equalFoldASCII(n, s) {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// RateLimitScope is what a Post rate limit counts.
+type RateLimitScope uint8
+
+const (
+	ScopeThread RateLimitScope = iota
+	ScopeProcess
+	ScopeGlobal
+)
+
+// Action is one entry of matchActions or matchReturnActions.
+type Action struct {
+	Kind     ActionKind
+	FdSlot   int    // FollowFD, UnfollowFD, CopyFD: the fd argument
+	NameSlot int    // FollowFD, CopyFD: the name (or new fd) argument
+	SockSlot int    // TrackSock, UntrackSock
+	Error    int32  // Override, NotifyEnforcer
+	Signal   int    // Signal (Sigkill is Signal 9), NotifyEnforcer
+	URL      string // GetUrl
+	FQDN     string // DnsLookup
+	// Post
+	RateLimitMs    uint32
+	RateLimitScope RateLimitScope
+	KernelStack    bool
+	UserStack      bool
+	ImaHash        bool
+	// Set (USDT)
+	SetIndex int
+	SetValue int64
+	Pos      Pos
+}
+
+// MapKind is the kind of a policy map.
+type MapKind uint8
+
+const (
+	MapIntSet       MapKind = iota + 1 // hash set of 64-bit values
+	MapStringSet                       // hash set of strings (fixed-size, NUL-padded keys)
+	MapPrefix4                         // LPM trie of IPv4 prefixes
+	MapPrefix6                         // LPM trie of IPv6 prefixes
+	MapStringPrefix                    // LPM trie of string prefixes
+	MapFD                              // FollowFD state: (tgid, fd) -> path
+	MapSock                            // TrackSock state: sock -> owning process
+	MapRateLimit                       // Post rate limiting state
+	MapRetProbe                        // per-thread state from entry to return probe
+)
+
+var mapKindNames = map[MapKind]string{
+	MapIntSet: "int-set", MapStringSet: "string-set", MapPrefix4: "prefix4", MapPrefix6: "prefix6",
+	MapStringPrefix: "string-prefix", MapFD: "fd", MapSock: "sock", MapRateLimit: "ratelimit", MapRetProbe: "retprobe",
+}
+
+func (k MapKind) String() string {
+	if s, ok := mapKindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("mapkind(%d)", k)
+}
+
+// Map is a BPF map a policy needs. Sets are filled at load from Values;
+// state maps start empty.
+type Map struct {
+	Name       string // unique in the policy, stable across builds
+	Kind       MapKind
+	KeySize    int // bytes, for string sets and string prefixes
+	MaxEntries int
+	Values     []Value // the contents of a set
+	Pos        Pos
+}
