@@ -1,0 +1,3 @@
+package arch
+
+//go:generate go run ./internal/gen -o zsyscalls.go
