@@ -14,10 +14,9 @@ import (
 // instance per object so that each is emitted once.
 type baseTypes struct {
 	int       *btf.Int
-	u64       *btf.Int
 	arraySize *btf.Int
 	progProto *btf.FuncProto
-	funcProto map[int]*btf.FuncProto
+	funcProto *btf.FuncProto
 	// mapUint caches the __uint(name, n) member type, int (*)[n], by n.
 	mapUint map[uint32]*btf.Pointer
 }
@@ -26,14 +25,13 @@ func newBaseTypes() *baseTypes {
 	intType := &btf.Int{Name: "int", Size: 4, Encoding: btf.Signed}
 	return &baseTypes{
 		int: intType,
-		u64: &btf.Int{Name: "__u64", Size: 8},
 		// The index type clang gives every array.
 		arraySize: &btf.Int{Name: "__ARRAY_SIZE_TYPE__", Size: 4},
 		progProto: &btf.FuncProto{
 			Return: intType,
 			Params: []btf.FuncParam{{Name: "ctx", Type: &btf.Pointer{Target: &btf.Void{}}}},
 		},
-		funcProto: make(map[int]*btf.FuncProto),
+		funcProto: &btf.FuncProto{Return: &btf.Int{Name: "__u64", Size: 8}},
 		mapUint:   make(map[uint32]*btf.Pointer),
 	}
 }
@@ -42,19 +40,11 @@ func (bt *baseTypes) programFunc(name string) *btf.Func {
 	return &btf.Func{Name: name, Type: bt.progProto, Linkage: btf.GlobalFunc}
 }
 
-// subprogramFunc declares __u64 NAME(__u64 arg1, …) as a static function:
-// the verifier then checks it in each caller's context instead of on its
-// own with only BTF-typed arguments.
-func (bt *baseTypes) subprogramFunc(name string, args int) *btf.Func {
-	proto, ok := bt.funcProto[args]
-	if !ok {
-		proto = &btf.FuncProto{Return: bt.u64}
-		for i := 1; i <= args; i++ {
-			proto.Params = append(proto.Params, btf.FuncParam{Name: fmt.Sprintf("arg%d", i), Type: bt.u64})
-		}
-		bt.funcProto[args] = proto
-	}
-	return &btf.Func{Name: name, Type: proto, Linkage: btf.StaticFunc}
+// subprogramFunc declares __u64 NAME(void) as a static function: the
+// verifier then checks it in each caller's context instead of on its own
+// with only BTF-typed arguments.
+func (bt *baseTypes) subprogramFunc(name string) *btf.Func {
+	return &btf.Func{Name: name, Type: bt.funcProto, Linkage: btf.StaticFunc}
 }
 
 // uintMember is the type of a __uint(name, n) member: int (*name)[n].

@@ -197,8 +197,9 @@ func encodeUnit(u *codeUnit, syms *symbols) (*encodedUnit, error) {
 			out.lines = append(out.lines, lineRecord{u.offset + off, line})
 		} else if i == 0 {
 			// The kernel wants line info at the start of every function
-			// once any is present, and cilium/ebpf wants some.
-			out.lines = append(out.lines, lineRecord{u.offset, Line{}})
+			// once any is present, and cilium/ebpf wants some. The
+			// function's name tells verifier log readers where they are.
+			out.lines = append(out.lines, lineRecord{u.offset, Line{Text: u.name}})
 		}
 
 		if _, err := ins.Marshal(&buf, binary.LittleEndian); err != nil {

@@ -41,11 +41,10 @@ type Program struct {
 type Func struct {
 	// Name is the ELF symbol and BTF function name, unique like Program.Name.
 	Name string
-	// NumArgs is the number of arguments (0 to 5) that the function's BTF
-	// prototype declares, each a __u64. The verifier checks static
-	// functions in their callers' context, so this only documents the call.
-	NumArgs int
-	// Insns is the function body.
+	// Insns is the function body. It receives its arguments in R1 to R5 and
+	// returns R0. Its BTF prototype is __u64 NAME(void): the verifier checks
+	// static functions in their callers' context, and declared arguments
+	// would only make it log mismatches against the registers passed.
 	Insns asm.Instructions
 }
 

@@ -92,7 +92,7 @@ func roundTripObject() *Object {
 			{Name: "on_getpid", Section: "tracepoint/syscalls/sys_enter_getpid", Insns: onGetpid},
 			{Name: "on_exit", Section: "raw_tracepoint/sys_exit", Insns: onExit},
 		},
-		Funcs: []*Func{{Name: "count_event", NumArgs: 1, Insns: countEvent}},
+		Funcs: []*Func{{Name: "count_event", Insns: countEvent}},
 		Maps: []*Map{
 			{Name: "events", Type: ebpf.RingBuf, MaxEntries: 1 << 16},
 			{Name: "counts", Type: ebpf.Hash, Key: u32, Value: u64, MaxEntries: 64},

@@ -70,9 +70,6 @@ func validate(obj *Object) error {
 		if len(f.Insns) == 0 {
 			return fmt.Errorf("function %s has no instructions", f.Name)
 		}
-		if f.NumArgs < 0 || f.NumArgs > 5 {
-			return fmt.Errorf("function %s: %d arguments, BPF functions take 0 to 5", f.Name, f.NumArgs)
-		}
 	}
 	for i, m := range obj.Maps {
 		if m == nil {
@@ -135,6 +132,9 @@ func checkMap(m *Map) error {
 		size, err := btf.Sizeof(kv.typ)
 		if err != nil {
 			return fmt.Errorf("%s type: %w", kv.what, err)
+		}
+		if size == 0 {
+			return fmt.Errorf("%s type %s has size 0", kv.what, typeName(kv.typ))
 		}
 		if kv.size != 0 && uint32(size) != kv.size {
 			return fmt.Errorf("%s type %s has %d bytes but %s size is %d", kv.what, typeName(kv.typ), size, kv.what, kv.size)

@@ -54,7 +54,7 @@ func marshal(obj *Object) ([]byte, error) {
 		var off uint64
 		for _, f := range obj.Funcs {
 			u := &codeUnit{name: f.Name, section: ".text", offset: off, size: codeSize(f.Insns), insns: f.Insns,
-				fn: bt.subprogramFunc(f.Name, f.NumArgs)}
+				fn: bt.subprogramFunc(f.Name)}
 			off += u.size
 			text.units = append(text.units, u)
 			syms.funcs[f.Name] = u
