@@ -50,8 +50,11 @@
 // EntryPoint=false when the table does not call it, for lint to report.
 //
 // The tables do not say which syscalls a given kernel has: the loader must
-// drop or refuse symbols missing from the running kernel (generated_syscalls
-// lists in Tetragon keep only the symbols found in the kernel's BTF).
+// drop or refuse symbols missing from the running kernel. Tetragon keeps the
+// generated_syscalls symbols found in the kernel's BTF, but on Linux 6.18 the
+// BTF lacks the wrappers of argument-less syscalls (getpid, fork, sync: only
+// __do_sys_getpid is there, while /proc/kallsyms has __x64_sys_getpid), so
+// check /proc/kallsyms instead.
 //
 // # syscall64
 //
