@@ -80,7 +80,7 @@ type CORERelocation struct {
 }
 
 func (r *CORERelocation) String() string {
-	return fmt.Sprintf("%s %s[%s]", r.Kind, r.Local.TypeName(), r.Accessor)
+	return fmt.Sprintf("%s %s[%s]", r.Kind, typeName(r.Local), r.Accessor)
 }
 
 type coreMeta struct{}

@@ -353,3 +353,39 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestSparseObjects checks objects without functions, maps or variables,
+// and one without code (so without .BTF.ext), through cilium/ebpf.
+func TestSparseObjects(t *testing.T) {
+	ret0 := asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()}
+	for name, obj := range map[string]*Object{
+		"program only": {License: "GPL", Programs: []*Program{{Name: "p", Section: "tracepoint/sched/sched_process_exec", Insns: ret0}}},
+		"maps only":    {License: "GPL", Maps: []*Map{{Name: "events", Type: ebpf.RingBuf, MaxEntries: 4096, Pinning: ebpf.PinByName}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			data, err := Marshal(obj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(spec.Programs) != len(obj.Programs) || len(spec.Maps) != len(obj.Maps) || len(spec.Variables) != 0 {
+				t.Errorf("read back %d programs, %d maps, %d variables", len(spec.Programs), len(spec.Maps), len(spec.Variables))
+			}
+			f, err := elf.NewFile(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, absent := range []string{".text", ".rodata"} {
+				if f.Section(absent) != nil {
+					t.Errorf("empty section %s written", absent)
+				}
+			}
+			if hasCode := len(obj.Programs) > 0; (f.Section(".BTF.ext") != nil) != hasCode {
+				t.Errorf(".BTF.ext present: %v, want %v", !hasCode, hasCode)
+			}
+		})
+	}
+}

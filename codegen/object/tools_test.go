@@ -100,6 +100,7 @@ func TestBpftoolBTFDump(t *testing.T) {
 		"FUNC 'getpid_core' type_id=",
 		"FUNC 'read_kernel' type_id=",
 		"STRUCT 'task_struct' size=16 vlen=3",
+		"FUNC 'count_loop' type_id=",
 		"DATASEC '.maps' size=32 vlen=1",
 		"DATASEC '.rodata' size=4 vlen=1",
 		"VAR 'target_tgid'",

@@ -74,6 +74,9 @@ func TestMarshalErrors(t *testing.T) {
 		{"bad CO-RE accessor", func(o *Object) {
 			prog(o).Insns = asm.Instructions{CORE(asm.Add.Imm(asm.R1, 0), taskStruct(), "0:7", FieldByteOffset), asm.Return()}
 		}, `CO-RE byte_off task_struct[0:7]: accessor "0:7" in task_struct: task_struct has 3 members, no member 7`},
+		{"CO-RE without a type", func(o *Object) {
+			prog(o).Insns = asm.Instructions{CORE(asm.Add.Imm(asm.R1, 0), nil, "0:1", FieldByteOffset), asm.Return()}
+		}, "CO-RE byte_off <nil>[0:1]: CO-RE relocation without a local type"},
 		{"CO-RE on a jump", func(o *Object) {
 			prog(o).Insns = asm.Instructions{CORE(asm.Return(), taskStruct(), "0:1", FieldByteOffset)}
 		}, "only loads, stores, ALU immediates and 64-bit constants can be relocated"},
