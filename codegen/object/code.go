@@ -12,8 +12,7 @@ import (
 
 // codeUnit is a program or function on its way into a code section.
 type codeUnit struct {
-	name    string
-	section string
+	name string
 	// offset is the unit's byte offset in its section.
 	offset uint64
 	// size is the encoded size in bytes.

@@ -35,7 +35,6 @@ func Marshal(obj *Object) ([]byte, error) {
 // codeSection is an executable section and its contents.
 type codeSection struct {
 	name   string
-	global bool
 	units  []*codeUnit
 	data   []byte
 	relocs []relocation
@@ -53,7 +52,7 @@ func marshal(obj *Object) ([]byte, error) {
 		text := &codeSection{name: ".text"}
 		var off uint64
 		for _, f := range obj.Funcs {
-			u := &codeUnit{name: f.Name, section: ".text", offset: off, size: codeSize(f.Insns), insns: f.Insns,
+			u := &codeUnit{name: f.Name, offset: off, size: codeSize(f.Insns), insns: f.Insns,
 				fn: bt.subprogramFunc(f.Name)}
 			off += u.size
 			text.units = append(text.units, u)
@@ -62,8 +61,8 @@ func marshal(obj *Object) ([]byte, error) {
 		code = append(code, text)
 	}
 	for _, p := range obj.Programs {
-		code = append(code, &codeSection{name: p.Section, global: true, units: []*codeUnit{{
-			name: p.Name, section: p.Section, size: codeSize(p.Insns), insns: p.Insns, global: true,
+		code = append(code, &codeSection{name: p.Section, units: []*codeUnit{{
+			name: p.Name, size: codeSize(p.Insns), insns: p.Insns, global: true,
 			fn: bt.programFunc(p.Name),
 		}}})
 	}
