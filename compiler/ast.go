@@ -1,0 +1,310 @@
+package compiler
+
+import "gopkg.in/yaml.v3"
+
+// The AST is the checked, typed form of a TracingPolicy document. Every
+// struct remembers the YAML node it was decoded from (At), so that any
+// diagnostic, and every IR node lowered from it, can point back at the source.
+//
+// Values that users write either as strings or as numbers (matchArgs values,
+// PIDs) are kept as the source text; the checker parses them per argument
+// type. Optional integers whose absence matters are pointers.
+
+// At is the YAML node a struct was decoded from.
+type At struct {
+	Node *yaml.Node `yaml:"-"`
+}
+
+// Field returns the value node of key in this struct's mapping, or nil.
+func (a At) Field(key string) *yaml.Node {
+	v, _ := child(a.Node, key)
+	return v
+}
+
+// capture records the node and decodes into the plain (method-less) form of
+// the struct, so that UnmarshalYAML does not recurse.
+func capture[T any](n *yaml.Node, at *At, plain *T) error {
+	at.Node = n
+	return n.Decode(plain)
+}
+
+// Policy is one TracingPolicy or TracingPolicyNamespaced document.
+type Policy struct {
+	At         `yaml:"-"`
+	Doc        *Document `yaml:"-"`
+	APIVersion string    `yaml:"apiVersion"`
+	Kind       string    `yaml:"kind"`
+	Metadata   Metadata  `yaml:"metadata"`
+	Spec       Spec      `yaml:"spec"`
+}
+
+type Metadata struct {
+	At          `yaml:"-"`
+	Name        string            `yaml:"name"`
+	Namespace   string            `yaml:"namespace"`
+	Labels      map[string]string `yaml:"labels"`
+	Annotations map[string]string `yaml:"annotations"`
+}
+
+type Spec struct {
+	At                `yaml:"-"`
+	KProbes           []*KProbe      `yaml:"kprobes"`
+	Tracepoints       []*Tracepoint  `yaml:"tracepoints"`
+	UProbes           []*UProbe      `yaml:"uprobes"`
+	LSMHooks          []*LSMHook     `yaml:"lsmhooks"`
+	USDTs             []*USDT        `yaml:"usdts"`
+	Lists             []*List        `yaml:"lists"`
+	Enforcers         []*Enforcer    `yaml:"enforcers"`
+	Options           []*Option      `yaml:"options"`
+	PodSelector       *LabelSelector `yaml:"podSelector"`
+	ContainerSelector *LabelSelector `yaml:"containerSelector"`
+	Loader            bool           `yaml:"loader"`
+}
+
+// Hook is what every hook kind has in common.
+type Hook struct {
+	Args      []*Arg      `yaml:"args"`
+	Selectors []*Selector `yaml:"selectors"`
+	Message   string      `yaml:"message"`
+	Tags      []string    `yaml:"tags"`
+}
+
+type KProbe struct {
+	At              `yaml:"-"`
+	Hook            `yaml:",inline"`
+	Call            string  `yaml:"call"`
+	Syscall         bool    `yaml:"syscall"`
+	Return          bool    `yaml:"return"`
+	ReturnArg       *Arg    `yaml:"returnArg"`
+	ReturnArgAction string  `yaml:"returnArgAction"`
+	Ignore          *Ignore `yaml:"ignore"`
+	Data            []*Arg  `yaml:"data"`
+}
+
+type Ignore struct {
+	CallNotFound bool `yaml:"callNotFound"`
+}
+
+type Tracepoint struct {
+	At        `yaml:"-"`
+	Hook      `yaml:",inline"`
+	Subsystem string `yaml:"subsystem"`
+	Event     string `yaml:"event"`
+	Raw       bool   `yaml:"raw"`
+}
+
+type UProbe struct {
+	At            `yaml:"-"`
+	Hook          `yaml:",inline"`
+	Path          string   `yaml:"path"`
+	Symbol        string   `yaml:"symbol"` // older single-symbol form, as in the spec
+	Symbols       []string `yaml:"symbols"`
+	Offsets       []uint64 `yaml:"offsets"`
+	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
+	BTFPath       string   `yaml:"btfPath"`
+	Return        bool     `yaml:"return"`
+	ReturnArg     *Arg     `yaml:"returnArg"`
+}
+
+type LSMHook struct {
+	At   `yaml:"-"`
+	Hook `yaml:",inline"`
+	Name string `yaml:"hook"`
+}
+
+type USDT struct {
+	At       `yaml:"-"`
+	Hook     `yaml:",inline"`
+	Path     string `yaml:"path"`
+	Provider string `yaml:"provider"`
+	Name     string `yaml:"name"`
+}
+
+// Arg declares one argument (or the return value) of a hook.
+type Arg struct {
+	At           `yaml:"-"`
+	Index        int    `yaml:"index"`
+	Type         string `yaml:"type"`
+	Label        string `yaml:"label"`
+	SizeArgIndex int    `yaml:"sizeArgIndex"` // 1-based; 0 means none
+	ReturnCopy   bool   `yaml:"returnCopy"`
+	MaxData      bool   `yaml:"maxData"`
+	Resolve      string `yaml:"resolve"`
+	BTFType      string `yaml:"btfType"`
+}
+
+// Selector is one alternative: its filters are ANDed; selectors are ORed.
+type Selector struct {
+	At                     `yaml:"-"`
+	MatchArgs              []*ArgFilter       `yaml:"matchArgs"`
+	MatchData              []*ArgFilter       `yaml:"matchData"`
+	MatchReturnArgs        []*ArgFilter       `yaml:"matchReturnArgs"`
+	MatchPIDs              []*PIDFilter       `yaml:"matchPIDs"`
+	MatchBinaries          []*BinaryFilter    `yaml:"matchBinaries"`
+	MatchNamespaces        []*NamespaceFilter `yaml:"matchNamespaces"`
+	MatchCapabilities      []*CapFilter       `yaml:"matchCapabilities"`
+	MatchNamespaceChanges  []*NSChangeFilter  `yaml:"matchNamespaceChanges"`
+	MatchCapabilityChanges []*CapFilter       `yaml:"matchCapabilityChanges"`
+	MatchActions           []*Action          `yaml:"matchActions"`
+	MatchReturnActions     []*Action          `yaml:"matchReturnActions"`
+}
+
+type ArgFilter struct {
+	At       `yaml:"-"`
+	Index    *int     `yaml:"index"`
+	Operator string   `yaml:"operator"`
+	Values   []string `yaml:"values"`
+	Args     []int    `yaml:"args"` // CapabilitiesGained: the new and old capability arguments
+}
+
+type PIDFilter struct {
+	At             `yaml:"-"`
+	Operator       string   `yaml:"operator"`
+	Values         []string `yaml:"values"`
+	IsNamespacePID bool     `yaml:"isNamespacePID"`
+	FollowForks    bool     `yaml:"followForks"`
+}
+
+type BinaryFilter struct {
+	At             `yaml:"-"`
+	Operator       string   `yaml:"operator"`
+	Values         []string `yaml:"values"`
+	FollowChildren bool     `yaml:"followChildren"`
+}
+
+type NamespaceFilter struct {
+	At        `yaml:"-"`
+	Namespace string   `yaml:"namespace"`
+	Operator  string   `yaml:"operator"`
+	Values    []string `yaml:"values"`
+}
+
+type CapFilter struct {
+	At                    `yaml:"-"`
+	Type                  string   `yaml:"type"` // default Effective
+	Operator              string   `yaml:"operator"`
+	IsNamespaceCapability bool     `yaml:"isNamespaceCapability"`
+	Values                []string `yaml:"values"`
+}
+
+type NSChangeFilter struct {
+	At       `yaml:"-"`
+	Operator string   `yaml:"operator"`
+	Values   []string `yaml:"values"`
+}
+
+// Action is one entry of matchActions. Optional fields whose absence matters
+// are pointers, so that the checker can say "argFd is required".
+type Action struct {
+	At               `yaml:"-"`
+	Action           string `yaml:"action"`
+	ArgFd            *int   `yaml:"argFd"`
+	ArgName          *int   `yaml:"argName"`
+	ArgURL           string `yaml:"argUrl"`
+	ArgFqdn          string `yaml:"argFqdn"`
+	ArgError         *int64 `yaml:"argError"`
+	ArgSig           *int64 `yaml:"argSig"`
+	ArgSock          *int   `yaml:"argSock"`
+	ArgIndex         *int   `yaml:"argIndex"`
+	ArgValue         *int64 `yaml:"argValue"`
+	RateLimit        string `yaml:"rateLimit"`
+	RateLimitScope   string `yaml:"rateLimitScope"`
+	KernelStackTrace bool   `yaml:"kernelStackTrace"`
+	UserStackTrace   bool   `yaml:"userStackTrace"`
+	ImaHash          bool   `yaml:"imaHash"`
+}
+
+type List struct {
+	At        `yaml:"-"`
+	Name      string   `yaml:"name"`
+	Type      string   `yaml:"type"`
+	Values    []string `yaml:"values"`
+	Pattern   *string  `yaml:"pattern"`
+	Validated bool     `yaml:"validated"`
+}
+
+type Enforcer struct {
+	At    `yaml:"-"`
+	Calls []string `yaml:"calls"`
+}
+
+type Option struct {
+	At    `yaml:"-"`
+	Name  string `yaml:"name"`
+	Value string `yaml:"value"`
+}
+
+type LabelSelector struct {
+	At               `yaml:"-"`
+	MatchLabels      map[string]string `yaml:"matchLabels"`
+	MatchExpressions []*LabelExpr      `yaml:"matchExpressions"`
+}
+
+type LabelExpr struct {
+	At       `yaml:"-"`
+	Key      string   `yaml:"key"`
+	Operator string   `yaml:"operator"`
+	Values   []string `yaml:"values"`
+}
+
+func (x *Policy) UnmarshalYAML(n *yaml.Node) error { type p Policy; return capture(n, &x.At, (*p)(x)) }
+func (x *Metadata) UnmarshalYAML(n *yaml.Node) error {
+	type p Metadata
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *Spec) UnmarshalYAML(n *yaml.Node) error   { type p Spec; return capture(n, &x.At, (*p)(x)) }
+func (x *KProbe) UnmarshalYAML(n *yaml.Node) error { type p KProbe; return capture(n, &x.At, (*p)(x)) }
+func (x *Tracepoint) UnmarshalYAML(n *yaml.Node) error {
+	type p Tracepoint
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *UProbe) UnmarshalYAML(n *yaml.Node) error { type p UProbe; return capture(n, &x.At, (*p)(x)) }
+func (x *LSMHook) UnmarshalYAML(n *yaml.Node) error {
+	type p LSMHook
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *USDT) UnmarshalYAML(n *yaml.Node) error { type p USDT; return capture(n, &x.At, (*p)(x)) }
+func (x *Arg) UnmarshalYAML(n *yaml.Node) error  { type p Arg; return capture(n, &x.At, (*p)(x)) }
+func (x *Selector) UnmarshalYAML(n *yaml.Node) error {
+	type p Selector
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *ArgFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p ArgFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *PIDFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p PIDFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *BinaryFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p BinaryFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *NamespaceFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p NamespaceFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *CapFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p CapFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *NSChangeFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p NSChangeFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *Action) UnmarshalYAML(n *yaml.Node) error { type p Action; return capture(n, &x.At, (*p)(x)) }
+func (x *List) UnmarshalYAML(n *yaml.Node) error   { type p List; return capture(n, &x.At, (*p)(x)) }
+func (x *Enforcer) UnmarshalYAML(n *yaml.Node) error {
+	type p Enforcer
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *Option) UnmarshalYAML(n *yaml.Node) error { type p Option; return capture(n, &x.At, (*p)(x)) }
+func (x *LabelSelector) UnmarshalYAML(n *yaml.Node) error {
+	type p LabelSelector
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *LabelExpr) UnmarshalYAML(n *yaml.Node) error {
+	type p LabelExpr
+	return capture(n, &x.At, (*p)(x))
+}

@@ -1,0 +1,409 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/ir"
+)
+
+type hookKind string
+
+const (
+	hookKprobe     hookKind = "kprobe"
+	hookTracepoint hookKind = "tracepoint"
+	hookUprobe     hookKind = "uprobe"
+	hookLSM        hookKind = "LSM hook"
+	hookUSDT       hookKind = "USDT probe"
+)
+
+// hookView is what the checks need of any hook kind.
+type hookView struct {
+	kind      hookKind
+	at        At
+	name      string // for messages: the call, subsystem/event, path:symbol
+	key       string // identity for duplicate detection
+	hook      *Hook
+	ret       *Arg // returnArg, or nil
+	hasReturn bool // return: true
+	kprobe    *KProbe
+	tp        *Tracepoint
+	maxIndex  int // highest argument index the hook can read; -1: no bound known offline
+
+	// filled by checkArgs
+	args  map[int]*Arg // by declared index
+	types map[*Arg]ir.ArgType
+}
+
+func (c *checker) collectHooks() {
+	s := &c.pol.Spec
+	for _, k := range s.KProbes {
+		h := &hookView{kind: hookKprobe, at: k.At, name: k.Call, hook: &k.Hook, ret: k.ReturnArg,
+			hasReturn: k.Return, kprobe: k, maxIndex: 5}
+		h.key = fmt.Sprintf("kprobe %s syscall=%v", k.Call, k.Syscall)
+		c.hooks = append(c.hooks, h)
+	}
+	for _, t := range s.Tracepoints {
+		h := &hookView{kind: hookTracepoint, at: t.At, name: t.Subsystem + "/" + t.Event, hook: &t.Hook, tp: t, maxIndex: -1}
+		h.key = fmt.Sprintf("tracepoint %s/%s raw=%v", t.Subsystem, t.Event, t.Raw)
+		if t.Raw {
+			h.maxIndex = 5
+		} else if n, ok := knownTracepointFields(t.Subsystem, t.Event); ok {
+			h.maxIndex = n - 1
+		}
+		c.hooks = append(c.hooks, h)
+	}
+	for _, u := range s.UProbes {
+		syms := u.Symbols
+		if u.Symbol != "" {
+			syms = append([]string{u.Symbol}, syms...)
+		}
+		h := &hookView{kind: hookUprobe, at: u.At, name: u.Path + ":" + strings.Join(syms, ","), hook: &u.Hook,
+			ret: u.ReturnArg, hasReturn: u.Return, maxIndex: 5}
+		h.key = "uprobe " + h.name
+		c.hooks = append(c.hooks, h)
+	}
+	for _, l := range s.LSMHooks {
+		h := &hookView{kind: hookLSM, at: l.At, name: l.Name, hook: &l.Hook, maxIndex: 11}
+		h.key = "lsm " + l.Name
+		c.hooks = append(c.hooks, h)
+	}
+	for _, u := range s.USDTs {
+		h := &hookView{kind: hookUSDT, at: u.At, name: u.Path + ":" + u.Provider + ":" + u.Name, hook: &u.Hook, maxIndex: 11}
+		h.key = "usdt " + h.name
+		c.hooks = append(c.hooks, h)
+	}
+}
+
+// knownTracepointFields gives the number of format fields (including the
+// four common_* fields) of tracepoints whose layout is fixed by the kernel's
+// syscall ABI, so that their indexes can be checked offline.
+func knownTracepointFields(subsys, event string) (int, bool) {
+	switch {
+	case subsys == "raw_syscalls" && (event == "sys_enter" || event == "sys_exit"):
+		return 6, true // common x4, id, args[6] / ret
+	case subsys == "syscalls" && strings.HasPrefix(event, "sys_exit_"):
+		return 6, true // common x4, __syscall_nr, ret
+	case subsys == "syscalls" && strings.HasPrefix(event, "sys_enter_"):
+		return 11, true // common x4, __syscall_nr, up to six arguments
+	}
+	return 0, false
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
+
+func (c *checker) checkHook(h *hookView) {
+	switch h.kind {
+	case hookKprobe:
+		c.checkKprobe(h)
+	case hookTracepoint:
+		t := h.tp
+		if t.Subsystem != "" && !identifier.MatchString(t.Subsystem) {
+			c.errorf(fieldOr(t.At, "subsystem"), "bad-tracepoint", "subsystems are directory names under /sys/kernel/tracing/events",
+				"%q is not a tracepoint subsystem name", t.Subsystem)
+		}
+		if t.Event != "" && !identifier.MatchString(t.Event) {
+			c.errorf(fieldOr(t.At, "event"), "bad-tracepoint", "events are directory names under /sys/kernel/tracing/events/SUBSYSTEM",
+				"%q is not a tracepoint event name", t.Event)
+		}
+		if t.Raw && t.Subsystem == "syscalls" {
+			c.errorf(fieldOr(t.At, "raw"), "bad-tracepoint", "attach to raw_syscalls/sys_enter or sys_exit as a raw tracepoint, or drop raw: true",
+				"the per-syscall tracepoints (syscalls/*) cannot be attached as raw tracepoints")
+		}
+	case hookUprobe:
+		c.checkUprobe(h)
+	case hookLSM:
+		if strings.HasPrefix(h.name, "security_") {
+			c.errorf(fieldOr(h.at, "hook"), "bad-lsm-hook", fmt.Sprintf("write hook: %q", strings.TrimPrefix(h.name, "security_")),
+				"LSM hooks are named without the security_ prefix")
+		} else if h.name != "" && !identifier.MatchString(h.name) {
+			c.errorf(fieldOr(h.at, "hook"), "bad-lsm-hook", "", "%q is not an LSM hook name", h.name)
+		}
+	}
+	c.checkArgs(h)
+	c.checkReturn(h)
+	if len(h.hook.Message) > 256 {
+		c.warnf(fieldOr(h.at, "message"), "long-message", "Tetragon truncates messages to 256 characters",
+			"message is %d characters long", len(h.hook.Message))
+	}
+	if len(h.hook.Tags) > 16 {
+		c.compatf(fieldOr(h.at, "tags"), "compat-tags", "Tetragon accepts at most 16 tags; this hook has %d", len(h.hook.Tags))
+	}
+	for i, s := range h.hook.Selectors {
+		c.checkSelector(h, s, i)
+	}
+	c.compatHook(h)
+}
+
+func (c *checker) checkKprobe(h *hookView) {
+	k := h.kprobe
+	callNode := fieldOr(k.At, "call")
+	if name, ok := strings.CutPrefix(k.Call, "list:"); ok {
+		l, found := c.listRef(name, callNode)
+		if found {
+			isSys := l.Type == listSyscalls || l.Type == listGeneratedSyscalls
+			if n := k.Field("syscall"); n != nil && k.Syscall != isSys {
+				if isSys {
+					c.errorf(n, "syscall-flag", "remove syscall: false; list members are syscalls",
+						"list %q holds syscalls but the kprobe says syscall: false", name)
+				} else {
+					c.errorf(n, "syscall-flag", `set type: "syscalls" on the list if its members are syscalls`,
+						"list %q holds kernel functions but the kprobe says syscall: true", name)
+				}
+			}
+		}
+		return
+	}
+	if k.Call == "" {
+		return // the schema reports a missing call
+	}
+	if !identifier.MatchString(k.Call) || strings.Contains(k.Call, ".") && !strings.Contains(k.Call, ".isra") &&
+		!strings.Contains(k.Call, ".constprop") && !strings.Contains(k.Call, ".part") && !strings.Contains(k.Call, ".cold") {
+		c.errorf(callNode, "bad-call", "call names a kernel function, as listed in /proc/kallsyms, or list:NAME",
+			"%q is not a kernel function name", k.Call)
+		return
+	}
+	isSys := arch.IsSyscall(c.opts.Arch, k.Call)
+	switch {
+	case k.Syscall && !isSys:
+		c.lintf(fieldOr(k.At, "syscall"), "syscall-not-syscall",
+			"syscall: true reads arguments through the syscall wrapper's pt_regs; for a plain kernel function set syscall: false",
+			"syscall: true but %q is not a syscall of %s", k.Call, c.opts.Arch)
+	case !k.Syscall && isSys && looksLikeSyscallSymbol(k.Call):
+		c.warnf(callNode, "syscall-flag-missing",
+			"add syscall: true so that the arch prefix is added and arguments are read with the syscall ABI",
+			"%q is a syscall but syscall is false", k.Call)
+	}
+}
+
+// looksLikeSyscallSymbol is true for sys_X and __ARCH_sys_X names, the forms
+// that name a syscall entry point (ksys_write is a plain function).
+func looksLikeSyscallSymbol(s string) bool {
+	return strings.HasPrefix(s, "sys_") || strings.HasPrefix(s, "__x64_sys_") ||
+		strings.HasPrefix(s, "__ia32_sys_") || strings.HasPrefix(s, "__arm64_sys_")
+}
+
+func (c *checker) checkUprobe(h *hookView) {
+	var u *UProbe
+	for _, x := range c.pol.Spec.UProbes {
+		if x.Node == h.at.Node {
+			u = x
+		}
+	}
+	if u == nil {
+		return
+	}
+	if u.Symbol != "" && len(u.Symbols) > 0 {
+		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
+			"uprobe has both symbol and symbols")
+	}
+	if u.Symbol == "" && len(u.Symbols) == 0 && len(u.Offsets) == 0 {
+		c.errorf(u.Node, "missing-symbol", `add symbols: ["function_name"]`, "uprobe on %q names no symbol", u.Path)
+	}
+	if len(u.Offsets) > 0 && len(u.Symbols) > 0 && len(u.Offsets) != len(u.Symbols) {
+		c.errorf(fieldOr(u.At, "offsets"), "offsets-count", "give one offset per symbol",
+			"%d offsets for %d symbols", len(u.Offsets), len(u.Symbols))
+	}
+	if len(u.RefCtrOffsets) > 0 && len(u.RefCtrOffsets) != max(len(u.Symbols), len(u.Offsets)) {
+		c.errorf(fieldOr(u.At, "refCtrOffsets"), "offsets-count", "give one reference counter offset per symbol",
+			"%d refCtrOffsets for %d symbols", len(u.RefCtrOffsets), max(len(u.Symbols), len(u.Offsets)))
+	}
+	if u.Path != "" && !strings.HasPrefix(u.Path, "/") {
+		c.errorf(fieldOr(u.At, "path"), "relative-path", "uprobes attach to a file; give its absolute path",
+			"uprobe path %q is not absolute", u.Path)
+	}
+	seen := map[string]bool{}
+	for i, s := range u.Symbols {
+		if seen[s] {
+			c.errorf(valueNode(u.At, "symbols", i), "duplicate-hook", "", "symbol %q is listed twice", s)
+		}
+		seen[s] = true
+	}
+}
+
+// checkArgs checks the declared arguments: indexes in range and unique,
+// known types, and the buffer options.
+func (c *checker) checkArgs(h *hookView) {
+	h.args = map[int]*Arg{}
+	h.types = map[*Arg]ir.ArgType{}
+	labels := map[string]*Arg{}
+	for _, a := range h.hook.Args {
+		t := c.argType(h, a)
+		h.types[a] = t
+		idx := fieldOr(a.At, "index")
+		if h.maxIndex >= 0 && a.Index > h.maxIndex {
+			c.errorf(idx, "arg-index", indexRangeHint(h),
+				"argument index %d is out of range for this %s (0 to %d)", a.Index, h.kind, h.maxIndex)
+		}
+		if prev, dup := h.args[a.Index]; dup {
+			c.errorf(idx, "duplicate-arg", "declare each argument once; to read it differently, use a second hook",
+				"argument index %d is already declared at line %d", a.Index, prev.Node.Line)
+		} else {
+			h.args[a.Index] = a
+		}
+		if a.Label != "" {
+			if prev, dup := labels[a.Label]; dup {
+				c.warnf(fieldOr(a.At, "label"), "duplicate-label", "labels name arguments in events; make them unique",
+					"label %q is already used at line %d", a.Label, prev.Node.Line)
+			}
+			labels[a.Label] = a
+		}
+	}
+	for _, a := range h.hook.Args {
+		c.checkBufferOptions(h, a)
+		if a.Resolve != "" && !resolvePath.MatchString(a.Resolve) {
+			c.errorf(fieldOr(a.At, "resolve"), "bad-resolve", `write a path of struct members, such as "mm.owner.real_parent.comm"`,
+				"resolve %q is not a member path", a.Resolve)
+		}
+	}
+}
+
+var resolvePath = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?(\.[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?)*$`)
+
+func indexRangeHint(h *hookView) string {
+	switch h.kind {
+	case hookKprobe, hookUprobe:
+		return "indexes count function arguments from 0; the first six are in registers"
+	case hookTracepoint:
+		if h.tp != nil && h.tp.Raw {
+			return "a raw tracepoint's arguments are those of its TP_PROTO, from 0"
+		}
+		return "tracepoint indexes count the fields of its format, the four common_* fields included"
+	}
+	return ""
+}
+
+// checkBufferOptions checks sizeArgIndex, returnCopy and maxData.
+func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
+	t := h.types[a]
+	buffer := t.IsBuffer() || a.Type == "iov_iter"
+	if a.ReturnCopy {
+		n := fieldOr(a.At, "returnCopy")
+		switch {
+		case !t.IsBuffer():
+			c.errorf(n, "bad-option", "returnCopy applies to char_buf and char_iovec", "returnCopy on argument %d of type %s", a.Index, a.Type)
+		case h.kind != hookKprobe && h.kind != hookUprobe:
+			c.errorf(n, "bad-option", "returnCopy reads the buffer when the function returns; only kprobes and uprobes return",
+				"returnCopy on this %s", h.kind)
+		}
+	}
+	if a.MaxData {
+		n := fieldOr(a.At, "maxData")
+		switch {
+		case !buffer:
+			c.errorf(n, "bad-option", "maxData applies to char_buf, char_iovec and iov_iter", "maxData on argument %d of type %s", a.Index, a.Type)
+		case a.ReturnCopy:
+			c.errorf(n, "bad-option", "drop one: maxData reads at entry, returnCopy at return",
+				"maxData and returnCopy cannot be combined")
+		}
+	}
+	if a.SizeArgIndex != 0 {
+		c.checkSizeArgIndex(h, a, t)
+	} else if t.IsBuffer() && !a.ReturnCopy && h.kind != hookTracepoint {
+		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
+			"%s argument %d has no sizeArgIndex, so its length is unknown", a.Type, a.Index)
+	}
+}
+
+func (c *checker) checkSizeArgIndex(h *hookView, a *Arg, t ir.ArgType) {
+	n := fieldOr(a.At, "sizeArgIndex")
+	if !t.IsBuffer() {
+		c.errorf(n, "bad-option", "sizeArgIndex applies to char_buf and char_iovec", "sizeArgIndex on argument %d of type %s", a.Index, a.Type)
+		return
+	}
+	target := a.SizeArgIndex - 1 // 1-based: the spec's documented quirk
+	sz, ok := h.args[target]
+	if ok && (h.types[sz].IsInteger() || h.types[sz] == ir.TypeInvalid || h.types[sz] == ir.TypeAuto) {
+		return // an integer, or a type already reported
+	}
+	// Does it look 0-based? Then the argument one further is the integer.
+	zeroBased := ""
+	if next, ok := h.args[a.SizeArgIndex]; ok && h.types[next].IsInteger() {
+		zeroBased = fmt.Sprintf("sizeArgIndex is 1-based (index + 1): the size argument at index %d is written sizeArgIndex: %d",
+			a.SizeArgIndex, a.SizeArgIndex+1)
+	}
+	switch {
+	case !ok:
+		hint := zeroBased
+		if hint == "" {
+			hint = fmt.Sprintf("declare the size argument (index %d), or fix sizeArgIndex; it is 1-based (index + 1)", target)
+		}
+		c.errorf(n, "bad-size-arg", hint, "sizeArgIndex %d refers to argument index %d, which is not declared", a.SizeArgIndex, target)
+	default:
+		hint := zeroBased
+		if hint == "" {
+			hint = "the size argument must be an integer type such as size_t or int"
+		}
+		c.errorf(n, "bad-size-arg", hint, "sizeArgIndex %d refers to argument index %d, %s %s, not an integer",
+			a.SizeArgIndex, target, article(sz.Type), sz.Type)
+	}
+}
+
+// checkReturn checks return, returnArg and returnArgAction.
+func (c *checker) checkReturn(h *hookView) {
+	k := h.kprobe
+	switch {
+	case h.hasReturn && h.ret == nil:
+		c.errorf(fieldOr(h.at, "return"), "missing-return-arg", `add returnArg: {index: 0, type: "int"} to say how to read the return value`,
+			"return: true needs a returnArg")
+	case !h.hasReturn && h.ret != nil:
+		c.warnf(fieldOr(h.at, "returnArg"), "ignored-return-arg", "add return: true to report the return value",
+			"returnArg is ignored without return: true")
+	}
+	var rt ir.ArgType
+	if h.ret != nil {
+		rt = c.argType(h, h.ret)
+		if h.ret.Index != 0 {
+			c.lintf(fieldOr(h.ret.At, "index"), "return-index", "the return value has no index; write index: 0 or leave it out",
+				"returnArg index %d is ignored", h.ret.Index)
+		}
+		if h.ret.SizeArgIndex != 0 || h.ret.ReturnCopy || h.ret.MaxData {
+			c.errorf(h.ret.Node, "bad-option", "", "sizeArgIndex, returnCopy and maxData do not apply to a return value")
+		}
+	}
+	if k == nil || k.ReturnArgAction == "" {
+		return
+	}
+	n := fieldOr(k.At, "returnArgAction")
+	switch strings.ToLower(k.ReturnArgAction) {
+	case "tracksock", "untracksock":
+		if !h.hasReturn || rt != ir.TypeSock {
+			c.errorf(n, "bad-return-action", `it needs return: true and returnArg: {type: "sock"}, as on sk_alloc`,
+				"%s applies to a returned sock", k.ReturnArgAction)
+		}
+	case "post":
+		c.lintf(n, "redundant-action", "events are posted by default", "returnArgAction Post changes nothing")
+	default:
+		c.errorf(n, "bad-return-action", "returnArgAction takes TrackSock or UntrackSock",
+			"%q is not a return argument action", k.ReturnArgAction)
+	}
+}
+
+// checkDuplicateHooks reports a hook declared twice in one policy.
+func (c *checker) checkDuplicateHooks() {
+	seen := map[string]*hookView{}
+	for _, h := range c.hooks {
+		if h.name == "" || h.name == "/" {
+			continue
+		}
+		if prev, dup := seen[h.key]; dup {
+			c.errorf(hookNameNode(h), "duplicate-hook", "merge the two into one hook: its selectors are ORed",
+				"%s %q is already hooked at line %d", h.kind, h.name, prev.at.Node.Line)
+			continue
+		}
+		seen[h.key] = h
+	}
+}
+
+func hookNameNode(h *hookView) *yaml.Node {
+	for _, k := range []string{"call", "event", "hook", "path", "name"} {
+		if n := h.at.Field(k); n != nil {
+			return n
+		}
+	}
+	return h.at.Node
+}

@@ -1,0 +1,509 @@
+package compiler
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/polc-dev/polc/ir"
+)
+
+func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
+	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+
+		len(s.MatchNamespaces)+len(s.MatchCapabilities)+len(s.MatchNamespaceChanges)+
+		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions) == 0 {
+		c.lintf(s.Node, "empty-selector", "a selector without filters matches every call; remove it or add filters",
+			"selector %d is empty", idx)
+	}
+	for _, f := range s.MatchArgs {
+		c.checkArgFilter(h, f, false)
+	}
+	if len(s.MatchData) > 0 {
+		c.errorf(fieldOr(s.At, "matchData"), "unsupported", "filter the argument with matchArgs instead",
+			"matchData filters data fields, which polc does not declare yet")
+	}
+	if len(s.MatchReturnArgs) > 0 || len(s.MatchReturnActions) > 0 {
+		key := "matchReturnArgs"
+		if len(s.MatchReturnArgs) == 0 {
+			key = "matchReturnActions"
+		}
+		if !h.hasReturn || h.ret == nil {
+			c.errorf(fieldOr(s.At, key), "needs-return", "set return: true and a returnArg on the hook",
+				"%s needs the hook to report its return value", key)
+		} else {
+			for _, f := range s.MatchReturnArgs {
+				c.checkArgFilter(h, f, true)
+			}
+		}
+	}
+	for _, f := range s.MatchPIDs {
+		c.checkInNotIn(f.At, f.Operator, "matchPIDs")
+		c.requireValues(f.At, len(f.Values), "matchPIDs")
+		for i, v := range f.Values {
+			if _, err := ir.ParsePID(v); err != nil {
+				c.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
+			}
+		}
+		c.lintContradictions(f.At, f.Values)
+	}
+	for _, f := range s.MatchBinaries {
+		c.checkBinaryFilter(f)
+	}
+	for _, f := range s.MatchNamespaces {
+		if _, ok := ir.ParseNamespace(f.Namespace); !ok && f.Namespace != "" {
+			c.errorf(fieldOr(f.At, "namespace"), "bad-namespace", closestHint(f.Namespace, ir.NamespaceNames()),
+				"%q is not a namespace kind", f.Namespace)
+		}
+		c.checkInNotIn(f.At, f.Operator, "matchNamespaces")
+		c.requireValues(f.At, len(f.Values), "matchNamespaces")
+		for i, v := range f.Values {
+			if _, _, err := ir.ParseNamespaceValue(v); err != nil {
+				c.errorf(valueNode(f.At, "values", i), "bad-value", `run lsns to find namespace inodes, or write "host_ns"`, "%v", err)
+			}
+		}
+	}
+	for _, f := range s.MatchCapabilities {
+		c.checkCapFilter(f, "matchCapabilities")
+	}
+	for _, f := range s.MatchCapabilityChanges {
+		c.checkCapFilter(f, "matchCapabilityChanges")
+	}
+	for _, f := range s.MatchNamespaceChanges {
+		c.checkInNotIn(f.At, f.Operator, "matchNamespaceChanges")
+		c.requireValues(f.At, len(f.Values), "matchNamespaceChanges")
+		for i, v := range f.Values {
+			if _, ok := ir.ParseNamespace(v); !ok {
+				c.errorf(valueNode(f.At, "values", i), "bad-namespace", closestHint(v, ir.NamespaceNames()),
+					"%q is not a namespace kind", v)
+			}
+		}
+	}
+	c.checkActions(h, s, s.MatchActions, "matchActions", false)
+	c.checkActions(h, s, s.MatchReturnActions, "matchReturnActions", true)
+	c.compatSelector(h, s)
+}
+
+// argForFilter finds the argument a matchArgs filter refers to. For
+// tracepoints, Tetragon accepts the field index or, failing that, the
+// position in args; everywhere else the index is the declared one.
+func (c *checker) argForFilter(h *hookView, f *ArgFilter) (*Arg, bool) {
+	idx := 0
+	if f.Index != nil {
+		idx = *f.Index
+	}
+	if a, ok := h.args[idx]; ok {
+		return a, true
+	}
+	if h.kind == hookTracepoint && idx >= 0 && idx < len(h.hook.Args) {
+		return h.hook.Args[idx], true
+	}
+	var declared []string
+	for _, a := range h.hook.Args {
+		declared = append(declared, strconv.Itoa(a.Index))
+	}
+	hint := "declare the argument under args first"
+	if len(declared) > 0 {
+		hint = "matchArgs index is the declared argument's index; declared: " + strings.Join(declared, ", ")
+	}
+	c.errorf(fieldOr(f.At, "index"), "unknown-arg", hint, "matchArgs index %d refers to no declared argument", idx)
+	return nil, false
+}
+
+func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
+	what := "matchArgs"
+	var a *Arg
+	if ret {
+		what = "matchReturnArgs"
+		a = h.ret
+		if f.Index != nil && *f.Index != h.ret.Index {
+			c.lintf(fieldOr(f.At, "index"), "return-index", "matchReturnArgs always tests the return value",
+				"index %d is ignored", *f.Index)
+		}
+	} else {
+		var ok bool
+		if a, ok = c.argForFilter(h, f); !ok {
+			return
+		}
+	}
+	t := h.types[a]
+	if ret {
+		t, _ = ir.ParseType(a.Type)
+	}
+	opNode := fieldOr(f.At, "operator")
+	op, ok := ir.ParseOp(f.Operator)
+	if !ok {
+		return // the schema reports unknown operators, with a hint
+	}
+	if t == ir.TypeInvalid || t == ir.TypeAuto {
+		return // the type is already reported, or only known from the format
+	}
+	if err := ir.CheckArgOp(op, t); err != nil {
+		c.errorf(opNode, "bad-operator", argOpHint(t), "%s on argument %d: %v", what, a.Index, err)
+		return
+	}
+	if op == ir.OpCapabilitiesGained {
+		if len(f.Args) != 2 {
+			c.errorf(opNode, "bad-operator", "list the new and the old capability set arguments: args: [NEW, OLD]",
+				"CapabilitiesGained compares two capability arguments")
+		}
+		return
+	}
+	if len(f.Args) > 0 {
+		c.errorf(fieldOr(f.At, "args"), "bad-option", "args is for CapabilitiesGained", "args is only used by CapabilitiesGained")
+	}
+	if !op.TakesValues() {
+		if len(f.Values) > 0 {
+			c.warnf(fieldOr(f.At, "values"), "ignored-values", "", "%s takes no values; they are ignored", op)
+		}
+		return
+	}
+	c.requireValues(f.At, len(f.Values), what)
+	for i, v := range f.Values {
+		val, err := ir.ParseArgValue(op, t, v)
+		vn := valueNode(f.At, "values", i)
+		if err != nil {
+			c.errorf(vn, "bad-value", valueHint(op, t), "%v", err)
+			continue
+		}
+		c.checkValue(h, a, t, op, val, vn)
+	}
+	c.lintContradictions(f.At, f.Values)
+	if t.Class() == ir.ClassPath && (op == ir.OpEqual || op == ir.OpPrefix) {
+		for i, v := range f.Values {
+			if !strings.HasPrefix(v, "/") {
+				c.lintf(valueNode(f.At, "values", i), "relative-path", "paths are reported in full, from /",
+					"%q is not an absolute path, so %s never matches it", v, op)
+			}
+		}
+	}
+}
+
+// checkValue checks what depends on the policy, not only on the value.
+func (c *checker) checkValue(h *hookView, a *Arg, t ir.ArgType, op ir.Op, v ir.Value, n *yaml.Node) {
+	if v.Kind == ir.ValList {
+		l, ok := c.listRef(v.List, n)
+		if !ok {
+			return
+		}
+		if l.Type != listSyscalls && l.Type != listGeneratedSyscalls {
+			c.errorf(n, "bad-list", `InMap takes lists of type "syscalls" or "generated_syscalls", whose values are syscall numbers`,
+				"list %q holds kernel functions, not syscalls", v.List)
+		} else if t != ir.TypeSyscall64 {
+			c.warnf(n, "list-needs-syscall64",
+				`declare the argument as type: "syscall64" so that 32-bit (__ia32_) syscalls in the list match too`,
+				"the list is compared as 64-bit syscall numbers to an argument of type %s", t)
+		}
+	}
+	if s := v.Str; v.Kind == ir.ValString && a.Type == "string" && strings.HasSuffix(s, "\\0") {
+		c.lintf(n, "escaped-nul", `in YAML, "\0" is a NUL only inside double quotes`,
+			"value %q ends with a backslash and 0, not a NUL byte", s)
+	}
+}
+
+func argOpHint(t ir.ArgType) string {
+	ops := ir.ArgOps(t)
+	if len(ops) == 0 {
+		return ""
+	}
+	names := make([]string, len(ops))
+	for i, o := range ops {
+		names[i] = o.String()
+	}
+	return fmt.Sprintf("%s %s argument takes %s", article(t.String()), t, strings.Join(names, ", "))
+}
+
+// article returns "an" before a vowel sound, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+func valueHint(op ir.Op, t ir.ArgType) string {
+	switch {
+	case op == ir.OpInRange || op == ir.OpNotInRange:
+		return `ranges are written "min:max"`
+	case op == ir.OpSAddr || op == ir.OpDAddr || op == ir.OpNotSAddr || op == ir.OpNotDAddr:
+		return `addresses are written "10.0.0.1", "10.0.0.0/8" or "fd00::/8"`
+	case t.IsInteger():
+		return fmt.Sprintf("%s values are decimal, 0x hex or 0o octal integers", t)
+	}
+	return ""
+}
+
+func (c *checker) checkInNotIn(at At, operator, what string) {
+	op, ok := ir.ParseOp(operator)
+	if ok && op != ir.OpIn && op != ir.OpNotIn {
+		c.errorf(fieldOr(at, "operator"), "bad-operator", "use In or NotIn", "%s does not take operator %s", what, operator)
+	}
+}
+
+func (c *checker) requireValues(at At, n int, what string) {
+	if n == 0 {
+		c.errorf(fieldOr(at, "values"), "missing-values", "list at least one value",
+			"%s filter has no values, so it can never match", what)
+	}
+}
+
+func (c *checker) checkBinaryFilter(f *BinaryFilter) {
+	op, ok := ir.ParseOp(f.Operator)
+	if ok {
+		switch op {
+		case ir.OpIn, ir.OpNotIn, ir.OpPrefix, ir.OpNotPrefix, ir.OpPostfix, ir.OpNotPostfix:
+		default:
+			c.errorf(fieldOr(f.At, "operator"), "bad-operator", "use In, NotIn, Prefix, NotPrefix, Postfix or NotPostfix",
+				"matchBinaries does not take operator %s", f.Operator)
+		}
+	}
+	c.requireValues(f.At, len(f.Values), "matchBinaries")
+	if f.FollowChildren && ok && op != ir.OpIn && op != ir.OpNotIn {
+		c.errorf(fieldOr(f.At, "followChildren"), "bad-option", "followChildren works with In and NotIn",
+			"followChildren with operator %s", f.Operator)
+	}
+	for i, v := range f.Values {
+		vn := valueNode(f.At, "values", i)
+		if len(v) > ir.MaxMatchLen {
+			c.errorf(vn, "bad-value", "", "binary path of %d bytes is longer than PATH_MAX", len(v))
+		}
+		if (op == ir.OpIn || op == ir.OpNotIn || op == ir.OpPrefix) && !strings.HasPrefix(v, "/") {
+			c.lintf(vn, "relative-path", "matchBinaries compares the absolute path of the executed file",
+				"%q is not an absolute path, so it never matches", v)
+		}
+	}
+	c.lintContradictions(f.At, f.Values)
+}
+
+func (c *checker) checkCapFilter(f *CapFilter, what string) {
+	if _, ok := ir.ParseCapSet(f.Type); !ok {
+		c.errorf(fieldOr(f.At, "type"), "bad-cap-type", "use Effective, Inheritable or Permitted", "%q is not a capability set", f.Type)
+	}
+	c.checkInNotIn(f.At, f.Operator, what)
+	c.requireValues(f.At, len(f.Values), what)
+	names := make([]string, 0, len(ir.Capabilities))
+	for n := range ir.Capabilities {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for i, v := range f.Values {
+		if _, err := ir.ParseCapability(v); err != nil {
+			c.errorf(valueNode(f.At, "values", i), "bad-value", closestHint(strings.ToUpper(v), names), "%v", err)
+		}
+	}
+}
+
+// lintContradictions warns about a value listed twice in one filter.
+func (c *checker) lintContradictions(at At, values []string) {
+	seen := map[string]bool{}
+	for i, v := range values {
+		if seen[v] {
+			c.lintf(valueNode(at, "values", i), "duplicate-value", "", "value %q is listed twice", v)
+		}
+		seen[v] = true
+	}
+}
+
+// Actions, lower-cased as Tetragon matches them.
+const (
+	actPost, actNoPost, actSigkill, actSignal, actOverride = "post", "nopost", "sigkill", "signal", "override"
+	actFollowFD, actUnfollowFD, actCopyFD                  = "followfd", "unfollowfd", "copyfd"
+	actGetURL, actDNSLookup                                = "geturl", "dnslookup"
+	actTrackSock, actUntrackSock                           = "tracksock", "untracksock"
+	actNotifyEnforcer, actSet                              = "notifyenforcer", "set"
+	actCleanupEnforcer                                     = "cleanupenforcernotification"
+)
+
+var rateLimit = regexp.MustCompile(`^[0-9]+[smhSMH]?$`)
+
+func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key string, onReturn bool) {
+	var post, noPost *Action
+	for _, a := range actions {
+		name := strings.ToLower(a.Action)
+		an := fieldOr(a.At, "action")
+		switch name {
+		case actPost:
+			post = a
+		case actNoPost:
+			noPost = a
+		}
+		// Fields that only some actions read.
+		if a.RateLimit != "" || a.RateLimitScope != "" || a.KernelStackTrace || a.UserStackTrace || a.ImaHash {
+			if name != actPost {
+				for _, f := range []string{"rateLimit", "rateLimitScope", "kernelStackTrace", "userStackTrace", "imaHash"} {
+					if n := a.Field(f); n != nil {
+						c.errorf(n, "bad-option", "rate limits, stack traces and IMA hashes apply to the Post action",
+							"%s does not apply to %s", f, a.Action)
+					}
+				}
+			}
+		}
+		if a.RateLimit != "" && !rateLimit.MatchString(a.RateLimit) {
+			c.errorf(fieldOr(a.At, "rateLimit"), "bad-value", `write a number of seconds, or a number followed by s, m or h: "30", "1m"`,
+				"rateLimit %q is not a duration", a.RateLimit)
+		}
+		if a.RateLimitScope != "" {
+			switch a.RateLimitScope {
+			case "thread", "process", "global":
+				if a.RateLimit == "" {
+					c.errorf(fieldOr(a.At, "rateLimitScope"), "bad-option", "add rateLimit", "rateLimitScope without rateLimit")
+				}
+			default:
+				c.errorf(fieldOr(a.At, "rateLimitScope"), "bad-value", "use thread, process or global",
+					"%q is not a rate limit scope", a.RateLimitScope)
+			}
+		}
+		switch name {
+		case actFollowFD, actCopyFD:
+			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
+			c.requireArgField(h, a, "argName", a.ArgName, nameTypes)
+		case actUnfollowFD:
+			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
+		case actSignal:
+			if a.ArgSig == nil {
+				c.errorf(an, "missing-field", "add argSig: the signal number, e.g. 9 for SIGKILL", "Signal needs argSig")
+			} else if *a.ArgSig < 1 || *a.ArgSig > 64 {
+				c.errorf(fieldOr(a.At, "argSig"), "bad-value", "signals are numbered 1 to 64", "argSig %d is not a signal", *a.ArgSig)
+			}
+		case actOverride:
+			c.checkOverride(h, a, onReturn)
+		case actSigkill:
+			if onReturn && h.kind == hookUprobe {
+				break
+			}
+		case actGetURL:
+			if a.ArgURL == "" {
+				c.errorf(an, "missing-field", "add argUrl: the URL to GET, e.g. http://canary.example/token", "GetUrl needs argUrl")
+			} else if u, err := url.Parse(a.ArgURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				c.errorf(fieldOr(a.At, "argUrl"), "bad-value", "write an absolute http:// or https:// URL", "argUrl %q is not an http(s) URL", a.ArgURL)
+			}
+		case actDNSLookup:
+			if a.ArgFqdn == "" {
+				c.errorf(an, "missing-field", "add argFqdn: the domain name to look up", "DnsLookup needs argFqdn")
+			} else if !fqdn.MatchString(a.ArgFqdn) {
+				c.errorf(fieldOr(a.At, "argFqdn"), "bad-value", "write a domain name such as canary.example.com", "argFqdn %q is not a domain name", a.ArgFqdn)
+			}
+		case actTrackSock, actUntrackSock:
+			idx := 0
+			if a.ArgSock != nil {
+				idx = *a.ArgSock
+			}
+			arg, ok := h.args[idx]
+			n := fieldOr(a.At, "argSock")
+			switch {
+			case !ok:
+				c.errorf(n, "unknown-arg", "argSock is the index of a declared sock argument", "argSock %d refers to no declared argument", idx)
+			case h.types[arg] != ir.TypeSock:
+				c.errorf(n, "bad-arg-type", "argSock must refer to a sock argument", "argSock %d refers to an argument of type %s", idx, arg.Type)
+			}
+		case actNotifyEnforcer:
+			if len(c.pol.Spec.Enforcers) == 0 {
+				c.errorf(an, "missing-enforcer", "add spec.enforcers naming the calls where the enforcer acts",
+					"NotifyEnforcer needs an enforcer in spec.enforcers")
+			}
+			if a.ArgError == nil && a.ArgSig == nil {
+				c.errorf(an, "missing-field", "give argError (the error to return) and/or argSig (a signal to send)",
+					"NotifyEnforcer needs argError or argSig")
+			}
+		case actSet:
+			if h.kind != hookUSDT {
+				c.errorf(an, "bad-action", "Set writes a USDT argument", "Set only applies to USDT probes")
+			}
+			if a.ArgIndex == nil {
+				c.errorf(an, "missing-field", "add argIndex: the argument to set", "Set needs argIndex")
+			}
+			if a.ArgValue == nil {
+				c.errorf(an, "missing-field", "add argValue: the value to write", "Set needs argValue")
+			}
+		case actPost, actNoPost, actCleanupEnforcer:
+		}
+		c.checkIgnoredActionFields(a, name)
+	}
+	if post != nil && noPost != nil {
+		c.errorf(fieldOr(noPost.At, "action"), "conflicting-actions", "keep one: Post reports the event, NoPost suppresses it",
+			"NoPost and Post in the same selector (line %d)", post.Node.Line)
+	}
+}
+
+var fqdn = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\.?$`)
+
+// fdTypes can hold a file descriptor; nameTypes can name a file.
+var (
+	fdTypes   = []ir.ArgType{ir.TypeInt, ir.TypeInt32, ir.TypeUint32, ir.TypeInt64, ir.TypeUint64, ir.TypeLong, ir.TypeSizeT, ir.TypeFd}
+	nameTypes = []ir.ArgType{ir.TypeFile, ir.TypePath, ir.TypeString, ir.TypeFilename, ir.TypeDentry, ir.TypeFd,
+		ir.TypeInt, ir.TypeInt32, ir.TypeUint32, ir.TypeInt64, ir.TypeUint64, ir.TypeLong}
+)
+
+// requireArgField checks an action field that names a declared argument.
+func (c *checker) requireArgField(h *hookView, a *Action, field string, v *int, allowed []ir.ArgType) {
+	if v == nil {
+		c.errorf(fieldOr(a.At, "action"), "missing-field", fmt.Sprintf("add %s: the index of the argument it uses", field),
+			"%s needs %s", a.Action, field)
+		return
+	}
+	n := fieldOr(a.At, field)
+	arg, ok := h.args[*v]
+	if !ok {
+		c.errorf(n, "unknown-arg", fmt.Sprintf("%s is the index of a declared argument", field),
+			"%s %d refers to no declared argument", field, *v)
+		return
+	}
+	if t := h.types[arg]; t != ir.TypeInvalid && !slices.Contains(allowed, t) {
+		names := make([]string, len(allowed))
+		for i, t := range allowed {
+			names[i] = t.String()
+		}
+		c.errorf(n, "bad-arg-type", fmt.Sprintf("%s of %s takes an argument of type %s", field, a.Action, strings.Join(names, ", ")),
+			"%s %d refers to an argument of type %s", field, *v, arg.Type)
+	}
+}
+
+// checkOverride: Override replaces a return value, so it needs a hook that
+// runs before the function and can change it.
+func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
+	an := fieldOr(a.At, "action")
+	if a.ArgError == nil {
+		c.errorf(an, "missing-field", "add argError: the value to return, usually a negative errno such as -1 (EPERM)",
+			"Override needs argError")
+	} else if *a.ArgError < -(1<<31) || *a.ArgError > 1<<31-1 {
+		c.errorf(fieldOr(a.At, "argError"), "bad-value", "", "argError %d does not fit in 32 bits", *a.ArgError)
+	}
+	switch {
+	case onReturn:
+		c.errorf(an, "override-on-return", "move Override to matchActions: it must run before the function does",
+			"Override in matchReturnActions: the function has already returned")
+	case h.kind == hookTracepoint:
+		c.errorf(an, "override-not-possible", "override a kprobe on the syscall or a security_* function, or an LSM hook",
+			"Override cannot change what a tracepoint's function returns")
+	case h.kind == hookUprobe || h.kind == hookUSDT:
+		c.errorf(an, "override-not-possible", "use Sigkill or Signal to stop the process",
+			"Override on this %s is not supported", h.kind)
+	case h.kind == hookKprobe && h.kprobe != nil && !h.kprobe.Syscall && !strings.HasPrefix(h.kprobe.Call, "security_") &&
+		!strings.HasPrefix(h.kprobe.Call, "list:"):
+		c.lintf(an, "override-needs-injection",
+			"only syscalls (with CONFIG_BPF_KPROBE_OVERRIDE), security_* functions (through fmod_ret) and functions marked ALLOW_ERROR_INJECTION can be overridden",
+			"Override on %q works only if the kernel allows error injection there", h.kprobe.Call)
+	}
+}
+
+// checkIgnoredActionFields warns about fields the action does not read.
+func (c *checker) checkIgnoredActionFields(a *Action, name string) {
+	uses := map[string][]string{
+		actFollowFD: {"argFd", "argName"}, actCopyFD: {"argFd", "argName"}, actUnfollowFD: {"argFd", "argName"},
+		actSignal: {"argSig"}, actOverride: {"argError"}, actGetURL: {"argUrl"}, actDNSLookup: {"argFqdn"},
+		actTrackSock: {"argSock"}, actUntrackSock: {"argSock"}, actNotifyEnforcer: {"argError", "argSig"},
+		actSet: {"argIndex", "argValue"},
+	}
+	if _, known := uses[name]; !known && name != actPost && name != actNoPost && name != actSigkill && name != actCleanupEnforcer {
+		return
+	}
+	for _, f := range []string{"argFd", "argName", "argError", "argSig", "argUrl", "argFqdn", "argSock", "argIndex", "argValue"} {
+		if n := a.Field(f); n != nil && !slices.Contains(uses[name], f) {
+			c.warnf(n, "ignored-field", "", "%s is ignored by the %s action", f, a.Action)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package compiler
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/schema"
+)
+
+// Options control checking. The zero value checks for x86_64 without lint.
+type Options struct {
+	// Lint adds warnings about legal but suspicious policies.
+	Lint bool
+	// Compat, when "tetragon", warns where a policy exceeds the limits
+	// Tetragon documents (polc itself has none of them).
+	Compat string
+	// Arch is the target architecture, which decides syscall symbol names.
+	// Empty means x86_64, so that output never depends on the build host.
+	Arch arch.Arch
+	// MaxDiagnostics caps the diagnostics kept per file; 0 means 100.
+	MaxDiagnostics int
+}
+
+// CompatTetragon is the Options.Compat value for Tetragon's limits.
+const CompatTetragon = "tetragon"
+
+// Result is what checking a set of sources found.
+type Result struct {
+	Sources     []*Source
+	Policies    []*Policy // documents that are policies and have no errors
+	Diagnostics []Diagnostic
+}
+
+// Errors returns the number of error diagnostics.
+func (r *Result) Errors() int { return Count(r.Diagnostics, Error) }
+
+// Source returns the source named name, for printing source lines.
+func (r *Result) Source(name string) *Source {
+	for _, s := range r.Sources {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Check parses and checks every document of every source.
+func Check(srcs []*Source, opts Options) *Result {
+	if opts.Arch == "" {
+		opts.Arch = arch.X86_64
+	}
+	if opts.MaxDiagnostics == 0 {
+		opts.MaxDiagnostics = 100
+	}
+	res := &Result{Sources: srcs}
+	for _, src := range srcs {
+		docs, diags := ParseDocuments(src)
+		for _, doc := range docs {
+			pol, ds := checkDocument(doc, opts)
+			diags = append(diags, ds...)
+			if pol != nil && Count(ds, Error) == 0 {
+				res.Policies = append(res.Policies, pol)
+			}
+		}
+		diags = SortDiagnostics(diags)
+		if len(diags) > opts.MaxDiagnostics {
+			last := diags[opts.MaxDiagnostics-1]
+			diags = append(diags[:opts.MaxDiagnostics], Diagnostic{
+				Code: "too-many-diagnostics", Severity: Note, Pos: last.Pos,
+				Msg: fmt.Sprintf("%d more diagnostics in %s not shown", len(diags)-opts.MaxDiagnostics, src.Name),
+			})
+		}
+		res.Diagnostics = append(res.Diagnostics, diags...)
+	}
+	return res
+}
+
+// checkDocument runs the schema, decodes the AST and runs the semantic
+// checks. Semantic findings at or below a path the schema already faulted are
+// dropped: they would only restate the same mistake.
+func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
+	if skip, d := foreignDocument(doc); skip {
+		return nil, []Diagnostic{d}
+	}
+	js, diags := doc.toJSON()
+	var faulted []Path
+	for _, d := range diags {
+		faulted = append(faulted, Path(d.Path)) // duplicate keys: decoding them fails too
+	}
+	for _, e := range schema.Validate(js) {
+		d := fromSchema(doc, e)
+		faulted = append(faulted, Path(d.Path))
+		diags = append(diags, d)
+	}
+	if resolve(doc.Root).Kind != yaml.MappingNode {
+		return nil, diags
+	}
+	pol := &Policy{Doc: doc}
+	if err := doc.Root.Decode(pol); err != nil && len(faulted) == 0 {
+		// The schema admitted something the AST cannot hold: our bug, but
+		// still the user's policy is refused with the decoder's words.
+		start, end := doc.Span(doc.Root)
+		diags = append(diags, Diagnostic{Code: "decode", Severity: Error, Pos: start, End: end, Msg: err.Error(),
+			Hint: "this is a polc bug: please report it with the policy"})
+		return nil, diags
+	}
+	c := &checker{doc: doc, pol: pol, opts: opts}
+	c.checkPolicy()
+	for _, d := range c.diags {
+		if !withinAny(Path(d.Path), faulted) {
+			diags = append(diags, d)
+		}
+	}
+	return pol, diags
+}
+
+func withinAny(p Path, roots []Path) bool {
+	for _, r := range roots {
+		if r != "" && p.Within(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// foreignDocument recognizes a Kubernetes object of another kind in a
+// multi-document file (a ConfigMap, a CiliumNetworkPolicy): it is not ours
+// to judge, so it is skipped with a note. A kind that looks like a typo of
+// TracingPolicy is not foreign: the schema reports it.
+func foreignDocument(doc *Document) (bool, Diagnostic) {
+	av, _ := child(doc.Root, "apiVersion")
+	kv, _ := child(doc.Root, "kind")
+	if av == nil || kv == nil || av.Kind != yaml.ScalarNode || kv.Kind != yaml.ScalarNode {
+		return false, Diagnostic{}
+	}
+	if av.Value == "cilium.io/v1alpha1" || strings.Contains(strings.ToLower(kv.Value), "tracingpolic") ||
+		closest(kv.Value, []string{"TracingPolicy", "TracingPolicyNamespaced"}) != "" {
+		return false, Diagnostic{}
+	}
+	start, end := doc.Span(kv)
+	return true, Diagnostic{Code: "not-a-policy", Severity: Note, Pos: start, End: end, Path: "kind",
+		Msg: fmt.Sprintf("document %d (%s, %s) is not a TracingPolicy: skipped", doc.Number+1, kv.Value, av.Value)}
+}
+
+// fromSchema locates a schema error in the document.
+func fromSchema(doc *Document, e schema.Error) Diagnostic {
+	n := doc.Root
+	for _, tok := range e.Path {
+		next := stepInto(n, tok)
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	if e.OnKey {
+		if k := doc.KeyOf(n); k != nil {
+			n = k
+		}
+	}
+	start, end := doc.Span(n)
+	return Diagnostic{Code: e.Code, Severity: Error, Pos: start, End: end,
+		Path: string(doc.Path(n)), Msg: e.Msg, Hint: e.Hint}
+}
+
+func stepInto(n *yaml.Node, tok string) *yaml.Node {
+	n = resolve(n)
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		v, _ := child(n, tok)
+		return v
+	case yaml.SequenceNode:
+		i, err := strconv.Atoi(tok)
+		if err != nil {
+			return nil
+		}
+		return item(n, i)
+	}
+	return nil
+}
