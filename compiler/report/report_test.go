@@ -172,7 +172,7 @@ func TestTextSnippets(t *testing.T) {
 		{"end past the line", compiler.Diagnostic{Pos: pos(1, 7), End: pos(1, 40)},
 			"1 | a:  b: c\n  |        ^\n"},
 		{"start past the line", compiler.Diagnostic{Pos: pos(1, 20)},
-			"1 | a:  b: c\n  |          ^\n"},
+			"1 | a:  b: c\n  |         ^\n"},
 		{"empty line", compiler.Diagnostic{Pos: pos(2, 1)},
 			"2 | \n  | ^\n"},
 		{"wide characters", compiler.Diagnostic{Pos: pos(3, 6), End: pos(3, 8)},
