@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -534,4 +537,67 @@ func TestWriteErrors(t *testing.T) {
 			t.Errorf("%s: Write returned %v, want the writer's error", f, err)
 		}
 	}
+}
+
+// TestRealDiagnostics writes what the compiler reports on the repository's
+// bad policies in every format: SARIF must pass the schema and GitHub's
+// rules, JSON must decode, text must show a snippet for every located
+// diagnostic, github must write one line per diagnostic.
+func TestRealDiagnostics(t *testing.T) {
+	srcs, err := compiler.ReadSources([]string{"../../testdata/validate"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := compiler.Check(srcs, compiler.Options{Lint: true, Compat: compiler.CompatTetragon})
+	if len(res.Diagnostics) < 20 {
+		t.Fatalf("only %d diagnostics on testdata/validate", len(res.Diagnostics))
+	}
+	schema := sarifValidator(t)
+	out := write(t, SARIF, res, Options{ToolVersion: "test", Rules: compilerRules()})
+	var doc any
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("SARIF fails the schema: %#v", err)
+	}
+	checkCodeScanning(t, "testdata/validate", out)
+
+	var j jsonReport
+	if err := json.Unmarshal(write(t, JSON, res, Options{}), &j); err != nil {
+		t.Fatal(err)
+	}
+	if len(j.Diagnostics) != len(compiler.SortDiagnostics(slices.Clone(res.Diagnostics))) {
+		t.Errorf("json has %d diagnostics", len(j.Diagnostics))
+	}
+
+	gh := write(t, GitHub, res, Options{})
+	if n := bytes.Count(gh, []byte("\n")); n != len(j.Diagnostics) {
+		t.Errorf("github: %d lines for %d diagnostics", n, len(j.Diagnostics))
+	}
+
+	text := string(write(t, Text, res, Options{}))
+	for _, d := range j.Diagnostics {
+		if d.Line == 0 || d.Column == 0 {
+			continue
+		}
+		header := fmt.Sprintf("%s:%d:%d: %s[%s]: ", d.File, d.Line, d.Column, d.Severity, d.Code)
+		i := strings.Index(text, header)
+		if i < 0 {
+			t.Errorf("text lacks %q", header)
+			continue
+		}
+		lines := strings.SplitN(text[i:], "\n", 4)
+		if !strings.HasPrefix(lines[1], strconv.Itoa(d.Line)+" | ") || !strings.Contains(lines[2], "^") {
+			t.Errorf("no snippet under %q:\n%s\n%s", header, lines[1], lines[2])
+		}
+	}
+}
+
+func compilerRules() []Rule {
+	var rs []Rule
+	for _, c := range compiler.Codes() {
+		rs = append(rs, Rule{Code: c.Code, Summary: c.Summary})
+	}
+	return rs
 }
