@@ -321,7 +321,7 @@ func comparePaths(a, b []string) int {
 		}
 		ai, aerr := strconv.Atoi(a[i])
 		bi, berr := strconv.Atoi(b[i])
-		if aerr == nil && berr == nil {
+		if aerr == nil && berr == nil && ai != bi {
 			if ai < bi {
 				return -1
 			}

@@ -10,6 +10,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+const maxNodes = 100000
+
 // decodeDocs decodes every YAML document in src into the shape Validate documents:
 // map[string]any, []any, string, int64, float64, bool, nil.
 func decodeDocs(src []byte) ([]any, error) {
@@ -24,7 +26,8 @@ func decodeDocs(src []byte) ([]any, error) {
 		if err != nil {
 			return docs, err
 		}
-		v, err := nodeToAny(&n)
+		budget := maxNodes
+		v, err := nodeToAny(&n, nil, &budget)
 		if err != nil {
 			return docs, err
 		}
@@ -32,19 +35,32 @@ func decodeDocs(src []byte) ([]any, error) {
 	}
 }
 
-func nodeToAny(n *yaml.Node) (any, error) {
+// nodeToAny converts a node tree; open holds the aliased nodes being expanded, so that
+// an alias to its own ancestor (a: &x [*x]) is an error instead of endless recursion.
+// budget bounds the values produced, as aliases can multiply a small document.
+func nodeToAny(n *yaml.Node, open map[*yaml.Node]bool, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("document expands to more than %d values", maxNodes)
+	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return nodeToAny(n.Content[0])
+		return nodeToAny(n.Content[0], open, budget)
 	case yaml.AliasNode:
-		return nodeToAny(n.Alias)
+		if open[n.Alias] {
+			return nil, fmt.Errorf("line %d: alias refers to a value that contains it", n.Line)
+		}
+		inner := map[*yaml.Node]bool{n.Alias: true}
+		for k := range open {
+			inner[k] = true
+		}
+		return nodeToAny(n.Alias, inner, budget)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			v, err := nodeToAny(n.Content[i+1])
+			v, err := nodeToAny(n.Content[i+1], open, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -54,7 +70,7 @@ func nodeToAny(n *yaml.Node) (any, error) {
 	case yaml.SequenceNode:
 		l := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := nodeToAny(c)
+			v, err := nodeToAny(c, open, budget)
 			if err != nil {
 				return nil, err
 			}

@@ -3,8 +3,8 @@ package schema
 import "strings"
 
 // nearest returns the candidate a user most likely meant by s: one equal to it but for
-// letter case, else the closest within a small edit distance (1 for short words, 2
-// otherwise). Ties go to the earlier candidate.
+// letter case, else the closest within a small edit distance (1 for words of up to 4
+// letters, 3 from 12 letters, 2 in between). Ties go to the earlier candidate.
 func nearest(s string, candidates []string) (string, bool) {
 	for _, c := range candidates {
 		if strings.EqualFold(s, c) {
@@ -20,8 +20,11 @@ func nearest(s string, candidates []string) (string, bool) {
 		}
 	}
 	limit := 2
-	if len([]rune(s)) <= 4 {
+	switch n := len([]rune(s)); {
+	case n <= 4:
 		limit = 1
+	case n >= 12:
+		limit = 3
 	}
 	if bestDist < 0 || bestDist > limit || bestDist >= len([]rune(best)) {
 		return "", false
