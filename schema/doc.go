@@ -24,7 +24,8 @@
 //
 //	unknown-field  a mapping has a key the schema does not define at that place
 //	               (Path points at the key, OnKey is true; Hint suggests a close
-//	               valid name or lists the valid ones)
+//	               valid name, or says where the field belongs when it is valid
+//	               one level off, or lists the valid ones)
 //	missing-field  a required field is absent (Path is the mapping that lacks it)
 //	               or present with no value (Path is the field)
 //	wrong-type     the value has the wrong YAML type, e.g. a quoted number where an

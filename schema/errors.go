@@ -121,6 +121,8 @@ func (t translator) unknownFields(path []string, node map[string]any) []Error {
 		default:
 			if s, ok := nearest(key, allowed); ok {
 				e.Hint = fmt.Sprintf("did you mean %q?", s)
+			} else if home := t.homeOf(key); home != "" {
+				e.Hint = fmt.Sprintf("%q belongs %s", key, home)
 			} else if len(allowed) > 0 {
 				e.Hint = "valid fields here: " + strings.Join(allowed, ", ")
 			}
@@ -128,6 +130,49 @@ func (t translator) unknownFields(path []string, node map[string]any) []Error {
 		errs = append(errs, e)
 	}
 	return errs
+}
+
+// homes names, for the schema definitions users most often confuse, where their
+// fields belong, so a field written one level off gets pointed to its place.
+var homes = map[string]string{
+	"TracingPolicy":          "at the top level",
+	"clusterMetadata":        "under metadata",
+	"spec":                   "under spec",
+	"kprobe":                 "in a kprobes entry",
+	"tracepoint":             "in a tracepoints entry",
+	"uprobe":                 "in a uprobes entry",
+	"lsmhook":                "in an lsmhooks entry",
+	"usdt":                   "in a usdts entry",
+	"list":                   "in a lists entry",
+	"arg":                    "in an args entry",
+	"selector":               "in a selectors entry",
+	"argFilter":              "in a matchArgs entry",
+	"pidFilter":              "in a matchPIDs entry",
+	"binaryFilter":           "in a matchBinaries entry",
+	"namespaceFilter":        "in a matchNamespaces entry",
+	"namespaceChangesFilter": "in a matchNamespaceChanges entry",
+	"capabilitiesFilter":     "in a matchCapabilities entry",
+	"action":                 "in a matchActions entry",
+	"labelSelector":          "under podSelector or containerSelector",
+}
+
+// homeOf returns where field belongs when exactly one of the definitions in homes has it.
+func (t translator) homeOf(field string) string {
+	root, _ := t.raw.(map[string]any)
+	defs, _ := root["definitions"].(map[string]any)
+	found := ""
+	for name, phrase := range homes {
+		def, _ := defs[name].(map[string]any)
+		props, _ := def["properties"].(map[string]any)
+		if _, ok := props[field]; !ok {
+			continue
+		}
+		if found != "" && found != phrase {
+			return ""
+		}
+		found = phrase
+	}
+	return found
 }
 
 // missingFields reports each required field absent from the mapping at path. A field

@@ -72,6 +72,30 @@ func TestValidateErrors(t *testing.T) {
 			}},
 		},
 		{
+			name: "filter written outside its selector",
+			src:  policy("  kprobes:\n  - call: fd_install\n    matchArgs: [{index: 0, operator: Equal}]\n"),
+			want: []Error{{
+				Path: path("spec.kprobes.0.matchArgs"), OnKey: true, Code: "unknown-field",
+				Msg: `unknown field "matchArgs" in kprobes`, Hint: `"matchArgs" belongs in a selectors entry`,
+			}},
+		},
+		{
+			name: "hooks written outside spec",
+			src:  "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: x\nkprobes: []\n",
+			want: []Error{{
+				Path: path("kprobes"), OnKey: true, Code: "unknown-field",
+				Msg: `unknown field "kprobes" at the top level`, Hint: `"kprobes" belongs under spec`,
+			}},
+		},
+		{
+			name: "action written outside matchActions",
+			src:  policy("  kprobes:\n  - call: x\n    selectors:\n    - action: Sigkill\n"),
+			want: []Error{{
+				Path: path("spec.kprobes.0.selectors.0.action"), OnKey: true, Code: "unknown-field",
+				Msg: `unknown field "action" in selectors`, Hint: `"action" belongs in a matchActions entry`,
+			}},
+		},
+		{
 			name: "unknown top-level field",
 			src:  "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: x\nspecs: {}\n",
 			want: []Error{{
