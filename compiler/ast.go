@@ -1,6 +1,10 @@
 package compiler
 
-import "gopkg.in/yaml.v3"
+import (
+	"reflect"
+
+	"gopkg.in/yaml.v3"
+)
 
 // The AST is the checked, typed form of a TracingPolicy document. Every
 // struct remembers the YAML node it was decoded from (At), so that any
@@ -307,4 +311,42 @@ func (x *LabelSelector) UnmarshalYAML(n *yaml.Node) error {
 func (x *LabelExpr) UnmarshalYAML(n *yaml.Node) error {
 	type p LabelExpr
 	return capture(n, &x.At, (*p)(x))
+}
+
+var astPkg = reflect.TypeFor[Policy]().PkgPath()
+
+// pruneNils removes nil elements from every slice of pointers in the AST, so
+// that the checks never meet one: a "- " with nothing after it decodes to
+// nil, and the schema already reports it.
+func pruneNils(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			pruneNils(v.Elem())
+		}
+	case reflect.Struct:
+		// Only AST structs: yaml.Node trees (in At) may be cyclic through
+		// aliases, and the Document is not part of the AST.
+		if v.Type().PkgPath() != astPkg || v.Type() == reflect.TypeFor[Document]() {
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				pruneNils(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.Pointer {
+			return
+		}
+		kept := 0
+		for i := range v.Len() {
+			if e := v.Index(i); !e.IsNil() {
+				v.Index(kept).Set(e)
+				kept++
+				pruneNils(e)
+			}
+		}
+		v.SetLen(kept)
+	}
 }

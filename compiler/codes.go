@@ -16,6 +16,7 @@ var codes = []CodeInfo{
 	{"empty-file", "the file holds no YAML document"},
 	{"yaml-syntax", "the file is not valid YAML"},
 	{"duplicate-key", "a mapping gives the same key twice"},
+	{"bad-alias", "a YAML alias that is recursive or expands too far"},
 	{"decode", "the document could not be decoded (a polc bug)"},
 	{"not-a-policy", "a Kubernetes object of another kind, skipped"},
 	{"too-many-diagnostics", "further diagnostics in the file were not shown"},

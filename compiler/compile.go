@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -108,6 +109,7 @@ func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
 			Hint: "this is a polc bug: please report it with the policy"})
 		return nil, diags
 	}
+	pruneNils(reflect.ValueOf(pol))
 	c := &checker{doc: doc, pol: pol, opts: opts}
 	c.checkPolicy()
 	for _, d := range c.diags {

@@ -162,13 +162,34 @@ func nodeEnd(src *Source, n *yaml.Node, depth int) Pos {
 
 // toJSON converts a YAML node tree into the generic value the JSON Schema
 // validator takes: map[string]any, []any, string, int64, float64, bool, nil.
-// Duplicate keys, which YAML forbids but yaml.v3 accepts, are reported.
+// Duplicate keys, which YAML forbids but yaml.v3 accepts, are reported. An
+// alias that contains itself, or aliases that expand past maxExpansion
+// nodes (a "billion laughs" document), are reported instead of followed.
 func (d *Document) toJSON() (any, []Diagnostic) {
 	var diags []Diagnostic
+	budget := maxExpansion
+	active := map[*yaml.Node]bool{} // anchors being converted: a cycle if met again
+	report := func(n *yaml.Node, code, msg, hint string) {
+		start, end := d.Span(n)
+		diags = append(diags, Diagnostic{Code: code, Severity: Error, Pos: start, End: end,
+			Path: string(d.Path(n)), Msg: msg, Hint: hint})
+	}
 	var conv func(n *yaml.Node, depth int) any
 	conv = func(n *yaml.Node, depth int) any {
-		n = resolve(n)
-		if n == nil || depth > maxDepth {
+		if n != nil && n.Kind == yaml.AliasNode {
+			target := resolve(n)
+			if active[target] {
+				report(n, "bad-alias", fmt.Sprintf("alias *%s refers to a node that contains it", n.Value), "YAML aliases cannot be recursive")
+				return nil
+			}
+			active[target] = true
+			defer delete(active, target)
+			n = target
+		}
+		if budget--; n == nil || depth > maxDepth || budget < 0 {
+			if budget == -1 {
+				report(n, "bad-alias", fmt.Sprintf("the document expands to more than %d nodes through aliases", maxExpansion), "")
+			}
 			return nil
 		}
 		switch n.Kind {
@@ -187,12 +208,8 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 					continue
 				}
 				if _, dup := m[k.Value]; dup {
-					start, end := d.Span(k)
-					diags = append(diags, Diagnostic{
-						Code: "duplicate-key", Severity: Error, Pos: start, End: end, Path: string(d.Path(k)),
-						Msg:  fmt.Sprintf("key %q is given twice in the same mapping", k.Value),
-						Hint: "YAML forbids duplicate keys; the last one would silently win",
-					})
+					report(k, "duplicate-key", fmt.Sprintf("key %q is given twice in the same mapping", k.Value),
+						"YAML forbids duplicate keys; the last one would silently win")
 				}
 				m[k.Value] = conv(v, depth+1)
 			}
@@ -210,6 +227,10 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 	}
 	return conv(d.Root, 0), diags
 }
+
+// maxExpansion bounds the nodes a document may expand to through aliases;
+// real policies have a few hundred.
+const maxExpansion = 100000
 
 func scalarValue(n *yaml.Node) any {
 	switch n.Tag {

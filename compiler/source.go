@@ -23,25 +23,43 @@ type Source struct {
 // NewSource wraps data read from name.
 func NewSource(name string, data []byte) *Source { return &Source{Name: name, Data: data} }
 
-// Line returns the text of the 1-based line n without its newline, or "".
+// Line returns the text of the 1-based line n without its line break, or "".
+// Lines end as YAML says they do: at LF, CRLF or a lone CR.
 func (s *Source) Line(n int) string {
-	if s.lineStarts == nil {
-		s.lineStarts = []int{0}
-		for i, b := range s.Data {
-			if b == '\n' {
-				s.lineStarts = append(s.lineStarts, i+1)
-			}
-		}
-	}
+	s.index()
 	if n < 1 || n > len(s.lineStarts) {
 		return ""
 	}
 	start := s.lineStarts[n-1]
 	end := len(s.Data)
 	if n < len(s.lineStarts) {
-		end = s.lineStarts[n] - 1
+		end = s.lineStarts[n]
 	}
-	return strings.TrimSuffix(string(s.Data[start:end]), "\r")
+	return strings.TrimRight(string(s.Data[start:end]), "\r\n")
+}
+
+// NumLines returns the number of lines, counted as Line counts them.
+func (s *Source) NumLines() int {
+	s.index()
+	return len(s.lineStarts)
+}
+
+func (s *Source) index() {
+	if s.lineStarts != nil {
+		return
+	}
+	s.lineStarts = []int{0}
+	for i := 0; i < len(s.Data); i++ {
+		switch s.Data[i] {
+		case '\n':
+			s.lineStarts = append(s.lineStarts, i+1)
+		case '\r':
+			if i+1 < len(s.Data) && s.Data[i+1] == '\n' {
+				i++
+			}
+			s.lineStarts = append(s.lineStarts, i+1)
+		}
+	}
 }
 
 // StdinName is the Source name used for "-".

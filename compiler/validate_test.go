@@ -261,3 +261,50 @@ func TestSpecExamples(t *testing.T) {
 		t.Errorf("found %d whole policies in the specification, expected at least 5", n)
 	}
 }
+
+// FuzzCheck: no input makes the checker panic, and every diagnostic has a
+// position inside the file.
+func FuzzCheck(f *testing.F) {
+	seeds, _ := filepath.Glob("../testdata/validate/*.yaml")
+	corpus, _ := filepath.Glob(filepath.Join(corpusDir(), "*.yaml"))
+	for _, p := range append(seeds, corpus...) {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte("spec: {kprobes: [{call: list:, selectors: [{matchArgs: [{index: 99}]}]}]}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src := NewSource("fuzz.yaml", data)
+		res := Check([]*Source{src}, Options{Lint: true, Compat: CompatTetragon})
+		lines := src.NumLines()
+		for _, d := range res.Diagnostics {
+			if d.Pos.Line < 0 || d.Pos.Line > lines {
+				t.Errorf("diagnostic outside the file (%d lines): %s", lines, d)
+			}
+		}
+	})
+}
+
+// TestDiagnosticsDoc: docs/diagnostics.md lists every code; -update rewrites it.
+func TestDiagnosticsDoc(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# polc diagnostics\n\n")
+	b.WriteString("Every diagnostic has a stable code. Errors refuse the policy; warnings are advice\n")
+	b.WriteString("(`polc lint`, or `--compat tetragon` for Tetragon's limits); notes are information.\n")
+	b.WriteString("This file is generated from `compiler/codes.go` by `go test ./compiler -update`.\n\n")
+	b.WriteString("| code | meaning |\n|---|---|\n")
+	for _, c := range Codes() {
+		fmt.Fprintf(&b, "| `%s` | %s |\n", c.Code, c.Summary)
+	}
+	path := "../docs/diagnostics.md"
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != b.String() {
+		t.Errorf("%s is stale: run go test ./compiler -update", path)
+	}
+}

@@ -1,9 +1,6 @@
 package ir
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // Op is a normalized filter operator. Policies spell operators several ways
 // (Tetragon accepts "GT", "gt" and "GreaterThan"); lowering keeps only the Op.
@@ -127,62 +124,55 @@ func (o Op) TakesValues() bool {
 func ArgOps(t ArgType) []Op {
 	var ops []Op
 	for o := OpEqual; o < OpIn; o++ {
-		if CheckArgOp(o, t) == nil {
+		if argOpAllowed(o, t) {
 			ops = append(ops, o)
 		}
 	}
 	return ops
 }
 
+// argOpAllowed is the operator/type table of matchArgs.
+func argOpAllowed(o Op, t ArgType) bool {
+	c := t.Class()
+	switch o {
+	case OpEqual, OpNotEqual:
+		return c != ClassNone
+	case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
+		return c == ClassString || c == ClassPath
+	case OpGT, OpLT, OpMask, OpInMap, OpNotInMap, OpInRange, OpNotInRange:
+		return c == ClassInt
+	case OpCapabilitiesGained:
+		return c == ClassCaps
+	case OpSAddr, OpNotSAddr, OpSPort, OpNotSPort, OpSPortPriv, OpNotSPortPriv, OpFamily:
+		return c == ClassNet
+	case OpDAddr, OpNotDAddr, OpDPort, OpNotDPort, OpDPortPriv, OpNotDPortPriv, OpProtocol:
+		return c == ClassNet && t != TypeSockaddr
+	case OpState:
+		return t == TypeSock || t == TypeSocket
+	}
+	return false
+}
+
 // CheckArgOp says whether matchArgs (or matchReturnArgs) operator o can test
 // an argument of type t, and if not, why.
 func CheckArgOp(o Op, t ArgType) error {
+	if argOpAllowed(o, t) {
+		return nil
+	}
 	c := t.Class()
-	switch o {
-	case OpIn, OpNotIn:
+	switch {
+	case o == OpIn || o == OpNotIn:
 		return fmt.Errorf("%s is an operator of matchPIDs, matchBinaries and the namespace and capability filters, not of matchArgs", o)
-	case OpEqual, OpNotEqual:
-		if c != ClassNone {
-			return nil
-		}
-	case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
-		if c == ClassString || c == ClassPath {
-			return nil
-		}
-	case OpGT, OpLT, OpMask, OpInMap, OpNotInMap, OpInRange, OpNotInRange:
-		if c == ClassInt {
-			return nil
-		}
-	case OpCapabilitiesGained:
-		if c == ClassCaps {
-			return nil
-		}
-	case OpSAddr, OpNotSAddr, OpSPort, OpNotSPort, OpSPortPriv, OpNotSPortPriv, OpFamily:
-		if c == ClassNet {
-			return nil
-		}
-	case OpDAddr, OpNotDAddr, OpDPort, OpNotDPort, OpDPortPriv, OpNotDPortPriv, OpProtocol, OpState:
-		if t == TypeSockaddr {
-			return fmt.Errorf("a sockaddr holds one address: it supports SAddr, SPort, their Not and Priv forms, and Family, not %s", o)
-		}
-		if o == OpState && t != TypeSock && t != TypeSocket {
-			return fmt.Errorf("State is the TCP state of a socket: it applies to sock and socket arguments, not %s", t)
-		}
-		if c == ClassNet {
-			return nil
-		}
-	default:
+	case o >= numOps || o == OpInvalid:
 		return fmt.Errorf("unknown operator")
-	}
-	if c == ClassNone {
-		if t == TypeNop {
-			return fmt.Errorf("a nop argument is not read, so it cannot be filtered")
-		}
+	case t == TypeNop:
+		return fmt.Errorf("a nop argument is not read, so it cannot be filtered")
+	case c == ClassNone:
 		return fmt.Errorf("arguments of type %s cannot be filtered", t)
+	case t == TypeSockaddr && c == ClassNet:
+		return fmt.Errorf("a sockaddr holds one address: it supports SAddr, SPort, their Not and Priv forms, and Family, not %s", o)
+	case o == OpState && c == ClassNet:
+		return fmt.Errorf("State is the TCP state of a socket: it applies to sock and socket arguments, not %s", t)
 	}
-	names := make([]string, 0, 8)
-	for _, a := range ArgOps(t) {
-		names = append(names, a.String())
-	}
-	return fmt.Errorf("operator %s does not apply to type %s (it takes %s)", o, t, strings.Join(names, ", "))
+	return fmt.Errorf("operator %s does not apply to type %s", o, t)
 }

@@ -52,6 +52,8 @@ const (
 	TypeKiocb
 	TypeIovIter
 	TypeLoadInfo
+	TypeBpfProg
+	TypeInt32Arr
 	TypeNop
 	numTypes
 )
@@ -121,13 +123,24 @@ var types = [numTypes]typeInfo{
 	TypeKiocb:          {"kiocb", ClassNone, false, 0},
 	TypeIovIter:        {"iov_iter", ClassNone, false, 0},
 	TypeLoadInfo:       {"load_info", ClassNone, false, 0},
+	TypeBpfProg:        {"bpf_prog", ClassNone, false, 0},
+	TypeInt32Arr:       {"int32_arr", ClassNone, false, 0},
 	TypeNop:            {"nop", ClassNone, false, 0},
 }
 
+// typeAliases are other spellings Tetragon accepts for the same types.
+var typeAliases = map[string]ArgType{
+	"sint8": TypeInt8, "sint16": TypeInt16, "sint32": TypeInt32, "sint64": TypeInt64,
+	"ulong": TypeUint64, "unsigned long": TypeUint64,
+}
+
 var typeByName = func() map[string]ArgType {
-	m := make(map[string]ArgType, numTypes)
+	m := make(map[string]ArgType, int(numTypes)+len(typeAliases))
 	for t := TypeAuto; t < numTypes; t++ {
 		m[types[t].name] = t
+	}
+	for a, t := range typeAliases {
+		m[a] = t
 	}
 	return m
 }()
