@@ -3,9 +3,14 @@
 GO      ?= go
 BIN     := bin
 
-.PHONY: build test
+.PHONY: build test demo
 build:
-	$(GO) build -o $(BIN)/ ./cmd/polc ./cmd/polrun
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+# The main job on the example policies: validate and lint them.
+demo: build
+	$(BIN)/polc validate examples
+	$(BIN)/polc lint --compat tetragon examples
 
 test:
 	$(GO) vet ./...
