@@ -1,0 +1,268 @@
+package bpf
+
+// EventVersion is the version of the record layouts below. The header
+// carries it; a reader refuses records of another version.
+const EventVersion = 1
+
+// EventKind says what produced a record.
+type EventKind uint8
+
+const (
+	EventPolicy EventKind = 1 // a policy hook matched (process_kprobe, _tracepoint, _uprobe, _lsm)
+	EventExec   EventKind = 2 // base: a process executed a binary (sched_process_exec)
+	EventFork   EventKind = 3 // base: a process was created (sched_process_fork)
+	EventExit   EventKind = 4 // base: a process exited (sched_process_exit)
+)
+
+// Header flags.
+const (
+	FlagReturn    = 1 << 0 // posted from the return probe: Ret is valid
+	FlagTruncated = 1 << 1 // an argument was cut to fit the record
+	FlagSockOwner = 1 << 2 // Tgid/Pid were replaced by the owner of a tracked socket
+)
+
+// Header is the start of every ring buffer record. Size covers the header
+// and everything after it. For EventPolicy records the arguments follow, in
+// the order of the manifest's Hook.Args, each encoded as its Encoding says;
+// base records are followed by a ProcEvent.
+//
+//	offset size field
+//	0      1    Kind
+//	1      1    Version
+//	2      2    Flags
+//	4      4    Size
+//	8      8    Ktime     bpf_ktime_get_boot_ns() at the hook
+//	16     4    PolicyID  polc_policy_id of the bundle (0 for base records)
+//	20     2    HookID    index into Manifest.Hooks
+//	22     1    Selector  index of the matched selector + 1; 0: the hook has no selectors
+//	23     1    Action    the Action taken (the strongest of the selector's actions)
+//	24     4    Tgid      process id (as the host sees it)
+//	28     4    Pid       thread id
+//	32     8    Ret       return value, when FlagReturn
+type Header struct {
+	Kind     EventKind
+	Version  uint8
+	Flags    uint16
+	Size     uint32
+	Ktime    uint64
+	PolicyID uint32
+	HookID   uint16
+	Selector uint8
+	Action   Action
+	Tgid     uint32
+	Pid      uint32
+	Ret      int64
+}
+
+// HeaderSize is the size of Header in a record.
+const HeaderSize = 40
+
+// Action is what a policy did about an event, as reported in it. When a
+// selector has several actions, the record carries the strongest: Sigkill,
+// then Override, Signal, NotifyEnforcer, Set, the fd and socket actions, and
+// last Post. The names are Tetragon's (KPROBE_ACTION_*).
+type Action uint8
+
+const (
+	ActionPost           Action = 1
+	ActionSigkill        Action = 2
+	ActionSignal         Action = 3
+	ActionOverride       Action = 4
+	ActionFollowFD       Action = 5
+	ActionUnfollowFD     Action = 6
+	ActionCopyFD         Action = 7
+	ActionGetURL         Action = 8
+	ActionDNSLookup      Action = 9
+	ActionTrackSock      Action = 10
+	ActionUntrackSock    Action = 11
+	ActionNotifyEnforcer Action = 12
+	ActionSet            Action = 13
+)
+
+var actionNames = map[Action]string{
+	ActionPost: "KPROBE_ACTION_POST", ActionSigkill: "KPROBE_ACTION_SIGKILL", ActionSignal: "KPROBE_ACTION_SIGNAL",
+	ActionOverride: "KPROBE_ACTION_OVERRIDE", ActionFollowFD: "KPROBE_ACTION_FOLLOWFD",
+	ActionUnfollowFD: "KPROBE_ACTION_UNFOLLOWFD", ActionCopyFD: "KPROBE_ACTION_COPYFD",
+	ActionGetURL: "KPROBE_ACTION_GETURL", ActionDNSLookup: "KPROBE_ACTION_DNSLOOKUP",
+	ActionTrackSock: "KPROBE_ACTION_TRACKSOCK", ActionUntrackSock: "KPROBE_ACTION_UNTRACKSOCK",
+	ActionNotifyEnforcer: "KPROBE_ACTION_NOTIFYENFORCER", ActionSet: "KPROBE_ACTION_SET",
+}
+
+// String returns Tetragon's name of the action, as events print it.
+func (a Action) String() string {
+	if s, ok := actionNames[a]; ok {
+		return s
+	}
+	return "KPROBE_ACTION_UNKNOWN"
+}
+
+// Encoding is how one argument is laid out in a record. Every encoded
+// argument starts 8-byte aligned and is padded to a multiple of 8.
+type Encoding uint8
+
+const (
+	// EncNone: nothing is written (nop arguments).
+	EncNone Encoding = iota
+	// EncInt: 8 bytes, sign- or zero-extended from the argument's type.
+	EncInt
+	// EncBytes: a BytesHeader, then Len bytes, then padding. Strings,
+	// buffers (char_buf, char_iovec, iov_iter), paths of file, path,
+	// dentry, linux_binprm, fd and kiocb arguments, and the names of
+	// net_device, module and load_info arguments.
+	EncBytes
+	// EncSock: a Sock (sock and socket arguments).
+	EncSock
+	// EncSkb: an Skb.
+	EncSkb
+	// EncSockaddr: a Sockaddr.
+	EncSockaddr
+	// EncCred: a Cred.
+	EncCred
+	// EncUserNamespace: a UserNamespace.
+	EncUserNamespace
+	// EncBpfAttr: a BpfAttr.
+	EncBpfAttr
+	// EncBpfMap: a BpfMap.
+	EncBpfMap
+	// EncPerfEvent: a PerfEvent.
+	EncPerfEvent
+	// EncBpfProg: a BpfProg.
+	EncBpfProg
+)
+
+// BytesHeader starts an EncBytes argument.
+type BytesHeader struct {
+	Len   uint32 // bytes that follow (before padding)
+	Flags uint32 // BytesTruncated, BytesFault, BytesUnknownFD
+	Total uint64 // length before truncation (buffers); Len otherwise
+}
+
+// BytesHeaderSize is the size of BytesHeader in a record.
+const BytesHeaderSize = 16
+
+// BytesHeader flags.
+const (
+	BytesTruncated = 1 << 0 // the value was longer than the bytes kept
+	BytesFault     = 1 << 1 // reading the value failed (a bad user pointer): Len is 0
+	BytesUnknownFD = 1 << 2 // an fd argument with no FollowFD entry: Len is 0
+)
+
+// Sock is the encoding of sock and socket arguments. Ports are in host byte
+// order; addresses are IPv4 in the first 4 bytes, or IPv6.
+type Sock struct {
+	Family   uint16
+	Type     uint16
+	Protocol uint16
+	State    uint8
+	_        uint8
+	Mark     uint32
+	Priority uint32
+	Sport    uint16
+	Dport    uint16
+	_        uint32
+	Saddr    [16]byte
+	Daddr    [16]byte
+	Cookie   uint64
+}
+
+// SockSize is the size of Sock in a record.
+const SockSize = 64
+
+// Skb is the encoding of skb arguments.
+type Skb struct {
+	Hash     uint32
+	Len      uint32
+	Priority uint32
+	Mark     uint32
+	Family   uint16
+	Protocol uint16 // IP protocol (IPPROTO_*)
+	Sport    uint16
+	Dport    uint16
+	Saddr    [16]byte
+	Daddr    [16]byte
+}
+
+// SkbSize is the size of Skb in a record.
+const SkbSize = 56
+
+// Sockaddr is the encoding of sockaddr arguments.
+type Sockaddr struct {
+	Family uint16
+	Port   uint16 // host byte order
+	_      uint32
+	Addr   [16]byte
+}
+
+// SockaddrSize is the size of Sockaddr in a record.
+const SockaddrSize = 24
+
+// Cred is the encoding of cred arguments.
+type Cred struct {
+	UID, GID, SUID, SGID, EUID, EGID, FSUID, FSGID uint32
+	Securebits                                     uint32
+	UserNSLevel                                    uint32
+	CapPermitted, CapEffective, CapInheritable     uint64
+	UserNSInum                                     uint32
+	UserNSOwner                                    uint32
+}
+
+// CredSize is the size of Cred in a record.
+const CredSize = 72
+
+// UserNamespace is the encoding of user_namespace arguments.
+type UserNamespace struct {
+	Level uint32
+	Owner uint32
+	Group uint32
+	Inum  uint32
+}
+
+// UserNamespaceSize is the size of UserNamespace in a record.
+const UserNamespaceSize = 16
+
+// BpfAttr is the encoding of bpf_attr arguments (a BPF_PROG_LOAD attr).
+type BpfAttr struct {
+	ProgType uint32
+	InsnCnt  uint32
+	ProgName [16]byte
+}
+
+// BpfAttrSize is the size of BpfAttr in a record.
+const BpfAttrSize = 24
+
+// BpfMap is the encoding of bpf_map arguments.
+type BpfMap struct {
+	MapType    uint32
+	KeySize    uint32
+	ValueSize  uint32
+	MaxEntries uint32
+	Name       [16]byte
+}
+
+// BpfMapSize is the size of BpfMap in a record.
+const BpfMapSize = 32
+
+// PerfEvent is the encoding of perf_event arguments.
+type PerfEvent struct {
+	Type        uint32
+	_           uint32
+	Config      uint64
+	ProbeOffset uint64
+	KprobeFunc  [64]byte
+}
+
+// PerfEventSize is the size of PerfEvent in a record.
+const PerfEventSize = 88
+
+// BpfProg is the encoding of bpf_prog arguments.
+type BpfProg struct {
+	ProgType uint32
+	InsnCnt  uint32
+	Name     [16]byte
+}
+
+// BpfProgSize is the size of BpfProg in a record.
+const BpfProgSize = 24
+
+// Align8 rounds n up to a multiple of 8.
+func Align8(n int) int { return (n + 7) &^ 7 }

@@ -1,0 +1,227 @@
+package bpf
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// ManifestSection is the ELF section of a bundle holding its manifest.
+const ManifestSection = ".polc.manifest"
+
+// ManifestFormat is the version of the Manifest layout. polrun refuses a
+// bundle of another format.
+const ManifestFormat = 1
+
+// Manifest describes a bundle: what it hooks, how to decode its events, what
+// it needs of the kernel, and what to load into its maps. It is JSON in the
+// ManifestSection, with sorted keys and no timestamps, so that a bundle's
+// bytes depend only on the policy and the compiler.
+type Manifest struct {
+	Format       int    `json:"format"`
+	Policy       string `json:"policy"`
+	Namespace    string `json:"namespace,omitempty"`
+	Compiler     string `json:"compiler"` // polc version
+	Source       string `json:"source"`   // the policy file, as given to polc
+	SourceSHA256 string `json:"sourceSha256"`
+	Arch         string `json:"arch"`
+	// ObjectSHA256 is the hash of every other section of the ELF (see
+	// ObjectDigest): the loader recomputes it to refuse a damaged or
+	// edited bundle.
+	ObjectSHA256 string `json:"objectSha256"`
+	// Features the kernel must have: see the Feature constants.
+	Features []string  `json:"features"`
+	Hooks    []Hook    `json:"hooks"`
+	Maps     []MapInit `json:"maps,omitempty"`
+	// Vars lists the load-time variables the loader must set (VarPolicyID,
+	// VarHostNSPrefix+kind).
+	Vars []string `json:"vars,omitempty"`
+}
+
+// Kernel features a bundle can require.
+const (
+	FeatureKprobe        = "kprobe"
+	FeatureKretprobe     = "kretprobe"
+	FeatureTracepoint    = "tracepoint"
+	FeatureRawTracepoint = "raw_tracepoint"
+	FeatureUprobe        = "uprobe"
+	FeatureLSM           = "lsm"
+	FeatureFmodRet       = "fmod_ret"
+	FeatureRingbuf       = "ringbuf"
+	FeatureSendSignal    = "send_signal"
+	FeatureOverride      = "override_return"
+	FeatureBTF           = "btf"
+	FeatureBpfLoop       = "bpf_loop"
+)
+
+// Hook is one attachment point of a bundle.
+type Hook struct {
+	ID     int    `json:"id"`
+	Kind   string `json:"kind"`   // kprobe, tracepoint, raw_tracepoint, uprobe, lsm, usdt (ir.HookKind)
+	Target string `json:"target"` // kernel symbol, SUBSYS/EVENT, LSM hook, or binary path
+	Symbol string `json:"symbol,omitempty"`
+	Call   string `json:"call"` // as the policy wrote it
+	// Syscall: a syscall hook; events name the function as Target.
+	Syscall       bool     `json:"syscall,omitempty"`
+	IgnoreMissing bool     `json:"ignoreMissing,omitempty"`
+	Message       string   `json:"message,omitempty"`
+	Tags          []string `json:"tags,omitempty"`
+	// Programs attached for this hook: the entry program, and the return
+	// program when the hook has one.
+	Programs []Program `json:"programs"`
+	// Args in record order; Return is the return value's layout, if any.
+	Args   []Arg `json:"args"`
+	Return *Arg  `json:"return,omitempty"`
+	// Selectors describe each selector's user-space work (GetUrl,
+	// DnsLookup) and where it came from.
+	Selectors []Selector `json:"selectors,omitempty"`
+	// TracepointFields are the format fields the programs read at fixed
+	// offsets; the loader checks them against tracefs before attaching.
+	TracepointFields []TracepointField `json:"tracepointFields,omitempty"`
+	Pos              Pos               `json:"pos"`
+}
+
+// Program is one BPF program of a hook.
+type Program struct {
+	Name    string `json:"name"`    // ELF symbol and pin name
+	Section string `json:"section"` // ELF section
+	// Attach: kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,
+	// uretprobe, lsm, fmod_ret, usdt.
+	Attach string `json:"attach"`
+	// Target of fmod_ret and lsm programs: the BTF function they attach to.
+	Target string `json:"target,omitempty"`
+}
+
+// Arg is how to decode one argument of a record.
+type Arg struct {
+	Slot     int      `json:"slot"`
+	Index    int      `json:"index"`
+	Type     string   `json:"type"` // the policy's type name (ir.ArgType)
+	Label    string   `json:"label,omitempty"`
+	Encoding Encoding `json:"encoding"`
+	// MaxBytes bounds an EncBytes argument's data.
+	MaxBytes int `json:"maxBytes,omitempty"`
+}
+
+// Selector is what polrun needs to know of one selector.
+type Selector struct {
+	Index int    `json:"index"`
+	Pos   Pos    `json:"pos"`
+	URL   string `json:"url,omitempty"`  // GetUrl
+	FQDN  string `json:"fqdn,omitempty"` // DnsLookup
+}
+
+// TracepointField is a field of a tracepoint's format a program reads.
+type TracepointField struct {
+	Name   string `json:"name"`
+	Offset int    `json:"offset"`
+	Size   int    `json:"size"`
+	Signed bool   `json:"signed"`
+}
+
+// MapInit is the contents the loader puts into one of the bundle's maps
+// before attaching anything.
+type MapInit struct {
+	Map     string     `json:"map"`
+	Entries []MapEntry `json:"entries"`
+}
+
+// MapEntry is one key and value, as raw bytes.
+type MapEntry struct {
+	Key   []byte `json:"key"`
+	Value []byte `json:"value"`
+}
+
+// Pos is a position in the policy's YAML.
+type Pos struct {
+	File string `json:"file,omitempty"`
+	Line int    `json:"line"`
+	Col  int    `json:"col"`
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Marshal encodes m deterministically.
+func (m *Manifest) Marshal() ([]byte, error) {
+	features := append([]string(nil), m.Features...)
+	sort.Strings(features)
+	c := *m
+	c.Features = features
+	return json.MarshalIndent(&c, "", " ")
+}
+
+// ParseManifest decodes a manifest and checks its format.
+func ParseManifest(data []byte) (*Manifest, error) {
+	data = bytes.TrimRight(data, "\x00")
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("decode manifest: %w", err)
+	}
+	if m.Format != ManifestFormat {
+		return nil, fmt.Errorf("%w: manifest format %d, this polrun reads %d", ErrFormat, m.Format, ManifestFormat)
+	}
+	return &m, nil
+}
+
+// ErrFormat: a bundle or record of a layout this build does not read.
+var ErrFormat = errors.New("unsupported format")
+
+// ReadManifest reads the manifest of the ELF bundle in r and checks the
+// bundle's integrity against it.
+func ReadManifest(r io.ReaderAt) (*Manifest, error) {
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return nil, fmt.Errorf("read ELF: %w", err)
+	}
+	sec := f.Section(ManifestSection)
+	if sec == nil {
+		return nil, fmt.Errorf("no %s section: not a polc bundle", ManifestSection)
+	}
+	data, err := sec.Data()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ManifestSection, err)
+	}
+	m, err := ParseManifest(data)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := ObjectDigest(f)
+	if err != nil {
+		return nil, err
+	}
+	if sum != m.ObjectSHA256 {
+		return nil, fmt.Errorf("%w: sections hash to %s, the manifest says %s", ErrIntegrity, sum, m.ObjectSHA256)
+	}
+	return m, nil
+}
+
+// ErrIntegrity: the bundle's sections do not match its manifest.
+var ErrIntegrity = errors.New("bundle was modified after it was built")
+
+// ObjectDigest hashes every section of f except the manifest (and the
+// symbol and string tables' layout-only bytes are included: any change to
+// code, maps, BTF or relocations changes the digest). Each section
+// contributes its name, type and contents, in section order.
+func ObjectDigest(f *elf.File) (string, error) {
+	h := sha256.New()
+	for _, s := range f.Sections {
+		if s.Name == ManifestSection || s.Type == elf.SHT_NULL || s.Type == elf.SHT_NOBITS {
+			continue
+		}
+		data, err := s.Data()
+		if err != nil {
+			return "", fmt.Errorf("read section %s: %w", s.Name, err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", s.Name, s.Type, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,52 @@
+package bpf
+
+import "path/filepath"
+
+// Shared maps. Every bundle declares them with pinning by name, so that all
+// policies on a host share one ring buffer and one process table: the loader
+// loads bundles with the base pin directory as their map pin path.
+const (
+	EventsMap = "polc_events" // ring buffer of records
+	ProcsMap  = "polc_procs"  // hash: tgid (uint32) -> Proc
+)
+
+// Sizes of the shared maps. A bundle must declare them exactly so, or
+// loading it against the pinned maps fails.
+const (
+	EventsRingBytes = 8 << 20 // must be a power of two and a multiple of the page size
+	ProcsMaxEntries = 131072
+)
+
+// Load-time variables (.rodata) the loader sets before loading a bundle.
+const (
+	// VarPolicyID is the uint32 id polrun assigns the policy; records carry it.
+	VarPolicyID = "polc_policy_id"
+	// VarHostNSPrefix + lower-case namespace kind ("polc_host_ns_pid") is the
+	// uint32 inode of the host's namespace of that kind, for host_ns values.
+	VarHostNSPrefix = "polc_host_ns_"
+)
+
+// Pin layout under bpffs (DefaultPinRoot by default).
+const (
+	// DefaultPinRoot is polrun's directory in bpffs.
+	DefaultPinRoot = "/sys/fs/bpf/polrun"
+	// BaseDir holds the shared maps (by name) and, under links/, the base
+	// programs' links.
+	BaseDir = "base"
+	// PoliciesDir holds one directory per loaded policy, named as the
+	// policy, with links/ (one pinned link per attached program, named as
+	// the program) and maps/ (the policy's own maps, named as the map).
+	PoliciesDir = "policies"
+	LinksDir    = "links"
+	MapsDir     = "maps"
+	// ManifestMap is the array map, pinned in a policy's maps/, that holds
+	// the policy's manifest so that any polrun process can decode its
+	// events: key 0, value the manifest JSON, NUL-padded.
+	ManifestMap = "polc_manifest"
+)
+
+// BasePinDir returns root/base.
+func BasePinDir(root string) string { return filepath.Join(root, BaseDir) }
+
+// PolicyPinDir returns root/policies/name.
+func PolicyPinDir(root, name string) string { return filepath.Join(root, PoliciesDir, name) }

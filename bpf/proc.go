@@ -1,0 +1,71 @@
+package bpf
+
+// The process table (map ProcsMap) holds one Proc per live process (thread
+// group), keyed by its tgid (uint32). The base programs maintain it: exec
+// fills it, fork copies the parent's entry, exit deletes it; polrun seeds it
+// from /proc when it loads the base, marking those entries ProcFromProcfs.
+// Policy programs read it for matchBinaries, followForks and the *Changes
+// filters; polrun reads it to enrich events.
+
+// BinaryMax is the room for the executable's path, NUL included.
+const BinaryMax = 256
+
+// NumNamespaces is the number of namespace kinds recorded, indexed as
+// ir.Namespace: Uts, Ipc, Mnt, Pid, PidForChildren, Net, Time,
+// TimeForChildren, Cgroup, User.
+const NumNamespaces = 10
+
+// Proc flags.
+const (
+	ProcFromProcfs = 1 << 0 // seeded from /proc, not seen exec'ing
+	ProcTruncated  = 1 << 1 // Binary was longer than BinaryMax-1
+	ProcExeced     = 1 << 2 // the process exec'd since polrun started
+)
+
+// Proc is the value of the process table.
+//
+//	offset size field
+//	0      4    Tgid
+//	4      4    Ppid        parent's tgid
+//	8      8    StartKtime  bpf_ktime_get_boot_ns() at fork (or task start time for seeded entries)
+//	16     4    Flags
+//	20     4    UID         real uid at exec
+//	24     40   Ns          namespace inodes at exec
+//	64     24   Caps        capability sets at exec: permitted, effective, inheritable
+//	88     4    BinaryLen   bytes of Binary before its NUL
+//	92     4    _
+//	96     256  Binary      absolute path of the executable, NUL-terminated
+type Proc struct {
+	Tgid       uint32
+	Ppid       uint32
+	StartKtime uint64
+	Flags      uint32
+	UID        uint32
+	Ns         [NumNamespaces]uint32
+	Caps       [3]uint64
+	BinaryLen  uint32
+	_          uint32
+	Binary     [BinaryMax]byte
+}
+
+// ProcSize is the size of Proc in the map.
+const ProcSize = 352
+
+// Capability set indexes of Proc.Caps.
+const (
+	CapPermitted   = 0
+	CapEffective   = 1
+	CapInheritable = 2
+)
+
+// ProcEvent follows the Header of EventExec, EventFork and EventExit
+// records: the process's table entry after the event (for EventExit, before
+// its removal), and for EventExit the exit code.
+type ProcEvent struct {
+	Proc     Proc
+	ExitCode int32
+	_        uint32
+}
+
+// ProcEventSize is the size of ProcEvent in a record.
+const ProcEventSize = ProcSize + 8
