@@ -256,8 +256,8 @@ func (c *checker) checkEnforcers() {
 	}
 }
 
-// checkType reports an argument type unknown to us, or not usable on this
-// kind of hook.
+// argType returns the type of a, reporting a type that is unknown, missing,
+// or not usable on this kind of hook.
 func (c *checker) argType(h *hookView, a *Arg) ir.ArgType {
 	t, ok := ir.ParseType(a.Type)
 	if !ok {

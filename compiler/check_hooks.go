@@ -32,6 +32,7 @@ type hookView struct {
 	hasReturn bool // return: true
 	kprobe    *KProbe
 	tp        *Tracepoint
+	uprobe    *UProbe
 	maxIndex  int // highest argument index the hook can read; -1: no bound known offline
 
 	// filled by checkArgs
@@ -63,7 +64,7 @@ func (c *checker) collectHooks() {
 			syms = append([]string{u.Symbol}, syms...)
 		}
 		h := &hookView{kind: hookUprobe, at: u.At, name: u.Path + ":" + strings.Join(syms, ","), hook: &u.Hook,
-			ret: u.ReturnArg, hasReturn: u.Return, maxIndex: 5}
+			ret: u.ReturnArg, hasReturn: u.Return, uprobe: u, maxIndex: 5}
 		h.key = "uprobe " + h.name
 		c.hooks = append(c.hooks, h)
 	}
@@ -115,7 +116,7 @@ func (c *checker) checkHook(h *hookView) {
 				"the per-syscall tracepoints (syscalls/*) cannot be attached as raw tracepoints")
 		}
 	case hookUprobe:
-		c.checkUprobe(h)
+		c.checkUprobe(h.uprobe)
 	case hookLSM:
 		if strings.HasPrefix(h.name, "security_") {
 			c.errorf(fieldOr(h.at, "hook"), "bad-lsm-hook", fmt.Sprintf("write hook: %q", strings.TrimPrefix(h.name, "security_")),
@@ -161,8 +162,7 @@ func (c *checker) checkKprobe(h *hookView) {
 	if k.Call == "" {
 		return // the schema reports a missing call
 	}
-	if !identifier.MatchString(k.Call) || strings.Contains(k.Call, ".") && !strings.Contains(k.Call, ".isra") &&
-		!strings.Contains(k.Call, ".constprop") && !strings.Contains(k.Call, ".part") && !strings.Contains(k.Call, ".cold") {
+	if !identifier.MatchString(k.Call) { // kallsyms names, including compiler suffixes such as foo.isra.0
 		c.errorf(callNode, "bad-call", "call names a kernel function, as listed in /proc/kallsyms, or list:NAME",
 			"%q is not a kernel function name", k.Call)
 		return
@@ -187,16 +187,7 @@ func looksLikeSyscallSymbol(s string) bool {
 		strings.HasPrefix(s, "__ia32_sys_") || strings.HasPrefix(s, "__arm64_sys_")
 }
 
-func (c *checker) checkUprobe(h *hookView) {
-	var u *UProbe
-	for _, x := range c.pol.Spec.UProbes {
-		if x.Node == h.at.Node {
-			u = x
-		}
-	}
-	if u == nil {
-		return
-	}
+func (c *checker) checkUprobe(u *UProbe) {
 	if u.Symbol != "" && len(u.Symbols) > 0 {
 		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
 			"uprobe has both symbol and symbols")

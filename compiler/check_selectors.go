@@ -49,7 +49,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 				c.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
 			}
 		}
-		c.lintContradictions(f.At, f.Values)
+		c.lintDuplicateValues(f.At, f.Values)
 	}
 	for _, f := range s.MatchBinaries {
 		c.checkBinaryFilter(f)
@@ -172,7 +172,7 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 		}
 		c.checkValue(h, a, t, op, val, vn)
 	}
-	c.lintContradictions(f.At, f.Values)
+	c.lintDuplicateValues(f.At, f.Values)
 	if t.Class() == ir.ClassPath && (op == ir.OpEqual || op == ir.OpPrefix) {
 		for i, v := range f.Values {
 			if !strings.HasPrefix(v, "/") {
@@ -276,7 +276,7 @@ func (c *checker) checkBinaryFilter(f *BinaryFilter) {
 				"%q is not an absolute path, so it never matches", v)
 		}
 	}
-	c.lintContradictions(f.At, f.Values)
+	c.lintDuplicateValues(f.At, f.Values)
 }
 
 func (c *checker) checkCapFilter(f *CapFilter, what string) {
@@ -297,8 +297,8 @@ func (c *checker) checkCapFilter(f *CapFilter, what string) {
 	}
 }
 
-// lintContradictions warns about a value listed twice in one filter.
-func (c *checker) lintContradictions(at At, values []string) {
+// lintDuplicateValues warns about a value listed twice in one filter.
+func (c *checker) lintDuplicateValues(at At, values []string) {
 	seen := map[string]bool{}
 	for i, v := range values {
 		if seen[v] {
@@ -371,10 +371,6 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 			}
 		case actOverride:
 			c.checkOverride(h, a, onReturn)
-		case actSigkill:
-			if onReturn && h.kind == hookUprobe {
-				break
-			}
 		case actGetURL:
 			if a.ArgURL == "" {
 				c.errorf(an, "missing-field", "add argUrl: the URL to GET, e.g. http://canary.example/token", "GetUrl needs argUrl")
@@ -419,7 +415,6 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 			if a.ArgValue == nil {
 				c.errorf(an, "missing-field", "add argValue: the value to write", "Set needs argValue")
 			}
-		case actPost, actNoPost, actCleanupEnforcer:
 		}
 		c.checkIgnoredActionFields(a, name)
 	}
