@@ -1,17 +1,3 @@
-// Package testenv decides whether a test can run on this machine.
-//
-// A test names what it needs (root, bpffs, tracefs, a hook kind, a kernel
-// version) with Require. When something is missing the test is skipped with
-// the exact reason, except where the machine is expected to have it:
-//
-//   - with CI=true, requirements every CI host has (root, bpffs, tracefs,
-//     tracepoints, uprobes, ringbuf, BTF) fail instead of skipping, because CI
-//     machines are root on the same kernel as our development hosts;
-//   - inside the vmtest guest (POLC_VMTEST=1) every requirement fails instead
-//     of skipping unless the test also declared the guest kernel unsupported
-//     with a version bound, because the guest kernels are chosen to have them.
-//
-// Mounting bpffs and tracefs is done here, once, so tests never do it ad hoc.
 package testenv
 
 import (
@@ -29,7 +15,9 @@ type Requirement struct {
 	// Name is what the skip or failure message calls it.
 	Name string
 	// OnCIHost is true when every CI host (root on kernel 6.18) has it, so
-	// that its absence under CI=true is a failure, not a skip.
+	// that its absence under CI=true is a failure, not a skip. False means
+	// the host lacks it and the vmtest guests have it: off the guest it
+	// skips with a reason ending in "runs under make vmtest".
 	OnCIHost bool
 	// Check returns nil when the requirement is met, or the reason it is not.
 	Check func() error
@@ -42,22 +30,30 @@ func InVM() bool { return os.Getenv("POLC_VMTEST") == "1" }
 func InCI() bool { return os.Getenv("CI") == "true" }
 
 // Require skips or fails t unless every requirement is met.
+//
+// Kernel version bounds are checked before anything else, so a test that
+// needs both a newer kernel and a feature only that kernel has is skipped,
+// not failed, on the older guest kernel whatever order it lists them in.
 func Require(t testing.TB, reqs ...Requirement) {
 	t.Helper()
+	for _, r := range reqs {
+		var ns notSupportedHere
+		if err := r.Check(); errors.As(err, &ns) {
+			t.Skipf("needs %s: %v", r.Name, err)
+		}
+	}
 	for _, r := range reqs {
 		err := r.Check()
 		if err == nil {
 			continue
 		}
-		var ns notSupportedHere
 		switch {
-		case errors.As(err, &ns):
-			// A declared kernel bound: never a failure.
-			t.Skipf("needs %s: %v", r.Name, err)
 		case InVM():
 			t.Fatalf("needs %s inside the vmtest guest: %v", r.Name, err)
 		case InCI() && r.OnCIHost:
 			t.Fatalf("needs %s, which CI hosts have (CI=true): %v", r.Name, err)
+		case !r.OnCIHost:
+			t.Skipf("needs %s: %v; runs under make vmtest", r.Name, err)
 		default:
 			t.Skipf("needs %s: %v", r.Name, err)
 		}
@@ -71,12 +67,14 @@ type notSupportedHere struct{ reason string }
 func (n notSupportedHere) Error() string { return n.reason }
 
 // Root: the test runs as uid 0.
-var Root = Requirement{Name: "root", OnCIHost: true, Check: func() error {
+var Root = Requirement{Name: "root", OnCIHost: true, Check: checkRoot}
+
+func checkRoot() error {
 	if os.Geteuid() != 0 {
 		return fmt.Errorf("running as uid %d", os.Geteuid())
 	}
 	return nil
-}}
+}
 
 // BPFFS: a bpf filesystem at /sys/fs/bpf, mounted here if missing.
 var BPFFS = Requirement{Name: "bpffs at /sys/fs/bpf", OnCIHost: true, Check: func() error {
@@ -84,26 +82,41 @@ var BPFFS = Requirement{Name: "bpffs at /sys/fs/bpf", OnCIHost: true, Check: fun
 }}
 
 // Tracefs: tracefs at /sys/kernel/tracing, mounted here if missing.
-var Tracefs = Requirement{Name: "tracefs at /sys/kernel/tracing", OnCIHost: true, Check: func() error {
+var Tracefs = Requirement{Name: "tracefs at /sys/kernel/tracing", OnCIHost: true, Check: mountTracefs}
+
+func mountTracefs() error {
 	return mountOnce(&tracefsOnce, "/sys/kernel/tracing", "tracefs", unix.TRACEFS_MAGIC)
-}}
+}
 
 // KernelBTF: the kernel exposes its BTF at /sys/kernel/btf/vmlinux.
-var KernelBTF = Requirement{Name: "kernel BTF", OnCIHost: true, Check: func() error {
+var KernelBTF = Requirement{Name: "kernel BTF", OnCIHost: true, Check: checkKernelBTF}
+
+func checkKernelBTF() error {
 	_, err := os.Stat("/sys/kernel/btf/vmlinux")
 	return err
-}}
+}
+
+// mountSecurityfs mounts securityfs, which lists the active LSMs.
+func mountSecurityfs() error {
+	return mountOnce(&securityfsOnce, "/sys/kernel/security", "securityfs", unix.SECURITYFS_MAGIC)
+}
 
 type onceResult struct {
 	once sync.Once
 	err  error
 }
 
-var bpffsOnce, tracefsOnce onceResult
+// do runs fn the first time and returns its result every time: probes and
+// mounts are answered once per test binary.
+func (o *onceResult) do(fn func() error) error {
+	o.once.Do(func() { o.err = fn() })
+	return o.err
+}
+
+var bpffsOnce, tracefsOnce, securityfsOnce onceResult
 
 func mountOnce(o *onceResult, dir, fstype string, magic int64) error {
-	o.once.Do(func() { o.err = ensureMounted(dir, fstype, magic) })
-	return o.err
+	return o.do(func() error { return ensureMounted(dir, fstype, magic) })
 }
 
 func ensureMounted(dir, fstype string, magic int64) error {
