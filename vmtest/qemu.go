@@ -1,0 +1,153 @@
+package vmtest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// QemuBinary is the emulator the guests run in.
+const QemuBinary = "qemu-system-x86_64"
+
+// BootConfig is one guest boot.
+type BootConfig struct {
+	Kernel Kernel
+	Initrd string
+	// Expected are the packages the manifest runs, in order.
+	Expected []string
+	MemoryMB int
+	CPUs     int
+	// CPUModel is qemu's -cpu; "max" gives the guest every feature TCG has.
+	CPUModel string
+	// Timeout bounds the whole boot; qemu is killed when it expires.
+	Timeout time.Duration
+	// LogDir receives console.log (kernel console, ttyS0) and results.log
+	// (the results port, ttyS1).
+	LogDir string
+	// Live, when set, receives each results line as it arrives.
+	Live func(line string)
+}
+
+// CommandLine is the kernel command line of every guest: the console on
+// ttyS0; a panic (oopses included) stops the guest at once, which -no-reboot
+// turns into qemu exiting; BPF LSM enabled.
+const CommandLine = "console=ttyS0 panic=-1 oops=panic lsm=lockdown,capability,bpf"
+
+// qemuArgs are the emulator's arguments for cfg. TCG, not KVM: qemu hangs
+// with KVM on our CI machines.
+func qemuArgs(cfg BootConfig, console string) []string {
+	return []string{
+		"-accel", "tcg",
+		"-cpu", cfg.CPUModel,
+		"-m", fmt.Sprint(cfg.MemoryMB),
+		"-smp", fmt.Sprint(cfg.CPUs),
+		"-nodefaults", "-display", "none", "-no-reboot",
+		"-kernel", cfg.Kernel.Vmlinuz,
+		"-initrd", cfg.Initrd,
+		"-append", CommandLine,
+		"-serial", "file:" + console, // ttyS0
+		"-serial", "stdio", // ttyS1
+	}
+}
+
+// Boot runs one guest to its end and returns what it reported. The error
+// is for failures to run qemu at all; everything the guest did wrong is in
+// the Result.
+func Boot(ctx context.Context, cfg BootConfig) (*Result, error) {
+	r := &Result{Kernel: cfg.Kernel, Logs: cfg.LogDir}
+	if err := os.MkdirAll(cfg.LogDir, 0o755); err != nil {
+		return nil, fmt.Errorf("boot %s: %w", cfg.Kernel.Release, err)
+	}
+	console := filepath.Join(cfg.LogDir, "console.log")
+	resultsLog, err := os.Create(filepath.Join(cfg.LogDir, "results.log"))
+	if err != nil {
+		return nil, fmt.Errorf("boot %s: %w", cfg.Kernel.Release, err)
+	}
+	defer resultsLog.Close()
+
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, QemuBinary, qemuArgs(cfg, console)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", QemuBinary, err)
+	}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Fprintln(resultsLog, line)
+		if r.Boot == 0 {
+			r.InitAt = time.Since(start)
+		}
+		r.Feed(line)
+		if cfg.Live != nil {
+			cfg.Live(line)
+		}
+	}
+	waitErr := cmd.Wait()
+	r.Wall = time.Since(start)
+
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		r.Problems = append(r.Problems, fmt.Sprintf("timeout: guest still running after %s, killed", cfg.Timeout))
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case waitErr != nil:
+		r.Problems = append(r.Problems, fmt.Sprintf("qemu: %v: %s", waitErr, strings.TrimSpace(stderr.String())))
+	}
+	r.Finish(cfg.Expected)
+	r.checkConsole(console)
+	return r, nil
+}
+
+// consolePanics are kernel console lines that fail a run whatever the tests
+// said.
+var consolePanics = []string{"Kernel panic", "BUG:", "Oops:", "WARNING:", "general protection fault"}
+
+// checkConsole reports kernel trouble from the console log and keeps its
+// tail when the guest itself went wrong.
+func (r *Result) checkConsole(path string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		r.Problems = append(r.Problems, fmt.Sprintf("read console log: %v", err))
+		return
+	}
+	lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n", "\n"), "\n")
+	for _, line := range lines {
+		for _, p := range consolePanics {
+			if strings.Contains(line, p) {
+				r.Problems = append(r.Problems, "kernel: "+strings.TrimSpace(line))
+			}
+		}
+	}
+	if len(r.Problems) > 0 {
+		r.Console = tail(lines, 40)
+	}
+}
+
+func tail(lines []string, n int) []string {
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines[max(0, len(lines)-n):]
+}
+
+// PrefixWriter returns a function writing lines to w with a prefix.
+func PrefixWriter(w io.Writer, prefix string) func(string) {
+	return func(line string) { fmt.Fprintf(w, "%s%s\n", prefix, line) }
+}
