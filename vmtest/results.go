@@ -154,6 +154,9 @@ func (p *PackageResult) feed(line string) {
 	}
 }
 
+// statusNoEnd is the status of a binary whose end marker never came.
+const statusNoEnd = "no end"
+
 // Finish checks, once qemu has exited, that every expected binary ran to
 // its end and the guest reached the done marker.
 func (r *Result) Finish(expected []string) {
@@ -161,7 +164,7 @@ func (r *Result) Finish(expected []string) {
 	for _, p := range r.Packages {
 		ran[p.Package] = true
 		if p.Status == "" {
-			p.Status = "no end"
+			p.Status = statusNoEnd
 			r.Problems = append(r.Problems, fmt.Sprintf("%s never finished (guest stopped while it ran)", p.Package))
 		}
 	}

@@ -46,8 +46,15 @@ func WriteSummary(w io.Writer, results []*Result, matrix time.Duration) {
 				}
 			}
 			if p.Status != "exit:0" && p.Count("FAIL") == 0 {
-				fmt.Fprintf(w, "\nFAIL %s %s: test binary ended with %s; its last output:\n", name, p.Package, p.Status)
-				writeIndented(w, tail(p.Output(), 30))
+				ended := "ended with " + p.Status
+				switch p.Status {
+				case statusNoEnd:
+					ended = "did not finish"
+				case StatusTimeout:
+					ended = "was killed at its time limit (-timeout)"
+				}
+				fmt.Fprintf(w, "\nFAIL %s %s: test binary %s; its last output:\n", name, p.Package, ended)
+				writeIndented(w, lastWords(p.Output(), 30))
 			}
 		}
 		for _, problem := range r.Problems {
@@ -58,6 +65,17 @@ func WriteSummary(w io.Writer, results []*Result, matrix time.Duration) {
 			writeIndented(w, r.Console)
 		}
 	}
+}
+
+// lastWords is what best explains a binary's end: from its panic (Go's
+// test timeout is one) when there is one, else its last lines.
+func lastWords(lines []string, n int) []string {
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ") {
+			return lines[i:min(len(lines), i+n)]
+		}
+	}
+	return tail(lines, n)
 }
 
 func writeIndented(w io.Writer, lines []string) {
