@@ -1,0 +1,281 @@
+package loader
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// baseMaps are the shared maps of a loaded base, open in this process.
+type baseMaps struct {
+	events, procs *ebpf.Map
+}
+
+func (b *baseMaps) close() {
+	if b == nil {
+		return
+	}
+	b.events.Close()
+	b.procs.Close()
+}
+
+// byName returns the shared map called name.
+func (b *baseMaps) byName(name string) *ebpf.Map {
+	switch name {
+	case bpf.EventsMap:
+		return b.events
+	case bpf.ProcsMap:
+		return b.procs
+	}
+	return nil
+}
+
+// openBase opens the shared maps of the base pinned under root.
+func openBase(root string) (*baseMaps, error) {
+	dir := bpf.BasePinDir(root)
+	events, err := ebpf.LoadPinnedMap(filepath.Join(dir, bpf.EventsMap), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open base map %s: %w", bpf.EventsMap, err)
+	}
+	procs, err := ebpf.LoadPinnedMap(filepath.Join(dir, bpf.ProcsMap), nil)
+	if err != nil {
+		events.Close()
+		return nil, fmt.Errorf("open base map %s: %w", bpf.ProcsMap, err)
+	}
+	return &baseMaps{events: events, procs: procs}, nil
+}
+
+// checkSharedMap returns an error unless spec declares the shared map name
+// exactly as package bpf says, so that it can share the base's.
+func checkSharedMap(name string, spec *ebpf.MapSpec) error {
+	switch name {
+	case bpf.EventsMap:
+		if spec.Type != ebpf.RingBuf || spec.MaxEntries != bpf.EventsRingBytes {
+			return fmt.Errorf("map %s is %s with %d entries, want RingBuf with %d", name, spec.Type, spec.MaxEntries, bpf.EventsRingBytes)
+		}
+	case bpf.ProcsMap:
+		if spec.Type != ebpf.Hash || spec.KeySize != 4 || spec.ValueSize != bpf.ProcSize || spec.MaxEntries != bpf.ProcsMaxEntries {
+			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Hash key 4 value %d entries %d",
+				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, bpf.ProcSize, bpf.ProcsMaxEntries)
+		}
+	}
+	return nil
+}
+
+// ensureBase opens the loaded base, or loads one from the base object when
+// there is none. created says whether this call loaded it; the caller
+// removes it again (removeBase) if what it loads on top fails. Called with
+// the lock held.
+func ensureBase(o *Options) (maps *baseMaps, created bool, err error) {
+	dir := bpf.BasePinDir(o.PinRoot)
+	if exists(dir) {
+		maps, err := openBase(o.PinRoot)
+		if err != nil {
+			return nil, false, fmt.Errorf("base at %s is incomplete (polrun unload --all removes it): %w", dir, err)
+		}
+		return maps, false, nil
+	}
+	obj := o.Base
+	if obj == nil {
+		obj = builtinBase()
+	}
+	if obj == nil {
+		return nil, false, ErrBaseMissing
+	}
+	if err := o.fail("base"); err != nil {
+		return nil, false, err
+	}
+	maps, err = loadBase(o, obj)
+	if err != nil {
+		return nil, false, fmt.Errorf("load base: %w", err)
+	}
+	return maps, true, nil
+}
+
+// loadBase loads, attaches and pins the base programs, then seeds the
+// process table. Like a policy, it is pinned into a staging directory that
+// one rename turns into base/, so a failure leaves nothing.
+func loadBase(o *Options, obj []byte) (*baseMaps, error) {
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(obj))
+	if err != nil {
+		return nil, fmt.Errorf("read base object: %w", err)
+	}
+	for _, name := range []string{bpf.EventsMap, bpf.ProcsMap} {
+		ms := spec.Maps[name]
+		if ms == nil {
+			return nil, fmt.Errorf("base object has no map %s", name)
+		}
+		if err := checkSharedMap(name, ms); err != nil {
+			return nil, fmt.Errorf("base object: %w", err)
+		}
+	}
+	// Pinning is polrun's job, into the staging directory: a PinByName map
+	// would be pinned by cilium/ebpf before the programs are verified.
+	for _, ms := range spec.Maps {
+		ms.Pinning = ebpf.PinNone
+	}
+	coll, err := ebpf.NewCollection(spec)
+	if err != nil {
+		return nil, fmt.Errorf("load base programs: %w", err)
+	}
+	defer coll.Close()
+
+	var links []namedLink
+	defer func() {
+		for _, l := range links {
+			l.link.Close()
+		}
+	}()
+	for name, prog := range coll.Programs {
+		l, err := attachBySpec(spec.Programs[name], prog)
+		if err != nil {
+			return nil, fmt.Errorf("attach base program %s: %w", name, err)
+		}
+		links = append(links, namedLink{name, l})
+	}
+	if err := o.fail("base-attach"); err != nil {
+		return nil, err
+	}
+
+	staging, err := os.MkdirTemp(o.PinRoot, stagingPrefix+"base_")
+	if err != nil {
+		return nil, fmt.Errorf("create staging directory: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(staging)
+		}
+	}()
+	if err := os.Mkdir(filepath.Join(staging, bpf.LinksDir), 0o700); err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		if err := l.link.Pin(filepath.Join(staging, bpf.LinksDir, l.name)); err != nil {
+			return nil, fmt.Errorf("pin base link %s: %w", l.name, err)
+		}
+	}
+	for _, name := range []string{bpf.EventsMap, bpf.ProcsMap} {
+		if err := coll.Maps[name].Pin(filepath.Join(staging, name)); err != nil {
+			return nil, fmt.Errorf("pin base map %s: %w", name, err)
+		}
+	}
+	if err := seedProcs(coll.Maps[bpf.ProcsMap], o.Procfs); err != nil {
+		return nil, fmt.Errorf("seed %s: %w", bpf.ProcsMap, err)
+	}
+	if err := o.fail("base-commit"); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(staging, bpf.BasePinDir(o.PinRoot)); err != nil {
+		return nil, fmt.Errorf("commit base: %w", err)
+	}
+	committed = true
+	events, err := coll.Maps[bpf.EventsMap].Clone()
+	if err != nil {
+		return nil, err
+	}
+	procs, err := coll.Maps[bpf.ProcsMap].Clone()
+	if err != nil {
+		events.Close()
+		return nil, err
+	}
+	return &baseMaps{events: events, procs: procs}, nil
+}
+
+// removeBase removes the base's pins, which detaches its programs and frees
+// its maps once no reader holds them.
+func removeBase(root string) error {
+	dir := bpf.BasePinDir(root)
+	if !exists(dir) {
+		return nil
+	}
+	// Rename first so that a half-removed base is never mistaken for one.
+	trash, err := os.MkdirTemp(root, trashPrefix+"base_")
+	if err != nil {
+		return fmt.Errorf("remove base: %w", err)
+	}
+	if err := os.Remove(trash); err != nil {
+		return fmt.Errorf("remove base: %w", err)
+	}
+	if err := os.Rename(dir, trash); err != nil {
+		return fmt.Errorf("remove base: %w", err)
+	}
+	if err := os.RemoveAll(trash); err != nil {
+		return fmt.Errorf("remove base: %w", err)
+	}
+	return nil
+}
+
+// seedProcs adds every process in /proc to the process table, without
+// overwriting entries the base programs wrote since they were attached.
+// Entries of processes that exited while seeding are removed again.
+func seedProcs(procs *ebpf.Map, procfs string) error {
+	pids, err := listPids(procfs)
+	if err != nil {
+		return err
+	}
+	var seeded []uint32
+	for _, pid := range pids {
+		p, err := readProc(procfs, pid)
+		if err != nil {
+			continue // exited meanwhile
+		}
+		entry := p.toProc()
+		err = procs.Update(pid, &entry, ebpf.UpdateNoExist)
+		switch {
+		case err == nil:
+			seeded = append(seeded, pid)
+		case errors.Is(err, ebpf.ErrKeyExist):
+		default:
+			return fmt.Errorf("add pid %d: %w", pid, err)
+		}
+	}
+	// A process that exited between being read and being added has had its
+	// exit handled already: drop its entry.
+	for _, pid := range seeded {
+		if _, err := os.Stat(filepath.Join(procfs, fmt.Sprint(pid))); errors.Is(err, os.ErrNotExist) {
+			var e bpf.Proc
+			if procs.Lookup(pid, &e) == nil && e.Flags&bpf.ProcFromProcfs != 0 {
+				procs.Delete(pid)
+			}
+		}
+	}
+	return nil
+}
+
+type namedLink struct {
+	name string
+	link link.Link
+}
+
+// attachBySpec attaches a program by its section, for objects without a
+// manifest (the base): tracepoint/G/N, raw_tp/N, tp_btf/N, kprobe/F,
+// kretprobe/F.
+func attachBySpec(ps *ebpf.ProgramSpec, prog *ebpf.Program) (link.Link, error) {
+	switch ps.Type {
+	case ebpf.TracePoint:
+		group, name, ok := strings.Cut(ps.AttachTo, "/")
+		if !ok {
+			return nil, fmt.Errorf("section %s: want tracepoint/GROUP/NAME", ps.SectionName)
+		}
+		return link.Tracepoint(group, name, prog, nil)
+	case ebpf.RawTracepoint:
+		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: ps.AttachTo, Program: prog})
+	case ebpf.Tracing:
+		return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: ps.AttachType})
+	case ebpf.Kprobe:
+		if strings.HasPrefix(ps.SectionName, "kretprobe/") {
+			return link.Kretprobe(ps.AttachTo, prog, nil)
+		}
+		return link.Kprobe(ps.AttachTo, prog, nil)
+	}
+	return nil, fmt.Errorf("section %s: cannot attach %s programs", ps.SectionName, ps.Type)
+}

@@ -1,0 +1,160 @@
+package loader
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
+)
+
+// Bundle is a bundle read from disk and checked: plain data, nothing is in
+// the kernel yet.
+type Bundle struct {
+	// Path is where the bundle was read from ("" for ReadBundle).
+	Path     string
+	Manifest *bpf.Manifest
+	Spec     *ebpf.CollectionSpec
+	// SHA256 is the hash of the whole file, recorded with the loaded policy.
+	SHA256 string
+}
+
+// Name is the policy's name: its pin directory and the policy_name of its
+// events.
+func (b *Bundle) Name() string { return b.Manifest.Policy }
+
+// maxBundleSize bounds what polrun reads into memory.
+const maxBundleSize = 256 << 20
+
+// OpenBundle reads and checks the bundle at path.
+func OpenBundle(path string) (*Bundle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open bundle: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBundleSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read bundle %s: %w", path, err)
+	}
+	if len(data) > maxBundleSize {
+		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrBadBundle, path, maxBundleSize)
+	}
+	b, err := ReadBundle(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	b.Path = path
+	return b, nil
+}
+
+// ReadBundle checks a bundle held in memory: the manifest's format and the
+// object's integrity (bpf.ReadManifest), the target architecture, the
+// policy name, and that every program the manifest names is in the object
+// with a known attach kind.
+func ReadBundle(data []byte) (*Bundle, error) {
+	m, err := bpf.ReadManifest(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkManifest(m); err != nil {
+		return nil, err
+	}
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: read BPF object: %v", ErrBadBundle, err)
+	}
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			if spec.Programs[p.Name] == nil {
+				return nil, fmt.Errorf("%w: hook %d (%s %s): program %s is not in the object", ErrBadBundle, h.ID, h.Kind, h.Target, p.Name)
+			}
+		}
+	}
+	for _, mi := range m.Maps {
+		ms := spec.Maps[mi.Map]
+		if ms == nil || isSharedMap(mi.Map) {
+			return nil, fmt.Errorf("%w: manifest fills map %s, which is not one of the bundle's own maps", ErrBadBundle, mi.Map)
+		}
+		for i, e := range mi.Entries {
+			if len(e.Key) != int(ms.KeySize) || len(e.Value) != int(ms.ValueSize) {
+				return nil, fmt.Errorf("%w: map %s entry %d: key %d bytes, value %d bytes; the map has %d and %d",
+					ErrBadBundle, mi.Map, i, len(e.Key), len(e.Value), ms.KeySize, ms.ValueSize)
+			}
+		}
+	}
+	for _, v := range m.Vars {
+		if spec.Variables[v] == nil {
+			return nil, fmt.Errorf("%w: manifest lists load-time variable %s, which the object does not declare", ErrBadBundle, v)
+		}
+	}
+	sum := sha256.Sum256(data)
+	return &Bundle{Manifest: m, Spec: spec, SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// policyName is what a policy name may be: Tetragon policies are
+// Kubernetes objects, whose names are DNS subdomains. The name becomes a
+// directory under bpffs, so nothing else is accepted.
+var policyName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
+
+// ValidPolicyName reports whether name can name a loaded policy.
+func ValidPolicyName(name string) bool {
+	return policyName.MatchString(name) && !strings.Contains(name, "..")
+}
+
+// attachKinds are the Program.Attach values polrun attaches.
+var attachKinds = map[string]bool{
+	"kprobe": true, "kretprobe": true, "tracepoint": true, "raw_tracepoint": true,
+	"uprobe": true, "uretprobe": true, "lsm": true, "fmod_ret": true,
+}
+
+func checkManifest(m *bpf.Manifest) error {
+	if !ValidPolicyName(m.Policy) {
+		return fmt.Errorf("%w: policy name %q is not a DNS subdomain name", ErrBadBundle, m.Policy)
+	}
+	host := arch.Host()
+	if a, err := arch.Parse(m.Arch); err != nil || a != host {
+		return fmt.Errorf("%w: built for %q, this host is %s", ErrBadBundle, m.Arch, host)
+	}
+	if len(m.Hooks) == 0 {
+		return fmt.Errorf("%w: the manifest has no hooks", ErrBadBundle)
+	}
+	seen := map[string]bool{}
+	for i, h := range m.Hooks {
+		if h.ID != i {
+			return fmt.Errorf("%w: hook %d has id %d", ErrBadBundle, i, h.ID)
+		}
+		if len(h.Programs) == 0 {
+			return fmt.Errorf("%w: hook %d (%s %s) has no programs", ErrBadBundle, i, h.Kind, h.Target)
+		}
+		for _, p := range h.Programs {
+			if !attachKinds[p.Attach] {
+				return fmt.Errorf("%w: hook %d (%s %s): program %s: polrun cannot attach %q programs", ErrBadBundle, i, h.Kind, h.Target, p.Name, p.Attach)
+			}
+			if !validPinName(p.Name) {
+				return fmt.Errorf("%w: program name %q", ErrBadBundle, p.Name)
+			}
+			if seen[p.Name] {
+				return fmt.Errorf("%w: program %s attached twice", ErrBadBundle, p.Name)
+			}
+			seen[p.Name] = true
+		}
+	}
+	return nil
+}
+
+// validPinName: a name that is one plain file name under bpffs once
+// pinName replaced its dots.
+func validPinName(s string) bool {
+	return s != "" && len(s) < 256 && !strings.ContainsAny(s, "/\x00") && strings.Trim(s, ".") != ""
+}
+
+func isSharedMap(name string) bool { return name == bpf.EventsMap || name == bpf.ProcsMap }

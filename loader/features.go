@@ -1,0 +1,211 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/features"
+	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// Feature is the answer to one feature probe.
+type Feature struct {
+	Name string // a bpf.Feature* constant, or "fentry" (shown, never required)
+	// Supported is true when the probe succeeded.
+	Supported bool
+	// Reason says why not, or how it was found.
+	Reason string
+}
+
+// FeatureFentry is probed for `polrun features`; bundles do not require it
+// by this name.
+const FeatureFentry = "fentry"
+
+// probe is one feature test. Tests that attach use do-nothing programs on
+// functions every kernel has, detached again at once.
+type probe struct {
+	name string
+	run  func() error
+}
+
+var probes = []probe{
+	{bpf.FeatureBTF, probeBTF},
+	{bpf.FeatureRingbuf, func() error { return features.HaveMapType(ebpf.RingBuf) }},
+	{bpf.FeatureTracepoint, probeTracepoint},
+	{bpf.FeatureRawTracepoint, func() error { return features.HaveProgramType(ebpf.RawTracepoint) }},
+	{bpf.FeatureKprobe, func() error { return probeKprobe(false) }},
+	{bpf.FeatureKretprobe, func() error { return probeKprobe(true) }},
+	{bpf.FeatureUprobe, probeUprobe},
+	{FeatureFentry, func() error { return probeTracing(ebpf.AttachTraceFEntry, "bpf_fentry_test1") }},
+	{bpf.FeatureFmodRet, func() error { return probeTracing(ebpf.AttachModifyReturn, "security_file_open") }},
+	{bpf.FeatureLSM, probeLSM},
+	{bpf.FeatureSendSignal, func() error { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnSendSignal) }},
+	{bpf.FeatureOverride, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnOverrideReturn) }},
+	{bpf.FeatureBpfLoop, func() error { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) }},
+}
+
+var probeCache sync.Map // name -> *probeResult
+
+type probeResult struct {
+	once sync.Once
+	err  error
+}
+
+// checkFeature runs the probe for name once per process.
+func checkFeature(name string) error {
+	i := slices.IndexFunc(probes, func(p probe) bool { return p.name == name })
+	if i < 0 {
+		return fmt.Errorf("this polrun does not know the feature")
+	}
+	v, _ := probeCache.LoadOrStore(name, &probeResult{})
+	r := v.(*probeResult)
+	r.once.Do(func() { r.err = probes[i].run() })
+	return r.err
+}
+
+// Probe tests every feature polrun knows on the running kernel. It needs
+// root; some probes load and attach do-nothing programs.
+func Probe() []Feature {
+	out := make([]Feature, 0, len(probes))
+	for _, p := range probes {
+		err := checkFeature(p.name)
+		f := Feature{Name: p.name, Supported: err == nil, Reason: "ok"}
+		if err != nil {
+			f.Reason = reason(err)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// RequireFeatures returns a FeatureError for the first of names the kernel
+// lacks.
+func RequireFeatures(names []string) error {
+	for _, n := range names {
+		if err := checkFeature(n); err != nil {
+			return &FeatureError{Feature: n, Reason: reason(err)}
+		}
+	}
+	return nil
+}
+
+func reason(err error) string {
+	if errors.Is(err, ebpf.ErrNotSupported) {
+		return "not supported by this kernel (" + err.Error() + ")"
+	}
+	return err.Error()
+}
+
+func probeBTF() error {
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+		return fmt.Errorf("no /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF): %w", ebpf.ErrNotSupported)
+	}
+	if _, err := btf.LoadKernelSpec(); err != nil {
+		return fmt.Errorf("read kernel BTF: %w", err)
+	}
+	return nil
+}
+
+func probeTracepoint() error {
+	if err := ensureTracefs(); err != nil {
+		return err
+	}
+	if _, err := os.Stat(tracefsDir + "/events"); err != nil {
+		return fmt.Errorf("no %s/events (CONFIG_EVENT_TRACING): %w", tracefsDir, ebpf.ErrNotSupported)
+	}
+	return features.HaveProgramType(ebpf.TracePoint)
+}
+
+const pmuDir = "/sys/bus/event_source/devices"
+
+// returnZero is the body of every probe program: it changes nothing.
+var returnZero = asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()}
+
+// probeKprobe attaches a do-nothing kprobe (or kretprobe) to vfs_read:
+// whether the PMU exists says little about whether attaching works.
+func probeKprobe(ret bool) error {
+	if _, err := os.Stat(pmuDir + "/kprobe/type"); err != nil {
+		if _, err := os.Stat(tracefsDir + "/kprobe_events"); err != nil {
+			return fmt.Errorf("no kprobe PMU and no kprobe_events (CONFIG_KPROBES): %w", ebpf.ErrNotSupported)
+		}
+	}
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.Kprobe, Instructions: returnZero, License: "GPL"})
+	if err != nil {
+		return fmt.Errorf("load kprobe program: %w", err)
+	}
+	defer prog.Close()
+	attach := link.Kprobe
+	if ret {
+		attach = link.Kretprobe
+	}
+	l, err := attach("vfs_read", prog, nil)
+	if err != nil {
+		return fmt.Errorf("attach to vfs_read: %w", err)
+	}
+	return l.Close()
+}
+
+func probeUprobe() error {
+	if _, err := os.Stat(pmuDir + "/uprobe/type"); err != nil {
+		if _, err := os.Stat(tracefsDir + "/uprobe_events"); err != nil {
+			return fmt.Errorf("no uprobe PMU and no uprobe_events (CONFIG_UPROBE_EVENTS): %w", ebpf.ErrNotSupported)
+		}
+	}
+	return features.HaveProgramType(ebpf.Kprobe)
+}
+
+// probeTracing loads and attaches a do-nothing tracing program: some kernels
+// load fentry programs and then refuse to attach them.
+func probeTracing(at ebpf.AttachType, fn string) error {
+	if err := probeBTF(); err != nil {
+		return fmt.Errorf("needs kernel BTF: %w", err)
+	}
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+		Type: ebpf.Tracing, AttachType: at, AttachTo: fn, Instructions: returnZero, License: "GPL",
+	})
+	if err != nil {
+		return fmt.Errorf("load %s program for %s: %w", at, fn, err)
+	}
+	defer prog.Close()
+	l, err := link.AttachTracing(link.TracingOptions{Program: prog, AttachType: at})
+	if err != nil {
+		return fmt.Errorf("attach %s program to %s: %w", at, fn, err)
+	}
+	return l.Close()
+}
+
+func probeLSM() error {
+	if err := ensureMounted(securityfsDir, "securityfs", unix.SECURITYFS_MAGIC); err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(securityfsDir + "/lsm")
+	if err != nil {
+		return fmt.Errorf("read active LSMs: %w", err)
+	}
+	active := strings.TrimSpace(string(raw))
+	if !slices.Contains(strings.Split(active, ","), "bpf") {
+		return fmt.Errorf("bpf is not an active LSM (%s; boot with lsm=...,bpf): %w", active, ebpf.ErrNotSupported)
+	}
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+		Type: ebpf.LSM, AttachType: ebpf.AttachLSMMac, AttachTo: "file_open", Instructions: returnZero, License: "GPL",
+	})
+	if err != nil {
+		return fmt.Errorf("load LSM program for file_open: %w", err)
+	}
+	defer prog.Close()
+	l, err := link.AttachLSM(link.LSMOptions{Program: prog})
+	if err != nil {
+		return fmt.Errorf("attach LSM program to file_open: %w", err)
+	}
+	return l.Close()
+}

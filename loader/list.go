@@ -1,0 +1,221 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// Status is what is loaded under a pin root.
+type Status struct {
+	PinRoot string
+	// StatsEnabled is kernel.bpf_stats_enabled: only then do programs
+	// count their runs and run time.
+	StatsEnabled bool
+	// Base is nil when no base is loaded.
+	Base     *BaseStatus
+	Policies []PolicyStatus
+}
+
+// BaseStatus describes the loaded base.
+type BaseStatus struct {
+	Programs []ProgramStatus
+	Maps     []MapStatus
+}
+
+// PolicyStatus describes one loaded policy. Err is set, and the rest may be
+// partial, when its pins could not be read.
+type PolicyStatus struct {
+	Name         string
+	PolicyID     uint32
+	Bundle       string
+	BundleSHA256 string
+	LoadedAt     time.Time
+	Manifest     *bpf.Manifest
+	Programs     []ProgramStatus
+	Maps         []MapStatus
+	Err          error
+}
+
+// ProgramStatus is one pinned link and its program.
+type ProgramStatus struct {
+	Name string // pin name: the program's name
+	// Hook is the manifest's hook of the program ("kprobe fd_install"), or
+	// what the link says it is attached to for the base.
+	Hook      string
+	LinkID    uint32
+	ProgramID uint32
+	Type      string // program type
+	// Attached says what the kernel reports the link attached to
+	// (function, tracepoint or file), when it reports it.
+	Attached string
+	// RunCount and RunTime are zero unless StatsEnabled.
+	RunCount      uint64
+	RunTime       time.Duration
+	VerifiedInsns uint32
+	Err           error
+}
+
+// MapStatus is one pinned map.
+type MapStatus struct {
+	Name       string
+	ID         uint32
+	Type       string
+	KeySize    uint32
+	ValueSize  uint32
+	MaxEntries uint32
+}
+
+// List reports what is loaded under the pin root.
+func List(opts *Options) (*Status, error) {
+	o := opts.withDefaults()
+	st := &Status{PinRoot: o.PinRoot, StatsEnabled: statsEnabled()}
+	if dir := bpf.BasePinDir(o.PinRoot); exists(dir) {
+		st.Base = &BaseStatus{
+			Programs: listLinks(filepath.Join(dir, bpf.LinksDir), nil),
+			Maps:     listMaps(dir),
+		}
+	}
+	dirs, err := policyDirs(o.PinRoot)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		ps := PolicyStatus{Name: d}
+		dir := filepath.Join(o.PinRoot, bpf.PoliciesDir, d)
+		m, state, err := readPolicyMeta(o.PinRoot, d)
+		if err != nil {
+			ps.Err = err
+		} else {
+			ps.Name = m.Policy
+			ps.Manifest = m
+			ps.PolicyID = state.PolicyID
+			ps.Bundle = state.Bundle
+			ps.BundleSHA256 = state.BundleSHA256
+			ps.LoadedAt = state.LoadedAt
+		}
+		ps.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), m)
+		ps.Maps = listMaps(filepath.Join(dir, bpf.MapsDir))
+		st.Policies = append(st.Policies, ps)
+	}
+	return st, nil
+}
+
+func statsEnabled() bool {
+	raw, err := os.ReadFile("/proc/sys/kernel/bpf_stats_enabled")
+	return err == nil && strings.TrimSpace(string(raw)) == "1"
+}
+
+// listLinks describes the links pinned in dir; m, when known, names each
+// program's hook.
+func listLinks(dir string, m *bpf.Manifest) []ProgramStatus {
+	hookOf := map[string]string{}
+	if m != nil {
+		for _, h := range m.Hooks {
+			for _, p := range h.Programs {
+				hookOf[p.Name] = hookLabel(h)
+			}
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	var out []ProgramStatus
+	for _, e := range ents {
+		ps := ProgramStatus{Name: e.Name(), Hook: hookOf[e.Name()]}
+		ps.Err = describeLink(filepath.Join(dir, e.Name()), &ps)
+		out = append(out, ps)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func describeLink(path string, ps *ProgramStatus) error {
+	l, err := link.LoadPinnedLink(path, nil)
+	if err != nil {
+		return fmt.Errorf("open link: %w", err)
+	}
+	defer l.Close()
+	info, err := l.Info()
+	if err != nil {
+		return fmt.Errorf("link info: %w", err)
+	}
+	ps.LinkID = uint32(info.ID)
+	ps.ProgramID = uint32(info.Program)
+	ps.Attached = attachedTo(info)
+	if ps.Hook == "" {
+		ps.Hook = ps.Attached
+	}
+	prog, err := ebpf.NewProgramFromID(info.Program)
+	if err != nil {
+		return fmt.Errorf("open program %d: %w", info.Program, err)
+	}
+	defer prog.Close()
+	pi, err := prog.Info()
+	if err != nil {
+		return fmt.Errorf("program info: %w", err)
+	}
+	ps.Type = pi.Type.String()
+	ps.VerifiedInsns, _ = pi.VerifiedInstructions()
+	if stats, err := prog.Stats(); err == nil {
+		ps.RunCount = stats.RunCount
+		ps.RunTime = stats.Runtime
+	}
+	return nil
+}
+
+// attachedTo is what the kernel says a link is attached to.
+func attachedTo(info *link.Info) string {
+	if pe := info.PerfEvent(); pe != nil {
+		switch {
+		case pe.Kprobe() != nil:
+			return "kprobe " + pe.Kprobe().Function
+		case pe.Uprobe() != nil:
+			return "uprobe " + pe.Uprobe().File
+		case pe.Tracepoint() != nil:
+			return "tracepoint " + pe.Tracepoint().Tracepoint
+		}
+	}
+	if rt := info.RawTracepoint(); rt != nil {
+		return "raw_tracepoint " + rt.Name
+	}
+	if tr := info.Tracing(); tr != nil {
+		return fmt.Sprintf("tracing (attach type %d, BTF id %d)", tr.AttachType, tr.TargetBtfId)
+	}
+	return fmt.Sprintf("link type %d", info.Type)
+}
+
+// listMaps describes the maps pinned directly in dir.
+func listMaps(dir string) []MapStatus {
+	ents, _ := os.ReadDir(dir)
+	var out []MapStatus
+	for _, e := range ents {
+		if e.IsDir() {
+			continue
+		}
+		mp, err := ebpf.LoadPinnedMap(filepath.Join(dir, e.Name()), &ebpf.LoadPinOptions{ReadOnly: true})
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			out = append(out, MapStatus{Name: e.Name(), Type: "unreadable: " + err.Error()})
+			continue
+		}
+		ms := MapStatus{Name: e.Name(), Type: mp.Type().String(), KeySize: mp.KeySize(), ValueSize: mp.ValueSize(), MaxEntries: mp.MaxEntries()}
+		if info, err := mp.Info(); err == nil {
+			if id, ok := info.ID(); ok {
+				ms.ID = uint32(id)
+			}
+		}
+		mp.Close()
+		out = append(out, ms)
+	}
+	return out
+}

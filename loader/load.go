@@ -1,0 +1,526 @@
+package loader
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// Loaded describes a policy Load put in force.
+type Loaded struct {
+	Name     string
+	PolicyID uint32
+	// Programs attached, and hooks skipped because their target is missing
+	// and the policy allows that (ignoreMissing).
+	Programs int
+	Skipped  []string
+	// Replaced is true when a loaded policy of the same name was replaced.
+	Replaced bool
+	// Duration is the time from reading the bundle's spec to committing its
+	// pins, the base excluded.
+	Duration time.Duration
+}
+
+// policyState is what polrun records about a loaded policy, as JSON at key
+// 1 of its polc_manifest map (key 0 is the manifest).
+type policyState struct {
+	PolicyID     uint32    `json:"policyId"`
+	Bundle       string    `json:"bundle,omitempty"`
+	BundleSHA256 string    `json:"bundleSha256"`
+	LoadedAt     time.Time `json:"loadedAt"`
+}
+
+const (
+	manifestKey = 0
+	stateKey    = 1
+)
+
+// Load puts bundles in force: all of them or, on any error, none (and
+// nothing of this call stays attached or pinned). A bundle whose policy is
+// loaded already is an ErrExists error unless opts.Replace.
+func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
+	o := opts.withDefaults()
+	seen := map[string]bool{}
+	for _, b := range bundles {
+		if seen[b.Name()] {
+			return nil, fmt.Errorf("policy %s given twice", b.Name())
+		}
+		seen[b.Name()] = true
+	}
+	if err := ensureBPFFS(o.PinRoot); err != nil {
+		return nil, err
+	}
+	lk, err := lockRoot(o.PinRoot)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.unlock()
+	if err := removeStale(o.PinRoot); err != nil {
+		return nil, err
+	}
+
+	for _, b := range bundles {
+		if exists(policyDir(o.PinRoot, b.Name())) && !o.Replace {
+			return nil, fmt.Errorf("%w: %s (unload it first, or load with --replace)", ErrExists, b.Name())
+		}
+	}
+	for _, b := range bundles {
+		if err := o.fail("features"); err != nil {
+			return nil, err
+		}
+		if err := RequireFeatures(b.Manifest.Features); err != nil {
+			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+		}
+		for _, h := range b.Manifest.Hooks {
+			if err := checkTracepointFields(h); err != nil {
+				return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+			}
+		}
+	}
+
+	base, createdBase, err := ensureBase(o)
+	if err != nil {
+		return nil, err
+	}
+	defer base.close()
+
+	ids, err := loadedIDs(o.PinRoot)
+	if err != nil {
+		return nil, err
+	}
+	var stagedAll []*staged
+	rollback := func() {
+		for _, s := range stagedAll {
+			s.abort()
+		}
+		if createdBase {
+			removeBase(o.PinRoot)
+			removeIfEmpty(filepath.Join(o.PinRoot, bpf.PoliciesDir))
+		}
+	}
+	for _, b := range bundles {
+		s, err := stage(b, base, ids, o)
+		if err != nil {
+			rollback()
+			var pe *ProgramError
+			if errors.As(err, &pe) {
+				return nil, err // it names the policy
+			}
+			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+		}
+		ids[s.id] = true
+		stagedAll = append(stagedAll, s)
+	}
+	if err := commit(stagedAll, o); err != nil {
+		rollback()
+		return nil, err
+	}
+	out := make([]Loaded, len(stagedAll))
+	for i, s := range stagedAll {
+		out[i] = s.result
+		s.release()
+	}
+	return out, nil
+}
+
+// staged is a policy loaded, attached and pinned in a staging directory.
+type staged struct {
+	bundle   *Bundle
+	id       uint32
+	dir      string
+	coll     *ebpf.Collection
+	manifest *ebpf.Map
+	links    []namedLink
+	result   Loaded
+	start    time.Time
+}
+
+// release closes this process's handles; the pins keep everything alive.
+func (s *staged) release() {
+	for _, l := range s.links {
+		l.link.Close()
+	}
+	s.links = nil
+	if s.coll != nil {
+		s.coll.Close()
+	}
+	if s.manifest != nil {
+		s.manifest.Close()
+	}
+}
+
+// abort undoes the staging: with its pins removed and its handles closed,
+// the kernel detaches and frees everything.
+func (s *staged) abort() {
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+	s.release()
+}
+
+// stage loads, fills, attaches and pins one bundle into a staging
+// directory.
+func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *staged, err error) {
+	m := b.Manifest
+	s := &staged{bundle: b, start: time.Now()}
+	defer func() {
+		if err != nil {
+			s.abort()
+		}
+	}()
+	s.id, err = allocID(ids)
+	if err != nil {
+		return nil, err
+	}
+	spec := b.Spec.Copy()
+	if err := setVars(spec, m, s.id); err != nil {
+		return nil, err
+	}
+	repl := map[string]*ebpf.Map{}
+	for name, ms := range spec.Maps {
+		if isSharedMap(name) {
+			if err := checkSharedMap(name, ms); err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrBadBundle, err)
+			}
+			repl[name] = base.byName(name)
+			continue
+		}
+		if name == bpf.ManifestMap {
+			return nil, fmt.Errorf("%w: the bundle declares %s, which polrun creates", ErrBadBundle, bpf.ManifestMap)
+		}
+		// The policy's own maps are pinned by polrun under maps/, never by
+		// name under the base.
+		ms.Pinning = ebpf.PinNone
+	}
+	// Hooks whose BTF target is missing cannot even load; drop them when
+	// the policy says so.
+	skip := map[int]bool{}
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			if (p.Attach == "lsm" || p.Attach == "fmod_ret") && h.IgnoreMissing {
+				fn := p.Target
+				if fn == "" {
+					fn = spec.Programs[p.Name].AttachTo
+				}
+				if p.Attach == "lsm" {
+					fn = "bpf_lsm_" + strings.TrimPrefix(fn, "bpf_lsm_")
+				}
+				if !btfFuncExists(fn) {
+					skip[h.ID] = true
+				}
+			}
+		}
+		if skip[h.ID] {
+			for _, p := range h.Programs {
+				delete(spec.Programs, p.Name)
+			}
+			s.result.Skipped = append(s.result.Skipped, hookLabel(h))
+		}
+	}
+
+	if err := o.fail("load"); err != nil {
+		return nil, err
+	}
+	s.coll, err = ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{MapReplacements: repl})
+	if err != nil {
+		return nil, loadError(m, err)
+	}
+
+	if err := o.fail("maps"); err != nil {
+		return nil, err
+	}
+	for _, mi := range m.Maps {
+		mp := s.coll.Maps[mi.Map]
+		for i, e := range mi.Entries {
+			if err := mp.Update(e.Key, e.Value, ebpf.UpdateAny); err != nil {
+				return nil, fmt.Errorf("fill map %s entry %d: %w", mi.Map, i, err)
+			}
+		}
+	}
+
+	if err := o.fail("manifest"); err != nil {
+		return nil, err
+	}
+	state := policyState{PolicyID: s.id, Bundle: b.Path, BundleSHA256: b.SHA256, LoadedAt: time.Now().UTC()}
+	s.manifest, err = newManifestMap(m, &state)
+	if err != nil {
+		return nil, err
+	}
+
+	for _, h := range m.Hooks {
+		if skip[h.ID] {
+			continue
+		}
+		var hookLinks []namedLink
+		for _, p := range h.Programs {
+			if err := o.fail("attach:" + p.Name); err != nil {
+				return nil, err
+			}
+			l, err := attachProgram(h, p, s.coll.Programs[p.Name])
+			if err != nil {
+				if h.IgnoreMissing && missingTarget(err) {
+					for _, hl := range hookLinks {
+						hl.link.Close()
+					}
+					hookLinks = nil
+					s.result.Skipped = append(s.result.Skipped, hookLabel(h))
+					break
+				}
+				return nil, &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "attach", Err: err}
+			}
+			hookLinks = append(hookLinks, namedLink{p.Name, l})
+		}
+		s.links = append(s.links, hookLinks...)
+	}
+
+	if err := o.fail("pin"); err != nil {
+		return nil, err
+	}
+	if err := s.pin(o.PinRoot); err != nil {
+		return nil, err
+	}
+	s.result.Name = m.Policy
+	s.result.PolicyID = s.id
+	s.result.Programs = len(s.links)
+	return s, nil
+}
+
+// pin pins links, the policy's maps and the manifest map into a new
+// staging directory.
+func (s *staged) pin(root string) error {
+	dir, err := os.MkdirTemp(root, stagingPrefix+pinName(s.bundle.Name())+"_")
+	if err != nil {
+		return fmt.Errorf("create staging directory: %w", err)
+	}
+	s.dir = dir
+	for _, sub := range []string{bpf.LinksDir, bpf.MapsDir} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
+			return fmt.Errorf("create staging directory: %w", err)
+		}
+	}
+	for _, l := range s.links {
+		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, l.name)); err != nil {
+			return fmt.Errorf("pin link of program %s: %w", l.name, err)
+		}
+	}
+	pinned := map[string]string{bpf.ManifestMap: bpf.ManifestMap}
+	for name, mp := range s.coll.Maps {
+		if isSharedMap(name) {
+			continue
+		}
+		file := pinName(name)
+		if !validPinName(name) || pinned[file] != "" {
+			return fmt.Errorf("%w: map name %q cannot be pinned (pinned as %q, taken by %q)", ErrBadBundle, name, file, pinned[file])
+		}
+		pinned[file] = name
+		if err := mp.Pin(filepath.Join(dir, bpf.MapsDir, file)); err != nil {
+			return fmt.Errorf("pin map %s: %w", name, err)
+		}
+	}
+	if err := s.manifest.Pin(filepath.Join(dir, bpf.MapsDir, bpf.ManifestMap)); err != nil {
+		return fmt.Errorf("pin map %s: %w", bpf.ManifestMap, err)
+	}
+	return nil
+}
+
+// commit renames every staging directory to its policy's directory. With
+// Replace, an old policy is renamed aside first and removed only when all
+// are committed; on failure every rename is undone.
+func commit(all []*staged, o *Options) error {
+	type done struct {
+		s     *staged
+		trash string
+	}
+	var committed []done
+	undo := func() {
+		for i := len(committed) - 1; i >= 0; i-- {
+			d := committed[i]
+			final := policyDir(o.PinRoot, d.s.bundle.Name())
+			os.Rename(final, d.s.dir)
+			if d.trash != "" {
+				os.Rename(d.trash, final)
+			}
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(o.PinRoot, bpf.PoliciesDir), 0o700); err != nil {
+		return fmt.Errorf("create policies directory: %w", err)
+	}
+	for _, s := range all {
+		if err := o.fail("commit"); err != nil {
+			undo()
+			return err
+		}
+		final := policyDir(o.PinRoot, s.bundle.Name())
+		d := done{s: s}
+		if exists(final) {
+			d.trash = trashName(o.PinRoot, s.bundle.Name())
+			if err := os.Rename(final, d.trash); err != nil {
+				undo()
+				return fmt.Errorf("replace %s: %w", s.bundle.Name(), err)
+			}
+			s.result.Replaced = true
+		}
+		err := o.fail("replace")
+		if err == nil {
+			err = os.Rename(s.dir, final)
+		}
+		if err != nil {
+			if d.trash != "" {
+				os.Rename(d.trash, final)
+			}
+			undo()
+			return fmt.Errorf("commit %s: %w", s.bundle.Name(), err)
+		}
+		committed = append(committed, d)
+		s.result.Duration = time.Since(s.start)
+	}
+	// Everything is committed: the staging directories are the policies
+	// now, and replaced policies are detached by removing their pins.
+	var errs []error
+	for _, d := range committed {
+		d.s.dir = ""
+		if d.trash != "" {
+			if err := os.RemoveAll(d.trash); err != nil {
+				errs = append(errs, fmt.Errorf("remove replaced %s: %w", d.s.bundle.Name(), err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		// The new policies are in force; what is left over is removed by
+		// the next polrun that takes the lock.
+		fmt.Fprintln(os.Stderr, "polrun:", errors.Join(errs...))
+	}
+	return nil
+}
+
+func trashName(root, name string) string {
+	var b [6]byte
+	rand.Read(b[:])
+	return filepath.Join(root, fmt.Sprintf("%s%s_%x", trashPrefix, pinName(name), b))
+}
+
+// allocID returns a random policy id not in use. Random ids make it
+// unlikely that an event reader still holding a removed policy's manifest
+// mistakes a new policy's records for it.
+func allocID(inUse map[uint32]bool) (uint32, error) {
+	for range 100 {
+		var b [4]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, fmt.Errorf("allocate policy id: %w", err)
+		}
+		id := binary.LittleEndian.Uint32(b[:])
+		if id != 0 && !inUse[id] {
+			return id, nil
+		}
+	}
+	return 0, errors.New("allocate policy id: no free id found")
+}
+
+// setVars sets the load-time variables the manifest lists.
+func setVars(spec *ebpf.CollectionSpec, m *bpf.Manifest, id uint32) error {
+	vars := append([]string(nil), m.Vars...)
+	if spec.Variables[bpf.VarPolicyID] != nil {
+		vars = append(vars, bpf.VarPolicyID)
+	}
+	for _, name := range vars {
+		v := spec.Variables[name]
+		var val uint32
+		switch {
+		case name == bpf.VarPolicyID:
+			val = id
+		case strings.HasPrefix(name, bpf.VarHostNSPrefix):
+			kind := strings.TrimPrefix(name, bpf.VarHostNSPrefix)
+			known := false
+			for _, k := range nsKinds {
+				known = known || k == kind
+			}
+			if !known {
+				return fmt.Errorf("%w: variable %s: unknown namespace kind %q", ErrBadBundle, name, kind)
+			}
+			ino, err := nsInode("/proc/1/ns/" + kind)
+			if err != nil {
+				return fmt.Errorf("host %s namespace: %w", kind, err)
+			}
+			val = ino
+		default:
+			return fmt.Errorf("%w: load-time variable %s is not one polrun sets", ErrBadBundle, name)
+		}
+		if err := v.Set(val); err != nil {
+			return fmt.Errorf("set %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// newManifestMap creates the polc_manifest array: key 0 the manifest JSON,
+// key 1 polrun's state, each NUL-padded to the value size.
+func newManifestMap(m *bpf.Manifest, st *policyState) (*ebpf.Map, error) {
+	mj, err := m.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	sj, err := json.Marshal(st)
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	size := bpf.Align8(max(len(mj), len(sj)) + 1)
+	mp, err := ebpf.NewMap(&ebpf.MapSpec{
+		Name: bpf.ManifestMap, Type: ebpf.Array, KeySize: 4, ValueSize: uint32(size), MaxEntries: 2,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create %s (%d bytes): %w", bpf.ManifestMap, size, err)
+	}
+	for key, data := range map[uint32][]byte{manifestKey: mj, stateKey: sj} {
+		val := make([]byte, size)
+		copy(val, data)
+		if err := mp.Update(key, val, ebpf.UpdateAny); err != nil {
+			mp.Close()
+			return nil, fmt.Errorf("write %s: %w", bpf.ManifestMap, err)
+		}
+	}
+	if err := mp.Freeze(); err != nil && !errors.Is(err, ebpf.ErrNotSupported) {
+		mp.Close()
+		return nil, fmt.Errorf("freeze %s: %w", bpf.ManifestMap, err)
+	}
+	return mp, nil
+}
+
+// loadError turns a collection load error into a ProgramError naming the
+// hook, when it names one of the manifest's programs.
+func loadError(m *bpf.Manifest, err error) error {
+	msg := err.Error()
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			if !strings.HasPrefix(msg, "program "+p.Name+":") {
+				continue
+			}
+			pe := &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "load", Err: err}
+			var ve *ebpf.VerifierError
+			if errors.As(err, &ve) {
+				pe.LogTail = tail(ve.Log, 20)
+			}
+			return pe
+		}
+	}
+	return fmt.Errorf("load: %w", err)
+}
+
+func tail(lines []string, n int) []string {
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}

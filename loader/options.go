@@ -1,0 +1,49 @@
+package loader
+
+import (
+	"github.com/polc-dev/polc/bpf"
+)
+
+// Options say where polrun keeps its pins and how to load. A nil *Options
+// means the defaults.
+type Options struct {
+	// PinRoot is polrun's directory in bpffs, bpf.DefaultPinRoot when "".
+	// bpffs is mounted at /sys/fs/bpf if the root lies under it and nothing
+	// is mounted there.
+	PinRoot string
+	// Replace lets Load replace a loaded policy of the same name: the new
+	// one is attached before the old one is detached.
+	Replace bool
+	// Base is the base object (a BPF ELF with the exec/fork/exit programs
+	// and the shared maps) to load when no base is loaded. Nil means the
+	// one built into this polrun (package bpf).
+	Base []byte
+	// Procfs is the procfs mount point the process table is seeded from,
+	// "/proc" when "".
+	Procfs string
+
+	// failAt, in tests, makes the step of that name fail.
+	failAt func(step string) error
+}
+
+func (o *Options) withDefaults() *Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.PinRoot == "" {
+		c.PinRoot = bpf.DefaultPinRoot
+	}
+	if c.Procfs == "" {
+		c.Procfs = "/proc"
+	}
+	return &c
+}
+
+// fail returns the injected failure for step, if a test asked for one.
+func (o *Options) fail(step string) error {
+	if o.failAt == nil {
+		return nil
+	}
+	return o.failAt(step)
+}

@@ -1,0 +1,217 @@
+package loader
+
+import (
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// procCache is polrun's user-space view of the processes on the host,
+// seeded from /proc and kept by the base's exec, fork and exit records. It
+// gives events the process fields the kernel records do not carry
+// (arguments, cwd) and a parent.
+type procCache struct {
+	node   string
+	procfs string
+	toWall func(ktime uint64) time.Time
+	// table is the base's process table, consulted for a process the cache
+	// has not seen (it may be nil).
+	table *ebpf.Map
+	byPid map[uint32]*procEntry
+	// exited holds the pids of exited processes, oldest first: their
+	// entries stay for late events until the queue is full.
+	exited []uint32
+}
+
+// maxExited is how many exited processes the cache remembers.
+const maxExited = 4096
+
+type procEntry struct {
+	pid, ppid    uint32
+	ktime        uint64 // boot-time ns of the exec (or fork, or /proc start)
+	uid          uint32
+	auid         uint32
+	hasAUID      bool
+	binary, args string
+	cwd          string
+	flags        string
+	execID       string
+	parentExecID string
+	exited       bool
+}
+
+func newProcCache(node, procfs string, toWall func(uint64) time.Time, table *ebpf.Map) *procCache {
+	return &procCache{node: node, procfs: procfs, toWall: toWall, table: table, byPid: map[uint32]*procEntry{}}
+}
+
+// execID is Tetragon's exec_id: base64 of "node:ktime:pid", unique per
+// exec across a cluster's nodes and over time.
+func (c *procCache) execID(ktime uint64, pid uint32) string {
+	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "%s:%d:%d", c.node, ktime, pid))
+}
+
+// seed adds every process in /proc that the cache does not know yet.
+func (c *procCache) seed() error {
+	pids, err := listPids(c.procfs)
+	if err != nil {
+		return err
+	}
+	var added []*procEntry
+	for _, pid := range pids {
+		if c.byPid[pid] != nil {
+			continue
+		}
+		p, err := readProc(c.procfs, pid)
+		if err != nil {
+			continue
+		}
+		e := c.fromProc(p)
+		c.byPid[pid] = e
+		added = append(added, e)
+	}
+	for _, e := range added {
+		if parent := c.byPid[e.ppid]; parent != nil {
+			e.parentExecID = parent.execID
+		}
+	}
+	return nil
+}
+
+func (c *procCache) fromProc(p *procInfo) *procEntry {
+	e := &procEntry{
+		pid: p.Tgid, ppid: p.Ppid, ktime: p.StartKtime, uid: p.UID, auid: p.AUID, hasAUID: p.HasAUID,
+		binary: p.Binary, args: p.Args, cwd: p.Cwd, flags: "procFS",
+	}
+	e.execID = c.execID(e.ktime, e.pid)
+	return e
+}
+
+// handle updates the cache from a base record.
+func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent) {
+	p := &pe.Proc
+	switch h.Kind {
+	case bpf.EventExec:
+		e := &procEntry{
+			pid: p.Tgid, ppid: p.Ppid, ktime: h.Ktime, uid: p.UID,
+			binary: cString(p.Binary[:]), flags: "execve",
+		}
+		if old := c.byPid[p.Tgid]; old != nil && !old.exited {
+			e.cwd, e.auid, e.hasAUID = old.cwd, old.auid, old.hasAUID
+			if old.flags == "clone" {
+				e.flags = "execve clone"
+			}
+		}
+		// Arguments and cwd are not in the record: /proc has them while
+		// the process runs the binary the record names.
+		if info, err := readProc(c.procfs, p.Tgid); err == nil && info.Binary == e.binary {
+			e.args, e.cwd = info.Args, info.Cwd
+			e.auid, e.hasAUID = info.AUID, info.HasAUID
+		}
+		c.link(e)
+	case bpf.EventFork:
+		if p.Tgid == h.Tgid {
+			return // a new thread, not a new process
+		}
+		e := &procEntry{pid: p.Tgid, ppid: p.Ppid, ktime: p.StartKtime, uid: p.UID, binary: cString(p.Binary[:]), flags: "clone"}
+		if e.ktime == 0 {
+			e.ktime = h.Ktime
+		}
+		if parent := c.byPid[p.Ppid]; parent != nil {
+			e.args, e.cwd, e.auid, e.hasAUID = parent.args, parent.cwd, parent.auid, parent.hasAUID
+		}
+		c.link(e)
+	case bpf.EventExit:
+		if e := c.byPid[p.Tgid]; e != nil && !e.exited {
+			e.exited = true
+			c.exited = append(c.exited, p.Tgid)
+			for len(c.exited) > maxExited {
+				old := c.exited[0]
+				c.exited = c.exited[1:]
+				if o := c.byPid[old]; o != nil && o.exited {
+					delete(c.byPid, old)
+				}
+			}
+		}
+	}
+}
+
+// link gives e its exec id and parent, and makes it the entry of its pid.
+func (c *procCache) link(e *procEntry) {
+	e.execID = c.execID(e.ktime, e.pid)
+	if parent := c.byPid[e.ppid]; parent != nil {
+		e.parentExecID = parent.execID
+	}
+	c.byPid[e.pid] = e
+}
+
+// lookup returns the entry of tgid: from the cache, else from the base's
+// process table and /proc (and remembers it), else nil.
+func (c *procCache) lookup(tgid uint32) *procEntry {
+	if e := c.byPid[tgid]; e != nil {
+		return e
+	}
+	var e *procEntry
+	if info, err := readProc(c.procfs, tgid); err == nil {
+		e = c.fromProc(info)
+	}
+	if c.table != nil {
+		var p bpf.Proc
+		if err := c.table.Lookup(tgid, &p); err == nil {
+			if e == nil {
+				e = &procEntry{pid: tgid, flags: "procFS"}
+			}
+			e.ppid, e.uid, e.binary = p.Ppid, p.UID, cString(p.Binary[:])
+			if p.Flags&bpf.ProcFromProcfs == 0 {
+				e.flags = "execve"
+			}
+			if p.StartKtime != 0 {
+				e.ktime = p.StartKtime
+			}
+			e.execID = c.execID(e.ktime, e.pid)
+		}
+	}
+	if e == nil {
+		return nil
+	}
+	if parent := c.byPid[e.ppid]; parent != nil {
+		e.parentExecID = parent.execID
+	}
+	c.byPid[tgid] = e
+	return e
+}
+
+// process returns the Process and parent Process of an event by tgid, tid.
+func (c *procCache) process(tgid, tid uint32) (proc, parent *Process) {
+	e := c.lookup(tgid)
+	if e == nil {
+		return &Process{PID: u32(tgid), TID: u32(tid)}, nil
+	}
+	proc = c.toProcess(e)
+	proc.TID = u32(tid)
+	if e.ppid != 0 {
+		if pe := c.lookup(e.ppid); pe != nil {
+			parent = c.toProcess(pe)
+			parent.TID = u32(pe.pid)
+		}
+	}
+	return proc, parent
+}
+
+func (c *procCache) toProcess(e *procEntry) *Process {
+	p := &Process{
+		ExecID: e.execID, PID: u32(e.pid), UID: u32(e.uid), Cwd: e.cwd, Binary: e.binary,
+		Arguments: e.args, Flags: e.flags, ParentExecID: e.parentExecID,
+	}
+	if e.ktime != 0 {
+		ts := Timestamp(c.toWall(e.ktime))
+		p.StartTime = &ts
+	}
+	if e.hasAUID {
+		p.AUID = u32(e.auid)
+	}
+	return p
+}

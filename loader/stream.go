@@ -1,0 +1,315 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
+)
+
+// StreamOptions say what to read. A nil *StreamOptions means the defaults.
+type StreamOptions struct {
+	// PinRoot is polrun's directory in bpffs, bpf.DefaultPinRoot when "".
+	PinRoot string
+	// Policy, when set, keeps only that policy's events.
+	Policy string
+	// NodeName is the events' node_name and part of every exec_id; the
+	// host name when "".
+	NodeName string
+	// Procfs is the procfs mount point, "/proc" when "".
+	Procfs string
+}
+
+// StreamStats counts what a Stream read. Nothing it reads is dropped
+// without being counted here.
+type StreamStats struct {
+	Records     uint64 // records read from the ring buffer
+	Events      uint64 // policy events returned
+	BaseRecords uint64 // exec, fork and exit records
+	Filtered    uint64 // policy events of other policies (StreamOptions.Policy)
+	// Undecodable records could not be decoded: unknown policy, bad
+	// layout; LastUndecodable says why the last one was.
+	Undecodable     uint64
+	LastUndecodable string
+	// ReadErrors are errors of the ring buffer reader.
+	ReadErrors uint64
+	// Reopened counts how often the base was replaced under the reader
+	// (the last policy unloaded, another loaded) and the reader followed.
+	Reopened uint64
+}
+
+// ErrNoBase: no base is loaded under the pin root, so there are no events
+// to read.
+var ErrNoBase = errors.New("no base loaded (load a policy first)")
+
+// Stream reads and decodes the events of every policy loaded under a pin
+// root. One Stream per host: the ring buffer has a single consumer
+// position, so two readers would split the records between them.
+type Stream struct {
+	o        StreamOptions
+	arch     arch.Arch
+	events   *ebpf.Map
+	eventsID ebpf.MapID
+	procs    *ebpf.Map
+	rd       *ringbuf.Reader
+	cache    *procCache
+	policies map[uint32]*policyEntry
+	lastScan time.Time
+	lastBase time.Time
+	bootWall time.Time // wall-clock time of boot, for record times
+	stats    StreamStats
+}
+
+type policyEntry struct {
+	name     string
+	manifest *bpf.Manifest
+}
+
+// OpenStream opens the base's ring buffer and seeds the process cache from
+// /proc.
+func OpenStream(opts *StreamOptions) (*Stream, error) {
+	s := &Stream{arch: arch.Host(), policies: map[uint32]*policyEntry{}}
+	if opts != nil {
+		s.o = *opts
+	}
+	if s.o.PinRoot == "" {
+		s.o.PinRoot = bpf.DefaultPinRoot
+	}
+	if s.o.Procfs == "" {
+		s.o.Procfs = "/proc"
+	}
+	if s.o.NodeName == "" {
+		s.o.NodeName, _ = os.Hostname()
+	}
+	s.bootWall = bootTime()
+	if err := s.openBase(); err != nil {
+		return nil, err
+	}
+	s.cache = newProcCache(s.o.NodeName, s.o.Procfs, s.toWall, s.procs)
+	if err := s.cache.seed(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("seed process cache: %w", err)
+	}
+	s.scanPolicies()
+	return s, nil
+}
+
+func (s *Stream) openBase() error {
+	dir := bpf.BasePinDir(s.o.PinRoot)
+	if !exists(dir) {
+		return fmt.Errorf("%w: nothing at %s", ErrNoBase, dir)
+	}
+	b, err := openBase(s.o.PinRoot)
+	if err != nil {
+		return err
+	}
+	rd, err := ringbuf.NewReader(b.events)
+	if err != nil {
+		b.close()
+		return fmt.Errorf("open ring buffer: %w", err)
+	}
+	s.closeBase()
+	s.events, s.procs, s.rd = b.events, b.procs, rd
+	s.eventsID = mapID(b.events)
+	if s.cache != nil {
+		s.cache.table = b.procs
+	}
+	return nil
+}
+
+func (s *Stream) closeBase() {
+	if s.rd != nil {
+		s.rd.Close()
+		s.rd = nil
+	}
+	if s.events != nil {
+		s.events.Close()
+		s.procs.Close()
+		s.events, s.procs = nil, nil
+	}
+}
+
+func mapID(m *ebpf.Map) ebpf.MapID {
+	if info, err := m.Info(); err == nil {
+		if id, ok := info.ID(); ok {
+			return id
+		}
+	}
+	return 0
+}
+
+// followBase reopens the ring buffer when the pinned one is not the one
+// being read: the base was removed with the last policy and loaded again.
+func (s *Stream) followBase() {
+	if time.Since(s.lastBase) < time.Second {
+		return
+	}
+	s.lastBase = time.Now()
+	m, err := ebpf.LoadPinnedMap(filepath.Join(bpf.BasePinDir(s.o.PinRoot), bpf.EventsMap), &ebpf.LoadPinOptions{ReadOnly: true})
+	if err != nil {
+		return // no base now; keep draining the old buffer
+	}
+	id := mapID(m)
+	m.Close()
+	if id != 0 && id != s.eventsID {
+		// Nothing is lost by switching: followBase runs only after a read
+		// timed out, so the old buffer is empty, and its producers went
+		// with the old base.
+		if s.openBase() == nil {
+			s.stats.Reopened++
+		}
+	}
+}
+
+// Close releases the ring buffer and maps.
+func (s *Stream) Close() error {
+	s.closeBase()
+	return nil
+}
+
+// Stats returns the counts so far.
+func (s *Stream) Stats() StreamStats { return s.stats }
+
+// Next returns the next policy event, handling base records on the way.
+// It blocks until an event arrives or ctx is done (then it returns
+// ctx.Err()).
+func (s *Stream) Next(ctx context.Context) (*Event, error) {
+	var rec ringbuf.Record
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s.rd.SetDeadline(time.Now().Add(200 * time.Millisecond))
+		err := s.rd.ReadInto(&rec)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			s.followBase()
+			continue
+		}
+		if err != nil {
+			s.stats.ReadErrors++
+			return nil, fmt.Errorf("read ring buffer: %w", err)
+		}
+		s.stats.Records++
+		ev, err := s.decode(rec.RawSample)
+		if err != nil {
+			s.stats.Undecodable++
+			s.stats.LastUndecodable = err.Error()
+			continue
+		}
+		if ev == nil {
+			continue
+		}
+		if s.o.Policy != "" && ev.Policy != s.o.Policy {
+			s.stats.Filtered++
+			continue
+		}
+		s.stats.Events++
+		return ev, nil
+	}
+}
+
+// decode turns a record into an event; base records update the process
+// cache and yield nil.
+func (s *Stream) decode(raw []byte) (*Event, error) {
+	h, err := parseHeader(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch h.Kind {
+	case bpf.EventExec, bpf.EventFork, bpf.EventExit:
+		pe, err := parseProcEvent(raw, h)
+		if err != nil {
+			return nil, err
+		}
+		s.stats.BaseRecords++
+		s.cache.handle(h, pe)
+		return nil, nil
+	case bpf.EventPolicy:
+	default:
+		return nil, decodeErr("record kind %d", h.Kind)
+	}
+	pol := s.policy(h.PolicyID)
+	if pol == nil {
+		return nil, decodeErr("record of policy id %d, which is not loaded", h.PolicyID)
+	}
+	if int(h.HookID) >= len(pol.manifest.Hooks) {
+		return nil, decodeErr("policy %s: hook %d of %d", pol.name, h.HookID, len(pol.manifest.Hooks))
+	}
+	hook := &pol.manifest.Hooks[h.HookID]
+	args, ret, err := decodeArgs(raw, h, hook, s.arch)
+	if err != nil {
+		return nil, decodeErr("policy %s hook %d: %v", pol.name, h.HookID, err)
+	}
+	ev := &Event{
+		Kind: eventKind(hook.Kind), Time: s.toWall(h.Ktime), NodeName: s.o.NodeName,
+		Policy: pol.name, PolicyID: h.PolicyID, Hook: hook, Args: args, Return: ret,
+		Action: h.Action, Header: h,
+	}
+	ev.Process, ev.Parent = s.cache.process(h.Tgid, h.Pid)
+	return ev, nil
+}
+
+func eventKind(hookKind string) string {
+	switch hookKind {
+	case "tracepoint", "raw_tracepoint":
+		return KindTracepoint
+	case "uprobe":
+		return KindUprobe
+	case "lsm":
+		return KindLSM
+	}
+	return KindKprobe
+}
+
+// policy returns the manifest of a policy id, rescanning the pinned
+// policies (at most every 200ms) when the id is new.
+func (s *Stream) policy(id uint32) *policyEntry {
+	if p := s.policies[id]; p != nil {
+		return p
+	}
+	if time.Since(s.lastScan) < 200*time.Millisecond {
+		return nil
+	}
+	s.scanPolicies()
+	return s.policies[id]
+}
+
+// scanPolicies reads the manifests of the loaded policies. Entries of
+// unloaded policies stay, so their last records still decode.
+func (s *Stream) scanPolicies() {
+	s.lastScan = time.Now()
+	dirs, _ := policyDirs(s.o.PinRoot)
+	for _, d := range dirs {
+		m, st, err := readPolicyMeta(s.o.PinRoot, d)
+		if err != nil {
+			continue
+		}
+		if s.policies[st.PolicyID] == nil {
+			s.policies[st.PolicyID] = &policyEntry{name: m.Policy, manifest: m}
+		}
+	}
+}
+
+// toWall converts a bpf_ktime_get_boot_ns() time to wall-clock time.
+func (s *Stream) toWall(ktime uint64) time.Time {
+	return s.bootWall.Add(time.Duration(ktime))
+}
+
+// bootTime is the wall-clock time CLOCK_BOOTTIME counts from.
+func bootTime() time.Time {
+	var ts unix.Timespec
+	now := time.Now()
+	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
+		return time.Time{}
+	}
+	return now.Add(-time.Duration(ts.Nano()))
+}
