@@ -30,7 +30,28 @@ type Policy struct {
 	Arch      string // target architecture the syscall symbols were resolved for
 	Hooks     []*Hook
 	Maps      []*Map // policy maps: large value sets and action state
-	Pos       Pos
+	// Enforcers are the calls where NotifyEnforcer actions take effect:
+	// one per call after list expansion (spec.enforcers).
+	Enforcers []*Enforcer
+	// Loader: report executable mappings of running processes (spec.loader,
+	// Tetragon's loader sensor).
+	Loader bool
+	Pos    Pos
+}
+
+// Enforcer is one call where an enforcer acts: a program there looks up
+// what a NotifyEnforcer action recorded for the current thread (MapEnforcer)
+// and makes the call fail with that error, or sends that signal.
+type Enforcer struct {
+	// Target is the kernel symbol, resolved like a kprobe's (syscalls for
+	// Policy.Arch); Call is what the policy wrote, List the list it came
+	// from ("" if none).
+	Target  string
+	Call    string
+	List    string
+	Syscall bool
+	ABI     string // the syscall ABI of a Syscall target: x64, i386, arm64
+	Pos     Pos
 }
 
 // HookKind is how a hook attaches.
@@ -68,8 +89,20 @@ type Hook struct {
 	// Symbol is the uprobe symbol, or "PROVIDER:NAME" of a USDT probe.
 	Symbol string
 	// Call is what the policy wrote before resolution (sys_write, list:dups),
-	// for messages and events.
+	// for messages and events. After list expansion it is the list's entry
+	// (sys_dup) and List names the list.
 	Call string
+	List string
+	// ABI is the syscall ABI whose calls a Syscall hook sees, which decides
+	// where its arguments are (arch.ABI.SyscallArgs): x64, i386, arm64.
+	ABI string
+	// Offset is added to Symbol's address for a uprobe (the file offset
+	// when Symbol is empty); RefCtrOffset is the USDT-style semaphore
+	// offset of a uprobe, 0 if none. BTFPath is the BTF of the probed
+	// binary, for resolve on uprobe arguments.
+	Offset       uint64
+	RefCtrOffset uint64
+	BTFPath      string
 	// Syscall: arguments are read with the syscall ABI (through the pt_regs
 	// the syscall wrapper receives).
 	Syscall bool
@@ -79,7 +112,7 @@ type Hook struct {
 	// IgnoreMissing: a missing target is not an error (ignore.callNotFound).
 	IgnoreMissing bool
 	Args          []*Arg // in event order; Arg.Slot is the position
-	Ret           *Arg   // the return value, when Return and the policy declared it
+	Ret           *Arg   // the return value, when Return and the policy declared it; its Slot is -1
 	// RetAction is TrackSock or UntrackSock on the returned sock, or 0.
 	RetAction ActionKind
 	Selectors []*Selector // ORed in order: the first that matches wins
@@ -99,12 +132,16 @@ type Arg struct {
 	Label string
 	// SizeSlot is the slot of the argument holding this buffer's length, or
 	// SizeFromReturn when the return value is the length (returnCopy), or
-	// NoSize.
+	// NoSize. A ReturnCopy buffer is read at return with the return value
+	// as its length; a SizeSlot argument, when there is one, caps it.
 	SizeSlot   int
 	ReturnCopy bool // read when the function returns
 	MaxData    bool // read up to MaxDataBytes instead of DefaultDataBytes
-	Resolve    []string
-	Pos        Pos
+	// Resolve is the member path (resolve: "mm.owner.comm", split on dots)
+	// followed from the argument; BTFType the type it is cast to first.
+	Resolve []string
+	BTFType string
+	Pos     Pos
 }
 
 // Special values of Arg.SizeSlot.
@@ -165,7 +202,9 @@ type Test struct {
 	Slot2  int     // CapabilitiesGained: the old set
 	Type   ArgType // type of the tested value (TestArg, TestReturn)
 	Values []Value
-	// Map, when set, holds the values in a BPF map instead of compares.
+	// Map, when set, holds some of the values (all of one kind) in a BPF
+	// map instead of compares; Values holds the rest (ranges, the other
+	// address family). The test's value set is the union of both.
 	Map *Map
 
 	// matchPIDs
@@ -205,13 +244,14 @@ const (
 	ActUntrackSock
 	ActNotifyEnforcer
 	ActSet
+	ActCleanupEnforcer // CleanupEnforcerNotification: forget a pending NotifyEnforcer
 )
 
 var actionNames = map[ActionKind]string{
 	ActPost: "Post", ActNoPost: "NoPost", ActSigkill: "Sigkill", ActSignal: "Signal",
 	ActOverride: "Override", ActFollowFD: "FollowFD", ActUnfollowFD: "UnfollowFD", ActCopyFD: "CopyFD",
 	ActGetURL: "GetUrl", ActDNSLookup: "DnsLookup", ActTrackSock: "TrackSock", ActUntrackSock: "UntrackSock",
-	ActNotifyEnforcer: "NotifyEnforcer", ActSet: "Set",
+	ActNotifyEnforcer: "NotifyEnforcer", ActSet: "Set", ActCleanupEnforcer: "CleanupEnforcerNotification",
 }
 
 func (k ActionKind) String() string {
@@ -275,7 +315,7 @@ type Action struct {
 	KernelStack    bool
 	UserStack      bool
 	ImaHash        bool
-	// Set (USDT)
+	// Set (USDT): the slot of the argument to write, and the value.
 	SetIndex int
 	SetValue int64
 	Pos      Pos
@@ -294,11 +334,13 @@ const (
 	MapSock                            // TrackSock state: sock -> owning process
 	MapRateLimit                       // Post rate limiting state
 	MapRetProbe                        // per-thread state from entry to return probe
+	MapEnforcer                        // NotifyEnforcer state: thread -> error and signal
 )
 
 var mapKindNames = map[MapKind]string{
 	MapIntSet: "int-set", MapStringSet: "string-set", MapPrefix4: "prefix4", MapPrefix6: "prefix6",
 	MapStringPrefix: "string-prefix", MapFD: "fd", MapSock: "sock", MapRateLimit: "ratelimit", MapRetProbe: "retprobe",
+	MapEnforcer: "enforcer",
 }
 
 func (k MapKind) String() string {
@@ -316,5 +358,8 @@ type Map struct {
 	KeySize    int // bytes, for string sets and string prefixes
 	MaxEntries int
 	Values     []Value // the contents of a set
-	Pos        Pos
+	// ValueType is the argument type of an int set's values, which says
+	// how they sort and print; TypeInvalid for PIDs and inodes.
+	ValueType ArgType
+	Pos       Pos
 }
