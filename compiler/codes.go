@@ -30,7 +30,7 @@ var codes = []CodeInfo{
 	{"too-few", "a list with fewer items than required"},
 	{"bad-format", "a string without the form its field requires"},
 	{"invalid", "another schema violation"},
-	{"internal", "the schema could not be applied (a polc bug)"},
+	{"internal", "polc failed internally (a bug): the schema could not be applied, or a lowering pass failed"},
 	// Metadata and lists.
 	{"bad-name", "metadata.name or namespace is not a valid Kubernetes name"},
 	{"namespace-on-cluster-policy", "a cluster-wide TracingPolicy with a namespace"},
@@ -102,6 +102,11 @@ var codes = []CodeInfo{
 	{"unused-list", "a list no hook uses"},
 	{"k8s-selector", "a Kubernetes selector, which polrun cannot apply"},
 	{"override-needs-injection", "Override on a function the kernel may not allow to override"},
+	// Lowering (compiler.Lower: polc dump --stage ir, polc build).
+	{"always-matches", "a filter that always passes, removed"},
+	{"unreachable-selector", "a selector after one that matches every call, removed"},
+	{"never-fires", "a hook none of whose selectors can match, dropped"},
+	{"needs-target", "a feature that needs a description of the target kernel"},
 	// Tetragon compatibility (lint --compat tetragon).
 	{"compat-selectors", "more selectors than Tetragon allows"},
 	{"compat-args", "more arguments than Tetragon reads"},

@@ -1,0 +1,515 @@
+package compiler
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/ir"
+)
+
+// build turns the AST into IR, one hook per kprobe, tracepoint, LSM hook
+// and USDT probe, one per symbol (or offset) of a uprobe. Kprobes on
+// "list:NAME" and InMap "list:NAME" values are left for expand-lists.
+func build(l *lowering) {
+	pol := l.ast
+	l.p = &ir.Policy{
+		Name:      pol.Metadata.Name,
+		Namespace: pol.Metadata.Namespace,
+		Arch:      string(l.opts.Arch),
+		Loader:    pol.Spec.Loader,
+		Pos:       l.pos(pol.Node),
+	}
+	if l.p.Pos.Line == 0 {
+		l.p.Pos = ir.Pos{File: l.p.Pos.File, Line: 1, Col: 1}
+	}
+	spec := &pol.Spec
+	for _, k := range spec.KProbes {
+		l.buildKprobe(k)
+	}
+	for _, t := range spec.Tracepoints {
+		kind := ir.HookTracepoint
+		if t.Raw {
+			kind = ir.HookRawTracepoint
+		}
+		target := t.Subsystem + "/" + t.Event
+		h := &ir.Hook{Kind: kind, Target: target, Call: target}
+		l.buildHook(h, t.At, &t.Hook, nil, false, true)
+	}
+	for _, u := range spec.UProbes {
+		l.buildUprobes(u)
+	}
+	for _, m := range spec.LSMHooks {
+		l.buildHook(&ir.Hook{Kind: ir.HookLSM, Target: m.Name, Call: m.Name}, m.At, &m.Hook, nil, false, false)
+	}
+	for _, u := range spec.USDTs {
+		sym := u.Provider + ":" + u.Name
+		l.buildHook(&ir.Hook{Kind: ir.HookUSDT, Target: u.Path, Symbol: sym, Call: sym}, u.At, &u.Hook, nil, false, false)
+	}
+	for _, e := range spec.Enforcers {
+		for i, call := range e.Calls {
+			n := valueNode(e.At, "calls", i)
+			enf := &ir.Enforcer{Call: call, Target: call, Syscall: arch.IsSyscall(l.opts.Arch, call)}
+			if strings.HasPrefix(call, "list:") {
+				enf.Target = ""
+			}
+			enf.Pos = l.from(enf, n)
+			l.p.Enforcers = append(l.p.Enforcers, enf)
+		}
+	}
+	for _, o := range spec.Options {
+		l.report(Note, fieldOr(o.At, "name"), "ignored-field", "", "option %q only tunes Tetragon's own loader; polc ignores it", o.Name)
+	}
+	if spec.PodSelector != nil || spec.ContainerSelector != nil {
+		key := "podSelector"
+		if spec.PodSelector == nil {
+			key = "containerSelector"
+		}
+		l.report(Note, fieldOr(spec.At, key), "k8s-selector", "", "%s is ignored: the policy applies to every process on the host", key)
+	}
+	for i, h := range l.p.Hooks {
+		h.ID = i
+	}
+}
+
+func (l *lowering) buildKprobe(k *KProbe) {
+	h := &ir.Hook{Kind: ir.HookKprobe, Target: k.Call, Call: k.Call, Syscall: k.Syscall, Return: k.Return}
+	if strings.HasPrefix(k.Call, "list:") {
+		h.Target = ""
+	}
+	h.IgnoreMissing = k.Ignore != nil && k.Ignore.CallNotFound
+	if len(k.Data) > 0 {
+		l.errorf(fieldOr(k.At, "data"), "unsupported", "read the values as arguments, or with resolve",
+			"data fields are not supported yet")
+	}
+	switch strings.ToLower(k.ReturnArgAction) {
+	case "tracksock":
+		h.RetAction = ir.ActTrackSock
+	case "untracksock":
+		h.RetAction = ir.ActUntrackSock
+	}
+	l.buildHook(h, k.At, &k.Hook, k.ReturnArg, k.Return, false)
+}
+
+func (l *lowering) buildUprobes(u *UProbe) {
+	syms := u.Symbols
+	if u.Symbol != "" {
+		syms = append([]string{u.Symbol}, syms...)
+	}
+	n := max(len(syms), len(u.Offsets))
+	for i := range n {
+		h := &ir.Hook{Kind: ir.HookUprobe, Target: u.Path, Return: u.Return, BTFPath: u.BTFPath}
+		if i < len(syms) {
+			h.Symbol = syms[i]
+		}
+		if i < len(u.Offsets) {
+			h.Offset = u.Offsets[i]
+		}
+		if i < len(u.RefCtrOffsets) {
+			h.RefCtrOffset = u.RefCtrOffsets[i]
+		}
+		h.Call = h.Symbol
+		if h.Call == "" {
+			h.Call = fmt.Sprintf("%#x", h.Offset)
+		}
+		l.buildHook(h, u.At, &u.Hook, u.ReturnArg, u.Return, false)
+	}
+}
+
+// argRefs resolves the argument references of one hook's YAML: matchArgs
+// indexes, action fields, sizeArgIndex.
+type argRefs struct {
+	byIndex    map[int]int // declared index -> slot
+	n          int
+	tracepoint bool
+}
+
+// slot returns the slot of the argument declared with index idx.
+func (r *argRefs) slot(idx int) (int, bool) {
+	s, ok := r.byIndex[idx]
+	return s, ok
+}
+
+// filterSlot resolves a matchArgs index: a declared index, or for
+// tracepoints the position in args (Tetragon's rule, as the checker has it).
+func (r *argRefs) filterSlot(idx int) (int, bool) {
+	if s, ok := r.byIndex[idx]; ok {
+		return s, true
+	}
+	if r.tracepoint && idx >= 0 && idx < r.n {
+		return idx, true
+	}
+	return 0, false
+}
+
+// buildHook fills h from the parts every hook kind shares and adds it.
+func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, tracepoint bool) {
+	h.Pos = l.from(h, at.Node)
+	h.Message = hk.Message
+	h.Tags = slices.Clone(hk.Tags)
+	refs := &argRefs{byIndex: map[int]int{}, n: len(hk.Args), tracepoint: tracepoint}
+	for slot, a := range hk.Args {
+		if _, dup := refs.byIndex[a.Index]; !dup {
+			refs.byIndex[a.Index] = slot
+		}
+	}
+	for slot, a := range hk.Args {
+		arg := l.buildArg(a, slot, tracepoint)
+		arg.SizeSlot = ir.NoSize
+		if a.SizeArgIndex != 0 {
+			s, ok := refs.slot(a.SizeArgIndex - 1)
+			if !ok {
+				l.errorf(fieldOr(a.At, "sizeArgIndex"), "bad-size-arg", "", "sizeArgIndex %d refers to no declared argument", a.SizeArgIndex)
+			}
+			arg.SizeSlot = s
+		} else if a.ReturnCopy {
+			arg.SizeSlot = ir.SizeFromReturn
+		}
+		if a.ReturnCopy {
+			h.Return = true
+		}
+		h.Args = append(h.Args, arg)
+	}
+	if hasReturn && ret != nil {
+		h.Ret = l.buildArg(ret, -1, false)
+		h.Ret.Index = 0
+	}
+	for i, s := range hk.Selectors {
+		h.Selectors = append(h.Selectors, l.buildSelector(h, refs, s, i))
+	}
+	l.p.Hooks = append(l.p.Hooks, h)
+}
+
+func (l *lowering) buildArg(a *Arg, slot int, tracepoint bool) *ir.Arg {
+	arg := &ir.Arg{Slot: slot, Index: a.Index, Label: a.Label, ReturnCopy: a.ReturnCopy, MaxData: a.MaxData,
+		BTFType: a.BTFType, SizeSlot: ir.NoSize}
+	arg.Pos = l.from(arg, a.Node)
+	t, ok := ir.ParseType(a.Type)
+	switch {
+	case ok:
+		arg.Type = t
+	case a.Type == "" && tracepoint:
+		arg.Type = ir.TypeAuto
+	default:
+		l.errorf(fieldOr(a.At, "type"), "unknown-type", "", "unknown argument type %q", a.Type)
+		arg.Type = ir.TypeNop
+	}
+	if a.Resolve != "" {
+		arg.Resolve = strings.Split(a.Resolve, ".")
+	}
+	return arg
+}
+
+func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index int) *ir.Selector {
+	sel := &ir.Selector{Index: index}
+	sel.Pos = l.from(sel, s.Node)
+	for _, f := range s.MatchArgs {
+		if t := l.argTest(h, refs, f, false); t != nil {
+			sel.Tests = append(sel.Tests, t)
+		}
+	}
+	if len(s.MatchData) > 0 {
+		l.errorf(fieldOr(s.At, "matchData"), "unsupported", "", "matchData is not supported yet")
+	}
+	for _, f := range s.MatchReturnArgs {
+		if t := l.argTest(h, refs, f, true); t != nil {
+			sel.ReturnTests = append(sel.ReturnTests, t)
+		}
+	}
+	for _, f := range s.MatchPIDs {
+		t := &ir.Test{Kind: ir.TestPID, Op: l.inNotIn(f.At, f.Operator), FollowForks: f.FollowForks, NamespacePID: f.IsNamespacePID}
+		t.Pos = l.from(t, f.Node)
+		for i, v := range f.Values {
+			pid, err := ir.ParsePID(v)
+			if err != nil {
+				l.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
+			}
+			t.Values = append(t.Values, ir.Value{Kind: ir.ValInt, Int: int64(pid)})
+		}
+		sel.Tests = append(sel.Tests, t)
+	}
+	for _, f := range s.MatchBinaries {
+		op, ok := ir.ParseOp(f.Operator)
+		if !ok {
+			l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "matchBinaries operator %q", f.Operator)
+		}
+		t := &ir.Test{Kind: ir.TestBinary, Op: op, FollowChildren: f.FollowChildren}
+		t.Pos = l.from(t, f.Node)
+		for _, v := range f.Values {
+			t.Values = append(t.Values, ir.Value{Kind: ir.ValString, Str: v})
+		}
+		sel.Tests = append(sel.Tests, t)
+	}
+	for _, f := range s.MatchNamespaces {
+		ns, ok := ir.ParseNamespace(f.Namespace)
+		if !ok {
+			l.errorf(fieldOr(f.At, "namespace"), "bad-namespace", "", "%q is not a namespace kind", f.Namespace)
+		}
+		t := &ir.Test{Kind: ir.TestNamespace, Op: l.inNotIn(f.At, f.Operator), Namespace: ns}
+		t.Pos = l.from(t, f.Node)
+		for i, v := range f.Values {
+			inode, host, err := ir.ParseNamespaceValue(v)
+			switch {
+			case err != nil:
+				l.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
+			case host:
+				t.HostNS = true
+			default:
+				t.Values = append(t.Values, ir.Value{Kind: ir.ValInt, Int: int64(inode)})
+			}
+		}
+		sel.Tests = append(sel.Tests, t)
+	}
+	for _, f := range s.MatchCapabilities {
+		sel.Tests = append(sel.Tests, l.capTest(ir.TestCaps, f))
+	}
+	for _, f := range s.MatchCapabilityChanges {
+		sel.Tests = append(sel.Tests, l.capTest(ir.TestCapChange, f))
+	}
+	for _, f := range s.MatchNamespaceChanges {
+		t := &ir.Test{Kind: ir.TestNSChange, Op: l.inNotIn(f.At, f.Operator)}
+		t.Pos = l.from(t, f.Node)
+		for i, v := range f.Values {
+			ns, ok := ir.ParseNamespace(v)
+			if !ok {
+				l.errorf(valueNode(f.At, "values", i), "bad-namespace", "", "%q is not a namespace kind", v)
+				continue
+			}
+			t.Mask |= 1 << ns
+		}
+		sel.Tests = append(sel.Tests, t)
+	}
+	// Tests are ANDed, so their order carries no meaning; keep the order of
+	// the YAML, whatever the filter kind.
+	slices.SortStableFunc(sel.Tests, func(a, b *ir.Test) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	for _, a := range s.MatchActions {
+		if act := l.buildAction(refs, a); act != nil {
+			sel.Actions = append(sel.Actions, act)
+		}
+	}
+	for _, a := range s.MatchReturnActions {
+		if act := l.buildAction(refs, a); act != nil {
+			sel.ReturnActions = append(sel.ReturnActions, act)
+		}
+	}
+	posts := func(a *ir.Action) bool { return a.Kind == ir.ActPost || a.Kind == ir.ActNoPost }
+	if !slices.ContainsFunc(sel.Actions, posts) && !slices.ContainsFunc(sel.ReturnActions, posts) {
+		// Every match posts its event unless told otherwise.
+		sel.Actions = append(sel.Actions, &ir.Action{Kind: ir.ActPost, Pos: sel.Pos})
+	}
+	return sel
+}
+
+func (l *lowering) inNotIn(at At, operator string) ir.Op {
+	op, ok := ir.ParseOp(operator)
+	if !ok || op != ir.OpIn && op != ir.OpNotIn {
+		l.errorf(fieldOr(at, "operator"), "bad-operator", "use In or NotIn", "operator %q", operator)
+	}
+	return op
+}
+
+func (l *lowering) capTest(kind ir.TestKind, f *CapFilter) *ir.Test {
+	set, ok := ir.ParseCapSet(f.Type)
+	if !ok {
+		l.errorf(fieldOr(f.At, "type"), "bad-cap-type", "", "%q is not a capability set", f.Type)
+	}
+	t := &ir.Test{Kind: kind, Op: l.inNotIn(f.At, f.Operator), CapSet: set, NamespaceCap: f.IsNamespaceCapability}
+	t.Pos = l.from(t, f.Node)
+	for i, v := range f.Values {
+		c, err := ir.ParseCapability(v)
+		if err != nil {
+			l.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
+			continue
+		}
+		t.Mask |= 1 << c
+	}
+	return t
+}
+
+// argTest builds a matchArgs (or matchReturnArgs) test.
+func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *ir.Test {
+	op, ok := ir.ParseOp(f.Operator)
+	if !ok {
+		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "unknown operator %q", f.Operator)
+		return nil
+	}
+	t := &ir.Test{Kind: ir.TestArg, Op: op}
+	t.Pos = l.from(t, f.Node)
+	var arg *ir.Arg
+	if ret {
+		t.Kind = ir.TestReturn
+		if arg = h.Ret; arg == nil {
+			l.errorf(f.Node, "needs-return", "set return: true and a returnArg on the hook", "matchReturnArgs needs the hook's return value")
+			return nil
+		}
+	} else {
+		idx := derefOr(f.Index, 0)
+		slot, ok := refs.filterSlot(idx)
+		if !ok || slot >= len(h.Args) {
+			l.errorf(fieldOr(f.At, "index"), "unknown-arg", "", "matchArgs index %d refers to no declared argument", idx)
+			return nil
+		}
+		t.Slot, arg = slot, h.Args[slot]
+	}
+	t.Type = arg.Type
+	if arg.Type == ir.TypeAuto {
+		l.errorf(fieldOr(f.At, "operator"), "unsupported", `declare the field's type, e.g. type: "int"`,
+			"filtering a tracepoint field needs its type; polc does not read tracepoint formats yet")
+		return nil
+	}
+	if err := ir.CheckArgOp(op, arg.Type); err != nil {
+		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "%v", err)
+		return nil
+	}
+	if op == ir.OpCapabilitiesGained {
+		if len(f.Args) != 2 {
+			l.errorf(fieldOr(f.At, "operator"), "bad-operator", "list the new and the old capability set arguments: args: [NEW, OLD]",
+				"CapabilitiesGained compares two capability arguments")
+			return nil
+		}
+		for i, idx := range f.Args {
+			slot, ok := refs.filterSlot(idx)
+			if !ok || slot >= len(h.Args) || h.Args[slot].Type.Class() != ir.ClassCaps {
+				l.errorf(valueNode(f.At, "args", i), "bad-arg-type", "CapabilitiesGained compares two capability set arguments (kernel_cap_t, cap_*)",
+					"args entry %d is not a declared capability set argument", idx)
+				return nil
+			}
+			if i == 0 {
+				t.Slot, t.Type = slot, h.Args[slot].Type
+			} else {
+				t.Slot2 = slot
+			}
+		}
+		return t
+	}
+	if !op.TakesValues() {
+		return t
+	}
+	for i, v := range f.Values {
+		val, err := ir.ParseArgValue(op, arg.Type, v)
+		if err != nil {
+			l.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
+			continue
+		}
+		t.Values = append(t.Values, val)
+	}
+	return t
+}
+
+// buildAction lowers one matchActions entry. Argument fields name declared
+// argument indexes; the IR holds slots.
+func (l *lowering) buildAction(refs *argRefs, a *Action) *ir.Action {
+	kind, ok := ir.ParseAction(a.Action)
+	if !ok {
+		l.errorf(fieldOr(a.At, "action"), "bad-action", "", "unknown action %q", a.Action)
+		return nil
+	}
+	act := &ir.Action{Kind: kind}
+	act.Pos = l.from(act, a.Node)
+	slot := func(field string, idx *int, dflt bool) int {
+		if idx == nil && dflt {
+			idx = new(int)
+		}
+		if idx == nil {
+			l.errorf(fieldOr(a.At, "action"), "missing-field", "", "%s needs %s", a.Action, field)
+			return 0
+		}
+		s, ok := refs.slot(*idx)
+		if !ok {
+			l.errorf(fieldOr(a.At, field), "unknown-arg", fmt.Sprintf("%s is the index of a declared argument", field),
+				"%s %d refers to no declared argument", field, *idx)
+		}
+		return s
+	}
+	switch kind {
+	case ir.ActSigkill:
+		act.Signal = 9
+	case ir.ActSignal:
+		act.Signal = int(derefInt64(a.ArgSig))
+	case ir.ActOverride:
+		act.Error = int32(derefInt64(a.ArgError))
+	case ir.ActFollowFD, ir.ActCopyFD:
+		act.FdSlot = slot("argFd", a.ArgFd, false)
+		act.NameSlot = slot("argName", a.ArgName, false)
+	case ir.ActUnfollowFD:
+		act.FdSlot = slot("argFd", a.ArgFd, false)
+	case ir.ActTrackSock, ir.ActUntrackSock:
+		act.SockSlot = slot("argSock", a.ArgSock, true)
+	case ir.ActGetURL:
+		act.URL = a.ArgURL
+	case ir.ActDNSLookup:
+		act.FQDN = a.ArgFqdn
+	case ir.ActNotifyEnforcer:
+		act.Error = int32(derefInt64(a.ArgError))
+		act.Signal = int(derefInt64(a.ArgSig))
+	case ir.ActSet:
+		act.SetIndex = slot("argIndex", a.ArgIndex, false)
+		act.SetValue = derefInt64(a.ArgValue)
+	case ir.ActPost:
+		act.KernelStack, act.UserStack, act.ImaHash = a.KernelStackTrace, a.UserStackTrace, a.ImaHash
+		if a.RateLimit != "" {
+			ms, err := parseRateLimit(a.RateLimit)
+			if err != nil {
+				l.errorf(fieldOr(a.At, "rateLimit"), "bad-value", "", "%v", err)
+			}
+			act.RateLimitMs = ms
+			switch a.RateLimitScope {
+			case "process":
+				act.RateLimitScope = ir.ScopeProcess
+			case "global":
+				act.RateLimitScope = ir.ScopeGlobal
+			}
+		}
+	}
+	return act
+}
+
+func derefInt64(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// parseRateLimit turns "30", "30s", "2m", "1h" into milliseconds; 0 is no
+// limit.
+func parseRateLimit(s string) (uint32, error) {
+	unit := uint64(1000)
+	num := s
+	if n := len(s); n > 0 {
+		switch s[n-1] {
+		case 's', 'S':
+			num = s[:n-1]
+		case 'm', 'M':
+			num, unit = s[:n-1], 60*1000
+		case 'h', 'H':
+			num, unit = s[:n-1], 3600*1000
+		}
+	}
+	v, err := strconv.ParseUint(num, 10, 32)
+	if err != nil || v*unit > 1<<32-1 {
+		return 0, fmt.Errorf("rateLimit %q is not a duration from 1s to 49 days", s)
+	}
+	return uint32(v * unit), nil
+}
+
+// listOf finds the list named name.
+func (l *lowering) listOf(name string, at any) (*List, bool) {
+	for _, ls := range l.ast.Spec.Lists {
+		if ls.Name == name {
+			return ls, true
+		}
+	}
+	l.errorf(at, "unknown-list", "define it under spec.lists", "list %q is not defined", name)
+	return nil, false
+}
+
+// nodeOf returns the YAML node an IR node came from, for messages.
+func (l *lowering) nodeOf(x any) *yaml.Node { return l.nodes[x] }

@@ -1,0 +1,116 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/ir"
+)
+
+// goldenDir holds NAME.yaml policies and NAME.ir, the text form of their IR
+// followed by the diagnostics of checking and lowering as "# " lines.
+// go test ./compiler -update rewrites the .ir files.
+const goldenDir = "../testdata/golden"
+
+// goldenIR lowers one golden policy file. A first line
+// "# polc-golden: arch=arm64" picks the target.
+func goldenIR(t *testing.T, file string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := arch.X86_64
+	first, _, _ := strings.Cut(string(data), "\n")
+	if rest, ok := strings.CutPrefix(first, "# polc-golden:"); ok {
+		for _, f := range strings.Fields(rest) {
+			v, ok := strings.CutPrefix(f, "arch=")
+			if !ok {
+				t.Fatalf("unknown polc-golden option %q", f)
+			}
+			a = arch.Arch(v)
+		}
+	}
+	// Name the file from the repository root, as a user would.
+	name := "testdata/golden/" + filepath.Base(file)
+	res := Check([]*Source{NewSource(name, data)}, Options{Arch: a})
+	if res.Errors() > 0 {
+		t.Fatalf("%s does not check: %v", name, res.Diagnostics)
+	}
+	var b strings.Builder
+	diags := res.Diagnostics
+	for _, pol := range res.Policies {
+		p, ds := Lower(pol, LowerOptions{Arch: a, Verify: true})
+		if p == nil {
+			t.Fatalf("%s does not lower: %v", name, ds)
+		}
+		ir.Fprint(&b, p)
+		diags = append(diags, ds...)
+	}
+	for _, d := range SortDiagnostics(diags) {
+		b.WriteString("# " + d.String() + "\n")
+	}
+	return b.String()
+}
+
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.yaml"))
+	if len(files) == 0 {
+		t.Fatalf("no golden policies in %s", goldenDir)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			got := goldenIR(t, file)
+			if again := goldenIR(t, file); again != got {
+				t.Fatal("lowering the same policy twice gave different output")
+			}
+			want := filepath.Join(goldenDir, name+".ir")
+			if *update {
+				if err := os.WriteFile(want, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			data, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatalf("%v (run go test ./compiler -update)", err)
+			}
+			if string(data) != got {
+				t.Errorf("%s differs from the lowered IR (run go test ./compiler -update to accept):\n%s", want, lineDiff(string(data), got))
+			}
+		})
+	}
+	// Every .ir file has its policy.
+	irs, _ := filepath.Glob(filepath.Join(goldenDir, "*.ir"))
+	for _, f := range irs {
+		if _, err := os.Stat(strings.TrimSuffix(f, ".ir") + ".yaml"); err != nil {
+			t.Errorf("%s has no policy: remove it", f)
+		}
+	}
+}
+
+// lineDiff shows the first lines where want and got differ.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 10; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n- " + wl + "\n+ " + gl + "\n")
+			shown++
+		}
+	}
+	return b.String()
+}
