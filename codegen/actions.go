@@ -1,0 +1,77 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/codegen/emit"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/ir"
+)
+
+// actionRank orders the actions a record reports: the strongest wins
+// (bpf.Action's documentation).
+var actionRank = map[bpf.Action]int{
+	bpf.ActionSigkill: 9, bpf.ActionOverride: 8, bpf.ActionSignal: 7, bpf.ActionNotifyEnforcer: 6,
+	bpf.ActionSet: 5, bpf.ActionFollowFD: 4, bpf.ActionUnfollowFD: 4, bpf.ActionCopyFD: 4,
+	bpf.ActionTrackSock: 4, bpf.ActionUntrackSock: 4, bpf.ActionGetURL: 2, bpf.ActionDNSLookup: 2,
+	bpf.ActionPost: 1,
+}
+
+var actionCode = map[ir.ActionKind]bpf.Action{
+	ir.ActPost: bpf.ActionPost, ir.ActSigkill: bpf.ActionSigkill, ir.ActSignal: bpf.ActionSignal,
+	ir.ActOverride: bpf.ActionOverride, ir.ActFollowFD: bpf.ActionFollowFD, ir.ActUnfollowFD: bpf.ActionUnfollowFD,
+	ir.ActCopyFD: bpf.ActionCopyFD, ir.ActGetURL: bpf.ActionGetURL, ir.ActDNSLookup: bpf.ActionDNSLookup,
+	ir.ActTrackSock: bpf.ActionTrackSock, ir.ActUntrackSock: bpf.ActionUntrackSock,
+	ir.ActNotifyEnforcer: bpf.ActionNotifyEnforcer, ir.ActSet: bpf.ActionSet,
+}
+
+// strongest returns the action a record reports for acts.
+func strongest(acts []*ir.Action) bpf.Action {
+	best := bpf.ActionPost
+	for _, a := range acts {
+		if c, ok := actionCode[a.Kind]; ok && actionRank[c] > actionRank[best] {
+			best = c
+		}
+	}
+	return best
+}
+
+// actions emits the in-kernel work of a selector's actions and records
+// the strongest in the header. It returns whether the record is posted
+// (no NoPost among them).
+func (p *progGen) actions(acts []*ir.Action) bool {
+	post := true
+	if len(acts) > 0 {
+		p.emit(emit.StoreImm(rRec, 23, int64(strongest(acts)), asm.Byte))
+	}
+	for _, a := range acts {
+		p.src(a.Pos, a.Kind.String())
+		switch a.Kind {
+		case ir.ActPost:
+			if a.RateLimitMs != 0 {
+				p.errorf(a.Pos, "Post with rateLimit is not supported yet")
+			}
+			if a.KernelStack || a.UserStack {
+				p.errorf(a.Pos, "Post with kernelStackTrace or userStackTrace is not supported yet")
+			}
+			if a.ImaHash {
+				p.errorf(a.Pos, "Post with imaHash is not supported yet")
+			}
+		case ir.ActNoPost:
+			post = false
+		case ir.ActGetURL, ir.ActDNSLookup:
+			// Done by polrun when it reads the event.
+		case ir.ActSigkill, ir.ActSignal:
+			sig := a.Signal
+			if a.Kind == ir.ActSigkill {
+				sig = 9
+			}
+			p.g.features[bpf.FeatureSendSignal] = true
+			p.emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
+		default:
+			p.errorf(a.Pos, "action %s is not supported yet", a.Kind)
+		}
+	}
+	return post
+}

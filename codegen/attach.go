@@ -1,0 +1,135 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/ir"
+)
+
+// attachment is how a hook's programs are named and attached.
+type attachment struct {
+	name, section, attach, target string
+	// The return program, for hooks with Return.
+	retName, retSection, retAttach string
+}
+
+// attachment names the programs of h and records the kernel features they
+// need. ok is false when the hook kind is not supported (reported).
+func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
+	base := fmt.Sprintf("h%d_%s", h.ID, symbolName(shortTarget(h)))
+	if len(base) > 48 {
+		base = base[:48]
+	}
+	a := attachment{name: base, retName: base + "_ret"}
+	switch h.Kind {
+	case ir.HookKprobe:
+		a.section, a.attach = "kprobe/"+h.Target, "kprobe"
+		a.retSection, a.retAttach = "kretprobe/"+h.Target, "kretprobe"
+		g.features[bpf.FeatureKprobe] = true
+		if h.Return {
+			g.features[bpf.FeatureKretprobe] = true
+		}
+	case ir.HookTracepoint:
+		if h.Return {
+			g.errs.add(h.Pos, "return probes exist only for kprobes and uprobes, not on tracepoint %s", h.Target)
+			return a, false
+		}
+		a.section, a.attach = "tracepoint/"+h.Target, "tracepoint"
+		g.features[bpf.FeatureTracepoint] = true
+	case ir.HookRawTracepoint:
+		if h.Return {
+			g.errs.add(h.Pos, "return probes exist only for kprobes and uprobes, not on raw tracepoint %s", h.Target)
+			return a, false
+		}
+		event := h.Target
+		if i := strings.LastIndexByte(event, '/'); i >= 0 {
+			event = event[i+1:]
+		}
+		a.section, a.attach, a.target = "raw_tracepoint/"+event, "raw_tracepoint", event
+		g.features[bpf.FeatureRawTracepoint] = true
+	case ir.HookUprobe:
+		a.section, a.attach = "uprobe/"+h.Target+":"+h.Symbol, "uprobe"
+		a.retSection, a.retAttach = "uretprobe/"+h.Target+":"+h.Symbol, "uretprobe"
+		g.features[bpf.FeatureUprobe] = true
+	case ir.HookLSM:
+		if h.Return {
+			g.errs.add(h.Pos, "an LSM hook has no return probe; test its result in another hook")
+			return a, false
+		}
+		a.section, a.attach, a.target = "lsm/"+h.Target, "lsm", h.Target
+		g.features[bpf.FeatureLSM] = true
+	case ir.HookUSDT:
+		g.errs.add(h.Pos, "USDT probes (%s %s) are not supported yet", h.Target, h.Symbol)
+		return a, false
+	default:
+		g.errs.add(h.Pos, "hook kind %s is not supported", h.Kind)
+		return a, false
+	}
+	for _, p := range g.progs {
+		if p.Section == a.section || p.Section == a.retSection {
+			// Two hooks on the same point: keep sections unique.
+			a.section += fmt.Sprintf("#%d", h.ID)
+			a.retSection += fmt.Sprintf("#%d", h.ID)
+			break
+		}
+	}
+	return a, true
+}
+
+// shortTarget is the part of a hook's target that names its programs.
+func shortTarget(h *ir.Hook) string {
+	switch h.Kind {
+	case ir.HookTracepoint, ir.HookRawTracepoint:
+		if i := strings.LastIndexByte(h.Target, '/'); i >= 0 {
+			return h.Target[i+1:]
+		}
+	case ir.HookUprobe:
+		return h.Symbol
+	case ir.HookKprobe:
+		// __x64_sys_write: the syscall's name is enough.
+		if i := strings.Index(h.Target, "_sys_"); i >= 0 && h.Syscall {
+			return h.Target[i+1:]
+		}
+	}
+	return h.Target
+}
+
+// manifestHook describes h for the loader and the event decoder.
+func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hook {
+	mh := bpf.Hook{
+		ID: h.ID, Kind: h.Kind.String(), Target: h.Target, Symbol: h.Symbol, Call: h.Call,
+		Syscall: h.Syscall, IgnoreMissing: h.IgnoreMissing, Message: h.Message, Tags: h.Tags,
+		Programs: progs, Args: []bpf.Arg{},
+		Pos: bpf.Pos{File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col},
+	}
+	for _, s := range lay.slots {
+		mh.Args = append(mh.Args, bpf.Arg{Slot: s.arg.Slot, Index: s.arg.Index, Type: s.arg.Type.String(),
+			Label: s.arg.Label, Encoding: s.enc, MaxBytes: s.maxBytes})
+	}
+	if h.Return {
+		t := "int64"
+		label := ""
+		if h.Ret != nil {
+			t, label = h.Ret.Type.String(), h.Ret.Label
+		}
+		mh.Return = &bpf.Arg{Slot: -1, Index: -1, Type: t, Label: label, Encoding: bpf.EncInt}
+	}
+	for _, s := range h.Selectors {
+		ms := bpf.Selector{Index: s.Index, Pos: bpf.Pos{File: s.Pos.File, Line: s.Pos.Line, Col: s.Pos.Col}}
+		for _, acts := range [][]*ir.Action{s.Actions, s.ReturnActions} {
+			for _, a := range acts {
+				switch a.Kind {
+				case ir.ActGetURL:
+					ms.URL = a.URL
+				case ir.ActDNSLookup:
+					ms.FQDN = a.FQDN
+				}
+			}
+		}
+		mh.Selectors = append(mh.Selectors, ms)
+	}
+	mh.TracepointFields = g.tpFieldsRead(h)
+	return mh
+}

@@ -1,0 +1,234 @@
+package codegen
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// Options are the inputs of a build besides the IR. The zero value builds
+// for x86_64 with an empty source description.
+type Options struct {
+	// Arch is the target architecture; empty means the policy's, else x86_64.
+	Arch arch.Arch
+	// Source is the policy file as given to polc, for the manifest.
+	Source string
+	// SourceData is the policy file's contents, hashed into the manifest.
+	SourceData []byte
+	// Compiler is the polc version recorded in the manifest.
+	Compiler string
+	// SourceLine returns the text of a line of the policy, shown by
+	// verifier logs next to the code it produced. Nil shows a description.
+	SourceLine func(pos ir.Pos) string
+}
+
+// Bundle is a compiled policy.
+type Bundle struct {
+	// Name is the policy's name; the bundle's file is Name + ".bpf.o".
+	Name string
+	// Object is the ELF file.
+	Object []byte
+	// Manifest is what the object's manifest section holds.
+	Manifest *bpf.Manifest
+	// Programs and Funcs are the code, for dumps.
+	Programs []*object.Program
+	Funcs    []*object.Func
+	// Maps are the object's maps, for dumps.
+	Maps []*object.Map
+}
+
+// FileName is the bundle's file name.
+func (b *Bundle) FileName() string { return b.Name + ".bpf.o" }
+
+// Build compiles pol into a bundle. A policy using something codegen
+// cannot compile yet yields Errors, one per construct, with positions.
+func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
+	if pol == nil {
+		return nil, fmt.Errorf("codegen: nil policy")
+	}
+	a := opts.Arch
+	if a == "" {
+		a = arch.Arch(pol.Arch)
+	}
+	if a == "" {
+		a = arch.X86_64
+	}
+	cc, err := a.CallConv()
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %w", err)
+	}
+	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(),
+		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]bool)}
+	g.features[bpf.FeatureRingbuf] = true
+	g.features[bpf.FeatureBTF] = true
+	g.vars[bpf.VarPolicyID] = true
+	g.declarePolicyMaps()
+	for _, h := range pol.Hooks {
+		g.hook(h)
+	}
+	if err := g.errs.err(); err != nil {
+		return nil, err
+	}
+	return g.finish()
+}
+
+// gen is the state of one build.
+type gen struct {
+	pol  *ir.Policy
+	opts Options
+	arch arch.Arch
+	cc   arch.CallConv
+	lib  *kern.Lib
+	errs errorList
+
+	progs    []*object.Program
+	hooks    []bpf.Hook
+	maps     []*object.Map // policy maps and per-hook state maps
+	mapNames map[*ir.Map]string
+	inits    []bpf.MapInit
+	features map[string]bool
+	vars     map[string]bool
+
+	// Sizes of the shared scratch values, the largest any program needs.
+	recSize, outSize int
+	usesOut          bool
+}
+
+// Object-level names every bundle uses.
+const (
+	recMap = "polc_rec" // per-CPU scratch record
+	outMap = "polc_out" // per-CPU packed record, when slots need compacting
+)
+
+// sharedMaps are the base's maps, declared in every bundle exactly as in
+// the base object so that the loader can reuse the pinned ones.
+func sharedMaps() []*object.Map {
+	return []*object.Map{
+		{Name: bpf.EventsMap, Type: ebpf.RingBuf, MaxEntries: bpf.EventsRingBytes, Pinning: ebpf.PinByName},
+		{Name: bpf.ProcsMap, Type: ebpf.Hash, KeySize: 4, ValueSize: bpf.ProcSize,
+			MaxEntries: bpf.ProcsMaxEntries, Pinning: ebpf.PinByName},
+	}
+}
+
+func (g *gen) finish() (*Bundle, error) {
+	obj := &object.Object{License: "GPL", Programs: g.progs, Funcs: g.lib.Funcs()}
+	obj.Maps = append(obj.Maps, sharedMaps()...)
+	if g.recSize > maxScratch {
+		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the records of this policy need %d bytes, more than the %d bytes of scratch space a program has", g.recSize, maxScratch)}}
+	}
+	obj.Maps = append(obj.Maps, &object.Map{Name: recMap, Type: ebpf.PerCPUArray, KeySize: 4,
+		ValueSize: uint32(g.recSize), MaxEntries: 1})
+	if g.usesOut {
+		obj.Maps = append(obj.Maps, &object.Map{Name: outMap, Type: ebpf.PerCPUArray, KeySize: 4,
+			ValueSize: uint32(g.outSize), MaxEntries: 1})
+	}
+	obj.Maps = append(obj.Maps, g.maps...)
+	obj.Maps = append(obj.Maps, g.lib.Maps()...)
+
+	// Load-time variables, sorted by name for determinism.
+	vars := make([]string, 0, len(g.vars))
+	for v := range g.vars {
+		vars = append(vars, v)
+	}
+	sort.Strings(vars)
+	for _, v := range vars {
+		obj.Rodata = append(obj.Rodata, &object.Var{Name: v, Type: &btf.Int{Name: "__u32", Size: 4}})
+	}
+	if len(g.lib.Funcs()) > 0 {
+		g.features[bpf.FeatureBpfLoop] = true
+	}
+
+	m := &bpf.Manifest{
+		Format:   bpf.ManifestFormat,
+		Policy:   g.pol.Name,
+		Compiler: g.opts.Compiler,
+		Source:   g.opts.Source,
+		Arch:     string(g.arch),
+		Hooks:    g.hooks,
+		Maps:     g.inits,
+		Vars:     vars,
+	}
+	if g.pol.Namespace != "" {
+		m.Namespace = g.pol.Namespace
+	}
+	sum := sha256.Sum256(g.opts.SourceData)
+	m.SourceSHA256 = hex.EncodeToString(sum[:])
+	for f := range g.features {
+		m.Features = append(m.Features, f)
+	}
+	sort.Strings(m.Features)
+
+	data, err := sealObject(obj, m)
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %w", err)
+	}
+	return &Bundle{Name: g.pol.Name, Object: data, Manifest: m, Programs: obj.Programs,
+		Funcs: obj.Funcs, Maps: obj.Maps}, nil
+}
+
+// sealObject writes obj with the manifest m in its manifest section and
+// m.ObjectSHA256 set to the digest of every other section. The digest does
+// not depend on the manifest's contents, so the object is written twice:
+// once to compute it, once with it.
+func sealObject(obj *object.Object, m *bpf.Manifest) ([]byte, error) {
+	write := func() ([]byte, error) {
+		js, err := m.Marshal()
+		if err != nil {
+			return nil, fmt.Errorf("manifest: %w", err)
+		}
+		o := *obj
+		o.Extra = []object.Section{{Name: bpf.ManifestSection, Data: js}}
+		return object.Marshal(&o)
+	}
+	m.ObjectSHA256 = ""
+	first, err := write()
+	if err != nil {
+		return nil, err
+	}
+	f, err := elf.NewFile(bytes.NewReader(first))
+	if err != nil {
+		return nil, fmt.Errorf("read back object: %w", err)
+	}
+	if m.ObjectSHA256, err = bpf.ObjectDigest(f); err != nil {
+		return nil, err
+	}
+	return write()
+}
+
+// symbolName turns s into a C identifier fragment.
+func symbolName(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// line is the source line shown for code generated for pos.
+func (g *gen) line(pos ir.Pos, what string) object.Line {
+	text := what
+	if g.opts.SourceLine != nil {
+		if t := strings.TrimSpace(g.opts.SourceLine(pos)); t != "" {
+			text = t
+		}
+	}
+	return object.Line{File: pos.File, Line: uint32(max(pos.Line, 0)), Column: uint32(min(max(pos.Col, 0), 1023)), Text: text}
+}

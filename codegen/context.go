@@ -1,0 +1,140 @@
+package codegen
+
+import (
+	"strings"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/ir"
+)
+
+// ctxPrologue saves what argument reads need from the context: for
+// syscall kprobes, the user pt_regs the syscall wrapper received.
+func (p *progGen) ctxPrologue() {
+	h := p.h
+	if h.Kind == ir.HookKprobe && h.Syscall && !p.ret {
+		p.emit(
+			asm.LoadMem(asm.R1, rCtx, int16(p.g.cc.FuncArgs[0].Offset), asm.DWord),
+			asm.StoreMem(asm.RFP, stRegs, asm.R1, asm.DWord),
+		)
+	}
+}
+
+// userPointers says whether pointer arguments of the hook point to user
+// memory: syscall arguments (kprobes with the syscall ABI, syscall
+// tracepoints) and uprobe arguments.
+func (p *progGen) userPointers() bool {
+	h := p.h
+	switch h.Kind {
+	case ir.HookKprobe:
+		return h.Syscall
+	case ir.HookUprobe, ir.HookUSDT:
+		return true
+	case ir.HookTracepoint:
+		return strings.HasPrefix(h.Target, "syscalls/") || strings.HasPrefix(h.Target, "raw_syscalls/")
+	}
+	return false
+}
+
+// loadArg emits dst = the raw value of argument a: a function or syscall
+// argument as a full register, or a tracepoint field extended to 64 bits
+// by its own type. It reports and returns false when the argument cannot
+// be located.
+func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
+	h := p.h
+	switch h.Kind {
+	case ir.HookKprobe, ir.HookUprobe:
+		if a.Index < 0 || a.Index >= len(p.g.cc.FuncArgs) {
+			p.errorf(a.Pos, "argument index %d of %s: only the first %d arguments, passed in registers, can be read", a.Index, h.Call, len(p.g.cc.FuncArgs))
+			return false
+		}
+		if h.Kind == ir.HookKprobe && h.Syscall {
+			regs, err := p.g.arch.NativeABI().SyscallArgs()
+			if err != nil {
+				p.errorf(a.Pos, "%v", err)
+				return false
+			}
+			p.emit(asm.LoadMem(asm.R4, asm.RFP, stRegs, asm.DWord))
+			p.emit(
+				asm.Mov.Reg(asm.R3, asm.R4),
+				asm.Add.Imm(asm.R3, int32(regs[a.Index].Offset)),
+				asm.Mov.Reg(asm.R1, asm.RFP),
+				asm.Add.Imm(asm.R1, stTmp),
+				asm.Mov.Imm(asm.R2, 8),
+				asm.FnProbeReadKernel.Call(),
+				asm.LoadMem(dst, asm.RFP, stTmp, asm.DWord),
+			)
+			return true
+		}
+		p.emit(asm.LoadMem(dst, rCtx, int16(p.g.cc.FuncArgs[a.Index].Offset), asm.DWord))
+		return true
+	case ir.HookRawTracepoint, ir.HookLSM:
+		if a.Index < 0 || a.Index > 11 {
+			p.errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
+			return false
+		}
+		p.emit(asm.LoadMem(dst, rCtx, int16(8*a.Index), asm.DWord))
+		return true
+	case ir.HookTracepoint:
+		f, ok := p.g.tpField(h, a)
+		if !ok {
+			return false
+		}
+		p.loadTpField(dst, h, f)
+		return true
+	}
+	p.errorf(a.Pos, "arguments of %s hooks cannot be read yet", h.Kind)
+	return false
+}
+
+// loadRet emits dst = the return value, in a return program.
+func (p *progGen) loadRet(dst asm.Register) {
+	p.emit(asm.LoadMem(dst, rCtx, int16(p.g.cc.Return.Offset), asm.DWord))
+}
+
+// extend sign- or zero-extends the low size bytes of r to 64 bits.
+func extend(size int, signed bool) []asm.Instruction {
+	if size >= 8 {
+		return nil
+	}
+	shift := int32(64 - 8*size)
+	if signed {
+		return []asm.Instruction{asm.LSh.Imm(asm.R0, shift), asm.ArSh.Imm(asm.R0, shift)}
+	}
+	return []asm.Instruction{asm.LSh.Imm(asm.R0, shift), asm.RSh.Imm(asm.R0, shift)}
+}
+
+// extendReg is extend for any register.
+func extendReg(r asm.Register, size int, signed bool) []asm.Instruction {
+	ins := extend(size, signed)
+	for i := range ins {
+		ins[i].Dst = r
+	}
+	return ins
+}
+
+// syscallCompat emits r |= arch.Syscall64Compat when the current task
+// is in a compat (32-bit) syscall. r must be R7 or R8 (kept across the
+// helper call).
+func (p *progGen) syscallCompat(r asm.Register) {
+	p.currentTask(asm.R5)
+	switch p.g.arch {
+	case "x86_64":
+		// thread_info.status & TS_COMPAT (0x2)
+		kern.ReadKernel(&p.b, asm.R0, asm.R5, kern.Task, "thread_info.status", asm.Word, stTmp)
+		p.emit(asm.And.Imm(asm.R0, 2))
+	default:
+		// arm64: thread_info.flags & (1 << TIF_32BIT), TIF_32BIT = 22
+		kern.ReadKernel(&p.b, asm.R0, asm.R5, kern.Task, "thread_info.flags", asm.DWord, stTmp)
+		p.emit(asm.RSh.Imm(asm.R0, 22), asm.And.Imm(asm.R0, 1))
+	}
+	skip := p.b.Fresh("native_abi")
+	p.emit(
+		asm.JEq.Imm(asm.R0, 0, skip),
+		asm.LoadImm(asm.R0, 1<<31, asm.DWord),
+		asm.Or.Reg(r, asm.R0),
+	)
+	p.b.Label(skip)
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}

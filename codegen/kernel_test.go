@@ -1,0 +1,197 @@
+package codegen
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// loaded is a bundle in the kernel, for tests.
+type loaded struct {
+	coll  *ebpf.Collection
+	stats map[string]progStats
+}
+
+// progStats are a program's verifier figures.
+type progStats struct {
+	Verified uint32        // instructions the verifier processed
+	Load     time.Duration // wall time of the load
+}
+
+// loadBundle loads b the way polrun does, with its shared maps pinned in a
+// fresh directory of bpffs (removed at cleanup), the policy ID set, and
+// the host namespace variables set to this process's namespaces.
+func loadBundle(t testing.TB, b *Bundle) *loaded {
+	t.Helper()
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(b.Object))
+	if err != nil {
+		t.Fatalf("read back %s: %v", b.FileName(), err)
+	}
+	return loadSpec(t, b, spec)
+}
+
+func loadSpec(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec) *loaded {
+	t.Helper()
+	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-codegen-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(pin) })
+	for name, v := range spec.Variables {
+		switch {
+		case name == bpf.VarPolicyID:
+			if err := v.Set(uint32(7)); err != nil {
+				t.Fatal(err)
+			}
+		case len(name) > len(bpf.VarHostNSPrefix) && name[:len(bpf.VarHostNSPrefix)] == bpf.VarHostNSPrefix:
+			if err := v.Set(hostNS(t, name[len(bpf.VarHostNSPrefix):])); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	l := &loaded{stats: make(map[string]progStats)}
+	start := time.Now()
+	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin}})
+	elapsed := time.Since(start)
+	if err != nil {
+		var verr *ebpf.VerifierError
+		if errors.As(err, &verr) {
+			t.Fatalf("load %s: %+v", b.FileName(), verr)
+		}
+		t.Fatalf("load %s: %v", b.FileName(), err)
+	}
+	t.Cleanup(func() { coll.Close() })
+	l.coll = coll
+	for name, p := range coll.Programs {
+		st := progStats{Load: elapsed / time.Duration(len(coll.Programs))}
+		if info, err := p.Info(); err == nil {
+			st.Verified, _ = info.VerifiedInstructions()
+		}
+		l.stats[name] = st
+	}
+	for _, init := range b.Manifest.Maps {
+		m := coll.Maps[init.Map]
+		for _, e := range init.Entries {
+			if err := m.Put(e.Key, e.Value); err != nil {
+				t.Fatalf("fill map %s: %v", init.Map, err)
+			}
+		}
+	}
+	return l
+}
+
+// hostNS returns the inode of this process's namespace of a kind, as
+// polc_host_ns_<kind> wants it.
+func hostNS(t testing.TB, kind string) uint32 {
+	file := map[string]string{"uts": "uts", "ipc": "ipc", "mnt": "mnt", "pid": "pid",
+		"pidforchildren": "pid_for_children", "net": "net", "time": "time",
+		"timeforchildren": "time_for_children", "cgroup": "cgroup", "user": "user"}[kind]
+	var st struct{}
+	_ = st
+	fi, err := os.Stat(filepath.Join("/proc/self/ns", file))
+	if err != nil {
+		t.Fatalf("namespace %s: %v", kind, err)
+	}
+	return uint32(inode(fi))
+}
+
+// record is a decoded ring buffer record.
+type record struct {
+	bpf.Header
+	Args [][]byte // raw encoded arguments
+}
+
+// readRecords reads records from the events ring buffer until stop
+// returns true for one or the deadline passes.
+func readRecords(t testing.TB, l *loaded, b *Bundle, timeout time.Duration, stop func(record) bool) []record {
+	t.Helper()
+	rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	rd.SetDeadline(time.Now().Add(timeout))
+	var out []record
+	for {
+		raw, err := rd.Read()
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return out
+			}
+			t.Fatal(err)
+		}
+		rec, err := decodeRecord(raw.RawSample, b)
+		if err != nil {
+			t.Fatalf("decode record: %v", err)
+		}
+		out = append(out, rec)
+		if stop != nil && stop(rec) {
+			return out
+		}
+	}
+}
+
+// decodeRecord splits a record into header and arguments per the manifest.
+func decodeRecord(raw []byte, b *Bundle) (record, error) {
+	var r record
+	if len(raw) < bpf.HeaderSize {
+		return r, fmt.Errorf("record of %d bytes", len(raw))
+	}
+	if err := binary.Read(bytes.NewReader(raw[:bpf.HeaderSize]), binary.LittleEndian, &r.Header); err != nil {
+		return r, err
+	}
+	if int(r.Size) > len(raw) {
+		return r, fmt.Errorf("header size %d, record %d bytes", r.Size, len(raw))
+	}
+	if r.Kind != bpf.EventPolicy {
+		return r, nil
+	}
+	if int(r.HookID) >= len(b.Manifest.Hooks) {
+		return r, fmt.Errorf("hook %d", r.HookID)
+	}
+	off := bpf.HeaderSize
+	for _, a := range b.Manifest.Hooks[r.HookID].Args {
+		var n int
+		switch a.Encoding {
+		case bpf.EncNone:
+			r.Args = append(r.Args, nil)
+			continue
+		case bpf.EncInt:
+			n = 8
+		case bpf.EncBytes:
+			if off+bpf.BytesHeaderSize > int(r.Size) {
+				return r, fmt.Errorf("slot %d: bytes header past the end", a.Slot)
+			}
+			n = bpf.BytesHeaderSize + bpf.Align8(int(binary.LittleEndian.Uint32(raw[off:])))
+		default:
+			n = encodedSize(a.Encoding, 0)
+		}
+		if off+n > int(r.Size) {
+			return r, fmt.Errorf("slot %d: %d bytes at %d past the end (%d)", a.Slot, n, off, r.Size)
+		}
+		r.Args = append(r.Args, raw[off:off+n])
+		off += n
+	}
+	if off != int(r.Size) {
+		return r, fmt.Errorf("arguments end at %d, record at %d", off, r.Size)
+	}
+	return r, nil
+}
+
+// bytesArg decodes an EncBytes argument.
+func bytesArg(raw []byte) (data []byte, flags uint32, total uint64) {
+	n := binary.LittleEndian.Uint32(raw)
+	return raw[bpf.BytesHeaderSize : bpf.BytesHeaderSize+int(n)], binary.LittleEndian.Uint32(raw[4:]), binary.LittleEndian.Uint64(raw[8:])
+}
+
+func intArg(raw []byte) int64 { return int64(binary.LittleEndian.Uint64(raw)) }

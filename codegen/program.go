@@ -1,0 +1,282 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// Registers every generated program keeps.
+const (
+	rCtx = asm.R6 // the program's context
+	rRec = asm.R9 // the record being built (polc_rec, or the saved one)
+)
+
+// Stack slots (offsets from R10) of generated programs. Inline routines of
+// package kern use stTmp and the 8 bytes below it.
+const (
+	stKey     = -8  // u32 key of single-entry maps; scratch
+	stTmp     = -16 // kern scratch (and -24)
+	stRegs    = -32 // syscall hooks: the user pt_regs the wrapper received
+	stPidTgid = -40 // bpf_get_current_pid_tgid()
+	stVal     = -48 // an 8-byte value: map keys, saved registers
+	stVal2    = -56
+	stTask    = -64 // bpf_get_current_task(), once read
+)
+
+// Extra room after the record in the polc_rec value: a copy of the
+// process table entry of the current process, then one byte per selector
+// saying whether its process filters passed.
+func (l *layout) procOff() int          { return bpf.Align8(l.size) }
+func (l *layout) maskOff() int          { return l.procOff() + bpf.ProcSize }
+func (l *layout) scratchSize(n int) int { return bpf.Align8(l.maskOff() + n) }
+
+// progGen generates one program of a hook.
+type progGen struct {
+	g   *gen
+	h   *ir.Hook
+	lay *layout
+	b   emit.Builder
+	// ret: this is the return program.
+	ret bool
+	// needProc: the process table entry was copied into the scratch.
+	needProc bool
+}
+
+func (p *progGen) emit(insns ...asm.Instruction) { p.b.Emit(insns...) }
+
+func (p *progGen) src(pos ir.Pos, what string) { p.b.Source(p.g.line(pos, what)) }
+
+func (p *progGen) errorf(pos ir.Pos, format string, args ...any) {
+	p.g.errs.add(pos, format, args...)
+}
+
+// hook compiles one hook into its programs and manifest entry.
+func (g *gen) hook(h *ir.Hook) {
+	at, ok := g.attachment(h)
+	if !ok {
+		return
+	}
+	lay := newLayout(h, &g.errs)
+	nerr := len(g.errs.errs)
+
+	entry := &progGen{g: g, h: h, lay: lay}
+	insns := entry.entryProgram()
+	progs := []bpf.Program{{Name: at.name, Section: at.section, Attach: at.attach, Target: at.target}}
+	if len(g.errs.errs) > nerr {
+		return
+	}
+	g.progs = append(g.progs, &object.Program{Name: at.name, Section: at.section, Insns: insns})
+	if h.Return {
+		ret := &progGen{g: g, h: h, lay: lay, ret: true}
+		rinsns := ret.returnProgram()
+		if len(g.errs.errs) > nerr {
+			return
+		}
+		g.progs = append(g.progs, &object.Program{Name: at.retName, Section: at.retSection, Insns: rinsns})
+		progs = append(progs, bpf.Program{Name: at.retName, Section: at.retSection, Attach: at.retAttach})
+	}
+	g.recSize = max(g.recSize, lay.scratchSize(len(h.Selectors)))
+	if lay.compact {
+		g.usesOut = true
+		g.outSize = max(g.outSize, lay.size)
+	}
+	g.hooks = append(g.hooks, g.manifestHook(h, lay, progs))
+}
+
+// entryProgram generates the program that runs when the hook fires.
+func (p *progGen) entryProgram() asm.Instructions {
+	h := p.h
+	p.src(h.Pos, h.Call)
+	p.prologue()
+	p.processFilters()
+	p.header()
+	p.readArgs(false)
+	p.selectors()
+	p.b.Label("exit")
+	p.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	return p.finish()
+}
+
+func (p *progGen) finish() asm.Instructions {
+	insns, err := p.b.Instructions()
+	if err != nil {
+		p.errorf(p.h.Pos, "internal error generating %s: %v", p.h.Call, err)
+		return nil
+	}
+	return insns
+}
+
+// prologue keeps the context, finds the scratch record and reads the
+// current pid_tgid.
+func (p *progGen) prologue() {
+	p.emit(
+		asm.Mov.Reg(rCtx, asm.R1),
+		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(recMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.Mov.Reg(rRec, asm.R0),
+		asm.FnGetCurrentPidTgid.Call(),
+		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
+		emit.StoreImm(asm.RFP, stTask, 0, asm.DWord),
+	)
+	p.ctxPrologue()
+}
+
+// header fills the record header; Size is set when posting.
+func (p *progGen) header() {
+	p.emit(
+		emit.StoreImm(rRec, 0, int64(bpf.EventPolicy)|bpf.EventVersion<<8, asm.DWord),
+		asm.FnKtimeGetBootNs.Call(),
+		asm.StoreMem(rRec, 8, asm.R0, asm.DWord),
+		asm.LoadMapValue(asm.R1, 0, 0).WithReference(bpf.VarPolicyID),
+		asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
+		asm.StoreMem(rRec, 16, asm.R1, asm.Word),
+		emit.StoreImm(rRec, 20, int64(p.h.ID), asm.Half),
+		emit.StoreImm(rRec, 22, 0, asm.Byte),
+		emit.StoreImm(rRec, 23, int64(bpf.ActionPost), asm.Byte),
+		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+		asm.StoreMem(rRec, 28, asm.R1, asm.Word),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.StoreMem(rRec, 24, asm.R1, asm.Word),
+		emit.StoreImm(rRec, 32, 0, asm.DWord),
+	)
+}
+
+// currentTask loads bpf_get_current_task() into dst, calling the helper
+// once per program run.
+func (p *progGen) currentTask(dst asm.Register) {
+	p.emit(asm.FnGetCurrentTask.Call())
+	if dst != asm.R0 {
+		p.emit(asm.Mov.Reg(dst, asm.R0))
+	}
+}
+
+// post writes the record's size and outputs it to the ring buffer.
+func (p *progGen) post() {
+	lay := p.lay
+	if lay.compact {
+		p.postCompacted()
+		return
+	}
+	// The size is the fixed part, plus the data of a trailing
+	// variable-length argument.
+	last := lastVariable(lay)
+	if last == nil {
+		p.emit(asm.Mov.Imm(asm.R3, int32(lay.size)))
+	} else {
+		p.emit(
+			asm.LoadMem(asm.R3, rRec, int16(last.off), asm.Word),
+			asm.JLE.Imm(asm.R3, int32(last.maxBytes), fmt.Sprintf("len_ok_%d", last.arg.Slot)),
+			asm.Mov.Imm(asm.R3, int32(last.maxBytes)),
+		)
+		p.b.Label(fmt.Sprintf("len_ok_%d", last.arg.Slot))
+		p.emit(
+			asm.Add.Imm(asm.R3, 7),
+			asm.And.Imm(asm.R3, -8),
+			asm.Add.Imm(asm.R3, int32(last.off+bpf.BytesHeaderSize)),
+		)
+	}
+	p.emit(
+		asm.StoreMem(rRec, 4, asm.R3, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Reg(asm.R2, rRec),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnRingbufOutput.Call(),
+	)
+}
+
+// lastVariable returns the EncBytes slot when it is the last slot that
+// takes bytes, else nil.
+func lastVariable(lay *layout) *slot {
+	for i := len(lay.slots) - 1; i >= 0; i-- {
+		s := lay.slots[i]
+		if s.enc == bpf.EncNone {
+			continue
+		}
+		if s.enc == bpf.EncBytes {
+			return s
+		}
+		return nil
+	}
+	return nil
+}
+
+// postCompacted packs the slots into polc_out, each argument right after
+// the previous one as the record layout wants, and outputs that.
+func (p *progGen) postCompacted() {
+	lay := p.lay
+	p.emit(
+		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(outMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.Mov.Reg(asm.R8, asm.R0),
+		// R7: where the next argument goes.
+		asm.Mov.Imm(asm.R7, recordHeader),
+	)
+	// The header, as is (its Size is patched below).
+	for off := 0; off < recordHeader; off += 8 {
+		p.emit(asm.LoadMem(asm.R1, rRec, int16(off), asm.DWord), asm.StoreMem(asm.R8, int16(off), asm.R1, asm.DWord))
+	}
+	for _, s := range lay.slots {
+		switch s.enc {
+		case bpf.EncNone:
+			continue
+		case bpf.EncBytes:
+			ok := fmt.Sprintf("pack_len_ok_%d", s.arg.Slot)
+			p.emit(
+				asm.LoadMem(asm.R2, rRec, int16(s.off), asm.Word),
+				asm.JLE.Imm(asm.R2, int32(s.maxBytes), ok),
+				asm.Mov.Imm(asm.R2, int32(s.maxBytes)),
+			)
+			p.b.Label(ok)
+			p.emit(
+				asm.Add.Imm(asm.R2, 7+bpf.BytesHeaderSize),
+				asm.And.Imm(asm.R2, -8),
+			)
+		default:
+			p.emit(asm.Mov.Imm(asm.R2, int32(s.size)))
+		}
+		// Bound R7 for the verifier: it never exceeds this slot's offset.
+		bound := fmt.Sprintf("pack_off_ok_%d", s.arg.Slot)
+		p.emit(
+			asm.JLE.Imm(asm.R7, int32(s.off), bound),
+			asm.Ja.Label("exit"),
+		)
+		p.b.Label(bound)
+		p.emit(
+			asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+			asm.Mov.Reg(asm.R1, asm.R8),
+			asm.Add.Reg(asm.R1, asm.R7),
+			asm.Mov.Reg(asm.R3, rRec),
+			asm.Add.Imm(asm.R3, int32(s.off)),
+			asm.FnProbeReadKernel.Call(),
+			asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+			asm.Add.Reg(asm.R7, asm.R2),
+		)
+	}
+	p.emit(
+		asm.JLE.Imm(asm.R7, int32(lay.size), "pack_done"),
+		asm.Ja.Label("exit"),
+	)
+	p.b.Label("pack_done")
+	p.emit(
+		asm.StoreMem(asm.R8, 4, asm.R7, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Reg(asm.R2, asm.R8),
+		asm.Mov.Reg(asm.R3, asm.R7),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnRingbufOutput.Call(),
+	)
+}

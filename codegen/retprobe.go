@@ -1,0 +1,111 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// retMapName is the map where hook h's entry program leaves the record
+// for its return program, keyed by thread (pid_tgid).
+func retMapName(h *ir.Hook) string { return fmt.Sprintf("polc_ret_h%d", h.ID) }
+
+// retMapEntries bounds the calls in flight at once per hook.
+const retMapEntries = 32768
+
+// saveForReturn stores the record under the current thread for the return
+// program.
+func (p *progGen) saveForReturn() {
+	name := retMapName(p.h)
+	p.g.declareRetMap(name, p.lay.size)
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Mov.Reg(asm.R3, rRec),
+		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+		asm.FnMapUpdateElem.Call(),
+	)
+}
+
+func (g *gen) declareRetMap(name string, size int) {
+	for _, m := range g.maps {
+		if m.Name == name {
+			return
+		}
+	}
+	// Entries are allocated when a call starts, not up front: records are
+	// kilobytes and most never meet.
+	g.maps = append(g.maps, &object.Map{Name: name, Type: ebpf.Hash, KeySize: 8, ValueSize: uint32(size),
+		MaxEntries: retMapEntries, Flags: bpfNoPrealloc})
+}
+
+// bpfNoPrealloc is BPF_F_NO_PREALLOC.
+const bpfNoPrealloc = 1
+
+// returnProgram generates the program that runs when the function
+// returns: it finds the record its entry program saved, adds the return
+// value and the returnCopy buffers, tests the matched selector's
+// matchReturnArgs and posts.
+func (p *progGen) returnProgram() asm.Instructions {
+	h := p.h
+	name := retMapName(h)
+	p.src(h.Pos, h.Call+" (return)")
+	p.emit(
+		asm.Mov.Reg(rCtx, asm.R1),
+		asm.FnGetCurrentPidTgid.Call(),
+		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.Mov.Reg(rRec, asm.R0),
+	)
+	p.loadRet(asm.R1)
+	p.emit(
+		asm.StoreMem(rRec, 32, asm.R1, asm.DWord),
+		asm.LoadMem(asm.R1, rRec, 0, asm.Word),
+		asm.Or.Imm(asm.R1, bpf.FlagReturn<<16),
+		asm.StoreMem(rRec, 0, asm.R1, asm.Word),
+	)
+	p.readArgs(true)
+
+	// The selector that matched at entry decides the return tests.
+	for i, s := range h.Selectors {
+		if len(s.ReturnTests) == 0 && len(s.ReturnActions) == 0 {
+			continue
+		}
+		next := fmt.Sprintf("ret_sel%d_done", i)
+		p.src(s.Pos, fmt.Sprintf("selector %d (return)", i))
+		p.emit(
+			asm.LoadMem(asm.R1, rRec, 22, asm.Byte),
+			asm.JNE.Imm(asm.R1, int32(s.Index+1), next),
+		)
+		for _, t := range s.ReturnTests {
+			p.src(t.Pos, "matchReturnArgs")
+			p.test(t, "drop")
+		}
+		if !p.actions(s.ReturnActions) {
+			p.emit(asm.Ja.Label("drop"))
+		}
+		p.b.Label(next)
+		p.emit(asm.Mov.Imm(asm.R0, 0))
+	}
+	p.post()
+	p.b.Label("drop")
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.FnMapDeleteElem.Call(),
+	)
+	p.b.Label("exit")
+	p.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	return p.finish()
+}

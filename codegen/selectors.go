@@ -1,0 +1,196 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/codegen/emit"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/ir"
+)
+
+// isProcessTest says whether t looks only at the process, not at the
+// hook's arguments: such tests run before any argument is read.
+func isProcessTest(t *ir.Test) bool {
+	switch t.Kind {
+	case ir.TestPID, ir.TestBinary, ir.TestNamespace, ir.TestCaps, ir.TestNSChange, ir.TestCapChange:
+		return true
+	}
+	return false
+}
+
+func processTests(s *ir.Selector) (out []*ir.Test) {
+	for _, t := range s.Tests {
+		if isProcessTest(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func argTests(s *ir.Selector) (out []*ir.Test) {
+	for _, t := range s.Tests {
+		if !isProcessTest(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// needsProc says whether any test of h reads the process table.
+func needsProc(h *ir.Hook) bool {
+	for _, s := range h.Selectors {
+		for _, t := range s.Tests {
+			switch t.Kind {
+			case ir.TestBinary, ir.TestNSChange, ir.TestCapChange:
+				return true
+			case ir.TestPID:
+				if t.FollowForks {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// processFilters runs the process tests of every selector and records in
+// the scratch, per selector, whether they passed (a byte, read back as a
+// value the verifier does not know, so that it does not explore each
+// combination). When no selector can match, the program returns.
+func (p *progGen) processFilters() {
+	h := p.h
+	if len(h.Selectors) == 0 {
+		return
+	}
+	lay := p.lay
+	any := false
+	for _, s := range h.Selectors {
+		if len(processTests(s)) > 0 {
+			any = true
+		}
+	}
+	if !any {
+		return
+	}
+	if needsProc(h) {
+		p.copyProc()
+	}
+	maskOff := lay.maskOff()
+	for i := 0; i < len(h.Selectors); i += 8 {
+		p.emit(emit.StoreImm(rRec, int16(maskOff+i), 0, asm.DWord))
+	}
+	always := false
+	for i, s := range h.Selectors {
+		tests := processTests(s)
+		if len(tests) == 0 {
+			always = true
+			p.emit(emit.StoreImm(rRec, int16(maskOff+i), 1, asm.Byte))
+			continue
+		}
+		fail := fmt.Sprintf("sel%d_proc_fail", i)
+		for _, t := range tests {
+			p.src(t.Pos, t.Kind.String())
+			p.test(t, fail)
+		}
+		p.emit(emit.StoreImm(rRec, int16(maskOff+i), 1, asm.Byte))
+		p.b.Label(fail)
+	}
+	if always {
+		return
+	}
+	p.emit(asm.Mov.Imm(asm.R2, 0))
+	for i := 0; i < len(h.Selectors); i += 8 {
+		p.emit(
+			asm.LoadMem(asm.R1, rRec, int16(maskOff+i), asm.DWord),
+			asm.Or.Reg(asm.R2, asm.R1),
+		)
+	}
+	p.emit(asm.JEq.Imm(asm.R2, 0, "exit"))
+}
+
+// copyProc copies the current process's table entry into the scratch, or
+// zeroes it when there is none (bpf_probe_read_kernel zeroes its
+// destination when reading NULL fails): a Tgid of 0 means unknown.
+func (p *progGen) copyProc() {
+	p.needProc = true
+	p.emit(
+		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.Mov.Reg(asm.R3, asm.R0),
+		asm.Mov.Reg(asm.R1, rRec),
+		asm.Add.Imm(asm.R1, int32(p.lay.procOff())),
+		asm.Mov.Imm(asm.R2, bpf.ProcSize),
+		asm.FnProbeReadKernel.Call(),
+	)
+}
+
+// selectors tries the selectors in order; the first whose tests pass
+// takes its actions and the record is posted (or saved for the return
+// program). When none matches the program returns.
+func (p *progGen) selectors() {
+	h := p.h
+	defer p.tail()
+	if len(h.Selectors) == 0 {
+		p.matched(nil)
+		return
+	}
+	hasProc := false
+	for _, s := range h.Selectors {
+		if len(processTests(s)) > 0 {
+			hasProc = true
+		}
+	}
+	for i, s := range h.Selectors {
+		next := fmt.Sprintf("sel%d", i+1)
+		p.b.Label(fmt.Sprintf("sel%d", i))
+		p.src(s.Pos, fmt.Sprintf("selector %d", i))
+		if hasProc && len(processTests(s)) > 0 {
+			p.emit(
+				asm.LoadMem(asm.R1, rRec, int16(p.lay.maskOff()+i), asm.Byte),
+				asm.JEq.Imm(asm.R1, 0, next),
+			)
+		}
+		for _, t := range argTests(s) {
+			p.src(t.Pos, t.Kind.String())
+			p.test(t, next)
+		}
+		p.matched(s)
+	}
+	p.b.Label(fmt.Sprintf("sel%d", len(h.Selectors)))
+	p.emit(asm.Ja.Label("exit"))
+}
+
+// matched emits what happens when selector s (nil: the hook has none)
+// matched: its actions, then posting or saving the record.
+func (p *progGen) matched(s *ir.Selector) {
+	var acts []*ir.Action
+	if s != nil {
+		p.emit(emit.StoreImm(rRec, 22, int64(s.Index+1), asm.Byte))
+		acts = s.Actions
+	}
+	if p.actions(acts) {
+		p.emit(asm.Ja.Label("post"))
+	} else {
+		p.emit(asm.Ja.Label("exit"))
+	}
+}
+
+// tail emits the code all matching selectors continue with: posting the
+// record, or saving it for the return program.
+func (p *progGen) tail() {
+	p.b.Label("post")
+	if p.h.Return && !p.ret {
+		p.saveForReturn()
+	} else {
+		p.post()
+	}
+	p.emit(asm.Ja.Label("exit"))
+}
