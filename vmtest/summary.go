@@ -12,7 +12,7 @@ import (
 // and every skip with its reason. Per kernel, "to /init" is the time from
 // starting qemu to /init's first marker, "uptime" the guest's uptime then,
 // "wall" the whole boot including the tests.
-func WriteSummary(w io.Writer, results []*Result, matrix time.Duration) {
+func WriteSummary(w io.Writer, results []*Result, prepare, matrix time.Duration) {
 	fmt.Fprintln(w, "\nvmtest summary")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "kernel\tDebian package\tto /init\tuptime\twall\tpass\tfail\tskip\tresult")
@@ -31,7 +31,7 @@ func WriteSummary(w io.Writer, results []*Result, matrix time.Duration) {
 			r.Kernel.Version, seconds(r.InitAt), seconds(r.Boot), seconds(r.Wall), pass, fail, skip, result)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "matrix: %s\n", seconds(matrix))
+	fmt.Fprintf(w, "matrix: %s (fetching kernels and building the initramfs: %s)\n", seconds(matrix), seconds(prepare))
 
 	for _, r := range results {
 		name := r.Kernel.Series

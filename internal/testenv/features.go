@@ -11,6 +11,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
 )
 
 // Hook and map features. Each probes the running kernel once per test
@@ -128,7 +129,7 @@ func probeTracing(at ebpf.AttachType, fn string) error {
 		Instructions: returnZero, License: "GPL",
 	})
 	if err != nil {
-		return fmt.Errorf("load %s program on %s: %w", at, fn, err)
+		return loadError(fmt.Sprintf("a %s program on %s", at, fn), err)
 	}
 	defer prog.Close()
 	l, err := link.AttachTracing(link.TracingOptions{Program: prog, AttachType: at})
@@ -136,6 +137,18 @@ func probeTracing(at ebpf.AttachType, fn string) error {
 		return fmt.Errorf("attach %s program to %s: %w", at, fn, err)
 	}
 	return l.Close()
+}
+
+// loadError explains a probe program the kernel would not load. EPERM for
+// root means the kernel (or a policy on it) refuses the program type; the
+// memlock hint cilium/ebpf adds does not apply to kernels that account BPF
+// memory to cgroups (5.11+).
+func loadError(what string, err error) error {
+	if errors.Is(err, unix.EPERM) {
+		release, _, _, _ := kernelVersion()
+		return fmt.Errorf("kernel %s refuses to load %s (EPERM as root)", release, what)
+	}
+	return fmt.Errorf("load %s: %w", what, err)
 }
 
 func checkLSM() error {
@@ -161,7 +174,7 @@ func checkLSM() error {
 		Instructions: returnZero, License: "GPL",
 	})
 	if err != nil {
-		return fmt.Errorf("load LSM program on file_open: %w", err)
+		return loadError("an LSM program on file_open", err)
 	}
 	defer prog.Close()
 	l, err := link.AttachLSM(link.LSMOptions{Program: prog})

@@ -82,6 +82,7 @@ func run() error {
 	if err := build.WriteInitramfs(initrd); err != nil {
 		return err
 	}
+	prepared := time.Since(matrixStart)
 	var expected []string
 	for _, b := range build.Binaries {
 		expected = append(expected, b.Package)
@@ -115,7 +116,7 @@ func run() error {
 		return err
 	}
 
-	vmtest.WriteSummary(os.Stdout, results, time.Since(matrixStart))
+	vmtest.WriteSummary(os.Stdout, results, prepared, time.Since(matrixStart))
 	for _, r := range results {
 		if r.Failed() {
 			return errors.New("FAIL")
