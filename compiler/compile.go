@@ -24,6 +24,10 @@ type Options struct {
 	Arch arch.Arch
 	// MaxDiagnostics caps the diagnostics kept per file; 0 means 100.
 	MaxDiagnostics int
+	// PoliciesOnly skips, with a note, every document that is not a
+	// TracingPolicy: YAML without apiVersion and kind, too. For running
+	// over all of a repository's YAML, as a pre-commit hook does.
+	PoliciesOnly bool
 }
 
 // CompatTetragon is the Options.Compat value for Tetragon's limits.
@@ -84,7 +88,7 @@ func Check(srcs []*Source, opts Options) *Result {
 // checks. Semantic findings at or below a path the schema already faulted are
 // dropped: they would only restate the same mistake.
 func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
-	if skip, d := foreignDocument(doc); skip {
+	if skip, d := foreignDocument(doc, opts.PoliciesOnly); skip {
 		return nil, []Diagnostic{d}
 	}
 	js, diags := doc.toJSON()
@@ -132,12 +136,19 @@ func withinAny(p Path, roots []Path) bool {
 // foreignDocument recognizes a Kubernetes object of another kind in a
 // multi-document file (a ConfigMap, a CiliumNetworkPolicy): it is not ours
 // to judge, so it is skipped with a note. A kind that looks like a typo of
-// TracingPolicy is not foreign: the schema reports it.
-func foreignDocument(doc *Document) (bool, Diagnostic) {
+// TracingPolicy is not foreign: the schema reports it. With policiesOnly,
+// any YAML that does not say it is a policy is foreign too.
+func foreignDocument(doc *Document, policiesOnly bool) (bool, Diagnostic) {
 	av, _ := child(doc.Root, "apiVersion")
 	kv, _ := child(doc.Root, "kind")
-	if av == nil || kv == nil || av.Kind != yaml.ScalarNode || kv.Kind != yaml.ScalarNode {
-		return false, Diagnostic{}
+	scalar := func(n *yaml.Node) bool { return n != nil && n.Kind == yaml.ScalarNode }
+	if !scalar(av) || !scalar(kv) {
+		if !policiesOnly {
+			return false, Diagnostic{}
+		}
+		start, end := doc.Span(doc.Root)
+		return true, Diagnostic{Code: "not-a-policy", Severity: Note, Pos: start, End: end,
+			Msg: fmt.Sprintf("document %d has no apiVersion and kind, so it is not a TracingPolicy: skipped", doc.Number+1)}
 	}
 	if av.Value == "cilium.io/v1alpha1" || strings.Contains(strings.ToLower(kv.Value), "tracingpolic") ||
 		closest(kv.Value, []string{"TracingPolicy", "TracingPolicyNamespaced"}) != "" {

@@ -20,6 +20,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
+	policiesOnly := fs.Bool("policies-only", false, "skip YAML documents that are not TracingPolicies (for pre-commit hooks over all YAML)")
 	var compat *string
 	if name == "lint" {
 		compat = fs.String("compat", "", `also warn where a policy exceeds the limits of "tetragon"`)
@@ -41,7 +42,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	opts := compiler.Options{Lint: name == "lint", Arch: a}
+	opts := compiler.Options{Lint: name == "lint", Arch: a, PoliciesOnly: *policiesOnly}
 	if compat != nil && *compat != "" {
 		if *compat != compiler.CompatTetragon {
 			fmt.Fprintf(stderr, "polc %s: --compat takes %q\n", name, compiler.CompatTetragon)

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/polc-dev/polc/internal/testenv"
+)
+
+// TestPreCommitHook installs this repository's .pre-commit-hooks.yaml, at
+// the committed HEAD, into a scratch repository with the real pre-commit
+// tool, and checks that a bad policy fails the commit and a good one passes.
+func TestPreCommitHook(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds polc through pre-commit; not in -short runs")
+	}
+	testenv.Require(t, testenv.Tool("git"), testenv.Tool("pre-commit"), testenv.Tool("go"))
+	top, err := exec.Command("git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		t.Fatalf("not in a git checkout: %v", err)
+	}
+	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exec.Command("git", "cat-file", "-e", "HEAD:.pre-commit-hooks.yaml").Output(); err != nil {
+		t.Fatal(".pre-commit-hooks.yaml is not committed at HEAD")
+	}
+	repo := t.TempDir()
+	run := func(wantOK bool, name string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+filepath.Join(repo, ".cache"),
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		out, err := cmd.CombinedOutput()
+		if (err == nil) != wantOK {
+			t.Fatalf("%s %s: err=%v, want ok=%v\n%s", name, strings.Join(args, " "), err, wantOK, out)
+		}
+		return string(out)
+	}
+	config := "repos:\n- repo: " + strings.TrimSpace(string(top)) + "\n  rev: " + strings.TrimSpace(string(head)) +
+		"\n  hooks:\n  - id: polc-validate\n  - id: polc-lint\n"
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(true, "git", "init", "-q")
+	write(".pre-commit-config.yaml", config)
+	write(".gitignore", ".cache/\n")
+	write("workflow.yaml", "name: ci\non: push\n") // not a policy: skipped
+	run(true, "git", "add", ".")
+	run(true, "pre-commit", "install")
+	run(true, "git", "commit", "-qm", "config")
+
+	write("policy.yaml", strings.Replace(goodPolicy, `"Equal"`, `"Equall"`, 1))
+	run(true, "git", "add", "policy.yaml")
+	out := run(false, "git", "commit", "-qm", "bad policy")
+	if !strings.Contains(out, `did you mean "Equal"?`) || !strings.Contains(out, "policy.yaml:17:19") {
+		t.Errorf("the hook's output does not point at the mistake:\n%s", out)
+	}
+	write("policy.yaml", goodPolicy)
+	run(true, "git", "add", "policy.yaml")
+	run(true, "git", "commit", "-qm", "good policy")
+}

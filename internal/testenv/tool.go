@@ -1,0 +1,17 @@
+package testenv
+
+import (
+	"fmt"
+	"os/exec"
+)
+
+// Tool: the named program is on PATH. CI installs every tool a test needs
+// (.ci/run), so a missing tool fails there.
+func Tool(name string) Requirement {
+	return Requirement{Name: "the " + name + " program", OnCIHost: true, Check: func() error {
+		if _, err := exec.LookPath(name); err != nil {
+			return fmt.Errorf("%s is not installed (Debian package installs it; see .ci/run)", name)
+		}
+		return nil
+	}}
+}
