@@ -284,8 +284,8 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 		}
 		sel.Tests = append(sel.Tests, t)
 	}
-	// Tests are ANDed, so their order carries no meaning; keep the order of
-	// the YAML, whatever the filter kind.
+	// Keep the order of the YAML, whatever the filter kind, until normalize
+	// sorts the tests canonically.
 	slices.SortStableFunc(sel.Tests, func(a, b *ir.Test) int {
 		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
 	})

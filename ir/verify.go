@@ -404,6 +404,9 @@ func (v *verifier) selector(where string, h *Hook, s *Selector) {
 	v.pos(where, s.Pos)
 	for i, t := range s.Tests {
 		tw := fmt.Sprintf("%s test %d", where, i)
+		if v.stage >= StageNormalized && i > 0 && t != nil && s.Tests[i-1] != nil && CompareTests(s.Tests[i-1], t) > 0 {
+			v.errorf(tw, t.Pos, "tests out of canonical order")
+		}
 		if t != nil && t.Kind == TestReturn {
 			v.errorf(tw, t.Pos, "a return test among entry tests")
 		}
@@ -736,6 +739,35 @@ func CompareValues(a, b Value, signed bool) int {
 		return strings.Compare(a.List, b.List)
 	}
 	return 0
+}
+
+// CompareTests is the canonical order of the tests of a selector, which
+// are ANDed and so in no meaningful order: by kind, the argument tested,
+// the namespace or capability set, the operator, the flags, then values.
+// Tests equal in all of these keep the order of the YAML.
+func CompareTests(a, b *Test) int {
+	if c := cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Slot, b.Slot), cmp.Compare(a.Slot2, b.Slot2),
+		cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.CapSet, b.CapSet), cmp.Compare(a.Op, b.Op),
+		cmp.Compare(flags(a), flags(b)), cmp.Compare(a.Mask, b.Mask)); c != 0 {
+		return c
+	}
+	signed := a.Type.Signed()
+	for i := 0; i < len(a.Values) && i < len(b.Values); i++ {
+		if c := CompareValues(a.Values[i], b.Values[i], signed); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a.Values), len(b.Values))
+}
+
+func flags(t *Test) int {
+	n := 0
+	for i, f := range []bool{t.FollowForks, t.NamespacePID, t.FollowChildren, t.HostNS, t.NamespaceCap} {
+		if f {
+			n |= 1 << i
+		}
+	}
+	return n
 }
 
 // SortValues sorts vals canonically and removes duplicates.
