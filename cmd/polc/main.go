@@ -37,6 +37,7 @@ func commands() []command {
 		{"validate", "check policies against the schema and the semantic rules", runValidate},
 		{"lint", "validate, plus advice on legal but suspicious policies", runLint},
 		{"schema", "print the embedded JSON Schema of TracingPolicy", runSchema},
+		{"dump", "print a policy after a compiler stage: --stage parse or ir", runDump},
 		{"version", "print the version", func([]string, io.Writer, io.Writer) int { fmt.Println("polc", version); return exitOK }},
 	}
 }
