@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -67,13 +68,18 @@ func run() error {
 		return err
 	}
 
-	buildDir := filepath.Join(cacheDir, "build")
-	if err := os.RemoveAll(buildDir); err != nil {
+	// Each run has its own directory, so runs in the same tree at the same
+	// time do not clobber each other; its build is removed at the end, its
+	// logs are kept for the last keepRuns runs.
+	runDir, err := newRunDir(filepath.Join(cacheDir, "runs"))
+	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(buildDir, 0o755); err != nil {
+	buildDir := filepath.Join(runDir, "build")
+	if err := os.Mkdir(buildDir, 0o755); err != nil {
 		return err
 	}
+	defer os.RemoveAll(buildDir)
 	build, err := vmtest.BuildGuest(moduleDir, pkgs, testArgs(flag.Args()), *timeout, buildDir, os.Stderr)
 	if err != nil {
 		return err
@@ -99,7 +105,7 @@ func run() error {
 		results[i], errs[i] = vmtest.Boot(context.Background(), vmtest.BootConfig{
 			Kernel: k, Initrd: initrd, Expected: expected,
 			MemoryMB: *memory, CPUs: *cpus, CPUModel: *cpuModel, Timeout: bootTimeout,
-			LogDir: filepath.Join(cacheDir, "logs", k.Series),
+			LogDir: filepath.Join(runDir, k.Series),
 			Live:   vmtest.PrefixWriter(os.Stdout, "["+k.Series+"] "),
 		})
 	}
@@ -117,12 +123,37 @@ func run() error {
 	}
 
 	vmtest.WriteSummary(os.Stdout, results, prepared, time.Since(matrixStart))
+	fmt.Printf("logs: %s/<kernel>/{console,results}.log\n", runDir)
 	for _, r := range results {
 		if r.Failed() {
 			return errors.New("FAIL")
 		}
 	}
 	return nil
+}
+
+// keepRuns is how many runs' logs stay in the cache.
+const keepRuns = 10
+
+// newRunDir makes a directory for this run, named by its start time so that
+// names sort by age, and prunes the oldest beyond keepRuns.
+func newRunDir(runs string) (string, error) {
+	if err := os.MkdirAll(runs, 0o755); err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp(runs, time.Now().Format("20060102-150405-"))
+	if err != nil {
+		return "", err
+	}
+	old, _ := filepath.Glob(filepath.Join(runs, "*"))
+	sort.Strings(old)
+	for len(old) > keepRuns {
+		if old[0] != dir {
+			os.RemoveAll(old[0])
+		}
+		old = old[1:]
+	}
+	return dir, nil
 }
 
 // fetchKernels resolves and downloads the newest kernel of each series.
