@@ -75,7 +75,12 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
 	g.vars[bpf.VarPolicyID] = true
-	g.declarePolicyMaps()
+	if pol.Loader {
+		g.errs.add(pol.Pos, "spec.loader (Tetragon's loader sensor, reporting executable mappings) is not supported yet")
+	}
+	if len(pol.Enforcers) > 0 {
+		g.errs.add(pol.Enforcers[0].Pos, "spec.enforcers is not supported yet")
+	}
 	for _, h := range pol.Hooks {
 		g.hook(h)
 	}
@@ -129,8 +134,10 @@ func (g *gen) finish() (*Bundle, error) {
 	if g.recSize > maxScratch {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the records of this policy need %d bytes, more than the %d bytes of scratch space a program has", g.recSize, maxScratch)}}
 	}
-	obj.Maps = append(obj.Maps, &object.Map{Name: recMap, Type: ebpf.PerCPUArray, KeySize: 4,
-		ValueSize: uint32(g.recSize), MaxEntries: 1})
+	if len(g.progs) > 0 {
+		obj.Maps = append(obj.Maps, &object.Map{Name: recMap, Type: ebpf.PerCPUArray, KeySize: 4,
+			ValueSize: uint32(g.recSize), MaxEntries: 1})
+	}
 	if g.usesOut {
 		obj.Maps = append(obj.Maps, &object.Map{Name: outMap, Type: ebpf.PerCPUArray, KeySize: 4,
 			ValueSize: uint32(g.outSize), MaxEntries: 1})

@@ -11,10 +11,6 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// declarePolicyMaps is a no-op: set maps are declared when a test first
-// uses them (setMap), state maps by the programs that keep state.
-func (g *gen) declarePolicyMaps() {}
-
 // setMap declares the BPF map holding m's values as tests of type typ
 // compare them, and returns its name. Integer keys are the values reduced
 // to the width of typ, as the record holds them, so one IR map used by

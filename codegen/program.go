@@ -173,17 +173,8 @@ func (p *progGen) post() {
 	if last == nil {
 		p.emit(asm.Mov.Imm(asm.R3, int32(lay.size)))
 	} else {
-		p.emit(
-			asm.LoadMem(asm.R3, rRec, int16(last.off), asm.Word),
-			asm.JLE.Imm(asm.R3, int32(last.maxBytes), fmt.Sprintf("len_ok_%d", last.arg.Slot)),
-			asm.Mov.Imm(asm.R3, int32(last.maxBytes)),
-		)
-		p.b.Label(fmt.Sprintf("len_ok_%d", last.arg.Slot))
-		p.emit(
-			asm.Add.Imm(asm.R3, 7),
-			asm.And.Imm(asm.R3, -8),
-			asm.Add.Imm(asm.R3, int32(last.off+bpf.BytesHeaderSize)),
-		)
+		p.paddedLen(asm.R3, last)
+		p.emit(asm.Add.Imm(asm.R3, int32(last.off+bpf.BytesHeaderSize)))
 	}
 	p.emit(
 		asm.StoreMem(rRec, 4, asm.R3, asm.Word),
@@ -234,17 +225,8 @@ func (p *progGen) postCompacted() {
 		case bpf.EncNone:
 			continue
 		case bpf.EncBytes:
-			ok := fmt.Sprintf("pack_len_ok_%d", s.arg.Slot)
-			p.emit(
-				asm.LoadMem(asm.R2, rRec, int16(s.off), asm.Word),
-				asm.JLE.Imm(asm.R2, int32(s.maxBytes), ok),
-				asm.Mov.Imm(asm.R2, int32(s.maxBytes)),
-			)
-			p.b.Label(ok)
-			p.emit(
-				asm.Add.Imm(asm.R2, 7+bpf.BytesHeaderSize),
-				asm.And.Imm(asm.R2, -8),
-			)
+			p.paddedLen(asm.R2, s)
+			p.emit(asm.Add.Imm(asm.R2, bpf.BytesHeaderSize))
 		default:
 			p.emit(asm.Mov.Imm(asm.R2, int32(s.size)))
 		}
@@ -279,4 +261,19 @@ func (p *progGen) postCompacted() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
+}
+
+// paddedLen emits r = the slot's data length rounded up to 8, bounded by
+// its room in a way the verifier can follow.
+func (p *progGen) paddedLen(r asm.Register, s *slot) {
+	room := int32(bpf.Align8(s.maxBytes))
+	ok := p.b.Fresh(fmt.Sprintf("padded_%d", s.arg.Slot))
+	p.emit(
+		asm.LoadMem(r, rRec, int16(s.off), asm.Word),
+		asm.Add.Imm(r, 7),
+		asm.And.Imm(r, -8),
+		asm.JLE.Imm(r, room, ok),
+		asm.Mov.Imm(r, room),
+	)
+	p.b.Label(ok)
 }

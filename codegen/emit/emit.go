@@ -96,8 +96,9 @@ func (b *Builder) setAlias(from, to string) {
 func (b *Builder) Len() int { return len(b.insns) }
 
 // Instructions returns the instructions with every jump pointing at the
-// label actually placed on its target. Labels still pending at the end are
-// an error: nothing follows them.
+// label actually placed on its target, and without the instructions no
+// path reaches (the verifier refuses those). Labels still pending at the
+// end are an error: nothing follows them.
 func (b *Builder) Instructions() (asm.Instructions, error) {
 	if len(b.pending) > 0 {
 		return nil, fmt.Errorf("emit: labels %q have no instruction", b.pending)
@@ -115,6 +116,58 @@ func (b *Builder) Instructions() (asm.Instructions, error) {
 		if to, ok := b.resolve(ref); ok {
 			out[i] = ins.WithReference(to)
 		}
+	}
+	return reachable(out)
+}
+
+// reachable drops the instructions no path from the first reaches. A
+// dropped instruction's source line moves to the next kept one that has
+// none, so that line info stays where the code is.
+func reachable(insns asm.Instructions) (asm.Instructions, error) {
+	labels := make(map[string]int)
+	for i, ins := range insns {
+		if sym := ins.Symbol(); sym != "" {
+			labels[sym] = i
+		}
+	}
+	seen := make([]bool, len(insns))
+	work := []int{0}
+	for len(work) > 0 {
+		i := work[len(work)-1]
+		work = work[:len(work)-1]
+		for i < len(insns) && !seen[i] {
+			seen[i] = true
+			ins := insns[i]
+			if isJump(ins) && ins.Reference() != "" {
+				t, ok := labels[ins.Reference()]
+				if !ok {
+					return nil, fmt.Errorf("emit: jump to unknown label %q", ins.Reference())
+				}
+				work = append(work, t)
+				if ins.OpCode.JumpOp() == asm.Ja {
+					break
+				}
+			}
+			if ins.OpCode.JumpOp() == asm.Exit && ins.OpCode.Class().IsJump() {
+				break
+			}
+			i++
+		}
+	}
+	out := insns[:0:0]
+	var carry fmt.Stringer
+	for i, ins := range insns {
+		if !seen[i] {
+			if src := ins.Source(); src != nil {
+				carry = src
+			}
+			continue
+		}
+		if carry != nil && ins.Source() == nil {
+			ins = ins.WithSource(carry)
+		}
+		carry = nil
+		out = append(out, ins)
 	}
 	return out, nil
 }

@@ -73,9 +73,13 @@ func pathFunc(l *Lib) *object.Func {
 	ReadKernel(&b, asm.R1, asm.R9, FsT, "root.mnt", asm.DWord, -32)
 	b.Emit(
 		asm.StoreMem(asm.R8, tmpRootMnt, asm.R1, asm.DWord),
+		// bpf_loop hands the callback a stack pointer: the TmpMap value's
+		// address is passed through the stack.
+		asm.StoreMem(asm.RFP, -40, asm.R8, asm.DWord),
 		asm.Mov.Imm(asm.R1, PathLoops),
 		l.FuncAddr(asm.R2, funcPathStep),
-		asm.Mov.Reg(asm.R3, asm.R8),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, -40),
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnLoop.Call(),
 		// All steps taken and still not at the root: the path is cut.
@@ -126,12 +130,12 @@ func pathFunc(l *Lib) *object.Func {
 	return &object.Func{Name: FuncPath, Insns: mustInsns(&b)}
 }
 
-// pathStepFunc is the bpf_loop callback of one step of the walk: R2 is
-// the TmpMap value. It returns 1 to stop.
+// pathStepFunc is the bpf_loop callback of one step of the walk: R2
+// points to the TmpMap value's address. It returns 1 to stop.
 func pathStepFunc(l *Lib) *object.Func {
 	var b emit.Builder
 	b.Emit(
-		asm.Mov.Reg(asm.R6, asm.R2),
+		asm.LoadMem(asm.R6, asm.R2, 0, asm.DWord),
 		asm.LoadMem(asm.R7, asm.R6, tmpDentry, asm.DWord),
 		asm.JEq.Imm(asm.R7, 0, "stop"),
 		asm.LoadMem(asm.R8, asm.R6, tmpMnt, asm.DWord),
