@@ -27,7 +27,12 @@ func attachProgram(h bpf.Hook, p bpf.Program, prog *ebpf.Program) (link.Link, er
 		}
 		return link.Tracepoint(group, name, prog, nil)
 	case "raw_tracepoint":
-		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: h.Target, Program: prog})
+		// The kernel names raw tracepoints by event alone.
+		name := p.Target
+		if name == "" {
+			_, name = splitTracepoint(h.Target)
+		}
+		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: name, Program: prog})
 	case "uprobe", "uretprobe":
 		if h.Symbol == "" {
 			return nil, fmt.Errorf("uprobe on %s has no symbol", h.Target)

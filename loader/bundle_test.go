@@ -37,15 +37,15 @@ func TestReadBundle(t *testing.T) {
 		t.Errorf("tampered bundle: %v", err)
 	}
 
-	for name, edit := range map[string]func(*bundleSpec){
-		"bad name":        func(bs *bundleSpec) { bs.name = "Bad_Name" },
-		"missing program": func(bs *bundleSpec) { bs.hooks[0].Programs[0].Name = "nope" },
-		"usdt":            func(bs *bundleSpec) { bs.hooks[0].Programs[0].Attach = "usdt" },
-		"no hooks":        func(bs *bundleSpec) { bs.hooks = nil },
+	for name, edit := range map[string]func(bundleSpec){
+		"bad name":        func(bs bundleSpec) { bs.Name = "Bad_Name" },
+		"missing program": func(bs bundleSpec) { bs.Hooks[0].Programs[0].Name = "nope" },
+		"usdt":            func(bs bundleSpec) { bs.Hooks[0].Programs[0].Attach = "usdt" },
+		"no hooks":        func(bs bundleSpec) { bs.Hooks = nil },
 	} {
 		t.Run(name, func(t *testing.T) {
 			bs := syscallBundle("ldrtest-read", 1)
-			edit(&bs)
+			edit(bs)
 			if _, err := ReadBundle(bs.write(t)); !errors.Is(err, ErrBadBundle) {
 				t.Errorf("got %v, want ErrBadBundle", err)
 			}

@@ -1,7 +1,6 @@
 package loader
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -99,12 +98,7 @@ func RequireFeatures(names []string) error {
 	return nil
 }
 
-func reason(err error) string {
-	if errors.Is(err, ebpf.ErrNotSupported) {
-		return "not supported by this kernel (" + err.Error() + ")"
-	}
-	return err.Error()
-}
+func reason(err error) string { return err.Error() }
 
 func probeBTF() error {
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {

@@ -249,7 +249,7 @@ func TestLoadFailsAtEveryStep(t *testing.T) {
 func TestVerifierRejection(t *testing.T) {
 	o := testOptions(t)
 	bs := syscallBundle("ldrtest-bad", uint32(os.Getpid()))
-	bs.progs[0].Insns = asm.Instructions{
+	bs.Progs[0].Insns = asm.Instructions{
 		asm.LoadMem(asm.R0, asm.R2, 0, asm.DWord), // R2 was never written
 		asm.Return(),
 	}
@@ -274,13 +274,13 @@ func TestVerifierRejection(t *testing.T) {
 func TestTracepointFieldMismatch(t *testing.T) {
 	o := testOptions(t)
 	bs := syscallBundle("ldrtest-format", uint32(os.Getpid()))
-	bs.hooks[0].TracepointFields[0].Offset = 16
+	bs.Hooks[0].TracepointFields[0].Offset = 16
 	_, err := Load([]*Bundle{bs.bundle(t)}, o)
 	var fe *TracepointFieldError
 	if !errors.As(err, &fe) || !errors.Is(err, ErrTracepointFormat) || fe.Field != "id" || fe.Got == nil || fe.Got.Offset != 8 {
 		t.Fatalf("load: %v", err)
 	}
-	bs.hooks[0].TracepointFields[0].Name = "nosuchfield"
+	bs.Hooks[0].TracepointFields[0].Name = "nosuchfield"
 	if _, err := Load([]*Bundle{bs.bundle(t)}, o); !errors.As(err, &fe) || fe.Field != "nosuchfield" {
 		t.Fatalf("load: %v", err)
 	}

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/loader"
+)
+
+func pinRootFlag(fs *flag.FlagSet) *string {
+	return fs.String("pin-root", bpf.DefaultPinRoot, "polrun's directory in bpffs")
+}
+
+// openBundles reads every bundle, reporting all that fail.
+func openBundles(paths []string) ([]*loader.Bundle, error) {
+	var bundles []*loader.Bundle
+	var errs []error
+	for _, p := range paths {
+		b, err := loader.OpenBundle(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		bundles = append(bundles, b)
+	}
+	return bundles, errors.Join(errs...)
+}
+
+// load reads and loads bundles, printing one line per policy.
+func load(paths []string, o *loader.Options, stdout io.Writer) ([]loader.Loaded, error) {
+	bundles, err := openBundles(paths)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	loaded, err := loader.Load(bundles, o)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range loaded {
+		verb := "loaded"
+		if l.Replaced {
+			verb = "replaced"
+		}
+		fmt.Fprintf(stdout, "%s %s (policy id %d, %d programs, %v)\n", verb, l.Name, l.PolicyID, l.Programs, l.Duration.Round(time.Microsecond))
+		for _, s := range l.Skipped {
+			fmt.Fprintf(stdout, "  skipped %s: its target is missing (ignoreMissing)\n", s)
+		}
+	}
+	if len(loaded) > 1 {
+		fmt.Fprintf(stdout, "%d policies in %v\n", len(loaded), time.Since(start).Round(time.Microsecond))
+	}
+	return loaded, nil
+}
+
+func runLoad(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("load", "BUNDLE...", stderr)
+	root := pinRootFlag(fs)
+	replace := fs.Bool("replace", false, "replace loaded policies of the same names (the new one is attached before the old one is detached)")
+	paths, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	if _, err := load(paths, &loader.Options{PinRoot: *root, Replace: *replace}, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+func runUnload(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("unload", "NAME... | --all", stderr)
+	root := pinRootFlag(fs)
+	all := fs.Bool("all", false, "unload every policy and the base")
+	names, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if *all == (len(names) > 0) {
+		fs.Usage()
+		return exitUsage
+	}
+	o := &loader.Options{PinRoot: *root}
+	if *all {
+		if err := loader.UnloadAll(o); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintln(stdout, "unloaded everything under", *root)
+		return exitOK
+	}
+	if err := loader.Unload(names, o); err != nil {
+		return fail(stderr, err)
+	}
+	for _, n := range names {
+		fmt.Fprintln(stdout, "unloaded", n)
+	}
+	return exitOK
+}
+
+func runList(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("list", "", stderr)
+	root := pinRootFlag(fs)
+	format := fs.String("o", "text", "output format: text or json")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return exitUsage
+	}
+	st, err := loader.List(&loader.Options{PinRoot: *root})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if *format == "json" {
+		return writeJSON(stdout, stderr, listJSON(st))
+	}
+	printList(stdout, st)
+	return exitOK
+}
+
+func printList(w io.Writer, st *loader.Status) {
+	if st.Base == nil && len(st.Policies) == 0 {
+		fmt.Fprintln(w, "nothing loaded under", st.PinRoot)
+		return
+	}
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	stats := "(run counts need kernel.bpf_stats_enabled=1)"
+	if st.StatsEnabled {
+		stats = ""
+	}
+	if st.Base != nil {
+		fmt.Fprintln(tw, "base\t\t\t")
+		printPrograms(tw, st.Base.Programs, st.StatsEnabled)
+		printMaps(tw, st.Base.Maps)
+	}
+	for _, p := range st.Policies {
+		fmt.Fprintf(tw, "policy %s\tid %d\tloaded %s\t%s\n", p.Name, p.PolicyID, p.LoadedAt.Local().Format(time.DateTime), p.Bundle)
+		if p.Err != nil {
+			fmt.Fprintf(tw, "  error: %v\n", p.Err)
+		}
+		printPrograms(tw, p.Programs, st.StatsEnabled)
+		printMaps(tw, p.Maps)
+	}
+	tw.Flush()
+	if stats != "" {
+		fmt.Fprintln(w, stats)
+	}
+}
+
+func printPrograms(w io.Writer, progs []loader.ProgramStatus, stats bool) {
+	for _, p := range progs {
+		if p.Err != nil {
+			fmt.Fprintf(w, "  program %s\t%s\terror: %v\t\n", p.Name, p.Hook, p.Err)
+			continue
+		}
+		runs := ""
+		if stats {
+			runs = fmt.Sprintf("run_cnt %d run_time_ns %d", p.RunCount, p.RunTime.Nanoseconds())
+		}
+		fmt.Fprintf(w, "  program %s\t%s\tprog %d link %d, %d insns verified\t%s\n", p.Name, p.Hook, p.ProgramID, p.LinkID, p.VerifiedInsns, runs)
+	}
+}
+
+func printMaps(w io.Writer, maps []loader.MapStatus) {
+	for _, m := range maps {
+		fmt.Fprintf(w, "  map %s\t%s\tid %d, key %d value %d, max %d\t\n", m.Name, m.Type, m.ID, m.KeySize, m.ValueSize, m.MaxEntries)
+	}
+}
+
+// listJSON is the stable JSON shape of `polrun list -o json`.
+func listJSON(st *loader.Status) any {
+	type prog struct {
+		Name          string `json:"name"`
+		Hook          string `json:"hook"`
+		ProgramID     uint32 `json:"program_id"`
+		LinkID        uint32 `json:"link_id"`
+		Type          string `json:"type"`
+		VerifiedInsns uint32 `json:"verified_insns"`
+		RunCnt        uint64 `json:"run_cnt"`
+		RunTimeNs     int64  `json:"run_time_ns"`
+		Error         string `json:"error,omitempty"`
+	}
+	type mp struct {
+		Name       string `json:"name"`
+		ID         uint32 `json:"id"`
+		Type       string `json:"type"`
+		KeySize    uint32 `json:"key_size"`
+		ValueSize  uint32 `json:"value_size"`
+		MaxEntries uint32 `json:"max_entries"`
+	}
+	type part struct {
+		Name         string    `json:"name,omitempty"`
+		PolicyID     uint32    `json:"policy_id,omitempty"`
+		Bundle       string    `json:"bundle,omitempty"`
+		BundleSHA256 string    `json:"bundle_sha256,omitempty"`
+		LoadedAt     time.Time `json:"loaded_at,omitzero"`
+		Programs     []prog    `json:"programs"`
+		Maps         []mp      `json:"maps"`
+		Error        string    `json:"error,omitempty"`
+	}
+	progs := func(ps []loader.ProgramStatus) []prog {
+		out := []prog{}
+		for _, p := range ps {
+			q := prog{Name: p.Name, Hook: p.Hook, ProgramID: p.ProgramID, LinkID: p.LinkID, Type: p.Type,
+				VerifiedInsns: p.VerifiedInsns, RunCnt: p.RunCount, RunTimeNs: p.RunTime.Nanoseconds()}
+			if p.Err != nil {
+				q.Error = p.Err.Error()
+			}
+			out = append(out, q)
+		}
+		return out
+	}
+	maps := func(ms []loader.MapStatus) []mp {
+		out := []mp{}
+		for _, m := range ms {
+			out = append(out, mp{m.Name, m.ID, m.Type, m.KeySize, m.ValueSize, m.MaxEntries})
+		}
+		return out
+	}
+	out := struct {
+		PinRoot      string `json:"pin_root"`
+		StatsEnabled bool   `json:"bpf_stats_enabled"`
+		Base         *part  `json:"base"`
+		Policies     []part `json:"policies"`
+	}{PinRoot: st.PinRoot, StatsEnabled: st.StatsEnabled, Policies: []part{}}
+	if st.Base != nil {
+		out.Base = &part{Programs: progs(st.Base.Programs), Maps: maps(st.Base.Maps)}
+	}
+	for _, p := range st.Policies {
+		q := part{Name: p.Name, PolicyID: p.PolicyID, Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
+			Programs: progs(p.Programs), Maps: maps(p.Maps)}
+		if p.Err != nil {
+			q.Error = p.Err.Error()
+		}
+		out.Policies = append(out.Policies, q)
+	}
+	return out
+}
+
+func writeJSON(stdout, stderr io.Writer, v any) int {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+func runFeatures(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("features", "", stderr)
+	format := fs.String("o", "text", "output format: text or json")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return exitUsage
+	}
+	feats := loader.Probe()
+	if *format == "json" {
+		type f struct {
+			Name      string `json:"name"`
+			Supported bool   `json:"supported"`
+			Reason    string `json:"reason,omitempty"`
+		}
+		out := []f{}
+		for _, x := range feats {
+			out = append(out, f{x.Name, x.Supported, strings.TrimPrefix(x.Reason, "ok")})
+		}
+		return writeJSON(stdout, stderr, out)
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
+	for _, x := range feats {
+		yes := "yes"
+		reason := ""
+		if !x.Supported {
+			yes, reason = "no", x.Reason
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", x.Name, yes, reason)
+	}
+	tw.Flush()
+	return exitOK
+}

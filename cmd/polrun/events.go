@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/polc-dev/polc/loader"
+)
+
+type eventFlags struct {
+	format   *string
+	policy   *string
+	nodeName *string
+	duration *time.Duration
+}
+
+func addEventFlags(fs interface {
+	String(string, string, string) *string
+	Duration(string, time.Duration, string) *time.Duration
+}) eventFlags {
+	return eventFlags{
+		format:   fs.String("o", "json", "output format: json (Tetragon's export, one object per line) or compact"),
+		policy:   fs.String("policy", "", "print only this policy's events"),
+		nodeName: fs.String("node-name", "", "node_name of events (default: the host name)"),
+		duration: fs.Duration("duration", 0, "stop after this long (default: until SIGINT or SIGTERM)"),
+	}
+}
+
+func (f eventFlags) valid() bool { return *f.format == "json" || *f.format == "compact" }
+
+// signalContext is cancelled on SIGINT or SIGTERM, or after d if d > 0.
+func signalContext(d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if d <= 0 {
+		return ctx, stop
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, func() { cancel(); stop() }
+}
+
+func runEvents(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("events", "", stderr)
+	root := pinRootFlag(fs)
+	ef := addEventFlags(fs)
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 || !ef.valid() {
+		fs.Usage()
+		return exitUsage
+	}
+	ctx, cancel := signalContext(*ef.duration)
+	defer cancel()
+	if err := stream(ctx, *root, ef, stdout, stderr); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+func runRun(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("run", "BUNDLE...", stderr)
+	root := pinRootFlag(fs)
+	replace := fs.Bool("replace", false, "replace loaded policies of the same names")
+	ef := addEventFlags(fs)
+	paths, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(paths) == 0 || !ef.valid() {
+		fs.Usage()
+		return exitUsage
+	}
+	ctx, cancel := signalContext(*ef.duration)
+	defer cancel()
+	o := &loaderOptions{PinRoot: *root, Replace: *replace}
+	// Status lines go to stderr: stdout carries only events.
+	loaded, err := load(paths, o, stderr)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	var names []string
+	for _, l := range loaded {
+		names = append(names, l.Name)
+	}
+	streamErr := stream(ctx, *root, ef, stdout, stderr)
+	// Unload even when streaming failed: run leaves nothing behind.
+	if err := loader.Unload(names, o); err != nil {
+		return fail(stderr, fmt.Errorf("unload: %w", err))
+	}
+	fmt.Fprintf(stderr, "unloaded %v\n", names)
+	if streamErr != nil {
+		return fail(stderr, streamErr)
+	}
+	return exitOK
+}
+
+type loaderOptions = loader.Options
+
+// stream prints events until ctx is done, and reports on stderr what could
+// not be decoded or read, as it happens and at the end.
+func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer) error {
+	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: root, Policy: *ef.policy, NodeName: *ef.nodeName})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	var reported loader.StreamStats
+	report := func(final bool) {
+		st := s.Stats()
+		if st.Undecodable != reported.Undecodable || st.ReadErrors != reported.ReadErrors {
+			fmt.Fprintf(stderr, "polrun: %d records could not be decoded (last: %s), %d read errors\n",
+				st.Undecodable, st.LastUndecodable, st.ReadErrors)
+		}
+		if final {
+			fmt.Fprintf(stderr, "polrun: %d events, %d process records, %d undecodable, %d read errors\n",
+				st.Events, st.BaseRecords, st.Undecodable, st.ReadErrors)
+		}
+		reported = st
+	}
+	defer report(true)
+	for {
+		// Wake up every second to report problems even when no event comes.
+		tick, cancel := context.WithTimeout(ctx, time.Second)
+		ev, err := s.Next(tick)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				out.Flush()
+				report(false)
+				continue
+			}
+			return err
+		}
+		if *ef.format == "compact" {
+			fmt.Fprintln(out, ev.Compact())
+		} else {
+			line, err := json.Marshal(ev)
+			if err != nil {
+				return err
+			}
+			out.Write(line)
+			out.WriteByte('\n')
+		}
+		// Flush per event so that a pipe into jq sees events at once.
+		if err := out.Flush(); err != nil {
+			return fmt.Errorf("write events: %w", err)
+		}
+	}
+}

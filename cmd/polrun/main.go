@@ -1,0 +1,133 @@
+// Command polrun loads polc bundles into the kernel, keeps them in force
+// after it exits (pinned under /sys/fs/bpf/polrun) and prints their events
+// in Tetragon's JSON export format.
+//
+//	polrun load [--replace] BUNDLE...      attach and pin policies
+//	polrun unload NAME... | --all         detach them
+//	polrun list [-o text|json]            what is loaded, with run counts
+//	polrun events [-o json|compact] [--policy NAME]
+//	polrun run [--replace] [-o json|compact] BUNDLE...
+//	                                      load, print events, unload on SIGINT/SIGTERM
+//	polrun features [-o text|json]        what this kernel supports
+//
+// It needs root. Exit status: 0 on success, 1 when the operation failed,
+// 2 on a usage error.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/cilium/ebpf/rlimit"
+)
+
+// version is set at link time (-ldflags "-X main.version=...").
+var version = "dev"
+
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"load", "load, attach and pin policy bundles (--replace swaps a loaded one)", runLoad},
+		{"unload", "detach and unpin policies by name, or --all", runUnload},
+		{"list", "list loaded policies, hooks, programs and maps", runList},
+		{"events", "print the events of loaded policies (-o json|compact)", runEvents},
+		{"run", "load bundles, print their events, unload on SIGINT/SIGTERM", runRun},
+		{"features", "probe what this kernel supports", runFeatures},
+		{"version", "print the version", func(_ []string, stdout, _ io.Writer) int {
+			fmt.Fprintln(stdout, "polrun", version)
+			return exitOK
+		}},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK.
+			// Without root this fails, and so will the command, saying why.
+			rlimit.RemoveMemlock()
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "polrun: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: polrun COMMAND [flags] [ARG]...")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nrun 'polrun COMMAND -h' for the flags of a command")
+}
+
+// newFlags makes a flag set that reports usage errors instead of exiting.
+func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("polrun "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: polrun %s [flags] %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, flags and positional arguments in any order.
+// ok is false with the exit code to return.
+func parseFlags(fs *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitUsage, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, 0, true
+		}
+		if rest[0] == "--" {
+			return append(positional, rest[1:]...), 0, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// fail prints err and returns the failure exit code.
+func fail(stderr io.Writer, err error) int {
+	msg := err.Error()
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	fmt.Fprint(stderr, "polrun: ", msg)
+	return exitFail
+}

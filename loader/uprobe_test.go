@@ -1,0 +1,109 @@
+package loader
+
+import (
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/loader/testbundle"
+)
+
+// uprobeTarget is the function the uprobe test hooks in this test binary.
+//
+//go:noinline
+func uprobeTarget(n int) int { return n * 3 }
+
+// A uprobe policy on a function of a program fires when the program calls
+// it, and the event names the process, the binary and the symbol.
+func TestUprobeFires(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Uprobes)
+	exe, sym, pid, call := uprobeSubject(t)
+	spec := testbundle.Uprobe("ldrtest-uprobe", "ldrtest_uprobe", exe, sym, pid)
+	b, err := spec.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := ReadBundle(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load([]*Bundle{bundle}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	call()
+	for range 3 {
+		ev := nextEvent(t, s, func(e *Event) bool { return e.Policy == "ldrtest-uprobe" })
+		if ev.Kind != KindUprobe || ev.Hook.Target != exe || ev.Hook.Symbol != sym || *ev.Process.PID != pid {
+			t.Errorf("event %+v", ev)
+		}
+		if ev.Process.Binary != exe {
+			t.Errorf("binary %q, want %q", ev.Process.Binary, exe)
+		}
+	}
+}
+
+// uprobeSubject returns a binary with a symbol table, the function to hook
+// in it, the process that will call it and how to make it call the
+// function three times. That is this test binary when it has a symbol
+// table (go test -c, make vmtest); `go test` strips it, and then a helper
+// program is built.
+func uprobeSubject(t *testing.T) (exe, sym string, pid uint32, call func()) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym = runtime.FuncForPC(funcPC(uprobeTarget)).Name()
+	if hasSymbol(exe, sym) {
+		return exe, sym, uint32(os.Getpid()), func() {
+			for i := range 3 {
+				uprobeTarget(i)
+			}
+		}
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("this test binary has no symbol table and there is no go command to build a program with one: %v", err)
+	}
+	helper := filepath.Join(t.TempDir(), "uprobetarget")
+	build := exec.Command(goTool, "build", "-o", helper, "./testdata/uprobetarget")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build helper: %v\n%s", err, out)
+	}
+	cmd := exec.Command(helper)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return helper, "main.polcUprobeTarget", uint32(cmd.Process.Pid), func() {
+		stdin.Write([]byte("go\n"))
+	}
+}
+
+func hasSymbol(path, sym string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	syms, _ := f.Symbols()
+	for _, s := range syms {
+		if s.Name == sym {
+			return true
+		}
+	}
+	return false
+}
