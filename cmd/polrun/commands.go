@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,6 +17,33 @@ import (
 
 func pinRootFlag(fs *flag.FlagSet) *string {
 	return fs.String("pin-root", bpf.DefaultPinRoot, "polrun's directory in bpffs")
+}
+
+// loadFlags are the flags of the commands that load.
+type loadFlags struct {
+	root    *string
+	replace *bool
+	base    *string
+}
+
+func addLoadFlags(fs *flag.FlagSet) loadFlags {
+	return loadFlags{
+		root:    pinRootFlag(fs),
+		replace: fs.Bool("replace", false, "replace loaded policies of the same names (the new one is attached before the old one is detached)"),
+		base:    fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)"),
+	}
+}
+
+func (f loadFlags) options() (*loader.Options, error) {
+	o := &loader.Options{PinRoot: *f.root, Replace: *f.replace}
+	if *f.base != "" {
+		data, err := os.ReadFile(*f.base)
+		if err != nil {
+			return nil, fmt.Errorf("read base object: %w", err)
+		}
+		o.Base = data
+	}
+	return o, nil
 }
 
 // openBundles reads every bundle, reporting all that fail.
@@ -62,8 +90,7 @@ func load(paths []string, o *loader.Options, stdout io.Writer) ([]loader.Loaded,
 
 func runLoad(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("load", "BUNDLE...", stderr)
-	root := pinRootFlag(fs)
-	replace := fs.Bool("replace", false, "replace loaded policies of the same names (the new one is attached before the old one is detached)")
+	lf := addLoadFlags(fs)
 	paths, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -72,7 +99,11 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if _, err := load(paths, &loader.Options{PinRoot: *root, Replace: *replace}, stdout); err != nil {
+	o, err := lf.options()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if _, err := load(paths, o, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK

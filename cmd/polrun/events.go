@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,10 +23,7 @@ type eventFlags struct {
 	duration *time.Duration
 }
 
-func addEventFlags(fs interface {
-	String(string, string, string) *string
-	Duration(string, time.Duration, string) *time.Duration
-}) eventFlags {
+func addEventFlags(fs *flag.FlagSet) eventFlags {
 	return eventFlags{
 		format:   fs.String("o", "json", "output format: json (Tetragon's export, one object per line) or compact"),
 		policy:   fs.String("policy", "", "print only this policy's events"),
@@ -68,8 +66,7 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 
 func runRun(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("run", "BUNDLE...", stderr)
-	root := pinRootFlag(fs)
-	replace := fs.Bool("replace", false, "replace loaded policies of the same names")
+	lf := addLoadFlags(fs)
 	ef := addEventFlags(fs)
 	paths, code, ok := parseFlags(fs, args)
 	if !ok {
@@ -81,7 +78,10 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := signalContext(*ef.duration)
 	defer cancel()
-	o := &loaderOptions{PinRoot: *root, Replace: *replace}
+	o, err := lf.options()
+	if err != nil {
+		return fail(stderr, err)
+	}
 	// Status lines go to stderr: stdout carries only events.
 	loaded, err := load(paths, o, stderr)
 	if err != nil {
@@ -91,7 +91,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	for _, l := range loaded {
 		names = append(names, l.Name)
 	}
-	streamErr := stream(ctx, *root, ef, stdout, stderr)
+	streamErr := stream(ctx, o.PinRoot, ef, stdout, stderr)
 	// Unload even when streaming failed: run leaves nothing behind.
 	if err := loader.Unload(names, o); err != nil {
 		return fail(stderr, fmt.Errorf("unload: %w", err))
@@ -102,8 +102,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
-
-type loaderOptions = loader.Options
 
 // stream prints events until ctx is done, and reports on stderr what could
 // not be decoded or read, as it happens and at the end.
