@@ -61,6 +61,13 @@ const (
 // ProcEvent follows the Header of EventExec, EventFork and EventExit
 // records: the process's table entry after the event (for EventExit, before
 // its removal), and for EventExit the exit code.
+//
+// In these records the Header's Tgid and Pid are those of the process the
+// event is about (for EventFork: the child), and ExitCode is the kernel's
+// exit_code of the task, a wait(2) status (exit status << 8, or the
+// number of the signal that killed it). An EventExit is posted when the
+// last thread of a process exits, also for processes the table did not
+// know (their Proc then has only Tgid set).
 type ProcEvent struct {
 	Proc     Proc
 	ExitCode int32

@@ -118,9 +118,9 @@ const (
 	outMap = "polc_out" // per-CPU packed record, when slots need compacting
 )
 
-// sharedMaps are the base's maps, declared in every bundle exactly as in
+// SharedMaps are the base's maps, declared in every bundle exactly as in
 // the base object so that the loader can reuse the pinned ones.
-func sharedMaps() []*object.Map {
+func SharedMaps() []*object.Map {
 	return []*object.Map{
 		{Name: bpf.EventsMap, Type: ebpf.RingBuf, MaxEntries: bpf.EventsRingBytes, Pinning: ebpf.PinByName},
 		{Name: bpf.ProcsMap, Type: ebpf.Hash, KeySize: 4, ValueSize: bpf.ProcSize,
@@ -130,7 +130,7 @@ func sharedMaps() []*object.Map {
 
 func (g *gen) finish() (*Bundle, error) {
 	obj := &object.Object{License: "GPL", Programs: g.progs, Funcs: g.lib.Funcs()}
-	obj.Maps = append(obj.Maps, sharedMaps()...)
+	obj.Maps = append(obj.Maps, SharedMaps()...)
 	if g.recSize > maxScratch {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the records of this policy need %d bytes, more than the %d bytes of scratch space a program has", g.recSize, maxScratch)}}
 	}

@@ -1,0 +1,324 @@
+package base
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/object"
+)
+
+// Name is the manifest's policy name of the base object.
+const Name = "polc-base"
+
+// Program names.
+const (
+	ProgExec = "polc_base_exec"
+	ProgFork = "polc_base_fork"
+	ProgExit = "polc_base_exit"
+)
+
+// scratchMap holds the record being built: a header and a ProcEvent.
+const scratchMap = "polc_base_rec"
+
+const (
+	recSize  = bpf.HeaderSize + bpf.ProcEventSize
+	procOff  = bpf.HeaderSize // the Proc in the scratch record
+	exitOff  = procOff + bpf.ProcSize
+	pFlags   = procOff + 16
+	pPpid    = procOff + 4
+	pStart   = procOff + 8
+	pUID     = procOff + 20
+	pNs      = procOff + 24
+	pCaps    = procOff + 64
+	pBinLen  = procOff + 88
+	pBinary  = procOff + 96
+	stKey    = -8
+	stTmp    = -16 // and -24: kern scratch
+	stTgid   = -32
+	stTask   = -40
+	stParent = -48
+)
+
+// Object builds the base object. It is deterministic: the same polc gives
+// the same bytes.
+func Object() ([]byte, error) {
+	lib := kern.NewLib()
+	progs := []struct {
+		name, event string
+		gen         func(*emit.Builder, *kern.Lib)
+	}{
+		{ProgExec, "sched_process_exec", execProgram},
+		{ProgFork, "sched_process_fork", forkProgram},
+		{ProgExit, "sched_process_exit", exitProgram},
+	}
+	obj := &object.Object{License: "GPL"}
+	m := &bpf.Manifest{Format: bpf.ManifestFormat, Policy: Name, Compiler: "polc", Source: "codegen/base",
+		Arch: "any", Features: []string{bpf.FeatureBTF, bpf.FeatureBpfLoop, bpf.FeatureRawTracepoint, bpf.FeatureRingbuf}}
+	for i, p := range progs {
+		var b emit.Builder
+		p.gen(&b, lib)
+		insns, err := b.Instructions()
+		if err != nil {
+			return nil, fmt.Errorf("base: %s: %w", p.name, err)
+		}
+		section := "raw_tracepoint/" + p.event
+		obj.Programs = append(obj.Programs, &object.Program{Name: p.name, Section: section, Insns: insns})
+		m.Hooks = append(m.Hooks, bpf.Hook{ID: i, Kind: "raw_tracepoint", Target: "sched/" + p.event, Call: p.event,
+			Programs: []bpf.Program{{Name: p.name, Section: section, Attach: "raw_tracepoint", Target: p.event}},
+			Args:     []bpf.Arg{}})
+	}
+	obj.Funcs = lib.Funcs()
+	obj.Maps = append(codegen.SharedMaps(),
+		&object.Map{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: recSize, MaxEntries: 1})
+	obj.Maps = append(obj.Maps, lib.Maps()...)
+	sum := sha256.Sum256(nil)
+	m.SourceSHA256 = hex.EncodeToString(sum[:])
+	return seal(obj, m)
+}
+
+// seal writes obj with manifest m, whose digest covers the other sections.
+func seal(obj *object.Object, m *bpf.Manifest) ([]byte, error) {
+	write := func() ([]byte, error) {
+		js, err := m.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		o := *obj
+		o.Extra = []object.Section{{Name: bpf.ManifestSection, Data: js}}
+		return object.Marshal(&o)
+	}
+	first, err := write()
+	if err != nil {
+		return nil, fmt.Errorf("base: %w", err)
+	}
+	f, err := elf.NewFile(bytes.NewReader(first))
+	if err != nil {
+		return nil, fmt.Errorf("base: %w", err)
+	}
+	if m.ObjectSHA256, err = bpf.ObjectDigest(f); err != nil {
+		return nil, fmt.Errorf("base: %w", err)
+	}
+	return write()
+}
+
+// prologue finds the scratch record (R9) and keeps the context (R6).
+func prologue(b *emit.Builder) {
+	b.Emit(
+		asm.Mov.Reg(asm.R6, asm.R1),
+		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(scratchMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.Mov.Reg(asm.R9, asm.R0),
+	)
+}
+
+// header fills the record header for an event about the task in R7.
+func header(b *emit.Builder, kind bpf.EventKind) {
+	b.Emit(
+		emit.StoreImm(asm.R9, 0, int64(kind)|bpf.EventVersion<<8, asm.Word),
+		emit.StoreImm(asm.R9, 4, recSize, asm.Word),
+		asm.FnKtimeGetBootNs.Call(),
+		asm.StoreMem(asm.R9, 8, asm.R0, asm.DWord),
+		emit.StoreImm(asm.R9, 16, 0, asm.DWord),
+		emit.StoreImm(asm.R9, 32, 0, asm.DWord),
+	)
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.R9, 24, asm.R1, asm.Word))
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "pid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.R9, 28, asm.R1, asm.Word))
+}
+
+// output posts the scratch record.
+func output(b *emit.Builder) {
+	b.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Reg(asm.R2, asm.R9),
+		asm.Mov.Imm(asm.R3, recSize),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnRingbufOutput.Call(),
+	)
+}
+
+// lookupProcInto copies the table entry of the tgid at fp+stTgid into the
+// scratch Proc, or zeroes it when there is none.
+func lookupProcInto(b *emit.Builder) {
+	b.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stTgid),
+		asm.FnMapLookupElem.Call(),
+		asm.Mov.Reg(asm.R3, asm.R0),
+		asm.Mov.Reg(asm.R1, asm.R9),
+		asm.Add.Imm(asm.R1, procOff),
+		asm.Mov.Imm(asm.R2, bpf.ProcSize),
+		asm.FnProbeReadKernel.Call(),
+	)
+}
+
+// storeProc writes the scratch Proc into the table under fp+stTgid.
+func storeProc(b *emit.Builder) {
+	b.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stTgid),
+		asm.Mov.Reg(asm.R3, asm.R9),
+		asm.Add.Imm(asm.R3, procOff),
+		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+		asm.FnMapUpdateElem.Call(),
+	)
+}
+
+func exitLabel(b *emit.Builder) {
+	b.Label("exit")
+	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+}
+
+// execProgram: raw tracepoint sched_process_exec(task, old_pid, bprm).
+func execProgram(b *emit.Builder, lib *kern.Lib) {
+	b.Source(object.Line{Text: "sched_process_exec: fill the process table entry"})
+	prologue(b)
+	b.Emit(asm.LoadMem(asm.R7, asm.R6, 0, asm.DWord)) // the task
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stTgid, asm.R1, asm.DWord))
+	lookupProcInto(b)
+	// StartKtime: kept from fork; the process may predate the table.
+	b.Emit(
+		asm.LoadMem(asm.R1, asm.R9, pStart, asm.DWord),
+		asm.JNE.Imm(asm.R1, 0, "started"),
+		asm.FnKtimeGetBootNs.Call(),
+		asm.StoreMem(asm.R9, pStart, asm.R0, asm.DWord),
+	)
+	b.Label("started")
+	b.Emit(
+		asm.LoadMem(asm.R1, asm.RFP, stTgid, asm.DWord),
+		asm.StoreMem(asm.R9, procOff, asm.R1, asm.Word),
+		emit.StoreImm(asm.R9, pFlags, bpf.ProcExeced, asm.Word),
+	)
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "real_parent", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R1, kern.Task, "tgid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.R9, pPpid, asm.R1, asm.Word))
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "cred", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R1, kern.Cred, "uid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.R9, pUID, asm.R1, asm.Word))
+	for ns := 0; ns < bpf.NumNamespaces; ns++ {
+		kern.NamespaceInum(b, asm.R1, asm.R7, ns, stTmp)
+		b.Emit(asm.StoreMem(asm.R9, int16(pNs+4*ns), asm.R1, asm.Word))
+	}
+	for set := 0; set < 3; set++ {
+		kern.Caps(b, asm.R1, asm.R7, set, stTmp)
+		b.Emit(asm.StoreMem(asm.R9, int16(pCaps+8*set), asm.R1, asm.DWord))
+	}
+	// The binary: the real path of bprm->file, at most BinaryMax-1 bytes.
+	b.Emit(asm.LoadMem(asm.R8, asm.R6, 16, asm.DWord)) // bprm
+	kern.ReadKernel(b, asm.R8, asm.R8, kern.Binprm, "file", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R2, asm.R8, kern.File, "f_path.mnt", asm.DWord, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stParent, asm.R2, asm.DWord))
+	kern.ReadKernel(b, asm.R1, asm.R8, kern.File, "f_path.dentry", asm.DWord, stTmp)
+	b.Emit(
+		asm.LoadMem(asm.R2, asm.RFP, stParent, asm.DWord),
+		asm.Mov.Reg(asm.R3, asm.R9),
+		asm.Add.Imm(asm.R3, pBinary),
+		asm.Mov.Imm(asm.R4, bpf.BinaryMax-1),
+		lib.Call(kern.FuncPath),
+		asm.Mov.Reg(asm.R1, asm.R0),
+		asm.LSh.Imm(asm.R1, 32),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.JLE.Imm(asm.R1, bpf.BinaryMax-1, "binary_len_ok"),
+		asm.Mov.Imm(asm.R1, 0),
+	)
+	b.Label("binary_len_ok")
+	b.Emit(
+		asm.StoreMem(asm.R9, pBinLen, asm.R1, asm.Word),
+		// NUL-terminate.
+		asm.Mov.Reg(asm.R2, asm.R9),
+		asm.Add.Reg(asm.R2, asm.R1),
+		emit.StoreImm(asm.R2, pBinary, 0, asm.Byte),
+		// The walk's flags are in the high half of R0: Truncated is bit 0.
+		asm.RSh.Imm(asm.R0, 32),
+		asm.And.Imm(asm.R0, bpf.BytesTruncated),
+		asm.JEq.Imm(asm.R0, 0, "binary_whole"),
+		emit.StoreImm(asm.R9, pFlags, bpf.ProcExeced|bpf.ProcTruncated, asm.Word),
+	)
+	b.Label("binary_whole")
+	b.Emit(emit.StoreImm(asm.R9, exitOff, 0, asm.DWord))
+	storeProc(b)
+	header(b, bpf.EventExec)
+	output(b)
+	exitLabel(b)
+}
+
+// forkProgram: raw tracepoint sched_process_fork(parent, child).
+func forkProgram(b *emit.Builder, lib *kern.Lib) {
+	b.Source(object.Line{Text: "sched_process_fork: copy the parent's entry"})
+	prologue(b)
+	b.Emit(asm.LoadMem(asm.R7, asm.R6, 8, asm.DWord)) // the child
+	// Threads share their process's entry.
+	kern.ReadKernel(b, asm.R8, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "pid", asm.Word, stTmp)
+	b.Emit(asm.JNE.Reg(asm.R1, asm.R8, "exit"))
+	b.Emit(asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord)) // the parent
+	kern.ReadKernel(b, asm.R1, asm.R1, kern.Task, "tgid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stTgid, asm.R1, asm.DWord))
+	lookupProcInto(b)
+	b.Emit(
+		asm.LoadMem(asm.R1, asm.RFP, stTgid, asm.DWord),
+		asm.StoreMem(asm.R9, pPpid, asm.R1, asm.Word),
+		asm.StoreMem(asm.R9, procOff, asm.R8, asm.Word),
+		asm.StoreMem(asm.RFP, stTgid, asm.R8, asm.DWord),
+		asm.FnKtimeGetBootNs.Call(),
+		asm.StoreMem(asm.R9, pStart, asm.R0, asm.DWord),
+		// Not seeded from /proc, and has not exec'd yet.
+		asm.LoadMem(asm.R1, asm.R9, pFlags, asm.Word),
+		asm.And.Imm(asm.R1, bpf.ProcTruncated),
+		asm.StoreMem(asm.R9, pFlags, asm.R1, asm.Word),
+		emit.StoreImm(asm.R9, exitOff, 0, asm.DWord),
+	)
+	storeProc(b)
+	header(b, bpf.EventFork)
+	output(b)
+	exitLabel(b)
+}
+
+// exitProgram: raw tracepoint sched_process_exit(task, ...).
+func exitProgram(b *emit.Builder, lib *kern.Lib) {
+	b.Source(object.Line{Text: "sched_process_exit: remove the process's entry"})
+	prologue(b)
+	b.Emit(asm.LoadMem(asm.R7, asm.R6, 0, asm.DWord)) // the task
+	// Only when the last thread of the process exits.
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "signal", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R1, kern.Signal, "live.counter", asm.Word, stTmp)
+	b.Emit(asm.JNE.Imm(asm.R1, 0, "exit"))
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stTgid, asm.R1, asm.DWord))
+	lookupProcInto(b)
+	b.Emit(
+		asm.LoadMem(asm.R1, asm.RFP, stTgid, asm.DWord),
+		asm.StoreMem(asm.R9, procOff, asm.R1, asm.Word),
+	)
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "exit_code", asm.Word, stTmp)
+	b.Emit(
+		asm.StoreMem(asm.R9, exitOff, asm.R1, asm.DWord),
+	)
+	header(b, bpf.EventExit)
+	output(b)
+	b.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stTgid),
+		asm.FnMapDeleteElem.Call(),
+	)
+	exitLabel(b)
+}

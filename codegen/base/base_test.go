@@ -1,0 +1,227 @@
+package base
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
+)
+
+// TestCommittedObject fails when bpf/base.bpf.o is not what Object builds:
+// run `go generate ./bpf` after changing the base programs.
+func TestCommittedObject(t *testing.T) {
+	data, err := Object()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, bpf.BaseObject) {
+		t.Fatalf("bpf/base.bpf.o is stale (%d bytes, Object builds %d): run go generate ./bpf", len(bpf.BaseObject), len(data))
+	}
+	again, err := Object()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, again) {
+		t.Fatal("Object is not deterministic")
+	}
+	m, err := bpf.ReadManifest(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Policy != Name || len(m.Hooks) != 3 {
+		t.Errorf("manifest: %+v", m)
+	}
+}
+
+// loadBase loads the base object with its shared maps pinned in a fresh
+// bpffs directory and attaches its programs.
+func loadBase(t *testing.T) *ebpf.Collection {
+	t.Helper()
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(bpf.BaseObject))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-base-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(pin) })
+	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin}})
+	if err != nil {
+		var verr *ebpf.VerifierError
+		if errors.As(err, &verr) {
+			t.Fatalf("%+v", verr)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { coll.Close() })
+	for name, event := range map[string]string{ProgExec: "sched_process_exec", ProgFork: "sched_process_fork", ProgExit: "sched_process_exit"} {
+		l, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: event, Program: coll.Programs[name]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		if info, err := coll.Programs[name].Info(); err == nil {
+			if n, ok := info.VerifiedInstructions(); ok {
+				t.Logf("%s: %d verified instructions", name, n)
+			}
+		}
+	}
+	return coll
+}
+
+// TestTracksProcesses runs a child from a copy of sleep on a tmpfs (so the
+// path walk crosses a mount) and checks its table entry while it runs, the
+// fork, exec and exit records, and that the entry is gone after it exits.
+func TestTracksProcesses(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
+	coll := loadBase(t)
+	rd, err := ringbuf.NewReader(coll.Maps[bpf.EventsMap])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+
+	dir, err := os.MkdirTemp("/dev/shm", "polc-base-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	sleep := filepath.Join(dir, "sleep-copy")
+	copyFile(t, "/bin/sleep", sleep)
+
+	cmd := exec.Command(sleep, "0.5")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := uint32(cmd.Process.Pid)
+	var proc bpf.Proc
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for {
+		err := coll.Maps[bpf.ProcsMap].Lookup(pid, &proc)
+		if err == nil && proc.Flags&bpf.ProcExeced != 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no exec'd entry for pid %d: %v", pid, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	checkProc(t, &proc, pid, sleep)
+	live := proc
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.Maps[bpf.ProcsMap].Lookup(pid, &proc); !errors.Is(err, ebpf.ErrKeyNotExist) {
+		t.Errorf("entry of exited process %d still there (%v)", pid, err)
+	}
+
+	seen := map[bpf.EventKind]bool{}
+	rd.SetDeadline(time.Now().Add(time.Second))
+	for len(seen) < 3 {
+		raw, err := rd.Read()
+		if err != nil {
+			t.Fatalf("records of %d: saw %v: %v", pid, seen, err)
+		}
+		var rec struct {
+			bpf.Header
+			bpf.ProcEvent
+		}
+		if len(raw.RawSample) != bpf.HeaderSize+bpf.ProcEventSize {
+			t.Fatalf("record of %d bytes", len(raw.RawSample))
+		}
+		if err := binary.Read(bytes.NewReader(raw.RawSample), binary.LittleEndian, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Tgid != pid {
+			continue
+		}
+		if rec.Size != bpf.HeaderSize+bpf.ProcEventSize || rec.Version != bpf.EventVersion || rec.Proc.Tgid != pid {
+			t.Errorf("record %+v", rec.Header)
+		}
+		switch rec.Kind {
+		case bpf.EventFork:
+			if rec.Proc.Ppid != uint32(os.Getpid()) {
+				t.Errorf("fork record: parent %d, want %d", rec.Proc.Ppid, os.Getpid())
+			}
+		case bpf.EventExec:
+			if rec.Proc != live {
+				t.Errorf("exec record %+v, table had %+v", rec.Proc, live)
+			}
+		case bpf.EventExit:
+			if rec.ExitCode != 0 {
+				t.Errorf("exit code %d", rec.ExitCode)
+			}
+		}
+		seen[rec.Kind] = true
+	}
+}
+
+// checkProc compares an entry with what /proc says of the process.
+func checkProc(t *testing.T, p *bpf.Proc, pid uint32, binary string) {
+	t.Helper()
+	if got := string(p.Binary[:p.BinaryLen]); got != binary || p.Binary[p.BinaryLen] != 0 {
+		t.Errorf("binary %q (len %d), want %q", got, p.BinaryLen, binary)
+	}
+	if p.Tgid != pid || p.Ppid != uint32(os.Getpid()) || p.UID != uint32(os.Getuid()) || p.StartKtime == 0 {
+		t.Errorf("entry %+v", *p)
+	}
+	for i, name := range []string{"uts", "ipc", "mnt", "pid", "pid_for_children", "net", "time", "time_for_children", "cgroup", "user"} {
+		fi, err := os.Stat(fmt.Sprintf("/proc/%d/ns/%s", pid, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ino := uint32(fi.Sys().(*syscall.Stat_t).Ino); p.Ns[i] != ino {
+			t.Errorf("namespace %s: %d, want %d", name, p.Ns[i], ino)
+		}
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		for idx, key := range map[int]string{bpf.CapPermitted: "CapPrm:", bpf.CapEffective: "CapEff:", bpf.CapInheritable: "CapInh:"} {
+			if v, ok := strings.CutPrefix(line, key); ok {
+				want, _ := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+				if p.Caps[idx] != want {
+					t.Errorf("%s %#x, want %#x", key, p.Caps[idx], want)
+				}
+			}
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

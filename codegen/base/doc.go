@@ -1,0 +1,32 @@
+// Package base builds polc's base object: the programs that keep the
+// process table (bpf.ProcsMap) every policy's process filters read, and
+// post exec, fork and exit records to the shared ring buffer
+// (bpf.EventsMap).
+//
+// The object is generated, committed as bpf/base.bpf.o and embedded in
+// polrun by package bpf; TestCommittedObject fails when the committed file
+// is not what Object builds. Regenerate it with `go generate ./bpf`.
+//
+// # Hooks
+//
+// The programs are raw tracepoints on sched_process_exec, sched_process_fork
+// and sched_process_exit. Raw tracepoints work on every kernel polc
+// targets (the 6.18 host, Debian 6.1 and 6.12), receive the tracepoint's
+// arguments (the task, the linux_binprm) rather than its formatted record,
+// whose layout changed between these kernels (sched_process_fork's comm
+// fields became __data_loc strings in 6.14), and may call every helper the
+// path walk needs (bpf_probe_read_kernel, bpf_loop). bpf_d_path is not
+// allowed there, so the executable's path is walked by kern.FuncPath.
+//
+//   - exec: the entry of the current process is (re)filled: its parent,
+//     uid, namespaces and capabilities at exec, and the real path of the
+//     executed file (bprm->file), walked through dentries and mounts.
+//   - fork: a new process (not a thread) gets a copy of its parent's
+//     entry, with its own tgid, parent and start time.
+//   - exit: when the last thread of a process exits (signal->live is 0),
+//     its entry is posted with the exit code and deleted.
+//
+// Each record is a bpf.Header (Kind EventExec, EventFork or EventExit;
+// Tgid and Pid of the process the event is about: the child for fork)
+// followed by a bpf.ProcEvent.
+package base
