@@ -70,12 +70,10 @@ func uprobeSubject(t *testing.T) (exe, sym string, pid uint32, call func()) {
 			}
 		}
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("this test binary has no symbol table and there is no go command to build a program with one: %v", err)
-	}
+	// This binary has no symbol table: build one that has.
+	testenv.Require(t, testenv.Tool("go"))
 	helper := filepath.Join(t.TempDir(), "uprobetarget")
-	build := exec.Command(goTool, "build", "-o", helper, "./testdata/uprobetarget")
+	build := exec.Command("go", "build", "-o", helper, "./testdata/uprobetarget")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build helper: %v\n%s", err, out)
 	}
