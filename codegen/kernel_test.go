@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
 
 	"github.com/polc-dev/polc/bpf"
@@ -42,11 +43,23 @@ func loadBundle(t testing.TB, b *Bundle) *loaded {
 
 func loadSpec(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec) *loaded {
 	t.Helper()
+	return loadSpecIn(t, b, spec, pinDir(t))
+}
+
+// pinDir makes a fresh directory in bpffs for a test's shared maps.
+func pinDir(t testing.TB) string {
+	t.Helper()
 	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-codegen-test-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(pin) })
+	return pin
+}
+
+// loadSpecIn loads spec with its shared maps pinned in pin.
+func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) *loaded {
+	t.Helper()
 	for name, v := range spec.Variables {
 		switch {
 		case name == bpf.VarPolicyID:
@@ -96,8 +109,6 @@ func hostNS(t testing.TB, kind string) uint32 {
 	file := map[string]string{"uts": "uts", "ipc": "ipc", "mnt": "mnt", "pid": "pid",
 		"pidforchildren": "pid_for_children", "net": "net", "time": "time",
 		"timeforchildren": "time_for_children", "cgroup": "cgroup", "user": "user"}[kind]
-	var st struct{}
-	_ = st
 	fi, err := os.Stat(filepath.Join("/proc/self/ns", file))
 	if err != nil {
 		t.Fatalf("namespace %s: %v", kind, err)
@@ -195,3 +206,33 @@ func bytesArg(raw []byte) (data []byte, flags uint32, total uint64) {
 }
 
 func intArg(raw []byte) int64 { return int64(binary.LittleEndian.Uint64(raw)) }
+
+// loadBaseIn loads and attaches the committed base object with its maps in
+// pin, so that bundles loaded in the same directory share its process
+// table.
+func loadBaseIn(t testing.TB, pin string) *ebpf.Collection {
+	t.Helper()
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(bpf.BaseObject))
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin}})
+	if err != nil {
+		t.Fatalf("load base: %v", err)
+	}
+	t.Cleanup(func() { coll.Close() })
+	m, err := bpf.ReadManifest(bytes.NewReader(bpf.BaseObject))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			l, err := link.AttachRawTracepoint(link.RawTracepointOptions{Name: p.Target, Program: coll.Programs[p.Name]})
+			if err != nil {
+				t.Fatalf("attach %s: %v", p.Name, err)
+			}
+			t.Cleanup(func() { l.Close() })
+		}
+	}
+	return coll
+}

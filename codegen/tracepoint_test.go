@@ -2,6 +2,8 @@ package codegen
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
 )
@@ -68,4 +71,78 @@ func TestTracepointSyscalls(t *testing.T) {
 		t.Errorf("saw %d getppid calls of thread %d in %d records, want 3", getppid, tid, len(recs))
 	}
 	t.Logf("%d records; verifier: %+v", len(recs), l.stats)
+}
+
+// TestMatchBinaries loads the base and a raw_syscalls/sys_enter policy
+// filtering on a binary copied to a tmpfs, runs that binary and another
+// one, and checks that the records are exactly those of the first, with
+// its syscalls.
+func TestMatchBinaries(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.RingBuf, testenv.KernelBTF)
+	dir, err := os.MkdirTemp("/dev/shm", "polc-codegen-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	target := filepath.Join(dir, "target-true")
+	other := filepath.Join(dir, "other-true")
+	copyExecutable(t, "/bin/true", target)
+	copyExecutable(t, "/bin/true", other)
+
+	pol := rawSyscallsPolicy(0)
+	pos := pol.Pos
+	pol.Hooks[0].Selectors[0].Tests = []*ir.Test{{Kind: ir.TestBinary, Op: ir.OpIn,
+		Values: []ir.Value{{Kind: ir.ValString, Str: target}}, Pos: pos}}
+	b, err := Build(pol, Options{Source: "raw.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin := pinDir(t)
+	loadBaseIn(t, pin)
+	spec, _ := loadableSpec(t, b)
+	l := loadSpecIn(t, b, spec, pin)
+	tp, err := link.Tracepoint("raw_syscalls", "sys_enter", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tp.Close()
+
+	run := func(path string) int {
+		cmd := exec.Command(path)
+		if err := cmd.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd.Process.Pid
+	}
+	otherPid := run(other)
+	targetPid := run(target)
+	tp.Close()
+
+	recs := readRecords(t, l, b, time.Second, nil)
+	ids := map[int64]bool{}
+	for _, r := range recs {
+		if r.Kind != bpf.EventPolicy {
+			continue // the base's records share the ring buffer
+		}
+		if r.Tgid != uint32(targetPid) {
+			t.Errorf("record of process %d (target %d, other %d)", r.Tgid, targetPid, otherPid)
+			continue
+		}
+		ids[intArg(r.Args[0])] = true
+	}
+	// true's last call is exit_group; the exec'd image runs at least that.
+	if !ids[unix.SYS_EXIT_GROUP] {
+		t.Errorf("no exit_group among the target's %d records: %v", len(recs), ids)
+	}
+}
+
+func copyExecutable(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
