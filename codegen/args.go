@@ -246,8 +246,3 @@ func (p *progGen) readBuffer(s *slot, ptr asm.Register) {
 	p.b.Label(done)
 	p.emit(asm.Mov.Imm(asm.R0, 0))
 }
-
-// readStruct reads the fixed-size encodings (sockets, credentials, ...).
-func (p *progGen) readStruct(s *slot, ptr asm.Register) {
-	p.errorf(s.arg.Pos, "argument type %s is not supported yet", s.arg.Type)
-}

@@ -100,6 +100,8 @@ type gen struct {
 	errs errorList
 
 	progs    []*object.Program
+	funcs    []*object.Func // generated per test (ancestor walks)
+	nfuncs   int
 	hooks    []bpf.Hook
 	maps     []*object.Map // policy maps and per-hook state maps
 	mapNames map[*ir.Map]string
@@ -129,7 +131,7 @@ func SharedMaps() []*object.Map {
 }
 
 func (g *gen) finish() (*Bundle, error) {
-	obj := &object.Object{License: "GPL", Programs: g.progs, Funcs: g.lib.Funcs()}
+	obj := &object.Object{License: "GPL", Programs: g.progs, Funcs: append(g.lib.Funcs(), g.funcs...)}
 	obj.Maps = append(obj.Maps, SharedMaps()...)
 	if g.recSize > maxScratch {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the records of this policy need %d bytes, more than the %d bytes of scratch space a program has", g.recSize, maxScratch)}}
@@ -154,7 +156,7 @@ func (g *gen) finish() (*Bundle, error) {
 	for _, v := range vars {
 		obj.Rodata = append(obj.Rodata, &object.Var{Name: v, Type: &btf.Int{Name: "__u32", Size: 4}})
 	}
-	if len(g.lib.Funcs()) > 0 {
+	if len(obj.Funcs) > 0 {
 		g.features[bpf.FeatureBpfLoop] = true
 	}
 

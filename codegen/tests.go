@@ -306,7 +306,7 @@ func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
 // pidTest: matchPIDs.
 func (p *progGen) pidTest(t *ir.Test, fail string) {
 	if t.FollowForks {
-		p.errorf(t.Pos, "matchPIDs with followForks is not supported yet")
+		p.pidWalk(t, fail)
 		return
 	}
 	if t.NamespacePID {
@@ -327,7 +327,7 @@ func (p *progGen) pidTest(t *ir.Test, fail string) {
 // binaryTest: matchBinaries, on the copy of the process table entry.
 func (p *progGen) binaryTest(t *ir.Test, fail string) {
 	if t.FollowChildren {
-		p.errorf(t.Pos, "matchBinaries with followChildren is not supported yet")
+		p.binaryWalk(t, fail)
 		return
 	}
 	bin := bytesAt{base: rRec, lenOff: int16(p.lay.procOff() + procBinaryLen),

@@ -204,16 +204,17 @@ var (
 		m("len", u32), m("hash", u32), m("priority", u32), m("mark", u32),
 		m("protocol", u16), m("transport_header", u16), m("network_header", u16),
 		m("head", ptr))
-	IPHdr = strct("iphdr",
-		m("protocol", u8), m("saddr", u32), m("daddr", u32))
-	IPv6Hdr = strct("ipv6hdr",
-		m("nexthdr", u8), m("saddr", in6Addr), m("daddr", in6Addr))
 
 	BpfMapT = strct("bpf_map",
-		m("map_type", u32), m("key_size", u32), m("value_size", u32),
+		m("map_type", &btf.Enum{Name: "bpf_map_type", Size: 4}), m("key_size", u32), m("value_size", u32),
 		m("max_entries", u32), m("name", array(char, 16)))
 	BpfProgAux = strct("bpf_prog_aux", m("name", array(char, 16)))
-	BpfProgT   = strct("bpf_prog", m("type", u32), m("len", u32), m("aux", ptr))
+	BpfProgT   = strct("bpf_prog", m("type", &btf.Enum{Name: "bpf_prog_type", Size: 4}), m("len", u32), m("aux", ptr))
+	PerfEventAttr = strct("perf_event_attr",
+		m("type", u32), m("config", u64), m("kprobe_func", u64), m("probe_offset", u64))
+	PerfEvent = strct("perf_event", m("attr", PerfEventAttr))
+	Filename  = strct("filename", m("name", ptr))
+
 	// BpfAttr is the BPF_PROG_LOAD part of union bpf_attr.
 	BpfAttr = union("bpf_attr", m("prog_type", u32), m("insn_cnt", u32), m("prog_name", array(char, 16)))
 )

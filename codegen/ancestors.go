@@ -1,0 +1,193 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// Walks up the process tree for matchPIDs followForks and matchBinaries
+// followChildren. Each is a bpf_loop whose callback, generated for the
+// test, checks one process of the chain (the current process first, then
+// its ancestors) and stops when a value matches or the chain ends. The
+// walk's state is on the caller's stack:
+//
+//	stWalk      the process to check next: a task (PIDs) or a tgid (binaries)
+//	stWalk - 8  1 when a value matched
+//	stWalk - 16 PIDs in namespaces: the pid namespace the chain stays in
+const (
+	stWalk = -72
+	// ancestorLoops bounds a walk; it ends at the first process without a
+	// parent long before.
+	ancestorLoops = 1 << 16
+)
+
+// walkFunc returns the name of a generated subprogram, unique in the
+// bundle.
+func (p *progGen) walkFunc(t *ir.Test, what string) string {
+	p.g.nfuncs++
+	return fmt.Sprintf("h%d_walk%d_%s", p.h.ID, p.g.nfuncs, what)
+}
+
+// callWalk runs callback over the chain and jumps to fail unless the test
+// passes: In passes when some process matched, NotIn when none did.
+func (p *progGen) callWalk(callback string, negated bool, fail string) {
+	p.emit(
+		asm.Mov.Imm(asm.R1, ancestorLoops),
+		asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Dst: asm.R2, Src: asm.PseudoFunc, Constant: -1}.WithReference(callback),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, stWalk),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnLoop.Call(),
+		asm.LoadMem(asm.R1, asm.RFP, stWalk-8, asm.DWord),
+	)
+	if negated {
+		p.emit(asm.JNE.Imm(asm.R1, 0, fail))
+	} else {
+		p.emit(asm.JEq.Imm(asm.R1, 0, fail))
+	}
+}
+
+// subprogram starts generating a function of the bundle for hook p.h.
+func (p *progGen) subprogram() *progGen {
+	return &progGen{g: p.g, h: p.h, lay: p.lay}
+}
+
+func (p *progGen) addFunc(name string, sub *progGen) {
+	insns, err := sub.b.Instructions()
+	if err != nil {
+		p.errorf(p.h.Pos, "internal error generating %s: %v", name, err)
+		return
+	}
+	p.g.funcs = append(p.g.funcs, &object.Func{Name: name, Insns: insns})
+}
+
+// pidWalk: matchPIDs with followForks, over the task's real_parent chain.
+// With isNamespacePID the chain stops at the first process in another pid
+// namespace than the current one.
+func (p *progGen) pidWalk(t *ir.Test, fail string) {
+	name := p.walkFunc(t, "pids")
+	p.currentTask(asm.R7)
+	p.emit(
+		asm.StoreMem(asm.RFP, stWalk, asm.R7, asm.DWord),
+		emit.StoreImm(asm.RFP, stWalk-8, 0, asm.DWord),
+	)
+	if t.NamespacePID {
+		pidNamespace(&p.b, asm.R1, asm.R7, stTmp)
+		p.emit(asm.StoreMem(asm.RFP, stWalk-16, asm.R1, asm.DWord))
+	}
+	p.callWalk(name, t.Op == ir.OpNotIn, fail)
+
+	// The callback: R2 points to the state in the caller's frame.
+	sub := p.subprogram()
+	b := &sub.b
+	b.Emit(
+		asm.Mov.Reg(asm.R6, asm.R2),
+		asm.LoadMem(asm.R7, asm.R6, 0, asm.DWord),
+		asm.JEq.Imm(asm.R7, 0, "stop"),
+	)
+	if t.NamespacePID {
+		pidNamespace(b, asm.R1, asm.R7, stTmp)
+		b.Emit(
+			asm.LoadMem(asm.R2, asm.R6, -16, asm.DWord),
+			asm.JNE.Reg(asm.R1, asm.R2, "stop"),
+		)
+		kern.NamespacePid(b, asm.R4, asm.R7, stTmp)
+	} else {
+		kern.ReadKernel(b, asm.R4, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
+	}
+	// pid 0 is the idle task, above init: not a process.
+	b.Emit(
+		asm.JEq.Imm(asm.R4, 0, "stop"),
+		asm.StoreMem(asm.RFP, stVal, asm.R4, asm.DWord),
+	)
+	sub.intValues(asm.R4, t.Values, ir.TypeUint32, false, "found")
+	if t.Map != nil {
+		sub.intSetLookup(t, valueKey{base: asm.RFP, off: stVal}, "found")
+	}
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "real_parent", asm.DWord, stTmp)
+	b.Emit(
+		asm.JEq.Reg(asm.R1, asm.R7, "stop"),
+		asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord),
+		asm.Mov.Imm(asm.R0, 0),
+		asm.Return(),
+	)
+	b.Label("found")
+	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
+	b.Label("stop")
+	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
+	p.addFunc(name, sub)
+}
+
+// pidNamespace emits dst = the active pid namespace (a pointer) of task:
+// thread_pid->numbers[thread_pid->level].ns.
+func pidNamespace(b *emit.Builder, dst, task asm.Register, tmp int16) {
+	kern.ReadKernel(b, asm.R4, task, kern.Task, "thread_pid", asm.DWord, tmp)
+	b.Emit(asm.StoreMem(asm.RFP, tmp-8, asm.R4, asm.DWord))
+	kern.ReadKernel(b, asm.R0, asm.R4, kern.Pid, "level", asm.Word, tmp)
+	b.Emit(
+		kern.Size(asm.Mul.Imm(asm.R0, 0), kern.Upid),
+		asm.LoadMem(asm.R4, asm.RFP, tmp-8, asm.DWord),
+		asm.Add.Reg(asm.R4, asm.R0),
+	)
+	kern.ReadKernel(b, dst, asm.R4, kern.Pid, "numbers.0.ns", asm.DWord, tmp)
+}
+
+// binaryWalk: matchBinaries with followChildren, over the process table's
+// parent chain, starting with the current process.
+func (p *progGen) binaryWalk(t *ir.Test, fail string) {
+	name := p.walkFunc(t, "binaries")
+	p.emit(
+		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.StoreMem(asm.RFP, stWalk, asm.R1, asm.DWord),
+		emit.StoreImm(asm.RFP, stWalk-8, 0, asm.DWord),
+	)
+	p.callWalk(name, t.Op.Negated(), fail)
+
+	sub := p.subprogram()
+	b := &sub.b
+	b.Emit(
+		asm.Mov.Reg(asm.R6, asm.R2),
+		asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord),
+		asm.JEq.Imm(asm.R1, 0, "stop"),
+		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "stop"),
+		asm.Mov.Reg(asm.R9, asm.R0),
+		// Next: the parent, unless the chain loops.
+		asm.LoadMem(asm.R1, asm.R9, 4, asm.Word),
+		asm.LoadMem(asm.R2, asm.R6, 0, asm.DWord),
+		asm.JNE.Reg(asm.R1, asm.R2, "has_parent"),
+		asm.Mov.Imm(asm.R1, 0),
+	)
+	b.Label("has_parent")
+	b.Emit(asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord))
+	bin := bytesAt{base: asm.R9, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
+	// Any process of the chain matching the operator is a hit.
+	positive := *t
+	switch t.Op {
+	case ir.OpNotIn:
+		positive.Op = ir.OpIn
+	case ir.OpNotPrefix:
+		positive.Op = ir.OpPrefix
+	case ir.OpNotPostfix:
+		positive.Op = ir.OpPostfix
+	}
+	sub.bytesTest(&positive, bin, "next")
+	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
+	b.Label("stop")
+	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
+	b.Label("next")
+	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	p.addFunc(name, sub)
+}
