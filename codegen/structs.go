@@ -166,9 +166,9 @@ func (p *progGen) readSkb(s *slot, skb asm.Register) {
 		asm.JNE.Imm(asm.R1, 4, done),
 		emit.StoreImm(rRec, int16(s.off+16), afInet, asm.Half),
 	)
-	p.rawRead(s, 18, 1, asm.R8, 9, false)   // protocol
-	p.rawRead(s, 24, 4, asm.R8, 12, false)  // saddr
-	p.rawRead(s, 40, 4, asm.R8, 16, false)  // daddr
+	p.rawRead(s, 18, 1, asm.R8, 9, false)  // protocol
+	p.rawRead(s, 24, 4, asm.R8, 12, false) // saddr
+	p.rawRead(s, 40, 4, asm.R8, 16, false) // daddr
 	p.emit(asm.Ja.Label(ports))
 	p.b.Label(v6)
 	p.emit(emit.StoreImm(rRec, int16(s.off+16), afInet6, asm.Half))
@@ -242,4 +242,3 @@ func (p *progGen) readUserNS(s *slot, off int, ns asm.Register) {
 	p.field(s, off+8, 4, ns, kern.UserNamespace, "group")
 	p.field(s, off+12, 4, ns, kern.UserNamespace, "ns.inum")
 }
-

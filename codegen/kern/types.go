@@ -208,8 +208,8 @@ var (
 	BpfMapT = strct("bpf_map",
 		m("map_type", &btf.Enum{Name: "bpf_map_type", Size: 4}), m("key_size", u32), m("value_size", u32),
 		m("max_entries", u32), m("name", array(char, 16)))
-	BpfProgAux = strct("bpf_prog_aux", m("name", array(char, 16)))
-	BpfProgT   = strct("bpf_prog", m("type", &btf.Enum{Name: "bpf_prog_type", Size: 4}), m("len", u32), m("aux", ptr))
+	BpfProgAux    = strct("bpf_prog_aux", m("name", array(char, 16)))
+	BpfProgT      = strct("bpf_prog", m("type", &btf.Enum{Name: "bpf_prog_type", Size: 4}), m("len", u32), m("aux", ptr))
 	PerfEventAttr = strct("perf_event_attr",
 		m("type", u32), m("config", u64), m("kprobe_func", u64), m("probe_offset", u64))
 	PerfEvent = strct("perf_event", m("attr", PerfEventAttr))
