@@ -119,3 +119,10 @@ func waitNoPrograms(t *testing.T, name string) {
 
 // funcPC is the entry address of a Go function value.
 func funcPC(f any) uintptr { return reflect.ValueOf(f).Pointer() }
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("POLC_LOADER_HELPER"); mode != "" {
+		os.Exit(helperMain(mode))
+	}
+	os.Exit(m.Run())
+}

@@ -189,6 +189,14 @@ func attachedTo(info *link.Info) string {
 	if tr := info.Tracing(); tr != nil {
 		return fmt.Sprintf("tracing (attach type %d, BTF id %d)", tr.AttachType, tr.TargetBtfId)
 	}
+	// Kernels before 6.6 describe perf event links no further.
+	names := map[link.Type]string{
+		link.RawTracepointType: "raw_tracepoint", link.TracingType: "tracing", link.PerfEventType: "perf_event",
+		link.KprobeMultiType: "kprobe_multi", link.UprobeMultiType: "uprobe_multi",
+	}
+	if n, ok := names[info.Type]; ok {
+		return n
+	}
 	return fmt.Sprintf("link type %d", info.Type)
 }
 

@@ -1,0 +1,273 @@
+package loader
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/codegen"
+	"github.com/polc-dev/polc/compiler"
+	"github.com/polc-dev/polc/internal/testenv"
+)
+
+// The tests in this file load bundles compiled from policy YAML by the real
+// compiler and codegen (test-only imports: polrun does not link them).
+
+// compilePolicy builds policy YAML into a bundle and reads it back.
+func compilePolicy(t *testing.T, name, yaml string) *Bundle {
+	t.Helper()
+	src := compiler.NewSource(name, []byte(yaml))
+	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: arch.Host()})
+	if res.Errors() > 0 || len(res.Policies) != 1 {
+		t.Fatalf("check %s: %+v", name, res.Diagnostics)
+	}
+	pol, diags := compiler.Lower(res.Policies[0], compiler.LowerOptions{Arch: arch.Host()})
+	if pol == nil {
+		t.Fatalf("lower %s: %+v", name, diags)
+	}
+	b, err := codegen.Build(pol, codegen.Options{Source: name, SourceData: []byte(yaml), Compiler: "loader-test"})
+	if err != nil {
+		t.Fatalf("build %s: %v", name, err)
+	}
+	bundle, err := ReadBundle(b.Object)
+	if err != nil {
+		t.Fatalf("read %s: %v", name, err)
+	}
+	return bundle
+}
+
+// helperMain runs when the test binary is started as a helper program
+// (POLC_LOADER_HELPER=mode): it waits for a line on stdin, then acts.
+func helperMain(mode string) int {
+	bufio.NewReader(os.Stdin).ReadString('\n')
+	switch mode {
+	case "getppid":
+		for range 3 {
+			syscall.Getppid()
+		}
+	case "open":
+		for _, f := range strings.Split(os.Getenv("POLC_LOADER_FILES"), ":") {
+			if fd, err := syscall.Open(f, syscall.O_RDONLY, 0); err == nil {
+				syscall.Close(fd)
+			}
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
+		return 2
+	}
+	return 0
+}
+
+// helper is a copy of this test binary started as a helper program,
+// waiting for go() to act. Being a copy, it has a path of its own for
+// matchBinaries.
+type helper struct {
+	path  string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+}
+
+func startHelper(t *testing.T, mode string, env ...string) *helper {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &helper{path: filepath.Join(t.TempDir(), "polc-helper")}
+	if err := os.WriteFile(h.path, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h.cmd = exec.Command(h.path)
+	h.cmd.Env = append(append(os.Environ(), "POLC_LOADER_HELPER="+mode), env...)
+	h.cmd.Stderr = os.Stderr
+	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.cmd.Process.Kill(); h.cmd.Wait() })
+	return h
+}
+
+func (h *helper) pid() uint32 { return uint32(h.cmd.Process.Pid) }
+
+// run lets the helper act and waits for it to exit.
+func (h *helper) run(t *testing.T) {
+	t.Helper()
+	h.stdin.Write([]byte("go\n"))
+	if err := h.cmd.Wait(); err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+}
+
+// collect returns the events of policy until none came for quiet.
+func collect(t *testing.T, s *Stream, policy string, quiet time.Duration) []*Event {
+	t.Helper()
+	var out []*Event
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), quiet)
+		ev, err := s.Next(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Policy == policy {
+			out = append(out, ev)
+		}
+	}
+}
+
+// A raw_syscalls/sys_enter policy with matchBinaries on a program yields
+// that program's events and no other's, with the syscall ids it made.
+func TestMatchBinariesRawSyscalls(t *testing.T) {
+	o := testOptions(t)
+	h := startHelper(t, "getppid")
+	yaml := fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "helper-syscalls"
+spec:
+  tracepoints:
+  - subsystem: "raw_syscalls"
+    event: "sys_enter"
+    args:
+    - index: 4
+      type: "syscall64"
+      label: "id"
+    selectors:
+    - matchBinaries:
+      - operator: "In"
+        values:
+        - %q
+`, h.path)
+	b := compilePolicy(t, "helper-syscalls.yaml", yaml)
+	// The helper was started before the base exists: the base seeds the
+	// process table from /proc, which is where matchBinaries looks.
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// This process runs the same code from another path: none of its
+	// syscalls may show up.
+	syscall.Getppid()
+	h.run(t)
+	evs := collect(t, s, "helper-syscalls", time.Second)
+	getppid := 0
+	for _, ev := range evs {
+		if *ev.Process.PID != h.pid() || ev.Process.Binary != h.path {
+			t.Errorf("event of pid %d (%s), want only the helper %d", *ev.Process.PID, ev.Process.Binary, h.pid())
+		}
+		id, ok := ev.Args[0].Value.(SyscallIDArg)
+		if !ok || id.ABI != "x64" && arch.Host() == arch.X86_64 {
+			t.Errorf("argument %+v", ev.Args[0])
+		}
+		if id.ID == uint32(syscall.SYS_GETPPID) {
+			getppid++
+		}
+	}
+	if getppid != 3 {
+		t.Errorf("%d getppid events among %d, want 3", getppid, len(evs))
+	}
+	if len(evs) > 0 {
+		line, _ := evs[0].MarshalJSON()
+		t.Logf("%d events; first: %s", len(evs), line)
+	}
+	if st := s.Stats(); st.Undecodable > 0 || st.ReadErrors > 0 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+// The spec's fd_install example reports {"file_arg":{"path":"/etc/passwd"}}
+// when a process opens /etc/passwd, and nothing for other files. Kprobes:
+// runs under make vmtest.
+func TestFdInstallPasswd(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Kprobes)
+	if _, err := os.Stat("/etc/passwd"); errors.Is(err, os.ErrNotExist) {
+		// The vmtest guest's root is a bare initramfs.
+		os.MkdirAll("/etc", 0o755)
+		if err := os.WriteFile("/etc/passwd", []byte("root:x:0:0:root:/root:/bin/sh\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	if err := os.WriteFile(other, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const yaml = `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "fd-install"
+spec:
+  kprobes:
+  - call: "fd_install"
+    syscall: false
+    args:
+    - index: 0
+      type: "int"
+    - index: 1
+      type: "file"
+    selectors:
+    - matchArgs:
+      - index: 1
+        operator: "Equal"
+        values:
+        - "/etc/passwd"
+`
+	b := compilePolicy(t, "fd-install.yaml", yaml)
+	h := startHelper(t, "open", "POLC_LOADER_FILES="+other+":/etc/passwd:"+other)
+	res, err := Load([]*Bundle{b}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("loaded %+v", res[0])
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	h.run(t)
+	var mine []*Event
+	for _, ev := range collect(t, s, "fd-install", 2*time.Second) {
+		if *ev.Process.PID == h.pid() {
+			mine = append(mine, ev)
+		}
+	}
+	if len(mine) != 1 {
+		t.Fatalf("%d fd_install events of the helper, want 1 (for /etc/passwd): %v", len(mine), mine)
+	}
+	ev := mine[0]
+	line, err := ev.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s", line)
+	if ev.Kind != KindKprobe || ev.FunctionName() != "fd_install" || !strings.Contains(string(line), `{"file_arg":{"path":"/etc/passwd"}}`) {
+		t.Errorf("event %s", line)
+	}
+	if _, ok := ev.Args[0].Value.(int32); !ok {
+		t.Errorf("fd argument %+v", ev.Args[0])
+	}
+}
