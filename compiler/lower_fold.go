@@ -189,7 +189,7 @@ func typeRange(t ir.ArgType) (lo, hi int64) {
 func neverPasses(h *ir.Hook, tests []*ir.Test) string {
 	for _, t := range tests {
 		if truth, why := staticTruth(h, t); truth == truthNever {
-			return fmt.Sprintf("a %s filter never passes: %s", t.Op, why)
+			return fmt.Sprintf("its %s filter never passes: %s", t.Op, why)
 		}
 	}
 	// Tests of one thing that exclude each other: take the values one test
