@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -113,4 +114,86 @@ func lineDiff(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestGoldenCoverage: the golden policies use every hook kind, argument
+// type, operator, filter, action and map kind of the IR, so that a change
+// to how any of them lowers shows in a golden diff.
+func TestGoldenCoverage(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.yaml"))
+	seen := map[string]bool{}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := goldenArch(data)
+		res := Check([]*Source{NewSource(file, data)}, Options{Arch: a})
+		for _, pol := range res.Policies {
+			p, _ := Lower(pol, LowerOptions{Arch: a})
+			if p == nil {
+				continue
+			}
+			for _, m := range p.Maps {
+				seen["map "+m.Kind.String()] = true
+			}
+			if len(p.Enforcers) > 0 {
+				seen["enforcer"] = true
+			}
+			for _, h := range p.Hooks {
+				seen["hook "+h.Kind.String()] = true
+				seen[fmt.Sprintf("syscall abi %s", h.ABI)] = h.Syscall
+				for _, a := range h.Args {
+					seen["type "+a.Type.String()] = true
+					seen["returncopy"] = seen["returncopy"] || a.ReturnCopy
+					seen["size slot"] = seen["size slot"] || a.SizeSlot >= 0
+					seen["size from return"] = seen["size from return"] || a.SizeSlot == ir.SizeFromReturn
+				}
+				if h.RetAction != 0 {
+					seen["return action "+h.RetAction.String()] = true
+				}
+				if h.List != "" {
+					seen["list"] = true
+				}
+				for _, s := range h.Selectors {
+					for _, t := range append(append([]*ir.Test(nil), s.Tests...), s.ReturnTests...) {
+						seen["test "+t.Kind.String()] = true
+						seen["op "+t.Op.String()] = true
+					}
+					for _, a := range append(append([]*ir.Action(nil), s.Actions...), s.ReturnActions...) {
+						seen["action "+a.Kind.String()] = true
+					}
+				}
+			}
+		}
+	}
+	var want []string
+	for k := ir.HookKprobe; k <= ir.HookUSDT; k++ {
+		want = append(want, "hook "+k.String())
+	}
+	for _, n := range ir.TypeNames() {
+		typ, _ := ir.ParseType(n)
+		if typ != ir.TypeConstBuf { // cannot be declared
+			want = append(want, "type "+typ.String())
+		}
+	}
+	for o := ir.OpEqual; o <= ir.OpNotIn; o++ {
+		want = append(want, "op "+o.String())
+	}
+	for k := ir.TestArg; k <= ir.TestCapChange; k++ {
+		want = append(want, "test "+k.String())
+	}
+	for k := ir.ActPost; k <= ir.ActCleanupEnforcer; k++ {
+		want = append(want, "action "+k.String())
+	}
+	for k := ir.MapIntSet; k <= ir.MapEnforcer; k++ {
+		want = append(want, "map "+k.String())
+	}
+	want = append(want, "enforcer", "list", "returncopy", "size slot", "size from return", "return action TrackSock",
+		"syscall abi x64", "syscall abi i386", "syscall abi arm64")
+	for _, w := range want {
+		if !seen[w] {
+			t.Errorf("no golden policy covers %s", w)
+		}
+	}
 }

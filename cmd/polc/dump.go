@@ -29,8 +29,9 @@ type dumpStage struct {
 
 // dumpContext holds what every stage may need.
 type dumpContext struct {
-	arch  arch.Arch
-	flags *flag.FlagSet
+	arch     arch.Arch
+	eachPass bool // --each-pass
+	flags    *flag.FlagSet
 }
 
 func dumpStages() []dumpStage {
@@ -48,6 +49,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	}
 	stageName := fs.String("stage", "ir", "what to print: "+strings.Join(names, ", "))
 	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
+	eachPass := fs.Bool("each-pass", false, "with --stage ir: print the IR after every lowering pass, verifying it in between")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc dump [flags] FILE|DIR|-...\n\nstages:\n")
 		for _, s := range dumpStages() {
@@ -80,7 +82,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	res := compiler.Check(srcs, compiler.Options{Arch: a})
-	ctx := &dumpContext{arch: a, flags: fs}
+	ctx := &dumpContext{arch: a, eachPass: *eachPass, flags: fs}
 	var out bytes.Buffer
 	for i, pol := range res.Policies {
 		if i > 0 {
@@ -106,8 +108,16 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 }
 
 func dumpIR(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
-	p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: c.arch})
-	if p != nil {
+	opts := compiler.LowerOptions{Arch: c.arch}
+	if c.eachPass {
+		opts.Verify = true
+		opts.AfterPass = func(pass string, p *ir.Policy) {
+			fmt.Fprintf(w, "# after %s\n", pass)
+			ir.Fprint(w, p)
+		}
+	}
+	p, diags := compiler.Lower(pol, opts)
+	if p != nil && !c.eachPass {
 		ir.Fprint(w, p)
 	}
 	return diags

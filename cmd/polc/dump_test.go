@@ -55,6 +55,24 @@ func TestDumpGolden(t *testing.T) {
 	}
 }
 
+func TestDumpEachPass(t *testing.T) {
+	good := writeFile(t, "good.yaml", goodPolicy)
+	code, out, errs := runPolc("dump", "--each-pass", good)
+	if code != exitOK || errs != "" {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, final, _ := runPolc("dump", good)
+	passes := []string{"build", "expand-lists", "resolve-syscalls", "normalize", "fold", "layout-maps", "layout-events"}
+	for _, p := range passes {
+		if !strings.Contains(out, "# after "+p+"\npolicy fd-install") {
+			t.Errorf("no dump after %s", p)
+		}
+	}
+	if !strings.HasSuffix(out, "# after layout-events\n"+final) {
+		t.Errorf("the last dump is not the final IR:\n%s", out)
+	}
+}
+
 func TestDumpArch(t *testing.T) {
 	p := writeFile(t, "w.yaml", strings.Replace(goodPolicy, `"fd_install"
     syscall: false`, `"sys_write"
