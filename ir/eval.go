@@ -46,9 +46,12 @@ type Sock struct {
 
 // Process is the calling process as the process table knows it.
 type Process struct {
-	PID    uint32 // as the host sees it
-	NsPID  uint32 // in the process's own PID namespace (1 for a container's init)
-	Binary string // path of the executable
+	PID   uint32 // as the host sees it
+	NsPID uint32 // in the process's own PID namespace (1 for a container's init)
+	// Binary is the path of the executable the process runs: a process
+	// that forked without exec runs its parent's, which is how "child
+	// processes" match matchBinaries without followChildren.
+	Binary string
 	// Ancestors are the parent, its parent, and so on.
 	Ancestors []Ancestor
 	// NS and ExecNS are the namespace inodes now and when the process

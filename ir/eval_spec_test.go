@@ -502,6 +502,69 @@ func TestEvalSpecTracingPolicy(t *testing.T) {
 				want: want{sel: 0, posted: true, actions: []ir.ActionKind{ir.ActOverride, ir.ActPost}}},
 			{name: "other target", ev: event(cat, str("/etc/hosts"), num(-100), str("/tmp/l")), want: none},
 		}},
+		{"tracing-policy.md/FollowFD_action", fdInstall(`    - matchPIDs:
+      - operator: NotIn
+        followForks: true
+        isNamespacePID: true
+        values: [0, 1]
+      matchArgs:
+      - index: 1
+        operator: "Prefix"
+        values: ["/etc/"]
+      matchActions:
+      - action: FollowFD
+        argFd: 0
+        argName: 1
+`), []evalCase{
+			// The example's "# [...]" filters are filled in as the
+			// Sigkill example has them.
+			{name: "kubectl exec opens /etc/passwd", ev: event(kubectlExec(), num(3), str("/etc/passwd")),
+				want: want{sel: 0, posted: true, actions: []ir.ActionKind{ir.ActFollowFD, ir.ActPost}}},
+			{name: "kubectl exec opens /tmp/x", ev: event(kubectlExec(), num(3), str("/tmp/x")), want: none},
+		}},
+		{"tracing-policy.md/CopyFD_action", kprobe(`  - call: "sys_dup2"
+    syscall: true
+    args:
+    - index: 0
+      type: "fd"
+    - index: 1
+      type: "int"
+    selectors:
+    - matchPIDs:
+      - operator: NotIn
+        followForks: true
+        isNamespacePID: true
+        values: [0, 1]
+      matchActions:
+      - action: CopyFD
+        argFd: 0
+        argName: 1
+  - call: "sys_dup3"
+    syscall: true
+    args:
+    - index: 0
+      type: "fd"
+    - index: 1
+      type: "int"
+    - index: 2
+      type: "int"
+    selectors:
+    - matchPIDs:
+      - operator: NotIn
+        followForks: true
+        isNamespacePID: true
+        values: [0, 1]
+      matchActions:
+      - action: CopyFD
+        argFd: 0
+        argName: 1
+`), []evalCase{
+			{name: "dup2 by kubectl exec", ev: event(kubectlExec(), str("/etc/passwd"), num(5)),
+				want: want{sel: 0, posted: true, actions: []ir.ActionKind{ir.ActCopyFD, ir.ActPost}}},
+			{hookID: 1, name: "dup3 by kubectl exec", ev: event(kubectlExec(), str("/etc/passwd"), num(5), num(0)),
+				want: want{sel: 0, posted: true, actions: []ir.ActionKind{ir.ActCopyFD, ir.ActPost}}},
+			{hookID: 1, name: "dup3 by init's child", ev: event(ctrChild(), str("/etc/passwd"), num(5), num(0)), want: none},
+		}},
 		{"tracing-policy.md/UnfollowFD_action", kprobe(`  - call: "sys_close"
     syscall: true
     args:
