@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
@@ -104,6 +103,15 @@ func ensureBase(o *Options) (maps *baseMaps, created bool, err error) {
 // process table. Like a policy, it is pinned into a staging directory that
 // one rename turns into base/, so a failure leaves nothing.
 func loadBase(o *Options, obj []byte) (*baseMaps, error) {
+	// The base carries a manifest like a bundle: its hooks say what to
+	// attach where, and its digest that the object is intact.
+	m, err := bpf.ReadManifest(bytes.NewReader(obj))
+	if err != nil {
+		return nil, fmt.Errorf("base object: %w", err)
+	}
+	if err := RequireFeatures(m.Features); err != nil {
+		return nil, err
+	}
 	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(obj))
 	if err != nil {
 		return nil, fmt.Errorf("read base object: %w", err)
@@ -124,7 +132,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	}
 	coll, err := ebpf.NewCollection(spec)
 	if err != nil {
-		return nil, fmt.Errorf("load base programs: %w", err)
+		return nil, loadError(m, err)
 	}
 	defer coll.Close()
 
@@ -134,12 +142,18 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 			l.link.Close()
 		}
 	}()
-	for name, prog := range coll.Programs {
-		l, err := attachBySpec(spec.Programs[name], prog)
-		if err != nil {
-			return nil, fmt.Errorf("attach base program %s: %w", name, err)
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			prog := coll.Programs[p.Name]
+			if prog == nil || !validPinName(p.Name) {
+				return nil, fmt.Errorf("base object: hook %s: no program %q", hookLabel(h), p.Name)
+			}
+			l, err := attachProgram(h, p, prog)
+			if err != nil {
+				return nil, fmt.Errorf("attach base program %s (%s): %w", p.Name, hookLabel(h), err)
+			}
+			links = append(links, namedLink{p.Name, l})
 		}
-		links = append(links, namedLink{name, l})
 	}
 	if err := o.fail("base-attach"); err != nil {
 		return nil, err
@@ -254,28 +268,4 @@ func seedProcs(procs *ebpf.Map, procfs string) error {
 type namedLink struct {
 	name string
 	link link.Link
-}
-
-// attachBySpec attaches a program by its section, for objects without a
-// manifest (the base): tracepoint/G/N, raw_tp/N, tp_btf/N, kprobe/F,
-// kretprobe/F.
-func attachBySpec(ps *ebpf.ProgramSpec, prog *ebpf.Program) (link.Link, error) {
-	switch ps.Type {
-	case ebpf.TracePoint:
-		group, name, ok := strings.Cut(ps.AttachTo, "/")
-		if !ok {
-			return nil, fmt.Errorf("section %s: want tracepoint/GROUP/NAME", ps.SectionName)
-		}
-		return link.Tracepoint(group, name, prog, nil)
-	case ebpf.RawTracepoint:
-		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: ps.AttachTo, Program: prog})
-	case ebpf.Tracing:
-		return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: ps.AttachType})
-	case ebpf.Kprobe:
-		if strings.HasPrefix(ps.SectionName, "kretprobe/") {
-			return link.Kretprobe(ps.AttachTo, prog, nil)
-		}
-		return link.Kprobe(ps.AttachTo, prog, nil)
-	}
-	return nil, fmt.Errorf("section %s: cannot attach %s programs", ps.SectionName, ps.Type)
 }

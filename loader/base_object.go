@@ -1,8 +1,8 @@
 package loader
 
-// builtinBase returns the base object this build of polrun loads when no
-// base is loaded and Options.Base is nil. It comes from package bpf, where
-// codegen commits the generated base programs; until that object exists in
-// bpf, a build has none and Load fails with ErrBaseMissing unless the
-// caller supplies one.
-func builtinBase() []byte { return nil }
+import "github.com/polc-dev/polc/bpf"
+
+// builtinBase is the base object this polrun loads when no base is loaded
+// and Options.Base is nil: the one codegen generates and package bpf
+// embeds.
+func builtinBase() []byte { return bpf.BaseObject }

@@ -79,6 +79,14 @@ type helper struct {
 
 func startHelper(t *testing.T, mode string, env ...string) *helper {
 	t.Helper()
+	h := newHelper(t)
+	h.start(t, mode, env...)
+	return h
+}
+
+// newHelper copies this test binary; start runs the copy.
+func newHelper(t *testing.T) *helper {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -91,9 +99,15 @@ func startHelper(t *testing.T, mode string, env ...string) *helper {
 	if err := os.WriteFile(h.path, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	h.cmd = exec.Command(h.path)
+	return h
+}
+
+func (h *helper) start(t *testing.T, mode string, env ...string) {
+	t.Helper()
+	h.cmd = exec.Command(h.path, "helper-arg-1", "helper arg 2")
 	h.cmd.Env = append(append(os.Environ(), "POLC_LOADER_HELPER="+mode), env...)
 	h.cmd.Stderr = os.Stderr
+	var err error
 	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +115,6 @@ func startHelper(t *testing.T, mode string, env ...string) *helper {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.cmd.Process.Kill(); h.cmd.Wait() })
-	return h
 }
 
 func (h *helper) pid() uint32 { return uint32(h.cmd.Process.Pid) }
@@ -136,10 +149,26 @@ func collect(t *testing.T, s *Stream, policy string, quiet time.Duration) []*Eve
 }
 
 // A raw_syscalls/sys_enter policy with matchBinaries on a program yields
-// that program's events and no other's, with the syscall ids it made.
+// that program's events and no other's, with the syscall ids it made:
+// for a program running before the policy was loaded (the base seeds the
+// process table from /proc) and for one started after (the base's exec
+// program records it).
 func TestMatchBinariesRawSyscalls(t *testing.T) {
+	for _, before := range []bool{true, false} {
+		name := "started-after-load"
+		if before {
+			name = "running-before-load"
+		}
+		t.Run(name, func(t *testing.T) { testMatchBinaries(t, before) })
+	}
+}
+
+func testMatchBinaries(t *testing.T, startBeforeLoad bool) {
 	o := testOptions(t)
-	h := startHelper(t, "getppid")
+	h := newHelper(t)
+	if startBeforeLoad {
+		h.start(t, "getppid")
+	}
 	yaml := fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
 metadata:
@@ -159,8 +188,6 @@ spec:
         - %q
 `, h.path)
 	b := compilePolicy(t, "helper-syscalls.yaml", yaml)
-	// The helper was started before the base exists: the base seeds the
-	// process table from /proc, which is where matchBinaries looks.
 	if _, err := Load([]*Bundle{b}, o); err != nil {
 		t.Fatal(err)
 	}
@@ -169,6 +196,9 @@ spec:
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if !startBeforeLoad {
+		h.start(t, "getppid")
+	}
 	// This process runs the same code from another path: none of its
 	// syscalls may show up.
 	syscall.Getppid()
@@ -180,7 +210,7 @@ spec:
 			t.Errorf("event of pid %d (%s), want only the helper %d", *ev.Process.PID, ev.Process.Binary, h.pid())
 		}
 		id, ok := ev.Args[0].Value.(SyscallIDArg)
-		if !ok || id.ABI != "x64" && arch.Host() == arch.X86_64 {
+		if !ok || id.ABI != string(arch.Host().NativeABI()) {
 			t.Errorf("argument %+v", ev.Args[0])
 		}
 		if id.ID == uint32(syscall.SYS_GETPPID) {
@@ -190,10 +220,24 @@ spec:
 	if getppid != 3 {
 		t.Errorf("%d getppid events among %d, want 3", getppid, len(evs))
 	}
-	if len(evs) > 0 {
-		line, _ := evs[0].MarshalJSON()
-		t.Logf("%d events; first: %s", len(evs), line)
+	if len(evs) == 0 {
+		return
 	}
+	// The process cache knows the helper: seeded from /proc, or from the
+	// exec record, with its arguments and its parent, this test.
+	p := evs[0].Process
+	wantFlags := "procFS"
+	if !startBeforeLoad {
+		wantFlags = "execve clone"
+	}
+	if p.Flags != wantFlags || p.Arguments != "helper-arg-1 helper arg 2" || p.StartTime == nil || p.ExecID == "" {
+		t.Errorf("process %+v, want flags %q", p, wantFlags)
+	}
+	if evs[0].Parent == nil || *evs[0].Parent.PID != uint32(os.Getpid()) || p.ParentExecID != evs[0].Parent.ExecID {
+		t.Errorf("parent %+v of %+v", evs[0].Parent, p)
+	}
+	line, _ := evs[0].MarshalJSON()
+	t.Logf("%d events; first: %s", len(evs), line)
 	if st := s.Stats(); st.Undecodable > 0 || st.ReadErrors > 0 {
 		t.Errorf("stats %+v", st)
 	}

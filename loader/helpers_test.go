@@ -40,15 +40,6 @@ func (bs bundleSpec) bundle(t testing.TB) *Bundle {
 	return b
 }
 
-func testBase(t testing.TB) []byte {
-	t.Helper()
-	data, err := testbundle.Base("ldrtest_exec")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 // testOptions returns options with a pin root of the test's own, removed
 // (with everything under it) when the test ends.
 func testOptions(t *testing.T) *Options {
@@ -62,7 +53,7 @@ func testOptions(t *testing.T) *Options {
 		}
 		os.RemoveAll(root)
 	})
-	return &Options{PinRoot: root, Base: testBase(t)}
+	return &Options{PinRoot: root}
 }
 
 // pinsUnder lists every file and directory under root.
@@ -101,6 +92,35 @@ func loadedPrograms(t *testing.T, name string) int {
 			n++
 		}
 		p.Close()
+	}
+}
+
+// testBase is a base object whose one program is called ldrtest_exec.
+func testBase(t testing.TB) []byte {
+	t.Helper()
+	data, err := testbundle.Base("ldrtest_exec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// waitProgramsGone waits until the kernel has freed the programs of ids.
+func waitProgramsGone(t *testing.T, ids []uint32) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for _, id := range ids {
+		for {
+			p, err := ebpf.NewProgramFromID(ebpf.ProgramID(id))
+			if err != nil {
+				break
+			}
+			p.Close()
+			if time.Now().After(deadline) {
+				t.Fatalf("program %d still loaded", id)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 }
 

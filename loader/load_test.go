@@ -35,7 +35,8 @@ func TestLoadListEventsUnload(t *testing.T) {
 	}
 
 	want := []string{
-		"base", "base/links", "base/links/ldrtest_exec", "base/polc_events", "base/polc_procs",
+		"base", "base/links", "base/links/polc_base_exec", "base/links/polc_base_exit", "base/links/polc_base_fork",
+		"base/polc_events", "base/polc_procs",
 		"policies", "policies/ldrtest-syscalls",
 		"policies/ldrtest-syscalls/links", "policies/ldrtest-syscalls/links/ldrtest_enter",
 		"policies/ldrtest-syscalls/maps", "policies/ldrtest-syscalls/maps/_rodata",
@@ -49,7 +50,7 @@ func TestLoadListEventsUnload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Base == nil || len(st.Base.Programs) != 1 || len(st.Policies) != 1 {
+	if st.Base == nil || len(st.Base.Programs) != 3 || len(st.Policies) != 1 {
 		t.Fatalf("list: %+v", st)
 	}
 	p := st.Policies[0]
@@ -120,8 +121,11 @@ func TestLoadListEventsUnload(t *testing.T) {
 	if exists(o.PinRoot) {
 		t.Errorf("pin root %s left after the last unload", o.PinRoot)
 	}
-	waitNoPrograms(t, "ldrtest_enter")
-	waitNoPrograms(t, "ldrtest_exec")
+	var ids []uint32
+	for _, p := range append(st.Base.Programs, st.Policies[0].Programs...) {
+		ids = append(ids, p.ProgramID)
+	}
+	waitProgramsGone(t, ids)
 }
 
 func syscallID(e *Event) uint32 {
@@ -197,6 +201,7 @@ func TestLoadFailsAtEveryStep(t *testing.T) {
 	for _, step := range steps {
 		t.Run(step, func(t *testing.T) {
 			o := testOptions(t)
+			o.Base = testBase(t) // its program's name is this test's own
 			injected := errors.New("injected failure at " + step)
 			o.failAt = func(s string) error {
 				if s == step {

@@ -113,9 +113,7 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent) {
 		}
 		c.link(e)
 	case bpf.EventFork:
-		if p.Tgid == h.Tgid {
-			return // a new thread, not a new process
-		}
+		// Only new processes: the base posts nothing for new threads.
 		e := &procEntry{pid: p.Tgid, ppid: p.Ppid, ktime: p.StartKtime, uid: p.UID, binary: cString(p.Binary[:]), flags: "clone"}
 		if e.ktime == 0 {
 			e.ktime = h.Ktime

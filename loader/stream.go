@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -54,7 +55,19 @@ var ErrNoBase = errors.New("no base loaded (load a policy first)")
 // Stream reads and decodes the events of every policy loaded under a pin
 // root. One Stream per host: the ring buffer has a single consumer
 // position, so two readers would split the records between them.
+//
+// A goroutine drains the ring buffer as records arrive, whether or not
+// Next is being called, so that exec records are matched with /proc (for
+// arguments and cwd) while the process still runs; policy events wait in
+// a queue for Next. When the queue is full the goroutine waits, and the
+// ring buffer fills up in the kernel instead.
 type Stream struct {
+	queue  chan *Event
+	errc   chan error
+	done   chan struct{}
+	exited chan struct{}
+	mu     sync.Mutex // guards stats
+
 	o        StreamOptions
 	arch     arch.Arch
 	events   *ebpf.Map
@@ -100,8 +113,16 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 		return nil, fmt.Errorf("seed process cache: %w", err)
 	}
 	s.scanPolicies()
+	s.queue = make(chan *Event, queueLen)
+	s.errc = make(chan error, 1)
+	s.done = make(chan struct{})
+	s.exited = make(chan struct{})
+	go s.drain()
 	return s, nil
 }
+
+// queueLen is how many decoded events wait for Next.
+const queueLen = 4096
 
 func (s *Stream) openBase() error {
 	dir := bpf.BasePinDir(s.o.PinRoot)
@@ -165,28 +186,60 @@ func (s *Stream) followBase() {
 		// timed out, so the old buffer is empty, and its producers went
 		// with the old base.
 		if s.openBase() == nil {
-			s.stats.Reopened++
+			s.count(func(st *StreamStats) { st.Reopened++ })
 		}
 	}
 }
 
-// Close releases the ring buffer and maps.
+// Close stops the reader and releases the ring buffer and maps.
 func (s *Stream) Close() error {
+	if s.done != nil {
+		close(s.done)
+		<-s.exited
+		s.done = nil
+	}
 	s.closeBase()
 	return nil
 }
 
 // Stats returns the counts so far.
-func (s *Stream) Stats() StreamStats { return s.stats }
+func (s *Stream) Stats() StreamStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
 
-// Next returns the next policy event, handling base records on the way.
-// It blocks until an event arrives or ctx is done (then it returns
-// ctx.Err()).
+func (s *Stream) count(f func(*StreamStats)) {
+	s.mu.Lock()
+	f(&s.stats)
+	s.mu.Unlock()
+}
+
+// Next returns the next policy event. It blocks until an event arrives or
+// ctx is done (then it returns ctx.Err()); a failure of the ring buffer
+// reader is returned once, and the stream is finished then.
 func (s *Stream) Next(ctx context.Context) (*Event, error) {
+	select {
+	case ev := <-s.queue:
+		s.count(func(st *StreamStats) { st.Events++ })
+		return ev, nil
+	case err := <-s.errc:
+		return nil, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// drain reads records until Close, decoding them in order: base records
+// update the process cache, policy events go to the queue.
+func (s *Stream) drain() {
+	defer close(s.exited)
 	var rec ringbuf.Record
 	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		select {
+		case <-s.done:
+			return
+		default:
 		}
 		s.rd.SetDeadline(time.Now().Add(200 * time.Millisecond))
 		err := s.rd.ReadInto(&rec)
@@ -195,25 +248,30 @@ func (s *Stream) Next(ctx context.Context) (*Event, error) {
 			continue
 		}
 		if err != nil {
-			s.stats.ReadErrors++
-			return nil, fmt.Errorf("read ring buffer: %w", err)
+			s.count(func(st *StreamStats) { st.ReadErrors++ })
+			s.errc <- fmt.Errorf("read ring buffer: %w", err)
+			return
 		}
-		s.stats.Records++
+		s.count(func(st *StreamStats) { st.Records++ })
 		ev, err := s.decode(rec.RawSample)
-		if err != nil {
-			s.stats.Undecodable++
-			s.stats.LastUndecodable = err.Error()
+		switch {
+		case err != nil:
+			s.count(func(st *StreamStats) {
+				st.Undecodable++
+				st.LastUndecodable = err.Error()
+			})
+			continue
+		case ev == nil:
+			continue
+		case s.o.Policy != "" && ev.Policy != s.o.Policy:
+			s.count(func(st *StreamStats) { st.Filtered++ })
 			continue
 		}
-		if ev == nil {
-			continue
+		select {
+		case s.queue <- ev:
+		case <-s.done:
+			return
 		}
-		if s.o.Policy != "" && ev.Policy != s.o.Policy {
-			s.stats.Filtered++
-			continue
-		}
-		s.stats.Events++
-		return ev, nil
 	}
 }
 
@@ -230,7 +288,7 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.stats.BaseRecords++
+		s.count(func(st *StreamStats) { st.BaseRecords++ })
 		s.cache.handle(h, pe)
 		return nil, nil
 	case bpf.EventPolicy:

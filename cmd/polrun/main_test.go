@@ -43,11 +43,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// env is a pin root of the test's own, a base object and bundles on disk.
+// env is a pin root of the test's own and bundles on disk.
 type env struct {
 	t    *testing.T
 	root string
-	base string
 	dir  string
 }
 
@@ -63,11 +62,6 @@ func newEnv(t *testing.T) *env {
 		loader.UnloadAll(&loader.Options{PinRoot: e.root})
 		os.RemoveAll(e.root)
 	})
-	base, err := testbundle.Base("clitest_exec")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.base = e.write("base.bpf.o", base)
 	return e
 }
 
@@ -89,7 +83,7 @@ func (e *env) syscallBundle(name string, targets ...uint32) string {
 	return e.write(name+".bpf.o", data)
 }
 
-// polrun runs the binary with --pin-root (and --base where it loads).
+// polrun runs the binary with --pin-root.
 func (e *env) polrun(args ...string) (stdout, stderr string, code int) {
 	e.t.Helper()
 	cmd := exec.Command(polrunBin, e.args(args)...)
@@ -104,11 +98,7 @@ func (e *env) polrun(args ...string) (stdout, stderr string, code int) {
 }
 
 func (e *env) args(args []string) []string {
-	out := append([]string{args[0], "--pin-root", e.root}, args[1:]...)
-	if args[0] == "load" || args[0] == "run" {
-		out = append(out, "--base", e.base)
-	}
-	return out
+	return append([]string{args[0], "--pin-root", e.root}, args[1:]...)
 }
 
 func (e *env) pins() []string {

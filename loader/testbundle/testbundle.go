@@ -1,8 +1,7 @@
 // Package testbundle writes small hand-made bundles for the tests of the
 // loader and of polrun, the way codegen writes real ones: programs that
 // post records in the bpf layout into the shared ring buffer, BTF maps, a
-// .rodata policy id and a manifest with a valid object digest. It also
-// writes a stand-in base object. Only tests import it, so polrun does not
+// .rodata policy id and a manifest with a valid object digest. Only tests import it, so polrun does not
 // link codegen/object.
 package testbundle
 
@@ -34,18 +33,22 @@ func sharedMaps() []*object.Map {
 	}
 }
 
-// Base is a stand-in for codegen's base object: the shared maps and one
-// do-nothing program named prog on sched_process_exec, so that the base
-// has a link to pin.
+// Base is a stand-in for the base object whose one program, named prog,
+// does nothing on sched_process_exec: tests that check that a failed load
+// leaves no program behind look for that name, which no other test uses.
 func Base(prog string) ([]byte, error) {
-	return object.Marshal(&object.Object{
-		License: "GPL",
-		Programs: []*object.Program{{
+	s := &Spec{
+		Name: "polc-base",
+		Hooks: []bpf.Hook{{
+			Kind: "tracepoint", Target: "sched/sched_process_exec", Call: "sched_process_exec", Args: []bpf.Arg{},
+			Programs: []bpf.Program{{Name: prog, Section: "tracepoint/sched/sched_process_exec", Attach: "tracepoint"}},
+		}},
+		Progs: []*object.Program{{
 			Name: prog, Section: "tracepoint/sched/sched_process_exec",
 			Insns: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
 		}},
-		Maps: sharedMaps(),
-	})
+	}
+	return s.Write()
 }
 
 // postRecord emits code that reserves a record of size bytes and fills the
