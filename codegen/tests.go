@@ -298,11 +298,6 @@ func (p *progGen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit str
 	_ = kind
 }
 
-// netTest tests a socket, packet or address argument.
-func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
-	p.errorf(t.Pos, "filters on %s arguments are not supported yet", s.arg.Type)
-}
-
 // pidTest: matchPIDs.
 func (p *progGen) pidTest(t *ir.Test, fail string) {
 	if t.FollowForks {

@@ -1,0 +1,209 @@
+package codegen
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/ir"
+)
+
+// stNetKey is the stack room (24 bytes) where LPM keys of addresses are
+// built: a u32 prefix length, then the address.
+const stNetKey = -120
+
+// netLayout says where a socket-like encoding keeps what filters test.
+type netLayout struct {
+	family, protocol, state  int // offsets; -1: absent
+	sport, dport, saddr, daddr int
+}
+
+func netFields(t ir.ArgType) netLayout {
+	switch t {
+	case ir.TypeSkb:
+		return netLayout{family: 16, protocol: 18, state: -1, sport: 20, dport: 22, saddr: 24, daddr: 40}
+	case ir.TypeSockaddr:
+		return netLayout{family: 0, protocol: -1, state: -1, sport: 2, dport: -1, saddr: 8, daddr: -1}
+	}
+	return netLayout{family: 0, protocol: 4, state: 6, sport: 16, dport: 18, saddr: 24, daddr: 40}
+}
+
+// netTest tests a sock, socket, skb or sockaddr argument (ir.EvalTest's
+// socket operators).
+func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
+	f := netFields(s.arg.Type)
+	base := s.off
+	var off, size int
+	switch t.Op {
+	case ir.OpSAddr, ir.OpNotSAddr, ir.OpDAddr, ir.OpNotDAddr:
+		addr := f.saddr
+		if t.Op == ir.OpDAddr || t.Op == ir.OpNotDAddr {
+			addr = f.daddr
+		}
+		if addr < 0 {
+			p.errorf(t.Pos, "%s has no destination address", s.arg.Type)
+			return
+		}
+		p.addrTest(t, base+f.family, base+addr, fail)
+		return
+	case ir.OpSPortPriv, ir.OpNotSPortPriv, ir.OpDPortPriv, ir.OpNotDPortPriv:
+		port := f.sport
+		if t.Op == ir.OpDPortPriv || t.Op == ir.OpNotDPortPriv {
+			port = f.dport
+		}
+		if port < 0 {
+			p.errorf(t.Pos, "%s has no destination port", s.arg.Type)
+			return
+		}
+		p.emit(asm.LoadMem(asm.R4, rRec, int16(base+port), asm.Half))
+		if t.Op == ir.OpSPortPriv || t.Op == ir.OpDPortPriv {
+			p.emit(asm.JGE.Imm(asm.R4, 1024, fail))
+		} else {
+			p.emit(asm.JLT.Imm(asm.R4, 1024, fail))
+		}
+		return
+	case ir.OpSPort, ir.OpNotSPort:
+		off, size = f.sport, 2
+	case ir.OpDPort, ir.OpNotDPort:
+		off, size = f.dport, 2
+	case ir.OpProtocol:
+		off, size = f.protocol, 2
+	case ir.OpFamily:
+		off, size = f.family, 2
+	case ir.OpState:
+		off, size = f.state, 1
+	default:
+		p.errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, s.arg.Type)
+		return
+	}
+	if off < 0 {
+		p.errorf(t.Pos, "%s arguments have no value for %s", s.arg.Type, t.Op)
+		return
+	}
+	ld := asm.Half
+	if size == 1 {
+		ld = asm.Byte
+	}
+	p.emit(asm.LoadMem(asm.R4, rRec, int16(base+off), ld))
+	p.anyOf(t.Op.Negated(), fail, func(hit string) {
+		p.intValues(asm.R4, t.Values, ir.TypeUint64, false, hit)
+	})
+}
+
+// addrTest: the address at addrOff (4 bytes for AF_INET, 16 for AF_INET6,
+// per the family at famOff) lies in a prefix. IPv4-mapped IPv6 addresses
+// count as their IPv4 address, as netip.Addr.Unmap has it.
+func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
+	p.anyOf(t.Op.Negated(), fail, func(hit string) {
+		v4, v6, done := p.b.Fresh("addr_v4"), p.b.Fresh("addr_v6"), p.b.Fresh("addr_done")
+		// R4 = the IPv4 address (when there is one), R5 = family: 4 or 6.
+		p.emit(
+			asm.LoadMem(asm.R1, rRec, int16(famOff), asm.Half),
+			asm.JEq.Imm(asm.R1, afInet, v4),
+			asm.JNE.Imm(asm.R1, afInet6, done),
+			// ::ffff:a.b.c.d is a.b.c.d
+			asm.LoadMem(asm.R1, rRec, int16(addrOff), asm.DWord),
+			asm.JNE.Imm(asm.R1, 0, v6),
+			asm.LoadMem(asm.R1, rRec, int16(addrOff+8), asm.Word),
+			asm.JNE.Imm32(asm.R1, -65536 /* 0xffff0000: bytes 00 00 ff ff */, v6),
+			asm.LoadMem(asm.R4, rRec, int16(addrOff+12), asm.Word),
+			asm.Ja.Label(v4+"_have"),
+		)
+		p.b.Label(v4)
+		p.emit(asm.LoadMem(asm.R4, rRec, int16(addrOff), asm.Word))
+		p.b.Label(v4 + "_have")
+		p.emit(asm.StoreMem(asm.RFP, stNetKey+4, asm.R4, asm.Word))
+		for _, v := range t.Values {
+			if v.Kind == ir.ValPrefix && v.Net.Addr().Is4() {
+				mask, net := prefixWords4(v.Net)
+				next := p.b.Fresh("pfx_next")
+				p.emit(asm.Mov.Reg(asm.R1, asm.R4), asm.And.Imm32(asm.R1, int32(mask)))
+				p.emit(asm.JNE.Imm32(asm.R1, int32(net), next))
+				p.emit(asm.Ja.Label(hit))
+				p.b.Label(next)
+				p.emit(asm.Mov.Imm(asm.R0, 0))
+			}
+		}
+		if t.Map != nil && t.Map.Kind == ir.MapPrefix4 {
+			p.emit(emit.StoreImm(asm.RFP, stNetKey, 32, asm.Word))
+			p.lpmLookup(t, hit)
+		}
+		p.emit(asm.Ja.Label(done))
+
+		p.b.Label(v6)
+		for _, v := range t.Values {
+			if v.Kind == ir.ValPrefix && v.Net.Addr().Is6() {
+				next := p.b.Fresh("pfx6_next")
+				mask, net := prefixWords6(v.Net)
+				for i := 0; i < 2; i++ {
+					if mask[i] == 0 {
+						continue
+					}
+					p.emit(
+						asm.LoadMem(asm.R1, rRec, int16(addrOff+8*i), asm.DWord),
+						asm.LoadImm(asm.R2, int64(mask[i]), asm.DWord),
+						asm.And.Reg(asm.R1, asm.R2),
+						asm.LoadImm(asm.R2, int64(net[i]), asm.DWord),
+						asm.JNE.Reg(asm.R1, asm.R2, next),
+					)
+				}
+				p.emit(asm.Ja.Label(hit))
+				p.b.Label(next)
+				p.emit(asm.Mov.Imm(asm.R0, 0))
+			}
+		}
+		if t.Map != nil && t.Map.Kind == ir.MapPrefix6 {
+			p.emit(emit.StoreImm(asm.RFP, stNetKey, 128, asm.Word))
+			for i := 0; i < 4; i++ {
+				p.emit(
+					asm.LoadMem(asm.R1, rRec, int16(addrOff+4*i), asm.Word),
+					asm.StoreMem(asm.RFP, int16(stNetKey+4+4*i), asm.R1, asm.Word),
+				)
+			}
+			p.lpmLookup(t, hit)
+		}
+		p.b.Label(done)
+		p.emit(asm.Mov.Imm(asm.R0, 0))
+	})
+}
+
+// lpmLookup looks the key at stNetKey up in t's LPM map.
+func (p *progGen) lpmLookup(t *ir.Test, hit string) {
+	name := p.g.setMap(t.Map, t.Type)
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stNetKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JNE.Imm(asm.R0, 0, hit),
+	)
+}
+
+// prefixWords4 returns the mask and network of an IPv4 prefix as the
+// little-endian u32 its 4 bytes load as.
+func prefixWords4(p netip.Prefix) (mask, net uint32) {
+	var m [4]byte
+	for i := 0; i < p.Bits(); i++ {
+		m[i/8] |= 0x80 >> (i % 8)
+	}
+	a := p.Masked().Addr().As4()
+	return binary.LittleEndian.Uint32(m[:]), binary.LittleEndian.Uint32(a[:])
+}
+
+// prefixWords6 returns the mask and network of an IPv6 prefix as the two
+// little-endian u64 its 16 bytes load as.
+func prefixWords6(p netip.Prefix) (mask, net [2]uint64) {
+	var m [16]byte
+	for i := 0; i < p.Bits(); i++ {
+		m[i/8] |= 0x80 >> (i % 8)
+	}
+	a := p.Masked().Addr().As16()
+	for i := 0; i < 2; i++ {
+		mask[i] = binary.LittleEndian.Uint64(m[8*i:])
+		net[i] = binary.LittleEndian.Uint64(a[8*i:])
+	}
+	return mask, net
+}
+
