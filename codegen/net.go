@@ -16,7 +16,7 @@ const stNetKey = -120
 
 // netLayout says where a socket-like encoding keeps what filters test.
 type netLayout struct {
-	family, protocol, state  int // offsets; -1: absent
+	family, protocol, state    int // offsets; -1: absent
 	sport, dport, saddr, daddr int
 }
 
@@ -206,4 +206,3 @@ func prefixWords6(p netip.Prefix) (mask, net [2]uint64) {
 	}
 	return mask, net
 }
-
