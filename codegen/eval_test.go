@@ -6,11 +6,15 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
@@ -210,6 +214,164 @@ func TestEvalIntegers(t *testing.T) {
 				t.Fatalf("round %d: args %#x: program chose selector %d, Eval %d\n%s\n%s", round, ctx, got, wantSel, pol.String(), disasm(b))
 			}
 		}
+		rd.Close()
+	}
+}
+
+// randPath returns a short path-like string, sometimes a long one.
+func randPath(r *rand.Rand, near []string) string {
+	if len(near) > 0 && r.IntN(3) == 0 {
+		s := near[r.IntN(len(near))]
+		switch r.IntN(4) {
+		case 0:
+			return s
+		case 1:
+			if len(s) > 0 {
+				return s[:r.IntN(len(s))]
+			}
+		case 2:
+			return s + randPath(r, nil)
+		case 3:
+			return randPath(r, nil) + s
+		}
+	}
+	const alphabet = "/abet.c"
+	n := r.IntN(12)
+	switch r.IntN(20) {
+	case 0:
+		n = 4000 + r.IntN(95)
+	case 1:
+		n = 250 + r.IntN(300)
+	}
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// TestEvalStrings compares string filters on the filename of
+// syscalls/sys_enter_openat with ir.Eval: the test opens random paths
+// (relative to an invalid directory fd, so nothing is opened) and reads
+// the records of its own thread.
+func TestEvalStrings(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.KernelBTF, testenv.RingBuf)
+	r := rand.New(rand.NewPCG(3, 4))
+	ops := []ir.Op{ir.OpEqual, ir.OpNotEqual, ir.OpPrefix, ir.OpNotPrefix, ir.OpPostfix, ir.OpNotPostfix}
+	pid := os.Getpid()
+	for round := 0; round < 25; round++ {
+		h := &ir.Hook{ID: 0, Kind: ir.HookTracepoint, Target: "syscalls/sys_enter_openat", Call: "syscalls/sys_enter_openat",
+			Args: []*ir.Arg{
+				{Slot: 0, Index: 5, Type: ir.TypeInt, SizeSlot: ir.NoSize},
+				{Slot: 1, Index: 6, Type: ir.TypeString, SizeSlot: ir.NoSize},
+			}}
+		var near []string
+		var maps []*ir.Map
+		for i := 0; i < 1+r.IntN(3); i++ {
+			s := &ir.Selector{Index: i, Tests: []*ir.Test{{Kind: ir.TestPID, Op: ir.OpIn, Values: []ir.Value{{Kind: ir.ValInt, Int: int64(pid)}}}}}
+			for j := 0; j < 1+r.IntN(2); j++ {
+				op := ops[r.IntN(len(ops))]
+				test := &ir.Test{Kind: ir.TestArg, Op: op, Slot: 1, Type: ir.TypeString}
+				n := 1 + r.IntN(3)
+				if r.IntN(3) == 0 {
+					n = 5 + r.IntN(5)
+				}
+				for k := 0; k < n; k++ {
+					v := randPath(r, near)
+					if len(v) > ir.MaxMatchLen {
+						v = v[:ir.MaxMatchLen]
+					}
+					near = append(near, v)
+					test.Values = append(test.Values, ir.Value{Kind: ir.ValString, Str: v})
+				}
+				test.Values = ir.SortValues(test.Values, false)
+				// Lowering's rule: more than 4 strings of Equal or Prefix go
+				// to a map.
+				if len(test.Values) > 4 && op != ir.OpPostfix && op != ir.OpNotPostfix {
+					kind := ir.MapStringSet
+					if op == ir.OpPrefix || op == ir.OpNotPrefix {
+						kind = ir.MapStringPrefix
+					}
+					longest := 0
+					for _, v := range test.Values {
+						longest = max(longest, len(v.Str))
+					}
+					keySize := (longest + 1 + 7) &^ 7
+					if kind == ir.MapStringPrefix {
+						keySize = max(8, (longest+7)&^7)
+					}
+					test.Map = &ir.Map{Name: fmt.Sprintf("sset_%d", len(maps)), Kind: kind, KeySize: keySize,
+						MaxEntries: len(test.Values), Values: test.Values}
+					test.Values = nil
+					maps = append(maps, test.Map)
+				}
+				s.Tests = append(s.Tests, test)
+			}
+			h.Selectors = append(h.Selectors, s)
+		}
+		pol := &ir.Policy{Name: "eval-str", Arch: "x86_64", Hooks: []*ir.Hook{h}, Maps: maps}
+		b, err := Build(pol, Options{})
+		if err != nil {
+			t.Fatalf("round %d: %v\n%s", round, err, pol.String())
+		}
+		l := loadBundle(t, b)
+		rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp, err := link.Tracepoint("syscalls", "sys_enter_openat", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.LockOSThread()
+		tid := unix.Gettid()
+		for k := 0; k < 40; k++ {
+			path := randPath(r, near)
+			if len(path) > ir.MaxMatchLen {
+				path = path[:ir.MaxMatchLen] // a longer one is cut in the record
+			}
+			ev := &ir.Event{Args: []ir.ArgValue{{Int: -1}, {Bytes: []byte(path)}},
+				Process: ir.Process{PID: uint32(pid)}}
+			want, err := ir.Eval(h, ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := unix.BytePtrFromString(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			unix.Syscall6(unix.SYS_OPENAT, ^uintptr(0), uintptr(unsafe.Pointer(p)), unix.O_RDONLY, 0, 0, 0)
+			got := -1
+			for {
+				rd.SetDeadline(time.Now())
+				raw, err := rd.Read()
+				if err != nil {
+					break
+				}
+				rec, err := decodeRecord(raw.RawSample, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rec.Pid != uint32(tid) {
+					continue // another thread of this process
+				}
+				data, _, _ := bytesArg(rec.Args[1])
+				if string(data) != path {
+					continue
+				}
+				got = int(rec.Selector) - 1
+			}
+			wantSel := -1
+			if want.Posted {
+				wantSel = want.Selector.Index
+			}
+			if got != wantSel {
+				runtime.UnlockOSThread()
+				t.Fatalf("round %d: path %q: program chose selector %d, Eval %d\n%s\n%s", round, path, got, wantSel, pol.String(), disasm(b))
+			}
+		}
+		runtime.UnlockOSThread()
+		tp.Close()
 		rd.Close()
 	}
 }

@@ -208,8 +208,15 @@ func (p *progGen) bytesTest(t *ir.Test, s bytesAt, fail string) {
 		p.errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, t.Type)
 		return
 	}
+	values := t.Values
+	useMap := t.Map != nil
+	if useMap && !stringMapFits(t.Map) {
+		// The kernel's key size limits: compare these values instead.
+		values = append(append([]ir.Value(nil), values...), t.Map.Values...)
+		useMap = false
+	}
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
-		for _, v := range t.Values {
+		for _, v := range values {
 			if v.Kind != ir.ValString {
 				continue
 			}
@@ -219,10 +226,29 @@ func (p *progGen) bytesTest(t *ir.Test, s bytesAt, fail string) {
 			p.b.Label(next)
 			p.emit(asm.Mov.Imm(asm.R0, 0))
 		}
-		if t.Map != nil {
+		if useMap {
 			p.stringSetLookup(t, s, kind, hit)
 		}
 	})
+}
+
+// Kernel limits on map keys: hash keys are built on the stack (512
+// bytes), LPM trie data is at most 256 bytes.
+const (
+	maxHashKey = 512
+	maxLPMData = 256
+)
+
+// stringMapFits says whether a string set map's keys are within the
+// kernel's limits.
+func stringMapFits(m *ir.Map) bool {
+	switch m.Kind {
+	case ir.MapStringSet:
+		return m.KeySize <= maxHashKey
+	case ir.MapStringPrefix:
+		return m.KeySize <= maxLPMData
+	}
+	return true
 }
 
 // stringSetLookup looks the bytes at s up in t's map: a hash of
