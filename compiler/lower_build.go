@@ -117,7 +117,33 @@ func (l *lowering) buildUprobes(u *UProbe) {
 		if h.Call == "" {
 			h.Call = fmt.Sprintf("%#x", h.Offset)
 		}
+		if h.Symbol == "" && i < len(syms) {
+			l.errorf(valueNode(u.At, "symbols", i), "missing-field", "", "symbol %d is empty", i)
+		}
 		l.buildHook(h, u.At, &u.Hook, u.ReturnArg, u.Return, false)
+	}
+}
+
+// requireNames reports a hook whose name fields are empty strings, which
+// the schema lets through ("call: \"\"").
+func (l *lowering) requireNames(h *ir.Hook, at At) {
+	var fields []string
+	switch h.Kind {
+	case ir.HookKprobe:
+		fields = []string{"call"}
+	case ir.HookTracepoint, ir.HookRawTracepoint:
+		fields = []string{"subsystem", "event"}
+	case ir.HookUprobe:
+		fields = []string{"path"}
+	case ir.HookLSM:
+		fields = []string{"hook"}
+	case ir.HookUSDT:
+		fields = []string{"path", "provider", "name"}
+	}
+	for _, f := range fields {
+		if n := at.Field(f); n == nil || n.Value == "" {
+			l.errorf(fieldOr(at, f), "missing-field", "", "%s is empty", f)
+		}
 	}
 }
 
@@ -150,6 +176,7 @@ func (r *argRefs) filterSlot(idx int) (int, bool) {
 // buildHook fills h from the parts every hook kind shares and adds it.
 func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, tracepoint bool) {
 	h.Pos = l.from(h, at.Node)
+	l.requireNames(h, at)
 	h.Message = hk.Message
 	h.Tags = slices.Clone(hk.Tags)
 	refs := &argRefs{byIndex: map[int]int{}, n: len(hk.Args), tracepoint: tracepoint}

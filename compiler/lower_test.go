@@ -363,3 +363,27 @@ func TestLowerNoLimits(t *testing.T) {
 		t.Errorf("PID 1 is in every selector's NotIn: %v %v", res.Selector, err)
 	}
 }
+
+// FuzzLower: whatever checks without errors lowers without an internal
+// error (a panic or an IR the verifier refuses).
+func FuzzLower(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join(goldenDir, "*.yaml"))
+	more, _ := filepath.Glob("../testdata/validate/*.yaml")
+	corpus, _ := filepath.Glob(filepath.Join(corpusDir(), "*.y*ml"))
+	for _, p := range append(append(seeds, more...), corpus...) {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res := Check([]*Source{NewSource("fuzz.yaml", data)}, Options{})
+		for _, pol := range res.Policies {
+			_, diags := Lower(pol, LowerOptions{Verify: true})
+			for _, d := range diags {
+				if d.Code == "internal" {
+					t.Errorf("%s", d)
+				}
+			}
+		}
+	})
+}
