@@ -35,7 +35,10 @@ func addEventFlags(fs *flag.FlagSet) eventFlags {
 func (f eventFlags) valid() bool { return *f.format == "json" || *f.format == "compact" }
 
 // signalContext is cancelled on SIGINT or SIGTERM, or after d if d > 0.
+// A closed stdout (polrun run | head) is an error of the next write, not a
+// SIGPIPE that would kill polrun before run unloads.
 func signalContext(d time.Duration) (context.Context, context.CancelFunc) {
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if d <= 0 {
 		return ctx, stop
@@ -144,15 +147,15 @@ func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.W
 			return err
 		}
 		if *ef.format == "compact" {
-			fmt.Fprintln(out, ev.Compact())
+			out.WriteString(ev.Compact())
 		} else {
 			line, err := json.Marshal(ev)
 			if err != nil {
 				return err
 			}
 			out.Write(line)
-			out.WriteByte('\n')
 		}
+		out.WriteByte('\n')
 		// Flush per event so that a pipe into jq sees events at once.
 		if err := out.Flush(); err != nil {
 			return fmt.Errorf("write events: %w", err)

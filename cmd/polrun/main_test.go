@@ -300,6 +300,48 @@ func TestKill9LeavesPolicyInForce(t *testing.T) {
 	}
 }
 
+// polrun run unloads what it loaded when its output pipe is closed
+// (polrun run | head).
+func TestRunUnloadsOnClosedPipe(t *testing.T) {
+	e := newEnv(t)
+	cmd := exec.Command(polrunBin, e.args([]string{"run", e.syscallBundle("clitest-pipe", uint32(os.Getpid()))})...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Read one event, then close the pipe like head does.
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+				syscall.Getppid()
+			}
+		}
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	close(done)
+	if err != nil || !strings.Contains(line, "clitest-pipe") {
+		t.Fatalf("first line %q: %v", line, err)
+	}
+	stdout.Close()
+	syscall.Getppid()
+	err = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitFail || !strings.Contains(errOut.String(), "broken pipe") {
+		t.Errorf("run: %v, exit %d\n%s", err, code, errOut.String())
+	}
+	if pins := e.pins(); len(pins) > 0 {
+		t.Errorf("pins left: %q", pins)
+	}
+}
+
 // polrun run unloads what it loaded when it gets SIGTERM.
 func TestRunUnloadsOnSIGTERM(t *testing.T) {
 	e := newEnv(t)
@@ -347,6 +389,7 @@ func TestUsageAndErrors(t *testing.T) {
 		{[]string{"events", "-o", "xml"}, exitUsage, "usage: polrun events"},
 		{[]string{"load", "/nonexistent.bpf.o"}, exitFail, "open bundle"},
 		{[]string{"load", "/etc/passwd"}, exitFail, "read ELF"},
+		{[]string{"load", "--base", "/nonexistent", "x.bpf.o"}, exitFail, "read base object"},
 	} {
 		cmd := exec.Command(polrunBin, tc.args...)
 		var errOut bytes.Buffer
