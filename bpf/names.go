@@ -10,6 +10,16 @@ const (
 	ProcsMap  = "polc_procs"  // hash: tgid (uint32) -> Proc
 )
 
+// DropsMap counts the records programs could not post because the ring
+// buffer was full: a per-CPU array of one uint64 (key 0, uint32), which a
+// program increments when bpf_ringbuf_output or bpf_ringbuf_reserve fails.
+// Like the other shared maps it is declared with pinning by name, by the
+// base and by every bundle that posts records, and polrun reports the sum
+// over CPUs, so that lost events are never silent. Optional for now: a
+// base without it is loaded, and then a bundle that declares it is
+// refused (the base must be reloaded first).
+const DropsMap = "polc_drops"
+
 // Sizes of the shared maps. A bundle must declare them exactly so, or
 // loading it against the pinned maps fails.
 const (
