@@ -27,9 +27,20 @@ func (b *Bundle) WriteAsm(w io.Writer) error {
 		}
 		sb.WriteString("\n")
 	}
+	// Hooks expanded from one list often compile to the same code: print
+	// it once.
+	seen := map[string]string{}
 	for _, p := range b.Programs {
-		fmt.Fprintf(&sb, "\nprogram %s section %s (%d instructions)\n", p.Name, p.Section, len(p.Insns))
-		writeInsns(&sb, p.Insns)
+		var body strings.Builder
+		writeInsns(&body, p.Insns)
+		fmt.Fprintf(&sb, "\nprogram %s section %s (%d instructions)", p.Name, p.Section, len(p.Insns))
+		if prev, ok := seen[body.String()]; ok {
+			fmt.Fprintf(&sb, ": the code of %s\n", prev)
+			continue
+		}
+		seen[body.String()] = p.Name
+		sb.WriteString("\n")
+		sb.WriteString(body.String())
 	}
 	for _, f := range b.Funcs {
 		fmt.Fprintf(&sb, "\nfunc %s (%d instructions)\n", f.Name, len(f.Insns))
@@ -121,6 +132,10 @@ func formatInsn(ins asm.Instruction) string {
 			return fmt.Sprintf("lock *(%s *)(%s) += %s", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), reg(ins.Src, true))
 		}
 		return fmt.Sprintf("*(%s *)(%s) = %s", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), reg(ins.Src, true))
+	case class == asm.StClass && ins.Dst == rRec && ins.Offset == 20 && op.Size() == asm.Half:
+		// The header's HookID: named, so that hooks expanded from one list
+		// print the same code.
+		return fmt.Sprintf("*(u16 *)(%s) = hook_id", memRef(ins.Dst, ins.Offset))
 	case class == asm.StClass:
 		return fmt.Sprintf("*(%s *)(%s) = %d", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), ins.Constant)
 	case class.IsALU():

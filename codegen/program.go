@@ -26,7 +26,6 @@ const (
 	stPidTgid = -40 // bpf_get_current_pid_tgid()
 	stVal     = -48 // an 8-byte value: map keys, saved registers
 	stVal2    = -56
-	stTask    = -64 // bpf_get_current_task(), once read
 )
 
 // Extra room after the record in the polc_rec value: a copy of the
@@ -126,7 +125,6 @@ func (p *progGen) prologue() {
 		asm.Mov.Reg(rRec, asm.R0),
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
-		emit.StoreImm(asm.RFP, stTask, 0, asm.DWord),
 	)
 	p.ctxPrologue()
 }

@@ -38,6 +38,7 @@ func dumpStages() []dumpStage {
 	return []dumpStage{
 		{"parse", "the checked policy as normalized YAML", dumpParse, "---\n"},
 		{"ir", "the lowered IR", dumpIR, "\n"},
+		{"asm", "the generated BPF programs, disassembled", dumpAsm, "\n"},
 	}
 }
 

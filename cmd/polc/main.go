@@ -37,7 +37,8 @@ func commands() []command {
 		{"validate", "check policies against the schema and the semantic rules", runValidate},
 		{"lint", "validate, plus advice on legal but suspicious policies", runLint},
 		{"schema", "print the embedded JSON Schema of TracingPolicy", runSchema},
-		{"dump", "print a policy after a compiler stage: --stage parse or ir", runDump},
+		{"build", "compile policies into bundles (NAME.bpf.o) for polrun", runBuild},
+		{"dump", "print a policy after a compiler stage: --stage parse, ir or asm", runDump},
 		{"version", "print the version", func([]string, io.Writer, io.Writer) int { fmt.Println("polc", version); return exitOK }},
 	}
 }

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/codegen"
+	"github.com/polc-dev/polc/compiler"
+	"github.com/polc-dev/polc/compiler/report"
+	"github.com/polc-dev/polc/ir"
+)
+
+// runBuild compiles each policy into DIR/NAME.bpf.o. Diagnostics and exit
+// status are validate's: a policy with an error (in checking, lowering or
+// code generation) writes no bundle and makes the status 1.
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("build", stderr)
+	outDir := fs.String("o", ".", "directory to write the bundles (NAME.bpf.o) to")
+	format := fs.String("format", "text", "diagnostics format: text, json, sarif or github")
+	color := fs.String("color", "auto", "color text output: auto, always or never")
+	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: polc build [flags] FILE|DIR|-...\n\n")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	f, err := report.ParseFormat(*format)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc build: %v\n", err)
+		return exitUsage
+	}
+	a, err := arch.Parse(*targetArch)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc build: %v\n", err)
+		return exitUsage
+	}
+	srcs, err := compiler.ReadSources(fs.Args(), os.Stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc build: %v\n", err)
+		return exitUsage
+	}
+	res := compiler.Check(srcs, compiler.Options{Arch: a})
+	var bundles []*codegen.Bundle
+	written := map[string]string{}
+	for _, pol := range res.Policies {
+		b, diags := buildPolicy(pol, a)
+		res.Diagnostics = append(res.Diagnostics, diags...)
+		if b == nil {
+			continue
+		}
+		if prev, dup := written[b.FileName()]; dup {
+			fmt.Fprintf(stderr, "polc build: policies in %s and %s are both named %q: both would be written to %s\n",
+				prev, pol.Doc.Source.Name, b.Name, b.FileName())
+			return exitUsage
+		}
+		written[b.FileName()] = pol.Doc.Source.Name
+		bundles = append(bundles, b)
+	}
+	res.Diagnostics = compiler.SortDiagnostics(res.Diagnostics)
+	failed := res.Errors() > 0
+	if !failed {
+		if err := os.MkdirAll(*outDir, 0o755); err != nil {
+			fmt.Fprintf(stderr, "polc build: %v\n", err)
+			return exitUsage
+		}
+		for _, b := range bundles {
+			if err := os.WriteFile(filepath.Join(*outDir, b.FileName()), b.Object, 0o644); err != nil {
+				fmt.Fprintf(stderr, "polc build: %v\n", err)
+				return exitUsage
+			}
+		}
+	}
+	ropts := report.Options{Color: useColor(*color, stdout), ToolVersion: version, Rules: rules()}
+	if len(res.Diagnostics) > 0 || f != report.Text {
+		if err := report.Write(stdout, f, res, ropts); err != nil {
+			fmt.Fprintf(stderr, "polc build: write: %v\n", err)
+			return exitUsage
+		}
+	}
+	if failed {
+		return exitFound
+	}
+	return exitOK
+}
+
+// buildPolicy lowers a checked policy and generates its bundle. The
+// bundle is nil when lowering or code generation reported an error.
+func buildPolicy(pol *compiler.Policy, a arch.Arch) (*codegen.Bundle, []compiler.Diagnostic) {
+	p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a})
+	if p == nil || compiler.Count(diags, compiler.Error) > 0 {
+		return nil, diags
+	}
+	src := pol.Doc.Source
+	b, err := codegen.Build(p, codegen.Options{Arch: a, Source: src.Name, SourceData: src.Data, Compiler: version,
+		SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }})
+	if err != nil {
+		return nil, append(diags, codegenDiagnostics(err, p.Pos)...)
+	}
+	return b, diags
+}
+
+// codegenDiagnostics turns codegen's errors into diagnostics: what the
+// generator cannot compile yet is "unsupported".
+func codegenDiagnostics(err error, pos ir.Pos) []compiler.Diagnostic {
+	errs, ok := err.(codegen.Errors)
+	if !ok {
+		return []compiler.Diagnostic{{Code: "internal", Severity: compiler.Error, Pos: pos,
+			Msg: err.Error(), Hint: "this is a polc bug: please report it with the policy"}}
+	}
+	var out []compiler.Diagnostic
+	for _, e := range errs {
+		out = append(out, compiler.Diagnostic{Code: "unsupported", Severity: compiler.Error, Pos: e.Pos, Msg: e.Msg})
+	}
+	return out
+}
+
+// dumpAsm is polc dump --stage asm: the generated programs, disassembled.
+func dumpAsm(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
+	b, diags := buildPolicy(pol, c.arch)
+	if b != nil {
+		if err := b.WriteAsm(w); err != nil {
+			diags = append(diags, compiler.Diagnostic{Code: "internal", Severity: compiler.Error,
+				Pos: ir.Pos{File: pol.Doc.Source.Name}, Msg: err.Error()})
+		}
+	}
+	return diags
+}

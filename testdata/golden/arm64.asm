@@ -1,0 +1,176 @@
+bundle arm64
+map polc_events RingBuf key=0 value=0 max=8388608 pinned
+map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_rec PerCPUArray key=4 value=408 max=1
+map m_iset_0 Hash key=8 value=1 max=2
+
+program h0_sys_write section kprobe/__arm64_sys_write (47 instructions)
+	; - call: "sys_write"  @13
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 0)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @16
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 0
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r7 <<= 32
+	r7 s>>= 32
+	*(u64 *)(r9 + 40) = r7
+	goto post
+post:
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h1_sys_openat section kprobe/__arm64_sys_openat (36 instructions)
+	; - call: "list:opens"  @18
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 0)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	goto post
+post:
+	r3 = 40
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (36 instructions): the code of h1_sys_openat
+
+program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (63 instructions)
+	; - subsystem: "raw_syscalls"  @20
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 4  @23
+	r7 = *(u64 *)(r6 + 8)
+	r7 <<= 33
+	r7 >>= 33
+	call bpf_get_current_task
+	r5 = r0
+	r3 = r5
+	r3 += 0	; CO-RE byte_off task_struct[0:0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r0 = *(u64 *)(r10 - 16)
+	r0 >>= 22
+	r0 &= 1
+	if r0 == 0x0 goto native_abi
+	r0 = 0x80000000 ll
+	r7 |= r0
+native_abi:
+	r0 = 0
+	*(u64 *)(r9 + 40) = r7
+	; - index: 0  @27
+sel0:
+	r4 = *(u64 *)(r9 + 40)
+	r1 = map[m_iset_0]
+	r2 = r9
+	r2 += 40
+	call bpf_map_lookup_elem
+	if r0 != 0x0 goto pass
+	goto sel1
+pass:
+	*(u8 *)(r9 + 22) = 1
+	*(u8 *)(r9 + 23) = 1
+	; - matchArgs:  @26
+	goto post
+sel1:
+	goto exit
+post:
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	goto exit
+exit:
+	r0 = 0
+	exit

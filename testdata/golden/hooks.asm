@@ -1,0 +1,3 @@
+bundle hooks not built:
+# testdata/golden/hooks.yaml:27:7: field parent_comm of sched/sched_process_fork is an array or a __data_loc string, which codegen cannot read yet
+# testdata/golden/hooks.yaml:56:5: USDT probes (/usr/sbin/nginx nginx:request_start) are not supported yet

@@ -1,0 +1,629 @@
+bundle ops-string
+map polc_events RingBuf key=0 value=0 max=8388608 pinned
+map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_rec PerCPUArray key=4 value=8632 max=1
+map polc_out PerCPUArray key=4 value=8272 max=1
+map polc_tmp PerCPUArray key=4 value=8520 max=1
+
+program h0_fd_install section kprobe/fd_install (191 instructions)
+	; - call: "fd_install"  @8
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @11
+	r7 = *(u64 *)(r6 + 112)
+	r7 <<= 32
+	r7 s>>= 32
+	*(u64 *)(r9 + 40) = r7
+	; - index: 1  @13
+	r7 = *(u64 *)(r6 + 104)
+	r3 = r7
+	r3 += 0	; CO-RE byte_off file[0:0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r8 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r3 += 8	; CO-RE byte_off file[0:0:1]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 16)
+	r2 = r8
+	r3 = r9
+	r3 += 64
+	r4 = 4096
+	call polc_path
+	*(u64 *)(r9 + 48) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 56) = r0
+	; - matchArgs:  @16
+sel0:
+	r1 = *(u32 *)(r9 + 48)
+	if r1 != 0xb goto str_next
+	r2 = r9
+	r2 += 64
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x7361702f6374652f ll
+	if r1 != r3 goto str_next
+	r1 = *(u16 *)(r2 + 8)
+	if r1 != 0x7773 goto str_next
+	r1 = *(u8 *)(r2 + 10)
+	if r1 != 0x64 goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	r1 = *(u32 *)(r9 + 48)
+	if r1 != 0xb goto str_next.1
+	r2 = r9
+	r2 += 64
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6168732f6374652f ll
+	if r1 != r3 goto str_next.1
+	r1 = *(u16 *)(r2 + 8)
+	if r1 != 0x6f64 goto str_next.1
+	r1 = *(u8 *)(r2 + 10)
+	if r1 != 0x77 goto str_next.1
+	goto pass
+str_next.1:
+	r0 = 0
+	goto sel1
+pass:
+	*(u8 *)(r9 + 22) = 1
+	*(u8 *)(r9 + 23) = 1
+	goto post
+	; - index: 1  @23
+sel1:
+	r1 = *(u32 *)(r9 + 48)
+	if r1 != 0x9 goto str_next.2
+	r2 = r9
+	r2 += 64
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6c756e2f7665642f ll
+	if r1 != r3 goto str_next.2
+	r1 = *(u8 *)(r2 + 8)
+	if r1 != 0x6c goto str_next.2
+	goto sel2
+str_next.2:
+	r0 = 0
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x5 goto str_next.3
+	r2 = r9
+	r2 += 64
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x6374652f goto str_next.3
+	r1 = *(u8 *)(r2 + 4)
+	if r1 != 0x2f goto str_next.3
+	goto pass.1
+str_next.3:
+	r0 = 0
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x6 goto str_next.4
+	r2 = r9
+	r2 += 64
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x6f6f722f goto str_next.4
+	r1 = *(u16 *)(r2 + 4)
+	if r1 != 0x2f74 goto str_next.4
+	goto pass.1
+str_next.4:
+	r0 = 0
+	goto sel2
+pass.1:
+	*(u8 *)(r9 + 22) = 2
+	*(u8 *)(r9 + 23) = 1
+	; - matchArgs:  @22
+	goto post
+	; - index: 1  @30
+sel2:
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x6 goto str_next.5
+	r2 = r9
+	r2 += 64
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x6f72702f goto str_next.5
+	r1 = *(u16 *)(r2 + 4)
+	if r1 != 0x2f63 goto str_next.5
+	goto sel3
+str_next.5:
+	r0 = 0
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x5 goto str_next.6
+	r2 = r9
+	r2 += 64
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x7379732f goto str_next.6
+	r1 = *(u8 *)(r2 + 4)
+	if r1 != 0x2f goto str_next.6
+	goto sel3
+str_next.6:
+	r0 = 0
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x5 goto str_next.7
+	r2 = r9
+	if r1 > 0x1000 goto str_next.7
+	r2 += r1
+	r2 += 59
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x6e6f632e goto str_next.7
+	r1 = *(u8 *)(r2 + 4)
+	if r1 != 0x66 goto str_next.7
+	goto pass.2
+str_next.7:
+	r0 = 0
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x4 goto str_next.8
+	r2 = r9
+	if r1 > 0x1000 goto str_next.8
+	r2 += r1
+	r2 += 60
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x79656b2e goto str_next.8
+	goto pass.2
+str_next.8:
+	r0 = 0
+	goto sel3
+pass.2:
+	*(u8 *)(r9 + 22) = 3
+	*(u8 *)(r9 + 23) = 1
+	; - matchArgs:  @29
+	goto post
+	; - index: 1  @37
+sel3:
+	r1 = *(u32 *)(r9 + 48)
+	if r1 < 0x4 goto str_next.9
+	r2 = r9
+	if r1 > 0x1000 goto str_next.9
+	r2 += r1
+	r2 += 60
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x676f6c2e goto str_next.9
+	goto sel4
+str_next.9:
+	r0 = 0
+	*(u8 *)(r9 + 22) = 4
+	*(u8 *)(r9 + 23) = 1
+	; - matchArgs:  @36
+	goto post
+sel4:
+	goto exit
+post:
+	r3 = *(u32 *)(r9 + 48)
+	r3 += 7
+	r3 &= -8
+	if r3 <= 0x1000 goto padded_1
+	r3 = 4096
+padded_1:
+	r3 += 64
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (191 instructions)
+	; - call: "sys_symlinkat"  @40
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 112)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 1  @48
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 104
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r7 <<= 32
+	r7 s>>= 32
+	*(u64 *)(r9 + 8264) = r7
+	; - index: 0  @43
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 112
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r1 = r9
+	r1 += 56
+	r2 = 4096
+	call bpf_probe_read_user_str
+	if r0 s<= 0x0 goto str_fault
+	r0 -= 1
+	if r0 < 0xfff goto str_done
+	r1 = 0x100000000 ll
+	r0 |= r1
+	goto str_done
+str_fault:
+	r0 = 0x200000000 ll
+str_done:
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+	; - index: 2  @45
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 96
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r8 = *(u64 *)(r9 + 8264)
+	if r8 s<= 0x0 goto buf_empty
+	*(u64 *)(r9 + 4160) = r8
+	r2 = r8
+	*(u64 *)(r10 - 48) = 0
+	if r2 <= 0x1000 goto buf_read
+	r2 = 4096
+	*(u64 *)(r10 - 48) = 1
+buf_read:
+	*(u32 *)(r9 + 4152) = r2
+	r3 = r7
+	r1 = r9
+	r1 += 4168
+	call bpf_probe_read_user
+	if r0 != 0x0 goto buf_fault
+	r1 = *(u64 *)(r10 - 48)
+	*(u32 *)(r9 + 4156) = r1
+	goto buf_done
+buf_empty:
+	*(u64 *)(r9 + 4152) = 0
+	*(u64 *)(r9 + 4160) = 0
+	goto buf_done
+buf_fault:
+	*(u32 *)(r9 + 4152) = 0
+	*(u32 *)(r9 + 4156) = 2
+buf_done:
+	r0 = 0
+	; - index: 0  @52
+sel0:
+	r1 = *(u32 *)(r9 + 40)
+	if r1 != 0xb goto str_next
+	r2 = r9
+	r2 += 56
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x7361702f6374652f ll
+	if r1 != r3 goto str_next
+	r1 = *(u16 *)(r2 + 8)
+	if r1 != 0x7773 goto str_next
+	r1 = *(u8 *)(r2 + 10)
+	if r1 != 0x64 goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	goto sel1
+	; - index: 2  @55
+pass:
+	r1 = *(u32 *)(r9 + 4152)
+	if r1 < 0x2 goto str_next.1
+	r2 = r9
+	r2 += 4168
+	r1 = *(u16 *)(r2 + 0)
+	if r1 != 0x2123 goto str_next.1
+	goto pass.1
+str_next.1:
+	r0 = 0
+	goto sel1
+pass.1:
+	*(u8 *)(r9 + 22) = 1
+	*(u8 *)(r9 + 23) = 1
+	; - matchArgs:  @51
+	goto post
+sel1:
+	goto exit
+post:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_out]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r8 = r0
+	r7 = 40
+	r1 = *(u64 *)(r9 + 0)
+	*(u64 *)(r8 + 0) = r1
+	r1 = *(u64 *)(r9 + 8)
+	*(u64 *)(r8 + 8) = r1
+	r1 = *(u64 *)(r9 + 16)
+	*(u64 *)(r8 + 16) = r1
+	r1 = *(u64 *)(r9 + 24)
+	*(u64 *)(r8 + 24) = r1
+	r1 = *(u64 *)(r9 + 32)
+	*(u64 *)(r8 + 32) = r1
+	r2 = *(u32 *)(r9 + 40)
+	r2 += 7
+	r2 &= -8
+	if r2 <= 0x1000 goto padded_0
+	r2 = 4096
+padded_0:
+	r2 += 16
+	if r7 <= 0x28 goto pack_off_ok_0
+	goto exit
+pack_off_ok_0:
+	*(u64 *)(r10 - 48) = r2
+	r1 = r8
+	r1 += r7
+	r3 = r9
+	r3 += 40
+	call bpf_probe_read_kernel
+	r2 = *(u64 *)(r10 - 48)
+	r7 += r2
+	r2 = *(u32 *)(r9 + 4152)
+	r2 += 7
+	r2 &= -8
+	if r2 <= 0x1000 goto padded_1
+	r2 = 4096
+padded_1:
+	r2 += 16
+	if r7 <= 0x1038 goto pack_off_ok_1
+	goto exit
+pack_off_ok_1:
+	*(u64 *)(r10 - 48) = r2
+	r1 = r8
+	r1 += r7
+	r3 = r9
+	r3 += 4152
+	call bpf_probe_read_kernel
+	r2 = *(u64 *)(r10 - 48)
+	r7 += r2
+	r2 = 8
+	if r7 <= 0x2048 goto pack_off_ok_2
+	goto exit
+pack_off_ok_2:
+	*(u64 *)(r10 - 48) = r2
+	r1 = r8
+	r1 += r7
+	r3 = r9
+	r3 += 8264
+	call bpf_probe_read_kernel
+	r2 = *(u64 *)(r10 - 48)
+	r7 += r2
+	if r7 <= 0x2050 goto pack_done
+	goto exit
+pack_done:
+	*(u32 *)(r8 + 4) = r7
+	r1 = map[polc_events]
+	r2 = r8
+	r3 = r7
+	r4 = 0
+	call bpf_ringbuf_output
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+func polc_path (80 instructions)
+	r6 = r3
+	r7 = r4
+	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 - 16) = r2
+	*(u32 *)(r10 - 20) = 0
+	r1 = map[polc_tmp]
+	r2 = r10
+	r2 += -20
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto fault
+	r8 = r0
+	r1 = *(u64 *)(r10 - 8)
+	if r1 == 0x0 goto fault
+	*(u64 *)(r8 + 0) = r1
+	r1 = *(u64 *)(r10 - 16)
+	*(u64 *)(r8 + 8) = r1
+	*(u32 *)(r8 + 32) = 4096
+	*(u32 *)(r8 + 36) = 0
+	call bpf_get_current_task
+	r9 = r0
+	r3 = r9
+	r3 += 96	; CO-RE byte_off task_struct[0:12]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 32)
+	r3 = r9
+	r3 += 8	; CO-RE byte_off fs_struct[0:0:1]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 32)
+	*(u64 *)(r8 + 16) = r1
+	r3 = r9
+	r3 += 0	; CO-RE byte_off fs_struct[0:0:0]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 32)
+	*(u64 *)(r8 + 24) = r1
+	*(u64 *)(r10 - 40) = r8
+	r1 = 4096
+	r2 = &func[polc_path_step]
+	r3 = r10
+	r3 += -40
+	r4 = 0
+	call bpf_loop
+	if r0 < 0x1000 goto walked
+	r1 = *(u32 *)(r8 + 36)
+	r1 |= 1
+	*(u32 *)(r8 + 36) = r1
+walked:
+	r1 = *(u32 *)(r8 + 32)
+	if r1 > 0x1000 goto fault
+	r2 = 4096
+	r2 -= r1
+	if r2 != 0x0 goto copy
+	*(u8 *)(r6 + 0) = 47
+	r0 = 1
+	exit
+copy:
+	if r2 <= r7 goto fits
+	r2 = r7
+	r3 = *(u32 *)(r8 + 36)
+	r3 |= 1
+	*(u32 *)(r8 + 36) = r3
+fits:
+	*(u64 *)(r10 - 8) = r2
+	r3 = r8
+	r3 += r1
+	r3 += 64
+	r1 = r6
+	call bpf_probe_read_kernel
+	r0 = *(u32 *)(r8 + 36)
+	r0 <<= 32
+	r1 = *(u64 *)(r10 - 8)
+	r0 |= r1
+	exit
+fault:
+	r0 = 0x200000000 ll
+	exit
+
+func polc_path_step (85 instructions)
+	r6 = *(u64 *)(r2 + 0)
+	r7 = *(u64 *)(r6 + 0)
+	if r7 == 0x0 goto stop
+	r8 = *(u64 *)(r6 + 8)
+	r1 = *(u64 *)(r6 + 16)
+	if r7 != r1 goto below_root
+	r1 = *(u64 *)(r6 + 24)
+	if r8 == r1 goto stop
+below_root:
+	r3 = r7
+	r3 += 0	; CO-RE byte_off dentry[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 8)
+	if r8 == 0x0 goto fs_root
+	r3 = r8
+	r3 += 0	; CO-RE byte_off vfsmount[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	if r7 == r1 goto cross
+fs_root:
+	if r7 != r9 goto component
+cross:
+	if r8 == 0x0 goto stop
+	r8 -= 16	; CO-RE byte_off mount[0:2]
+	r3 = r8
+	r3 += 0	; CO-RE byte_off mount[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 8)
+	if r9 == r8 goto stop
+	if r9 == 0x0 goto stop
+	r3 = r8
+	r3 += 8	; CO-RE byte_off mount[0:1]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r6 + 0) = r1
+	r9 += 16	; CO-RE byte_off mount[0:2]
+	*(u64 *)(r6 + 8) = r9
+	r0 = 0
+	exit
+component:
+	r3 = r7
+	r3 += 8	; CO-RE byte_off dentry[0:1:0]
+	r1 = r10
+	r1 += -8
+	r2 = 4
+	call bpf_probe_read_kernel
+	r8 = *(u32 *)(r10 - 8)
+	r3 = r7
+	r3 += 16	; CO-RE byte_off dentry[0:1:1]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r10 - 16) = r1
+	if r8 > 0xff goto truncated
+	r1 = *(u32 *)(r6 + 32)
+	if r1 > 0x1000 goto stop
+	r1 -= r8
+	r1 -= 1
+	if r1 > 0xfff goto truncated
+	*(u32 *)(r6 + 32) = r1
+	r1 += r6
+	r1 += 64
+	*(u8 *)(r1 + 0) = 47
+	r1 += 1
+	r2 = r8
+	r3 = *(u64 *)(r10 - 16)
+	call bpf_probe_read_kernel
+	*(u64 *)(r6 + 0) = r9
+	r0 = 0
+	exit
+truncated:
+	r1 = *(u32 *)(r6 + 36)
+	r1 |= 1
+	*(u32 *)(r6 + 36) = r1
+stop:
+	r0 = 1
+	exit
