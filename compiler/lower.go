@@ -40,10 +40,10 @@ type lowerPass struct {
 //   - expand-lists before resolve-syscalls: list entries are sys_X names
 //     that need resolving like any call, and generated_syscalls lists only
 //     exist once expanded.
-//   - resolve-syscalls before normalize: nothing in normalize needs
-//     symbols, but fold and layout must see every hook in its final form,
-//     and resolution can fail with an error that should stop lowering
-//     before any lint note is given about a policy that does not build.
+//   - resolve-syscalls right after expansion, before the passes that only
+//     simplify: it needs the expanded entries, and its errors (a syscall
+//     the target does not implement) stop lowering before fold gives
+//     advice about a policy that cannot be built anyway.
 //   - normalize before fold: fold compares value sets, which must be
 //     sorted, unique and canonical (the InMap list values included).
 //   - fold before layout-maps: a selector folded away must not leave maps
