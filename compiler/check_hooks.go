@@ -97,17 +97,29 @@ func knownTracepointFields(subsys, event string) (int, bool) {
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]*$`)
 
+// hookNames are the fields that name each kind of hook: they must not be
+// empty when given.
+var hookNames = map[hookKind][]string{
+	hookKprobe: {"call"}, hookTracepoint: {"subsystem", "event"}, hookUprobe: {"path"},
+	hookLSM: {"hook"}, hookUSDT: {"path", "provider", "name"},
+}
+
 func (c *checker) checkHook(h *hookView) {
+	for _, f := range hookNames[h.kind] {
+		if n := h.at.Field(f); n != nil && n.Kind == yaml.ScalarNode && strings.TrimSpace(n.Value) == "" {
+			c.errorf(n, "missing-field", fmt.Sprintf("give the %s of the %s", f, h.kind), "%s is empty", f)
+		}
+	}
 	switch h.kind {
 	case hookKprobe:
 		c.checkKprobe(h)
 	case hookTracepoint:
 		t := h.tp
-		if t.Subsystem != "" && !identifier.MatchString(t.Subsystem) {
+		if strings.TrimSpace(t.Subsystem) != "" && !identifier.MatchString(t.Subsystem) {
 			c.errorf(fieldOr(t.At, "subsystem"), "bad-tracepoint", "subsystems are directory names under /sys/kernel/tracing/events",
 				"%q is not a tracepoint subsystem name", t.Subsystem)
 		}
-		if t.Event != "" && !identifier.MatchString(t.Event) {
+		if strings.TrimSpace(t.Event) != "" && !identifier.MatchString(t.Event) {
 			c.errorf(fieldOr(t.At, "event"), "bad-tracepoint", "events are directory names under /sys/kernel/tracing/events/SUBSYSTEM",
 				"%q is not a tracepoint event name", t.Event)
 		}
@@ -121,7 +133,7 @@ func (c *checker) checkHook(h *hookView) {
 		if strings.HasPrefix(h.name, "security_") {
 			c.errorf(fieldOr(h.at, "hook"), "bad-lsm-hook", fmt.Sprintf("write hook: %q", strings.TrimPrefix(h.name, "security_")),
 				"LSM hooks are named without the security_ prefix")
-		} else if h.name != "" && !identifier.MatchString(h.name) {
+		} else if strings.TrimSpace(h.name) != "" && !identifier.MatchString(h.name) {
 			c.errorf(fieldOr(h.at, "hook"), "bad-lsm-hook", "", "%q is not an LSM hook name", h.name)
 		}
 	}
@@ -159,7 +171,7 @@ func (c *checker) checkKprobe(h *hookView) {
 		}
 		return
 	}
-	if k.Call == "" {
+	if strings.TrimSpace(k.Call) == "" {
 		return // the schema reports a missing call
 	}
 	if !identifier.MatchString(k.Call) { // kallsyms names, including compiler suffixes such as foo.isra.0

@@ -174,9 +174,12 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 		diags = append(diags, Diagnostic{Code: code, Severity: Error, Pos: start, End: end,
 			Path: string(d.Path(n)), Msg: msg, Hint: hint})
 	}
-	var conv func(n *yaml.Node, depth int) any
-	conv = func(n *yaml.Node, depth int) any {
+	// Only nodes reached through an alias count against the budget: a large
+	// policy written out in full is no attack, and polc has no size limits.
+	var conv func(n *yaml.Node, depth int, viaAlias bool) any
+	conv = func(n *yaml.Node, depth int, viaAlias bool) any {
 		if n != nil && n.Kind == yaml.AliasNode {
+			viaAlias = true
 			target := resolve(n)
 			if active[target] {
 				report(n, "bad-alias", fmt.Sprintf("alias *%s refers to a node that contains it", n.Value), "YAML aliases cannot be recursive")
@@ -186,7 +189,10 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 			defer delete(active, target)
 			n = target
 		}
-		if budget--; n == nil || depth > maxDepth || budget < 0 {
+		if viaAlias {
+			budget--
+		}
+		if n == nil || depth > maxDepth || budget < 0 {
 			if budget == -1 {
 				report(n, "bad-alias", fmt.Sprintf("the document expands to more than %d nodes through aliases", maxExpansion), "")
 			}
@@ -198,7 +204,7 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
 				if k.Tag == "!!merge" {
-					if mv, ok := conv(v, depth+1).(map[string]any); ok {
+					if mv, ok := conv(v, depth+1, viaAlias).(map[string]any); ok {
 						for mk, mvv := range mv {
 							if _, set := m[mk]; !set {
 								m[mk] = mvv
@@ -211,13 +217,13 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 					report(k, "duplicate-key", fmt.Sprintf("key %q is given twice in the same mapping", k.Value),
 						"YAML forbids duplicate keys; the last one would silently win")
 				}
-				m[k.Value] = conv(v, depth+1)
+				m[k.Value] = conv(v, depth+1, viaAlias)
 			}
 			return m
 		case yaml.SequenceNode:
 			s := make([]any, 0, len(n.Content))
 			for _, c := range n.Content {
-				s = append(s, conv(c, depth+1))
+				s = append(s, conv(c, depth+1, viaAlias))
 			}
 			return s
 		case yaml.ScalarNode:
@@ -225,11 +231,11 @@ func (d *Document) toJSON() (any, []Diagnostic) {
 		}
 		return nil
 	}
-	return conv(d.Root, 0), diags
+	return conv(d.Root, 0, false), diags
 }
 
-// maxExpansion bounds the nodes a document may expand to through aliases;
-// real policies have a few hundred.
+// maxExpansion bounds the nodes a document may reach through aliases; real
+// policies use aliases sparingly, if at all.
 const maxExpansion = 100000
 
 func scalarValue(n *yaml.Node) any {

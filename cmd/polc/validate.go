@@ -11,8 +11,10 @@ import (
 	"github.com/polc-dev/polc/schema"
 )
 
-func runValidate(args []string, stdout, stderr io.Writer) int { return check("validate", args, stdout, stderr) }
-func runLint(args []string, stdout, stderr io.Writer) int     { return check("lint", args, stdout, stderr) }
+func runValidate(args []string, stdout, stderr io.Writer) int {
+	return check("validate", args, stdout, stderr)
+}
+func runLint(args []string, stdout, stderr io.Writer) int { return check("lint", args, stdout, stderr) }
 
 func check(name string, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(name, stderr)
