@@ -127,6 +127,7 @@ func SharedMaps() []*object.Map {
 		{Name: bpf.EventsMap, Type: ebpf.RingBuf, MaxEntries: bpf.EventsRingBytes, Pinning: ebpf.PinByName},
 		{Name: bpf.ProcsMap, Type: ebpf.Hash, KeySize: 4, ValueSize: bpf.ProcSize,
 			MaxEntries: bpf.ProcsMaxEntries, Pinning: ebpf.PinByName},
+		{Name: bpf.DropsMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName},
 	}
 }
 

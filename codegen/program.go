@@ -7,6 +7,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
 )
@@ -181,6 +182,7 @@ func (p *progGen) post() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
+	kern.CountDrop(&p.b, stKey)
 }
 
 // lastVariable returns the EncBytes slot when it is the last slot that
@@ -259,6 +261,7 @@ func (p *progGen) postCompacted() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
+	kern.CountDrop(&p.b, stKey)
 }
 
 // paddedLen emits r = the slot's data length rounded up to 8, bounded by

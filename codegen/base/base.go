@@ -150,6 +150,7 @@ func output(b *emit.Builder) {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
+	kern.CountDrop(b, stKey)
 }
 
 // lookupProcInto copies the table entry of the tgid at fp+stTgid into the

@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 )
 
@@ -125,4 +126,25 @@ func NamespacePid(b *emit.Builder, dst, task asm.Register, tmp int16) {
 	b.Emit(asm.LoadMem(asm.R4, asm.RFP, tmp-8, asm.DWord))
 	b.Emit(asm.Add.Reg(asm.R4, asm.R0))
 	ReadKernel(b, dst, asm.R4, Pid, "numbers.0.nr", asm.Word, tmp)
+}
+
+// CountDrop emits, after a bpf_ringbuf_output, an increment of the shared
+// drop counter (bpf.DropsMap) when the output failed. key is a free
+// 4-byte stack slot.
+func CountDrop(b *emit.Builder, key int16) {
+	done := b.Fresh("posted")
+	b.Emit(
+		asm.JEq.Imm(asm.R0, 0, done),
+		emit.StoreImm(asm.RFP, key, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.DropsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, int32(key)),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, done),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.Add.Imm(asm.R1, 1),
+		asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
+	)
+	b.Label(done)
+	b.Emit(asm.Mov.Imm(asm.R0, 0))
 }

@@ -1,10 +1,11 @@
 bundle arm64
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=408 max=1
 map m_iset_0 Hash key=8 value=1 max=2
 
-program h0_sys_write section kprobe/__arm64_sys_write (47 instructions)
+program h0_sys_write section kprobe/__arm64_sys_write (58 instructions)
 	; - call: "sys_write"  @13
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -52,12 +53,24 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_openat section kprobe/__arm64_sys_openat (36 instructions)
+program h1_sys_openat section kprobe/__arm64_sys_openat (47 instructions)
 	; - call: "list:opens"  @18
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -93,14 +106,26 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (36 instructions): the code of h1_sys_openat
+program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (47 instructions): the code of h1_sys_openat
 
-program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (63 instructions)
+program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (74 instructions)
 	; - subsystem: "raw_syscalls"  @20
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -170,6 +195,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0

@@ -1,6 +1,7 @@
 bundle filters
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4512 max=1
 map polc_ret_h0 Hash key=8 value=4152 max=32768 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
@@ -825,7 +826,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_security_file_open_ret section kretprobe/security_file_open (39 instructions)
+program h0_security_file_open_ret section kretprobe/security_file_open (50 instructions)
 	; - call: "security_file_open"  @8
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -864,6 +865,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 drop:
 	r1 = map[polc_ret_h0]
 	r2 = r10

@@ -1,10 +1,11 @@
 bundle fold
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_kill section kprobe/__x64_sys_kill (97 instructions)
+program h0_sys_kill section kprobe/__x64_sys_kill (108 instructions)
 	; - call: "sys_kill"  @10
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -115,6 +116,18 @@ padded_2:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
@@ -165,7 +178,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (41 instructions)
+program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (52 instructions)
 	; - call: "sys_tgkill"  @81
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -206,6 +219,18 @@ pass.1:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 drop:
 	r1 = map[polc_ret_h1]
 	r2 = r10

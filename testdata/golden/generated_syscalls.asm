@@ -1,10 +1,11 @@
 bundle generated-syscalls
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=408 max=1
 map m_iset_0 Hash key=8 value=1 max=368
 
-program h0_sys_accept section kprobe/__x64_sys_accept (73 instructions)
+program h0_sys_accept section kprobe/__x64_sys_accept (84 instructions)
 	; - call: "list:all"  @12
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -84,746 +85,758 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_accept4 section kprobe/__x64_sys_accept4 (73 instructions): the code of h0_sys_accept
+program h1_sys_accept4 section kprobe/__x64_sys_accept4 (84 instructions): the code of h0_sys_accept
 
-program h2_sys_access section kprobe/__x64_sys_access (73 instructions): the code of h0_sys_accept
+program h2_sys_access section kprobe/__x64_sys_access (84 instructions): the code of h0_sys_accept
 
-program h3_sys_acct section kprobe/__x64_sys_acct (73 instructions): the code of h0_sys_accept
+program h3_sys_acct section kprobe/__x64_sys_acct (84 instructions): the code of h0_sys_accept
 
-program h4_sys_add_key section kprobe/__x64_sys_add_key (73 instructions): the code of h0_sys_accept
+program h4_sys_add_key section kprobe/__x64_sys_add_key (84 instructions): the code of h0_sys_accept
 
-program h5_sys_adjtimex section kprobe/__x64_sys_adjtimex (73 instructions): the code of h0_sys_accept
+program h5_sys_adjtimex section kprobe/__x64_sys_adjtimex (84 instructions): the code of h0_sys_accept
 
-program h6_sys_alarm section kprobe/__x64_sys_alarm (73 instructions): the code of h0_sys_accept
+program h6_sys_alarm section kprobe/__x64_sys_alarm (84 instructions): the code of h0_sys_accept
 
-program h7_sys_arch_prctl section kprobe/__x64_sys_arch_prctl (73 instructions): the code of h0_sys_accept
+program h7_sys_arch_prctl section kprobe/__x64_sys_arch_prctl (84 instructions): the code of h0_sys_accept
 
-program h8_sys_bind section kprobe/__x64_sys_bind (73 instructions): the code of h0_sys_accept
+program h8_sys_bind section kprobe/__x64_sys_bind (84 instructions): the code of h0_sys_accept
 
-program h9_sys_bpf section kprobe/__x64_sys_bpf (73 instructions): the code of h0_sys_accept
+program h9_sys_bpf section kprobe/__x64_sys_bpf (84 instructions): the code of h0_sys_accept
 
-program h10_sys_brk section kprobe/__x64_sys_brk (73 instructions): the code of h0_sys_accept
+program h10_sys_brk section kprobe/__x64_sys_brk (84 instructions): the code of h0_sys_accept
 
-program h11_sys_cachestat section kprobe/__x64_sys_cachestat (73 instructions): the code of h0_sys_accept
+program h11_sys_cachestat section kprobe/__x64_sys_cachestat (84 instructions): the code of h0_sys_accept
 
-program h12_sys_capget section kprobe/__x64_sys_capget (73 instructions): the code of h0_sys_accept
+program h12_sys_capget section kprobe/__x64_sys_capget (84 instructions): the code of h0_sys_accept
 
-program h13_sys_capset section kprobe/__x64_sys_capset (73 instructions): the code of h0_sys_accept
+program h13_sys_capset section kprobe/__x64_sys_capset (84 instructions): the code of h0_sys_accept
 
-program h14_sys_chdir section kprobe/__x64_sys_chdir (73 instructions): the code of h0_sys_accept
+program h14_sys_chdir section kprobe/__x64_sys_chdir (84 instructions): the code of h0_sys_accept
 
-program h15_sys_chmod section kprobe/__x64_sys_chmod (73 instructions): the code of h0_sys_accept
+program h15_sys_chmod section kprobe/__x64_sys_chmod (84 instructions): the code of h0_sys_accept
 
-program h16_sys_chown section kprobe/__x64_sys_chown (73 instructions): the code of h0_sys_accept
+program h16_sys_chown section kprobe/__x64_sys_chown (84 instructions): the code of h0_sys_accept
 
-program h17_sys_chroot section kprobe/__x64_sys_chroot (73 instructions): the code of h0_sys_accept
+program h17_sys_chroot section kprobe/__x64_sys_chroot (84 instructions): the code of h0_sys_accept
 
-program h18_sys_clock_adjtime section kprobe/__x64_sys_clock_adjtime (73 instructions): the code of h0_sys_accept
+program h18_sys_clock_adjtime section kprobe/__x64_sys_clock_adjtime (84 instructions): the code of h0_sys_accept
 
-program h19_sys_clock_getres section kprobe/__x64_sys_clock_getres (73 instructions): the code of h0_sys_accept
+program h19_sys_clock_getres section kprobe/__x64_sys_clock_getres (84 instructions): the code of h0_sys_accept
 
-program h20_sys_clock_gettime section kprobe/__x64_sys_clock_gettime (73 instructions): the code of h0_sys_accept
+program h20_sys_clock_gettime section kprobe/__x64_sys_clock_gettime (84 instructions): the code of h0_sys_accept
 
-program h21_sys_clock_nanosleep section kprobe/__x64_sys_clock_nanosleep (73 instructions): the code of h0_sys_accept
+program h21_sys_clock_nanosleep section kprobe/__x64_sys_clock_nanosleep (84 instructions): the code of h0_sys_accept
 
-program h22_sys_clock_settime section kprobe/__x64_sys_clock_settime (73 instructions): the code of h0_sys_accept
+program h22_sys_clock_settime section kprobe/__x64_sys_clock_settime (84 instructions): the code of h0_sys_accept
 
-program h23_sys_clone section kprobe/__x64_sys_clone (73 instructions): the code of h0_sys_accept
+program h23_sys_clone section kprobe/__x64_sys_clone (84 instructions): the code of h0_sys_accept
 
-program h24_sys_clone3 section kprobe/__x64_sys_clone3 (73 instructions): the code of h0_sys_accept
+program h24_sys_clone3 section kprobe/__x64_sys_clone3 (84 instructions): the code of h0_sys_accept
 
-program h25_sys_close section kprobe/__x64_sys_close (73 instructions): the code of h0_sys_accept
+program h25_sys_close section kprobe/__x64_sys_close (84 instructions): the code of h0_sys_accept
 
-program h26_sys_close_range section kprobe/__x64_sys_close_range (73 instructions): the code of h0_sys_accept
+program h26_sys_close_range section kprobe/__x64_sys_close_range (84 instructions): the code of h0_sys_accept
 
-program h27_sys_connect section kprobe/__x64_sys_connect (73 instructions): the code of h0_sys_accept
+program h27_sys_connect section kprobe/__x64_sys_connect (84 instructions): the code of h0_sys_accept
 
-program h28_sys_copy_file_range section kprobe/__x64_sys_copy_file_range (73 instructions): the code of h0_sys_accept
+program h28_sys_copy_file_range section kprobe/__x64_sys_copy_file_range (84 instructions): the code of h0_sys_accept
 
-program h29_sys_creat section kprobe/__x64_sys_creat (73 instructions): the code of h0_sys_accept
+program h29_sys_creat section kprobe/__x64_sys_creat (84 instructions): the code of h0_sys_accept
 
-program h30_sys_delete_module section kprobe/__x64_sys_delete_module (73 instructions): the code of h0_sys_accept
+program h30_sys_delete_module section kprobe/__x64_sys_delete_module (84 instructions): the code of h0_sys_accept
 
-program h31_sys_dup section kprobe/__x64_sys_dup (73 instructions): the code of h0_sys_accept
+program h31_sys_dup section kprobe/__x64_sys_dup (84 instructions): the code of h0_sys_accept
 
-program h32_sys_dup2 section kprobe/__x64_sys_dup2 (73 instructions): the code of h0_sys_accept
+program h32_sys_dup2 section kprobe/__x64_sys_dup2 (84 instructions): the code of h0_sys_accept
 
-program h33_sys_dup3 section kprobe/__x64_sys_dup3 (73 instructions): the code of h0_sys_accept
+program h33_sys_dup3 section kprobe/__x64_sys_dup3 (84 instructions): the code of h0_sys_accept
 
-program h34_sys_epoll_create section kprobe/__x64_sys_epoll_create (73 instructions): the code of h0_sys_accept
+program h34_sys_epoll_create section kprobe/__x64_sys_epoll_create (84 instructions): the code of h0_sys_accept
 
-program h35_sys_epoll_create1 section kprobe/__x64_sys_epoll_create1 (73 instructions): the code of h0_sys_accept
+program h35_sys_epoll_create1 section kprobe/__x64_sys_epoll_create1 (84 instructions): the code of h0_sys_accept
 
-program h36_sys_epoll_ctl section kprobe/__x64_sys_epoll_ctl (73 instructions): the code of h0_sys_accept
+program h36_sys_epoll_ctl section kprobe/__x64_sys_epoll_ctl (84 instructions): the code of h0_sys_accept
 
-program h37_sys_epoll_pwait section kprobe/__x64_sys_epoll_pwait (73 instructions): the code of h0_sys_accept
+program h37_sys_epoll_pwait section kprobe/__x64_sys_epoll_pwait (84 instructions): the code of h0_sys_accept
 
-program h38_sys_epoll_pwait2 section kprobe/__x64_sys_epoll_pwait2 (73 instructions): the code of h0_sys_accept
+program h38_sys_epoll_pwait2 section kprobe/__x64_sys_epoll_pwait2 (84 instructions): the code of h0_sys_accept
 
-program h39_sys_epoll_wait section kprobe/__x64_sys_epoll_wait (73 instructions): the code of h0_sys_accept
+program h39_sys_epoll_wait section kprobe/__x64_sys_epoll_wait (84 instructions): the code of h0_sys_accept
 
-program h40_sys_eventfd section kprobe/__x64_sys_eventfd (73 instructions): the code of h0_sys_accept
+program h40_sys_eventfd section kprobe/__x64_sys_eventfd (84 instructions): the code of h0_sys_accept
 
-program h41_sys_eventfd2 section kprobe/__x64_sys_eventfd2 (73 instructions): the code of h0_sys_accept
+program h41_sys_eventfd2 section kprobe/__x64_sys_eventfd2 (84 instructions): the code of h0_sys_accept
 
-program h42_sys_execve section kprobe/__x64_sys_execve (73 instructions): the code of h0_sys_accept
+program h42_sys_execve section kprobe/__x64_sys_execve (84 instructions): the code of h0_sys_accept
 
-program h43_sys_execveat section kprobe/__x64_sys_execveat (73 instructions): the code of h0_sys_accept
+program h43_sys_execveat section kprobe/__x64_sys_execveat (84 instructions): the code of h0_sys_accept
 
-program h44_sys_exit section kprobe/__x64_sys_exit (73 instructions): the code of h0_sys_accept
+program h44_sys_exit section kprobe/__x64_sys_exit (84 instructions): the code of h0_sys_accept
 
-program h45_sys_exit_group section kprobe/__x64_sys_exit_group (73 instructions): the code of h0_sys_accept
+program h45_sys_exit_group section kprobe/__x64_sys_exit_group (84 instructions): the code of h0_sys_accept
 
-program h46_sys_faccessat section kprobe/__x64_sys_faccessat (73 instructions): the code of h0_sys_accept
+program h46_sys_faccessat section kprobe/__x64_sys_faccessat (84 instructions): the code of h0_sys_accept
 
-program h47_sys_faccessat2 section kprobe/__x64_sys_faccessat2 (73 instructions): the code of h0_sys_accept
+program h47_sys_faccessat2 section kprobe/__x64_sys_faccessat2 (84 instructions): the code of h0_sys_accept
 
-program h48_sys_fadvise64 section kprobe/__x64_sys_fadvise64 (73 instructions): the code of h0_sys_accept
+program h48_sys_fadvise64 section kprobe/__x64_sys_fadvise64 (84 instructions): the code of h0_sys_accept
 
-program h49_sys_fallocate section kprobe/__x64_sys_fallocate (73 instructions): the code of h0_sys_accept
+program h49_sys_fallocate section kprobe/__x64_sys_fallocate (84 instructions): the code of h0_sys_accept
 
-program h50_sys_fanotify_init section kprobe/__x64_sys_fanotify_init (73 instructions): the code of h0_sys_accept
+program h50_sys_fanotify_init section kprobe/__x64_sys_fanotify_init (84 instructions): the code of h0_sys_accept
 
-program h51_sys_fanotify_mark section kprobe/__x64_sys_fanotify_mark (73 instructions): the code of h0_sys_accept
+program h51_sys_fanotify_mark section kprobe/__x64_sys_fanotify_mark (84 instructions): the code of h0_sys_accept
 
-program h52_sys_fchdir section kprobe/__x64_sys_fchdir (73 instructions): the code of h0_sys_accept
+program h52_sys_fchdir section kprobe/__x64_sys_fchdir (84 instructions): the code of h0_sys_accept
 
-program h53_sys_fchmod section kprobe/__x64_sys_fchmod (73 instructions): the code of h0_sys_accept
+program h53_sys_fchmod section kprobe/__x64_sys_fchmod (84 instructions): the code of h0_sys_accept
 
-program h54_sys_fchmodat section kprobe/__x64_sys_fchmodat (73 instructions): the code of h0_sys_accept
+program h54_sys_fchmodat section kprobe/__x64_sys_fchmodat (84 instructions): the code of h0_sys_accept
 
-program h55_sys_fchmodat2 section kprobe/__x64_sys_fchmodat2 (73 instructions): the code of h0_sys_accept
+program h55_sys_fchmodat2 section kprobe/__x64_sys_fchmodat2 (84 instructions): the code of h0_sys_accept
 
-program h56_sys_fchown section kprobe/__x64_sys_fchown (73 instructions): the code of h0_sys_accept
+program h56_sys_fchown section kprobe/__x64_sys_fchown (84 instructions): the code of h0_sys_accept
 
-program h57_sys_fchownat section kprobe/__x64_sys_fchownat (73 instructions): the code of h0_sys_accept
+program h57_sys_fchownat section kprobe/__x64_sys_fchownat (84 instructions): the code of h0_sys_accept
 
-program h58_sys_fcntl section kprobe/__x64_sys_fcntl (73 instructions): the code of h0_sys_accept
+program h58_sys_fcntl section kprobe/__x64_sys_fcntl (84 instructions): the code of h0_sys_accept
 
-program h59_sys_fdatasync section kprobe/__x64_sys_fdatasync (73 instructions): the code of h0_sys_accept
+program h59_sys_fdatasync section kprobe/__x64_sys_fdatasync (84 instructions): the code of h0_sys_accept
 
-program h60_sys_fgetxattr section kprobe/__x64_sys_fgetxattr (73 instructions): the code of h0_sys_accept
+program h60_sys_fgetxattr section kprobe/__x64_sys_fgetxattr (84 instructions): the code of h0_sys_accept
 
-program h61_sys_file_getattr section kprobe/__x64_sys_file_getattr (73 instructions): the code of h0_sys_accept
+program h61_sys_file_getattr section kprobe/__x64_sys_file_getattr (84 instructions): the code of h0_sys_accept
 
-program h62_sys_file_setattr section kprobe/__x64_sys_file_setattr (73 instructions): the code of h0_sys_accept
+program h62_sys_file_setattr section kprobe/__x64_sys_file_setattr (84 instructions): the code of h0_sys_accept
 
-program h63_sys_finit_module section kprobe/__x64_sys_finit_module (73 instructions): the code of h0_sys_accept
+program h63_sys_finit_module section kprobe/__x64_sys_finit_module (84 instructions): the code of h0_sys_accept
 
-program h64_sys_flistxattr section kprobe/__x64_sys_flistxattr (73 instructions): the code of h0_sys_accept
+program h64_sys_flistxattr section kprobe/__x64_sys_flistxattr (84 instructions): the code of h0_sys_accept
 
-program h65_sys_flock section kprobe/__x64_sys_flock (73 instructions): the code of h0_sys_accept
+program h65_sys_flock section kprobe/__x64_sys_flock (84 instructions): the code of h0_sys_accept
 
-program h66_sys_fork section kprobe/__x64_sys_fork (73 instructions): the code of h0_sys_accept
+program h66_sys_fork section kprobe/__x64_sys_fork (84 instructions): the code of h0_sys_accept
 
-program h67_sys_fremovexattr section kprobe/__x64_sys_fremovexattr (73 instructions): the code of h0_sys_accept
+program h67_sys_fremovexattr section kprobe/__x64_sys_fremovexattr (84 instructions): the code of h0_sys_accept
 
-program h68_sys_fsconfig section kprobe/__x64_sys_fsconfig (73 instructions): the code of h0_sys_accept
+program h68_sys_fsconfig section kprobe/__x64_sys_fsconfig (84 instructions): the code of h0_sys_accept
 
-program h69_sys_fsetxattr section kprobe/__x64_sys_fsetxattr (73 instructions): the code of h0_sys_accept
+program h69_sys_fsetxattr section kprobe/__x64_sys_fsetxattr (84 instructions): the code of h0_sys_accept
 
-program h70_sys_fsmount section kprobe/__x64_sys_fsmount (73 instructions): the code of h0_sys_accept
+program h70_sys_fsmount section kprobe/__x64_sys_fsmount (84 instructions): the code of h0_sys_accept
 
-program h71_sys_fsopen section kprobe/__x64_sys_fsopen (73 instructions): the code of h0_sys_accept
+program h71_sys_fsopen section kprobe/__x64_sys_fsopen (84 instructions): the code of h0_sys_accept
 
-program h72_sys_fspick section kprobe/__x64_sys_fspick (73 instructions): the code of h0_sys_accept
+program h72_sys_fspick section kprobe/__x64_sys_fspick (84 instructions): the code of h0_sys_accept
 
-program h73_sys_newfstat section kprobe/__x64_sys_newfstat (73 instructions): the code of h0_sys_accept
+program h73_sys_newfstat section kprobe/__x64_sys_newfstat (84 instructions): the code of h0_sys_accept
 
-program h74_sys_fstatfs section kprobe/__x64_sys_fstatfs (73 instructions): the code of h0_sys_accept
+program h74_sys_fstatfs section kprobe/__x64_sys_fstatfs (84 instructions): the code of h0_sys_accept
 
-program h75_sys_fsync section kprobe/__x64_sys_fsync (73 instructions): the code of h0_sys_accept
+program h75_sys_fsync section kprobe/__x64_sys_fsync (84 instructions): the code of h0_sys_accept
 
-program h76_sys_ftruncate section kprobe/__x64_sys_ftruncate (73 instructions): the code of h0_sys_accept
+program h76_sys_ftruncate section kprobe/__x64_sys_ftruncate (84 instructions): the code of h0_sys_accept
 
-program h77_sys_futex section kprobe/__x64_sys_futex (73 instructions): the code of h0_sys_accept
+program h77_sys_futex section kprobe/__x64_sys_futex (84 instructions): the code of h0_sys_accept
 
-program h78_sys_futex_requeue section kprobe/__x64_sys_futex_requeue (73 instructions): the code of h0_sys_accept
+program h78_sys_futex_requeue section kprobe/__x64_sys_futex_requeue (84 instructions): the code of h0_sys_accept
 
-program h79_sys_futex_wait section kprobe/__x64_sys_futex_wait (73 instructions): the code of h0_sys_accept
+program h79_sys_futex_wait section kprobe/__x64_sys_futex_wait (84 instructions): the code of h0_sys_accept
 
-program h80_sys_futex_waitv section kprobe/__x64_sys_futex_waitv (73 instructions): the code of h0_sys_accept
+program h80_sys_futex_waitv section kprobe/__x64_sys_futex_waitv (84 instructions): the code of h0_sys_accept
 
-program h81_sys_futex_wake section kprobe/__x64_sys_futex_wake (73 instructions): the code of h0_sys_accept
+program h81_sys_futex_wake section kprobe/__x64_sys_futex_wake (84 instructions): the code of h0_sys_accept
 
-program h82_sys_futimesat section kprobe/__x64_sys_futimesat (73 instructions): the code of h0_sys_accept
+program h82_sys_futimesat section kprobe/__x64_sys_futimesat (84 instructions): the code of h0_sys_accept
 
-program h83_sys_get_mempolicy section kprobe/__x64_sys_get_mempolicy (73 instructions): the code of h0_sys_accept
+program h83_sys_get_mempolicy section kprobe/__x64_sys_get_mempolicy (84 instructions): the code of h0_sys_accept
 
-program h84_sys_get_robust_list section kprobe/__x64_sys_get_robust_list (73 instructions): the code of h0_sys_accept
+program h84_sys_get_robust_list section kprobe/__x64_sys_get_robust_list (84 instructions): the code of h0_sys_accept
 
-program h85_sys_getcpu section kprobe/__x64_sys_getcpu (73 instructions): the code of h0_sys_accept
+program h85_sys_getcpu section kprobe/__x64_sys_getcpu (84 instructions): the code of h0_sys_accept
 
-program h86_sys_getcwd section kprobe/__x64_sys_getcwd (73 instructions): the code of h0_sys_accept
+program h86_sys_getcwd section kprobe/__x64_sys_getcwd (84 instructions): the code of h0_sys_accept
 
-program h87_sys_getdents section kprobe/__x64_sys_getdents (73 instructions): the code of h0_sys_accept
+program h87_sys_getdents section kprobe/__x64_sys_getdents (84 instructions): the code of h0_sys_accept
 
-program h88_sys_getdents64 section kprobe/__x64_sys_getdents64 (73 instructions): the code of h0_sys_accept
+program h88_sys_getdents64 section kprobe/__x64_sys_getdents64 (84 instructions): the code of h0_sys_accept
 
-program h89_sys_getegid section kprobe/__x64_sys_getegid (73 instructions): the code of h0_sys_accept
+program h89_sys_getegid section kprobe/__x64_sys_getegid (84 instructions): the code of h0_sys_accept
 
-program h90_sys_geteuid section kprobe/__x64_sys_geteuid (73 instructions): the code of h0_sys_accept
+program h90_sys_geteuid section kprobe/__x64_sys_geteuid (84 instructions): the code of h0_sys_accept
 
-program h91_sys_getgid section kprobe/__x64_sys_getgid (73 instructions): the code of h0_sys_accept
+program h91_sys_getgid section kprobe/__x64_sys_getgid (84 instructions): the code of h0_sys_accept
 
-program h92_sys_getgroups section kprobe/__x64_sys_getgroups (73 instructions): the code of h0_sys_accept
+program h92_sys_getgroups section kprobe/__x64_sys_getgroups (84 instructions): the code of h0_sys_accept
 
-program h93_sys_getitimer section kprobe/__x64_sys_getitimer (73 instructions): the code of h0_sys_accept
+program h93_sys_getitimer section kprobe/__x64_sys_getitimer (84 instructions): the code of h0_sys_accept
 
-program h94_sys_getpeername section kprobe/__x64_sys_getpeername (73 instructions): the code of h0_sys_accept
+program h94_sys_getpeername section kprobe/__x64_sys_getpeername (84 instructions): the code of h0_sys_accept
 
-program h95_sys_getpgid section kprobe/__x64_sys_getpgid (73 instructions): the code of h0_sys_accept
+program h95_sys_getpgid section kprobe/__x64_sys_getpgid (84 instructions): the code of h0_sys_accept
 
-program h96_sys_getpgrp section kprobe/__x64_sys_getpgrp (73 instructions): the code of h0_sys_accept
+program h96_sys_getpgrp section kprobe/__x64_sys_getpgrp (84 instructions): the code of h0_sys_accept
 
-program h97_sys_getpid section kprobe/__x64_sys_getpid (73 instructions): the code of h0_sys_accept
+program h97_sys_getpid section kprobe/__x64_sys_getpid (84 instructions): the code of h0_sys_accept
 
-program h98_sys_getppid section kprobe/__x64_sys_getppid (73 instructions): the code of h0_sys_accept
+program h98_sys_getppid section kprobe/__x64_sys_getppid (84 instructions): the code of h0_sys_accept
 
-program h99_sys_getpriority section kprobe/__x64_sys_getpriority (73 instructions): the code of h0_sys_accept
+program h99_sys_getpriority section kprobe/__x64_sys_getpriority (84 instructions): the code of h0_sys_accept
 
-program h100_sys_getrandom section kprobe/__x64_sys_getrandom (73 instructions): the code of h0_sys_accept
+program h100_sys_getrandom section kprobe/__x64_sys_getrandom (84 instructions): the code of h0_sys_accept
 
-program h101_sys_getresgid section kprobe/__x64_sys_getresgid (73 instructions): the code of h0_sys_accept
+program h101_sys_getresgid section kprobe/__x64_sys_getresgid (84 instructions): the code of h0_sys_accept
 
-program h102_sys_getresuid section kprobe/__x64_sys_getresuid (73 instructions): the code of h0_sys_accept
+program h102_sys_getresuid section kprobe/__x64_sys_getresuid (84 instructions): the code of h0_sys_accept
 
-program h103_sys_getrlimit section kprobe/__x64_sys_getrlimit (73 instructions): the code of h0_sys_accept
+program h103_sys_getrlimit section kprobe/__x64_sys_getrlimit (84 instructions): the code of h0_sys_accept
 
-program h104_sys_getrusage section kprobe/__x64_sys_getrusage (73 instructions): the code of h0_sys_accept
+program h104_sys_getrusage section kprobe/__x64_sys_getrusage (84 instructions): the code of h0_sys_accept
 
-program h105_sys_getsid section kprobe/__x64_sys_getsid (73 instructions): the code of h0_sys_accept
+program h105_sys_getsid section kprobe/__x64_sys_getsid (84 instructions): the code of h0_sys_accept
 
-program h106_sys_getsockname section kprobe/__x64_sys_getsockname (73 instructions): the code of h0_sys_accept
+program h106_sys_getsockname section kprobe/__x64_sys_getsockname (84 instructions): the code of h0_sys_accept
 
-program h107_sys_getsockopt section kprobe/__x64_sys_getsockopt (73 instructions): the code of h0_sys_accept
+program h107_sys_getsockopt section kprobe/__x64_sys_getsockopt (84 instructions): the code of h0_sys_accept
 
-program h108_sys_gettid section kprobe/__x64_sys_gettid (73 instructions): the code of h0_sys_accept
+program h108_sys_gettid section kprobe/__x64_sys_gettid (84 instructions): the code of h0_sys_accept
 
-program h109_sys_gettimeofday section kprobe/__x64_sys_gettimeofday (73 instructions): the code of h0_sys_accept
+program h109_sys_gettimeofday section kprobe/__x64_sys_gettimeofday (84 instructions): the code of h0_sys_accept
 
-program h110_sys_getuid section kprobe/__x64_sys_getuid (73 instructions): the code of h0_sys_accept
+program h110_sys_getuid section kprobe/__x64_sys_getuid (84 instructions): the code of h0_sys_accept
 
-program h111_sys_getxattr section kprobe/__x64_sys_getxattr (73 instructions): the code of h0_sys_accept
+program h111_sys_getxattr section kprobe/__x64_sys_getxattr (84 instructions): the code of h0_sys_accept
 
-program h112_sys_getxattrat section kprobe/__x64_sys_getxattrat (73 instructions): the code of h0_sys_accept
+program h112_sys_getxattrat section kprobe/__x64_sys_getxattrat (84 instructions): the code of h0_sys_accept
 
-program h113_sys_init_module section kprobe/__x64_sys_init_module (73 instructions): the code of h0_sys_accept
+program h113_sys_init_module section kprobe/__x64_sys_init_module (84 instructions): the code of h0_sys_accept
 
-program h114_sys_inotify_add_watch section kprobe/__x64_sys_inotify_add_watch (73 instructions): the code of h0_sys_accept
+program h114_sys_inotify_add_watch section kprobe/__x64_sys_inotify_add_watch (84 instructions): the code of h0_sys_accept
 
-program h115_sys_inotify_init section kprobe/__x64_sys_inotify_init (73 instructions): the code of h0_sys_accept
+program h115_sys_inotify_init section kprobe/__x64_sys_inotify_init (84 instructions): the code of h0_sys_accept
 
-program h116_sys_inotify_init1 section kprobe/__x64_sys_inotify_init1 (73 instructions): the code of h0_sys_accept
+program h116_sys_inotify_init1 section kprobe/__x64_sys_inotify_init1 (84 instructions): the code of h0_sys_accept
 
-program h117_sys_inotify_rm_watch section kprobe/__x64_sys_inotify_rm_watch (73 instructions): the code of h0_sys_accept
+program h117_sys_inotify_rm_watch section kprobe/__x64_sys_inotify_rm_watch (84 instructions): the code of h0_sys_accept
 
-program h118_sys_io_cancel section kprobe/__x64_sys_io_cancel (73 instructions): the code of h0_sys_accept
+program h118_sys_io_cancel section kprobe/__x64_sys_io_cancel (84 instructions): the code of h0_sys_accept
 
-program h119_sys_io_destroy section kprobe/__x64_sys_io_destroy (73 instructions): the code of h0_sys_accept
+program h119_sys_io_destroy section kprobe/__x64_sys_io_destroy (84 instructions): the code of h0_sys_accept
 
-program h120_sys_io_getevents section kprobe/__x64_sys_io_getevents (73 instructions): the code of h0_sys_accept
+program h120_sys_io_getevents section kprobe/__x64_sys_io_getevents (84 instructions): the code of h0_sys_accept
 
-program h121_sys_io_pgetevents section kprobe/__x64_sys_io_pgetevents (73 instructions): the code of h0_sys_accept
+program h121_sys_io_pgetevents section kprobe/__x64_sys_io_pgetevents (84 instructions): the code of h0_sys_accept
 
-program h122_sys_io_setup section kprobe/__x64_sys_io_setup (73 instructions): the code of h0_sys_accept
+program h122_sys_io_setup section kprobe/__x64_sys_io_setup (84 instructions): the code of h0_sys_accept
 
-program h123_sys_io_submit section kprobe/__x64_sys_io_submit (73 instructions): the code of h0_sys_accept
+program h123_sys_io_submit section kprobe/__x64_sys_io_submit (84 instructions): the code of h0_sys_accept
 
-program h124_sys_io_uring_enter section kprobe/__x64_sys_io_uring_enter (73 instructions): the code of h0_sys_accept
+program h124_sys_io_uring_enter section kprobe/__x64_sys_io_uring_enter (84 instructions): the code of h0_sys_accept
 
-program h125_sys_io_uring_register section kprobe/__x64_sys_io_uring_register (73 instructions): the code of h0_sys_accept
+program h125_sys_io_uring_register section kprobe/__x64_sys_io_uring_register (84 instructions): the code of h0_sys_accept
 
-program h126_sys_io_uring_setup section kprobe/__x64_sys_io_uring_setup (73 instructions): the code of h0_sys_accept
+program h126_sys_io_uring_setup section kprobe/__x64_sys_io_uring_setup (84 instructions): the code of h0_sys_accept
 
-program h127_sys_ioctl section kprobe/__x64_sys_ioctl (73 instructions): the code of h0_sys_accept
+program h127_sys_ioctl section kprobe/__x64_sys_ioctl (84 instructions): the code of h0_sys_accept
 
-program h128_sys_ioperm section kprobe/__x64_sys_ioperm (73 instructions): the code of h0_sys_accept
+program h128_sys_ioperm section kprobe/__x64_sys_ioperm (84 instructions): the code of h0_sys_accept
 
-program h129_sys_iopl section kprobe/__x64_sys_iopl (73 instructions): the code of h0_sys_accept
+program h129_sys_iopl section kprobe/__x64_sys_iopl (84 instructions): the code of h0_sys_accept
 
-program h130_sys_ioprio_get section kprobe/__x64_sys_ioprio_get (73 instructions): the code of h0_sys_accept
+program h130_sys_ioprio_get section kprobe/__x64_sys_ioprio_get (84 instructions): the code of h0_sys_accept
 
-program h131_sys_ioprio_set section kprobe/__x64_sys_ioprio_set (73 instructions): the code of h0_sys_accept
+program h131_sys_ioprio_set section kprobe/__x64_sys_ioprio_set (84 instructions): the code of h0_sys_accept
 
-program h132_sys_kcmp section kprobe/__x64_sys_kcmp (73 instructions): the code of h0_sys_accept
+program h132_sys_kcmp section kprobe/__x64_sys_kcmp (84 instructions): the code of h0_sys_accept
 
-program h133_sys_kexec_file_load section kprobe/__x64_sys_kexec_file_load (73 instructions): the code of h0_sys_accept
+program h133_sys_kexec_file_load section kprobe/__x64_sys_kexec_file_load (84 instructions): the code of h0_sys_accept
 
-program h134_sys_kexec_load section kprobe/__x64_sys_kexec_load (73 instructions): the code of h0_sys_accept
+program h134_sys_kexec_load section kprobe/__x64_sys_kexec_load (84 instructions): the code of h0_sys_accept
 
-program h135_sys_keyctl section kprobe/__x64_sys_keyctl (73 instructions): the code of h0_sys_accept
+program h135_sys_keyctl section kprobe/__x64_sys_keyctl (84 instructions): the code of h0_sys_accept
 
-program h136_sys_kill section kprobe/__x64_sys_kill (73 instructions): the code of h0_sys_accept
+program h136_sys_kill section kprobe/__x64_sys_kill (84 instructions): the code of h0_sys_accept
 
-program h137_sys_landlock_add_rule section kprobe/__x64_sys_landlock_add_rule (73 instructions): the code of h0_sys_accept
+program h137_sys_landlock_add_rule section kprobe/__x64_sys_landlock_add_rule (84 instructions): the code of h0_sys_accept
 
-program h138_sys_landlock_create_ruleset section kprobe/__x64_sys_landlock_create_ruleset (73 instructions): the code of h0_sys_accept
+program h138_sys_landlock_create_ruleset section kprobe/__x64_sys_landlock_create_ruleset (84 instructions): the code of h0_sys_accept
 
-program h139_sys_landlock_restrict_self section kprobe/__x64_sys_landlock_restrict_self (73 instructions): the code of h0_sys_accept
+program h139_sys_landlock_restrict_self section kprobe/__x64_sys_landlock_restrict_self (84 instructions): the code of h0_sys_accept
 
-program h140_sys_lchown section kprobe/__x64_sys_lchown (73 instructions): the code of h0_sys_accept
+program h140_sys_lchown section kprobe/__x64_sys_lchown (84 instructions): the code of h0_sys_accept
 
-program h141_sys_lgetxattr section kprobe/__x64_sys_lgetxattr (73 instructions): the code of h0_sys_accept
+program h141_sys_lgetxattr section kprobe/__x64_sys_lgetxattr (84 instructions): the code of h0_sys_accept
 
-program h142_sys_link section kprobe/__x64_sys_link (73 instructions): the code of h0_sys_accept
+program h142_sys_link section kprobe/__x64_sys_link (84 instructions): the code of h0_sys_accept
 
-program h143_sys_linkat section kprobe/__x64_sys_linkat (73 instructions): the code of h0_sys_accept
+program h143_sys_linkat section kprobe/__x64_sys_linkat (84 instructions): the code of h0_sys_accept
 
-program h144_sys_listen section kprobe/__x64_sys_listen (73 instructions): the code of h0_sys_accept
+program h144_sys_listen section kprobe/__x64_sys_listen (84 instructions): the code of h0_sys_accept
 
-program h145_sys_listmount section kprobe/__x64_sys_listmount (73 instructions): the code of h0_sys_accept
+program h145_sys_listmount section kprobe/__x64_sys_listmount (84 instructions): the code of h0_sys_accept
 
-program h146_sys_listns section kprobe/__x64_sys_listns (73 instructions): the code of h0_sys_accept
+program h146_sys_listns section kprobe/__x64_sys_listns (84 instructions): the code of h0_sys_accept
 
-program h147_sys_listxattr section kprobe/__x64_sys_listxattr (73 instructions): the code of h0_sys_accept
+program h147_sys_listxattr section kprobe/__x64_sys_listxattr (84 instructions): the code of h0_sys_accept
 
-program h148_sys_listxattrat section kprobe/__x64_sys_listxattrat (73 instructions): the code of h0_sys_accept
+program h148_sys_listxattrat section kprobe/__x64_sys_listxattrat (84 instructions): the code of h0_sys_accept
 
-program h149_sys_llistxattr section kprobe/__x64_sys_llistxattr (73 instructions): the code of h0_sys_accept
+program h149_sys_llistxattr section kprobe/__x64_sys_llistxattr (84 instructions): the code of h0_sys_accept
 
-program h150_sys_lremovexattr section kprobe/__x64_sys_lremovexattr (73 instructions): the code of h0_sys_accept
+program h150_sys_lremovexattr section kprobe/__x64_sys_lremovexattr (84 instructions): the code of h0_sys_accept
 
-program h151_sys_lseek section kprobe/__x64_sys_lseek (73 instructions): the code of h0_sys_accept
+program h151_sys_lseek section kprobe/__x64_sys_lseek (84 instructions): the code of h0_sys_accept
 
-program h152_sys_lsetxattr section kprobe/__x64_sys_lsetxattr (73 instructions): the code of h0_sys_accept
+program h152_sys_lsetxattr section kprobe/__x64_sys_lsetxattr (84 instructions): the code of h0_sys_accept
 
-program h153_sys_lsm_get_self_attr section kprobe/__x64_sys_lsm_get_self_attr (73 instructions): the code of h0_sys_accept
+program h153_sys_lsm_get_self_attr section kprobe/__x64_sys_lsm_get_self_attr (84 instructions): the code of h0_sys_accept
 
-program h154_sys_lsm_list_modules section kprobe/__x64_sys_lsm_list_modules (73 instructions): the code of h0_sys_accept
+program h154_sys_lsm_list_modules section kprobe/__x64_sys_lsm_list_modules (84 instructions): the code of h0_sys_accept
 
-program h155_sys_lsm_set_self_attr section kprobe/__x64_sys_lsm_set_self_attr (73 instructions): the code of h0_sys_accept
+program h155_sys_lsm_set_self_attr section kprobe/__x64_sys_lsm_set_self_attr (84 instructions): the code of h0_sys_accept
 
-program h156_sys_newlstat section kprobe/__x64_sys_newlstat (73 instructions): the code of h0_sys_accept
+program h156_sys_newlstat section kprobe/__x64_sys_newlstat (84 instructions): the code of h0_sys_accept
 
-program h157_sys_madvise section kprobe/__x64_sys_madvise (73 instructions): the code of h0_sys_accept
+program h157_sys_madvise section kprobe/__x64_sys_madvise (84 instructions): the code of h0_sys_accept
 
-program h158_sys_map_shadow_stack section kprobe/__x64_sys_map_shadow_stack (73 instructions): the code of h0_sys_accept
+program h158_sys_map_shadow_stack section kprobe/__x64_sys_map_shadow_stack (84 instructions): the code of h0_sys_accept
 
-program h159_sys_mbind section kprobe/__x64_sys_mbind (73 instructions): the code of h0_sys_accept
+program h159_sys_mbind section kprobe/__x64_sys_mbind (84 instructions): the code of h0_sys_accept
 
-program h160_sys_membarrier section kprobe/__x64_sys_membarrier (73 instructions): the code of h0_sys_accept
+program h160_sys_membarrier section kprobe/__x64_sys_membarrier (84 instructions): the code of h0_sys_accept
 
-program h161_sys_memfd_create section kprobe/__x64_sys_memfd_create (73 instructions): the code of h0_sys_accept
+program h161_sys_memfd_create section kprobe/__x64_sys_memfd_create (84 instructions): the code of h0_sys_accept
 
-program h162_sys_memfd_secret section kprobe/__x64_sys_memfd_secret (73 instructions): the code of h0_sys_accept
+program h162_sys_memfd_secret section kprobe/__x64_sys_memfd_secret (84 instructions): the code of h0_sys_accept
 
-program h163_sys_migrate_pages section kprobe/__x64_sys_migrate_pages (73 instructions): the code of h0_sys_accept
+program h163_sys_migrate_pages section kprobe/__x64_sys_migrate_pages (84 instructions): the code of h0_sys_accept
 
-program h164_sys_mincore section kprobe/__x64_sys_mincore (73 instructions): the code of h0_sys_accept
+program h164_sys_mincore section kprobe/__x64_sys_mincore (84 instructions): the code of h0_sys_accept
 
-program h165_sys_mkdir section kprobe/__x64_sys_mkdir (73 instructions): the code of h0_sys_accept
+program h165_sys_mkdir section kprobe/__x64_sys_mkdir (84 instructions): the code of h0_sys_accept
 
-program h166_sys_mkdirat section kprobe/__x64_sys_mkdirat (73 instructions): the code of h0_sys_accept
+program h166_sys_mkdirat section kprobe/__x64_sys_mkdirat (84 instructions): the code of h0_sys_accept
 
-program h167_sys_mknod section kprobe/__x64_sys_mknod (73 instructions): the code of h0_sys_accept
+program h167_sys_mknod section kprobe/__x64_sys_mknod (84 instructions): the code of h0_sys_accept
 
-program h168_sys_mknodat section kprobe/__x64_sys_mknodat (73 instructions): the code of h0_sys_accept
+program h168_sys_mknodat section kprobe/__x64_sys_mknodat (84 instructions): the code of h0_sys_accept
 
-program h169_sys_mlock section kprobe/__x64_sys_mlock (73 instructions): the code of h0_sys_accept
+program h169_sys_mlock section kprobe/__x64_sys_mlock (84 instructions): the code of h0_sys_accept
 
-program h170_sys_mlock2 section kprobe/__x64_sys_mlock2 (73 instructions): the code of h0_sys_accept
+program h170_sys_mlock2 section kprobe/__x64_sys_mlock2 (84 instructions): the code of h0_sys_accept
 
-program h171_sys_mlockall section kprobe/__x64_sys_mlockall (73 instructions): the code of h0_sys_accept
+program h171_sys_mlockall section kprobe/__x64_sys_mlockall (84 instructions): the code of h0_sys_accept
 
-program h172_sys_mmap section kprobe/__x64_sys_mmap (73 instructions): the code of h0_sys_accept
+program h172_sys_mmap section kprobe/__x64_sys_mmap (84 instructions): the code of h0_sys_accept
 
-program h173_sys_modify_ldt section kprobe/__x64_sys_modify_ldt (73 instructions): the code of h0_sys_accept
+program h173_sys_modify_ldt section kprobe/__x64_sys_modify_ldt (84 instructions): the code of h0_sys_accept
 
-program h174_sys_mount section kprobe/__x64_sys_mount (73 instructions): the code of h0_sys_accept
+program h174_sys_mount section kprobe/__x64_sys_mount (84 instructions): the code of h0_sys_accept
 
-program h175_sys_mount_setattr section kprobe/__x64_sys_mount_setattr (73 instructions): the code of h0_sys_accept
+program h175_sys_mount_setattr section kprobe/__x64_sys_mount_setattr (84 instructions): the code of h0_sys_accept
 
-program h176_sys_move_mount section kprobe/__x64_sys_move_mount (73 instructions): the code of h0_sys_accept
+program h176_sys_move_mount section kprobe/__x64_sys_move_mount (84 instructions): the code of h0_sys_accept
 
-program h177_sys_move_pages section kprobe/__x64_sys_move_pages (73 instructions): the code of h0_sys_accept
+program h177_sys_move_pages section kprobe/__x64_sys_move_pages (84 instructions): the code of h0_sys_accept
 
-program h178_sys_mprotect section kprobe/__x64_sys_mprotect (73 instructions): the code of h0_sys_accept
+program h178_sys_mprotect section kprobe/__x64_sys_mprotect (84 instructions): the code of h0_sys_accept
 
-program h179_sys_mq_getsetattr section kprobe/__x64_sys_mq_getsetattr (73 instructions): the code of h0_sys_accept
+program h179_sys_mq_getsetattr section kprobe/__x64_sys_mq_getsetattr (84 instructions): the code of h0_sys_accept
 
-program h180_sys_mq_notify section kprobe/__x64_sys_mq_notify (73 instructions): the code of h0_sys_accept
+program h180_sys_mq_notify section kprobe/__x64_sys_mq_notify (84 instructions): the code of h0_sys_accept
 
-program h181_sys_mq_open section kprobe/__x64_sys_mq_open (73 instructions): the code of h0_sys_accept
+program h181_sys_mq_open section kprobe/__x64_sys_mq_open (84 instructions): the code of h0_sys_accept
 
-program h182_sys_mq_timedreceive section kprobe/__x64_sys_mq_timedreceive (73 instructions): the code of h0_sys_accept
+program h182_sys_mq_timedreceive section kprobe/__x64_sys_mq_timedreceive (84 instructions): the code of h0_sys_accept
 
-program h183_sys_mq_timedsend section kprobe/__x64_sys_mq_timedsend (73 instructions): the code of h0_sys_accept
+program h183_sys_mq_timedsend section kprobe/__x64_sys_mq_timedsend (84 instructions): the code of h0_sys_accept
 
-program h184_sys_mq_unlink section kprobe/__x64_sys_mq_unlink (73 instructions): the code of h0_sys_accept
+program h184_sys_mq_unlink section kprobe/__x64_sys_mq_unlink (84 instructions): the code of h0_sys_accept
 
-program h185_sys_mremap section kprobe/__x64_sys_mremap (73 instructions): the code of h0_sys_accept
+program h185_sys_mremap section kprobe/__x64_sys_mremap (84 instructions): the code of h0_sys_accept
 
-program h186_sys_mseal section kprobe/__x64_sys_mseal (73 instructions): the code of h0_sys_accept
+program h186_sys_mseal section kprobe/__x64_sys_mseal (84 instructions): the code of h0_sys_accept
 
-program h187_sys_msgctl section kprobe/__x64_sys_msgctl (73 instructions): the code of h0_sys_accept
+program h187_sys_msgctl section kprobe/__x64_sys_msgctl (84 instructions): the code of h0_sys_accept
 
-program h188_sys_msgget section kprobe/__x64_sys_msgget (73 instructions): the code of h0_sys_accept
+program h188_sys_msgget section kprobe/__x64_sys_msgget (84 instructions): the code of h0_sys_accept
 
-program h189_sys_msgrcv section kprobe/__x64_sys_msgrcv (73 instructions): the code of h0_sys_accept
+program h189_sys_msgrcv section kprobe/__x64_sys_msgrcv (84 instructions): the code of h0_sys_accept
 
-program h190_sys_msgsnd section kprobe/__x64_sys_msgsnd (73 instructions): the code of h0_sys_accept
+program h190_sys_msgsnd section kprobe/__x64_sys_msgsnd (84 instructions): the code of h0_sys_accept
 
-program h191_sys_msync section kprobe/__x64_sys_msync (73 instructions): the code of h0_sys_accept
+program h191_sys_msync section kprobe/__x64_sys_msync (84 instructions): the code of h0_sys_accept
 
-program h192_sys_munlock section kprobe/__x64_sys_munlock (73 instructions): the code of h0_sys_accept
+program h192_sys_munlock section kprobe/__x64_sys_munlock (84 instructions): the code of h0_sys_accept
 
-program h193_sys_munlockall section kprobe/__x64_sys_munlockall (73 instructions): the code of h0_sys_accept
+program h193_sys_munlockall section kprobe/__x64_sys_munlockall (84 instructions): the code of h0_sys_accept
 
-program h194_sys_munmap section kprobe/__x64_sys_munmap (73 instructions): the code of h0_sys_accept
+program h194_sys_munmap section kprobe/__x64_sys_munmap (84 instructions): the code of h0_sys_accept
 
-program h195_sys_name_to_handle_at section kprobe/__x64_sys_name_to_handle_at (73 instructions): the code of h0_sys_accept
+program h195_sys_name_to_handle_at section kprobe/__x64_sys_name_to_handle_at (84 instructions): the code of h0_sys_accept
 
-program h196_sys_nanosleep section kprobe/__x64_sys_nanosleep (73 instructions): the code of h0_sys_accept
+program h196_sys_nanosleep section kprobe/__x64_sys_nanosleep (84 instructions): the code of h0_sys_accept
 
-program h197_sys_newfstatat section kprobe/__x64_sys_newfstatat (73 instructions): the code of h0_sys_accept
+program h197_sys_newfstatat section kprobe/__x64_sys_newfstatat (84 instructions): the code of h0_sys_accept
 
-program h198_sys_open section kprobe/__x64_sys_open (73 instructions): the code of h0_sys_accept
+program h198_sys_open section kprobe/__x64_sys_open (84 instructions): the code of h0_sys_accept
 
-program h199_sys_open_by_handle_at section kprobe/__x64_sys_open_by_handle_at (73 instructions): the code of h0_sys_accept
+program h199_sys_open_by_handle_at section kprobe/__x64_sys_open_by_handle_at (84 instructions): the code of h0_sys_accept
 
-program h200_sys_open_tree section kprobe/__x64_sys_open_tree (73 instructions): the code of h0_sys_accept
+program h200_sys_open_tree section kprobe/__x64_sys_open_tree (84 instructions): the code of h0_sys_accept
 
-program h201_sys_open_tree_attr section kprobe/__x64_sys_open_tree_attr (73 instructions): the code of h0_sys_accept
+program h201_sys_open_tree_attr section kprobe/__x64_sys_open_tree_attr (84 instructions): the code of h0_sys_accept
 
-program h202_sys_openat section kprobe/__x64_sys_openat (73 instructions): the code of h0_sys_accept
+program h202_sys_openat section kprobe/__x64_sys_openat (84 instructions): the code of h0_sys_accept
 
-program h203_sys_openat2 section kprobe/__x64_sys_openat2 (73 instructions): the code of h0_sys_accept
+program h203_sys_openat2 section kprobe/__x64_sys_openat2 (84 instructions): the code of h0_sys_accept
 
-program h204_sys_pause section kprobe/__x64_sys_pause (73 instructions): the code of h0_sys_accept
+program h204_sys_pause section kprobe/__x64_sys_pause (84 instructions): the code of h0_sys_accept
 
-program h205_sys_perf_event_open section kprobe/__x64_sys_perf_event_open (73 instructions): the code of h0_sys_accept
+program h205_sys_perf_event_open section kprobe/__x64_sys_perf_event_open (84 instructions): the code of h0_sys_accept
 
-program h206_sys_personality section kprobe/__x64_sys_personality (73 instructions): the code of h0_sys_accept
+program h206_sys_personality section kprobe/__x64_sys_personality (84 instructions): the code of h0_sys_accept
 
-program h207_sys_pidfd_getfd section kprobe/__x64_sys_pidfd_getfd (73 instructions): the code of h0_sys_accept
+program h207_sys_pidfd_getfd section kprobe/__x64_sys_pidfd_getfd (84 instructions): the code of h0_sys_accept
 
-program h208_sys_pidfd_open section kprobe/__x64_sys_pidfd_open (73 instructions): the code of h0_sys_accept
+program h208_sys_pidfd_open section kprobe/__x64_sys_pidfd_open (84 instructions): the code of h0_sys_accept
 
-program h209_sys_pidfd_send_signal section kprobe/__x64_sys_pidfd_send_signal (73 instructions): the code of h0_sys_accept
+program h209_sys_pidfd_send_signal section kprobe/__x64_sys_pidfd_send_signal (84 instructions): the code of h0_sys_accept
 
-program h210_sys_pipe section kprobe/__x64_sys_pipe (73 instructions): the code of h0_sys_accept
+program h210_sys_pipe section kprobe/__x64_sys_pipe (84 instructions): the code of h0_sys_accept
 
-program h211_sys_pipe2 section kprobe/__x64_sys_pipe2 (73 instructions): the code of h0_sys_accept
+program h211_sys_pipe2 section kprobe/__x64_sys_pipe2 (84 instructions): the code of h0_sys_accept
 
-program h212_sys_pivot_root section kprobe/__x64_sys_pivot_root (73 instructions): the code of h0_sys_accept
+program h212_sys_pivot_root section kprobe/__x64_sys_pivot_root (84 instructions): the code of h0_sys_accept
 
-program h213_sys_pkey_alloc section kprobe/__x64_sys_pkey_alloc (73 instructions): the code of h0_sys_accept
+program h213_sys_pkey_alloc section kprobe/__x64_sys_pkey_alloc (84 instructions): the code of h0_sys_accept
 
-program h214_sys_pkey_free section kprobe/__x64_sys_pkey_free (73 instructions): the code of h0_sys_accept
+program h214_sys_pkey_free section kprobe/__x64_sys_pkey_free (84 instructions): the code of h0_sys_accept
 
-program h215_sys_pkey_mprotect section kprobe/__x64_sys_pkey_mprotect (73 instructions): the code of h0_sys_accept
+program h215_sys_pkey_mprotect section kprobe/__x64_sys_pkey_mprotect (84 instructions): the code of h0_sys_accept
 
-program h216_sys_poll section kprobe/__x64_sys_poll (73 instructions): the code of h0_sys_accept
+program h216_sys_poll section kprobe/__x64_sys_poll (84 instructions): the code of h0_sys_accept
 
-program h217_sys_ppoll section kprobe/__x64_sys_ppoll (73 instructions): the code of h0_sys_accept
+program h217_sys_ppoll section kprobe/__x64_sys_ppoll (84 instructions): the code of h0_sys_accept
 
-program h218_sys_prctl section kprobe/__x64_sys_prctl (73 instructions): the code of h0_sys_accept
+program h218_sys_prctl section kprobe/__x64_sys_prctl (84 instructions): the code of h0_sys_accept
 
-program h219_sys_pread64 section kprobe/__x64_sys_pread64 (73 instructions): the code of h0_sys_accept
+program h219_sys_pread64 section kprobe/__x64_sys_pread64 (84 instructions): the code of h0_sys_accept
 
-program h220_sys_preadv section kprobe/__x64_sys_preadv (73 instructions): the code of h0_sys_accept
+program h220_sys_preadv section kprobe/__x64_sys_preadv (84 instructions): the code of h0_sys_accept
 
-program h221_sys_preadv2 section kprobe/__x64_sys_preadv2 (73 instructions): the code of h0_sys_accept
+program h221_sys_preadv2 section kprobe/__x64_sys_preadv2 (84 instructions): the code of h0_sys_accept
 
-program h222_sys_prlimit64 section kprobe/__x64_sys_prlimit64 (73 instructions): the code of h0_sys_accept
+program h222_sys_prlimit64 section kprobe/__x64_sys_prlimit64 (84 instructions): the code of h0_sys_accept
 
-program h223_sys_process_madvise section kprobe/__x64_sys_process_madvise (73 instructions): the code of h0_sys_accept
+program h223_sys_process_madvise section kprobe/__x64_sys_process_madvise (84 instructions): the code of h0_sys_accept
 
-program h224_sys_process_mrelease section kprobe/__x64_sys_process_mrelease (73 instructions): the code of h0_sys_accept
+program h224_sys_process_mrelease section kprobe/__x64_sys_process_mrelease (84 instructions): the code of h0_sys_accept
 
-program h225_sys_process_vm_readv section kprobe/__x64_sys_process_vm_readv (73 instructions): the code of h0_sys_accept
+program h225_sys_process_vm_readv section kprobe/__x64_sys_process_vm_readv (84 instructions): the code of h0_sys_accept
 
-program h226_sys_process_vm_writev section kprobe/__x64_sys_process_vm_writev (73 instructions): the code of h0_sys_accept
+program h226_sys_process_vm_writev section kprobe/__x64_sys_process_vm_writev (84 instructions): the code of h0_sys_accept
 
-program h227_sys_pselect6 section kprobe/__x64_sys_pselect6 (73 instructions): the code of h0_sys_accept
+program h227_sys_pselect6 section kprobe/__x64_sys_pselect6 (84 instructions): the code of h0_sys_accept
 
-program h228_sys_ptrace section kprobe/__x64_sys_ptrace (73 instructions): the code of h0_sys_accept
+program h228_sys_ptrace section kprobe/__x64_sys_ptrace (84 instructions): the code of h0_sys_accept
 
-program h229_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (73 instructions): the code of h0_sys_accept
+program h229_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (84 instructions): the code of h0_sys_accept
 
-program h230_sys_pwritev section kprobe/__x64_sys_pwritev (73 instructions): the code of h0_sys_accept
+program h230_sys_pwritev section kprobe/__x64_sys_pwritev (84 instructions): the code of h0_sys_accept
 
-program h231_sys_pwritev2 section kprobe/__x64_sys_pwritev2 (73 instructions): the code of h0_sys_accept
+program h231_sys_pwritev2 section kprobe/__x64_sys_pwritev2 (84 instructions): the code of h0_sys_accept
 
-program h232_sys_quotactl section kprobe/__x64_sys_quotactl (73 instructions): the code of h0_sys_accept
+program h232_sys_quotactl section kprobe/__x64_sys_quotactl (84 instructions): the code of h0_sys_accept
 
-program h233_sys_quotactl_fd section kprobe/__x64_sys_quotactl_fd (73 instructions): the code of h0_sys_accept
+program h233_sys_quotactl_fd section kprobe/__x64_sys_quotactl_fd (84 instructions): the code of h0_sys_accept
 
-program h234_sys_read section kprobe/__x64_sys_read (73 instructions): the code of h0_sys_accept
+program h234_sys_read section kprobe/__x64_sys_read (84 instructions): the code of h0_sys_accept
 
-program h235_sys_readahead section kprobe/__x64_sys_readahead (73 instructions): the code of h0_sys_accept
+program h235_sys_readahead section kprobe/__x64_sys_readahead (84 instructions): the code of h0_sys_accept
 
-program h236_sys_readlink section kprobe/__x64_sys_readlink (73 instructions): the code of h0_sys_accept
+program h236_sys_readlink section kprobe/__x64_sys_readlink (84 instructions): the code of h0_sys_accept
 
-program h237_sys_readlinkat section kprobe/__x64_sys_readlinkat (73 instructions): the code of h0_sys_accept
+program h237_sys_readlinkat section kprobe/__x64_sys_readlinkat (84 instructions): the code of h0_sys_accept
 
-program h238_sys_readv section kprobe/__x64_sys_readv (73 instructions): the code of h0_sys_accept
+program h238_sys_readv section kprobe/__x64_sys_readv (84 instructions): the code of h0_sys_accept
 
-program h239_sys_reboot section kprobe/__x64_sys_reboot (73 instructions): the code of h0_sys_accept
+program h239_sys_reboot section kprobe/__x64_sys_reboot (84 instructions): the code of h0_sys_accept
 
-program h240_sys_recvfrom section kprobe/__x64_sys_recvfrom (73 instructions): the code of h0_sys_accept
+program h240_sys_recvfrom section kprobe/__x64_sys_recvfrom (84 instructions): the code of h0_sys_accept
 
-program h241_sys_recvmmsg section kprobe/__x64_sys_recvmmsg (73 instructions): the code of h0_sys_accept
+program h241_sys_recvmmsg section kprobe/__x64_sys_recvmmsg (84 instructions): the code of h0_sys_accept
 
-program h242_sys_recvmsg section kprobe/__x64_sys_recvmsg (73 instructions): the code of h0_sys_accept
+program h242_sys_recvmsg section kprobe/__x64_sys_recvmsg (84 instructions): the code of h0_sys_accept
 
-program h243_sys_remap_file_pages section kprobe/__x64_sys_remap_file_pages (73 instructions): the code of h0_sys_accept
+program h243_sys_remap_file_pages section kprobe/__x64_sys_remap_file_pages (84 instructions): the code of h0_sys_accept
 
-program h244_sys_removexattr section kprobe/__x64_sys_removexattr (73 instructions): the code of h0_sys_accept
+program h244_sys_removexattr section kprobe/__x64_sys_removexattr (84 instructions): the code of h0_sys_accept
 
-program h245_sys_removexattrat section kprobe/__x64_sys_removexattrat (73 instructions): the code of h0_sys_accept
+program h245_sys_removexattrat section kprobe/__x64_sys_removexattrat (84 instructions): the code of h0_sys_accept
 
-program h246_sys_rename section kprobe/__x64_sys_rename (73 instructions): the code of h0_sys_accept
+program h246_sys_rename section kprobe/__x64_sys_rename (84 instructions): the code of h0_sys_accept
 
-program h247_sys_renameat section kprobe/__x64_sys_renameat (73 instructions): the code of h0_sys_accept
+program h247_sys_renameat section kprobe/__x64_sys_renameat (84 instructions): the code of h0_sys_accept
 
-program h248_sys_renameat2 section kprobe/__x64_sys_renameat2 (73 instructions): the code of h0_sys_accept
+program h248_sys_renameat2 section kprobe/__x64_sys_renameat2 (84 instructions): the code of h0_sys_accept
 
-program h249_sys_request_key section kprobe/__x64_sys_request_key (73 instructions): the code of h0_sys_accept
+program h249_sys_request_key section kprobe/__x64_sys_request_key (84 instructions): the code of h0_sys_accept
 
-program h250_sys_restart_syscall section kprobe/__x64_sys_restart_syscall (73 instructions): the code of h0_sys_accept
+program h250_sys_restart_syscall section kprobe/__x64_sys_restart_syscall (84 instructions): the code of h0_sys_accept
 
-program h251_sys_rmdir section kprobe/__x64_sys_rmdir (73 instructions): the code of h0_sys_accept
+program h251_sys_rmdir section kprobe/__x64_sys_rmdir (84 instructions): the code of h0_sys_accept
 
-program h252_sys_rseq section kprobe/__x64_sys_rseq (73 instructions): the code of h0_sys_accept
+program h252_sys_rseq section kprobe/__x64_sys_rseq (84 instructions): the code of h0_sys_accept
 
-program h253_sys_rseq_slice_yield section kprobe/__x64_sys_rseq_slice_yield (73 instructions): the code of h0_sys_accept
+program h253_sys_rseq_slice_yield section kprobe/__x64_sys_rseq_slice_yield (84 instructions): the code of h0_sys_accept
 
-program h254_sys_rt_sigaction section kprobe/__x64_sys_rt_sigaction (73 instructions): the code of h0_sys_accept
+program h254_sys_rt_sigaction section kprobe/__x64_sys_rt_sigaction (84 instructions): the code of h0_sys_accept
 
-program h255_sys_rt_sigpending section kprobe/__x64_sys_rt_sigpending (73 instructions): the code of h0_sys_accept
+program h255_sys_rt_sigpending section kprobe/__x64_sys_rt_sigpending (84 instructions): the code of h0_sys_accept
 
-program h256_sys_rt_sigprocmask section kprobe/__x64_sys_rt_sigprocmask (73 instructions): the code of h0_sys_accept
+program h256_sys_rt_sigprocmask section kprobe/__x64_sys_rt_sigprocmask (84 instructions): the code of h0_sys_accept
 
-program h257_sys_rt_sigqueueinfo section kprobe/__x64_sys_rt_sigqueueinfo (73 instructions): the code of h0_sys_accept
+program h257_sys_rt_sigqueueinfo section kprobe/__x64_sys_rt_sigqueueinfo (84 instructions): the code of h0_sys_accept
 
-program h258_sys_rt_sigreturn section kprobe/__x64_sys_rt_sigreturn (73 instructions): the code of h0_sys_accept
+program h258_sys_rt_sigreturn section kprobe/__x64_sys_rt_sigreturn (84 instructions): the code of h0_sys_accept
 
-program h259_sys_rt_sigsuspend section kprobe/__x64_sys_rt_sigsuspend (73 instructions): the code of h0_sys_accept
+program h259_sys_rt_sigsuspend section kprobe/__x64_sys_rt_sigsuspend (84 instructions): the code of h0_sys_accept
 
-program h260_sys_rt_sigtimedwait section kprobe/__x64_sys_rt_sigtimedwait (73 instructions): the code of h0_sys_accept
+program h260_sys_rt_sigtimedwait section kprobe/__x64_sys_rt_sigtimedwait (84 instructions): the code of h0_sys_accept
 
-program h261_sys_rt_tgsigqueueinfo section kprobe/__x64_sys_rt_tgsigqueueinfo (73 instructions): the code of h0_sys_accept
+program h261_sys_rt_tgsigqueueinfo section kprobe/__x64_sys_rt_tgsigqueueinfo (84 instructions): the code of h0_sys_accept
 
-program h262_sys_sched_get_priority_max section kprobe/__x64_sys_sched_get_priority_max (73 instructions): the code of h0_sys_accept
+program h262_sys_sched_get_priority_max section kprobe/__x64_sys_sched_get_priority_max (84 instructions): the code of h0_sys_accept
 
-program h263_sys_sched_get_priority_min section kprobe/__x64_sys_sched_get_priority_min (73 instructions): the code of h0_sys_accept
+program h263_sys_sched_get_priority_min section kprobe/__x64_sys_sched_get_priority_min (84 instructions): the code of h0_sys_accept
 
-program h264_sys_sched_getaffinity section kprobe/__x64_sys_sched_getaffinity (73 instructions): the code of h0_sys_accept
+program h264_sys_sched_getaffinity section kprobe/__x64_sys_sched_getaffinity (84 instructions): the code of h0_sys_accept
 
-program h265_sys_sched_getattr section kprobe/__x64_sys_sched_getattr (73 instructions): the code of h0_sys_accept
+program h265_sys_sched_getattr section kprobe/__x64_sys_sched_getattr (84 instructions): the code of h0_sys_accept
 
-program h266_sys_sched_getparam section kprobe/__x64_sys_sched_getparam (73 instructions): the code of h0_sys_accept
+program h266_sys_sched_getparam section kprobe/__x64_sys_sched_getparam (84 instructions): the code of h0_sys_accept
 
-program h267_sys_sched_getscheduler section kprobe/__x64_sys_sched_getscheduler (73 instructions): the code of h0_sys_accept
+program h267_sys_sched_getscheduler section kprobe/__x64_sys_sched_getscheduler (84 instructions): the code of h0_sys_accept
 
-program h268_sys_sched_rr_get_interval section kprobe/__x64_sys_sched_rr_get_interval (73 instructions): the code of h0_sys_accept
+program h268_sys_sched_rr_get_interval section kprobe/__x64_sys_sched_rr_get_interval (84 instructions): the code of h0_sys_accept
 
-program h269_sys_sched_setaffinity section kprobe/__x64_sys_sched_setaffinity (73 instructions): the code of h0_sys_accept
+program h269_sys_sched_setaffinity section kprobe/__x64_sys_sched_setaffinity (84 instructions): the code of h0_sys_accept
 
-program h270_sys_sched_setattr section kprobe/__x64_sys_sched_setattr (73 instructions): the code of h0_sys_accept
+program h270_sys_sched_setattr section kprobe/__x64_sys_sched_setattr (84 instructions): the code of h0_sys_accept
 
-program h271_sys_sched_setparam section kprobe/__x64_sys_sched_setparam (73 instructions): the code of h0_sys_accept
+program h271_sys_sched_setparam section kprobe/__x64_sys_sched_setparam (84 instructions): the code of h0_sys_accept
 
-program h272_sys_sched_setscheduler section kprobe/__x64_sys_sched_setscheduler (73 instructions): the code of h0_sys_accept
+program h272_sys_sched_setscheduler section kprobe/__x64_sys_sched_setscheduler (84 instructions): the code of h0_sys_accept
 
-program h273_sys_sched_yield section kprobe/__x64_sys_sched_yield (73 instructions): the code of h0_sys_accept
+program h273_sys_sched_yield section kprobe/__x64_sys_sched_yield (84 instructions): the code of h0_sys_accept
 
-program h274_sys_seccomp section kprobe/__x64_sys_seccomp (73 instructions): the code of h0_sys_accept
+program h274_sys_seccomp section kprobe/__x64_sys_seccomp (84 instructions): the code of h0_sys_accept
 
-program h275_sys_select section kprobe/__x64_sys_select (73 instructions): the code of h0_sys_accept
+program h275_sys_select section kprobe/__x64_sys_select (84 instructions): the code of h0_sys_accept
 
-program h276_sys_semctl section kprobe/__x64_sys_semctl (73 instructions): the code of h0_sys_accept
+program h276_sys_semctl section kprobe/__x64_sys_semctl (84 instructions): the code of h0_sys_accept
 
-program h277_sys_semget section kprobe/__x64_sys_semget (73 instructions): the code of h0_sys_accept
+program h277_sys_semget section kprobe/__x64_sys_semget (84 instructions): the code of h0_sys_accept
 
-program h278_sys_semop section kprobe/__x64_sys_semop (73 instructions): the code of h0_sys_accept
+program h278_sys_semop section kprobe/__x64_sys_semop (84 instructions): the code of h0_sys_accept
 
-program h279_sys_semtimedop section kprobe/__x64_sys_semtimedop (73 instructions): the code of h0_sys_accept
+program h279_sys_semtimedop section kprobe/__x64_sys_semtimedop (84 instructions): the code of h0_sys_accept
 
-program h280_sys_sendfile64 section kprobe/__x64_sys_sendfile64 (73 instructions): the code of h0_sys_accept
+program h280_sys_sendfile64 section kprobe/__x64_sys_sendfile64 (84 instructions): the code of h0_sys_accept
 
-program h281_sys_sendmmsg section kprobe/__x64_sys_sendmmsg (73 instructions): the code of h0_sys_accept
+program h281_sys_sendmmsg section kprobe/__x64_sys_sendmmsg (84 instructions): the code of h0_sys_accept
 
-program h282_sys_sendmsg section kprobe/__x64_sys_sendmsg (73 instructions): the code of h0_sys_accept
+program h282_sys_sendmsg section kprobe/__x64_sys_sendmsg (84 instructions): the code of h0_sys_accept
 
-program h283_sys_sendto section kprobe/__x64_sys_sendto (73 instructions): the code of h0_sys_accept
+program h283_sys_sendto section kprobe/__x64_sys_sendto (84 instructions): the code of h0_sys_accept
 
-program h284_sys_set_mempolicy section kprobe/__x64_sys_set_mempolicy (73 instructions): the code of h0_sys_accept
+program h284_sys_set_mempolicy section kprobe/__x64_sys_set_mempolicy (84 instructions): the code of h0_sys_accept
 
-program h285_sys_set_mempolicy_home_node section kprobe/__x64_sys_set_mempolicy_home_node (73 instructions): the code of h0_sys_accept
+program h285_sys_set_mempolicy_home_node section kprobe/__x64_sys_set_mempolicy_home_node (84 instructions): the code of h0_sys_accept
 
-program h286_sys_set_robust_list section kprobe/__x64_sys_set_robust_list (73 instructions): the code of h0_sys_accept
+program h286_sys_set_robust_list section kprobe/__x64_sys_set_robust_list (84 instructions): the code of h0_sys_accept
 
-program h287_sys_set_tid_address section kprobe/__x64_sys_set_tid_address (73 instructions): the code of h0_sys_accept
+program h287_sys_set_tid_address section kprobe/__x64_sys_set_tid_address (84 instructions): the code of h0_sys_accept
 
-program h288_sys_setdomainname section kprobe/__x64_sys_setdomainname (73 instructions): the code of h0_sys_accept
+program h288_sys_setdomainname section kprobe/__x64_sys_setdomainname (84 instructions): the code of h0_sys_accept
 
-program h289_sys_setfsgid section kprobe/__x64_sys_setfsgid (73 instructions): the code of h0_sys_accept
+program h289_sys_setfsgid section kprobe/__x64_sys_setfsgid (84 instructions): the code of h0_sys_accept
 
-program h290_sys_setfsuid section kprobe/__x64_sys_setfsuid (73 instructions): the code of h0_sys_accept
+program h290_sys_setfsuid section kprobe/__x64_sys_setfsuid (84 instructions): the code of h0_sys_accept
 
-program h291_sys_setgid section kprobe/__x64_sys_setgid (73 instructions): the code of h0_sys_accept
+program h291_sys_setgid section kprobe/__x64_sys_setgid (84 instructions): the code of h0_sys_accept
 
-program h292_sys_setgroups section kprobe/__x64_sys_setgroups (73 instructions): the code of h0_sys_accept
+program h292_sys_setgroups section kprobe/__x64_sys_setgroups (84 instructions): the code of h0_sys_accept
 
-program h293_sys_sethostname section kprobe/__x64_sys_sethostname (73 instructions): the code of h0_sys_accept
+program h293_sys_sethostname section kprobe/__x64_sys_sethostname (84 instructions): the code of h0_sys_accept
 
-program h294_sys_setitimer section kprobe/__x64_sys_setitimer (73 instructions): the code of h0_sys_accept
+program h294_sys_setitimer section kprobe/__x64_sys_setitimer (84 instructions): the code of h0_sys_accept
 
-program h295_sys_setns section kprobe/__x64_sys_setns (73 instructions): the code of h0_sys_accept
+program h295_sys_setns section kprobe/__x64_sys_setns (84 instructions): the code of h0_sys_accept
 
-program h296_sys_setpgid section kprobe/__x64_sys_setpgid (73 instructions): the code of h0_sys_accept
+program h296_sys_setpgid section kprobe/__x64_sys_setpgid (84 instructions): the code of h0_sys_accept
 
-program h297_sys_setpriority section kprobe/__x64_sys_setpriority (73 instructions): the code of h0_sys_accept
+program h297_sys_setpriority section kprobe/__x64_sys_setpriority (84 instructions): the code of h0_sys_accept
 
-program h298_sys_setregid section kprobe/__x64_sys_setregid (73 instructions): the code of h0_sys_accept
+program h298_sys_setregid section kprobe/__x64_sys_setregid (84 instructions): the code of h0_sys_accept
 
-program h299_sys_setresgid section kprobe/__x64_sys_setresgid (73 instructions): the code of h0_sys_accept
+program h299_sys_setresgid section kprobe/__x64_sys_setresgid (84 instructions): the code of h0_sys_accept
 
-program h300_sys_setresuid section kprobe/__x64_sys_setresuid (73 instructions): the code of h0_sys_accept
+program h300_sys_setresuid section kprobe/__x64_sys_setresuid (84 instructions): the code of h0_sys_accept
 
-program h301_sys_setreuid section kprobe/__x64_sys_setreuid (73 instructions): the code of h0_sys_accept
+program h301_sys_setreuid section kprobe/__x64_sys_setreuid (84 instructions): the code of h0_sys_accept
 
-program h302_sys_setrlimit section kprobe/__x64_sys_setrlimit (73 instructions): the code of h0_sys_accept
+program h302_sys_setrlimit section kprobe/__x64_sys_setrlimit (84 instructions): the code of h0_sys_accept
 
-program h303_sys_setsid section kprobe/__x64_sys_setsid (73 instructions): the code of h0_sys_accept
+program h303_sys_setsid section kprobe/__x64_sys_setsid (84 instructions): the code of h0_sys_accept
 
-program h304_sys_setsockopt section kprobe/__x64_sys_setsockopt (73 instructions): the code of h0_sys_accept
+program h304_sys_setsockopt section kprobe/__x64_sys_setsockopt (84 instructions): the code of h0_sys_accept
 
-program h305_sys_settimeofday section kprobe/__x64_sys_settimeofday (73 instructions): the code of h0_sys_accept
+program h305_sys_settimeofday section kprobe/__x64_sys_settimeofday (84 instructions): the code of h0_sys_accept
 
-program h306_sys_setuid section kprobe/__x64_sys_setuid (73 instructions): the code of h0_sys_accept
+program h306_sys_setuid section kprobe/__x64_sys_setuid (84 instructions): the code of h0_sys_accept
 
-program h307_sys_setxattr section kprobe/__x64_sys_setxattr (73 instructions): the code of h0_sys_accept
+program h307_sys_setxattr section kprobe/__x64_sys_setxattr (84 instructions): the code of h0_sys_accept
 
-program h308_sys_setxattrat section kprobe/__x64_sys_setxattrat (73 instructions): the code of h0_sys_accept
+program h308_sys_setxattrat section kprobe/__x64_sys_setxattrat (84 instructions): the code of h0_sys_accept
 
-program h309_sys_shmat section kprobe/__x64_sys_shmat (73 instructions): the code of h0_sys_accept
+program h309_sys_shmat section kprobe/__x64_sys_shmat (84 instructions): the code of h0_sys_accept
 
-program h310_sys_shmctl section kprobe/__x64_sys_shmctl (73 instructions): the code of h0_sys_accept
+program h310_sys_shmctl section kprobe/__x64_sys_shmctl (84 instructions): the code of h0_sys_accept
 
-program h311_sys_shmdt section kprobe/__x64_sys_shmdt (73 instructions): the code of h0_sys_accept
+program h311_sys_shmdt section kprobe/__x64_sys_shmdt (84 instructions): the code of h0_sys_accept
 
-program h312_sys_shmget section kprobe/__x64_sys_shmget (73 instructions): the code of h0_sys_accept
+program h312_sys_shmget section kprobe/__x64_sys_shmget (84 instructions): the code of h0_sys_accept
 
-program h313_sys_shutdown section kprobe/__x64_sys_shutdown (73 instructions): the code of h0_sys_accept
+program h313_sys_shutdown section kprobe/__x64_sys_shutdown (84 instructions): the code of h0_sys_accept
 
-program h314_sys_sigaltstack section kprobe/__x64_sys_sigaltstack (73 instructions): the code of h0_sys_accept
+program h314_sys_sigaltstack section kprobe/__x64_sys_sigaltstack (84 instructions): the code of h0_sys_accept
 
-program h315_sys_signalfd section kprobe/__x64_sys_signalfd (73 instructions): the code of h0_sys_accept
+program h315_sys_signalfd section kprobe/__x64_sys_signalfd (84 instructions): the code of h0_sys_accept
 
-program h316_sys_signalfd4 section kprobe/__x64_sys_signalfd4 (73 instructions): the code of h0_sys_accept
+program h316_sys_signalfd4 section kprobe/__x64_sys_signalfd4 (84 instructions): the code of h0_sys_accept
 
-program h317_sys_socket section kprobe/__x64_sys_socket (73 instructions): the code of h0_sys_accept
+program h317_sys_socket section kprobe/__x64_sys_socket (84 instructions): the code of h0_sys_accept
 
-program h318_sys_socketpair section kprobe/__x64_sys_socketpair (73 instructions): the code of h0_sys_accept
+program h318_sys_socketpair section kprobe/__x64_sys_socketpair (84 instructions): the code of h0_sys_accept
 
-program h319_sys_splice section kprobe/__x64_sys_splice (73 instructions): the code of h0_sys_accept
+program h319_sys_splice section kprobe/__x64_sys_splice (84 instructions): the code of h0_sys_accept
 
-program h320_sys_newstat section kprobe/__x64_sys_newstat (73 instructions): the code of h0_sys_accept
+program h320_sys_newstat section kprobe/__x64_sys_newstat (84 instructions): the code of h0_sys_accept
 
-program h321_sys_statfs section kprobe/__x64_sys_statfs (73 instructions): the code of h0_sys_accept
+program h321_sys_statfs section kprobe/__x64_sys_statfs (84 instructions): the code of h0_sys_accept
 
-program h322_sys_statmount section kprobe/__x64_sys_statmount (73 instructions): the code of h0_sys_accept
+program h322_sys_statmount section kprobe/__x64_sys_statmount (84 instructions): the code of h0_sys_accept
 
-program h323_sys_statx section kprobe/__x64_sys_statx (73 instructions): the code of h0_sys_accept
+program h323_sys_statx section kprobe/__x64_sys_statx (84 instructions): the code of h0_sys_accept
 
-program h324_sys_swapoff section kprobe/__x64_sys_swapoff (73 instructions): the code of h0_sys_accept
+program h324_sys_swapoff section kprobe/__x64_sys_swapoff (84 instructions): the code of h0_sys_accept
 
-program h325_sys_swapon section kprobe/__x64_sys_swapon (73 instructions): the code of h0_sys_accept
+program h325_sys_swapon section kprobe/__x64_sys_swapon (84 instructions): the code of h0_sys_accept
 
-program h326_sys_symlink section kprobe/__x64_sys_symlink (73 instructions): the code of h0_sys_accept
+program h326_sys_symlink section kprobe/__x64_sys_symlink (84 instructions): the code of h0_sys_accept
 
-program h327_sys_symlinkat section kprobe/__x64_sys_symlinkat (73 instructions): the code of h0_sys_accept
+program h327_sys_symlinkat section kprobe/__x64_sys_symlinkat (84 instructions): the code of h0_sys_accept
 
-program h328_sys_sync section kprobe/__x64_sys_sync (73 instructions): the code of h0_sys_accept
+program h328_sys_sync section kprobe/__x64_sys_sync (84 instructions): the code of h0_sys_accept
 
-program h329_sys_sync_file_range section kprobe/__x64_sys_sync_file_range (73 instructions): the code of h0_sys_accept
+program h329_sys_sync_file_range section kprobe/__x64_sys_sync_file_range (84 instructions): the code of h0_sys_accept
 
-program h330_sys_syncfs section kprobe/__x64_sys_syncfs (73 instructions): the code of h0_sys_accept
+program h330_sys_syncfs section kprobe/__x64_sys_syncfs (84 instructions): the code of h0_sys_accept
 
-program h331_sys_sysfs section kprobe/__x64_sys_sysfs (73 instructions): the code of h0_sys_accept
+program h331_sys_sysfs section kprobe/__x64_sys_sysfs (84 instructions): the code of h0_sys_accept
 
-program h332_sys_sysinfo section kprobe/__x64_sys_sysinfo (73 instructions): the code of h0_sys_accept
+program h332_sys_sysinfo section kprobe/__x64_sys_sysinfo (84 instructions): the code of h0_sys_accept
 
-program h333_sys_syslog section kprobe/__x64_sys_syslog (73 instructions): the code of h0_sys_accept
+program h333_sys_syslog section kprobe/__x64_sys_syslog (84 instructions): the code of h0_sys_accept
 
-program h334_sys_tee section kprobe/__x64_sys_tee (73 instructions): the code of h0_sys_accept
+program h334_sys_tee section kprobe/__x64_sys_tee (84 instructions): the code of h0_sys_accept
 
-program h335_sys_tgkill section kprobe/__x64_sys_tgkill (73 instructions): the code of h0_sys_accept
+program h335_sys_tgkill section kprobe/__x64_sys_tgkill (84 instructions): the code of h0_sys_accept
 
-program h336_sys_time section kprobe/__x64_sys_time (73 instructions): the code of h0_sys_accept
+program h336_sys_time section kprobe/__x64_sys_time (84 instructions): the code of h0_sys_accept
 
-program h337_sys_timer_create section kprobe/__x64_sys_timer_create (73 instructions): the code of h0_sys_accept
+program h337_sys_timer_create section kprobe/__x64_sys_timer_create (84 instructions): the code of h0_sys_accept
 
-program h338_sys_timer_delete section kprobe/__x64_sys_timer_delete (73 instructions): the code of h0_sys_accept
+program h338_sys_timer_delete section kprobe/__x64_sys_timer_delete (84 instructions): the code of h0_sys_accept
 
-program h339_sys_timer_getoverrun section kprobe/__x64_sys_timer_getoverrun (73 instructions): the code of h0_sys_accept
+program h339_sys_timer_getoverrun section kprobe/__x64_sys_timer_getoverrun (84 instructions): the code of h0_sys_accept
 
-program h340_sys_timer_gettime section kprobe/__x64_sys_timer_gettime (73 instructions): the code of h0_sys_accept
+program h340_sys_timer_gettime section kprobe/__x64_sys_timer_gettime (84 instructions): the code of h0_sys_accept
 
-program h341_sys_timer_settime section kprobe/__x64_sys_timer_settime (73 instructions): the code of h0_sys_accept
+program h341_sys_timer_settime section kprobe/__x64_sys_timer_settime (84 instructions): the code of h0_sys_accept
 
-program h342_sys_timerfd_create section kprobe/__x64_sys_timerfd_create (73 instructions): the code of h0_sys_accept
+program h342_sys_timerfd_create section kprobe/__x64_sys_timerfd_create (84 instructions): the code of h0_sys_accept
 
-program h343_sys_timerfd_gettime section kprobe/__x64_sys_timerfd_gettime (73 instructions): the code of h0_sys_accept
+program h343_sys_timerfd_gettime section kprobe/__x64_sys_timerfd_gettime (84 instructions): the code of h0_sys_accept
 
-program h344_sys_timerfd_settime section kprobe/__x64_sys_timerfd_settime (73 instructions): the code of h0_sys_accept
+program h344_sys_timerfd_settime section kprobe/__x64_sys_timerfd_settime (84 instructions): the code of h0_sys_accept
 
-program h345_sys_times section kprobe/__x64_sys_times (73 instructions): the code of h0_sys_accept
+program h345_sys_times section kprobe/__x64_sys_times (84 instructions): the code of h0_sys_accept
 
-program h346_sys_tkill section kprobe/__x64_sys_tkill (73 instructions): the code of h0_sys_accept
+program h346_sys_tkill section kprobe/__x64_sys_tkill (84 instructions): the code of h0_sys_accept
 
-program h347_sys_truncate section kprobe/__x64_sys_truncate (73 instructions): the code of h0_sys_accept
+program h347_sys_truncate section kprobe/__x64_sys_truncate (84 instructions): the code of h0_sys_accept
 
-program h348_sys_umask section kprobe/__x64_sys_umask (73 instructions): the code of h0_sys_accept
+program h348_sys_umask section kprobe/__x64_sys_umask (84 instructions): the code of h0_sys_accept
 
-program h349_sys_umount section kprobe/__x64_sys_umount (73 instructions): the code of h0_sys_accept
+program h349_sys_umount section kprobe/__x64_sys_umount (84 instructions): the code of h0_sys_accept
 
-program h350_sys_newuname section kprobe/__x64_sys_newuname (73 instructions): the code of h0_sys_accept
+program h350_sys_newuname section kprobe/__x64_sys_newuname (84 instructions): the code of h0_sys_accept
 
-program h351_sys_unlink section kprobe/__x64_sys_unlink (73 instructions): the code of h0_sys_accept
+program h351_sys_unlink section kprobe/__x64_sys_unlink (84 instructions): the code of h0_sys_accept
 
-program h352_sys_unlinkat section kprobe/__x64_sys_unlinkat (73 instructions): the code of h0_sys_accept
+program h352_sys_unlinkat section kprobe/__x64_sys_unlinkat (84 instructions): the code of h0_sys_accept
 
-program h353_sys_unshare section kprobe/__x64_sys_unshare (73 instructions): the code of h0_sys_accept
+program h353_sys_unshare section kprobe/__x64_sys_unshare (84 instructions): the code of h0_sys_accept
 
-program h354_sys_uprobe section kprobe/__x64_sys_uprobe (73 instructions): the code of h0_sys_accept
+program h354_sys_uprobe section kprobe/__x64_sys_uprobe (84 instructions): the code of h0_sys_accept
 
-program h355_sys_uretprobe section kprobe/__x64_sys_uretprobe (73 instructions): the code of h0_sys_accept
+program h355_sys_uretprobe section kprobe/__x64_sys_uretprobe (84 instructions): the code of h0_sys_accept
 
-program h356_sys_userfaultfd section kprobe/__x64_sys_userfaultfd (73 instructions): the code of h0_sys_accept
+program h356_sys_userfaultfd section kprobe/__x64_sys_userfaultfd (84 instructions): the code of h0_sys_accept
 
-program h357_sys_ustat section kprobe/__x64_sys_ustat (73 instructions): the code of h0_sys_accept
+program h357_sys_ustat section kprobe/__x64_sys_ustat (84 instructions): the code of h0_sys_accept
 
-program h358_sys_utime section kprobe/__x64_sys_utime (73 instructions): the code of h0_sys_accept
+program h358_sys_utime section kprobe/__x64_sys_utime (84 instructions): the code of h0_sys_accept
 
-program h359_sys_utimensat section kprobe/__x64_sys_utimensat (73 instructions): the code of h0_sys_accept
+program h359_sys_utimensat section kprobe/__x64_sys_utimensat (84 instructions): the code of h0_sys_accept
 
-program h360_sys_utimes section kprobe/__x64_sys_utimes (73 instructions): the code of h0_sys_accept
+program h360_sys_utimes section kprobe/__x64_sys_utimes (84 instructions): the code of h0_sys_accept
 
-program h361_sys_vfork section kprobe/__x64_sys_vfork (73 instructions): the code of h0_sys_accept
+program h361_sys_vfork section kprobe/__x64_sys_vfork (84 instructions): the code of h0_sys_accept
 
-program h362_sys_vhangup section kprobe/__x64_sys_vhangup (73 instructions): the code of h0_sys_accept
+program h362_sys_vhangup section kprobe/__x64_sys_vhangup (84 instructions): the code of h0_sys_accept
 
-program h363_sys_vmsplice section kprobe/__x64_sys_vmsplice (73 instructions): the code of h0_sys_accept
+program h363_sys_vmsplice section kprobe/__x64_sys_vmsplice (84 instructions): the code of h0_sys_accept
 
-program h364_sys_wait4 section kprobe/__x64_sys_wait4 (73 instructions): the code of h0_sys_accept
+program h364_sys_wait4 section kprobe/__x64_sys_wait4 (84 instructions): the code of h0_sys_accept
 
-program h365_sys_waitid section kprobe/__x64_sys_waitid (73 instructions): the code of h0_sys_accept
+program h365_sys_waitid section kprobe/__x64_sys_waitid (84 instructions): the code of h0_sys_accept
 
-program h366_sys_write section kprobe/__x64_sys_write (73 instructions): the code of h0_sys_accept
+program h366_sys_write section kprobe/__x64_sys_write (84 instructions): the code of h0_sys_accept
 
-program h367_sys_writev section kprobe/__x64_sys_writev (73 instructions): the code of h0_sys_accept
+program h367_sys_writev section kprobe/__x64_sys_writev (84 instructions): the code of h0_sys_accept
 
-program h368_sys_enter section tracepoint/raw_syscalls/sys_enter (62 instructions)
+program h368_sys_enter section tracepoint/raw_syscalls/sys_enter (73 instructions)
 	; - subsystem: "raw_syscalls"  @18
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -892,6 +905,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0

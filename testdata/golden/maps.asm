@@ -1,6 +1,7 @@
 bundle maps
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4512 max=1
 map m_sset_1 Hash key=8 value=1 max=5
 map m_spfx_1 LPMTrie key=20 value=1 max=5 flags=0x1
@@ -13,7 +14,7 @@ map m_pfx4_0 LPMTrie key=8 value=1 max=9 flags=0x1
 map m_pfx6_0 LPMTrie key=20 value=1 max=9 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (261 instructions)
+program h0_security_file_open section kprobe/security_file_open (272 instructions)
 	; - call: "security_file_open"  @8
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -304,12 +305,24 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_kill section kprobe/__x64_sys_kill (80 instructions)
+program h1_sys_kill section kprobe/__x64_sys_kill (91 instructions)
 	; - call: "sys_kill"  @36
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -400,12 +413,24 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (206 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (217 instructions)
 	; - call: "tcp_connect"  @53
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -632,6 +657,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0

@@ -1,11 +1,12 @@
 bundle ops-int
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=472 max=1
 map m_iset_0 Hash key=8 value=1 max=3
 map m_iset_1 Hash key=8 value=1 max=2
 
-program h0_integers section lsm/integers (159 instructions)
+program h0_integers section lsm/integers (170 instructions)
 	; - hook: "integers"  @8
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -211,6 +212,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0

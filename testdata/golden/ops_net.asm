@@ -1,9 +1,10 @@
 bundle ops-net
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
 
-program h0_tcp_connect section kprobe/tcp_connect (284 instructions)
+program h0_tcp_connect section kprobe/tcp_connect (295 instructions)
 	; - call: "tcp_connect"  @8
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -341,12 +342,24 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_ip_output section kprobe/ip_output (176 instructions)
+program h1_ip_output section kprobe/ip_output (187 instructions)
 	; - call: "ip_output"  @59
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -532,12 +545,24 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_connect section kprobe/__x64_sys_connect (120 instructions)
+program h2_sys_connect section kprobe/__x64_sys_connect (131 instructions)
 	; - call: "sys_connect"  @69
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -674,6 +699,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0

@@ -1,11 +1,12 @@
 bundle ops-string
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=8632 max=1
 map polc_out PerCPUArray key=4 value=8272 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (191 instructions)
+program h0_fd_install section kprobe/fd_install (202 instructions)
 	; - call: "fd_install"  @8
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -224,12 +225,24 @@ padded_1:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (191 instructions)
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (202 instructions)
 	; - call: "sys_symlinkat"  @40
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -444,6 +457,18 @@ pack_done:
 	r3 = r7
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
