@@ -1,10 +1,14 @@
 package codegen
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/polc-dev/polc/arch"
 
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/ir"
@@ -25,19 +29,20 @@ func compileFile(t testing.TB, path string) []compiled {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := goldenArch(data)
 	src := compiler.NewSource(path, data)
-	res := compiler.Check([]*compiler.Source{src}, compiler.Options{})
+	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: a})
 	if res.Errors() > 0 {
 		t.Fatalf("%s does not check: %v", path, res.Diagnostics)
 	}
 	var out []compiled
 	for _, pol := range res.Policies {
-		p, diags := compiler.Lower(pol, compiler.LowerOptions{})
+		p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a})
 		if compiler.Count(diags, compiler.Error) > 0 {
 			out = append(out, compiled{Err: lowerError(diags)})
 			continue
 		}
-		b, err := Build(p, Options{Source: path, SourceData: data, Compiler: "test",
+		b, err := Build(p, Options{Arch: a, Source: path, SourceData: data, Compiler: "test",
 			SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }})
 		out = append(out, compiled{IR: p, Bundle: b, Err: err})
 	}
@@ -70,19 +75,63 @@ func globYAML(t testing.TB, dir string) []string {
 	return files
 }
 
-const corpusDir = "../../shared/corpus/tetragon-examples"
-
-func TestBuildReport(t *testing.T) {
-	dirs := []string{"../testdata/golden", corpusDir}
-	for _, dir := range dirs {
-		for _, f := range globYAML(t, dir) {
-			for _, c := range compileFile(t, f) {
-				if c.Err != nil {
-					t.Logf("%s: %v", filepath.Base(f), c.Err)
-				} else {
-					t.Logf("%s: ok %d programs", filepath.Base(f), len(c.Bundle.Programs))
-				}
+// goldenArch reads the target of a "# polc-golden: arch=A" first line;
+// x86_64 without one.
+func goldenArch(data []byte) arch.Arch {
+	first, _, _ := strings.Cut(string(data), "\n")
+	if rest, ok := strings.CutPrefix(first, "# polc-golden:"); ok {
+		for _, f := range strings.Fields(rest) {
+			if v, ok := strings.CutPrefix(f, "arch="); ok {
+				return arch.Arch(v)
 			}
 		}
 	}
+	return arch.X86_64
+}
+
+// Policies the kernel tests compile: copies of the corpus and of the
+// golden policies (testdata/README).
+const (
+	corpusDir     = "testdata/corpus"
+	goldenCopyDir = "testdata/golden"
+)
+
+// TestCorpusCoverage: what codegen builds of each corpus policy, and the
+// diagnostics naming what is missing for the others, are those listed in
+// testdata/corpus.txt (go test ./codegen -run TestCorpusCoverage -update).
+func TestCorpusCoverage(t *testing.T) {
+	var b strings.Builder
+	built, refused := 0, 0
+	for _, f := range globYAML(t, corpusDir) {
+		for _, c := range compileFile(t, f) {
+			name := filepath.Base(f)
+			if c.Err != nil {
+				refused++
+				fmt.Fprintf(&b, "%s: refused\n", name)
+				for _, line := range strings.Split(c.Err.Error(), "\n") {
+					fmt.Fprintf(&b, "\t%s\n", strings.TrimPrefix(line, corpusDir+"/"))
+				}
+				continue
+			}
+			built++
+			fmt.Fprintf(&b, "%s: built %s, %d programs\n", name, c.Bundle.FileName(), len(c.Bundle.Programs))
+		}
+	}
+	fmt.Fprintf(&b, "\n%d policies built, %d refused\n", built, refused)
+	got := b.String()
+	want := filepath.Join("testdata", "corpus.txt")
+	if *update {
+		if err := os.WriteFile(want, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	data, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatalf("%v (run go test ./codegen -run TestCorpusCoverage -update)", err)
+	}
+	if string(data) != got {
+		t.Errorf("%s is not what codegen does now (run go test ./codegen -run TestCorpusCoverage -update to accept):\n%s", want, firstDiff(string(data), got))
+	}
+	t.Logf("corpus: %d policies built, %d refused", built, refused)
 }

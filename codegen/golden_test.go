@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/compiler"
+	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -28,15 +28,7 @@ func goldenAsm(t *testing.T, file string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := arch.X86_64
-	first, _, _ := strings.Cut(string(data), "\n")
-	if rest, ok := strings.CutPrefix(first, "# polc-golden:"); ok {
-		for _, f := range strings.Fields(rest) {
-			if v, ok := strings.CutPrefix(f, "arch="); ok {
-				a = arch.Arch(v)
-			}
-		}
-	}
+	a := goldenArch(data)
 	name := "testdata/golden/" + filepath.Base(file)
 	src := compiler.NewSource(name, data)
 	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: a})
@@ -70,6 +62,10 @@ func goldenAsm(t *testing.T, file string) string {
 // TestGoldenAsm: the generated code of every golden policy is what its
 // .asm file holds (go test ./codegen -update rewrites them).
 func TestGoldenAsm(t *testing.T) {
+	if testenv.InVM() {
+		t.Log("the golden files are not in the vmtest guest; they are checked on the host")
+		return
+	}
 	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.yaml"))
 	if len(files) == 0 {
 		t.Fatalf("no golden policies in %s", goldenDir)

@@ -2,8 +2,6 @@ package codegen
 
 import (
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -79,15 +77,8 @@ func TestTracepointSyscalls(t *testing.T) {
 // its syscalls.
 func TestMatchBinaries(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.RingBuf, testenv.KernelBTF)
-	dir, err := os.MkdirTemp("/dev/shm", "polc-codegen-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	target := filepath.Join(dir, "target-true")
-	other := filepath.Join(dir, "other-true")
-	copyExecutable(t, "/bin/true", target)
-	copyExecutable(t, "/bin/true", other)
+	target := childBinary(t, "target")
+	other := childBinary(t, "other")
 
 	pol := rawSyscallsPolicy(0)
 	pos := pol.Pos
@@ -108,7 +99,7 @@ func TestMatchBinaries(t *testing.T) {
 	defer tp.Close()
 
 	run := func(path string) int {
-		cmd := exec.Command(path)
+		cmd := child(path, "exit:0")
 		if err := cmd.Run(); err != nil {
 			t.Fatal(err)
 		}
@@ -133,16 +124,5 @@ func TestMatchBinaries(t *testing.T) {
 	// true's last call is exit_group; the exec'd image runs at least that.
 	if !ids[unix.SYS_EXIT_GROUP] {
 		t.Errorf("no exit_group among the target's %d records: %v", len(recs), ids)
-	}
-}
-
-func copyExecutable(t *testing.T, from, to string) {
-	t.Helper()
-	data, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, data, 0o755); err != nil {
-		t.Fatal(err)
 	}
 }

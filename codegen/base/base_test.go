@@ -23,6 +23,18 @@ import (
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
+// childEnv makes the test binary sleep for the given duration instead of
+// running tests: TestTracksProcesses runs a copy of itself as the child.
+const childEnv = "POLC_BASE_TEST_SLEEP"
+
+func TestMain(m *testing.M) {
+	if d, err := time.ParseDuration(os.Getenv(childEnv)); err == nil {
+		time.Sleep(d)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // TestCommittedObject fails when bpf/base.bpf.o is not what Object builds:
 // run `go generate ./bpf` after changing the base programs.
 func TestCommittedObject(t *testing.T) {
@@ -86,8 +98,8 @@ func loadBase(t *testing.T) *ebpf.Collection {
 	return coll
 }
 
-// TestTracksProcesses runs a child from a copy of sleep on a tmpfs (so the
-// path walk crosses a mount) and checks its table entry while it runs, the
+// TestTracksProcesses runs a child from a copy of the test binary on a
+// tmpfs (so the path walk crosses a mount) and checks its table entry while it runs, the
 // fork, exec and exit records, and that the entry is gone after it exits.
 func TestTracksProcesses(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
@@ -98,15 +110,25 @@ func TestTracksProcesses(t *testing.T) {
 	}
 	defer rd.Close()
 
-	dir, err := os.MkdirTemp("/dev/shm", "polc-base-")
+	// The test binary itself, copied to a tmpfs, is the child: it sleeps.
+	root := "/dev/shm"
+	if testenv.InVM() {
+		root = "/tmp"
+	}
+	dir, err := os.MkdirTemp(root, "polc-base-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	sleep := filepath.Join(dir, "sleep-copy")
-	copyFile(t, "/bin/sleep", sleep)
+	sleep := filepath.Join(dir, "sleeper")
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, self, sleep)
 
-	cmd := exec.Command(sleep, "0.5")
+	cmd := exec.Command(sleep)
+	cmd.Env = append(os.Environ(), childEnv+"=500ms")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
