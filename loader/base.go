@@ -14,8 +14,9 @@ import (
 )
 
 // baseMaps are the shared maps of a loaded base, open in this process.
+// drops is nil for a base without the drop counter.
 type baseMaps struct {
-	events, procs *ebpf.Map
+	events, procs, drops *ebpf.Map
 }
 
 func (b *baseMaps) close() {
@@ -24,17 +25,37 @@ func (b *baseMaps) close() {
 	}
 	b.events.Close()
 	b.procs.Close()
+	if b.drops != nil {
+		b.drops.Close()
+	}
 }
 
-// byName returns the shared map called name.
+// byName returns the shared map called name, nil if the base lacks it.
 func (b *baseMaps) byName(name string) *ebpf.Map {
 	switch name {
 	case bpf.EventsMap:
 		return b.events
 	case bpf.ProcsMap:
 		return b.procs
+	case bpf.DropsMap:
+		return b.drops
 	}
 	return nil
+}
+
+// dropped sums the drop counter over CPUs; ok is false without one.
+func (b *baseMaps) dropped() (n uint64, ok bool) {
+	if b.drops == nil {
+		return 0, false
+	}
+	var perCPU []uint64
+	if err := b.drops.Lookup(uint32(0), &perCPU); err != nil {
+		return 0, false
+	}
+	for _, v := range perCPU {
+		n += v
+	}
+	return n, true
 }
 
 // openBase opens the shared maps of the base pinned under root.
@@ -49,7 +70,14 @@ func openBase(root string) (*baseMaps, error) {
 		events.Close()
 		return nil, fmt.Errorf("open base map %s: %w", bpf.ProcsMap, err)
 	}
-	return &baseMaps{events: events, procs: procs}, nil
+	b := &baseMaps{events: events, procs: procs}
+	if path := filepath.Join(dir, bpf.DropsMap); exists(path) {
+		if b.drops, err = ebpf.LoadPinnedMap(path, nil); err != nil {
+			b.close()
+			return nil, fmt.Errorf("open base map %s: %w", bpf.DropsMap, err)
+		}
+	}
+	return b, nil
 }
 
 // checkSharedMap returns an error unless spec declares the shared map name
@@ -64,6 +92,11 @@ func checkSharedMap(name string, spec *ebpf.MapSpec) error {
 		if spec.Type != ebpf.Hash || spec.KeySize != 4 || spec.ValueSize != bpf.ProcSize || spec.MaxEntries != bpf.ProcsMaxEntries {
 			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Hash key 4 value %d entries %d",
 				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, bpf.ProcSize, bpf.ProcsMaxEntries)
+		}
+	case bpf.DropsMap:
+		if spec.Type != ebpf.PerCPUArray || spec.KeySize != 4 || spec.ValueSize != 8 || spec.MaxEntries != 1 {
+			return fmt.Errorf("map %s is %s key %d value %d entries %d, want PerCPUArray key 4 value 8 entries 1",
+				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
 		}
 	}
 	return nil
@@ -116,7 +149,11 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read base object: %w", err)
 	}
-	for _, name := range []string{bpf.EventsMap, bpf.ProcsMap} {
+	shared := []string{bpf.EventsMap, bpf.ProcsMap}
+	if spec.Maps[bpf.DropsMap] != nil {
+		shared = append(shared, bpf.DropsMap)
+	}
+	for _, name := range shared {
 		ms := spec.Maps[name]
 		if ms == nil {
 			return nil, fmt.Errorf("base object has no map %s", name)
@@ -177,7 +214,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 			return nil, fmt.Errorf("pin base link %s: %w", l.name, err)
 		}
 	}
-	for _, name := range []string{bpf.EventsMap, bpf.ProcsMap} {
+	for _, name := range shared {
 		if err := coll.Maps[name].Pin(filepath.Join(staging, name)); err != nil {
 			return nil, fmt.Errorf("pin base map %s: %w", name, err)
 		}
@@ -192,16 +229,12 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		return nil, fmt.Errorf("commit base: %w", err)
 	}
 	committed = true
-	events, err := coll.Maps[bpf.EventsMap].Clone()
+	maps, err := openBase(o.PinRoot)
 	if err != nil {
+		removeBase(o.PinRoot)
 		return nil, err
 	}
-	procs, err := coll.Maps[bpf.ProcsMap].Clone()
-	if err != nil {
-		events.Close()
-		return nil, err
-	}
-	return &baseMaps{events: events, procs: procs}, nil
+	return maps, nil
 }
 
 // removeBase removes the base's pins, which detaches its programs and frees

@@ -157,4 +157,6 @@ func validPinName(s string) bool {
 	return s != "" && len(s) < 256 && !strings.ContainsAny(s, "/\x00") && strings.Trim(s, ".") != ""
 }
 
-func isSharedMap(name string) bool { return name == bpf.EventsMap || name == bpf.ProcsMap }
+func isSharedMap(name string) bool {
+	return name == bpf.EventsMap || name == bpf.ProcsMap || name == bpf.DropsMap
+}

@@ -42,10 +42,13 @@ func (bs bundleSpec) bundle(t testing.TB) *Bundle {
 
 // testOptions returns options with a pin root of the test's own, removed
 // (with everything under it) when the test ends.
-func testOptions(t *testing.T) *Options {
+func testOptions(t *testing.T) *Options { return testOptionsN(t, 0) }
+
+// testOptionsN returns the options of the test's n-th pin root.
+func testOptionsN(t *testing.T, n int) *Options {
 	t.Helper()
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs)
-	root := filepath.Join("/sys/fs/bpf", fmt.Sprintf("polrun-test-%d-%s", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "_")))
+	root := filepath.Join("/sys/fs/bpf", fmt.Sprintf("polrun-test-%d-%s-%d", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "_"), n))
 	os.RemoveAll(root)
 	t.Cleanup(func() {
 		if err := UnloadAll(&Options{PinRoot: root}); err != nil {
@@ -98,7 +101,7 @@ func loadedPrograms(t *testing.T, name string) int {
 // testBase is a base object whose one program is called ldrtest_exec.
 func testBase(t testing.TB) []byte {
 	t.Helper()
-	data, err := testbundle.Base("ldrtest_exec")
+	data, err := testbundle.Base("ldrtest_exec", false)
 	if err != nil {
 		t.Fatal(err)
 	}

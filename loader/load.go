@@ -192,7 +192,11 @@ func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *stage
 			if err := checkSharedMap(name, ms); err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrBadBundle, err)
 			}
-			repl[name] = base.byName(name)
+			m := base.byName(name)
+			if m == nil {
+				return nil, fmt.Errorf("the loaded base has no %s, which the bundle shares: it predates this polrun (unload every policy, which removes the base, and load again)", name)
+			}
+			repl[name] = m
 			continue
 		}
 		if name == bpf.ManifestMap {

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/loader/testbundle"
 )
 
 // A policy loads, is listed, stays in force without polrun's handles,
@@ -36,11 +39,14 @@ func TestLoadListEventsUnload(t *testing.T) {
 
 	want := []string{
 		"base", "base/links", "base/links/polc_base_exec", "base/links/polc_base_exit", "base/links/polc_base_fork",
-		"base/polc_events", "base/polc_procs",
+		"base/polc_drops", "base/polc_events", "base/polc_procs",
 		"policies", "policies/ldrtest-syscalls",
 		"policies/ldrtest-syscalls/links", "policies/ldrtest-syscalls/links/ldrtest_enter",
 		"policies/ldrtest-syscalls/maps", "policies/ldrtest-syscalls/maps/_rodata",
 		"policies/ldrtest-syscalls/maps/polc_manifest", "policies/ldrtest-syscalls/maps/targets",
+	}
+	if spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(bpf.BaseObject)); err != nil || spec.Maps[bpf.DropsMap] == nil {
+		want = slices.DeleteFunc(want, func(s string) bool { return s == "base/polc_drops" })
 	}
 	if got := pinsUnder(t, o.PinRoot); !slices.Equal(got, want) {
 		t.Errorf("pins:\n got %q\nwant %q", got, want)
@@ -322,5 +328,60 @@ func TestStaleStagingRemoved(t *testing.T) {
 	}
 	if exists(filepath.Join(o.PinRoot, stagingPrefix+"x-1")) {
 		t.Error("stale staging directory not removed")
+	}
+}
+
+// Records the ring buffer could not take are counted by the drop counter
+// and reported: those dropped before a reader started, and those dropped
+// while one reads too slowly.
+func TestDropsReported(t *testing.T) {
+	o := testOptions(t)
+	base, err := testbundle.Base("ldrtest_exec", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Base = base
+	data, err := testbundle.SyscallsCountingDrops("ldrtest-drops", "ldrtest_enter", uint32(os.Getpid())).Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadBundle(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	// 48-byte records (56 with the ring buffer's header): 8 MiB hold
+	// about 150,000.
+	flood := func() {
+		for range 400_000 {
+			syscall.Getppid()
+		}
+	}
+	flood()
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st := s.Stats()
+	if !st.HasDropCounter || st.DroppedBefore < 100_000 {
+		t.Fatalf("stats at open: %+v", st)
+	}
+	// Nobody calls Next: the queue fills, the reader waits, the ring
+	// buffer fills again.
+	flood()
+	time.Sleep(1500 * time.Millisecond)
+	if st := s.Stats(); st.Dropped < 100_000 {
+		t.Errorf("stats while reading slowly: %+v", st)
+	}
+	t.Logf("%+v", s.Stats())
+
+	// A bundle counting drops cannot share a base without the counter.
+	o2 := testOptionsN(t, 2)
+	o2.Base = testBase(t)
+	if _, err := Load([]*Bundle{b}, o2); err == nil || !strings.Contains(err.Error(), "polc_drops") {
+		t.Errorf("load against a base without the drop counter: %v", err)
 	}
 }

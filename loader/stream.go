@@ -43,6 +43,13 @@ type StreamStats struct {
 	LastUndecodable string
 	// ReadErrors are errors of the ring buffer reader.
 	ReadErrors uint64
+	// Dropped counts the records programs could not post because the
+	// ring buffer was full, since the stream opened; DroppedBefore, those
+	// dropped before (since the base was loaded). HasDropCounter is false
+	// when the base has no drop counter (bpf.DropsMap): then losses in the
+	// kernel cannot be seen.
+	Dropped, DroppedBefore uint64
+	HasDropCounter         bool
 	// Reopened counts how often the base was replaced under the reader
 	// (the last policy unloaded, another loaded) and the reader followed.
 	Reopened uint64
@@ -70,9 +77,11 @@ type Stream struct {
 
 	o        StreamOptions
 	arch     arch.Arch
-	events   *ebpf.Map
+	base     *baseMaps
 	eventsID ebpf.MapID
-	procs    *ebpf.Map
+	// lastDrops is the drop counter's sum when last read.
+	lastDrops     uint64
+	lastDropsRead time.Time
 	rd       *ringbuf.Reader
 	cache    *procCache
 	policies map[uint32]*policyEntry
@@ -107,7 +116,9 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 	if err := s.openBase(); err != nil {
 		return nil, err
 	}
-	s.cache = newProcCache(s.o.NodeName, s.o.Procfs, s.toWall, s.procs)
+	s.cache = newProcCache(s.o.NodeName, s.o.Procfs, s.toWall, s.base.procs)
+	_, s.stats.HasDropCounter = s.base.dropped()
+	s.stats.DroppedBefore = s.lastDrops
 	if err := s.cache.seed(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("seed process cache: %w", err)
@@ -139,11 +150,12 @@ func (s *Stream) openBase() error {
 		return fmt.Errorf("open ring buffer: %w", err)
 	}
 	s.closeBase()
-	s.events, s.procs, s.rd = b.events, b.procs, rd
+	s.base, s.rd = b, rd
 	s.eventsID = mapID(b.events)
 	if s.cache != nil {
 		s.cache.table = b.procs
 	}
+	s.lastDrops, _ = b.dropped()
 	return nil
 }
 
@@ -152,11 +164,29 @@ func (s *Stream) closeBase() {
 		s.rd.Close()
 		s.rd = nil
 	}
-	if s.events != nil {
-		s.events.Close()
-		s.procs.Close()
-		s.events, s.procs = nil, nil
+	s.base.close()
+	s.base = nil
+}
+
+// readDrops adds what the drop counter counted since it was last read, at
+// most once a second unless now. Called by the reader and by Stats (the
+// reader may be waiting for Next while the kernel drops), so it takes the
+// lock.
+func (s *Stream) readDrops(now bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.base == nil || !now && time.Since(s.lastDropsRead) < time.Second {
+		return
 	}
+	s.lastDropsRead = time.Now()
+	n, ok := s.base.dropped()
+	if !ok {
+		return
+	}
+	if n >= s.lastDrops {
+		s.stats.Dropped += n - s.lastDrops
+	}
+	s.lastDrops = n
 }
 
 func mapID(m *ebpf.Map) ebpf.MapID {
@@ -185,9 +215,15 @@ func (s *Stream) followBase() {
 		// Nothing is lost by switching: followBase runs only after a read
 		// timed out, so the old buffer is empty, and its producers went
 		// with the old base.
-		if s.openBase() == nil {
-			s.count(func(st *StreamStats) { st.Reopened++ })
+		s.readDrops(true)
+		s.mu.Lock()
+		err := s.openBase()
+		if err == nil {
+			// A new base counts from zero.
+			s.lastDrops = 0
+			s.stats.Reopened++
 		}
+		s.mu.Unlock()
 	}
 }
 
@@ -198,12 +234,15 @@ func (s *Stream) Close() error {
 		<-s.exited
 		s.done = nil
 	}
+	s.mu.Lock()
 	s.closeBase()
+	s.mu.Unlock()
 	return nil
 }
 
 // Stats returns the counts so far.
 func (s *Stream) Stats() StreamStats {
+	s.readDrops(true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.stats
@@ -241,6 +280,7 @@ func (s *Stream) drain() {
 			return
 		default:
 		}
+		s.readDrops(false)
 		s.rd.SetDeadline(time.Now().Add(200 * time.Millisecond))
 		err := s.rd.ReadInto(&rec)
 		if errors.Is(err, os.ErrDeadlineExceeded) {

@@ -116,16 +116,25 @@ func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.W
 	defer s.Close()
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	var reported loader.StreamStats
+	reported := s.Stats()
+	switch {
+	case !reported.HasDropCounter:
+		fmt.Fprintln(stderr, "polrun: the loaded base has no drop counter: records lost to a full ring buffer cannot be counted")
+	case reported.DroppedBefore > 0:
+		fmt.Fprintf(stderr, "polrun: %d records were lost to a full ring buffer before this reader started\n", reported.DroppedBefore)
+	}
 	report := func(final bool) {
 		st := s.Stats()
 		if st.Undecodable != reported.Undecodable || st.ReadErrors != reported.ReadErrors {
 			fmt.Fprintf(stderr, "polrun: %d records could not be decoded (last: %s), %d read errors\n",
 				st.Undecodable, st.LastUndecodable, st.ReadErrors)
 		}
+		if st.Dropped != reported.Dropped {
+			fmt.Fprintf(stderr, "polrun: %d records lost to a full ring buffer (the reader is too slow)\n", st.Dropped)
+		}
 		if final {
-			fmt.Fprintf(stderr, "polrun: %d events, %d process records, %d undecodable, %d read errors\n",
-				st.Events, st.BaseRecords, st.Undecodable, st.ReadErrors)
+			fmt.Fprintf(stderr, "polrun: %d events, %d process records, %d undecodable, %d read errors, %d lost to a full ring buffer\n",
+				st.Events, st.BaseRecords, st.Undecodable, st.ReadErrors, st.Dropped)
 		}
 		reported = st
 	}

@@ -36,9 +36,11 @@ func sharedMaps() []*object.Map {
 // Base is a stand-in for the base object whose one program, named prog,
 // does nothing on sched_process_exec: tests that check that a failed load
 // leaves no program behind look for that name, which no other test uses.
-func Base(prog string) ([]byte, error) {
+// With drops, it declares the drop counter (bpf.DropsMap).
+func Base(prog string, drops bool) ([]byte, error) {
 	s := &Spec{
-		Name: "polc-base",
+		Name:       "polc-base",
+		CountDrops: drops,
 		Hooks: []bpf.Hook{{
 			Kind: "tracepoint", Target: "sched/sched_process_exec", Call: "sched_process_exec", Args: []bpf.Arg{},
 			Programs: []bpf.Program{{Name: prog, Section: "tracepoint/sched/sched_process_exec", Attach: "tracepoint"}},
@@ -85,14 +87,29 @@ func postRecord(size int32, hook int16) asm.Instructions {
 	}
 }
 
-func submit() asm.Instructions {
-	return asm.Instructions{
+// submit posts the record in R8. When the reservation failed ("out"),
+// the drop counter is incremented if the bundle has one.
+func submit(drops bool) asm.Instructions {
+	insns := asm.Instructions{
 		asm.Mov.Reg(asm.R1, asm.R8),
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufSubmit.Call(),
+		asm.Ja.Label("exit"),
 		asm.Mov.Imm(asm.R0, 0).WithSymbol("out"),
-		asm.Return(),
 	}
+	if drops {
+		insns = append(insns,
+			asm.StoreImm(asm.RFP, -8, 0, asm.Word),
+			asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.DropsMap),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, -8),
+			asm.FnMapLookupElem.Call(),
+			asm.JEq.Imm(asm.R0, 0, "exit"),
+			asm.Mov.Imm(asm.R1, 1),
+			asm.StoreXAdd(asm.R0, asm.R1, asm.DWord),
+		)
+	}
+	return append(insns, asm.Mov.Imm(asm.R0, 0).WithSymbol("exit"), asm.Return())
 }
 
 // onlyTargets emits code that returns unless the current tgid is a key of
@@ -120,21 +137,34 @@ type Spec struct {
 	// Targets are tgids put into the "targets" map through Manifest.Maps:
 	// the programs post records only for them.
 	Targets []uint32
+	// CountDrops declares the drop counter (bpf.DropsMap), which the
+	// programs increment when the ring buffer is full.
+	CountDrops bool
 }
 
 // Syscalls is a policy on raw_syscalls/sys_enter whose program prog posts
 // the syscall id (field "id", as syscall64 labelled "id") of the target
 // processes.
 func Syscalls(name, prog string, targets ...uint32) *Spec {
+	return syscalls(name, prog, false, targets)
+}
+
+// SyscallsCountingDrops is Syscalls with the drop counter.
+func SyscallsCountingDrops(name, prog string, targets ...uint32) *Spec {
+	return syscalls(name, prog, true, targets)
+}
+
+func syscalls(name, prog string, drops bool, targets []uint32) *Spec {
 	insns := append(asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}, onlyTargets()...)
 	insns = append(insns, postRecord(bpf.HeaderSize+8, 0)...)
 	insns = append(insns,
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
 		asm.StoreMem(asm.R8, bpf.HeaderSize, asm.R1, asm.DWord),
 	)
-	insns = append(insns, submit()...)
+	insns = append(insns, submit(drops)...)
 	return &Spec{
-		Name: name,
+		Name:       name,
+		CountDrops: drops,
 		Hooks: []bpf.Hook{{
 			Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Call: "raw_syscalls/sys_enter",
 			Programs:         []bpf.Program{{Name: prog, Section: "tracepoint/raw_syscalls/sys_enter", Attach: "tracepoint"}},
@@ -154,7 +184,7 @@ func Syscalls(name, prog string, targets ...uint32) *Spec {
 func Uprobe(name, prog, binary, symbol string, targets ...uint32) *Spec {
 	insns := append(asm.Instructions{asm.Mov.Reg(asm.R6, asm.R1)}, onlyTargets()...)
 	insns = append(insns, postRecord(bpf.HeaderSize, 0)...)
-	insns = append(insns, submit()...)
+	insns = append(insns, submit(false)...)
 	section := "uprobe/" + binary + ":" + symbol
 	return &Spec{
 		Name: name,
@@ -200,6 +230,10 @@ func (s *Spec) Write() ([]byte, error) {
 		Maps: append(sharedMaps(),
 			&object.Map{Name: "targets", Type: ebpf.Hash, Key: btfU32, Value: btfU32, MaxEntries: 64}),
 		Rodata: []*object.Var{{Name: bpf.VarPolicyID, Type: btfU32}},
+	}
+	if s.CountDrops {
+		obj.Maps = append(obj.Maps, &object.Map{Name: bpf.DropsMap, Type: ebpf.PerCPUArray, Key: btfU32,
+			ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName})
 	}
 	marshal := func() ([]byte, error) {
 		data, err := m.Marshal()
