@@ -82,13 +82,13 @@ type Stream struct {
 	// lastDrops is the drop counter's sum when last read.
 	lastDrops     uint64
 	lastDropsRead time.Time
-	rd       *ringbuf.Reader
-	cache    *procCache
-	policies map[uint32]*policyEntry
-	lastScan time.Time
-	lastBase time.Time
-	bootWall time.Time // wall-clock time of boot, for record times
-	stats    StreamStats
+	rd            *ringbuf.Reader
+	cache         *procCache
+	policies      map[uint32]*policyEntry
+	lastScan      time.Time
+	lastBase      time.Time
+	bootWall      time.Time // wall-clock time of boot, for record times
+	stats         StreamStats
 }
 
 type policyEntry struct {
