@@ -14,10 +14,28 @@ VMTEST_FLAGS ?=
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-# The main job on the example policies: validate and lint them.
+# The main job, end to end: validate and lint the example policies, compile
+# the default one (DEMO_POLICY: every syscall of a shell, from the
+# raw_syscalls tracepoint, which works on kernels without kprobes) into a
+# bundle, load it with polrun, print its events for DEMO_SECONDS while a
+# shell runs a few commands, and unload it. Loading needs root; the demo
+# pins under a directory of its own, so it leaves other polrun state alone.
+DEMO_POLICY  ?= examples/shell-syscalls.yaml
+DEMO_SECONDS ?= 5
+DEMO_SHOWN   ?= 25
+DEMO_DIR     := $(BIN)/demo
+DEMO_PINS    := /sys/fs/bpf/polrun-demo
+
 demo: build
 	$(BIN)/polc validate examples
 	$(BIN)/polc lint --compat tetragon examples
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	$(BIN)/polc build -o $(DEMO_DIR) $(DEMO_POLICY)
+	@echo "== polrun run: events of $(DEMO_POLICY) for $(DEMO_SECONDS)s (the first $(DEMO_SHOWN) shown) =="
+	@(sleep 1; for i in 1 2 3; do bash -c 'cat /etc/hostname >/dev/null'; sleep 1; done) &
+	$(BIN)/polrun run --pin-root $(DEMO_PINS) -o compact --duration $(DEMO_SECONDS)s $(DEMO_DIR)/*.bpf.o \
+		| awk 'NR <= $(DEMO_SHOWN); END { print "... " NR " events in all" }'
+	$(BIN)/polrun list --pin-root $(DEMO_PINS)
 
 test:
 	$(GO) vet ./...
