@@ -313,7 +313,7 @@ func (s *staged) pin(root string) error {
 		}
 	}
 	for _, l := range s.links {
-		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, l.name)); err != nil {
+		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, pinName(l.name))); err != nil {
 			return fmt.Errorf("pin link of program %s: %w", l.name, err)
 		}
 	}

@@ -88,6 +88,7 @@ type Stream struct {
 	lastScan      time.Time
 	lastBase      time.Time
 	bootWall      time.Time // wall-clock time of boot, for record times
+	bootWallAt    time.Time // when bootWall was computed
 	stats         StreamStats
 }
 
@@ -112,7 +113,7 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 	if s.o.NodeName == "" {
 		s.o.NodeName, _ = os.Hostname()
 	}
-	s.bootWall = bootTime()
+	s.bootWall, s.bootWallAt = bootTime(), time.Now()
 	if err := s.openBase(); err != nil {
 		return nil, err
 	}
@@ -397,8 +398,12 @@ func (s *Stream) scanPolicies() {
 	}
 }
 
-// toWall converts a bpf_ktime_get_boot_ns() time to wall-clock time.
+// toWall converts a bpf_ktime_get_boot_ns() time to wall-clock time. The
+// boot time is recomputed every minute, following clock adjustments.
 func (s *Stream) toWall(ktime uint64) time.Time {
+	if time.Since(s.bootWallAt) > time.Minute {
+		s.bootWall, s.bootWallAt = bootTime(), time.Now()
+	}
 	return s.bootWall.Add(time.Duration(ktime))
 }
 
