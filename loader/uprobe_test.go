@@ -2,11 +2,13 @@ package loader
 
 import (
 	"debug/elf"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/loader/testbundle"
@@ -104,4 +106,45 @@ func hasSymbol(path, sym string) bool {
 		}
 	}
 	return false
+}
+
+// The same with a bundle polc compiles from the spec's uprobe form.
+func TestUprobeCompiledPolicyFires(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Uprobes)
+	exe, sym, pid, call := uprobeSubject(t)
+	yaml := fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "uprobe-target"
+spec:
+  uprobes:
+  - path: %q
+    symbol: %q
+    selectors:
+    - matchPIDs:
+      - operator: "In"
+        values: [%d]
+`, exe, sym, pid)
+	b := compilePolicy(t, "uprobe-target.yaml", yaml)
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	call()
+	evs := collect(t, s, "uprobe-target", time.Second)
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want 3", len(evs))
+	}
+	for _, ev := range evs {
+		if ev.Kind != KindUprobe || *ev.Process.PID != pid || ev.Hook.Symbol != sym {
+			t.Errorf("event %+v", ev)
+		}
+	}
+	line, _ := evs[0].MarshalJSON()
+	t.Logf("%s", line)
 }
