@@ -410,3 +410,19 @@ func TestUsageAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// polrun goes onto hosts: it must not link the compiler.
+func TestNoCompilerLinked(t *testing.T) {
+	testenv.Require(t, testenv.Tool("go"))
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, banned := range []string{"/compiler", "/codegen", "/ir", "/schema"} {
+			if strings.HasPrefix(pkg, "github.com/polc-dev/polc"+banned) {
+				t.Errorf("polrun links %s", pkg)
+			}
+		}
+	}
+}
