@@ -49,9 +49,6 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 		p.src(a.Pos, a.Kind.String())
 		switch a.Kind {
 		case ir.ActPost:
-			if a.RateLimitMs != 0 {
-				p.errorf(a.Pos, "Post with rateLimit is not supported yet")
-			}
 			if a.KernelStack || a.UserStack {
 				p.errorf(a.Pos, "Post with kernelStackTrace or userStackTrace is not supported yet")
 			}

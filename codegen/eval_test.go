@@ -146,6 +146,7 @@ func runRawTP(t *testing.T, prog *ebpf.Program, rd *ringbuf.Reader, b *Bundle, c
 func TestEvalIntegers(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
 	r := rand.New(rand.NewPCG(1, 2))
+	pin := pinDir(t) // the shared maps, reused by every round
 	for round := 0; round < 40; round++ {
 		h := &ir.Hook{ID: 0, Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter"}
 		nargs := 1 + r.IntN(3)
@@ -172,7 +173,8 @@ func TestEvalIntegers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v\n%s", round, err, pol.String())
 		}
-		l := loadBundle(t, b)
+		spec, _ := loadableSpec(t, b)
+		l := loadSpecIn(t, b, spec, pin)
 		prog := l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name]
 		rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])
 		if err != nil {
@@ -259,6 +261,7 @@ func TestEvalStrings(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	ops := []ir.Op{ir.OpEqual, ir.OpNotEqual, ir.OpPrefix, ir.OpNotPrefix, ir.OpPostfix, ir.OpNotPostfix}
 	pid := os.Getpid()
+	pin := pinDir(t)
 	for round := 0; round < 25; round++ {
 		h := &ir.Hook{ID: 0, Kind: ir.HookTracepoint, Target: "syscalls/sys_enter_openat", Call: "syscalls/sys_enter_openat",
 			Args: []*ir.Arg{
@@ -314,7 +317,8 @@ func TestEvalStrings(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v\n%s", round, err, pol.String())
 		}
-		l := loadBundle(t, b)
+		spec, _ := loadableSpec(t, b)
+		l := loadSpecIn(t, b, spec, pin)
 		rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])
 		if err != nil {
 			t.Fatal(err)

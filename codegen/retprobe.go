@@ -78,7 +78,11 @@ func (p *progGen) returnProgram() asm.Instructions {
 
 	// The selector that matched at entry decides the return tests.
 	for i, s := range h.Selectors {
-		if len(s.ReturnTests) == 0 && len(s.ReturnActions) == 0 {
+		limit := postRateLimit(s.Actions)
+		if limit == nil {
+			limit = postRateLimit(s.ReturnActions)
+		}
+		if len(s.ReturnTests) == 0 && len(s.ReturnActions) == 0 && limit == nil {
 			continue
 		}
 		next := fmt.Sprintf("ret_sel%d_done", i)
@@ -93,6 +97,9 @@ func (p *progGen) returnProgram() asm.Instructions {
 		}
 		if !p.actions(s.ReturnActions) {
 			p.emit(asm.Ja.Label("drop"))
+		}
+		if limit != nil {
+			p.rateLimit(s, limit, "drop")
 		}
 		p.b.Label(next)
 		p.emit(asm.Mov.Imm(asm.R0, 0))

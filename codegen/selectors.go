@@ -177,6 +177,9 @@ func (p *progGen) matched(s *ir.Selector) {
 		acts = s.Actions
 	}
 	if p.actions(acts) {
+		if a := postRateLimit(acts); a != nil && !p.h.Return {
+			p.rateLimit(s, a, "exit")
+		}
 		p.emit(asm.Ja.Label("post"))
 	} else {
 		p.emit(asm.Ja.Label("exit"))

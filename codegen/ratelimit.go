@@ -1,0 +1,134 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// Post rateLimit: a selector posts at most one record per interval for
+// the same hook, selector, scope (thread, process or everyone) and
+// arguments. The last post's time is kept per key in an LRU hash
+// (rateLimitMap), so that forgotten keys make room for new ones.
+//
+// The key, built on the stack at stRateKey:
+//
+//	0  u32 hook ID
+//	4  u32 selector index
+//	8  u64 scope: pid_tgid (thread), tgid (process) or 0 (global)
+//	16 u64 × rateArgs: a digest of each of the first arguments: an
+//	   integer's value; the length and first 8 bytes of a string, buffer
+//	   or path; the first 8 bytes of other encodings
+const (
+	stRateKey     = -176
+	rateArgs      = 4
+	rateKeySize   = 16 + 8*rateArgs
+	rateLimitMap  = "polc_ratelimit"
+	rateLimitSize = 32768
+)
+
+// rateLimit emits: if the selector's Post rate limit says this record was
+// posted too recently, goto limited; else note the time and fall through.
+func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
+	p.g.declareRateLimitMap()
+	p.emit(
+		emit.StoreImm(asm.RFP, stRateKey, int64(p.h.ID), asm.Word),
+		emit.StoreImm(asm.RFP, stRateKey+4, int64(s.Index), asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+	)
+	switch a.RateLimitScope {
+	case ir.ScopeProcess:
+		p.emit(asm.RSh.Imm(asm.R1, 32))
+	case ir.ScopeGlobal:
+		p.emit(asm.Mov.Imm(asm.R1, 0))
+	}
+	p.emit(asm.StoreMem(asm.RFP, stRateKey+8, asm.R1, asm.DWord))
+	n := 0
+	for _, sl := range p.lay.slots {
+		if n == rateArgs {
+			break
+		}
+		if sl.enc == bpf.EncNone {
+			continue
+		}
+		off := int16(stRateKey + 16 + 8*n)
+		n++
+		if sl.enc != bpf.EncBytes {
+			p.emit(
+				asm.LoadMem(asm.R1, rRec, int16(sl.off), asm.DWord),
+				asm.StoreMem(asm.RFP, off, asm.R1, asm.DWord),
+			)
+			continue
+		}
+		// The first 8 data bytes (those past Len cleared), plus Len.
+		whole := p.b.Fresh("rate_whole")
+		p.emit(
+			asm.LoadMem(asm.R1, rRec, int16(sl.off+bpf.BytesHeaderSize), asm.DWord),
+			asm.LoadMem(asm.R2, rRec, int16(sl.off), asm.Word),
+			asm.JGE.Imm(asm.R2, 8, whole),
+			asm.Mov.Imm(asm.R3, 8),
+			asm.Sub.Reg(asm.R3, asm.R2),
+			asm.LSh.Imm(asm.R3, 3),
+			asm.LSh.Reg(asm.R1, asm.R3),
+			asm.RSh.Reg(asm.R1, asm.R3),
+		)
+		p.b.Label(whole)
+		p.emit(
+			asm.LSh.Imm(asm.R2, 48),
+			asm.Xor.Reg(asm.R1, asm.R2),
+			asm.StoreMem(asm.RFP, off, asm.R1, asm.DWord),
+		)
+	}
+	for ; n < rateArgs; n++ {
+		p.emit(emit.StoreImm(asm.RFP, int16(stRateKey+16+8*n), 0, asm.DWord))
+	}
+	post := p.b.Fresh("rate_ok")
+	p.emit(
+		asm.FnKtimeGetBootNs.Call(),
+		asm.StoreMem(asm.RFP, stVal, asm.R0, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(rateLimitMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stRateKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, post),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+		asm.Sub.Reg(asm.R2, asm.R1),
+		asm.LoadImm(asm.R1, int64(a.RateLimitMs)*1_000_000, asm.DWord),
+		asm.JLT.Reg(asm.R2, asm.R1, limited),
+	)
+	p.b.Label(post)
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(rateLimitMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stRateKey),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, stVal),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnMapUpdateElem.Call(),
+	)
+}
+
+func (g *gen) declareRateLimitMap() {
+	for _, m := range g.maps {
+		if m.Name == rateLimitMap {
+			return
+		}
+	}
+	g.maps = append(g.maps, &object.Map{Name: rateLimitMap, Type: ebpf.LRUHash, KeySize: rateKeySize,
+		ValueSize: 8, MaxEntries: rateLimitSize})
+}
+
+// postRateLimit returns the Post action of acts with a rate limit, or nil.
+func postRateLimit(acts []*ir.Action) *ir.Action {
+	for _, a := range acts {
+		if a.Kind == ir.ActPost && a.RateLimitMs > 0 {
+			return a
+		}
+	}
+	return nil
+}
