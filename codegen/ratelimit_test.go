@@ -17,7 +17,7 @@ func TestRateLimit(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
 	for _, scope := range []ir.RateLimitScope{ir.ScopeThread, ir.ScopeProcess, ir.ScopeGlobal} {
 		h := &ir.Hook{Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter",
-			Args: []*ir.Arg{{Slot: 0, Index: 0, Type: ir.TypeInt64, SizeSlot: ir.NoSize}},
+			Args:      []*ir.Arg{{Slot: 0, Index: 0, Type: ir.TypeInt64, SizeSlot: ir.NoSize}},
 			Selectors: []*ir.Selector{{Actions: []*ir.Action{{Kind: ir.ActPost, RateLimitMs: 3600_000, RateLimitScope: scope}}}}}
 		pol := &ir.Policy{Name: "ratelimit", Arch: "x86_64", Hooks: []*ir.Hook{h}}
 		b, err := Build(pol, Options{})

@@ -1,7 +1,6 @@
 bundle actions not built:
 # testdata/golden/actions.yaml:10:7: spec.enforcers is not supported yet
 # testdata/golden/actions.yaml:21:9: action FollowFD is not supported yet
-# testdata/golden/actions.yaml:24:9: Post with rateLimit is not supported yet
 # testdata/golden/actions.yaml:24:9: Post with kernelStackTrace or userStackTrace is not supported yet
 # testdata/golden/actions.yaml:24:9: Post with imaHash is not supported yet
 # testdata/golden/actions.yaml:37:9: action UnfollowFD is not supported yet
