@@ -118,6 +118,22 @@ func TestLoadListEventsUnload(t *testing.T) {
 	t.Logf("%s", line)
 	t.Logf("%s", ev.Compact())
 
+	// A stream for another policy counts this one's events as filtered.
+	other, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot, Policy: "another"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Getppid()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	if ev, err := other.Next(ctx); err == nil {
+		t.Errorf("stream of policy another returned %+v", ev)
+	}
+	cancel()
+	if st := other.Stats(); st.Filtered == 0 || st.Events != 0 {
+		t.Errorf("filtered stream: %+v", st)
+	}
+	other.Close()
+
 	if err := Unload([]string{"ldrtest-syscalls"}, o); err != nil {
 		t.Fatal(err)
 	}
