@@ -29,6 +29,8 @@ type Loaded struct {
 	// Duration is the time from reading the bundle's spec to committing its
 	// pins, the base excluded.
 	Duration time.Duration
+	// Warnings are problems that did not stop the load.
+	Warnings []string
 }
 
 // policyState is what polrun records about a loaded policy, as JSON at key
@@ -389,20 +391,17 @@ func commit(all []*staged, o *Options) error {
 		s.result.Duration = time.Since(s.start)
 	}
 	// Everything is committed: the staging directories are the policies
-	// now, and replaced policies are detached by removing their pins.
-	var errs []error
+	// now, and replaced policies are detached by removing their pins. The
+	// new policies are in force even if that fails: what is left over is
+	// removed by the next polrun that takes the lock.
 	for _, d := range committed {
 		d.s.dir = ""
 		if d.trash != "" {
 			if err := os.RemoveAll(d.trash); err != nil {
-				errs = append(errs, fmt.Errorf("remove replaced %s: %w", d.s.bundle.Name(), err))
+				d.s.result.Warnings = append(d.s.result.Warnings,
+					fmt.Sprintf("the replaced policy's pins were not all removed (the next polrun will): %v", err))
 			}
 		}
-	}
-	if len(errs) > 0 {
-		// The new policies are in force; what is left over is removed by
-		// the next polrun that takes the lock.
-		fmt.Fprintln(os.Stderr, "polrun:", errors.Join(errs...))
 	}
 	return nil
 }

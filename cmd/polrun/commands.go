@@ -81,6 +81,9 @@ func load(paths []string, o *loader.Options, stdout io.Writer) ([]loader.Loaded,
 		for _, s := range l.Skipped {
 			fmt.Fprintf(stdout, "  skipped %s: its target is missing (ignoreMissing)\n", s)
 		}
+		for _, w := range l.Warnings {
+			fmt.Fprintf(stdout, "  warning: %s\n", w)
+		}
 	}
 	if len(loaded) > 1 {
 		fmt.Fprintf(stdout, "%d policies in %v\n", len(loaded), time.Since(start).Round(time.Microsecond))
