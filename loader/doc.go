@@ -13,9 +13,9 @@
 //  2. probes the kernel features the manifest requires (see [Probe]);
 //  3. checks the tracepoint fields the programs read against tracefs;
 //  4. makes sure the base is loaded: the process-tracking programs of
-//     package bpf, with the shared ring buffer and process table pinned by
-//     name under PIN_ROOT/base and their links under base/links, and the
-//     process table seeded from /proc;
+//     package bpf, with the shared maps (ring buffer, process table, drop
+//     counter) pinned by name under PIN_ROOT/base and their links under
+//     base/links, and the process table seeded from /proc;
 //  5. loads the bundle with CO-RE against the kernel's BTF, its shared maps
 //     replaced by the base's, its load-time variables set (policy id, host
 //     namespace inodes), its maps filled from the manifest, and a
@@ -33,6 +33,10 @@
 // [Unload] removes a policy's pins, which detaches it; when the last policy
 // goes, the base goes too, so that nothing polrun made stays behind.
 //
+// bpffs refuses names with dots, so a policy named a.b is pinned as
+// policies/a_b and a map named .rodata as maps/_rodata (policy names, DNS
+// subdomains, have no underscores, so the mapping is one to one).
+//
 // # Events
 //
 // [OpenStream] reads the base ring buffer. Base records (exec, fork, exit)
@@ -42,8 +46,9 @@
 // by the policy id in its pinned polc_manifest map, into an [Event] that
 // marshals to Tetragon's JSON export shape (process_kprobe,
 // process_tracepoint, process_uprobe, process_lsm). Records that cannot be
-// decoded and read errors are counted in [StreamStats], never dropped
-// silently.
+// decoded, read errors and records the kernel could not post because the
+// ring buffer was full (the base's drop counter) are counted in
+// [StreamStats], never dropped silently.
 //
 // # Errors
 //
