@@ -1,6 +1,9 @@
 package bpf
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"strings"
+)
 
 // Shared maps. Every bundle declares them with pinning by name, so that all
 // policies on a host share one ring buffer and one process table: the loader
@@ -51,12 +54,22 @@ const (
 	MapsDir     = "maps"
 	// ManifestMap is the array map, pinned in a policy's maps/, that holds
 	// the policy's manifest so that any polrun process can decode its
-	// events: key 0, value the manifest JSON, NUL-padded.
+	// events: key 0, value the manifest JSON, NUL-padded; key 1, the
+	// loader's own state of the policy (its id and load time), JSON,
+	// NUL-padded.
 	ManifestMap = "polc_manifest"
 )
+
+// PinName turns a policy, program or map name into a bpffs file name:
+// bpffs refuses dots in names, so every '.' becomes '_' (policy "a.b" is
+// pinned as policies/a_b, map ".rodata" as maps/_rodata). Two policies whose
+// names differ only there cannot be loaded together.
+func PinName(name string) string {
+	return strings.ReplaceAll(name, ".", "_")
+}
 
 // BasePinDir returns root/base.
 func BasePinDir(root string) string { return filepath.Join(root, BaseDir) }
 
-// PolicyPinDir returns root/policies/name.
-func PolicyPinDir(root, name string) string { return filepath.Join(root, PoliciesDir, name) }
+// PolicyPinDir returns root/policies/PinName(name).
+func PolicyPinDir(root, name string) string { return filepath.Join(root, PoliciesDir, PinName(name)) }

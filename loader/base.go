@@ -210,7 +210,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		return nil, err
 	}
 	for _, l := range links {
-		if err := l.link.Pin(filepath.Join(staging, bpf.LinksDir, pinName(l.name))); err != nil {
+		if err := l.link.Pin(filepath.Join(staging, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
 			return nil, fmt.Errorf("pin base link %s: %w", l.name, err)
 		}
 	}

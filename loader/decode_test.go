@@ -272,7 +272,7 @@ func TestPolicyNames(t *testing.T) {
 			t.Errorf("ValidPolicyName(%q) = %t", name, !ok)
 		}
 	}
-	if pinName("my.policy") != "my_policy" || pinName(".rodata") != "_rodata" {
+	if bpf.PinName("my.policy") != "my_policy" || bpf.PinName(".rodata") != "_rodata" {
 		t.Error("pinName")
 	}
 }

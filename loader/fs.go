@@ -110,14 +110,10 @@ const (
 	trashPrefix   = "trash_"
 )
 
-// pinName turns a name into one bpffs accepts: it refuses dots in names
-// (reserving them for the kernel), and policy names (DNS subdomains) and
-// section maps (.rodata) have them. Policy names cannot contain '_', so
+// policyDir is the pin directory of a policy. bpf.PinName maps names to
+// ones bpffs accepts; policy names (DNS subdomains) cannot contain '_', so
 // the mapping is one to one for them.
-func pinName(name string) string { return strings.ReplaceAll(name, ".", "_") }
-
-// policyDir is the pin directory of a policy.
-func policyDir(root, policy string) string { return bpf.PolicyPinDir(root, pinName(policy)) }
+func policyDir(root, policy string) string { return bpf.PolicyPinDir(root, policy) }
 
 // removeStale removes staging and trash directories a killed polrun left
 // behind. Only called with the lock held, when no other polrun is working.

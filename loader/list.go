@@ -122,7 +122,7 @@ func listLinks(dir string, m *bpf.Manifest) []ProgramStatus {
 	if m != nil {
 		for _, h := range m.Hooks {
 			for _, p := range h.Programs {
-				hookOf[pinName(p.Name)] = hookLabel(h)
+				hookOf[bpf.PinName(p.Name)] = hookLabel(h)
 			}
 		}
 	}

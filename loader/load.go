@@ -304,7 +304,7 @@ func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *stage
 // pin pins links, the policy's maps and the manifest map into a new
 // staging directory.
 func (s *staged) pin(root string) error {
-	dir, err := os.MkdirTemp(root, stagingPrefix+pinName(s.bundle.Name())+"_")
+	dir, err := os.MkdirTemp(root, stagingPrefix+bpf.PinName(s.bundle.Name())+"_")
 	if err != nil {
 		return fmt.Errorf("create staging directory: %w", err)
 	}
@@ -315,7 +315,7 @@ func (s *staged) pin(root string) error {
 		}
 	}
 	for _, l := range s.links {
-		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, pinName(l.name))); err != nil {
+		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
 			return fmt.Errorf("pin link of program %s: %w", l.name, err)
 		}
 	}
@@ -324,7 +324,7 @@ func (s *staged) pin(root string) error {
 		if isSharedMap(name) {
 			continue
 		}
-		file := pinName(name)
+		file := bpf.PinName(name)
 		if !validPinName(name) || pinned[file] != "" {
 			return fmt.Errorf("%w: map name %q cannot be pinned (pinned as %q, taken by %q)", ErrBadBundle, name, file, pinned[file])
 		}
@@ -409,7 +409,7 @@ func commit(all []*staged, o *Options) error {
 func trashName(root, name string) string {
 	var b [6]byte
 	rand.Read(b[:])
-	return filepath.Join(root, fmt.Sprintf("%s%s_%x", trashPrefix, pinName(name), b))
+	return filepath.Join(root, fmt.Sprintf("%s%s_%x", trashPrefix, bpf.PinName(name), b))
 }
 
 // allocID returns a random policy id not in use. Random ids make it

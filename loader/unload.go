@@ -73,7 +73,7 @@ func UnloadAll(opts *Options) error {
 
 // removePolicy renames a policy aside, then removes its pins.
 func removePolicy(root, name string) error {
-	return removePolicyDir(root, pinName(name))
+	return removePolicyDir(root, bpf.PinName(name))
 }
 
 func removePolicyDir(root, dir string) error {
