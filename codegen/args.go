@@ -20,7 +20,7 @@ func (p *progGen) readArgs(ret bool) {
 			if (s.enc == bpf.EncInt) != (pass == 0) || s.enc == bpf.EncNone {
 				continue
 			}
-			if ret != s.arg.ReturnCopy {
+			if ret != (s.arg.ReturnCopy || s == p.lay.ret) {
 				continue
 			}
 			p.src(s.arg.Pos, "read "+s.arg.Type.String())
@@ -45,17 +45,29 @@ func (p *progGen) readArg(s *slot) {
 		return
 	}
 	// The raw argument: a pointer (or, for returnCopy in the return
-	// program, the pointer saved at entry).
-	if p.ret {
+	// program, the pointer saved at entry; or the return value).
+	switch {
+	case s == p.lay.ret:
+		p.loadRet(asm.R7)
+	case p.ret:
 		p.emit(asm.LoadMem(asm.R7, rRec, off+8, asm.DWord))
-	} else if !p.loadArg(asm.R7, a) {
-		return
+	default:
+		if !p.loadArg(asm.R7, a) {
+			return
+		}
 	}
 	switch a.Type {
 	case ir.TypeString:
 		p.readString(s, asm.R7, p.userPointers())
 	case ir.TypeCharBuf:
 		p.readBuffer(s, asm.R7)
+	case ir.TypeCharIovec:
+		p.readIovec(s, asm.R7)
+	case ir.TypeFd:
+		p.readFd(s, asm.R7)
+	case ir.TypeFilename:
+		kern.ReadKernel(&p.b, asm.R7, asm.R7, kern.Filename, "name", asm.DWord, stTmp)
+		p.readString(s, asm.R7, false)
 	case ir.TypeFile, ir.TypeKiocb, ir.TypeLinuxBinprm:
 		file := asm.R7
 		switch a.Type {
@@ -188,12 +200,22 @@ func (p *progGen) readKernelName(s *slot, t interface{ TypeName() string }, memb
 func (p *progGen) readBuffer(s *slot, ptr asm.Register) {
 	a := s.arg
 	switch {
-	case a.SizeSlot == ir.SizeFromReturn:
+	case a.ReturnCopy || a.SizeSlot == ir.SizeFromReturn:
 		if !p.ret {
 			p.errorf(a.Pos, "a char_buf sized by the return value must be read at return (returnCopy)")
 			return
 		}
+		// The return value is the length; a size argument caps it.
 		p.loadRet(asm.R8)
+		if size := p.lay.slotOf(a.SizeSlot); a.SizeSlot >= 0 && size != nil && size.enc == bpf.EncInt {
+			capped := p.b.Fresh("ret_len")
+			p.emit(
+				asm.LoadMem(asm.R1, rRec, int16(size.off), asm.DWord),
+				asm.JSLE.Reg(asm.R8, asm.R1, capped),
+				asm.Mov.Reg(asm.R8, asm.R1),
+			)
+			p.b.Label(capped)
+		}
 	case a.SizeSlot >= 0:
 		size := p.lay.slotOf(a.SizeSlot)
 		if size == nil || size.enc != bpf.EncInt {

@@ -86,7 +86,11 @@ func shortTarget(h *ir.Hook) string {
 			return h.Target[i+1:]
 		}
 	case ir.HookUprobe:
-		return h.Symbol
+		sym := h.Symbol
+		if i := strings.LastIndexByte(sym, '/'); i >= 0 {
+			sym = sym[i+1:]
+		}
+		return sym
 	case ir.HookKprobe:
 		// __x64_sys_write: the syscall's name is enough.
 		if i := strings.Index(h.Target, "_sys_"); i >= 0 && h.Syscall {
@@ -105,16 +109,22 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		Pos: bpf.Pos{File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col},
 	}
 	for _, s := range lay.slots {
+		if s == lay.ret {
+			continue
+		}
 		mh.Args = append(mh.Args, bpf.Arg{Slot: s.arg.Slot, Index: s.arg.Index, Type: s.arg.Type.String(),
 			Label: s.arg.Label, Encoding: s.enc, MaxBytes: s.maxBytes})
 	}
 	if h.Return {
-		t := "int64"
-		label := ""
+		// An integer return value is the header's Ret; another encoding
+		// follows the arguments.
+		mh.Return = &bpf.Arg{Slot: -1, Index: -1, Type: "int64", Encoding: bpf.EncInt}
 		if h.Ret != nil {
-			t, label = h.Ret.Type.String(), h.Ret.Label
+			mh.Return.Type, mh.Return.Label = h.Ret.Type.String(), h.Ret.Label
 		}
-		mh.Return = &bpf.Arg{Slot: -1, Index: -1, Type: t, Label: label, Encoding: bpf.EncInt}
+		if s := lay.ret; s != nil {
+			mh.Return.Encoding, mh.Return.MaxBytes = s.enc, s.maxBytes
+		}
 	}
 	for _, s := range h.Selectors {
 		ms := bpf.Selector{Index: s.Index, Pos: bpf.Pos{File: s.Pos.File, Line: s.Pos.Line, Col: s.Pos.Col}}

@@ -18,7 +18,7 @@ import (
 // childEnv makes the test binary act as a small child program instead of
 // running tests, so that tests can exec a known binary on any machine (the
 // vmtest guest has no /bin): "sleep:DURATION", "open:PATH" (open a file
-// and exit), "exit:CODE".
+// and exit), "read:PATH" (read a file, open a TCP socket), "exit:CODE".
 const childEnv = "POLC_CODEGEN_CHILD"
 
 func TestMain(m *testing.M) {
@@ -41,6 +41,17 @@ func runChild(what string) int {
 		fd, err := unix.Open(arg, unix.O_RDONLY, 0)
 		if err == nil {
 			unix.Close(fd)
+		}
+	case "read":
+		// Read a file, and open a TCP socket.
+		fd, err := unix.Open(arg, unix.O_RDONLY, 0)
+		if err == nil {
+			buf := make([]byte, 4096)
+			unix.Read(fd, buf)
+			unix.Close(fd)
+		}
+		if s, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0); err == nil {
+			unix.Close(s)
 		}
 	case "exit":
 		var code int

@@ -171,7 +171,12 @@ func decodeRecord(raw []byte, b *Bundle) (record, error) {
 		return r, fmt.Errorf("hook %d", r.HookID)
 	}
 	off := bpf.HeaderSize
-	for _, a := range b.Manifest.Hooks[r.HookID].Args {
+	hook := b.Manifest.Hooks[r.HookID]
+	specs := hook.Args
+	if hook.Return != nil && hook.Return.Encoding != bpf.EncInt && r.Flags&bpf.FlagReturn != 0 {
+		specs = append(append([]bpf.Arg(nil), specs...), *hook.Return)
+	}
+	for _, a := range specs {
 		var n int
 		switch a.Encoding {
 		case bpf.EncNone:

@@ -1,12 +1,14 @@
 package codegen
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/compiler"
@@ -128,5 +130,183 @@ func TestFdInstall(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no record of process %d opening /etc/passwd", passwdPid)
+	}
+}
+
+// TestSyscallKprobe hooks openat with the syscall ABI (the arguments are
+// read from the user pt_regs the wrapper receives), a string filter, and
+// a return probe whose filter keeps only successful calls. Returns the
+// verifier figures.
+func TestSyscallKprobe(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes, testenv.Kretprobes)
+	bin := childBinary(t, "opener")
+	dir := filepath.Dir(bin)
+	exists := filepath.Join(dir, "exists")
+	if err := os.WriteFile(exists, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := buildSource(t, "openat.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: openat
+spec:
+  kprobes:
+  - call: "sys_openat"
+    syscall: true
+    return: true
+    args:
+    - index: 0
+      type: int
+    - index: 1
+      type: string
+    - index: 2
+      type: int
+    returnArg:
+      index: 0
+      type: int
+    selectors:
+    - matchArgs:
+      - index: 1
+        operator: Prefix
+        values: ["`+dir+`/"]
+      matchReturnArgs:
+      - operator: GT
+        values: ["-1"]
+`)
+	l := loadBundle(t, b)
+	progs := b.Manifest.Hooks[0].Programs
+	for name, st := range l.stats {
+		t.Logf("VERIFIER openat %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+	}
+	kp, err := link.Kprobe(b.Manifest.Hooks[0].Target, l.coll.Programs[progs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kp.Close()
+	krp, err := link.Kretprobe(b.Manifest.Hooks[0].Target, l.coll.Programs[progs[1].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer krp.Close()
+	for _, path := range []string{exists, filepath.Join(dir, "missing")} {
+		if err := child(bin, "open:"+path).Run(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kp.Close()
+	krp.Close()
+	n := 0
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind != bpf.EventPolicy {
+			continue
+		}
+		path, _, _ := bytesArg(r.Args[1])
+		if string(path) != exists {
+			t.Errorf("record for %q (return %d)", path, r.Ret)
+			continue
+		}
+		if r.Flags&bpf.FlagReturn == 0 || r.Ret < 0 || uint32(intArg(r.Args[0])) != uint32(0xffffff9c) /* AT_FDCWD */ {
+			t.Errorf("record %+v args %v", r.Header, intArg(r.Args[0]))
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("%d records for %s, want 1", n, exists)
+	}
+}
+
+// TestReturnCopy reads the buffer of read(2) when it returns, as long as
+// the return value says, and a sock returned by sk_alloc.
+func TestReturnCopy(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes, testenv.Kretprobes)
+	bin := childBinary(t, "reader")
+	file := filepath.Join(filepath.Dir(bin), "content")
+	content := "polc returnCopy test content\n"
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := buildSource(t, "read.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: read
+spec:
+  kprobes:
+  - call: "sys_read"
+    syscall: true
+    return: true
+    args:
+    - index: 0
+      type: int
+    - index: 1
+      type: char_buf
+      returnCopy: true
+      sizeArgIndex: 3
+    - index: 2
+      type: size_t
+    returnArg:
+      index: 0
+      type: int
+  - call: "sk_alloc"
+    syscall: false
+    return: true
+    args:
+    - index: 1
+      type: int
+    returnArg:
+      index: 0
+      type: sock
+`)
+	l := loadBundle(t, b)
+	for name, st := range l.stats {
+		t.Logf("VERIFIER read %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+	}
+	for _, h := range b.Manifest.Hooks {
+		kp, err := link.Kprobe(h.Target, l.coll.Programs[h.Programs[0].Name], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer kp.Close()
+		krp, err := link.Kretprobe(h.Target, l.coll.Programs[h.Programs[1].Name], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer krp.Close()
+	}
+	cmd := child(bin, "read:"+file)
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	pid := uint32(cmd.Process.Pid)
+	var sawRead, sawSock bool
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind != bpf.EventPolicy || r.Tgid != pid {
+			continue
+		}
+		switch r.HookID {
+		case 0:
+			data, _, total := bytesArg(r.Args[1])
+			if string(data) == content {
+				sawRead = true
+				if total != uint64(len(content)) || r.Ret != int64(len(content)) {
+					t.Errorf("read record: total %d, return %d", total, r.Ret)
+				}
+			}
+		case 1:
+			if len(r.Args) < 2 {
+				t.Fatalf("sk_alloc record without its sock: %+v", r.Header)
+			}
+			sock := r.Args[1]
+			family := binary.LittleEndian.Uint16(sock[0:])
+			typ := binary.LittleEndian.Uint16(sock[2:])
+			if family == unix.AF_INET && typ == unix.SOCK_STREAM && intArg(r.Args[0]) == unix.AF_INET {
+				sawSock = true
+			}
+		}
+	}
+	if !sawRead {
+		t.Errorf("no read record with the file's content")
+	}
+	if !sawSock {
+		t.Errorf("no sk_alloc record with an AF_INET stream sock")
 	}
 }

@@ -26,14 +26,14 @@ func encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 		return bpf.EncInt, 0, true
 	}
 	switch a.Type {
-	case ir.TypeString:
+	case ir.TypeString, ir.TypeFilename:
 		return bpf.EncBytes, stringBytes, true
 	case ir.TypeCharBuf, ir.TypeCharIovec:
 		if a.MaxData {
 			return bpf.EncBytes, ir.MaxDataBytes, true
 		}
 		return bpf.EncBytes, ir.DefaultDataBytes, true
-	case ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm, ir.TypeKiocb:
+	case ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm, ir.TypeKiocb, ir.TypeFd:
 		return bpf.EncBytes, kern.PathMax, true
 	case ir.TypeNetDevice:
 		return bpf.EncBytes, netDevBytes, true
@@ -112,6 +112,13 @@ type layout struct {
 	// compact says the slots must be packed before posting: a
 	// variable-length argument is followed by another argument.
 	compact bool
+	// ret is the slot of a return value that is not an integer (a sock,
+	// a file): it follows the arguments, read by the return program.
+	ret *slot
+	// pad is room the scratch keeps after the record: readers whose
+	// bounds the verifier cannot follow exactly (char_iovec) may seem to
+	// write up to a slot's room past it.
+	pad int
 }
 
 // slotOf returns the slot of the argument at event position s.
@@ -129,6 +136,16 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 	l := &layout{size: recordHeader}
 	variableSeen := false
 	for _, a := range h.Args {
+		if a.Type == ir.TypeAuto {
+			a = autoType(h, a, errs)
+			if a == nil {
+				continue
+			}
+		}
+		if a.MaxData && a.Type.IsBuffer() {
+			errs.add(a.Pos, "maxData (up to %d bytes) does not fit the %d bytes of scratch space a program builds its record in: not supported yet", ir.MaxDataBytes, maxScratch)
+			continue
+		}
 		enc, maxBytes, ok := encoding(a)
 		if !ok {
 			errs.add(a.Pos, "argument type %s (index %d of %s) is not supported yet", a.Type, a.Index, h.Call)
@@ -147,6 +164,51 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 		}
 		l.slots = append(l.slots, &slot{arg: a, enc: enc, maxBytes: maxBytes, off: l.size, size: size})
 		l.size += size
+		if a.Type == ir.TypeCharIovec {
+			l.pad = max(l.pad, maxBytes)
+		}
+	}
+	if r := h.Ret; h.Return && r != nil {
+		enc, maxBytes, ok := encoding(r)
+		switch {
+		case !ok:
+			errs.add(r.Pos, "return value type %s of %s is not supported yet", r.Type, h.Call)
+		case enc != bpf.EncInt && enc != bpf.EncNone:
+			if variableSeen {
+				l.compact = true
+			}
+			l.ret = &slot{arg: r, enc: enc, maxBytes: maxBytes, off: l.size, size: encodedSize(enc, maxBytes)}
+			l.slots = append(l.slots, l.ret)
+			l.size += l.ret.size
+		}
 	}
 	return l
+}
+
+// autoType resolves a tracepoint argument of type auto to the integer type
+// of its field (a copy of a; the IR is not changed), or reports why it
+// cannot be read.
+func autoType(h *ir.Hook, a *ir.Arg, errs *errorList) *ir.Arg {
+	if h.Kind != ir.HookTracepoint {
+		errs.add(a.Pos, "type auto is for tracepoint fields")
+		return nil
+	}
+	f, ok := tracepointFormat(h.Target)
+	i := a.Index - commonFields
+	if !ok || i < 0 || i >= len(f.fields) {
+		errs.add(a.Pos, "type auto: the field of index %d of %s is not known to polc yet; give its type", a.Index, h.Target)
+		return nil
+	}
+	fld := f.fields[i]
+	if fld.array || fld.dataLoc {
+		errs.add(a.Pos, "type auto: field %s of %s is an array or a __data_loc string, which codegen cannot read yet", fld.name, h.Target)
+		return nil
+	}
+	t := map[[2]int]ir.ArgType{
+		{1, 1}: ir.TypeInt8, {1, 0}: ir.TypeUint8, {2, 1}: ir.TypeInt16, {2, 0}: ir.TypeUint16,
+		{4, 1}: ir.TypeInt32, {4, 0}: ir.TypeUint32, {8, 1}: ir.TypeInt64, {8, 0}: ir.TypeUint64,
+	}[[2]int{fld.size, map[bool]int{true: 1, false: 0}[fld.signed]}]
+	c := *a
+	c.Type = t
+	return &c
 }

@@ -32,7 +32,7 @@ const (
 // Extra room after the record in the polc_rec value: a copy of the
 // process table entry of the current process, then one byte per selector
 // saying whether its process filters passed.
-func (l *layout) procOff() int          { return bpf.Align8(l.size) }
+func (l *layout) procOff() int          { return bpf.Align8(l.size + l.pad) }
 func (l *layout) maskOff() int          { return l.procOff() + bpf.ProcSize }
 func (l *layout) scratchSize(n int) int { return bpf.Align8(l.maskOff() + n) }
 

@@ -22,7 +22,7 @@ const retMapEntries = 32768
 // program.
 func (p *progGen) saveForReturn() {
 	name := retMapName(p.h)
-	p.g.declareRetMap(name, p.lay.size)
+	p.g.declareRetMap(name, p.lay.size+p.lay.pad)
 	p.emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),

@@ -4,4 +4,5 @@ package codegen
 // of their syscalls/sys_enter_* tracepoints.
 var syscallParams = map[string][]string{
 	"openat": {"dfd", "filename", "flags", "mode"},
+	"writev": {"fd", "vec", "vlen"},
 }

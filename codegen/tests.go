@@ -123,7 +123,17 @@ func (p *progGen) returnTest(t *ir.Test, fail string) {
 		p.errorf(t.Pos, "matchReturnArgs is tested at return")
 		return
 	}
-	if t.Type.Class() != ir.ClassInt {
+	if s := p.lay.ret; s != nil {
+		// A sock, a file: tested like an argument.
+		switch s.enc {
+		case bpf.EncBytes:
+			p.bytesTest(t, bytesAt{base: rRec, lenOff: int16(s.off), dataOff: int16(s.off + bpf.BytesHeaderSize), max: s.maxBytes}, fail)
+		default:
+			p.netTest(t, s, fail)
+		}
+		return
+	}
+	if t.Type.Class() != ir.ClassInt && t.Type.Class() != ir.ClassCaps {
 		p.errorf(t.Pos, "matchReturnArgs on a return value of type %s is not supported yet", t.Type)
 		return
 	}
