@@ -9,6 +9,7 @@
 //	polrun run [--replace] [-o json|compact] BUNDLE...
 //	                                      load, print events, unload on SIGINT/SIGTERM
 //	polrun features [-o text|json]        what this kernel supports
+//	polrun profile -o FILE                describe this kernel for polc --target
 //
 // It needs root. Exit status: 0 on success, 1 when the operation failed,
 // 2 on a usage error.
@@ -48,6 +49,7 @@ func commands() []command {
 		{"events", "print the events of loaded policies (-o json|compact)", runEvents},
 		{"run", "load bundles, print their events, unload on SIGINT/SIGTERM", runRun},
 		{"features", "probe what this kernel supports", runFeatures},
+		{"profile", "describe this kernel for polc --target (-o FILE)", runProfile},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) int {
 			fmt.Fprintln(stdout, "polrun", version)
 			return exitOK

@@ -71,4 +71,3 @@ func summary(p *target.Profile) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
