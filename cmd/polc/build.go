@@ -19,6 +19,7 @@ import (
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("build", stderr)
 	outDir := fs.String("o", ".", "directory to write the bundles (NAME.bpf.o) to")
+	signKey := addSignFlag(fs)
 	format := fs.String("format", "text", "diagnostics format: text, json, sarif or github")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
@@ -28,6 +29,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	key, err := signingKey(*signKey)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc build: %v\n", err)
+		return exitUsage
 	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {
@@ -71,6 +77,10 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		for _, b := range bundles {
 			if err := os.WriteFile(filepath.Join(*outDir, b.FileName()), b.Object, 0o644); err != nil {
 				fmt.Fprintf(stderr, "polc build: %v\n", err)
+				return exitUsage
+			}
+			if err := signBundle(key, filepath.Join(*outDir, b.FileName()), b.Object); err != nil {
+				fmt.Fprintf(stderr, "polc build: sign: %v\n", err)
 				return exitUsage
 			}
 		}

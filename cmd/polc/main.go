@@ -2,6 +2,10 @@
 //
 //	polc validate [flags] FILE|DIR|- ...   schema and semantic checks
 //	polc lint     [flags] FILE|DIR|- ...   validate, plus advice
+//	polc build    [--sign KEY] -o DIR FILE...  compile into bundles (NAME.bpf.o)
+//	polc dump     --stage parse|ir|asm FILE  normalized text for golden diffs
+//	polc inspect  [-o json] [--key PUB] BUNDLE...  describe bundles
+//	polc keygen   -o PREFIX                make a key pair for build --sign
 //	polc schema                            print the embedded JSON Schema
 //	polc version
 //
@@ -39,6 +43,8 @@ func commands() []command {
 		{"schema", "print the embedded JSON Schema of TracingPolicy", runSchema},
 		{"build", "compile policies into bundles (NAME.bpf.o) for polrun", runBuild},
 		{"dump", "print a policy after a compiler stage: --stage parse, ir or asm", runDump},
+		{"inspect", "describe bundles: hooks, programs, maps, sizes, hashes, signature (-o json)", runInspect},
+		{"keygen", "make an ed25519 key pair for build --sign (-o PREFIX)", runKeygen},
 		{"version", "print the version", func([]string, io.Writer, io.Writer) int { fmt.Println("polc", version); return exitOK }},
 	}
 }

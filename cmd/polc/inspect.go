@@ -1,0 +1,162 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/polc-dev/polc/bundle"
+)
+
+// runInspect describes bundles: text for people, -o json for tools (one
+// JSON array of bundle.Info). Exit 1 when a bundle was modified after it
+// was built, or its signature does not verify with --key.
+func runInspect(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("inspect", stderr)
+	format := fs.String("o", "text", "output format: text or json")
+	key := fs.String("key", "", "public key file (PEM) to verify the bundles' signatures with")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: polc inspect [flags] BUNDLE...\n\n")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 || (*format != "text" && *format != "json") {
+		fs.Usage()
+		return exitUsage
+	}
+	opts := &bundle.InspectOptions{}
+	if *key != "" {
+		keys, err := bundle.ReadPublicKeys(*key)
+		if err != nil {
+			fmt.Fprintf(stderr, "polc inspect: %v\n", err)
+			return exitUsage
+		}
+		opts.Trusted = keys
+	}
+	var infos []*bundle.Info
+	code := exitOK
+	for _, path := range fs.Args() {
+		info, err := bundle.InspectFile(path, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "polc inspect: %v\n", err)
+			return exitUsage
+		}
+		if !info.Hashes.ObjectOK || info.ObjectError != "" || (*key != "" && !info.Signature.Verified) {
+			code = exitFound
+		}
+		infos = append(infos, info)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(infos); err != nil {
+			fmt.Fprintf(stderr, "polc inspect: %v\n", err)
+			return exitUsage
+		}
+		return code
+	}
+	for i, info := range infos {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		writeInfo(stdout, info, *key != "")
+	}
+	return code
+}
+
+// writeInfo prints a bundle's description for people.
+func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
+	m := info.Manifest
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	row := func(cells ...any) {
+		for i, c := range cells {
+			if i > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			fmt.Fprint(tw, c)
+		}
+		fmt.Fprintln(tw)
+	}
+	row("bundle", info.File)
+	policy := m.Policy
+	if m.Namespace != "" {
+		policy = m.Namespace + "/" + policy
+	}
+	row("policy", policy)
+	row("built", fmt.Sprintf("polc %s, manifest format %d, for %s", m.Compiler, m.Format, m.Arch))
+	row("source", fmt.Sprintf("%s (sha256 %s)", m.Source, info.Hashes.Source))
+	row("file", fmt.Sprintf("%d bytes, sha256 %s", info.Sizes.File, info.Hashes.File))
+	if info.Hashes.ObjectOK {
+		row("object", fmt.Sprintf("sha256 %s, matches the manifest", info.Hashes.Object))
+	} else {
+		row("object", fmt.Sprintf("MODIFIED: sections hash to %s, the manifest says %s", info.Hashes.ObjectActual, info.Hashes.Object))
+	}
+	row("signed", signedText(info.Signature, verifying))
+	if info.ObjectError != "" {
+		row("error", info.ObjectError)
+	}
+	row("features", strings.Join(info.Features, ", "))
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nhooks")
+	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	row("  ID", "KIND", "TARGET", "ARGS", "PROGRAMS", "POLICY LINE")
+	for _, h := range info.Hooks {
+		args := strings.Join(h.Args, " ")
+		if args == "" {
+			args = "-"
+		}
+		row(fmt.Sprintf("  %d", h.ID), h.Kind, h.Target, args, strings.Join(h.Programs, " "), h.Pos)
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nprograms")
+	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	row("  NAME", "SECTION", "ATTACH", "HOOK", "INSNS", "FUNCS")
+	for _, p := range info.Programs {
+		hook := "-"
+		if p.Hook >= 0 {
+			hook = fmt.Sprint(p.Hook)
+		}
+		row("  "+p.Name, p.Section, p.Attach, hook, p.Instructions, p.Functions)
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nmaps")
+	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	row("  NAME", "TYPE", "KEY", "VALUE", "MAX", "ENTRIES", "PINNING")
+	for _, mp := range info.Maps {
+		pin := mp.Pinning
+		if mp.Shared {
+			pin += " (shared with the base)"
+		}
+		row("  "+mp.Name, mp.Type, mp.KeySize, mp.ValueSize, mp.MaxEntries, mp.Entries, pin)
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nsections")
+	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	row("  NAME", "TYPE", "BYTES")
+	for _, s := range info.Sizes.Sections {
+		row("  "+s.Name, s.Type, s.Size)
+	}
+	tw.Flush()
+}
+
+func signedText(s *bundle.SignatureInfo, verifying bool) string {
+	switch {
+	case !s.Signed:
+		return "no"
+	case s.Verified:
+		return fmt.Sprintf("yes, by key %s (verified)", s.KeyID)
+	case s.Error != "":
+		return fmt.Sprintf("yes (%s), NOT VERIFIED: %s", s.File, s.Error)
+	case !verifying:
+		return fmt.Sprintf("yes, by key %s (not verified: give --key)", s.KeyID)
+	}
+	return "yes"
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// keygen, build --sign and inspect, as a user runs them.
+func TestKeygenSignInspect(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "release")
+	code, out, errOut := runPolc("keygen", "-o", prefix)
+	if code != exitOK || !strings.Contains(out, "key id sha256:") {
+		t.Fatalf("keygen: exit %d\n%s%s", code, out, errOut)
+	}
+	if st, err := os.Stat(prefix + ".key"); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("private key mode: %v %v", st.Mode(), err)
+	}
+	if code, _, errOut := runPolc("keygen", "-o", prefix); code != exitUsage || !strings.Contains(errOut, "not overwriting") {
+		t.Errorf("keygen over a key: exit %d %s", code, errOut)
+	}
+	keyID := strings.TrimSpace(out[strings.Index(out, "key id ")+len("key id "):])
+
+	policy := writeFile(t, "p.yaml", goodPolicy)
+	outDir := filepath.Join(dir, "out")
+	if code, out, errOut := runPolc("build", "--sign", prefix+".key", "-o", outDir, policy); code != exitOK {
+		t.Fatalf("build --sign: exit %d\n%s%s", code, out, errOut)
+	}
+	bundlePath := filepath.Join(outDir, "fd-install.bpf.o")
+	if _, err := os.Stat(bundlePath + ".sig"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runPolc("build", "--sign", prefix+".pub", "-o", outDir, policy); code != exitUsage || !strings.Contains(errOut, "public key") {
+		t.Errorf("build --sign with the public key: exit %d %s", code, errOut)
+	}
+
+	code, out, errOut = runPolc("inspect", "--key", prefix+".pub", bundlePath)
+	if code != exitOK || !strings.Contains(out, "signed    yes, by key "+keyID+" (verified)") ||
+		!strings.Contains(out, "h0_fd_install  kprobe/fd_install  kprobe") || !strings.Contains(out, "matches the manifest") {
+		t.Errorf("inspect: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// The JSON's top-level fields are a contract for tools.
+	code, out, _ = runPolc("inspect", "-o", "json", bundlePath)
+	var infos []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &infos); err != nil || code != exitOK || len(infos) != 1 {
+		t.Fatalf("inspect -o json: exit %d, %v\n%s", code, err, out)
+	}
+	var keys []string
+	for k := range infos[0] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if got := strings.Join(keys, " "); got != "features file hashes hooks manifest maps policy programs signature sizes" {
+		t.Errorf("inspect -o json fields: %s", got)
+	}
+
+	// One byte changed: inspect says so and exits 1.
+	data, _ := os.ReadFile(bundlePath)
+	data[len(data)-9] ^= 0x01
+	os.WriteFile(bundlePath, data, 0o644)
+	code, out, _ = runPolc("inspect", "--key", prefix+".pub", bundlePath)
+	if code != exitFound || !strings.Contains(out, "NOT VERIFIED: bundle signature does not verify: the bundle was modified after it was signed") {
+		t.Errorf("inspect tampered: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runPolc("inspect", filepath.Join(dir, "missing.bpf.o")); code != exitUsage || !strings.Contains(errOut, "open bundle") {
+		t.Errorf("inspect missing: exit %d %s", code, errOut)
+	}
+}
