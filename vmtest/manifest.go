@@ -40,6 +40,21 @@ const (
 	MarkEnd   = "end"   // package=<import path> status=<Status> elapsed=<seconds>
 	MarkError = "error" // msg=<quoted message>: /init itself failed
 	MarkDone  = "done"  // all binaries ran; poweroff follows
+	// MarkArtifacts follows the binaries when they left files in
+	// ArtifactsDir: files=<count> bytes=<tar size> sha256=<of the tar>.
+	MarkArtifacts = "artifacts"
+)
+
+// Artifacts: files a test binary leaves in ArtifactsDir (named to it by the
+// ArtifactsEnv environment variable) go back to the host. Once every
+// binary ran, /init writes them as a tar archive to the third serial port
+// (ttyS2), which qemu saves as ArtifactsFile in the kernel's log
+// directory. Tests write there what only a guest kernel can produce, such
+// as its target profile (`make profiles`).
+const (
+	ArtifactsDir  = "/vmtest/artifacts"
+	ArtifactsEnv  = "VMTEST_ARTIFACTS"
+	ArtifactsFile = "artifacts.tar"
 )
 
 // Binary end statuses other than "exit:<code>".

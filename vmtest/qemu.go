@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -29,8 +31,9 @@ type BootConfig struct {
 	CPUModel string
 	// Timeout bounds the whole boot; qemu is killed when it expires.
 	Timeout time.Duration
-	// LogDir receives console.log (kernel console, ttyS0) and results.log
-	// (the results port, ttyS1).
+	// LogDir receives console.log (kernel console, ttyS0), results.log
+	// (the results port, ttyS1) and ArtifactsFile (ttyS2) when the tests
+	// left artifacts.
 	LogDir string
 	// Live, when set, receives each results line as it arrives.
 	Live func(line string)
@@ -43,7 +46,7 @@ const CommandLine = "console=ttyS0 panic=-1 oops=panic lsm=lockdown,capability,b
 
 // qemuArgs are the emulator's arguments for cfg. TCG, not KVM: qemu hangs
 // with KVM on our CI machines.
-func qemuArgs(cfg BootConfig, console string) []string {
+func qemuArgs(cfg BootConfig, console, artifacts string) []string {
 	return []string{
 		"-accel", "tcg",
 		"-cpu", cfg.CPUModel,
@@ -55,6 +58,7 @@ func qemuArgs(cfg BootConfig, console string) []string {
 		"-append", CommandLine,
 		"-serial", "file:" + console, // ttyS0
 		"-serial", "stdio", // ttyS1
+		"-serial", "file:" + artifacts, // ttyS2
 	}
 }
 
@@ -67,6 +71,7 @@ func Boot(ctx context.Context, cfg BootConfig) (*Result, error) {
 		return nil, fmt.Errorf("boot %s: %w", cfg.Kernel.Release, err)
 	}
 	console := filepath.Join(cfg.LogDir, "console.log")
+	artifacts := filepath.Join(cfg.LogDir, ArtifactsFile)
 	resultsLog, err := os.Create(filepath.Join(cfg.LogDir, "results.log"))
 	if err != nil {
 		return nil, fmt.Errorf("boot %s: %w", cfg.Kernel.Release, err)
@@ -75,7 +80,7 @@ func Boot(ctx context.Context, cfg BootConfig) (*Result, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, QemuBinary, qemuArgs(cfg, console)...)
+	cmd := exec.CommandContext(ctx, QemuBinary, qemuArgs(cfg, console, artifacts)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -112,7 +117,29 @@ func Boot(ctx context.Context, cfg BootConfig) (*Result, error) {
 	}
 	r.Finish(cfg.Expected)
 	r.checkConsole(console)
+	r.checkArtifacts(artifacts)
 	return r, nil
+}
+
+// checkArtifacts checks that the artifacts the guest announced arrived
+// whole, and removes the empty file qemu leaves when there were none.
+func (r *Result) checkArtifacts(path string) {
+	if r.artifactsSum == "" {
+		os.Remove(path)
+		return
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		r.Problems = append(r.Problems, fmt.Sprintf("artifacts: %v", err))
+		return
+	}
+	sum := sha256.Sum256(raw)
+	if hex.EncodeToString(sum[:]) != r.artifactsSum || len(raw) != r.artifactsSize {
+		r.Problems = append(r.Problems, fmt.Sprintf("artifacts: got %d bytes with another checksum than the %d bytes the guest sent",
+			len(raw), r.artifactsSize))
+		return
+	}
+	r.Artifacts = path
 }
 
 // consolePanics are kernel console lines that fail a run whatever the tests

@@ -1,7 +1,12 @@
 package vmtest
 
 import (
+	"archive/tar"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,6 +32,12 @@ type Result struct {
 	Console []string
 	// Logs is the directory holding console.log and results.log.
 	Logs string
+	// Artifacts is the tar archive of the files the tests left in
+	// ArtifactsDir, checked against the guest's checksum; "" if none.
+	Artifacts string
+
+	artifactsSize int
+	artifactsSum  string
 
 	done bool
 	cur  *PackageResult
@@ -128,6 +139,9 @@ func (r *Result) Feed(line string) {
 		r.cur = nil
 	case MarkError:
 		r.Problems = append(r.Problems, "guest /init: "+m.Fields["msg"])
+	case MarkArtifacts:
+		r.artifactsSize, _ = strconv.Atoi(m.Fields["bytes"])
+		r.artifactsSum = m.Fields["sha256"]
 	case MarkDone:
 		r.done = true
 	}
@@ -183,3 +197,45 @@ func (r *Result) Finish(expected []string) {
 
 // Output returns the lines a binary printed, for failures outside any test.
 func (p *PackageResult) Output() []string { return p.output }
+
+// ExtractArtifacts unpacks the artifacts archive of a run into dir and
+// returns the paths it wrote. Only regular files with relative paths that
+// stay inside dir are accepted.
+func ExtractArtifacts(archive, dir string) ([]string, error) {
+	f, err := os.Open(archive)
+	if err != nil {
+		return nil, fmt.Errorf("extract artifacts: %w", err)
+	}
+	defer f.Close()
+	var written []string
+	tr := tar.NewReader(f)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return written, nil
+		}
+		if err != nil {
+			return written, fmt.Errorf("extract artifacts: %w", err)
+		}
+		name := filepath.FromSlash(hdr.Name)
+		if hdr.Typeflag != tar.TypeReg || !filepath.IsLocal(name) {
+			return written, fmt.Errorf("extract artifacts: refusing entry %q", hdr.Name)
+		}
+		dst := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return written, fmt.Errorf("extract artifacts: %w", err)
+		}
+		out, err := os.Create(dst)
+		if err != nil {
+			return written, fmt.Errorf("extract artifacts: %w", err)
+		}
+		_, err = io.Copy(out, tr)
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return written, fmt.Errorf("extract artifacts: %s: %w", dst, err)
+		}
+		written = append(written, dst)
+	}
+}

@@ -8,13 +8,19 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +64,9 @@ func run(out *results) error {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return fmt.Errorf("parse manifest: %w", err)
 	}
+	if err := os.MkdirAll(vmtest.ArtifactsDir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", vmtest.ArtifactsDir, err)
+	}
 	for _, b := range m.Binaries {
 		out.marker(vmtest.MarkStart, "package", b.Package)
 		start := time.Now()
@@ -65,7 +74,61 @@ func run(out *results) error {
 		out.marker(vmtest.MarkEnd, "package", b.Package, "status", status,
 			"elapsed", strconv.FormatFloat(time.Since(start).Seconds(), 'f', 2, 64))
 	}
+	if err := sendArtifacts(out); err != nil {
+		return err
+	}
 	out.marker(vmtest.MarkDone)
+	return nil
+}
+
+// sendArtifacts writes the files the binaries left in vmtest.ArtifactsDir
+// as a tar archive to the artifacts port (ttyS2), and announces it on the
+// results port so that the host can check it arrived whole.
+func sendArtifacts(out *results) error {
+	var files []string
+	err := filepath.WalkDir(vmtest.ArtifactsDir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range files { // WalkDir goes in lexical order
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("artifacts: %w", err)
+		}
+		rel, _ := filepath.Rel(vmtest.ArtifactsDir, f)
+		hdr := &tar.Header{Name: rel, Mode: 0o644, Size: int64(len(data)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return fmt.Errorf("artifacts: %w", err)
+		}
+		if _, err := tw.Write(data); err != nil {
+			return fmt.Errorf("artifacts: %w", err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return fmt.Errorf("artifacts: %w", err)
+	}
+	port, err := openSerial("/vmtest/ttyS2", 66)
+	if err != nil {
+		return fmt.Errorf("artifacts: %w", err)
+	}
+	defer port.Close()
+	if _, err := port.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("artifacts: write: %w", err)
+	}
+	// Wait until the UART has sent everything (tcdrain).
+	if err := unix.IoctlSetInt(int(port.Fd()), unix.TCSBRK, 1); err != nil {
+		return fmt.Errorf("artifacts: drain: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	out.marker(vmtest.MarkArtifacts, "files", strconv.Itoa(len(files)), "bytes", strconv.Itoa(buf.Len()),
+		"sha256", hex.EncodeToString(sum[:]))
 	return nil
 }
 
@@ -75,7 +138,8 @@ func runBinary(b vmtest.Binary, out *results) string {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.Path, b.Args...)
 	cmd.Dir = b.Dir
-	cmd.Env = []string{"POLC_VMTEST=1", "HOME=/tmp", "TMPDIR=/tmp", "PATH=/vmtest/bin"}
+	cmd.Env = []string{"POLC_VMTEST=1", "HOME=/tmp", "TMPDIR=/tmp", "PATH=/vmtest/bin",
+		vmtest.ArtifactsEnv + "=" + vmtest.ArtifactsDir}
 	cmd.Stdout, cmd.Stderr = out, out
 	// Kill the binary's whole process group: tests may start helpers.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -156,13 +220,21 @@ func (r *results) marker(kind string, kv ...string) {
 // openResults opens ttyS1 in raw mode (no "\n" to "\r\n"); without it the
 // console is the best place left to report to.
 func openResults() *results {
-	// /dev is not mounted yet: make the node ourselves.
-	const path = "/vmtest/ttyS1"
-	_ = unix.Mknod(path, unix.S_IFCHR|0o600, int(unix.Mkdev(4, 65)))
-	f, err := os.OpenFile(path, os.O_WRONLY|unix.O_NOCTTY, 0)
+	f, err := openSerial("/vmtest/ttyS1", 65)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "vminit: open results port: %v\n", err)
 		return &results{w: os.Stdout}
+	}
+	return &results{w: f}
+}
+
+// openSerial opens serial port ttyS<minor-64> in raw mode, through a device
+// node of its own at path: /dev may not be mounted yet.
+func openSerial(path string, minor uint32) (*os.File, error) {
+	_ = unix.Mknod(path, unix.S_IFCHR|0o600, int(unix.Mkdev(4, minor)))
+	f, err := os.OpenFile(path, os.O_WRONLY|unix.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
 	}
 	if t, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err == nil {
 		t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
@@ -171,7 +243,7 @@ func openResults() *results {
 		t.Cflag = t.Cflag&^(unix.CSIZE|unix.PARENB|unix.CBAUD) | unix.CS8 | unix.B115200
 		_ = unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, t)
 	}
-	return &results{w: f}
+	return f, nil
 }
 
 // poweroff ends the guest; qemu runs with -no-reboot, so a restart ends it

@@ -39,6 +39,7 @@ func run() error {
 		memory   = flag.Int("mem", 2048, "guest memory in MiB")
 		cpus     = flag.Int("smp", 1, "guest CPUs")
 		cpuModel = flag.String("cpu", "max", "qemu CPU model of the guests")
+		extract  = flag.String("artifacts", "", "directory to unpack the files tests leave in $"+vmtest.ArtifactsEnv+" into, one subdirectory per kernel series")
 	)
 	flag.Parse()
 	matrixStart := time.Now()
@@ -124,6 +125,20 @@ func run() error {
 
 	vmtest.WriteSummary(os.Stdout, results, prepared, time.Since(matrixStart))
 	fmt.Printf("logs: %s/<kernel>/{console,results}.log\n", runDir)
+	if *extract != "" {
+		for _, r := range results {
+			if r.Artifacts == "" {
+				continue
+			}
+			files, err := vmtest.ExtractArtifacts(r.Artifacts, filepath.Join(*extract, r.Kernel.Series))
+			if err != nil {
+				return err
+			}
+			for _, f := range files {
+				fmt.Printf("artifact: %s\n", f)
+			}
+		}
+	}
 	for _, r := range results {
 		if r.Failed() {
 			return errors.New("FAIL")
