@@ -10,7 +10,7 @@ ARGS    ?=
 KERNELS ?=
 VMTEST_FLAGS ?=
 
-.PHONY: build test demo vmtest
+.PHONY: build test demo vmtest profiles
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
@@ -43,3 +43,15 @@ test:
 
 vmtest:
 	$(GO) run ./vmtest/cmd/vmtest $(if $(KERNELS),-kernels $(KERNELS)) $(VMTEST_FLAGS) -- $(ARGS)
+
+# The target profiles tests check policies against (testdata/targets, see
+# target/doc.go): the Debian 6.1 and 6.12 kernels, captured by TestCapture
+# inside the vmtest guests, and this host's kernel, captured by polrun
+# profile (as root).
+PROFILES_TMP := .cache/profiles
+profiles:
+	rm -rf $(PROFILES_TMP)
+	$(GO) run ./vmtest/cmd/vmtest -packages testdata/targets/packages -artifacts $(PROFILES_TMP) -- -run '^TestCapture$$'
+	cp $(PROFILES_TMP)/6.1/profile.tar.gz testdata/targets/debian-6.1.tar.gz
+	cp $(PROFILES_TMP)/6.12/profile.tar.gz testdata/targets/debian-6.12.tar.gz
+	$(GO) run ./cmd/polrun profile -o testdata/targets/host-$$(uname -r | cut -d. -f1,2).tar.gz

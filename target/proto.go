@@ -146,6 +146,10 @@ func (p *Profile) SyscallProto(symbol string) (*Proto, error) {
 	proto, err := p.FuncProto("__do_" + fn)
 	if err == nil {
 		proto.Name = fn
+		// SYSCALL_DEFINE0 gives the body the wrapper's unused pt_regs.
+		if len(proto.Params) == 1 && proto.Params[0].Name == "__unused" {
+			proto.Params = nil
+		}
 		return proto, nil
 	}
 	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrUnknown) {

@@ -164,10 +164,14 @@ func readFunctions(file string) ([]string, error) {
 }
 
 // readKallsyms reads the text symbols of /proc/kallsyms: "address type
-// name [module]" per line, types t and T (and weak ones, W and w).
+// name [module]" per line, types t and T (and weak ones, W and w). The
+// __pfx_ symbols that mark the padding before each function on kernels
+// built with call depth tracking are left out: they are not functions, and
+// they would double the list.
 func readKallsyms(file string) ([]string, error) {
 	return readNames(file, func(fields []string) string {
-		if len(fields) < 3 || !strings.ContainsAny(fields[1], "tTwW") || len(fields[1]) != 1 {
+		if len(fields) < 3 || !strings.ContainsAny(fields[1], "tTwW") || len(fields[1]) != 1 ||
+			strings.HasPrefix(fields[2], "__pfx_") {
 			return ""
 		}
 		return fields[2]
