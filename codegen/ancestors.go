@@ -139,18 +139,50 @@ func pidNamespace(b *emit.Builder, dst, task asm.Register, tmp int16) {
 	kern.ReadKernel(b, dst, asm.R4, kern.Pid, "numbers.0.ns", asm.DWord, tmp)
 }
 
-// binaryWalk: matchBinaries with followChildren, over the process table's
-// parent chain, starting with the current process.
+// binaryWalk: matchBinaries with followChildren: the current process's
+// binary (from the copy of its entry, empty when the table does not know
+// it), then its ancestors' up the process table's parent chain.
 func (p *progGen) binaryWalk(t *ir.Test, fail string) {
+	// Any process of the chain matching the operator is a hit.
+	positive := *t
+	switch t.Op {
+	case ir.OpNotIn:
+		positive.Op = ir.OpIn
+	case ir.OpNotPrefix:
+		positive.Op = ir.OpPrefix
+	case ir.OpNotPostfix:
+		positive.Op = ir.OpPostfix
+	}
+	found, notFound, walk := p.b.Fresh("bin_found"), p.b.Fresh("bin_not_found"), p.b.Fresh("bin_walk")
+	procOff := p.lay.procOff()
+	self := bytesAt{base: rRec, lenOff: int16(procOff + procBinaryLen), dataOff: int16(procOff + procBinary), max: bpf.BinaryMax - 1}
+	p.bytesTest(&positive, self, walk)
+	p.emit(asm.Ja.Label(found))
+	p.b.Label(walk)
 	name := p.walkFunc(t, "binaries")
 	p.emit(
-		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
-		asm.RSh.Imm(asm.R1, 32),
+		asm.LoadMem(asm.R1, rRec, int16(procOff+4), asm.Word), // Ppid
+		asm.JEq.Imm(asm.R1, 0, notFound),
 		asm.StoreMem(asm.RFP, stWalk, asm.R1, asm.DWord),
 		emit.StoreImm(asm.RFP, stWalk-8, 0, asm.DWord),
 	)
-	p.callWalk(name, t.Op.Negated(), fail)
+	p.callWalk(name, false, notFound)
+	p.b.Label(found)
+	if t.Op.Negated() {
+		p.emit(asm.Ja.Label(fail))
+	} else {
+		p.emit(asm.Ja.Label(notFound + "_pass"))
+	}
+	p.b.Label(notFound)
+	if !t.Op.Negated() {
+		p.emit(asm.Ja.Label(fail))
+	} else {
+		p.emit(asm.Ja.Label(notFound + "_pass"))
+	}
+	p.b.Label(notFound + "_pass")
+	p.emit(asm.Mov.Imm(asm.R0, 0))
 
+	// The callback: one ancestor per step, from its table entry.
 	sub := p.subprogram()
 	b := &sub.b
 	b.Emit(
@@ -173,16 +205,6 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 	b.Label("has_parent")
 	b.Emit(asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord))
 	bin := bytesAt{base: asm.R9, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
-	// Any process of the chain matching the operator is a hit.
-	positive := *t
-	switch t.Op {
-	case ir.OpNotIn:
-		positive.Op = ir.OpIn
-	case ir.OpNotPrefix:
-		positive.Op = ir.OpPrefix
-	case ir.OpNotPostfix:
-		positive.Op = ir.OpPostfix
-	}
 	sub.bytesTest(&positive, bin, "next")
 	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
 	b.Label("stop")

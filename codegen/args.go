@@ -20,7 +20,9 @@ func (p *progGen) readArgs(ret bool) {
 			if (s.enc == bpf.EncInt) != (pass == 0) || s.enc == bpf.EncNone {
 				continue
 			}
-			if ret != (s.arg.ReturnCopy || s == p.lay.ret) {
+			// At entry a returnCopy buffer keeps its pointer (readArg); at
+			// return it is read, and the return value's slot too.
+			if s == p.lay.ret && !ret || ret && !s.arg.ReturnCopy && s != p.lay.ret {
 				continue
 			}
 			p.src(s.arg.Pos, "read "+s.arg.Type.String())

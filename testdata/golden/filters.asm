@@ -6,7 +6,7 @@ map polc_rec PerCPUArray key=4 value=4512 max=1
 map polc_ret_h0 Hash key=8 value=4152 max=32768 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (764 instructions)
+program h0_security_file_open section kprobe/security_file_open (782 instructions)
 	; - call: "security_file_open"  @8
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -141,8 +141,26 @@ pass.1:
 str_next.3:
 	r0 = 0
 	; - operator: In  @30
-	r1 = *(u64 *)(r10 - 40)
-	r1 >>= 32
+	r1 = *(u32 *)(r9 + 4240)
+	if r1 != 0xe goto str_next.4
+	r2 = r9
+	r2 += 4248
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6962732f7273752f ll
+	if r1 != r3 goto str_next.4
+	r1 = *(u32 *)(r2 + 8)
+	if r1 != 0x73732f6e goto str_next.4
+	r1 = *(u16 *)(r2 + 12)
+	if r1 != 0x6468 goto str_next.4
+	goto pass.2
+str_next.4:
+	r0 = 0
+	goto bin_walk
+pass.2:
+	goto bin_found
+bin_walk:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto bin_not_found
 	*(u64 *)(r10 - 72) = r1
 	*(u64 *)(r10 - 80) = 0
 	r1 = 65536
@@ -152,21 +170,27 @@ str_next.3:
 	r4 = 0
 	call bpf_loop
 	r1 = *(u64 *)(r10 - 80)
-	if r1 == 0x0 goto sel1_proc_fail
+	if r1 == 0x0 goto bin_not_found
+bin_found:
+	goto bin_not_found_pass
+bin_not_found:
+	goto sel1_proc_fail
+bin_not_found_pass:
+	r0 = 0
 	; - operator: NotIn  @33
 	r1 = *(u32 *)(r9 + 4240)
-	if r1 != 0xd goto str_next.4
+	if r1 != 0xd goto str_next.5
 	r2 = r9
 	r2 += 4248
 	r1 = *(u64 *)(r2 + 0)
 	r3 = 0x6e69622f7273752f ll
-	if r1 != r3 goto str_next.4
+	if r1 != r3 goto str_next.5
 	r1 = *(u32 *)(r2 + 8)
-	if r1 != 0x6475732f goto str_next.4
+	if r1 != 0x6475732f goto str_next.5
 	r1 = *(u8 *)(r2 + 12)
-	if r1 != 0x6f goto str_next.4
+	if r1 != 0x6f goto str_next.5
 	goto sel1_proc_fail
-str_next.4:
+str_next.5:
 	r0 = 0
 	*(u8 *)(r9 + 4505) = 1
 	; - namespace: mnt  @47
@@ -237,12 +261,12 @@ sel1_proc_fail:
 	*(u64 *)(r10 - 48) = r4
 	r1 = &var[polc_host_ns_pid]+0
 	r1 = *(u32 *)(r1 + 0)
-	if r4 == r1 goto pass.2
+	if r4 == r1 goto pass.3
 	r3 = 0xeffffffc ll
-	if r4 == r3 goto pass.2
+	if r4 == r3 goto pass.3
 	goto sel2_proc_fail
 	; - namespace: Net  @50
-pass.2:
+pass.3:
 	call bpf_get_current_task
 	r5 = r0
 	r3 = r5
