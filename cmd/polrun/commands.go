@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/bundle"
 	"github.com/polc-dev/polc/loader"
 )
 
@@ -24,6 +25,7 @@ type loadFlags struct {
 	root    *string
 	replace *bool
 	base    *string
+	verify  *string
 }
 
 func addLoadFlags(fs *flag.FlagSet) loadFlags {
@@ -31,6 +33,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		root:    pinRootFlag(fs),
 		replace: fs.Bool("replace", false, "replace loaded policies of the same names (the new one is attached before the old one is detached)"),
 		base:    fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)"),
+		verify:  verifyFlag(fs),
 	}
 }
 
@@ -46,12 +49,13 @@ func (f loadFlags) options() (*loader.Options, error) {
 	return o, nil
 }
 
-// openBundles reads every bundle, reporting all that fail.
-func openBundles(paths []string) ([]*loader.Bundle, error) {
+// openBundles reads every bundle, reporting all that fail. With trusted
+// keys, every bundle must be signed by one of them.
+func openBundles(paths []string, trusted []bundle.PublicKey) ([]*loader.Bundle, error) {
 	var bundles []*loader.Bundle
 	var errs []error
 	for _, p := range paths {
-		b, err := loader.OpenBundle(p)
+		b, err := openBundle(p, trusted)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -62,8 +66,8 @@ func openBundles(paths []string) ([]*loader.Bundle, error) {
 }
 
 // load reads and loads bundles, printing one line per policy.
-func load(paths []string, o *loader.Options, stdout io.Writer) ([]loader.Loaded, error) {
-	bundles, err := openBundles(paths)
+func load(paths []string, o *loader.Options, trusted []bundle.PublicKey, stdout io.Writer) ([]loader.Loaded, error) {
+	bundles, err := openBundles(paths, trusted)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +110,11 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if _, err := load(paths, o, stdout); err != nil {
+	trusted, err := trustedKeys(*lf.verify)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if _, err := load(paths, o, trusted, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK

@@ -85,8 +85,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	trusted, err := trustedKeys(*lf.verify)
+	if err != nil {
+		return fail(stderr, err)
+	}
 	// Status lines go to stderr: stdout carries only events.
-	loaded, err := load(paths, o, stderr)
+	loaded, err := load(paths, o, trusted, stderr)
 	if err != nil {
 		return fail(stderr, err)
 	}
