@@ -51,14 +51,16 @@ func compileFile(t testing.TB, path string) []compiled {
 
 type lowerError []compiler.Diagnostic
 
+// Error names each error's position and code (its wording belongs to the
+// compiler).
 func (e lowerError) Error() string {
-	s := "lowering:"
+	var lines []string
 	for _, d := range e {
 		if d.Severity == compiler.Error {
-			s += " " + d.String()
+			lines = append(lines, fmt.Sprintf("%s: not lowered [%s]", d.Pos, d.Code))
 		}
 	}
-	return s
+	return strings.Join(lines, "\n")
 }
 
 func globYAML(t testing.TB, dir string) []string {
