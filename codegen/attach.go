@@ -50,6 +50,10 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		a.section, a.attach, a.target = "raw_tracepoint/"+event, "raw_tracepoint", event
 		g.features[bpf.FeatureRawTracepoint] = true
 	case ir.HookUprobe:
+		if h.Offset != 0 || h.RefCtrOffset != 0 {
+			g.errs.add(h.Pos, "uprobe offsets and reference counter offsets (%s) are not supported yet", h.Target)
+			return a, false
+		}
 		a.section, a.attach = "uprobe/"+h.Target+":"+h.Symbol, "uprobe"
 		a.retSection, a.retAttach = "uretprobe/"+h.Target+":"+h.Symbol, "uretprobe"
 		g.features[bpf.FeatureUprobe] = true

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/ir"
 )
@@ -50,7 +51,18 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 			return false
 		}
 		if h.Kind == ir.HookKprobe && h.Syscall {
-			regs, err := p.g.arch.NativeABI().SyscallArgs()
+			// The ABI the syscall's entry point serves (i386 for
+			// __ia32_sys_*) says where the arguments are.
+			abi := p.g.arch.NativeABI()
+			if h.ABI != "" {
+				b, err := arch.ParseABI(h.ABI)
+				if err != nil {
+					p.errorf(h.Pos, "%v", err)
+					return false
+				}
+				abi = b
+			}
+			regs, err := abi.SyscallArgs()
 			if err != nil {
 				p.errorf(a.Pos, "%v", err)
 				return false

@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"strings"
+
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/ir"
@@ -141,6 +143,11 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 			if a == nil {
 				continue
 			}
+		}
+		if len(a.Resolve) > 0 || a.BTFType != "" {
+			errs.add(a.Pos, "resolve (%s) on argument %d of %s is not supported yet: following members needs the kernel's types",
+				strings.Join(a.Resolve, "."), a.Index, h.Call)
+			continue
 		}
 		if a.MaxData && a.Type.IsBuffer() {
 			errs.add(a.Pos, "maxData (up to %d bytes) does not fit the %d bytes of scratch space a program builds its record in: not supported yet", ir.MaxDataBytes, maxScratch)

@@ -4,3 +4,5 @@ bundle arg-types not built:
 # testdata/golden/args.yaml:38:7: maxData (up to 327360 bytes) does not fit the 32768 bytes of scratch space a program builds its record in: not supported yet
 # testdata/golden/args.yaml:62:7: argument type iov_iter (index 7 of kernel_objects) is not supported yet
 # testdata/golden/args.yaml:65:7: argument type int32_arr (index 10 of kernel_objects) is not supported yet
+# testdata/golden/args.yaml:68:7: resolve (mm.owner.real_parent.comm) on argument 0 of resolved is not supported yet: following members needs the kernel's types
+# testdata/golden/args.yaml:71:7: resolve (f_path.dentry) on argument 1 of resolved is not supported yet: following members needs the kernel's types
