@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/loader/metrics"
 )
 
 type eventFlags struct {
@@ -51,6 +52,7 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("events", "", stderr)
 	root := pinRootFlag(fs)
 	ef := addEventFlags(fs)
+	mf := addMetricsFlags(fs)
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -61,7 +63,12 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := signalContext(*ef.duration)
 	defer cancel()
-	if err := stream(ctx, *root, ef, stdout, stderr); err != nil {
+	m, stopMetrics, err := mf.start(*root, stderr)
+	defer stopMetrics()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if err := stream(ctx, *root, ef, stdout, stderr, m); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
@@ -71,6 +78,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("run", "BUNDLE...", stderr)
 	lf := addLoadFlags(fs)
 	ef := addEventFlags(fs)
+	mf := addMetricsFlags(fs)
 	paths, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -89,6 +97,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	m, stopMetrics, err := mf.start(o.PinRoot, stderr)
+	defer stopMetrics()
+	if err != nil {
+		return fail(stderr, err)
+	}
 	// Status lines go to stderr: stdout carries only events.
 	loaded, err := load(paths, o, trusted, stderr)
 	if err != nil {
@@ -97,8 +110,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	var names []string
 	for _, l := range loaded {
 		names = append(names, l.Name)
+		m.Loaded(l.Name)
 	}
-	streamErr := stream(ctx, o.PinRoot, ef, stdout, stderr)
+	streamErr := stream(ctx, o.PinRoot, ef, stdout, stderr, m)
 	// Unload even when streaming failed: run leaves nothing behind.
 	if err := loader.Unload(names, o); err != nil {
 		return fail(stderr, fmt.Errorf("unload: %w", err))
@@ -112,12 +126,24 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 
 // stream prints events until ctx is done, and reports on stderr what could
 // not be decoded or read, as it happens and at the end.
-func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer) error {
-	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: root, Policy: *ef.policy, NodeName: *ef.nodeName})
+func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
+	s, err := loader.OpenStream(ef.streamOptions(root))
 	if err != nil {
 		return err
 	}
+	return printEvents(ctx, s, ef, stdout, stderr, m)
+}
+
+func (f eventFlags) streamOptions(root string) *loader.StreamOptions {
+	return &loader.StreamOptions{PinRoot: root, Policy: *f.policy, NodeName: *f.nodeName}
+}
+
+// printEvents prints the events of s until ctx is done, counting them in
+// m, and closes s.
+func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
 	defer s.Close()
+	m.SetStream(s)
+	defer m.SetStream(nil)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
 	reported := s.Stats()
@@ -159,6 +185,7 @@ func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.W
 			}
 			return err
 		}
+		m.Event(ev)
 		if *ef.format == "compact" {
 			out.WriteString(ev.Compact())
 		} else {

@@ -1,0 +1,288 @@
+// Package metrics exports what polrun does as Prometheus metrics
+// (github.com/prometheus/client_golang), for `polrun run|events|serve
+// --metrics-addr`. It is apart from package loader so that users of the
+// loader library do not link Prometheus.
+//
+// Counted as it happens:
+//
+//	polrun_events_total{policy,hook}         policy events read and printed
+//	polrun_load_failures_total{bundle}       bundles that failed to load (file name)
+//	polrun_loads_total{policy}               policies loaded or replaced
+//
+// Read when scraped, from the stream's counts and the pins (loader.List):
+//
+//	polrun_events_lost_total{reason}         ring_buffer_full (the base's polc_drops
+//	                                         counter, since the base was loaded),
+//	                                         undecodable, read_error
+//	polrun_policies_loaded                   policies under the pin root
+//	polrun_policy_info{policy,policy_id,bundle_sha256}  1 per loaded policy
+//	polrun_program_runs_total{policy,program,hook}
+//	polrun_program_run_seconds_total{policy,program,hook}
+//	polrun_program_verified_instructions{policy,program,hook}
+//	polrun_bpf_stats_enabled                 1 when the kernel counts program runs
+//
+// Programs count runs and run time only while kernel.bpf_stats_enabled is
+// 1 (sysctl -w kernel.bpf_stats_enabled=1, or polrun --bpf-stats, which
+// enables it for as long as polrun runs); otherwise those counters stay 0
+// and polrun_bpf_stats_enabled says why. The base's programs have
+// policy="". Go runtime and process metrics are included.
+//
+// Every method is safe for concurrent use and does nothing on a nil
+// *Metrics, so callers need not check whether metrics are on.
+package metrics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/polc-dev/polc/loader"
+)
+
+// Metrics is polrun's registry.
+type Metrics struct {
+	pinRoot  string
+	reg      *prometheus.Registry
+	events   *prometheus.CounterVec
+	failures *prometheus.CounterVec
+	loads    *prometheus.CounterVec
+
+	mu sync.Mutex
+	// stream is the stream being read, if any; closed streams' counts
+	// are kept in past so that the lost-events counters never go back.
+	stream *loader.Stream
+	past   loader.StreamStats
+	// statsHeld: this process keeps the kernel's run statistics on (a
+	// BPF_ENABLE_STATS descriptor), which the sysctl does not show.
+	statsHeld bool
+}
+
+// New makes the metrics of a polrun working under pinRoot.
+func New(pinRoot string) *Metrics {
+	m := &Metrics{
+		pinRoot: pinRoot,
+		reg:     prometheus.NewRegistry(),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "polrun_events_total", Help: "Policy events read from the ring buffer and printed, by policy and hook.",
+		}, []string{"policy", "hook"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "polrun_load_failures_total", Help: "Bundles that failed to load (or to verify), by file name.",
+		}, []string{"bundle"}),
+		loads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "polrun_loads_total", Help: "Policies loaded or replaced, by policy.",
+		}, []string{"policy"}),
+	}
+	m.reg.MustRegister(m.events, m.failures, m.loads, (*state)(m),
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Registry is where the metrics are registered, for adding more.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// StatsHeld says that this process keeps the kernel's program statistics
+// on through a BPF_ENABLE_STATS descriptor (polrun --bpf-stats), so that
+// polrun_bpf_stats_enabled is 1 although the sysctl reads 0.
+func (m *Metrics) StatsHeld() {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.statsHeld = true
+	m.mu.Unlock()
+}
+
+// Event counts a policy event.
+func (m *Metrics) Event(ev *loader.Event) {
+	if m == nil || ev == nil {
+		return
+	}
+	hook := ""
+	if ev.Hook != nil {
+		hook = ev.Hook.Kind + " " + ev.Hook.Target
+	}
+	m.events.WithLabelValues(ev.Policy, hook).Inc()
+}
+
+// LoadFailed counts a bundle that failed to load.
+func (m *Metrics) LoadFailed(bundle string) {
+	if m == nil {
+		return
+	}
+	m.failures.WithLabelValues(bundle).Inc()
+}
+
+// Loaded counts a policy loaded or replaced.
+func (m *Metrics) Loaded(policy string) {
+	if m == nil {
+		return
+	}
+	m.loads.WithLabelValues(policy).Inc()
+}
+
+// SetStream makes s the stream whose counts of lost records are exported;
+// nil when the stream is closed. The counts of the stream it replaces are
+// kept.
+func (m *Metrics) SetStream(s *loader.Stream) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stream != nil {
+		st := m.stream.Stats()
+		m.past.Dropped += st.DroppedBefore + st.Dropped
+		m.past.Undecodable += st.Undecodable
+		m.past.ReadErrors += st.ReadErrors
+	}
+	m.stream = s
+}
+
+// lost returns the totals of lost records.
+func (m *Metrics) lost() (ringFull, undecodable, readErrors uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ringFull, undecodable, readErrors = m.past.Dropped, m.past.Undecodable, m.past.ReadErrors
+	if m.stream != nil {
+		st := m.stream.Stats()
+		ringFull += st.DroppedBefore + st.Dropped
+		undecodable += st.Undecodable
+		readErrors += st.ReadErrors
+	}
+	return
+}
+
+// Handler serves the metrics in Prometheus' text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Server serves /metrics on a listening address.
+type Server struct {
+	// Addr is the address it listens on (with the port chosen, for ":0").
+	Addr string
+	srv  *http.Server
+	done chan error
+}
+
+// Listen starts serving /metrics on addr. Failing to listen is an error
+// here, not later.
+func (m *Metrics) Listen(addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	s := &Server{Addr: ln.Addr().String(), done: make(chan error, 1),
+		srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { s.done <- s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops serving, letting scrapes in progress finish for a moment.
+func (s *Server) Close() error {
+	if s == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// state collects, at each scrape, what is read from the stream and the
+// pins.
+type state Metrics
+
+var (
+	lostDesc = prometheus.NewDesc("polrun_events_lost_total",
+		"Records lost: ring_buffer_full counts what programs could not post (the base's polc_drops counter, since the base was loaded), undecodable what polrun could not decode, read_error failed reads.",
+		[]string{"reason"}, nil)
+	policiesDesc = prometheus.NewDesc("polrun_policies_loaded", "Policies loaded under the pin root.", nil, nil)
+	policyDesc   = prometheus.NewDesc("polrun_policy_info", "1 for each loaded policy.",
+		[]string{"policy", "policy_id", "bundle_sha256"}, nil)
+	runsDesc = prometheus.NewDesc("polrun_program_runs_total",
+		"Times a program ran; counted only while kernel.bpf_stats_enabled=1 (see polrun_bpf_stats_enabled). policy is empty for the base's programs.",
+		[]string{"policy", "program", "hook"}, nil)
+	runTimeDesc = prometheus.NewDesc("polrun_program_run_seconds_total",
+		"Time programs ran; counted only while kernel.bpf_stats_enabled=1.",
+		[]string{"policy", "program", "hook"}, nil)
+	insnsDesc = prometheus.NewDesc("polrun_program_verified_instructions",
+		"Instructions the verifier processed when the program was loaded.",
+		[]string{"policy", "program", "hook"}, nil)
+	statsDesc = prometheus.NewDesc("polrun_bpf_stats_enabled",
+		"1 when kernel.bpf_stats_enabled is on, so that programs count runs and run time.", nil, nil)
+	scrapeErrDesc = prometheus.NewDesc("polrun_scrape_error",
+		"1 when the pins could not be listed at this scrape.", nil, nil)
+)
+
+func (s *state) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc} {
+		ch <- d
+	}
+}
+
+// emit sends a metric; label values that Prometheus refuses (not UTF-8:
+// pin names come from bpffs) leave it out rather than fail the scrape.
+func emit(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+	if m, err := prometheus.NewConstMetric(d, t, v, labels...); err == nil {
+		ch <- m
+	}
+}
+
+func (s *state) Collect(ch chan<- prometheus.Metric) {
+	ringFull, undecodable, readErrors := (*Metrics)(s).lost()
+	s.mu.Lock()
+	held := s.statsHeld
+	s.mu.Unlock()
+	emit(ch, lostDesc, prometheus.CounterValue, float64(ringFull), "ring_buffer_full")
+	emit(ch, lostDesc, prometheus.CounterValue, float64(undecodable), "undecodable")
+	emit(ch, lostDesc, prometheus.CounterValue, float64(readErrors), "read_error")
+
+	st, err := loader.List(&loader.Options{PinRoot: s.pinRoot})
+	if err != nil {
+		emit(ch, scrapeErrDesc, prometheus.GaugeValue, 1)
+		return
+	}
+	emit(ch, scrapeErrDesc, prometheus.GaugeValue, 0)
+	emit(ch, statsDesc, prometheus.GaugeValue, bool01(st.StatsEnabled || held))
+	emit(ch, policiesDesc, prometheus.GaugeValue, float64(len(st.Policies)))
+	programs := func(policy string, ps []loader.ProgramStatus) {
+		for _, p := range ps {
+			if p.Err != nil {
+				continue
+			}
+			emit(ch, runsDesc, prometheus.CounterValue, float64(p.RunCount), policy, p.Name, p.Hook)
+			emit(ch, runTimeDesc, prometheus.CounterValue, p.RunTime.Seconds(), policy, p.Name, p.Hook)
+			emit(ch, insnsDesc, prometheus.GaugeValue, float64(p.VerifiedInsns), policy, p.Name, p.Hook)
+		}
+	}
+	if st.Base != nil {
+		programs("", st.Base.Programs)
+	}
+	for _, p := range st.Policies {
+		emit(ch, policyDesc, prometheus.GaugeValue, 1,
+			p.Name, strconv.FormatUint(uint64(p.PolicyID), 10), p.BundleSHA256)
+		programs(p.Name, p.Programs)
+	}
+}
+
+func bool01(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
