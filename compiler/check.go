@@ -91,6 +91,9 @@ func (c *checker) checkPolicy() {
 	c.checkDuplicateHooks()
 	c.checkEnforcers()
 	c.lintPolicy()
+	if c.opts.Target != nil || c.opts.Sysroot != "" {
+		c.checkTarget()
+	}
 }
 
 // k8sName is a DNS subdomain name (RFC 1123), which Kubernetes requires of

@@ -56,6 +56,9 @@ func (c *checker) collectHooks() {
 		} else if n, ok := knownTracepointFields(t.Subsystem, t.Event); ok {
 			h.maxIndex = n - 1
 		}
+		if c.targetHasEvent(t) {
+			h.maxIndex = -1 // checked against the event's fields (check_target.go)
+		}
 		c.hooks = append(c.hooks, h)
 	}
 	for _, u := range s.UProbes {

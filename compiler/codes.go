@@ -107,6 +107,15 @@ var codes = []CodeInfo{
 	{"unreachable-selector", "a selector after one that matches every call, removed"},
 	{"never-fires", "a hook none of whose selectors can match, dropped"},
 	{"needs-target", "a feature that needs a description of the target kernel"},
+	// Target kernel (--target, --target-btf, --sysroot).
+	{"unknown-function", "a kprobe function the target kernel does not have"},
+	{"unknown-tracepoint", "a tracepoint the target kernel does not have"},
+	{"unknown-lsm-hook", "an LSM hook the target kernel does not have"},
+	{"unknown-symbol", "a uprobe symbol the binary does not have"},
+	{"unchecked-symbol", "uprobe symbols that could not be checked: the binary is not available"},
+	{"arg-type-mismatch", "a declared type that cannot read the kernel's parameter or field"},
+	{"arg-type-suspect", "a declared type that may misread the kernel's parameter (width, signedness, void *)"},
+	{"unsupported-by-target", "a hook or action the target kernel does not support"},
 	// Tetragon compatibility (lint --compat tetragon).
 	{"compat-selectors", "more selectors than Tetragon allows"},
 	{"compat-args", "more arguments than Tetragon reads"},

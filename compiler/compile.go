@@ -10,6 +10,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/schema"
+	"github.com/polc-dev/polc/target"
 )
 
 // Options control checking. The zero value checks for x86_64 without lint.
@@ -28,6 +29,17 @@ type Options struct {
 	// TracingPolicy: YAML without apiVersion and kind, too. For running
 	// over all of a repository's YAML, as a pre-commit hook does.
 	PoliciesOnly bool
+	// Target describes the kernel the policies will run on. With it, the
+	// checks also ask whether that kernel has what a policy names:
+	// functions and their argument types, tracepoints and their fields,
+	// LSM hooks, and the features hooks and actions need (check_target.go).
+	// Nil checks without a kernel. Arch empty means Target.Arch; another
+	// Arch than the target's is an error.
+	Target *target.Profile
+	// Sysroot is the directory uprobe paths are found under, for checking
+	// their symbols. "" means the paths as they are on this machine, and
+	// then only with a Target.
+	Sysroot string
 }
 
 // CompatTetragon is the Options.Compat value for Tetragon's limits.
@@ -55,8 +67,15 @@ func (r *Result) Source(name string) *Source {
 
 // Check parses and checks every document of every source.
 func Check(srcs []*Source, opts Options) *Result {
+	if opts.Arch == "" && opts.Target != nil {
+		opts.Arch = opts.Target.Arch
+	}
 	if opts.Arch == "" {
 		opts.Arch = arch.X86_64
+	}
+	if opts.Target != nil && opts.Target.Arch != opts.Arch {
+		return &Result{Sources: srcs, Diagnostics: []Diagnostic{{Code: "internal", Severity: Error,
+			Msg: fmt.Sprintf("checking for %s against a target kernel of %s", opts.Arch, opts.Target.Arch)}}}
 	}
 	if opts.MaxDiagnostics == 0 {
 		opts.MaxDiagnostics = 100

@@ -8,6 +8,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
 
 // LowerOptions control lowering. The zero value lowers for x86_64.
@@ -16,6 +17,10 @@ type LowerOptions struct {
 	// numbers. Empty means x86_64, so that output never depends on the
 	// build host.
 	Arch arch.Arch
+	// Target describes the kernel the policy will run on: generated lists
+	// are expanded from it (generated_ftrace needs one). Nil lowers
+	// without a kernel. Arch empty means Target.Arch.
+	Target *target.Profile
 	// Verify runs ir.VerifyStage after every pass, so that a pass that
 	// breaks an invariant is named. Tests set it; the finished policy is
 	// always verified.
@@ -92,6 +97,9 @@ func Lower(pol *Policy, opts LowerOptions) (*ir.Policy, []Diagnostic) {
 }
 
 func lower(pol *Policy, opts LowerOptions, table []lowerPass) (*ir.Policy, []Diagnostic) {
+	if opts.Arch == "" && opts.Target != nil {
+		opts.Arch = opts.Target.Arch
+	}
 	if opts.Arch == "" {
 		opts.Arch = arch.X86_64
 	}
@@ -102,6 +110,10 @@ func lower(pol *Policy, opts LowerOptions, table []lowerPass) (*ir.Policy, []Dia
 	}
 	if !opts.Arch.Valid() {
 		l.report(Error, nil, "internal", "", "cannot lower for unknown architecture %q", string(opts.Arch))
+		return nil, l.diags
+	}
+	if opts.Target != nil && opts.Target.Arch != opts.Arch {
+		l.report(Error, nil, "internal", "", "cannot lower for %s against a target kernel of %s", opts.Arch, opts.Target.Arch)
 		return nil, l.diags
 	}
 	for _, ps := range table {

@@ -1,11 +1,13 @@
 package compiler
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
 
 // expandLists replaces every use of a list by its entries: a kprobe on
@@ -54,8 +56,11 @@ func expandLists(l *lowering) {
 }
 
 // listEntries returns the functions of list name and whether they are
-// syscalls. A generated_ftrace list needs the kernel's
-// available_filter_functions, which only a target description gives.
+// syscalls. Generated lists come from the target kernel when there is one:
+// generated_syscalls keeps the syscalls whose function that kernel has
+// (all of the arch's table without a target); generated_ftrace matches its
+// pattern against the kernel's available_filter_functions, which only a
+// target description gives.
 func (l *lowering) listEntries(name string, at any) ([]string, bool) {
 	ls, ok := l.listOf(name, at)
 	if !ok {
@@ -65,18 +70,68 @@ func (l *lowering) listEntries(name string, at any) ([]string, bool) {
 	case listSyscalls:
 		return ls.Values, true
 	case listGeneratedSyscalls:
-		return arch.Syscalls(l.opts.Arch), true
+		return l.generatedSyscalls(), true
 	case listGeneratedFtrace:
-		pattern := ""
-		if ls.Pattern != nil {
-			pattern = *ls.Pattern
-		}
-		l.errorf(fieldOr(ls.At, "pattern"), "needs-target",
-			"a generated_ftrace list is expanded from the kernel's available_filter_functions; give a target description of that kernel, or list the functions",
-			"list %q (pattern %q) needs a target kernel to expand", ls.Name, pattern)
-		return nil, false
+		return l.generatedFtrace(ls), false
 	}
 	return ls.Values, false
+}
+
+// generatedSyscalls is every syscall of the arch's table, without those
+// whose function the target kernel lacks.
+func (l *lowering) generatedSyscalls() []string {
+	all := arch.Syscalls(l.opts.Arch)
+	t := l.opts.Target
+	if t == nil {
+		return all
+	}
+	var out []string
+	for _, name := range all {
+		sym, _, err := arch.SyscallSymbol(l.opts.Arch, name)
+		if err != nil || t.HasFunction(sym) == target.No {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// generatedFtrace is the target kernel's traceable functions that match
+// the list's pattern, sorted; nil (with an error) without them.
+func (l *lowering) generatedFtrace(ls *List) []string {
+	pattern := ""
+	if ls.Pattern != nil {
+		pattern = *ls.Pattern
+	}
+	at := fieldOr(ls.At, "pattern")
+	if l.opts.Target == nil {
+		l.errorf(at, "needs-target",
+			"a generated_ftrace list is expanded from the kernel's available_filter_functions; give a target description of that kernel (--target), or list the functions",
+			"list %q (pattern %q) needs a target kernel to expand", ls.Name, pattern)
+		return nil
+	}
+	funcs, err := l.opts.Target.TraceableFunctions()
+	if err != nil {
+		l.errorf(at, "needs-target",
+			"capture the profile with polrun profile as root on a host whose tracefs shows available_filter_functions, or list the functions",
+			"list %q (pattern %q) cannot be expanded: the profile of %s has no traceable functions (%v)", ls.Name, pattern, l.opts.Target.Kernel(), err)
+		return nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil // reported by the checks
+	}
+	var out []string
+	for _, f := range funcs {
+		if re.MatchString(f) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		l.errorf(at, "empty-list", "the pattern is a Go (RE2) regular expression matched anywhere in the name, as Tetragon does",
+			"pattern %q of list %q matches none of the %d traceable functions of %s", pattern, ls.Name, len(funcs), l.opts.Target.Kernel())
+	}
+	return out
 }
 
 // expandValues returns t's values with list references replaced by the

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // Format files as Linux 6.18's tracefs shows them.
@@ -135,7 +136,7 @@ func TestParseCTypeWithoutBTF(t *testing.T) {
 		"unsigned long[6]":   {C: "unsigned long[6]", Kind: KindArray, Size: 48, Elem: &CType{C: "unsigned long", Kind: KindInt, Size: 8, Name: "unsigned long"}},
 		"const char *const*": {C: "const char *const*", Kind: KindPointer, Size: 8, Elem: &CType{C: "const char *const", Kind: KindPointer, Size: 8}},
 	} {
-		if diff := cmp.Diff(want, ParseCType(s, nil)); diff != "" {
+		if diff := cmp.Diff(want, ParseCType(s, nil), cmpopts.IgnoreUnexported(CType{})); diff != "" {
 			t.Errorf("ParseCType(%q) (-want +got):\n%s", s, diff)
 		}
 	}

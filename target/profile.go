@@ -23,6 +23,13 @@ var (
 	ErrUnknown = errors.New("not known from the target profile")
 )
 
+// notFound is an ErrNotFound error whose message does not end in "not
+// found", for messages that already say so.
+type notFound string
+
+func (e notFound) Error() string        { return string(e) }
+func (e notFound) Is(target error) bool { return target == ErrNotFound }
+
 // Sources a profile may hold, as named in Profile.Missing and in the file.
 const (
 	SourceBTF         = "btf"

@@ -48,6 +48,8 @@ type CType struct {
 	// one level deep (a pointer to a pointer has an Elem of KindPointer
 	// without Elem).
 	Elem *CType
+
+	btf btf.Type // where it came from, for Resolve; nil if not from BTF
 }
 
 func (t CType) String() string { return t.C }
@@ -177,7 +179,7 @@ func (p *Profile) SyscallProto(symbol string) (*Proto, error) {
 
 // fromBTF resolves a BTF type; depth limits how far Elem goes.
 func fromBTF(t btf.Type, depth int) CType {
-	c := CType{C: spelling(t)}
+	c := CType{C: spelling(t), btf: t}
 	switch u := btf.UnderlyingType(t).(type) {
 	case *btf.Void:
 		c.Kind = KindVoid
@@ -273,6 +275,80 @@ func qualify(q, inner string) string {
 		return inner + q
 	}
 	return q + " " + inner
+}
+
+// Resolve follows a member path such as "mm.owner.real_parent.comm" or
+// "f_path.dentry" from a value of type from, through pointers, as an
+// argument's resolve does, and returns the type of the last member. The
+// error wraps ErrNotFound when a member does not exist, ErrUnknown when
+// from did not come from the BTF.
+func (p *Profile) Resolve(from CType, path string) (CType, error) {
+	t := from.btf
+	if t == nil {
+		return CType{}, fmt.Errorf("resolve %s: the type of %s is %w", path, from.C, ErrUnknown)
+	}
+	for _, step := range strings.Split(path, ".") {
+		name, index := step, -1
+		if m := memberIndex.FindStringSubmatch(step); m != nil {
+			name = m[1]
+			index, _ = strconv.Atoi(m[2])
+		}
+		u := btf.UnderlyingType(t)
+		if ptr, ok := u.(*btf.Pointer); ok {
+			u = btf.UnderlyingType(ptr.Target)
+		}
+		var members []btf.Member
+		switch c := u.(type) {
+		case *btf.Struct:
+			members = c.Members
+		case *btf.Union:
+			members = c.Members
+		default:
+			return CType{}, fmt.Errorf("resolve %s: %s is not a struct, so it has no member %s", path, spelling(t), name)
+		}
+		m, ok := findMember(members, name)
+		if !ok {
+			return CType{}, notFound(fmt.Sprintf("resolve %s: %s has no member %s", path, spelling(u), name))
+		}
+		t = m.Type
+		if index >= 0 {
+			arr, ok := btf.UnderlyingType(t).(*btf.Array)
+			if !ok {
+				return CType{}, fmt.Errorf("resolve %s: member %s is %s, not an array", path, name, spelling(t))
+			}
+			if index >= int(arr.Nelems) {
+				return CType{}, fmt.Errorf("resolve %s: index %d is beyond %s %s", path, index, spelling(t), name)
+			}
+			t = arr.Type
+		}
+	}
+	return fromBTF(t, 0), nil
+}
+
+var memberIndex = regexp.MustCompile(`^(.*)\[(\d+)\]$`)
+
+// findMember finds a member by name, inside anonymous structs and unions
+// too, as C does.
+func findMember(members []btf.Member, name string) (btf.Member, bool) {
+	for _, m := range members {
+		if m.Name == name {
+			return m, true
+		}
+		if m.Name != "" {
+			continue
+		}
+		switch inner := btf.UnderlyingType(m.Type).(type) {
+		case *btf.Struct:
+			if found, ok := findMember(inner.Members, name); ok {
+				return found, true
+			}
+		case *btf.Union:
+			if found, ok := findMember(inner.Members, name); ok {
+				return found, true
+			}
+		}
+	}
+	return btf.Member{}, false
 }
 
 var arrayType = regexp.MustCompile(`^(.*?)\s*\[(\d*)\]$`)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
@@ -22,7 +21,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	signKey := addSignFlag(fs)
 	format := fs.String("format", "text", "diagnostics format: text, json, sarif or github")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
-	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
+	tf := addTargetFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc build [flags] FILE|DIR|-...\n\n")
 		fs.PrintDefaults()
@@ -40,7 +39,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc build: %v\n", err)
 		return exitUsage
 	}
-	a, err := arch.Parse(*targetArch)
+	kt, err := tf.resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "polc build: %v\n", err)
 		return exitUsage
@@ -50,11 +49,11 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc build: %v\n", err)
 		return exitUsage
 	}
-	res := compiler.Check(srcs, compiler.Options{Arch: a})
+	res := compiler.Check(srcs, compiler.Options{Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot})
 	var bundles []*codegen.Bundle
 	written := map[string]string{}
 	for _, pol := range res.Policies {
-		b, diags := buildPolicy(pol, a)
+		b, diags := buildPolicy(pol, kt)
 		res.Diagnostics = append(res.Diagnostics, diags...)
 		if b == nil {
 			continue
@@ -100,8 +99,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 
 // buildPolicy lowers a checked policy and generates its bundle. The
 // bundle is nil when lowering or code generation reported an error.
-func buildPolicy(pol *compiler.Policy, a arch.Arch) (*codegen.Bundle, []compiler.Diagnostic) {
-	p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a})
+func buildPolicy(pol *compiler.Policy, kt kernelTarget) (*codegen.Bundle, []compiler.Diagnostic) {
+	a := kt.arch
+	p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a, Target: kt.profile})
 	if p == nil || compiler.Count(diags, compiler.Error) > 0 {
 		return nil, diags
 	}
@@ -131,7 +131,7 @@ func codegenDiagnostics(err error, pos ir.Pos) []compiler.Diagnostic {
 
 // dumpAsm is polc dump --stage asm: the generated programs, disassembled.
 func dumpAsm(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
-	b, diags := buildPolicy(pol, c.arch)
+	b, diags := buildPolicy(pol, c.target)
 	if b != nil {
 		if err := b.WriteAsm(w); err != nil {
 			diags = append(diags, compiler.Diagnostic{Code: "internal", Severity: compiler.Error,

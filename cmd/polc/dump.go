@@ -30,6 +30,7 @@ type dumpStage struct {
 // dumpContext holds what every stage may need.
 type dumpContext struct {
 	arch     arch.Arch
+	target   kernelTarget
 	eachPass bool // --each-pass
 	flags    *flag.FlagSet
 }
@@ -49,7 +50,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 		names = append(names, s.name)
 	}
 	stageName := fs.String("stage", "ir", "what to print: "+strings.Join(names, ", "))
-	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
+	tf := addTargetFlags(fs)
 	eachPass := fs.Bool("each-pass", false, "with --stage ir: print the IR after every lowering pass, verifying it in between")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc dump [flags] FILE|DIR|-...\n\nstages:\n")
@@ -72,18 +73,19 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc dump: unknown stage %q (want %s)\n", *stageName, strings.Join(names, ", "))
 		return exitUsage
 	}
-	a, err := arch.Parse(*targetArch)
+	kt, err := tf.resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "polc dump: %v\n", err)
 		return exitUsage
 	}
+	a := kt.arch
 	srcs, err := compiler.ReadSources(fs.Args(), os.Stdin)
 	if err != nil {
 		fmt.Fprintf(stderr, "polc dump: %v\n", err)
 		return exitUsage
 	}
-	res := compiler.Check(srcs, compiler.Options{Arch: a})
-	ctx := &dumpContext{arch: a, eachPass: *eachPass, flags: fs}
+	res := compiler.Check(srcs, compiler.Options{Arch: a, Target: kt.profile, Sysroot: kt.sysroot})
+	ctx := &dumpContext{arch: a, target: kt, eachPass: *eachPass, flags: fs}
 	var out bytes.Buffer
 	for i, pol := range res.Policies {
 		if i > 0 {
@@ -109,7 +111,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 }
 
 func dumpIR(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
-	opts := compiler.LowerOptions{Arch: c.arch}
+	opts := compiler.LowerOptions{Arch: c.arch, Target: c.target.profile}
 	if c.eachPass {
 		opts.Verify = true
 		opts.AfterPass = func(pass string, p *ir.Policy) {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
 	"github.com/polc-dev/polc/schema"
@@ -21,7 +20,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text, json, sarif or github")
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
-	targetArch := fs.String("target-arch", "x86_64", "target architecture: x86_64 or arm64")
+	tf := addTargetFlags(fs)
 	policiesOnly := fs.Bool("policies-only", false, "skip YAML documents that are not TracingPolicies (for pre-commit hooks over all YAML)")
 	var compat *string
 	if name == "lint" {
@@ -39,12 +38,12 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	a, err := arch.Parse(*targetArch)
+	kt, err := tf.resolve()
 	if err != nil {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	opts := compiler.Options{Lint: name == "lint", Arch: a, PoliciesOnly: *policiesOnly}
+	opts := compiler.Options{Lint: name == "lint", Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot, PoliciesOnly: *policiesOnly}
 	if compat != nil && *compat != "" {
 		if *compat != compiler.CompatTetragon {
 			fmt.Fprintf(stderr, "polc %s: --compat takes %q\n", name, compiler.CompatTetragon)

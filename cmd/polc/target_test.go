@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/polc-dev/polc/target"
+)
+
+func profilePath(name string) string {
+	return filepath.Join("..", "..", "testdata", "targets", name+".tar.gz")
+}
+
+// newHooks names a function that came in Linux 6.9 and declares file for
+// its integer argument.
+const newHooks = `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: new-hooks
+spec:
+  kprobes:
+  - call: "security_file_post_open"
+    syscall: false
+    args:
+    - index: 0
+      type: "file"
+  - call: "fd_install"
+    syscall: false
+    args:
+    - index: 0
+      type: "file"
+`
+
+// TestValidateTarget: polc validate --target fails at the line naming a
+// function the kernel lacks, and at the argument declared file for an
+// integer, with the kernel's prototype; --target-btf does the same from the
+// BTF alone. The function exists on 6.12, so there only the argument fails.
+func TestValidateTarget(t *testing.T) {
+	pol := writeFile(t, "new.yaml", newHooks)
+	btf := filepath.Join(t.TempDir(), "vmlinux.btf")
+	p, err := target.ReadFile(profilePath("debian-6.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(btf, p.BTF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+		not  []string
+	}{
+		{[]string{"--target", profilePath("debian-6.1")}, []string{
+			`new.yaml:7:11: error[unknown-function]: kernel 6.1.0-56-amd64 has no function "security_file_post_open"`,
+			`new.yaml:16:13: error[arg-type-mismatch]: fd_install(unsigned int fd, struct file *file): argument 0 is "unsigned int", not file`,
+		}, nil},
+		{[]string{"--target-btf", btf}, []string{
+			`new.yaml:7:11: error[unknown-function]: the target kernel has no function "security_file_post_open"`,
+			`new.yaml:16:13: error[arg-type-mismatch]: fd_install(unsigned int fd, struct file *file): argument 0 is "unsigned int", not file`,
+		}, nil},
+		{[]string{"--target", profilePath("debian-6.12")}, []string{
+			`new.yaml:16:13: error[arg-type-mismatch]: fd_install(unsigned int fd, struct file *file)`,
+		}, []string{"unknown-function", "new.yaml:11"}},
+	} {
+		code, out, errOut := runPolc(append(append([]string{"validate", "--color", "never"}, tc.args...), pol)...)
+		if code != exitFound {
+			t.Errorf("%v: exit %d, want %d\n%s%s", tc.args, code, exitFound, out, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: output lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(out, n) {
+				t.Errorf("%v: output has %q:\n%s", tc.args, n, out)
+			}
+		}
+	}
+
+	// Fixed, the policy is accepted for the kernels that have the function.
+	fixed := writeFile(t, "fixed.yaml", strings.Replace(newHooks, "fd_install\"\n    syscall: false\n    args:\n    - index: 0", "fd_install\"\n    syscall: false\n    args:\n    - index: 1", 1))
+	for _, k := range []string{"debian-6.12", "host-6.18"} {
+		args := []string{"validate", "--color", "never", "--target", profilePath(k), fixed}
+		code, out, _ := runPolc(args...)
+		// 6.18 has no kprobes: the only errors there say so.
+		if k == "host-6.18" {
+			out = strings.ReplaceAll(out, "error[unsupported-by-target]", "")
+		}
+		if code == exitUsage || strings.Contains(out, "error[") {
+			t.Errorf("%s: exit %d:\n%s", k, code, out)
+		}
+	}
+}
+
+func TestTargetFlagErrors(t *testing.T) {
+	pol := writeFile(t, "p.yaml", goodPolicy)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--target", profilePath("debian-6.1"), "--target-btf", "x"}, "not both"},
+		{[]string{"--target", profilePath("debian-6.1"), "--target-arch", "arm64"}, "x86_64 kernel"},
+		{[]string{"--target", "/nonexistent"}, "no such file"},
+		{[]string{"--target-btf", pol}, "neither raw BTF nor an ELF file"},
+	} {
+		for _, cmd := range []string{"validate", "lint", "dump", "build"} {
+			code, _, errOut := runPolc(append(append([]string{cmd}, tc.args...), pol)...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("%s %v: exit %d, %q; want usage error with %q", cmd, tc.args, code, errOut, tc.want)
+			}
+		}
+	}
+}
+
+const allSyscalls = `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: all-syscalls
+spec:
+  lists:
+  - name: "all"
+    type: "generated_syscalls"
+  kprobes:
+  - call: "list:all"
+    selectors:
+    - matchBinaries:
+      - operator: "In"
+        values:
+        - "/usr/bin/kill"
+`
+
+// TestBuildGeneratedSyscalls: a generated_syscalls list builds offline to
+// the same bundle every time for a given target, and to another one for a
+// kernel with other syscalls.
+func TestBuildGeneratedSyscalls(t *testing.T) {
+	pol := writeFile(t, "all.yaml", allSyscalls)
+	build := func(k string) []byte {
+		dir := t.TempDir()
+		code, out, errOut := runPolc("build", "-o", dir, "--target", profilePath(k), pol)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", k, code, out, errOut)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "all-syscalls.bpf.o"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	a, b := build("debian-6.12"), build("debian-6.12")
+	if !bytes.Equal(a, b) {
+		t.Error("two builds for debian-6.12 differ")
+	}
+	if old := build("debian-6.1"); bytes.Equal(a, old) {
+		t.Error("the bundles for 6.1 and 6.12 are the same, though 6.12 has more syscalls")
+	}
+	if !bytes.Contains(a, []byte("__x64_sys_mseal")) {
+		t.Error("the 6.12 bundle does not hook mseal")
+	}
+}
