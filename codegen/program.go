@@ -62,6 +62,9 @@ func (g *gen) hook(h *ir.Hook) {
 	if !ok {
 		return
 	}
+	if h.RetAction != 0 {
+		g.errs.add(h.Pos, "returnArgAction %s is not supported yet", h.RetAction)
+	}
 	lay := newLayout(h, &g.errs)
 	nerr := len(g.errs.errs)
 
