@@ -1,0 +1,105 @@
+package codegen
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
+)
+
+// TestBundleFormat: a bundle is the same bytes every build, its manifest
+// reads back with a valid digest, and cilium/ebpf reads every program,
+// map and variable the manifest names.
+func TestBundleFormat(t *testing.T) {
+	for _, f := range []string{"fd_install_ns.yaml", "filename_monitoring.yaml", "list-syscalls.yaml", "raw_syscalls.yaml"} {
+		first := compileFile(t, filepath.Join(corpusDir, f))[0]
+		again := compileFile(t, filepath.Join(corpusDir, f))[0]
+		if first.Err != nil || again.Err != nil {
+			t.Fatalf("%s: %v", f, first.Err)
+		}
+		b := first.Bundle
+		if !bytes.Equal(b.Object, again.Bundle.Object) {
+			t.Errorf("%s: two builds differ", f)
+		}
+		m, err := bpf.ReadManifest(bytes.NewReader(b.Object))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(b.Object))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range m.Hooks {
+			for _, p := range h.Programs {
+				ps := spec.Programs[p.Name]
+				if ps == nil || ps.SectionName != p.Section {
+					t.Errorf("%s: program %s (%s) not in the object as the manifest says", f, p.Name, p.Section)
+				}
+			}
+		}
+		for _, name := range []string{bpf.EventsMap, bpf.ProcsMap, bpf.DropsMap} {
+			if ms := spec.Maps[name]; ms == nil || ms.Pinning != ebpf.PinByName {
+				t.Errorf("%s: shared map %s missing or not pinned by name", f, name)
+			}
+		}
+		for _, v := range m.Vars {
+			if spec.Variables[v] == nil {
+				t.Errorf("%s: variable %s missing", f, v)
+			}
+		}
+		// Any other byte changed is caught by the digest.
+		bad := append([]byte(nil), b.Object...)
+		bad[len(bad)/3] ^= 0xff
+		if _, err := bpf.ReadManifest(bytes.NewReader(bad)); err == nil {
+			t.Errorf("%s: a damaged bundle passed the integrity check", f)
+		}
+	}
+}
+
+func tool(name string) testenv.Requirement {
+	return testenv.Requirement{Name: name, OnCIHost: true, Check: func() error {
+		_, err := exec.LookPath(name)
+		return err
+	}}
+}
+
+// TestBundleTools reads a bundle with independent tools: llvm-objdump
+// disassembles it, and bpftool loads its tracepoint program (libbpf pins
+// the shared maps by name under /sys/fs/bpf; the test removes the pins it
+// made).
+func TestBundleTools(t *testing.T) {
+	testenv.Require(t, tool("llvm-objdump"), tool("bpftool"), testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
+	b := compileFile(t, filepath.Join(corpusDir, "raw_syscalls.yaml"))[0].Bundle
+	obj := filepath.Join(t.TempDir(), b.FileName())
+	if err := os.WriteFile(obj, b.Object, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("llvm-objdump", "-d", obj).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "tracepoint/raw_syscalls/sys_enter") || !strings.Contains(string(out), "call") {
+		t.Fatalf("llvm-objdump -d: %v\n%s", err, out)
+	}
+	for _, m := range []string{bpf.EventsMap, bpf.ProcsMap, bpf.DropsMap} {
+		pin := filepath.Join("/sys/fs/bpf", m)
+		if _, err := os.Stat(pin); err == nil {
+			continue // someone else's: libbpf reuses it
+		}
+		t.Cleanup(func() { os.Remove(pin) })
+	}
+	pins := filepath.Join("/sys/fs/bpf", "polc-codegen-bpftool-"+filepath.Base(t.TempDir()))
+	t.Cleanup(func() { os.RemoveAll(pins) })
+	if out, err := exec.Command("bpftool", "prog", "loadall", obj, pins).CombinedOutput(); err != nil {
+		t.Fatalf("bpftool prog loadall: %v\n%s", err, out)
+	}
+	name := b.Manifest.Hooks[0].Programs[0].Name
+	out, err = exec.Command("bpftool", "prog", "show", "pinned", filepath.Join(pins, name)).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "tracepoint") {
+		t.Fatalf("bpftool prog show: %v\n%s", err, out)
+	}
+}
