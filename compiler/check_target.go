@@ -499,7 +499,7 @@ func (c *checker) targetUprobe(u *UProbe) {
 		if have[s] {
 			continue
 		}
-		hint := "uprobes attach to symbols of the ELF file's symbol tables (nm -D, nm)"
+		hint := "uprobes attach to the functions an ELF file defines in its symbol tables (nm -D, nm)"
 		var names []string
 		for n := range have {
 			names = append(names, n)
@@ -512,7 +512,8 @@ func (c *checker) targetUprobe(u *UProbe) {
 	}
 }
 
-// elfSymbols returns the names in the symbol tables of an ELF file.
+// elfSymbols returns the names of the functions an ELF file defines in its
+// symbol tables.
 func elfSymbols(file string) (map[string]bool, error) {
 	f, err := elf.Open(file)
 	if err != nil {
@@ -530,8 +531,13 @@ func elfSymbols(file string) (map[string]bool, error) {
 			return nil, err
 		}
 		for _, s := range syms {
-			if s.Name != "" {
-				names[s.Name] = true
+			// Functions the file defines: not the ones it imports
+			// (undefined), nor data.
+			switch elf.ST_TYPE(s.Info) {
+			case elf.STT_FUNC, elf.STT_GNU_IFUNC, elf.STT_NOTYPE:
+				if s.Name != "" && s.Section != elf.SHN_UNDEF {
+					names[s.Name] = true
+				}
 			}
 		}
 	}

@@ -282,3 +282,41 @@ func TestCorpusAgainstKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestUprobeSymbols: with --sysroot, uprobe symbols are looked up in the
+// binary (here the base BPF object, an ELF file with function symbols); a
+// binary that is not there gets a note, not an error.
+func TestUprobeSymbols(t *testing.T) {
+	policy := func(path string, syms ...string) string {
+		return `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: up
+spec:
+  uprobes:
+  - path: "` + path + `"
+    symbols: ["` + strings.Join(syms, `", "`) + `"]
+`
+	}
+	for _, tc := range []struct {
+		name, src, sysroot string
+		codes              []string
+	}{
+		{"present", policy("/bpf/base.bpf.o", "polc_base_exec", "polc_path"), "..", nil},
+		{"absent", policy("/bpf/base.bpf.o", "polc_base_exec", "polc_base_exce"), "..", []string{"unknown-symbol"}},
+		{"data", policy("/bpf/base.bpf.o", "polc_events"), "..", []string{"unknown-symbol"}},
+		{"no binary", policy("/no/such/binary", "main"), t.TempDir(), []string{"unchecked-symbol"}},
+	} {
+		res := Check([]*Source{NewSource("u.yaml", []byte(tc.src))}, Options{Sysroot: tc.sysroot})
+		var codes []string
+		for _, d := range res.Diagnostics {
+			codes = append(codes, d.Code)
+		}
+		if !slices.Equal(codes, tc.codes) {
+			t.Errorf("%s: %v, want codes %v", tc.name, res.Diagnostics, tc.codes)
+		}
+		if tc.name == "absent" && (!strings.Contains(res.Diagnostics[0].Hint, `"polc_base_exec"`) || res.Diagnostics[0].Pos.Col != 33) {
+			t.Errorf("absent: %s", res.Diagnostics[0])
+		}
+	}
+}
