@@ -323,3 +323,62 @@ spec:
 		t.Errorf("no sk_alloc record with an AF_INET sock")
 	}
 }
+
+// TestLSM hooks the file_open LSM hook (BPF LSM): its file argument is
+// typed by the kernel's BTF, walked into a path and filtered.
+func TestLSM(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.LSM)
+	bin := childBinary(t, "opener")
+	target := filepath.Join(filepath.Dir(bin), "watched")
+	if err := os.WriteFile(target, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := buildSource(t, "lsm.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: lsm-file-open
+spec:
+  lsmhooks:
+  - hook: "file_open"
+    args:
+    - index: 0
+      type: "file"
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: "Equal"
+        values: ["`+target+`"]
+`)
+	l := loadBundle(t, b)
+	for name, st := range l.stats {
+		t.Logf("VERIFIER lsm %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+	}
+	lsm, err := link.AttachLSM(link.LSMOptions{Program: l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lsm.Close()
+	cmd := child(bin, "open:"+target)
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := child(bin, "open:"+bin).Run(); err != nil {
+		t.Fatal(err)
+	}
+	lsm.Close()
+	n := 0
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind != bpf.EventPolicy {
+			continue
+		}
+		path, _, _ := bytesArg(r.Args[0])
+		if string(path) != target || r.Tgid != uint32(cmd.Process.Pid) {
+			t.Errorf("record of %d for %q", r.Tgid, path)
+			continue
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("%d records for %s, want 1", n, target)
+	}
+}
