@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// TestBuild: polc build writes NAME.bpf.o per policy, with a manifest that
+// checks out, and exits 0.
+func TestBuild(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"build", "-o", out, writeFile(t, "fd.yaml", goodPolicy)}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	data, err := os.ReadFile(filepath.Join(out, "fd-install.bpf.o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := bpf.ReadManifest(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Policy != "fd-install" || len(m.Hooks) != 1 || m.Hooks[0].Target != "fd_install" || m.Arch != "x86_64" {
+		t.Errorf("manifest %+v", m)
+	}
+}
+
+// TestBuildUnsupported: what codegen cannot compile yet is an error
+// diagnostic ("unsupported") at its line, no bundle is written, exit 1.
+func TestBuildUnsupported(t *testing.T) {
+	policy := strings.Replace(goodPolicy, `        - "/etc/passwd"
+`, `        - "/etc/passwd"
+      matchActions:
+      - action: Override
+        argError: -1
+`, 1)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"build", "--color", "never", "-o", out, writeFile(t, "fd.yaml", policy)}, &stdout, &stderr)
+	if code != exitFound {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitFound, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "action Override is not supported yet") || !strings.Contains(stdout.String(), "[unsupported]") {
+		t.Errorf("diagnostics:\n%s", stdout.String())
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("wrote %d files for a policy with errors", len(entries))
+	}
+}
+
+// TestBuildUsage: bad flags and unreadable inputs exit 2.
+func TestBuildUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"build", "--target-arch", "mips", writeFile(t, "fd.yaml", goodPolicy)},
+		{"build", filepath.Join(t.TempDir(), "missing.yaml")},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+// TestDumpAsm: polc dump --stage asm prints the programs with symbolic
+// names.
+func TestDumpAsm(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"dump", "--stage", "asm", writeFile(t, "fd.yaml", goodPolicy)}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	for _, want := range []string{"program h0_fd_install section kprobe/fd_install", "call polc_path", "r1 = map[polc_rec]", "goto exit"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("dump lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
