@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -26,8 +28,12 @@ type loaded struct {
 // progStats are a program's verifier figures.
 type progStats struct {
 	Verified uint32        // instructions the verifier processed
-	Load     time.Duration // wall time of the load
+	Load     time.Duration // the verifier's time for the program
 }
+
+// verifierStats matches the statistics lines of a verifier log:
+// "verification time 1234 usec" then "processed 567 insns ...".
+var verifierStats = regexp.MustCompile(`verification time (\d+) usec[\s\S]*?processed (\d+) insns`)
 
 // loadBundle loads b the way polrun does, with its shared maps pinned in a
 // fresh directory of bpffs (removed at cleanup), the policy ID set, and
@@ -74,7 +80,8 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 	}
 	l := &loaded{stats: make(map[string]progStats)}
 	start := time.Now()
-	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin}})
+	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin},
+		Programs: ebpf.ProgramOptions{LogLevel: ebpf.LogLevelStats}})
 	elapsed := time.Since(start)
 	if err != nil {
 		var verr *ebpf.VerifierError
@@ -86,8 +93,16 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 	t.Cleanup(func() { coll.Close() })
 	l.coll = coll
 	for name, p := range coll.Programs {
+		// The verifier's own figures (LogLevelStats): instructions
+		// processed and verification time; else the collection's load time
+		// shared out.
 		st := progStats{Load: elapsed / time.Duration(len(coll.Programs))}
-		if info, err := p.Info(); err == nil {
+		if m := verifierStats.FindStringSubmatch(p.VerifierLog); m != nil {
+			n, _ := strconv.Atoi(m[2])
+			st.Verified = uint32(n)
+			us, _ := strconv.Atoi(m[1])
+			st.Load = time.Duration(us) * time.Microsecond
+		} else if info, err := p.Info(); err == nil {
 			st.Verified, _ = info.VerifiedInstructions()
 		}
 		l.stats[name] = st

@@ -85,7 +85,7 @@ func TestFdInstall(t *testing.T) {
 	b := buildSource(t, "fd_install.yaml", fdInstallPolicy)
 	l := loadBundle(t, b)
 	for name, st := range l.stats {
-		t.Logf("VERIFIER fd_install %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+		t.Logf("VERIFIER fd_install %s: %d verified instructions in %v", name, st.Verified, st.Load)
 	}
 	prog := l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name]
 	kp, err := link.Kprobe("fd_install", prog, nil)
@@ -177,7 +177,7 @@ spec:
 	l := loadBundle(t, b)
 	progs := b.Manifest.Hooks[0].Programs
 	for name, st := range l.stats {
-		t.Logf("VERIFIER openat %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+		t.Logf("VERIFIER openat %s: %d verified instructions in %v", name, st.Verified, st.Load)
 	}
 	kp, err := link.Kprobe(b.Manifest.Hooks[0].Target, l.coll.Programs[progs[0].Name], nil)
 	if err != nil {
@@ -259,7 +259,7 @@ spec:
 `)
 	l := loadBundle(t, b)
 	for name, st := range l.stats {
-		t.Logf("VERIFIER read %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+		t.Logf("VERIFIER read %s: %d verified instructions in %v", name, st.Verified, st.Load)
 	}
 	for _, h := range b.Manifest.Hooks {
 		kp, err := link.Kprobe(h.Target, l.coll.Programs[h.Programs[0].Name], nil)
@@ -351,7 +351,7 @@ spec:
 `)
 	l := loadBundle(t, b)
 	for name, st := range l.stats {
-		t.Logf("VERIFIER lsm %s: %d verified instructions, loaded in %v", name, st.Verified, st.Load)
+		t.Logf("VERIFIER lsm %s: %d verified instructions in %v", name, st.Verified, st.Load)
 	}
 	lsm, err := link.AttachLSM(link.LSMOptions{Program: l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name]})
 	if err != nil {

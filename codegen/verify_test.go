@@ -25,7 +25,7 @@ func TestVerifyBundles(t *testing.T) {
 					}
 					l := loadSpec(t, c.Bundle, spec)
 					for name, st := range l.stats {
-						t.Logf("%s: %d verified instructions, %v", name, st.Verified, st.Load)
+						t.Logf("%s: %d verified instructions in %v", name, st.Verified, st.Load)
 					}
 				})
 			}
