@@ -638,3 +638,28 @@ func (c *checker) targetEnforcers() {
 		}
 	}
 }
+
+// CheckFeatures reports each of the kernel features a built bundle requires
+// (its manifest's) that the target kernel lacks, at the policy's position
+// pos. The checks find what hooks and actions need; this finds the rest,
+// such as bpf_loop for followForks.
+func CheckFeatures(required []string, t *target.Profile, pos Pos) []Diagnostic {
+	if t == nil {
+		return nil
+	}
+	var out []Diagnostic
+	for _, name := range required {
+		f, known := t.Feature(name)
+		if !known || f.Supported {
+			continue
+		}
+		why := ""
+		if f.Reason != "" {
+			why = ": " + f.Reason
+		}
+		out = append(out, Diagnostic{Code: "unsupported-by-target", Severity: Error, Pos: pos,
+			Msg:  fmt.Sprintf("the bundle needs the %s feature, which %s lacks%s", name, t.Kernel(), why),
+			Hint: "polrun would refuse to load it there; bpf_loop comes from followForks and followChildren"})
+	}
+	return out
+}

@@ -320,3 +320,16 @@ spec:
 		}
 	}
 }
+
+func TestCheckFeatures(t *testing.T) {
+	p := &target.Profile{Release: "5.10.0", Arch: arch.X86_64, Features: map[string]target.Feature{
+		"ringbuf": {Supported: true}, "bpf_loop": {Reason: "FnLoop not supported"}}}
+	ds := CheckFeatures([]string{"ringbuf", "bpf_loop", "btf"}, p, Pos{File: "p.yaml", Line: 1, Col: 1})
+	if len(ds) != 1 || ds[0].Code != "unsupported-by-target" ||
+		ds[0].Msg != "the bundle needs the bpf_loop feature, which kernel 5.10.0 lacks: FnLoop not supported" {
+		t.Errorf("CheckFeatures: %v", ds)
+	}
+	if ds := CheckFeatures([]string{"bpf_loop"}, nil, Pos{}); ds != nil {
+		t.Errorf("without a target: %v", ds)
+	}
+}

@@ -111,6 +111,9 @@ func buildPolicy(pol *compiler.Policy, kt kernelTarget) (*codegen.Bundle, []comp
 	if err != nil {
 		return nil, append(diags, codegenDiagnostics(err, p.Pos)...)
 	}
+	if missing := compiler.CheckFeatures(b.Manifest.Features, kt.profile, p.Pos); len(missing) > 0 {
+		return nil, append(diags, missing...)
+	}
 	return b, diags
 }
 
