@@ -33,7 +33,33 @@
 //
 // Routines used in several places (the path walk) are BPF-to-BPF
 // subprograms from package kern; large value sets become BPF maps filled
-// by the loader from the manifest (bpf.MapInit).
+// by the loader from the manifest (bpf.MapInit). Walks of unbounded length
+// (ancestors for followForks and followChildren, path components, iovec
+// entries) are bpf_loop callbacks, generated per test where they compare.
+//
+// Values the verifier must not specialize on stay unknown to it: the
+// per-selector results of phase 1 live in map memory, so that it explores
+// each selector once instead of every combination of earlier outcomes.
+//
+// # Where arguments come from
+//
+//   - kprobes and uprobes: the registers of the arch's C calling
+//     convention (arch.CallConv); with the syscall ABI, the user pt_regs the
+//     syscall wrapper receives, read at the hook's ABI's offsets;
+//   - tracepoints: the record, at fixed offsets for raw_syscalls/* and
+//     syscalls/* (recorded in the manifest for the loader to check), and
+//     through CO-RE against trace_event_raw_* for the others polc knows;
+//   - raw tracepoints and BPF LSM hooks: the u64 argument array;
+//   - pointers are user memory for syscall arguments and uprobes, kernel
+//     memory otherwise; kernel structs only through CO-RE (package kern).
+//
+// # State maps
+//
+// Besides the base's shared maps (SharedMaps), a bundle has polc_rec and
+// polc_out (per-CPU records), polc_tmp (the path walk's buffer and map
+// keys built at run time), one polc_ret_hN per hook with a return probe,
+// polc_ratelimit for Post rate limits, polc_fd for fd arguments, and one
+// map per large value set (named m_ and the IR map's name).
 //
 // # Errors
 //
