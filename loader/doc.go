@@ -43,7 +43,9 @@
 // keep a user-space process cache, seeded from /proc, that enriches policy
 // events with binary, arguments, cwd, uid, start time and parent. Policy
 // records are decoded with the manifest of the policy that wrote them, found
-// by the policy id in its pinned polc_manifest map, into an [Event] that
+// by the policy id in its pinned polc_manifest map (records of a policy
+// being loaded, whose programs are attached before its pins are in place,
+// wait for them for up to two seconds), into an [Event] that
 // marshals to Tetragon's JSON export shape (process_kprobe,
 // process_tracepoint, process_uprobe, process_lsm). Records that cannot be
 // decoded, read errors and records the kernel could not post because the

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,11 +86,39 @@ type Stream struct {
 	rd            *ringbuf.Reader
 	cache         *procCache
 	policies      map[uint32]*policyEntry
-	lastScan      time.Time
-	lastBase      time.Time
-	bootWall      time.Time // wall-clock time of boot, for record times
-	bootWallAt    time.Time // when bootWall was computed
-	stats         StreamStats
+	// pending holds, in arrival order, records of policy ids not (yet)
+	// known: a policy's programs post records from the moment they are
+	// attached, before Load renames its pins into place.
+	pending    []pendingRecord
+	pendingIDs map[uint32]int // policy id -> records in pending
+	lastScan   time.Time
+	lastBase   time.Time
+	bootWall   time.Time // wall-clock time of boot, for record times
+	bootWallAt time.Time // when bootWall was computed
+	stats      StreamStats
+}
+
+// pendingRecord is a record waiting for its policy to appear.
+type pendingRecord struct {
+	raw     []byte
+	id      uint32
+	arrived time.Time
+}
+
+// Records of an unknown policy wait at most pendingWait for its pins, and
+// at most pendingMax of them wait; beyond that they are undecodable.
+const (
+	pendingWait = 2 * time.Second
+	pendingMax  = 4096
+)
+
+// errUnknownPolicy: a record of a policy id that is not loaded.
+type errUnknownPolicy uint32
+
+func (e errUnknownPolicy) Error() string { return e.decodeError().Error() }
+
+func (e errUnknownPolicy) decodeError() error {
+	return decodeErr("record of policy id %d, which is not loaded", uint32(e))
 }
 
 type policyEntry struct {
@@ -100,7 +129,7 @@ type policyEntry struct {
 // OpenStream opens the base's ring buffer and seeds the process cache from
 // /proc.
 func OpenStream(opts *StreamOptions) (*Stream, error) {
-	s := &Stream{arch: arch.Host(), policies: map[uint32]*policyEntry{}}
+	s := &Stream{arch: arch.Host(), policies: map[uint32]*policyEntry{}, pendingIDs: map[uint32]int{}}
 	if opts != nil {
 		s.o = *opts
 	}
@@ -282,10 +311,19 @@ func (s *Stream) drain() {
 		default:
 		}
 		s.readDrops(false)
-		s.rd.SetDeadline(time.Now().Add(200 * time.Millisecond))
+		wait := 200 * time.Millisecond
+		if len(s.pending) > 0 {
+			if !s.retryPending() {
+				return
+			}
+			wait = 20 * time.Millisecond
+		}
+		s.rd.SetDeadline(time.Now().Add(wait))
 		err := s.rd.ReadInto(&rec)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			s.followBase()
+			if len(s.pending) == 0 {
+				s.followBase()
+			}
 			continue
 		}
 		if err != nil {
@@ -295,25 +333,83 @@ func (s *Stream) drain() {
 		}
 		s.count(func(st *StreamStats) { st.Records++ })
 		ev, err := s.decode(rec.RawSample)
-		switch {
-		case err != nil:
-			s.count(func(st *StreamStats) {
-				st.Undecodable++
-				st.LastUndecodable = err.Error()
-			})
-			continue
-		case ev == nil:
-			continue
-		case s.o.Policy != "" && ev.Policy != s.o.Policy:
-			s.count(func(st *StreamStats) { st.Filtered++ })
-			continue
+		var unknown errUnknownPolicy
+		if errors.As(err, &unknown) {
+			if len(s.pending) < pendingMax {
+				s.pending = append(s.pending, pendingRecord{bytes.Clone(rec.RawSample), uint32(unknown), time.Now()})
+				s.pendingIDs[uint32(unknown)]++
+				continue
+			}
+			err = unknown.decodeError()
 		}
-		select {
-		case s.queue <- ev:
-		case <-s.done:
+		if !s.emit(ev, err) {
 			return
 		}
 	}
+}
+
+// emit counts a decoded record and queues its event; false when the
+// stream is closing.
+func (s *Stream) emit(ev *Event, err error) bool {
+	switch {
+	case err != nil:
+		s.count(func(st *StreamStats) {
+			st.Undecodable++
+			st.LastUndecodable = err.Error()
+		})
+		return true
+	case ev == nil:
+		return true
+	case s.o.Policy != "" && ev.Policy != s.o.Policy:
+		s.count(func(st *StreamStats) { st.Filtered++ })
+		return true
+	}
+	select {
+	case s.queue <- ev:
+		return true
+	case <-s.done:
+		return false
+	}
+}
+
+// retryPending decodes the waiting records whose policy has appeared, in
+// order, and gives up on those that waited too long; false when the
+// stream is closing. It goes through the records only when one of their
+// policies appeared or the oldest expired.
+func (s *Stream) retryPending() bool {
+	expired := time.Since(s.pending[0].arrived) >= pendingWait
+	appeared := false
+	for id := range s.pendingIDs {
+		if s.policy(id) != nil {
+			appeared = true
+			break
+		}
+	}
+	if !expired && !appeared {
+		return true
+	}
+	keep := s.pending[:0]
+	for i, p := range s.pending {
+		ev, err := s.decode(p.raw)
+		var unknown errUnknownPolicy
+		if errors.As(err, &unknown) {
+			if time.Since(p.arrived) < pendingWait {
+				keep = append(keep, p)
+				continue
+			}
+			err = unknown.decodeError()
+		}
+		if s.pendingIDs[p.id]--; s.pendingIDs[p.id] <= 0 {
+			delete(s.pendingIDs, p.id)
+		}
+		if !s.emit(ev, err) {
+			s.pending = append(keep, s.pending[i+1:]...)
+			return false
+		}
+	}
+	clear(s.pending[len(keep):])
+	s.pending = keep
+	return true
 }
 
 // decode turns a record into an event; base records update the process
@@ -338,7 +434,7 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	}
 	pol := s.policy(h.PolicyID)
 	if pol == nil {
-		return nil, decodeErr("record of policy id %d, which is not loaded", h.PolicyID)
+		return nil, errUnknownPolicy(h.PolicyID)
 	}
 	if int(h.HookID) >= len(pol.manifest.Hooks) {
 		return nil, decodeErr("policy %s: hook %d of %d", pol.name, h.HookID, len(pol.manifest.Hooks))
@@ -370,12 +466,12 @@ func eventKind(hookKind string) string {
 }
 
 // policy returns the manifest of a policy id, rescanning the pinned
-// policies (at most every 200ms) when the id is new.
+// policies (at most every 10ms) when the id is new.
 func (s *Stream) policy(id uint32) *policyEntry {
 	if p := s.policies[id]; p != nil {
 		return p
 	}
-	if time.Since(s.lastScan) < 200*time.Millisecond {
+	if time.Since(s.lastScan) < 10*time.Millisecond {
 		return nil
 	}
 	s.scanPolicies()
