@@ -124,6 +124,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// writeError: the events could not be written (a closed pipe).
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return "write events: " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
 // stream prints events until ctx is done, and reports on stderr what could
 // not be decoded or read, as it happens and at the end.
 func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
@@ -198,7 +204,7 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 		out.WriteByte('\n')
 		// Flush per event so that a pipe into jq sees events at once.
 		if err := out.Flush(); err != nil {
-			return fmt.Errorf("write events: %w", err)
+			return &writeError{err}
 		}
 	}
 }

@@ -2,12 +2,15 @@
 // after it exits (pinned under /sys/fs/bpf/polrun) and prints their events
 // in Tetragon's JSON export format.
 //
-//	polrun load [--replace] BUNDLE...      attach and pin policies
+//	polrun load [--replace] [--verify KEY] BUNDLE...  attach and pin policies
 //	polrun unload NAME... | --all         detach them
 //	polrun list [-o text|json]            what is loaded, with run counts
 //	polrun events [-o json|compact] [--policy NAME]
 //	polrun run [--replace] [-o json|compact] BUNDLE...
 //	                                      load, print events, unload on SIGINT/SIGTERM
+//	polrun serve --dir DIR [--verify KEY] [--metrics-addr ADDR]
+//	                                      load, replace and unload bundles as files
+//	                                      come, change and go; print events
 //	polrun features [-o text|json]        what this kernel supports
 //	polrun profile -o FILE                describe this kernel for polc --target
 //
@@ -48,6 +51,7 @@ func commands() []command {
 		{"list", "list loaded policies, hooks, programs and maps", runList},
 		{"events", "print the events of loaded policies (-o json|compact)", runEvents},
 		{"run", "load bundles, print their events, unload on SIGINT/SIGTERM", runRun},
+		{"serve", "keep a directory's bundles loaded (--dir), print events, metrics", runServe},
 		{"features", "probe what this kernel supports", runFeatures},
 		{"profile", "describe this kernel for polc --target (-o FILE)", runProfile},
 		{"version", "print the version", func(_ []string, stdout, _ io.Writer) int {

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/loader/dirsync"
+	"github.com/polc-dev/polc/loader/metrics"
+)
+
+// runServe keeps the bundles of a directory loaded (package dirsync) and
+// prints the events of loaded policies as polrun events does, until
+// SIGINT or SIGTERM. It leaves the policies loaded when it stops, unless
+// --unload-on-exit: a restarted polrun serve adopts them without a gap.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", "--dir DIR", stderr)
+	dir := fs.String("dir", "", "directory of bundles (NAME.bpf.o, with NAME.bpf.o.sig when --verify) to keep loaded")
+	root := pinRootFlag(fs)
+	base := fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)")
+	verify := verifyFlag(fs)
+	interval := fs.Duration("interval", dirsync.DefaultInterval, "how often to look at the directory; a new bundle is loaded within two intervals")
+	unloadOnExit := fs.Bool("unload-on-exit", false, "unload the directory's policies when stopping (by default they stay in force)")
+	ef := addEventFlags(fs)
+	mf := addMetricsFlags(fs)
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 || *dir == "" || !ef.valid() {
+		fs.Usage()
+		return exitUsage
+	}
+	// The loadFlags without --replace: serve always replaces.
+	o, err := loadFlags{root: root, replace: new(bool), base: base}.options()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	trusted, err := trustedKeys(*verify)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return fail(stderr, fmt.Errorf("--dir %s: not a directory (%v)", *dir, err))
+	}
+	ctx, cancel := signalContext(*ef.duration)
+	defer cancel()
+	m, stopMetrics, err := mf.start(o.PinRoot, stderr)
+	defer stopMetrics()
+	if err != nil {
+		return fail(stderr, err)
+	}
+
+	var logMu sync.Mutex
+	logf := func(format string, args ...any) {
+		logMu.Lock()
+		fmt.Fprintf(stderr, "polrun serve: "+format+"\n", args...)
+		logMu.Unlock()
+	}
+	syncer, err := dirsync.New(dirsync.Options{Dir: *dir, Loader: *o, Trusted: trusted, Interval: *interval,
+		Report: func(c dirsync.Change) {
+			switch c.Kind {
+			case dirsync.Failed:
+				m.LoadFailed(c.File)
+				logf("failed: %v", c)
+				return
+			case dirsync.Loaded, dirsync.Replaced:
+				m.Loaded(c.Policy)
+				for _, w := range c.Result.Warnings {
+					defer logf("  warning: %s", w)
+				}
+			}
+			logf("%v", c)
+		}})
+	if err != nil {
+		return fail(stderr, err)
+	}
+	abs, _ := filepath.Abs(*dir)
+	logf("watching %s every %v (pins under %s)", abs, *interval, o.PinRoot)
+	syncDone := make(chan error, 1)
+	go func() { syncDone <- syncer.Run(ctx) }()
+
+	streamErr := serveEvents(ctx, o.PinRoot, ef, stdout, stderr, m, logf)
+	cancel()
+	err = <-syncDone
+	names := syncer.Policies()
+	if *unloadOnExit {
+		if uerr := syncer.UnloadAll(); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("unload: %w", uerr))
+		} else {
+			logf("unloaded %v", names)
+		}
+	} else if len(names) > 0 {
+		logf("leaving %v loaded", names)
+	}
+	if err = errors.Join(streamErr, err); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+// serveEvents prints events until ctx is done, opening the stream when
+// there is a base to read (after the first load) and again if reading
+// fails. Only a failure to write ends it early.
+func serveEvents(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics, logf func(string, ...any)) error {
+	var lastErr string
+	for ctx.Err() == nil {
+		s, err := loader.OpenStream(ef.streamOptions(root))
+		if err == nil {
+			lastErr = ""
+			err = printEvents(ctx, s, ef, stdout, stderr, m)
+			if err == nil || ctx.Err() != nil {
+				return nil
+			}
+			var werr *writeError
+			if errors.As(err, &werr) {
+				return err
+			}
+		}
+		if !errors.Is(err, loader.ErrNoBase) && err.Error() != lastErr {
+			logf("events: %v (retrying)", err)
+			lastErr = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return nil
+}

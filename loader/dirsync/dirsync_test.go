@@ -1,0 +1,167 @@
+package dirsync
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/loader/testbundle"
+)
+
+// harness is a directory, a pin root and a Syncer, driven pass by pass.
+type harness struct {
+	t       *testing.T
+	dir     string
+	root    string
+	s       *Syncer
+	changes []string
+	lastErr error
+}
+
+func newHarness(t *testing.T) *harness {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs)
+	h := &harness{t: t, dir: t.TempDir(), root: filepath.Join("/sys/fs/bpf", fmt.Sprintf("dirsync-test-%d-%s", os.Getpid(), t.Name()))}
+	os.RemoveAll(h.root)
+	t.Cleanup(func() {
+		loader.UnloadAll(&loader.Options{PinRoot: h.root})
+		os.RemoveAll(h.root)
+	})
+	h.s = h.syncer()
+	return h
+}
+
+func (h *harness) syncer() *Syncer {
+	s, err := New(Options{Dir: h.dir, Loader: loader.Options{PinRoot: h.root}, Report: func(c Change) {
+		h.changes = append(h.changes, c.Kind.String()+" "+c.Policy+" "+c.File)
+		if c.Err != nil {
+			h.lastErr = c.Err
+		}
+	}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+// write puts a bundle of policy into the directory as file.
+func (h *harness) write(file, policy string) {
+	h.t.Helper()
+	data, err := testbundle.Syscalls(policy, "dirsync_enter", 1).Write()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, file), data, 0o644); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// sync runs two passes (a change is acted on once it held for one) and
+// returns what they reported.
+func (h *harness) sync() string {
+	h.changes = nil
+	h.s.Sync()
+	h.s.Sync()
+	return strings.Join(h.changes, "; ")
+}
+
+func (h *harness) loaded() string {
+	st, err := loader.List(&loader.Options{PinRoot: h.root})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var names []string
+	for _, p := range st.Policies {
+		names = append(names, p.Name+"<"+filepath.Base(p.Bundle))
+	}
+	return strings.Join(names, " ")
+}
+
+func (h *harness) expect(got, want, loaded string) {
+	h.t.Helper()
+	if got != want {
+		h.t.Errorf("changes %q, want %q", got, want)
+	}
+	if l := h.loaded(); l != loaded {
+		h.t.Errorf("loaded %q, want %q", l, loaded)
+	}
+}
+
+func TestSync(t *testing.T) {
+	h := newHarness(t)
+	h.write("a.bpf.o", "ds-a")
+	h.write("ignored.txt", "ds-x")
+	os.WriteFile(filepath.Join(h.dir, ".hidden.bpf.o"), []byte("x"), 0o644)
+	h.expect(h.sync(), "loaded ds-a a.bpf.o", "ds-a<a.bpf.o")
+	h.expect(h.sync(), "", "ds-a<a.bpf.o")
+
+	// Touched, same bytes: nothing happens.
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(filepath.Join(h.dir, "a.bpf.o"), later, later)
+	h.expect(h.sync(), "", "ds-a<a.bpf.o")
+
+	// A second file of the same policy is refused; the first stays.
+	h.write("b.bpf.o", "ds-a")
+	h.expect(h.sync(), "failed ds-a b.bpf.o", "ds-a<a.bpf.o")
+	if !strings.Contains(fmt.Sprint(h.lastErr), "policy ds-a is loaded from a.bpf.o already") {
+		t.Errorf("error: %v", h.lastErr)
+	}
+	// ... and loaded when it changes to another policy.
+	h.write("b.bpf.o", "ds-b")
+	h.expect(h.sync(), "loaded ds-b b.bpf.o", "ds-a<a.bpf.o ds-b<b.bpf.o")
+
+	// A file that now holds another policy: the new one comes, the old
+	// one goes.
+	h.write("a.bpf.o", "ds-c")
+	h.expect(h.sync(), "loaded ds-c a.bpf.o; unloaded ds-a a.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o")
+
+	// A broken file: reported once, retried when it changes.
+	os.WriteFile(filepath.Join(h.dir, "c.bpf.o"), []byte("not ELF"), 0o644)
+	h.expect(h.sync(), "failed  c.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o")
+	h.expect(h.sync(), "", "ds-b<b.bpf.o ds-c<a.bpf.o")
+	h.write("c.bpf.o", "ds-d")
+	h.expect(h.sync(), "loaded ds-d c.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o ds-d<c.bpf.o")
+
+	// A file that goes: its policy goes.
+	os.Remove(filepath.Join(h.dir, "c.bpf.o"))
+	h.expect(h.sync(), "unloaded ds-d c.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o")
+
+	// A policy loaded by hand is left alone, unless a file has its name:
+	// then the file's replaces it.
+	data, err := testbundle.Syscalls("ds-e", "dirsync_enter", 1).Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := filepath.Join(t.TempDir(), "e.bpf.o")
+	os.WriteFile(elsewhere, data, 0o644)
+	b, err := loader.OpenBundle(elsewhere)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loader.Load([]*loader.Bundle{b}, &loader.Options{PinRoot: h.root}); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(h.sync(), "", "ds-b<b.bpf.o ds-c<a.bpf.o ds-e<e.bpf.o")
+	h.write("e.bpf.o", "ds-e")
+	h.expect(h.sync(), "replaced ds-e e.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o ds-e<e.bpf.o")
+	if st, _ := loader.List(&loader.Options{PinRoot: h.root}); st.Policies[2].Bundle != filepath.Join(h.dir, "e.bpf.o") {
+		t.Errorf("ds-e loaded from %s", st.Policies[2].Bundle)
+	}
+	os.Remove(filepath.Join(h.dir, "e.bpf.o"))
+	h.expect(h.sync(), "unloaded ds-e e.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o")
+
+	// A new Syncer (polrun serve restarted) adopts what is loaded from
+	// unchanged files, and unloads what was loaded from files that went
+	// while it was away.
+	os.Remove(filepath.Join(h.dir, "b.bpf.o"))
+	h.s = h.syncer()
+	h.expect(h.sync(), "unloaded ds-b b.bpf.o; adopted ds-c a.bpf.o", "ds-c<a.bpf.o")
+	if err := h.s.UnloadAll(); err != nil {
+		t.Fatal(err)
+	}
+	h.expect("", "", "")
+}
