@@ -65,6 +65,8 @@ func (p *progGen) readArg(s *slot) {
 		p.readBuffer(s, asm.R7)
 	case ir.TypeCharIovec:
 		p.readIovec(s, asm.R7)
+	case ir.TypeIovIter:
+		p.readIovIter(s, asm.R7)
 	case ir.TypeFd:
 		p.readFd(s, asm.R7)
 	case ir.TypeFilename:
@@ -229,9 +231,15 @@ func (p *progGen) readBuffer(s *slot, ptr asm.Register) {
 		p.errorf(a.Pos, "char_buf argument %d has no size (sizeArgIndex or returnCopy)", a.Index)
 		return
 	}
+	p.copyBuffer(s, ptr, p.userPointers())
+}
+
+// copyBuffer copies R8 bytes (the size; none when negative) at ptr (user
+// or kernel memory) into slot s, at most its room. Total keeps the size.
+func (p *progGen) copyBuffer(s *slot, ptr asm.Register, user bool) {
 	empty, fault, read, done := p.b.Fresh("buf_empty"), p.b.Fresh("buf_fault"), p.b.Fresh("buf_read"), p.b.Fresh("buf_done")
 	fn := asm.FnProbeReadKernel
-	if p.userPointers() {
+	if user {
 		fn = asm.FnProbeReadUser
 	}
 	p.emit(

@@ -18,7 +18,8 @@ import (
 // childEnv makes the test binary act as a small child program instead of
 // running tests, so that tests can exec a known binary on any machine (the
 // vmtest guest has no /bin): "sleep:DURATION", "open:PATH" (open a file
-// and exit), "read:PATH" (read a file, open a TCP socket), "exit:CODE".
+// and exit), "read:PATH" (read a file, open a TCP socket),
+// "write:PATH:TEXT", "exit:CODE".
 const childEnv = "POLC_CODEGEN_CHILD"
 
 func TestMain(m *testing.M) {
@@ -53,6 +54,15 @@ func runChild(what string) int {
 		if s, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0); err == nil {
 			unix.Close(s)
 		}
+	case "write":
+		// write:PATH:TEXT
+		path, text, _ := strings.Cut(arg, ":")
+		fd, err := unix.Open(path, unix.O_WRONLY|unix.O_NOCTTY, 0)
+		if err != nil {
+			return 3
+		}
+		unix.Write(fd, []byte(text))
+		unix.Close(fd)
 	case "exit":
 		var code int
 		fmt.Sscan(arg, &code)

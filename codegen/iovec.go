@@ -5,7 +5,8 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
-	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/object"
 )
 
 // char_iovec: an array of struct iovec {void *base; size_t len} and its
@@ -35,11 +36,18 @@ func (p *progGen) readIovec(s *slot, ptr asm.Register) {
 		p.errorf(a.Pos, "char_iovec argument %d needs its entry count (sizeArgIndex)", a.Index)
 		return
 	}
+	p.emit(asm.LoadMem(asm.R1, rRec, count, asm.DWord))
+	p.copyIovec(s, ptr, p.userPointers())
+}
+
+// copyIovec copies the buffers of the iovec array at ptr, R1 entries
+// (none when negative, at most uioMaxIov), one after the other into slot
+// s, up to its room; Total is the sum of their lengths.
+func (p *progGen) copyIovec(s *slot, ptr asm.Register, user bool) {
 	name := p.walkFunc(nil, "iovec")
 	done := p.b.Fresh("iov_done")
 	p.emit(
 		asm.StoreMem(asm.RFP, stIov, ptr, asm.DWord),
-		asm.LoadMem(asm.R1, rRec, count, asm.DWord),
 		asm.JSGE.Imm(asm.R1, 0, done+"_count"),
 		asm.Mov.Imm(asm.R1, 0),
 	)
@@ -76,7 +84,7 @@ func (p *progGen) readIovec(s *slot, ptr asm.Register) {
 	// The callback: R1 = the entry's index, R2 = the state (stIov of the
 	// caller's frame, so the other fields are at negative offsets).
 	fn := asm.FnProbeReadKernel
-	if p.userPointers() {
+	if user {
 		fn = asm.FnProbeReadUser
 	}
 	max := int32(s.maxBytes)
@@ -126,4 +134,44 @@ func (p *progGen) readIovec(s *slot, ptr asm.Register) {
 	p.addFunc(name, sub)
 }
 
-var _ = ir.TypeCharIovec
+// readIovIter reads the data an iov_iter (in ptr) describes: a user buffer
+// (ITER_UBUF) or an array of user iovecs (ITER_IOVEC), at most the slot's
+// room; other kinds of iterator (kernel memory, pages) give no data.
+// iter_type's values and the iovec array's name (__iov since 6.4, iov
+// before) come from the target kernel through CO-RE.
+func (p *progGen) readIovIter(s *slot, ptr asm.Register) {
+	ubuf, iovec, none, done := p.b.Fresh("iter_ubuf"), p.b.Fresh("iter_iovec"), p.b.Fresh("iter_none"), p.b.Fresh("iter_done")
+	kern.ReadKernel(&p.b, asm.R8, ptr, kern.IovIter, "iter_type", asm.Byte, stTmp)
+	p.emit(
+		object.CORE(asm.LoadImm(asm.R1, 0, asm.DWord), kern.IterType, "0", object.EnumValue),
+		asm.JEq.Reg(asm.R8, asm.R1, ubuf),
+		object.CORE(asm.LoadImm(asm.R1, 0, asm.DWord), kern.IterType, "1", object.EnumValue),
+		asm.JEq.Reg(asm.R8, asm.R1, iovec),
+	)
+	p.b.Label(none)
+	p.emit(
+		emit.StoreImm(rRec, int16(s.off), 0, asm.DWord),
+		emit.StoreImm(rRec, int16(s.off+8), 0, asm.DWord),
+		asm.Ja.Label(done),
+	)
+	p.b.Label(ubuf)
+	kern.ReadKernel(&p.b, asm.R8, ptr, kern.IovIter, "count", asm.DWord, stTmp)
+	kern.ReadKernel(&p.b, ptr, ptr, kern.IovIter, "ubuf", asm.DWord, stTmp)
+	p.copyBuffer(s, ptr, true)
+	p.emit(asm.Ja.Label(done))
+	p.b.Label(iovec)
+	old := p.b.Fresh("iter_old_iov")
+	p.emit(
+		kern.Exists(asm.Mov.Imm(asm.R1, 0), kern.IovIter, "__iov"),
+		asm.JEq.Imm(asm.R1, 0, old),
+	)
+	kern.ReadKernel(&p.b, asm.R8, ptr, kern.IovIter, "__iov", asm.DWord, stTmp)
+	p.emit(asm.Ja.Label(old + "_have"))
+	p.b.Label(old)
+	kern.ReadKernel(&p.b, asm.R8, ptr, kern.IovIterOld, "iov", asm.DWord, stTmp)
+	p.b.Label(old + "_have")
+	kern.ReadKernel(&p.b, asm.R1, ptr, kern.IovIter, "nr_segs", asm.DWord, stTmp)
+	p.copyIovec(s, asm.R8, true)
+	p.b.Label(done)
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}

@@ -382,3 +382,60 @@ spec:
 		t.Errorf("%d records for %s, want 1", n, target)
 	}
 }
+
+// TestIovIter reads the data of tty_write's iov_iter (ITER_UBUF for a
+// write(2)) and the path of its kiocb's file, writing to the guest's
+// serial console.
+func TestIovIter(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
+	const tty = "/dev/ttyS0"
+	if _, err := os.Stat(tty); err != nil {
+		t.Fatalf("no %s to write to: %v", tty, err)
+	}
+	b := buildSource(t, "tty.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: tty
+spec:
+  kprobes:
+  - call: "tty_write"
+    syscall: false
+    args:
+    - index: 0
+      type: "kiocb"
+    - index: 1
+      type: "iov_iter"
+`)
+	l := loadBundle(t, b)
+	for name, st := range l.stats {
+		t.Logf("VERIFIER tty %s: %d verified instructions in %v", name, st.Verified, st.Load)
+	}
+	kp, err := link.Kprobe("tty_write", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kp.Close()
+	bin := childBinary(t, "writer")
+	const msg = "polc iov_iter test\n"
+	cmd := child(bin, "write:"+tty+":"+msg)
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	kp.Close()
+	found := false
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind != bpf.EventPolicy || r.Tgid != uint32(cmd.Process.Pid) {
+			continue
+		}
+		path, _, _ := bytesArg(r.Args[0])
+		data, _, total := bytesArg(r.Args[1])
+		if string(path) == tty && string(data) == msg && total == uint64(len(msg)) {
+			found = true
+		} else {
+			t.Logf("record: %q %q (total %d)", path, data, total)
+		}
+	}
+	if !found {
+		t.Errorf("no tty_write record of %q to %s", msg, tty)
+	}
+}

@@ -30,7 +30,7 @@ func encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 	switch a.Type {
 	case ir.TypeString, ir.TypeFilename:
 		return bpf.EncBytes, stringBytes, true
-	case ir.TypeCharBuf, ir.TypeCharIovec:
+	case ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeIovIter:
 		if a.MaxData {
 			return bpf.EncBytes, ir.MaxDataBytes, true
 		}
@@ -149,7 +149,7 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 				strings.Join(a.Resolve, "."), a.Index, h.Call)
 			continue
 		}
-		if a.MaxData && a.Type.IsBuffer() {
+		if a.MaxData && (a.Type.IsBuffer() || a.Type == ir.TypeIovIter) {
 			errs.add(a.Pos, "maxData (up to %d bytes) does not fit the %d bytes of scratch space a program builds its record in: not supported yet", ir.MaxDataBytes, maxScratch)
 			continue
 		}
@@ -171,7 +171,7 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 		}
 		l.slots = append(l.slots, &slot{arg: a, enc: enc, maxBytes: maxBytes, off: l.size, size: size})
 		l.size += size
-		if a.Type == ir.TypeCharIovec {
+		if a.Type == ir.TypeCharIovec || a.Type == ir.TypeIovIter {
 			l.pad = max(l.pad, maxBytes)
 		}
 	}

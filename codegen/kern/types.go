@@ -215,6 +215,16 @@ var (
 	PerfEvent = strct("perf_event", m("attr", PerfEventAttr))
 	Filename  = strct("filename", m("name", ptr))
 
+	// IovIter is struct iov_iter of 6.4 and later (the iovec array is
+	// __iov); IovIterOld the name before (iov). Every member sits in
+	// anonymous unions in the kernel.
+	IovIter = strct("iov_iter",
+		m("iter_type", u8), m("__iov", ptr), m("ubuf", ptr), m("count", u64), m("nr_segs", u64))
+	IovIterOld = strct("iov_iter", m("iov", ptr))
+	// IterType is enum iter_type: the values are relocated by name.
+	IterType = &btf.Enum{Name: "iter_type", Size: 4, Values: []btf.EnumValue{
+		{Name: "ITER_UBUF", Value: 0}, {Name: "ITER_IOVEC", Value: 1}}}
+
 	// BpfAttr is the BPF_PROG_LOAD part of union bpf_attr.
 	BpfAttr = union("bpf_attr", m("prog_type", u32), m("insn_cnt", u32), m("prog_name", array(char, 16)))
 )
