@@ -231,6 +231,10 @@ func (p *progGen) readBuffer(s *slot, ptr asm.Register) {
 		p.errorf(a.Pos, "char_buf argument %d has no size (sizeArgIndex or returnCopy)", a.Index)
 		return
 	}
+	if s.bigBytes > 0 {
+		// The posted record gets the whole buffer from here again.
+		p.emit(asm.StoreMem(rRec, int16(s.aux), ptr, asm.DWord))
+	}
 	p.copyBuffer(s, ptr, p.userPointers())
 }
 

@@ -116,8 +116,12 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		if s == lay.ret {
 			continue
 		}
+		maxBytes := s.maxBytes
+		if s.bigBytes > 0 {
+			maxBytes = s.bigBytes
+		}
 		mh.Args = append(mh.Args, bpf.Arg{Slot: s.arg.Slot, Index: s.arg.Index, Type: s.arg.Type.String(),
-			Label: s.arg.Label, Encoding: s.enc, MaxBytes: s.maxBytes})
+			Label: s.arg.Label, Encoding: s.enc, MaxBytes: maxBytes})
 	}
 	if h.Return {
 		// An integer return value is the header's Ret; another encoding

@@ -31,9 +31,9 @@ func encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 	case ir.TypeString, ir.TypeFilename:
 		return bpf.EncBytes, stringBytes, true
 	case ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeIovIter:
-		if a.MaxData {
-			return bpf.EncBytes, ir.MaxDataBytes, true
-		}
+		// maxData buffers keep their first DefaultDataBytes in the scratch
+		// record, for filters; the whole goes into the posted record
+		// (slot.bigBytes).
 		return bpf.EncBytes, ir.DefaultDataBytes, true
 	case ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm, ir.TypeKiocb, ir.TypeFd:
 		return bpf.EncBytes, kern.PathMax, true
@@ -104,6 +104,11 @@ type slot struct {
 	maxBytes int
 	off      int // from the start of the record
 	size     int // most bytes it takes
+	// bigBytes, for a maxData char_buf, is the most data bytes the posted
+	// record holds, read from user memory again when posting (the scratch
+	// has maxBytes of it); aux is where its pointer is kept.
+	bigBytes int
+	aux      int
 }
 
 // layout is a hook's scratch record: the header, then a slot per argument
@@ -119,8 +124,12 @@ type layout struct {
 	ret *slot
 	// pad is room the scratch keeps after the record: readers whose
 	// bounds the verifier cannot follow exactly (char_iovec) may seem to
-	// write up to a slot's room past it.
+	// write up to a slot's room past it; and the pointers of maxData
+	// buffers (slot.aux).
 	pad int
+	// big: a maxData slot makes the posted record larger than the
+	// scratch: it is built in the ring buffer (postReserved).
+	big bool
 }
 
 // slotOf returns the slot of the argument at event position s.
@@ -149,8 +158,12 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 				strings.Join(a.Resolve, "."), a.Index, h.Call)
 			continue
 		}
-		if a.MaxData && (a.Type.IsBuffer() || a.Type == ir.TypeIovIter) {
-			errs.add(a.Pos, "maxData (up to %d bytes) does not fit the %d bytes of scratch space a program builds its record in: not supported yet", ir.MaxDataBytes, maxScratch)
+		if a.MaxData && a.Type != ir.TypeCharBuf {
+			errs.add(a.Pos, "maxData on %s arguments is not supported yet (it is on char_buf)", a.Type)
+			continue
+		}
+		if a.MaxData && a.ReturnCopy {
+			errs.add(a.Pos, "maxData with returnCopy is not supported (as in Tetragon)")
 			continue
 		}
 		enc, maxBytes, ok := encoding(a)
@@ -169,10 +182,22 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 		if enc == bpf.EncBytes {
 			variableSeen = true
 		}
-		l.slots = append(l.slots, &slot{arg: a, enc: enc, maxBytes: maxBytes, off: l.size, size: size})
+		sl := &slot{arg: a, enc: enc, maxBytes: maxBytes, off: l.size, size: size}
+		if a.MaxData {
+			sl.bigBytes = ir.MaxDataBytes
+			l.big = true
+		}
+		l.slots = append(l.slots, sl)
 		l.size += size
 		if a.Type == ir.TypeCharIovec || a.Type == ir.TypeIovIter {
 			l.pad = max(l.pad, maxBytes)
+		}
+	}
+	// Room for the pointers of maxData buffers, after the char_iovec pad.
+	for _, sl := range l.slots {
+		if sl.bigBytes > 0 {
+			sl.aux = l.size + l.pad
+			l.pad += 8
 		}
 	}
 	if r := h.Ret; h.Return && r != nil {

@@ -165,6 +165,10 @@ func (p *progGen) currentTask(dst asm.Register) {
 // post writes the record's size and outputs it to the ring buffer.
 func (p *progGen) post() {
 	lay := p.lay
+	if lay.big {
+		p.postReserved()
+		return
+	}
 	if lay.compact {
 		p.postCompacted()
 		return
@@ -280,4 +284,142 @@ func (p *progGen) paddedLen(r asm.Register, s *slot) {
 		asm.Mov.Imm(r, room),
 	)
 	p.b.Label(ok)
+}
+
+// postReserved builds the record in the ring buffer itself: a record with
+// a maxData buffer is larger than any scratch. The slots are packed into a
+// reservation of the largest size the record can have (discarded, and the
+// drop counted, when the ring is full); maxData buffers are read again,
+// whole, from the pointer kept at entry.
+func (p *progGen) postReserved() {
+	lay := p.lay
+	total := recordHeader
+	for _, s := range lay.slots {
+		if s.bigBytes > 0 {
+			total += bpf.BytesHeaderSize + bpf.Align8(s.bigBytes)
+		} else {
+			total += s.size
+		}
+	}
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Imm(asm.R2, int32(total)),
+		asm.Mov.Imm(asm.R3, 0),
+		asm.FnRingbufReserve.Call(),
+		asm.JNE.Imm(asm.R0, 0, "reserved"),
+		asm.Mov.Imm(asm.R0, 1),
+	)
+	kern.CountDrop(&p.b, stKey)
+	p.emit(asm.Ja.Label("exit"))
+	p.b.Label("reserved")
+	p.emit(
+		asm.Mov.Reg(asm.R8, asm.R0),
+		asm.Mov.Imm(asm.R7, recordHeader),
+	)
+	for off := 0; off < recordHeader; off += 8 {
+		p.emit(asm.LoadMem(asm.R1, rRec, int16(off), asm.DWord), asm.StoreMem(asm.R8, int16(off), asm.R1, asm.DWord))
+	}
+	bound := 0 // the most R7 can be before each slot
+	for _, s := range lay.slots {
+		if s.enc == bpf.EncNone {
+			continue
+		}
+		ok := p.b.Fresh(fmt.Sprintf("rsv_off_ok_%d", s.arg.Slot))
+		p.emit(
+			asm.JLE.Imm(asm.R7, int32(recordHeader+bound), ok),
+			asm.Ja.Label("discard"),
+		)
+		p.b.Label(ok)
+		if s.bigBytes > 0 {
+			p.copyBig(s)
+			bound += bpf.BytesHeaderSize + bpf.Align8(s.bigBytes)
+			continue
+		}
+		if s.enc == bpf.EncBytes {
+			p.paddedLen(asm.R2, s)
+			p.emit(asm.Add.Imm(asm.R2, bpf.BytesHeaderSize))
+		} else {
+			p.emit(asm.Mov.Imm(asm.R2, int32(s.size)))
+		}
+		p.emit(
+			asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+			asm.Mov.Reg(asm.R1, asm.R8),
+			asm.Add.Reg(asm.R1, asm.R7),
+			asm.Mov.Reg(asm.R3, rRec),
+			asm.Add.Imm(asm.R3, int32(s.off)),
+			asm.FnProbeReadKernel.Call(),
+			asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+			asm.Add.Reg(asm.R7, asm.R2),
+		)
+		bound += s.size
+	}
+	p.emit(
+		asm.StoreMem(asm.R8, 4, asm.R7, asm.Word),
+		asm.Mov.Reg(asm.R1, asm.R8),
+		asm.Mov.Imm(asm.R2, 0),
+		asm.FnRingbufSubmit.Call(),
+		asm.Ja.Label("exit"),
+	)
+	p.b.Label("discard")
+	p.emit(
+		asm.Mov.Reg(asm.R1, asm.R8),
+		asm.Mov.Imm(asm.R2, 0),
+		asm.FnRingbufDiscard.Call(),
+		asm.Ja.Label("exit"),
+	)
+}
+
+// copyBig writes a maxData char_buf at R8+R7 in the reservation: its
+// header (Len: the size, at most bigBytes) and the data read again from
+// user or kernel memory. R7 moves past it.
+func (p *progGen) copyBig(s *slot) {
+	fits, read, fault, done := p.b.Fresh("big_fits"), p.b.Fresh("big_read"), p.b.Fresh("big_fault"), p.b.Fresh("big_done")
+	fn := asm.FnProbeReadKernel
+	if p.userPointers() {
+		fn = asm.FnProbeReadUser
+	}
+	p.emit(
+		// R6 is free here: nothing reads the context any more.
+		asm.Mov.Reg(asm.R6, asm.R8),
+		asm.Add.Reg(asm.R6, asm.R7),
+		// Total as read at entry; Len: Total, at most bigBytes.
+		asm.LoadMem(asm.R2, rRec, int16(s.off+8), asm.DWord),
+		asm.StoreMem(asm.R6, 8, asm.R2, asm.DWord),
+		emit.StoreImm(asm.R6, 4, 0, asm.Word),
+		asm.JSGT.Imm(asm.R2, 0, fits),
+		asm.Mov.Imm(asm.R2, 0),
+	)
+	p.b.Label(fits)
+	p.emit(
+		asm.JLE.Imm(asm.R2, int32(s.bigBytes), read),
+		asm.Mov.Imm(asm.R2, int32(s.bigBytes)),
+		emit.StoreImm(asm.R6, 4, bpf.BytesTruncated, asm.Word),
+	)
+	p.b.Label(read)
+	p.emit(
+		asm.StoreMem(asm.R6, 0, asm.R2, asm.Word),
+		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+		asm.Mov.Reg(asm.R1, asm.R6),
+		asm.Add.Imm(asm.R1, bpf.BytesHeaderSize),
+		asm.LoadMem(asm.R3, rRec, int16(s.aux), asm.DWord),
+		fn.Call(),
+		asm.JNE.Imm(asm.R0, 0, fault),
+		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+		asm.Ja.Label(done),
+	)
+	p.b.Label(fault)
+	p.emit(
+		emit.StoreImm(asm.R6, 0, 0, asm.Word),
+		emit.StoreImm(asm.R6, 4, bpf.BytesFault, asm.Word),
+		asm.Mov.Imm(asm.R2, 0),
+	)
+	p.b.Label(done)
+	p.emit(
+		asm.Add.Imm(asm.R2, 7+bpf.BytesHeaderSize),
+		asm.And.Imm(asm.R2, -8),
+		asm.JLE.Imm(asm.R2, int32(bpf.BytesHeaderSize+bpf.Align8(s.bigBytes)), done+"_ok"),
+		asm.Mov.Imm(asm.R2, int32(bpf.BytesHeaderSize+bpf.Align8(s.bigBytes))),
+	)
+	p.b.Label(done + "_ok")
+	p.emit(asm.Add.Reg(asm.R7, asm.R2))
 }

@@ -1,8 +1,8 @@
 bundle arg-types not built:
 # testdata/golden/args.yaml:81:7: type auto: field args of raw_syscalls/sys_enter is an array or a __data_loc string, which codegen cannot read yet
 # testdata/golden/args.yaml:86:7: argument type data_loc (index 5 of irq/irq_handler_entry) is not supported yet
-# testdata/golden/args.yaml:38:7: maxData (up to 327360 bytes) does not fit the 32768 bytes of scratch space a program builds its record in: not supported yet
-# testdata/golden/args.yaml:62:7: maxData (up to 327360 bytes) does not fit the 32768 bytes of scratch space a program builds its record in: not supported yet
+# testdata/golden/args.yaml:38:7: maxData on char_iovec arguments is not supported yet (it is on char_buf)
+# testdata/golden/args.yaml:62:7: maxData on iov_iter arguments is not supported yet (it is on char_buf)
 # testdata/golden/args.yaml:65:7: argument type int32_arr (index 10 of kernel_objects) is not supported yet
 # testdata/golden/args.yaml:68:7: resolve (mm.owner.real_parent.comm) on argument 0 of resolved is not supported yet: following members needs the kernel's types
 # testdata/golden/args.yaml:71:7: resolve (f_path.dentry) on argument 1 of resolved is not supported yet: following members needs the kernel's types
