@@ -8,8 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"regexp"
 	"sort"
+	"strings"
 )
 
 // ManifestSection is the ELF section of a bundle holding its manifest.
@@ -31,8 +32,8 @@ type Manifest struct {
 	Source       string `json:"source"`   // the policy file, as given to polc
 	SourceSHA256 string `json:"sourceSha256"`
 	Arch         string `json:"arch"`
-	// ObjectSHA256 is the hash of every other section of the ELF (see
-	// ObjectDigest): the loader recomputes it to refuse a damaged or
+	// ObjectSHA256 is the hash of the whole bundle but these 64 digits
+	// (see ObjectDigest): the loader recomputes it to refuse a damaged or
 	// edited bundle.
 	ObjectSHA256 string `json:"objectSha256"`
 	// Features the kernel must have: see the Feature constants.
@@ -174,54 +175,96 @@ func ParseManifest(data []byte) (*Manifest, error) {
 // ErrFormat: a bundle or record of a layout this build does not read.
 var ErrFormat = errors.New("unsupported format")
 
-// ReadManifest reads the manifest of the ELF bundle in r and checks the
+// ReadManifest reads the manifest of the ELF bundle data and checks the
 // bundle's integrity against it.
-func ReadManifest(r io.ReaderAt) (*Manifest, error) {
-	f, err := elf.NewFile(r)
-	if err != nil {
-		return nil, fmt.Errorf("read ELF: %w", err)
-	}
-	sec := f.Section(ManifestSection)
-	if sec == nil {
-		return nil, fmt.Errorf("no %s section: not a polc bundle", ManifestSection)
-	}
-	data, err := sec.Data()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ManifestSection, err)
-	}
-	m, err := ParseManifest(data)
+func ReadManifest(data []byte) (*Manifest, error) {
+	sec, err := manifestSection(data)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := ObjectDigest(f)
+	m, err := ParseManifest(data[sec.off:sec.end])
+	if err != nil {
+		return nil, err
+	}
+	sum, err := ObjectDigest(data)
 	if err != nil {
 		return nil, err
 	}
 	if sum != m.ObjectSHA256 {
-		return nil, fmt.Errorf("%w: sections hash to %s, the manifest says %s", ErrIntegrity, sum, m.ObjectSHA256)
+		return nil, fmt.Errorf("%w: the bundle hashes to %s, its manifest says %s", ErrIntegrity, sum, m.ObjectSHA256)
 	}
 	return m, nil
 }
 
-// ErrIntegrity: the bundle's sections do not match its manifest.
+// ErrIntegrity: the bundle's bytes do not match its manifest.
 var ErrIntegrity = errors.New("bundle was modified after it was built")
 
-// ObjectDigest hashes every section of f except the manifest (and the
-// symbol and string tables' layout-only bytes are included: any change to
-// code, maps, BTF or relocations changes the digest). Each section
-// contributes its name, type and contents, in section order.
-func ObjectDigest(f *elf.File) (string, error) {
-	h := sha256.New()
-	for _, s := range f.Sections {
-		if s.Name == ManifestSection || s.Type == elf.SHT_NULL || s.Type == elf.SHT_NOBITS {
-			continue
-		}
-		data, err := s.Data()
-		if err != nil {
-			return "", fmt.Errorf("read section %s: %w", s.Name, err)
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", s.Name, s.Type, len(data))
-		h.Write(data)
+// DigestPlaceholder is the ObjectSHA256 a bundle's manifest is written with
+// before Seal fills in the digest: as long as a digest, so that sealing
+// changes no offset.
+var DigestPlaceholder = strings.Repeat("0", sha256.Size*2)
+
+// digestField finds the manifest's ObjectSHA256 value in its JSON.
+var digestField = regexp.MustCompile(`"objectSha256":\s*"([0-9a-f]{64})"`)
+
+// ObjectDigest is the SHA-256 of the whole bundle file — ELF header,
+// section headers, every section, padding, the manifest included — with
+// the 64 hex digits of the manifest's own ObjectSHA256 read as zeros. Any
+// change to code, maps, BTF, relocations, section layout or the manifest
+// changes it.
+func ObjectDigest(data []byte) (string, error) {
+	sec, err := manifestSection(data)
+	if err != nil {
+		return "", err
 	}
+	loc := digestField.FindAllSubmatchIndex(data[sec.off:sec.end], -1)
+	if len(loc) != 1 {
+		return "", fmt.Errorf("%w: the manifest has %d objectSha256 fields, want one", ErrIntegrity, len(loc))
+	}
+	start, end := sec.off+loc[0][2], sec.off+loc[0][3]
+	h := sha256.New()
+	h.Write(data[:start])
+	h.Write([]byte(DigestPlaceholder))
+	h.Write(data[end:])
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Seal fills in the digest of a bundle whose manifest was marshalled with
+// ObjectSHA256 set to DigestPlaceholder, and returns the sealed bundle and
+// its digest.
+func Seal(data []byte) ([]byte, string, error) {
+	sec, err := manifestSection(data)
+	if err != nil {
+		return nil, "", err
+	}
+	loc := digestField.FindAllSubmatchIndex(data[sec.off:sec.end], -1)
+	if len(loc) != 1 || string(data[sec.off+loc[0][2]:sec.off+loc[0][3]]) != DigestPlaceholder {
+		return nil, "", errors.New("seal: the manifest must have one objectSha256, set to the placeholder")
+	}
+	sum, err := ObjectDigest(data)
+	if err != nil {
+		return nil, "", err
+	}
+	out := append([]byte(nil), data...)
+	copy(out[sec.off+loc[0][2]:], sum)
+	return out, sum, nil
+}
+
+type sectionRange struct{ off, end int }
+
+// manifestSection locates the manifest section's bytes in data.
+func manifestSection(data []byte) (sectionRange, error) {
+	f, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil {
+		return sectionRange{}, fmt.Errorf("read ELF: %w", err)
+	}
+	sec := f.Section(ManifestSection)
+	if sec == nil || sec.Type == elf.SHT_NOBITS {
+		return sectionRange{}, fmt.Errorf("no %s section: not a polc bundle", ManifestSection)
+	}
+	off, size := sec.Offset, sec.FileSize
+	if off > uint64(len(data)) || size > uint64(len(data))-off {
+		return sectionRange{}, fmt.Errorf("%s section lies outside the file", ManifestSection)
+	}
+	return sectionRange{int(off), int(off + size)}, nil
 }

@@ -167,7 +167,7 @@ func Inspect(data, sig []byte, opts *InspectOptions) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	digest, err := bpf.ObjectDigest(f)
+	digest, err := bpf.ObjectDigest(data)
 	if err != nil {
 		return nil, err
 	}

@@ -1,9 +1,7 @@
 package codegen
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"debug/elf"
 	"encoding/hex"
 	"fmt"
 	"sort"
@@ -181,7 +179,7 @@ func (g *gen) finish() (*Bundle, error) {
 	}
 	sort.Strings(m.Features)
 
-	data, err := sealObject(obj, m)
+	data, err := Seal(obj, m)
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
@@ -189,33 +187,23 @@ func (g *gen) finish() (*Bundle, error) {
 		Funcs: obj.Funcs, Maps: obj.Maps}, nil
 }
 
-// sealObject writes obj with the manifest m in its manifest section and
-// m.ObjectSHA256 set to the digest of every other section. The digest does
-// not depend on the manifest's contents, so the object is written twice:
-// once to compute it, once with it.
-func sealObject(obj *object.Object, m *bpf.Manifest) ([]byte, error) {
-	write := func() ([]byte, error) {
-		js, err := m.Marshal()
-		if err != nil {
-			return nil, fmt.Errorf("manifest: %w", err)
-		}
-		o := *obj
-		o.Extra = []object.Section{{Name: bpf.ManifestSection, Data: js}}
-		return object.Marshal(&o)
+// Seal writes obj with the manifest m in its manifest section, and seals
+// it: m.ObjectSHA256 becomes the digest of the whole bundle (bpf.Seal).
+// Every bundle polc writes, the base object included, is written by it.
+func Seal(obj *object.Object, m *bpf.Manifest) ([]byte, error) {
+	m.ObjectSHA256 = bpf.DigestPlaceholder
+	js, err := m.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	m.ObjectSHA256 = ""
-	first, err := write()
+	o := *obj
+	o.Extra = []object.Section{{Name: bpf.ManifestSection, Data: js}}
+	data, err := object.Marshal(&o)
 	if err != nil {
 		return nil, err
 	}
-	f, err := elf.NewFile(bytes.NewReader(first))
-	if err != nil {
-		return nil, fmt.Errorf("read back object: %w", err)
-	}
-	if m.ObjectSHA256, err = bpf.ObjectDigest(f); err != nil {
-		return nil, err
-	}
-	return write()
+	data, m.ObjectSHA256, err = bpf.Seal(data)
+	return data, err
 }
 
 // symbolName turns s into a C identifier fragment.

@@ -18,6 +18,7 @@ import (
 // reads back with a valid digest, and cilium/ebpf reads every program,
 // map and variable the manifest names.
 func TestBundleFormat(t *testing.T) {
+	requireCorpus(t)
 	for _, f := range []string{"fd_install_ns.yaml", "filename_monitoring.yaml", "list-syscalls.yaml", "raw_syscalls.yaml"} {
 		first := compileFile(t, filepath.Join(corpusDir, f))[0]
 		again := compileFile(t, filepath.Join(corpusDir, f))[0]
@@ -28,7 +29,7 @@ func TestBundleFormat(t *testing.T) {
 		if !bytes.Equal(b.Object, again.Bundle.Object) {
 			t.Errorf("%s: two builds differ", f)
 		}
-		m, err := bpf.ReadManifest(bytes.NewReader(b.Object))
+		m, err := bpf.ReadManifest(b.Object)
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -54,11 +55,16 @@ func TestBundleFormat(t *testing.T) {
 				t.Errorf("%s: variable %s missing", f, v)
 			}
 		}
-		// Any other byte changed is caught by the digest.
+		// Any byte changed, anywhere — code, headers, padding, the
+		// manifest — is refused.
 		bad := append([]byte(nil), b.Object...)
-		bad[len(bad)/3] ^= 0xff
-		if _, err := bpf.ReadManifest(bytes.NewReader(bad)); err == nil {
-			t.Errorf("%s: a damaged bundle passed the integrity check", f)
+		for i := range bad {
+			bad[i] ^= 0x20
+			if _, err := bpf.ReadManifest(bad); err == nil {
+				t.Errorf("%s: a bundle with byte %d of %d changed passed the integrity check", f, i, len(bad))
+				break
+			}
+			bad[i] ^= 0x20
 		}
 	}
 }
@@ -80,6 +86,7 @@ func TestBundleTools(t *testing.T) {
 		return
 	}
 	testenv.Require(t, tool("llvm-objdump"), tool("bpftool"), testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
+	requireCorpus(t)
 	b := compileFile(t, filepath.Join(corpusDir, "raw_syscalls.yaml"))[0].Bundle
 	obj := filepath.Join(t.TempDir(), b.FileName())
 	if err := os.WriteFile(obj, b.Object, 0o644); err != nil {

@@ -241,7 +241,7 @@ func loadBaseIn(t testing.TB, pin string) *ebpf.Collection {
 		t.Fatalf("load base: %v", err)
 	}
 	t.Cleanup(func() { coll.Close() })
-	m, err := bpf.ReadManifest(bytes.NewReader(bpf.BaseObject))
+	m, err := bpf.ReadManifest(bpf.BaseObject)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -138,7 +138,7 @@ func ensureBase(o *Options) (maps *baseMaps, created bool, err error) {
 func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	// The base carries a manifest like a bundle: its hooks say what to
 	// attach where, and its digest that the object is intact.
-	m, err := bpf.ReadManifest(bytes.NewReader(obj))
+	m, err := bpf.ReadManifest(obj)
 	if err != nil {
 		return nil, fmt.Errorf("base object: %w", err)
 	}

@@ -61,7 +61,7 @@ func OpenBundle(path string) (*Bundle, error) {
 // policy name, and that every program the manifest names is in the object
 // with a known attach kind.
 func ReadBundle(data []byte) (*Bundle, error) {
-	m, err := bpf.ReadManifest(bytes.NewReader(data))
+	m, err := bpf.ReadManifest(data)
 	if err != nil {
 		return nil, err
 	}

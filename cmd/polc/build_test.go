@@ -23,7 +23,7 @@ func TestBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := bpf.ReadManifest(bytes.NewReader(data))
+	m, err := bpf.ReadManifest(data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,7 @@
 package base
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"debug/elf"
 	"encoding/hex"
 	"fmt"
 
@@ -83,32 +81,7 @@ func Object() ([]byte, error) {
 	obj.Maps = append(obj.Maps, lib.Maps()...)
 	sum := sha256.Sum256(nil)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
-	return seal(obj, m)
-}
-
-// seal writes obj with manifest m, whose digest covers the other sections.
-func seal(obj *object.Object, m *bpf.Manifest) ([]byte, error) {
-	write := func() ([]byte, error) {
-		js, err := m.Marshal()
-		if err != nil {
-			return nil, err
-		}
-		o := *obj
-		o.Extra = []object.Section{{Name: bpf.ManifestSection, Data: js}}
-		return object.Marshal(&o)
-	}
-	first, err := write()
-	if err != nil {
-		return nil, fmt.Errorf("base: %w", err)
-	}
-	f, err := elf.NewFile(bytes.NewReader(first))
-	if err != nil {
-		return nil, fmt.Errorf("base: %w", err)
-	}
-	if m.ObjectSHA256, err = bpf.ObjectDigest(f); err != nil {
-		return nil, fmt.Errorf("base: %w", err)
-	}
-	return write()
+	return codegen.Seal(obj, m)
 }
 
 // prologue finds the scratch record (R9) and keeps the context (R6).

@@ -52,7 +52,7 @@ func TestCommittedObject(t *testing.T) {
 	if !bytes.Equal(data, again) {
 		t.Fatal("Object is not deterministic")
 	}
-	m, err := bpf.ReadManifest(bytes.NewReader(data))
+	m, err := bpf.ReadManifest(data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,7 @@
 package testbundle
 
 import (
-	"bytes"
-	"debug/elf"
 	"encoding/binary"
-	"fmt"
 	"strings"
 
 	"github.com/cilium/ebpf"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/codegen/object"
 )
 
@@ -235,26 +233,5 @@ func (s *Spec) Write() ([]byte, error) {
 		obj.Maps = append(obj.Maps, &object.Map{Name: bpf.DropsMap, Type: ebpf.PerCPUArray, Key: btfU32,
 			ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName})
 	}
-	marshal := func() ([]byte, error) {
-		data, err := m.Marshal()
-		if err != nil {
-			return nil, err
-		}
-		obj.Extra = []object.Section{{Name: bpf.ManifestSection, Data: data}}
-		return object.Marshal(obj)
-	}
-	// The digest covers every section but the manifest, so it is the same
-	// before and after the manifest records it.
-	first, err := marshal()
-	if err != nil {
-		return nil, fmt.Errorf("testbundle %s: %w", s.Name, err)
-	}
-	f, err := elf.NewFile(bytes.NewReader(first))
-	if err != nil {
-		return nil, err
-	}
-	if m.ObjectSHA256, err = bpf.ObjectDigest(f); err != nil {
-		return nil, err
-	}
-	return marshal()
+	return codegen.Seal(obj, m)
 }
