@@ -91,17 +91,32 @@ func goldenArch(data []byte) arch.Arch {
 	return arch.X86_64
 }
 
-// Policies the kernel tests compile: copies of the corpus and of the
-// golden policies (testdata/README).
-const (
-	corpusDir     = "testdata/corpus"
-	goldenCopyDir = "testdata/golden"
-)
+// Policies the kernel tests compile: the golden policies (copied to
+// testdata/golden so that the guests have them, testdata/README) and
+// Tetragon's corpus, which lives beside the repository — never in it — and
+// which the vmtest harness copies into the guests (POLC_CORPUS).
+const goldenCopyDir = "testdata/golden"
+
+var corpusDir = func() string {
+	if d := os.Getenv("POLC_CORPUS"); d != "" {
+		return d
+	}
+	return "../../shared/corpus/tetragon-examples"
+}()
+
+// requireCorpus skips a test when the corpus is not beside the repository.
+func requireCorpus(t *testing.T) {
+	t.Helper()
+	if st, err := os.Stat(corpusDir); err != nil || !st.IsDir() {
+		t.Skipf("corpus of Tetragon examples not present at %s (set POLC_CORPUS)", corpusDir)
+	}
+}
 
 // TestCorpusCoverage: what codegen builds of each corpus policy, and the
 // diagnostics naming what is missing for the others, are those listed in
 // testdata/corpus.txt (go test ./codegen -run TestCorpusCoverage -update).
 func TestCorpusCoverage(t *testing.T) {
+	requireCorpus(t)
 	var b strings.Builder
 	built, refused := 0, 0
 	for _, f := range globYAML(t, corpusDir) {

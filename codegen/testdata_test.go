@@ -11,7 +11,6 @@ import (
 
 // Where the kernel tests read policies, and where the copies come from.
 var testdataCopies = []struct{ copy, original string }{
-	{"testdata/corpus", "../../shared/corpus/tetragon-examples"},
 	{"testdata/golden", "../testdata/golden"},
 }
 

@@ -43,6 +43,7 @@ func ReadPackages(file string) ([]string, error) {
 type GuestBuild struct {
 	Init     string // the static /init binary on the host
 	Binaries []BuiltBinary
+	Corpus   string // the corpus directory on the host, "" if absent
 }
 
 // BuiltBinary is a compiled test binary and where it goes in the guest.
@@ -60,7 +61,7 @@ func BuildGuest(moduleDir string, pkgs, args []string, timeout time.Duration, ou
 	if err != nil {
 		return nil, err
 	}
-	b := &GuestBuild{Init: filepath.Join(outDir, "init")}
+	b := &GuestBuild{Init: filepath.Join(outDir, "init"), Corpus: findCorpus(moduleDir)}
 	if err := goCommand(moduleDir, log, "build", "-o", b.Init, "./vmtest/cmd/vminit"); err != nil {
 		return nil, fmt.Errorf("build /init: %w", err)
 	}
@@ -99,6 +100,20 @@ func BuildGuest(moduleDir string, pkgs, args []string, timeout time.Duration, ou
 	return b, nil
 }
 
+// findCorpus returns the corpus directory the host tests use, or "".
+func findCorpus(moduleDir string) string {
+	dir := os.Getenv(CorpusEnv)
+	if dir == "" {
+		dir = filepath.Join(moduleDir, "..", "shared", "corpus", "tetragon-examples")
+	}
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		if abs, err := filepath.Abs(dir); err == nil {
+			return abs
+		}
+	}
+	return ""
+}
+
 // WriteInitramfs packs the build into a gzip cpio archive at dst.
 func (b *GuestBuild) WriteInitramfs(dst string) (err error) {
 	f, err := os.Create(dst)
@@ -130,6 +145,12 @@ func (b *GuestBuild) WriteInitramfs(dst string) (err error) {
 			}
 		}
 		m.Binaries = append(m.Binaries, bin.Binary)
+	}
+	if b.Corpus != "" {
+		if err := a.CopyTree(CorpusGuestDir, b.Corpus); err != nil {
+			return err
+		}
+		m.Env = append(m.Env, CorpusEnv+"="+CorpusGuestDir)
 	}
 	raw, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

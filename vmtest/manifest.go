@@ -13,7 +13,18 @@ const ManifestPath = "/vmtest/manifest.json"
 // Manifest tells the guest's /init what to run, in order.
 type Manifest struct {
 	Binaries []Binary `json:"binaries"`
+	// Env is added to every binary's environment (NAME=value).
+	Env []string `json:"env,omitempty"`
 }
+
+// Corpus: Tetragon's example policies live beside the repository, not in
+// it. When they are there (CorpusEnv or ../shared/corpus/tetragon-examples
+// from the module), the guest gets a copy at CorpusGuestDir and tests find
+// it through CorpusEnv, as on the host.
+const (
+	CorpusEnv      = "POLC_CORPUS"
+	CorpusGuestDir = "/vmtest/corpus"
+)
 
 // Binary is one test binary in the guest.
 type Binary struct {

@@ -70,7 +70,7 @@ func run(out *results) error {
 	for _, b := range m.Binaries {
 		out.marker(vmtest.MarkStart, "package", b.Package)
 		start := time.Now()
-		status := runBinary(b, out)
+		status := runBinary(b, m.Env, out)
 		out.marker(vmtest.MarkEnd, "package", b.Package, "status", status,
 			"elapsed", strconv.FormatFloat(time.Since(start).Seconds(), 'f', 2, 64))
 	}
@@ -133,13 +133,13 @@ func sendArtifacts(out *results) error {
 }
 
 // runBinary runs one test binary and returns its end status.
-func runBinary(b vmtest.Binary, out *results) string {
+func runBinary(b vmtest.Binary, env []string, out *results) string {
 	ctx, cancel := context.WithTimeout(context.Background(), b.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.Path, b.Args...)
 	cmd.Dir = b.Dir
-	cmd.Env = []string{"POLC_VMTEST=1", "HOME=/tmp", "TMPDIR=/tmp", "PATH=/vmtest/bin",
-		vmtest.ArtifactsEnv + "=" + vmtest.ArtifactsDir}
+	cmd.Env = append([]string{"POLC_VMTEST=1", "HOME=/tmp", "TMPDIR=/tmp", "PATH=/vmtest/bin",
+		vmtest.ArtifactsEnv + "=" + vmtest.ArtifactsDir}, env...)
 	cmd.Stdout, cmd.Stderr = out, out
 	// Kill the binary's whole process group: tests may start helpers.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
