@@ -82,6 +82,10 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	for _, h := range pol.Hooks {
 		g.hook(h)
 	}
+	if len(pol.Hooks) == 0 && len(g.errs.errs) == 0 {
+		// polrun refuses a bundle without hooks: it would load nothing.
+		g.errs.add(pol.Pos, "the policy has no hooks (kprobes, tracepoints, uprobes, lsmhooks): there is nothing to build")
+	}
 	if err := g.errs.err(); err != nil {
 		return nil, err
 	}
