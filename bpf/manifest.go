@@ -82,11 +82,29 @@ type Hook struct {
 	// Selectors describe each selector's user-space work (GetUrl,
 	// DnsLookup) and where it came from.
 	Selectors []Selector `json:"selectors,omitempty"`
-	// TracepointFields are the format fields the programs read at fixed
-	// offsets; the loader checks them against tracefs before attaching.
+	// TracepointFields are the format fields the programs read; the
+	// loader checks them against tracefs before attaching.
 	TracepointFields []TracepointField `json:"tracepointFields,omitempty"`
-	Pos              Pos               `json:"pos"`
+	// Override says how the hook's Override actions change the return
+	// value (OverrideReturn, OverrideFmodRet, OverrideLSM), "" when it has
+	// none. OverrideHint names a hook that would work where the kernel
+	// lacks what Override needs, for the loader's error.
+	Override     string `json:"override,omitempty"`
+	OverrideHint string `json:"overrideHint,omitempty"`
+	Pos          Pos    `json:"pos"`
 }
+
+// Values of Hook.Override.
+const (
+	// OverrideReturn: the kprobe calls bpf_override_return; the kernel
+	// needs FeatureOverride (CONFIG_BPF_KPROBE_OVERRIDE).
+	OverrideReturn = "override_return"
+	// OverrideFmodRet: the entry program is an fmod_ret program returning
+	// the error (FeatureFmodRet; security_* functions).
+	OverrideFmodRet = "fmod_ret"
+	// OverrideLSM: the BPF LSM program returns the error.
+	OverrideLSM = "lsm"
+)
 
 // Program is one BPF program of a hook.
 type Program struct {
@@ -119,11 +137,17 @@ type Selector struct {
 }
 
 // TracepointField is a field of a tracepoint's format a program reads.
+// Without Struct it is read at Offset; with one, at the offset of Member in
+// the kernel's BTF struct Struct (a trace_event_raw_*), through a CO-RE
+// relocation, and Offset is the field's offset in the target the bundle
+// was built for.
 type TracepointField struct {
 	Name   string `json:"name"`
 	Offset int    `json:"offset"`
 	Size   int    `json:"size"`
 	Signed bool   `json:"signed"`
+	Struct string `json:"struct,omitempty"`
+	Member string `json:"member,omitempty"`
 }
 
 // MapInit is the contents the loader puts into one of the bundle's maps

@@ -42,6 +42,7 @@ func strongest(acts []*ir.Action) bpf.Action {
 // (no NoPost among them).
 func (p *progGen) actions(acts []*ir.Action) bool {
 	post := true
+	p.sockOwner()
 	if len(acts) > 0 {
 		p.emit(emit.StoreImm(rRec, 23, int64(strongest(acts)), asm.Byte))
 	}
@@ -56,7 +57,11 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 				p.errorf(a.Pos, "Post with imaHash is not supported yet")
 			}
 		case ir.ActNoPost:
-			post = false
+			// A returnArgAction still needs the record at return, which
+			// drops it then (sock.go).
+			post = p.savesForReturnArgAction()
+		case ir.ActTrackSock, ir.ActUntrackSock:
+			p.sockAction(a)
 		case ir.ActGetURL, ir.ActDNSLookup:
 			// Done by polrun when it reads the event.
 		case ir.ActSigkill, ir.ActSignal:
@@ -66,6 +71,14 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 			}
 			p.g.features[bpf.FeatureSendSignal] = true
 			p.emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
+		case ir.ActOverride:
+			p.override(a)
+		case ir.ActFollowFD:
+			p.followFD(a)
+		case ir.ActUnfollowFD:
+			p.unfollowFD(a)
+		case ir.ActCopyFD:
+			p.copyFD(a)
 		default:
 			p.errorf(a.Pos, "action %s is not supported yet", a.Kind)
 		}

@@ -27,7 +27,13 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 	case ir.HookKprobe:
 		a.section, a.attach = "kprobe/"+h.Target, "kprobe"
 		a.retSection, a.retAttach = "kretprobe/"+h.Target, "kretprobe"
-		g.features[bpf.FeatureKprobe] = true
+		if overrideOf(h) == overrideFmodRet {
+			// Override on a security_* function (override.go).
+			a.section, a.attach, a.target = "fmod_ret/"+h.Target, "fmod_ret", h.Target
+			g.features[bpf.FeatureFmodRet] = true
+		} else {
+			g.features[bpf.FeatureKprobe] = true
+		}
 		if h.Return {
 			g.features[bpf.FeatureKretprobe] = true
 		}
@@ -149,5 +155,11 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		mh.Selectors = append(mh.Selectors, ms)
 	}
 	mh.TracepointFields = g.tpFieldsRead(h)
+	if m := overrideOf(h); m != overrideNone {
+		mh.Override = overrideManifest[m]
+		if m == overrideHelper {
+			mh.OverrideHint = overrideHint(h)
+		}
+	}
 	return mh
 }

@@ -46,6 +46,15 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 	h := p.h
 	switch h.Kind {
 	case ir.HookKprobe, ir.HookUprobe:
+		if p.fmodRet() {
+			// fmod_ret: the BTF context, an array of u64 arguments.
+			if a.Index < 0 || a.Index > 11 {
+				p.errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
+				return false
+			}
+			p.emit(asm.LoadMem(dst, rCtx, int16(8*a.Index), asm.DWord))
+			return true
+		}
 		if a.Index < 0 || a.Index >= len(p.g.cc.FuncArgs) {
 			p.errorf(a.Pos, "argument index %d of %s: only the first %d arguments, passed in registers, can be read", a.Index, h.Call, len(p.g.cc.FuncArgs))
 			return false

@@ -49,6 +49,18 @@ func loadable(t testing.TB, p bpf.Program, h bpf.Hook) string {
 		if !kernelHas(h.Target) {
 			return "kernel has no function " + h.Target
 		}
+		if p.Attach == "kprobe" && h.Override == bpf.OverrideReturn {
+			if err := overrideReturnCheck(); err != nil {
+				return "no bpf_override_return: " + err.Error()
+			}
+		}
+	case "fmod_ret":
+		if err := testenv.FmodRet.Check(); err != nil {
+			return "no fmod_ret: " + err.Error()
+		}
+		if !kernelHas(p.Target) {
+			return "kernel has no function " + p.Target
+		}
 	case "tracepoint":
 		if _, err := os.Stat(filepath.Join("/sys/kernel/tracing/events", h.Target)); err != nil {
 			return "kernel has no tracepoint " + h.Target

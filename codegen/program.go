@@ -62,8 +62,8 @@ func (g *gen) hook(h *ir.Hook) {
 	if !ok {
 		return
 	}
-	if h.RetAction != 0 {
-		g.errs.add(h.Pos, "returnArgAction %s is not supported yet", h.RetAction)
+	if h.RetAction != 0 && !h.Return {
+		g.errs.add(h.Pos, "returnArgAction %s needs return: true", h.RetAction)
 	}
 	lay := newLayout(h, &g.errs)
 	nerr := len(g.errs.errs)
@@ -102,7 +102,8 @@ func (p *progGen) entryProgram() asm.Instructions {
 	p.readArgs(false)
 	p.selectors()
 	p.b.Label("exit")
-	p.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	p.exitValue()
+	p.emit(asm.Return())
 	return p.finish()
 }
 
@@ -118,6 +119,7 @@ func (p *progGen) finish() asm.Instructions {
 // prologue keeps the context, finds the scratch record and reads the
 // current pid_tgid.
 func (p *progGen) prologue() {
+	p.initReturnValue()
 	p.emit(
 		asm.Mov.Reg(rCtx, asm.R1),
 		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),

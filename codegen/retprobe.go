@@ -75,6 +75,7 @@ func (p *progGen) returnProgram() asm.Instructions {
 		asm.StoreMem(rRec, 0, asm.R1, asm.Word),
 	)
 	p.readArgs(true)
+	p.returnArgAction()
 
 	// The selector that matched at entry decides the return tests.
 	for i, s := range h.Selectors {

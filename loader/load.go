@@ -80,6 +80,9 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 		if err := o.fail("features"); err != nil {
 			return nil, err
 		}
+		if err := checkOverrides(b.Manifest); err != nil {
+			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+		}
 		if err := RequireFeatures(b.Manifest.Features); err != nil {
 			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
 		}
@@ -185,6 +188,7 @@ func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *stage
 		return nil, err
 	}
 	spec := b.Spec.Copy()
+	setAttachTargets(spec, m)
 	if err := setVars(spec, m, s.id); err != nil {
 		return nil, err
 	}

@@ -38,8 +38,8 @@ func TestBuildUnsupported(t *testing.T) {
 	policy := strings.Replace(goodPolicy, `        - "/etc/passwd"
 `, `        - "/etc/passwd"
       matchActions:
-      - action: Override
-        argError: -1
+      - action: Post
+        imaHash: true
 `, 1)
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -47,7 +47,7 @@ func TestBuildUnsupported(t *testing.T) {
 	if code != exitFound {
 		t.Fatalf("exit %d, want %d\n%s%s", code, exitFound, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "action Override is not supported yet") || !strings.Contains(stdout.String(), "[unsupported]") {
+	if !strings.Contains(stdout.String(), "Post with imaHash is not supported yet") || !strings.Contains(stdout.String(), "[unsupported]") {
 		t.Errorf("diagnostics:\n%s", stdout.String())
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {

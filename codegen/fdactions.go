@@ -1,0 +1,151 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/ir"
+)
+
+// The fd actions keep the fd map (fd.go) of the current process:
+//
+//   - FollowFD records the name argument (argName: a path or string, as
+//     its slot of the record holds it) under the fd argument (argFd);
+//   - UnfollowFD deletes the fd's entry;
+//   - CopyFD records the entry of argFd under the fd number argName
+//     (dup2, dup3): from the fd argument's slot when it is of type fd
+//     (which holds the entry read at entry), else from the map.
+//
+// An fd number is the record's value of an integer argument, or, for an
+// argument of type fd (whose slot holds its path), the raw argument.
+
+// fdActionKey emits stFdKey = {current tgid, fd of the argument at slot}.
+// It reports and returns false when the argument cannot give an fd.
+func (p *progGen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
+	s := p.lay.slotOf(slotIdx)
+	if s == nil {
+		p.errorf(a.Pos, "%s of %s refers to no argument read by %s", what, a.Kind, p.h.Call)
+		return false
+	}
+	switch {
+	case s.enc == bpf.EncInt:
+		p.emit(asm.LoadMem(asm.R1, rRec, int16(s.off), asm.DWord))
+	case s.arg.Type == ir.TypeFd && !p.ret:
+		if !p.loadArg(asm.R1, s.arg) {
+			return false
+		}
+	case s.arg.Type == ir.TypeFd:
+		p.errorf(a.Pos, "%s in matchReturnActions with an argument of type fd is not supported: declare the argument as int", a.Kind)
+		return false
+	default:
+		p.errorf(a.Pos, "%s of %s is a %s argument, not a file descriptor", what, a.Kind, s.arg.Type)
+		return false
+	}
+	p.emit(
+		asm.StoreMem(asm.RFP, stFdKey+4, asm.R1, asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.StoreMem(asm.RFP, stFdKey, asm.R1, asm.Word),
+	)
+	return true
+}
+
+// fdValueSlot returns the slot of a name argument whose record bytes are
+// an fd map value as they are: an EncBytes path or string of at most
+// kern.PathMax bytes.
+func (p *progGen) fdValueSlot(a *ir.Action) *slot {
+	s := p.lay.slotOf(a.NameSlot)
+	switch {
+	case s == nil:
+		p.errorf(a.Pos, "argName of %s refers to no argument read by %s", a.Kind, p.h.Call)
+		return nil
+	case s.enc != bpf.EncBytes || s.size < fdValueSize || s.bigBytes > 0 || !pathLike[s.arg.Type]:
+		p.errorf(a.Pos, "argName of %s is a %s argument; FollowFD records a path or string (file, path, dentry, string, filename)", a.Kind, s.arg.Type)
+		return nil
+	}
+	return s
+}
+
+// followFD emits FollowFD: fd map[tgid, argFd] = the argName slot.
+func (p *progGen) followFD(a *ir.Action) {
+	name := p.fdValueSlot(a)
+	if name == nil || !p.fdActionKey(a, a.FdSlot, "argFd") {
+		return
+	}
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareFDMap()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stFdKey),
+		asm.Mov.Reg(asm.R3, rRec),
+		asm.Add.Imm(asm.R3, int32(name.off)),
+		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+		asm.FnMapUpdateElem.Call(),
+	)
+}
+
+// unfollowFD emits UnfollowFD: delete fd map[tgid, argFd].
+func (p *progGen) unfollowFD(a *ir.Action) {
+	if !p.fdActionKey(a, a.FdSlot, "argFd") {
+		return
+	}
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareFDMap()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stFdKey),
+		asm.FnMapDeleteElem.Call(),
+	)
+}
+
+// copyFD emits CopyFD: fd map[tgid, argName] = the entry of argFd, when
+// there is one.
+func (p *progGen) copyFD(a *ir.Action) {
+	old := p.lay.slotOf(a.FdSlot)
+	if old == nil {
+		p.errorf(a.Pos, "argFd of CopyFD refers to no argument read by %s", p.h.Call)
+		return
+	}
+	name := p.g.declareFDMap()
+	done := p.b.Fresh("copyfd_done")
+	if old.arg.Type == ir.TypeFd {
+		// Its slot holds the entry, or says there is none.
+		p.emit(
+			asm.LoadMem(asm.R1, rRec, int16(old.off+4), asm.Word),
+			asm.And.Imm(asm.R1, bpf.BytesUnknownFD),
+			asm.JNE.Imm(asm.R1, 0, done),
+			asm.Mov.Reg(asm.R7, rRec),
+			asm.Add.Imm(asm.R7, int32(old.off)),
+		)
+	} else {
+		if !p.fdActionKey(a, a.FdSlot, "argFd") {
+			return
+		}
+		p.emit(
+			asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, stFdKey),
+			asm.FnMapLookupElem.Call(),
+			asm.JEq.Imm(asm.R0, 0, done),
+			asm.Mov.Reg(asm.R7, asm.R0),
+		)
+	}
+	// R7: the entry to copy; the key of the new fd.
+	if !p.fdActionKey(a, a.NameSlot, "argName") {
+		return
+	}
+	p.emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stFdKey),
+		asm.Mov.Reg(asm.R3, asm.R7),
+		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+		asm.FnMapUpdateElem.Call(),
+	)
+	p.b.Label(done)
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// pathLike are the types FollowFD can record as an fd's name.
+var pathLike = map[ir.ArgType]bool{
+	ir.TypeFile: true, ir.TypePath: true, ir.TypeDentry: true, ir.TypeString: true, ir.TypeFilename: true,
+	ir.TypeFd: true, ir.TypeLinuxBinprm: true, ir.TypeKiocb: true,
+}

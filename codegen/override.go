@@ -1,0 +1,143 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/ir"
+)
+
+// overrideMode is how the Override actions of a hook change what the
+// hooked function returns.
+type overrideMode uint8
+
+const (
+	overrideNone overrideMode = iota
+	// overrideHelper: the kprobe calls bpf_override_return. The kernel
+	// needs CONFIG_BPF_KPROBE_OVERRIDE and the function must be
+	// error-injectable (every syscall is).
+	overrideHelper
+	// overrideFmodRet: the hook is compiled to an fmod_ret program, which
+	// the kernel allows on security_* functions; it returns argError to
+	// make the function return that without running, 0 to let it run.
+	overrideFmodRet
+	// overrideLSM: the BPF LSM program returns argError.
+	overrideLSM
+)
+
+// Values of bpf.Hook.Override.
+var overrideManifest = map[overrideMode]string{
+	overrideHelper: bpf.OverrideReturn, overrideFmodRet: bpf.OverrideFmodRet, overrideLSM: bpf.OverrideLSM,
+}
+
+// stRet is the stack slot of the value a program returns, in programs
+// whose return value is the Override (fmod_ret and LSM).
+const stRet = -64
+
+// hasOverride says whether a selector of h overrides at entry.
+func hasOverride(h *ir.Hook) bool {
+	for _, s := range h.Selectors {
+		for _, a := range s.Actions {
+			if a.Kind == ir.ActOverride {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overrideOf decides how h's Override actions take effect. Without a
+// target to ask: security_* functions through fmod_ret (they cannot be
+// error-injected by kprobe, and fmod_ret needs no special kernel option);
+// syscalls and other functions through bpf_override_return, which the
+// loader checks for and refuses with a hint naming a security_* function
+// or LSM hook where it is missing.
+func overrideOf(h *ir.Hook) overrideMode {
+	if !hasOverride(h) {
+		return overrideNone
+	}
+	switch h.Kind {
+	case ir.HookLSM:
+		return overrideLSM
+	case ir.HookKprobe:
+		if !h.Syscall && strings.HasPrefix(h.Target, "security_") {
+			return overrideFmodRet
+		}
+		return overrideHelper
+	}
+	return overrideNone
+}
+
+// fmodRet says whether this is the fmod_ret program of a hook, whose
+// arguments are the u64 array of its BTF context.
+func (p *progGen) fmodRet() bool { return !p.ret && overrideOf(p.h) == overrideFmodRet }
+
+// returnsOverride says whether the program's return value carries the
+// Override: then it is kept in stRet.
+func (p *progGen) returnsOverride() bool {
+	if p.ret {
+		return false
+	}
+	m := overrideOf(p.h)
+	return m == overrideFmodRet || m == overrideLSM
+}
+
+// initReturnValue is the first code of an entry program: the value it
+// returns unless an Override says otherwise.
+func (p *progGen) initReturnValue() {
+	if p.returnsOverride() {
+		p.emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, stRet, asm.R0, asm.DWord))
+	}
+}
+
+// exitValue sets R0 to the program's return value at its exit.
+func (p *progGen) exitValue() {
+	if p.returnsOverride() {
+		p.emit(asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord))
+		return
+	}
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// override emits the Override action a.
+func (p *progGen) override(a *ir.Action) {
+	if p.ret {
+		p.errorf(a.Pos, "Override in matchReturnActions: the function has already returned")
+		return
+	}
+	switch overrideOf(p.h) {
+	case overrideHelper:
+		p.g.features[bpf.FeatureOverride] = true
+		p.emit(
+			asm.Mov.Reg(asm.R1, rCtx),
+			asm.Mov.Imm(asm.R2, a.Error),
+			asm.FnOverrideReturn.Call(),
+		)
+	case overrideFmodRet, overrideLSM:
+		// Kept through a register so that the verifier knows the constant
+		// (LSM hooks check the range of what programs return).
+		p.emit(asm.Mov.Imm(asm.R1, a.Error), asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord))
+	default:
+		p.errorf(a.Pos, "Override cannot change what a %s returns", p.h.Kind)
+	}
+}
+
+// overrideHint names, for a hook overridden with bpf_override_return, a
+// hook where Override works without it.
+func overrideHint(h *ir.Hook) string {
+	call := h.Call
+	if call == "" {
+		call = h.Target
+	}
+	if !h.Syscall {
+		return fmt.Sprintf("Override on %s needs bpf_override_return; if a security_* function or an LSM hook sees the same operation, hook that instead", call)
+	}
+	fn, lsm, ok := ir.OverrideAlternative(call)
+	if !ok {
+		return fmt.Sprintf("hook the security_* function %s passes through instead (polc overrides those with fmod_ret), or a BPF LSM hook", call)
+	}
+	return fmt.Sprintf("hook %s instead of %s (polc overrides security_* functions with fmod_ret), or the BPF LSM hook %s", fn, call, lsm)
+}

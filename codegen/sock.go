@@ -1,0 +1,200 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// Socket tracking (ir.MapSock): the sock map of a bundle maps the address
+// of a struct sock to the thread that owns it:
+//
+//	key   u64 the struct sock pointer
+//	value u64 pid_tgid of the owner (tgid in the high half)
+//
+// TrackSock (returnArgAction on a returned sock, or an action with
+// argSock) writes the current thread; UntrackSock deletes. A hook of the
+// policy with a sock argument reports the owner of its first one when the
+// map knows it: the header's Tgid and Pid are replaced and FlagSockOwner
+// is set, so that events of networking code running outside the owner's
+// context (softirqs, other processes) name the process the socket belongs
+// to. Process filters (matchPIDs, matchBinaries, ...) still look at the
+// current task. The map is an LRU hash: sockets that are never untracked
+// make room for new ones.
+const sockMap = "polc_sock"
+
+// declareSockMap declares the sock map with the size the policy's IR
+// gives.
+func (g *gen) declareSockMap() string {
+	for _, m := range g.maps {
+		if m.Name == sockMap {
+			return sockMap
+		}
+	}
+	entries := uint32(32768)
+	for _, m := range g.pol.Maps {
+		if m.Kind == ir.MapSock && m.MaxEntries > 0 {
+			entries = uint32(m.MaxEntries)
+		}
+	}
+	g.maps = append(g.maps, &object.Map{Name: sockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8, MaxEntries: entries})
+	return sockMap
+}
+
+// tracksSockets says whether the policy tracks sockets at all.
+func (g *gen) tracksSockets() bool {
+	for _, m := range g.pol.Maps {
+		if m.Kind == ir.MapSock {
+			return true
+		}
+	}
+	for _, h := range g.pol.Hooks {
+		if h.RetAction == ir.ActTrackSock || h.RetAction == ir.ActUntrackSock {
+			return true
+		}
+		for _, s := range h.Selectors {
+			for _, a := range s.Actions {
+				if a.Kind == ir.ActTrackSock || a.Kind == ir.ActUntrackSock {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sockAction emits TrackSock or UntrackSock on the argument argSock names.
+func (p *progGen) sockAction(a *ir.Action) {
+	s := p.lay.slotOf(a.SockSlot)
+	switch {
+	case s == nil:
+		p.errorf(a.Pos, "argSock of %s refers to no argument read by %s", a.Kind, p.h.Call)
+		return
+	case s.arg.Type != ir.TypeSock:
+		p.errorf(a.Pos, "argSock of %s is a %s argument, not a sock", a.Kind, s.arg.Type)
+		return
+	case p.ret:
+		p.errorf(a.Pos, "%s in matchReturnActions is not supported: use it in matchActions, or returnArgAction for a returned sock", a.Kind)
+		return
+	}
+	if !p.loadArg(asm.R1, s.arg) {
+		return
+	}
+	p.trackSock(a.Kind, asm.R1)
+}
+
+// trackSock emits TrackSock (or UntrackSock) of the sock pointer in r,
+// doing nothing for NULL.
+func (p *progGen) trackSock(kind ir.ActionKind, r asm.Register) {
+	name := p.g.declareSockMap()
+	done := p.b.Fresh("tracksock_done")
+	p.emit(
+		asm.JEq.Imm(r, 0, done),
+		asm.StoreMem(asm.RFP, stVal, r, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stVal),
+	)
+	if kind == ir.ActUntrackSock {
+		p.emit(asm.FnMapDeleteElem.Call())
+	} else {
+		p.emit(
+			asm.Mov.Reg(asm.R3, asm.RFP),
+			asm.Add.Imm(asm.R3, stPidTgid),
+			asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+			asm.FnMapUpdateElem.Call(),
+		)
+	}
+	p.b.Label(done)
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// sockOwner emits, in an entry program of a policy that tracks sockets,
+// the replacement of the header's process by the owner of the hook's
+// first sock argument, when the sock map knows it.
+func (p *progGen) sockOwner() {
+	if p.ret || !p.g.tracksSockets() {
+		return
+	}
+	var sock *slot
+	for _, s := range p.lay.slots {
+		if s.arg.Type == ir.TypeSock && s != p.lay.ret {
+			sock = s
+			break
+		}
+	}
+	if sock == nil {
+		return
+	}
+	if !p.loadArg(asm.R1, sock.arg) {
+		return
+	}
+	done := p.b.Fresh("sockowner_done")
+	p.emit(
+		asm.JEq.Imm(asm.R1, 0, done),
+		asm.StoreMem(asm.RFP, stVal, asm.R1, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareSockMap()),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stVal),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, done),
+		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+		asm.StoreMem(rRec, 28, asm.R1, asm.Word),
+		asm.RSh.Imm(asm.R1, 32),
+		asm.StoreMem(rRec, 24, asm.R1, asm.Word),
+		asm.LoadMem(asm.R1, rRec, 0, asm.Word),
+		asm.Or.Imm(asm.R1, bpf.FlagSockOwner<<16),
+		asm.StoreMem(rRec, 0, asm.R1, asm.Word),
+	)
+	p.b.Label(done)
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// returnArgAction emits, in the return program, the hook's
+// returnArgAction on the returned sock, then drops the record of a
+// selector whose entry actions said NoPost (the entry program saved it
+// for this action only).
+func (p *progGen) returnArgAction() {
+	h := p.h
+	if h.RetAction == 0 {
+		return
+	}
+	if h.RetAction != ir.ActTrackSock && h.RetAction != ir.ActUntrackSock {
+		p.errorf(h.Pos, "returnArgAction %s is not supported", h.RetAction)
+		return
+	}
+	if h.Ret != nil && h.Ret.Type != ir.TypeSock {
+		p.errorf(h.Ret.Pos, "returnArgAction %s needs a returned sock, not a %s", h.RetAction, h.Ret.Type)
+		return
+	}
+	p.loadRet(asm.R1)
+	p.trackSock(h.RetAction, asm.R1)
+	for _, s := range h.Selectors {
+		if !hasNoPost(s.Actions) {
+			continue
+		}
+		p.emit(
+			asm.LoadMem(asm.R1, rRec, 22, asm.Byte),
+			asm.JEq.Imm(asm.R1, int32(s.Index+1), "drop"),
+		)
+	}
+}
+
+func hasNoPost(acts []*ir.Action) bool {
+	for _, a := range acts {
+		if a.Kind == ir.ActNoPost {
+			return true
+		}
+	}
+	return false
+}
+
+// savesForReturnArgAction says whether the entry program must save the
+// record of a NoPost selector anyway: its return program has a
+// returnArgAction to take.
+func (p *progGen) savesForReturnArgAction() bool {
+	return !p.ret && p.h.Return && p.h.RetAction != 0
+}
