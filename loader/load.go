@@ -104,17 +104,35 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 		return nil, err
 	}
 	var stagedAll []*staged
+	// Every directory is made before anything is attached: a policy may
+	// forbid mkdir (Override on security_inode_mkdir), polrun's own too.
+	dirs := make([]string, len(bundles))
 	rollback := func() {
 		for _, s := range stagedAll {
 			s.abort()
+		}
+		for _, d := range dirs {
+			if d != "" {
+				os.RemoveAll(d)
+			}
 		}
 		if createdBase {
 			removeBase(o.PinRoot)
 			removeIfEmpty(filepath.Join(o.PinRoot, bpf.PoliciesDir))
 		}
 	}
-	for _, b := range bundles {
-		s, err := stage(b, base, ids, o)
+	if err := os.MkdirAll(filepath.Join(o.PinRoot, bpf.PoliciesDir), 0o700); err != nil {
+		rollback()
+		return nil, fmt.Errorf("create policies directory: %w", err)
+	}
+	for i, b := range bundles {
+		if dirs[i], err = makeStaging(o.PinRoot, b.Name()); err != nil {
+			rollback()
+			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+		}
+	}
+	for i, b := range bundles {
+		s, err := stage(b, dirs[i], base, ids, o)
 		if err != nil {
 			rollback()
 			var pe *ProgramError
@@ -175,9 +193,9 @@ func (s *staged) abort() {
 
 // stage loads, fills, attaches and pins one bundle into a staging
 // directory.
-func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *staged, err error) {
+func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Options) (_ *staged, err error) {
 	m := b.Manifest
-	s := &staged{bundle: b, start: time.Now()}
+	s := &staged{bundle: b, dir: dir, start: time.Now()}
 	defer func() {
 		if err != nil {
 			s.abort()
@@ -296,7 +314,7 @@ func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *stage
 	if err := o.fail("pin"); err != nil {
 		return nil, err
 	}
-	if err := s.pin(o.PinRoot); err != nil {
+	if err := s.pin(); err != nil {
 		return nil, err
 	}
 	s.result.Name = m.Policy
@@ -305,19 +323,26 @@ func stage(b *Bundle, base *baseMaps, ids map[uint32]bool, o *Options) (_ *stage
 	return s, nil
 }
 
-// pin pins links, the policy's maps and the manifest map into a new
-// staging directory.
-func (s *staged) pin(root string) error {
-	dir, err := os.MkdirTemp(root, stagingPrefix+bpf.PinName(s.bundle.Name())+"_")
+// makeStaging makes a new staging directory for policy name, with its
+// links and maps subdirectories.
+func makeStaging(root, name string) (string, error) {
+	dir, err := os.MkdirTemp(root, stagingPrefix+bpf.PinName(name)+"_")
 	if err != nil {
-		return fmt.Errorf("create staging directory: %w", err)
+		return "", fmt.Errorf("create staging directory: %w", err)
 	}
-	s.dir = dir
 	for _, sub := range []string{bpf.LinksDir, bpf.MapsDir} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
-			return fmt.Errorf("create staging directory: %w", err)
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("create staging directory: %w", err)
 		}
 	}
+	return dir, nil
+}
+
+// pin pins links, the policy's maps and the manifest map into the staging
+// directory.
+func (s *staged) pin() error {
+	dir := s.dir
 	for _, l := range s.links {
 		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
 			return fmt.Errorf("pin link of program %s: %w", l.name, err)
