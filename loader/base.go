@@ -245,13 +245,9 @@ func removeBase(root string) error {
 		return nil
 	}
 	// Rename first so that a half-removed base is never mistaken for one.
-	trash, err := os.MkdirTemp(root, trashPrefix+"base_")
-	if err != nil {
-		return fmt.Errorf("remove base: %w", err)
-	}
-	if err := os.Remove(trash); err != nil {
-		return fmt.Errorf("remove base: %w", err)
-	}
+	// No mkdir: the policy just unloaded may forbid it until the kernel
+	// has released its links (Override on security_inode_mkdir).
+	trash := trashName(root, "base")
 	if err := os.Rename(dir, trash); err != nil {
 		return fmt.Errorf("remove base: %w", err)
 	}
