@@ -22,6 +22,10 @@ import (
 // "write:PATH:TEXT", "exit:CODE".
 const childEnv = "POLC_CODEGEN_CHILD"
 
+// childVerbs are more things a child can do, registered by the tests
+// that need them.
+var childVerbs = map[string]func(arg string) int{}
+
 func TestMain(m *testing.M) {
 	if what := os.Getenv(childEnv); what != "" {
 		os.Exit(runChild(what))
@@ -67,6 +71,11 @@ func runChild(what string) int {
 		var code int
 		fmt.Sscan(arg, &code)
 		return code
+	default:
+		if f := childVerbs[verb]; f != nil {
+			return f(arg)
+		}
+		return 2
 	}
 	return 0
 }
