@@ -42,6 +42,9 @@ func (p *progGen) readArg(s *slot) {
 		}
 		return
 	}
+	if p.h.Kind == ir.HookTracepoint && s.enc == bpf.EncBytes && p.readTracepointData(s) {
+		return // a field holding bytes in the record (tracepoint_read.go)
+	}
 	if s.enc == bpf.EncInt {
 		p.readInt(s)
 		return

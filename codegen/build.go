@@ -15,6 +15,7 @@ import (
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
 
 // Options are the inputs of a build besides the IR. The zero value builds
@@ -31,6 +32,10 @@ type Options struct {
 	// SourceLine returns the text of a line of the policy, shown by
 	// verifier logs next to the code it produced. Nil shows a description.
 	SourceLine func(pos ir.Pos) string
+	// Target describes the kernel the bundle is built for; nil for none.
+	// It locates the fields of tracepoints polc does not know by itself
+	// (tracepoints.go) and gives resolve paths their types.
+	Target *target.Profile
 }
 
 // Bundle is a compiled policy.
@@ -110,6 +115,9 @@ type gen struct {
 	inits    []bpf.MapInit
 	features map[string]bool
 	vars     map[string]bool
+
+	// tpFormats caches tracepointFormat by SUBSYS/EVENT.
+	tpFormats map[string]*tpFormat
 
 	// Sizes of the shared scratch values, the largest any program needs.
 	recSize, outSize int

@@ -98,12 +98,11 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 		p.emit(asm.LoadMem(dst, rCtx, int16(8*a.Index), asm.DWord))
 		return true
 	case ir.HookTracepoint:
-		f, ok := p.g.tpField(h, a)
+		f, fld, ok := p.g.tpField(h, a)
 		if !ok {
 			return false
 		}
-		p.loadTpField(dst, h, f)
-		return true
+		return p.loadTpField(dst, a, f, fld)
 	}
 	p.errorf(a.Pos, "arguments of %s hooks cannot be read yet", h.Kind)
 	return false

@@ -47,8 +47,11 @@
 //     convention (arch.CallConv); with the syscall ABI, the user pt_regs the
 //     syscall wrapper receives, read at the hook's ABI's offsets;
 //   - tracepoints: the record, at fixed offsets for raw_syscalls/* and
-//     syscalls/* (recorded in the manifest for the loader to check), and
-//     through CO-RE against trace_event_raw_* for the others polc knows;
+//     syscalls/*, and through CO-RE against the kernel's trace_event_raw_*
+//     struct for the others, whose fields the target profile (or polc's
+//     own table of a few events) names; every field read is recorded in
+//     the manifest for polrun to check against tracefs (tracepoints.go).
+//     Arrays and __data_loc fields are bytes of the record itself;
 //   - raw tracepoints and BPF LSM hooks: the u64 argument array;
 //   - pointers are user memory for syscall arguments and uprobes, kernel
 //     memory otherwise; kernel structs only through CO-RE (package kern).

@@ -32,8 +32,16 @@ func (es Errors) Error() string {
 // errorList collects errors while a policy is compiled.
 type errorList struct{ errs Errors }
 
+// add records an error; the same message at the same place is kept once
+// (a hook's every argument may find its tracepoint unknown).
 func (l *errorList) add(pos ir.Pos, format string, args ...any) {
-	l.errs = append(l.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	e := &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	for _, prev := range l.errs {
+		if *prev == *e {
+			return
+		}
+	}
+	l.errs = append(l.errs, e)
 }
 
 func (l *errorList) err() error {

@@ -28,7 +28,7 @@ func encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 		return bpf.EncInt, 0, true
 	}
 	switch a.Type {
-	case ir.TypeString, ir.TypeFilename:
+	case ir.TypeString, ir.TypeFilename, ir.TypeDataLoc, ir.TypeConstBuf:
 		return bpf.EncBytes, stringBytes, true
 	case ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeIovIter:
 		// maxData buffers keep their first DefaultDataBytes in the scratch
@@ -143,12 +143,13 @@ func (l *layout) slotOf(s int) *slot {
 }
 
 // newLayout lays out the record of h. Unsupported types are reported.
-func newLayout(h *ir.Hook, errs *errorList) *layout {
+func (g *gen) newLayout(h *ir.Hook) *layout {
+	errs := &g.errs
 	l := &layout{size: recordHeader}
 	variableSeen := false
 	for _, a := range h.Args {
 		if a.Type == ir.TypeAuto {
-			a = autoType(h, a, errs)
+			a = g.autoType(h, a)
 			if a == nil {
 				continue
 			}
@@ -215,32 +216,4 @@ func newLayout(h *ir.Hook, errs *errorList) *layout {
 		}
 	}
 	return l
-}
-
-// autoType resolves a tracepoint argument of type auto to the integer type
-// of its field (a copy of a; the IR is not changed), or reports why it
-// cannot be read.
-func autoType(h *ir.Hook, a *ir.Arg, errs *errorList) *ir.Arg {
-	if h.Kind != ir.HookTracepoint {
-		errs.add(a.Pos, "type auto is for tracepoint fields")
-		return nil
-	}
-	f, ok := tracepointFormat(h.Target)
-	i := a.Index - commonFields
-	if !ok || i < 0 || i >= len(f.fields) {
-		errs.add(a.Pos, "type auto: the field of index %d of %s is not known to polc yet; give its type", a.Index, h.Target)
-		return nil
-	}
-	fld := f.fields[i]
-	if fld.array || fld.dataLoc {
-		errs.add(a.Pos, "type auto: field %s of %s is an array or a __data_loc string, which codegen cannot read yet", fld.name, h.Target)
-		return nil
-	}
-	t := map[[2]int]ir.ArgType{
-		{1, 1}: ir.TypeInt8, {1, 0}: ir.TypeUint8, {2, 1}: ir.TypeInt16, {2, 0}: ir.TypeUint16,
-		{4, 1}: ir.TypeInt32, {4, 0}: ir.TypeUint32, {8, 1}: ir.TypeInt64, {8, 0}: ir.TypeUint64,
-	}[[2]int{fld.size, map[bool]int{true: 1, false: 0}[fld.signed]}]
-	c := *a
-	c.Type = t
-	return &c
 }

@@ -65,7 +65,7 @@ func (g *gen) hook(h *ir.Hook) {
 	if h.RetAction != 0 && !h.Return {
 		g.errs.add(h.Pos, "returnArgAction %s needs return: true", h.RetAction)
 	}
-	lay := newLayout(h, &g.errs)
+	lay := g.newLayout(h)
 	nerr := len(g.errs.errs)
 
 	entry := &progGen{g: g, h: h, lay: lay}

@@ -1,7 +1,9 @@
 package codegen
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cilium/ebpf/asm"
@@ -10,188 +12,483 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
+
+// How tracepoint fields are located.
+//
+// A policy names a tracepoint's field by its index in the format, the
+// common_* fields included. Which field an index is depends on the kernel,
+// so codegen maps indexes to fields from one of three sources, first that
+// knows the tracepoint:
+//
+//  1. the fixed layout of raw_syscalls/* and syscalls/* events (with a
+//     target, the target's format of syscalls/*, which names its
+//     parameters); these are read at fixed offsets;
+//  2. the target profile (polc build --target): the event's format, and
+//     the kernel's trace_event_raw_* struct of its event class from the
+//     profile's BTF;
+//  3. polc's own table of a few sched/* events.
+//
+// Without any, the build fails and says to give a target: a field index
+// cannot be turned into a name and a type without the kernel's format, and
+// guessing would read the wrong field.
+//
+// Fields of an event with a raw struct are read through CO-RE relocations
+// against it, so a bundle built for one kernel reads the same named fields
+// on another whose layout differs. The struct is named after the
+// TRACE_EVENT, or after the DECLARE_EVENT_CLASS for events made with
+// DEFINE_EVENT (netif_receive_skb is a net_dev_template); nothing in BTF
+// says which class an event has, so codegen takes the struct whose members
+// are exactly the format's fields, at the format's offsets, preferring
+// trace_event_raw_EVENT, then the class sharing most words with the event
+// name. Every field read is recorded in the manifest, and polrun checks it
+// against the running kernel's tracefs format before attaching: the field
+// must be there with the same size and signedness, at the offset the
+// program reads (a fixed offset, or the raw struct member's offset in the
+// kernel's BTF). The index is resolved once, at build time: a bundle reads
+// the field the policy meant on its target, by name, wherever that field
+// is on the running kernel, and refuses to load where it is missing.
 
 // tpField is a field of a tracepoint's format.
 type tpField struct {
-	name   string
-	off    int
-	size   int
-	signed bool
-	// array: a fixed array (size is the whole array); dataLoc: a
-	// __data_loc, whose data follows the fixed fields.
-	array, dataLoc bool
+	target.Field
+	// member is the field's member in the raw struct (the name, or
+	// __data_loc_NAME for dynamic fields); "" when read at a fixed offset.
+	member string
+	// local is the member's type in the local declaration of the struct.
+	local btf.Type
 }
 
-// tpFormat is what codegen knows of a tracepoint without a kernel: its
-// fields, in format order after the four common ones, and the BTF struct
-// the kernel describes its record with.
+// kind is how the field is read.
+func (f *tpField) kind() tpKind {
+	switch {
+	case f.IsDynamic():
+		return tpDynamic
+	case strings.HasSuffix(f.Type, "]"):
+		return tpArray
+	}
+	return tpScalar
+}
+
+type tpKind int
+
+const (
+	tpScalar  tpKind = iota // an integer or pointer: loaded into a register
+	tpArray                 // a fixed array in the record: its bytes
+	tpDynamic               // __data_loc / __rel_loc: bytes after the fixed fields
+)
+
+// tpFormat is what codegen knows of a tracepoint's record.
 type tpFormat struct {
-	// raw is the kernel's trace_event_raw_* struct: fields are read through
-	// CO-RE against it. Empty for syscalls/*, whose layout is fixed.
-	raw    string
+	// raw is the local declaration of the kernel's trace_event_raw_*
+	// struct, fields being read through CO-RE against it; nil when they
+	// are read at fixed offsets.
+	raw *btf.Struct
+	// fields are the format's fields, the common ones first.
 	fields []tpField
+	// from says where the format came from, for messages.
+	from string
 }
 
 // commonFields come first in every format; programs cannot read them.
 const commonFields = 4
 
-// knownTracepoints are the tracepoints whose fields codegen can read.
-// Offsets are those of Linux 6.1 to 6.18; fields of tracepoints with a raw
-// struct are relocated by name at load, so only their names and types
-// matter.
-var knownTracepoints = map[string]tpFormat{
-	"raw_syscalls/sys_enter": {fields: []tpField{
-		{name: "id", off: 8, size: 8, signed: true},
-		{name: "args", off: 16, size: 48, array: true},
+var commonFormat = []target.Field{
+	{Name: "common_type", Type: "unsigned short", Offset: 0, Size: 2},
+	{Name: "common_flags", Type: "unsigned char", Offset: 2, Size: 1},
+	{Name: "common_preempt_count", Type: "unsigned char", Offset: 3, Size: 1},
+	{Name: "common_pid", Type: "int", Offset: 4, Size: 4, Signed: true},
+}
+
+// builtinTracepoints are the events polc reads without a target: fields as
+// the formats of Linux 6.1 to 6.18 have them, with their raw structs.
+var builtinTracepoints = map[string]struct {
+	raw    string
+	fields []target.Field
+}{
+	"sched/sched_process_exec": {"trace_event_raw_sched_process_exec", []target.Field{
+		{Name: "filename", Type: "__data_loc char[]", Offset: 8, Size: 4},
+		{Name: "pid", Type: "pid_t", Offset: 12, Size: 4, Signed: true},
+		{Name: "old_pid", Type: "pid_t", Offset: 16, Size: 4, Signed: true},
 	}},
-	"raw_syscalls/sys_exit": {fields: []tpField{
-		{name: "id", off: 8, size: 8, signed: true},
-		{name: "ret", off: 16, size: 8, signed: true},
+	"sched/sched_process_exit": {"trace_event_raw_sched_process_template", []target.Field{
+		{Name: "comm", Type: "char[16]", Offset: 8, Size: 16},
+		{Name: "pid", Type: "pid_t", Offset: 24, Size: 4, Signed: true},
+		{Name: "prio", Type: "int", Offset: 28, Size: 4, Signed: true},
 	}},
-	"sched/sched_process_exec": {raw: "trace_event_raw_sched_process_exec", fields: []tpField{
-		{name: "filename", off: 8, size: 4, dataLoc: true},
-		{name: "pid", off: 12, size: 4, signed: true},
-		{name: "old_pid", off: 16, size: 4, signed: true},
-	}},
-	"sched/sched_process_exit": {raw: "trace_event_raw_sched_process_template", fields: []tpField{
-		{name: "comm", off: 8, size: 16, array: true},
-		{name: "pid", off: 24, size: 4, signed: true},
-		{name: "prio", off: 28, size: 4, signed: true},
-	}},
-	"sched/sched_process_fork": {raw: "trace_event_raw_sched_process_fork", fields: []tpField{
-		{name: "parent_comm", off: 8, size: 16, array: true},
-		{name: "parent_pid", off: 24, size: 4, signed: true},
-		{name: "child_comm", off: 28, size: 16, array: true},
-		{name: "child_pid", off: 44, size: 4, signed: true},
+	"sched/sched_process_fork": {"trace_event_raw_sched_process_fork", []target.Field{
+		{Name: "parent_comm", Type: "char[16]", Offset: 8, Size: 16},
+		{Name: "parent_pid", Type: "pid_t", Offset: 24, Size: 4, Signed: true},
+		{Name: "child_comm", Type: "char[16]", Offset: 28, Size: 16},
+		{Name: "child_pid", Type: "pid_t", Offset: 44, Size: 4, Signed: true},
 	}},
 }
 
-// tracepointFormat returns the format of a tracepoint: the table above,
-// or the fixed layout of syscalls/sys_enter_* and sys_exit_*.
-func tracepointFormat(target string) (tpFormat, bool) {
-	if f, ok := knownTracepoints[target]; ok {
-		return f, true
+// tracepointFormat returns what codegen knows of tracepoint event
+// (SUBSYS/EVENT), or an error saying why it cannot locate its fields.
+func (g *gen) tracepointFormat(event string) (*tpFormat, error) {
+	if f, ok := g.tpFormats[event]; ok {
+		return f, nil
 	}
-	event, ok := strings.CutPrefix(target, "syscalls/")
+	f, err := g.findFormat(event)
+	if err != nil {
+		return nil, err
+	}
+	if g.tpFormats == nil {
+		g.tpFormats = map[string]*tpFormat{}
+	}
+	g.tpFormats[event] = f
+	return f, nil
+}
+
+func (g *gen) findFormat(event string) (*tpFormat, error) {
+	subsys, name, _ := strings.Cut(event, "/")
+	t := g.opts.Target
+	var ev *target.Event
+	if t != nil {
+		e, err := t.Event(subsys, name)
+		switch {
+		case errors.Is(err, target.ErrNotFound):
+			return nil, fmt.Errorf("%s has no tracepoint %s", t.Kernel(), event)
+		case err == nil:
+			ev = e
+		}
+	}
+	if subsys == "syscalls" || subsys == "raw_syscalls" {
+		if ev != nil && subsys == "syscalls" {
+			return fixedFormat(ev.Fields, "the format of "+t.Kernel()), nil
+		}
+		if fields, ok := syscallLayout(event); ok {
+			return fixedFormat(append(slices.Clone(commonFormat), fields...), "the syscall tracepoints' fixed layout"), nil
+		}
+		if ev == nil {
+			return nil, fmt.Errorf("tracepoint %s is not known to polc: give a target kernel (--target) that has it", event)
+		}
+	}
+	if ev != nil {
+		spec, err := t.Spec()
+		if err != nil {
+			// A profile without BTF: the format's offsets, checked at load.
+			return fixedFormat(ev.Fields, "the format of "+t.Kernel()), nil
+		}
+		return rawFormat(ev, spec, t.Kernel())
+	}
+	if b, ok := builtinTracepoints[event]; ok {
+		f := &tpFormat{from: "polc's table of " + event}
+		var members []btf.Member
+		members = append(members, btf.Member{Name: "ent", Type: &btf.Struct{Name: "trace_entry", Size: 8}})
+		end := uint32(8)
+		for _, fld := range append(slices.Clone(commonFormat), b.fields...) {
+			tf := tpField{Field: fld}
+			if fld.Offset >= 8 {
+				tf.member, tf.local = memberName(fld), localFieldType(fld, nil)
+				members = append(members, btf.Member{Name: tf.member, Type: tf.local, Offset: btf.Bits(fld.Offset * 8)})
+				end = max(end, uint32(fld.Offset+fld.Size))
+			}
+			f.fields = append(f.fields, tf)
+		}
+		f.raw = &btf.Struct{Name: b.raw, Size: (end + 7) &^ 7, Members: members}
+		return f, nil
+	}
+	if t != nil {
+		return nil, fmt.Errorf("tracepoint %s: the profile of %s has no tracepoint formats, which locating its fields needs", event, t.Kernel())
+	}
+	return nil, fmt.Errorf("tracepoint %s: its fields can only be located from the kernel's format: build with --target, a profile of the kernel it will run on (polrun profile -o FILE)", event)
+}
+
+// fixedFormat reads fields at the offsets of the format.
+func fixedFormat(fields []target.Field, from string) *tpFormat {
+	f := &tpFormat{from: from}
+	for _, fld := range fields {
+		f.fields = append(f.fields, tpField{Field: fld})
+	}
+	return f
+}
+
+// syscallLayout is the fixed layout of raw_syscalls/* and syscalls/*
+// events after the common fields, where polc knows the syscall.
+func syscallLayout(event string) ([]target.Field, bool) {
+	switch event {
+	case "raw_syscalls/sys_enter":
+		return []target.Field{
+			{Name: "id", Type: "long", Offset: 8, Size: 8, Signed: true},
+			{Name: "args", Type: "unsigned long[6]", Offset: 16, Size: 48},
+		}, true
+	case "raw_syscalls/sys_exit":
+		return []target.Field{
+			{Name: "id", Type: "long", Offset: 8, Size: 8, Signed: true},
+			{Name: "ret", Type: "long", Offset: 16, Size: 8, Signed: true},
+		}, true
+	}
+	ev, ok := strings.CutPrefix(event, "syscalls/")
 	if !ok {
-		return tpFormat{}, false
+		return nil, false
 	}
-	fields := []tpField{{name: "__syscall_nr", off: 8, size: 4, signed: true}}
-	switch {
-	case strings.HasPrefix(event, "sys_enter_"):
-		name := strings.TrimPrefix(event, "sys_enter_")
+	fields := []target.Field{{Name: "__syscall_nr", Type: "int", Offset: 8, Size: 4, Signed: true}}
+	if name, ok := strings.CutPrefix(ev, "sys_enter_"); ok {
 		params, known := syscallParams[name]
 		if !known {
-			return tpFormat{}, false
+			return nil, false
 		}
+		// Every parameter takes 8 bytes, unsigned, whatever its C type.
 		for i, p := range params {
-			fields = append(fields, tpField{name: p, off: 16 + 8*i, size: 8})
+			fields = append(fields, target.Field{Name: p, Type: "unsigned long", Offset: 16 + 8*i, Size: 8})
 		}
-	case strings.HasPrefix(event, "sys_exit_"):
-		fields = append(fields, tpField{name: "ret", off: 16, size: 8, signed: true})
-	default:
-		return tpFormat{}, false
+		return fields, true
 	}
-	return tpFormat{fields: fields}, true
+	if strings.HasPrefix(ev, "sys_exit_") {
+		return append(fields, target.Field{Name: "ret", Type: "long", Offset: 16, Size: 8, Signed: true}), true
+	}
+	return nil, false
+}
+
+// memberName is the member of a trace_event_raw_* struct that holds field
+// f: dynamic fields are __data_loc_NAME (__rel_loc_NAME).
+func memberName(f target.Field) string {
+	switch {
+	case f.IsRelative():
+		return "__rel_loc_" + f.Name
+	case f.IsDynamic():
+		return "__data_loc_" + f.Name
+	}
+	return f.Name
+}
+
+// rawFormat locates the fields of ev through its raw struct in spec, or at
+// the format's offsets when the kernel has no struct that is exactly the
+// format (tracepoints not made with TRACE_EVENT).
+func rawFormat(ev *target.Event, spec *btf.Spec, kernel string) (*tpFormat, error) {
+	kstruct := findRawStruct(ev, spec)
+	if kstruct == nil {
+		return fixedFormat(ev.Fields, "the format of "+kernel), nil
+	}
+	f := &tpFormat{from: fmt.Sprintf("the format of %s and its struct %s", kernel, kstruct.Name)}
+	members := []btf.Member{{Name: "ent", Type: &btf.Struct{Name: "trace_entry", Size: 8}}}
+	for _, fld := range ev.Fields {
+		tf := tpField{Field: fld}
+		if fld.Offset >= 8 {
+			tf.member = memberName(fld)
+			km, _ := memberAt(kstruct, tf.member, fld.Offset)
+			tf.local = localFieldType(fld, km.Type)
+			members = append(members, btf.Member{Name: tf.member, Type: tf.local, Offset: btf.Bits(fld.Offset * 8)})
+		}
+		f.fields = append(f.fields, tf)
+	}
+	f.raw = &btf.Struct{Name: kstruct.Name, Size: kstruct.Size, Members: members}
+	return f, nil
+}
+
+// findRawStruct returns the trace_event_raw_* struct of spec whose members
+// after the common header are exactly the fields of ev, or nil.
+func findRawStruct(ev *target.Event, spec *btf.Spec) *btf.Struct {
+	var direct *btf.Struct
+	if err := spec.TypeByName("trace_event_raw_"+ev.Event, &direct); err == nil && rawStructMatches(direct, ev) {
+		return direct
+	}
+	var best *btf.Struct
+	bestScore := -1
+	words := nameWords(ev.Subsystem + "_" + ev.Event)
+	for t, err := range spec.All() {
+		if err != nil {
+			return nil
+		}
+		s, ok := t.(*btf.Struct)
+		if !ok || !strings.HasPrefix(s.Name, "trace_event_raw_") || !rawStructMatches(s, ev) {
+			continue
+		}
+		score := 0
+		for w := range nameWords(strings.TrimPrefix(s.Name, "trace_event_raw_")) {
+			if words[w] {
+				score++
+			}
+		}
+		if score > bestScore || score == bestScore && s.Name < best.Name {
+			best, bestScore = s, score
+		}
+	}
+	return best
+}
+
+func nameWords(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Split(s, "_") {
+		if w != "" {
+			m[w] = true
+		}
+	}
+	return m
+}
+
+// rawStructMatches reports whether s is ev's record: the header, then
+// exactly the format's fields at their offsets (and the __data marker).
+func rawStructMatches(s *btf.Struct, ev *target.Event) bool {
+	var ms []btf.Member
+	for _, m := range s.Members {
+		if m.Name != "ent" && m.Name != "__data" {
+			ms = append(ms, m)
+		}
+	}
+	var fields []target.Field
+	for _, f := range ev.Fields {
+		if f.Offset >= 8 {
+			fields = append(fields, f)
+		}
+	}
+	if len(ms) != len(fields) {
+		return false
+	}
+	for i, f := range fields {
+		if ms[i].Name != memberName(f) || int(ms[i].Offset/8) != f.Offset || ms[i].BitfieldSize != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// memberAt returns the member name of s at byte offset off.
+func memberAt(s *btf.Struct, name string, off int) (btf.Member, bool) {
+	for _, m := range s.Members {
+		if m.Name == name && int(m.Offset/8) == off {
+			return m, true
+		}
+	}
+	return btf.Member{}, false
+}
+
+// localFieldType is the local type of a raw struct member holding field f:
+// of the kernel member's kind when known (CO-RE matches members by name and
+// kind: an int does not match an enum), else from the format.
+func localFieldType(f target.Field, kernel btf.Type) btf.Type {
+	intOf := func(size int, signed bool) *btf.Int {
+		enc := btf.IntEncoding(0)
+		if signed {
+			enc = btf.Signed
+		}
+		return &btf.Int{Name: fmt.Sprintf("int%d", size*8), Size: uint32(size), Encoding: enc}
+	}
+	switch k := btf.UnderlyingType(kernel).(type) {
+	case *btf.Enum:
+		return &btf.Enum{Name: k.Name, Size: k.Size, Signed: k.Signed}
+	case *btf.Pointer:
+		return &btf.Pointer{Target: &btf.Void{}}
+	case *btf.Array:
+		elem := uint32(1)
+		if sz, err := btf.Sizeof(k.Type); err == nil && sz > 0 {
+			elem = uint32(sz)
+		}
+		return &btf.Array{Index: intOf(4, false), Type: intOf(int(elem), false), Nelems: k.Nelems}
+	case *btf.Int:
+		return intOf(int(k.Size), k.Encoding&btf.Signed != 0)
+	}
+	switch {
+	case f.IsDynamic():
+		return intOf(4, false)
+	case strings.HasSuffix(f.Type, "]"):
+		return &btf.Array{Index: intOf(4, false), Type: intOf(1, false), Nelems: uint32(f.Size)}
+	case strings.HasSuffix(f.Type, "*"):
+		return &btf.Pointer{Target: &btf.Void{}}
+	}
+	return intOf(f.Size, f.Signed)
 }
 
 // tpField returns the field argument a of tracepoint hook h reads.
-func (g *gen) tpField(h *ir.Hook, a *ir.Arg) (tpField, bool) {
-	f, ok := tracepointFormat(h.Target)
-	if !ok {
-		g.errs.add(h.Pos, "tracepoint %s is not known to polc yet: its fields cannot be located without a kernel", h.Target)
-		return tpField{}, false
+func (g *gen) tpField(h *ir.Hook, a *ir.Arg) (*tpFormat, *tpField, bool) {
+	f, err := g.tracepointFormat(h.Target)
+	if err != nil {
+		g.errs.add(h.Pos, "%v", err)
+		return nil, nil, false
 	}
-	i := a.Index - commonFields
 	if a.Index < commonFields {
 		g.errs.add(a.Pos, "field %d of %s is a common field (common_type, common_flags, common_preempt_count, common_pid), which programs cannot read", a.Index, h.Target)
-		return tpField{}, false
+		return nil, nil, false
 	}
-	if i >= len(f.fields) {
-		g.errs.add(a.Pos, "tracepoint %s has %d fields: index %d is out of range", h.Target, commonFields+len(f.fields), a.Index)
-		return tpField{}, false
+	if a.Index >= len(f.fields) {
+		g.errs.add(a.Pos, "tracepoint %s has %d fields (in %s): index %d is out of range", h.Target, len(f.fields), f.from, a.Index)
+		return nil, nil, false
 	}
-	fld := f.fields[i]
-	if fld.array || fld.dataLoc {
-		g.errs.add(a.Pos, "field %s of %s is an array or a __data_loc string, which codegen cannot read yet", fld.name, h.Target)
-		return tpField{}, false
-	}
-	return fld, true
+	return f, &f.fields[a.Index], true
 }
 
-// loadTpField emits dst = field f, extended to 64 bits by its type.
-func (p *progGen) loadTpField(dst asm.Register, h *ir.Hook, f tpField) {
-	size := asm.DWord
-	switch f.size {
-	case 1:
-		size = asm.Byte
-	case 2:
-		size = asm.Half
-	case 4:
-		size = asm.Word
+// fieldOffset marks ins (a load or an ALU immediate) with the offset of
+// field fld: a CO-RE relocation against the raw struct, or the fixed offset.
+func fieldOffset(ins asm.Instruction, f *tpFormat, fld *tpField) asm.Instruction {
+	if f.raw == nil || fld.member == "" {
+		return ins
 	}
-	load := asm.LoadMem(dst, rCtx, int16(f.off), size)
-	if format, _ := tracepointFormat(h.Target); format.raw != "" {
-		load = object.CORE(load, rawTracepointType(format), fieldAccessor(format, f.name), object.FieldByteOffset)
-	}
-	p.emit(load)
-	p.emit(extendReg(dst, f.size, f.signed)...)
-}
-
-// rawTracepointType is the local declaration of a tracepoint's
-// trace_event_raw_* struct: the common header, then the fields.
-func rawTracepointType(f tpFormat) *btf.Struct {
-	entry := &btf.Struct{Name: "trace_entry", Size: 8}
-	members := []btf.Member{{Name: "ent", Type: entry}}
-	end := uint32(8)
-	for _, fld := range f.fields {
-		var t btf.Type
-		switch {
-		case fld.array:
-			t = &btf.Array{Index: &btf.Int{Name: "u32", Size: 4}, Type: &btf.Int{Name: "char", Size: 1, Encoding: btf.Char}, Nelems: uint32(fld.size)}
-		default:
-			enc := btf.IntEncoding(0)
-			if fld.signed {
-				enc = btf.Signed
-			}
-			t = &btf.Int{Name: fmt.Sprintf("int%d", fld.size*8), Size: uint32(fld.size), Encoding: enc}
-		}
-		members = append(members, btf.Member{Name: fld.name, Type: t, Offset: btf.Bits(fld.off * 8)})
-		end = max(end, uint32(fld.off+fld.size))
-	}
-	return &btf.Struct{Name: f.raw, Size: (end + 7) &^ 7, Members: members}
-}
-
-func fieldAccessor(f tpFormat, name string) string {
-	for i, fld := range f.fields {
-		if fld.name == name {
-			return fmt.Sprintf("0:%d", i+1)
+	for i, m := range f.raw.Members {
+		if m.Name == fld.member {
+			return object.CORE(ins, f.raw, fmt.Sprintf("0:%d", i), object.FieldByteOffset)
 		}
 	}
-	return "0"
+	return ins
 }
 
-// tpFieldsRead lists the fields h's programs read at fixed offsets, for the
-// loader to check against the running kernel's format.
+// loadTpField emits dst = scalar field fld, extended to 64 bits by its
+// type. It reports and returns false for arrays and dynamic fields, which
+// are not values.
+func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpField) bool {
+	if fld.kind() != tpScalar || fld.Size > 8 || fld.Size&(fld.Size-1) != 0 {
+		p.errorf(a.Pos, "field %s of %s is %q, not a number or a pointer: read it as string, data_loc, char_buf or const_buf", fld.Name, p.h.Target, fld.Type)
+		return false
+	}
+	size := map[int]asm.Size{1: asm.Byte, 2: asm.Half, 4: asm.Word, 8: asm.DWord}[fld.Size]
+	p.emit(fieldOffset(asm.LoadMem(dst, rCtx, int16(fld.Offset), size), f, fld))
+	p.emit(extendReg(dst, fld.Size, fld.Signed)...)
+	return true
+}
+
+// tpFieldsRead lists the fields h's programs read, for the loader to check
+// against the running kernel's format.
 func (g *gen) tpFieldsRead(h *ir.Hook) []bpf.TracepointField {
 	if h.Kind != ir.HookTracepoint {
 		return nil
 	}
-	f, ok := tracepointFormat(h.Target)
-	if !ok || f.raw != "" {
+	f, err := g.tracepointFormat(h.Target)
+	if err != nil {
 		return nil
 	}
 	var out []bpf.TracepointField
 	seen := map[string]bool{}
 	for _, a := range h.Args {
-		i := a.Index - commonFields
-		if i < 0 || i >= len(f.fields) || a.Type == ir.TypeNop || seen[f.fields[i].name] {
+		if a.Index < commonFields || a.Index >= len(f.fields) || a.Type == ir.TypeNop || seen[f.fields[a.Index].Name] {
 			continue
 		}
-		fld := f.fields[i]
-		seen[fld.name] = true
-		out = append(out, bpf.TracepointField{Name: fld.name, Offset: fld.off, Size: fld.size, Signed: fld.signed})
+		fld := f.fields[a.Index]
+		seen[fld.Name] = true
+		tf := bpf.TracepointField{Name: fld.Name, Offset: fld.Offset, Size: fld.Size, Signed: fld.Signed && fld.kind() == tpScalar}
+		if f.raw != nil && fld.member != "" {
+			tf.Struct, tf.Member = f.raw.Name, fld.member
+		}
+		out = append(out, tf)
 	}
 	return out
+}
+
+// autoType resolves a tracepoint argument of type auto to the type of its
+// field (a copy of a; the IR is not changed), or reports why it cannot be
+// read. The compiler resolves auto with a target; this is for the fields
+// codegen knows without one.
+func (g *gen) autoType(h *ir.Hook, a *ir.Arg) *ir.Arg {
+	if h.Kind != ir.HookTracepoint {
+		g.errs.add(a.Pos, "type auto is for tracepoint fields")
+		return nil
+	}
+	_, fld, ok := g.tpField(h, a)
+	if !ok {
+		return nil
+	}
+	name, err := target.AutoType(fld.Field, nil)
+	if err != nil {
+		g.errs.add(a.Pos, "type auto: %v", err)
+		return nil
+	}
+	t, _ := ir.ParseType(name)
+	if t == ir.TypeCharBuf && a.SizeSlot == ir.NoSize {
+		g.errs.add(a.Pos, "type auto: field %s of %s is %q, a buffer whose length polc cannot tell: declare type string, or char_buf with sizeArgIndex", fld.Name, h.Target, fld.Type)
+		return nil
+	}
+	c := *a
+	c.Type = t
+	return &c
 }

@@ -202,6 +202,9 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 		}
 		h.Args = append(h.Args, arg)
 	}
+	if tracepoint {
+		l.resolveAutoTypes(h, hk)
+	}
 	if hasReturn && ret != nil {
 		h.Ret = l.buildArg(ret, -1, false)
 		h.Ret.Index = 0
@@ -387,8 +390,8 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 	}
 	t.Type = arg.Type
 	if arg.Type == ir.TypeAuto {
-		l.errorf(fieldOr(f.At, "operator"), "unsupported", `declare the field's type, e.g. type: "int"`,
-			"filtering a tracepoint field needs its type; polc does not read tracepoint formats yet")
+		l.errorf(fieldOr(f.At, "operator"), "unsupported", `declare the field's type, e.g. type: "int", or build with --target, whose format gives it`,
+			"filtering a tracepoint field needs its type: without a target kernel, polc does not know the field's")
 		return nil
 	}
 	if err := ir.CheckArgOp(op, arg.Type); err != nil {

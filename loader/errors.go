@@ -47,9 +47,15 @@ type TracepointFieldError struct {
 	Field      string
 	Want       bpf.TracepointField // what the bundle reads
 	Got        *bpf.TracepointField
+	// Reason, when set, says why the field read through the kernel's
+	// struct (Want.Struct) is not the format's.
+	Reason string
 }
 
 func (e *TracepointFieldError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("tracepoint %s: field %q: %s", e.Tracepoint, e.Field, e.Reason)
+	}
 	if e.Got == nil {
 		return fmt.Sprintf("tracepoint %s: field %q not in its format", e.Tracepoint, e.Field)
 	}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cilium/ebpf/btf"
+
 	"github.com/polc-dev/polc/bpf"
 )
 
@@ -45,11 +47,43 @@ func checkTracepointFields(h bpf.Hook) error {
 		if !ok {
 			return &TracepointFieldError{Tracepoint: h.Target, Field: want.Name, Want: want}
 		}
-		if got.Offset != want.Offset || got.Size != want.Size || got.Signed != want.Signed {
+		if got.Size != want.Size || got.Signed != want.Signed || want.Struct == "" && got.Offset != want.Offset {
 			return &TracepointFieldError{Tracepoint: h.Target, Field: want.Name, Want: want, Got: &got}
+		}
+		if want.Struct == "" {
+			continue
+		}
+		// Read through CO-RE: the kernel's struct must put the member
+		// where the format has the field.
+		off, err := kernelMemberOffset(want.Struct, want.Member)
+		if err != nil {
+			return &TracepointFieldError{Tracepoint: h.Target, Field: want.Name, Want: want, Got: &got, Reason: err.Error()}
+		}
+		if off != got.Offset {
+			return &TracepointFieldError{Tracepoint: h.Target, Field: want.Name, Want: want, Got: &got,
+				Reason: fmt.Sprintf("the kernel's struct %s has %s at offset %d, but the format has the field at offset %d", want.Struct, want.Member, off, got.Offset)}
 		}
 	}
 	return nil
+}
+
+// kernelMemberOffset is the byte offset of member in the running kernel's
+// BTF struct name.
+func kernelMemberOffset(name, member string) (int, error) {
+	spec, err := btf.LoadKernelSpec()
+	if err != nil {
+		return 0, fmt.Errorf("read the kernel's BTF for struct %s: %w", name, err)
+	}
+	var s *btf.Struct
+	if err := spec.TypeByName(name, &s); err != nil {
+		return 0, fmt.Errorf("the bundle reads it through struct %s, which the kernel's BTF does not have", name)
+	}
+	for _, m := range s.Members {
+		if m.Name == member {
+			return int(m.Offset / 8), nil
+		}
+	}
+	return 0, fmt.Errorf("the kernel's struct %s has no member %s", name, member)
 }
 
 // parseFormat reads a tracefs format file's field lines:
@@ -91,6 +125,11 @@ func parseFormat(r io.Reader) (map[string]bpf.TracepointField, error) {
 		words := strings.Fields(decl)
 		if len(words) == 0 {
 			return nil, fmt.Errorf("format line %q: no field name", line)
+		}
+		if strings.Contains(decl, "[") {
+			// Arrays and __data_loc fields are bytes: kernels differ in
+			// the sign they print for them, which nothing reads.
+			f.Signed = false
 		}
 		f.Name = fieldBase(words[len(words)-1])
 		fields[f.Name] = f

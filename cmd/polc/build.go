@@ -107,7 +107,7 @@ func buildPolicy(pol *compiler.Policy, kt kernelTarget) (*codegen.Bundle, []comp
 	}
 	src := pol.Doc.Source
 	b, err := codegen.Build(p, codegen.Options{Arch: a, Source: src.Name, SourceData: src.Data, Compiler: version,
-		SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }})
+		SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }, Target: kt.profile})
 	if err != nil {
 		return nil, append(diags, codegenDiagnostics(err, p.Pos)...)
 	}

@@ -1,6 +1,5 @@
 bundle arg-types not built:
-# testdata/golden/args.yaml:81:7: type auto: field args of raw_syscalls/sys_enter is an array or a __data_loc string, which codegen cannot read yet
-# testdata/golden/args.yaml:86:7: argument type data_loc (index 5 of irq/irq_handler_entry) is not supported yet
+# testdata/golden/args.yaml:83:5: tracepoint irq/irq_handler_entry: its fields can only be located from the kernel's format: build with --target, a profile of the kernel it will run on (polrun profile -o FILE)
 # testdata/golden/args.yaml:38:7: maxData on char_iovec arguments is not supported yet (it is on char_buf)
 # testdata/golden/args.yaml:62:7: maxData on iov_iter arguments is not supported yet (it is on char_buf)
 # testdata/golden/args.yaml:65:7: argument type int32_arr (index 10 of kernel_objects) is not supported yet
