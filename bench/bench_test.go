@@ -1,0 +1,164 @@
+package bench
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/loader"
+)
+
+func TestSummarize(t *testing.T) {
+	s := Summarize([]float64{5, 1, math.NaN(), 3, 2, 4})
+	want := Summary{N: 5, Median: 3, Q1: 2, Q3: 4, Min: 1, Max: 5}
+	if s != want {
+		t.Errorf("Summarize = %+v, want %+v", s, want)
+	}
+	if got := Summarize(nil); got.N != 0 || got.Format("%.1f") != "–" {
+		t.Errorf("empty summary %+v formats as %q", got, got.Format("%.1f"))
+	}
+	if got := s.Format("%.1f"); got != "3.0 (2.0–4.0)" {
+		t.Errorf("Format = %q", got)
+	}
+}
+
+// buildBench builds one of bench/policies.
+func buildBench(t testing.TB, file string) Built {
+	t.Helper()
+	built, err := BuildFile("bench", filepath.Join("policies", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(built) != 1 || built[0].Bundle == nil {
+		t.Fatalf("%s: %d policies, refused: %+v", file, len(built), built)
+	}
+	return built[0]
+}
+
+// TestBenchPolicies: every policy the benchmarks use builds, and the
+// inputs list finds them.
+func TestBenchPolicies(t *testing.T) {
+	for _, f := range []string{"syscall-reject.yaml", "syscall-emit.yaml", "rawtp-reject.yaml", "rawtp-emit.yaml", SpecPolicy} {
+		buildBench(t, f)
+	}
+	sets, err := Inputs("..", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets["spec"]) != 1 || len(sets["bench"]) != 4 || len(sets["examples"]) == 0 {
+		t.Errorf("inputs: %v", sets)
+	}
+}
+
+// TestWithoutWakeup: the variant of the emitting policy differs from it
+// only in bpf_ringbuf_output's flags.
+func TestWithoutWakeup(t *testing.T) {
+	b, err := loader.ReadBundle(buildBench(t, "syscall-emit.yaml").Bundle.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := withoutWakeup(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range b.Spec.Programs {
+		qp := q.Spec.Programs[name]
+		diffs := 0
+		for i, ins := range p.Instructions {
+			if qi := qp.Instructions[i]; qi.Constant != ins.Constant {
+				diffs++
+				if qi.Dst != asm.R4 || qi.Constant != rbNoWakeup || !qp.Instructions[i+1].IsBuiltinCall() {
+					t.Errorf("%s: instruction %d changed to %v", name, i, qi)
+				}
+			}
+		}
+		if diffs != 1 {
+			t.Errorf("%s: %d instructions differ, want 1", name, diffs)
+		}
+	}
+}
+
+// TestMeasureBundle loads the rejecting benchmark policy and checks the
+// figures against what the bundle and the kernel say.
+func TestMeasureBundle(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
+	b := buildBench(t, "syscall-reject.yaml")
+	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-bench-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(pin)
+	f, err := MeasureBundle(b.Bundle.Object, pin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Programs) != 1 {
+		t.Fatalf("%d programs", len(f.Programs))
+	}
+	p := f.Programs[0]
+	if p.Err != "" || p.Skipped != "" {
+		t.Fatalf("program not measured: %+v", p)
+	}
+	if want := len(b.Bundle.Programs[0].Insns); p.Insns < want || p.Verified < uint32(p.Insns)/2 || p.JIT == 0 || p.Xlated < 8*p.Insns {
+		t.Errorf("figures %+v for a program of %d instructions", p, want)
+	}
+	var rec *MapFigures
+	for i := range f.Maps {
+		if f.Maps[i].Name == "polc_rec" {
+			rec = &f.Maps[i]
+		}
+	}
+	if rec == nil || rec.Shared || rec.Bytes != uint64(rec.KeySize+rec.ValueSize)*uint64(possibleCPUs()) {
+		t.Errorf("polc_rec figures %+v", rec)
+	}
+}
+
+// TestLadder: every rung and the ring buffer program load on both hooks.
+func TestLadder(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.KernelBTF)
+	b, err := loader.ReadBundle(buildBench(t, "syscall-reject.yaml").Bundle.Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps, err := newLadderMaps(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer maps.close()
+	for _, typ := range []ebpf.ProgramType{ebpf.TracePoint, ebpf.RawTracepoint} {
+		for i, step := range Ladder {
+			p, err := ladderProgram(i, typ, maps)
+			if err != nil {
+				t.Errorf("%v %s: %v", typ, step.Name, err)
+				continue
+			}
+			p.Close()
+		}
+	}
+}
+
+// BenchmarkBuildCorpus compiles every policy of the corpus as polc build
+// does (check, lower, generate code, write the bundle in memory).
+func BenchmarkBuildCorpus(b *testing.B) {
+	dir := CorpusDir("..")
+	if dir == "" {
+		b.Skip("corpus not present (set POLC_CORPUS)")
+	}
+	files, err := yamlFiles(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, f := range files {
+			if _, err := BuildFile("corpus", f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,420 @@
+package bench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/loader"
+)
+
+// ThroughputOptions say how to measure event throughput.
+type ThroughputOptions struct {
+	PinRoot string // default /sys/fs/bpf/polc-bench-tp
+	Polrun  string // the polrun binary
+	Events  int    // events per measurement (default 300000)
+	Burst   int    // events generated before waiting for the reader (default 16384)
+	Rounds  int    // default 5
+	// Profile, when set, is where the CPU profile of the in-process
+	// decode-and-print consumer goes.
+	Profile string
+	CPU     int // the generator's CPU (default the last one)
+	Log     func(format string, args ...any)
+}
+
+// The consumers of the throughput measurement.
+const (
+	ConsumerBare    = "ringbuf.Reader, no decoding"
+	ConsumerPolrun  = "polrun events -o json > /dev/null"
+	ConsumerLibrary = "loader.Stream + json.Marshal in process (profiled)"
+)
+
+// Consumers in report order.
+var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerLibrary}
+
+// Throughput is how many events per second each consumer takes from the
+// ring buffer with nothing lost.
+type Throughput struct {
+	Events int `json:"events"`
+	Burst  int `json:"burst"`
+	Rounds int `json:"rounds"`
+	// Rate is events per second per consumer; Ratio divides a consumer's
+	// rate by the bare reader's in the same round.
+	Rate  map[string]Summary `json:"rate"`
+	Ratio map[string]Summary `json:"ratio"`
+	// GeneratorRate is how fast the generator posts events when it does
+	// not wait for a reader (the ceiling of every rate here).
+	GeneratorRate Summary `json:"generatorRate"`
+	// Lost is the drop counter's increase over all measurements (it must
+	// be 0: the generator waits for the reader after each burst);
+	// PolrunReported is what polrun said about the events it printed.
+	Lost           uint64   `json:"lost"`
+	PolrunReported []string `json:"polrunReported,omitempty"`
+	RecordBytes    int      `json:"recordBytes"`
+}
+
+// MeasureThroughput loads the emitting policy and, for each consumer in
+// turn, generates events in bursts from a getppid loop, waiting after each
+// burst until the consumer has read everything (the ring buffer's
+// consumer position, read through a read-only mapping of its pages, equals
+// the producer position), so that nothing is lost and the rate is the
+// consumer's.
+func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
+	if o.PinRoot == "" {
+		o.PinRoot = "/sys/fs/bpf/polc-bench-tp"
+	}
+	if o.Events == 0 {
+		o.Events = 300000
+	}
+	if o.Burst == 0 {
+		o.Burst = 16384
+	}
+	if o.Rounds == 0 {
+		o.Rounds = 5
+	}
+	if o.CPU == 0 {
+		o.CPU = onlineCPUs() - 1
+	}
+	if o.Log == nil {
+		o.Log = func(string, ...any) {}
+	}
+	if err := os.MkdirAll(o.PinRoot, 0o755); err != nil {
+		return nil, fmt.Errorf("throughput: %w", err)
+	}
+	if err := cleanPinRoot(o.PinRoot); err != nil {
+		return nil, err
+	}
+	b, err := loader.ReadBundle(emit)
+	if err != nil {
+		return nil, fmt.Errorf("throughput: %w", err)
+	}
+	lopts := &loader.Options{PinRoot: o.PinRoot}
+	if _, err := loader.Load([]*loader.Bundle{b}, lopts); err != nil {
+		return nil, fmt.Errorf("throughput: %w", err)
+	}
+	defer loader.Unload([]string{b.Name()}, lopts)
+	events, err := ebpf.LoadPinnedMap(filepath.Join(bpf.BasePinDir(o.PinRoot), bpf.EventsMap), nil)
+	if err != nil {
+		return nil, fmt.Errorf("throughput: open ring buffer: %w", err)
+	}
+	defer events.Close()
+	pos, err := mapPositions(events)
+	if err != nil {
+		return nil, err
+	}
+	defer pos.close()
+	drops, err := ebpf.LoadPinnedMap(filepath.Join(bpf.BasePinDir(o.PinRoot), bpf.DropsMap), nil)
+	if err != nil {
+		return nil, fmt.Errorf("throughput: open drop counter: %w", err)
+	}
+	defer drops.Close()
+	loop, err := newSyscallLoop(o.CPU)
+	if err != nil {
+		return nil, err
+	}
+	defer loop.close()
+
+	tp := &Throughput{Events: o.Events, Burst: o.Burst, Rounds: o.Rounds,
+		Rate: map[string]Summary{}, Ratio: map[string]Summary{}, RecordBytes: int(b.Spec.Maps["polc_rec"].ValueSize)}
+	var prof *os.File
+	if o.Profile != "" {
+		if prof, err = os.Create(o.Profile); err != nil {
+			return nil, fmt.Errorf("throughput: %w", err)
+		}
+		defer prof.Close()
+	}
+	dropsBefore := sumPerCPU(drops)
+	rates := map[string][]float64{}
+	ratios := map[string][]float64{}
+	var gen []float64
+	for r := range o.Rounds {
+		round := map[string]float64{}
+		for i := range Consumers {
+			c := Consumers[(i+r)%len(Consumers)]
+			rate, note, err := measureConsumer(c, loop, pos, events, prof, &o)
+			if c == ConsumerLibrary {
+				prof = nil // one profile, of the first round
+			}
+			if err != nil {
+				return nil, fmt.Errorf("throughput: %s: %w", c, err)
+			}
+			if note != "" {
+				tp.PolrunReported = append(tp.PolrunReported, note)
+			}
+			round[c] = rate
+			rates[c] = append(rates[c], rate)
+		}
+		for _, c := range Consumers {
+			ratios[c] = append(ratios[c], round[c]/round[ConsumerBare])
+		}
+		// The generator alone: the ring buffer is read by a bare reader
+		// that it does not wait for.
+		g, err := generatorRate(loop, events, &o)
+		if err != nil {
+			return nil, err
+		}
+		gen = append(gen, g)
+		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, library %.0f/s, generator %.0f/s", r+1,
+			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerLibrary], g)
+	}
+	for _, c := range Consumers {
+		tp.Rate[c] = Summarize(rates[c])
+		tp.Ratio[c] = Summarize(ratios[c])
+	}
+	tp.GeneratorRate = Summarize(gen)
+	tp.Lost = sumPerCPU(drops) - dropsBefore
+	return tp, nil
+}
+
+// measureConsumer starts consumer c, generates o.Events events waiting for
+// it after each burst, and returns the rate.
+func measureConsumer(c string, loop *syscallLoop, pos *ringPositions, events *ebpf.Map, prof *os.File, o *ThroughputOptions) (rate float64, note string, err error) {
+	var stop func() (string, error)
+	switch c {
+	case ConsumerBare:
+		stop, err = startBareReader(events)
+	case ConsumerPolrun:
+		stop, err = startPolrun(o.Polrun, o.PinRoot)
+	case ConsumerLibrary:
+		stop, err = startLibraryReader(o.PinRoot, prof)
+	}
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() {
+		n, serr := stop()
+		note = n
+		if err == nil {
+			err = serr
+		}
+	}()
+	// Handshake: one event, read back, says the consumer is reading.
+	if _, err := loop.run(1); err != nil {
+		return 0, "", err
+	}
+	if err := pos.waitDrained(10 * time.Second); err != nil {
+		return 0, "", err
+	}
+	start := time.Now()
+	for left := o.Events; left > 0; left -= o.Burst {
+		if _, err := loop.run(min(left, o.Burst)); err != nil {
+			return 0, "", err
+		}
+		if err := pos.waitDrained(30 * time.Second); err != nil {
+			return 0, "", err
+		}
+	}
+	return float64(o.Events) / time.Since(start).Seconds(), "", nil
+}
+
+// generatorRate is the rate of the getppid loop with the emitting policy
+// attached and a bare reader that the loop does not wait for.
+func generatorRate(loop *syscallLoop, events *ebpf.Map, o *ThroughputOptions) (float64, error) {
+	stop, err := startBareReader(events)
+	if err != nil {
+		return 0, err
+	}
+	defer stop()
+	s, err := loop.run(o.Burst)
+	if err != nil {
+		return 0, err
+	}
+	return float64(o.Burst) / s.elapsed.Seconds(), nil
+}
+
+func startBareReader(events *ebpf.Map) (func() (string, error), error) {
+	rd, err := ringbuf.NewReader(events)
+	if err != nil {
+		return nil, fmt.Errorf("ring buffer reader: %w", err)
+	}
+	var n atomic.Uint64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var rec ringbuf.Record
+		for {
+			if err := rd.ReadInto(&rec); err != nil {
+				if errors.Is(err, ringbuf.ErrClosed) {
+					return
+				}
+				continue
+			}
+			n.Add(1)
+		}
+	}()
+	return func() (string, error) {
+		rd.Close()
+		wg.Wait()
+		return "", nil
+	}, nil
+}
+
+// startPolrun runs `polrun events -o json` with its output to /dev/null.
+func startPolrun(polrun, pinRoot string) (func() (string, error), error) {
+	if polrun == "" {
+		return nil, errors.New("no polrun binary given")
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(polrun, "events", "-o", "json", "--pin-root", pinRoot)
+	cmd.Stdout, cmd.Stderr = null, &stderr
+	if err := cmd.Start(); err != nil {
+		null.Close()
+		return nil, fmt.Errorf("start polrun: %w", err)
+	}
+	return func() (string, error) {
+		defer null.Close()
+		cmd.Process.Signal(syscall.SIGTERM)
+		err := cmd.Wait()
+		summary := polrunSummary.FindString(stderr.String())
+		if err != nil {
+			return summary, fmt.Errorf("polrun: %w: %s", err, stderr.String())
+		}
+		if m := polrunLost.FindStringSubmatch(summary); m != nil && m[1] != "0" {
+			return summary, fmt.Errorf("polrun lost events: %s", summary)
+		}
+		return summary, nil
+	}, nil
+}
+
+var (
+	polrunSummary = regexp.MustCompile(`polrun: \d+ events, .*`)
+	polrunLost    = regexp.MustCompile(`(\d+) lost to a full ring buffer`)
+)
+
+// startLibraryReader reads events as polrun does, through the loader's
+// Stream, and prints each as polrun events -o json does (json.Marshal, a
+// buffered writer) to /dev/null, under the CPU profiler when prof is set.
+func startLibraryReader(pinRoot string, prof *os.File) (func() (string, error), error) {
+	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: pinRoot})
+	if err != nil {
+		return nil, fmt.Errorf("open stream: %w", err)
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if prof != nil {
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			s.Close()
+			null.Close()
+			return nil, fmt.Errorf("start CPU profile: %w", err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var printErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		out := bufio.NewWriter(null)
+		defer out.Flush()
+		for {
+			ev, err := s.Next(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					printErr = err
+				}
+				return
+			}
+			line, err := json.Marshal(ev)
+			if err != nil {
+				printErr = err
+				return
+			}
+			out.Write(line)
+			out.WriteByte('\n')
+		}
+	}()
+	return func() (string, error) {
+		cancel()
+		wg.Wait()
+		if prof != nil {
+			pprof.StopCPUProfile()
+		}
+		st := s.Stats()
+		s.Close()
+		null.Close()
+		if printErr != nil {
+			return "", printErr
+		}
+		if st.Undecodable > 0 || st.Dropped > 0 {
+			return "", fmt.Errorf("stream: %d undecodable (%s), %d dropped", st.Undecodable, st.LastUndecodable, st.Dropped)
+		}
+		return "", nil
+	}, nil
+}
+
+// ringPositions maps a ring buffer's consumer and producer pages read-only,
+// to see how far any reader (another process's too) has read.
+type ringPositions struct {
+	mem []byte
+}
+
+func mapPositions(m *ebpf.Map) (*ringPositions, error) {
+	page := os.Getpagesize()
+	mem, err := unix.Mmap(m.FD(), 0, 2*page, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("map ring buffer positions: %w", err)
+	}
+	return &ringPositions{mem: mem}, nil
+}
+
+func (p *ringPositions) close() { unix.Munmap(p.mem) }
+
+func (p *ringPositions) consumer() uint64 {
+	return atomic.LoadUint64((*uint64)(unsafe.Pointer(&p.mem[0])))
+}
+
+func (p *ringPositions) producer() uint64 {
+	return atomic.LoadUint64((*uint64)(unsafe.Pointer(&p.mem[os.Getpagesize()])))
+}
+
+// waitDrained waits until the consumer position reaches the producer's.
+func (p *ringPositions) waitDrained(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		prod, cons := p.producer(), p.consumer()
+		if cons >= prod {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the reader is stuck: %d bytes unread after %v", prod-cons, timeout)
+		}
+		time.Sleep(20 * time.Microsecond)
+	}
+}
+
+// ProfileTop runs `go tool pprof -top` on a CPU profile, leaving out the
+// generator's thread, and returns its report.
+func ProfileTop(profile string) (string, error) {
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25",
+		"-ignore=syscallLoop|newSyscallLoop|waitDrained", profile).Output()
+	if err != nil {
+		return "", fmt.Errorf("go tool pprof: %w", err)
+	}
+	return string(out), nil
+}
