@@ -61,6 +61,16 @@ func helperMain(mode string) int {
 				syscall.Close(fd)
 			}
 		}
+	case "mkdir":
+		// Exits with the errno of the first mkdir that fails.
+		for _, f := range strings.Split(os.Getenv("POLC_LOADER_FILES"), ":") {
+			if err := syscall.Mkdir(f, 0o755); err != nil {
+				if errno, ok := err.(syscall.Errno); ok {
+					return int(errno)
+				}
+				return 1
+			}
+		}
 	default:
 		fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 		return 2
