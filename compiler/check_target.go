@@ -589,8 +589,11 @@ func (c *checker) targetFeatures(h *hookView) {
 				if c.overridesThroughFmodRet(h) {
 					need(bpf.FeatureFmodRet, an, "override security_* functions with fmod_ret", "use an LSM hook")
 				} else {
-					need(bpf.FeatureOverride, an, "override a function's return value with bpf_override_return",
-						"it needs CONFIG_BPF_KPROBE_OVERRIDE; hook a security_* function instead (security_file_open for open, security_bprm_check for exec), which polc overrides with fmod_ret, or use an LSM hook")
+					hint := "it needs CONFIG_BPF_KPROBE_OVERRIDE; hook a security_* function instead (security_file_open for open, security_bprm_check for exec), which polc overrides with fmod_ret, or use an LSM hook"
+					if fn, lsm, ok := ir.OverrideAlternative(h.kprobe.Call); ok && h.kprobe.Syscall {
+						hint = fmt.Sprintf("it needs CONFIG_BPF_KPROBE_OVERRIDE; hook %s instead of %s, which polc overrides with fmod_ret, or the LSM hook %s", fn, h.kprobe.Call, lsm)
+					}
+					need(bpf.FeatureOverride, an, "override a function's return value with bpf_override_return", hint)
 				}
 			}
 		}
