@@ -591,7 +591,7 @@ func (c *checker) targetFeatures(h *hookView) {
 				} else {
 					hint := "it needs CONFIG_BPF_KPROBE_OVERRIDE; hook a security_* function instead (security_file_open for open, security_bprm_check for exec), which polc overrides with fmod_ret, or use an LSM hook"
 					if fn, lsm, ok := ir.OverrideAlternative(h.kprobe.Call); ok && h.kprobe.Syscall {
-						hint = fmt.Sprintf("it needs CONFIG_BPF_KPROBE_OVERRIDE; hook %s instead of %s, which polc overrides with fmod_ret, or the LSM hook %s", fn, h.kprobe.Call, lsm)
+						hint = fmt.Sprintf("it needs CONFIG_BPF_KPROBE_OVERRIDE; hook %s instead of %s (polc overrides security_* functions with fmod_ret), or the LSM hook %s", fn, h.kprobe.Call, lsm)
 					}
 					need(bpf.FeatureOverride, an, "override a function's return value with bpf_override_return", hint)
 				}
