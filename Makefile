@@ -10,7 +10,7 @@ ARGS    ?=
 KERNELS ?=
 VMTEST_FLAGS ?=
 
-.PHONY: build test demo vmtest profiles
+.PHONY: build test demo vmtest profiles conformance
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
@@ -55,3 +55,16 @@ profiles:
 	cp $(PROFILES_TMP)/6.1/profile.tar.gz testdata/targets/debian-6.1.tar.gz
 	cp $(PROFILES_TMP)/6.12/profile.tar.gz testdata/targets/debian-6.12.tar.gz
 	$(GO) run ./cmd/polrun profile -o testdata/targets/host-$$(uname -r | cut -d. -f1,2).tar.gz
+
+# docs/CONFORMANCE.md: every corpus policy through validate, build, and load
+# and attach on each kernel of the matrix (internal/conformance). The host's
+# column is made here (as root), the guests' columns in the vmtest guests
+# (brought back as artifacts), then the document from all three. CI checks
+# each part: TestKernel on the host and in the guests, TestDoc on the host.
+CONFORMANCE_TMP := .cache/conformance
+conformance:
+	$(GO) test ./internal/conformance -run '^TestKernel$$' -count=1 -update
+	rm -rf $(CONFORMANCE_TMP)
+	$(GO) run ./vmtest/cmd/vmtest -packages internal/conformance/packages -artifacts $(CONFORMANCE_TMP) -- -run '^TestKernel$$' -update
+	cp $(CONFORMANCE_TMP)/6.1/kernel-6.1.txt $(CONFORMANCE_TMP)/6.12/kernel-6.12.txt internal/conformance/testdata/
+	$(GO) test ./internal/conformance -run '^TestDoc$$' -count=1 -update

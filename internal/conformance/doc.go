@@ -1,0 +1,25 @@
+// Package conformance runs Tetragon's example policies (the corpus beside
+// the repository) through every stage of polc and polrun, and records
+// what each stage does with each policy: docs/CONFORMANCE.md.
+//
+// The stages are validate (compiler.Check), build (lowering and codegen,
+// as polc build does for x86_64), and load and attach on each kernel of
+// the matrix (the loader, as polrun load does, followed by an unload that
+// must leave nothing attached or pinned). The offline stages are pure and
+// computed anywhere; the kernel stage runs on the kernel it reports: the
+// 6.18 host directly, Debian's 6.1 and 6.12 inside the vmtest guests.
+//
+// Each stage gives an [Outcome]: ok, refused with the reason (a diagnostic,
+// the loader's error), or "not on this kernel" when the kernel lacks what
+// the policy hooks — a hook kind (kprobes on the host), or the functions
+// of some hooks, which are then listed while the rest of the policy is
+// loaded for real with those hooks marked ignoreMissing. Uprobes on
+// binaries the machine lacks are refusals: the loader names the binary.
+//
+// The kernel columns are kept in testdata/kernel-SERIES.txt. TestKernel,
+// on each kernel, fails when its column is not what that kernel does now;
+// TestDoc fails when docs/CONFORMANCE.md is not what the offline stages
+// and the kernel columns make. `make conformance` regenerates all of it:
+// the host column, the guest columns (brought back as vmtest artifacts)
+// and the document.
+package conformance

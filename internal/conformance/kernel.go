@@ -1,0 +1,255 @@
+package conformance
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
+
+	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/loader"
+)
+
+// KernelSeries is the running kernel's MAJOR.MINOR, the name of its column.
+func KernelSeries() (series, release string, err error) {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return "", "", fmt.Errorf("uname: %w", err)
+	}
+	release = unix.ByteSliceToString(u.Release[:])
+	parts := strings.SplitN(release, ".", 3)
+	if len(parts) < 2 {
+		return "", release, fmt.Errorf("kernel release %q", release)
+	}
+	minor := strings.TrimRightFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' })
+	return parts[0] + "." + minor, release, nil
+}
+
+// Kernel is a kernel of the matrix: its column in the document.
+type Kernel struct {
+	Series string // MAJOR.MINOR
+	Where  string // how the document describes where it runs
+}
+
+// Matrix is the kernels the document has a column for, in column order.
+var Matrix = []Kernel{
+	{Series: "6.18", Where: "host"},
+	{Series: "6.1", Where: "Debian, vmtest guest"},
+	{Series: "6.12", Where: "Debian, vmtest guest"},
+}
+
+// InMatrix reports whether series has a column.
+func InMatrix(series string) bool {
+	for _, k := range Matrix {
+		if k.Series == series {
+			return true
+		}
+	}
+	return false
+}
+
+// Leftovers is what an unload left behind: pins or programs that stayed.
+type Leftovers struct {
+	Pins     []string
+	Programs []uint32
+}
+
+func (l *Leftovers) Error() string {
+	return fmt.Sprintf("left behind after unload: pins %q, programs %v", l.Pins, l.Programs)
+}
+
+// LoadAttach loads p's bundle on the running kernel as polrun load does,
+// under pinRoot, checks that every program is attached, and unloads it.
+// The outcome says what happened; the error is set when something stayed
+// attached or pinned after a failed load or the unload (a *Leftovers), or
+// when pinRoot could not be used: failures of the loader itself.
+func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
+	if p.Bundle == nil {
+		return Outcome{Status: NotRun}, nil
+	}
+	opts := &loader.Options{PinRoot: pinRoot}
+	if err := loader.UnloadAll(opts); err != nil {
+		return Outcome{}, fmt.Errorf("clear %s: %w", pinRoot, err)
+	}
+	out, err := loadOnce(p.Bundle.Object, opts)
+	if errors.As(err, new(missingHook)) {
+		// Load what the kernel has, for real, and list what it lacks.
+		var b []byte
+		if b, err = ignoringMissing(p); err != nil {
+			return outcome(Refused, fmt.Sprintf("rebuilding with ignoreMissing hooks: %v", err)), nil
+		}
+		out, err = loadOnce(b, opts)
+	}
+	var left *Leftovers
+	if errors.As(err, &left) {
+		return Outcome{}, err
+	}
+	return out, err
+}
+
+// missingHook is a load that failed because a hook's target (a kernel
+// function, a tracepoint, a BTF function) is not on this kernel.
+type missingHook struct{ err error }
+
+func (m missingHook) Error() string { return m.err.Error() }
+func (m missingHook) Unwrap() error { return m.err }
+
+// loadOnce loads, checks, and unloads one bundle.
+func loadOnce(data []byte, opts *loader.Options) (Outcome, error) {
+	b, err := loader.ReadBundle(data)
+	if err != nil {
+		return outcome(Refused, err.Error()), nil
+	}
+	res, err := loader.Load([]*loader.Bundle{b}, opts)
+	if err != nil {
+		if left := leftovers(opts.PinRoot, nil); left != nil {
+			return Outcome{}, left
+		}
+		var fe *loader.FeatureError
+		switch {
+		case errors.As(err, &fe):
+			return outcome(NotOnKernel, fmt.Sprintf("%s: %s", fe.Feature, fe.Reason)), nil
+		case errors.Is(err, loader.ErrMissingFeature):
+			return outcome(NotOnKernel, firstLine(err)), nil
+		case targetMissing(b, err):
+			return Outcome{}, missingHook{err}
+		}
+		return outcome(Refused, firstLine(err)), nil
+	}
+	st, err := loader.List(opts)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("list: %w", err)
+	}
+	var ids []uint32
+	var problems []string
+	for _, ps := range st.Policies {
+		if ps.Err != nil {
+			problems = append(problems, ps.Err.Error())
+		}
+		for _, prog := range ps.Programs {
+			ids = append(ids, prog.ProgramID)
+			if prog.Err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", prog.Name, prog.Err))
+			}
+		}
+	}
+	if st.Base != nil {
+		for _, prog := range st.Base.Programs {
+			ids = append(ids, prog.ProgramID)
+		}
+	}
+	if err := loader.Unload([]string{b.Name()}, opts); err != nil {
+		return Outcome{}, fmt.Errorf("unload: %w", err)
+	}
+	if left := leftovers(opts.PinRoot, ids); left != nil {
+		return Outcome{}, left
+	}
+	if len(problems) > 0 {
+		return outcome(Refused, "listed after loading: "+strings.Join(problems, "; ")), nil
+	}
+	r := res[0]
+	if r.Programs == 0 {
+		return outcome(NotOnKernel, "no hook's target exists: "+hookList(r.Skipped)), nil
+	}
+	detail := plural(r.Programs, "program") + " attached"
+	if len(r.Skipped) > 0 {
+		detail += "; not on this kernel: " + hookList(r.Skipped)
+	}
+	return outcome(OK, detail), nil
+}
+
+// targetMissing reports whether a failed load failed on a hook whose
+// target the kernel lacks: a kernel function (kprobe), a tracepoint, a BTF
+// function (fentry, fmod_ret, LSM). Uprobes on binaries this machine does
+// not have are not: they are refused, naming the binary.
+func targetMissing(b *loader.Bundle, err error) bool {
+	var pe *loader.ProgramError
+	if errors.As(err, &pe) && strings.HasPrefix(pe.Hook, "uprobe ") {
+		return false
+	}
+	return errors.Is(err, os.ErrNotExist) || errors.Is(err, link.ErrNoSymbol) || errors.Is(err, btf.ErrNotFound)
+}
+
+// ignoringMissing builds p again with every hook but its uprobes marked
+// ignoreMissing, so that the loader skips those whose target this kernel
+// lacks (and lists them) and attaches the rest.
+func ignoringMissing(p *Policy) ([]byte, error) {
+	c := *p.IR
+	c.Hooks = make([]*ir.Hook, len(p.IR.Hooks))
+	for i, h := range p.IR.Hooks {
+		hc := *h
+		if h.Kind != ir.HookUprobe && h.Kind != ir.HookUSDT {
+			hc.IgnoreMissing = true
+		}
+		c.Hooks[i] = &hc
+	}
+	b, err := build(&c, p.File, p.data)
+	if err != nil {
+		return nil, err
+	}
+	return b.Object, nil
+}
+
+// plural is "1 program", "2 programs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// hookList names at most a few hooks, then how many more.
+func hookList(hooks []string) string {
+	const shown = 6
+	if len(hooks) <= shown {
+		return strings.Join(hooks, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(hooks[:shown], ", "), len(hooks)-shown)
+}
+
+// firstLine is an error's first line: a verifier refusal's cause without
+// the log that follows it.
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// leftovers returns what is still pinned under root and which of the
+// programs ids are still loaded, nil when nothing is. The kernel frees
+// programs after their last reference goes, asynchronously, so it waits
+// for them a while.
+func leftovers(root string, ids []uint32) *Leftovers {
+	l := &Leftovers{}
+	filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+		if err == nil && path != root {
+			l.Pins = append(l.Pins, strings.TrimPrefix(path, root+"/"))
+		}
+		return nil
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for _, id := range ids {
+		for {
+			prog, err := ebpf.NewProgramFromID(ebpf.ProgramID(id))
+			if err != nil {
+				break
+			}
+			prog.Close()
+			if time.Now().After(deadline) {
+				l.Programs = append(l.Programs, id)
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if len(l.Pins) == 0 && len(l.Programs) == 0 {
+		return nil
+	}
+	return l
+}
