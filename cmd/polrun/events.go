@@ -22,6 +22,7 @@ type eventFlags struct {
 	policy   *string
 	nodeName *string
 	duration *time.Duration
+	actions  actionFlags
 }
 
 func addEventFlags(fs *flag.FlagSet) eventFlags {
@@ -30,10 +31,13 @@ func addEventFlags(fs *flag.FlagSet) eventFlags {
 		policy:   fs.String("policy", "", "print only this policy's events"),
 		nodeName: fs.String("node-name", "", "node_name of events (default: the host name)"),
 		duration: fs.Duration("duration", 0, "stop after this long (default: until SIGINT or SIGTERM)"),
+		actions:  addActionFlags(fs),
 	}
 }
 
-func (f eventFlags) valid() bool { return *f.format == "json" || *f.format == "compact" }
+func (f eventFlags) valid() bool {
+	return (*f.format == "json" || *f.format == "compact") && f.actions.valid()
+}
 
 // signalContext is cancelled on SIGINT or SIGTERM, or after d if d > 0.
 // A closed stdout (polrun run | head) is an error of the next write, not a
@@ -175,6 +179,19 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 		reported = st
 	}
 	defer report(true)
+	// GetUrl and DnsLookup of the events, stopped (and their counts
+	// reported) before the final report.
+	actions, err := ef.actions.start()
+	if err != nil {
+		return err
+	}
+	m.SetUserActions(actions)
+	reportActions := actionReporter(actions, stderr)
+	defer reportActions(true)
+	defer func() {
+		ef.actions.stop(actions)
+		m.SetUserActions(nil)
+	}()
 	for {
 		// Wake up every second to report problems even when no event comes.
 		tick, cancel := context.WithTimeout(ctx, time.Second)
@@ -187,11 +204,13 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 			if errors.Is(err, context.DeadlineExceeded) {
 				out.Flush()
 				report(false)
+				reportActions(false)
 				continue
 			}
 			return err
 		}
 		m.Event(ev)
+		actions.Handle(ev)
 		if *ef.format == "compact" {
 			out.WriteString(ev.Compact())
 		} else {

@@ -20,6 +20,9 @@
 //	polrun_program_run_seconds_total{policy,program,hook}
 //	polrun_program_verified_instructions{policy,program,hook}
 //	polrun_bpf_stats_enabled                 1 when the kernel counts program runs
+//	polrun_user_actions_total{action,result} GetUrl and DnsLookup actions: ok,
+//	                                         failed, dropped (queue full)
+//	polrun_user_actions_pending{action}      queued or running
 //
 // Programs count runs and run time only while kernel.bpf_stats_enabled is
 // 1 (sysctl -w kernel.bpf_stats_enabled=1, or polrun --bpf-stats, which
@@ -46,6 +49,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/loader/useractions"
 )
 
 // Metrics is polrun's registry.
@@ -64,6 +68,10 @@ type Metrics struct {
 	// statsHeld: this process keeps the kernel's run statistics on (a
 	// BPF_ENABLE_STATS descriptor), which the sysctl does not show.
 	statsHeld bool
+	// userActions runs GetUrl and DnsLookup; pastActions keeps the
+	// counts of runners it replaced (useractions.go).
+	userActions *useractions.Runner
+	pastActions useractions.Stats
 }
 
 // New makes the metrics of a polrun working under pinRoot.
@@ -81,7 +89,7 @@ func New(pinRoot string) *Metrics {
 			Name: "polrun_loads_total", Help: "Policies loaded or replaced, by policy.",
 		}, []string{"policy"}),
 	}
-	m.reg.MustRegister(m.events, m.failures, m.loads, (*state)(m),
+	m.reg.MustRegister(m.events, m.failures, m.loads, (*state)(m), (*userActionState)(m),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/polc-dev/polc/loader/useractions"
+)
+
+// actionFlags configure GetUrl and DnsLookup, which polrun takes when it
+// reads an event of a selector that has them.
+type actionFlags struct {
+	dnsServer *string
+	timeout   *time.Duration
+	workers   *int
+	queue     *int
+}
+
+func addActionFlags(fs *flag.FlagSet) actionFlags {
+	return actionFlags{
+		dnsServer: fs.String("dns-server", "", "resolver DnsLookup actions query, host[:port] (default: the first nameserver of /etc/resolv.conf)"),
+		timeout:   fs.Duration("action-timeout", useractions.DefaultTimeout, "time limit of each GetUrl and DnsLookup action"),
+		workers:   fs.Int("action-workers", useractions.DefaultWorkers, "GetUrl and DnsLookup actions run at once"),
+		queue:     fs.Int("action-queue", useractions.DefaultQueue, "GetUrl and DnsLookup actions that may wait; beyond, actions are dropped and counted (events never wait)"),
+	}
+}
+
+func (f actionFlags) valid() bool {
+	return *f.timeout > 0 && *f.workers > 0 && *f.queue > 0 && useractions.CheckDNSServer(*f.dnsServer) == nil
+}
+
+func (f actionFlags) start() (*useractions.Runner, error) {
+	return useractions.Start(useractions.Options{DNSServer: *f.dnsServer, Timeout: *f.timeout,
+		Workers: *f.workers, Queue: *f.queue})
+}
+
+// stop lets the queued actions finish, for at most one action timeout.
+func (f actionFlags) stop(r *useractions.Runner) {
+	ctx, cancel := context.WithTimeout(context.Background(), *f.timeout)
+	defer cancel()
+	r.Close(ctx)
+}
+
+// actionReporter returns a function that reports on stderr the actions
+// that failed or were dropped since it last did, and all counts at the
+// end (when there were any actions).
+func actionReporter(r *useractions.Runner, stderr io.Writer) func(final bool) {
+	var last useractions.Stats
+	return func(final bool) {
+		st := r.Stats()
+		for _, k := range []useractions.Kind{useractions.GetURL, useractions.DNSLookup} {
+			c, p := st.Of(k), last.Of(k)
+			if c.Failed != p.Failed {
+				fmt.Fprintf(stderr, "polrun: %d %s actions failed (last: %s)\n", c.Failed, k, st.LastError)
+			}
+			if c.Dropped != p.Dropped {
+				fmt.Fprintf(stderr, "polrun: %d %s actions dropped: the queue was full (--action-queue, --action-workers)\n", c.Dropped, k)
+			}
+			if final && c.Queued+c.Dropped > 0 {
+				fmt.Fprintf(stderr, "polrun: %s: %d done, %d failed, %d dropped\n", k, c.Succeeded, c.Failed, c.Dropped)
+			}
+		}
+		last = st
+	}
+}
