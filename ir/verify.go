@@ -743,8 +743,10 @@ func CompareValues(a, b Value, signed bool) int {
 
 // CompareTests is the canonical order of the tests of a selector, which
 // are ANDed and so in no meaningful order: by kind, the argument tested,
-// the namespace or capability set, the operator, the flags, then values.
-// Tests equal in all of these keep the order of the YAML.
+// the namespace or capability set, the operator, the flags, then values
+// (the test's whole value set: its Values and its Map's, so that moving
+// values into a map keeps the order). Tests equal in all of these keep
+// the order of the YAML.
 func CompareTests(a, b *Test) int {
 	if c := cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Slot, b.Slot), cmp.Compare(a.Slot2, b.Slot2),
 		cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.CapSet, b.CapSet), cmp.Compare(a.Op, b.Op),
@@ -752,12 +754,21 @@ func CompareTests(a, b *Test) int {
 		return c
 	}
 	signed := a.Type.Signed()
-	for i := 0; i < len(a.Values) && i < len(b.Values); i++ {
-		if c := CompareValues(a.Values[i], b.Values[i], signed); c != 0 {
+	av, bv := valueSet(a), valueSet(b)
+	for i := 0; i < len(av) && i < len(bv); i++ {
+		if c := CompareValues(av[i], bv[i], signed); c != 0 {
 			return c
 		}
 	}
-	return cmp.Compare(len(a.Values), len(b.Values))
+	return cmp.Compare(len(av), len(bv))
+}
+
+// valueSet is a test's Values and its Map's, in canonical order.
+func valueSet(t *Test) []Value {
+	if t.Map == nil || len(t.Map.Values) == 0 {
+		return t.Values
+	}
+	return SortValues(slices.Concat(t.Values, t.Map.Values), t.Type.Signed())
 }
 
 func flags(t *Test) int {
