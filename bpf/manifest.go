@@ -91,7 +91,11 @@ type Hook struct {
 	// lacks what Override needs, for the loader's error.
 	Override     string `json:"override,omitempty"`
 	OverrideHint string `json:"overrideHint,omitempty"`
-	Pos          Pos    `json:"pos"`
+	// Enforcer: the hook is an enforcer of spec.enforcers (after the
+	// policy's hooks), which acts on NotifyEnforcer actions and posts no
+	// events.
+	Enforcer bool `json:"enforcer,omitempty"`
+	Pos      Pos  `json:"pos"`
 }
 
 // Values of Hook.Override.

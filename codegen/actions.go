@@ -62,6 +62,10 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 			post = p.savesForReturnArgAction()
 		case ir.ActTrackSock, ir.ActUntrackSock:
 			p.sockAction(a)
+		case ir.ActNotifyEnforcer:
+			p.notifyEnforcer(a)
+		case ir.ActCleanupEnforcer:
+			p.cleanupEnforcer()
 		case ir.ActGetURL, ir.ActDNSLookup:
 			// Done by polrun when it reads the event.
 		case ir.ActSigkill, ir.ActSignal:

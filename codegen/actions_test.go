@@ -812,3 +812,74 @@ spec:
 		t.Errorf("%d owner records and %d context records, want 1 and some", owner, context)
 	}
 }
+
+// TestNotifyEnforcer: NotifyEnforcer on raw_syscalls/sys_enter marks the
+// thread, and the enforcer on sys_dup3 (a kprobe: the policy asks for a
+// signal only) kills it there, for the binary the selector names and not
+// for another. With an argError as well, the enforcer needs
+// bpf_override_return, which the manifest says for the loader to check,
+// with a hint.
+func TestNotifyEnforcer(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
+	bin := childBinary(t, "enforced")
+	other := childBinary(t, "spared")
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	policy := func(extra string) string {
+		return fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "kill-dup3"
+spec:
+  enforcers:
+  - calls:
+    - "sys_dup3"
+  tracepoints:
+  - subsystem: "raw_syscalls"
+    event: "sys_enter"
+    args:
+    - index: 4
+      type: "syscall64"
+    selectors:
+    - matchArgs:
+      - index: 4
+        operator: "Equal"
+        values: ["%d"]
+      matchBinaries:
+      - operator: "In"
+        values: ["%s"]
+      matchActions:
+      - action: "NotifyEnforcer"
+        argSig: 9
+%s`, unix.SYS_DUP3, bin, extra)
+	}
+	withError := buildSource(t, "kill-dup3-error.yaml", policy("        argError: -1\n"))
+	enf := withError.Manifest.Hooks[1]
+	if !enf.Enforcer || enf.Target != "__x64_sys_dup3" || enf.Override != bpf.OverrideReturn || !strings.Contains(enf.OverrideHint, "security_") {
+		t.Errorf("enforcer with an error: %+v", enf)
+	}
+
+	b := buildSource(t, "kill-dup3.yaml", policy(""))
+	if enf := b.Manifest.Hooks[1]; !enf.Enforcer || enf.Override != "" || enf.Programs[0].Attach != "kprobe" {
+		t.Fatalf("signal-only enforcer: %+v", enf)
+	}
+	pin := pinDir(t)
+	loadBaseIn(t, pin) // matchBinaries reads the process table
+	spec, _ := loadableSpec(t, b)
+	l := loadSpecIn(t, b, spec, pin)
+	logVerifier(t, "kill-dup3", l)
+	detach := attachAll(t, l, b)
+	err := child(bin, "dupwrite:"+file).Run()
+	if sig := exitSignal(err); sig != syscall.SIGKILL {
+		t.Errorf("%s calling dup3: %v, want killed by SIGKILL", bin, err)
+	}
+	if err := child(other, "dupwrite:"+file).Run(); err != nil {
+		t.Errorf("%s calling dup3: %v, want exit 0", other, err)
+	}
+	detach()
+	if data, _ := os.ReadFile(file); string(data) != "firstfirstsecond" {
+		t.Errorf("file holds %q: want the killed child's first write only, then the other's two", data)
+	}
+}

@@ -81,12 +81,10 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	if pol.Loader {
 		g.errs.add(pol.Pos, "spec.loader (Tetragon's loader sensor, reporting executable mappings) is not supported yet")
 	}
-	if len(pol.Enforcers) > 0 {
-		g.errs.add(pol.Enforcers[0].Pos, "spec.enforcers is not supported yet")
-	}
 	for _, h := range pol.Hooks {
 		g.hook(h)
 	}
+	g.enforcers()
 	if len(pol.Hooks) == 0 && len(g.errs.errs) == 0 {
 		// polrun refuses a bundle without hooks: it would load nothing.
 		g.errs.add(pol.Pos, "the policy has no hooks (kprobes, tracepoints, uprobes, lsmhooks): there is nothing to build")
