@@ -620,10 +620,11 @@ func (c *checker) overridesThroughFmodRet(h *hookView) bool {
 }
 
 // targetEnforcers: an enforcer overrides the syscalls it lists with
-// bpf_override_return.
+// bpf_override_return, when a NotifyEnforcer asks for an error (one that
+// only asks for a signal needs a plain kprobe).
 func (c *checker) targetEnforcers() {
 	f, known := c.opts.Target.Feature(bpf.FeatureOverride)
-	if !known || f.Supported {
+	if !known || f.Supported || !c.enforcerErrors() {
 		return
 	}
 	for _, e := range c.pol.Spec.Enforcers {
@@ -640,6 +641,24 @@ func (c *checker) targetEnforcers() {
 				"%s cannot override %s with bpf_override_return (%s: %s)", c.opts.Target.Kernel(), what, bpf.FeatureOverride, f.Reason)
 		}
 	}
+}
+
+// enforcerErrors says whether a NotifyEnforcer of the policy has an
+// argError.
+func (c *checker) enforcerErrors() bool {
+	for _, h := range c.hooks {
+		if h.hook == nil {
+			continue
+		}
+		for _, s := range h.hook.Selectors {
+			for _, a := range slices.Concat(s.MatchActions, s.MatchReturnActions) {
+				if strings.ToLower(a.Action) == actNotifyEnforcer && a.ArgError != nil && *a.ArgError != 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // CheckFeatures reports each of the kernel features a built bundle requires
