@@ -1,0 +1,523 @@
+package codegen
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/ir"
+)
+
+// evalEvent is one event of a generated policy: the raw tracepoint's
+// arguments, and what ir.Eval is given, which is what the program reads
+// through them.
+type evalEvent struct {
+	ctx   []uint64
+	model ir.Event
+	// desc says what each argument holds, for messages.
+	desc []string
+}
+
+func (e *evalEvent) String() string { return strings.Join(e.desc, "; ") }
+
+// forHook is the event as ir.Eval wants it for h: arguments by slot.
+func (e *evalEvent) forHook(h *ir.Hook) *ir.Event {
+	ev := e.model
+	ev.Args = make([]ir.ArgValue, len(h.Args))
+	for _, a := range h.Args {
+		ev.Args[a.Slot] = e.model.Args[a.Index]
+	}
+	return &ev
+}
+
+// event lays out a random event in mem and returns it. Integer arguments
+// come first: a char_buf's length is one of them.
+func (p *genPolicy) event(t *testing.T, g *policyGen, mem *arena) *evalEvent {
+	mem.reset()
+	ev := &evalEvent{ctx: make([]uint64, len(p.args)), desc: make([]string, len(p.args))}
+	ev.model.Args = make([]ir.ArgValue, len(p.args))
+	ev.model.Process = ir.Process{PID: uint32(g.pid)}
+	for _, a := range p.args {
+		if a.typ.IsInteger() {
+			v := g.edgeInt(a)
+			a.ints = a.ints[:len(a.ints)-1] // events do not add filter values
+			if g.r.IntN(5) == 0 {
+				v = int64(g.r.Uint64()) // high bits the type drops
+			}
+			ev.ctx[a.index] = uint64(v)
+			model := v
+			if a.typ == ir.TypeSyscall64 {
+				model = v & (1<<31 - 1) // the number keeps 31 bits; bit 31 is the compat ABI
+			}
+			ev.model.Args[a.index] = ir.ArgValue{Int: model}
+			ev.desc[a.index] = fmt.Sprintf("%d:%s=%#x", a.index, a.typ, uint64(v))
+		}
+	}
+	for _, a := range p.args {
+		if a.typ.IsInteger() {
+			continue
+		}
+		ptr, val, desc := g.layout(t, p, a, ev, mem)
+		ev.ctx[a.index] = ptr
+		ev.model.Args[a.index] = val
+		ev.desc[a.index] = fmt.Sprintf("%d:%s=%s", a.index, a.typ, desc)
+	}
+	mem.flush(t)
+	return ev
+}
+
+// layout lays out one pointer argument and returns the pointer and the
+// value the program reads through it.
+func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent, mem *arena) (uint64, ir.ArgValue, string) {
+	r := g.r
+	switch a.typ {
+	case ir.TypeString:
+		s := g.eventString(a, false)
+		read := s[:min(len(s), ir.MaxMatchLen)] // the read keeps 4095 bytes and a NUL
+		return mem.cstring(t, []byte(s)), ir.ArgValue{Bytes: []byte(read)}, short(s)
+	case ir.TypeFilename:
+		s := g.eventString(a, false)
+		read := s[:min(len(s), ir.MaxMatchLen)]
+		name := mem.cstring(t, []byte(s))
+		k := kernelStruct(t, "filename")
+		addr, b := mem.alloc(t, k.size)
+		k.put(t, b, "name", name)
+		return addr, ir.ArgValue{Bytes: []byte(read)}, short(s)
+	case ir.TypeNetDevice:
+		s := g.eventString(a, false)
+		if len(s) > 15 {
+			s = s[:15]
+		}
+		k := kernelStruct(t, "net_device")
+		addr, b := mem.alloc(t, k.size)
+		k.putBytes(t, b, "name", []byte(s))
+		return addr, ir.ArgValue{Bytes: []byte(s)}, short(s)
+	case ir.TypeCharBuf:
+		// The size argument says how much is read: nothing when it is
+		// not positive, at most the 4096 bytes a slot holds.
+		size := ir.FitInt(p.args[a.sizeOf].typ, int64(ev.ctx[a.sizeOf]))
+		n := int(min(max(size, 0), ir.DefaultDataBytes))
+		s := g.eventString(a, false)
+		data := []byte(strings.Repeat(s+"-", n/(len(s)+1)+1))[:n]
+		if len(s) >= n {
+			data = []byte(s[:n])
+		}
+		addr, b := mem.alloc(t, max(n, 1))
+		copy(b, data)
+		return addr, ir.ArgValue{Bytes: data}, fmt.Sprintf("%d bytes %s", n, short(string(data)))
+	case ir.TypeCharIovec:
+		// The count argument says how many struct iovec entries are read:
+		// none when it is not positive, at most UIO_MAXIOV; their buffers
+		// are copied one after the other, at most the slot's 4096 bytes.
+		count := ir.FitInt(p.args[a.sizeOf].typ, int64(ev.ctx[a.sizeOf]))
+		n := int(min(max(count, 0), uioMaxIov))
+		iov, entries := mem.alloc(t, 16*max(n, 1))
+		var all []byte
+		for i := 0; i < n; i++ {
+			var data []byte
+			switch r.IntN(4) {
+			case 0:
+			case 1:
+				data = []byte(g.eventString(a, false))
+				data = data[:min(len(data), 5000)]
+			default:
+				data = []byte(randWord(r, r.IntN(20)))
+			}
+			base, b := mem.alloc(t, max(len(data), 1))
+			copy(b, data)
+			binary.LittleEndian.PutUint64(entries[16*i:], base)
+			binary.LittleEndian.PutUint64(entries[16*i+8:], uint64(len(data)))
+			all = append(all, data...)
+		}
+		all = all[:min(len(all), ir.DefaultDataBytes)]
+		return iov, ir.ArgValue{Bytes: all}, fmt.Sprintf("%d iovecs %s", n, short(string(all)))
+	case ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm:
+		path := g.eventString(a, true)
+		dentry := layoutDentries(t, mem, path)
+		// A NULL mount: the walk stops at the root of the file system.
+		var addr uint64
+		switch a.typ {
+		case ir.TypeDentry:
+			addr = dentry
+		case ir.TypePath:
+			k := kernelStruct(t, "path")
+			var b []byte
+			addr, b = mem.alloc(t, k.size)
+			k.put(t, b, "dentry", dentry)
+		default:
+			k := kernelStruct(t, "file")
+			var b []byte
+			addr, b = mem.alloc(t, k.size)
+			k.put(t, b, "f_path.dentry", dentry)
+			if a.typ == ir.TypeLinuxBinprm {
+				bp := kernelStruct(t, "linux_binprm")
+				file := addr
+				addr, b = mem.alloc(t, bp.size)
+				bp.put(t, b, "file", file)
+			}
+		}
+		return addr, ir.ArgValue{Bytes: []byte(path)}, short(path)
+	case ir.TypeSock, ir.TypeSocket:
+		s := g.eventSock(a, true)
+		k := kernelStruct(t, "sock")
+		addr, b := mem.alloc(t, k.size)
+		k.put(t, b, "__sk_common.skc_family", uint64(s.Family))
+		k.put(t, b, "sk_protocol", uint64(s.Protocol))
+		k.put(t, b, "__sk_common.skc_state", uint64(s.State))
+		k.put(t, b, "__sk_common.skc_num", uint64(s.SPort))
+		k.put(t, b, "__sk_common.skc_dport", uint64(s.DPort>>8|s.DPort<<8))
+		putAddrs(t, k, b, s)
+		if a.typ == ir.TypeSocket {
+			so := kernelStruct(t, "socket")
+			sk := addr
+			addr, b = mem.alloc(t, so.size)
+			so.put(t, b, "sk", sk)
+		}
+		return addr, ir.ArgValue{Sock: modelSock(s)}, sockString(s)
+	case ir.TypeSockaddr:
+		s := g.eventSock(a, false)
+		addr, b := mem.alloc(t, 28) // sockaddr_in6
+		binary.LittleEndian.PutUint16(b, s.Family)
+		binary.BigEndian.PutUint16(b[2:], s.SPort)
+		switch s.Family {
+		case afInet:
+			a4 := s.SAddr.As4()
+			copy(b[4:], a4[:])
+		case afInet6:
+			a16 := s.SAddr.As16()
+			copy(b[8:], a16[:])
+		default:
+			s.SPort, s.SAddr = 0, netip.Addr{} // only the family is read
+		}
+		return addr, ir.ArgValue{Sock: modelSock(s)}, sockString(s)
+	case ir.TypeSkb:
+		return g.layoutSkb(t, a, mem)
+	case ir.TypeKernelCap, ir.TypeCapInheritable, ir.TypeCapPermitted, ir.TypeCapEffective:
+		m := g.capMask(a)
+		if r.IntN(3) == 0 {
+			m = r.Uint64()
+		}
+		addr, b := mem.alloc(t, 8)
+		binary.LittleEndian.PutUint64(b, m)
+		return addr, ir.ArgValue{Int: int64(m)}, fmt.Sprintf("%#x", m)
+	}
+	t.Fatalf("no layout for %s", a.typ)
+	return 0, ir.ArgValue{}, ""
+}
+
+// eventString is a string for an event: often a filter value or a prefix,
+// suffix or extension of one, sometimes longer than what is read.
+func (g *policyGen) eventString(a *evalArg, path bool) string {
+	r := g.r
+	saved := a.strs
+	s := g.str(a, path)
+	if !path && r.IntN(30) == 0 {
+		s += randWord(r, 5000) // longer than a read keeps
+	}
+	a.strs = saved
+	return s
+}
+
+// layoutDentries lays out the dentries of path (no empty components) up
+// to a root whose parent is itself, and returns the last one.
+func layoutDentries(t *testing.T, mem *arena, path string) uint64 {
+	k := kernelStruct(t, "dentry")
+	root, b := mem.alloc(t, k.size)
+	k.put(t, b, "d_parent", root)
+	parent := root
+	for _, c := range strings.Split(path, "/") {
+		if c == "" {
+			continue
+		}
+		name := mem.cstring(t, []byte(c))
+		d, b := mem.alloc(t, k.size)
+		k.put(t, b, "d_parent", parent)
+		k.put(t, b, "d_name.len", uint64(len(c)))
+		k.put(t, b, "d_name.name", name)
+		parent = d
+	}
+	return parent
+}
+
+// evSock is what an event's socket-like argument holds.
+type evSock struct {
+	Family, Protocol uint16
+	State            uint8
+	SAddr, DAddr     netip.Addr // as laid out: 4 bytes for AF_INET, 16 for AF_INET6
+	SPort, DPort     uint16
+}
+
+// eventSock is a socket near the filters' values: addresses in, at the
+// edge of or just outside their prefixes, IPv4-mapped IPv6 ones, ports,
+// protocols, families and states at the edges.
+func (g *policyGen) eventSock(a *evalArg, withState bool) evSock {
+	r := g.r
+	num := func(edges []int64, keep []int64, maxVal int64) int64 {
+		switch k := r.IntN(6); {
+		case k < 2 && len(keep) > 0:
+			return min(max(keep[r.IntN(len(keep))]+int64(r.IntN(3)-1), 0), maxVal)
+		case k < 5:
+			return edges[r.IntN(len(edges))]
+		}
+		return r.Int64N(maxVal + 1)
+	}
+	s := evSock{
+		Protocol: uint16(num(edgeProtocols, a.nums, 65535)),
+		SPort:    uint16(num(edgePorts, a.ports, 65535)),
+		DPort:    uint16(num(edgePorts, a.ports, 65535)),
+	}
+	if withState {
+		s.State = uint8(num(edgeStates, a.nums, 255))
+	}
+	switch k := r.IntN(10); {
+	case k < 5:
+		s.Family = afInet
+	case k < 9:
+		s.Family = afInet6
+	default:
+		s.Family = uint16(num(edgeFamilies, a.nums, 65535))
+	}
+	s.SAddr, s.DAddr = g.eventAddr(a, s.Family), g.eventAddr(a, s.Family)
+	return s
+}
+
+// eventAddr is an address of family fam near a filter prefix.
+func (g *policyGen) eventAddr(a *evalArg, fam uint16) netip.Addr {
+	r := g.r
+	v4 := fam == afInet
+	if fam != afInet && fam != afInet6 {
+		return netip.Addr{}
+	}
+	var addr netip.Addr
+	var near []netip.Prefix
+	for _, p := range a.nets {
+		if p.Addr().Is4() == v4 || !v4 {
+			near = append(near, p)
+		}
+	}
+	if len(near) > 0 && r.IntN(4) != 0 {
+		p := near[r.IntN(len(near))]
+		addr = prefixEdge(r, p)
+	} else {
+		addr = randAddr(r, v4)
+	}
+	if !v4 && addr.Is4() {
+		// An AF_INET6 socket of an IPv4 peer: ::ffff:a.b.c.d.
+		return netip.AddrFrom16(addr.As16())
+	}
+	if !v4 && r.IntN(8) == 0 {
+		return netip.AddrFrom16(randAddr(r, true).As16())
+	}
+	return addr
+}
+
+// prefixEdge is an address in p, at its first or last address, or just
+// past them.
+func prefixEdge(r *rand.Rand, p netip.Prefix) netip.Addr {
+	first := p.Masked().Addr()
+	last := first
+	b := last.AsSlice()
+	host := last.BitLen() - p.Bits()
+	for i := 0; i < host; i++ {
+		b[len(b)-1-i/8] |= 1 << (i % 8)
+	}
+	last, _ = netip.AddrFromSlice(b)
+	switch r.IntN(5) {
+	case 0:
+		return first
+	case 1:
+		return last
+	case 2:
+		if prev := first.Prev(); prev.IsValid() {
+			return prev
+		}
+	case 3:
+		if next := last.Next(); next.IsValid() {
+			return next
+		}
+	}
+	// Somewhere inside: random host bits.
+	rb := randAddr(r, first.Is4()).AsSlice()
+	fb := first.AsSlice()
+	for i := range fb {
+		bitsHere := min(max(p.Bits()-8*i, 0), 8)
+		mask := byte(0xff << (8 - bitsHere))
+		fb[i] = fb[i]&mask | rb[i]&^mask
+	}
+	in, _ := netip.AddrFromSlice(fb)
+	return in
+}
+
+// putAddrs writes a socket's addresses as struct sock_common has them.
+func putAddrs(t *testing.T, k *kstruct, b []byte, s evSock) {
+	switch s.Family {
+	case afInet:
+		sa, da := s.SAddr.As4(), s.DAddr.As4()
+		k.putBytes(t, b, "__sk_common.skc_rcv_saddr", sa[:])
+		k.putBytes(t, b, "__sk_common.skc_daddr", da[:])
+	case afInet6:
+		sa, da := s.SAddr.As16(), s.DAddr.As16()
+		k.putBytes(t, b, "__sk_common.skc_v6_rcv_saddr", sa[:])
+		k.putBytes(t, b, "__sk_common.skc_v6_daddr", da[:])
+	}
+}
+
+// modelSock is the ir.Sock of what the program reads.
+func modelSock(s evSock) *ir.Sock {
+	return &ir.Sock{Family: s.Family, Protocol: s.Protocol, State: s.State,
+		SAddr: s.SAddr, DAddr: s.DAddr, SPort: s.SPort, DPort: s.DPort}
+}
+
+func sockString(s evSock) string {
+	return fmt.Sprintf("{family %d proto %d state %d %v:%d -> %v:%d}", s.Family, s.Protocol, s.State, s.SAddr, s.SPort, s.DAddr, s.DPort)
+}
+
+// layoutSkb lays out a struct sk_buff whose head holds an IPv4 or IPv6
+// header, or none (network_header 0xffff), and ports when the protocol
+// has them.
+func (g *policyGen) layoutSkb(t *testing.T, a *evalArg, mem *arena) (uint64, ir.ArgValue, string) {
+	r := g.r
+	s := g.eventSock(a, false)
+	k := kernelStruct(t, "sk_buff")
+	addr, b := mem.alloc(t, k.size)
+	headAddr, head := mem.alloc(t, 256)
+	k.put(t, b, "head", headAddr)
+	netOff, trOff := 2+r.IntN(16), 0
+	version := 4
+	switch s.Family {
+	case afInet6:
+		version = 6
+	case afInet:
+	default:
+		// No IP header: either none is set, or its version is neither.
+		if r.IntN(2) == 0 {
+			k.put(t, b, "network_header", 0xffff)
+			k.put(t, b, "transport_header", 0xffff)
+			return addr, ir.ArgValue{Sock: &ir.Sock{}}, "no network header"
+		}
+		version = []int{0, 5, 15}[r.IntN(3)]
+	}
+	k.put(t, b, "network_header", uint64(netOff))
+	ip := head[netOff:]
+	ip[0] = byte(version<<4 | 5)
+	s.Protocol &= 0xff // one byte on the wire
+	switch version {
+	case 4:
+		ip[9] = byte(s.Protocol)
+		sa, da := s.SAddr.As4(), s.DAddr.As4()
+		copy(ip[12:], sa[:])
+		copy(ip[16:], da[:])
+		trOff = netOff + 20
+	case 6:
+		ip[6] = byte(s.Protocol)
+		sa, da := s.SAddr.As16(), s.DAddr.As16()
+		copy(ip[8:], sa[:])
+		copy(ip[24:], da[:])
+		trOff = netOff + 40
+	default:
+		k.put(t, b, "transport_header", 0xffff)
+		return addr, ir.ArgValue{Sock: &ir.Sock{}}, fmt.Sprintf("IP version %d", version)
+	}
+	ports := s.Protocol == protoTCP || s.Protocol == protoUDP || s.Protocol == protoSCTP || s.Protocol == protoUDPLt
+	if ports && r.IntN(6) == 0 {
+		k.put(t, b, "transport_header", 0xffff)
+		ports = false
+	} else {
+		k.put(t, b, "transport_header", uint64(trOff))
+		binary.BigEndian.PutUint16(head[trOff:], s.SPort)
+		binary.BigEndian.PutUint16(head[trOff+2:], s.DPort)
+	}
+	if !ports {
+		s.SPort, s.DPort = 0, 0
+	}
+	if version == 4 {
+		s.Family = afInet
+	} else {
+		s.Family = afInet6
+	}
+	s.State = 0
+	return addr, ir.ArgValue{Sock: modelSock(s)}, sockString(s)
+}
+
+func short(s string) string {
+	if len(s) > 40 {
+		return fmt.Sprintf("%q... (%d bytes)", s[:40], len(s))
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+// checkRecord compares what the program recorded of each argument with
+// what the event laid out: a mismatch is a wrong read (or a wrong model of
+// it), which would make the verdicts compare the wrong things.
+func (p *genPolicy) checkRecord(h *ir.Hook, rec *record, ev *evalEvent) error {
+	for _, arg := range h.Args {
+		if arg.Slot >= len(rec.Args) {
+			return fmt.Errorf("slot %d missing", arg.Slot)
+		}
+		raw := rec.Args[arg.Slot]
+		want := ev.model.Args[arg.Index]
+		switch c := arg.Type.Class(); {
+		case c == ir.ClassInt || c == ir.ClassCaps:
+			if got := intArg(raw); got != ir.FitInt(arg.Type, want.Int) {
+				return fmt.Errorf("slot %d (%s): recorded %#x, laid out %#x", arg.Slot, arg.Type, got, want.Int)
+			}
+		case c == ir.ClassString || c == ir.ClassPath:
+			data, _, _ := bytesArg(raw)
+			if !bytes.Equal(data, want.Bytes) {
+				return fmt.Errorf("slot %d (%s): recorded %s, laid out %s", arg.Slot, arg.Type, short(string(data)), short(string(want.Bytes)))
+			}
+		case c == ir.ClassNet:
+			got, err := recordedSock(arg.Type, raw)
+			if err != nil {
+				return err
+			}
+			w := *want.Sock
+			if arg.Type == ir.TypeSockaddr {
+				w.Protocol, w.State, w.DAddr, w.DPort = 0, 0, netip.Addr{}, 0
+			}
+			if got != w {
+				return fmt.Errorf("slot %d (%s): recorded %+v, laid out %+v", arg.Slot, arg.Type, got, w)
+			}
+		}
+	}
+	return nil
+}
+
+// recordedSock decodes a sock, skb or sockaddr record argument into the
+// fields ir.Sock has.
+func recordedSock(t ir.ArgType, raw []byte) (ir.Sock, error) {
+	addr := func(fam uint16, b [16]byte) netip.Addr {
+		switch fam {
+		case afInet:
+			return netip.AddrFrom4([4]byte(b[:4]))
+		case afInet6:
+			return netip.AddrFrom16(b)
+		}
+		return netip.Addr{}
+	}
+	switch t {
+	case ir.TypeSkb:
+		var s bpf.Skb
+		if _, err := binary.Decode(raw, binary.LittleEndian, &s); err != nil {
+			return ir.Sock{}, err
+		}
+		return ir.Sock{Family: s.Family, Protocol: s.Protocol, SAddr: addr(s.Family, s.Saddr), DAddr: addr(s.Family, s.Daddr), SPort: s.Sport, DPort: s.Dport}, nil
+	case ir.TypeSockaddr:
+		var s bpf.Sockaddr
+		if _, err := binary.Decode(raw, binary.LittleEndian, &s); err != nil {
+			return ir.Sock{}, err
+		}
+		return ir.Sock{Family: s.Family, SAddr: addr(s.Family, s.Addr), SPort: s.Port}, nil
+	}
+	var s bpf.Sock
+	if _, err := binary.Decode(raw, binary.LittleEndian, &s); err != nil {
+		return ir.Sock{}, err
+	}
+	return ir.Sock{Family: s.Family, Protocol: s.Protocol, State: s.State, SAddr: addr(s.Family, s.Saddr),
+		DAddr: addr(s.Family, s.Daddr), SPort: s.Sport, DPort: s.Dport}, nil
+}
