@@ -663,9 +663,9 @@ spec:
 	}
 }
 
-// loopbackUp brings the loopback interface up (it is down in the vmtest
+// upLoopback brings the loopback interface up (it is down in the vmtest
 // guest).
-func loopbackUp(t *testing.T) {
+func upLoopback(t *testing.T) {
 	t.Helper()
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -697,7 +697,7 @@ func loopbackUp(t *testing.T) {
 func TestTrackSock(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes, testenv.Kretprobes)
 	bin := childBinary(t, "connector")
-	loopbackUp(t)
+	upLoopback(t)
 	// A free port, for the policy to filter on: the listener must be
 	// created after the policy is attached, for sk_alloc to track it.
 	probe, err := net.Listen("tcp4", "127.0.0.1:0")

@@ -144,10 +144,14 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		ms := bpf.Selector{Index: s.Index, Pos: bpf.Pos{File: s.Pos.File, Line: s.Pos.Line, Col: s.Pos.Col}}
 		for _, acts := range [][]*ir.Action{s.Actions, s.ReturnActions} {
 			for _, a := range acts {
-				switch a.Kind {
-				case ir.ActGetURL:
+				// polrun takes these when it reads the record
+				// (loader/useractions), one of each per selector.
+				switch {
+				case a.Kind == ir.ActGetURL && ms.URL != "", a.Kind == ir.ActDNSLookup && ms.FQDN != "":
+					g.errs.add(a.Pos, "a second %s in one selector is not supported: use one per selector", a.Kind)
+				case a.Kind == ir.ActGetURL:
 					ms.URL = a.URL
-				case ir.ActDNSLookup:
+				case a.Kind == ir.ActDNSLookup:
 					ms.FQDN = a.FQDN
 				}
 			}
