@@ -61,8 +61,24 @@
 // Besides the base's shared maps (SharedMaps), a bundle has polc_rec and
 // polc_out (per-CPU records), polc_tmp (the path walk's buffer and map
 // keys built at run time), one polc_ret_hN per hook with a return probe,
-// polc_ratelimit for Post rate limits, polc_fd for fd arguments, and one
-// map per large value set (named m_ and the IR map's name).
+// polc_ratelimit for Post rate limits, polc_fd for fd arguments and the
+// fd actions (fd.go, fdactions.go), polc_sock for socket tracking
+// (sock.go), polc_enforcer for NotifyEnforcer (enforcer.go), and one map
+// per large value set (named m_ and the IR map's name).
+//
+// # Actions
+//
+// The winning selector's actions are emitted inline, so only they run:
+// Sigkill and Signal call bpf_send_signal on the calling task; Override
+// depends on the hook (override.go): a kprobe on a security_* function is
+// compiled to an fmod_ret program returning argError, an LSM program
+// returns it, other kprobes call bpf_override_return, which the loader
+// checks for (CONFIG_BPF_KPROBE_OVERRIDE) and refuses with a hint naming
+// a hook that works; FollowFD, UnfollowFD and CopyFD keep polc_fd;
+// TrackSock and UntrackSock keep polc_sock, and a hook with a sock
+// argument reports the socket's owner; NotifyEnforcer marks the thread
+// for the enforcer programs. GetUrl and DnsLookup are polrun's, after the
+// event (the manifest's selectors carry them).
 //
 // # Errors
 //
