@@ -46,7 +46,7 @@ func TestOverrideModes(t *testing.T) {
 		{"security", `  kprobes:
   - call: "security_inode_mkdir"
     syscall: false
-`, "fmod_ret", bpf.OverrideFmodRet, bpf.FeatureFmodRet, bpf.FeatureKprobe, ""},
+`, "fmod_ret", bpf.OverrideFmodRet, bpf.FeatureFmodRet, bpf.FeatureKprobe, "the BPF LSM hook inode_mkdir"},
 		{"syscall", `  kprobes:
   - call: "sys_symlinkat"
     syscall: true

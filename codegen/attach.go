@@ -161,9 +161,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 	mh.TracepointFields = g.tpFieldsRead(h)
 	if m := overrideOf(h); m != overrideNone {
 		mh.Override = overrideManifest[m]
-		if m == overrideHelper {
-			mh.OverrideHint = overrideHint(h)
-		}
+		mh.OverrideHint = overrideHint(h)
 	}
 	return mh
 }

@@ -125,12 +125,19 @@ func (p *progGen) override(a *ir.Action) {
 	}
 }
 
-// overrideHint names, for a hook overridden with bpf_override_return, a
-// hook where Override works without it.
+// overrideHint names a hook where Override works without what h's
+// Override needs: for bpf_override_return, the security_* function or LSM
+// hook of the syscall; for fmod_ret, the LSM hook of the function.
 func overrideHint(h *ir.Hook) string {
 	call := h.Call
 	if call == "" {
 		call = h.Target
+	}
+	switch overrideOf(h) {
+	case overrideFmodRet:
+		return fmt.Sprintf("the BPF LSM hook %s (lsmhooks) sees the same operation, where Override is the LSM program's return value", ir.LSMHookOf(h.Target))
+	case overrideLSM:
+		return ""
 	}
 	if !h.Syscall {
 		return fmt.Sprintf("Override on %s needs bpf_override_return; if a security_* function or an LSM hook sees the same operation, hook that instead", call)
