@@ -68,3 +68,31 @@ conformance:
 	$(GO) run ./vmtest/cmd/vmtest -packages internal/conformance/packages -artifacts $(CONFORMANCE_TMP) -- -run '^TestKernel$$' -update
 	cp $(CONFORMANCE_TMP)/6.1/kernel-6.1.txt $(CONFORMANCE_TMP)/6.12/kernel-6.12.txt internal/conformance/testdata/
 	$(GO) test ./internal/conformance -run '^TestDoc$$' -count=1 -update
+
+# Benchmarks (bench/README.md). `make bench` (as root, several minutes)
+# runs the Go benchmarks (BENCH_COUNT runs each), measures on this host
+# (bench/cmd/polbench host; BENCH_FLAGS=-quick for fewer rounds) and
+# regenerates docs/BENCHMARKS.md, with the guests' figures that
+# `make bench-vm` last brought back into bench/results (committed).
+BENCH_DIR   := .cache/bench
+BENCH_COUNT ?= 10
+BENCH_FLAGS ?=
+
+.PHONY: bench bench-vm
+bench:
+	mkdir -p $(BENCH_DIR)
+	$(GO) test -run '^$$' -bench '^Benchmark(BuildCorpus|ValidateCorpus)$$' -count $(BENCH_COUNT) ./bench ./compiler > $(BENCH_DIR)/gobench.txt
+	$(GO) build -o $(BENCH_DIR)/ ./cmd/polrun ./bench/cmd/polbench
+	$(BENCH_DIR)/polbench host $(BENCH_FLAGS) -polrun $(BENCH_DIR)/polrun -gobench $(BENCH_DIR)/gobench.txt \
+		-profile $(BENCH_DIR)/polrun-cpu.prof -o $(BENCH_DIR)/host.json
+	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -guests bench/results -o docs/BENCHMARKS.md
+
+# Program size and verifier work on the Debian 6.1 and 6.12 guests: the
+# bundles are built on the host, measured by bench/vm's TestProgramFigures
+# in each guest and brought back as artifacts into bench/results.
+bench-vm:
+	rm -rf bench/vm/testdata/bundles $(BENCH_DIR)/vm
+	$(GO) run ./bench/cmd/polbench bundles -o bench/vm/testdata/bundles
+	$(GO) run ./vmtest/cmd/vmtest -packages bench/vm/packages -artifacts $(BENCH_DIR)/vm $(if $(KERNELS),-kernels $(KERNELS)) -- -run '^TestProgramFigures$$'
+	mkdir -p bench/results
+	for k in $$(ls $(BENCH_DIR)/vm); do cp $(BENCH_DIR)/vm/$$k/programs.json bench/results/guest-$$k.json; done

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf"
@@ -159,6 +160,47 @@ func BenchmarkBuildCorpus(b *testing.B) {
 			if _, err := BuildFile("corpus", f); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+func TestParseGoBench(t *testing.T) {
+	out := `goos: linux
+pkg: github.com/polc-dev/polc/bench
+BenchmarkBuildCorpus-2   	       7	 150000000 ns/op
+BenchmarkBuildCorpus-2   	       7	 170000000 ns/op
+BenchmarkBuildCorpus-2   	       7	 160000000 ns/op
+PASS
+pkg: github.com/polc-dev/polc/compiler
+BenchmarkValidateCorpus-2   	      50	  23000000 ns/op
+`
+	got, err := ParseGoBench(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Name != "BenchmarkBuildCorpus" || got[0].NsPerOp.N != 3 || got[0].NsPerOp.Median != 160e6 ||
+		got[1].Package != "github.com/polc-dev/polc/compiler" || got[1].NsPerOp.Median != 23e6 {
+		t.Errorf("ParseGoBench = %+v", got)
+	}
+}
+
+// TestReportVerdict: the report says whether the rejected event's cost
+// meets the goal, from the measured ratio.
+func TestReportVerdict(t *testing.T) {
+	for _, c := range []struct {
+		ratio float64
+		want  string
+	}{{1.2, ": met."}, {2.5, ": **missed**."}} {
+		host := &HostResults{Machine: Machine{Kernel: "6.18", CPUs: 2}, EventCost: []EventCost{{
+			Hook:          "tracepoint raw_syscalls/sys_enter",
+			RejectedRatio: Summary{N: 9, Median: c.ratio, Q1: c.ratio, Q3: c.ratio},
+		}}}
+		var b strings.Builder
+		if err := WriteReport(&b, host, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("ratio %v: the report does not say %q", c.ratio, c.want)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
+	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
 )
@@ -58,8 +59,12 @@ type MapFigures struct {
 	// Bytes is (key + value) × max_entries, times the possible CPUs for a
 	// per-CPU map; a ring buffer's data size.
 	Bytes uint64 `json:"bytes"`
-	// Memlock is what the kernel reports for the map (fdinfo memlock).
+	// Memlock is what the kernel reports for the map (fdinfo memlock):
+	// for a hash map created with BPF_F_NO_PREALLOC, what is allocated
+	// now, far less than Bytes.
 	Memlock uint64 `json:"memlock"`
+	// NoPrealloc: the map's entries are allocated as they are added.
+	NoPrealloc bool `json:"noPrealloc,omitempty"`
 	// Shared maps belong to the base: one per host, whatever the number
 	// of policies.
 	Shared bool `json:"shared,omitempty"`
@@ -172,9 +177,18 @@ func loadEach(spec *ebpf.CollectionSpec, names []string, opts ebpf.CollectionOpt
 			}
 			if errors.Is(err, os.ErrPermission) {
 				// The host refuses fentry, fmod_ret and LSM programs.
-				bf.Programs[i].Skipped = "this kernel refuses the program type: " + verifierSummary(err)
-			} else {
-				bf.Programs[i].Err = verifierSummary(err)
+				bf.Programs[i].Skipped = "this kernel refuses the program type (EPERM)"
+				continue
+			}
+			bf.Programs[i].Err = verifierSummary(err)
+			// A program the kernel refuses after verifying it (a helper
+			// it lacks at load) still has the verifier's figures.
+			var verr *ebpf.VerifierError
+			if errors.As(err, &verr) {
+				if m := verifierStats.FindStringSubmatch(strings.Join(verr.Log, "\n")); m != nil {
+					n, _ := strconv.Atoi(m[2])
+					bf.Programs[i].Verified = uint32(n)
+				}
 			}
 		}
 		delete(spec.Programs, name)
@@ -187,8 +201,14 @@ func loadEach(spec *ebpf.CollectionSpec, names []string, opts ebpf.CollectionOpt
 func verifierSummary(err error) string {
 	var verr *ebpf.VerifierError
 	if errors.As(err, &verr) && len(verr.Log) > 0 {
-		tail := verr.Log[max(0, len(verr.Log)-3):]
-		return verr.Cause.Error() + ": " + strings.Join(tail, " / ")
+		// The last line before the statistics says what failed.
+		for i := len(verr.Log) - 1; i >= 0; i-- {
+			if line := verr.Log[i]; line != "" && !strings.HasPrefix(line, "verification time") &&
+				!strings.HasPrefix(line, "processed ") && !strings.HasPrefix(line, "stack depth") {
+				return verr.Cause.Error() + ": " + line
+			}
+		}
+		return verr.Cause.Error()
 	}
 	first, _, _ := strings.Cut(err.Error(), "\n")
 	return first
@@ -235,7 +255,7 @@ func mapFigures(name string, m *ebpf.Map) (MapFigures, error) {
 		return MapFigures{}, fmt.Errorf("map %s: %w", name, err)
 	}
 	mf := MapFigures{Name: name, Type: info.Type.String(), KeySize: info.KeySize, ValueSize: info.ValueSize,
-		MaxEntries: info.MaxEntries, Shared: isShared(name)}
+		MaxEntries: info.MaxEntries, Shared: isShared(name), NoPrealloc: info.Flags&unix.BPF_F_NO_PREALLOC != 0}
 	mf.Bytes = MapBytes(info.Type, info.KeySize, info.ValueSize, info.MaxEntries)
 	if n, ok := info.Memlock(); ok {
 		mf.Memlock = n

@@ -45,10 +45,14 @@ const (
 	ConsumerBare    = "ringbuf.Reader, no decoding"
 	ConsumerPolrun  = "polrun events -o json > /dev/null"
 	ConsumerLibrary = "loader.Stream + json.Marshal in process (profiled)"
+	// ConsumerDirect is ConsumerLibrary calling the event's MarshalJSON
+	// itself: json.Marshal(ev) re-reads (compacts) what MarshalJSON
+	// returns, this does not. A measured what-if, not what polrun does.
+	ConsumerDirect = "loader.Stream + ev.MarshalJSON() in process"
 )
 
 // Consumers in report order.
-var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerLibrary}
+var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerLibrary, ConsumerDirect}
 
 // Throughput is how many events per second each consumer takes from the
 // ring buffer with nothing lost.
@@ -68,7 +72,6 @@ type Throughput struct {
 	// PolrunReported is what polrun said about the events it printed.
 	Lost           uint64   `json:"lost"`
 	PolrunReported []string `json:"polrunReported,omitempty"`
-	RecordBytes    int      `json:"recordBytes"`
 }
 
 // MeasureThroughput loads the emitting policy and, for each consumer in
@@ -133,7 +136,7 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 	defer loop.close()
 
 	tp := &Throughput{Events: o.Events, Burst: o.Burst, Rounds: o.Rounds,
-		Rate: map[string]Summary{}, Ratio: map[string]Summary{}, RecordBytes: int(b.Spec.Maps["polc_rec"].ValueSize)}
+		Rate: map[string]Summary{}, Ratio: map[string]Summary{}}
 	var prof *os.File
 	if o.Profile != "" {
 		if prof, err = os.Create(o.Profile); err != nil {
@@ -172,8 +175,8 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 			return nil, err
 		}
 		gen = append(gen, g)
-		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, library %.0f/s, generator %.0f/s", r+1,
-			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerLibrary], g)
+		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, library %.0f/s, direct %.0f/s, generator %.0f/s", r+1,
+			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerLibrary], round[ConsumerDirect], g)
 	}
 	for _, c := range Consumers {
 		tp.Rate[c] = Summarize(rates[c])
@@ -194,7 +197,9 @@ func measureConsumer(c string, loop *syscallLoop, pos *ringPositions, events *eb
 	case ConsumerPolrun:
 		stop, err = startPolrun(o.Polrun, o.PinRoot)
 	case ConsumerLibrary:
-		stop, err = startLibraryReader(o.PinRoot, prof)
+		stop, err = startLibraryReader(o.PinRoot, prof, false)
+	case ConsumerDirect:
+		stop, err = startLibraryReader(o.PinRoot, nil, true)
 	}
 	if err != nil {
 		return 0, "", err
@@ -306,8 +311,9 @@ var (
 
 // startLibraryReader reads events as polrun does, through the loader's
 // Stream, and prints each as polrun events -o json does (json.Marshal, a
-// buffered writer) to /dev/null, under the CPU profiler when prof is set.
-func startLibraryReader(pinRoot string, prof *os.File) (func() (string, error), error) {
+// buffered writer) to /dev/null, under the CPU profiler when prof is set;
+// with direct, through the event's MarshalJSON instead of json.Marshal.
+func startLibraryReader(pinRoot string, prof *os.File, direct bool) (func() (string, error), error) {
 	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: pinRoot})
 	if err != nil {
 		return nil, fmt.Errorf("open stream: %w", err)
@@ -340,7 +346,12 @@ func startLibraryReader(pinRoot string, prof *os.File) (func() (string, error), 
 				}
 				return
 			}
-			line, err := json.Marshal(ev)
+			var line []byte
+			if direct {
+				line, err = ev.MarshalJSON()
+			} else {
+				line, err = json.Marshal(ev)
+			}
 			if err != nil {
 				printErr = err
 				return
@@ -408,11 +419,15 @@ func (p *ringPositions) waitDrained(timeout time.Duration) error {
 	}
 }
 
-// ProfileTop runs `go tool pprof -top` on a CPU profile, leaving out the
-// generator's thread, and returns its report.
+// ProfileFocus keeps the samples of the reader's goroutines: the Stream's
+// drain (decoding) and the printing loop. The generator's thread and the
+// runtime's background work (GC workers) are left out.
+const ProfileFocus = `loader\.\(\*Stream\)|startLibraryReader`
+
+// ProfileTop runs `go tool pprof -top` on a CPU profile of the
+// in-process reader and returns its report.
 func ProfileTop(profile string) (string, error) {
-	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=25",
-		"-ignore=syscallLoop|newSyscallLoop|waitDrained", profile).Output()
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=30", "-focus="+ProfileFocus, profile).Output()
 	if err != nil {
 		return "", fmt.Errorf("go tool pprof: %w", err)
 	}

@@ -1,0 +1,159 @@
+package bench
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Machine describes where results were taken.
+type Machine struct {
+	Kernel string `json:"kernel"` // uname -r
+	CPUs   int    `json:"cpus"`
+	Model  string `json:"model,omitempty"`
+	// Virtual names the hypervisor, if any.
+	Virtual string `json:"virtual,omitempty"`
+	Go      string `json:"go"`
+	Date    string `json:"date"`
+	Commit  string `json:"commit,omitempty"`
+}
+
+// HostResults are everything `polbench host` measures.
+type HostResults struct {
+	Machine    Machine           `json:"machine"`
+	EventCost  []EventCost       `json:"eventCost"`
+	Programs   []BundleFigures   `json:"programs"`
+	Refused    []Refusal         `json:"refused"`
+	LoadTimes  *LoadTimes        `json:"loadTimes"`
+	GoBench    []GoBench         `json:"goBench"`
+	Throughput *Throughput       `json:"throughput"`
+	ProfileTop string            `json:"profileTop,omitempty"`
+	Extra      map[string]string `json:"extra,omitempty"`
+}
+
+// GuestResults are what `make bench-vm` brings back from one guest kernel.
+type GuestResults struct {
+	Machine  Machine         `json:"machine"`
+	Programs []BundleFigures `json:"programs"`
+}
+
+// Refusal is a policy polc does not compile yet.
+type Refusal struct {
+	Set    string `json:"set"`
+	File   string `json:"file"`
+	Policy string `json:"policy"`
+	Reason string `json:"reason"`
+}
+
+// GoBench is one Go benchmark's ns/op over its runs (-count).
+type GoBench struct {
+	Name    string  `json:"name"`
+	Package string  `json:"package"`
+	NsPerOp Summary `json:"nsPerOp"`
+}
+
+// ThisMachine describes the running machine; commit is the repository's
+// HEAD when root is a git work tree.
+func ThisMachine(root string) Machine {
+	m := Machine{CPUs: onlineCPUs(), Go: runtime.Version(), Date: time.Now().UTC().Format("2006-01-02")}
+	var uts unix.Utsname
+	if unix.Uname(&uts) == nil {
+		m.Kernel = unix.ByteSliceToString(uts.Release[:])
+	}
+	if f, err := os.Open("/proc/cpuinfo"); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := sc.Text()
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" && m.Model == "" {
+				m.Model = strings.TrimSpace(v)
+			}
+			if strings.HasPrefix(line, "flags") && strings.Contains(line, " hypervisor") {
+				m.Virtual = "virtual machine"
+			}
+		}
+		f.Close()
+	}
+	if out, err := exec.Command("systemd-detect-virt").Output(); err == nil && m.Virtual != "" {
+		if v := strings.TrimSpace(string(out)); v != "" && v != "none" {
+			m.Virtual = v
+		}
+	}
+	if out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output(); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
+	}
+	return m
+}
+
+// goBenchLine matches a result line of `go test -bench`:
+// "BenchmarkX-2   10   123456 ns/op ...".
+var goBenchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
+
+// ParseGoBench reads `go test -bench -count N` output of one or more
+// packages and summarizes each benchmark's ns/op.
+func ParseGoBench(r io.Reader) ([]GoBench, error) {
+	runs := map[string][]float64{}
+	pkgOf := map[string]string{}
+	var order []string
+	pkg := ""
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		if p, ok := strings.CutPrefix(line, "pkg: "); ok {
+			pkg = strings.TrimSpace(p)
+			continue
+		}
+		m := goBenchLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		ns, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			return nil, fmt.Errorf("go bench line %q: %w", line, err)
+		}
+		key := pkg + "." + m[1]
+		if _, ok := runs[key]; !ok {
+			order = append(order, key)
+			pkgOf[key] = pkg
+		}
+		runs[key] = append(runs[key], ns)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	var out []GoBench
+	for _, key := range order {
+		out = append(out, GoBench{Name: strings.TrimPrefix(key, pkgOf[key]+"."), Package: pkgOf[key], NsPerOp: Summarize(runs[key])})
+	}
+	return out, nil
+}
+
+// WriteJSON writes v indented to path.
+func WriteJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// ReadJSON reads path into v.
+func ReadJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
