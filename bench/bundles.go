@@ -12,6 +12,8 @@ import (
 // BundleIndex lists bundles written for measurement elsewhere (the vmtest
 // guests), with where each came from.
 type BundleIndex struct {
+	// Commit is the repository's commit the bundles were built from.
+	Commit  string       `json:"commit,omitempty"`
 	Bundles []IndexEntry `json:"bundles"`
 	Refused []Refusal    `json:"refused"`
 }
@@ -59,11 +61,11 @@ var SetOrder = []string{"bench", "spec", "examples", "corpus"}
 
 // WriteBundles writes the base object and every built bundle into dir,
 // with index.json.
-func WriteBundles(dir string, built []Built, refused []Refusal) error {
+func WriteBundles(dir, commit string, built []Built, refused []Refusal) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write bundles: %w", err)
 	}
-	idx := BundleIndex{Refused: refused}
+	idx := BundleIndex{Commit: commit, Refused: refused}
 	write := func(e IndexEntry, obj []byte) error {
 		e.Object = fmt.Sprintf("%03d-%s.bpf.o", len(idx.Bundles), e.Policy)
 		idx.Bundles = append(idx.Bundles, e)
@@ -82,7 +84,7 @@ func WriteBundles(dir string, built []Built, refused []Refusal) error {
 
 // MeasureIndex measures every bundle of an index directory on the running
 // kernel (MeasureBundle), in a fresh pin directory under /sys/fs/bpf.
-func MeasureIndex(dir string) ([]BundleFigures, []Refusal, error) {
+func MeasureIndex(dir string) ([]BundleFigures, *BundleIndex, error) {
 	var idx BundleIndex
 	if err := ReadJSON(filepath.Join(dir, "index.json"), &idx); err != nil {
 		return nil, nil, fmt.Errorf("measure bundles: %w", err)
@@ -105,7 +107,7 @@ func MeasureIndex(dir string) ([]BundleFigures, []Refusal, error) {
 		f.Set, f.File = e.Set, e.File
 		out = append(out, *f)
 	}
-	return out, idx.Refused, nil
+	return out, &idx, nil
 }
 
 // MeasureBuilt measures the base object and built bundles on the running
@@ -116,7 +118,7 @@ func MeasureBuilt(built []Built) ([]BundleFigures, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if err := WriteBundles(dir, built, nil); err != nil {
+	if err := WriteBundles(dir, "", built, nil); err != nil {
 		return nil, err
 	}
 	figs, _, err := MeasureIndex(dir)

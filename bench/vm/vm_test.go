@@ -33,11 +33,11 @@ func TestProgramFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := bench.WriteBundles(dir, built, refused); err != nil {
+		if err := bench.WriteBundles(dir, bench.ThisMachine(repoRoot).Commit, built, refused); err != nil {
 			t.Fatal(err)
 		}
 	}
-	figs, _, err := bench.MeasureIndex(dir)
+	figs, idx, err := bench.MeasureIndex(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,8 @@ func TestProgramFigures(t *testing.T) {
 	if measured == 0 {
 		t.Fatal("no program measured")
 	}
-	res := bench.GuestResults{Machine: bench.ThisMachine("."), Programs: figs}
+	res := bench.GuestResults{Machine: bench.ThisMachine(repoRoot), Programs: figs}
+	res.Machine.Commit = idx.Commit // the guest has no git; the bundles' commit
 	out := os.Getenv(vmtest.ArtifactsEnv)
 	if out == "" {
 		out = t.TempDir()

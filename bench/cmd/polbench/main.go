@@ -164,7 +164,7 @@ func runBundles(args []string) error {
 	if err != nil {
 		return err
 	}
-	return bench.WriteBundles(*out, built, refused)
+	return bench.WriteBundles(*out, bench.ThisMachine(*root).Commit, built, refused)
 }
 
 func runDoc(args []string) error {
