@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strings"
@@ -185,6 +186,11 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	return json.MarshalIndent(&c, "", " ")
 }
 
+// MaxManifestSize bounds a manifest: the loader keeps it in a map in the
+// kernel (twice the size, for the policy's state), and every event reader
+// decodes it. A policy of 368 syscall hooks has one of 220 KB.
+const MaxManifestSize = 16 << 20
+
 // ParseManifest decodes a manifest and checks its format.
 func ParseManifest(data []byte) (*Manifest, error) {
 	data = bytes.TrimRight(data, "\x00")
@@ -209,6 +215,9 @@ func ReadManifest(data []byte) (*Manifest, error) {
 	sec, err := manifestSection(data)
 	if err != nil {
 		return nil, err
+	}
+	if n := sec.end - sec.off; n > MaxManifestSize {
+		return nil, fmt.Errorf("%w: a manifest of %d bytes, more than the %d this polrun reads", ErrFormat, n, MaxManifestSize)
 	}
 	m, err := ParseManifest(data[sec.off:sec.end])
 	if err != nil {
@@ -283,6 +292,9 @@ type sectionRange struct{ off, end int }
 // manifestSection locates the manifest section's bytes in data.
 func manifestSection(data []byte) (sectionRange, error) {
 	f, err := elf.NewFile(bytes.NewReader(data))
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return sectionRange{}, fmt.Errorf("read ELF: the file ends early, after %d bytes: a truncated bundle? (%w)", len(data), err)
+	}
 	if err != nil {
 		return sectionRange{}, fmt.Errorf("read ELF: %w", err)
 	}
