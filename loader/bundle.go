@@ -84,6 +84,10 @@ func ReadBundle(data []byte) (*Bundle, error) {
 		if ms == nil || isSharedMap(mi.Map) {
 			return nil, fmt.Errorf("%w: manifest fills map %s, which is not one of the bundle's own maps", ErrBadBundle, mi.Map)
 		}
+		if len(mi.Entries) > int(ms.MaxEntries) {
+			return nil, fmt.Errorf("%w: manifest fills map %s with %d entries; it holds %d",
+				ErrBadBundle, mi.Map, len(mi.Entries), ms.MaxEntries)
+		}
 		for i, e := range mi.Entries {
 			if len(e.Key) != int(ms.KeySize) || len(e.Value) != int(ms.ValueSize) {
 				return nil, fmt.Errorf("%w: map %s entry %d: key %d bytes, value %d bytes; the map has %d and %d",
