@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -168,7 +169,7 @@ func probeTracing(at ebpf.AttachType, fn string) error {
 		Type: ebpf.Tracing, AttachType: at, AttachTo: fn, Instructions: returnZero, License: "GPL",
 	})
 	if err != nil {
-		return fmt.Errorf("load %s program for %s: %w", at, fn, err)
+		return fmt.Errorf("load %s program for %s: %w", at, fn, refusal(err))
 	}
 	defer prog.Close()
 	l, err := link.AttachTracing(link.TracingOptions{Program: prog, AttachType: at})
@@ -176,6 +177,21 @@ func probeTracing(at ebpf.AttachType, fn string) error {
 		return fmt.Errorf("attach %s program to %s: %w", at, fn, err)
 	}
 	return l.Close()
+}
+
+// refusal explains a probe program the kernel refused with EPERM, as
+// root: not the memlock limit cilium/ebpf suggests (kernels since 5.11
+// charge BPF memory to the cgroup), but a policy of this kernel, such as
+// its lockdown mode, which the reason names.
+func refusal(err error) error {
+	if !errors.Is(err, unix.EPERM) {
+		return err
+	}
+	note := ""
+	if mode, rerr := os.ReadFile(securityfsDir + "/lockdown"); rerr == nil && !strings.Contains(string(mode), "[none]") {
+		note = " (kernel lockdown is " + strings.TrimSpace(string(mode)) + ")"
+	}
+	return fmt.Errorf("the kernel refused to load it: %w%s", unix.EPERM, note)
 }
 
 func probeLSM() error {
@@ -194,7 +210,7 @@ func probeLSM() error {
 		Type: ebpf.LSM, AttachType: ebpf.AttachLSMMac, AttachTo: "file_open", Instructions: returnZero, License: "GPL",
 	})
 	if err != nil {
-		return fmt.Errorf("load LSM program for file_open: %w", err)
+		return fmt.Errorf("load LSM program for file_open: %w", refusal(err))
 	}
 	defer prog.Close()
 	l, err := link.AttachLSM(link.LSMOptions{Program: prog})
