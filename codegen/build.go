@@ -189,6 +189,9 @@ func (g *gen) finish() (*Bundle, error) {
 	}
 	sort.Strings(m.Features)
 
+	if js, err := m.Marshal(); err == nil && len(js) > bpf.MaxManifestSize {
+		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's manifest would be %d bytes, more than the %d polrun reads: split the policy", len(js), bpf.MaxManifestSize)}}
+	}
 	data, err := Seal(obj, m)
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %w", err)
