@@ -144,7 +144,8 @@ func (g *gen) enforcers() {
 		if mode != overrideNone {
 			mh.Override = overrideManifest[mode]
 			if mode == overrideHelper {
-				mh.OverrideHint = overrideHint(&ir.Hook{Kind: ir.HookKprobe, Target: e.Target, Call: e.Call, Syscall: e.Syscall})
+				mh.OverrideHint = "an enforcer whose NotifyEnforcer only signals (argSig, no argError) needs no bpf_override_return; or " +
+					overrideHint(&ir.Hook{Kind: ir.HookKprobe, Target: e.Target, Call: e.Call, Syscall: e.Syscall})
 			}
 		}
 		g.hooks = append(g.hooks, mh)

@@ -21,6 +21,8 @@ type OverrideError struct {
 	Feature string  // the feature probe that failed
 	Reason  string
 	Hint    string
+	// Enforcer: the hook is an enforcer of spec.enforcers.
+	Enforcer bool
 }
 
 var overrideNeeds = map[string]struct{ feature, what string }{
@@ -30,8 +32,12 @@ var overrideNeeds = map[string]struct{ feature, what string }{
 }
 
 func (e *OverrideError) Error() string {
-	msg := fmt.Sprintf("%s: Override on %s (%s) needs %s, which this kernel lacks (%s: %s)",
-		e.Pos, e.Hook, e.Call, e.Needs, e.Feature, e.Reason)
+	what := "Override on"
+	if e.Enforcer {
+		what = "the enforcer (NotifyEnforcer with argError) on"
+	}
+	msg := fmt.Sprintf("%s: %s %s (%s) needs %s, which this kernel lacks (%s: %s)",
+		e.Pos, what, e.Hook, e.Call, e.Needs, e.Feature, e.Reason)
 	if e.Hint != "" {
 		msg += "; " + e.Hint
 	}
@@ -50,7 +56,7 @@ func checkOverrides(m *bpf.Manifest) error {
 		}
 		if err := checkFeature(need.feature); err != nil {
 			return &OverrideError{Hook: hookLabel(h), Call: h.Call, Pos: h.Pos, Needs: need.what, Feature: need.feature,
-				Reason: reason(err), Hint: h.OverrideHint}
+				Reason: reason(err), Hint: h.OverrideHint, Enforcer: h.Enforcer}
 		}
 	}
 	return nil

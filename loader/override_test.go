@@ -138,3 +138,50 @@ spec:
 		t.Errorf("event %s", line)
 	}
 }
+
+// TestEnforcerRefused: an enforcer that must make a syscall fail
+// (NotifyEnforcer with argError) needs bpf_override_return too; without
+// it Load refuses the policy, naming the enforcer.
+func TestEnforcerRefused(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Kprobes)
+	b := compilePolicy(t, "kill-dup3.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "kill-dup3"
+spec:
+  enforcers:
+  - calls:
+    - "sys_dup3"
+  tracepoints:
+  - subsystem: "raw_syscalls"
+    event: "sys_enter"
+    args:
+    - index: 4
+      type: "syscall64"
+    selectors:
+    - matchArgs:
+      - index: 4
+        operator: "Equal"
+        values: ["292"]
+      matchActions:
+      - action: NotifyEnforcer
+        argError: -1
+        argSig: 9
+`)
+	_, err := Load([]*Bundle{b}, o)
+	if checkFeature(bpf.FeatureOverride) == nil {
+		if err != nil {
+			t.Fatalf("this kernel has bpf_override_return, yet: %v", err)
+		}
+		return
+	}
+	var oe *OverrideError
+	if !errors.As(err, &oe) || !oe.Enforcer || !strings.Contains(err.Error(), "the enforcer (NotifyEnforcer with argError) on kprobe __x64_sys_dup3") {
+		t.Fatalf("Load: %v, want the enforcer refused", err)
+	}
+	t.Logf("refused: %v", err)
+	if left := pinsUnder(t, o.PinRoot); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
