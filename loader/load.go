@@ -59,6 +59,9 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 		}
 		seen[b.Name()] = true
 	}
+	if err := checkPrivileges(); err != nil {
+		return nil, err
+	}
 	if err := ensureBPFFS(o.PinRoot); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -340,5 +341,43 @@ grep ' /sys/fs/bpf bpf ' /proc/self/mounts
 	_, errOut, code := e.polrun("load", "--pin-root", filepath.Join(tmp, "root"), path)
 	if code != exitFail || !strings.Contains(errOut, "is not on a bpf filesystem") {
 		t.Errorf("pin root on %s: exit %d: %s", tmp, code, errOut)
+	}
+}
+
+// TestNotRoot: polrun load without the privileges loading takes says so,
+// instead of reporting the first feature probe's EPERM as a kernel that
+// lacks the feature, and creates nothing.
+func TestNotRoot(t *testing.T) {
+	e := newEnv(t)
+	// A copy nobody can run, and a bundle nobody can read.
+	dir, err := os.MkdirTemp("", "polrun-nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	bin, err := os.ReadFile(polrunBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := testbundle.Syscalls("hostile-nobody", "hst_nobody", 1).Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string][]byte{"polrun": bin, "b.bpf.o": data} {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(dir, "polrun"), "load", "--pin-root", e.root, filepath.Join(dir, "b.bpf.o"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != exitFail || !strings.Contains(string(out), "loading needs root") {
+		t.Errorf("as uid 65534: exit %d: %s", code, out)
+	}
+	if _, err := os.Stat(e.root); err == nil {
+		t.Errorf("the pin root %s was created", e.root)
 	}
 }
