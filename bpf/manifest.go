@@ -60,15 +60,26 @@ const (
 	FeatureOverride      = "override_return"
 	FeatureBTF           = "btf"
 	FeatureBpfLoop       = "bpf_loop"
+	// FeatureProbeWriteUser: bpf_probe_write_user, which the Set action
+	// of USDT probes writes with; kernel lockdown (integrity) forbids it.
+	FeatureProbeWriteUser = "probe_write_user"
 )
 
 // Hook is one attachment point of a bundle.
 type Hook struct {
 	ID     int    `json:"id"`
-	Kind   string `json:"kind"`   // kprobe, tracepoint, raw_tracepoint, uprobe, lsm, usdt (ir.HookKind)
-	Target string `json:"target"` // kernel symbol, SUBSYS/EVENT, LSM hook, or binary path
-	Symbol string `json:"symbol,omitempty"`
-	Call   string `json:"call"` // as the policy wrote it
+	Kind   string `json:"kind"`             // kprobe, tracepoint, raw_tracepoint, uprobe, lsm, usdt (ir.HookKind)
+	Target string `json:"target"`           // kernel symbol, SUBSYS/EVENT, LSM hook, or binary path
+	Symbol string `json:"symbol,omitempty"` // a uprobe's symbol; a USDT probe's PROVIDER:NAME
+	Call   string `json:"call"`             // as the policy wrote it
+	// Offset is added to a uprobe's Symbol's address (the file offset
+	// when Symbol is empty); RefCtrOffset is the file offset of its
+	// reference counter (a USDT semaphore), 0 for none.
+	Offset       uint64 `json:"offset,omitempty"`
+	RefCtrOffset uint64 `json:"refCtrOffset,omitempty"`
+	// SetArgs are the USDT argument indexes that Set actions write: the
+	// loader refuses a probe where one is not in memory (bpf/usdt.go).
+	SetArgs []int `json:"setArgs,omitempty"`
 	// Syscall: a syscall hook; events name the function as Target.
 	Syscall       bool     `json:"syscall,omitempty"`
 	IgnoreMissing bool     `json:"ignoreMissing,omitempty"`

@@ -83,6 +83,8 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 			p.unfollowFD(a)
 		case ir.ActCopyFD:
 			p.copyFD(a)
+		case ir.ActSet:
+			p.usdtSet(a)
 		default:
 			p.errorf(a.Pos, "action %s is not supported yet", a.Kind)
 		}

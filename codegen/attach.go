@@ -56,12 +56,16 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		a.section, a.attach, a.target = "raw_tracepoint/"+event, "raw_tracepoint", event
 		g.features[bpf.FeatureRawTracepoint] = true
 	case ir.HookUprobe:
-		if h.Offset != 0 || h.RefCtrOffset != 0 {
-			g.errs.add(h.Pos, "uprobe offsets and reference counter offsets (%s) are not supported yet", h.Target)
-			return a, false
+		// libbpf's spelling: PATH:SYMBOL, PATH:SYMBOL+0xOFF, PATH:0xOFF.
+		at := h.Target + ":" + h.Symbol
+		switch {
+		case h.Symbol == "":
+			at = fmt.Sprintf("%s:%#x", h.Target, h.Offset)
+		case h.Offset != 0:
+			at += fmt.Sprintf("+%#x", h.Offset)
 		}
-		a.section, a.attach = "uprobe/"+h.Target+":"+h.Symbol, "uprobe"
-		a.retSection, a.retAttach = "uretprobe/"+h.Target+":"+h.Symbol, "uretprobe"
+		a.section, a.attach = "uprobe/"+at, "uprobe"
+		a.retSection, a.retAttach = "uretprobe/"+at, "uretprobe"
 		g.features[bpf.FeatureUprobe] = true
 	case ir.HookLSM:
 		if h.Return {
@@ -71,8 +75,14 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		a.section, a.attach, a.target = "lsm/"+h.Target, "lsm", h.Target
 		g.features[bpf.FeatureLSM] = true
 	case ir.HookUSDT:
-		g.errs.add(h.Pos, "USDT probes (%s %s) are not supported yet", h.Target, h.Symbol)
-		return a, false
+		if h.Return {
+			g.errs.add(h.Pos, "a USDT probe has no return probe")
+			return a, false
+		}
+		// usdt.go: polrun attaches the program at every place of the
+		// probe in the binary.
+		a.section, a.attach = "usdt/"+h.Target+":"+h.Symbol, "usdt"
+		g.features[bpf.FeatureUprobe] = true
 	default:
 		g.errs.add(h.Pos, "hook kind %s is not supported", h.Kind)
 		return a, false
@@ -95,6 +105,8 @@ func shortTarget(h *ir.Hook) string {
 		if i := strings.LastIndexByte(h.Target, '/'); i >= 0 {
 			return h.Target[i+1:]
 		}
+	case ir.HookUSDT:
+		return h.Symbol // PROVIDER:NAME
 	case ir.HookUprobe:
 		sym := h.Symbol
 		if i := strings.LastIndexByte(sym, '/'); i >= 0 {
@@ -159,6 +171,10 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		mh.Selectors = append(mh.Selectors, ms)
 	}
 	mh.TracepointFields = g.tpFieldsRead(h)
+	mh.SetArgs = usdtSetArgs(h)
+	if h.Kind == ir.HookUprobe {
+		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
+	}
 	if m := overrideOf(h); m != overrideNone {
 		mh.Override = overrideManifest[m]
 		mh.OverrideHint = overrideHint(h)

@@ -14,6 +14,9 @@ import (
 // syscall kprobes, the user pt_regs the syscall wrapper received.
 func (p *progGen) ctxPrologue() {
 	h := p.h
+	if h.Kind == ir.HookUSDT {
+		p.usdtPrologue()
+	}
 	if h.Kind == ir.HookKprobe && h.Syscall && !p.ret {
 		p.emit(
 			asm.LoadMem(asm.R1, rCtx, int16(p.g.cc.FuncArgs[0].Offset), asm.DWord),
@@ -96,6 +99,12 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 			return false
 		}
 		p.emit(asm.LoadMem(dst, rCtx, int16(8*a.Index), asm.DWord))
+		return true
+	case ir.HookUSDT:
+		if !p.usdtArgIndex(a) {
+			return false
+		}
+		p.loadUSDTArg(dst, a.Index)
 		return true
 	case ir.HookTracepoint:
 		f, fld, ok := p.g.tpField(h, a)

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/features"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
@@ -60,6 +62,14 @@ func loadable(t testing.TB, p bpf.Program, h bpf.Hook) string {
 		}
 		if !kernelHas(p.Target) {
 			return "kernel has no function " + p.Target
+		}
+	case "usdt":
+		// Set writes with bpf_probe_write_user, which kernel lockdown
+		// (the CI hosts') forbids.
+		if len(h.SetArgs) > 0 {
+			if err := features.HaveProgramHelper(ebpf.Kprobe, asm.FnProbeWriteUser); err != nil {
+				return "no bpf_probe_write_user: " + err.Error()
+			}
 		}
 	case "tracepoint":
 		if _, err := os.Stat(filepath.Join("/sys/kernel/tracing/events", h.Target)); err != nil {

@@ -192,6 +192,7 @@ spec:
 	unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&old[0])), 0, 0, 0)
 	runtime.UnlockOSThread()
 	// netif_receive_skb: a UDP datagram of payload bytes over loopback.
+	loopbackUp(t)
 	conn, err := net.Dial("udp4", "127.0.0.1:9")
 	if err != nil {
 		t.Fatal(err)
@@ -348,4 +349,27 @@ func forkProfile612(t testing.TB) *target.Profile {
 		target.Field{Name: "child_pid", Type: "pid_t", Offset: 44, Size: 4, Signed: true})
 	return &target.Profile{Release: "6.12-like", Arch: "x86_64", BTF: data,
 		Tracepoints: []target.Event{{Subsystem: "sched", Event: "sched_process_fork", Fields: fields}}}
+}
+
+// loopbackUp sets lo up, which the vmtest guest's init leaves down.
+func loopbackUp(t testing.TB) {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		t.Fatalf("flags of lo: %v", err)
+	}
+	if flags := ifr.Uint16(); flags&unix.IFF_UP == 0 {
+		ifr.SetUint16(flags | unix.IFF_UP)
+		if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+			t.Fatalf("set lo up: %v", err)
+		}
+	}
 }

@@ -102,7 +102,10 @@ var commonFormat = []target.Field{
 }
 
 // builtinTracepoints are the events polc reads without a target: fields as
-// the formats of Linux 6.1 to 6.18 have them, with their raw structs.
+// the formats of Linux 6.1 and 6.12 have them, with their raw structs.
+// Read through CO-RE, a field is found where a later kernel moved it;
+// one it changed (6.18 made sched_process_fork's comms __data_loc strings)
+// is refused by polrun's check, by name.
 var builtinTracepoints = map[string]struct {
 	raw    string
 	fields []target.Field

@@ -33,6 +33,7 @@ type hookView struct {
 	kprobe    *KProbe
 	tp        *Tracepoint
 	uprobe    *UProbe
+	usdt      *USDT
 	maxIndex  int // highest argument index the hook can read; -1: no bound known offline
 
 	// filled by checkArgs
@@ -77,7 +78,7 @@ func (c *checker) collectHooks() {
 		c.hooks = append(c.hooks, h)
 	}
 	for _, u := range s.USDTs {
-		h := &hookView{kind: hookUSDT, at: u.At, name: u.Path + ":" + u.Provider + ":" + u.Name, hook: &u.Hook, maxIndex: 11}
+		h := &hookView{kind: hookUSDT, at: u.At, name: u.Path + ":" + u.Provider + ":" + u.Name, hook: &u.Hook, usdt: u, maxIndex: 11}
 		h.key = "usdt " + h.name
 		c.hooks = append(c.hooks, h)
 	}

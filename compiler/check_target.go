@@ -34,6 +34,9 @@ func (c *checker) checkTarget() {
 		if h.kind == hookUprobe {
 			c.targetUprobe(h.uprobe)
 		}
+		if h.kind == hookUSDT {
+			c.targetUSDT(h)
+		}
 		if t == nil {
 			continue
 		}

@@ -34,17 +34,22 @@ func attachProgram(h bpf.Hook, p bpf.Program, prog *ebpf.Program) (link.Link, er
 		}
 		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: name, Program: prog})
 	case "uprobe", "uretprobe":
-		if h.Symbol == "" {
-			return nil, fmt.Errorf("uprobe on %s has no symbol", h.Target)
+		if h.Symbol == "" && h.Offset == 0 {
+			return nil, fmt.Errorf("uprobe on %s has no symbol and no offset", h.Target)
 		}
 		ex, err := link.OpenExecutable(h.Target)
 		if err != nil {
 			return nil, err
 		}
-		if p.Attach == "uretprobe" {
-			return ex.Uretprobe(h.Symbol, prog, nil)
+		// Offset is from the symbol, or without one the file offset.
+		opts := &link.UprobeOptions{Offset: h.Offset, RefCtrOffset: h.RefCtrOffset}
+		if h.Symbol == "" {
+			opts = &link.UprobeOptions{Address: h.Offset, RefCtrOffset: h.RefCtrOffset}
 		}
-		return ex.Uprobe(h.Symbol, prog, nil)
+		if p.Attach == "uretprobe" {
+			return ex.Uretprobe(h.Symbol, prog, opts)
+		}
+		return ex.Uprobe(h.Symbol, prog, opts)
 	case "lsm":
 		return link.AttachLSM(link.LSMOptions{Program: prog})
 	case "fmod_ret":

@@ -117,7 +117,7 @@ func ValidPolicyName(name string) bool {
 // attachKinds are the Program.Attach values polrun attaches.
 var attachKinds = map[string]bool{
 	"kprobe": true, "kretprobe": true, "tracepoint": true, "raw_tracepoint": true,
-	"uprobe": true, "uretprobe": true, "lsm": true, "fmod_ret": true,
+	"uprobe": true, "uretprobe": true, "lsm": true, "fmod_ret": true, "usdt": true,
 }
 
 func checkManifest(m *bpf.Manifest) error {

@@ -40,7 +40,7 @@ func TestReadBundle(t *testing.T) {
 	for name, edit := range map[string]func(bundleSpec){
 		"bad name":        func(bs bundleSpec) { bs.Name = "Bad_Name" },
 		"missing program": func(bs bundleSpec) { bs.Hooks[0].Programs[0].Name = "nope" },
-		"usdt":            func(bs bundleSpec) { bs.Hooks[0].Programs[0].Attach = "usdt" },
+		"unknown attach":  func(bs bundleSpec) { bs.Hooks[0].Programs[0].Attach = "teleport" },
 		"no hooks":        func(bs bundleSpec) { bs.Hooks = nil },
 	} {
 		t.Run(name, func(t *testing.T) {

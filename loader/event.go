@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/polc-dev/polc/bpf"
@@ -260,6 +261,18 @@ type (
 		Message    string   `json:"message,omitempty"`
 		Tags       []string `json:"tags,omitempty"`
 	}
+	usdtBody struct {
+		Process    *Process `json:"process,omitempty"`
+		Parent     *Process `json:"parent,omitempty"`
+		Path       string   `json:"path,omitempty"`
+		Provider   string   `json:"provider,omitempty"`
+		Name       string   `json:"name,omitempty"`
+		PolicyName string   `json:"policy_name,omitempty"`
+		Message    string   `json:"message,omitempty"`
+		Args       []Arg    `json:"args,omitempty"`
+		Tags       []string `json:"tags,omitempty"`
+		Action     string   `json:"action,omitempty"`
+	}
 	// Tetragon's ProcessUprobe has no action field.
 	uprobeBody struct {
 		Process    *Process `json:"process,omitempty"`
@@ -289,6 +302,7 @@ const (
 	KindTracepoint = "process_tracepoint"
 	KindUprobe     = "process_uprobe"
 	KindLSM        = "process_lsm"
+	KindUSDT       = "process_usdt"
 )
 
 // FunctionName is the function_name of kprobe and LSM events: the kernel
@@ -308,6 +322,9 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 		body = tracepointBody{e.Process, e.Parent, subsys, event, e.Args, e.Policy, action, h.Message, h.Tags}
 	case KindUprobe:
 		body = uprobeBody{e.Process, e.Parent, h.Target, h.Symbol, e.Policy, h.Message, e.Args, h.Tags}
+	case KindUSDT:
+		provider, name, _ := strings.Cut(h.Symbol, ":")
+		body = usdtBody{e.Process, e.Parent, h.Target, provider, name, e.Policy, h.Message, e.Args, h.Tags, action}
 	default:
 		body = lsmBody{e.Process, e.Parent, e.FunctionName(), e.Policy, h.Message, e.Args, action, h.Tags}
 	}

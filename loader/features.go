@@ -52,6 +52,20 @@ var probes = []probe{
 	{bpf.FeatureSendSignal, func() error { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnSendSignal) }},
 	{bpf.FeatureOverride, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnOverrideReturn) }},
 	{bpf.FeatureBpfLoop, func() error { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) }},
+	{bpf.FeatureProbeWriteUser, probeWriteUser},
+}
+
+// probeWriteUser: kprobe (and uprobe) programs may call
+// bpf_probe_write_user; kernel lockdown forbids it, which the reason says.
+func probeWriteUser() error {
+	err := features.HaveProgramHelper(ebpf.Kprobe, asm.FnProbeWriteUser)
+	if err == nil {
+		return nil
+	}
+	if mode, rerr := os.ReadFile(securityfsDir + "/lockdown"); rerr == nil && !strings.Contains(string(mode), "[none]") {
+		return fmt.Errorf("%w (kernel lockdown is %s)", err, strings.TrimSpace(string(mode)))
+	}
+	return err
 }
 
 var probeCache sync.Map // name -> *probeResult

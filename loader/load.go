@@ -13,6 +13,7 @@ import (
 
 	"github.com/cilium/ebpf"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 )
 
@@ -296,6 +297,14 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 		for _, p := range h.Programs {
 			if err := o.fail("attach:" + p.Name); err != nil {
 				return nil, err
+			}
+			if p.Attach == "usdt" {
+				ls, err := attachUSDT(h, p, s.coll.Programs[p.Name], s.coll.Maps[bpf.USDTMap], arch.Arch(m.Arch))
+				if err != nil {
+					return nil, &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "attach", Err: err}
+				}
+				hookLinks = append(hookLinks, ls...)
+				continue
 			}
 			l, err := attachProgram(h, p, s.coll.Programs[p.Name])
 			if err != nil {

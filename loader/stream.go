@@ -459,6 +459,8 @@ func eventKind(hookKind string) string {
 		return KindTracepoint
 	case "uprobe":
 		return KindUprobe
+	case "usdt":
+		return KindUSDT
 	case "lsm":
 		return KindLSM
 	}

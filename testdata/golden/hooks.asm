@@ -1,4 +1,907 @@
-bundle hooks not built:
-# testdata/golden/hooks.yaml:27:7: field parent_comm of sched/sched_process_fork is "char[16]", not a number or a pointer: read it as string, data_loc, char_buf or const_buf
-# testdata/golden/hooks.yaml:36:5: uprobe offsets and reference counter offsets (/usr/bin/bash) are not supported yet
-# testdata/golden/hooks.yaml:56:5: USDT probes (/usr/sbin/nginx nginx:request_start) are not supported yet
+bundle hooks
+map polc_events RingBuf key=0 value=0 max=8388608 pinned
+map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
+map polc_rec PerCPUArray key=4 value=4504 max=1
+map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
+map polc_usdt Hash key=8 value=192 max=4096
+map polc_tmp PerCPUArray key=4 value=8520 max=1
+
+program h0_sys_openat section kprobe/__x64_sys_openat (76 instructions)
+	; - call: "sys_openat"  @8
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 112)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 1  @13
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 104
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r1 = r9
+	r1 += 56
+	r2 = 4096
+	call bpf_probe_read_user_str
+	if r0 s<= 0x0 goto str_fault
+	r0 -= 1
+	if r0 < 0xfff goto str_done
+	r1 = 0x100000000 ll
+	r0 |= r1
+	goto str_done
+str_fault:
+	r0 = 0x200000000 ll
+str_done:
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+	goto post
+post:
+	r3 = *(u32 *)(r9 + 40)
+	r3 += 7
+	r3 &= -8
+	if r3 <= 0x1000 goto padded_0
+	r3 = 4096
+padded_0:
+	r3 += 56
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h1_security_bpf_map_create section kprobe/security_bpf_map_create (80 instructions)
+	; - call: "security_bpf_map_create"  @15
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @20
+	r7 = *(u64 *)(r6 + 112)
+	*(u64 *)(r9 + 40) = 0
+	*(u64 *)(r9 + 48) = 0
+	*(u64 *)(r9 + 56) = 0
+	*(u64 *)(r9 + 64) = 0
+	r3 = r7
+	r3 += 0	; CO-RE byte_off bpf_map[0:0]
+	r1 = r9
+	r1 += 40
+	r2 = 4
+	call bpf_probe_read_kernel
+	r3 = r7
+	r3 += 4	; CO-RE byte_off bpf_map[0:1]
+	r1 = r9
+	r1 += 44
+	r2 = 4
+	call bpf_probe_read_kernel
+	r3 = r7
+	r3 += 8	; CO-RE byte_off bpf_map[0:2]
+	r1 = r9
+	r1 += 48
+	r2 = 4
+	call bpf_probe_read_kernel
+	r3 = r7
+	r3 += 12	; CO-RE byte_off bpf_map[0:3]
+	r1 = r9
+	r1 += 52
+	r2 = 4
+	call bpf_probe_read_kernel
+	r3 = r7
+	r3 += 16	; CO-RE byte_off bpf_map[0:4]
+	r1 = r9
+	r1 += 56
+	r2 = 16
+	call bpf_probe_read_kernel
+	goto post
+post:
+	r3 = 72
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h2_tcp_connect section kprobe/tcp_connect (45 instructions)
+	; - call: "tcp_connect"  @22
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	goto post
+post:
+	r3 = 40
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h3_sched_process_fork section tracepoint/sched/sched_process_fork (51 instructions)
+	; - subsystem: "sched"  @24
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 5  @27
+	r7 = *(u32 *)(r6 + 24)	; CO-RE byte_off trace_event_raw_sched_process_fork[0:2]
+	r7 <<= 32
+	r7 s>>= 32
+	r7 <<= 32
+	r7 s>>= 32
+	*(u64 *)(r9 + 40) = r7
+	goto post
+post:
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h4_sched_process_exec section raw_tracepoint/sched_process_exec (81 instructions)
+	; - subsystem: "sched"  @29
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 2  @33
+	r7 = *(u64 *)(r6 + 16)
+	r3 = r7
+	r3 += 0	; CO-RE byte_off linux_binprm[0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r3 += 0	; CO-RE byte_off file[0:0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r8 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r3 += 8	; CO-RE byte_off file[0:0:1]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 16)
+	r2 = r8
+	r3 = r9
+	r3 += 56
+	r4 = 4096
+	call polc_path
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+	goto post
+post:
+	r3 = *(u32 *)(r9 + 40)
+	r3 += 7
+	r3 &= -8
+	if r3 <= 0x1000 goto padded_0
+	r3 = 4096
+padded_0:
+	r3 += 56
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h5_readline section uprobe//usr/bin/bash:readline (45 instructions)
+	; - path: "/usr/bin/bash"  @36
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	goto post
+post:
+	r3 = 40
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h6_main section uprobe//usr/bin/bash:main+0x10 (45 instructions): the code of h5_readline
+
+program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
+	; - path: "/usr/lib/libc.so.6"  @41
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @45
+	r7 = *(u64 *)(r6 + 112)
+	*(u64 *)(r9 + 40) = r7
+	goto post
+post:
+	r1 = map[polc_ret_h7]
+	r2 = r10
+	r2 += -40
+	r3 = r9
+	r4 = 0
+	call bpf_map_update_elem
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (37 instructions)
+	; - path: "/usr/lib/libc.so.6"  @41
+	r6 = r1
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = map[polc_ret_h7]
+	r2 = r10
+	r2 += -40
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	r1 = *(u64 *)(r6 + 80)
+	*(u64 *)(r9 + 32) = r1
+	r1 = *(u32 *)(r9 + 0)
+	r1 |= 65536
+	*(u32 *)(r9 + 0) = r1
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+drop:
+	r1 = map[polc_ret_h7]
+	r2 = r10
+	r2 += -40
+	call bpf_map_delete_elem
+exit:
+	r0 = 0
+	exit
+
+program h8_file_open section lsm/file_open (74 instructions)
+	; - hook: "file_open"  @51
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @53
+	r7 = *(u64 *)(r6 + 0)
+	r3 = r7
+	r3 += 0	; CO-RE byte_off file[0:0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r8 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r3 += 8	; CO-RE byte_off file[0:0:1]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 16)
+	r2 = r8
+	r3 = r9
+	r3 += 56
+	r4 = 4096
+	call polc_path
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+	goto post
+post:
+	r3 = *(u32 *)(r9 + 40)
+	r3 += 7
+	r3 &= -8
+	if r3 <= 0x1000 goto padded_0
+	r3 = 4096
+padded_0:
+	r3 += 56
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (116 instructions)
+	; - path: "/usr/sbin/nginx"  @56
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = r6
+	call bpf_get_attach_cookie
+	*(u64 *)(r10 - 128) = r0
+	r1 = map[polc_usdt]
+	r2 = r10
+	r2 += -128
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	*(u64 *)(r10 - 128) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @60
+	r5 = *(u64 *)(r10 - 128)
+	r1 = *(u8 *)(r5 + 0)
+	if r1 == 0x0 goto usdt0_zero
+	if r1 == 0x1 goto usdt0_const
+	r5 = *(u64 *)(r10 - 128)
+	r3 = *(u16 *)(r5 + 4)
+	if r3 > 0x1f8 goto usdt0_zero
+	r3 += r6
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	if r0 != 0x0 goto usdt0_zero
+	r7 = *(u64 *)(r10 - 16)
+	r5 = *(u64 *)(r10 - 128)
+	r1 = *(u8 *)(r5 + 0)
+	if r1 == 0x2 goto usdt0_size
+	r5 = *(u64 *)(r10 - 128)
+	r1 = *(u64 *)(r5 + 8)
+	r7 += r1
+	r1 = *(u8 *)(r5 + 0)
+	if r1 != 0x4 goto usdt_noindex
+	*(u64 *)(r10 - 56) = r7
+	r5 = *(u64 *)(r10 - 128)
+	r3 = *(u16 *)(r5 + 6)
+	if r3 > 0x1f8 goto usdt0_zero
+	r3 += r6
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	if r0 != 0x0 goto usdt0_zero
+	r4 = *(u64 *)(r10 - 16)
+	r5 = *(u64 *)(r10 - 128)
+	r1 = *(u8 *)(r5 + 3)
+	r1 &= 3
+	r4 <<= r1
+	r7 = *(u64 *)(r10 - 56)
+	r7 += r4
+usdt_noindex:
+	r3 = r7
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_user
+	if r0 != 0x0 goto usdt0_zero
+	r7 = *(u64 *)(r10 - 16)
+	goto usdt0_size
+usdt0_const:
+	r7 = *(u64 *)(r5 + 8)
+usdt0_size:
+	r5 = *(u64 *)(r10 - 128)
+	r1 = *(u8 *)(r5 + 2)
+	r1 &= 63
+	r7 <<= r1
+	r2 = *(u8 *)(r5 + 1)
+	if r2 == 0x0 goto usdt0_unsigned
+	r7 s>>= r1
+	goto usdt0_done
+usdt0_unsigned:
+	r7 >>= r1
+	goto usdt0_done
+usdt0_zero:
+	r7 = 0
+usdt0_done:
+	r7 <<= 32
+	r7 >>= 32
+	*(u64 *)(r9 + 40) = r7
+	goto post
+post:
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+func polc_path (80 instructions)
+	r6 = r3
+	r7 = r4
+	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 - 16) = r2
+	*(u32 *)(r10 - 20) = 0
+	r1 = map[polc_tmp]
+	r2 = r10
+	r2 += -20
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto fault
+	r8 = r0
+	r1 = *(u64 *)(r10 - 8)
+	if r1 == 0x0 goto fault
+	*(u64 *)(r8 + 0) = r1
+	r1 = *(u64 *)(r10 - 16)
+	*(u64 *)(r8 + 8) = r1
+	*(u32 *)(r8 + 32) = 4096
+	*(u32 *)(r8 + 36) = 0
+	call bpf_get_current_task
+	r9 = r0
+	r3 = r9
+	r3 += 96	; CO-RE byte_off task_struct[0:12]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 32)
+	r3 = r9
+	r3 += 8	; CO-RE byte_off fs_struct[0:0:1]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 32)
+	*(u64 *)(r8 + 16) = r1
+	r3 = r9
+	r3 += 0	; CO-RE byte_off fs_struct[0:0:0]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 32)
+	*(u64 *)(r8 + 24) = r1
+	*(u64 *)(r10 - 40) = r8
+	r1 = 4096
+	r2 = &func[polc_path_step]
+	r3 = r10
+	r3 += -40
+	r4 = 0
+	call bpf_loop
+	if r0 < 0x1000 goto walked
+	r1 = *(u32 *)(r8 + 36)
+	r1 |= 1
+	*(u32 *)(r8 + 36) = r1
+walked:
+	r1 = *(u32 *)(r8 + 32)
+	if r1 > 0x1000 goto fault
+	r2 = 4096
+	r2 -= r1
+	if r2 != 0x0 goto copy
+	*(u8 *)(r6 + 0) = 47
+	r0 = 1
+	exit
+copy:
+	if r2 <= r7 goto fits
+	r2 = r7
+	r3 = *(u32 *)(r8 + 36)
+	r3 |= 1
+	*(u32 *)(r8 + 36) = r3
+fits:
+	*(u64 *)(r10 - 8) = r2
+	r3 = r8
+	r3 += r1
+	r3 += 64
+	r1 = r6
+	call bpf_probe_read_kernel
+	r0 = *(u32 *)(r8 + 36)
+	r0 <<= 32
+	r1 = *(u64 *)(r10 - 8)
+	r0 |= r1
+	exit
+fault:
+	r0 = 0x200000000 ll
+	exit
+
+func polc_path_step (85 instructions)
+	r6 = *(u64 *)(r2 + 0)
+	r7 = *(u64 *)(r6 + 0)
+	if r7 == 0x0 goto stop
+	r8 = *(u64 *)(r6 + 8)
+	r1 = *(u64 *)(r6 + 16)
+	if r7 != r1 goto below_root
+	r1 = *(u64 *)(r6 + 24)
+	if r8 == r1 goto stop
+below_root:
+	r3 = r7
+	r3 += 0	; CO-RE byte_off dentry[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 8)
+	if r8 == 0x0 goto fs_root
+	r3 = r8
+	r3 += 0	; CO-RE byte_off vfsmount[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	if r7 == r1 goto cross
+fs_root:
+	if r7 != r9 goto component
+cross:
+	if r8 == 0x0 goto stop
+	r8 -= 16	; CO-RE byte_off mount[0:2]
+	r3 = r8
+	r3 += 0	; CO-RE byte_off mount[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 8)
+	if r9 == r8 goto stop
+	if r9 == 0x0 goto stop
+	r3 = r8
+	r3 += 8	; CO-RE byte_off mount[0:1]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r6 + 0) = r1
+	r9 += 16	; CO-RE byte_off mount[0:2]
+	*(u64 *)(r6 + 8) = r9
+	r0 = 0
+	exit
+component:
+	r3 = r7
+	r3 += 8	; CO-RE byte_off dentry[0:1:0]
+	r1 = r10
+	r1 += -8
+	r2 = 4
+	call bpf_probe_read_kernel
+	r8 = *(u32 *)(r10 - 8)
+	r3 = r7
+	r3 += 16	; CO-RE byte_off dentry[0:1:1]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r10 - 16) = r1
+	if r8 > 0xff goto truncated
+	r1 = *(u32 *)(r6 + 32)
+	if r1 > 0x1000 goto stop
+	r1 -= r8
+	r1 -= 1
+	if r1 > 0xfff goto truncated
+	*(u32 *)(r6 + 32) = r1
+	r1 += r6
+	r1 += 64
+	*(u8 *)(r1 + 0) = 47
+	r1 += 1
+	r2 = r8
+	r3 = *(u64 *)(r10 - 16)
+	call bpf_probe_read_kernel
+	*(u64 *)(r6 + 0) = r9
+	r0 = 0
+	exit
+truncated:
+	r1 = *(u32 *)(r6 + 36)
+	r1 |= 1
+	*(u32 *)(r6 + 36) = r1
+stop:
+	r0 = 1
+	exit

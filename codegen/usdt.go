@@ -1,0 +1,236 @@
+package codegen
+
+import (
+	"fmt"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// USDT probes.
+//
+// Where a probe's arguments are is known only from the binary, which polc
+// may never see: a probe's program reads them through the bpf.USDTSpec
+// polrun stores for each place of the probe in bpf.USDTMap, keyed by the
+// BPF cookie it attaches that place with (bpf/usdt.go). The program looks
+// its spec up once, at entry, and keeps the pointer at stUSDT; each
+// argument is then a short interpreter of its USDTArg: a constant, a
+// register of the saved struct pt_regs, or user memory at a register plus
+// a displacement (plus an index register, scaled), cut to the argument's
+// size and sign- or zero-extended.
+//
+// The Set action writes its value into an argument in memory with
+// bpf_probe_write_user, as many bytes as the argument has (Tetragon writes
+// only 4-byte ones); an argument in a register cannot be written (a
+// uprobe's context is read-only), which polrun checks against the binary
+// before attaching (bpf.Hook.SetArgs), and the program checks again.
+
+const stUSDT = -128 // the USDTSpec of the place that fired
+
+// declareUSDTMap declares bpf.USDTMap once per bundle.
+func (g *gen) declareUSDTMap() {
+	for _, m := range g.maps {
+		if m.Name == bpf.USDTMap {
+			return
+		}
+	}
+	g.maps = append(g.maps, &object.Map{Name: bpf.USDTMap, Type: ebpf.Hash, KeySize: 8,
+		ValueSize: bpf.USDTSpecSize, MaxEntries: bpf.USDTMaxLocations})
+}
+
+// usdtPrologue finds the spec of the place that fired; without one (a
+// place polrun did not describe) the program does nothing.
+func (p *progGen) usdtPrologue() {
+	p.g.declareUSDTMap()
+	p.emit(
+		asm.Mov.Reg(asm.R1, rCtx),
+		asm.FnGetAttachCookie.Call(),
+		asm.StoreMem(asm.RFP, stUSDT, asm.R0, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.USDTMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stUSDT),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.StoreMem(asm.RFP, stUSDT, asm.R0, asm.DWord),
+	)
+}
+
+// usdtArgIndex checks a USDT argument index.
+func (p *progGen) usdtArgIndex(a *ir.Arg) bool {
+	if a.Index < 0 || a.Index >= bpf.USDTMaxArgs {
+		p.errorf(a.Pos, "USDT argument index %d: probes have at most %d arguments", a.Index, bpf.USDTMaxArgs)
+		return false
+	}
+	return true
+}
+
+// loadUSDTArg emits dst = USDT argument i, 0 when the probe has no such
+// argument or reading it fails. R1-R5 are clobbered, and R7 when dst is
+// not R7 or R8.
+func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
+	w := dst
+	if w != asm.R7 && w != asm.R8 {
+		w = asm.R7
+	}
+	base := int16(i * bpf.USDTArgSize)
+	l := func(s string) string { return p.b.Fresh(fmt.Sprintf("usdt%d_%s", i, s)) }
+	constant, size, zero, done := l("const"), l("size"), l("zero"), l("done")
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
+		asm.JEq.Imm(asm.R1, bpf.USDTArgNone, zero),
+		asm.JEq.Imm(asm.R1, bpf.USDTArgConst, constant),
+	)
+	// The register's value, or the address in memory.
+	p.usdtRegister(w, base+4, zero)
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
+		asm.JEq.Imm(asm.R1, bpf.USDTArgReg, size),
+	)
+	p.usdtAddress(w, base, zero)
+	p.emit(
+		asm.Mov.Reg(asm.R3, w),
+		asm.Mov.Reg(asm.R1, asm.RFP),
+		asm.Add.Imm(asm.R1, stTmp),
+		asm.Mov.Imm(asm.R2, 8),
+		asm.FnProbeReadUser.Call(),
+		asm.JNE.Imm(asm.R0, 0, zero),
+		asm.LoadMem(w, asm.RFP, stTmp, asm.DWord),
+		asm.Ja.Label(size),
+	)
+	p.b.Label(constant)
+	p.emit(asm.LoadMem(w, asm.R5, base+8, asm.DWord))
+	p.b.Label(size)
+	// Cut to the argument's size, extended by its sign.
+	unsigned := l("unsigned")
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base+2, asm.Byte),
+		asm.And.Imm(asm.R1, 63),
+		asm.LSh.Reg(w, asm.R1),
+		asm.LoadMem(asm.R2, asm.R5, base+1, asm.Byte),
+		asm.JEq.Imm(asm.R2, 0, unsigned),
+		asm.ArSh.Reg(w, asm.R1),
+		asm.Ja.Label(done),
+	)
+	p.b.Label(unsigned)
+	p.emit(asm.RSh.Reg(w, asm.R1), asm.Ja.Label(done))
+	p.b.Label(zero)
+	p.emit(asm.Mov.Imm(w, 0))
+	p.b.Label(done)
+	if w != dst {
+		p.emit(asm.Mov.Reg(dst, w))
+	}
+}
+
+// usdtRegister emits w = the register whose struct pt_regs offset is the
+// u16 at off in the spec, jumping to fail when it cannot be read.
+func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R3, asm.R5, off, asm.Half),
+		// Within any arch's struct pt_regs (bounds the context read).
+		asm.JGT.Imm(asm.R3, 512-8, fail),
+		asm.Add.Reg(asm.R3, rCtx),
+		asm.Mov.Reg(asm.R1, asm.RFP),
+		asm.Add.Imm(asm.R1, stTmp),
+		asm.Mov.Imm(asm.R2, 8),
+		asm.FnProbeReadKernel.Call(),
+		asm.JNE.Imm(asm.R0, 0, fail),
+		asm.LoadMem(w, asm.RFP, stTmp, asm.DWord),
+	)
+}
+
+// usdtAddress turns w, the base register's value of the memory argument
+// at base in the spec, into the argument's address: plus the
+// displacement, plus the index register shifted by the scale.
+func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
+	noIndex := p.b.Fresh("usdt_noindex")
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base+8, asm.DWord),
+		asm.Add.Reg(w, asm.R1),
+		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
+		asm.JNE.Imm(asm.R1, bpf.USDTArgSIB, noIndex),
+	)
+	// The index: w is kept on the stack across the read.
+	p.emit(asm.StoreMem(asm.RFP, stVal2, w, asm.DWord))
+	p.usdtRegister(asm.R4, base+6, fail)
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base+3, asm.Byte),
+		asm.And.Imm(asm.R1, 3),
+		asm.LSh.Reg(asm.R4, asm.R1),
+		asm.LoadMem(w, asm.RFP, stVal2, asm.DWord),
+		asm.Add.Reg(w, asm.R4),
+	)
+	p.b.Label(noIndex)
+}
+
+// usdtSet writes a Set action's value into its argument, when the
+// argument is in memory.
+func (p *progGen) usdtSet(a *ir.Action) {
+	if p.h.Kind != ir.HookUSDT {
+		p.errorf(a.Pos, "Set writes USDT probe arguments; %s is a %s", p.h.Call, p.h.Kind)
+		return
+	}
+	if a.SetIndex < 0 || a.SetIndex >= len(p.h.Args) {
+		p.errorf(a.Pos, "Set: argIndex refers to no argument of %s", p.h.Call)
+		return
+	}
+	arg := p.h.Args[a.SetIndex]
+	if !p.usdtArgIndex(arg) {
+		return
+	}
+	p.g.features[bpf.FeatureProbeWriteUser] = true
+	base := int16(arg.Index * bpf.USDTArgSize)
+	skip := p.b.Fresh("set_skip")
+	p.emit(
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
+		asm.JLT.Imm(asm.R1, bpf.USDTArgRegDeref, skip), // not in memory
+	)
+	p.usdtRegister(asm.R7, base+4, skip)
+	p.usdtAddress(asm.R7, base, skip)
+	p.emit(
+		// As many bytes as the argument has: (64 - shift) / 8.
+		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R3, asm.R5, base+2, asm.Byte),
+		asm.Mov.Imm(asm.R1, 64),
+		asm.Sub.Reg(asm.R1, asm.R3),
+		asm.RSh.Imm(asm.R1, 3),
+		asm.Mov.Reg(asm.R3, asm.R1),
+		// JLT, not JEQ 0: Linux 6.1's verifier learns no lower bound from
+		// the latter, and bpf_probe_write_user refuses a size of 0.
+		asm.JLT.Imm(asm.R3, 1, skip),
+		asm.JGT.Imm(asm.R3, 8, skip),
+		asm.LoadImm(asm.R2, a.SetValue, asm.DWord),
+		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+		asm.Mov.Reg(asm.R1, asm.R7),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stVal),
+		asm.FnProbeWriteUser.Call(),
+	)
+	p.b.Label(skip)
+	p.emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// usdtSetArgs are the USDT argument indexes h's Set actions write.
+func usdtSetArgs(h *ir.Hook) []int {
+	var out []int
+	seen := map[int]bool{}
+	for _, s := range h.Selectors {
+		for _, a := range s.Actions {
+			if a.Kind == ir.ActSet && a.SetIndex >= 0 && a.SetIndex < len(h.Args) && !seen[h.Args[a.SetIndex].Index] {
+				seen[h.Args[a.SetIndex].Index] = true
+				out = append(out, h.Args[a.SetIndex].Index)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,116 @@
+package loader
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/internal/testenv"
+)
+
+// x86_64: the machine code of writeSetELF runs here (the CI hosts and the
+// vmtest guests are x86_64).
+var x86_64 = testenv.Requirement{Name: "an x86_64 machine", OnCIHost: true, Check: func() error {
+	if arch.Host() != arch.X86_64 {
+		return errors.New("this is " + string(arch.Host()))
+	}
+	return nil
+}}
+
+// writeSetELF writes a static x86_64 executable with one USDT probe,
+// polc:set, for machines without a C compiler (the vmtest guests). It
+// exits with the int at 12(%rsp), 0 unless something writes it at the
+// probe; the probe's arguments are that int and %edi, which holds 3:
+//
+//	sub  $0x18, %rsp
+//	movl $0, 12(%rsp)
+//	mov  $3, %edi
+//	nop                      # polc:set: -4@12(%rsp) -4@%edi
+//	mov  12(%rsp), %edi
+//	mov  $60, %eax           # exit
+//	syscall
+//
+// One PT_LOAD segment maps the whole file at 0x400000; the sections are
+// the code, .stapsdt.base (a byte the note's addresses are relative to),
+// the note and the section names.
+func writeSetELF(path string) error {
+	const vaddr = 0x400000
+	code := []byte{
+		0x48, 0x83, 0xec, 0x18,
+		0xc7, 0x44, 0x24, 0x0c, 0, 0, 0, 0,
+		0xbf, 3, 0, 0, 0,
+		0x90,
+		0x8b, 0x7c, 0x24, 0x0c,
+		0xb8, 60, 0, 0, 0,
+		0x0f, 0x05,
+	}
+	const nopAt = 17
+	const codeOff = 0x80
+	baseOff := codeOff + len(code)
+	le := binary.LittleEndian
+
+	var desc bytes.Buffer
+	binary.Write(&desc, le, uint64(vaddr+codeOff+nopAt)) // pc
+	binary.Write(&desc, le, uint64(vaddr+baseOff))       // .stapsdt.base
+	binary.Write(&desc, le, uint64(0))                   // no semaphore
+	desc.WriteString("polc\x00set\x00-4@12(%rsp) -4@%edi\x00")
+	var note bytes.Buffer
+	binary.Write(&note, le, []uint32{8, uint32(desc.Len()), 3})
+	note.WriteString("stapsdt\x00")
+	note.Write(desc.Bytes())
+	for note.Len()%4 != 0 {
+		note.WriteByte(0)
+	}
+	noteOff := (baseOff + 1 + 7) &^ 7
+	shstr := "\x00.text\x00.stapsdt.base\x00.note.stapsdt\x00.shstrtab\x00"
+	strOff := noteOff + note.Len()
+	shOff := (strOff + len(shstr) + 7) &^ 7
+	size := shOff + 5*64
+
+	out := make([]byte, size)
+	// ELF header.
+	copy(out, []byte{0x7f, 'E', 'L', 'F', 2, 1, 1})
+	le.PutUint16(out[16:], 2)    // ET_EXEC
+	le.PutUint16(out[18:], 0x3e) // EM_X86_64
+	le.PutUint32(out[20:], 1)
+	le.PutUint64(out[24:], vaddr+codeOff) // entry
+	le.PutUint64(out[32:], 64)            // program headers
+	le.PutUint64(out[40:], uint64(shOff)) // section headers
+	le.PutUint16(out[52:], 64)
+	le.PutUint16(out[54:], 56)
+	le.PutUint16(out[56:], 1)
+	le.PutUint16(out[58:], 64)
+	le.PutUint16(out[60:], 5)
+	le.PutUint16(out[62:], 4) // .shstrtab
+	// PT_LOAD, R+X, the whole file.
+	ph := out[64:]
+	le.PutUint32(ph[0:], 1)
+	le.PutUint32(ph[4:], 5)
+	le.PutUint64(ph[16:], vaddr)
+	le.PutUint64(ph[24:], vaddr)
+	le.PutUint64(ph[32:], uint64(size))
+	le.PutUint64(ph[40:], uint64(size))
+	le.PutUint64(ph[48:], 0x1000)
+	copy(out[codeOff:], code)
+	copy(out[noteOff:], note.Bytes())
+	copy(out[strOff:], shstr)
+	// Sections: null, .text, .stapsdt.base, .note.stapsdt, .shstrtab.
+	section := func(i int, name uint32, typ uint32, flags uint64, addr uint64, off, sz int) {
+		sh := out[shOff+64*i:]
+		le.PutUint32(sh[0:], name)
+		le.PutUint32(sh[4:], typ)
+		le.PutUint64(sh[8:], flags)
+		le.PutUint64(sh[16:], addr)
+		le.PutUint64(sh[24:], uint64(off))
+		le.PutUint64(sh[32:], uint64(sz))
+		le.PutUint64(sh[48:], 1)
+	}
+	const alloc, exec = 2, 4
+	section(1, 1, 1, alloc|exec, vaddr+codeOff, codeOff, len(code))
+	section(2, 7, 1, alloc, uint64(vaddr+baseOff), baseOff, 1)
+	section(3, 21, 7, 0, 0, noteOff, note.Len())
+	section(4, 35, 3, 0, 0, strOff, len(shstr))
+	return os.WriteFile(path, out, 0o755)
+}
