@@ -20,7 +20,7 @@ import (
 type LoadTimes struct {
 	Rounds int `json:"rounds"`
 	// BaselineMs is loading a two-instruction program with cilium/ebpf and
-	// attaching it to a tracepoint, per round.
+	// attaching it to a tracepoint, just before each policy's load.
 	BaselineMs Summary    `json:"baselineMs"`
 	Policies   []LoadTime `json:"policies"`
 }
@@ -33,8 +33,8 @@ type LoadTime struct {
 	Programs int    `json:"programs"`
 	// Ms is loader.Load's wall time (read the spec, check features and
 	// tracepoint formats, load with CO-RE, fill maps, attach, pin), the
-	// base being loaded already; Ratio divides it by the baseline of the
-	// same round.
+	// base being loaded already; Ratio divides it by the baseline taken
+	// just before.
 	Ms    Summary `json:"ms"`
 	Ratio Summary `json:"ratio"`
 	// Skipped says why the policy does not load here (kprobes and other
@@ -105,14 +105,18 @@ func MeasureLoadTimes(built []Built, pinRoot string, rounds int) (*LoadTimes, er
 		lt.Policies = append(lt.Policies, rec)
 		entries = append(entries, &entry{b: lb})
 	}
+	// Each policy's load is paired with a baseline load taken just before
+	// it, so that a slow moment of the machine (other work taking the
+	// kernel's tracing locks) weighs on both.
 	var base []float64
 	for range rounds {
-		b, err := baselineLoad()
-		if err != nil {
-			return nil, err
-		}
-		base = append(base, ms(b))
 		for _, e := range entries {
+			b, err := baselineLoad()
+			if err != nil {
+				return nil, err
+			}
+			time.Sleep(settle)
+			base = append(base, ms(b))
 			start := time.Now()
 			if _, err := loader.Load([]*loader.Bundle{e.b}, opts); err != nil {
 				return nil, fmt.Errorf("load times: %s: %w", e.b.Name(), err)

@@ -134,6 +134,7 @@ func (r *report) eventCost() {
 		r.p("- rejected event: overhead %s× the empty program's; the goal is at most %.1f×: %s.", ec.RejectedRatio.Format("%.2f"), RejectedGoal, verdict)
 		r.p("- emitted event: overhead %s× the empty program's, %s× the bare ring buffer program's (%s× without wakeups).",
 			ec.EmittedRatio.Format("%.2f"), ec.EmittedToRingbuf.Format("%.2f"), ec.EmittedToRingbufNoWakeup.Format("%.2f"))
+		r.p("- emitted figures swing between rounds: when the reader is asleep, bpf_ringbuf_output wakes it (irq_work) for the record, when it is busy it does not; the no-wakeup rows (BPF_RB_NO_WAKEUP, the reader polling) show the cost without wakeups.")
 		r.p("- the readers read %d records; the drop counter rose by %d (records lost while a reader lagged make those samples cheaper).", ec.EmittedRead, ec.EmittedDropped)
 		if ec.InsnsNote != "" {
 			r.p("- %s: this machine has no hardware performance counters, so only times (and the kernel's own program run times) are reported.", ec.InsnsNote)
@@ -420,7 +421,7 @@ func (r *report) times() {
 	r.p("")
 	lt := r.host.LoadTimes
 	if lt != nil {
-		r.p("From bundle to attached on the host: `loader.Load` (read the spec, probe features, check tracepoint formats, load with CO-RE, fill maps, attach, pin) with the base already loaded, then `loader.Unload`, %d rounds. The baseline, measured in every round, loads a two-instruction program with cilium/ebpf and attaches it to a tracepoint: %s ms.", lt.Rounds, lt.BaselineMs.Format("%.2f"))
+		r.p("From bundle to attached on the host: `loader.Load` (read the spec, probe features, check tracepoint formats, load with CO-RE, fill maps, attach, pin) with the base already loaded, then `loader.Unload`, %d rounds. The baseline, taken just before each policy's load, loads a two-instruction program with cilium/ebpf and attaches it to a tracepoint: %s ms. Times of loads that attach to raw_syscalls swing with other work on the machine (the kernel's tracing locks are shared).", lt.Rounds, lt.BaselineMs.Format("%.2f"))
 		r.p("")
 		r.tableHead("set", "file", "policy", "programs", "load ms", "÷ baseline")
 		// Group the policies that do not load here by reason.
