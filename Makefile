@@ -10,7 +10,7 @@ ARGS    ?=
 KERNELS ?=
 VMTEST_FLAGS ?=
 
-.PHONY: build test demo vmtest profiles conformance
+.PHONY: build test demo vmtest profiles conformance fuzz
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
@@ -96,3 +96,17 @@ bench-vm:
 	$(GO) run ./vmtest/cmd/vmtest -packages bench/vm/packages -artifacts $(BENCH_DIR)/vm $(if $(KERNELS),-kernels $(KERNELS)) -- -run '^TestProgramFigures$$'
 	mkdir -p bench/results
 	for k in $$(ls $(BENCH_DIR)/vm); do cp $(BENCH_DIR)/vm/$$k/programs.json bench/results/guest-$$k.json; done
+
+# Every fuzz target of the module (go test -list '^Fuzz'), each for
+# FUZZTIME, one after another; CI runs this. A failing input is written to
+# the package's testdata/fuzz/FUZZNAME/, where it stays as a regression
+# seed once the bug is fixed. For a long run of one target:
+#   go test ./codegen -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime 10m -timeout 0
+FUZZTIME ?= 20s
+fuzz:
+	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; echo "make fuzz: cannot list the fuzz targets" >&2; exit 1; }; \
+	echo "$$list" | awk '/^Fuzz/ { f[n++] = $$1 } /^ok/ { for (i = 0; i < n; i++) print $$2, f[i]; n = 0 }' | \
+	while read pkg fn; do \
+		echo "== $$fn ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test "$$pkg" -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
