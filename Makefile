@@ -65,7 +65,7 @@ CONFORMANCE_TMP := .cache/conformance
 conformance:
 	$(GO) test ./internal/conformance -run '^TestKernel$$' -count=1 -update
 	rm -rf $(CONFORMANCE_TMP)
-	$(GO) run ./vmtest/cmd/vmtest -packages internal/conformance/packages -artifacts $(CONFORMANCE_TMP) -- -run '^TestKernel$$' -update
+	$(GO) run ./vmtest/cmd/vmtest -packages internal/conformance/packages -artifacts $(CONFORMANCE_TMP) $(VMTEST_FLAGS) -- -run '^TestKernel$$' -update
 	cp $(CONFORMANCE_TMP)/6.1/kernel-6.1.txt $(CONFORMANCE_TMP)/6.12/kernel-6.12.txt internal/conformance/testdata/
 	$(GO) test ./internal/conformance -run '^TestDoc$$' -count=1 -update
 

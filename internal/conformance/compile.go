@@ -79,7 +79,12 @@ type Policy struct {
 	// IR and Bundle are set when the stages got that far.
 	IR     *ir.Policy
 	Bundle *codegen.Bundle
-	data   []byte
+	// NeedsTarget: building needs a description of the target kernel
+	// (generated_ftrace lists); the kernel stage builds it against the
+	// running kernel.
+	NeedsTarget bool
+	checked     *compiler.Policy
+	data        []byte
 }
 
 // Key names the policy in the kernel columns: FILE/NAME.
@@ -130,6 +135,8 @@ func compileFile(name string, data []byte) []*Policy {
 		out = append(out, c)
 		if compiler.Count(diags, compiler.Error) > 0 {
 			c.Build = outcome(Refused, errorDiags(diags))
+			c.NeedsTarget = onlyNeedsTarget(diags)
+			c.checked = pol
 			continue
 		}
 		c.IR = p
@@ -147,6 +154,21 @@ func compileFile(name string, data []byte) []*Policy {
 // build compiles p as polc build does.
 func build(p *ir.Policy, file string, data []byte) (*codegen.Bundle, error) {
 	return codegen.Build(p, codegen.Options{Arch: Arch, Source: file, SourceData: data, Compiler: "conformance"})
+}
+
+// onlyNeedsTarget reports whether every error says that lowering needs a
+// description of the target kernel.
+func onlyNeedsTarget(ds []compiler.Diagnostic) bool {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == compiler.Error {
+			if d.Code != "needs-target" {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
 }
 
 // errorDiags joins the error diagnostics: position, message and code.

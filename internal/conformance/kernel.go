@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -13,8 +14,11 @@ import (
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 
+	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/ir"
 	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/target"
+	"github.com/polc-dev/polc/target/capture"
 )
 
 // KernelSeries is the running kernel's MAJOR.MINOR, the name of its column.
@@ -71,14 +75,22 @@ func (l *Leftovers) Error() string {
 // attached or pinned after a failed load or the unload (a *Leftovers), or
 // when pinRoot could not be used: failures of the loader itself.
 func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
+	if p.NeedsTarget {
+		return loadForThisKernel(p, pinRoot)
+	}
 	if p.Bundle == nil {
 		return Outcome{Status: NotRun}, nil
 	}
+	return loadAttach(p, p.Bundle.Object, pinRoot)
+}
+
+// loadAttach is LoadAttach of the bundle data built from p.
+func loadAttach(p *Policy, data []byte, pinRoot string) (Outcome, error) {
 	opts := &loader.Options{PinRoot: pinRoot}
 	if err := loader.UnloadAll(opts); err != nil {
 		return Outcome{}, fmt.Errorf("clear %s: %w", pinRoot, err)
 	}
-	out, err := loadOnce(p.Bundle.Object, opts)
+	out, err := loadOnce(data, opts)
 	if errors.As(err, new(missingHook)) {
 		// Load what the kernel has, for real, and list what it lacks.
 		var b []byte
@@ -86,10 +98,45 @@ func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
 			return outcome(Refused, fmt.Sprintf("rebuilding with ignoreMissing hooks: %v", err)), nil
 		}
 		out, err = loadOnce(b, opts)
+		var still missingHook
+		if errors.As(err, &still) {
+			return outcome(Refused, firstLine(still.err)), nil
+		}
 	}
 	var left *Leftovers
 	if errors.As(err, &left) {
 		return Outcome{}, err
+	}
+	return out, err
+}
+
+var thisKernel struct {
+	once    sync.Once
+	profile *target.Profile
+	err     error
+}
+
+// loadForThisKernel builds p, which needs a description of its target
+// kernel, against the running kernel's profile (as polc build --target
+// does with a captured profile), and loads it.
+func loadForThisKernel(p *Policy, pinRoot string) (Outcome, error) {
+	thisKernel.once.Do(func() { thisKernel.profile, thisKernel.err = capture.Capture(&capture.Options{NoProbes: true}) })
+	if thisKernel.err != nil {
+		return Outcome{}, fmt.Errorf("describe the running kernel: %w", thisKernel.err)
+	}
+	pol, diags := compiler.Lower(p.checked, compiler.LowerOptions{Arch: Arch, Target: thisKernel.profile})
+	if compiler.Count(diags, compiler.Error) > 0 {
+		return outcome(Refused, "built for this kernel: "+errorDiags(diags)), nil
+	}
+	b, err := build(pol, p.File, p.data)
+	if err != nil {
+		return outcome(Refused, "built for this kernel: "+buildError(err)), nil
+	}
+	c := *p
+	c.IR = pol
+	out, err := loadAttach(&c, b.Object, pinRoot)
+	if err == nil && out.Status != NotRun {
+		out.Detail = "built for this kernel: " + out.Detail
 	}
 	return out, err
 }
@@ -171,7 +218,7 @@ func loadOnce(data []byte, opts *loader.Options) (Outcome, error) {
 // not have are not: they are refused, naming the binary.
 func targetMissing(b *loader.Bundle, err error) bool {
 	var pe *loader.ProgramError
-	if errors.As(err, &pe) && strings.HasPrefix(pe.Hook, "uprobe ") {
+	if errors.As(err, &pe) && (strings.HasPrefix(pe.Hook, "uprobe ") || strings.HasPrefix(pe.Hook, "usdt ")) {
 		return false
 	}
 	return errors.Is(err, os.ErrNotExist) || errors.Is(err, link.ErrNoSymbol) || errors.Is(err, btf.ErrNotFound)
