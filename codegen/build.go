@@ -116,6 +116,8 @@ type gen struct {
 
 	// tpFormats caches tracepointFormat by SUBSYS/EVENT.
 	tpFormats map[string]*tpFormat
+	// resolved are the planned resolve paths of arguments (resolve.go).
+	resolved map[*ir.Arg][]resolveSeg
 
 	// Sizes of the shared scratch values, the largest any program needs.
 	recSize, outSize int

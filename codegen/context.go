@@ -47,6 +47,9 @@ func (p *progGen) userPointers() bool {
 // be located.
 func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 	h := p.h
+	if len(a.Resolve) > 0 || a.BTFType != "" {
+		return p.loadResolved(dst, a) // resolve.go
+	}
 	switch h.Kind {
 	case ir.HookKprobe, ir.HookUprobe:
 		if p.fmodRet() {

@@ -53,6 +53,10 @@
 //     the manifest for polrun to check against tracefs (tracepoints.go).
 //     Arrays and __data_loc fields are bytes of the record itself;
 //   - raw tracepoints and BPF LSM hooks: the u64 argument array;
+//   - USDT probes: where the probe's note says, through the spec polrun
+//     stores for each place of the probe (usdt.go);
+//   - resolve paths: members followed from a pointer argument through
+//     CO-RE relocations against types of the target profile (resolve.go);
 //   - pointers are user memory for syscall arguments and uprobes, kernel
 //     memory otherwise; kernel structs only through CO-RE (package kern).
 //

@@ -1,8 +1,6 @@
 package codegen
 
 import (
-	"strings"
-
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/ir"
@@ -154,10 +152,8 @@ func (g *gen) newLayout(h *ir.Hook) *layout {
 				continue
 			}
 		}
-		if len(a.Resolve) > 0 || a.BTFType != "" {
-			errs.add(a.Pos, "resolve (%s) on argument %d of %s is not supported yet: following members needs the kernel's types",
-				strings.Join(a.Resolve, "."), a.Index, h.Call)
-			continue
+		if (len(a.Resolve) > 0 || a.BTFType != "") && !g.planResolve(h, a) {
+			continue // reported (resolve.go)
 		}
 		if a.MaxData && a.Type != ir.TypeCharBuf {
 			errs.add(a.Pos, "maxData on %s arguments is not supported yet (it is on char_buf)", a.Type)

@@ -3,5 +3,5 @@ bundle arg-types not built:
 # testdata/golden/args.yaml:38:7: maxData on char_iovec arguments is not supported yet (it is on char_buf)
 # testdata/golden/args.yaml:62:7: maxData on iov_iter arguments is not supported yet (it is on char_buf)
 # testdata/golden/args.yaml:65:7: argument type int32_arr (index 10 of kernel_objects) is not supported yet
-# testdata/golden/args.yaml:68:7: resolve (mm.owner.real_parent.comm) on argument 0 of resolved is not supported yet: following members needs the kernel's types
-# testdata/golden/args.yaml:71:7: resolve (f_path.dentry) on argument 1 of resolved is not supported yet: following members needs the kernel's types
+# testdata/golden/args.yaml:68:7: resolve "mm.owner.real_parent.comm" on argument 0 of resolved: following members needs the kernel's types: build with --target, a profile of the kernel it will run on (polc never reads the build machine's kernel)
+# testdata/golden/args.yaml:71:7: resolve "f_path.dentry" on argument 1 of resolved: following members needs the kernel's types: build with --target, a profile of the kernel it will run on (polc never reads the build machine's kernel)
