@@ -12,6 +12,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/link"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/loader"
 )
@@ -115,20 +116,22 @@ func MeasureLoadTimes(built []Built, pinRoot string, rounds int) (*LoadTimes, er
 			if err != nil {
 				return nil, err
 			}
-			time.Sleep(settle)
 			base = append(base, ms(b))
 			start := time.Now()
 			if _, err := loader.Load([]*loader.Bundle{e.b}, opts); err != nil {
 				return nil, fmt.Errorf("load times: %s: %w", e.b.Name(), err)
 			}
 			d := time.Since(start)
+			ids := policyProgramIDs(pinRoot, e.b.Name())
 			if err := loader.Unload([]string{e.b.Name()}, opts); err != nil {
 				return nil, fmt.Errorf("load times: unload %s: %w", e.b.Name(), err)
 			}
-			// Let the kernel finish releasing what the unload detached
-			// (deferred RCU work), so that it does not land in the next
-			// load's time.
-			time.Sleep(settle)
+			// The kernel detaches and frees the programs after the unload
+			// returns (a pinned link's release is deferred, and detaching
+			// from a tracepoint waits for RCU grace periods while holding
+			// the tracing locks): wait for that, so that it does not land
+			// in the next load's time.
+			waitFreed(ids)
 			e.ms = append(e.ms, ms(d))
 			e.rt = append(e.rt, ms(d)/ms(b))
 		}
@@ -146,8 +149,39 @@ func MeasureLoadTimes(built []Built, pinRoot string, rounds int) (*LoadTimes, er
 	return lt, nil
 }
 
-// settle is the pause after each unload.
-const settle = 50 * time.Millisecond
+// policyProgramIDs lists the programs of a loaded policy, from its pinned
+// links.
+func policyProgramIDs(pinRoot, name string) []ebpf.ProgramID {
+	dir := filepath.Join(bpf.PolicyPinDir(pinRoot, name), bpf.LinksDir)
+	ents, _ := os.ReadDir(dir)
+	var ids []ebpf.ProgramID
+	for _, e := range ents {
+		l, err := link.LoadPinnedLink(filepath.Join(dir, e.Name()), nil)
+		if err != nil {
+			continue
+		}
+		if info, err := l.Info(); err == nil {
+			ids = append(ids, info.Program)
+		}
+		l.Close()
+	}
+	return ids
+}
+
+// waitFreed waits (at most 5 s) until the kernel has freed the programs.
+func waitFreed(ids []ebpf.ProgramID) {
+	deadline := time.Now().Add(5 * time.Second)
+	for _, id := range ids {
+		for time.Now().Before(deadline) {
+			p, err := ebpf.NewProgramFromID(id)
+			if err != nil {
+				break
+			}
+			p.Close()
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+}
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
@@ -165,7 +199,7 @@ func baselineLoad() (time.Duration, error) {
 		return 0, fmt.Errorf("baseline attach: %w", err)
 	}
 	d := time.Since(start)
-	l.Close()
+	l.Close() // synchronous: it returns once detached
 	return d, nil
 }
 
