@@ -112,7 +112,7 @@ func (p *progGen) argTest(t *ir.Test, fail string) {
 		p.intTest(t, asm.R4, valueKey{base: rRec, off: int32(s.off)}, fail)
 	case bpf.EncBytes:
 		if s.bigBytes > 0 && (t.Op == ir.OpPostfix || t.Op == ir.OpNotPostfix) {
-			p.errorf(t.Pos, "Postfix on a maxData buffer is not supported yet: filters see its first %d bytes", s.maxBytes)
+			p.bigPostfixTest(t, s, fail) // maxdata_postfix.go
 			return
 		}
 		p.bytesTest(t, bytesAt{base: rRec, lenOff: int16(s.off), dataOff: int16(s.off + bpf.BytesHeaderSize), max: s.maxBytes}, fail)

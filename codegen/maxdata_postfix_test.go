@@ -1,0 +1,92 @@
+package codegen
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/ir"
+)
+
+// TestMaxDataPostfix: Postfix on a maxData char_buf compares the end of
+// the data the record keeps: in the filters' copy for a short buffer,
+// read again for a long one, and at MaxDataBytes for a longer one still.
+func TestMaxDataPostfix(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.KernelBTF, testenv.RingBuf)
+	pos := ir.Pos{File: "write.yaml", Line: 1}
+	h := &ir.Hook{Kind: ir.HookTracepoint, Target: "syscalls/sys_enter_write", Call: "syscalls/sys_enter_write", Pos: pos,
+		Args: []*ir.Arg{
+			{Slot: 0, Index: 5, Type: ir.TypeInt, SizeSlot: ir.NoSize, Pos: pos},
+			{Slot: 1, Index: 6, Type: ir.TypeCharBuf, SizeSlot: 2, MaxData: true, Pos: pos},
+			{Slot: 2, Index: 7, Type: ir.TypeSizeT, SizeSlot: ir.NoSize, Pos: pos},
+		},
+		Selectors: []*ir.Selector{{Pos: pos, Tests: []*ir.Test{
+			{Kind: ir.TestPID, Op: ir.OpIn, Values: []ir.Value{{Kind: ir.ValInt, Int: int64(os.Getpid())}}},
+			{Kind: ir.TestArg, Op: ir.OpEqual, Slot: 0, Type: ir.TypeInt, Values: []ir.Value{{Kind: ir.ValInt, Int: -78}}},
+			{Kind: ir.TestArg, Op: ir.OpPostfix, Slot: 1, Type: ir.TypeCharBuf, Values: []ir.Value{
+				{Kind: ir.ValString, Str: "<end-a>"}, {Kind: ir.ValString, Str: "a much longer <end-b>"}}},
+		}}}}
+	b, err := Build(&ir.Policy{Name: "maxdata-postfix", Arch: "x86_64", Hooks: []*ir.Hook{h}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := loadBundle(t, b)
+	tp, err := link.Tracepoint("syscalls", "sys_enter_write", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tp.Close()
+	buf := func(n int, end string) []byte {
+		b := bytes.Repeat([]byte{'.'}, n)
+		copy(b[n-len(end):], end)
+		return b
+	}
+	atCap := buf(ir.MaxDataBytes+1000, "<end-z>")
+	copy(atCap[ir.MaxDataBytes-len("<end-a>"):], "<end-a>")
+	writes := []struct {
+		data   []byte
+		posted bool
+	}{
+		{buf(100, "<end-a>"), true},
+		{buf(100, "<end-c>"), false},
+		{buf(200000, "<end-a>"), true},
+		{buf(200000, "a much longer <end-b>"), true},
+		{buf(200000, "a longer <end-b>"), false},
+		{buf(5000, "<end-c>"), false},
+		{atCap, true},
+	}
+	runtime.LockOSThread()
+	for _, w := range writes {
+		unix.Write(-78, w.data) // EBADF: only the tracepoint sees it
+	}
+	runtime.UnlockOSThread()
+	tp.Close()
+	var got []int
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind == bpf.EventPolicy {
+			got = append(got, int(intArg(r.Args[2])))
+		}
+	}
+	var want []int
+	for _, w := range writes {
+		if w.posted {
+			want = append(want, len(w.data))
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("posted writes of %v bytes, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("posted writes of %v bytes, want %v", got, want)
+		}
+	}
+	t.Logf("verifier: %+v", l.stats)
+}
