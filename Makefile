@@ -101,12 +101,15 @@ bench-vm:
 # FUZZTIME, one after another; CI runs this. A failing input is written to
 # the package's testdata/fuzz/FUZZNAME/, where it stays as a regression
 # seed once the bug is fixed. For a long run of one target:
-#   go test ./codegen -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime 10m -timeout 0
+#   go test ./codegen -run '^$$' -fuzz '^FuzzBuild$$' -fuzztime 10m -fuzzminimizetime 5s -timeout 0
+# (go test's default of 60s minimizing each new input leaves little time
+# for fuzzing in short runs).
 FUZZTIME ?= 20s
+FUZZMINIMIZETIME ?= 5s
 fuzz:
 	@list=$$($(GO) test -list '^Fuzz' ./...) || { echo "$$list"; echo "make fuzz: cannot list the fuzz targets" >&2; exit 1; }; \
 	echo "$$list" | awk '/^Fuzz/ { f[n++] = $$1 } /^ok/ { for (i = 0; i < n; i++) print $$2, f[i]; n = 0 }' | \
 	while read pkg fn; do \
 		echo "== $$fn ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test "$$pkg" -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test "$$pkg" -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) || exit 1; \
 	done
