@@ -152,14 +152,19 @@ func (p *progGen) readIovIter(s *slot, ptr asm.Register) {
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), 0, asm.DWord),
 		emit.StoreImm(rRec, int16(s.off+8), 0, asm.DWord),
-		asm.Ja.Label(done),
 	)
+	p.keepBigPointer(s, nil)
+	p.emit(asm.Ja.Label(done))
 	p.b.Label(ubuf)
 	kern.ReadKernel(&p.b, asm.R8, ptr, kern.IovIter, "count", asm.DWord, stTmp)
 	kern.ReadKernel(&p.b, ptr, ptr, kern.IovIter, "ubuf", asm.DWord, stTmp)
+	// maxData: the one buffer is read again, whole, when posting.
+	p.keepBigPointer(s, &ptr)
 	p.copyBuffer(s, ptr, true)
 	p.emit(asm.Ja.Label(done))
 	p.b.Label(iovec)
+	// maxData over several buffers: the record gets the filters' copy.
+	p.keepBigPointer(s, nil)
 	old := p.b.Fresh("iter_old_iov")
 	p.emit(
 		kern.Exists(asm.Mov.Imm(asm.R1, 0), kern.IovIter, "__iov"),

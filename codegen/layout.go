@@ -155,8 +155,8 @@ func (g *gen) newLayout(h *ir.Hook) *layout {
 		if (len(a.Resolve) > 0 || a.BTFType != "") && !g.planResolve(h, a) {
 			continue // reported (resolve.go)
 		}
-		if a.MaxData && a.Type != ir.TypeCharBuf {
-			errs.add(a.Pos, "maxData on %s arguments is not supported yet (it is on char_buf)", a.Type)
+		if a.MaxData && a.Type != ir.TypeCharBuf && a.Type != ir.TypeIovIter {
+			errs.add(a.Pos, "maxData is for char_buf and iov_iter arguments, not %s", a.Type)
 			continue
 		}
 		if a.MaxData && a.ReturnCopy {

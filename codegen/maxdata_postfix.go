@@ -32,15 +32,20 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *slot, fail string) {
 	slotBytes := bytesAt{base: rRec, lenOff: int16(s.off), dataOff: int16(s.off + bpf.BytesHeaderSize), max: s.maxBytes}
 	p.g.lib.UseTmp()
 	read := asm.FnProbeReadKernel
-	if p.userPointers() {
+	if p.bigUser(s) {
 		read = asm.FnProbeReadUser
 	}
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
-		big, done := p.b.Fresh("post_big"), p.b.Fresh("post_done")
+		big, small, done := p.b.Fresh("post_big"), p.b.Fresh("post_small"), p.b.Fresh("post_done")
+		// In the copy: a buffer that fits it, or data kept as the copy
+		// (no pointer: an iov_iter of several buffers).
 		p.emit(
+			asm.LoadMem(asm.R1, rRec, int16(s.aux), asm.DWord),
+			asm.JEq.Imm(asm.R1, 0, small),
 			asm.LoadMem(asm.R1, rRec, int16(s.off+8), asm.DWord), // Total
 			asm.JGT.Imm(asm.R1, int32(s.maxBytes), big),
 		)
+		p.b.Label(small)
 		for _, v := range values {
 			next := p.b.Fresh("post_next")
 			p.jumpUnlessBytes(slotBytes, matchPostfix, v.Str, next)
@@ -92,4 +97,55 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *slot, fail string) {
 		p.b.Label(done)
 		p.emit(asm.Mov.Imm(asm.R0, 0))
 	})
+}
+
+// bigUser says whether a maxData buffer is user memory: a syscall's or a
+// uprobe's, and an iov_iter's (its buffers are the caller's).
+func (p *progGen) bigUser(s *slot) bool {
+	return p.userPointers() || s.arg.Type == ir.TypeIovIter
+}
+
+// keepBigPointer stores, for a maxData slot, the pointer its whole buffer
+// is read from when posting: ptr, or none (0) when the data is not one
+// buffer (an iov_iter's iovec array), in which case the record keeps the
+// filters' copy.
+func (p *progGen) keepBigPointer(s *slot, ptr *asm.Register) {
+	if s.bigBytes == 0 {
+		return
+	}
+	if ptr == nil {
+		p.emit(asm.Mov.Imm(asm.R1, 0), asm.StoreMem(rRec, int16(s.aux), asm.R1, asm.DWord))
+		return
+	}
+	p.emit(asm.StoreMem(rRec, int16(s.aux), *ptr, asm.DWord))
+}
+
+// copyKeptCopy emits, at the start of copyBig (R8+R7: where the slot goes
+// in the reservation), the copy of the filters' copy for a slot without a
+// kept pointer, then a jump to done (where copyBig moves R7 past what R2
+// says was written).
+func (p *progGen) copyKeptCopy(s *slot, done string) {
+	if s.arg.Type != ir.TypeIovIter {
+		return // char_buf always keeps its pointer
+	}
+	kept := p.b.Fresh("big_kept")
+	p.emit(
+		asm.LoadMem(asm.R1, rRec, int16(s.aux), asm.DWord),
+		asm.JNE.Imm(asm.R1, 0, kept),
+	)
+	p.paddedLen(asm.R2, s)
+	p.emit(
+		asm.Add.Imm(asm.R2, bpf.BytesHeaderSize),
+		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+		asm.Mov.Reg(asm.R1, asm.R8),
+		asm.Add.Reg(asm.R1, asm.R7),
+		asm.Mov.Reg(asm.R3, rRec),
+		asm.Add.Imm(asm.R3, int32(s.off)),
+		asm.FnProbeReadKernel.Call(),
+		// done adds the header and rounds up: give it the data's length.
+		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+		asm.Add.Imm(asm.R2, -bpf.BytesHeaderSize),
+		asm.Ja.Label(done),
+	)
+	p.b.Label(kept)
 }

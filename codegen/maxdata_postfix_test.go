@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +90,58 @@ func TestMaxDataPostfix(t *testing.T) {
 		}
 	}
 	t.Logf("verifier: %+v", l.stats)
+}
+
+// TestIovIterMaxData: Tetragon's tty.yaml (maxData on tty_write's
+// iov_iter) posts the whole of a write longer than the filters' 4 KiB
+// copy: one buffer (ITER_UBUF), read again when posting. Runs in the
+// guests (kprobes).
+func TestIovIterMaxData(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
+	const tty = "/dev/ttyS0"
+	if _, err := os.Stat(tty); err != nil {
+		t.Fatalf("no %s to write to: %v", tty, err)
+	}
+	b := buildSource(t, "tty.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: tty
+spec:
+  kprobes:
+  - call: "tty_write"
+    syscall: false
+    args:
+    - index: 0
+      type: "kiocb"
+    - index: 1
+      type: "iov_iter"
+      maxData: true
+`)
+	l := loadBundle(t, b)
+	kp, err := link.Kprobe("tty_write", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kp.Close()
+	msg := strings.Repeat("polc maxData iov_iter test line\n", 300) // 9600 bytes
+	cmd := child(childBinary(t, "writer"), "write:"+tty+":"+msg)
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	kp.Close()
+	found := false
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind != bpf.EventPolicy || r.Tgid != uint32(cmd.Process.Pid) {
+			continue
+		}
+		data, flags, total := bytesArg(r.Args[1])
+		if string(data) == msg && total == uint64(len(msg)) && flags == 0 {
+			found = true
+		} else {
+			t.Logf("record: %d bytes (flags %#x, total %d)", len(data), flags, total)
+		}
+	}
+	if !found {
+		t.Errorf("no tty_write record of the %d bytes written to %s", len(msg), tty)
+	}
 }

@@ -377,9 +377,12 @@ func (p *progGen) postReserved() {
 func (p *progGen) copyBig(s *slot) {
 	fits, read, fault, done := p.b.Fresh("big_fits"), p.b.Fresh("big_read"), p.b.Fresh("big_fault"), p.b.Fresh("big_done")
 	fn := asm.FnProbeReadKernel
-	if p.userPointers() {
+	if p.bigUser(s) {
 		fn = asm.FnProbeReadUser
 	}
+	// No pointer kept (an iov_iter of several buffers): the filters'
+	// copy is what the record gets (maxdata_postfix.go).
+	p.copyKeptCopy(s, done)
 	p.emit(
 		// R6 is free here: nothing reads the context any more.
 		asm.Mov.Reg(asm.R6, asm.R8),
