@@ -85,7 +85,7 @@ bench:
 	$(GO) build -o $(BENCH_DIR)/ ./cmd/polrun ./bench/cmd/polbench
 	$(BENCH_DIR)/polbench host $(BENCH_FLAGS) -polrun $(BENCH_DIR)/polrun -gobench $(BENCH_DIR)/gobench.txt \
 		-profile $(BENCH_DIR)/polrun-cpu.prof -o $(BENCH_DIR)/host.json
-	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -guests bench/results -o docs/BENCHMARKS.md
+	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -guests bench/results -profile $(BENCH_DIR)/polrun-cpu.prof -o docs/BENCHMARKS.md
 
 # Program size and verifier work on the Debian 6.1 and 6.12 guests: the
 # bundles are built on the host, measured by bench/vm's TestProgramFigures

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -425,11 +426,25 @@ func (p *ringPositions) waitDrained(timeout time.Duration) error {
 const ProfileFocus = `loader\.\(\*Stream\)|startLibraryReader`
 
 // ProfileTop runs `go tool pprof -top` on a CPU profile of the
-// in-process reader and returns its report.
+// in-process reader, by cumulative then by flat time, and returns both
+// reports.
 func ProfileTop(profile string) (string, error) {
-	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=30", "-focus="+ProfileFocus, profile).Output()
-	if err != nil {
-		return "", fmt.Errorf("go tool pprof: %w", err)
+	var b strings.Builder
+	for _, view := range []struct{ title, order, focus, nodes string }{
+		{"", "-cum", ProfileFocus, "25"},
+		{"by flat time:", "-flat", ProfileFocus, "25"},
+		{"the decoding goroutine alone (ring buffer read, decode, process cache):", "-cum", `loader\.\(\*Stream\)\.drain`, "8"},
+	} {
+		out, err := exec.Command("go", "tool", "pprof", "-top", view.order, "-nodecount="+view.nodes, "-focus="+view.focus, profile).Output()
+		if err != nil {
+			return "", fmt.Errorf("go tool pprof: %w", err)
+		}
+		if view.title != "" {
+			// The header is the same; keep the table only.
+			_, table, _ := strings.Cut(string(out), "      flat  flat%")
+			out = []byte("\n" + view.title + "\n      flat  flat%" + table)
+		}
+		b.Write(out)
 	}
-	return string(out), nil
+	return b.String(), nil
 }

@@ -7,7 +7,7 @@
 //	polbench bundles -o DIR
 //	    build every benchmark input into DIR (with index.json), for the
 //	    vmtest guests
-//	polbench doc -host FILE [-guests DIR] -o FILE
+//	polbench doc -host FILE [-guests DIR] [-profile FILE] -o FILE
 //	    write the report from the host's results and the guests' (DIR/*.json)
 package main
 
@@ -171,6 +171,7 @@ func runDoc(args []string) error {
 	fs := flag.NewFlagSet("doc", flag.ExitOnError)
 	hostFile := fs.String("host", "", "the host's results (polbench host -o)")
 	guests := fs.String("guests", "", "directory of the guests' results (*.json, from make bench-vm)")
+	profile := fs.String("profile", "", "the CPU profile polbench host wrote, to report on again")
 	out := fs.String("o", "", "the report to write")
 	fs.Parse(args)
 	if *hostFile == "" || *out == "" {
@@ -179,6 +180,13 @@ func runDoc(args []string) error {
 	var host bench.HostResults
 	if err := bench.ReadJSON(*hostFile, &host); err != nil {
 		return err
+	}
+	if *profile != "" {
+		top, err := bench.ProfileTop(*profile)
+		if err != nil {
+			return err
+		}
+		host.ProfileTop = top
 	}
 	var guestResults []bench.GuestResults
 	if *guests != "" {
