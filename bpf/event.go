@@ -128,6 +128,9 @@ const (
 	EncPerfEvent
 	// EncBpfProg: a BpfProg.
 	EncBpfProg
+	// EncStackIDs: StackIDs, the last 8 bytes of the record of a hook
+	// whose manifest says StackIDs (stack.go).
+	EncStackIDs
 )
 
 // BytesHeader starts an EncBytes argument.

@@ -97,6 +97,9 @@ type Hook struct {
 	// TracepointFields are the format fields the programs read; the
 	// loader checks them against tracefs before attaching.
 	TracepointFields []TracepointField `json:"tracepointFields,omitempty"`
+	// StackIDs: the hook's records end with a StackIDs (stack.go), after
+	// the arguments and the return value.
+	StackIDs bool `json:"stackIds,omitempty"`
 	// Override says how the hook's Override actions change the return
 	// value (OverrideReturn, OverrideFmodRet, OverrideLSM), "" when it has
 	// none. OverrideHint names a hook that would work where the kernel

@@ -50,9 +50,7 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 		p.src(a.Pos, a.Kind.String())
 		switch a.Kind {
 		case ir.ActPost:
-			if a.KernelStack || a.UserStack {
-				p.errorf(a.Pos, "Post with kernelStackTrace or userStackTrace is not supported yet")
-			}
+			p.stacks(a) // stack.go
 			if a.ImaHash {
 				p.errorf(a.Pos, "Post with imaHash is not supported yet")
 			}

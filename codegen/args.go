@@ -33,6 +33,10 @@ func (p *progGen) readArgs(ret bool) {
 
 // readArg reads the argument of slot s into it.
 func (p *progGen) readArg(s *slot) {
+	if s == p.lay.stack {
+		p.initStacks(s) // stack.go
+		return
+	}
 	a := s.arg
 	off := int16(s.off)
 	if a.ReturnCopy && !p.ret {
@@ -40,6 +44,10 @@ func (p *progGen) readArg(s *slot) {
 		if p.loadArg(asm.R1, a) {
 			p.emit(asm.StoreMem(rRec, off+8, asm.R1, asm.DWord))
 		}
+		return
+	}
+	if a.Type == ir.TypeDataLoc && p.h.Kind != ir.HookTracepoint {
+		p.errorf(a.Pos, "data_loc reads a __data_loc field of a tracepoint's record; the arguments of %s hooks are values and pointers: read the string one points to with type string", p.h.Kind)
 		return
 	}
 	if p.h.Kind == ir.HookTracepoint && s.enc == bpf.EncBytes && p.readTracepointData(s) {

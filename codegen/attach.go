@@ -131,7 +131,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		Pos: bpf.Pos{File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col},
 	}
 	for _, s := range lay.slots {
-		if s == lay.ret {
+		if s == lay.ret || s == lay.stack {
 			continue
 		}
 		maxBytes := s.maxBytes
@@ -172,6 +172,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 	}
 	mh.TracepointFields = g.tpFieldsRead(h)
 	mh.SetArgs = usdtSetArgs(h)
+	mh.StackIDs = lay.stack != nil
 	if h.Kind == ir.HookUprobe {
 		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
 	}

@@ -213,6 +213,14 @@ func decodeRecord(raw []byte, b *Bundle) (record, error) {
 		r.Args = append(r.Args, raw[off:off+n])
 		off += n
 	}
+	if hook.StackIDs {
+		// The stack ids end the record (bpf/stack.go).
+		if off+bpf.StackIDsSize > int(r.Size) {
+			return r, fmt.Errorf("stack ids past the end")
+		}
+		r.Args = append(r.Args, raw[off:off+bpf.StackIDsSize])
+		off += bpf.StackIDsSize
+	}
 	if off != int(r.Size) {
 		return r, fmt.Errorf("arguments end at %d, record at %d", off, r.Size)
 	}

@@ -128,6 +128,9 @@ type layout struct {
 	// big: a maxData slot makes the posted record larger than the
 	// scratch: it is built in the ring buffer (postReserved).
 	big bool
+	// stack is the StackIDs slot, last, when a Post asks for stack
+	// traces (stack.go).
+	stack *slot
 }
 
 // slotOf returns the slot of the argument at event position s.
@@ -211,5 +214,6 @@ func (g *gen) newLayout(h *ir.Hook) *layout {
 			l.size += l.ret.size
 		}
 	}
+	g.addStackSlot(h, l)
 	return l
 }

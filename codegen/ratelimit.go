@@ -52,7 +52,7 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 		if n == rateArgs {
 			break
 		}
-		if sl.enc == bpf.EncNone {
+		if sl.enc == bpf.EncNone || sl == p.lay.stack {
 			continue
 		}
 		off := int16(stRateKey + 16 + 8*n)

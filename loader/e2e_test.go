@@ -55,11 +55,15 @@ func helperMain(mode string) int {
 		for range 3 {
 			syscall.Getppid()
 		}
-	case "open":
+	case "open", "open-wait":
 		for _, f := range strings.Split(os.Getenv("POLC_LOADER_FILES"), ":") {
 			if fd, err := syscall.Open(f, syscall.O_RDONLY, 0); err == nil {
 				syscall.Close(fd)
 			}
+		}
+		if mode == "open-wait" {
+			// Stay until told, for what reads /proc/PID (stack_test.go).
+			bufio.NewReader(os.Stdin).ReadString('\n')
 		}
 	case "mkdir":
 		// Exits with the errno of the first mkdir that fails.

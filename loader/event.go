@@ -31,6 +31,10 @@ type Event struct {
 	Action   bpf.Action
 	// Header is the record's header as the program wrote it.
 	Header bpf.Header
+	// KernelStackTrace and UserStackTrace are the stacks a Post with
+	// kernelStackTrace or userStackTrace recorded (kprobes).
+	KernelStackTrace []StackTraceEntry
+	UserStackTrace   []StackTraceEntry
 }
 
 // Process is Tetragon's Process message, as far as polrun knows it.
@@ -240,15 +244,17 @@ type (
 // The bodies of the event kinds, fields in Tetragon's field-number order.
 type (
 	kprobeBody struct {
-		Process      *Process `json:"process,omitempty"`
-		Parent       *Process `json:"parent,omitempty"`
-		FunctionName string   `json:"function_name,omitempty"`
-		Args         []Arg    `json:"args,omitempty"`
-		Return       *Arg     `json:"return,omitempty"`
-		Action       string   `json:"action,omitempty"`
-		PolicyName   string   `json:"policy_name,omitempty"`
-		Message      string   `json:"message,omitempty"`
-		Tags         []string `json:"tags,omitempty"`
+		Process          *Process          `json:"process,omitempty"`
+		Parent           *Process          `json:"parent,omitempty"`
+		FunctionName     string            `json:"function_name,omitempty"`
+		Args             []Arg             `json:"args,omitempty"`
+		Return           *Arg              `json:"return,omitempty"`
+		Action           string            `json:"action,omitempty"`
+		KernelStackTrace []StackTraceEntry `json:"kernel_stack_trace,omitempty"`
+		PolicyName       string            `json:"policy_name,omitempty"`
+		Message          string            `json:"message,omitempty"`
+		Tags             []string          `json:"tags,omitempty"`
+		UserStackTrace   []StackTraceEntry `json:"user_stack_trace,omitempty"`
 	}
 	tracepointBody struct {
 		Process    *Process `json:"process,omitempty"`
@@ -316,7 +322,7 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 	var body any
 	switch e.Kind {
 	case KindKprobe:
-		body = kprobeBody{e.Process, e.Parent, e.FunctionName(), e.Args, e.Return, action, e.Policy, h.Message, h.Tags}
+		body = kprobeBody{e.Process, e.Parent, e.FunctionName(), e.Args, e.Return, action, e.KernelStackTrace, e.Policy, h.Message, h.Tags, e.UserStackTrace}
 	case KindTracepoint:
 		subsys, event := splitTracepoint(h.Target)
 		body = tracepointBody{e.Process, e.Parent, subsys, event, e.Args, e.Policy, action, h.Message, h.Tags}

@@ -96,6 +96,10 @@ type Stream struct {
 	bootWall   time.Time // wall-clock time of boot, for record times
 	bootWallAt time.Time // when bootWall was computed
 	stats      StreamStats
+	// ksyms are /proc/kallsyms' text symbols, read for the first kernel
+	// stack trace (stack.go).
+	ksymsOnce sync.Once
+	ksyms     ksyms
 }
 
 // pendingRecord is a record waiting for its policy to appear.
@@ -124,6 +128,8 @@ func (e errUnknownPolicy) decodeError() error {
 type policyEntry struct {
 	name     string
 	manifest *bpf.Manifest
+	dir      string    // under the pin root's policies
+	stacks   *ebpf.Map // its bpf.StackMap, opened for the first stack trace
 }
 
 // OpenStream opens the base's ring buffer and seeds the process cache from
@@ -449,6 +455,9 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		Policy: pol.name, PolicyID: h.PolicyID, Hook: hook, Args: args, Return: ret,
 		Action: h.Action, Header: h,
 	}
+	if hook.StackIDs {
+		ev.KernelStackTrace, ev.UserStackTrace = s.stacks(pol, raw[:h.Size], h.Tgid)
+	}
 	ev.Process, ev.Parent = s.cache.process(h.Tgid, h.Pid)
 	return ev, nil
 }
@@ -491,7 +500,7 @@ func (s *Stream) scanPolicies() {
 			continue
 		}
 		if s.policies[st.PolicyID] == nil {
-			s.policies[st.PolicyID] = &policyEntry{name: m.Policy, manifest: m}
+			s.policies[st.PolicyID] = &policyEntry{name: m.Policy, manifest: m, dir: d}
 		}
 	}
 }

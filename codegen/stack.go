@@ -1,0 +1,97 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/ir"
+)
+
+// Stack traces: Post with kernelStackTrace or userStackTrace records the
+// stacks with bpf_get_stackid into bpf.StackMap, and their ids in the last
+// 8 bytes of the record, a slot of the layout after the arguments and the
+// return value (bpf/stack.go). The slot holds StackNone until a Post asks
+// for a stack; polrun reads and names the addresses.
+//
+// As in Tetragon, whose process_kprobe events are the ones with
+// kernel_stack_trace and user_stack_trace, stacks are taken on kprobes
+// (and their return probes).
+
+// wantsStacks reports whether a Post of h asks for a stack.
+func wantsStacks(h *ir.Hook) bool {
+	for _, s := range h.Selectors {
+		for _, a := range append(append([]*ir.Action(nil), s.Actions...), s.ReturnActions...) {
+			if a.Kind == ir.ActPost && (a.KernelStack || a.UserStack) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addStackSlot adds the StackIDs slot to layout l of h when a Post of h
+// asks for stacks, after every other slot.
+func (g *gen) addStackSlot(h *ir.Hook, l *layout) {
+	if !wantsStacks(h) {
+		return
+	}
+	if h.Kind != ir.HookKprobe {
+		g.errs.add(h.Pos, "kernelStackTrace and userStackTrace are reported on kprobes (Tetragon's process_kprobe events carry them), not on %s hooks", h.Kind)
+		return
+	}
+	for _, s := range l.slots {
+		if s.enc == bpf.EncBytes {
+			l.compact = true // the slot follows variable-length data
+		}
+	}
+	l.stack = &slot{arg: &ir.Arg{Slot: -2, Index: -1, Type: ir.TypeNop, SizeSlot: ir.NoSize, Pos: h.Pos},
+		enc: bpf.EncStackIDs, off: l.size, size: bpf.StackIDsSize}
+	l.slots = append(l.slots, l.stack)
+	l.size += bpf.StackIDsSize
+	g.declareStackMap()
+}
+
+// declareStackMap declares bpf.StackMap once per bundle.
+func (g *gen) declareStackMap() {
+	for _, m := range g.maps {
+		if m.Name == bpf.StackMap {
+			return
+		}
+	}
+	g.maps = append(g.maps, &object.Map{Name: bpf.StackMap, Type: ebpf.StackTrace, KeySize: 4,
+		ValueSize: 8 * bpf.StackDepth, MaxEntries: bpf.StackMaxEntries})
+}
+
+// initStacks sets the StackIDs slot to "not asked".
+func (p *progGen) initStacks(s *slot) {
+	p.emit(
+		emit.StoreImm(rRec, int16(s.off), bpf.StackNone, asm.Word),
+		emit.StoreImm(rRec, int16(s.off+4), bpf.StackNone, asm.Word),
+	)
+}
+
+// stacks records the stacks Post action a asks for.
+func (p *progGen) stacks(a *ir.Action) {
+	s := p.lay.stack
+	if s == nil {
+		return // reported by addStackSlot
+	}
+	take := func(off int, flags int32) {
+		p.emit(
+			asm.Mov.Reg(asm.R1, rCtx),
+			asm.LoadMapPtr(asm.R2, 0).WithReference(bpf.StackMap),
+			asm.Mov.Imm(asm.R3, flags),
+			asm.FnGetStackid.Call(),
+			asm.StoreMem(rRec, int16(s.off+off), asm.R0, asm.Word),
+		)
+	}
+	if a.KernelStack {
+		take(0, 0)
+	}
+	if a.UserStack {
+		take(4, bpf.StackUser)
+	}
+}
