@@ -35,6 +35,11 @@ type Event struct {
 	// kernelStackTrace or userStackTrace recorded (kprobes).
 	KernelStackTrace []StackTraceEntry
 	UserStackTrace   []StackTraceEntry
+
+	// procEnc and parentEnc are the process cache's encodings of Process
+	// and Parent (eventjson.go), used while those still hold the values
+	// they were made from.
+	procEnc, parentEnc *procEncoding
 }
 
 // Process is Tetragon's Process message, as far as polrun knows it.
