@@ -45,15 +45,16 @@ type ThroughputOptions struct {
 const (
 	ConsumerBare    = "ringbuf.Reader, no decoding"
 	ConsumerPolrun  = "polrun events -o json > /dev/null"
-	ConsumerLibrary = "loader.Stream + json.Marshal in process (profiled)"
-	// ConsumerDirect is ConsumerLibrary calling the event's MarshalJSON
-	// itself: json.Marshal(ev) re-reads (compacts) what MarshalJSON
-	// returns, this does not. A measured what-if, not what polrun does.
-	ConsumerDirect = "loader.Stream + ev.MarshalJSON() in process"
+	ConsumerLibrary = "loader.Stream + ev.AppendJSON in process (profiled)"
+	// ConsumerMarshal is ConsumerLibrary printing through encoding/json
+	// (json.Marshal(ev)), which checks and copies what the event's
+	// MarshalJSON returns: what a program using the library that way
+	// pays, and what polrun did before it had AppendJSON.
+	ConsumerMarshal = "loader.Stream + json.Marshal(ev) in process"
 )
 
 // Consumers in report order.
-var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerLibrary, ConsumerDirect}
+var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerLibrary, ConsumerMarshal}
 
 // Throughput is how many events per second each consumer takes from the
 // ring buffer with nothing lost.
@@ -176,8 +177,8 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 			return nil, err
 		}
 		gen = append(gen, g)
-		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, library %.0f/s, direct %.0f/s, generator %.0f/s", r+1,
-			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerLibrary], round[ConsumerDirect], g)
+		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, library %.0f/s, json.Marshal %.0f/s, generator %.0f/s", r+1,
+			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerLibrary], round[ConsumerMarshal], g)
 	}
 	for _, c := range Consumers {
 		tp.Rate[c] = Summarize(rates[c])
@@ -199,7 +200,7 @@ func measureConsumer(c string, loop *syscallLoop, pos *ringPositions, events *eb
 		stop, err = startPolrun(o.Polrun, o.PinRoot)
 	case ConsumerLibrary:
 		stop, err = startLibraryReader(o.PinRoot, prof, false)
-	case ConsumerDirect:
+	case ConsumerMarshal:
 		stop, err = startLibraryReader(o.PinRoot, nil, true)
 	}
 	if err != nil {
@@ -311,10 +312,10 @@ var (
 )
 
 // startLibraryReader reads events as polrun does, through the loader's
-// Stream, and prints each as polrun events -o json does (json.Marshal, a
-// buffered writer) to /dev/null, under the CPU profiler when prof is set;
-// with direct, through the event's MarshalJSON instead of json.Marshal.
-func startLibraryReader(pinRoot string, prof *os.File, direct bool) (func() (string, error), error) {
+// Stream, and prints each as polrun events -o json does (ev.AppendJSON
+// into a reused buffer, a buffered writer) to /dev/null, under the CPU
+// profiler when prof is set; withMarshal, through json.Marshal instead.
+func startLibraryReader(pinRoot string, prof *os.File, withMarshal bool) (func() (string, error), error) {
 	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: pinRoot})
 	if err != nil {
 		return nil, fmt.Errorf("open stream: %w", err)
@@ -339,6 +340,7 @@ func startLibraryReader(pinRoot string, prof *os.File, direct bool) (func() (str
 		defer wg.Done()
 		out := bufio.NewWriter(null)
 		defer out.Flush()
+		var line []byte
 		for {
 			ev, err := s.Next(ctx)
 			if err != nil {
@@ -347,11 +349,10 @@ func startLibraryReader(pinRoot string, prof *os.File, direct bool) (func() (str
 				}
 				return
 			}
-			var line []byte
-			if direct {
-				line, err = ev.MarshalJSON()
-			} else {
+			if withMarshal {
 				line, err = json.Marshal(ev)
+			} else {
+				line = ev.AppendJSON(line[:0])
 			}
 			if err != nil {
 				printErr = err

@@ -283,8 +283,7 @@ type procEncoding struct {
 
 // newProcEncoding encodes p, whose TID is ignored.
 func newProcEncoding(p *Process) *procEncoding {
-	enc := &procEncoding{from: *p}
-	enc.from.TID = nil
+	enc := &procEncoding{from: *p.clone(nil)}
 	s := object{}
 	s.begin()
 	p.appendFields(&s)
@@ -299,6 +298,35 @@ func (enc *procEncoding) encodes(p *Process) bool {
 	return p.ExecID == f.ExecID && eqU32(p.PID, f.PID) && eqU32(p.UID, f.UID) && p.Cwd == f.Cwd &&
 		p.Binary == f.Binary && p.Arguments == f.Arguments && p.Flags == f.Flags &&
 		eqTime(p.StartTime, f.StartTime) && eqU32(p.AUID, f.AUID) && p.ParentExecID == f.ParentExecID
+}
+
+// clone returns a copy of p that shares no memory with it, with tid as
+// its TID: one allocation for the struct and the values its pointers
+// point to.
+func (p *Process) clone(tid *uint32) *Process {
+	c := &struct {
+		p                   Process
+		pid, uid, auid, tid uint32
+		start               Timestamp
+	}{p: *p}
+	c.p.PID = copyU32(p.PID, &c.pid)
+	c.p.UID = copyU32(p.UID, &c.uid)
+	c.p.AUID = copyU32(p.AUID, &c.auid)
+	c.p.TID = copyU32(tid, &c.tid)
+	if p.StartTime != nil {
+		c.start = *p.StartTime
+		c.p.StartTime = &c.start
+	}
+	return &c.p
+}
+
+// copyU32 copies *v to *room and returns room, or nil when v is nil.
+func copyU32(v, room *uint32) *uint32 {
+	if v == nil {
+		return nil
+	}
+	*room = *v
+	return room
 }
 
 func eqU32(a, b *uint32) bool { return a == b || a != nil && b != nil && *a == *b }

@@ -42,6 +42,12 @@ type procEntry struct {
 	execID       string
 	parentExecID string
 	exited       bool
+	// proc and enc are the entry as an event's Process (TID left out)
+	// and its JSON, made for its first event. An entry does not change
+	// once it is in the cache (a change makes a new entry), so they stay
+	// right for its life.
+	proc *Process
+	enc  *procEncoding
 }
 
 func newProcCache(node, procfs string, toWall func(uint64) time.Time, table *ebpf.Map) *procCache {
@@ -182,21 +188,30 @@ func (c *procCache) lookup(tgid uint32) *procEntry {
 	return e
 }
 
-// process returns the Process and parent Process of an event by tgid, tid.
-func (c *procCache) process(tgid, tid uint32) (proc, parent *Process) {
+// process returns the Process and parent Process of an event by tgid,
+// tid, each a copy of its entry's, and their encodings.
+func (c *procCache) process(tgid, tid uint32) (proc, parent *Process, procEnc, parentEnc *procEncoding) {
 	e := c.lookup(tgid)
 	if e == nil {
-		return &Process{PID: u32(tgid), TID: u32(tid)}, nil
+		return &Process{PID: u32(tgid), TID: u32(tid)}, nil, nil, nil
 	}
-	proc = c.toProcess(e)
-	proc.TID = u32(tid)
+	proc, procEnc = c.encoded(e, tid)
 	if e.ppid != 0 {
 		if pe := c.lookup(e.ppid); pe != nil {
-			parent = c.toProcess(pe)
-			parent.TID = u32(pe.pid)
+			parent, parentEnc = c.encoded(pe, pe.pid)
 		}
 	}
-	return proc, parent
+	return proc, parent, procEnc, parentEnc
+}
+
+// encoded returns a copy of e's Process with TID tid, for an event to own,
+// and its encoding, making both for e's first event.
+func (c *procCache) encoded(e *procEntry, tid uint32) (*Process, *procEncoding) {
+	if e.proc == nil {
+		e.proc = c.toProcess(e)
+		e.enc = newProcEncoding(e.proc)
+	}
+	return e.proc.clone(&tid), e.enc
 }
 
 func (c *procCache) toProcess(e *procEntry) *Process {

@@ -458,7 +458,7 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	if hook.StackIDs {
 		ev.KernelStackTrace, ev.UserStackTrace = s.stacks(pol, raw[:h.Size], h.Tgid)
 	}
-	ev.Process, ev.Parent = s.cache.process(h.Tgid, h.Pid)
+	ev.Process, ev.Parent, ev.procEnc, ev.parentEnc = s.cache.process(h.Tgid, h.Pid)
 	return ev, nil
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -192,6 +191,7 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 		ef.actions.stop(actions)
 		m.SetUserActions(nil)
 	}()
+	var line []byte // the JSON encoder's buffer, reused
 	for {
 		// Wake up every second to report problems even when no event comes.
 		tick, cancel := context.WithTimeout(ctx, time.Second)
@@ -214,10 +214,7 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 		if *ef.format == "compact" {
 			out.WriteString(ev.Compact())
 		} else {
-			line, err := json.Marshal(ev)
-			if err != nil {
-				return err
-			}
+			line = ev.AppendJSON(line[:0])
 			out.Write(line)
 		}
 		out.WriteByte('\n')
