@@ -117,6 +117,9 @@ func TestHostileBundles(t *testing.T) {
 		{name: "tracepoint-missing", bundle: func(t *testing.T, e *env, p string) string {
 			return file(e, good(t, p, func(s *testbundle.Spec) { s.Hooks[0].Target = "raw_syscalls/nosuchevent" }))
 		}, want: []string{"tracepoint raw_syscalls/nosuchevent"}},
+		{name: "manifest-format", bundle: func(t *testing.T, e *env, p string) string {
+			return file(e, editManifest(t, good(t, p, nil), `"format": 1,`, `"format": 9,`))
+		}, want: []string{"unsupported format: manifest format 9, this polrun reads 1"}},
 		{name: "unknown-feature", bundle: func(t *testing.T, e *env, p string) string {
 			d := good(t, p, nil)
 			return file(e, editManifest(t, d, `"ringbuf"`, `"telepor"`))
