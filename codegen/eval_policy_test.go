@@ -50,7 +50,7 @@ func TestEvalPolicies(t *testing.T) {
 	if testenv.InVM() && !flagSet("eval.policies") && !flagSet("eval.events") {
 		// The guests emulate the CPU: fewer cases there, each kernel's
 		// verifier and helpers still see every operator and type.
-		policies, events = len(allTypeOps())/2, 10
+		policies, events = len(allTypeOps())/3, 10
 	}
 	t.Logf("seed %d (rerun with -eval.seed=%d), %d policies of %d events", seed, seed, policies, events)
 	r := rand.New(rand.NewPCG(seed, 0x706f6c63))
