@@ -131,6 +131,9 @@ const (
 	// EncStackIDs: StackIDs, the last 8 bytes of the record of a hook
 	// whose manifest says StackIDs (stack.go).
 	EncStackIDs
+	// EncImaHash: an ImaHash, the last bytes of the record of a hook
+	// whose manifest says ImaHash (ima.go).
+	EncImaHash
 )
 
 // BytesHeader starts an EncBytes argument.

@@ -100,6 +100,12 @@ type Hook struct {
 	// StackIDs: the hook's records end with a StackIDs (stack.go), after
 	// the arguments and the return value.
 	StackIDs bool `json:"stackIds,omitempty"`
+	// ImaHash: the hook's records end with an ImaHash (ima.go), and its
+	// programs include the sleepable one that hashes the file.
+	ImaHash bool `json:"imaHash,omitempty"`
+	// Loader: the hook is the loader sensor's (spec.loader): its records,
+	// a file argument, become process_loader events.
+	Loader bool `json:"loader,omitempty"`
 	// Override says how the hook's Override actions change the return
 	// value (OverrideReturn, OverrideFmodRet, OverrideLSM), "" when it has
 	// none. OverrideHint names a hook that would work where the kernel

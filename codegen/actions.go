@@ -51,9 +51,7 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 		switch a.Kind {
 		case ir.ActPost:
 			p.stacks(a) // stack.go
-			if a.ImaHash {
-				p.errorf(a.Pos, "Post with imaHash is not supported yet")
-			}
+			p.askIma(a) // imahash.go
 		case ir.ActNoPost:
 			// A returnArgAction still needs the record at return, which
 			// drops it then (sock.go).

@@ -37,6 +37,10 @@ func (p *progGen) readArg(s *slot) {
 		p.initStacks(s) // stack.go
 		return
 	}
+	if s == p.lay.ima {
+		p.initIma(s) // imahash.go
+		return
+	}
 	a := s.arg
 	off := int16(s.off)
 	if a.ReturnCopy && !p.ret {

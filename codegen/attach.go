@@ -131,7 +131,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		Pos: bpf.Pos{File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col},
 	}
 	for _, s := range lay.slots {
-		if s == lay.ret || s == lay.stack {
+		if s == lay.ret || s == lay.stack || s == lay.ima {
 			continue
 		}
 		maxBytes := s.maxBytes
@@ -173,6 +173,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 	mh.TracepointFields = g.tpFieldsRead(h)
 	mh.SetArgs = usdtSetArgs(h)
 	mh.StackIDs = lay.stack != nil
+	mh.ImaHash = lay.ima != nil
 	if h.Kind == ir.HookUprobe {
 		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
 	}

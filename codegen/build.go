@@ -78,14 +78,12 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
 	g.vars[bpf.VarPolicyID] = true
-	if pol.Loader {
-		g.errs.add(pol.Pos, "spec.loader (Tetragon's loader sensor, reporting executable mappings) is not supported yet")
-	}
 	for _, h := range pol.Hooks {
 		g.hook(h)
 	}
 	g.enforcers()
-	if len(pol.Hooks) == 0 && len(g.errs.errs) == 0 {
+	g.loaderSensor() // loader_sensor.go
+	if len(pol.Hooks) == 0 && !pol.Loader && len(g.errs.errs) == 0 {
 		// polrun refuses a bundle without hooks: it would load nothing.
 		g.errs.add(pol.Pos, "the policy has no hooks to build: it declares none (kprobes, tracepoints, uprobes, lsmhooks), or lowering dropped those that can never fire (see its warnings)")
 	}

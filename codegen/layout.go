@@ -131,6 +131,9 @@ type layout struct {
 	// stack is the StackIDs slot, last, when a Post asks for stack
 	// traces (stack.go).
 	stack *slot
+	// ima is the ImaHash slot, last, when a Post asks for imaHash
+	// (imahash.go).
+	ima *slot
 }
 
 // slotOf returns the slot of the argument at event position s.
@@ -215,5 +218,6 @@ func (g *gen) newLayout(h *ir.Hook) *layout {
 		}
 	}
 	g.addStackSlot(h, l)
+	g.addImaSlot(h, l)
 	return l
 }

@@ -84,6 +84,12 @@ func (g *gen) hook(h *ir.Hook) {
 		g.progs = append(g.progs, &object.Program{Name: at.retName, Section: at.retSection, Insns: rinsns})
 		progs = append(progs, bpf.Program{Name: at.retName, Section: at.retSection, Attach: at.retAttach})
 	}
+	if lay.ima != nil {
+		progs = g.imaProgram(h, lay, at, progs) // imahash.go
+		if len(g.errs.errs) > nerr {
+			return
+		}
+	}
 	g.recSize = max(g.recSize, lay.scratchSize(len(h.Selectors)))
 	if lay.compact {
 		g.usesOut = true

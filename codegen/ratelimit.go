@@ -52,7 +52,7 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 		if n == rateArgs {
 			break
 		}
-		if sl.enc == bpf.EncNone || sl == p.lay.stack {
+		if sl.enc == bpf.EncNone || sl == p.lay.stack || sl == p.lay.ima {
 			continue
 		}
 		off := int16(stRateKey + 16 + 8*n)

@@ -35,6 +35,13 @@ type Event struct {
 	// kernelStackTrace or userStackTrace recorded (kprobes).
 	KernelStackTrace []StackTraceEntry
 	UserStackTrace   []StackTraceEntry
+	// LoaderPath and BuildID are the file of a process_loader event
+	// (loadersensor.go).
+	LoaderPath string
+	BuildID    []byte
+	// ImaHash is the hash a Post with imaHash asked for, ALGO:HEX, on
+	// LSM hooks (Tetragon's ima_hash).
+	ImaHash string
 
 	// procEnc and parentEnc are the process cache's encodings of Process
 	// and Parent (eventjson.go), used while those still hold the values
@@ -304,6 +311,7 @@ type (
 		Args         []Arg    `json:"args,omitempty"`
 		Action       string   `json:"action,omitempty"`
 		Tags         []string `json:"tags,omitempty"`
+		ImaHash      string   `json:"ima_hash,omitempty"`
 	}
 )
 
@@ -333,11 +341,13 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 		body = tracepointBody{e.Process, e.Parent, subsys, event, e.Args, e.Policy, action, h.Message, h.Tags}
 	case KindUprobe:
 		body = uprobeBody{e.Process, e.Parent, h.Target, h.Symbol, e.Policy, h.Message, e.Args, h.Tags}
+	case KindLoader:
+		body = loaderBody{e.Process, e.LoaderPath, e.BuildID, e.Parent}
 	case KindUSDT:
 		provider, name, _ := strings.Cut(h.Symbol, ":")
 		body = usdtBody{e.Process, e.Parent, h.Target, provider, name, e.Policy, h.Message, e.Args, h.Tags, action}
 	default:
-		body = lsmBody{e.Process, e.Parent, e.FunctionName(), e.Policy, h.Message, e.Args, action, h.Tags}
+		body = lsmBody{e.Process, e.Parent, e.FunctionName(), e.Policy, h.Message, e.Args, action, h.Tags, e.ImaHash}
 	}
 	bodyJSON, err := json.Marshal(body)
 	if err != nil {

@@ -36,9 +36,15 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	o := object{dst: dst}
 	o.begin()
 	o.process("process", e.Process, e.procEnc)
-	o.process("parent", e.Parent, e.parentEnc)
+	if e.Kind != KindLoader {
+		o.process("parent", e.Parent, e.parentEnc)
+	}
 	// Fields in the order of Tetragon's messages (their field numbers).
 	switch e.Kind {
+	case KindLoader:
+		o.str("path", e.LoaderPath)
+		o.bytes("buildid", e.BuildID)
+		o.process("parent", e.Parent, e.parentEnc)
 	case KindKprobe:
 		o.str("function_name", target)
 		o.args(e.Args)
@@ -83,6 +89,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		o.args(e.Args)
 		o.str("action", action)
 		o.strs("tags", tags)
+		o.str("ima_hash", e.ImaHash)
 	}
 	dst = o.end()
 	if e.NodeName != "" {

@@ -214,7 +214,7 @@ func (g randEvents) stack() []StackTraceEntry {
 }
 
 func (g randEvents) event() *Event {
-	kinds := []string{KindKprobe, KindTracepoint, KindUprobe, KindLSM, KindUSDT}
+	kinds := []string{KindKprobe, KindTracepoint, KindUprobe, KindLSM, KindUSDT, KindLoader}
 	h := &bpf.Hook{Target: g.str(), Symbol: g.str(), Message: g.str(), Tags: g.strs()}
 	if g.chance(2) {
 		h.Target = []string{"syscalls/sys_enter_openat", "sys_enter", "/", "a/b/c"}[g.r.IntN(4)]
@@ -224,7 +224,7 @@ func (g randEvents) event() *Event {
 	}
 	e := &Event{Kind: kinds[g.r.IntN(len(kinds))], Time: g.time(), NodeName: g.str(), Policy: g.str(),
 		Hook: h, Process: g.process(), Parent: g.process(), Action: bpf.Action(g.r.IntN(12)),
-		KernelStackTrace: g.stack(), UserStackTrace: g.stack()}
+		KernelStackTrace: g.stack(), UserStackTrace: g.stack(), LoaderPath: g.str(), BuildID: g.bytes(), ImaHash: g.str()}
 	switch g.r.IntN(3) {
 	case 0:
 	case 1:

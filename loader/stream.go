@@ -100,6 +100,8 @@ type Stream struct {
 	// stack trace (stack.go).
 	ksymsOnce sync.Once
 	ksyms     ksyms
+	// buildIDs caches the build IDs of files (loadersensor.go).
+	buildIDs map[buildIDKey][]byte
 }
 
 // pendingRecord is a record waiting for its policy to appear.
@@ -457,6 +459,14 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	}
 	if hook.StackIDs {
 		ev.KernelStackTrace, ev.UserStackTrace = s.stacks(pol, raw[:h.Size], h.Tgid)
+	}
+	if hook.ImaHash {
+		if ih, ok := bpf.ParseImaHash(raw[:h.Size]); ok {
+			ev.ImaHash = ih.String()
+		}
+	}
+	if hook.Loader && !s.loaderEvent(ev, h.Tgid) {
+		return nil, nil // a file without a build ID, which Tetragon does not report
 	}
 	ev.Process, ev.Parent, ev.procEnc, ev.parentEnc = s.cache.process(h.Tgid, h.Pid)
 	return ev, nil

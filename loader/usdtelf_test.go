@@ -20,9 +20,14 @@ var x86_64 = testenv.Requirement{Name: "an x86_64 machine", OnCIHost: true, Chec
 }}
 
 // writeSetELF writes a static x86_64 executable with one USDT probe,
-// polc:set, for machines without a C compiler (the vmtest guests). It
-// exits with the int at 12(%rsp), 0 unless something writes it at the
-// probe; the probe's arguments are that int and %edi, which holds 3:
+// polc:set, for machines without a C compiler (the vmtest guests): see
+// writeTestELF.
+func writeSetELF(path string) error { return writeTestELF(path, nil) }
+
+// writeTestELF writes a static x86_64 executable with one USDT probe,
+// polc:set, and, when buildID is not nil, a GNU build ID note. It exits
+// with the int at 12(%rsp), 0 unless something writes it at the probe;
+// the probe's arguments are that int and %edi, which holds 3:
 //
 //	sub  $0x18, %rsp
 //	movl $0, 12(%rsp)
@@ -34,8 +39,8 @@ var x86_64 = testenv.Requirement{Name: "an x86_64 machine", OnCIHost: true, Chec
 //
 // One PT_LOAD segment maps the whole file at 0x400000; the sections are
 // the code, .stapsdt.base (a byte the note's addresses are relative to),
-// the note and the section names.
-func writeSetELF(path string) error {
+// the notes and the section names.
+func writeTestELF(path string, buildID []byte) error {
 	const vaddr = 0x400000
 	code := []byte{
 		0x48, 0x83, 0xec, 0x18,
@@ -50,24 +55,39 @@ func writeSetELF(path string) error {
 	const codeOff = 0x80
 	baseOff := codeOff + len(code)
 	le := binary.LittleEndian
-
+	note := func(name string, typ uint32, desc []byte) []byte {
+		var b bytes.Buffer
+		binary.Write(&b, le, []uint32{uint32(len(name) + 1), uint32(len(desc)), typ})
+		b.WriteString(name + "\x00")
+		for b.Len()%4 != 0 {
+			b.WriteByte(0)
+		}
+		b.Write(desc)
+		for b.Len()%4 != 0 {
+			b.WriteByte(0)
+		}
+		return b.Bytes()
+	}
 	var desc bytes.Buffer
 	binary.Write(&desc, le, uint64(vaddr+codeOff+nopAt)) // pc
 	binary.Write(&desc, le, uint64(vaddr+baseOff))       // .stapsdt.base
 	binary.Write(&desc, le, uint64(0))                   // no semaphore
 	desc.WriteString("polc\x00set\x00-4@12(%rsp) -4@%edi\x00")
-	var note bytes.Buffer
-	binary.Write(&note, le, []uint32{8, uint32(desc.Len()), 3})
-	note.WriteString("stapsdt\x00")
-	note.Write(desc.Bytes())
-	for note.Len()%4 != 0 {
-		note.WriteByte(0)
-	}
+	sdt := note("stapsdt", 3, desc.Bytes())
 	noteOff := (baseOff + 1 + 7) &^ 7
-	shstr := "\x00.text\x00.stapsdt.base\x00.note.stapsdt\x00.shstrtab\x00"
-	strOff := noteOff + note.Len()
+	idOff := noteOff + len(sdt)
+	var idNote []byte
+	if buildID != nil {
+		idNote = note("GNU", 3, buildID)
+	}
+	shstr := "\x00.text\x00.stapsdt.base\x00.note.stapsdt\x00.shstrtab\x00.note.gnu.build-id\x00"
+	strOff := idOff + len(idNote)
+	nsec := 5
+	if buildID != nil {
+		nsec = 6
+	}
 	shOff := (strOff + len(shstr) + 7) &^ 7
-	size := shOff + 5*64
+	size := shOff + nsec*64
 
 	out := make([]byte, size)
 	// ELF header.
@@ -82,7 +102,7 @@ func writeSetELF(path string) error {
 	le.PutUint16(out[54:], 56)
 	le.PutUint16(out[56:], 1)
 	le.PutUint16(out[58:], 64)
-	le.PutUint16(out[60:], 5)
+	le.PutUint16(out[60:], uint16(nsec))
 	le.PutUint16(out[62:], 4) // .shstrtab
 	// PT_LOAD, R+X, the whole file.
 	ph := out[64:]
@@ -94,9 +114,11 @@ func writeSetELF(path string) error {
 	le.PutUint64(ph[40:], uint64(size))
 	le.PutUint64(ph[48:], 0x1000)
 	copy(out[codeOff:], code)
-	copy(out[noteOff:], note.Bytes())
+	copy(out[noteOff:], sdt)
+	copy(out[idOff:], idNote)
 	copy(out[strOff:], shstr)
-	// Sections: null, .text, .stapsdt.base, .note.stapsdt, .shstrtab.
+	// Sections: null, .text, .stapsdt.base, .note.stapsdt, .shstrtab,
+	// .note.gnu.build-id.
 	section := func(i int, name uint32, typ uint32, flags uint64, addr uint64, off, sz int) {
 		sh := out[shOff+64*i:]
 		le.PutUint32(sh[0:], name)
@@ -110,7 +132,10 @@ func writeSetELF(path string) error {
 	const alloc, exec = 2, 4
 	section(1, 1, 1, alloc|exec, vaddr+codeOff, codeOff, len(code))
 	section(2, 7, 1, alloc, uint64(vaddr+baseOff), baseOff, 1)
-	section(3, 21, 7, 0, 0, noteOff, note.Len())
+	section(3, 21, 7, 0, 0, noteOff, len(sdt))
 	section(4, 35, 3, 0, 0, strOff, len(shstr))
+	if buildID != nil {
+		section(5, 45, 7, alloc, uint64(vaddr+idOff), idOff, len(idNote))
+	}
 	return os.WriteFile(path, out, 0o755)
 }

@@ -1,2 +1,387 @@
-bundle namespaced not built:
-# testdata/golden/namespaced.yaml:3:1: spec.loader (Tetragon's loader sensor, reporting executable mappings) is not supported yet
+bundle namespaced
+map polc_events RingBuf key=0 value=0 max=8388608 pinned
+map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
+map polc_rec PerCPUArray key=4 value=4520 max=1
+map polc_out PerCPUArray key=4 value=4160 max=1
+map polc_tmp PerCPUArray key=4 value=8520 max=1
+
+program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (47 instructions)
+	; - subsystem: "syscalls"  @17
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 5  @20
+	r7 = *(u64 *)(r6 + 16)
+	*(u64 *)(r9 + 40) = r7
+	goto post
+post:
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+program h1_security_mmap_file section kprobe/security_mmap_file (132 instructions)
+	; apiVersion: cilium.io/v1alpha1  @3
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	r7 = *(u64 *)(r6 + 104)
+	*(u64 *)(r9 + 4152) = r7
+	r7 = *(u64 *)(r6 + 112)
+	r3 = r7
+	r3 += 0	; CO-RE byte_off file[0:0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r8 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r3 += 8	; CO-RE byte_off file[0:0:1]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 16)
+	r2 = r8
+	r3 = r9
+	r3 += 56
+	r4 = 4096
+	call polc_path
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+sel0:
+	r1 = *(u32 *)(r9 + 40)
+	if r1 < 0x1 goto str_next
+	r2 = r9
+	r2 += 56
+	r1 = *(u8 *)(r2 + 0)
+	if r1 != 0x2f goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	goto sel1
+pass:
+	r4 = *(u64 *)(r9 + 4152)
+	if r4 & 0x4 goto pass.1
+	goto sel1
+pass.1:
+	*(u8 *)(r9 + 22) = 1
+	goto post
+sel1:
+	goto exit
+post:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_out]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r8 = r0
+	r7 = 40
+	r1 = *(u64 *)(r9 + 0)
+	*(u64 *)(r8 + 0) = r1
+	r1 = *(u64 *)(r9 + 8)
+	*(u64 *)(r8 + 8) = r1
+	r1 = *(u64 *)(r9 + 16)
+	*(u64 *)(r8 + 16) = r1
+	r1 = *(u64 *)(r9 + 24)
+	*(u64 *)(r8 + 24) = r1
+	r1 = *(u64 *)(r9 + 32)
+	*(u64 *)(r8 + 32) = r1
+	r2 = *(u32 *)(r9 + 40)
+	r2 += 7
+	r2 &= -8
+	if r2 <= 0x1000 goto padded_0
+	r2 = 4096
+padded_0:
+	r2 += 16
+	if r7 <= 0x28 goto pack_off_ok_0
+	goto exit
+pack_off_ok_0:
+	*(u64 *)(r10 - 48) = r2
+	r1 = r8
+	r1 += r7
+	r3 = r9
+	r3 += 40
+	call bpf_probe_read_kernel
+	r2 = *(u64 *)(r10 - 48)
+	r7 += r2
+	r2 = 8
+	if r7 <= 0x1038 goto pack_off_ok_1
+	goto exit
+pack_off_ok_1:
+	*(u64 *)(r10 - 48) = r2
+	r1 = r8
+	r1 += r7
+	r3 = r9
+	r3 += 4152
+	call bpf_probe_read_kernel
+	r2 = *(u64 *)(r10 - 48)
+	r7 += r2
+	if r7 <= 0x1040 goto pack_done
+	goto exit
+pack_done:
+	*(u32 *)(r8 + 4) = r7
+	r1 = map[polc_events]
+	r2 = r8
+	r3 = r7
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+func polc_path (80 instructions)
+	r6 = r3
+	r7 = r4
+	*(u64 *)(r10 - 8) = r1
+	*(u64 *)(r10 - 16) = r2
+	*(u32 *)(r10 - 20) = 0
+	r1 = map[polc_tmp]
+	r2 = r10
+	r2 += -20
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto fault
+	r8 = r0
+	r1 = *(u64 *)(r10 - 8)
+	if r1 == 0x0 goto fault
+	*(u64 *)(r8 + 0) = r1
+	r1 = *(u64 *)(r10 - 16)
+	*(u64 *)(r8 + 8) = r1
+	*(u32 *)(r8 + 32) = 4096
+	*(u32 *)(r8 + 36) = 0
+	call bpf_get_current_task
+	r9 = r0
+	r3 = r9
+	r3 += 96	; CO-RE byte_off task_struct[0:12]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 32)
+	r3 = r9
+	r3 += 8	; CO-RE byte_off fs_struct[0:0:1]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 32)
+	*(u64 *)(r8 + 16) = r1
+	r3 = r9
+	r3 += 0	; CO-RE byte_off fs_struct[0:0:0]
+	r1 = r10
+	r1 += -32
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 32)
+	*(u64 *)(r8 + 24) = r1
+	*(u64 *)(r10 - 40) = r8
+	r1 = 4096
+	r2 = &func[polc_path_step]
+	r3 = r10
+	r3 += -40
+	r4 = 0
+	call bpf_loop
+	if r0 < 0x1000 goto walked
+	r1 = *(u32 *)(r8 + 36)
+	r1 |= 1
+	*(u32 *)(r8 + 36) = r1
+walked:
+	r1 = *(u32 *)(r8 + 32)
+	if r1 > 0x1000 goto fault
+	r2 = 4096
+	r2 -= r1
+	if r2 != 0x0 goto copy
+	*(u8 *)(r6 + 0) = 47
+	r0 = 1
+	exit
+copy:
+	if r2 <= r7 goto fits
+	r2 = r7
+	r3 = *(u32 *)(r8 + 36)
+	r3 |= 1
+	*(u32 *)(r8 + 36) = r3
+fits:
+	*(u64 *)(r10 - 8) = r2
+	r3 = r8
+	r3 += r1
+	r3 += 64
+	r1 = r6
+	call bpf_probe_read_kernel
+	r0 = *(u32 *)(r8 + 36)
+	r0 <<= 32
+	r1 = *(u64 *)(r10 - 8)
+	r0 |= r1
+	exit
+fault:
+	r0 = 0x200000000 ll
+	exit
+
+func polc_path_step (85 instructions)
+	r6 = *(u64 *)(r2 + 0)
+	r7 = *(u64 *)(r6 + 0)
+	if r7 == 0x0 goto stop
+	r8 = *(u64 *)(r6 + 8)
+	r1 = *(u64 *)(r6 + 16)
+	if r7 != r1 goto below_root
+	r1 = *(u64 *)(r6 + 24)
+	if r8 == r1 goto stop
+below_root:
+	r3 = r7
+	r3 += 0	; CO-RE byte_off dentry[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 8)
+	if r8 == 0x0 goto fs_root
+	r3 = r8
+	r3 += 0	; CO-RE byte_off vfsmount[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	if r7 == r1 goto cross
+fs_root:
+	if r7 != r9 goto component
+cross:
+	if r8 == 0x0 goto stop
+	r8 -= 16	; CO-RE byte_off mount[0:2]
+	r3 = r8
+	r3 += 0	; CO-RE byte_off mount[0:0]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r9 = *(u64 *)(r10 - 8)
+	if r9 == r8 goto stop
+	if r9 == 0x0 goto stop
+	r3 = r8
+	r3 += 8	; CO-RE byte_off mount[0:1]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r6 + 0) = r1
+	r9 += 16	; CO-RE byte_off mount[0:2]
+	*(u64 *)(r6 + 8) = r9
+	r0 = 0
+	exit
+component:
+	r3 = r7
+	r3 += 8	; CO-RE byte_off dentry[0:1:0]
+	r1 = r10
+	r1 += -8
+	r2 = 4
+	call bpf_probe_read_kernel
+	r8 = *(u32 *)(r10 - 8)
+	r3 = r7
+	r3 += 16	; CO-RE byte_off dentry[0:1:1]
+	r1 = r10
+	r1 += -8
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 8)
+	*(u64 *)(r10 - 16) = r1
+	if r8 > 0xff goto truncated
+	r1 = *(u32 *)(r6 + 32)
+	if r1 > 0x1000 goto stop
+	r1 -= r8
+	r1 -= 1
+	if r1 > 0xfff goto truncated
+	*(u32 *)(r6 + 32) = r1
+	r1 += r6
+	r1 += 64
+	*(u8 *)(r1 + 0) = 47
+	r1 += 1
+	r2 = r8
+	r3 = *(u64 *)(r10 - 16)
+	call bpf_probe_read_kernel
+	*(u64 *)(r6 + 0) = r9
+	r0 = 0
+	exit
+truncated:
+	r1 = *(u32 *)(r6 + 36)
+	r1 |= 1
+	*(u32 *)(r6 + 36) = r1
+stop:
+	r0 = 1
+	exit
