@@ -170,6 +170,12 @@ func (g *gen) newLayout(h *ir.Hook) *layout {
 			continue
 		}
 		enc, maxBytes, ok := encoding(a)
+		if !ok && a.Type == ir.TypeInt32Arr {
+			// Tetragon reads size elements (KProbeArg.Size), at return
+			// for returnCopy (pipe2's fds).
+			errs.add(a.Pos, "int32_arr (index %d of %s) is not supported: Tetragon reads as many int32 as the argument's size field says, a field this TracingPolicy schema does not have", a.Index, h.Call)
+			continue
+		}
 		if !ok {
 			errs.add(a.Pos, "argument type %s (index %d of %s) is not supported yet", a.Type, a.Index, h.Call)
 			continue
