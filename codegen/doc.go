@@ -67,8 +67,10 @@
 // keys built at run time), one polc_ret_hN per hook with a return probe,
 // polc_ratelimit for Post rate limits, polc_fd for fd arguments and the
 // fd actions (fd.go, fdactions.go), polc_sock for socket tracking
-// (sock.go), polc_enforcer for NotifyEnforcer (enforcer.go), and one map
-// per large value set (named m_ and the IR map's name).
+// (sock.go), polc_enforcer for NotifyEnforcer (enforcer.go), polc_stacks
+// for stack traces (stack.go), polc_ima for records waiting for their IMA
+// hash (imahash.go), and one map per large value set (named m_ and the IR
+// map's name).
 //
 // # Actions
 //
@@ -82,7 +84,10 @@
 // TrackSock and UntrackSock keep polc_sock, and a hook with a sock
 // argument reports the socket's owner; NotifyEnforcer marks the thread
 // for the enforcer programs. GetUrl and DnsLookup are polrun's, after the
-// event (the manifest's selectors carry them).
+// event (the manifest's selectors carry them). Post takes stack ids
+// (stack.go); with imaHash, the LSM program hands the record to a
+// sleepable program on the same hook that hashes the file (imahash.go).
+// spec.loader adds a hook of its own (loader_sensor.go).
 //
 // # Errors
 //
