@@ -32,8 +32,9 @@ func TestBuild(t *testing.T) {
 	}
 }
 
-// TestBuildUnsupported: what codegen cannot compile yet is an error
-// diagnostic ("unsupported") at its line, no bundle is written, exit 1.
+// TestBuildUnsupported: what codegen cannot compile (imaHash on a kprobe
+// hook) is an error diagnostic ("unsupported") at its line, no bundle is
+// written, exit 1.
 func TestBuildUnsupported(t *testing.T) {
 	policy := strings.Replace(goodPolicy, `        - "/etc/passwd"
 `, `        - "/etc/passwd"
@@ -47,7 +48,7 @@ func TestBuildUnsupported(t *testing.T) {
 	if code != exitFound {
 		t.Fatalf("exit %d, want %d\n%s%s", code, exitFound, stdout.String(), stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "Post with imaHash is not supported yet") || !strings.Contains(stdout.String(), "[unsupported]") {
+	if !strings.Contains(stdout.String(), "imaHash is reported on LSM hooks") || !strings.Contains(stdout.String(), "[unsupported]") {
 		t.Errorf("diagnostics:\n%s", stdout.String())
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
