@@ -70,4 +70,15 @@ func TestKeygenSignInspect(t *testing.T) {
 	if code, _, errOut := runPolc("inspect", filepath.Join(dir, "missing.bpf.o")); code != exitUsage || !strings.Contains(errOut, "open bundle") {
 		t.Errorf("inspect missing: exit %d %s", code, errOut)
 	}
+
+	// Built again unsigned: the old signature goes with the old bundle.
+	if code, out, errOut := runPolc("build", "-o", outDir, policy); code != exitOK {
+		t.Fatalf("build: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(bundlePath + ".sig"); !os.IsNotExist(err) {
+		t.Errorf("an unsigned build left %s.sig behind (%v)", bundlePath, err)
+	}
+	if code, out, _ := runPolc("inspect", bundlePath); code != exitOK || !strings.Contains(out, "signed    no") {
+		t.Errorf("inspect unsigned: exit %d\n%s", code, out)
+	}
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 
 	"github.com/polc-dev/polc/bundle"
@@ -22,9 +24,14 @@ func signingKey(path string) (ed25519.PrivateKey, error) {
 }
 
 // signBundle writes the signature of data, the bundle just written to
-// path, next to it. Without a key it does nothing.
+// path, next to it. Without a key it removes the signature a signed build
+// left there: it would sign other bytes, and inspect or a reader of the
+// directory would take the new bundle for a signed one.
 func signBundle(key ed25519.PrivateKey, path string, data []byte) error {
 	if key == nil {
+		if err := os.Remove(bundle.SignatureFile(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 		return nil
 	}
 	return os.WriteFile(bundle.SignatureFile(path), bundle.Sign(key, data).Marshal(), 0o644)
