@@ -190,6 +190,7 @@ func (p *progGen) matched(s *ir.Selector) {
 // record, or saving it for the return program.
 func (p *progGen) tail() {
 	p.b.Label("post")
+	p.stampTime()
 	p.deferIma() // imahash.go
 	if p.h.Return && !p.ret {
 		p.saveForReturn()

@@ -20,8 +20,6 @@ program h0_sys_write section kprobe/__arm64_sys_write (58 instructions)
 	r1 = *(u64 *)(r6 + 0)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -47,6 +45,8 @@ program h0_sys_write section kprobe/__arm64_sys_write (58 instructions)
 	*(u64 *)(r9 + 40) = r7
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -85,8 +85,6 @@ program h1_sys_openat section kprobe/__arm64_sys_openat (47 instructions)
 	r1 = *(u64 *)(r6 + 0)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -100,6 +98,8 @@ program h1_sys_openat section kprobe/__arm64_sys_openat (47 instructions)
 	*(u64 *)(r9 + 32) = 0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -138,8 +138,6 @@ program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (74 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -189,6 +187,8 @@ pass:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]

@@ -22,8 +22,6 @@ program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -69,6 +67,8 @@ program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
 	*(u64 *)(r9 + 56) = r1
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_ret_h0]
 	r2 = r10
 	r2 += -40
@@ -234,8 +234,6 @@ program h1_sys_read section kprobe/__x64_sys_read (45 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -259,6 +257,8 @@ program h1_sys_read section kprobe/__x64_sys_read (45 instructions)
 	*(u64 *)(r9 + 48) = r1
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_ret_h1]
 	r2 = r10
 	r2 += -40
@@ -363,8 +363,6 @@ program h2_sys_writev section kprobe/__x64_sys_writev (96 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -427,6 +425,8 @@ iov_done:
 	r0 = 0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = *(u32 *)(r9 + 48)
 	r3 += 7
 	r3 &= -8
@@ -471,8 +471,6 @@ program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (149 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -533,6 +531,8 @@ buf_done:
 	r0 = 0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
 	r2 = 327424
 	r3 = 0

@@ -770,8 +770,6 @@ sel3_proc_fail:
 	r2 |= r1
 	if r2 == 0x0 goto exit
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -839,6 +837,8 @@ sel3:
 sel4:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_ret_h0]
 	r2 = r10
 	r2 += -40

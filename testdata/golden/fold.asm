@@ -20,8 +20,6 @@ program h0_sys_kill section kprobe/__x64_sys_kill (108 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -104,6 +102,8 @@ sel1:
 	; - matchActions:  @62
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = *(u32 *)(r9 + 56)
 	r3 += 7
 	r3 &= -8
@@ -148,8 +148,6 @@ program h1_sys_tgkill section kprobe/__x64_sys_tgkill (38 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -167,6 +165,8 @@ sel0:
 	*(u8 *)(r9 + 23) = 1
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_ret_h1]
 	r2 = r10
 	r2 += -40

@@ -56,8 +56,6 @@ sel0_proc_fail:
 	r2 |= r1
 	if r2 == 0x0 goto exit
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -79,6 +77,8 @@ sel0:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -849,8 +849,6 @@ program h368_sys_enter section tracepoint/raw_syscalls/sys_enter (73 instruction
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -899,6 +897,8 @@ pass:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]

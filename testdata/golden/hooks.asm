@@ -22,8 +22,6 @@ program h0_sys_openat section kprobe/__x64_sys_openat (76 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -64,6 +62,8 @@ str_done:
 	*(u64 *)(r9 + 48) = r0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -106,8 +106,6 @@ program h1_security_bpf_map_create section kprobe/security_bpf_map_create (80 in
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -157,6 +155,8 @@ program h1_security_bpf_map_create section kprobe/security_bpf_map_create (80 in
 	call bpf_probe_read_kernel
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 72
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -193,8 +193,6 @@ program h2_tcp_connect section kprobe/tcp_connect (45 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -208,6 +206,8 @@ program h2_tcp_connect section kprobe/tcp_connect (45 instructions)
 	*(u64 *)(r9 + 32) = 0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -244,8 +244,6 @@ program h3_sched_process_fork section tracepoint/sched/sched_process_fork (51 in
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -266,6 +264,8 @@ program h3_sched_process_fork section tracepoint/sched/sched_process_fork (51 in
 	*(u64 *)(r9 + 40) = r7
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -302,8 +302,6 @@ program h4_sched_process_exec section raw_tracepoint/sched_process_exec (81 inst
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -349,6 +347,8 @@ program h4_sched_process_exec section raw_tracepoint/sched_process_exec (81 inst
 	*(u64 *)(r9 + 48) = r0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -391,8 +391,6 @@ program h5_readline section uprobe//usr/bin/bash:readline (45 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -406,6 +404,8 @@ program h5_readline section uprobe//usr/bin/bash:readline (45 instructions)
 	*(u64 *)(r9 + 32) = 0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -444,8 +444,6 @@ program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -462,6 +460,8 @@ program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
 	*(u64 *)(r9 + 40) = r7
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_ret_h7]
 	r2 = r10
 	r2 += -40
@@ -529,8 +529,6 @@ program h8_file_open section lsm/file_open (74 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -569,6 +567,8 @@ program h8_file_open section lsm/file_open (74 instructions)
 	*(u64 *)(r9 + 48) = r0
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -620,8 +620,6 @@ program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start 
 	if r0 == 0x0 goto exit
 	*(u64 *)(r10 - 128) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -704,6 +702,8 @@ usdt0_done:
 	*(u64 *)(r9 + 40) = r7
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]

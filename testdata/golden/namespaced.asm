@@ -19,8 +19,6 @@ program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (47 instr
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -37,6 +35,8 @@ program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (47 instr
 	*(u64 *)(r9 + 40) = r7
 	goto post
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -73,8 +73,6 @@ program h1_security_mmap_file section kprobe/security_mmap_file (132 instruction
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -133,6 +131,8 @@ pass.1:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_out]
 	r2 = r10

@@ -17,8 +17,6 @@ program h0_tcp_connect section kprobe/tcp_connect (295 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -336,6 +334,8 @@ sel3:
 sel4:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 104
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -372,8 +372,6 @@ program h1_ip_output section kprobe/ip_output (187 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -539,6 +537,8 @@ pass:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 96
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
@@ -577,8 +577,6 @@ program h2_sys_connect section kprobe/__x64_sys_connect (131 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -693,6 +691,8 @@ pass.2:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = 64
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]

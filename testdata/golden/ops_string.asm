@@ -19,8 +19,6 @@ program h0_fd_install section kprobe/fd_install (202 instructions)
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -213,6 +211,8 @@ str_next.9:
 sel4:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	r3 = *(u32 *)(r9 + 48)
 	r3 += 7
 	r3 &= -8
@@ -257,8 +257,6 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (202 instructions)
 	r1 = *(u64 *)(r6 + 112)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 0) = 257
-	call bpf_ktime_get_boot_ns
-	*(u64 *)(r9 + 8) = r0
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
@@ -382,6 +380,8 @@ pass.1:
 sel1:
 	goto exit
 post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_out]
 	r2 = r10
