@@ -255,7 +255,7 @@ func mapFigures(name string, m *ebpf.Map) (MapFigures, error) {
 		return MapFigures{}, fmt.Errorf("map %s: %w", name, err)
 	}
 	mf := MapFigures{Name: name, Type: info.Type.String(), KeySize: info.KeySize, ValueSize: info.ValueSize,
-		MaxEntries: info.MaxEntries, Shared: isShared(name), NoPrealloc: info.Flags&unix.BPF_F_NO_PREALLOC != 0}
+		MaxEntries: info.MaxEntries, Shared: bpf.IsSharedMap(name), NoPrealloc: info.Flags&unix.BPF_F_NO_PREALLOC != 0}
 	mf.Bytes = MapBytes(info.Type, info.KeySize, info.ValueSize, info.MaxEntries)
 	if n, ok := info.Memlock(); ok {
 		mf.Memlock = n
@@ -284,9 +284,6 @@ func possibleCPUs() int {
 	return n
 }
 
-func isShared(name string) bool {
-	return name == bpf.EventsMap || name == bpf.ProcsMap || name == bpf.DropsMap
-}
 
 // manifestMapBytes is the size of the polc_manifest array polrun creates
 // for a policy: two values, each the manifest's JSON and a NUL, rounded up

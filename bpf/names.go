@@ -23,6 +23,23 @@ const (
 // refused (the base must be reloaded first).
 const DropsMap = "polc_drops"
 
+// ProcsGenMap is the process table's generation: an array of one uint64
+// (key 0, uint32) that the base's programs add 1 to after every change
+// they make to ProcsMap (exec, fork, exit). Policy programs keep, per CPU,
+// the verdict of their process filters for the last process they saw
+// with the generation it was computed at, and use it while the generation
+// is unchanged, so that a rejected event needs no table lookup. Shared and
+// optional like DropsMap: a base without it is loaded, and then a bundle
+// that declares it is refused (the base must be reloaded first). Nothing
+// but the base may change ProcsMap once the base is loaded.
+const ProcsGenMap = "polc_procs_gen"
+
+// IsSharedMap says whether name is one of the base's maps, which every
+// bundle declares and the loader replaces by the pinned ones.
+func IsSharedMap(name string) bool {
+	return name == EventsMap || name == ProcsMap || name == DropsMap || name == ProcsGenMap
+}
+
 // Sizes of the shared maps. A bundle must declare them exactly so, or
 // loading it against the pinned maps fails.
 const (

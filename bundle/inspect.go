@@ -292,7 +292,7 @@ func maps(m *bpf.Manifest, spec *ebpf.CollectionSpec) []MapInfo {
 		}
 		out = append(out, MapInfo{Name: name, Type: ms.Type.String(), KeySize: ms.KeySize, ValueSize: ms.ValueSize,
 			MaxEntries: ms.MaxEntries, Flags: ms.Flags, Pinning: pin,
-			Shared:  name == bpf.EventsMap || name == bpf.ProcsMap || name == bpf.DropsMap,
+			Shared:  bpf.IsSharedMap(name),
 			Entries: len(ms.Contents) + fill[name]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })

@@ -117,4 +117,3 @@ func asErrors(err error, out *Errors) bool {
 	*out = e
 	return ok
 }
-

@@ -799,17 +799,23 @@ spec:
 			}
 			owner++
 		case 3:
-			if r.Tgid == self || r.Flags&bpf.FlagSockOwner != 0 {
-				t.Errorf("record without a sock: tgid %d flags %#x, want the task it ran in (child %d)", r.Tgid, r.Flags, cmd.Process.Pid)
+			// Without a tracked sock the record names the task the
+			// packet was processed in: the connecting child for its own
+			// packets, but on loopback also this process (softirq work
+			// done in its context), never as an owner.
+			if r.Flags&bpf.FlagSockOwner != 0 {
+				t.Errorf("record without a sock: tgid %d flags %#x, want the task it ran in, not an owner", r.Tgid, r.Flags)
 			}
 			t.Logf("tcp_rcv_state_process ran in task %d (child %d, this process %d)", r.Tgid, cmd.Process.Pid, self)
-			context++
+			if r.Tgid == uint32(cmd.Process.Pid) {
+				context++
+			}
 		default:
 			t.Errorf("record of hook %d, whose selectors say NoPost", r.HookID)
 		}
 	}
 	if owner != 1 || context == 0 {
-		t.Errorf("%d owner records and %d context records, want 1 and some", owner, context)
+		t.Errorf("%d owner records and %d records in the child's context, want 1 and some", owner, context)
 	}
 }
 

@@ -120,6 +120,11 @@ type gen struct {
 	// Sizes of the shared scratch values, the largest any program needs.
 	recSize, outSize int
 	usesOut          bool
+	// verdictSlots are the entries of the process-filter verdict cache,
+	// by the process tests they hold the bits of; each is at most
+	// verdictSize bytes (verdicts.go).
+	verdictSlots map[string]int32
+	verdictSize  int
 }
 
 // Object-level names every bundle uses.
@@ -136,6 +141,7 @@ func SharedMaps() []*object.Map {
 		{Name: bpf.ProcsMap, Type: ebpf.Hash, KeySize: 4, ValueSize: bpf.ProcSize,
 			MaxEntries: bpf.ProcsMaxEntries, Pinning: ebpf.PinByName},
 		{Name: bpf.DropsMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName},
+		{Name: bpf.ProcsGenMap, Type: ebpf.Array, KeySize: 4, ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName},
 	}
 }
 
@@ -153,6 +159,7 @@ func (g *gen) finish() (*Bundle, error) {
 		obj.Maps = append(obj.Maps, &object.Map{Name: outMap, Type: ebpf.PerCPUArray, KeySize: 4,
 			ValueSize: uint32(g.outSize), MaxEntries: 1})
 	}
+	g.declareVerdicts(obj)
 	obj.Maps = append(obj.Maps, g.maps...)
 	obj.Maps = append(obj.Maps, g.lib.Maps()...)
 

@@ -11,8 +11,11 @@
 //
 //  1. process filters: for every selector, its matchPIDs, matchBinaries,
 //     matchNamespaces, matchCapabilities and *Changes tests, which need no
-//     argument. A bit per selector that passed is kept on the stack; when
-//     none did, the program returns before reading anything;
+//     argument. A bit per selector that passed is kept in the record; when
+//     none did, the program returns before reading anything. When these
+//     tests read only the tgid and the process table, the bits are cached
+//     per CPU for the last process with the table's generation
+//     (verdicts.go), so a process's next event needs no table lookup;
 //  2. arguments: each argument the hook declares is read once, into its
 //     fixed slot of the record being built in a per-CPU scratch map
 //     (polc_rec): integers, strings, buffers, paths walked through dentries
@@ -69,7 +72,8 @@
 // fd actions (fd.go, fdactions.go), polc_sock for socket tracking
 // (sock.go), polc_enforcer for NotifyEnforcer (enforcer.go), polc_stacks
 // for stack traces (stack.go), polc_ima for records waiting for their IMA
-// hash (imahash.go), and one map per large value set (named m_ and the IR
+// hash (imahash.go), polc_verdicts for cached process-filter verdicts
+// (verdicts.go), and one map per large value set (named m_ and the IR
 // map's name).
 //
 // # Actions

@@ -75,6 +75,13 @@ func (p *progGen) processFilters() {
 	if !any {
 		return
 	}
+	// With the verdict cache (verdicts.go), a hit jumps to decide with
+	// the mask filled; a miss computes it and stores it.
+	cached, slot, decide := cachesVerdicts(h), int32(0), p.b.Fresh("verdict_decide")
+	if cached {
+		slot = p.g.verdictSlot(h)
+		p.cachedVerdict(slot, decide)
+	}
 	if needsProc(h) {
 		p.copyProc()
 	}
@@ -97,6 +104,11 @@ func (p *progGen) processFilters() {
 		}
 		p.emit(emit.StoreImm(rRec, int16(maskOff+i), 1, asm.Byte))
 		p.b.Label(fail)
+	}
+	if cached {
+		p.storeVerdict(slot, decide)
+		p.b.Label(decide)
+		p.emit(asm.Mov.Imm(asm.R0, 0))
 	}
 	if always {
 		return

@@ -263,6 +263,22 @@ func (pr *printer) test(t *Test, prefix string) {
 		pr.line(3, nil, prefix, "<nil>")
 		return
 	}
+	pr.line(3, &t.Pos, testWords(t, prefix)...)
+}
+
+// Describe returns t's text form without its position: tests with equal
+// descriptions test the same thing.
+func (t *Test) Describe() string {
+	var words []string
+	for _, w := range testWords(t, "") {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func testWords(t *Test, prefix string) []string {
 	words := []string{prefix}
 	switch t.Kind {
 	case TestArg:
@@ -292,8 +308,7 @@ func (pr *printer) test(t *Test, prefix string) {
 		words = append(words, "map="+t.Map.Name)
 	}
 	hex := t.Op == OpMask || t.Type.Class() == ClassCaps
-	words = append(words, formatValues(t.Values, t.Type, hex)...)
-	pr.line(3, &t.Pos, words...)
+	return append(words, formatValues(t.Values, t.Type, hex)...)
 }
 
 func (pr *printer) action(a *Action, head string) {

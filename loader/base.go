@@ -14,9 +14,9 @@ import (
 )
 
 // baseMaps are the shared maps of a loaded base, open in this process.
-// drops is nil for a base without the drop counter.
+// drops and gen are nil for a base older than them.
 type baseMaps struct {
-	events, procs, drops *ebpf.Map
+	events, procs, drops, gen *ebpf.Map
 }
 
 func (b *baseMaps) close() {
@@ -27,6 +27,9 @@ func (b *baseMaps) close() {
 	b.procs.Close()
 	if b.drops != nil {
 		b.drops.Close()
+	}
+	if b.gen != nil {
+		b.gen.Close()
 	}
 }
 
@@ -39,6 +42,8 @@ func (b *baseMaps) byName(name string) *ebpf.Map {
 		return b.procs
 	case bpf.DropsMap:
 		return b.drops
+	case bpf.ProcsGenMap:
+		return b.gen
 	}
 	return nil
 }
@@ -71,10 +76,12 @@ func openBase(root string) (*baseMaps, error) {
 		return nil, fmt.Errorf("open base map %s: %w", bpf.ProcsMap, err)
 	}
 	b := &baseMaps{events: events, procs: procs}
-	if path := filepath.Join(dir, bpf.DropsMap); exists(path) {
-		if b.drops, err = ebpf.LoadPinnedMap(path, nil); err != nil {
-			b.close()
-			return nil, fmt.Errorf("open base map %s: %w", bpf.DropsMap, err)
+	for name, m := range map[string]**ebpf.Map{bpf.DropsMap: &b.drops, bpf.ProcsGenMap: &b.gen} {
+		if path := filepath.Join(dir, name); exists(path) {
+			if *m, err = ebpf.LoadPinnedMap(path, nil); err != nil {
+				b.close()
+				return nil, fmt.Errorf("open base map %s: %w", name, err)
+			}
 		}
 	}
 	return b, nil
@@ -96,6 +103,11 @@ func checkSharedMap(name string, spec *ebpf.MapSpec) error {
 	case bpf.DropsMap:
 		if spec.Type != ebpf.PerCPUArray || spec.KeySize != 4 || spec.ValueSize != 8 || spec.MaxEntries != 1 {
 			return fmt.Errorf("map %s is %s key %d value %d entries %d, want PerCPUArray key 4 value 8 entries 1",
+				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
+		}
+	case bpf.ProcsGenMap:
+		if spec.Type != ebpf.Array || spec.KeySize != 4 || spec.ValueSize != 8 || spec.MaxEntries != 1 {
+			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Array key 4 value 8 entries 1",
 				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
 		}
 	}
@@ -150,8 +162,10 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		return nil, fmt.Errorf("read base object: %w", err)
 	}
 	shared := []string{bpf.EventsMap, bpf.ProcsMap}
-	if spec.Maps[bpf.DropsMap] != nil {
-		shared = append(shared, bpf.DropsMap)
+	for _, name := range []string{bpf.DropsMap, bpf.ProcsGenMap} {
+		if spec.Maps[name] != nil {
+			shared = append(shared, name)
+		}
 	}
 	for _, name := range shared {
 		ms := spec.Maps[name]

@@ -81,7 +81,7 @@ func ReadBundle(data []byte) (*Bundle, error) {
 	}
 	for _, mi := range m.Maps {
 		ms := spec.Maps[mi.Map]
-		if ms == nil || isSharedMap(mi.Map) {
+		if ms == nil || bpf.IsSharedMap(mi.Map) {
 			return nil, fmt.Errorf("%w: manifest fills map %s, which is not one of the bundle's own maps", ErrBadBundle, mi.Map)
 		}
 		if len(mi.Entries) > int(ms.MaxEntries) {
@@ -159,8 +159,4 @@ func checkManifest(m *bpf.Manifest) error {
 // pinName replaced its dots.
 func validPinName(s string) bool {
 	return s != "" && len(s) < 256 && !strings.ContainsAny(s, "/\x00") && strings.Trim(s, ".") != ""
-}
-
-func isSharedMap(name string) bool {
-	return name == bpf.EventsMap || name == bpf.ProcsMap || name == bpf.DropsMap
 }

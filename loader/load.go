@@ -216,7 +216,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	}
 	repl := map[string]*ebpf.Map{}
 	for name, ms := range spec.Maps {
-		if isSharedMap(name) {
+		if bpf.IsSharedMap(name) {
 			if err := checkSharedMap(name, ms); err != nil {
 				return nil, fmt.Errorf("%w: %v", ErrBadBundle, err)
 			}
@@ -362,7 +362,7 @@ func (s *staged) pin() error {
 	}
 	pinned := map[string]string{bpf.ManifestMap: bpf.ManifestMap}
 	for name, mp := range s.coll.Maps {
-		if isSharedMap(name) {
+		if bpf.IsSharedMap(name) {
 			continue
 		}
 		file := bpf.PinName(name)

@@ -153,6 +153,28 @@ func storeProc(b *emit.Builder) {
 		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 		asm.FnMapUpdateElem.Call(),
 	)
+	bumpGeneration(b)
+}
+
+// bumpGeneration adds 1 to the process table's generation
+// (bpf.ProcsGenMap), after the change to the table, so that a policy
+// program that read the old generation recomputes its cached verdicts.
+func bumpGeneration(b *emit.Builder) {
+	b.Emit(
+		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsGenMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+	)
+	skip := b.Fresh("gen_missing")
+	b.Emit(
+		asm.JEq.Imm(asm.R0, 0, skip),
+		asm.Mov.Imm(asm.R1, 1),
+		asm.StoreXAdd(asm.R0, asm.R1, asm.DWord),
+	)
+	b.Label(skip)
+	b.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 func exitLabel(b *emit.Builder) {
@@ -294,5 +316,6 @@ func exitProgram(b *emit.Builder, lib *kern.Lib) {
 		asm.Add.Imm(asm.R2, stTgid),
 		asm.FnMapDeleteElem.Call(),
 	)
+	bumpGeneration(b)
 	exitLabel(b)
 }

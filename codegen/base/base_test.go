@@ -127,6 +127,14 @@ func TestTracksProcesses(t *testing.T) {
 	}
 	copyFile(t, self, sleep)
 
+	generation := func() uint64 {
+		var g uint64
+		if err := coll.Maps[bpf.ProcsGenMap].Lookup(uint32(0), &g); err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	genBefore := generation()
 	cmd := exec.Command(sleep)
 	cmd.Env = append(os.Environ(), childEnv+"=500ms")
 	if err := cmd.Start(); err != nil {
@@ -152,6 +160,12 @@ func TestTracksProcesses(t *testing.T) {
 	}
 	if err := coll.Maps[bpf.ProcsMap].Lookup(pid, &proc); !errors.Is(err, ebpf.ErrKeyNotExist) {
 		t.Errorf("entry of exited process %d still there (%v)", pid, err)
+	}
+	// The child's fork, exec and exit each changed the table, and each
+	// change bumps the generation the policies' verdict caches check
+	// (other processes may have bumped it too).
+	if genAfter := generation(); genAfter < genBefore+3 {
+		t.Errorf("the table's generation went from %d to %d over a fork, an exec and an exit, want at least +3", genBefore, genAfter)
 	}
 
 	seen := map[bpf.EventKind]bool{}

@@ -2,6 +2,7 @@ bundle ops-net
 map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
+map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
 
 program h0_tcp_connect section kprobe/tcp_connect (295 instructions)

@@ -34,7 +34,9 @@ func run() error {
 		kernels  = flag.String("kernels", seriesNames(vmtest.Matrix), "comma-separated kernel series to boot")
 		packages = flag.String("packages", "vmtest/packages", "file listing the packages whose tests run in the guests")
 		cache    = flag.String("cache", ".cache/vmtest", "cache directory for kernels, builds and logs")
-		timeout  = flag.Duration("timeout", 5*time.Minute, "time limit of each test binary in a guest")
+		// codegen's binary runs about four minutes in a software-emulated
+		// guest; the limit leaves room for a loaded host.
+		timeout  = flag.Duration("timeout", 10*time.Minute, "time limit of each test binary in a guest")
 		parallel = flag.Bool("parallel", true, "boot the kernels at the same time instead of one after another")
 		memory   = flag.Int("mem", 2048, "guest memory in MiB")
 		cpus     = flag.Int("smp", 1, "guest CPUs")
