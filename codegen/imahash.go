@@ -71,15 +71,7 @@ func (g *gen) addImaSlot(h *ir.Hook, l *layout) {
 		g.errs.add(post.Pos, "imaHash hashes the file of an LSM hook whose first argument is a file or a linux_binprm (%s): %s has none", imaHookList(), hook)
 		return
 	}
-	for _, s := range l.slots {
-		if s.enc == bpf.EncBytes {
-			l.compact = true // the slot follows variable-length data
-		}
-	}
-	l.ima = &slot{arg: &ir.Arg{Slot: -3, Index: -1, Type: ir.TypeNop, SizeSlot: ir.NoSize, Pos: h.Pos},
-		enc: bpf.EncImaHash, off: l.size, size: bpf.ImaHashSize}
-	l.slots = append(l.slots, l.ima)
-	l.size += bpf.ImaHashSize
+	l.ima = l.addTrailingSlot(h, -3, bpf.EncImaHash, bpf.ImaHashSize)
 }
 
 func imaHookList() string {

@@ -42,16 +42,24 @@ func (g *gen) addStackSlot(h *ir.Hook, l *layout) {
 		g.errs.add(h.Pos, "kernelStackTrace and userStackTrace are reported on kprobes (Tetragon's process_kprobe events carry them), not on %s hooks", h.Kind)
 		return
 	}
+	l.stack = l.addTrailingSlot(h, -2, bpf.EncStackIDs, bpf.StackIDsSize)
+	g.declareStackMap()
+}
+
+// addTrailingSlot appends a slot the program fills itself (not from an
+// argument; numbered n < 0) after every other slot of l. After
+// variable-length data the record must be compacted for it.
+func (l *layout) addTrailingSlot(h *ir.Hook, n int, enc bpf.Encoding, size int) *slot {
 	for _, s := range l.slots {
 		if s.enc == bpf.EncBytes {
 			l.compact = true // the slot follows variable-length data
 		}
 	}
-	l.stack = &slot{arg: &ir.Arg{Slot: -2, Index: -1, Type: ir.TypeNop, SizeSlot: ir.NoSize, Pos: h.Pos},
-		enc: bpf.EncStackIDs, off: l.size, size: bpf.StackIDsSize}
-	l.slots = append(l.slots, l.stack)
-	l.size += bpf.StackIDsSize
-	g.declareStackMap()
+	s := &slot{arg: &ir.Arg{Slot: n, Index: -1, Type: ir.TypeNop, SizeSlot: ir.NoSize, Pos: h.Pos},
+		enc: enc, off: l.size, size: size}
+	l.slots = append(l.slots, s)
+	l.size += size
+	return s
 }
 
 // declareStackMap declares bpf.StackMap once per bundle.
