@@ -134,16 +134,10 @@ func (p *progGen) copyKeptCopy(s *slot, done string) {
 		asm.JNE.Imm(asm.R1, 0, kept),
 	)
 	p.paddedLen(asm.R2, s)
+	p.emit(asm.Add.Imm(asm.R2, bpf.BytesHeaderSize))
+	p.copySlotOut(s)
 	p.emit(
-		asm.Add.Imm(asm.R2, bpf.BytesHeaderSize),
-		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
-		asm.Mov.Reg(asm.R1, asm.R8),
-		asm.Add.Reg(asm.R1, asm.R7),
-		asm.Mov.Reg(asm.R3, rRec),
-		asm.Add.Imm(asm.R3, int32(s.off)),
-		asm.FnProbeReadKernel.Call(),
 		// done adds the header and rounds up: give it the data's length.
-		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
 		asm.Add.Imm(asm.R2, -bpf.BytesHeaderSize),
 		asm.Ja.Label(done),
 	)

@@ -241,9 +241,7 @@ func (p *progGen) postCompacted() {
 		asm.Mov.Imm(asm.R7, recordHeader),
 	)
 	// The header, as is (its Size is patched below).
-	for off := 0; off < recordHeader; off += 8 {
-		p.emit(asm.LoadMem(asm.R1, rRec, int16(off), asm.DWord), asm.StoreMem(asm.R8, int16(off), asm.R1, asm.DWord))
-	}
+	p.copyHeaderOut()
 	for _, s := range lay.slots {
 		switch s.enc {
 		case bpf.EncNone:
@@ -261,16 +259,8 @@ func (p *progGen) postCompacted() {
 			asm.Ja.Label("exit"),
 		)
 		p.b.Label(bound)
-		p.emit(
-			asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
-			asm.Mov.Reg(asm.R1, asm.R8),
-			asm.Add.Reg(asm.R1, asm.R7),
-			asm.Mov.Reg(asm.R3, rRec),
-			asm.Add.Imm(asm.R3, int32(s.off)),
-			asm.FnProbeReadKernel.Call(),
-			asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
-			asm.Add.Reg(asm.R7, asm.R2),
-		)
+		p.copySlotOut(s)
+		p.emit(asm.Add.Reg(asm.R7, asm.R2))
 	}
 	p.emit(
 		asm.JLE.Imm(asm.R7, int32(lay.size), "pack_done"),
@@ -333,9 +323,7 @@ func (p *progGen) postReserved() {
 		asm.Mov.Reg(asm.R8, asm.R0),
 		asm.Mov.Imm(asm.R7, recordHeader),
 	)
-	for off := 0; off < recordHeader; off += 8 {
-		p.emit(asm.LoadMem(asm.R1, rRec, int16(off), asm.DWord), asm.StoreMem(asm.R8, int16(off), asm.R1, asm.DWord))
-	}
+	p.copyHeaderOut()
 	bound := 0 // the most R7 can be before each slot
 	for _, s := range lay.slots {
 		if s.enc == bpf.EncNone {
@@ -358,16 +346,8 @@ func (p *progGen) postReserved() {
 		} else {
 			p.emit(asm.Mov.Imm(asm.R2, int32(s.size)))
 		}
-		p.emit(
-			asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
-			asm.Mov.Reg(asm.R1, asm.R8),
-			asm.Add.Reg(asm.R1, asm.R7),
-			asm.Mov.Reg(asm.R3, rRec),
-			asm.Add.Imm(asm.R3, int32(s.off)),
-			asm.FnProbeReadKernel.Call(),
-			asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
-			asm.Add.Reg(asm.R7, asm.R2),
-		)
+		p.copySlotOut(s)
+		p.emit(asm.Add.Reg(asm.R7, asm.R2))
 		bound += s.size
 	}
 	p.emit(
@@ -442,4 +422,25 @@ func (p *progGen) copyBig(s *slot) {
 	)
 	p.b.Label(done + "_ok")
 	p.emit(asm.Add.Reg(asm.R7, asm.R2))
+}
+
+// copyHeaderOut copies the record's header to the output record at R8.
+func (p *progGen) copyHeaderOut() {
+	for off := 0; off < recordHeader; off += 8 {
+		p.emit(asm.LoadMem(asm.R1, rRec, int16(off), asm.DWord), asm.StoreMem(asm.R8, int16(off), asm.R1, asm.DWord))
+	}
+}
+
+// copySlotOut copies R2 bytes of slot s from the record to the output
+// record at R8, at offset R7, and leaves R2 as it was.
+func (p *progGen) copySlotOut(s *slot) {
+	p.emit(
+		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+		asm.Mov.Reg(asm.R1, asm.R8),
+		asm.Add.Reg(asm.R1, asm.R7),
+		asm.Mov.Reg(asm.R3, rRec),
+		asm.Add.Imm(asm.R3, int32(s.off)),
+		asm.FnProbeReadKernel.Call(),
+		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+	)
 }
