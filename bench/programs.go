@@ -284,7 +284,6 @@ func possibleCPUs() int {
 	return n
 }
 
-
 // manifestMapBytes is the size of the polc_manifest array polrun creates
 // for a policy: two values, each the manifest's JSON and a NUL, rounded up
 // to 8 bytes.
