@@ -64,6 +64,7 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		case h.Offset != 0:
 			at += fmt.Sprintf("+%#x", h.Offset)
 		}
+		at = sectionSafe(at)
 		a.section, a.attach = "uprobe/"+at, "uprobe"
 		a.retSection, a.retAttach = "uretprobe/"+at, "uretprobe"
 		g.features[bpf.FeatureUprobe] = true
@@ -81,7 +82,7 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		}
 		// usdt.go: polrun attaches the program at every place of the
 		// probe in the binary.
-		a.section, a.attach = "usdt/"+h.Target+":"+h.Symbol, "usdt"
+		a.section, a.attach = "usdt/"+sectionSafe(h.Target+":"+h.Symbol), "usdt"
 		g.features[bpf.FeatureUprobe] = true
 	default:
 		g.errs.add(h.Pos, "hook kind %s is not supported", h.Kind)
@@ -96,6 +97,20 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		}
 	}
 	return a, true
+}
+
+// sectionSafe replaces what an ELF section name may not hold (spaces,
+// control characters, non-ASCII; codegen/object refuses them) by '_'. A
+// binary's path may hold anything; the section name only labels the
+// program, polrun attaches where the manifest says.
+func sectionSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c <= ' ' || c > '~' {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 // shortTarget is the part of a hook's target that names its programs.
