@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,21 +11,10 @@ import (
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
-// sdtHeader: sys/sdt.h is installed (Debian's systemtap-sdt-dev; .ci/run
-// installs it).
-var sdtHeader = testenv.Requirement{Name: "sys/sdt.h (systemtap-sdt-dev)", OnCIHost: true, Check: func() error {
-	cmd := exec.Command("gcc", "-fsyntax-only", "-x", "c", "-")
-	cmd.Stdin = strings.NewReader("#include <sys/sdt.h>\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return errors.New(strings.TrimSpace(string(out)))
-	}
-	return nil
-}}
-
 // TestUSDTProbes: with --sysroot, a USDT probe is looked up in the binary
 // (built here with gcc), with its arguments and where a Set writes.
 func TestUSDTProbes(t *testing.T) {
-	testenv.Require(t, testenv.Tool("gcc"), sdtHeader)
+	testenv.Require(t, testenv.Tool("gcc"), testenv.SDTHeader)
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "bin"), 0o755); err != nil {
 		t.Fatal(err)

@@ -14,17 +14,6 @@ import (
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
-// sdtHeader: sys/sdt.h is installed (Debian's systemtap-sdt-dev; .ci/run
-// installs it).
-var sdtHeader = testenv.Requirement{Name: "sys/sdt.h (systemtap-sdt-dev)", OnCIHost: true, Check: func() error {
-	cmd := exec.Command("gcc", "-fsyntax-only", "-x", "c", "-")
-	cmd.Stdin = strings.NewReader("#include <sys/sdt.h>\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return errors.New(strings.TrimSpace(string(out)))
-	}
-	return nil
-}}
-
 // usdtC fires polc:args only when something listens (its semaphore is
 // set), with arguments in registers, a constant and a %rip-relative
 // global; polc:set has the program's exit code in memory (a volatile on
@@ -83,7 +72,7 @@ spec:
 // probe guarded by its semaphore, filtered by value; the events are
 // Tetragon's process_usdt.
 func TestUSDTArgs(t *testing.T) {
-	testenv.Require(t, testenv.Tool("gcc"), sdtHeader, testenv.Root, testenv.BPFFS, testenv.Uprobes, testenv.RingBuf, testenv.KernelBTF)
+	testenv.Require(t, testenv.Tool("gcc"), testenv.SDTHeader, testenv.Root, testenv.BPFFS, testenv.Uprobes, testenv.RingBuf, testenv.KernelBTF)
 	o := testOptions(t)
 	bin := buildUSDTBinary(t)
 	b := compilePolicy(t, "usdt-args.yaml", usdtPolicy("usdt-args", bin, "args", `    - {index: 0, type: int32}

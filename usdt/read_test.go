@@ -6,24 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
 )
-
-// sdtHeader: sys/sdt.h is installed (Debian's systemtap-sdt-dev; .ci/run
-// installs it).
-var sdtHeader = testenv.Requirement{Name: "sys/sdt.h (systemtap-sdt-dev)", OnCIHost: true, Check: func() error {
-	cmd := exec.Command("gcc", "-fsyntax-only", "-x", "c", "-")
-	cmd.Stdin = strings.NewReader("#include <sys/sdt.h>\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return errors.New(strings.TrimSpace(string(out)))
-	}
-	return nil
-}}
 
 // probesC has probes with register, constant, stack and %rip-relative
 // arguments, one written twice, and one with a semaphore.
@@ -65,7 +53,7 @@ func buildC(t *testing.T, src string, flags ...string) string {
 }
 
 func TestReadFile(t *testing.T) {
-	testenv.Require(t, testenv.Tool("gcc"), sdtHeader)
+	testenv.Require(t, testenv.Tool("gcc"), testenv.SDTHeader)
 	for _, flags := range [][]string{{"-O2"}, {"-O0", "-no-pie"}} {
 		bin := buildC(t, probesC, flags...)
 		probes, err := ReadFile(bin, arch.Host())
