@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/codegen"
@@ -40,7 +41,13 @@ type Outcome struct {
 const maxDetail = 300
 
 func outcome(s Status, detail string) Outcome {
+	return outcomeOn(runningKernel(), s, detail)
+}
+
+// outcomeOn is outcome on kernel k.
+func outcomeOn(k kernelName, s Status, detail string) Outcome {
 	detail = strings.Join(strings.Fields(detail), " ")
+	detail = withoutRelease(detail, k)
 	if len(detail) > maxDetail {
 		detail = detail[:maxDetail-3] + "..."
 	}
@@ -193,4 +200,30 @@ func buildError(err error) string {
 		parts = append(parts, fmt.Sprintf("%d:%d: %s", e.Pos.Line, e.Pos.Col, e.Msg))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// runningKernel is the running kernel's series and release, "" when uname
+// fails (nothing is rewritten then).
+var runningKernel = sync.OnceValue(func() kernelName {
+	series, release, err := KernelSeries()
+	if err != nil {
+		return kernelName{}
+	}
+	return kernelName{series, release}
+})
+
+type kernelName struct{ series, release string }
+
+// withoutRelease writes the kernel's release (6.18.44-fc-v669, a build
+// string that differs from one machine to the next) as its series (6.18)
+// wherever a detail names it, such as a profile's description in a
+// refusal. The columns are recorded on one machine and checked on others
+// of the same series: nothing in them may depend on the build. It runs
+// before details are cut to maxDetail, so that the cut falls at the same
+// place whatever the release's length.
+func withoutRelease(detail string, k kernelName) string {
+	if k.release == "" || k.release == k.series {
+		return detail
+	}
+	return strings.ReplaceAll(detail, k.release, k.series)
 }

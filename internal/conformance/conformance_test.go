@@ -104,7 +104,7 @@ func TestKernel(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := WriteColumn(&buf, series, release, got); err != nil {
+	if err := WriteColumn(&buf, series, got); err != nil {
 		t.Fatal(err)
 	}
 	if dir := os.Getenv("VMTEST_ARTIFACTS"); dir != "" && testenv.InVM() {
