@@ -89,11 +89,10 @@ func TestWithoutWakeup(t *testing.T) {
 func TestMeasureBundle(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
 	b := buildBench(t, "syscall-reject.yaml")
-	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-bench-test-")
-	if err != nil {
+	pin := testenv.PinDir(t, "polc-bench-test", false)
+	if err := os.MkdirAll(pin, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(pin)
 	f, err := MeasureBundle(b.Bundle.Object, pin)
 	if err != nil {
 		t.Fatal(err)

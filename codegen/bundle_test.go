@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,15 +78,13 @@ func tool(name string) testenv.Requirement {
 }
 
 // TestBundleTools reads a bundle with independent tools: llvm-objdump
-// disassembles it, and bpftool loads its tracepoint program (libbpf pins
-// the shared maps by name under /sys/fs/bpf; the test removes the pins it
-// made).
+// disassembles it, and bpftool loads its tracepoint program.
 func TestBundleTools(t *testing.T) {
 	if testenv.InVM() {
 		t.Log("the vmtest guest has no llvm-objdump or bpftool; this runs on the host")
 		return
 	}
-	testenv.Require(t, tool("llvm-objdump"), tool("bpftool"), testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
+	testenv.Require(t, tool("llvm-objdump"), tool("bpftool"), tool("unshare"), testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
 	requireCorpus(t)
 	b := compileFile(t, filepath.Join(corpusDir, "raw_syscalls.yaml"))[0].Bundle
 	obj := filepath.Join(t.TempDir(), b.FileName())
@@ -96,21 +95,17 @@ func TestBundleTools(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "tracepoint/raw_syscalls/sys_enter") || !strings.Contains(string(out), "call") {
 		t.Fatalf("llvm-objdump -d: %v\n%s", err, out)
 	}
-	for _, m := range []string{bpf.EventsMap, bpf.ProcsMap, bpf.DropsMap} {
-		pin := filepath.Join("/sys/fs/bpf", m)
-		if _, err := os.Stat(pin); err == nil {
-			continue // someone else's: libbpf reuses it
-		}
-		t.Cleanup(func() { os.Remove(pin) })
-	}
-	pins := filepath.Join("/sys/fs/bpf", "polc-codegen-bpftool-"+filepath.Base(t.TempDir()))
-	t.Cleanup(func() { os.RemoveAll(pins) })
-	if out, err := exec.Command("bpftool", "prog", "loadall", obj, pins).CombinedOutput(); err != nil {
-		t.Fatalf("bpftool prog loadall: %v\n%s", err, out)
-	}
+	// libbpf pins the shared maps by name at the bpffs root: bpftool runs in
+	// a mount namespace of its own with a bpffs of its own, so that nothing
+	// it pins reaches the host's (it goes with the namespace).
 	name := b.Manifest.Hooks[0].Programs[0].Name
-	out, err = exec.Command("bpftool", "prog", "show", "pinned", filepath.Join(pins, name)).CombinedOutput()
+	script := fmt.Sprintf(`set -e
+mount -t bpf bpf /sys/fs/bpf
+bpftool prog loadall %[1]s /sys/fs/bpf/prog
+bpftool prog show pinned /sys/fs/bpf/prog/%[2]s
+`, obj, name)
+	out, err = exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "tracepoint") {
-		t.Fatalf("bpftool prog show: %v\n%s", err, out)
+		t.Fatalf("bpftool prog loadall and show, in a namespace with its own bpffs: %v\n%s", err, out)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
 )
 
 // loaded is a bundle in the kernel, for tests.
@@ -55,11 +56,10 @@ func loadSpec(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec) *loaded {
 // pinDir makes a fresh directory in bpffs for a test's shared maps.
 func pinDir(t testing.TB) string {
 	t.Helper()
-	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-codegen-test-")
-	if err != nil {
+	pin := testenv.PinDir(t, "polc-codegen-test", false)
+	if err := os.MkdirAll(pin, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(pin) })
 	return pin
 }
 

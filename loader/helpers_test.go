@@ -48,13 +48,11 @@ func testOptions(t *testing.T) *Options { return testOptionsN(t, 0) }
 func testOptionsN(t *testing.T, n int) *Options {
 	t.Helper()
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs)
-	root := filepath.Join("/sys/fs/bpf", fmt.Sprintf("polrun-test-%d-%s-%d", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "_"), n))
-	os.RemoveAll(root)
+	root := testenv.PinDir(t, fmt.Sprintf("polrun-test%d", n), true)
 	t.Cleanup(func() {
 		if err := UnloadAll(&Options{PinRoot: root}); err != nil {
 			t.Errorf("cleanup: %v", err)
 		}
-		os.RemoveAll(root)
 	})
 	return &Options{PinRoot: root}
 }

@@ -91,11 +91,11 @@ func newEnv(t *testing.T) *env {
 		t.Fatal("polrun could not be built (see the test output's start)")
 	}
 	e := &env{t: t, dir: t.TempDir()}
-	e.root = filepath.Join("/sys/fs/bpf", fmt.Sprintf("polrun-clitest-%d-%s", os.Getpid(), t.Name()))
-	os.RemoveAll(e.root)
+	e.root = testenv.PinDir(t, "polrun-clitest", true)
 	t.Cleanup(func() {
-		loader.UnloadAll(&loader.Options{PinRoot: e.root})
-		os.RemoveAll(e.root)
+		if err := loader.UnloadAll(&loader.Options{PinRoot: e.root}); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
 	})
 	return e
 }

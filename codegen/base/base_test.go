@@ -69,11 +69,10 @@ func loadBase(t *testing.T) *ebpf.Collection {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pin, err := os.MkdirTemp("/sys/fs/bpf", "polc-base-test-")
-	if err != nil {
+	pin := testenv.PinDir(t, "polc-base-test", false)
+	if err := os.MkdirAll(pin, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(pin) })
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin}})
 	if err != nil {
 		var verr *ebpf.VerifierError

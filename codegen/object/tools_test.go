@@ -51,8 +51,7 @@ func run(t *testing.T, name string, args ...string) string {
 func TestBpftoolLoadall(t *testing.T) {
 	testenv.Require(t, tool("bpftool"), testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF)
 	obj := writeObject(t, coreObject())
-	pins := fmt.Sprintf("/sys/fs/bpf/polc-object-test-%d", os.Getpid())
-	t.Cleanup(func() { os.RemoveAll(pins) })
+	pins := testenv.PinDir(t, "polc-object-test", false)
 
 	run(t, "bpftool", "prog", "loadall", obj, pins)
 	entries, err := os.ReadDir(pins)

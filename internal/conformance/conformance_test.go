@@ -46,11 +46,7 @@ var matrixKernel = testenv.Requirement{Name: "a kernel of the conformance matrix
 	return nil
 }}
 
-const (
-	docPath = "../../docs/CONFORMANCE.md"
-	// pinRoot is where TestKernel loads, away from polrun's own.
-	pinRoot = "/sys/fs/bpf/polc-conformance"
-)
+const docPath = "../../docs/CONFORMANCE.md"
 
 func columnPath(series string) string {
 	return filepath.Join("testdata", "kernel-"+series+".txt")
@@ -81,6 +77,8 @@ func TestKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// TestKernel loads under a pin root of its own, away from polrun's.
+	pinRoot := testenv.PinDir(t, "polc-conformance", true)
 	got := Column{}
 	start := time.Now()
 	loaded := 0

@@ -25,11 +25,11 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs)
-	h := &harness{t: t, dir: t.TempDir(), root: filepath.Join("/sys/fs/bpf", fmt.Sprintf("dirsync-test-%d-%s", os.Getpid(), t.Name()))}
-	os.RemoveAll(h.root)
+	h := &harness{t: t, dir: t.TempDir(), root: testenv.PinDir(t, "dirsync-test", true)}
 	t.Cleanup(func() {
-		loader.UnloadAll(&loader.Options{PinRoot: h.root})
-		os.RemoveAll(h.root)
+		if err := loader.UnloadAll(&loader.Options{PinRoot: h.root}); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
 	})
 	h.s = h.syncer()
 	return h
