@@ -18,8 +18,10 @@ type cleanupTB struct {
 	errors   []string
 }
 
-func (c *cleanupTB) Cleanup(f func())                  { c.cleanups = append(c.cleanups, f) }
-func (c *cleanupTB) Errorf(format string, args ...any) { c.errors = append(c.errors, fmt.Sprintf(format, args...)) }
+func (c *cleanupTB) Cleanup(f func()) { c.cleanups = append(c.cleanups, f) }
+func (c *cleanupTB) Errorf(format string, args ...any) {
+	c.errors = append(c.errors, fmt.Sprintf(format, args...))
+}
 func (c *cleanupTB) end() {
 	for i := len(c.cleanups) - 1; i >= 0; i-- {
 		c.cleanups[i]()
