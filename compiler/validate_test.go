@@ -292,10 +292,11 @@ func TestDiagnosticsDoc(t *testing.T) {
 	b.WriteString("# polc diagnostics\n\n")
 	b.WriteString("Every diagnostic has a stable code. Errors refuse the policy; warnings are advice\n")
 	b.WriteString("(`polc lint`, or `--compat tetragon` for Tetragon's limits); notes are information.\n")
-	b.WriteString("This file is generated from `compiler/codes.go` by `go test ./compiler -update`.\n\n")
+	b.WriteString("This file is generated from `compiler/codes.go` by `go test ./compiler -update`.\n")
+	b.WriteString("Each code has an anchor (`diagnostics.md#CODE`), which SARIF output links as the rule's help.\n\n")
 	b.WriteString("| code | meaning |\n|---|---|\n")
 	for _, c := range Codes() {
-		fmt.Fprintf(&b, "| `%s` | %s |\n", c.Code, c.Summary)
+		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s` | %s |\n", c.Code, c.Code, c.Summary)
 	}
 	path := "../docs/diagnostics.md"
 	if *update {

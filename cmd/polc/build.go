@@ -21,6 +21,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	signKey := addSignFlag(fs)
 	format := fs.String("format", "text", "diagnostics format: text, json, sarif or github")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
+	root := addRootFlag(fs)
 	tf := addTargetFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc build [flags] FILE|DIR|-...\n\n")
@@ -85,6 +86,10 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	ropts := report.Options{Color: useColor(*color, stdout), ToolVersion: version, Rules: rules()}
+	if ropts.Root, err = sourceRoot(*root); err != nil {
+		fmt.Fprintf(stderr, "polc build: %v\n", err)
+		return exitUsage
+	}
 	if len(res.Diagnostics) > 0 || f != report.Text {
 		if err := report.Write(stdout, f, res, ropts); err != nil {
 			fmt.Fprintf(stderr, "polc build: write: %v\n", err)

@@ -21,6 +21,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	tf := addTargetFlags(fs)
+	root := addRootFlag(fs)
 	policiesOnly := fs.Bool("policies-only", false, "skip YAML documents that are not TracingPolicies (for pre-commit hooks over all YAML)")
 	var compat *string
 	if name == "lint" {
@@ -56,8 +57,12 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	res := compiler.Check(srcs, opts)
 	ropts := report.Options{Color: useColor(*color, stdout), ToolVersion: version, Rules: rules()}
+	if ropts.Root, err = sourceRoot(*root); err != nil {
+		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
+		return exitUsage
+	}
+	res := compiler.Check(srcs, opts)
 	if err := report.Write(stdout, f, res, ropts); err != nil {
 		fmt.Fprintf(stderr, "polc %s: write: %v\n", name, err)
 		return exitUsage

@@ -40,6 +40,11 @@ type Options struct {
 	Color       bool   // ANSI colors in text output; the caller decides (isatty, NO_COLOR)
 	ToolVersion string // polc's version, for SARIF; omitted when empty
 	Rules       []Rule // every known code with its summary, for SARIF rules; may be nil
+	// Root is the absolute directory SARIF names files relative to (with
+	// uriBaseId SRCROOT): the repository's root, so that a run from a
+	// subdirectory names files as code scanning knows them. Empty: files
+	// as given.
+	Root string
 }
 
 // Rule describes one diagnostic code for tools that list rules (SARIF).
