@@ -50,6 +50,7 @@ type workflow struct {
 }
 
 type step struct {
+	ID   string            `yaml:"id"`
 	Name string            `yaml:"name"`
 	If   string            `yaml:"if"`
 	Uses string            `yaml:"uses"`
@@ -253,11 +254,11 @@ func TestWorkflowInvocations(t *testing.T) {
 		}
 		sort.Strings(used)
 		seen[cmd+" "+strings.Join(used, " ")] = true
-		if cmd == "validate" && strings.Contains(strings.Join(used, " "), "format=sarif") && inv.stdout != sarifFile {
+		if (cmd == "validate" || cmd == "lint") && strings.Contains(strings.Join(used, " "), "format=sarif") && inv.stdout != sarifFile {
 			t.Errorf("%q writes SARIF to %q; the upload step uploads %q", inv.line, inv.stdout, sarifFile)
 		}
 	}
-	for _, want := range []string{"validate format=sarif", "build o=out", "build o=out sign=$RUNNER_TEMP/signing.key",
+	for _, want := range []string{"lint compat=tetragon format=sarif", "build o=out", "build o=out sign=$RUNNER_TEMP/signing.key",
 		"dump stage=ir", "dump stage=asm"} {
 		if !seen[want] {
 			t.Errorf("no polc %s in the workflow; it has %v", want, keys(seen))
@@ -405,7 +406,8 @@ func TestWorkflowSteps(t *testing.T) {
 			policies, golden := r.setup()
 
 			// Validate writes the SARIF the upload step uploads: what
-			// polc validate --format sarif writes, valid SARIF 2.1.0.
+			// polc lint --compat tetragon --format sarif writes (errors and
+			// warnings), valid SARIF 2.1.0.
 			if out, ok := r.run("Validate"); !ok {
 				t.Fatalf("Validate failed:\n%s", out)
 			}
@@ -413,10 +415,10 @@ func TestWorkflowSteps(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the file the upload step uploads: %v", err)
 			}
-			direct := exec.Command(r.polc, "validate", "--format", "sarif", r.getenv("POLICIES"))
+			direct := exec.Command(r.polc, "lint", "--compat", "tetragon", "--format", "sarif", r.getenv("POLICIES"))
 			direct.Dir, direct.Env = r.repo, r.env
 			if want, err := direct.Output(); err != nil || !bytes.Equal(sarif, want) {
-				t.Errorf("the uploaded SARIF is not what polc validate --format sarif writes (%v)", err)
+				t.Errorf("the uploaded SARIF is not what polc lint --compat tetragon --format sarif writes (%v)", err)
 			}
 			checkSARIF(t, sarif)
 
@@ -460,6 +462,34 @@ func TestWorkflowSteps(t *testing.T) {
 			if _, err := os.Stat(golden); err != nil {
 				t.Fatal(err)
 			}
+			// Policies in subdirectories and *.yml files have golden dumps
+			// too, at their path; policy tests (*_test.yaml) are not dumped.
+			nested := filepath.Join(policies, "net", "nested.yml")
+			os.MkdirAll(filepath.Dir(nested), 0o755)
+			os.WriteFile(nested, bytes.Replace(data, []byte("shell-syscalls"), []byte("nested-one"), 1), 0o644)
+			os.WriteFile(filepath.Join(policies, "shell-syscalls_test.yaml"), []byte("cases: []\n"), 0o644)
+			if out, ok := r.run("Diff golden dumps"); ok || !strings.Contains(out, "Only in") || !strings.Contains(out, "golden: net") {
+				t.Errorf("Diff golden dumps with a nested .yml policy and no golden dumps: ok=%v\n%s", ok, out)
+			}
+			regen := exec.Command("bash", "-e", "-c", regenerateGolden(t))
+			regen.Dir, regen.Env = r.repo, r.env
+			if out, err := regen.CombinedOutput(); err != nil {
+				t.Fatalf("regenerate golden dumps: %v\n%s", err, out)
+			}
+			if _, err := os.Stat(filepath.Join(golden, "net", "nested.ir")); err != nil {
+				t.Errorf("no golden dump of the nested policy: %v", err)
+			}
+			if out, ok := r.run("Diff golden dumps"); !ok {
+				t.Errorf("Diff golden dumps after regenerating:\n%s", out)
+			}
+			nestedData, _ := os.ReadFile(nested)
+			os.WriteFile(nested, bytes.Replace(nestedData, []byte(`"/usr/bin/dash"`), []byte(`"/usr/bin/zsh"`), 1), 0o644)
+			if out, ok := r.run("Diff golden dumps"); ok || !strings.Contains(out, "nested.ir") {
+				t.Errorf("Diff golden dumps after changing the nested policy: ok=%v\n%s", ok, out)
+			}
+			os.RemoveAll(filepath.Dir(nested))
+			os.RemoveAll(filepath.Join(golden, "net"))
+			os.Remove(filepath.Join(policies, "shell-syscalls_test.yaml"))
 
 			// A broken policy: Validate fails, and still writes the SARIF
 			// the upload step (if: !cancelled()) uploads.
