@@ -20,6 +20,7 @@ var codes = []CodeInfo{
 	{"decode", "the document could not be decoded (a polc bug)"},
 	{"not-a-policy", "a Kubernetes object of another kind, skipped"},
 	{"too-many-diagnostics", "further diagnostics in the file were not shown"},
+	{"bad-ignore", "a polc:ignore comment without codes or a reason, or naming an unknown code"},
 	// Schema (package schema).
 	{"unknown-field", "a field that does not exist at this place"},
 	{"missing-field", "a required field is absent"},
@@ -101,6 +102,7 @@ var codes = []CodeInfo{
 	{"followfd-without-unfollowfd", "FollowFD without UnfollowFD"},
 	{"unused-list", "a list no hook uses"},
 	{"k8s-selector", "a Kubernetes selector, which polrun cannot apply"},
+	{"unused-ignore", "a polc:ignore comment that silences nothing"},
 	{"override-needs-injection", "Override on a function the kernel may not allow to override"},
 	// Lowering (compiler.Lower: polc dump --stage ir, polc build).
 	{"always-matches", "a filter that always passes, removed"},

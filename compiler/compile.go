@@ -29,6 +29,10 @@ type Options struct {
 	// TracingPolicy: YAML without apiVersion and kind, too. For running
 	// over all of a repository's YAML, as a pre-commit hook does.
 	PoliciesOnly bool
+	// Disable silences warnings and notes of these codes (--disable,
+	// .polc.yaml); errors are never silenced. See suppress.go, which also
+	// reads polc:ignore comments.
+	Disable []string
 	// Target describes the kernel the policies will run on. With it, the
 	// checks also ask whether that kernel has what a policy names:
 	// functions and their argument types, tracepoints and their fields,
@@ -50,6 +54,13 @@ type Result struct {
 	Sources     []*Source
 	Policies    []*Policy // documents that are policies and have no errors
 	Diagnostics []Diagnostic
+	// Skipped counts the sources that PoliciesOnly passed over: no
+	// document in them is a TracingPolicy (or they are empty or do not
+	// parse, and do not name one).
+	Skipped int
+	// Suppressed counts the warnings and notes silenced by polc:ignore
+	// comments and Options.Disable.
+	Suppressed int
 }
 
 // Errors returns the number of error diagnostics.
@@ -83,13 +94,29 @@ func Check(srcs []*Source, opts Options) *Result {
 	res := &Result{Sources: srcs}
 	for _, src := range srcs {
 		docs, diags := ParseDocuments(src)
+		if opts.PoliciesOnly && len(diags) > 0 && !namesPolicy(src.Data) {
+			res.Skipped++ // empty, or not YAML (a Helm template), and no policy
+			continue
+		}
+		policies := 0
 		for _, doc := range docs {
 			pol, ds := checkDocument(doc, opts)
+			if opts.PoliciesOnly && len(ds) == 1 && ds[0].Code == "not-a-policy" {
+				continue // not ours to judge, and not worth a line
+			}
+			policies++
 			diags = append(diags, ds...)
 			if pol != nil && Count(ds, Error) == 0 {
 				res.Policies = append(res.Policies, pol)
 			}
 		}
+		if opts.PoliciesOnly && policies == 0 && len(diags) == 0 {
+			res.Skipped++
+			continue
+		}
+		var silenced int
+		diags, silenced = suppress(src, diags, opts)
+		res.Suppressed += silenced
 		diags = SortDiagnostics(diags)
 		if len(diags) > opts.MaxDiagnostics {
 			last := diags[opts.MaxDiagnostics-1]

@@ -66,4 +66,45 @@ func TestPreCommitHook(t *testing.T) {
 	write("policy.yaml", goodPolicy)
 	run(true, "git", "add", "policy.yaml")
 	run(true, "git", "commit", "-qm", "good policy")
+
+	// What else lives in a repository: a Helm chart (templates are not
+	// YAML until rendered), Kubernetes manifests, empty and broken YAML
+	// that is not a policy. Committing them passes, and the hooks say
+	// nothing about them.
+	if err := os.MkdirAll(filepath.Join(repo, "chart", "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write("chart/Chart.yaml", "apiVersion: v2\nname: app\nversion: 0.1.0\n")
+	write("chart/values.yaml", "replicas: 2\n")
+	write("chart/templates/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"app.labels\" . | nindent 4 }}\nspec:\n  replicas: {{ .Values.replicas }}\n")
+	write("configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n")
+	write("empty.yaml", "")
+	write("broken.yml", "key: [unclosed\n")
+	run(true, "git", "add", ".")
+	out = run(true, "git", "commit", "-qm", "unrelated files")
+	for _, f := range []string{"chart", "configmap", "empty", "broken", "not-a-policy"} {
+		if strings.Contains(out, f) {
+			t.Errorf("the hooks talk about %s on a commit of files that are not policies:\n%s", f, out)
+		}
+	}
+
+	// A warning is shown but does not block, unless .polc.yaml asks; a
+	// polc:ignore comment with a reason silences it.
+	warned := strings.Replace(goodPolicy, "    selectors:\n", "    selectors:\n    - {}\n", 1)
+	write("policy.yaml", warned)
+	run(true, "git", "add", "policy.yaml")
+	out = run(true, "git", "commit", "-qm", "a warning")
+	if !strings.Contains(out, "empty-selector") {
+		t.Errorf("polc-lint did not show the warning:\n%s", out)
+	}
+	write(".polc.yaml", "strict: true\n")
+	write("policy.yaml", warned+"\n")
+	run(true, "git", "add", ".")
+	out = run(false, "git", "commit", "-qm", "a warning, strict")
+	if !strings.Contains(out, "policy.yaml:16") || !strings.Contains(out, "empty-selector") {
+		t.Errorf("strict: the hook's output does not point at the warning:\n%s", out)
+	}
+	write("policy.yaml", strings.Replace(warned, "    - {}\n", "    # polc:ignore empty-selector we watch every fd_install here\n    - {}\n", 1))
+	run(true, "git", "add", ".")
+	run(true, "git", "commit", "-qm", "a silenced warning, strict")
 }

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
 	"github.com/polc-dev/polc/schema"
+	"github.com/polc-dev/polc/target"
 )
 
 func runValidate(args []string, stdout, stderr io.Writer) int {
@@ -22,6 +24,8 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	tf := addTargetFlags(fs)
 	root := addRootFlag(fs)
+	var disable listFlag
+	fs.Var(&disable, "disable", "silence warnings and notes of this code (repeatable, or comma-separated); see also .polc.yaml")
 	policiesOnly := fs.Bool("policies-only", false, "skip YAML documents that are not TracingPolicies (for pre-commit hooks over all YAML)")
 	var compat *string
 	if name == "lint" {
@@ -40,6 +44,9 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	kt, err := tf.resolve()
+	if err == nil {
+		err = checkCodes(disable)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
@@ -62,15 +69,43 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	res := compiler.Check(srcs, opts)
+	// Each file is checked with the .polc.yaml nearest to it.
+	cfgs, groups, err := configGroups(srcs)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
+		return exitUsage
+	}
+	res := &compiler.Result{}
+	failOnWarnings := false
+	for _, c := range cfgs {
+		o := opts
+		o.Disable = append(slices.Clone([]string(disable)), c.Disable...)
+		if name == "lint" && o.Compat == "" {
+			o.Compat = c.Compat
+		}
+		if kt.profile == nil && c.Target != "" {
+			p, err := target.ReadFile(c.Target)
+			if err != nil {
+				fmt.Fprintf(stderr, "polc %s: %s: target: %v\n", name, c.path, err)
+				return exitUsage
+			}
+			o.Target, o.Arch = p, p.Arch
+		}
+		r := compiler.Check(groups[c], o)
+		res.Sources = append(res.Sources, r.Sources...)
+		res.Policies = append(res.Policies, r.Policies...)
+		res.Diagnostics = append(res.Diagnostics, r.Diagnostics...)
+		res.Skipped += r.Skipped
+		res.Suppressed += r.Suppressed
+		if (*strict || c.Strict) && compiler.Count(r.Diagnostics, compiler.Warning) > 0 {
+			failOnWarnings = true
+		}
+	}
 	if err := report.Write(stdout, f, res, ropts); err != nil {
 		fmt.Fprintf(stderr, "polc %s: write: %v\n", name, err)
 		return exitUsage
 	}
-	switch {
-	case res.Errors() > 0:
-		return exitFound
-	case *strict && compiler.Count(res.Diagnostics, compiler.Warning) > 0:
+	if res.Errors() > 0 || failOnWarnings {
 		return exitFound
 	}
 	return exitOK

@@ -31,10 +31,12 @@ type jsonDiagnostic struct {
 }
 
 type jsonSummary struct {
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
-	Notes    int `json:"notes"`
-	Files    int `json:"files"`
+	Errors     int `json:"errors"`
+	Warnings   int `json:"warnings"`
+	Notes      int `json:"notes"`
+	Files      int `json:"files"`
+	Skipped    int `json:"skipped,omitempty"`    // files that are not policies (--policies-only)
+	Suppressed int `json:"suppressed,omitempty"` // findings silenced by polc:ignore or --disable
 }
 
 func writeJSON(w io.Writer, res *compiler.Result) error {
@@ -56,7 +58,7 @@ func writeJSON(w io.Writer, res *compiler.Result) error {
 		})
 	}
 	s := summarize(res, ds)
-	doc.Summary = jsonSummary{Errors: s.Errors, Warnings: s.Warnings, Notes: s.Notes, Files: s.Files}
+	doc.Summary = jsonSummary{Errors: s.Errors, Warnings: s.Warnings, Notes: s.Notes, Files: s.Files, Skipped: s.Skipped, Suppressed: s.Suppressed}
 	return encodeJSON(w, doc)
 }
 

@@ -88,6 +88,7 @@ func sorted(res *compiler.Result) []compiler.Diagnostic {
 // summary counts what a report's last line (or summary object) says.
 type summary struct {
 	Errors, Warnings, Notes, Files int
+	Skipped, Suppressed            int // see compiler.Result
 }
 
 func summarize(res *compiler.Result, ds []compiler.Diagnostic) summary {
@@ -96,6 +97,9 @@ func summarize(res *compiler.Result, ds []compiler.Diagnostic) summary {
 		Warnings: compiler.Count(ds, compiler.Warning),
 		Notes:    compiler.Count(ds, compiler.Note),
 		Files:    len(res.Sources),
+
+		Skipped:    res.Skipped,
+		Suppressed: res.Suppressed,
 	}
 	if s.Files == 0 {
 		// A Result built without its sources: count the files diagnosed.

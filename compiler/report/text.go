@@ -110,6 +110,16 @@ func textDiagnostic(b *bytes.Buffer, d compiler.Diagnostic, src *compiler.Source
 
 func textSummary(s summary, p painter) string {
 	files := plural(s.Files, "file")
+	var also []string
+	if s.Skipped > 0 {
+		also = append(also, fmt.Sprintf("%d not policies, skipped", s.Skipped))
+	}
+	if s.Suppressed > 0 {
+		also = append(also, fmt.Sprintf("%d silenced by polc:ignore or --disable", s.Suppressed))
+	}
+	if len(also) > 0 {
+		files += " (" + strings.Join(also, "; ") + ")"
+	}
 	if s.Errors+s.Warnings+s.Notes == 0 {
 		return "no problems in " + files
 	}
