@@ -101,7 +101,7 @@ func TestPreCommitHook(t *testing.T) {
 	write("policy.yaml", warned+"\n")
 	run(true, "git", "add", ".")
 	out = run(false, "git", "commit", "-qm", "a warning, strict")
-	if !strings.Contains(out, "policy.yaml:16") || !strings.Contains(out, "empty-selector") {
+	if !strings.Contains(out, "policy.yaml:15") || !strings.Contains(out, "empty-selector") {
 		t.Errorf("strict: the hook's output does not point at the warning:\n%s", out)
 	}
 	write("policy.yaml", strings.Replace(warned, "    - {}\n", "    # polc:ignore empty-selector we watch every fd_install here\n    - {}\n", 1))
