@@ -60,7 +60,11 @@ func ignoreDirectives(src *Source) ([]*directive, []Diagnostic) {
 		for _, c := range strings.Split(m[1], ",") {
 			c = strings.TrimSpace(c)
 			if !knownCode(c) {
-				bad(fmt.Sprintf("polc:ignore names %q, which is not a diagnostic code", c))
+				msg := fmt.Sprintf("polc:ignore names %q, which is not a diagnostic code", c)
+				if near := ClosestCode(c); near != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", near)
+				}
+				bad(msg)
 				continue
 			}
 			d.codes = append(d.codes, c)
@@ -78,6 +82,16 @@ func ignoreDirectives(src *Source) ([]*directive, []Diagnostic) {
 
 func knownCode(c string) bool {
 	return slices.ContainsFunc(codes, func(ci CodeInfo) bool { return ci.Code == c })
+}
+
+// ClosestCode is the diagnostic code nearest to a mistyped one, "" if none
+// is near: for "did you mean" hints wherever users name codes.
+func ClosestCode(c string) string {
+	names := make([]string, len(codes))
+	for i, ci := range codes {
+		names[i] = ci.Code
+	}
+	return closest(c, names)
 }
 
 // suppress drops the warnings and notes of src that a polc:ignore comment

@@ -89,11 +89,8 @@ func checkCodes(codes []string) error {
 			continue
 		}
 		hint := ""
-		for _, k := range known {
-			if strings.Contains(k.Code, c) || strings.Contains(c, k.Code) {
-				hint = fmt.Sprintf(" (did you mean %q?)", k.Code)
-				break
-			}
+		if near := compiler.ClosestCode(c); near != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", near)
 		}
 		return fmt.Errorf("%q is not a diagnostic code%s; see docs/diagnostics.md", c, hint)
 	}
