@@ -151,7 +151,15 @@ func openRoot(root string, create bool) (_ *lock, created bool, err error) {
 				lk.unlock()
 				return nil, false, err
 			}
-			return lk, created, nil
+			// A load killed before its commit leaves, rolled back, the
+			// empty policies/ it made, and the root: remove them as its
+			// failure would have, and start again.
+			policies := filepath.Join(root, bpf.PoliciesDir)
+			if exists(bpf.BasePinDir(root)) || checkDir(policies) != nil || os.Remove(policies) != nil {
+				return lk, created, nil
+			}
+			faultPoint("remove empty policies")
+			os.Remove(root)
 		}
 		f.Close()
 		created = false

@@ -103,8 +103,7 @@ func recoverRoot(root string) error {
 		}
 		return nil
 	}
-	_, err = finish(root, op)
-	if err != nil {
+	if _, err = finish(root, op); err != nil {
 		return fmt.Errorf("finish an interrupted %s: %w", op, err)
 	}
 	return nil
