@@ -287,13 +287,16 @@ func TestKillAtEveryStep(t *testing.T) {
 					t.Fatalf("after step %q: not killed\n%s", step, out)
 				}
 				// Any command finishes or rolls back what the killed
-				// one left: list, or events (then list, which finds
-				// nothing left to do).
-				if i%2 == 1 {
+				// one left: list; events (then list, which finds nothing
+				// left to do); or a list itself killed while finishing,
+				// after its first, second or third step (then list).
+				switch i % 3 {
+				case 1:
 					ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-					cmd := exec.CommandContext(ctx, polrunBin, e.args([]string{"events"})...)
-					cmd.Run()
+					exec.CommandContext(ctx, polrunBin, e.args([]string{"events"})...).Run()
 					cancel()
+				case 2:
+					faulty(t, []string{"POLRUN_FAULT_KILL_AT=" + strconv.Itoa(i/3%3+1)}, []string{"list"})
 				}
 				after, listed := e.list(t).state()
 				if !sc.oldOrNew(before, after) {
