@@ -37,7 +37,9 @@ import (
 //	             made once everything above is in place
 //
 // Without a journal, the operation was not decided: base_new, new_N and
-// unload_N are removed (the base and policies they held detach). With one,
+// unload_N are removed (the base and policies they held detach), and so are
+// old_X and the staging_ and trash_ directories of a polrun before the
+// journal (old_X only outlives a finished operation). With one,
 // it is finished: a load renames base_new to base and each new_N to its
 // policy's directory (moving a policy it replaces to old_X first); an
 // unload moves each policy an unload_N names to old_X, and the base too
@@ -192,9 +194,13 @@ func finishLoad(root string) ([]string, error) {
 		m, _, err := readPolicyMetaAt(staged)
 		if err != nil {
 			// Cannot happen for a committed load (its manifest is pinned
-			// before the journal is written); what cannot be named cannot
-			// be committed.
-			return committed, fmt.Errorf("staged policy %s: %w", name, err)
+			// before the journal is written). What cannot be named cannot
+			// be committed: it goes, rather than the journal staying
+			// unfinishable and every polrun failing on it.
+			if err := moveAside(root, staged); err != nil {
+				return committed, err
+			}
+			continue
 		}
 		final := policyDir(root, m.Policy)
 		if exists(final) {
@@ -223,11 +229,8 @@ func finishUnload(root string, all bool) error {
 			continue
 		}
 		pin, err := os.Readlink(filepath.Join(root, name))
-		if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
-		}
-		if !ValidPolicyName(strings.ReplaceAll(pin, "_", ".")) {
-			return fmt.Errorf("%s names %q, not a policy", name, pin)
+		if err != nil || !ValidPolicyName(strings.ReplaceAll(pin, "_", ".")) {
+			continue // not polrun's: it names nothing to unload
 		}
 		dir := filepath.Join(root, bpf.PoliciesDir, pin)
 		if exists(dir) {
