@@ -77,13 +77,15 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	}
 	defer lk.unlock()
 	policies := filepath.Join(o.PinRoot, bpf.PoliciesDir)
-	createdPolicies := false
+	createdPolicies, committed := false, false
 	defer func() {
-		// A failed load leaves no directory it made.
-		if err != nil && createdPolicies {
+		// A load that failed before its commit leaves no directory it
+		// made. (One committed is finished by the next polrun, which
+		// needs them.)
+		if err != nil && !committed && createdPolicies {
 			removeIfEmpty(policies)
 		}
-		if err != nil && createdRoot {
+		if err != nil && !committed && createdRoot {
 			removeIfEmpty(o.PinRoot)
 		}
 	}()
@@ -170,18 +172,24 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 		rollback()
 		return nil, err
 	}
+	committed = true
 	// Committed: from here the load is finished, by this polrun or, if it
 	// dies or fails, by the next one. Replaced policies stay attached
 	// until the new ones are in place.
 	for _, s := range stagedAll {
 		s.release()
 	}
-	if _, err := finish(o.PinRoot, opLoad); err != nil {
+	done, err := finish(o.PinRoot, opLoad)
+	if err != nil && len(done) < len(stagedAll) {
 		return nil, fmt.Errorf("the load is committed but not finished (the next polrun finishes it): %w", err)
 	}
 	out := make([]Loaded, len(stagedAll))
 	for i, s := range stagedAll {
 		s.result.Duration = time.Since(s.start)
+		if err != nil {
+			// In force; what is left over goes with the next polrun.
+			s.result.Warnings = append(s.result.Warnings, fmt.Sprintf("not all replaced pins were removed (the next polrun will): %v", err))
+		}
 		out[i] = s.result
 	}
 	return out, nil
