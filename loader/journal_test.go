@@ -77,3 +77,25 @@ func TestJournalRecovery(t *testing.T) {
 	}
 	os.Remove(filepath.Join(o.PinRoot, journalName))
 }
+
+// A policy name of 253 characters, the longest a DNS subdomain has, loads:
+// staging names do not lengthen it (new_N), so policies/NAME is the
+// longest name polrun pins under, within bpffs's 255.
+func TestLongestPolicyName(t *testing.T) {
+	o := testOptions(t)
+	label := strings.Repeat("a", 63)
+	name := label + "." + label + "." + label + "." + strings.Repeat("b", 61)
+	if len(name) != 253 || !ValidPolicyName(name) {
+		t.Fatalf("%d characters, valid %v", len(name), ValidPolicyName(name))
+	}
+	if _, err := Load([]*Bundle{syscallBundle(name, 1).bundle(t)}, o); err != nil {
+		t.Fatal(err)
+	}
+	st, err := List(o)
+	if err != nil || len(st.Policies) != 1 || st.Policies[0].Name != name || st.Policies[0].Err != nil {
+		t.Fatalf("list: %+v, %v", st, err)
+	}
+	if err := Unload([]string{name}, o); err != nil {
+		t.Fatal(err)
+	}
+}
