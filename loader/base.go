@@ -64,8 +64,14 @@ func (b *baseMaps) dropped() (n uint64, ok bool) {
 }
 
 // openBase opens the shared maps of the base pinned under root.
-func openBase(root string) (*baseMaps, error) {
-	dir := bpf.BasePinDir(root)
+func openBase(root string) (*baseMaps, error) { return openBaseDir(bpf.BasePinDir(root)) }
+
+// openBaseDir opens the shared maps of the base pinned in dir, which must
+// be polrun's (checkDir).
+func openBaseDir(dir string) (*baseMaps, error) {
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
 	events, err := ebpf.LoadPinnedMap(filepath.Join(dir, bpf.EventsMap), nil)
 	if err != nil {
 		return nil, fmt.Errorf("open base map %s: %w", bpf.EventsMap, err)
@@ -114,11 +120,11 @@ func checkSharedMap(name string, spec *ebpf.MapSpec) error {
 	return nil
 }
 
-// ensureBase opens the loaded base, or loads one from the base object when
-// there is none. created says whether this call loaded it; the caller
-// removes it again (removeBase) if what it loads on top fails. Called with
+// ensureBase opens the loaded base, or loads one from the base object into
+// base_new when there is none (staged says so): the load that needs it
+// commits it with its policies (journal.go), or removes it. Called with
 // the lock held.
-func ensureBase(o *Options) (maps *baseMaps, created bool, err error) {
+func ensureBase(o *Options) (maps *baseMaps, staged bool, err error) {
 	dir := bpf.BasePinDir(o.PinRoot)
 	if exists(dir) {
 		maps, err := openBase(o.PinRoot)
@@ -144,9 +150,8 @@ func ensureBase(o *Options) (maps *baseMaps, created bool, err error) {
 	return maps, true, nil
 }
 
-// loadBase loads, attaches and pins the base programs, then seeds the
-// process table. Like a policy, it is pinned into a staging directory that
-// one rename turns into base/, so a failure leaves nothing.
+// loadBase loads, attaches and pins the base programs into base_new, then
+// seeds the process table. A failure leaves nothing.
 func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	// The base carries a manifest like a bundle: its hooks say what to
 	// attach where, and its digest that the object is intact.
@@ -204,19 +209,21 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 				return nil, fmt.Errorf("attach base program %s (%s): %w", p.Name, hookLabel(h), err)
 			}
 			links = append(links, namedLink{p.Name, l})
+			faultPoint("attach base " + p.Name)
 		}
 	}
 	if err := o.fail("base-attach"); err != nil {
 		return nil, err
 	}
 
-	staging, err := os.MkdirTemp(o.PinRoot, stagingPrefix+"base_")
-	if err != nil {
-		return nil, fmt.Errorf("create staging directory: %w", err)
+	staging := filepath.Join(o.PinRoot, baseNewName)
+	if err := os.Mkdir(staging, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", staging, err)
 	}
-	committed := false
+	faultPoint("mkdir " + baseNewName)
+	done := false
 	defer func() {
-		if !committed {
+		if !done {
 			os.RemoveAll(staging)
 		}
 	}()
@@ -227,11 +234,13 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		if err := l.link.Pin(filepath.Join(staging, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
 			return nil, fmt.Errorf("pin base link %s: %w", l.name, err)
 		}
+		faultPoint("pin base link " + l.name)
 	}
 	for _, name := range shared {
 		if err := coll.Maps[name].Pin(filepath.Join(staging, name)); err != nil {
 			return nil, fmt.Errorf("pin base map %s: %w", name, err)
 		}
+		faultPoint("pin base map " + name)
 	}
 	if err := seedProcs(coll.Maps[bpf.ProcsMap], o.Procfs); err != nil {
 		return nil, fmt.Errorf("seed %s: %w", bpf.ProcsMap, err)
@@ -239,36 +248,12 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	if err := o.fail("base-commit"); err != nil {
 		return nil, err
 	}
-	if err := os.Rename(staging, bpf.BasePinDir(o.PinRoot)); err != nil {
-		return nil, fmt.Errorf("commit base: %w", err)
-	}
-	committed = true
-	maps, err := openBase(o.PinRoot)
+	maps, err := openBaseDir(staging)
 	if err != nil {
-		removeBase(o.PinRoot)
 		return nil, err
 	}
+	done = true
 	return maps, nil
-}
-
-// removeBase removes the base's pins, which detaches its programs and frees
-// its maps once no reader holds them.
-func removeBase(root string) error {
-	dir := bpf.BasePinDir(root)
-	if !exists(dir) {
-		return nil
-	}
-	// Rename first so that a half-removed base is never mistaken for one.
-	// No mkdir: the policy just unloaded may forbid it until the kernel
-	// has released its links (Override on security_inode_mkdir).
-	trash := trashName(root, "base")
-	if err := os.Rename(dir, trash); err != nil {
-		return fmt.Errorf("remove base: %w", err)
-	}
-	if err := os.RemoveAll(trash); err != nil {
-		return fmt.Errorf("remove base: %w", err)
-	}
-	return nil
 }
 
 // seedProcs adds every process in /proc to the process table, without

@@ -14,24 +14,67 @@
 //  3. checks the tracepoint fields the programs read against tracefs;
 //  4. makes sure the base is loaded: the process-tracking programs of
 //     package bpf, with the shared maps (ring buffer, process table, drop
-//     counter) pinned by name under PIN_ROOT/base and their links under
-//     base/links, and the process table seeded from /proc;
+//     counter) pinned by name and their links under links/, and the
+//     process table seeded from /proc; a base loaded for this load is
+//     staged in PIN_ROOT/base_new;
 //  5. loads the bundle with CO-RE against the kernel's BTF, its shared maps
 //     replaced by the base's, its load-time variables set (policy id, host
 //     namespace inodes), its maps filled from the manifest, and a
 //     polc_manifest map holding the manifest for event readers;
 //  6. attaches every program and pins links and maps into a staging
-//     directory, which one rename makes PIN_ROOT/policies/NAME.
+//     directory, PIN_ROOT/new_N;
+//  7. commits: one journal entry, then base_new becomes PIN_ROOT/base and
+//     each new_N PIN_ROOT/policies/NAME, a policy it replaces being moved
+//     aside first and removed last (so the new one is attached before the
+//     old one goes).
 //
-// Loading is all or nothing: any failure closes what was created (a link
-// that is neither pinned nor open is detached by the kernel) and removes the
-// staging directory, and a base created for the load is removed again. A
-// polrun killed between pinning and the rename leaves a staging directory
-// that the next polrun holding the lock removes. With Replace the new
-// policy is attached before the old one's pins are removed.
+// Loading is all or nothing: a failure before the commit closes what was
+// created (a link that is neither pinned nor open is detached by the
+// kernel) and removes the staged pins, the base staged with them, and the
+// pin root and policies/ if this call made them.
 //
 // [Unload] removes a policy's pins, which detaches it; when the last policy
-// goes, the base goes too, so that nothing polrun made stays behind.
+// goes, the base goes too, so that nothing polrun made stays behind. It
+// makes no directory: the policy being unloaded may forbid mkdir (Override
+// on security_inode_mkdir).
+//
+// # Crash consistency
+//
+// Every load and unload is journaled in the pin root itself (journal.go
+// describes the layout and the rules): the staged work and the entries to
+// remove live under names outside base/ and policies/, and the decision to
+// commit is one symbolic link, PIN_ROOT/journal. bpffs holds directories,
+// pins and symbolic links only (no regular files, FIFOs or sockets), so
+// the journal is names, links and renames, all atomic on bpffs; nothing
+// needs fsync, since bpffs and the pins alike are gone after a reboot.
+// Keeping the journal in the pin root, not in /run, means it lives and
+// dies with what it describes, whatever --pin-root is.
+//
+// Every polrun that opens the pin root (load, unload, list, events, serve)
+// does so through openRoot, which takes the lock and first finishes a
+// committed operation or rolls back one that was not: afterwards only the
+// state before the operation or the one after it is visible, with nothing
+// attached that [List] does not show. List holds the lock too, so it never
+// sees an operation half done. The lock (a flock on the pin root) is held
+// for one operation only: anything long-lived, such as an event reader,
+// must lock something else. Entries of the pin root other than the ones
+// journal.go names are left alone.
+//
+// A polrun built with -tags faultinject kills itself after a chosen step
+// (faultinject.go); cmd/polrun's TestKillAtEveryStep kills load, load
+// --replace and unload after each of their steps in turn.
+//
+// # The pin root is polrun's
+//
+// bpffs is mode 1777: any user may make directories in it. polrun makes
+// its pin root owned by root, mode 0700, and refuses one it did not make:
+// not a directory (a symbolic link), not owned by root, or writable by
+// group or others (mode above 0755); the root's parents must be root's and
+// not writable by others unless sticky, as /sys/fs/bpf is. Every directory
+// polrun descends into (policies/, a policy's directory with its links/
+// and maps/, base/) is checked the same way, without following a link: a
+// directory another user planted is refused ([ErrUntrustedDir]), never
+// followed, and left in place.
 //
 // bpffs refuses names with dots, so a policy named a.b is pinned as
 // policies/a_b and a map named .rodata as maps/_rodata (policy names, DNS
@@ -55,7 +98,8 @@
 // # Errors
 //
 // Conditions callers branch on are sentinel errors: [ErrExists] (a policy of
-// that name is loaded), [ErrNotLoaded], [ErrMissingFeature] (wrapped in a
+// that name is loaded), [ErrNotLoaded], [ErrUntrustedDir] (a directory
+// polrun did not make), [ErrMissingFeature] (wrapped in a
 // [FeatureError] naming the feature), [ErrTracepointFormat] (wrapped in a
 // [TracepointFieldError] naming the field), [ErrBaseMissing] (no base
 // object is built in), and bpf.ErrFormat and bpf.ErrIntegrity from reading a

@@ -27,13 +27,8 @@ func TestDirectoriesBeforeAttach(t *testing.T) {
 	if _, err := Load([]*Bundle{syscallBundle("ldrtest-dirs", uint32(os.Getpid())).bundle(t)}, o); err != nil {
 		t.Fatal(err)
 	}
-	var staging string
-	for _, p := range atAttach {
-		if strings.HasPrefix(p, stagingPrefix+"ldrtest-dirs_") && !strings.Contains(p, "/") {
-			staging = p
-		}
-	}
-	if staging == "" || !slices.Contains(atAttach, "policies") ||
+	staging := newPrefix + "0"
+	if !slices.Contains(atAttach, staging) || !slices.Contains(atAttach, "policies") ||
 		!slices.Contains(atAttach, staging+"/links") || !slices.Contains(atAttach, staging+"/maps") {
 		t.Errorf("directories when attaching: %q", atAttach)
 	}

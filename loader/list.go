@@ -26,10 +26,13 @@ type Status struct {
 	Policies []PolicyStatus
 }
 
-// BaseStatus describes the loaded base.
+// BaseStatus describes the loaded base. A base with no policy is what
+// polrun never leaves behind itself (the last unload removes it); List
+// reports one all the same. Err is set when its directory is not polrun's.
 type BaseStatus struct {
 	Programs []ProgramStatus
 	Maps     []MapStatus
+	Err      error
 }
 
 // PolicyStatus describes one loaded policy. Err is set, and the rest may be
@@ -75,14 +78,26 @@ type MapStatus struct {
 	MaxEntries uint32
 }
 
-// List reports what is loaded under the pin root.
+// List reports what is loaded under the pin root. It takes the pin root's
+// lock, so it never sees a load or unload half done, and first finishes
+// or rolls back one a killed polrun left (journal.go). It descends only
+// into directories that are polrun's (checkDir); one that is not is
+// reported in its status's Err.
 func List(opts *Options) (*Status, error) {
 	o := opts.withDefaults()
 	st := &Status{PinRoot: o.PinRoot, StatsEnabled: statsEnabled()}
+	lk, _, err := openRoot(o.PinRoot, false)
+	if err != nil || lk == nil {
+		return st, err
+	}
+	defer lk.unlock()
 	if dir := bpf.BasePinDir(o.PinRoot); exists(dir) {
-		st.Base = &BaseStatus{
-			Programs: listLinks(filepath.Join(dir, bpf.LinksDir), nil),
-			Maps:     listMaps(dir),
+		st.Base = &BaseStatus{}
+		if st.Base.Err = checkDir(dir); st.Base.Err == nil {
+			if st.Base.Err = checkDir(filepath.Join(dir, bpf.LinksDir)); st.Base.Err == nil {
+				st.Base.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), nil)
+				st.Base.Maps = listMaps(dir)
+			}
 		}
 	}
 	dirs, err := policyDirs(o.PinRoot)
@@ -95,6 +110,10 @@ func List(opts *Options) (*Status, error) {
 		m, state, err := readPolicyMeta(o.PinRoot, d)
 		if err != nil {
 			ps.Err = err
+			if errors.Is(err, ErrUntrustedDir) {
+				st.Policies = append(st.Policies, ps)
+				continue
+			}
 		} else {
 			ps.Name = m.Policy
 			ps.Manifest = m

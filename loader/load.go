@@ -51,7 +51,12 @@ const (
 // Load puts bundles in force: all of them or, on any error, none (and
 // nothing of this call stays attached or pinned). A bundle whose policy is
 // loaded already is an ErrExists error unless opts.Replace.
-func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
+//
+// Every policy, and the base when none is loaded, is staged in the pin
+// root (base_new, new_N), then one journal entry commits them all and they
+// are renamed into place (journal.go): a polrun killed at any point leaves
+// the state before the load or after it, once the next polrun has run.
+func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	o := opts.withDefaults()
 	seen := map[string]bool{}
 	for _, b := range bundles {
@@ -66,17 +71,34 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 	if err := ensureBPFFS(o.PinRoot); err != nil {
 		return nil, err
 	}
-	lk, err := lockRoot(o.PinRoot)
+	lk, createdRoot, err := openRoot(o.PinRoot, true)
 	if err != nil {
 		return nil, err
 	}
 	defer lk.unlock()
-	if err := removeStale(o.PinRoot); err != nil {
-		return nil, err
-	}
+	policies := filepath.Join(o.PinRoot, bpf.PoliciesDir)
+	createdPolicies, committed := false, false
+	defer func() {
+		// A load that failed before its commit leaves no directory it
+		// made. (One committed is finished by the next polrun, which
+		// needs them.)
+		if err != nil && !committed && createdPolicies {
+			removeIfEmpty(policies)
+		}
+		if err != nil && !committed && createdRoot {
+			removeIfEmpty(o.PinRoot)
+		}
+	}()
 
 	for _, b := range bundles {
-		if exists(policyDir(o.PinRoot, b.Name())) && !o.Replace {
+		dir := policyDir(o.PinRoot, b.Name())
+		if !exists(dir) {
+			continue
+		}
+		if err := checkDir(dir); err != nil {
+			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+		}
+		if !o.Replace {
 			return nil, fmt.Errorf("%w: %s (unload it first, or load with --replace)", ErrExists, b.Name())
 		}
 	}
@@ -97,7 +119,12 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 		}
 	}
 
-	base, createdBase, err := ensureBase(o)
+	// Every directory is made before anything is attached: a policy may
+	// forbid mkdir (Override on security_inode_mkdir), polrun's own too.
+	if createdPolicies, err = ensureDir(policies); err != nil {
+		return nil, err
+	}
+	base, _, err := ensureBase(o)
 	if err != nil {
 		return nil, err
 	}
@@ -108,29 +135,17 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 		return nil, err
 	}
 	var stagedAll []*staged
-	// Every directory is made before anything is attached: a policy may
-	// forbid mkdir (Override on security_inode_mkdir), polrun's own too.
-	dirs := make([]string, len(bundles))
 	rollback := func() {
 		for _, s := range stagedAll {
-			s.abort()
+			s.release()
 		}
-		for _, d := range dirs {
-			if d != "" {
-				os.RemoveAll(d)
-			}
-		}
-		if createdBase {
-			removeBase(o.PinRoot)
-			removeIfEmpty(filepath.Join(o.PinRoot, bpf.PoliciesDir))
-		}
+		// Removing the staged pins detaches them; the base staged for
+		// this load goes with them.
+		discardUncommitted(o.PinRoot)
 	}
-	if err := os.MkdirAll(filepath.Join(o.PinRoot, bpf.PoliciesDir), 0o700); err != nil {
-		rollback()
-		return nil, fmt.Errorf("create policies directory: %w", err)
-	}
+	dirs := make([]string, len(bundles))
 	for i, b := range bundles {
-		if dirs[i], err = makeStaging(o.PinRoot, b.Name()); err != nil {
+		if dirs[i], err = makeStaging(o.PinRoot, i); err != nil {
 			rollback()
 			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
 		}
@@ -146,16 +161,36 @@ func Load(bundles []*Bundle, opts *Options) ([]Loaded, error) {
 			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
 		}
 		ids[s.id] = true
+		s.result.Replaced = exists(policyDir(o.PinRoot, b.Name()))
 		stagedAll = append(stagedAll, s)
 	}
-	if err := commit(stagedAll, o); err != nil {
+	if err := o.fail("commit"); err != nil {
 		rollback()
 		return nil, err
 	}
+	if err := writeJournal(o.PinRoot, opLoad); err != nil {
+		rollback()
+		return nil, err
+	}
+	committed = true
+	// Committed: from here the load is finished, by this polrun or, if it
+	// dies or fails, by the next one. Replaced policies stay attached
+	// until the new ones are in place.
+	for _, s := range stagedAll {
+		s.release()
+	}
+	done, err := finish(o.PinRoot, opLoad)
+	if err != nil && len(done) < len(stagedAll) {
+		return nil, fmt.Errorf("the load is committed but not finished (the next polrun finishes it): %w", err)
+	}
 	out := make([]Loaded, len(stagedAll))
 	for i, s := range stagedAll {
+		s.result.Duration = time.Since(s.start)
+		if err != nil {
+			// In force; what is left over goes with the next polrun.
+			s.result.Warnings = append(s.result.Warnings, fmt.Sprintf("not all replaced pins were removed (the next polrun will): %v", err))
+		}
 		out[i] = s.result
-		s.release()
 	}
 	return out, nil
 }
@@ -189,9 +224,7 @@ func (s *staged) release() {
 // abort undoes the staging: with its pins removed and its handles closed,
 // the kernel detaches and frees everything.
 func (s *staged) abort() {
-	if s.dir != "" {
-		os.RemoveAll(s.dir)
-	}
+	os.RemoveAll(s.dir)
 	s.release()
 }
 
@@ -267,6 +300,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err != nil {
 		return nil, loadError(m, err)
 	}
+	faultPoint("load " + m.Policy)
 
 	if err := o.fail("maps"); err != nil {
 		return nil, err
@@ -319,6 +353,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 				return nil, &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "attach", Err: err}
 			}
 			hookLinks = append(hookLinks, namedLink{p.Name, l})
+			faultPoint("attach " + p.Name)
 		}
 		s.links = append(s.links, hookLinks...)
 	}
@@ -335,16 +370,17 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	return s, nil
 }
 
-// makeStaging makes a new staging directory for policy name, with its
-// links and maps subdirectories.
-func makeStaging(root, name string) (string, error) {
-	dir, err := os.MkdirTemp(root, stagingPrefix+bpf.PinName(name)+"_")
-	if err != nil {
+// makeStaging makes the staging directory new_N of the load's n-th
+// policy, with its links and maps subdirectories. The lock is held and
+// recovery removed any earlier one, so the name is free.
+func makeStaging(root string, n int) (string, error) {
+	dir := filepath.Join(root, fmt.Sprintf("%s%d", newPrefix, n))
+	if err := os.Mkdir(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create staging directory: %w", err)
 	}
+	faultPoint("mkdir " + filepath.Base(dir))
 	for _, sub := range []string{bpf.LinksDir, bpf.MapsDir} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o700); err != nil {
-			os.RemoveAll(dir)
 			return "", fmt.Errorf("create staging directory: %w", err)
 		}
 	}
@@ -359,6 +395,7 @@ func (s *staged) pin() error {
 		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
 			return fmt.Errorf("pin link of program %s: %w", l.name, err)
 		}
+		faultPoint("pin link " + l.name)
 	}
 	pinned := map[string]string{bpf.ManifestMap: bpf.ManifestMap}
 	for name, mp := range s.coll.Maps {
@@ -373,84 +410,13 @@ func (s *staged) pin() error {
 		if err := mp.Pin(filepath.Join(dir, bpf.MapsDir, file)); err != nil {
 			return fmt.Errorf("pin map %s: %w", name, err)
 		}
+		faultPoint("pin map " + name)
 	}
 	if err := s.manifest.Pin(filepath.Join(dir, bpf.MapsDir, bpf.ManifestMap)); err != nil {
 		return fmt.Errorf("pin map %s: %w", bpf.ManifestMap, err)
 	}
+	faultPoint("pin map " + bpf.ManifestMap)
 	return nil
-}
-
-// commit renames every staging directory to its policy's directory. With
-// Replace, an old policy is renamed aside first and removed only when all
-// are committed; on failure every rename is undone.
-func commit(all []*staged, o *Options) error {
-	type done struct {
-		s     *staged
-		trash string
-	}
-	var committed []done
-	undo := func() {
-		for i := len(committed) - 1; i >= 0; i-- {
-			d := committed[i]
-			final := policyDir(o.PinRoot, d.s.bundle.Name())
-			os.Rename(final, d.s.dir)
-			if d.trash != "" {
-				os.Rename(d.trash, final)
-			}
-		}
-	}
-	if err := os.MkdirAll(filepath.Join(o.PinRoot, bpf.PoliciesDir), 0o700); err != nil {
-		return fmt.Errorf("create policies directory: %w", err)
-	}
-	for _, s := range all {
-		if err := o.fail("commit"); err != nil {
-			undo()
-			return err
-		}
-		final := policyDir(o.PinRoot, s.bundle.Name())
-		d := done{s: s}
-		if exists(final) {
-			d.trash = trashName(o.PinRoot, s.bundle.Name())
-			if err := os.Rename(final, d.trash); err != nil {
-				undo()
-				return fmt.Errorf("replace %s: %w", s.bundle.Name(), err)
-			}
-			s.result.Replaced = true
-		}
-		err := o.fail("replace")
-		if err == nil {
-			err = os.Rename(s.dir, final)
-		}
-		if err != nil {
-			if d.trash != "" {
-				os.Rename(d.trash, final)
-			}
-			undo()
-			return fmt.Errorf("commit %s: %w", s.bundle.Name(), err)
-		}
-		committed = append(committed, d)
-		s.result.Duration = time.Since(s.start)
-	}
-	// Everything is committed: the staging directories are the policies
-	// now, and replaced policies are detached by removing their pins. The
-	// new policies are in force even if that fails: what is left over is
-	// removed by the next polrun that takes the lock.
-	for _, d := range committed {
-		d.s.dir = ""
-		if d.trash != "" {
-			if err := os.RemoveAll(d.trash); err != nil {
-				d.s.result.Warnings = append(d.s.result.Warnings,
-					fmt.Sprintf("the replaced policy's pins were not all removed (the next polrun will): %v", err))
-			}
-		}
-	}
-	return nil
-}
-
-func trashName(root, name string) string {
-	var b [6]byte
-	rand.Read(b[:])
-	return filepath.Join(root, fmt.Sprintf("%s%s_%x", trashPrefix, bpf.PinName(name), b))
 }
 
 // allocID returns a random policy id not in use. Random ids make it

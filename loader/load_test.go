@@ -242,7 +242,7 @@ func TestLoadFailsAtEveryStep(t *testing.T) {
 			waitNoPrograms(t, "ldrtest_exec")
 		})
 	}
-	for _, step := range []string{"load", "attach:ldrtest_enter", "pin", "commit", "replace"} {
+	for _, step := range []string{"load", "attach:ldrtest_enter", "pin", "commit"} {
 		t.Run("with-base-"+step, func(t *testing.T) {
 			o := testOptions(t)
 			keep := syscallBundle("ldrtest-keep", uint32(os.Getpid())).bundle(t)
@@ -332,17 +332,17 @@ func TestMissingFeature(t *testing.T) {
 	}
 }
 
-// A staging directory left by a polrun killed mid-load is removed by the
-// next one.
+// A staging directory left by a polrun before the journal, killed
+// mid-load, is removed by the next one.
 func TestStaleStagingRemoved(t *testing.T) {
 	o := testOptions(t)
-	if err := os.MkdirAll(filepath.Join(o.PinRoot, stagingPrefix+"x-1", bpf.LinksDir), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Join(o.PinRoot, legacyStagingPrefix+"x-1", bpf.LinksDir), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load([]*Bundle{syscallBundle("ldrtest-stale", 1).bundle(t)}, o); err != nil {
 		t.Fatal(err)
 	}
-	if exists(filepath.Join(o.PinRoot, stagingPrefix+"x-1")) {
+	if exists(filepath.Join(o.PinRoot, legacyStagingPrefix+"x-1")) {
 		t.Error("stale staging directory not removed")
 	}
 }

@@ -151,6 +151,13 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 		s.o.NodeName, _ = os.Hostname()
 	}
 	s.bootWall, s.bootWallAt = bootTime(), time.Now()
+	// Finish or roll back what a killed polrun left (journal.go), and
+	// check that the pin root is polrun's, before reading from it.
+	lk, _, err := openRoot(s.o.PinRoot, false)
+	if err != nil {
+		return nil, err
+	}
+	lk.unlock()
 	if err := s.openBase(); err != nil {
 		return nil, err
 	}

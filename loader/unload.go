@@ -11,90 +11,81 @@ import (
 
 // Unload removes the named policies' pins, which detaches them. When no
 // policy is left, the base is removed too. A name that is not loaded is an
-// ErrNotLoaded error, and nothing is unloaded then.
+// ErrNotLoaded error, and nothing is unloaded then. Like Load, it is
+// journaled: a polrun killed while unloading leaves every named policy
+// loaded or none, once the next polrun has run.
 func Unload(names []string, opts *Options) error {
 	o := opts.withDefaults()
-	if !exists(o.PinRoot) {
+	lk, _, err := openRoot(o.PinRoot, false)
+	if err != nil {
+		return err
+	}
+	if lk == nil {
 		if len(names) > 0 {
 			return fmt.Errorf("%w: %s", ErrNotLoaded, names[0])
 		}
 		return nil
 	}
-	lk, err := lockRoot(o.PinRoot)
-	if err != nil {
-		return err
-	}
 	defer lk.unlock()
-	if err := removeStale(o.PinRoot); err != nil {
-		return err
-	}
 	for _, n := range names {
 		if !ValidPolicyName(n) || !exists(policyDir(o.PinRoot, n)) {
 			return fmt.Errorf("%w: %s", ErrNotLoaded, n)
 		}
-	}
-	var errs []error
-	for _, n := range names {
-		if err := removePolicy(o.PinRoot, n); err != nil {
-			errs = append(errs, err)
+		if err := checkDir(policyDir(o.PinRoot, n)); err != nil {
+			return fmt.Errorf("policy %s: %w", n, err)
 		}
 	}
-	if err := removeBaseIfUnused(o.PinRoot); err != nil {
-		errs = append(errs, err)
+	pins := make([]string, len(names))
+	for i, n := range names {
+		pins[i] = bpf.PinName(n)
 	}
-	errs = append(errs, removeIfEmpty(o.PinRoot))
-	return errors.Join(errs...)
+	return unloadPins(o.PinRoot, pins, opUnload)
 }
 
 // UnloadAll removes every policy, the base and polrun's pin root: after it
-// nothing polrun pinned is left.
+// nothing polrun pinned is left. A directory in policies/ that polrun did
+// not make is not touched and reported, and the root stays then.
 func UnloadAll(opts *Options) error {
 	o := opts.withDefaults()
-	if !exists(o.PinRoot) {
-		return nil
-	}
-	lk, err := lockRoot(o.PinRoot)
-	if err != nil {
+	lk, _, err := openRoot(o.PinRoot, false)
+	if err != nil || lk == nil {
 		return err
 	}
 	defer lk.unlock()
-	errs := []error{removeStale(o.PinRoot)}
 	dirs, err := policyDirs(o.PinRoot)
-	errs = append(errs, err)
+	if err != nil {
+		return err
+	}
+	var pins []string
+	var errs []error
 	for _, d := range dirs {
-		errs = append(errs, removePolicyDir(o.PinRoot, d))
+		if err := checkDir(filepath.Join(o.PinRoot, bpf.PoliciesDir, d)); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		pins = append(pins, d)
 	}
-	errs = append(errs, removeBaseIfUnused(o.PinRoot))
-	// Anything else in the root is not polrun's layout; leave it, and the
-	// root with it, rather than remove what polrun did not pin.
-	errs = append(errs, removeIfEmpty(o.PinRoot))
-	return errors.Join(errs...)
+	return errors.Join(append(errs, unloadPins(o.PinRoot, pins, opUnloadAll))...)
 }
 
-// removePolicy renames a policy aside, then removes its pins.
-func removePolicy(root, name string) error {
-	return removePolicyDir(root, bpf.PinName(name))
-}
-
-func removePolicyDir(root, dir string) error {
-	trash := trashName(root, dir)
-	if err := os.Rename(filepath.Join(root, bpf.PoliciesDir, dir), trash); err != nil {
-		return fmt.Errorf("unload %s: %w", dir, err)
+// unloadPins records the policies (by pin name) to unload as unload_N
+// links, commits op and finishes it; then the root goes if it is empty.
+// Nothing here makes a directory: the policies being unloaded may forbid
+// mkdir until the kernel has released their links.
+func unloadPins(root string, pins []string, op string) error {
+	for i, pin := range pins {
+		if err := os.Symlink(pin, filepath.Join(root, fmt.Sprintf("%s%d", unloadPrefix, i))); err != nil {
+			discardUncommitted(root)
+			return fmt.Errorf("unload %s: %w", pin, err)
+		}
+		faultPoint("record unload " + pin)
 	}
-	if err := os.RemoveAll(trash); err != nil {
-		return fmt.Errorf("unload %s: %w", dir, err)
-	}
-	return nil
-}
-
-// removeBaseIfUnused removes the base when no policy is loaded.
-func removeBaseIfUnused(root string) error {
-	dirs, err := policyDirs(root)
-	if err != nil || len(dirs) > 0 {
+	if err := writeJournal(root, op); err != nil {
+		discardUncommitted(root)
 		return err
 	}
-	if err := removeIfEmpty(filepath.Join(root, bpf.PoliciesDir)); err != nil {
-		return err
+	if _, err := finish(root, op); err != nil {
+		return fmt.Errorf("the unload is committed but not finished (the next polrun finishes it): %w", err)
 	}
-	return removeBase(root)
+	return removeIfEmpty(root)
 }

@@ -184,6 +184,14 @@ func printList(w io.Writer, st *loader.Status) {
 	}
 	if st.Base != nil {
 		fmt.Fprintln(tw, "base\t\t\t")
+		if st.Base.Err != nil {
+			fmt.Fprintf(tw, "  error: %v\n", st.Base.Err)
+		}
+		if len(st.Policies) == 0 {
+			// polrun removes the base with the last policy: this one
+			// was left by other means, and unload --all removes it.
+			fmt.Fprintln(tw, "  no policies loaded: the base alone is attached (polrun unload --all removes it)")
+		}
 		printPrograms(tw, st.Base.Programs, st.StatsEnabled)
 		printMaps(tw, st.Base.Maps)
 	}
@@ -279,6 +287,9 @@ func listJSON(st *loader.Status) any {
 	}{PinRoot: st.PinRoot, StatsEnabled: st.StatsEnabled, Policies: []part{}}
 	if st.Base != nil {
 		out.Base = &part{Programs: progs(st.Base.Programs), Maps: maps(st.Base.Maps)}
+		if st.Base.Err != nil {
+			out.Base.Error = st.Base.Err.Error()
+		}
 	}
 	for _, p := range st.Policies {
 		q := part{Name: p.Name, PolicyID: p.PolicyID, Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
