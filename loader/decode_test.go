@@ -294,3 +294,26 @@ func TestReadProcSelf(t *testing.T) {
 		t.Error("formatArgs")
 	}
 }
+
+// A record that no program can have posted (ringbuf.Reader returns an
+// 8-byte header of zeros as a 0-byte record) makes the stream skip to the
+// producer position once, instead of counting every 8 bytes of garbage as
+// an undecodable record.
+func TestGarbageRecord(t *testing.T) {
+	rec := make([]byte, bpf.HeaderSize)
+	rec[0], rec[1] = byte(bpf.EventPolicy), bpf.EventVersion
+	for _, c := range []struct {
+		raw  []byte
+		want bool
+	}{
+		{nil, true},
+		{[]byte{}, true},
+		{rec[:bpf.HeaderSize-1], true},
+		{make([]byte, 64), true}, // zeroed memory
+		{rec, false},
+	} {
+		if got := garbage(c.raw); got != c.want {
+			t.Errorf("garbage(%d bytes % x...) = %v", len(c.raw), c.raw[:min(len(c.raw), 4)], got)
+		}
+	}
+}
