@@ -121,6 +121,11 @@ func Dial(dir string, o ClientOptions) (*Client, error) {
 		conn.Close()
 		return nil, fmt.Errorf("attach to %s: %w: type %q", path, errFrame, typ)
 	}
+	// The owner's counts follow, so that they are known from the start.
+	if typ, p, err := readFrame(br); err != nil || typ != frameStats || json.Unmarshal(p, &c.stats) != nil {
+		conn.Close()
+		return nil, fmt.Errorf("attach to %s: no stats after the welcome (%v)", path, err)
+	}
 	conn.SetDeadline(time.Time{})
 	go c.read(br)
 	return c, nil

@@ -57,6 +57,7 @@ func Listen(o HubOptions) (*Hub, error) {
 	if o.Queue <= 0 {
 		o.Queue = DefaultQueue
 	}
+	o.Queue = max(o.Queue, 2) // the welcome and the stats go first
 	if o.AllowPeer == nil {
 		o.AllowPeer = sameUser
 	}
@@ -142,8 +143,10 @@ func (h *Hub) attach(conn *net.UnixConn) {
 	}
 	w := Welcome{Version: protocolVersion, PID: os.Getpid(), Command: h.o.Command, PinRoot: h.o.Lock.PinRoot(), Seq: h.seq, Queue: h.o.Queue}
 	welcome, _ := json.Marshal(w)
-	// The welcome is the first frame in the queue, so no event precedes it.
+	// The welcome and the owner's counts are the first frames in the
+	// queue, so no event precedes them.
 	c.queue <- appendFrame(nil, frameWelcome, welcome)
+	c.queue <- h.stats
 	h.clients[c] = struct{}{}
 	h.formats[c.format]++
 	h.mu.Unlock()
