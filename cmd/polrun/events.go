@@ -224,6 +224,9 @@ func attachEvents(ctx context.Context, busy *loader.ReaderBusyError, ef eventFla
 		return fmt.Errorf("%w: %v", errAttach, err)
 	}
 	w := c.Welcome
+	if *ef.nodeName != "" {
+		fmt.Fprintln(stderr, "polrun: --node-name has no effect on a client: the events carry the reader's node name")
+	}
 	fmt.Fprintf(stderr, "polrun: pid %d (%s) reads the events of %s: printing them from its socket %s; it takes the policies' GetUrl and DnsLookup actions\n",
 		w.PID, w.Command, w.PinRoot, busy.Socket)
 	return printEvents(ctx, &clientSource{c: c}, ef, stdout, stderr, m)
