@@ -293,6 +293,7 @@ type sourceEvent struct {
 // sourceStats are the stream's counts, and what a client lost.
 type sourceStats struct {
 	loader.StreamStats
+	known      bool // false until a client's reader has read a base
 	client     bool
 	clientLost uint64
 }
@@ -341,7 +342,7 @@ func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 
 // stats are the stream's, but with the events this reader printed.
 func (r *streamSource) stats() sourceStats {
-	st := sourceStats{StreamStats: r.s.Stats()}
+	st := sourceStats{StreamStats: r.s.Stats(), known: true}
 	st.Events, st.Filtered = r.printed, st.Filtered+r.filtered
 	return st
 }
@@ -378,7 +379,8 @@ func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 // stats are the reader's counts of the stream, but the events this
 // client received.
 func (r *clientSource) stats() sourceStats {
-	st := sourceStats{StreamStats: r.c.OwnerStats(), client: true, clientLost: r.c.Lost()}
+	st := sourceStats{client: true, clientLost: r.c.Lost()}
+	st.StreamStats, st.known = r.c.OwnerStats()
 	st.Events = r.events
 	return st
 }
@@ -395,15 +397,25 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 	defer m.SetStream(nil)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	reported := src.stats()
-	switch {
-	case !reported.HasDropCounter:
-		fmt.Fprintln(stderr, "polrun: the loaded base has no drop counter: records lost to a full ring buffer cannot be counted")
-	case reported.DroppedBefore > 0:
-		fmt.Fprintf(stderr, "polrun: %d records were lost to a full ring buffer before this reader started\n", reported.DroppedBefore)
+	// What the base cannot count, or lost before, said once it is known.
+	announced := false
+	announce := func(st sourceStats) {
+		if announced || !st.known {
+			return
+		}
+		announced = true
+		switch {
+		case !st.HasDropCounter:
+			fmt.Fprintln(stderr, "polrun: the loaded base has no drop counter: records lost to a full ring buffer cannot be counted")
+		case st.DroppedBefore > 0:
+			fmt.Fprintf(stderr, "polrun: %d records were lost to a full ring buffer before this reader started\n", st.DroppedBefore)
+		}
 	}
+	reported := src.stats()
+	announce(reported)
 	report := func(final bool) {
 		st := src.stats()
+		announce(st)
 		if st.Undecodable != reported.Undecodable || st.ReadErrors != reported.ReadErrors {
 			fmt.Fprintf(stderr, "polrun: %d records could not be decoded (last: %s), %d read errors\n",
 				st.Undecodable, st.LastUndecodable, st.ReadErrors)

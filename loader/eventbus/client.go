@@ -60,9 +60,10 @@ type Client struct {
 	done    chan struct{}
 	closeMu sync.Once
 
-	mu    sync.Mutex
-	lost  uint64
-	stats loader.StreamStats
+	mu         sync.Mutex
+	lost       uint64
+	stats      loader.StreamStats
+	statsKnown bool
 }
 
 type item struct {
@@ -122,7 +123,7 @@ func Dial(dir string, o ClientOptions) (*Client, error) {
 		return nil, fmt.Errorf("attach to %s: %w: type %q", path, errFrame, typ)
 	}
 	// The owner's counts follow, so that they are known from the start.
-	if typ, p, err := readFrame(br); err != nil || typ != frameStats || json.Unmarshal(p, &c.stats) != nil {
+	if typ, p, err := readFrame(br); err != nil || typ != frameStats || c.setStats(p) != nil {
 		conn.Close()
 		return nil, fmt.Errorf("attach to %s: no stats after the welcome (%v)", path, err)
 	}
@@ -168,12 +169,7 @@ func (c *Client) read(br *bufio.Reader) {
 				return
 			}
 		case frameStats:
-			var st loader.StreamStats
-			if json.Unmarshal(p, &st) == nil {
-				c.mu.Lock()
-				c.stats = st
-				c.mu.Unlock()
-			}
+			c.setStats(p)
 		case frameBye:
 			send(item{err: &OwnerGoneError{c.Welcome.PID, string(p)}})
 			return
@@ -218,12 +214,25 @@ func (c *Client) Lost() uint64 {
 	return c.lost
 }
 
-// OwnerStats are the owner's stream counts, as of its last report (every
-// second).
-func (c *Client) OwnerStats() loader.StreamStats {
+func (c *Client) setStats(p []byte) error {
+	var st *loader.StreamStats
+	if err := json.Unmarshal(p, &st); err != nil {
+		return err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.stats
+	if st != nil {
+		c.stats, c.statsKnown = *st, true
+	}
+	return nil
+}
+
+// OwnerStats are the owner's stream counts, as of its last report (every
+// second); known is false until the owner has opened its stream.
+func (c *Client) OwnerStats() (st loader.StreamStats, known bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stats, c.statsKnown
 }
 
 // Close detaches.

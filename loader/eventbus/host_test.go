@@ -157,8 +157,8 @@ func TestRingBufferThreeClients(t *testing.T) {
 				t.Fatalf("client %d seq %d:\n%s\nowner:\n%s", i, seq, line, owner[seq])
 			}
 		}
-		if r.c.OwnerStats().Dropped != st.Dropped {
-			t.Errorf("client %d: owner stats %+v", i, r.c.OwnerStats())
+		if ost, known := r.c.OwnerStats(); !known || ost.Dropped != st.Dropped || !ost.HasDropCounter {
+			t.Errorf("client %d: owner stats %+v", i, ost)
 		}
 		t.Logf("client %d: from seq %d, received %d, lost %d in %d runs", i, r.cov.first, len(r.cov.received), r.c.Lost(), len(r.cov.lost))
 	}

@@ -71,8 +71,9 @@ func Listen(o HubOptions) (*Hub, error) {
 		return nil, fmt.Errorf("event socket: %w", err)
 	}
 	ln.SetUnlinkOnClose(true)
-	h := &Hub{o: o, ln: ln, path: path, clients: map[*client]struct{}{}, formats: map[Format]int{}}
-	h.SetStats(loader.StreamStats{})
+	// Until SetStats, clients get "null": the counts are not known yet.
+	h := &Hub{o: o, ln: ln, path: path, clients: map[*client]struct{}{}, formats: map[Format]int{},
+		stats: appendFrame(nil, frameStats, []byte("null"))}
 	h.wg.Add(1)
 	go h.accept()
 	return h, nil
