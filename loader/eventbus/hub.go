@@ -17,7 +17,7 @@ import (
 )
 
 // DefaultQueue is how many events may wait for a client at the owner.
-const DefaultQueue = 8192
+const DefaultQueue = 16384
 
 // HubOptions configure a Hub. Lock is required.
 type HubOptions struct {
