@@ -215,8 +215,9 @@ var errAttach = errors.New("cannot attach to the reader")
 // attachEvents prints the events a reader serves until it stops (an
 // *eventbus.OwnerGoneError) or ctx is done.
 func attachEvents(ctx context.Context, busy *loader.ReaderBusyError, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
+	src := &clientSource{}
 	c, err := eventbus.Dial(filepath.Dir(busy.Socket), eventbus.ClientOptions{
-		Format: eventbus.Format(*ef.format), Policy: *ef.policy})
+		Format: eventbus.Format(*ef.format), Policy: *ef.policy, OnLost: src.lostRun})
 	if errors.Is(err, eventbus.ErrRefused) {
 		return err
 	}
@@ -227,9 +228,10 @@ func attachEvents(ctx context.Context, busy *loader.ReaderBusyError, ef eventFla
 	if *ef.nodeName != "" {
 		fmt.Fprintln(stderr, "polrun: --node-name has no effect on a client: the events carry the reader's node name")
 	}
-	fmt.Fprintf(stderr, "polrun: pid %d (%s) reads the events of %s: printing them from its socket %s; it takes the policies' GetUrl and DnsLookup actions\n",
-		w.PID, w.Command, w.PinRoot, busy.Socket)
-	return printEvents(ctx, &clientSource{c: c}, ef, stdout, stderr, m)
+	fmt.Fprintf(stderr, "polrun: pid %d (%s) reads the events of %s: printing them from its socket %s, from its event #%d on; it takes the policies' GetUrl and DnsLookup actions\n",
+		w.PID, w.Command, w.PinRoot, busy.Socket, w.Seq)
+	src.c, src.first, src.end = c, c.Welcome.Seq, c.Welcome.Seq
+	return printEvents(ctx, src, ef, stdout, stderr, m)
 }
 
 // ownEvents reads the ring buffer, holding the reader lock lk, prints its
@@ -296,6 +298,9 @@ type sourceStats struct {
 	known      bool // false until a client's reader has read a base
 	client     bool
 	clientLost uint64
+	// first, end: the reader's events a client covered (#first to
+	// #end-1, each received or counted lost, unless of another policy).
+	first, end uint64
 }
 
 // streamSource reads the ring buffer and publishes each event to the
@@ -365,6 +370,9 @@ func (r *streamSource) close() {
 type clientSource struct {
 	c      *eventbus.Client
 	events uint64 // received
+	// first and end are the reader's sequence numbers this client
+	// received or was told it lost: every one from first to end-1.
+	first, end uint64
 }
 
 func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error) {
@@ -373,15 +381,18 @@ func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 		return buf, sourceEvent{}, err
 	}
 	r.events++
+	r.end = ev.Seq + 1
 	return append(buf, ev.Line...), sourceEvent{policy: ev.Policy, hookKind: ev.HookKind, hookTarget: ev.HookTarget}, nil
 }
+
+func (r *clientSource) lostRun(l eventbus.Lost) { r.end = l.Last + 1 }
 
 // stats are the reader's counts of the stream, but the events this
 // client received.
 func (r *clientSource) stats() sourceStats {
 	st := sourceStats{client: true, clientLost: r.c.Lost()}
 	st.StreamStats, st.known = r.c.OwnerStats()
-	st.Events = r.events
+	st.Events, st.first, st.end = r.events, r.first, r.end
 	return st
 }
 
@@ -432,8 +443,8 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 		}
 		switch {
 		case final && st.client:
-			fmt.Fprintf(stderr, "polrun: %d events, %d lost by this client; the reader counted %d undecodable, %d read errors, %d lost to a full ring buffer\n",
-				st.Events, st.clientLost, st.Undecodable, st.ReadErrors, st.Dropped)
+			fmt.Fprintf(stderr, "polrun: %d events, %d lost by this client (of the reader's events #%d to #%d); the reader counted %d undecodable, %d read errors, %d lost to a full ring buffer\n",
+				st.Events, st.clientLost, st.first, int64(st.end)-1, st.Undecodable, st.ReadErrors, st.Dropped)
 		case final:
 			fmt.Fprintf(stderr, "polrun: %d events, %d process records, %d undecodable, %d read errors, %d lost to a full ring buffer\n",
 				st.Events, st.BaseRecords, st.Undecodable, st.ReadErrors, st.Dropped)
