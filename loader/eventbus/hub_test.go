@@ -295,3 +295,55 @@ func TestPeerRefused(t *testing.T) {
 		t.Errorf("%d clients", h.Clients())
 	}
 }
+
+// BenchmarkPublish is the owner's cost of an event (encoded as JSON by
+// the owner already) with 0 and 3 clients reading.
+func BenchmarkPublish(b *testing.B) {
+	for _, n := range []int{0, 3} {
+		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
+			old := loader.RunBase
+			loader.RunBase = filepath.Join(b.TempDir(), "run")
+			defer func() { loader.RunBase = old }()
+			lk, err := loader.LockReader("/sys/fs/bpf/eventbus-bench", "bench")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer lk.Release()
+			h, err := Listen(HubOptions{Lock: lk})
+			if err != nil {
+				b.Fatal(err)
+			}
+			done := make(chan uint64, n)
+			for range n {
+				c, err := Dial(lk.Dir(), ClientOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				go func() {
+					var got uint64
+					for {
+						if _, err := c.Next(context.Background()); err != nil {
+							done <- got
+							return
+						}
+						got++
+					}
+				}()
+			}
+			for h.Clients() != n {
+				time.Sleep(time.Millisecond)
+			}
+			ev := fakeEvent(1, "p")
+			line := ev.AppendJSON(nil)
+			b.ResetTimer()
+			for range b.N {
+				h.Publish(ev, line)
+			}
+			b.StopTimer()
+			h.Close("bench done")
+			for range n {
+				<-done
+			}
+		})
+	}
+}
