@@ -317,3 +317,22 @@ func TestGarbageRecord(t *testing.T) {
 		}
 	}
 }
+
+type fakePositions struct{ skips int }
+
+func (f *fakePositions) skipToProducer() uint64 { f.skips++; return 4096 }
+func (f *fakePositions) close()                 {}
+
+// Garbage is one desync, skipped once: never an undecodable record per
+// 8 bytes.
+func TestResync(t *testing.T) {
+	pos := &fakePositions{}
+	s := &Stream{pos: pos}
+	for range 3 {
+		s.resync()
+	}
+	st := s.stats
+	if pos.skips != 3 || st.Desyncs != 3 || st.SkippedBytes != 3*4096 || st.Undecodable != 0 {
+		t.Errorf("stats %+v after %d skips", st, pos.skips)
+	}
+}

@@ -10,6 +10,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// ringPosition moves a ring buffer's consumer position (ringPositions;
+// tests fake it).
+type ringPosition interface {
+	skipToProducer() uint64
+	close()
+}
+
 // ringPositions are a ring buffer's consumer and producer positions, the
 // first two pages of its mapping (the kernel's layout, which
 // ringbuf.Reader maps too): the stream uses them to get back in step when

@@ -99,7 +99,7 @@ type Stream struct {
 	lastDrops     uint64
 	lastDropsRead time.Time
 	rd            *ringbuf.Reader
-	pos           *ringPositions // rd's positions, to skip garbage
+	pos           ringPosition // rd's positions, to skip garbage
 	lock          *ReaderLock    // held for the stream's life
 	ownLock       bool           // taken by OpenStream, released by Close
 	cache         *procCache
@@ -239,8 +239,10 @@ func (s *Stream) closeBase() {
 		s.rd.Close()
 		s.rd = nil
 	}
-	s.pos.close()
-	s.pos = nil
+	if s.pos != nil {
+		s.pos.close()
+		s.pos = nil
+	}
 	s.base.close()
 	s.base = nil
 }
@@ -388,11 +390,7 @@ func (s *Stream) drain() {
 		}
 		s.count(func(st *StreamStats) { st.Records++ })
 		if garbage(rec.RawSample) {
-			skipped := s.pos.skipToProducer()
-			s.count(func(st *StreamStats) {
-				st.Desyncs++
-				st.SkippedBytes += skipped
-			})
+			s.resync()
 			continue
 		}
 		ev, err := s.decode(rec.RawSample)
@@ -409,6 +407,16 @@ func (s *Stream) drain() {
 			return
 		}
 	}
+}
+
+// resync gets back in step after reading garbage: what lies between the
+// consumer and producer positions cannot be told apart into records.
+func (s *Stream) resync() {
+	skipped := s.pos.skipToProducer()
+	s.count(func(st *StreamStats) {
+		st.Desyncs++
+		st.SkippedBytes += skipped
+	})
 }
 
 // garbage says that a record cannot have been posted by a program, only
