@@ -100,8 +100,8 @@ type Stream struct {
 	lastDropsRead time.Time
 	rd            *ringbuf.Reader
 	pos           ringPosition // rd's positions, to skip garbage
-	lock          *ReaderLock    // held for the stream's life
-	ownLock       bool           // taken by OpenStream, released by Close
+	lock          *ReaderLock  // held for the stream's life
+	ownLock       bool         // taken by OpenStream, released by Close
 	cache         *procCache
 	policies      map[uint32]*policyEntry
 	// pending holds, in arrival order, records of policy ids not (yet)
