@@ -306,13 +306,35 @@ func (s *Stream) followBase() {
 	}
 }
 
-// Close stops the reader and releases the ring buffer and maps.
-func (s *Stream) Close() error {
+// Drain stops reading the ring buffer and returns the events decoded
+// but not yet returned by Next, for a reader that hands over to another:
+// the records still in the ring buffer stay there for the next reader.
+// Call Close next.
+func (s *Stream) Drain() []*Event {
+	s.stopReading()
+	var evs []*Event
+	for {
+		select {
+		case ev := <-s.queue:
+			s.count(func(st *StreamStats) { st.Events++ })
+			evs = append(evs, ev)
+		default:
+			return evs
+		}
+	}
+}
+
+func (s *Stream) stopReading() {
 	if s.done != nil {
 		close(s.done)
 		<-s.exited
 		s.done = nil
 	}
+}
+
+// Close stops the reader and releases the ring buffer and maps.
+func (s *Stream) Close() error {
+	s.stopReading()
 	s.mu.Lock()
 	s.closeBase()
 	s.mu.Unlock()

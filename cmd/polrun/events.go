@@ -360,7 +360,13 @@ func (r *streamSource) setMetrics(m *metrics.Metrics) {
 	m.SetStream(r.s)
 }
 
+// close gives the clients the events decoded but not printed (the reader
+// stops): a client taking over reads on from the ring buffer, without a
+// gap.
 func (r *streamSource) close() {
+	for _, ev := range r.s.Drain() {
+		r.hub.Publish(ev, nil)
+	}
 	r.hub.SetStats(r.s.Stats())
 	r.s.Close()
 	r.s = nil
