@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -345,5 +346,16 @@ func BenchmarkPublish(b *testing.B) {
 				<-done
 			}
 		})
+	}
+}
+
+// By default only the owner's user may attach (besides, the run
+// directory is 0700: others cannot reach the socket).
+func TestSameUser(t *testing.T) {
+	if err := sameUser(&unix.Ucred{Uid: uint32(os.Geteuid())}); err != nil {
+		t.Error(err)
+	}
+	if err := sameUser(&unix.Ucred{Uid: uint32(os.Geteuid()) + 1000}); err == nil {
+		t.Error("another uid may attach")
 	}
 }
