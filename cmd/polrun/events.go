@@ -196,7 +196,8 @@ func readEvents(ctx context.Context, root string, ef eventFlags, mode readerMode
 			if failingSince.IsZero() {
 				failingSince = time.Now()
 			} else if time.Since(failingSince) > 5*time.Second {
-				return err
+				return fmt.Errorf("pid %d (%s) reads the events of %s but does not serve them (not polrun, or an older one): %w",
+					busy.PID, busy.Command, busy.PinRoot, err)
 			}
 			select {
 			case <-ctx.Done():
