@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -118,5 +119,23 @@ func (p *eventsProc) waitLine(t *testing.T, c chan string, s string) {
 		case <-timeout:
 			t.Fatalf("%v: no line with %q; stderr:\n%s", p.cmd.Args, s, p.errOut.String())
 		}
+	}
+}
+
+// A reader that serves no socket (a program using package loader) is
+// named when polrun events cannot attach to it.
+func TestEventsReaderWithoutSocket(t *testing.T) {
+	e := newEnv(t)
+	if _, errOut, code := e.polrun("load", e.syscallBundle("clitest-nosocket", startSyscaller(t))); code != exitOK {
+		t.Fatalf("load: %s", errOut)
+	}
+	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: e.root, Command: "a test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, errOut, code := e.polrun("events")
+	if want := fmt.Sprintf("polrun: pid %d (a test) reads the events of %s but does not serve them", os.Getpid(), e.root); code != exitFail || !strings.HasPrefix(errOut, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant %s", code, errOut, want)
 	}
 }
