@@ -240,7 +240,7 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 			t.Error("bpffs is not mounted with Bidirectional propagation: pins would not outlive the pod")
 		}
 	}
-	for _, host := range []string{"/sys/fs/bpf", "/sys/kernel/tracing", "/sys/kernel/btf"} {
+	for _, host := range []string{"/sys/fs/bpf", "/sys/kernel/tracing", "/sys/kernel/btf", "/run/polrun"} {
 		if v, ok := mounts[host]; !ok || volumes[v] != host {
 			t.Errorf("polrun does not mount the host's %s at %s", host, host)
 		}

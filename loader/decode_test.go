@@ -294,3 +294,45 @@ func TestReadProcSelf(t *testing.T) {
 		t.Error("formatArgs")
 	}
 }
+
+// A record that no program can have posted (ringbuf.Reader returns an
+// 8-byte header of zeros as a 0-byte record) makes the stream skip to the
+// producer position once, instead of counting every 8 bytes of garbage as
+// an undecodable record.
+func TestGarbageRecord(t *testing.T) {
+	rec := make([]byte, bpf.HeaderSize)
+	rec[0], rec[1] = byte(bpf.EventPolicy), bpf.EventVersion
+	for _, c := range []struct {
+		raw  []byte
+		want bool
+	}{
+		{nil, true},
+		{[]byte{}, true},
+		{rec[:bpf.HeaderSize-1], true},
+		{make([]byte, 64), true}, // zeroed memory
+		{rec, false},
+	} {
+		if got := garbage(c.raw); got != c.want {
+			t.Errorf("garbage(%d bytes % x...) = %v", len(c.raw), c.raw[:min(len(c.raw), 4)], got)
+		}
+	}
+}
+
+type fakePositions struct{ skips int }
+
+func (f *fakePositions) skipToProducer() uint64 { f.skips++; return 4096 }
+func (f *fakePositions) close()                 {}
+
+// Garbage is one desync, skipped once: never an undecodable record per
+// 8 bytes.
+func TestResync(t *testing.T) {
+	pos := &fakePositions{}
+	s := &Stream{pos: pos}
+	for range 3 {
+		s.resync()
+	}
+	st := s.stats
+	if pos.skips != 3 || st.Desyncs != 3 || st.SkippedBytes != 3*4096 || st.Undecodable != 0 {
+		t.Errorf("stats %+v after %d skips", st, pos.skips)
+	}
+}

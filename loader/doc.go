@@ -95,6 +95,16 @@
 // ring buffer was full (the base's drop counter) are counted in
 // [StreamStats], never dropped silently.
 //
+// A ring buffer has a single read position, so there is one reader per pin
+// root: OpenStream takes the pin root's reader lock ([LockReader], a file in
+// [RunDir], which is under /run/polrun because bpffs holds only BPF objects),
+// and a second reader gets a [ReaderBusyError] naming the holder. The holder
+// serves its events to other processes with package eventbus. Should another
+// consumer move the read position anyway, the stream finds garbage there (a
+// record shorter than a header, or zeroed) and skips to the producer position
+// once, counted in StreamStats.Desyncs, instead of decoding every 8 bytes of
+// garbage as a record.
+//
 // # Errors
 //
 // Conditions callers branch on are sentinel errors: [ErrExists] (a policy of

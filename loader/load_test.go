@@ -118,6 +118,14 @@ func TestLoadListEventsUnload(t *testing.T) {
 	t.Logf("%s", line)
 	t.Logf("%s", ev.Compact())
 
+	// A second reader of the pin root is refused, saying who reads.
+	_, err = OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	var busy *ReaderBusyError
+	if !errors.As(err, &busy) || busy.PID != os.Getpid() || !strings.Contains(err.Error(), "polrun events --pin-root "+o.PinRoot) {
+		t.Errorf("second reader: %v, want a ReaderBusyError naming pid %d", err, os.Getpid())
+	}
+	s.Close()
+
 	// A stream for another policy counts this one's events as filtered.
 	other, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot, Policy: "another"})
 	if err != nil {

@@ -29,6 +29,12 @@ type StreamOptions struct {
 	NodeName string
 	// Procfs is the procfs mount point, "/proc" when "".
 	Procfs string
+	// Lock is the pin root's reader lock (LockReader), held by the
+	// caller for longer than the stream (polrun serve opens a stream
+	// again after a failure). When nil, OpenStream takes the lock itself
+	// for Command ("polrun" when "") and Close releases it.
+	Lock    *ReaderLock
+	Command string
 }
 
 // StreamStats counts what a Stream read. Nothing it reads is dropped
@@ -54,6 +60,12 @@ type StreamStats struct {
 	// Reopened counts how often the base was replaced under the reader
 	// (the last policy unloaded, another loaded) and the reader followed.
 	Reopened uint64
+	// Desyncs counts the times the reader found garbage at the ring
+	// buffer's consumer position (a record shorter than a header, or
+	// zeroed): another consumer moved the position. The reader then
+	// skipped to the producer position, dropping SkippedBytes in all,
+	// instead of decoding every 8 bytes of garbage as a record.
+	Desyncs, SkippedBytes uint64
 }
 
 // ErrNoBase: no base is loaded under the pin root, so there are no events
@@ -61,8 +73,11 @@ type StreamStats struct {
 var ErrNoBase = errors.New("no base loaded (load a policy first)")
 
 // Stream reads and decodes the events of every policy loaded under a pin
-// root. One Stream per host: the ring buffer has a single consumer
-// position, so two readers would split the records between them.
+// root. One Stream per pin root: the ring buffer has a single consumer
+// position, so two readers would split the records between them and,
+// racing on the position, read garbage. OpenStream takes the pin root's
+// reader lock (LockReader) to make sure; other processes attach to the
+// owner's event stream instead (package eventbus).
 //
 // A goroutine drains the ring buffer as records arrive, whether or not
 // Next is being called, so that exec records are matched with /proc (for
@@ -84,6 +99,9 @@ type Stream struct {
 	lastDrops     uint64
 	lastDropsRead time.Time
 	rd            *ringbuf.Reader
+	pos           ringPosition // rd's positions, to skip garbage
+	lock          *ReaderLock  // held for the stream's life
+	ownLock       bool         // taken by OpenStream, released by Close
 	cache         *procCache
 	policies      map[uint32]*policyEntry
 	// pending holds, in arrival order, records of policy ids not (yet)
@@ -158,7 +176,20 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 		return nil, err
 	}
 	lk.unlock()
+	s.lock = s.o.Lock
+	if s.lock == nil {
+		cmd := s.o.Command
+		if cmd == "" {
+			cmd = "polrun"
+		}
+		lk, err := LockReader(s.o.PinRoot, cmd)
+		if err != nil {
+			return nil, err
+		}
+		s.lock, s.ownLock = lk, true
+	}
 	if err := s.openBase(); err != nil {
+		s.releaseLock()
 		return nil, err
 	}
 	s.cache = newProcCache(s.o.NodeName, s.o.Procfs, s.toWall, s.base.procs)
@@ -194,8 +225,14 @@ func (s *Stream) openBase() error {
 		b.close()
 		return fmt.Errorf("open ring buffer: %w", err)
 	}
+	pos, err := mapRingPositions(b.events)
+	if err != nil {
+		rd.Close()
+		b.close()
+		return err
+	}
 	s.closeBase()
-	s.base, s.rd = b, rd
+	s.base, s.rd, s.pos = b, rd, pos
 	s.eventsID = mapID(b.events)
 	if s.cache != nil {
 		s.cache.table = b.procs
@@ -208,6 +245,10 @@ func (s *Stream) closeBase() {
 	if s.rd != nil {
 		s.rd.Close()
 		s.rd = nil
+	}
+	if s.pos != nil {
+		s.pos.close()
+		s.pos = nil
 	}
 	s.base.close()
 	s.base = nil
@@ -272,17 +313,47 @@ func (s *Stream) followBase() {
 	}
 }
 
-// Close stops the reader and releases the ring buffer and maps.
-func (s *Stream) Close() error {
+// Drain stops reading the ring buffer and returns the events decoded
+// but not yet returned by Next, for a reader that hands over to another:
+// the records still in the ring buffer stay there for the next reader.
+// Call Close next.
+func (s *Stream) Drain() []*Event {
+	s.stopReading()
+	var evs []*Event
+	for {
+		select {
+		case ev := <-s.queue:
+			s.count(func(st *StreamStats) { st.Events++ })
+			evs = append(evs, ev)
+		default:
+			return evs
+		}
+	}
+}
+
+func (s *Stream) stopReading() {
 	if s.done != nil {
 		close(s.done)
 		<-s.exited
 		s.done = nil
 	}
+}
+
+// Close stops the reader and releases the ring buffer and maps.
+func (s *Stream) Close() error {
+	s.stopReading()
 	s.mu.Lock()
 	s.closeBase()
 	s.mu.Unlock()
+	s.releaseLock()
 	return nil
+}
+
+func (s *Stream) releaseLock() {
+	if s.ownLock {
+		s.lock.Release()
+		s.ownLock = false
+	}
 }
 
 // Stats returns the counts so far.
@@ -347,6 +418,10 @@ func (s *Stream) drain() {
 			return
 		}
 		s.count(func(st *StreamStats) { st.Records++ })
+		if garbage(rec.RawSample) {
+			s.resync()
+			continue
+		}
 		ev, err := s.decode(rec.RawSample)
 		var unknown errUnknownPolicy
 		if errors.As(err, &unknown) {
@@ -361,6 +436,24 @@ func (s *Stream) drain() {
 			return
 		}
 	}
+}
+
+// resync gets back in step after reading garbage: what lies between the
+// consumer and producer positions cannot be told apart into records.
+func (s *Stream) resync() {
+	skipped := s.pos.skipToProducer()
+	s.count(func(st *StreamStats) {
+		st.Desyncs++
+		st.SkippedBytes += skipped
+	})
+}
+
+// garbage says that a record cannot have been posted by a program, only
+// read at a position that is not a record's start: shorter than a header
+// (ringbuf.Reader returns a zeroed 8-byte header as a record of 0 bytes),
+// or a header of zeros. polc's programs always write a header.
+func garbage(raw []byte) bool {
+	return len(raw) < bpf.HeaderSize || raw[1] == 0 // raw[1]: the version, never 0
 }
 
 // emit counts a decoded record and queues its event; false when the

@@ -9,11 +9,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/loader/eventbus"
 	"github.com/polc-dev/polc/loader/metrics"
+	"github.com/polc-dev/polc/loader/useractions"
 )
 
 type eventFlags struct {
@@ -71,7 +74,7 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if err := stream(ctx, *root, ef, stdout, stderr, m); err != nil {
+	if err := readEvents(ctx, *root, ef, readerMode{command: "polrun events"}, stdout, stderr, m); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
@@ -115,12 +118,26 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		names = append(names, l.Name)
 		m.Loaded(l.Name)
 	}
-	streamErr := stream(ctx, o.PinRoot, ef, stdout, stderr, m)
-	// Unload even when streaming failed: run leaves nothing behind.
-	if err := loader.Unload(names, o); err != nil {
-		return fail(stderr, fmt.Errorf("unload: %w", err))
+	// Unload even when streaming failed: run leaves nothing behind. As
+	// the reader, run unloads before telling its clients it stops.
+	var unloadErr error
+	unloaded := false
+	unload := func() {
+		if unloaded {
+			return
+		}
+		unloaded = true
+		if err := loader.Unload(names, o); err != nil {
+			unloadErr = fmt.Errorf("unload: %w", err)
+			return
+		}
+		fmt.Fprintf(stderr, "unloaded %v\n", names)
 	}
-	fmt.Fprintf(stderr, "unloaded %v\n", names)
+	streamErr := readEvents(ctx, o.PinRoot, ef, readerMode{command: "polrun run", beforeClose: unload}, stdout, stderr, m)
+	unload()
+	if unloadErr != nil {
+		return fail(stderr, unloadErr)
+	}
 	if streamErr != nil {
 		return fail(stderr, streamErr)
 	}
@@ -133,45 +150,309 @@ type writeError struct{ err error }
 func (e *writeError) Error() string { return "write events: " + e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
 
-// stream prints events until ctx is done, and reports on stderr what could
-// not be decoded or read, as it happens and at the end.
-func stream(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
-	s, err := loader.OpenStream(ef.streamOptions(root))
+// readerMode says who reads events and how.
+type readerMode struct {
+	// command names this process to others ("polrun serve").
+	command string
+	// waitForBase: no base loaded yet, or a failure of the ring buffer
+	// reader, is not the end: open the stream again (serve).
+	waitForBase bool
+	// logf reports retries (serve); nil when errors end the stream.
+	logf func(format string, args ...any)
+	// beforeClose runs, as the reader, before clients are told it
+	// stops (run unloads its policies, so that a client taking over
+	// does not start reading a base about to go).
+	beforeClose func()
+}
+
+// readEvents prints events until ctx is done. There is one reader of a
+// pin root's ring buffer: the first process to take its reader lock
+// reads it and serves the events to the others (package eventbus). So
+// when the lock is free this process reads, else it attaches to the
+// reader as a client, and takes over when the reader stops.
+func readEvents(ctx context.Context, root string, ef eventFlags, mode readerMode, stdout, stderr io.Writer, m *metrics.Metrics) error {
+	var failingSince time.Time
+	for {
+		lk, err := loader.LockReader(root, mode.command)
+		if err == nil {
+			return ownEvents(ctx, lk, ef, mode, stdout, stderr, m)
+		}
+		var busy *loader.ReaderBusyError
+		if !errors.As(err, &busy) {
+			return err
+		}
+		err = attachEvents(ctx, busy, ef, stdout, stderr, m)
+		var gone *eventbus.OwnerGoneError
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.As(err, &gone):
+			fmt.Fprintf(stderr, "polrun: %v; taking over\n", err)
+			failingSince = time.Time{}
+			continue
+		case errors.Is(err, errAttach):
+			// The reader is starting (no socket yet) or died (the lock
+			// is free again): try both for a few seconds.
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+			} else if time.Since(failingSince) > 5*time.Second {
+				return fmt.Errorf("pid %d (%s) reads the events of %s but does not serve them (not polrun, or an older one): %w",
+					busy.PID, busy.Command, busy.PinRoot, err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// errAttach: the reader's socket could not be reached.
+var errAttach = errors.New("cannot attach to the reader")
+
+// attachEvents prints the events a reader serves until it stops (an
+// *eventbus.OwnerGoneError) or ctx is done.
+func attachEvents(ctx context.Context, busy *loader.ReaderBusyError, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
+	src := &clientSource{}
+	c, err := eventbus.Dial(filepath.Dir(busy.Socket), eventbus.ClientOptions{
+		Format: eventbus.Format(*ef.format), Policy: *ef.policy, OnLost: src.lostRun})
+	if errors.Is(err, eventbus.ErrRefused) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %v", errAttach, err)
+	}
+	w := c.Welcome
+	if *ef.nodeName != "" {
+		fmt.Fprintln(stderr, "polrun: --node-name has no effect on a client: the events carry the reader's node name")
+	}
+	fmt.Fprintf(stderr, "polrun: pid %d (%s) reads the events of %s: printing them from its socket %s, from its event #%d on; it takes the policies' GetUrl and DnsLookup actions\n",
+		w.PID, w.Command, w.PinRoot, busy.Socket, w.Seq)
+	src.c, src.first, src.end = c, c.Welcome.Seq, c.Welcome.Seq
+	return printEvents(ctx, src, ef, stdout, stderr, m)
+}
+
+// ownEvents reads the ring buffer, holding the reader lock lk, prints its
+// events and serves them to clients, until ctx is done.
+func ownEvents(ctx context.Context, lk *loader.ReaderLock, ef eventFlags, mode readerMode, stdout, stderr io.Writer, m *metrics.Metrics) error {
+	defer lk.Release()
+	hub, err := eventbus.Listen(eventbus.HubOptions{Lock: lk, Command: mode.command})
 	if err != nil {
 		return err
 	}
-	return printEvents(ctx, s, ef, stdout, stderr, m)
+	defer func() {
+		if mode.beforeClose != nil {
+			mode.beforeClose()
+		}
+		hub.Close(fmt.Sprintf("%s stopped", mode.command))
+	}()
+	var lastErr string
+	for {
+		// Every policy's events, for the clients; --policy filters what
+		// this process prints.
+		s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: lk.PinRoot(), NodeName: *ef.nodeName, Lock: lk})
+		if err == nil {
+			lastErr = ""
+			err = printEvents(ctx, &streamSource{s: s, hub: hub, format: *ef.format, policy: *ef.policy}, ef, stdout, stderr, m)
+			if err == nil || ctx.Err() != nil {
+				return nil
+			}
+		}
+		var werr *writeError
+		if !mode.waitForBase || errors.As(err, &werr) {
+			return err
+		}
+		if !errors.Is(err, loader.ErrNoBase) && err.Error() != lastErr {
+			mode.logf("events: %v (retrying)", err)
+			lastErr = err.Error()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
-func (f eventFlags) streamOptions(root string) *loader.StreamOptions {
-	return &loader.StreamOptions{PinRoot: root, Policy: *f.policy, NodeName: *f.nodeName}
+// eventSource is where printEvents gets its events: the ring buffer, as
+// the pin root's reader, or the reader's socket, as a client.
+type eventSource interface {
+	// next returns the next event's line, appended to buf, and the event
+	// when it was decoded here (for GetUrl and DnsLookup actions).
+	next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error)
+	stats() sourceStats
+	setMetrics(m *metrics.Metrics)
+	close()
 }
 
-// printEvents prints the events of s until ctx is done, counting them in
-// m, and closes s.
-func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
-	defer s.Close()
-	m.SetStream(s)
+type sourceEvent struct {
+	ev                           *loader.Event // nil for a client
+	policy, hookKind, hookTarget string
+}
+
+// sourceStats are the stream's counts, and what a client lost.
+type sourceStats struct {
+	loader.StreamStats
+	known      bool // false until a client's reader has read a base
+	client     bool
+	clientLost uint64
+	// first, end: the reader's events a client covered (#first to
+	// #end-1, each received or counted lost, unless of another policy).
+	first, end uint64
+}
+
+// streamSource reads the ring buffer and publishes each event to the
+// reader's clients.
+type streamSource struct {
+	s      *loader.Stream
+	hub    *eventbus.Hub
+	format string
+	// policy is the only policy whose events this process prints; the
+	// stream reads every policy's, for the clients.
+	policy            string
+	printed, filtered uint64
+	lastStats         time.Time
+}
+
+func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error) {
+	if time.Since(r.lastStats) >= time.Second {
+		r.hub.SetStats(r.s.Stats())
+		r.lastStats = time.Now()
+	}
+	ev, err := r.s.Next(ctx)
+	for err == nil && r.policy != "" && ev.Policy != r.policy {
+		r.hub.Publish(ev, nil) // for the clients of that policy
+		r.filtered++
+		ev, err = r.s.Next(ctx)
+	}
+	if err != nil {
+		return buf, sourceEvent{}, err
+	}
+	r.printed++
+	if r.format == "compact" {
+		buf = append(buf, ev.Compact()...)
+		r.hub.Publish(ev, nil)
+	} else {
+		buf = ev.AppendJSON(buf)
+		r.hub.Publish(ev, buf)
+	}
+	se := sourceEvent{ev: ev, policy: ev.Policy}
+	if ev.Hook != nil {
+		se.hookKind, se.hookTarget = ev.Hook.Kind, ev.Hook.Target
+	}
+	return buf, se, nil
+}
+
+// stats are the stream's, but with the events this reader printed.
+func (r *streamSource) stats() sourceStats {
+	st := sourceStats{StreamStats: r.s.Stats(), known: true}
+	st.Events, st.Filtered = r.printed, st.Filtered+r.filtered
+	return st
+}
+
+func (r *streamSource) setMetrics(m *metrics.Metrics) {
+	if r.s == nil {
+		m.SetStream(nil)
+		return
+	}
+	m.SetStream(r.s)
+}
+
+// close gives the clients the events decoded but not printed (the reader
+// stops): a client taking over reads on from the ring buffer, without a
+// gap.
+func (r *streamSource) close() {
+	for _, ev := range r.s.Drain() {
+		r.hub.Publish(ev, nil)
+	}
+	r.hub.SetStats(r.s.Stats())
+	r.s.Close()
+	r.s = nil
+}
+
+// clientSource reads the events a reader serves.
+type clientSource struct {
+	c      *eventbus.Client
+	events uint64 // received
+	// first and end are the reader's sequence numbers this client
+	// received or was told it lost: every one from first to end-1.
+	first, end uint64
+}
+
+func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error) {
+	ev, err := r.c.Next(ctx)
+	if err != nil {
+		return buf, sourceEvent{}, err
+	}
+	r.events++
+	r.end = ev.Seq + 1
+	return append(buf, ev.Line...), sourceEvent{policy: ev.Policy, hookKind: ev.HookKind, hookTarget: ev.HookTarget}, nil
+}
+
+func (r *clientSource) lostRun(l eventbus.Lost) { r.end = l.Last + 1 }
+
+// stats are the reader's counts of the stream, but the events this
+// client received.
+func (r *clientSource) stats() sourceStats {
+	st := sourceStats{client: true, clientLost: r.c.Lost()}
+	st.StreamStats, st.known = r.c.OwnerStats()
+	st.Events, st.first, st.end = r.events, r.first, r.end
+	return st
+}
+
+func (r *clientSource) setMetrics(*metrics.Metrics) {} // the reader exports the stream's losses
+func (r *clientSource) close()                      { r.c.Close() }
+
+// printEvents prints the events of src until ctx is done, counting them
+// in m, and closes src. It reports on stderr what could not be decoded or
+// read, or was lost, as it happens and at the end.
+func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
+	defer src.close()
+	src.setMetrics(m)
 	defer m.SetStream(nil)
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	reported := s.Stats()
-	switch {
-	case !reported.HasDropCounter:
-		fmt.Fprintln(stderr, "polrun: the loaded base has no drop counter: records lost to a full ring buffer cannot be counted")
-	case reported.DroppedBefore > 0:
-		fmt.Fprintf(stderr, "polrun: %d records were lost to a full ring buffer before this reader started\n", reported.DroppedBefore)
+	// What the base cannot count, or lost before, said once it is known.
+	announced := false
+	announce := func(st sourceStats) {
+		if announced || !st.known {
+			return
+		}
+		announced = true
+		switch {
+		case !st.HasDropCounter:
+			fmt.Fprintln(stderr, "polrun: the loaded base has no drop counter: records lost to a full ring buffer cannot be counted")
+		case st.DroppedBefore > 0:
+			fmt.Fprintf(stderr, "polrun: %d records were lost to a full ring buffer before this reader started\n", st.DroppedBefore)
+		}
 	}
+	reported := src.stats()
+	announce(reported)
 	report := func(final bool) {
-		st := s.Stats()
+		st := src.stats()
+		announce(st)
 		if st.Undecodable != reported.Undecodable || st.ReadErrors != reported.ReadErrors {
 			fmt.Fprintf(stderr, "polrun: %d records could not be decoded (last: %s), %d read errors\n",
 				st.Undecodable, st.LastUndecodable, st.ReadErrors)
 		}
+		if st.Desyncs != reported.Desyncs {
+			fmt.Fprintf(stderr, "polrun: another consumer moved the ring buffer's read position %d times: skipped %d bytes of records to get back in step\n",
+				st.Desyncs, st.SkippedBytes)
+		}
 		if st.Dropped != reported.Dropped {
 			fmt.Fprintf(stderr, "polrun: %d records lost to a full ring buffer (the reader is too slow)\n", st.Dropped)
 		}
-		if final {
+		if st.clientLost != reported.clientLost {
+			fmt.Fprintf(stderr, "polrun: %d events lost: this client read too slowly (its queue at the reader was full)\n", st.clientLost)
+		}
+		switch {
+		case final && st.client:
+			fmt.Fprintf(stderr, "polrun: %d events, %d lost by this client (of the reader's events #%d to #%d); the reader counted %d undecodable, %d read errors, %d lost to a full ring buffer\n",
+				st.Events, st.clientLost, st.first, int64(st.end)-1, st.Undecodable, st.ReadErrors, st.Dropped)
+		case final:
 			fmt.Fprintf(stderr, "polrun: %d events, %d process records, %d undecodable, %d read errors, %d lost to a full ring buffer\n",
 				st.Events, st.BaseRecords, st.Undecodable, st.ReadErrors, st.Dropped)
 		}
@@ -179,23 +460,30 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 	}
 	defer report(true)
 	// GetUrl and DnsLookup of the events, stopped (and their counts
-	// reported) before the final report.
-	actions, err := ef.actions.start()
-	if err != nil {
-		return err
+	// reported) before the final report. A client leaves them to the
+	// reader, which takes them once.
+	var actions *useractions.Runner
+	reportActions := func(bool) {}
+	if _, client := src.(*clientSource); !client {
+		var err error
+		if actions, err = ef.actions.start(); err != nil {
+			return err
+		}
+		m.SetUserActions(actions)
+		reportActions = actionReporter(actions, stderr)
+		defer reportActions(true)
+		defer func() {
+			ef.actions.stop(actions)
+			m.SetUserActions(nil)
+		}()
 	}
-	m.SetUserActions(actions)
-	reportActions := actionReporter(actions, stderr)
-	defer reportActions(true)
-	defer func() {
-		ef.actions.stop(actions)
-		m.SetUserActions(nil)
-	}()
-	var line []byte // the JSON encoder's buffer, reused
+	var line []byte // the encoder's buffer, reused
 	for {
 		// Wake up every second to report problems even when no event comes.
 		tick, cancel := context.WithTimeout(ctx, time.Second)
-		ev, err := s.Next(tick)
+		var ev sourceEvent
+		var err error
+		line, ev, err = src.next(tick, line[:0])
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
@@ -209,14 +497,9 @@ func printEvents(ctx context.Context, s *loader.Stream, ef eventFlags, stdout, s
 			}
 			return err
 		}
-		m.Event(ev)
-		actions.Handle(ev)
-		if *ef.format == "compact" {
-			out.WriteString(ev.Compact())
-		} else {
-			line = ev.AppendJSON(line[:0])
-			out.Write(line)
-		}
+		m.EventOf(ev.policy, ev.hookKind, ev.hookTarget)
+		actions.Handle(ev.ev)
+		out.Write(line)
 		out.WriteByte('\n')
 		// Flush per event so that a pipe into jq sees events at once.
 		if err := out.Flush(); err != nil {

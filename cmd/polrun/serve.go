@@ -8,9 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 
-	"github.com/polc-dev/polc/loader"
 	"github.com/polc-dev/polc/loader/dirsync"
 	"github.com/polc-dev/polc/loader/metrics"
 )
@@ -105,32 +103,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// serveEvents prints events until ctx is done, opening the stream when
-// there is a base to read (after the first load) and again if reading
-// fails. Only a failure to write ends it early.
+// serveEvents prints events until ctx is done, as the pin root's reader
+// (opening the stream when there is a base to read, after the first load,
+// and again if reading fails) or as a client of the reader (taking over
+// when it stops). Only a failure to write ends it early.
 func serveEvents(ctx context.Context, root string, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics, logf func(string, ...any)) error {
-	var lastErr string
-	for ctx.Err() == nil {
-		s, err := loader.OpenStream(ef.streamOptions(root))
-		if err == nil {
-			lastErr = ""
-			err = printEvents(ctx, s, ef, stdout, stderr, m)
-			if err == nil || ctx.Err() != nil {
-				return nil
-			}
-			var werr *writeError
-			if errors.As(err, &werr) {
-				return err
-			}
-		}
-		if !errors.Is(err, loader.ErrNoBase) && err.Error() != lastErr {
-			logf("events: %v (retrying)", err)
-			lastErr = err.Error()
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-	return nil
+	return readEvents(ctx, root, ef, readerMode{command: "polrun serve", waitForBase: true, logf: logf}, stdout, stderr, m)
 }

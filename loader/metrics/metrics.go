@@ -114,11 +114,24 @@ func (m *Metrics) Event(ev *loader.Event) {
 	if m == nil || ev == nil {
 		return
 	}
-	hook := ""
-	if ev.Hook != nil {
-		hook = ev.Hook.Kind + " " + ev.Hook.Target
+	if ev.Hook == nil {
+		m.EventOf(ev.Policy, "", "")
+		return
 	}
-	m.events.WithLabelValues(ev.Policy, hook).Inc()
+	m.EventOf(ev.Policy, ev.Hook.Kind, ev.Hook.Target)
+}
+
+// EventOf counts a policy event of a hook, for readers that get events
+// already decoded (a client of the pin root's reader, package eventbus).
+func (m *Metrics) EventOf(policy, hookKind, hookTarget string) {
+	if m == nil {
+		return
+	}
+	hook := ""
+	if hookKind != "" || hookTarget != "" {
+		hook = hookKind + " " + hookTarget
+	}
+	m.events.WithLabelValues(policy, hook).Inc()
 }
 
 // LoadFailed counts a bundle that failed to load.
