@@ -88,6 +88,11 @@ func LockReader(pinRoot, command string) (*ReaderLock, error) {
 		pinRoot = bpf.DefaultPinRoot
 	}
 	dir := RunDir(pinRoot)
+	// /run itself may be missing on a minimal system (an initramfs, a
+	// container without it): made as every distribution has it.
+	if err := os.MkdirAll(filepath.Dir(RunBase), 0o755); err != nil {
+		return nil, fmt.Errorf("run directory: %w", err)
+	}
 	for range 100 {
 		if err := privateDir(RunBase); err != nil {
 			return nil, err
