@@ -444,7 +444,7 @@ func ReadSigned(path string, o *VerifyOptions) (*Verified, error) {
 func readLimited(path string, noFollow bool) ([]byte, error) {
 	data, err := ReadFile(path, ReadFileOptions{Max: MaxSize, NoFollow: noFollow})
 	if err != nil {
-		return nil, fmt.Errorf("read bundle: %w", err)
+		return nil, fmt.Errorf("open bundle: %w", err)
 	}
 	return data, nil
 }

@@ -26,6 +26,8 @@ type loadFlags struct {
 	replace *bool
 	base    *string
 	verify  *string
+	// allowDowngrade is nil for the commands without the flag.
+	allowDowngrade *bool
 }
 
 func addLoadFlags(fs *flag.FlagSet) loadFlags {
@@ -34,11 +36,16 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		replace: fs.Bool("replace", false, "replace loaded policies of the same names (the new one is attached before the old one is detached)"),
 		base:    fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)"),
 		verify:  verifyFlag(fs),
+
+		allowDowngrade: allowDowngradeFlag(fs),
 	}
 }
 
 func (f loadFlags) options() (*loader.Options, error) {
 	o := &loader.Options{PinRoot: *f.root, Replace: *f.replace}
+	if f.allowDowngrade != nil {
+		o.AllowDowngrade = *f.allowDowngrade
+	}
 	if *f.base != "" {
 		data, err := os.ReadFile(*f.base)
 		if err != nil {

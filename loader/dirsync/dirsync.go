@@ -341,8 +341,11 @@ func (s *Syncer) adopt(present map[string]stamp) {
 func (s *Syncer) read(name string) ([]byte, error) {
 	path := filepath.Join(s.dir, name)
 	if s.o.Trusted != nil {
-		data, _, err := bundle.ReadSigned(path, s.o.Trusted)
-		return data, err
+		v, err := bundle.ReadSigned(path, &bundle.VerifyOptions{Trusted: s.o.Trusted})
+		if err != nil {
+			return nil, err
+		}
+		return v.Data, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
