@@ -60,6 +60,10 @@ const (
 // MaxSize bounds what ReadSigned reads into memory: as polrun's loader.
 const MaxSize = 256 << 20
 
+// maxKeyFileSize bounds a key file: a PEM ed25519 key takes about 120
+// bytes, a file of trusted keys some hundreds of them.
+const maxKeyFileSize = 1 << 20
+
 // SignatureFile returns the signature file of the bundle at path.
 func SignatureFile(path string) string { return path + SignatureExt }
 
@@ -166,7 +170,7 @@ func ParsePublicKeys(data []byte) ([]PublicKey, error) {
 
 // ReadPrivateKey reads a private key file.
 func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path, ReadFileOptions{Max: maxKeyFileSize})
 	if err != nil {
 		return nil, fmt.Errorf("read private key: %w", err)
 	}
@@ -179,7 +183,7 @@ func ReadPrivateKey(path string) (ed25519.PrivateKey, error) {
 
 // ReadPublicKeys reads a public key file.
 func ReadPublicKeys(path string) ([]PublicKey, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path, ReadFileOptions{Max: maxKeyFileSize})
 	if err != nil {
 		return nil, fmt.Errorf("read public key: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -47,7 +46,7 @@ func (f loadFlags) options() (*loader.Options, error) {
 		o.AllowDowngrade = *f.allowDowngrade
 	}
 	if *f.base != "" {
-		data, err := os.ReadFile(*f.base)
+		data, err := bundle.ReadFile(*f.base, bundle.ReadFileOptions{Max: bundle.MaxSize})
 		if err != nil {
 			return nil, fmt.Errorf("read base object: %w", err)
 		}
