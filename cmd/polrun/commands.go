@@ -202,7 +202,7 @@ func printList(w io.Writer, st *loader.Status) {
 		printMaps(tw, st.Base.Maps)
 	}
 	for _, p := range st.Policies {
-		fmt.Fprintf(tw, "policy %s\tid %d\tloaded %s\t%s\n", p.Name, p.PolicyID, p.LoadedAt.Local().Format(time.DateTime), p.Bundle)
+		fmt.Fprintf(tw, "policy %s\tid %d\tloaded %s\t%s%s\n", p.Name, p.PolicyID, p.LoadedAt.Local().Format(time.DateTime), p.Bundle, signedVersionText(p.SignedVersion))
 		if p.Err != nil {
 			fmt.Fprintf(tw, "  error: %v\n", p.Err)
 		}
@@ -265,6 +265,8 @@ func listJSON(st *loader.Status) any {
 		Programs     []prog    `json:"programs"`
 		Maps         []mp      `json:"maps"`
 		Error        string    `json:"error,omitempty"`
+		// SignedVersion: loaded with --verify, the signature's version.
+		SignedVersion uint64 `json:"signed_version,omitempty"`
 	}
 	progs := func(ps []loader.ProgramStatus) []prog {
 		out := []prog{}
@@ -299,7 +301,7 @@ func listJSON(st *loader.Status) any {
 	}
 	for _, p := range st.Policies {
 		q := part{Name: p.Name, PolicyID: p.PolicyID, Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
-			Programs: progs(p.Programs), Maps: maps(p.Maps)}
+			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion}
 		if p.Err != nil {
 			q.Error = p.Err.Error()
 		}

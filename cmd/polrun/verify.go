@@ -50,3 +50,12 @@ func openBundle(path string, trusted []bundle.PublicKey) (*loader.Bundle, error)
 	b.SignedVersion = v.Version
 	return b, nil
 }
+
+// signedVersionText is what polrun list adds to a policy loaded with
+// --verify.
+func signedVersionText(v uint64) string {
+	if v == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (signed version %d)", v)
+}

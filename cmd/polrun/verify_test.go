@@ -98,6 +98,12 @@ func TestLoadVerifyReplay(t *testing.T) {
 	if v, err := loader.LoadedVersion(e.root, "clitest-replay"); err != nil || v != 2 {
 		t.Errorf("recorded version %d, %v", v, err)
 	}
+	if out, _, _ := e.polrun("list"); !strings.Contains(out, v2+" (signed version 2)") {
+		t.Errorf("list does not show the signed version:\n%s", out)
+	}
+	if out, _, _ := e.polrun("list", "-o", "json"); !strings.Contains(out, `"signed_version": 2`) && !strings.Contains(out, `"signed_version":2`) {
+		t.Errorf("list -o json does not show the signed version:\n%s", out)
+	}
 	out, errOut, code := e.polrun("load", "--verify", pub, "--replace", v1)
 	if code != exitFail || !strings.Contains(errOut, "signed version is older than the loaded one: policy clitest-replay: "+v1+" is version 1, version 2 is loaded") ||
 		!strings.Contains(errOut, "--allow-downgrade") {
