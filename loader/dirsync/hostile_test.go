@@ -70,8 +70,8 @@ func (h *harness) put(file string, data, sig []byte) {
 	}
 }
 
-// timedSync is sync that fails the test if a pass takes a second: a read
-// blocked on a FIFO would stop the loop.
+// timedSync is sync that fails the test if two passes take 5 seconds (a
+// load takes milliseconds): a read blocked on a FIFO would stop the loop.
 func (h *harness) timedSync() string {
 	h.t.Helper()
 	done := make(chan string, 1)
@@ -79,8 +79,8 @@ func (h *harness) timedSync() string {
 	select {
 	case got := <-done:
 		return got
-	case <-time.After(time.Second):
-		h.t.Fatal("a sync pass blocked for a second")
+	case <-time.After(5 * time.Second):
+		h.t.Fatal("a sync blocked for 5 seconds")
 	}
 	return ""
 }
