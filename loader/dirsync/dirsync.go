@@ -358,6 +358,9 @@ func (s *Syncer) reconcile(read map[string]*loader.Bundle) {
 		if a, ok := s.failed[p]; ok && a == (attempt{owner, of.examined}) {
 			continue
 		}
+		if of.seen != of.examined {
+			continue // being written: loaded once it holds still
+		}
 		s.load(p, owner, read[owner])
 	}
 	gone := make([]string, 0)
