@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"debug/elf"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/internal/testenv"
@@ -68,11 +70,44 @@ func newKey(t *testing.T) (ed25519.PrivateKey, []PublicKey) {
 	return priv, pub
 }
 
-func writeSig(t *testing.T, priv ed25519.PrivateKey, path string, data []byte) {
+// policyOf returns the policy name in a bundle's manifest.
+func policyOf(t *testing.T, data []byte) string {
 	t.Helper()
-	if err := os.WriteFile(SignatureFile(path), Sign(priv, data).Marshal(), 0o644); err != nil {
+	m, err := bpf.ReadManifest(data)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return m.Policy
+}
+
+// mustSign signs data for its own policy with the envelope e (whose
+// Policy, when empty, is the bundle's).
+func mustSign(t *testing.T, priv ed25519.PrivateKey, data []byte, e Envelope) *Signature {
+	t.Helper()
+	if e.Policy == "" {
+		e.Policy = policyOf(t, data)
+	}
+	sig, err := Sign(priv, data, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sig
+}
+
+func writeSig(t *testing.T, priv ed25519.PrivateKey, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(SignatureFile(path), mustSign(t, priv, data, Envelope{Version: 1}).Marshal(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readSigned is ReadSigned with trusted keys and nothing else.
+func readSigned(path string, trusted []PublicKey) ([]byte, PublicKey, error) {
+	v, err := ReadSigned(path, &VerifyOptions{Trusted: trusted})
+	if err != nil {
+		return nil, PublicKey{}, err
+	}
+	return v.Data, v.Key, nil
 }
 
 func TestSignAndVerify(t *testing.T) {
@@ -81,15 +116,15 @@ func TestSignAndVerify(t *testing.T) {
 	_, other := newKey(t)
 	writeSig(t, priv, path, data)
 
-	got, signer, err := ReadSigned(path, trusted)
+	got, signer, err := readSigned(path, trusted)
 	if err != nil || !bytes.Equal(got, data) || signer.ID != trusted[0].ID {
 		t.Fatalf("ReadSigned: %v, signer %s", err, signer.ID)
 	}
 	// A key file holding several keys verifies with any of them.
-	if _, signer, err := ReadSigned(path, append(other, trusted...)); err != nil || signer.ID != trusted[0].ID {
+	if _, signer, err := readSigned(path, append(other, trusted...)); err != nil || signer.ID != trusted[0].ID {
 		t.Errorf("ReadSigned with two trusted keys: %v, signer %s", err, signer.ID)
 	}
-	if _, _, err := ReadSigned(path, other); !errors.Is(err, ErrSignature) || !strings.Contains(err.Error(), "not trusted") {
+	if _, _, err := readSigned(path, other); !errors.Is(err, ErrSignature) || !strings.Contains(err.Error(), "not trusted") {
 		t.Errorf("wrong key: %v", err)
 	}
 
@@ -101,7 +136,7 @@ func TestSignAndVerify(t *testing.T) {
 		if err := os.WriteFile(path, tampered, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := ReadSigned(path, trusted)
+		_, _, err := readSigned(path, trusted)
 		if !errors.Is(err, ErrSignature) || !strings.Contains(err.Error(), "modified after it was signed") {
 			t.Errorf("byte %d changed: %v", off, err)
 		}
@@ -111,18 +146,18 @@ func TestSignAndVerify(t *testing.T) {
 	}
 
 	// The signature changed.
-	sig := Sign(priv, data)
+	sig := mustSign(t, priv, data, Envelope{Version: 1})
 	sig.Sig[5] ^= 0x80
 	os.WriteFile(SignatureFile(path), sig.Marshal(), 0o644)
-	if _, _, err := ReadSigned(path, trusted); !errors.Is(err, ErrSignature) || !strings.Contains(err.Error(), "signature was modified") {
+	if _, _, err := readSigned(path, trusted); !errors.Is(err, ErrSignature) || !strings.Contains(err.Error(), "signature was modified") {
 		t.Errorf("signature changed: %v", err)
 	}
 	os.WriteFile(SignatureFile(path), []byte("not a signature\n"), 0o644)
-	if _, _, err := ReadSigned(path, trusted); !errors.Is(err, ErrSignature) {
+	if _, _, err := readSigned(path, trusted); !errors.Is(err, ErrSignature) {
 		t.Errorf("garbage signature: %v", err)
 	}
 	os.Remove(SignatureFile(path))
-	if _, _, err := ReadSigned(path, trusted); !errors.Is(err, ErrUnsigned) || !strings.Contains(err.Error(), ".bpf.o.sig") {
+	if _, _, err := readSigned(path, trusted); !errors.Is(err, ErrUnsigned) || !strings.Contains(err.Error(), ".bpf.o.sig") {
 		t.Errorf("unsigned: %v", err)
 	}
 }
@@ -177,18 +212,22 @@ func TestOpenSSLInterop(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeSig(t, priv, path, data)
-	if _, _, err := ReadSigned(path, trusted); err != nil {
+	if _, _, err := readSigned(path, trusted); err != nil {
 		t.Fatal(err)
 	}
-	// The documented recipe: the PEM body is the raw signature.
+	// The documented recipe: the PEM body is the raw signature of the
+	// message the package doc spells out, rebuilt here from the headers
+	// and the bundle's sha256 as a shell script would.
 	raw, _ := os.ReadFile(SignatureFile(path))
 	sig, err := ParseSignature(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sigBin := filepath.Join(dir, "sig.bin")
+	sigBin, msg := filepath.Join(dir, "sig.bin"), filepath.Join(dir, "msg")
 	os.WriteFile(sigBin, sig.Sig, 0o644)
-	if out := openssl("pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", path, "-sigfile", sigBin); !strings.Contains(out, "Signature Verified Successfully") {
+	sum := strings.Fields(openssl("dgst", "-sha256", "-r", path))[0]
+	os.WriteFile(msg, fmt.Appendf(nil, "polc-bundle-signature-v2\npolicy: %s\nversion: %d\nexpires: never\nbundle-sha256: %s\n", policyOf(t, data), 1, sum), 0o644)
+	if out := openssl("pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", msg, "-sigfile", sigBin); !strings.Contains(out, "Signature Verified Successfully") {
 		t.Errorf("openssl: %s", out)
 	}
 	// The key id is the sha256 of the PKIX DER, as the doc says.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cilium/ebpf"
 
@@ -113,6 +114,15 @@ type SignatureInfo struct {
 	// the signature was checked against trusted keys and held.
 	KeyID    string `json:"key_id,omitempty"`
 	Verified bool   `json:"verified"`
+	// Policy, Version and Expires are what the signature says (its
+	// envelope): trustworthy only when Verified. Expires is RFC 3339,
+	// empty for never.
+	Policy  string `json:"policy,omitempty"`
+	Version uint64 `json:"version,omitempty"`
+	Expires string `json:"expires,omitempty"`
+	// Legacy is a signature of the old format, without an envelope,
+	// which polrun refuses.
+	Legacy bool `json:"legacy,omitempty"`
 	// Error says why the signature could not be read or did not verify.
 	Error string `json:"error,omitempty"`
 }
@@ -122,16 +132,19 @@ type InspectOptions struct {
 	// Trusted keys to verify the signature with; without them a signature
 	// is reported but not verified.
 	Trusted []PublicKey
+	// Now is the time a signature's expiry is checked at; zero for
+	// time.Now().
+	Now time.Time
 }
 
 // InspectFile describes the bundle at path and its signature file, if
 // any.
 func InspectFile(path string, opts *InspectOptions) (*Info, error) {
-	data, err := readLimited(path)
+	data, err := readLimited(path, false)
 	if err != nil {
 		return nil, err
 	}
-	sig, err := os.ReadFile(SignatureFile(path))
+	sig, err := ReadFile(SignatureFile(path), ReadFileOptions{Max: MaxSignatureSize})
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("read signature: %w", err)
 	}
@@ -309,12 +322,26 @@ func signature(data, raw []byte, opts *InspectOptions) *SignatureInfo {
 		si.Error = err.Error()
 		return si
 	}
-	si.KeyID = sig.KeyID
+	si.KeyID, si.Legacy = sig.KeyID, sig.Legacy
+	if !sig.Legacy {
+		si.Policy, si.Version = sig.Policy, sig.Version
+		if !sig.Expires.IsZero() {
+			si.Expires = sig.expiresText()
+		}
+	}
 	if opts == nil || len(opts.Trusted) == 0 {
 		return si
 	}
 	k, err := Verify(data, sig, opts.Trusted)
 	if err != nil {
+		si.Error = err.Error()
+		return si
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if err := CheckEnvelope(data, sig, now); err != nil {
 		si.Error = err.Error()
 		return si
 	}

@@ -185,7 +185,9 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 		t.Error("hostPID is not set: events would carry the container's PIDs")
 	}
 	volumes := map[string]string{} // name -> host path, or "" for others
+	configMaps := map[string]bool{}
 	for _, v := range pod.Volumes {
+		configMaps[v.Name] = v.ConfigMap != nil
 		if !dnsLabel.MatchString(v.Name) {
 			t.Errorf("volume name %q", v.Name)
 		}
@@ -281,6 +283,11 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 	}
 	if mounts[values["dir"]] == "" {
 		t.Errorf("--dir %q is not a mounted volume", values["dir"])
+	}
+	// The kubelet makes a ConfigMap volume's files symbolic links, which
+	// polrun serve refuses without the flag.
+	if _, follow := values["follow-symlinks"]; configMaps[mounts[values["dir"]]] && !follow {
+		t.Errorf("--dir %q is a ConfigMap volume (symbolic links), without --follow-symlinks", values["dir"])
 	}
 	if key := values["verify"]; key != "" && mounts[filepath.Dir(key)] == "" {
 		t.Errorf("--verify %q is not in a mounted volume", key)

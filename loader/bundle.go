@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/bundle"
 )
 
 // Bundle is a bundle read from disk and checked: plain data, nothing is in
@@ -25,6 +25,11 @@ type Bundle struct {
 	Spec     *ebpf.CollectionSpec
 	// SHA256 is the hash of the whole file, recorded with the loaded policy.
 	SHA256 string
+	// SignedVersion is the version a verified signature gave the bundle
+	// (package bundle's Envelope), 0 when it was not verified. The caller
+	// that verified sets it; Load records it with the pins and refuses to
+	// replace a policy with a lower one (Options.AllowDowngrade).
+	SignedVersion uint64
 }
 
 // Name is the policy's name: its pin directory and the policy_name of its
@@ -34,19 +39,15 @@ func (b *Bundle) Name() string { return b.Manifest.Policy }
 // maxBundleSize bounds what polrun reads into memory.
 const maxBundleSize = 256 << 20
 
-// OpenBundle reads and checks the bundle at path.
+// OpenBundle reads and checks the bundle at path, which must be a
+// regular file (a link to one is followed): never a FIFO or device.
 func OpenBundle(path string) (*Bundle, error) {
-	f, err := os.Open(path)
+	data, err := bundle.ReadFile(path, bundle.ReadFileOptions{Max: maxBundleSize})
+	if errors.Is(err, bundle.ErrTooLarge) || errors.Is(err, bundle.ErrFileType) {
+		return nil, fmt.Errorf("%w: %w", ErrBadBundle, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open bundle: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxBundleSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read bundle %s: %w", path, err)
-	}
-	if len(data) > maxBundleSize {
-		return nil, fmt.Errorf("%w: %s is larger than %d bytes", ErrBadBundle, path, maxBundleSize)
 	}
 	b, err := ReadBundle(data)
 	if err != nil {

@@ -112,7 +112,11 @@
 // polrun did not make), [ErrMissingFeature] (wrapped in a
 // [FeatureError] naming the feature), [ErrTracepointFormat] (wrapped in a
 // [TracepointFieldError] naming the field), [ErrBaseMissing] (no base
-// object is built in), and bpf.ErrFormat and bpf.ErrIntegrity from reading a
-// bundle. A program the verifier rejects is a [ProgramError] with the hook,
+// object is built in), [ErrDowngrade] (a verified bundle's signed version,
+// Bundle.SignedVersion, is lower than the one recorded with the loaded
+// policy's pins, [LoadedVersion]; Options.AllowDowngrade permits it), and
+// bpf.ErrFormat and bpf.ErrIntegrity from reading a bundle. OpenBundle
+// reads regular files only (bundle.ReadFile): a FIFO or device is an
+// ErrBadBundle. A program the verifier rejects is a [ProgramError] with the hook,
 // its YAML position and the tail of the verifier log.
 package loader

@@ -47,6 +47,10 @@ type PolicyStatus struct {
 	Programs     []ProgramStatus
 	Maps         []MapStatus
 	Err          error
+
+	// SignedVersion is the version of the verified signature it was
+	// loaded with, 0 if none.
+	SignedVersion uint64
 }
 
 // ProgramStatus is one pinned link and its program.
@@ -120,6 +124,7 @@ func List(opts *Options) (*Status, error) {
 			ps.PolicyID = state.PolicyID
 			ps.Bundle = state.Bundle
 			ps.BundleSHA256 = state.BundleSHA256
+			ps.SignedVersion = state.SignedVersion
 			ps.LoadedAt = state.LoadedAt
 		}
 		ps.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), m)

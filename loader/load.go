@@ -41,6 +41,8 @@ type policyState struct {
 	Bundle       string    `json:"bundle,omitempty"`
 	BundleSHA256 string    `json:"bundleSha256"`
 	LoadedAt     time.Time `json:"loadedAt"`
+	// SignedVersion is Bundle.SignedVersion (LoadedVersion).
+	SignedVersion uint64 `json:"signedVersion,omitempty"`
 }
 
 const (
@@ -101,6 +103,9 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 		if !o.Replace {
 			return nil, fmt.Errorf("%w: %s (unload it first, or load with --replace)", ErrExists, b.Name())
 		}
+	}
+	if err := checkDowngrades(o, bundles); err != nil {
+		return nil, err
 	}
 	for _, b := range bundles {
 		if err := o.fail("features"); err != nil {
@@ -317,7 +322,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := o.fail("manifest"); err != nil {
 		return nil, err
 	}
-	state := policyState{PolicyID: s.id, Bundle: b.Path, BundleSHA256: b.SHA256, LoadedAt: time.Now().UTC()}
+	state := policyState{PolicyID: s.id, Bundle: b.Path, BundleSHA256: b.SHA256, LoadedAt: time.Now().UTC(), SignedVersion: b.SignedVersion}
 	s.manifest, err = newManifestMap(m, &state)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,11 @@ type Options struct {
 	// Replace lets Load replace a loaded policy of the same name: the new
 	// one is attached before the old one is detached.
 	Replace bool
+	// AllowDowngrade lets Load replace a loaded policy with a bundle
+	// whose signed version (Bundle.SignedVersion) is lower than the
+	// loaded one's: a deliberate rollback. Without it that is
+	// ErrDowngrade.
+	AllowDowngrade bool
 	// Base is the base object (a BPF ELF with the exec/fork/exit programs
 	// and the shared maps) to load when no base is loaded. Nil means the
 	// one built into this polrun (package bpf).

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
@@ -18,7 +19,7 @@ import (
 func runBuild(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("build", stderr)
 	outDir := fs.String("o", ".", "directory to write the bundles (NAME.bpf.o) to")
-	signKey := addSignFlag(fs)
+	sf := addSignFlags(fs)
 	format := fs.String("format", "text", "diagnostics format: text, json, sarif or github")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	root := addRootFlag(fs)
@@ -30,7 +31,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	key, err := signingKey(*signKey)
+	sgn, err := sf.signer(time.Now())
 	if err != nil {
 		fmt.Fprintf(stderr, "polc build: %v\n", err)
 		return exitUsage
@@ -79,7 +80,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "polc build: %v\n", err)
 				return exitUsage
 			}
-			if err := signBundle(key, filepath.Join(*outDir, b.FileName()), b.Object); err != nil {
+			if err := signBundle(sgn, filepath.Join(*outDir, b.FileName()), b.Name, b.Object); err != nil {
 				fmt.Fprintf(stderr, "polc build: sign: %v\n", err)
 				return exitUsage
 			}

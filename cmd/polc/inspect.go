@@ -96,6 +96,15 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 		row("object", fmt.Sprintf("MODIFIED: sections hash to %s, the manifest says %s", info.Hashes.ObjectActual, info.Hashes.Object))
 	}
 	row("signed", signedText(info.Signature, verifying))
+	if s := info.Signature; s.Signed && s.Version != 0 {
+		expires := s.Expires
+		if expires == "" {
+			expires = "never"
+		}
+		row("envelope", fmt.Sprintf("policy %s, version %d, expires %s", s.Policy, s.Version, expires))
+	} else if s.Legacy {
+		row("envelope", "none: a signature of the old format, which polrun refuses (sign again)")
+	}
 	if info.ObjectError != "" {
 		row("error", info.ObjectError)
 	}

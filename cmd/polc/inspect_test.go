@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // keygen, build --sign and inspect, as a user runs them.
@@ -42,6 +45,46 @@ func TestKeygenSignInspect(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "signed    yes, by key "+keyID+" (verified)") ||
 		!strings.Contains(out, "h0_fd_install  kprobe/fd_install  kprobe") || !strings.Contains(out, "matches the manifest") {
 		t.Errorf("inspect: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Without --version the version is the signing time; --version and
+	// --expires are signed, inspect shows them, and a build signed again
+	// with the same flags writes the same files.
+	if v := regexp.MustCompile(`envelope  policy fd-install, version (\d+), expires never`).FindStringSubmatch(out); v == nil {
+		t.Errorf("inspect: no envelope:\n%s", out)
+	} else if n, _ := strconv.ParseInt(v[1], 10, 64); n < time.Now().Add(-time.Hour).Unix() || n > time.Now().Unix() {
+		t.Errorf("default version %s is not the signing time", v[1])
+	}
+	signed := func() (bundle, sig string) {
+		t.Helper()
+		if code, out, errOut := runPolc("build", "--sign", prefix+".key", "--version", "3", "--expires", "2099-01-01T00:00:00Z", "-o", outDir, policy); code != exitOK {
+			t.Fatalf("build --sign --version: exit %d\n%s%s", code, out, errOut)
+		}
+		b, _ := os.ReadFile(bundlePath)
+		s, _ := os.ReadFile(bundlePath + ".sig")
+		return string(b), string(s)
+	}
+	b1, s1 := signed()
+	if b2, s2 := signed(); b1 != b2 || s1 != s2 {
+		t.Errorf("signing twice with the same flags wrote other files")
+	}
+	code, out, errOut = runPolc("inspect", "--key", prefix+".pub", bundlePath)
+	if code != exitOK || !strings.Contains(out, "envelope  policy fd-install, version 3, expires 2099-01-01T00:00:00Z") {
+		t.Errorf("inspect --version 3: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--sign", prefix + ".key", "--version", "0"}, `--version "0": a whole number, 1 or more`},
+		{[]string{"--sign", prefix + ".key", "--version", "v2"}, `--version "v2"`},
+		{[]string{"--sign", prefix + ".key", "--expires", "2001-01-01T00:00:00Z"}, "already past"},
+		{[]string{"--sign", prefix + ".key", "--expires", "soon"}, "neither an RFC 3339 time"},
+		{[]string{"--version", "4"}, "--version and --expires go with --sign"},
+	} {
+		if code, _, errOut := runPolc(append(append([]string{"build"}, tc.args...), "-o", t.TempDir(), policy)...); code != exitUsage || !strings.Contains(errOut, tc.msg) {
+			t.Errorf("build %q: exit %d %s, want %q", tc.args, code, errOut, tc.msg)
+		}
 	}
 
 	// The JSON's top-level fields are a contract for tools.

@@ -2,7 +2,9 @@
 //
 //	polc validate [flags] FILE|DIR|- ...   schema and semantic checks
 //	polc lint     [flags] FILE|DIR|- ...   validate, plus advice
-//	polc build    [--sign KEY] -o DIR FILE...  compile into bundles (NAME.bpf.o)
+//	polc build    [--sign KEY [--version N] [--expires WHEN]] -o DIR FILE...
+//	                                       compile into bundles (NAME.bpf.o), signed
+//	                                       for their policy name, version and expiry
 //	polc dump     --stage parse|ir|asm FILE  normalized text for golden diffs
 //	polc inspect  [-o json] [--key PUB] BUNDLE...  describe bundles
 //	polc keygen   -o PREFIX                make a key pair for build --sign

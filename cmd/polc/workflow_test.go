@@ -435,7 +435,7 @@ func TestWorkflowSteps(t *testing.T) {
 			}
 			trusted, _ := bundle.ParsePublicKeys(pubPEM)
 			for _, b := range bundles {
-				_, _, err := bundle.ReadSigned(b, trusted)
+				_, err := bundle.ReadSigned(b, &bundle.VerifyOptions{Trusted: trusted})
 				if signed && err != nil || !signed && err == nil {
 					t.Errorf("%s: signed=%v, verification: %v", b, signed, err)
 				}

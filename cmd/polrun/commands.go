@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,6 +25,8 @@ type loadFlags struct {
 	replace *bool
 	base    *string
 	verify  *string
+	// allowDowngrade is nil for the commands without the flag.
+	allowDowngrade *bool
 }
 
 func addLoadFlags(fs *flag.FlagSet) loadFlags {
@@ -34,13 +35,18 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		replace: fs.Bool("replace", false, "replace loaded policies of the same names (the new one is attached before the old one is detached)"),
 		base:    fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)"),
 		verify:  verifyFlag(fs),
+
+		allowDowngrade: allowDowngradeFlag(fs),
 	}
 }
 
 func (f loadFlags) options() (*loader.Options, error) {
 	o := &loader.Options{PinRoot: *f.root, Replace: *f.replace}
+	if f.allowDowngrade != nil {
+		o.AllowDowngrade = *f.allowDowngrade
+	}
 	if *f.base != "" {
-		data, err := os.ReadFile(*f.base)
+		data, err := bundle.ReadFile(*f.base, bundle.ReadFileOptions{Max: bundle.MaxSize})
 		if err != nil {
 			return nil, fmt.Errorf("read base object: %w", err)
 		}
@@ -196,7 +202,7 @@ func printList(w io.Writer, st *loader.Status) {
 		printMaps(tw, st.Base.Maps)
 	}
 	for _, p := range st.Policies {
-		fmt.Fprintf(tw, "policy %s\tid %d\tloaded %s\t%s\n", p.Name, p.PolicyID, p.LoadedAt.Local().Format(time.DateTime), p.Bundle)
+		fmt.Fprintf(tw, "policy %s\tid %d\tloaded %s\t%s%s\n", p.Name, p.PolicyID, p.LoadedAt.Local().Format(time.DateTime), p.Bundle, signedVersionText(p.SignedVersion))
 		if p.Err != nil {
 			fmt.Fprintf(tw, "  error: %v\n", p.Err)
 		}
@@ -259,6 +265,8 @@ func listJSON(st *loader.Status) any {
 		Programs     []prog    `json:"programs"`
 		Maps         []mp      `json:"maps"`
 		Error        string    `json:"error,omitempty"`
+		// SignedVersion: loaded with --verify, the signature's version.
+		SignedVersion uint64 `json:"signed_version,omitempty"`
 	}
 	progs := func(ps []loader.ProgramStatus) []prog {
 		out := []prog{}
@@ -293,7 +301,7 @@ func listJSON(st *loader.Status) any {
 	}
 	for _, p := range st.Policies {
 		q := part{Name: p.Name, PolicyID: p.PolicyID, Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
-			Programs: progs(p.Programs), Maps: maps(p.Maps)}
+			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion}
 		if p.Err != nil {
 			q.Error = p.Err.Error()
 		}

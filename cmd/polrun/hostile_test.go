@@ -154,7 +154,21 @@ func TestHostileBundles(t *testing.T) {
 				t.Fatal(err)
 			}
 			return path
-		}, want: []string{"larger than 268435456 bytes"}},
+		}, want: []string{"hostile.bpf.o: file too large: 268435457 bytes, at most 268435456 are read"}},
+		{name: "dev-zero", bundle: func(t *testing.T, e *env, _ string) string {
+			path := filepath.Join(e.dir, "zero.bpf.o")
+			if err := os.Symlink("/dev/zero", path); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}, want: []string{"zero.bpf.o: not a regular file (a character device)"}},
+		{name: "fifo", bundle: func(t *testing.T, e *env, _ string) string {
+			path := filepath.Join(e.dir, "fifo.bpf.o")
+			if err := syscall.Mkfifo(path, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return path
+		}, want: []string{"fifo.bpf.o: not a regular file (a FIFO)"}},
 		{name: "name-collision", before: func(t *testing.T, e *env, p string) {
 			path := e.write("first.bpf.o", good(t, p+"k", nil))
 			if _, errOut, code := e.polrun("load", "--base", e.base(t), path); code != exitOK {

@@ -2,13 +2,14 @@
 // after it exits (pinned under /sys/fs/bpf/polrun) and prints their events
 // in Tetragon's JSON export format.
 //
-//	polrun load [--replace] [--verify KEY] BUNDLE...  attach and pin policies
+//	polrun load [--replace] [--verify KEY [--allow-downgrade]] BUNDLE...
+//	                                      attach and pin policies
 //	polrun unload NAME... | --all         detach them
 //	polrun list [-o text|json]            what is loaded, with run counts
 //	polrun events [-o json|compact] [--policy NAME]
 //	polrun run [--replace] [-o json|compact] BUNDLE...
 //	                                      load, print events, unload on SIGINT/SIGTERM
-//	polrun serve --dir DIR [--verify KEY] [--metrics-addr ADDR]
+//	polrun serve --dir DIR [--verify KEY] [--follow-symlinks] [--metrics-addr ADDR]
 //	                                      load, replace and unload bundles as files
 //	                                      come, change and go; print events
 //	polrun features [-o text|json]        what this kernel supports

@@ -19,10 +19,12 @@ import (
 // --unload-on-exit: a restarted polrun serve adopts them without a gap.
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "--dir DIR", stderr)
-	dir := fs.String("dir", "", "directory of bundles (NAME.bpf.o, with NAME.bpf.o.sig when --verify) to keep loaded")
+	dir := fs.String("dir", "", "directory of bundles (NAME.bpf.o, with NAME.bpf.o.sig when --verify) to keep loaded: regular files only; of two files of one policy one loads (the highest signed version, then the first by name), the other stands by")
 	root := pinRootFlag(fs)
 	base := fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)")
 	verify := verifyFlag(fs)
+	allowDowngrade := allowDowngradeFlag(fs)
+	followSymlinks := fs.Bool("follow-symlinks", false, "read bundles and signatures that are symbolic links to regular files (a ConfigMap volume is made of them); without it they are refused")
 	interval := fs.Duration("interval", dirsync.DefaultInterval, "how often to look at the directory; a new bundle is loaded within two intervals")
 	unloadOnExit := fs.Bool("unload-on-exit", false, "unload the directory's policies when stopping (by default they stay in force)")
 	ef := addEventFlags(fs)
@@ -36,7 +38,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	// The loadFlags without --replace: serve always replaces.
-	o, err := loadFlags{root: root, replace: new(bool), base: base}.options()
+	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade}.options()
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -61,7 +63,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polrun serve: "+format+"\n", args...)
 		logMu.Unlock()
 	}
-	syncer, err := dirsync.New(dirsync.Options{Dir: *dir, Loader: *o, Trusted: trusted, Interval: *interval,
+	syncer, err := dirsync.New(dirsync.Options{Dir: *dir, Loader: *o, Trusted: trusted, FollowSymlinks: *followSymlinks, Interval: *interval,
 		Report: func(c dirsync.Change) {
 			switch c.Kind {
 			case dirsync.Failed:

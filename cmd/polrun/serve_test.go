@@ -313,3 +313,71 @@ func waitEvents(t *testing.T, l *eventLog, pid uint32, message string) {
 	}
 	t.Fatalf("no event of %s for pid %d", message, pid)
 }
+
+// polrun serve --verify against files anyone who may write into its
+// directory can make without the key: a FIFO signature does not stop the
+// loop (the other bundles load), a signature linked to /dev/zero is
+// refused at once, a signed bundle copied over another policy's file does
+// not replace that policy, and an older signed release does not replace
+// the newer one loaded.
+func TestServeHostileFiles(t *testing.T) {
+	e := newEnv(t)
+	keys := t.TempDir()
+	polc(t, "keygen", "-o", filepath.Join(keys, "k"))
+	pub := filepath.Join(keys, "k.pub")
+	sign := func(v string) []string { return []string{"--sign", filepath.Join(keys, "k.key"), "--version", v} }
+	a2 := e.polcBundle(t.TempDir(), "clitest-sa", 1, "a2", sign("2")...)
+	a1 := e.polcBundle(t.TempDir(), "clitest-sa", 1, "a1", sign("1")...)
+	b2 := e.polcBundle(t.TempDir(), "clitest-sb", 1, "b2", sign("2")...)
+	c := e.polcBundle(t.TempDir(), "clitest-sc", 1, "c", sign("2")...)
+
+	dir := t.TempDir()
+	install(t, dir, "clitest-sa.bpf.o", a2)
+	install(t, dir, "clitest-sb.bpf.o", b2)
+	data, _ := os.ReadFile(c)
+	os.WriteFile(filepath.Join(dir, "clitest-sc.bpf.o"), data, 0o644)
+	if err := syscall.Mkfifo(filepath.Join(dir, "clitest-sc.bpf.o.sig"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "clitest-sd.bpf.o"), data, 0o644)
+	os.Symlink("/dev/zero", filepath.Join(dir, "clitest-sd.bpf.o.sig"))
+
+	serve := func() string {
+		t.Helper()
+		start := time.Now()
+		_, errOut, code := e.polrun("serve", "--dir", dir, "--verify", pub, "--follow-symlinks", "--duration", "3s")
+		if code != exitOK || time.Since(start) > 15*time.Second {
+			t.Fatalf("serve: exit %d after %v\n%s", code, time.Since(start), errOut)
+		}
+		return errOut
+	}
+	errOut := serve()
+	for _, want := range []string{
+		"loaded clitest-sa from clitest-sa.bpf.o",
+		"loaded clitest-sb from clitest-sb.bpf.o",
+		"failed: read signature: " + filepath.Join(dir, "clitest-sc.bpf.o.sig") + ": not a regular file (a FIFO)",
+		"failed: read signature: " + filepath.Join(dir, "clitest-sd.bpf.o.sig") + ": not a regular file (a character device)",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("serve did not say %q:\n%s", want, errOut)
+		}
+	}
+
+	// clitest-sa's signed bundle copied over clitest-sb's file, and the
+	// older clitest-sa over clitest-sa's.
+	install(t, dir, "clitest-sb.bpf.o", a2)
+	install(t, dir, "clitest-sa.bpf.o", a1)
+	errOut = serve()
+	for _, want := range []string{
+		"failed: clitest-sb.bpf.o: signed for another policy: it holds policy clitest-sa, whose file is clitest-sa.bpf.o",
+		"signed version is older than the loaded one: policy clitest-sa: " + filepath.Join(dir, "clitest-sa.bpf.o") + " is version 1, version 2 is loaded",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("serve did not say %q:\n%s", want, errOut)
+		}
+	}
+	st, err := loader.List(&loader.Options{PinRoot: e.root})
+	if err != nil || len(st.Policies) != 2 || st.Policies[0].BundleSHA256 != fileSHA(t, a2) || st.Policies[1].BundleSHA256 != fileSHA(t, b2) {
+		t.Errorf("after the replays: %+v %v\n%s", st.Policies, err, errOut)
+	}
+}

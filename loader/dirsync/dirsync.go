@@ -8,15 +8,40 @@
 // than watched with inotify: Kubernetes updates a ConfigMap volume by
 // swapping a symlink to a new directory, which polling sees like any
 // other change, on any filesystem. A file is acted on once it has stayed
-// the same (size, times, inode, and those of its signature file) for one
-// interval, so a bundle being copied in is not read half-written; a new
-// bundle is in force within two intervals plus its load time. Files are
-// best written elsewhere and renamed in.
+// the same (type, size, times, inode, and those of its signature file)
+// for one interval, so a bundle being copied in is not read half-written;
+// a new bundle is in force within two intervals plus its load time. Files
+// are best written elsewhere and renamed in.
 //
-// A bundle that fails to load (or, with Options.Trusted, to verify) is
-// reported and retried when it or its signature file changes; a policy it
-// was to replace stays loaded. Two files of one policy name: the second
-// is refused.
+// # What is read
+//
+// Only regular files are read, and at most bundle.MaxSize bytes of a
+// bundle and bundle.MaxSignatureSize of a signature, with reads that
+// cannot block (bundle.ReadFile): a FIFO, a device (a link to /dev/zero)
+// or a directory named like a bundle or its signature is reported as a
+// failure of that file and the other files are synced as usual. A
+// symbolic link is refused unless Options.FollowSymlinks (a ConfigMap
+// volume is made of them), and then it must lead to a regular file. With
+// Options.Trusted, a file must also be named after the policy its
+// signature names (NAME.bpf.o for policy NAME): a signed bundle renamed
+// to stand in for another policy's file is refused.
+//
+// # Which file provides a policy
+//
+// The policies loaded are a function of the files present: each policy
+// is loaded from the one file that provides it, chosen among the files
+// that hold it (read, verified and checked) as the one of the highest
+// signed version (Options.Trusted; 0 without), and among those the
+// lexically first by name. The other files of that policy are reported
+// once as a Conflict and kept as standbys: when the chosen file goes or
+// changes to another policy, the next one takes over (a replace, without
+// a gap), never nothing. A file whose new contents cannot be read or
+// verified is reported and provides nothing new; if it provided the
+// loaded policy, that policy stays loaded as it was while no other file
+// provides it. A load the kernel or the loader refuses (a downgrade, see
+// loader.Options.AllowDowngrade) is reported and tried again when the
+// chosen file changes, or another file is chosen; the policy stays as it
+// was.
 //
 // A Syncer owns the policies it loaded from the directory; policies loaded
 // from elsewhere are left alone unless a file in the directory has the
@@ -27,10 +52,9 @@ package dirsync
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -52,11 +76,15 @@ const Suffix = ".bpf.o"
 // Options say what to watch and how to load. Dir is required.
 type Options struct {
 	Dir string
-	// Loader options: PinRoot, Base. Replace is always on.
+	// Loader options: PinRoot, Base, AllowDowngrade. Replace is always
+	// on.
 	Loader loader.Options
 	// Trusted keys: when set, only bundles signed by one of them load
-	// (see package bundle).
+	// (see package bundle), each from its policy's file (NAME.bpf.o).
 	Trusted []bundle.PublicKey
+	// FollowSymlinks reads bundles and signatures that are symbolic links
+	// to regular files; without it a link is refused.
+	FollowSymlinks bool
 	// Interval between polls of Dir, DefaultInterval when 0.
 	Interval time.Duration
 	// Report, if set, is told every change, from the goroutine that
@@ -73,10 +101,11 @@ const (
 	Adopted              // its policy was loaded already, from these bytes
 	Unloaded             // its policy was unloaded: the file went away
 	Failed               // it could not be read, verified or loaded
+	Conflict             // it holds a policy another file provides: a standby
 )
 
 func (k Kind) String() string {
-	return [...]string{"loaded", "replaced", "adopted", "unloaded", "failed"}[k]
+	return [...]string{"loaded", "replaced", "adopted", "unloaded", "failed", "conflict"}[k]
 }
 
 // Change is one thing a Sync did.
@@ -87,18 +116,23 @@ type Change struct {
 	Policy string // "" when the bundle could not be read
 	// Result of the load, for Loaded and Replaced.
 	Result *loader.Loaded
-	// Err says why, for Failed.
+	// Err says why, for Failed; for Conflict, which file provides the
+	// policy.
 	Err error
 }
 
 func (c Change) String() string {
 	switch c.Kind {
-	case Failed:
+	case Failed, Conflict:
+		prefix := ""
+		if c.Kind == Conflict {
+			prefix = "conflict: "
+		}
 		// Errors of reading name the file already.
 		if msg := c.Err.Error(); strings.Contains(msg, c.File) {
-			return msg
+			return prefix + msg
 		}
-		return fmt.Sprintf("%s: %v", c.File, c.Err)
+		return fmt.Sprintf("%s%s: %v", prefix, c.File, c.Err)
 	case Loaded, Replaced:
 		r := c.Result
 		return fmt.Sprintf("%s %s from %s (policy id %d, %d programs, %v)", c.Kind, c.Policy, c.File, r.PolicyID, r.Programs, r.Duration.Round(time.Microsecond))
@@ -113,6 +147,7 @@ type stamp struct {
 }
 
 type fileStamp struct {
+	mode         fs.FileMode // the type bits: a FIFO is not a file
 	dev, ino     uint64
 	size         int64
 	mtime, ctime int64
@@ -120,20 +155,43 @@ type fileStamp struct {
 
 // file is what the Syncer knows of one bundle file.
 type file struct {
-	// seen is the stamp of the last poll; acted is the stamp last acted
-	// on (loaded, adopted or failed).
-	seen, acted stamp
-	hasActed    bool
-	loadedSHA   string // sha256 of the bytes loaded from it
-	policy      string // the policy loaded from it, "" if none
+	// seen is the stamp of the last poll; examined is the stamp last
+	// read (hasExamined).
+	seen, examined stamp
+	hasExamined    bool
+	// valid says whether the contents of the examined stamp read,
+	// verified and parsed; policy, version and sha are those of the last
+	// valid contents ("" before any).
+	valid   bool
+	policy  string
+	version uint64
+	sha     string
+	// conflictWith is the file the last Conflict report named, so that
+	// a standby is reported once, not every pass.
+	conflictWith string
+}
+
+// provider is the file a loaded policy was loaded from, and its bytes.
+type provider struct {
+	file, sha string
+}
+
+// attempt is a load that failed: not tried again until the chosen file
+// or its stamp changes.
+type attempt struct {
+	file  string
+	stamp stamp
 }
 
 // Syncer keeps a directory's bundles loaded. Its methods are not safe
 // for concurrent use.
 type Syncer struct {
-	o       Options
-	dir     string // absolute
-	files   map[string]*file
+	o      Options
+	dir    string // absolute
+	files  map[string]*file
+	loaded map[string]provider // by policy: what this Syncer loaded
+	failed map[string]attempt  // by policy
+	// started is set after the first pass, which adopts.
 	started bool
 }
 
@@ -150,7 +208,7 @@ func New(o Options) (*Syncer, error) {
 		o.Interval = DefaultInterval
 	}
 	o.Loader.Replace = true
-	return &Syncer{o: o, dir: dir, files: map[string]*file{}}, nil
+	return &Syncer{o: o, dir: dir, files: map[string]*file{}, loaded: map[string]provider{}, failed: map[string]attempt{}}, nil
 }
 
 // Run syncs every interval until ctx is done. It fails only if the
@@ -173,11 +231,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 
 // Policies returns the policies loaded from the directory, sorted.
 func (s *Syncer) Policies() []string {
-	var out []string
-	for _, f := range s.files {
-		if f.policy != "" {
-			out = append(out, f.policy)
-		}
+	out := make([]string, 0, len(s.loaded))
+	for p := range s.loaded {
+		out = append(out, p)
 	}
 	sort.Strings(out)
 	return out
@@ -190,9 +246,7 @@ func (s *Syncer) UnloadAll() error {
 		return nil
 	}
 	err := loader.Unload(names, &s.o.Loader)
-	for _, f := range s.files {
-		f.policy = ""
-	}
+	clear(s.loaded)
 	return err
 }
 
@@ -202,8 +256,9 @@ func (s *Syncer) report(c Change) {
 	}
 }
 
-// Sync makes one pass: it loads, replaces and unloads as the directory
-// says.
+// Sync makes one pass: it reads the files that changed and then loads,
+// replaces and unloads so that each policy is provided by the file the
+// package doc says.
 func (s *Syncer) Sync() {
 	present, err := s.scan()
 	if err != nil {
@@ -215,19 +270,9 @@ func (s *Syncer) Sync() {
 		s.started = true
 		s.adopt(present)
 	}
-	// Files that went away first, so that a policy moved from one file
-	// to another is not refused as loaded twice.
-	for name, f := range s.files {
-		if _, ok := present[name]; ok {
-			continue
-		}
-		delete(s.files, name)
-		if f.policy != "" && !s.providedElsewhere(f.policy, name) {
-			if err := loader.Unload([]string{f.policy}, &s.o.Loader); err != nil && !errors.Is(err, loader.ErrNotLoaded) {
-				s.report(Change{Kind: Failed, File: name, Policy: f.policy, Err: fmt.Errorf("unload: %w", err)})
-				continue
-			}
-			s.report(Change{Kind: Unloaded, File: name, Policy: f.policy})
+	for name := range s.files {
+		if _, ok := present[name]; !ok {
+			delete(s.files, name)
 		}
 	}
 	names := make([]string, 0, len(present))
@@ -235,23 +280,152 @@ func (s *Syncer) Sync() {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	read := map[string]*loader.Bundle{} // bundles read in this pass
 	for _, name := range names {
 		st := present[name]
 		f := s.files[name]
 		if f == nil {
-			f = &file{seen: st}
-			s.files[name] = f
+			s.files[name] = &file{seen: st}
 			continue // act once it has stayed the same for an interval
 		}
 		if st != f.seen {
 			f.seen = st
 			continue
 		}
-		if f.hasActed && st == f.acted {
+		if f.hasExamined && st == f.examined {
 			continue
 		}
-		s.apply(name, f)
+		if b := s.examine(name, f); b != nil {
+			read[name] = b
+		}
 	}
+	s.reconcile(read)
+}
+
+// examine reads a file that changed and stayed so for an interval.
+func (s *Syncer) examine(name string, f *file) *loader.Bundle {
+	f.examined, f.hasExamined = f.seen, true
+	f.conflictWith = ""
+	b, err := s.readBundle(name)
+	if err != nil {
+		f.valid = false
+		s.report(Change{Kind: Failed, File: name, Err: err})
+		return nil
+	}
+	f.valid, f.policy, f.version, f.sha = true, b.Name(), b.SignedVersion, b.SHA256
+	return b
+}
+
+// reconcile loads each policy from the file that should provide it, and
+// unloads what no file provides.
+func (s *Syncer) reconcile(read map[string]*loader.Bundle) {
+	holders := map[string][]string{} // policy -> files holding it, sorted
+	for name, f := range s.files {
+		if f.policy != "" {
+			holders[f.policy] = append(holders[f.policy], name)
+		}
+	}
+	policies := make([]string, 0, len(holders))
+	for p, names := range holders {
+		sort.Strings(names)
+		policies = append(policies, p)
+	}
+	sort.Strings(policies)
+	keep := map[string]bool{}
+	for _, p := range policies {
+		owner := s.choose(holders[p])
+		if owner == "" {
+			// Only files whose contents turned bad hold it: what is
+			// loaded stays while its file is there and holds it.
+			if cur, ok := s.loaded[p]; ok && s.files[cur.file] != nil && s.files[cur.file].policy == p {
+				keep[p] = true
+			}
+			continue
+		}
+		keep[p] = true
+		for _, n := range holders[p] {
+			if f := s.files[n]; n != owner && f.valid && f.conflictWith != owner {
+				f.conflictWith = owner
+				s.report(Change{Kind: Conflict, File: n, Policy: p,
+					Err: fmt.Errorf("%s holds policy %s, which %s provides: one file per policy; %s is kept as a standby", n, p, owner, n)})
+			}
+		}
+		of := s.files[owner]
+		if cur, ok := s.loaded[p]; ok && cur == (provider{owner, of.sha}) {
+			delete(s.failed, p)
+			continue
+		}
+		if a, ok := s.failed[p]; ok && a == (attempt{owner, of.examined}) {
+			continue
+		}
+		if of.seen != of.examined {
+			continue // being written: loaded once it holds still
+		}
+		s.load(p, owner, read[owner])
+	}
+	gone := make([]string, 0)
+	for p := range s.loaded {
+		if !keep[p] {
+			gone = append(gone, p)
+		}
+	}
+	sort.Strings(gone)
+	for _, p := range gone {
+		cur := s.loaded[p]
+		delete(s.loaded, p)
+		delete(s.failed, p)
+		if err := loader.Unload([]string{p}, &s.o.Loader); err != nil && !errors.Is(err, loader.ErrNotLoaded) {
+			s.report(Change{Kind: Failed, File: cur.file, Policy: p, Err: fmt.Errorf("unload: %w", err)})
+			continue
+		}
+		s.report(Change{Kind: Unloaded, File: cur.file, Policy: p})
+	}
+}
+
+// choose returns the file that provides a policy among the sorted names
+// of the files holding it: of the valid ones, the first of the highest
+// version; "" if none is valid.
+func (s *Syncer) choose(names []string) string {
+	owner := ""
+	for _, n := range names {
+		f := s.files[n]
+		if f.valid && (owner == "" || f.version > s.files[owner].version) {
+			owner = n
+		}
+	}
+	return owner
+}
+
+// load loads policy from the file name; b is the bundle if it was read in
+// this pass.
+func (s *Syncer) load(policy, name string, b *loader.Bundle) {
+	f := s.files[name]
+	if b == nil {
+		// Chosen now, read in an earlier pass (another file went).
+		var err error
+		if b, err = s.readBundle(name); err != nil {
+			f.valid = false
+			s.report(Change{Kind: Failed, File: name, Policy: policy, Err: err})
+			return
+		}
+		if b.SHA256 != f.sha {
+			return // changed since: examined again once it holds still
+		}
+	}
+	loaded, err := loader.Load([]*loader.Bundle{b}, &s.o.Loader)
+	if err != nil {
+		s.failed[policy] = attempt{name, f.examined}
+		s.report(Change{Kind: Failed, File: name, Policy: policy, Err: err})
+		return
+	}
+	delete(s.failed, policy)
+	s.loaded[policy] = provider{name, b.SHA256}
+	r := loaded[0]
+	kind := Loaded
+	if r.Replaced {
+		kind = Replaced
+	}
+	s.report(Change{Kind: kind, File: name, Policy: policy, Result: &r})
 }
 
 // scan stats the bundle files of the directory. A file whose stat fails
@@ -269,7 +443,7 @@ func (s *Syncer) scan() (map[string]stamp, error) {
 			continue
 		}
 		path := filepath.Join(s.dir, name)
-		b, err := statFile(path)
+		b, err := s.statFile(path)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				continue
@@ -279,30 +453,30 @@ func (s *Syncer) scan() (map[string]stamp, error) {
 			}
 			continue
 		}
-		if b.ino == 0 && b.size == 0 && b.mtime == 0 {
-			continue
-		}
-		sig, _ := statFile(bundle.SignatureFile(path))
+		sig, _ := s.statFile(bundle.SignatureFile(path))
 		out[name] = stamp{bundle: b, sig: sig}
 	}
 	return out, nil
 }
 
-// statFile stats path, following symlinks; a directory is not a bundle.
-func statFile(path string) (fileStamp, error) {
-	fi, err := os.Stat(path)
+// statFile stats path without opening it, following a symbolic link only
+// with FollowSymlinks. Whatever it is (a FIFO, a link), it gets a stamp:
+// reading it says what is wrong, once per change.
+func (s *Syncer) statFile(path string) (fileStamp, error) {
+	stat := os.Lstat
+	if s.o.FollowSymlinks {
+		stat = os.Stat
+	}
+	fi, err := stat(path)
 	if err != nil {
 		return fileStamp{}, err
 	}
-	if !fi.Mode().IsRegular() {
-		return fileStamp{}, nil
-	}
-	fs := fileStamp{size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+	st := fileStamp{mode: fi.Mode().Type(), size: fi.Size(), mtime: fi.ModTime().UnixNano()}
 	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-		fs.dev, fs.ino = uint64(sys.Dev), sys.Ino
-		fs.ctime = sys.Ctim.Nano()
+		st.dev, st.ino = uint64(sys.Dev), sys.Ino
+		st.ctime = sys.Ctim.Nano()
 	}
-	return fs, nil
+	return st, nil
 }
 
 // adopt takes over, on the first pass, what a previous run left loaded:
@@ -328,107 +502,56 @@ func (s *Syncer) adopt(present map[string]stamp) {
 			s.report(Change{Kind: Unloaded, File: name, Policy: p.Name})
 			continue
 		}
-		data, err := s.read(name)
-		if err != nil || sha(data) != p.BundleSHA256 {
+		b, err := s.readBundle(name)
+		if err != nil || b.SHA256 != p.BundleSHA256 || b.Name() != p.Name {
 			continue // loaded as the file changes: replaced in a moment
 		}
-		s.files[name] = &file{seen: stp, acted: stp, hasActed: true, loadedSHA: p.BundleSHA256, policy: p.Name}
+		s.files[name] = &file{seen: stp, examined: stp, hasExamined: true,
+			valid: true, policy: p.Name, version: b.SignedVersion, sha: b.SHA256}
+		s.loaded[p.Name] = provider{name, b.SHA256}
 		s.report(Change{Kind: Adopted, File: name, Policy: p.Name})
 	}
 }
 
-// read reads a bundle file, verified when there are trusted keys.
-func (s *Syncer) read(name string) ([]byte, error) {
+// readBundle reads and checks a bundle file, verified when there are
+// trusted keys. The error names the file.
+func (s *Syncer) readBundle(name string) (*loader.Bundle, error) {
 	path := filepath.Join(s.dir, name)
+	noFollow := !s.o.FollowSymlinks
+	var data []byte
+	var version uint64
 	if s.o.Trusted != nil {
-		data, _, err := bundle.ReadSigned(path, s.o.Trusted)
-		return data, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() > bundle.MaxSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, bundle.MaxSize)
-	}
-	data := make([]byte, fi.Size())
-	if _, err := f.ReadAt(data, 0); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return data, nil
-}
-
-func sha(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
-
-// providedElsewhere reports whether a file other than name provides
-// policy.
-func (s *Syncer) providedElsewhere(policy, name string) bool {
-	for other, f := range s.files {
-		if other != name && f.policy == policy {
-			return true
+		v, err := bundle.ReadSigned(path, &bundle.VerifyOptions{Trusted: s.o.Trusted, NoFollow: noFollow})
+		if err != nil {
+			return nil, symlinkHint(err)
 		}
-	}
-	return false
-}
-
-// apply loads or replaces the policy of a file that changed.
-func (s *Syncer) apply(name string, f *file) {
-	f.acted, f.hasActed = f.seen, true
-	fail := func(policy string, err error) {
-		s.report(Change{Kind: Failed, File: name, Policy: policy, Err: err})
-	}
-	data, err := s.read(name)
-	if err != nil {
-		fail("", err)
-		return
-	}
-	sum := sha(data)
-	if sum == f.loadedSHA && f.policy != "" {
-		return // touched, not changed
+		data, version = v.Data, v.Version
+	} else {
+		var err error
+		data, err = bundle.ReadFile(path, bundle.ReadFileOptions{Max: bundle.MaxSize, NoFollow: noFollow})
+		if err != nil {
+			return nil, symlinkHint(err)
+		}
 	}
 	b, err := loader.ReadBundle(data)
 	if err != nil {
-		fail("", err)
-		return
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	b.Path = filepath.Join(s.dir, name)
-	if s.providedElsewhere(b.Name(), name) {
-		var other string
-		for n, g := range s.files {
-			if n != name && g.policy == b.Name() {
-				other = n
-			}
-		}
-		fail(b.Name(), fmt.Errorf("policy %s is loaded from %s already: one file per policy", b.Name(), other))
-		return
+	// ReadSigned checked that the signature names the bundle's policy;
+	// the file must be that policy's too, or a signed bundle renamed
+	// over another policy's file would replace it.
+	if s.o.Trusted != nil && name != b.Name()+Suffix {
+		return nil, fmt.Errorf("%s: %w: it holds policy %s, whose file is %s (a signed bundle loads only from its policy's file)",
+			name, bundle.ErrPolicyMismatch, b.Name(), b.Name()+Suffix)
 	}
-	loaded, err := loader.Load([]*loader.Bundle{b}, &s.o.Loader)
-	if err != nil {
-		fail(b.Name(), err)
-		return
+	b.Path, b.SignedVersion = path, version
+	return b, nil
+}
+
+// symlinkHint says how to have symbolic links followed.
+func symlinkHint(err error) error {
+	if errors.Is(err, bundle.ErrSymlink) {
+		return fmt.Errorf("%w (symbolic links are followed only with --follow-symlinks)", err)
 	}
-	r := loaded[0]
-	kind := Loaded
-	if r.Replaced {
-		kind = Replaced
-	}
-	old := f.policy
-	f.policy, f.loadedSHA = b.Name(), sum
-	s.report(Change{Kind: kind, File: name, Policy: b.Name(), Result: &r})
-	// The file now holds another policy: the one it held goes.
-	if old != "" && old != b.Name() && !s.providedElsewhere(old, name) {
-		if err := loader.Unload([]string{old}, &s.o.Loader); err != nil && !errors.Is(err, loader.ErrNotLoaded) {
-			fail(old, fmt.Errorf("unload: %w", err))
-			return
-		}
-		s.report(Change{Kind: Unloaded, File: name, Policy: old})
-	}
+	return err
 }

@@ -21,11 +21,12 @@ type harness struct {
 	s       *Syncer
 	changes []string
 	lastErr error
+	opts    []func(*Options)
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, opts ...func(*Options)) *harness {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs)
-	h := &harness{t: t, dir: t.TempDir(), root: testenv.PinDir(t, "dirsync-test", true)}
+	h := &harness{t: t, dir: t.TempDir(), root: testenv.PinDir(t, "dirsync-test", true), opts: opts}
 	t.Cleanup(func() {
 		if err := loader.UnloadAll(&loader.Options{PinRoot: h.root}); err != nil {
 			t.Errorf("cleanup: %v", err)
@@ -36,12 +37,16 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) syncer() *Syncer {
-	s, err := New(Options{Dir: h.dir, Loader: loader.Options{PinRoot: h.root}, Report: func(c Change) {
+	o := Options{Dir: h.dir, Loader: loader.Options{PinRoot: h.root}, Report: func(c Change) {
 		h.changes = append(h.changes, c.Kind.String()+" "+c.Policy+" "+c.File)
 		if c.Err != nil {
 			h.lastErr = c.Err
 		}
-	}})
+	}}
+	for _, f := range h.opts {
+		f(&o)
+	}
+	s, err := New(o)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -104,12 +109,14 @@ func TestSync(t *testing.T) {
 	os.Chtimes(filepath.Join(h.dir, "a.bpf.o"), later, later)
 	h.expect(h.sync(), "", "ds-a<a.bpf.o")
 
-	// A second file of the same policy is refused; the first stays.
+	// A second file of the same policy is a standby, reported once; the
+	// first stays.
 	h.write("b.bpf.o", "ds-a")
-	h.expect(h.sync(), "failed ds-a b.bpf.o", "ds-a<a.bpf.o")
-	if !strings.Contains(fmt.Sprint(h.lastErr), "policy ds-a is loaded from a.bpf.o already") {
+	h.expect(h.sync(), "conflict ds-a b.bpf.o", "ds-a<a.bpf.o")
+	if !strings.Contains(fmt.Sprint(h.lastErr), "b.bpf.o holds policy ds-a, which a.bpf.o provides") {
 		t.Errorf("error: %v", h.lastErr)
 	}
+	h.expect(h.sync(), "", "ds-a<a.bpf.o")
 	// ... and loaded when it changes to another policy.
 	h.write("b.bpf.o", "ds-b")
 	h.expect(h.sync(), "loaded ds-b b.bpf.o", "ds-a<a.bpf.o ds-b<b.bpf.o")
