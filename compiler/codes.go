@@ -129,6 +129,15 @@ var codes = []CodeInfo{
 	{"compat-binaries", "more matchBinaries than Tetragon allows"},
 	{"compat-actions", "more actions than Tetragon runs"},
 	{"compat-tags", "more tags than Tetragon accepts"},
+	// Policy tests (polc test, package policytest).
+	{"test-file", "a test file that is not one PolicyTest document, or names a case twice"},
+	{"test-no-policy", "the policy a test file names is not there, or not one policy"},
+	{"test-unknown-hook", "a test case names a hook the policy does not have"},
+	{"test-ambiguous-hook", "a test case's hook names several hooks of the policy"},
+	{"test-unknown-arg", "a test case gives an argument (or return value) the hook does not have"},
+	{"test-bad-value", "a test case's value that does not fit its argument, capability or namespace"},
+	{"test-bad-expect", "an expected outcome that cannot happen: an unknown action, a selector of a hook without"},
+	{"test-failed", "a test case whose outcome differs from the expected one"},
 }
 
 // Codes returns every diagnostic code, in documentation order.

@@ -135,6 +135,9 @@ func Check(srcs []*Source, opts Options) *Result {
 // dropped: they would only restate the same mistake.
 func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
 	if skip, d := foreignDocument(doc, opts.PoliciesOnly); skip {
+		if d.Code == "" {
+			return nil, nil
+		}
 		return nil, []Diagnostic{d}
 	}
 	js, diags := doc.toJSON()
@@ -179,6 +182,12 @@ func withinAny(p Path, roots []Path) bool {
 	return false
 }
 
+// The apiVersion and kind of polc's test files (package policytest).
+const (
+	PolicyTestAPIVersion = "polc.dev/v1alpha1"
+	PolicyTestKind       = "PolicyTest"
+)
+
 // foreignDocument recognizes a Kubernetes object of another kind in a
 // multi-document file (a ConfigMap, a CiliumNetworkPolicy): it is not ours
 // to judge, so it is skipped with a note. A kind that looks like a typo of
@@ -196,6 +205,11 @@ func foreignDocument(doc *Document, policiesOnly bool) (bool, Diagnostic) {
 		return true, Diagnostic{Code: "not-a-policy", Severity: Note, Pos: start, End: end,
 			Msg: fmt.Sprintf("document %d has no apiVersion and kind, so it is not a TracingPolicy: skipped", doc.Number+1)}
 	}
+	if av.Value == PolicyTestAPIVersion && kv.Value == PolicyTestKind {
+		// A test file of polc test beside its policy: checked by polc
+		// test, not a policy to check here.
+		return true, Diagnostic{}
+	}
 	if av.Value == "cilium.io/v1alpha1" || strings.Contains(strings.ToLower(kv.Value), "tracingpolic") ||
 		closest(kv.Value, []string{"TracingPolicy", "TracingPolicyNamespaced"}) != "" {
 		return false, Diagnostic{}
@@ -204,6 +218,10 @@ func foreignDocument(doc *Document, policiesOnly bool) (bool, Diagnostic) {
 	return true, Diagnostic{Code: "not-a-policy", Severity: Note, Pos: start, End: end, Path: "kind",
 		Msg: fmt.Sprintf("document %d (%s, %s) is not a TracingPolicy: skipped", doc.Number+1, kv.Value, av.Value)}
 }
+
+// SchemaDiagnostic locates a schema error in the document: for other YAML
+// formats of polc, validated with their own schema.
+func SchemaDiagnostic(doc *Document, e schema.Error) Diagnostic { return fromSchema(doc, e) }
 
 // fromSchema locates a schema error in the document.
 func fromSchema(doc *Document, e schema.Error) Diagnostic {

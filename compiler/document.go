@@ -160,6 +160,11 @@ func nodeEnd(src *Source, n *yaml.Node, depth int) Pos {
 	return Pos{Line: n.Line, Col: end + 1}
 }
 
+// JSON is the document as the JSON Schema validator takes it, with the
+// diagnostics of converting it (duplicate keys, bad aliases). Other YAML
+// formats of polc (package policytest) validate their documents with it.
+func (d *Document) JSON() (any, []Diagnostic) { return d.toJSON() }
+
 // toJSON converts a YAML node tree into the generic value the JSON Schema
 // validator takes: map[string]any, []any, string, int64, float64, bool, nil.
 // Duplicate keys, which YAML forbids but yaml.v3 accepts, are reported. An

@@ -97,15 +97,20 @@ func Validate(doc any) (errs []Error) {
 	if c.err != nil {
 		return []Error{{Code: "internal", Msg: c.err.Error()}}
 	}
+	sch := c.cluster
+	if namespacedKind(dropNulls(normalize(doc))) {
+		sch = c.namespaced
+	}
+	return validateWith(c, sch, doc)
+}
+
+// validateWith validates doc with sch, a schema compiled from c, and
+// translates the errors.
+func validateWith(c *compiled, sch *jsonschema.Schema, doc any) []Error {
 	full := normalize(doc)
 	// Tetragon decodes an empty value like an absent field, so nulls in mappings are not
 	// type errors; they are dropped before validation and only matter for required fields.
 	stripped := dropNulls(full)
-
-	sch := c.cluster
-	if namespacedKind(stripped) {
-		sch = c.namespaced
-	}
 	err := sch.Validate(stripped)
 	if err == nil {
 		return nil
@@ -115,6 +120,7 @@ func Validate(doc any) (errs []Error) {
 		return []Error{{Code: "internal", Msg: fmt.Sprintf("schema validation failed: %v", err)}}
 	}
 	t := translator{raw: c.raw, doc: stripped, full: full}
+	var errs []Error
 	for _, leaf := range leaves(ve) {
 		errs = append(errs, t.translate(leaf)...)
 	}

@@ -8,7 +8,8 @@
 //	polc dump     --stage parse|ir|asm FILE  normalized text for golden diffs
 //	polc inspect  [-o json] [--key PUB] BUNDLE...  describe bundles
 //	polc keygen   -o PREFIX                make a key pair for build --sign
-//	polc schema                            print the embedded JSON Schema
+//	polc test     [flags] [FILE|DIR]...    run policies' unit tests (NAME_test.yaml)
+//	polc schema   [--test]                 print the embedded JSON Schema (--test: of test files)
 //	polc version
 //
 // Exit status: 0 when clean, 1 when a policy has errors (or warnings with
@@ -42,7 +43,8 @@ func commands() []command {
 	return []command{
 		{"validate", "check policies against the schema and the semantic rules", runValidate},
 		{"lint", "validate, plus advice on legal but suspicious policies", runLint},
-		{"schema", "print the embedded JSON Schema of TracingPolicy", runSchema},
+		{"test", "run the unit tests of policies (NAME_test.yaml): cases, coverage, --generate", runTest},
+		{"schema", "print the embedded JSON Schema of TracingPolicy (--test: of test files)", runSchema},
 		{"build", "compile policies into bundles (NAME.bpf.o) for polrun", runBuild},
 		{"dump", "print a policy after a compiler stage: --stage parse, ir or asm", runDump},
 		{"inspect", "describe bundles: hooks, programs, maps, sizes, hashes, signature (-o json)", runInspect},

@@ -8,7 +8,6 @@ import (
 
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
-	"github.com/polc-dev/polc/schema"
 	"github.com/polc-dev/polc/target"
 )
 
@@ -141,9 +140,10 @@ func useColor(mode string, w io.Writer) bool {
 
 func runSchema(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("schema", stderr)
+	test := fs.Bool("test", false, "print the schema of polc test files (NAME_test.yaml) instead")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	stdout.Write(schema.JSON())
+	stdout.Write(schemaFor(*test))
 	return exitOK
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// subdirectory names files as code scanning knows them. Empty: files
 	// as given.
 	Root string
+	// NoSummary leaves out the closing "N errors" line of text output, for
+	// callers that print their own (polc test).
+	NoSummary bool
 }
 
 // Rule describes one diagnostic code for tools that list rules (SARIF).

@@ -64,6 +64,9 @@ func writeText(w io.Writer, res *compiler.Result, opts Options) error {
 			return err
 		}
 	}
+	if opts.NoSummary {
+		return nil
+	}
 	_, err := fmt.Fprintln(w, textSummary(summarize(res, ds), p))
 	return err
 }

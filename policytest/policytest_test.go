@@ -1,0 +1,123 @@
+package policytest
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/polc-dev/polc/compiler"
+)
+
+var errorComment = regexp.MustCompile(`# ERROR ("(?:[^"\\]|\\.)*")`)
+
+// TestErrors: every test file under testdata/errors marks the lines its
+// diagnostics must point at with # ERROR "substring"; each diagnostic must
+// be expected and each expectation met.
+func TestErrors(t *testing.T) {
+	files, err := filepath.Glob("testdata/errors/*_test.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files: %v", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			rep, err := Run([]string{f}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := rep.Suites[0]
+			if s.OK() {
+				t.Errorf("suite passed; it should not")
+			}
+			src := s.Sources[0]
+			want := map[int][]string{}
+			for i := 1; i <= src.NumLines(); i++ {
+				for _, m := range errorComment.FindAllStringSubmatch(src.Line(i), -1) {
+					text, err := strconv.Unquote(m[1])
+					if err != nil {
+						t.Fatalf("line %d: %v", i, err)
+					}
+					want[i] = append(want[i], text)
+				}
+			}
+			for _, d := range s.Diagnostics {
+				if d.Pos.File != f {
+					t.Errorf("diagnostic in another file: %s", d)
+					continue
+				}
+				i := slicesIndex(want[d.Pos.Line], d.Msg+" "+d.Hint)
+				if i < 0 {
+					t.Errorf("unexpected: %s", d)
+					continue
+				}
+				want[d.Pos.Line] = append(want[d.Pos.Line][:i], want[d.Pos.Line][i+1:]...)
+			}
+			for line, ws := range want {
+				for _, w := range ws {
+					t.Errorf("%s:%d: no diagnostic containing %q", f, line, w)
+				}
+			}
+			if len(s.Results) != 0 {
+				t.Errorf("%d cases ran; every case has an error", len(s.Results))
+			}
+			if rep.Failed() == 0 && !strings.Contains(f, "unknown-policy") {
+				t.Errorf("cases that cannot run must count as failed")
+			}
+		})
+	}
+}
+
+func slicesIndex(subs []string, msg string) int {
+	for i, s := range subs {
+		if strings.Contains(msg, s) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestWrongExpectation: a deliberately wrong expectation fails, names the
+// case's line and shows the difference.
+func TestWrongExpectation(t *testing.T) {
+	src := compiler.NewSource("../examples/passwd-readers_test.yaml", []byte(`apiVersion: polc.dev/v1alpha1
+kind: PolicyTest
+cases:
+- name: right
+  args: {1: /etc/passwd}
+  expect: {selector: 0}
+- name: wrong
+  args: {1: /etc/passwd}
+  expect: {selector: none, posted: false}
+`))
+	s, err := RunSource(src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Diagnostics) != 0 || len(s.Results) != 2 {
+		t.Fatalf("diagnostics %v, %d results", s.Diagnostics, len(s.Results))
+	}
+	if !s.Results[0].Passed || s.Results[1].Passed {
+		t.Fatalf("passed: %v %v, want true false", s.Results[0].Passed, s.Results[1].Passed)
+	}
+	var out bytes.Buffer
+	if err := Write(&out, Text, &Report{Suites: []*Suite{s}}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"--- FAIL: passwd-readers/wrong (../examples/passwd-readers_test.yaml:7:3)",
+		"selector 0, want none; posted true, want false",
+		"FAIL\tpasswd-readers\t../examples/passwd-readers_test.yaml",
+		"1 passed, 1 failed",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, re := range []string{`\n    - \s*Selector:\s+"none",\n`, `\n    \+ \s*Selector:\s+"0",\n`} {
+		if !regexp.MustCompile(re).MatchString(out.String()) {
+			t.Errorf("output lacks the diff line %s:\n%s", re, out.String())
+		}
+	}
+}
