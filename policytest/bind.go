@@ -99,6 +99,15 @@ func Bind(c *Case, pol *ir.Policy) (*Bound, []compiler.Diagnostic) {
 		return nil, b.diags
 	}
 	ev := &ir.Event{Args: make([]ir.ArgValue, len(h.Args))}
+	// A socket not given is all zero: address family 0, no addresses.
+	for _, a := range h.Args {
+		if a.Type.Class() == ir.ClassNet {
+			ev.Args[a.Slot].Sock = &ir.Sock{}
+		}
+	}
+	if returnType(h).Class() == ir.ClassNet {
+		ev.Return.Sock = &ir.Sock{}
+	}
 	b.process(&ev.Process)
 	ev.Host.NS = b.namespaces(c.hostNamespaces, c.Pos)
 	if c.args != nil {

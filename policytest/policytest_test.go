@@ -121,3 +121,47 @@ cases:
 		}
 	}
 }
+
+// TestExamplesAndCorpus: the test files of examples/ and of the corpus
+// policies in testdata/policytests pass and match every selector.
+func TestExamplesAndCorpus(t *testing.T) {
+	files, err := FindTests([]string{"../examples", "../testdata/policytests"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 13 {
+		t.Fatalf("%d test files, want the 3 examples' and at least 10 corpus policies'", len(files))
+	}
+	rep, err := Run(files, Options{Coverage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Suites {
+		for _, d := range s.Diagnostics {
+			t.Errorf("%s", d)
+		}
+		for _, r := range s.Results {
+			if !r.Passed {
+				t.Errorf("%s (%s): %s%s", r.Name, r.Case.Pos, r.Err, r.Diff)
+			}
+		}
+		if c := s.Coverage; c == nil || c.Covered != c.Selectors {
+			t.Errorf("%s: selectors not covered: %+v", s.File, c)
+		}
+	}
+}
+
+// BenchmarkExamples is polc test on examples/: find, parse, check, lower,
+// bind and evaluate every case.
+func BenchmarkExamples(b *testing.B) {
+	for b.Loop() {
+		files, err := FindTests([]string{"../examples"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := Run(files, Options{Coverage: true})
+		if err != nil || !rep.OK() {
+			b.Fatalf("%v %v", err, rep)
+		}
+	}
+}

@@ -4,8 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 
+	"github.com/polc-dev/polc/compiler"
+	"github.com/polc-dev/polc/compiler/report"
 	"github.com/polc-dev/polc/policytest"
 	"github.com/polc-dev/polc/schema"
 )
@@ -19,6 +24,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	coverage := fs.Bool("coverage", false, "report the selectors and filter values no case exercised")
 	verbose := fs.Bool("v", false, "text: list passed cases too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
+	generate := fs.String("generate", "", "write a starting NAME_test.yaml for the policy NAME.yaml, with boundary cases from its values (never overwrites)")
 	tf := addTargetFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc test [flags] [FILE|DIR]...   (default: .)\n\n"+
@@ -46,6 +52,13 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if *generate != "" {
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "polc test: --generate takes one policy and no other paths\n")
+			return exitUsage
+		}
+		return generateTest(*generate, opts, stdout, stderr)
+	}
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -71,6 +84,44 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "polc test: %v\n", err)
 	return exitUsage
+}
+
+// generateTest is polc test --generate POLICY: NAME_test.yaml beside it.
+func generateTest(policyFile string, opts policytest.Options, stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(policyFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc test: %v\n", err)
+		return exitUsage
+	}
+	ext := filepath.Ext(policyFile)
+	testFile := strings.TrimSuffix(policyFile, ext) + "_test" + ext
+	if policytest.IsTestFile(policyFile) || (ext != ".yaml" && ext != ".yml") {
+		fmt.Fprintf(stderr, "polc test: --generate takes a policy file NAME.yaml, not %s\n", policyFile)
+		return exitUsage
+	}
+	if _, err := os.Stat(testFile); err == nil {
+		fmt.Fprintf(stderr, "polc test: %s exists: not overwritten (remove it to generate a new one)\n", testFile)
+		return exitUsage
+	}
+	src := compiler.NewSource(policyFile, data)
+	pol, diags := policytest.LoadPolicy(src, "", opts)
+	if pol == nil {
+		res := &compiler.Result{Sources: []*compiler.Source{src}, Diagnostics: diags}
+		report.Write(stdout, report.Text, res, report.Options{})
+		fmt.Fprintf(stderr, "polc test: %s: no policy to generate tests for\n", policyFile)
+		return exitFound
+	}
+	out, err := policytest.Generate(pol, policyFile, testFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc test: %v\n", err)
+		return exitFound
+	}
+	if err := os.WriteFile(testFile, out, 0o644); err != nil {
+		fmt.Fprintf(stderr, "polc test: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "wrote %s: check every expectation, then run polc test %s\n", testFile, testFile)
+	return exitOK
 }
 
 // schemaFor is what polc schema prints: the TracingPolicy schema, or with
