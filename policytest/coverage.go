@@ -1,6 +1,7 @@
 package policytest
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -80,12 +81,24 @@ func CoverageOf(pol *ir.Policy, cases []*Bound) *Coverage {
 						continue
 					}
 					cov.Missed = append(cov.Missed, Miss{Hook: hookName(h), Selector: s.Index,
-						Value: t.Kind.String() + " " + t.Op.String() + " " + u.name, Pos: t.Pos})
+						Value: filterName(h, t) + " " + t.Op.String() + " " + u.name, Pos: t.Pos})
 				}
 			}
 		}
 	}
+	// In policy order: lowering may have reordered a selector's filters.
+	slices.SortStableFunc(cov.Missed, func(a, b Miss) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
 	return cov
+}
+
+// filterName names what a filter looks at: "argument 2", "return", "binary".
+func filterName(h *ir.Hook, t *ir.Test) string {
+	if t.Kind == ir.TestArg && t.Slot >= 0 && t.Slot < len(h.Args) {
+		return "argument " + argKey(h.Args[t.Slot])
+	}
+	return t.Kind.String()
 }
 
 // unit is one value of a filter, for coverage.

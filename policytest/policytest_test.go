@@ -165,3 +165,48 @@ func BenchmarkExamples(b *testing.B) {
 		}
 	}
 }
+
+// TestCoverageMisses: a selector no case matches and values no case
+// exercises are listed with their positions in the policy.
+func TestCoverageMisses(t *testing.T) {
+	src := compiler.NewSource("../examples/block-dns-elsewhere_test.yaml", []byte(`apiVersion: polc.dev/v1alpha1
+kind: PolicyTest
+cases:
+- name: DNS over UDP to a public resolver
+  args: {2: {protocol: IPPROTO_UDP, daddr: 1.1.1.1, dport: 53}}
+  expect: {selector: 0, actions: [Sigkill, Post]}
+- name: the local resolver
+  args: {2: {protocol: IPPROTO_UDP, daddr: 127.0.0.53, dport: 53}}
+  expect: {selector: none}
+`))
+	s, err := RunSource(src, Options{Coverage: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.OK() {
+		t.Fatalf("suite failed: %v %+v", s.Diagnostics, s.Results)
+	}
+	c := s.Coverage
+	if c.Selectors != 1 || c.Covered != 1 || c.Values != 5 || c.ValuesHit != 3 {
+		t.Errorf("coverage %+v, want 1/1 selectors and 3/5 values", c)
+	}
+	var missed []string
+	for _, m := range c.Missed {
+		missed = append(missed, m.String())
+	}
+	want := []string{
+		`../examples/block-dns-elsewhere.yaml:16:9: hook ip_output selector 0: argument 2 Protocol 6: no case exercises it`,
+		`../examples/block-dns-elsewhere.yaml:22:9: hook ip_output selector 0: argument 2 NotDAddr ::1/128: no case exercises it`,
+	}
+	if strings.Join(missed, "\n") != strings.Join(want, "\n") {
+		t.Errorf("missed:\n%s\nwant:\n%s", strings.Join(missed, "\n"), strings.Join(want, "\n"))
+	}
+	// Without the matching case, the selector itself is missed.
+	s2, err := RunSource(src, Options{Coverage: true, Run: regexp.MustCompile("local")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s2.Coverage; c.Covered != 0 || c.Missed[0].Value != "" || !strings.Contains(c.Missed[0].String(), "no case matches it") {
+		t.Errorf("coverage with one case: %+v", c)
+	}
+}
