@@ -143,6 +143,9 @@ func FindTests(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
+			if d.IsDir() && path != p && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir // .git and the like
+			}
 			if !d.IsDir() && IsTestFile(path) {
 				found = append(found, path)
 			}

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,6 +51,26 @@ func TestTestCommand(t *testing.T) {
 	code, out, _ = runPolc("test", "-o", "sarif", "../../policytest/testdata/errors")
 	if code != exitFound || !strings.Contains(out, `"ruleId": "test-unknown-arg"`) {
 		t.Errorf("sarif: exit %d\n%s", code, out)
+	}
+	// --generate writes NAME_test.yaml beside the policy, which passes,
+	// and never overwrites it.
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../examples/block-dns-elsewhere.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := filepath.Join(dir, "dns.yaml")
+	if err := os.WriteFile(pol, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runPolc("test", "--generate", pol); code != exitOK {
+		t.Fatalf("--generate: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, _ := runPolc("test", "--coverage", dir); code != exitOK || !strings.Contains(out, "coverage: 100.0% of selectors") {
+		t.Errorf("generated tests: exit %d\n%s", code, out)
+	}
+	if code, _, errs := runPolc("test", "--generate", pol); code != exitUsage || !strings.Contains(errs, "not overwritten") {
+		t.Errorf("--generate over an existing file: exit %d (%s)", code, errs)
 	}
 	// polc schema --test prints the test file schema.
 	if _, out, _ := runPolc("schema", "--test"); !strings.Contains(out, `"PolicyTest"`) {
