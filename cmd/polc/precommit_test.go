@@ -12,7 +12,8 @@ import (
 
 // TestPreCommitHook installs this repository's .pre-commit-hooks.yaml, at
 // the committed HEAD, into a scratch repository with the real pre-commit
-// tool, and checks that a bad policy fails the commit and a good one passes.
+// tool, and checks that a bad policy fails the commit and a good one passes,
+// and that a failing policy test fails it too.
 func TestPreCommitHook(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds polc through pre-commit; not in -short runs")
@@ -43,7 +44,7 @@ func TestPreCommitHook(t *testing.T) {
 		return string(out)
 	}
 	config := "repos:\n- repo: " + strings.TrimSpace(string(top)) + "\n  rev: " + strings.TrimSpace(string(head)) +
-		"\n  hooks:\n  - id: polc-validate\n  - id: polc-lint\n"
+		"\n  hooks:\n  - id: polc-validate\n  - id: polc-lint\n  - id: polc-test\n"
 	write := func(name, content string) {
 		if err := os.WriteFile(filepath.Join(repo, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
@@ -107,4 +108,17 @@ func TestPreCommitHook(t *testing.T) {
 	write("policy.yaml", strings.Replace(warned, "    - {}\n", "    # polc:ignore empty-selector we watch every fd_install here\n    - {}\n", 1))
 	run(true, "git", "add", ".")
 	run(true, "git", "commit", "-qm", "a silenced warning, strict")
+
+	// polc-test runs the policy's test file: a wrong expectation fails the
+	// commit, pointing at the case.
+	test := "apiVersion: polc.dev/v1alpha1\nkind: PolicyTest\ncases:\n- name: passwd\n  args: {1: /etc/passwd}\n  expect: {selector: none}\n"
+	write("policy_test.yaml", test)
+	run(true, "git", "add", "policy_test.yaml")
+	out = run(false, "git", "commit", "-qm", "wrong test")
+	if !strings.Contains(out, "--- FAIL: fd-install/passwd (policy_test.yaml:4:3)") {
+		t.Errorf("polc-test's output does not point at the failing case:\n%s", out)
+	}
+	write("policy_test.yaml", strings.Replace(test, "none", "0", 1))
+	run(true, "git", "add", "policy_test.yaml")
+	run(true, "git", "commit", "-qm", "right test")
 }
