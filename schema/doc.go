@@ -20,6 +20,10 @@
 // matchReturnArgs, matchData and matchNamespaces values may be integers as well as
 // strings, and rateLimit an integer; uprobes accept the older single `symbol` field.
 //
+// The package also embeds the schema of polc's own test files (kind
+// PolicyTest, policytest.schema.json: PolicyTestJSON for `polc schema --test`,
+// ValidatePolicyTest), whose errors are translated the same way.
+//
 // Validate reports leaf errors only, each with a stable code:
 //
 //	unknown-field  a mapping has a key the schema does not define at that place
