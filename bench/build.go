@@ -129,7 +129,8 @@ func Inputs(root, corpusDir string) (map[string][]string, error) {
 // fd_install example.
 const SpecPolicy = "fd-install.yaml"
 
-// yamlFiles lists dir's *.yaml and *.yml files, sorted.
+// yamlFiles lists dir's *.yaml and *.yml files, sorted, but not the policy
+// tests (NAME_test.yaml).
 func yamlFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -137,7 +138,11 @@ func yamlFiles(dir string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if n := e.Name(); !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
+		n := e.Name()
+		if strings.HasSuffix(n, "_test.yaml") || strings.HasSuffix(n, "_test.yml") {
+			continue // polc test files beside the policies, not policies
+		}
+		if !e.IsDir() && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml")) {
 			out = append(out, filepath.Join(dir, n))
 		}
 	}
