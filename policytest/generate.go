@@ -504,6 +504,9 @@ func (g *generator) addCase(h *ir.Hook, name string, ev *ir.Event) error {
 		return fmt.Errorf("policytest: generate %s: %w", name, err)
 	}
 	o := OutcomeOf(res)
+	if len(g.pol.Hooks) > 1 {
+		name = hookName(h) + ": " + name
+	}
 	if n := g.names[name]; n > 0 {
 		g.names[name]++
 		name = fmt.Sprintf("%s #%d", name, n+1)
