@@ -23,9 +23,11 @@ import (
 type Options struct {
 	// Run, when set, selects the cases whose "POLICY/CASE" name it matches.
 	Run *regexp.Regexp
-	// Arch and Target lower the policies as polc build does with them.
-	Arch   arch.Arch
-	Target *target.Profile
+	// Arch, Target and Sysroot check and lower the policies as polc build
+	// does with them.
+	Arch    arch.Arch
+	Target  *target.Profile
+	Sysroot string
 	// Coverage computes Suite.Coverage.
 	Coverage bool
 }
@@ -286,7 +288,7 @@ func readPolicy(tf *File) (*compiler.Source, error) {
 // LoadPolicy checks and lowers the policy named name (or the only one) in
 // src as polc build does. Nil with the diagnostics when it has errors.
 func LoadPolicy(src *compiler.Source, name string, opts Options) (*ir.Policy, []compiler.Diagnostic) {
-	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: opts.Arch, Target: opts.Target})
+	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: opts.Arch, Target: opts.Target, Sysroot: opts.Sysroot})
 	diags := errorsOnly(res.Diagnostics)
 	if res.Errors() > 0 {
 		return nil, diags

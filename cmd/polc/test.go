@@ -45,7 +45,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc test: %v\n", err)
 		return exitUsage
 	}
-	opts := policytest.Options{Arch: kt.arch, Target: kt.profile, Coverage: *coverage}
+	opts := policytest.Options{Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot, Coverage: *coverage}
 	if *runRE != "" {
 		if opts.Run, err = regexp.Compile(*runRE); err != nil {
 			fmt.Fprintf(stderr, "polc test: --run: %v\n", err)
