@@ -145,9 +145,16 @@ func (h *helper) run(t *testing.T) {
 // collect returns the events of policy until none came for quiet.
 func collect(t *testing.T, s *Stream, policy string, quiet time.Duration) []*Event {
 	t.Helper()
+	return collectAfter(t, s, policy, quiet, quiet)
+}
+
+// collectAfter is collect that waits up to first for the first event of
+// any policy: for streams whose first event may take long on a slow guest.
+func collectAfter(t *testing.T, s *Stream, policy string, first, quiet time.Duration) []*Event {
+	t.Helper()
 	var out []*Event
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), quiet)
+	for wait := first; ; wait = quiet {
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
 		ev, err := s.Next(ctx)
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) {

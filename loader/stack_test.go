@@ -95,7 +95,8 @@ spec:
 	}
 	defer s.Close()
 	h.stdin.Write([]byte("go\n"))
-	evs := collect(t, s, "stacks", 3*time.Second)
+	// The first event waits for /proc/kallsyms, seconds under emulation.
+	evs := collectAfter(t, s, "stacks", 60*time.Second, 3*time.Second)
 	h.run(t) // lets it exit
 	if len(evs) != 1 {
 		t.Fatalf("%d events, want 1 (stream: %+v)", len(evs), s.Stats())

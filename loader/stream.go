@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -611,6 +612,12 @@ func (s *Stream) scanPolicies() {
 		}
 		if s.policies[st.PolicyID] == nil {
 			s.policies[st.PolicyID] = &policyEntry{name: m.Policy, manifest: m, dir: d}
+			if slices.ContainsFunc(m.Hooks, func(h bpf.Hook) bool { return h.StackIDs }) {
+				// Kernel stacks are named from /proc/kallsyms, which takes
+				// seconds to read on a slow machine: read it now, not when
+				// the first event stalls the stream behind it.
+				go s.kallsyms()
+			}
 		}
 	}
 }
