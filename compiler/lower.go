@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -25,6 +26,12 @@ type LowerOptions struct {
 	// breaks an invariant is named. Tests set it; the finished policy is
 	// always verified.
 	Verify bool
+	// SourceName is the file name the IR's positions carry, and with them
+	// dumps and bundles (the manifest's selectors, BTF line info); empty
+	// means the source's name as given. polc passes the path relative to
+	// the repository's root, so that what it writes does not depend on the
+	// directory it ran in. Diagnostics keep the name as given.
+	SourceName string
 	// AfterPass, when set, sees the policy after each pass that succeeded
 	// (for dumps while debugging; it must not keep or change the policy).
 	AfterPass func(pass string, p *ir.Policy)
@@ -211,7 +218,7 @@ func (l *lowering) pos(n *yaml.Node) ir.Pos {
 	}
 	p := ir.Pos{Line: n.Line, Col: n.Column}
 	if doc := l.doc(); doc != nil {
-		p.File = doc.Source.Name
+		p.File = cmp.Or(l.opts.SourceName, doc.Source.Name)
 	}
 	return p
 }

@@ -51,11 +51,16 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc build: %v\n", err)
 		return exitUsage
 	}
+	rootDir, err := sourceRoot(*root)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc build: %v\n", err)
+		return exitUsage
+	}
 	res := compiler.Check(srcs, compiler.Options{Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot})
 	var bundles []*codegen.Bundle
 	written := map[string]string{}
 	for _, pol := range res.Policies {
-		b, diags := buildPolicy(pol, kt)
+		b, diags := buildPolicy(pol, kt, rootDir)
 		res.Diagnostics = append(res.Diagnostics, diags...)
 		if b == nil {
 			continue
@@ -87,10 +92,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	ropts := report.Options{Color: useColor(*color, stdout), ToolVersion: version, Rules: rules()}
-	if ropts.Root, err = sourceRoot(*root); err != nil {
-		fmt.Fprintf(stderr, "polc build: %v\n", err)
-		return exitUsage
-	}
+	ropts.Root = rootDir
 	if len(res.Diagnostics) > 0 || f != report.Text {
 		if err := report.Write(stdout, f, res, ropts); err != nil {
 			fmt.Fprintf(stderr, "polc build: write: %v\n", err)
@@ -105,17 +107,28 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 
 // buildPolicy lowers a checked policy and generates its bundle. The
 // bundle is nil when lowering or code generation reported an error.
-func buildPolicy(pol *compiler.Policy, kt kernelTarget) (*codegen.Bundle, []compiler.Diagnostic) {
+//
+// The bundle names the policy's file relative to root (recordedName), so
+// that its bytes depend on the policy and polc's version only, not on the
+// directory polc ran in or the path it was given.
+func buildPolicy(pol *compiler.Policy, kt kernelTarget, root string) (*codegen.Bundle, []compiler.Diagnostic) {
 	a := kt.arch
-	p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a, Target: kt.profile})
+	src := pol.Doc.Source
+	name := recordedName(src.Name, root)
+	p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a, Target: kt.profile, SourceName: name})
 	if p == nil || compiler.Count(diags, compiler.Error) > 0 {
 		return nil, diags
 	}
-	src := pol.Doc.Source
-	b, err := codegen.Build(p, codegen.Options{Arch: a, Source: src.Name, SourceData: src.Data, Compiler: version,
+	b, err := codegen.Build(p, codegen.Options{Arch: a, Source: name, SourceData: src.Data, Compiler: version,
 		SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }, Target: kt.profile})
 	if err != nil {
-		return nil, append(diags, codegenDiagnostics(err, p.Pos)...)
+		ds := codegenDiagnostics(err, p.Pos)
+		for i := range ds {
+			if ds[i].Pos.File == name {
+				ds[i].Pos.File = src.Name // diagnostics name the file as the user gave it
+			}
+		}
+		return nil, append(diags, ds...)
 	}
 	if missing := compiler.CheckFeatures(b.Manifest.Features, kt.profile, p.Pos); len(missing) > 0 {
 		return nil, append(diags, missing...)
@@ -140,7 +153,7 @@ func codegenDiagnostics(err error, pos ir.Pos) []compiler.Diagnostic {
 
 // dumpAsm is polc dump --stage asm: the generated programs, disassembled.
 func dumpAsm(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
-	b, diags := buildPolicy(pol, c.target)
+	b, diags := buildPolicy(pol, c.target, c.root)
 	if b != nil {
 		if err := b.WriteAsm(w); err != nil {
 			diags = append(diags, compiler.Diagnostic{Code: "internal", Severity: compiler.Error,

@@ -33,6 +33,7 @@ type dumpContext struct {
 	target   kernelTarget
 	eachPass bool // --each-pass
 	flags    *flag.FlagSet
+	root     string // files are named relative to it (--root; recordedName)
 }
 
 func dumpStages() []dumpStage {
@@ -51,6 +52,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	}
 	stageName := fs.String("stage", "ir", "what to print: "+strings.Join(names, ", "))
 	tf := addTargetFlags(fs)
+	root := addRootFlag(fs)
 	eachPass := fs.Bool("each-pass", false, "with --stage ir: print the IR after every lowering pass, verifying it in between")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc dump [flags] FILE|DIR|-...\n\nstages:\n")
@@ -85,7 +87,12 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	res := compiler.Check(srcs, compiler.Options{Arch: a, Target: kt.profile, Sysroot: kt.sysroot})
-	ctx := &dumpContext{arch: a, target: kt, eachPass: *eachPass, flags: fs}
+	rootDir, err := sourceRoot(*root)
+	if err != nil {
+		fmt.Fprintf(stderr, "polc dump: %v\n", err)
+		return exitUsage
+	}
+	ctx := &dumpContext{arch: a, target: kt, eachPass: *eachPass, flags: fs, root: rootDir}
 	var out bytes.Buffer
 	for i, pol := range res.Policies {
 		if i > 0 {
@@ -111,7 +118,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 }
 
 func dumpIR(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
-	opts := compiler.LowerOptions{Arch: c.arch, Target: c.target.profile}
+	opts := compiler.LowerOptions{Arch: c.arch, Target: c.target.profile, SourceName: recordedName(pol.Doc.Source.Name, c.root)}
 	if c.eachPass {
 		opts.Verify = true
 		opts.AfterPass = func(pass string, p *ir.Policy) {

@@ -5,11 +5,34 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/polc-dev/polc/compiler"
 )
 
-// addRootFlag adds --root, the directory SARIF names files relative to.
+// addRootFlag adds --root, the directory files are named relative to in
+// SARIF, dumps and bundles.
 func addRootFlag(fs *flag.FlagSet) *string {
-	return fs.String("root", "", "directory that SARIF output names files relative to (default: the enclosing git repository's root, else the current directory)")
+	return fs.String("root", "", "directory that SARIF output, dumps and bundles name files relative to (default: the enclosing git repository's root, else the current directory)")
+}
+
+// recordedName is how dumps and bundles name a policy's file: relative to
+// root, with '/', when the file is under it, so that the same policy
+// builds to the same bytes from any directory and by any path; else the
+// name as given (stdin, or a file outside the repository).
+func recordedName(name, root string) string {
+	if name == compiler.StdinName || root == "" {
+		return name
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return name
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return name
+	}
+	return filepath.ToSlash(rel)
 }
 
 // sourceRoot is the absolute directory that reports name files relative to:

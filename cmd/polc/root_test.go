@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -68,5 +70,58 @@ func TestSARIFFromSubdirectory(t *testing.T) {
 		if l != (location{URI: "net/bad.yaml", URIBaseID: "SRCROOT"}) {
 			t.Errorf("with --root ../policies: %+v, want net/bad.yaml under SRCROOT", l)
 		}
+	}
+}
+
+// TestBundleIndependentOfPath: the same policy built from the repository's
+// root, from a subdirectory, by absolute path, or with --root elsewhere
+// naming the same root, gives the same bytes; the manifest names the file
+// from the root. Dumps too.
+func TestBundleIndependentOfPath(t *testing.T) {
+	repo := t.TempDir()
+	if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	policy := filepath.Join(repo, "policies", "fd.yaml")
+	if err := os.MkdirAll(filepath.Dir(policy), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(policy, []byte(goodPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := func(dir string, args ...string) []byte {
+		t.Helper()
+		t.Chdir(dir)
+		out := t.TempDir()
+		if code, _, errOut := runPolc(append([]string{"build", "-o", out}, args...)...); code != exitOK {
+			t.Fatalf("build %v in %s: exit %d: %s", args, dir, code, errOut)
+		}
+		data, err := os.ReadFile(filepath.Join(out, "fd-install.bpf.o"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	want := build(repo, "policies/fd.yaml")
+	if !bytes.Contains(want, []byte(`"source": "policies/fd.yaml"`)) {
+		t.Errorf("the manifest does not name policies/fd.yaml")
+	}
+	for _, c := range []struct {
+		dir  string
+		args []string
+	}{
+		{filepath.Join(repo, "policies"), []string{"fd.yaml"}},
+		{filepath.Join(repo, "policies"), []string{"../policies/fd.yaml"}},
+		{os.TempDir(), []string{"--root", repo, policy}},
+		{repo, []string{policy}},
+	} {
+		if got := build(c.dir, c.args...); !bytes.Equal(got, want) {
+			t.Errorf("build %v in %s: different bytes", c.args, c.dir)
+		}
+	}
+	t.Chdir(filepath.Join(repo, "policies"))
+	_, ir, _ := runPolc("dump", "--stage", "ir", "fd.yaml")
+	if !strings.Contains(ir, "@policies/fd.yaml:") {
+		t.Errorf("the IR dump does not name policies/fd.yaml:\n%s", ir)
 	}
 }
