@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/polc-dev/polc/ir"
@@ -195,6 +196,19 @@ func (c *checker) compatSelector(h *hookView, s *Selector) {
 	}
 	if n := len(s.MatchBinaries); n > tetragonMaxBinaryFilter {
 		c.compatf(fieldOr(s.At, "matchBinaries"), "compat-binaries", "Tetragon allows one matchBinaries filter per selector; this one has %d", n)
+	}
+	for _, f := range slices.Concat(s.MatchBinaries, s.MatchParentBinaries) {
+		if op, _ := ir.ParseOp(f.Operator); op != ir.OpPostfix && op != ir.OpNotPostfix {
+			continue
+		}
+		for i, v := range f.Values {
+			if len(v) > tetragonMaxPostfix {
+				c.compatf(valueNode(f.At, "values", i), "compat-postfix", "Tetragon matches postfixes of at most %d bytes", tetragonMaxPostfix)
+			}
+		}
+	}
+	if n := len(s.MatchParentBinaries); n > tetragonMaxBinaryFilter {
+		c.compatf(fieldOr(s.At, "matchParentBinaries"), "compat-binaries", "Tetragon allows one matchParentBinaries filter per selector; this one has %d", n)
 	}
 	if n := len(s.MatchActions); n > tetragonMaxActions {
 		c.compatf(fieldOr(s.At, "matchActions"), "compat-actions", "Tetragon runs at most %d actions per selector; this one has %d", tetragonMaxActions, n)
