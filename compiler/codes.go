@@ -126,8 +126,13 @@ var codes = []CodeInfo{
 	{"compat-prefix", "a prefix longer than Tetragon matches"},
 	{"compat-postfix", "a postfix longer than Tetragon matches"},
 	{"compat-namespaces", "more matchNamespaces than Tetragon allows"},
-	{"compat-binaries", "more matchBinaries than Tetragon allows"},
+	{"compat-binaries", "more matchBinaries or matchParentBinaries than Tetragon allows"},
 	{"compat-actions", "more actions than Tetragon runs"},
+	{"compat-signed-compare", "GreaterThan, LessThan or a range on an int8 or int16 argument, which Tetragon compares unsigned"},
+	{"compat-greater-than", "GreaterThan on an 8-, 16- or 64-bit unsigned (or int8, int16) argument, which Tetragon tests as less-than"},
+	{"compat-nspid-follow", "matchPIDs isNamespacePID with followForks, whose ancestors Tetragon compares across the PID namespace's boundary"},
+	{"compat-follow-depth", "matchPIDs followForks, which Tetragon follows only 10 levels up"},
+	{"compat-return-selectors", "matchReturnArgs in a hook of several selectors: Tetragon tries every selector's at return"},
 	{"compat-tags", "more tags than Tetragon accepts"},
 }
 
