@@ -272,6 +272,9 @@ func (c *checker) compatSelector(h *hookView, s *Selector) {
 			}
 		}
 	}
+	if len(s.MatchParentBinaries) > 0 {
+		c.compatf(fieldOr(s.At, "matchParentBinaries"), "compat-parents-map", "Tetragon loads matchParentBinaries only when started with --parents-map-enabled")
+	}
 	if n := len(s.MatchParentBinaries); n > tetragonMaxBinaryFilter {
 		c.compatf(fieldOr(s.At, "matchParentBinaries"), "compat-binaries", "Tetragon allows one matchParentBinaries filter per selector; this one has %d", n)
 	}
