@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/compiler"
@@ -245,4 +249,82 @@ func compileParentPolicy(t *testing.T, yaml string) *compiledPolicy {
 	}
 	c.hook, c.b = pol.Hooks[0], b
 	return c
+}
+
+func init() {
+	// chain:P1|P2|...: run P1 as the child "chain:P2|...", and so on; the
+	// last one calls getpgid three times. Each process of the chain is
+	// the parent of the next.
+	childVerbs["chain"] = func(arg string) int {
+		if arg == "" {
+			for range 3 {
+				unix.Getpgid(0)
+			}
+			return 0
+		}
+		next, rest, _ := strings.Cut(arg, "|")
+		if err := child(next, "chain:"+rest).Run(); err != nil {
+			return 3
+		}
+		return 0
+	}
+}
+
+// TestParentBinariesLive: matchParentBinaries on a real process tree with
+// the base maintaining the process table. This test starts grand, which
+// starts parent, which starts kid; kid calls getpgid. The hook (on
+// raw_syscalls/sys_enter, only for kid's binary) records kid's calls
+// when its parent filter passes.
+func TestParentBinariesLive(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.RingBuf, testenv.KernelBTF)
+	grand, parent, kid := childBinary(t, "pgrand"), childBinary(t, "pparent"), childBinary(t, "pchild")
+	pin := pinDir(t)
+	loadBaseIn(t, pin)
+	for _, c := range []struct {
+		op     ir.Op
+		follow bool
+		value  string
+		want   bool
+	}{
+		{ir.OpIn, false, parent, true},
+		{ir.OpIn, false, grand, false},
+		{ir.OpIn, false, kid, false}, // its own binary is not its parent's
+		{ir.OpIn, true, grand, true},
+		{ir.OpNotIn, false, parent, false},
+		{ir.OpNotIn, false, grand, true},
+		{ir.OpNotIn, true, grand, false},
+		{ir.OpPostfix, false, "/pparent", true},
+		{ir.OpNotPrefix, false, filepath.Dir(parent), false},
+	} {
+		pol := rawSyscallsPolicy(0)
+		pos := pol.Pos
+		pol.Hooks[0].Selectors[0].Tests = []*ir.Test{
+			{Kind: ir.TestBinary, Op: ir.OpIn, Values: []ir.Value{{Kind: ir.ValString, Str: kid}}, Pos: pos},
+			{Kind: ir.TestParentBinary, Op: c.op, FollowChildren: c.follow, Values: []ir.Value{{Kind: ir.ValString, Str: c.value}}, Pos: pos},
+		}
+		b, err := Build(pol, Options{Source: "raw.yaml"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, _ := loadableSpec(t, b)
+		l := loadSpecIn(t, b, spec, pin)
+		tp, err := link.Tracepoint("raw_syscalls", "sys_enter", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = child(grand, "chain:"+parent+"|"+kid).Run()
+		tp.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range readRecords(t, l, b, time.Second, nil) {
+			if r.Kind == bpf.EventPolicy && intArg(r.Args[0]) == unix.SYS_GETPGID {
+				n++
+			}
+		}
+		if got := n >= 3; got != c.want || !c.want && n > 0 {
+			t.Errorf("parent-binary %s followChildren=%v %q: %d getpgid records of kid, want them: %v", c.op, c.follow, c.value, n, c.want)
+		}
+	}
 }
