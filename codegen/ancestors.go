@@ -13,7 +13,7 @@ import (
 )
 
 // Walks up the process tree for matchPIDs followForks and matchBinaries
-// followChildren. Each is a bpf_loop whose callback, generated for the
+// followChildren (and matchParentBinaries followChildren, parent.go). Each is a bpf_loop whose callback, generated for the
 // test, checks one process of the chain (the current process first, then
 // its ancestors) and stops when a value matches or the chain ends. The
 // walk's state is on the caller's stack:
@@ -144,15 +144,7 @@ func pidNamespace(b *emit.Builder, dst, task asm.Register, tmp int16) {
 // it), then its ancestors' up the process table's parent chain.
 func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 	// Any process of the chain matching the operator is a hit.
-	positive := *t
-	switch t.Op {
-	case ir.OpNotIn:
-		positive.Op = ir.OpIn
-	case ir.OpNotPrefix:
-		positive.Op = ir.OpPrefix
-	case ir.OpNotPostfix:
-		positive.Op = ir.OpPostfix
-	}
+	positive := positiveOp(t)
 	found, notFound, walk := p.b.Fresh("bin_found"), p.b.Fresh("bin_not_found"), p.b.Fresh("bin_walk")
 	procOff := p.lay.procOff()
 	self := bytesAt{base: rRec, lenOff: int16(procOff + procBinaryLen), dataOff: int16(procOff + procBinary), max: bpf.BinaryMax - 1}

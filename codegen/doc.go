@@ -10,6 +10,7 @@
 // linear in the size of the policy:
 //
 //  1. process filters: for every selector, its matchPIDs, matchBinaries,
+//     matchParentBinaries (the parent's table entry, parent.go),
 //     matchNamespaces, matchCapabilities and *Changes tests, which need no
 //     argument. A bit per selector that passed is kept in the record; when
 //     none did, the program returns before reading anything. When these

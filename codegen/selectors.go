@@ -15,7 +15,7 @@ import (
 // hook's arguments: such tests run before any argument is read.
 func isProcessTest(t *ir.Test) bool {
 	switch t.Kind {
-	case ir.TestPID, ir.TestBinary, ir.TestNamespace, ir.TestCaps, ir.TestNSChange, ir.TestCapChange:
+	case ir.TestPID, ir.TestBinary, ir.TestParentBinary, ir.TestNamespace, ir.TestCaps, ir.TestNSChange, ir.TestCapChange:
 		return true
 	}
 	return false
@@ -44,7 +44,7 @@ func needsProc(h *ir.Hook) bool {
 	for _, s := range h.Selectors {
 		for _, t := range s.Tests {
 			switch t.Kind {
-			case ir.TestBinary, ir.TestNSChange, ir.TestCapChange:
+			case ir.TestBinary, ir.TestParentBinary, ir.TestNSChange, ir.TestCapChange:
 				return true
 			case ir.TestPID:
 				if t.FollowForks {

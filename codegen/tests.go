@@ -34,6 +34,8 @@ func (p *progGen) test(t *ir.Test, fail string) {
 		p.pidTest(t, fail)
 	case ir.TestBinary:
 		p.binaryTest(t, fail)
+	case ir.TestParentBinary:
+		p.parentBinaryTest(t, fail)
 	case ir.TestNamespace:
 		p.namespaceTest(t, fail)
 	case ir.TestCaps:

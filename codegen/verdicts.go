@@ -45,6 +45,12 @@ const (
 // followChildren, which walks the table's parent links). Tests that read
 // the task itself (namespaces, capabilities, pid namespaces, the task's
 // real parent chain) can change without the table changing.
+//
+// matchParentBinaries reads other entries than the tgid's own (its
+// parent's, with followChildren the parent's ancestors'): still only the
+// table, and the generation moves on a change to any entry, so a verdict
+// cached for a tgid is dropped when its parent execs or exits just as when
+// the tgid itself does (TestVerdictCacheParent).
 func cachesVerdicts(h *ir.Hook) bool {
 	if !needsProc(h) {
 		return false
@@ -53,7 +59,7 @@ func cachesVerdicts(h *ir.Hook) bool {
 	for _, s := range h.Selectors {
 		for _, t := range processTests(s) {
 			switch {
-			case t.Kind == ir.TestBinary:
+			case t.Kind == ir.TestBinary, t.Kind == ir.TestParentBinary:
 			case t.Kind == ir.TestPID && !t.FollowForks && !t.NamespacePID:
 			default:
 				return false

@@ -205,3 +205,98 @@ func TestVerdictCacheGeneration(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictCacheParent: a cached matchParentBinaries verdict depends on
+// the parent's table entry, not only the tgid's own. Changing the parent's
+// entry (its binary, or the entry itself gone) while the tgid's stays the
+// same is seen once the generation moves, and not before (the cache
+// answers), in both directions; with followChildren the grandparent's
+// entry counts the same way.
+func TestVerdictCacheParent(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
+	for _, follow := range []bool{false, true} {
+		h := &ir.Hook{Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter",
+			Args: []*ir.Arg{{Slot: 0, Index: 0, Type: ir.TypeInt64, SizeSlot: ir.NoSize}},
+			Selectors: []*ir.Selector{{Index: 0, Tests: []*ir.Test{{Kind: ir.TestParentBinary, Op: ir.OpIn, FollowChildren: follow,
+				Values: []ir.Value{{Kind: ir.ValString, Str: "/usr/bin/wanted"}}}}}}}
+		pol := &ir.Policy{Name: "verdicts", Arch: "x86_64", Hooks: []*ir.Hook{h}}
+		b, err := Build(pol, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, _ := loadableSpec(t, b)
+		if spec.Maps[verdictsMap] == nil {
+			t.Fatalf("followChildren=%v: the bundle has no %s", follow, verdictsMap)
+		}
+		l := loadSpecIn(t, b, spec, pinDir(t))
+		rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog := l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name]
+		tgid := uint32(os.Getpid())
+		// The tested ancestor: the parent, or with followChildren the
+		// grandparent (the parent's binary never matches then).
+		tested := uint32(fakeParent)
+		entries := []tableEntry{{tgid, fakeParent, "/usr/bin/self"}, {fakeParent, 0, ""}}
+		if follow {
+			tested = fakeGrandparent
+			entries[1].ppid = fakeGrandparent
+			entries[1].binary = "/usr/bin/other"
+			entries = append(entries, tableEntry{fakeGrandparent, 0, ""})
+		}
+		setAncestor := func(path string) {
+			var es []tableEntry
+			for _, e := range entries {
+				if e.tgid == tested {
+					if path == "" {
+						continue // gone
+					}
+					e.binary = path
+				}
+				es = append(es, e)
+			}
+			setTable(t, l.coll.Maps[bpf.ProcsMap], es, tgid)
+		}
+		setGeneration := func(g uint64) {
+			if err := l.coll.Maps[bpf.ProcsGenMap].Put(uint32(0), g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := pinCPU(); err != nil {
+			t.Fatal(err)
+		}
+		posted := func() bool {
+			t.Helper()
+			if _, err := prog.Run(&ebpf.RunOptions{Context: []uint64{1}}); err != nil {
+				t.Fatal(err)
+			}
+			rd.SetDeadline(time.Now())
+			_, err := rd.Read()
+			return err == nil
+		}
+		for i, step := range []struct {
+			binary     string // "": no entry
+			generation uint64
+			want       bool
+			why        string
+		}{
+			{"/usr/bin/other", 10, false, "another binary"},
+			{"/usr/bin/wanted", 10, false, "the ancestor changed, the generation did not: the cached verdict"},
+			{"/usr/bin/wanted", 11, true, "the generation moved"},
+			{"/usr/bin/other", 11, true, "the ancestor changed, the generation did not: the cached verdict"},
+			{"/usr/bin/other", 12, false, "the generation moved"},
+			{"/usr/bin/wanted", 13, true, "the generation moved"},
+			{"", 13, true, "the ancestor's entry went, the generation did not: the cached verdict"},
+			{"", 14, false, "the generation moved: the ancestor is unknown"},
+		} {
+			setAncestor(step.binary)
+			setGeneration(step.generation)
+			if got := posted(); got != step.want {
+				t.Errorf("followChildren=%v step %d (%q, generation %d): posted %v, want %v: %s", follow, i, step.binary, step.generation, got, step.want, step.why)
+			}
+		}
+		setTable(t, l.coll.Maps[bpf.ProcsMap], nil, tgid)
+		rd.Close()
+	}
+}

@@ -145,6 +145,7 @@ type Selector struct {
 	MatchReturnArgs        []*ArgFilter       `yaml:"matchReturnArgs"`
 	MatchPIDs              []*PIDFilter       `yaml:"matchPIDs"`
 	MatchBinaries          []*BinaryFilter    `yaml:"matchBinaries"`
+	MatchParentBinaries    []*BinaryFilter    `yaml:"matchParentBinaries"`
 	MatchNamespaces        []*NamespaceFilter `yaml:"matchNamespaces"`
 	MatchCapabilities      []*CapFilter       `yaml:"matchCapabilities"`
 	MatchNamespaceChanges  []*NSChangeFilter  `yaml:"matchNamespaceChanges"`

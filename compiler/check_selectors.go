@@ -10,11 +10,12 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/ir"
 )
 
 func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
-	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+
+	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+len(s.MatchParentBinaries)+
 		len(s.MatchNamespaces)+len(s.MatchCapabilities)+len(s.MatchNamespaceChanges)+
 		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions) == 0 {
 		c.lintf(s.Node, "empty-selector", "a selector without filters matches every call; remove it or add filters",
@@ -52,7 +53,10 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 		c.lintDuplicateValues(f.At, f.Values)
 	}
 	for _, f := range s.MatchBinaries {
-		c.checkBinaryFilter(f)
+		c.checkBinaryFilter(f, "matchBinaries")
+	}
+	for _, f := range s.MatchParentBinaries {
+		c.checkBinaryFilter(f, "matchParentBinaries")
 	}
 	for _, f := range s.MatchNamespaces {
 		if _, ok := ir.ParseNamespace(f.Namespace); !ok && f.Namespace != "" {
@@ -251,28 +255,35 @@ func (c *checker) requireValues(at At, n int, what string) {
 	}
 }
 
-func (c *checker) checkBinaryFilter(f *BinaryFilter) {
+// checkBinaryFilter checks a matchBinaries or matchParentBinaries filter
+// (what): both compare an executable's path, the process's own or its
+// parent's, with the same operators and limits.
+func (c *checker) checkBinaryFilter(f *BinaryFilter, what string) {
 	op, ok := ir.ParseOp(f.Operator)
 	if ok {
 		switch op {
 		case ir.OpIn, ir.OpNotIn, ir.OpPrefix, ir.OpNotPrefix, ir.OpPostfix, ir.OpNotPostfix:
 		default:
 			c.errorf(fieldOr(f.At, "operator"), "bad-operator", "use In, NotIn, Prefix, NotPrefix, Postfix or NotPostfix",
-				"matchBinaries does not take operator %s", f.Operator)
+				"%s does not take operator %s", what, f.Operator)
 		}
 	}
-	c.requireValues(f.At, len(f.Values), "matchBinaries")
+	c.requireValues(f.At, len(f.Values), what)
 	if f.FollowChildren && ok && op != ir.OpIn && op != ir.OpNotIn {
 		c.errorf(fieldOr(f.At, "followChildren"), "bad-option", "followChildren works with In and NotIn",
 			"followChildren with operator %s", f.Operator)
 	}
 	for i, v := range f.Values {
 		vn := valueNode(f.At, "values", i)
-		if len(v) > ir.MaxMatchLen {
-			c.errorf(vn, "bad-value", "", "binary path of %d bytes is longer than PATH_MAX", len(v))
+		// The process table keeps the first bpf.BinaryMax-1 bytes of a
+		// path (Tetragon refuses longer values too): a longer value could
+		// never match, and a Not filter would always pass.
+		if len(v) > bpf.BinaryMax-1 {
+			c.errorf(vn, "bad-value", fmt.Sprintf("the process table keeps %d bytes of an executable's path", bpf.BinaryMax-1),
+				"binary path of %d bytes is longer than %s can compare", len(v), what)
 		}
 		if (op == ir.OpIn || op == ir.OpNotIn || op == ir.OpPrefix) && !strings.HasPrefix(v, "/") {
-			c.lintf(vn, "relative-path", "matchBinaries compares the absolute path of the executed file",
+			c.lintf(vn, "relative-path", what+" compares the absolute path of the executed file",
 				"%q is not an absolute path, so it never matches", v)
 		}
 	}

@@ -1,7 +1,10 @@
 package compiler
 
 import (
+	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/ir"
 )
@@ -140,9 +143,58 @@ const (
 	tetragonMaxPostfix      = 127
 	tetragonMaxNsFilters    = 10
 	tetragonMaxBinaryFilter = 1
+	// tetragonFollowDepth: matchPIDs followForks looks at the process and
+	// nine ancestors (pfilter.h, FIND_PIDSET10), and the tenth's PID as
+	// the ninth's parent.
+	tetragonFollowDepth = 10
 )
 
+// compatDifff warns, under --compat tetragon, of a policy that Tetragon
+// would load but read differently (docs/tetragon-differences.md).
+func (c *checker) compatDifff(n *yaml.Node, code, format string, args ...any) {
+	if c.opts.Compat == CompatTetragon {
+		c.report(Warning, n, code, "polc keeps its documented meaning; see docs/tetragon-differences.md", format, args...)
+	}
+}
+
+// compatIntCompare warns of integer compares Tetragon's programs get
+// wrong (bpf/process/types/basic.h, filter_{8,16,64}ty_selector_val and
+// filter_{8,16}ty_range): int8 and int16 are not among its signed types,
+// so they compare unsigned, and its GreaterThan on 8-, 16- and 64-bit
+// unsigned values tests less-than.
+func (c *checker) compatIntCompare(f *ArgFilter, t ir.ArgType) {
+	op, ok := ir.ParseOp(f.Operator)
+	if !ok {
+		return
+	}
+	switch {
+	case (t == ir.TypeInt8 || t == ir.TypeInt16) && (op == ir.OpGT || op == ir.OpLT || op == ir.OpInRange || op == ir.OpNotInRange):
+		c.compatDifff(fieldOr(f.At, "operator"), "compat-signed-compare",
+			"Tetragon compares %s arguments as unsigned with %s: negative arguments and bounds behave differently", t, f.Operator)
+		if op == ir.OpGT {
+			c.compatDifff(fieldOr(f.At, "operator"), "compat-greater-than",
+				"Tetragon's GreaterThan on a %s argument tests less-than", t)
+		}
+	case op == ir.OpGT && (t == ir.TypeUint8 || t == ir.TypeUint16 || t == ir.TypeUint64 || t == ir.TypeSizeT):
+		c.compatDifff(fieldOr(f.At, "operator"), "compat-greater-than",
+			"Tetragon's GreaterThan on a %s argument tests less-than", t)
+	}
+}
+
 func (c *checker) compatHook(h *hookView) {
+	if c.opts.Compat == CompatTetragon && len(h.hook.Selectors) > 1 {
+		for _, sel := range h.hook.Selectors {
+			if len(sel.MatchReturnArgs) > 0 || len(sel.MatchReturnActions) > 0 {
+				key := "matchReturnArgs"
+				if len(sel.MatchReturnArgs) == 0 {
+					key = "matchReturnActions"
+				}
+				c.compatDifff(fieldOr(sel.At, key), "compat-return-selectors",
+					"at return Tetragon tries the matchReturnArgs of every selector and runs the return actions of the first that passes; polc only those of the selector that matched at entry")
+				break
+			}
+		}
+	}
 	if n := len(h.hook.Selectors); n > tetragonMaxSelectors {
 		c.compatf(fieldOr(h.at, "selectors"), "compat-selectors", "Tetragon allows %d selectors per hook; this one has %d", tetragonMaxSelectors, n)
 	}
@@ -166,6 +218,7 @@ func (c *checker) compatSelector(h *hookView, s *Selector) {
 			continue
 		}
 		t := h.types[a]
+		c.compatIntCompare(f, t)
 		intCompare := (op == ir.OpEqual || op == ir.OpNotEqual || op == ir.OpGT || op == ir.OpLT || op == ir.OpMask || op == ir.OpInRange || op == ir.OpNotInRange) &&
 			t.Class() != ir.ClassString && t.Class() != ir.ClassPath
 		if intCompare && len(f.Values) > tetragonMaxValues {
@@ -180,7 +233,20 @@ func (c *checker) compatSelector(h *hookView, s *Selector) {
 			}
 		}
 	}
+	for _, f := range s.MatchReturnArgs {
+		if h.ret != nil {
+			t, _ := ir.ParseType(h.ret.Type)
+			c.compatIntCompare(f, t)
+		}
+	}
 	for _, f := range s.MatchPIDs {
+		if f.FollowForks && f.IsNamespacePID {
+			c.compatDifff(fieldOr(f.At, "isNamespacePID"), "compat-nspid-follow",
+				"with followForks Tetragon compares every ancestor's PID in that ancestor's own PID namespace, also above the container's; polc stops at the PID namespace's boundary")
+		} else if f.FollowForks {
+			c.compatDifff(fieldOr(f.At, "followForks"), "compat-follow-depth",
+				"Tetragon follows a process's ancestors only %d levels up; polc follows them to the root", tetragonFollowDepth)
+		}
 		if len(f.Values) > tetragonMaxValues {
 			c.compatf(fieldOr(f.At, "values"), "compat-values", "Tetragon compares at most %d PIDs per filter; this one has %d", tetragonMaxValues, len(f.Values))
 		}
@@ -195,6 +261,22 @@ func (c *checker) compatSelector(h *hookView, s *Selector) {
 	}
 	if n := len(s.MatchBinaries); n > tetragonMaxBinaryFilter {
 		c.compatf(fieldOr(s.At, "matchBinaries"), "compat-binaries", "Tetragon allows one matchBinaries filter per selector; this one has %d", n)
+	}
+	for _, f := range slices.Concat(s.MatchBinaries, s.MatchParentBinaries) {
+		if op, _ := ir.ParseOp(f.Operator); op != ir.OpPostfix && op != ir.OpNotPostfix {
+			continue
+		}
+		for i, v := range f.Values {
+			if len(v) > tetragonMaxPostfix {
+				c.compatf(valueNode(f.At, "values", i), "compat-postfix", "Tetragon matches postfixes of at most %d bytes", tetragonMaxPostfix)
+			}
+		}
+	}
+	if len(s.MatchParentBinaries) > 0 {
+		c.compatf(fieldOr(s.At, "matchParentBinaries"), "compat-parents-map", "Tetragon loads matchParentBinaries only when started with --parents-map-enabled")
+	}
+	if n := len(s.MatchParentBinaries); n > tetragonMaxBinaryFilter {
+		c.compatf(fieldOr(s.At, "matchParentBinaries"), "compat-binaries", "Tetragon allows one matchParentBinaries filter per selector; this one has %d", n)
 	}
 	if n := len(s.MatchActions); n > tetragonMaxActions {
 		c.compatf(fieldOr(s.At, "matchActions"), "compat-actions", "Tetragon runs at most %d actions per selector; this one has %d", tetragonMaxActions, n)

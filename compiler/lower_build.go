@@ -275,6 +275,9 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 		}
 		sel.Tests = append(sel.Tests, t)
 	}
+	for _, f := range s.MatchParentBinaries {
+		sel.Tests = append(sel.Tests, l.parentBinaryTest(f))
+	}
 	for _, f := range s.MatchNamespaces {
 		ns, ok := ir.ParseNamespace(f.Namespace)
 		if !ok {
@@ -343,6 +346,21 @@ func (l *lowering) inNotIn(at At, operator string) ir.Op {
 		l.errorf(fieldOr(at, "operator"), "bad-operator", "use In or NotIn", "operator %q", operator)
 	}
 	return op
+}
+
+// parentBinaryTest lowers a matchParentBinaries filter: the parent's
+// executable path, from the process table.
+func (l *lowering) parentBinaryTest(f *BinaryFilter) *ir.Test {
+	op, ok := ir.ParseOp(f.Operator)
+	if !ok {
+		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "matchParentBinaries operator %q", f.Operator)
+	}
+	t := &ir.Test{Kind: ir.TestParentBinary, Op: op, FollowChildren: f.FollowChildren}
+	t.Pos = l.from(t, f.Node)
+	for _, v := range f.Values {
+		t.Values = append(t.Values, ir.Value{Kind: ir.ValString, Str: v})
+	}
+	return t
 }
 
 func (l *lowering) capTest(kind ir.TestKind, f *CapFilter) *ir.Test {

@@ -104,6 +104,16 @@ func (l *lowering) dropAlwaysTrue(h *ir.Hook, tests []*ir.Test) []*ir.Test {
 // staticTruth decides a test that does not depend on the event, with the
 // reason.
 func staticTruth(h *ir.Hook, t *ir.Test) (int, string) {
+	if t.Kind == ir.TestParentBinary {
+		// As a binary test, except that it fails when the parent is
+		// unknown: it may never pass, but never always does.
+		b := *t
+		b.Kind = ir.TestBinary
+		if truth, why := staticTruth(h, &b); truth == truthNever {
+			return truth, why
+		}
+		return truthUnknown, ""
+	}
 	vals := t.Values
 	if t.Map != nil {
 		vals = append(slices.Clone(vals), t.Map.Values...)
@@ -253,6 +263,13 @@ func neverPasses(h *ir.Hook, tests []*ir.Test) string {
 			}
 			add("bin", "the binary", t, func(v ir.Value) *ir.Event {
 				return &ir.Event{Process: ir.Process{Binary: v.Str}}
+			})
+		case ir.TestParentBinary:
+			if t.FollowChildren {
+				continue
+			}
+			add("parentbin", "the parent's binary", t, func(v ir.Value) *ir.Event {
+				return &ir.Event{Process: ir.Process{Ancestors: []ir.Ancestor{{Binary: v.Str}}}}
 			})
 		case ir.TestNamespace:
 			if t.HostNS {

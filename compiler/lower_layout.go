@@ -118,7 +118,7 @@ func mapSplit(t *ir.Test) (kind ir.MapKind, inMap, rest []ir.Value) {
 	switch t.Kind {
 	case ir.TestPID, ir.TestNamespace:
 		split(maxIntCompares, isInt)
-	case ir.TestBinary:
+	case ir.TestBinary, ir.TestParentBinary:
 		switch t.Op {
 		case ir.OpIn, ir.OpNotIn, ir.OpPrefix, ir.OpNotPrefix:
 			split(maxStringCompares, isStr)

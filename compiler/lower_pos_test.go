@@ -65,6 +65,7 @@ var (
 		ir.TestArg: "matchArgs", ir.TestReturn: "matchReturnArgs", ir.TestPID: "matchPIDs",
 		ir.TestBinary: "matchBinaries", ir.TestNamespace: "matchNamespaces", ir.TestCaps: "matchCapabilities",
 		ir.TestNSChange: "matchNamespaceChanges", ir.TestCapChange: "matchCapabilityChanges",
+		ir.TestParentBinary: "matchParentBinaries",
 	}
 	selectorRE = `^spec\.\w+\[\d+\]\.selectors\[\d+\]$`
 	argRE      = `^spec\.\w+\[\d+\]\.(args\[\d+\]|returnArg)$`

@@ -125,6 +125,11 @@ type Result struct {
 //     container) and fail for the descendants of the container's init.
 //   - matchBinaries compares the executable's path; with followChildren the
 //     binaries of the ancestors count too (In: any, NotIn: none).
+//   - matchParentBinaries compares the path of the parent's executable (the
+//     first of Ancestors, as the process table records it); with
+//     followChildren the binaries of the parent's ancestors count too. When
+//     the table does not know the parent (no Ancestors) the test fails
+//     whatever its operator: NotIn cannot vouch for a parent it never saw.
 //   - matchNamespaces compares the inode of the namespace of that kind;
 //     host_ns stands for the host's inode of the kind.
 //   - matchCapabilities: In passes when the set holds any listed
@@ -238,6 +243,20 @@ func EvalTest(h *Hook, t *Test, ev *Event) (bool, error) {
 		chain := []string{p.Binary}
 		if t.FollowChildren {
 			for _, a := range p.Ancestors {
+				chain = append(chain, a.Binary)
+			}
+		}
+		found := slices.ContainsFunc(chain, func(bin string) bool {
+			return anyValue(t, func(v Value) bool { return stringOp(t.Op, []byte(bin), v) })
+		})
+		return found != t.Op.Negated(), nil
+	case TestParentBinary:
+		if len(p.Ancestors) == 0 {
+			return false, nil // the parent is unknown
+		}
+		chain := []string{p.Ancestors[0].Binary}
+		if t.FollowChildren {
+			for _, a := range p.Ancestors[1:] {
 				chain = append(chain, a.Binary)
 			}
 		}

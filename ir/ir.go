@@ -170,19 +170,21 @@ type Selector struct {
 type TestKind uint8
 
 const (
-	TestArg       TestKind = iota + 1 // an argument (Slot)
-	TestReturn                        // the return value
-	TestPID                           // the process ID (matchPIDs)
-	TestBinary                        // the executable's path (matchBinaries)
-	TestNamespace                     // a namespace inode (matchNamespaces)
-	TestCaps                          // a capability set (matchCapabilities)
-	TestNSChange                      // namespaces changed since exec (matchNamespaceChanges)
-	TestCapChange                     // capabilities changed since exec (matchCapabilityChanges)
+	TestArg          TestKind = iota + 1 // an argument (Slot)
+	TestReturn                           // the return value
+	TestPID                              // the process ID (matchPIDs)
+	TestBinary                           // the executable's path (matchBinaries)
+	TestNamespace                        // a namespace inode (matchNamespaces)
+	TestCaps                             // a capability set (matchCapabilities)
+	TestNSChange                         // namespaces changed since exec (matchNamespaceChanges)
+	TestCapChange                        // capabilities changed since exec (matchCapabilityChanges)
+	TestParentBinary                     // the parent's executable path (matchParentBinaries)
 )
 
 var testKindNames = map[TestKind]string{
 	TestArg: "arg", TestReturn: "return", TestPID: "pid", TestBinary: "binary",
 	TestNamespace: "namespace", TestCaps: "caps", TestNSChange: "ns-change", TestCapChange: "cap-change",
+	TestParentBinary: "parent-binary",
 }
 
 func (k TestKind) String() string {
@@ -210,8 +212,10 @@ type Test struct {
 	// matchPIDs
 	FollowForks  bool // the PID or any ancestor matches
 	NamespacePID bool // compare the PID as seen in the process's PID namespace
-	// matchBinaries
-	FollowChildren bool // the binary or the binary of any ancestor matches
+	// matchBinaries: the binary or the binary of any ancestor matches;
+	// matchParentBinaries: the parent's binary or that of any of its
+	// ancestors matches.
+	FollowChildren bool
 	// matchNamespaces: the kind; Values hold inodes, and HostNS says host_ns
 	// is among them (resolved on the host at load time).
 	Namespace Namespace

@@ -295,6 +295,8 @@ func testWords(t *Test, prefix string) []string {
 		words = append(words, "pid", t.Op.String(), flag(t.FollowForks, "followforks"), flag(t.NamespacePID, "nspid"))
 	case TestBinary:
 		words = append(words, "binary", t.Op.String(), flag(t.FollowChildren, "followchildren"))
+	case TestParentBinary:
+		words = append(words, "parent-binary", t.Op.String(), flag(t.FollowChildren, "followchildren"))
 	case TestNamespace:
 		words = append(words, "namespace", t.Namespace.String(), t.Op.String(), flag(t.HostNS, HostNS))
 	case TestCaps, TestCapChange:

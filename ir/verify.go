@@ -452,7 +452,7 @@ func (v *verifier) test(where string, h *Hook, t *Test) {
 	if t.Kind != TestPID && (t.FollowForks || t.NamespacePID) {
 		v.errorf(where, t.Pos, "followForks or isNamespacePID on a %s test", t.Kind)
 	}
-	if t.Kind != TestBinary && t.FollowChildren {
+	if t.Kind != TestBinary && t.Kind != TestParentBinary && t.FollowChildren {
 		v.errorf(where, t.Pos, "followChildren on a %s test", t.Kind)
 	}
 	if t.Kind != TestNamespace && t.HostNS {
@@ -490,9 +490,9 @@ func (v *verifier) test(where string, h *Hook, t *Test) {
 			}
 		}
 		v.values(where, t, typ)
-	case TestPID, TestBinary, TestNamespace:
+	case TestPID, TestBinary, TestParentBinary, TestNamespace:
 		ok := inNotIn
-		if t.Kind == TestBinary {
+		if t.Kind == TestBinary || t.Kind == TestParentBinary {
 			switch t.Op {
 			case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
 				ok = !t.FollowChildren
@@ -532,7 +532,7 @@ func valueKinds(t *Test, typ ArgType) []ValueKind {
 	switch t.Kind {
 	case TestPID, TestNamespace:
 		return []ValueKind{ValInt}
-	case TestBinary:
+	case TestBinary, TestParentBinary:
 		return []ValueKind{ValString}
 	}
 	switch t.Op {

@@ -137,6 +137,14 @@ func TestVerify(t *testing.T) {
 			s := p.Hooks[0].Selectors[1]
 			s.Tests = append(s.Tests, &ir.Test{Kind: ir.TestCaps, Op: ir.OpIn, Pos: p.Pos})
 		}, "empty mask"},
+		{"parent-binary Prefix followChildren", func(p *ir.Policy) {
+			s := p.Hooks[0].Selectors[1]
+			s.Tests = append(s.Tests, &ir.Test{Kind: ir.TestParentBinary, Op: ir.OpPrefix, FollowChildren: true, Values: sv("/usr/"), Pos: p.Pos})
+		}, "operator Prefix on a parent-binary test"},
+		{"parent-binary with integers", func(p *ir.Policy) {
+			s := p.Hooks[0].Selectors[1]
+			s.Tests = append(s.Tests, &ir.Test{Kind: ir.TestParentBinary, Op: ir.OpIn, Values: iv(1), Pos: p.Pos})
+		}, "is not a value of In"},
 		{"nil hook", func(p *ir.Policy) { p.Hooks = append(p.Hooks, nil) }, "nil hook"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -249,6 +249,7 @@ type nArg struct {
 type nSelector struct {
 	MatchPIDs              []nPID       `yaml:"matchPIDs,omitempty"`
 	MatchBinaries          []nBinary    `yaml:"matchBinaries,omitempty"`
+	MatchParentBinaries    []nBinary    `yaml:"matchParentBinaries,omitempty"`
 	MatchNamespaces        []nNamespace `yaml:"matchNamespaces,omitempty"`
 	MatchNamespaceChanges  []nNSChange  `yaml:"matchNamespaceChanges,omitempty"`
 	MatchCapabilities      []nCaps      `yaml:"matchCapabilities,omitempty"`
@@ -458,6 +459,9 @@ func normalizeSelector(s *compiler.Selector) nSelector {
 	}
 	for _, f := range s.MatchBinaries {
 		out.MatchBinaries = append(out.MatchBinaries, nBinary{Operator: canonicalOp(f.Operator), FollowChildren: f.FollowChildren, Values: f.Values})
+	}
+	for _, f := range s.MatchParentBinaries {
+		out.MatchParentBinaries = append(out.MatchParentBinaries, nBinary{Operator: canonicalOp(f.Operator), FollowChildren: f.FollowChildren, Values: f.Values})
 	}
 	for _, f := range s.MatchNamespaces {
 		kind := f.Namespace

@@ -1,0 +1,125 @@
+package codegen
+
+import (
+	"github.com/cilium/ebpf/asm"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/ir"
+)
+
+// matchParentBinaries: the parent is the process table's entry for the Ppid
+// of the current process's entry (the copy in the record). When the table
+// knows no parent (no entry of its own, Ppid 0, or no entry for the Ppid)
+// the test fails whatever its operator, as ir.Eval says.
+
+// Offset of Ppid in bpf.Proc.
+const procPpid = 4
+
+// rParent holds the parent's table entry during the test. R7 and R8 are
+// free in the process filters (pidWalk and stringSetLookup use them as
+// scratch); stringSetLookup saves its base on the stack before it
+// overwrites them.
+const rParent = asm.R8
+
+// parentBinaryTest emits a matchParentBinaries test.
+func (p *progGen) parentBinaryTest(t *ir.Test, fail string) {
+	if t.FollowChildren {
+		p.parentBinaryWalk(t, fail)
+		return
+	}
+	p.emit(
+		asm.LoadMem(asm.R1, rRec, int16(p.lay.procOff()+procPpid), asm.Word),
+		asm.JEq.Imm(asm.R1, 0, fail),
+		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, fail),
+		asm.Mov.Reg(rParent, asm.R0),
+	)
+	bin := bytesAt{base: rParent, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
+	p.bytesTest(t, bin, fail)
+}
+
+// parentBinaryWalk: matchParentBinaries with followChildren, a walk up the
+// table's parent links from the parent (binaryWalk's, without the current
+// process). Its state adds, at stWalk-16, 1 once the parent's entry was
+// found: without it the test fails.
+func (p *progGen) parentBinaryWalk(t *ir.Test, fail string) {
+	positive := positiveOp(t)
+	name := p.walkFunc(t, "parent_binaries")
+	p.emit(
+		asm.LoadMem(asm.R1, rRec, int16(p.lay.procOff()+procPpid), asm.Word),
+		asm.JEq.Imm(asm.R1, 0, fail),
+		asm.StoreMem(asm.RFP, stWalk, asm.R1, asm.DWord),
+		emit.StoreImm(asm.RFP, stWalk-8, 0, asm.DWord),
+		emit.StoreImm(asm.RFP, stWalk-16, 0, asm.DWord),
+	)
+	// callWalk's loop, then: unknown parent fails, else as the operator
+	// says of a hit anywhere up the chain.
+	p.emit(
+		asm.Mov.Imm(asm.R1, ancestorLoops),
+		asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Dst: asm.R2, Src: asm.PseudoFunc, Constant: -1}.WithReference(name),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, stWalk),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnLoop.Call(),
+		asm.LoadMem(asm.R1, asm.RFP, stWalk-16, asm.DWord),
+		asm.JEq.Imm(asm.R1, 0, fail),
+		asm.LoadMem(asm.R1, asm.RFP, stWalk-8, asm.DWord),
+	)
+	if t.Op.Negated() {
+		p.emit(asm.JNE.Imm(asm.R1, 0, fail))
+	} else {
+		p.emit(asm.JEq.Imm(asm.R1, 0, fail))
+	}
+
+	// The callback: one process per step, from its table entry.
+	sub := p.subprogram()
+	b := &sub.b
+	b.Emit(
+		asm.Mov.Reg(asm.R6, asm.R2),
+		asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord),
+		asm.JEq.Imm(asm.R1, 0, "stop"),
+		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "stop"),
+		asm.Mov.Reg(asm.R9, asm.R0),
+		emit.StoreImm(asm.R6, -16, 1, asm.DWord),
+		// Next: the parent, unless the chain loops.
+		asm.LoadMem(asm.R1, asm.R9, procPpid, asm.Word),
+		asm.LoadMem(asm.R2, asm.R6, 0, asm.DWord),
+		asm.JNE.Reg(asm.R1, asm.R2, "has_parent"),
+		asm.Mov.Imm(asm.R1, 0),
+	)
+	b.Label("has_parent")
+	b.Emit(asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord))
+	bin := bytesAt{base: asm.R9, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
+	sub.bytesTest(&positive, bin, "next")
+	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
+	b.Label("stop")
+	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
+	b.Label("next")
+	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	p.addFunc(name, sub)
+}
+
+// positiveOp returns t with its operator's positive form: a walk looks for
+// a hit, and a negated test passes when there is none.
+func positiveOp(t *ir.Test) ir.Test {
+	positive := *t
+	switch t.Op {
+	case ir.OpNotIn:
+		positive.Op = ir.OpIn
+	case ir.OpNotPrefix:
+		positive.Op = ir.OpPrefix
+	case ir.OpNotPostfix:
+		positive.Op = ir.OpPostfix
+	}
+	return positive
+}

@@ -1,0 +1,497 @@
+bundle parent-binaries
+map polc_events RingBuf key=0 value=0 max=8388608 pinned
+map polc_procs Hash key=4 value=352 max=131072 pinned
+map polc_drops PerCPUArray key=4 value=8 max=1 pinned
+map polc_procs_gen Array key=4 value=8 max=1 pinned
+map polc_rec PerCPUArray key=4 value=4512 max=1
+map polc_verdicts PerCPUArray key=4 value=24 max=1
+map m_spfx_0 LPMTrie key=12 value=1 max=6 flags=0x1
+map polc_tmp PerCPUArray key=4 value=8520 max=1
+
+program h0_sys_execve section kprobe/__x64_sys_execve (353 instructions)
+	; - call: "sys_execve"  @8
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 112)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r10 - 56) = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_procs_gen]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto verdict_compute
+	r1 = *(u64 *)(r0 + 0)
+	*(u64 *)(r10 - 56) = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_verdicts]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto verdict_compute
+	r1 = *(u32 *)(r0 + 4)
+	if r1 != 0x1 goto verdict_compute
+	r1 = *(u32 *)(r0 + 0)
+	r2 = *(u64 *)(r10 - 40)
+	r2 >>= 32
+	if r1 != r2 goto verdict_compute
+	r1 = *(u64 *)(r0 + 8)
+	r2 = *(u64 *)(r10 - 56)
+	if r1 != r2 goto verdict_compute
+	r1 = *(u64 *)(r0 + 16)
+	*(u64 *)(r9 + 4504) = r1
+	goto verdict_decide
+verdict_compute:
+	r1 = *(u64 *)(r10 - 40)
+	r1 >>= 32
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	r3 = r0
+	r1 = r9
+	r1 += 4152
+	r2 = 352
+	call bpf_probe_read_kernel
+	*(u64 *)(r9 + 4504) = 0
+	; - operator: In  @15
+	r1 = *(u32 *)(r9 + 4240)
+	if r1 != 0xd goto str_next
+	r2 = r9
+	r2 += 4248
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6e69622f7273752f ll
+	if r1 != r3 goto str_next
+	r1 = *(u32 *)(r2 + 8)
+	if r1 != 0x7275632f goto str_next
+	r1 = *(u8 *)(r2 + 12)
+	if r1 != 0x6c goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	goto sel0_proc_fail
+	; - operator: NotIn  @18
+pass:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel0_proc_fail
+	*(u64 *)(r10 - 72) = r1
+	*(u64 *)(r10 - 80) = 0
+	*(u64 *)(r10 - 88) = 0
+	r1 = 65536
+	r2 = &func[h0_walk1_parent_binaries]
+	r3 = r10
+	r3 += -72
+	r4 = 0
+	call bpf_loop
+	r1 = *(u64 *)(r10 - 88)
+	if r1 == 0x0 goto sel0_proc_fail
+	r1 = *(u64 *)(r10 - 80)
+	if r1 != 0x0 goto sel0_proc_fail
+	*(u8 *)(r9 + 4504) = 1
+	; - operator: In  @24
+sel0_proc_fail:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel1_proc_fail
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto sel1_proc_fail
+	r8 = r0
+	r1 = *(u32 *)(r8 + 88)
+	if r1 != 0x7 goto str_next.1
+	r2 = r8
+	r2 += 96
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x6e69622f goto str_next.1
+	r1 = *(u16 *)(r2 + 4)
+	if r1 != 0x732f goto str_next.1
+	r1 = *(u8 *)(r2 + 6)
+	if r1 != 0x68 goto str_next.1
+	goto pass.1
+str_next.1:
+	r0 = 0
+	r1 = *(u32 *)(r8 + 88)
+	if r1 != 0xd goto str_next.2
+	r2 = r8
+	r2 += 96
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6e69622f7273752f ll
+	if r1 != r3 goto str_next.2
+	r1 = *(u32 *)(r2 + 8)
+	if r1 != 0x7361622f goto str_next.2
+	r1 = *(u8 *)(r2 + 12)
+	if r1 != 0x68 goto str_next.2
+	goto pass.1
+str_next.2:
+	r0 = 0
+	goto sel1_proc_fail
+pass.1:
+	*(u8 *)(r9 + 4505) = 1
+	; - operator: Prefix  @27
+sel1_proc_fail:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel2_proc_fail
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto sel2_proc_fail
+	r8 = r0
+	*(u64 *)(r10 - 56) = r8
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_tmp]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto set_miss
+	r7 = r0
+	r1 = r7
+	r1 += 4420
+	r2 = 8
+	r3 = 0
+	call bpf_probe_read_kernel
+	r8 = *(u64 *)(r10 - 56)
+	r2 = *(u32 *)(r8 + 88)
+	if r2 <= 0x8 goto key_fits
+	r2 = 8
+key_fits:
+	r1 = r2
+	r1 <<= 3
+	*(u32 *)(r7 + 4416) = r1
+	r1 = r7
+	r1 += 4420
+	r3 = r8
+	r3 += 96
+	call bpf_probe_read_kernel
+	r1 = map[m_spfx_0]
+	r2 = r7
+	r2 += 4416
+	call bpf_map_lookup_elem
+	if r0 != 0x0 goto pass.2
+set_miss:
+	r0 = 0
+	goto sel2_proc_fail
+pass.2:
+	*(u8 *)(r9 + 4506) = 1
+	; - operator: NotPrefix  @30
+sel2_proc_fail:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel3_proc_fail
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto sel3_proc_fail
+	r8 = r0
+	r1 = *(u32 *)(r8 + 88)
+	if r1 < 0x5 goto str_next.3
+	r2 = r8
+	r2 += 96
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x7273752f goto str_next.3
+	r1 = *(u8 *)(r2 + 4)
+	if r1 != 0x2f goto str_next.3
+	goto sel3_proc_fail
+str_next.3:
+	r0 = 0
+	*(u8 *)(r9 + 4507) = 1
+	; - operator: Postfix  @33
+sel3_proc_fail:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel4_proc_fail
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto sel4_proc_fail
+	r8 = r0
+	r1 = *(u32 *)(r8 + 88)
+	if r1 < 0x5 goto str_next.4
+	r2 = r8
+	if r1 > 0xff goto str_next.4
+	r2 += r1
+	r2 += 91
+	r1 = *(u32 *)(r2 + 0)
+	if r1 != 0x646f6e2f goto str_next.4
+	r1 = *(u8 *)(r2 + 4)
+	if r1 != 0x65 goto str_next.4
+	goto pass.3
+str_next.4:
+	r0 = 0
+	goto sel4_proc_fail
+pass.3:
+	*(u8 *)(r9 + 4508) = 1
+	; - operator: NotPostfix  @36
+sel4_proc_fail:
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel5_proc_fail
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto sel5_proc_fail
+	r8 = r0
+	r1 = *(u32 *)(r8 + 88)
+	if r1 < 0x2 goto str_next.5
+	r2 = r8
+	if r1 > 0xff goto str_next.5
+	r2 += r1
+	r2 += 94
+	r1 = *(u16 *)(r2 + 0)
+	if r1 != 0x6873 goto str_next.5
+	goto sel5_proc_fail
+str_next.5:
+	r0 = 0
+	; - operator: In  @38
+	r1 = *(u32 *)(r9 + 4156)
+	if r1 == 0x0 goto sel5_proc_fail
+	*(u64 *)(r10 - 72) = r1
+	*(u64 *)(r10 - 80) = 0
+	*(u64 *)(r10 - 88) = 0
+	r1 = 65536
+	r2 = &func[h0_walk2_parent_binaries]
+	r3 = r10
+	r3 += -72
+	r4 = 0
+	call bpf_loop
+	r1 = *(u64 *)(r10 - 88)
+	if r1 == 0x0 goto sel5_proc_fail
+	r1 = *(u64 *)(r10 - 80)
+	if r1 == 0x0 goto sel5_proc_fail
+	*(u8 *)(r9 + 4509) = 1
+sel5_proc_fail:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_verdicts]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto verdict_decide
+	r1 = *(u64 *)(r9 + 4504)
+	*(u64 *)(r0 + 16) = r1
+	r1 = *(u64 *)(r10 - 40)
+	r1 >>= 32
+	*(u32 *)(r0 + 0) = r1
+	r1 = *(u64 *)(r10 - 56)
+	*(u64 *)(r0 + 8) = r1
+	*(u32 *)(r0 + 4) = 1
+verdict_decide:
+	r0 = 0
+	r2 = 0
+	r1 = *(u64 *)(r9 + 4504)
+	r2 |= r1
+	if r2 == 0x0 goto exit
+	*(u64 *)(r9 + 0) = 257
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u16 *)(r9 + 20) = hook_id
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0  @11
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 112
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r1 = r9
+	r1 += 56
+	r2 = 4096
+	call bpf_probe_read_user_str
+	if r0 s<= 0x0 goto str_fault
+	r0 -= 1
+	if r0 < 0xfff goto str_done
+	r1 = 0x100000000 ll
+	r0 |= r1
+	goto str_done
+str_fault:
+	r0 = 0x200000000 ll
+str_done:
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+	; - matchBinaries:  @14
+sel0:
+	r1 = *(u8 *)(r9 + 4504)
+	if r1 == 0x0 goto sel1
+	*(u8 *)(r9 + 22) = 1
+	*(u8 *)(r9 + 23) = 2
+	; - action: Sigkill  @22
+	r1 = 9
+	call bpf_send_signal
+	; - matchBinaries:  @14
+	goto post
+	; - matchParentBinaries:  @23
+sel1:
+	r1 = *(u8 *)(r9 + 4505)
+	if r1 == 0x0 goto sel2
+	*(u8 *)(r9 + 22) = 2
+	*(u8 *)(r9 + 23) = 1
+	goto post
+sel2:
+	r1 = *(u8 *)(r9 + 4506)
+	if r1 == 0x0 goto sel3
+	*(u8 *)(r9 + 22) = 3
+	*(u8 *)(r9 + 23) = 1
+	goto post
+sel3:
+	r1 = *(u8 *)(r9 + 4507)
+	if r1 == 0x0 goto sel4
+	*(u8 *)(r9 + 22) = 4
+	*(u8 *)(r9 + 23) = 1
+	goto post
+sel4:
+	r1 = *(u8 *)(r9 + 4508)
+	if r1 == 0x0 goto sel5
+	*(u8 *)(r9 + 22) = 5
+	*(u8 *)(r9 + 23) = 1
+	goto post
+sel5:
+	r1 = *(u8 *)(r9 + 4509)
+	if r1 == 0x0 goto sel6
+	*(u8 *)(r9 + 22) = 6
+	*(u8 *)(r9 + 23) = 1
+	goto post
+sel6:
+	goto exit
+post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r3 = *(u32 *)(r9 + 40)
+	r3 += 7
+	r3 &= -8
+	if r3 <= 0x1000 goto padded_0
+	r3 = 4096
+padded_0:
+	r3 += 56
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	goto exit
+exit:
+	r0 = 0
+	exit
+
+func h0_walk1_parent_binaries (35 instructions)
+	r6 = r2
+	r1 = *(u64 *)(r6 + 0)
+	if r1 == 0x0 goto stop
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto stop
+	r9 = r0
+	*(u64 *)(r6 - 16) = 1
+	r1 = *(u32 *)(r9 + 4)
+	r2 = *(u64 *)(r6 + 0)
+	if r1 != r2 goto has_parent
+	r1 = 0
+has_parent:
+	*(u64 *)(r6 + 0) = r1
+	r1 = *(u32 *)(r9 + 88)
+	if r1 != 0xe goto str_next
+	r2 = r9
+	r2 += 96
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6962732f7273752f ll
+	if r1 != r3 goto str_next
+	r1 = *(u32 *)(r2 + 8)
+	if r1 != 0x73732f6e goto str_next
+	r1 = *(u16 *)(r2 + 12)
+	if r1 != 0x6468 goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	goto next
+pass:
+	*(u64 *)(r6 - 8) = 1
+stop:
+	r0 = 1
+	exit
+next:
+	r0 = 0
+	exit
+
+func h0_walk2_parent_binaries (37 instructions)
+	r6 = r2
+	r1 = *(u64 *)(r6 + 0)
+	if r1 == 0x0 goto stop
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto stop
+	r9 = r0
+	*(u64 *)(r6 - 16) = 1
+	r1 = *(u32 *)(r9 + 4)
+	r2 = *(u64 *)(r6 + 0)
+	if r1 != r2 goto has_parent
+	r1 = 0
+has_parent:
+	*(u64 *)(r6 + 0) = r1
+	r1 = *(u32 *)(r9 + 88)
+	if r1 != 0x18 goto str_next
+	r2 = r9
+	r2 += 96
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6e69622f7273752f ll
+	if r1 != r3 goto str_next
+	r1 = *(u64 *)(r2 + 8)
+	r3 = 0x6e6961746e6f632f ll
+	if r1 != r3 goto str_next
+	r1 = *(u64 *)(r2 + 16)
+	r3 = 0x6d6968732d647265 ll
+	if r1 != r3 goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	goto next
+pass:
+	*(u64 *)(r6 - 8) = 1
+stop:
+	r0 = 1
+	exit
+next:
+	r0 = 0
+	exit
