@@ -48,6 +48,9 @@ func (c *checker) collectHooks() {
 		h := &hookView{kind: hookKprobe, at: k.At, name: k.Call, hook: &k.Hook, ret: k.ReturnArg,
 			hasReturn: k.Return, kprobe: k, maxIndex: 5}
 		h.key = fmt.Sprintf("kprobe %s syscall=%v", k.Call, k.Syscall)
+		if c.tableKprobeArgsChecked(k) {
+			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
+		}
 		c.hooks = append(c.hooks, h)
 	}
 	for _, t := range s.Tracepoints {
@@ -60,6 +63,8 @@ func (c *checker) collectHooks() {
 		}
 		if c.targetHasEvent(t) {
 			h.maxIndex = -1 // checked against the event's fields (check_target.go)
+		} else if ev, ok := c.syscallEventOf(t); ok && ev.fields != nil {
+			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
 		}
 		c.hooks = append(c.hooks, h)
 	}
