@@ -60,6 +60,13 @@ spec:
       type: "file"
   - subsystem: "syscalls"
     event: "sys_enter_fake"
+  - subsystem: "sched"
+    event: "sched_process_exec"
+    args:
+    - index: 4
+      type: "file"
+    - index: 7
+      type: "int"
 `
 
 // TestTargetBTFAloneCatchesTheSame: against a kernel's BTF alone, the
@@ -90,9 +97,12 @@ func TestTargetBTFAloneCatchesTheSame(t *testing.T) {
 		}
 		// What each must catch: the file on an fd, index 3 of read, the
 		// sock on a filename, index 9 of sys_enter_openat and 6 of
-		// sys_exit_openat, the tracepoint of no syscall.
+		// sys_exit_openat, the tracepoint of no syscall, and in
+		// sched_process_exec (whose record BTF has) a file on its
+		// __data_loc filename and index 7, past its last field.
 		for _, want := range []string{"11 error arg-type-mismatch", "14 error arg-index", "32 error arg-type-mismatch",
-			"35 error arg-index", "40 error arg-index", "48 error unknown-tracepoint"} {
+			"35 error arg-index", "40 error arg-index", "48 error unknown-tracepoint",
+			"53 error arg-type-mismatch", "54 error arg-index"} {
 			if !slices.Contains(got[1], want) {
 				t.Errorf("%s: no %q in %v", k, want, got[1])
 			}
@@ -127,6 +137,42 @@ func TestSyscallPrototypesWithoutTarget(t *testing.T) {
 	for _, d := range res.Diagnostics {
 		if d.Code == "arg-type-mismatch" {
 			t.Errorf("arm64: %s", d)
+		}
+	}
+}
+
+// TestBTFAloneUnknownTracepoint: a tracepoint vmlinux's BTF lacks is a
+// warning against BTF alone (a module may define it), an error against a
+// profile with the kernel's formats.
+func TestBTFAloneUnknownTracepoint(t *testing.T) {
+	const src = `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: unknown
+spec:
+  tracepoints:
+  - subsystem: "sched"
+    event: "sched_process_exce"
+  - subsystem: "ftrace"
+    event: "print"
+`
+	full := loadTarget(t, "debian-6.12")
+	btfOnly, err := target.FromBTF(full.BTF, arch.X86_64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p    *target.Profile
+		want []string
+	}{{full, []string{"8 error unknown-tracepoint"}}, {btfOnly, []string{"8 warning unknown-tracepoint"}}} {
+		var got []string
+		for _, d := range Check([]*Source{NewSource("p.yaml", []byte(src))}, Options{Target: tc.p}).Diagnostics {
+			if d.Code != "unsupported-by-target" && d.Severity != Note {
+				got = append(got, fmt.Sprintf("%d %s %s", d.Pos.Line, d.Severity, d.Code))
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.p.Kernel(), got, tc.want)
 		}
 	}
 }
