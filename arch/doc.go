@@ -56,6 +56,18 @@
 // __do_sys_getpid is there, while /proc/kallsyms has __x64_sys_getpid), so
 // check /proc/kallsyms instead.
 //
+// # Syscall parameters
+//
+// zsyscall_params.go holds the name and C type of every parameter of
+// x86_64's syscalls, by the name of their syscalls/sys_enter_* tracepoint
+// (SyscallParams), generated from the formats of those tracepoints on an
+// x86_64 host (internal/gensyscallparams; mount tracefs first). They name
+// the tracepoint's fields, which codegen locates without a target, and
+// give the prototype validate checks the arguments of syscall hooks and
+// syscall tracepoints against without a target. Generate both tables from
+// the newest kernel and x/sys at hand: a syscall they lack is refused in
+// syscall hooks (TestTablesKnowHostSyscalls checks the running kernel's).
+//
 // # syscall64
 //
 // See Syscall64Compat for the encoding and for how BPF code tells a compat

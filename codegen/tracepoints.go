@@ -9,6 +9,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
@@ -230,13 +231,13 @@ func syscallLayout(event string) ([]target.Field, bool) {
 	}
 	fields := []target.Field{{Name: "__syscall_nr", Type: "int", Offset: 8, Size: 4, Signed: true}}
 	if name, ok := strings.CutPrefix(ev, "sys_enter_"); ok {
-		params, known := syscallParams[name]
+		params, known := arch.SyscallParams(name)
 		if !known {
 			return nil, false
 		}
 		// Every parameter takes 8 bytes, unsigned, whatever its C type.
 		for i, p := range params {
-			fields = append(fields, target.Field{Name: p, Type: "unsigned long", Offset: 16 + 8*i, Size: 8})
+			fields = append(fields, target.Field{Name: p.Name, Type: "unsigned long", Offset: 16 + 8*i, Size: 8})
 		}
 		return fields, true
 	}

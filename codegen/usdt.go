@@ -24,10 +24,11 @@ import (
 // size and sign- or zero-extended.
 //
 // The Set action writes its value into an argument in memory with
-// bpf_probe_write_user, as many bytes as the argument has (Tetragon writes
-// only 4-byte ones); an argument in a register cannot be written (a
-// uprobe's context is read-only), which polrun checks against the binary
-// before attaching (bpf.Hook.SetArgs), and the program checks again.
+// bpf_probe_write_user, as many bytes as the argument has; an argument in
+// a register cannot be written (a uprobe's context is read-only), and, as
+// in Tetragon, only 4-byte arguments may be: polc validate --sysroot and
+// polrun check both against the binary before attaching (bpf.Hook.SetArgs),
+// and the program checks the first again.
 
 const stUSDT = -128 // the USDTSpec of the place that fired
 

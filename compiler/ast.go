@@ -104,6 +104,7 @@ type UProbe struct {
 	Symbol        string   `yaml:"symbol"` // older single-symbol form, as in the spec
 	Symbols       []string `yaml:"symbols"`
 	Offsets       []uint64 `yaml:"offsets"`
+	Addrs         []uint64 `yaml:"addrs"` // refused by the checks: not implemented
 	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
 	BTFPath       string   `yaml:"btfPath"`
 	Return        bool     `yaml:"return"`

@@ -94,6 +94,7 @@ func (c *checker) checkPolicy() {
 	if c.opts.Target != nil || c.opts.Sysroot != "" {
 		c.checkTarget()
 	}
+	c.checkSyscallPrototypes()
 }
 
 // k8sName is a DNS subdomain name (RFC 1123), which Kubernetes requires of

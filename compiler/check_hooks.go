@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -47,6 +48,9 @@ func (c *checker) collectHooks() {
 		h := &hookView{kind: hookKprobe, at: k.At, name: k.Call, hook: &k.Hook, ret: k.ReturnArg,
 			hasReturn: k.Return, kprobe: k, maxIndex: 5}
 		h.key = fmt.Sprintf("kprobe %s syscall=%v", k.Call, k.Syscall)
+		if c.tableKprobeArgsChecked(k) {
+			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
+		}
 		c.hooks = append(c.hooks, h)
 	}
 	for _, t := range s.Tracepoints {
@@ -59,6 +63,8 @@ func (c *checker) collectHooks() {
 		}
 		if c.targetHasEvent(t) {
 			h.maxIndex = -1 // checked against the event's fields (check_target.go)
+		} else if ev, ok := c.syscallEventOf(t); ok && ev.fields != nil {
+			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
 		}
 		c.hooks = append(c.hooks, h)
 	}
@@ -172,6 +178,16 @@ func (c *checker) checkKprobe(h *hookView) {
 						"list %q holds kernel functions but the kprobe says syscall: true", name)
 				}
 			}
+			if l.Type == listSyscalls {
+				// The list's checks report names that are no syscall; a
+				// syscall without a kernel function is fine for syscall64
+				// values but cannot be hooked.
+				for i, v := range l.Values {
+					if _, _, err := arch.SyscallSymbol(c.opts.Arch, v); errors.Is(err, arch.ErrNoEntryPoint) {
+						c.checkSyscallName(h, v, valueNode(l.At, "values", i), fmt.Sprintf("list %q, hooked at line %d: ", name, callNode.Line))
+					}
+				}
+			}
 		}
 		return
 	}
@@ -183,17 +199,50 @@ func (c *checker) checkKprobe(h *hookView) {
 			"%q is not a kernel function name", k.Call)
 		return
 	}
-	isSys := arch.IsSyscall(c.opts.Arch, k.Call)
-	switch {
-	case k.Syscall && !isSys:
-		c.lintf(fieldOr(k.At, "syscall"), "syscall-not-syscall",
-			"syscall: true reads arguments through the syscall wrapper's pt_regs; for a plain kernel function set syscall: false",
-			"syscall: true but %q is not a syscall of %s", k.Call, c.opts.Arch)
-	case !k.Syscall && isSys && looksLikeSyscallSymbol(k.Call):
+	if k.Syscall {
+		c.checkSyscallName(h, k.Call, callNode, "")
+		return
+	}
+	if arch.IsSyscall(c.opts.Arch, k.Call) && looksLikeSyscallSymbol(k.Call) {
 		c.warnf(callNode, "syscall-flag-missing",
 			"add syscall: true so that the arch prefix is added and arguments are read with the syscall ABI",
 			"%q is a syscall but syscall is false", k.Call)
 	}
+}
+
+// checkSyscallName reports a syscall hook's function that is no syscall of
+// the target arch, or one the kernel does not implement there: build could
+// not resolve it to a kernel function. Tetragon refuses a name that is no
+// function of the kernel's BTF, prefixed or not (sys_fake); a kernel
+// function that is not a syscall (vfs_llseek) it loads with a warning, and
+// then reads the arguments from a struct pt_regs that the function does
+// not take. polc refuses both. polc's tables know every syscall of the
+// kernels up to the newest x/sys release (arch/zsyscalls.go), so a real
+// syscall is not refused. prefix starts messages about a list entry.
+func (c *checker) checkSyscallName(h *hookView, name string, at *yaml.Node, prefix string) {
+	_, _, err := arch.SyscallSymbol(c.opts.Arch, name)
+	if err == nil {
+		return
+	}
+	if errors.Is(err, arch.ErrNoEntryPoint) {
+		c.errorf(at, "not-a-syscall", "no kernel function runs it there: hook another syscall, or trace raw_syscalls/sys_enter and match its number",
+			"%s%q is a syscall that %s kernels do not implement", prefix, name, c.opts.Arch)
+		return
+	}
+	hint := "syscall: true hooks a syscall's entry point and reads its arguments with the syscall ABI; for a plain kernel function set syscall: false"
+	switch {
+	case errors.Is(err, arch.ErrWrongArch):
+		hint = fmt.Sprintf("%v; write sys_NAME and polc adds the prefix of the target arch", err)
+	case !strings.Contains(name, "sys_") && arch.IsSyscall(c.opts.Arch, "sys_"+name):
+		hint = fmt.Sprintf("write %q: polc adds the arch's prefix", "sys_"+name)
+	case errors.Is(err, arch.ErrNotSyscallFunction):
+		if i := strings.Index(name, "sys_"); i > 0 && arch.IsSyscall(c.opts.Arch, name[i:]) {
+			hint = fmt.Sprintf("hook the syscall as %q: %s is a helper of its wrapper", name[i:], name)
+		}
+	case h != nil && h.kprobe != nil && h.kprobe.Ignore != nil && h.kprobe.Ignore.CallNotFound:
+		hint = "no kernel polc knows has this syscall, so ignore.callNotFound would drop the hook everywhere: remove it, or fix the name"
+	}
+	c.errorf(at, "not-a-syscall", hint, "%s%q is not a syscall of %s", prefix, name, c.opts.Arch)
 }
 
 // looksLikeSyscallSymbol is true for sys_X and __ARCH_sys_X names, the forms
@@ -208,16 +257,39 @@ func (c *checker) checkUprobe(u *UProbe) {
 		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
 			"uprobe has both symbol and symbols")
 	}
-	if u.Symbol == "" && len(u.Symbols) == 0 && len(u.Offsets) == 0 {
+	// Tetragon attaches a uprobe by exactly one of its symbols, offsets
+	// (from the start of the file) or addrs (virtual addresses), and
+	// refuses the others (pkg/sensors/tracing validateUprobeSpec).
+	var given []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{{"symbols", u.Symbol != "" || len(u.Symbols) > 0}, {"offsets", len(u.Offsets) > 0}, {"addrs", len(u.Addrs) > 0}} {
+		if f.set {
+			given = append(given, f.name)
+		}
+	}
+	switch {
+	case len(given) == 0:
 		c.errorf(u.Node, "missing-symbol", `add symbols: ["function_name"]`, "uprobe on %q names no symbol", u.Path)
+	case len(given) > 1:
+		n := fieldOr(u.At, given[1])
+		if given[0] == "symbols" && u.Symbol != "" && len(u.Symbols) == 0 {
+			given[0] = "symbol"
+		}
+		c.errorf(n, "uprobe-targets", "a uprobe attaches by symbols, by offsets from the start of the file, or by addrs; write one uprobe for each",
+			"uprobe on %q has both %s and %s; Tetragon takes exactly one of symbols, offsets and addrs", u.Path, given[0], strings.Join(given[1:], " and "))
+	case given[0] == "addrs":
+		c.errorf(fieldOr(u.At, "addrs"), "unsupported", "give the symbols, or the file offsets of the addresses (readelf -l maps addresses to offsets) under offsets",
+			"uprobe addrs are not supported by polc")
 	}
-	if len(u.Offsets) > 0 && len(u.Symbols) > 0 && len(u.Offsets) != len(u.Symbols) {
-		c.errorf(fieldOr(u.At, "offsets"), "offsets-count", "give one offset per symbol",
-			"%d offsets for %d symbols", len(u.Offsets), len(u.Symbols))
-	}
-	if len(u.RefCtrOffsets) > 0 && len(u.RefCtrOffsets) != max(len(u.Symbols), len(u.Offsets)) {
-		c.errorf(fieldOr(u.At, "refCtrOffsets"), "offsets-count", "give one reference counter offset per symbol",
-			"%d refCtrOffsets for %d symbols", len(u.RefCtrOffsets), max(len(u.Symbols), len(u.Offsets)))
+	if n := max(len(u.Symbols), len(u.Offsets)); len(u.RefCtrOffsets) > 0 && n > 0 && len(u.RefCtrOffsets) != n {
+		what := "symbols"
+		if len(u.Symbols) == 0 {
+			what = "offsets"
+		}
+		c.errorf(fieldOr(u.At, "refCtrOffsets"), "offsets-count", "give one reference counter offset per symbol or offset",
+			"%d refCtrOffsets for %d %s", len(u.RefCtrOffsets), n, what)
 	}
 	if u.Path != "" && !strings.HasPrefix(u.Path, "/") {
 		c.errorf(fieldOr(u.At, "path"), "relative-path", "uprobes attach to a file; give its absolute path",

@@ -399,7 +399,10 @@ func (c *checker) targetTracepoint(h *hookView) {
 		c.errorf(fieldOr(tp.At, "event"), "unknown-tracepoint", hint, "%s has no tracepoint %s/%s", t.Kernel(), tp.Subsystem, tp.Event)
 		return
 	}
-	if err != nil || tp.Raw {
+	if errors.Is(err, target.ErrUnknown) {
+		ev, err = c.btfEvent(h)
+	}
+	if err != nil || ev == nil || tp.Raw {
 		return
 	}
 	btfSpec, _ := t.Spec()
@@ -420,13 +423,47 @@ func (c *checker) targetTracepoint(h *hookView) {
 }
 
 // targetHasEvent reports whether the target profile knows tracepoint t, so
-// that its indexes are checked against its fields.
+// that its indexes are checked against its fields: from its formats, or
+// from its BTF when it has no formats.
 func (c *checker) targetHasEvent(t *Tracepoint) bool {
 	if c.opts.Target == nil || t.Raw {
 		return false
 	}
 	_, err := c.opts.Target.Event(t.Subsystem, t.Event)
+	if errors.Is(err, target.ErrUnknown) && btfKnowsSubsystem(t.Subsystem) {
+		_, ev := c.opts.Target.EventFromBTF(t.Subsystem, t.Event)
+		return ev != nil
+	}
 	return err == nil
+}
+
+// btfKnowsSubsystem is false for the tracepoints the kernel's BTF has no
+// btf_trace_EVENT for: the syscalls ones (check_syscalls.go), ftrace's
+// own, and the dynamic events users create.
+func btfKnowsSubsystem(subsys string) bool {
+	switch subsys {
+	case "syscalls", "ftrace", "kprobes", "uprobes", "synthetic", "eprobes", "fprobes", "tracepoints":
+		return false
+	}
+	return true
+}
+
+// btfEvent is tracepoint h's event as the target's BTF describes it, for a
+// profile without formats: nil without fields (the tracepoint of a
+// DEFINE_EVENT, one BTF cannot tell). A tracepoint vmlinux does not have is
+// a warning: a module may define it, and vmlinux's BTF does not tell.
+func (c *checker) btfEvent(h *hookView) (*target.Event, error) {
+	tp := h.tp
+	if !btfKnowsSubsystem(tp.Subsystem) {
+		return nil, nil
+	}
+	has, ev := c.opts.Target.EventFromBTF(tp.Subsystem, tp.Event)
+	if has == target.No {
+		c.warnf(fieldOr(tp.At, "event"), "unknown-tracepoint",
+			fmt.Sprintf("unless a module defines it, the kernel lacks it: check %s/events of that kernel, or capture its profile with polrun profile", "/sys/kernel/tracing"),
+			"%s has no tracepoint %s in its BTF (no btf_trace_%s)", c.opts.Target.Kernel(), tp.Event, tp.Event)
+	}
+	return ev, nil
 }
 
 // fieldList is "0 common_type, 1 common_flags, …".

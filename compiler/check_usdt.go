@@ -71,9 +71,17 @@ func (c *checker) targetUSDT(h *hookView) {
 				if !strings.EqualFold(act.Action, "Set") || act.ArgIndex == nil || *act.ArgIndex < 0 || *act.ArgIndex >= len(p.Args) {
 					continue
 				}
-				if arg := p.Args[*act.ArgIndex]; !arg.InMemory() {
+				arg := p.Args[*act.ArgIndex]
+				switch {
+				case !arg.InMemory():
 					c.errorf(fieldOr(act.At, "argIndex"), "bad-action", "Set writes arguments in memory (an lvalue such as a volatile variable), not in registers",
 						"USDT probe %s: argument %d is %q, a register or a constant, which Set cannot write", &p, *act.ArgIndex, arg.Text)
+				case arg.Size != 4:
+					// Set writes a 32-bit value, as Tetragon's does (it
+					// refuses other sizes at load): a smaller argument would
+					// be overrun, a larger one left half written.
+					c.errorf(fieldOr(act.At, "argIndex"), "bad-action", "Set writes 4 bytes; make the probe's argument a 32-bit integer (int, uint32_t)",
+						"USDT probe %s: argument %d is %q, %s, which Set cannot write", &p, *act.ArgIndex, arg.Text, plural(arg.Size, "byte"))
 				}
 			}
 		}

@@ -12,7 +12,7 @@ import (
 )
 
 // TestUSDTProbes: with --sysroot, a USDT probe is looked up in the binary
-// (built here with gcc), with its arguments and where a Set writes.
+// (built here with gcc), with its arguments and where a Set writes (a 4-byte argument in memory).
 func TestUSDTProbes(t *testing.T) {
 	testenv.Require(t, testenv.Tool("gcc"), testenv.SDTHeader)
 	root := t.TempDir()
@@ -24,8 +24,11 @@ func TestUSDTProbes(t *testing.T) {
 int main(int argc, char **argv)
 {
 	volatile int ret = 0;
+	volatile long wide = argc;
+	volatile char narrow = argc;
 	DTRACE_PROBE2(app, done, ret, argc);
-	return ret;
+	DTRACE_PROBE2(app, sized, wide, narrow);
+	return ret + wide + narrow;
 }
 `), 0o644)
 	if out, err := exec.Command("gcc", "-O2", "-o", filepath.Join(root, "bin", "app"), src).CombinedOutput(); err != nil {
@@ -55,6 +58,8 @@ spec:
 		{"absent", policy("dome", two, "      - {action: Post}\n"), root, []string{"unknown-symbol"}},
 		{"no such argument", policy("done", two+"    - {index: 2, type: int32}\n", "      - {action: Post}\n"), root, []string{"arg-index"}},
 		{"set on a register", policy("done", two, "      - {action: Set, argIndex: 1, argValue: 1}\n"), root, []string{"bad-action"}},
+		{"set on 8 bytes", policy("sized", two, "      - {action: Set, argIndex: 0, argValue: 1}\n"), root, []string{"bad-action"}},
+		{"set on 1 byte", policy("sized", two, "      - {action: Set, argIndex: 1, argValue: 1}\n"), root, []string{"bad-action"}},
 		{"no binary", policy("done", two, "      - {action: Post}\n"), t.TempDir(), []string{"unchecked-symbol"}},
 	} {
 		res := Check([]*Source{NewSource("u.yaml", []byte(tc.src))}, Options{Sysroot: tc.sysroot})
@@ -64,6 +69,9 @@ spec:
 		}
 		if !slices.Equal(codes, tc.codes) {
 			t.Errorf("%s: %v, want codes %v", tc.name, res.Diagnostics, tc.codes)
+		}
+		if tc.name == "set on 8 bytes" && len(res.Diagnostics) == 1 && !strings.Contains(res.Diagnostics[0].Msg, "8 bytes") {
+			t.Errorf("set on 8 bytes: %s", res.Diagnostics[0])
 		}
 		if tc.name == "absent" && !strings.Contains(res.Diagnostics[0].Hint, `"app:done"`) {
 			t.Errorf("absent: %s", res.Diagnostics[0])

@@ -237,8 +237,6 @@ spec:
         operator: "Equal"
         values: ["1"]
 `, "unsupported", 15, "filtering a tracepoint field needs its type"},
-		{"syscall without entry point", strings.Replace(simplePolicy, `"fd_install"`, `"sys_afs_syscall"
-    syscall: true`, 1), "not-a-syscall", 7, `cannot hook syscall "sys_afs_syscall" on x86_64`},
 		{"Set on an undeclared argument", `apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
 metadata:

@@ -79,7 +79,8 @@ func attachUSDT(h bpf.Hook, p bpf.Program, prog *ebpf.Program, specs *ebpf.Map, 
 }
 
 // checkUSDTPlace refuses a place of the probe that lacks an argument the
-// hook reads, or where one a Set action writes is not in memory.
+// hook reads, or where one a Set action writes is not a 4-byte value in
+// memory.
 func checkUSDTPlace(h bpf.Hook, pr *usdt.Probe) error {
 	if pr.Err != nil {
 		return pr.Err
@@ -95,6 +96,8 @@ func checkUSDTPlace(h bpf.Hook, pr *usdt.Probe) error {
 		}
 		if arg := pr.Args[i]; !arg.InMemory() {
 			return fmt.Errorf("USDT probe %s: a Set action writes argument %d, which is %q, not in memory: only arguments in memory can be written (as in Tetragon)", pr, i, arg.Text)
+		} else if arg.Size != 4 {
+			return fmt.Errorf("USDT probe %s: a Set action writes argument %d, which is %q, a %d-byte value: Set writes only 4-byte arguments (as in Tetragon)", pr, i, arg.Text, arg.Size)
 		}
 	}
 	return nil

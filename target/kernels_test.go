@@ -61,14 +61,14 @@ func TestKernelProfiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, want := openat.String(), "sys_openat(int dfd, const char *filename, int flags, umode_t mode)"; got != want {
+			if got, want := openat.String(), "openat(int dfd, const char *filename, int flags, umode_t mode)"; got != want {
 				t.Errorf("openat: %s, want %s", got, want)
 			}
 			if mode := openat.Params[3].Type; mode.Kind != KindInt || mode.Size != 2 || mode.Signed {
 				t.Errorf("openat's umode_t mode resolves to %+v", mode)
 			}
 			getpid, err := p.SyscallProto("__x64_sys_getpid")
-			if err != nil || getpid.String() != "sys_getpid(void)" {
+			if err != nil || getpid.String() != "getpid(void)" {
 				t.Errorf("getpid: %v, %v", getpid, err)
 			}
 			if _, err := p.SyscallProto("fd_install"); err == nil {

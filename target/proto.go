@@ -136,8 +136,9 @@ func (p *Profile) FuncProto(name string) (*Proto, error) {
 
 // SyscallProto returns the prototype of the syscall whose wrapper is
 // symbol (__x64_sys_openat, __ia32_compat_sys_openat, __arm64_sys_dup), as
-// SYSCALL_DEFINE declares it and named after its body (sys_openat): the
-// wrapper itself takes only a struct pt_regs. The BTF's __do_sys_NAME
+// SYSCALL_DEFINE declares it and named after its body without "sys_"
+// ("openat(int dfd, ...)", "compat_sys_openat(...)"): the wrapper itself
+// takes only a struct pt_regs. The BTF's __do_sys_NAME
 // gives it where the compiler kept that function; otherwise the format of
 // tracepoint syscalls/sys_enter_NAME does, for native syscalls.
 func (p *Profile) SyscallProto(symbol string) (*Proto, error) {
@@ -145,9 +146,10 @@ func (p *Profile) SyscallProto(symbol string) (*Proto, error) {
 	if !ok {
 		return nil, fmt.Errorf("prototype of %s: not a syscall wrapper", symbol)
 	}
+	display := strings.TrimPrefix(fn, "sys_")
 	proto, err := p.FuncProto("__do_" + fn)
 	if err == nil {
-		proto.Name = fn
+		proto.Name = display
 		// SYSCALL_DEFINE0 gives the body the wrapper's unused pt_regs.
 		if len(proto.Params) == 1 && proto.Params[0].Name == "__unused" {
 			proto.Params = nil
@@ -166,7 +168,7 @@ func (p *Profile) SyscallProto(symbol string) (*Proto, error) {
 		return nil, fmt.Errorf("prototype of %s: no __do_%s in the BTF, and %w", fn, fn, terr)
 	}
 	spec, _ := p.Spec()
-	proto = &Proto{Name: fn, Return: CType{C: "long", Kind: KindInt, Size: 8, Signed: true, Name: "long"}}
+	proto = &Proto{Name: display, Return: CType{C: "long", Kind: KindInt, Size: 8, Signed: true, Name: "long"}}
 	args := false
 	for _, f := range ev.Fields {
 		if args {

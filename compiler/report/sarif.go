@@ -239,7 +239,7 @@ var SecuritySeverity = map[string]string{
 	"k8s-selector":             "6.5",
 	"ignored-field":            "5.0",
 	"syscall-flag-missing":     "6.5",
-	"syscall-not-syscall":      "6.5",
+	"not-a-syscall":            "6.5",
 	"arg-type-mismatch":        "6.5",
 	"arg-type-suspect":         "4.0",
 	"compat-selectors":         "5.0",

@@ -6,8 +6,8 @@ map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_kill section kprobe/__x64_sys_kill (108 instructions)
-	; - call: "sys_kill"  @10
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (108 instructions)
+	; - call: "sys_fsconfig"  @10
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]

@@ -430,10 +430,10 @@ exit:
 	r0 = 0
 	exit
 
-program h6_main section uprobe//usr/bin/bash:main+0x10 (45 instructions): the code of h5_readline
+program h6_main section uprobe//usr/bin/bash:main (45 instructions): the code of h5_readline
 
 program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
-	; - path: "/usr/lib/libc.so.6"  @41
+	; - path: "/usr/lib/libc.so.6"  @40
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -456,7 +456,7 @@ program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @45
+	; - index: 0  @44
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = r7
 	goto post
@@ -475,7 +475,7 @@ exit:
 	exit
 
 program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (37 instructions)
-	; - path: "/usr/lib/libc.so.6"  @41
+	; - path: "/usr/lib/libc.so.6"  @40
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
@@ -518,7 +518,7 @@ exit:
 	exit
 
 program h8_file_open section lsm/file_open (74 instructions)
-	; - hook: "file_open"  @51
+	; - hook: "file_open"  @50
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -541,7 +541,7 @@ program h8_file_open section lsm/file_open (74 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @53
+	; - index: 0  @52
 	r7 = *(u64 *)(r6 + 0)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off file[0:0:0]
@@ -600,7 +600,7 @@ exit:
 	exit
 
 program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (116 instructions)
-	; - path: "/usr/sbin/nginx"  @56
+	; - path: "/usr/sbin/nginx"  @55
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -632,7 +632,7 @@ program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start 
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @60
+	; - index: 0  @59
 	r5 = *(u64 *)(r10 - 128)
 	r1 = *(u8 *)(r5 + 0)
 	if r1 == 0x0 goto usdt0_zero
