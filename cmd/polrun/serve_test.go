@@ -251,6 +251,12 @@ func TestServe(t *testing.T) {
 	sig, _ := os.ReadFile(other + ".sig")
 	os.WriteFile(filepath.Join(dir, "clitest-other.bpf.o.sig"), sig, 0o644)
 	waitPolicy(t, e.root, "clitest-other", 3*time.Second, loadedWith(fileSHA(t, other)))
+	// The pins are there once the load is; serve counts it right after.
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if samples, _ := scrape(t, url); samples[`polrun_loads_total{policy="clitest-other"}`] == 1 {
+			break
+		}
+	}
 
 	samples, body := scrape(t, url)
 	for name, want := range map[string]float64{
