@@ -33,6 +33,10 @@ type Manifest struct {
 	Source       string `json:"source"`   // the policy file, as given to polc
 	SourceSHA256 string `json:"sourceSha256"`
 	Arch         string `json:"arch"`
+	// Mode is the policy's default mode (ModeEnforce or ModeMonitor) when
+	// its programs have enforcement actions, and then the bundle declares
+	// ModeMap; "" when they have none (the policy is ModeMonitorOnly).
+	Mode string `json:"mode,omitempty"`
 	// ObjectSHA256 is the hash of the whole bundle but these 64 digits
 	// (see ObjectDigest): the loader recomputes it to refuse a damaged or
 	// edited bundle.

@@ -44,9 +44,12 @@ type PolicyStatus struct {
 	BundleSHA256 string
 	LoadedAt     time.Time
 	Manifest     *bpf.Manifest
-	Programs     []ProgramStatus
-	Maps         []MapStatus
-	Err          error
+	// Mode is the policy's mode: bpf.ModeEnforce, bpf.ModeMonitor, or
+	// bpf.ModeMonitorOnly for a policy without enforcement actions.
+	Mode     string
+	Programs []ProgramStatus
+	Maps     []MapStatus
+	Err      error
 
 	// SignedVersion is the version of the verified signature it was
 	// loaded with, 0 if none.
@@ -126,6 +129,9 @@ func List(opts *Options) (*Status, error) {
 			ps.BundleSHA256 = state.BundleSHA256
 			ps.SignedVersion = state.SignedVersion
 			ps.LoadedAt = state.LoadedAt
+			if ps.Mode, err = modeOf(dir, m); err != nil {
+				ps.Err = fmt.Errorf("policy %s: %w", m.Policy, err)
+			}
 		}
 		ps.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), m)
 		ps.Maps = listMaps(filepath.Join(dir, bpf.MapsDir))

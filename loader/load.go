@@ -114,6 +114,9 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 		if err := checkOverrides(b.Manifest); err != nil {
 			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
 		}
+		if _, _, err := loadMode(b.Manifest, o.Mode); err != nil {
+			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
+		}
 		if err := RequireFeatures(b.Manifest.Features); err != nil {
 			return nil, fmt.Errorf("policy %s: %w", b.Name(), err)
 		}
@@ -316,6 +319,20 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			if err := mp.Update(e.Key, e.Value, ebpf.UpdateAny); err != nil {
 				return nil, fmt.Errorf("fill map %s entry %d: %w", mi.Map, i, err)
 			}
+		}
+	}
+	// The mode is in place before any program is attached: a policy
+	// loaded in monitor mode never enforces, not even once.
+	mode, warning, err := loadMode(m, o.Mode)
+	if err != nil {
+		return nil, err
+	}
+	if warning != "" {
+		s.result.Warnings = append(s.result.Warnings, warning)
+	}
+	if m.Mode != "" {
+		if err := writeMode(s.coll, mode); err != nil {
+			return nil, err
 		}
 	}
 

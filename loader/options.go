@@ -26,6 +26,9 @@ type Options struct {
 	// Procfs is the procfs mount point the process table is seeded from,
 	// "/proc" when "".
 	Procfs string
+	// Mode is the mode Load puts the policies in (bpf.ModeEnforce or
+	// bpf.ModeMonitor) instead of their bundle's default, "" for that.
+	Mode string
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error
