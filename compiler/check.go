@@ -90,6 +90,7 @@ func (c *checker) checkPolicy() {
 	}
 	c.checkDuplicateHooks()
 	c.checkEnforcers()
+	c.checkOptions() // options.go
 	c.lintPolicy()
 	if c.opts.Target != nil || c.opts.Sysroot != "" {
 		c.checkTarget()

@@ -46,6 +46,11 @@ var codes = []CodeInfo{
 	{"bad-list", "a list of the wrong type for where it is used"},
 	{"list-needs-syscall64", "a syscall list compared to an argument that is not syscall64"},
 	{"missing-enforcer", "NotifyEnforcer without spec.enforcers"},
+	// Options (spec.options).
+	{"bad-option-value", "a spec.options value Tetragon refuses (policy-mode, override-method, a boolean)"},
+	{"unknown-option", "a spec.options name Tetragon does not know, which it skips"},
+	{"duplicate-option", "a spec.options name given twice: the last one counts"},
+	{"option-no-effect", "a spec.options entry that cannot change what the policy does"},
 	// Hooks.
 	{"bad-call", "a kprobe call that is not a function name"},
 	{"syscall-flag", "syscall: contradicts the kind of list the call names"},

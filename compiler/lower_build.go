@@ -62,9 +62,7 @@ func build(l *lowering) {
 			l.p.Enforcers = append(l.p.Enforcers, enf)
 		}
 	}
-	for _, o := range spec.Options {
-		l.report(Note, fieldOr(o.At, "name"), "ignored-field", "", "option %q only tunes Tetragon's own loader; polc ignores it", o.Name)
-	}
+	l.lowerOptions() // options.go
 	if spec.PodSelector != nil || spec.ContainerSelector != nil {
 		key := "podSelector"
 		if spec.PodSelector == nil {

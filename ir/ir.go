@@ -36,7 +36,47 @@ type Policy struct {
 	// Loader: report executable mappings of running processes (spec.loader,
 	// Tetragon's loader sensor).
 	Loader bool
-	Pos    Pos
+	// Mode is the policy's default mode (spec.options policy-mode): in
+	// ModeMonitor its enforcement actions (ActionKind.Enforces) are not
+	// carried out, and its events still report them.
+	Mode Mode
+	Pos  Pos
+}
+
+// Mode is a policy's mode, Tetragon's policy-mode option.
+type Mode uint8
+
+const (
+	ModeEnforce Mode = iota // enforcement actions are carried out (the default)
+	ModeMonitor             // enforcement actions are only reported
+)
+
+func (m Mode) String() string {
+	if m == ModeMonitor {
+		return "monitor"
+	}
+	return "enforce"
+}
+
+// HasEnforcement says whether some action of p enforces (at entry or at
+// return): only such a policy has a mode to switch; one without is
+// "monitor only", as Tetragon calls it.
+func (p *Policy) HasEnforcement() bool {
+	for _, h := range p.Hooks {
+		for _, s := range h.Selectors {
+			for _, a := range s.Actions {
+				if a.Kind.Enforces() {
+					return true
+				}
+			}
+			for _, a := range s.ReturnActions {
+				if a.Kind.Enforces() {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // Enforcer is one call where an enforcer acts: a program there looks up
@@ -263,6 +303,17 @@ func (k ActionKind) String() string {
 		return s
 	}
 	return fmt.Sprintf("action(%d)", k)
+}
+
+// Enforces says whether the action enforces: a policy in monitor mode
+// skips it (Tetragon's list: the signals, Override and NotifyEnforcer).
+// The other actions, Set included, run in every mode, as in Tetragon.
+func (k ActionKind) Enforces() bool {
+	switch k {
+	case ActSigkill, ActSignal, ActOverride, ActNotifyEnforcer:
+		return true
+	}
+	return false
 }
 
 // ParseAction accepts an action name in any case, as Tetragon does.
