@@ -39,51 +39,74 @@ func strongest(acts []*ir.Action) bpf.Action {
 
 // actions emits the in-kernel work of a selector's actions and records
 // the strongest in the header. It returns whether the record is posted
-// (no NoPost among them).
+// (no NoPost among them). Enforcement actions come last, behind the
+// policy's mode gate (mode.go); the others run in every mode.
 func (p *progGen) actions(acts []*ir.Action) bool {
 	post := true
 	p.sockOwner()
 	if len(acts) > 0 {
 		p.emit(emit.StoreImm(rRec, 23, int64(strongest(acts)), asm.Byte))
 	}
+	var enforcing []*ir.Action
 	for _, a := range acts {
-		p.src(a.Pos, a.Kind.String())
-		switch a.Kind {
-		case ir.ActPost:
-			p.stacks(a) // stack.go
-			p.askIma(a) // imahash.go
-		case ir.ActNoPost:
-			// A returnArgAction still needs the record at return, which
-			// drops it then (sock.go).
-			post = p.savesForReturnArgAction()
-		case ir.ActTrackSock, ir.ActUntrackSock:
-			p.sockAction(a)
-		case ir.ActNotifyEnforcer:
-			p.notifyEnforcer(a)
-		case ir.ActCleanupEnforcer:
-			p.cleanupEnforcer()
-		case ir.ActGetURL, ir.ActDNSLookup:
-			// Done by polrun when it reads the event.
-		case ir.ActSigkill, ir.ActSignal:
-			sig := a.Signal
-			if a.Kind == ir.ActSigkill {
-				sig = 9
-			}
-			p.g.features[bpf.FeatureSendSignal] = true
-			p.emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
-		case ir.ActOverride:
-			p.override(a)
-		case ir.ActFollowFD:
-			p.followFD(a)
-		case ir.ActUnfollowFD:
-			p.unfollowFD(a)
-		case ir.ActCopyFD:
-			p.copyFD(a)
-		case ir.ActSet:
-			p.usdtSet(a)
-		default:
-			p.errorf(a.Pos, "action %s is not supported yet", a.Kind)
+		if a.Kind.Enforces() {
+			enforcing = append(enforcing, a)
+			continue
+		}
+		if !p.action(a) {
+			post = false
 		}
 	}
+	if len(enforcing) > 0 {
+		p.src(enforcing[0].Pos, enforcing[0].Kind.String())
+		skip := p.modeGate()
+		for _, a := range enforcing {
+			p.action(a)
+		}
+		p.b.Label(skip)
+	}
 	return post
+}
+
+// action emits one action; it returns false for NoPost when the record
+// is not posted.
+func (p *progGen) action(a *ir.Action) bool {
+	p.src(a.Pos, a.Kind.String())
+	switch a.Kind {
+	case ir.ActPost:
+		p.stacks(a) // stack.go
+		p.askIma(a) // imahash.go
+	case ir.ActNoPost:
+		// A returnArgAction still needs the record at return, which
+		// drops it then (sock.go).
+		return p.savesForReturnArgAction()
+	case ir.ActTrackSock, ir.ActUntrackSock:
+		p.sockAction(a)
+	case ir.ActNotifyEnforcer:
+		p.notifyEnforcer(a)
+	case ir.ActCleanupEnforcer:
+		p.cleanupEnforcer()
+	case ir.ActGetURL, ir.ActDNSLookup:
+		// Done by polrun when it reads the event.
+	case ir.ActSigkill, ir.ActSignal:
+		sig := a.Signal
+		if a.Kind == ir.ActSigkill {
+			sig = 9
+		}
+		p.g.features[bpf.FeatureSendSignal] = true
+		p.emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
+	case ir.ActOverride:
+		p.override(a)
+	case ir.ActFollowFD:
+		p.followFD(a)
+	case ir.ActUnfollowFD:
+		p.unfollowFD(a)
+	case ir.ActCopyFD:
+		p.copyFD(a)
+	case ir.ActSet:
+		p.usdtSet(a)
+	default:
+		p.errorf(a.Pos, "action %s is not supported yet", a.Kind)
+	}
+	return true
 }

@@ -189,6 +189,9 @@ func (g *gen) finish() (*Bundle, error) {
 	if g.pol.Namespace != "" {
 		m.Namespace = g.pol.Namespace
 	}
+	if g.hasModeMap() {
+		m.Mode = g.pol.Mode.String() // mode.go
+	}
 	sum := sha256.Sum256(g.opts.SourceData)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
 	for f := range g.features {

@@ -74,12 +74,16 @@
 // (sock.go), polc_enforcer for NotifyEnforcer (enforcer.go), polc_stacks
 // for stack traces (stack.go), polc_ima for records waiting for their IMA
 // hash (imahash.go), polc_verdicts for cached process-filter verdicts
-// (verdicts.go), and one map per large value set (named m_ and the IR
+// (verdicts.go), polc_mode for the policy's mode when it has enforcement
+// actions (mode.go), and one map per large value set (named m_ and the IR
 // map's name).
 //
 // # Actions
 //
-// The winning selector's actions are emitted inline, so only they run:
+// The winning selector's actions are emitted inline, so only they run.
+// Enforcement actions (Sigkill, Signal, Override, NotifyEnforcer) come
+// after the others, behind one lookup of polc_mode: in monitor mode they
+// are skipped and the record still reports them (mode.go).
 // Sigkill and Signal call bpf_send_signal on the calling task; Override
 // depends on the hook (override.go): a kprobe on a security_* function is
 // compiled to an fmod_ret program returning argError, an LSM program

@@ -46,6 +46,8 @@ type progGen struct {
 	ret bool
 	// needProc: the process table entry was copied into the scratch.
 	needProc bool
+	// gates counts the mode gates emitted, for their labels (mode.go).
+	gates int
 }
 
 func (p *progGen) emit(insns ...asm.Instruction) { p.b.Emit(insns...) }

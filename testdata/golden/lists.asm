@@ -5,6 +5,7 @@ map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4504 max=1
 map m_iset_0 Hash key=8 value=1 max=4
+map polc_mode Array key=4 value=4 max=1
 map polc_enforcer LRUHash key=8 value=8 max=32768
 map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
@@ -426,7 +427,7 @@ exit:
 
 program h4_vfs_write section kprobe/vfs_write (74 instructions): the code of h3_vfs_read
 
-program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (84 instructions)
+program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (92 instructions)
 	; - subsystem: "raw_syscalls"  @41
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -483,6 +484,15 @@ pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 12
 	; - action: NotifyEnforcer  @52
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_mode]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto enforce1
+	r1 = *(u32 *)(r0 + 0)
+	if r1 == 0x2 goto enforce1_done
+enforce1:
 	r1 = -1
 	*(u32 *)(r10 - 48) = r1
 	r1 = 0
@@ -494,7 +504,7 @@ pass:
 	r3 += -48
 	r4 = 0
 	call bpf_map_update_elem
-	; - matchArgs:  @47
+enforce1_done:
 	goto post
 sel1:
 	goto exit

@@ -1,0 +1,124 @@
+package codegen
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/ir"
+)
+
+// modePolicy is a Sigkill on opening one file, with a Post, in mode.
+func modePolicy(forbidden string, mode ir.Mode) *ir.Policy {
+	pos := ir.Pos{File: "mode.yaml", Line: 1}
+	h := &ir.Hook{Kind: ir.HookTracepoint, Target: "syscalls/sys_enter_openat", Call: "syscalls/sys_enter_openat", Pos: pos,
+		Args: []*ir.Arg{{Slot: 0, Index: 6, Type: ir.TypeString, SizeSlot: ir.NoSize, Pos: pos}},
+		Selectors: []*ir.Selector{{Pos: pos,
+			Tests:   []*ir.Test{{Kind: ir.TestArg, Op: ir.OpEqual, Slot: 0, Type: ir.TypeString, Values: []ir.Value{{Kind: ir.ValString, Str: forbidden}}}},
+			Actions: []*ir.Action{{Kind: ir.ActSigkill, Pos: pos}, {Kind: ir.ActPost, Pos: pos}},
+		}}}
+	return &ir.Policy{Name: "mode", Arch: "x86_64", Hooks: []*ir.Hook{h}, Mode: mode}
+}
+
+// TestModeBundle: only a policy with enforcement actions has the mode map
+// and names its default mode in the manifest.
+func TestModeBundle(t *testing.T) {
+	for _, mode := range []ir.Mode{ir.ModeEnforce, ir.ModeMonitor} {
+		b, err := Build(modePolicy("/x", mode), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Manifest.Mode != mode.String() {
+			t.Errorf("manifest mode %q, want %q", b.Manifest.Mode, mode)
+		}
+		if !hasMap(b, bpf.ModeMap) {
+			t.Errorf("mode %s: no %s", mode, bpf.ModeMap)
+		}
+	}
+	p := modePolicy("/x", ir.ModeMonitor)
+	p.Hooks[0].Selectors[0].Actions = p.Hooks[0].Selectors[0].Actions[1:] // Post only
+	b, err := Build(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Manifest.Mode != "" || hasMap(b, bpf.ModeMap) {
+		t.Errorf("a policy without enforcement actions: manifest mode %q, mode map %v; want neither", b.Manifest.Mode, hasMap(b, bpf.ModeMap))
+	}
+}
+
+func hasMap(b *Bundle, name string) bool {
+	for _, m := range b.Maps {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// TestModeSigkill: in monitor mode Sigkill is not sent and the record
+// still says Sigkill; the mode map switches a loaded program between
+// modes, and its unset value means the policy's default.
+func TestModeSigkill(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.KernelBTF, testenv.RingBuf)
+	bin := childBinary(t, "victim")
+	forbidden := filepath.Join(filepath.Dir(bin), "forbidden")
+	for _, def := range []ir.Mode{ir.ModeEnforce, ir.ModeMonitor} {
+		t.Run(def.String(), func(t *testing.T) {
+			b, err := Build(modePolicy(forbidden, def), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := loadBundle(t, b)
+			tp, err := link.Tracepoint("syscalls", "sys_enter_openat", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tp.Close()
+			modes := l.coll.Maps[bpf.ModeMap]
+			var pids []int
+			for _, step := range []struct {
+				value uint32
+				kill  bool
+			}{
+				{bpf.ModeUnset, def == ir.ModeEnforce}, // nobody wrote the map: the default
+				{bpf.ModeValueMonitor, false},
+				{bpf.ModeValueEnforce, true},
+				{bpf.ModeValueMonitor, false},
+			} {
+				if err := modes.Update(uint32(0), step.value, ebpf.UpdateExist); err != nil {
+					t.Fatal(err)
+				}
+				cmd := child(bin, "open:"+forbidden)
+				err := cmd.Run()
+				var exit *exec.ExitError
+				killed := errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL
+				if killed != step.kill || (!killed && err != nil) {
+					t.Errorf("mode map %d: child opening %s: %v; want killed %v", step.value, forbidden, err, step.kill)
+				}
+				pids = append(pids, cmd.Process.Pid)
+			}
+			tp.Close()
+			got := map[int]string{}
+			for _, r := range readRecords(t, l, b, time.Second, nil) {
+				if r.Kind == bpf.EventPolicy && slices.Contains(pids, int(r.Tgid)) {
+					got[int(r.Tgid)] += fmt.Sprint(r.Action)
+				}
+			}
+			for _, pid := range pids {
+				if got[pid] != fmt.Sprint(bpf.ActionSigkill) {
+					t.Errorf("child %d: records with actions %q, want one Sigkill", pid, got[pid])
+				}
+			}
+		})
+	}
+}
