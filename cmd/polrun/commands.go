@@ -27,6 +27,12 @@ type loadFlags struct {
 	verify  *string
 	// allowDowngrade is nil for the commands without the flag.
 	allowDowngrade *bool
+	mode           *string
+}
+
+// modeFlag is --mode of the commands that load.
+func modeFlag(fs *flag.FlagSet) *string {
+	return fs.String("mode", "", "put the policies in this mode, enforce or monitor, instead of their bundle's default (spec.options policy-mode); in monitor mode Sigkill, Signal, Override and NotifyEnforcer are reported, not carried out")
 }
 
 func addLoadFlags(fs *flag.FlagSet) loadFlags {
@@ -37,6 +43,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		verify:  verifyFlag(fs),
 
 		allowDowngrade: allowDowngradeFlag(fs),
+		mode:           modeFlag(fs),
 	}
 }
 
@@ -44,6 +51,12 @@ func (f loadFlags) options() (*loader.Options, error) {
 	o := &loader.Options{PinRoot: *f.root, Replace: *f.replace}
 	if f.allowDowngrade != nil {
 		o.AllowDowngrade = *f.allowDowngrade
+	}
+	if f.mode != nil && *f.mode != "" {
+		if _, err := bpf.ModeValue(*f.mode); err != nil {
+			return nil, fmt.Errorf("--mode: %w", err)
+		}
+		o.Mode = *f.mode
 	}
 	if *f.base != "" {
 		data, err := bundle.ReadFile(*f.base, bundle.ReadFileOptions{Max: bundle.MaxSize})
@@ -155,6 +168,30 @@ func runUnload(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+func runSetMode(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("set-mode", "NAME enforce|monitor", stderr)
+	root := pinRootFlag(fs)
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) != 2 {
+		fs.Usage()
+		return exitUsage
+	}
+	name, mode := rest[0], rest[1]
+	if _, err := bpf.ModeValue(mode); err != nil {
+		fmt.Fprintln(stderr, "polrun set-mode:", err)
+		fs.Usage()
+		return exitUsage
+	}
+	if err := loader.SetMode(name, mode, &loader.Options{PinRoot: *root}); err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "policy %s: mode %s\n", name, mode)
+	return exitOK
+}
+
 func runList(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("list", "", stderr)
 	root := pinRootFlag(fs)
@@ -202,7 +239,7 @@ func printList(w io.Writer, st *loader.Status) {
 		printMaps(tw, st.Base.Maps)
 	}
 	for _, p := range st.Policies {
-		fmt.Fprintf(tw, "policy %s\tid %d\tloaded %s\t%s%s\n", p.Name, p.PolicyID, p.LoadedAt.Local().Format(time.DateTime), p.Bundle, signedVersionText(p.SignedVersion))
+		fmt.Fprintf(tw, "policy %s\tid %d\tmode %s\tloaded %s\t%s%s\n", p.Name, p.PolicyID, p.Mode, p.LoadedAt.Local().Format(time.DateTime), p.Bundle, signedVersionText(p.SignedVersion))
 		if p.Err != nil {
 			fmt.Fprintf(tw, "  error: %v\n", p.Err)
 		}
@@ -259,6 +296,7 @@ func listJSON(st *loader.Status) any {
 	type part struct {
 		Name         string    `json:"name,omitempty"`
 		PolicyID     uint32    `json:"policy_id,omitempty"`
+		Mode         string    `json:"mode,omitempty"`
 		Bundle       string    `json:"bundle,omitempty"`
 		BundleSHA256 string    `json:"bundle_sha256,omitempty"`
 		LoadedAt     time.Time `json:"loaded_at,omitzero"`
@@ -300,7 +338,7 @@ func listJSON(st *loader.Status) any {
 		}
 	}
 	for _, p := range st.Policies {
-		q := part{Name: p.Name, PolicyID: p.PolicyID, Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
+		q := part{Name: p.Name, PolicyID: p.PolicyID, Mode: p.Mode, Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
 			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion}
 		if p.Err != nil {
 			q.Error = p.Err.Error()

@@ -2,10 +2,11 @@
 // after it exits (pinned under /sys/fs/bpf/polrun) and prints their events
 // in Tetragon's JSON export format.
 //
-//	polrun load [--replace] [--verify KEY [--allow-downgrade]] BUNDLE...
+//	polrun load [--replace] [--verify KEY [--allow-downgrade]] [--mode enforce|monitor] BUNDLE...
 //	                                      attach and pin policies
 //	polrun unload NAME... | --all         detach them
-//	polrun list [-o text|json]            what is loaded, with run counts
+//	polrun set-mode NAME enforce|monitor  switch a loaded policy's mode
+//	polrun list [-o text|json]            what is loaded, with modes and run counts
 //	polrun events [-o json|compact] [--policy NAME]
 //	polrun run [--replace] [-o json|compact] BUNDLE...
 //	                                      load, print events, unload on SIGINT/SIGTERM
@@ -49,7 +50,8 @@ func commands() []command {
 	return []command{
 		{"load", "load, attach and pin policy bundles (--replace swaps a loaded one)", runLoad},
 		{"unload", "detach and unpin policies by name, or --all", runUnload},
-		{"list", "list loaded policies, hooks, programs and maps", runList},
+		{"set-mode", "switch a loaded policy to enforce or monitor mode, without reloading it", runSetMode},
+		{"list", "list loaded policies (with their mode), hooks, programs and maps", runList},
 		{"events", "print the events of loaded policies (-o json|compact)", runEvents},
 		{"run", "load bundles, print their events, unload on SIGINT/SIGTERM", runRun},
 		{"serve", "keep a directory's bundles loaded (--dir), print events, metrics", runServe},

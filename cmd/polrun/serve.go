@@ -25,6 +25,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	verify := verifyFlag(fs)
 	allowDowngrade := allowDowngradeFlag(fs)
 	followSymlinks := fs.Bool("follow-symlinks", false, "read bundles and signatures that are symbolic links to regular files (a ConfigMap volume is made of them); without it they are refused")
+	mode := modeFlag(fs)
 	interval := fs.Duration("interval", dirsync.DefaultInterval, "how often to look at the directory; a new bundle is loaded within two intervals")
 	unloadOnExit := fs.Bool("unload-on-exit", false, "unload the directory's policies when stopping (by default they stay in force)")
 	ef := addEventFlags(fs)
@@ -38,7 +39,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	// The loadFlags without --replace: serve always replaces.
-	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade}.options()
+	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode}.options()
 	if err != nil {
 		return fail(stderr, err)
 	}
