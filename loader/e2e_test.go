@@ -65,6 +65,16 @@ func helperMain(mode string) int {
 			// Stay until told, for what reads /proc/PID (stack_test.go).
 			bufio.NewReader(os.Stdin).ReadString('\n')
 		}
+	case "write":
+		// Appends a line to each file (mode_test.go).
+		for _, f := range strings.Split(os.Getenv("POLC_LOADER_FILES"), ":") {
+			fd, err := syscall.Open(f, syscall.O_WRONLY|syscall.O_APPEND, 0)
+			if err != nil {
+				return 1
+			}
+			syscall.Write(fd, []byte("written\n"))
+			syscall.Close(fd)
+		}
 	case "mkdir":
 		// Exits with the errno of the first mkdir that fails.
 		for _, f := range strings.Split(os.Getenv("POLC_LOADER_FILES"), ":") {
