@@ -19,8 +19,10 @@
 //     staged in PIN_ROOT/base_new;
 //  5. loads the bundle with CO-RE against the kernel's BTF, its shared maps
 //     replaced by the base's, its load-time variables set (policy id, host
-//     namespace inodes), its maps filled from the manifest, and a
-//     polc_manifest map holding the manifest for event readers;
+//     namespace inodes), its maps filled from the manifest, its mode map
+//     (polc_mode, when its policy has enforcement actions) set to
+//     Options.Mode or the manifest's default mode, and a polc_manifest map
+//     holding the manifest for event readers;
 //  6. attaches every program and pins links and maps into a staging
 //     directory, PIN_ROOT/new_N;
 //  7. commits: one journal entry, then base_new becomes PIN_ROOT/base and
@@ -32,6 +34,11 @@
 // created (a link that is neither pinned nor open is detached by the
 // kernel) and removes the staged pins, the base staged with them, and the
 // pin root and policies/ if this call made them.
+//
+// [SetMode] switches a loaded policy between enforce and monitor mode by
+// writing its pinned mode map; its programs read it before each
+// enforcement action, so no reload is needed. [List] reports each
+// policy's mode.
 //
 // [Unload] removes a policy's pins, which detaches it; when the last policy
 // goes, the base goes too, so that nothing polrun made stays behind. It
@@ -109,7 +116,8 @@
 //
 // Conditions callers branch on are sentinel errors: [ErrExists] (a policy of
 // that name is loaded), [ErrNotLoaded], [ErrUntrustedDir] (a directory
-// polrun did not make), [ErrMissingFeature] (wrapped in a
+// polrun did not make), [ErrMonitorOnly] (set-mode on a policy without
+// enforcement actions), [ErrMissingFeature] (wrapped in a
 // [FeatureError] naming the feature), [ErrTracepointFormat] (wrapped in a
 // [TracepointFieldError] naming the field), [ErrBaseMissing] (no base
 // object is built in), [ErrDowngrade] (a verified bundle's signed version,
