@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/bundle"
 )
 
@@ -87,6 +88,11 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 		policy = m.Namespace + "/" + policy
 	}
 	row("policy", policy)
+	if m.Mode != "" {
+		row("mode", m.Mode+" by default (polrun load --mode, polrun set-mode)")
+	} else {
+		row("mode", bpf.ModeMonitorOnly+" (no enforcement actions)")
+	}
 	row("built", fmt.Sprintf("polc %s, manifest format %d, for %s", m.Compiler, m.Format, m.Arch))
 	row("source", fmt.Sprintf("%s (sha256 %s)", m.Source, info.Hashes.Source))
 	row("file", fmt.Sprintf("%d bytes, sha256 %s", info.Sizes.File, info.Hashes.File))
