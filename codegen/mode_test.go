@@ -3,6 +3,7 @@ package codegen
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -120,5 +121,77 @@ func TestModeSigkill(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestModeLSMOverride: an LSM program's Override (its return value) is not
+// returned in monitor mode, so the open succeeds and the record still
+// says Override; switched to enforce, the next open fails.
+func TestModeLSMOverride(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.LSM)
+	bin := childBinary(t, "writer")
+	target := filepath.Join(filepath.Dir(bin), "guarded")
+	if err := os.WriteFile(target, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := buildSource(t, "lsm-mode.yaml", `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: lsm-mode
+spec:
+  options:
+  - name: policy-mode
+    value: monitor
+  lsmhooks:
+  - hook: "file_open"
+    args:
+    - index: 0
+      type: "file"
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: "Equal"
+        values: ["`+target+`"]
+      matchActions:
+      - action: Override
+        argError: -1
+`)
+	if b.Manifest.Mode != bpf.ModeMonitor {
+		t.Fatalf("manifest mode %q", b.Manifest.Mode)
+	}
+	l := loadBundle(t, b)
+	lsm, err := link.AttachLSM(link.LSMOptions{Program: l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lsm.Close()
+	var pids []int
+	for i, step := range []struct {
+		value uint32
+		fails bool
+	}{{bpf.ModeUnset, false}, {bpf.ModeValueEnforce, true}, {bpf.ModeValueMonitor, false}} {
+		if err := l.coll.Maps[bpf.ModeMap].Update(uint32(0), step.value, ebpf.UpdateExist); err != nil {
+			t.Fatal(err)
+		}
+		cmd := child(bin, "write:"+target+":x")
+		err := cmd.Run()
+		var exit *exec.ExitError
+		failed := errors.As(err, &exit) && exit.ExitCode() == 3 // the child could not open the file
+		if failed != step.fails || !failed && err != nil {
+			t.Errorf("step %d (mode map %d): child: %v, want open failing %v", i, step.value, err, step.fails)
+		}
+		pids = append(pids, cmd.Process.Pid)
+	}
+	lsm.Close()
+	got := map[int]string{}
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind == bpf.EventPolicy && slices.Contains(pids, int(r.Tgid)) {
+			got[int(r.Tgid)] += fmt.Sprint(r.Action)
+		}
+	}
+	for _, pid := range pids {
+		if got[pid] != fmt.Sprint(bpf.ActionOverride) {
+			t.Errorf("child %d: records with actions %q, want one Override", pid, got[pid])
+		}
 	}
 }
