@@ -238,6 +238,8 @@ var SecuritySeverity = map[string]string{
 	"unsupported-by-target":    "7.5",
 	"k8s-selector":             "6.5",
 	"ignored-field":            "5.0",
+	"unknown-option":           "5.0", // a misspelled policy-mode leaves the policy enforcing
+	"duplicate-option":         "4.0",
 	"syscall-flag-missing":     "6.5",
 	"not-a-syscall":            "6.5",
 	"arg-type-mismatch":        "6.5",
