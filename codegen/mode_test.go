@@ -13,6 +13,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
+	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
@@ -192,6 +193,84 @@ spec:
 	for _, pid := range pids {
 		if got[pid] != fmt.Sprint(bpf.ActionOverride) {
 			t.Errorf("child %d: records with actions %q, want one Override", pid, got[pid])
+		}
+	}
+}
+
+// TestModeNotifyEnforcer: in monitor mode NotifyEnforcer marks nothing,
+// so the enforcer (a signal-only kprobe on sys_dup3) lets the caller go
+// on, and the record still says NotifyEnforcer; in enforce mode the next
+// caller is killed there.
+func TestModeNotifyEnforcer(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
+	bin := childBinary(t, "enforced")
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := buildSource(t, "kill-dup3-monitor.yaml", fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "kill-dup3-monitor"
+spec:
+  options:
+  - name: "policy-mode"
+    value: "monitor"
+  enforcers:
+  - calls:
+    - "sys_dup3"
+  tracepoints:
+  - subsystem: "raw_syscalls"
+    event: "sys_enter"
+    args:
+    - index: 4
+      type: "syscall64"
+    selectors:
+    - matchArgs:
+      - index: 4
+        operator: "Equal"
+        values: ["%d"]
+      matchBinaries:
+      - operator: "In"
+        values: ["%s"]
+      matchActions:
+      - action: "NotifyEnforcer"
+        argSig: 9
+`, unix.SYS_DUP3, bin))
+	pin := pinDir(t)
+	loadBaseIn(t, pin) // matchBinaries reads the process table
+	spec, _ := loadableSpec(t, b)
+	l := loadSpecIn(t, b, spec, pin)
+	detach := attachAll(t, l, b)
+	defer detach()
+	var pids []int
+	for i, step := range []struct {
+		value  uint32
+		killed bool
+	}{{bpf.ModeUnset, false}, {bpf.ModeValueEnforce, true}} {
+		if err := l.coll.Maps[bpf.ModeMap].Update(uint32(0), step.value, ebpf.UpdateExist); err != nil {
+			t.Fatal(err)
+		}
+		cmd := child(bin, "dupwrite:"+file)
+		err := cmd.Run()
+		if killed := exitSignal(err) == syscall.SIGKILL; killed != step.killed || !killed && err != nil {
+			t.Errorf("step %d (mode map %d): child calling dup3: %v, want killed %v", i, step.value, err, step.killed)
+		}
+		pids = append(pids, cmd.Process.Pid)
+	}
+	detach()
+	if data, _ := os.ReadFile(file); string(data) != "firstsecondfirst" {
+		t.Errorf("file holds %q: want the monitored child's two writes, then the killed one's first", data)
+	}
+	got := map[int]string{}
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind == bpf.EventPolicy && slices.Contains(pids, int(r.Tgid)) {
+			got[int(r.Tgid)] += fmt.Sprint(r.Action)
+		}
+	}
+	for _, pid := range pids {
+		if got[pid] != fmt.Sprint(bpf.ActionNotifyEnforcer) {
+			t.Errorf("child %d: records with actions %q, want one NotifyEnforcer", pid, got[pid])
 		}
 	}
 }
