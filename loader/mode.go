@@ -144,14 +144,21 @@ func SetMode(name, mode string, opts *Options) error {
 	if !ValidPolicyName(name) {
 		return fmt.Errorf("%q is not a policy name", name)
 	}
-	lk, err := lockRoot(o.PinRoot)
+	lk, _, err := openRoot(o.PinRoot, false)
 	if err != nil {
 		return err
+	}
+	if lk == nil {
+		return fmt.Errorf("%w: %s", ErrNotLoaded, name)
 	}
 	defer lk.unlock()
 	dir := policyDir(o.PinRoot, name)
 	if !exists(dir) {
 		return fmt.Errorf("%w: %s", ErrNotLoaded, name)
+	}
+	// A directory polrun did not make is not one to write into.
+	if err := checkDir(dir); err != nil {
+		return fmt.Errorf("policy %s: %w", name, err)
 	}
 	m, _, err := readPolicyMeta(o.PinRoot, bpf.PinName(name))
 	if err != nil {
