@@ -169,6 +169,7 @@ func mountAll() error {
 		{"sysfs", "/sys"},
 		{"devtmpfs", "/dev"},
 		{"tmpfs", "/tmp"},
+		{"tmpfs", "/run"}, // polrun's run directories (loader.RunBase): the event reader's lock
 		{"tracefs", "/sys/kernel/tracing"},
 		{"debugfs", "/sys/kernel/debug"},
 		{"securityfs", "/sys/kernel/security"},
