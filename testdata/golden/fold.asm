@@ -4,9 +4,10 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4528 max=1
+map polc_mode Array key=4 value=4 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (108 instructions)
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (116 instructions)
 	; - call: "sys_fsconfig"  @10
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -98,9 +99,18 @@ sel1:
 	*(u8 *)(r9 + 22) = 8
 	*(u8 *)(r9 + 23) = 2
 	; - action: Sigkill  @63
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_mode]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto enforce1
+	r1 = *(u32 *)(r0 + 0)
+	if r1 == 0x2 goto enforce1_done
+enforce1:
 	r1 = 9
 	call bpf_send_signal
-	; - matchActions:  @62
+enforce1_done:
 	goto post
 post:
 	call bpf_ktime_get_boot_ns

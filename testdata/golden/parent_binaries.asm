@@ -6,9 +6,10 @@ map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4512 max=1
 map polc_verdicts PerCPUArray key=4 value=24 max=1
 map m_spfx_0 LPMTrie key=12 value=1 max=6 flags=0x1
+map polc_mode Array key=4 value=4 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (353 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (361 instructions)
 	; - call: "sys_execve"  @8
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -341,9 +342,18 @@ sel0:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 2
 	; - action: Sigkill  @22
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_mode]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto enforce1
+	r1 = *(u32 *)(r0 + 0)
+	if r1 == 0x2 goto enforce1_done
+enforce1:
 	r1 = 9
 	call bpf_send_signal
-	; - matchBinaries:  @14
+enforce1_done:
 	goto post
 	; - matchParentBinaries:  @23
 sel1:
