@@ -83,10 +83,6 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	}
 	g.enforcers()
 	g.loaderSensor() // loader_sensor.go
-	if len(pol.Hooks) == 0 && !pol.Loader && len(g.errs.errs) == 0 {
-		// polrun refuses a bundle without hooks: it would load nothing.
-		g.errs.add(pol.Pos, "the policy has no hooks to build: it declares none (kprobes, tracepoints, uprobes, lsmhooks), or lowering dropped those that can never fire (see its warnings)")
-	}
 	if err := g.errs.err(); err != nil {
 		return nil, err
 	}

@@ -73,11 +73,21 @@ func ReadBundle(data []byte) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: read BPF object: %v", ErrBadBundle, err)
 	}
+	named := map[string]bool{}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
+			named[p.Name] = true
 			if spec.Programs[p.Name] == nil {
 				return nil, fmt.Errorf("%w: hook %d (%s %s): program %s is not in the object", ErrBadBundle, h.ID, h.Kind, h.Target, p.Name)
 			}
+		}
+	}
+	// A policy may have no hooks (Tetragon loads an empty policy), but a
+	// program no hook names would never be attached: the manifest and the
+	// object disagree.
+	for name := range spec.Programs {
+		if !named[name] {
+			return nil, fmt.Errorf("%w: program %s is in the object but no hook of the manifest names it", ErrBadBundle, name)
 		}
 	}
 	for _, mi := range m.Maps {
@@ -131,9 +141,6 @@ func checkManifest(m *bpf.Manifest) error {
 	host := arch.Host()
 	if a, err := arch.Parse(m.Arch); err != nil || a != host {
 		return fmt.Errorf("%w: built for %q, this host is %s", ErrBadBundle, m.Arch, host)
-	}
-	if len(m.Hooks) == 0 {
-		return fmt.Errorf("%w: the manifest has no hooks", ErrBadBundle)
 	}
 	seen := map[string]bool{}
 	for i, h := range m.Hooks {

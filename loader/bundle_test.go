@@ -38,10 +38,10 @@ func TestReadBundle(t *testing.T) {
 	}
 
 	for name, edit := range map[string]func(bundleSpec){
-		"bad name":        func(bs bundleSpec) { bs.Name = "Bad_Name" },
-		"missing program": func(bs bundleSpec) { bs.Hooks[0].Programs[0].Name = "nope" },
-		"unknown attach":  func(bs bundleSpec) { bs.Hooks[0].Programs[0].Attach = "teleport" },
-		"no hooks":        func(bs bundleSpec) { bs.Hooks = nil },
+		"bad name":               func(bs bundleSpec) { bs.Name = "Bad_Name" },
+		"missing program":        func(bs bundleSpec) { bs.Hooks[0].Programs[0].Name = "nope" },
+		"unknown attach":         func(bs bundleSpec) { bs.Hooks[0].Programs[0].Attach = "teleport" },
+		"programs no hook names": func(bs bundleSpec) { bs.Hooks = nil },
 	} {
 		t.Run(name, func(t *testing.T) {
 			bs := syscallBundle("ldrtest-read", 1)

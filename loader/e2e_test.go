@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/internal/testenv"
@@ -348,5 +349,36 @@ spec:
 	}
 	if _, ok := ev.Args[0].Value.(int32); !ok {
 		t.Errorf("fd argument %+v", ev.Args[0])
+	}
+}
+
+// TestEmptyPolicy: a policy without hooks is a valid policy (Tetragon loads
+// it): it builds a bundle with no programs, which loads, is listed with no
+// programs, and unloads leaving nothing.
+func TestEmptyPolicy(t *testing.T) {
+	o := testOptions(t)
+	b := compilePolicy(t, "empty.yaml", "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: \"empty\"\n")
+	if len(b.Manifest.Hooks) != 0 || len(b.Spec.Programs) != 0 {
+		t.Fatalf("an empty policy built %d hooks, %d programs", len(b.Manifest.Hooks), len(b.Spec.Programs))
+	}
+	res, err := Load([]*Bundle{b}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Programs != 0 {
+		t.Errorf("%d programs attached", res[0].Programs)
+	}
+	st, err := List(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Policies) != 1 || st.Policies[0].Name != "empty" || len(st.Policies[0].Programs) != 0 || st.Policies[0].Err != nil {
+		t.Errorf("list: %+v", st.Policies)
+	}
+	if err := Unload([]string{"empty"}, o); err != nil {
+		t.Fatal(err)
+	}
+	if left := pinsUnder(t, filepath.Join(o.PinRoot, bpf.PoliciesDir)); len(left) > 0 {
+		t.Errorf("left after unload: %v", left)
 	}
 }
