@@ -54,7 +54,7 @@ type Bundle struct {
 }
 
 // FileName is the bundle's file name.
-func (b *Bundle) FileName() string { return b.Name + ".bpf.o" }
+func (b *Bundle) FileName() string { return b.Name + bpf.BundleExt }
 
 // Build compiles pol into a bundle. A policy using something codegen
 // cannot compile yet yields Errors, one per construct, with positions.

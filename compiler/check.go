@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -111,8 +112,10 @@ func (c *checker) checkMetadata() {
 		if md.Field("name") != nil {
 			c.errorf(n, "bad-name", "Kubernetes names are lower case: letters, digits, '-' and '.'", "metadata.name is empty")
 		}
-	case len(name) > 253:
-		c.errorf(n, "bad-name", "", "metadata.name is %d characters long; Kubernetes allows 253", len(name))
+	case len(name) > bpf.MaxPolicyNameLen:
+		c.errorf(n, "name-too-long", fmt.Sprintf("polrun pins a policy under its name, and bpffs file names are at most %d bytes with the loader's staging prefix and suffix; shorten the name to %d characters or fewer",
+			bpf.NameMax, bpf.MaxPolicyNameLen),
+			"metadata.name is %d characters long; polc and polrun accept at most %d", len(name), bpf.MaxPolicyNameLen)
 	case !k8sName.MatchString(name):
 		hint := "Kubernetes names are lower case letters, digits, '-' and '.', starting and ending with a letter or digit"
 		if fixed := suggestK8sName(name); fixed != "" && fixed != name {
