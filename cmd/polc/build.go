@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/polc-dev/polc/bundle"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
@@ -80,15 +81,9 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "polc build: %v\n", err)
 			return exitUsage
 		}
-		for _, b := range bundles {
-			if err := os.WriteFile(filepath.Join(*outDir, b.FileName()), b.Object, 0o644); err != nil {
-				fmt.Fprintf(stderr, "polc build: %v\n", err)
-				return exitUsage
-			}
-			if err := signBundle(sgn, filepath.Join(*outDir, b.FileName()), b.Name, b.Object); err != nil {
-				fmt.Fprintf(stderr, "polc build: sign: %v\n", err)
-				return exitUsage
-			}
+		if err := writeBundles(*outDir, bundles, sgn); err != nil {
+			fmt.Fprintf(stderr, "polc build: %v\n", err)
+			return exitUsage
 		}
 	}
 	ropts := report.Options{Color: useColor(*color, stdout), ToolVersion: version, Rules: rules()}
@@ -103,6 +98,78 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 		return exitFound
 	}
 	return exitOK
+}
+
+// writeBundles writes each bundle, and with a signer its signature, to
+// dir. Every file is first written in full to a temporary file in dir and
+// renamed into place only once all of them are written: a build that
+// fails (a full disk, a name the filesystem refuses, a signing error)
+// leaves no partial file and no unsigned bundle behind, and the files a
+// previous build wrote stay as they were.
+func writeBundles(dir string, bundles []*codegen.Bundle, sgn *signer) (err error) {
+	type pending struct{ tmp, final string }
+	var todo []pending
+	defer func() {
+		if err != nil {
+			for _, p := range todo {
+				os.Remove(p.tmp)
+			}
+		}
+	}()
+	stage := func(final string, data []byte) error {
+		f, err := os.CreateTemp(dir, ".polc-build-*")
+		if err != nil {
+			return err
+		}
+		todo = append(todo, pending{f.Name(), final})
+		_, err = f.Write(data)
+		if err == nil {
+			err = f.Chmod(0o644)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write %s: %w", final, err)
+		}
+		return nil
+	}
+	for _, b := range bundles {
+		// The signature goes into place before its bundle: a rename that
+		// fails in between leaves a bundle that fails verification, never
+		// a new unsigned one.
+		path := filepath.Join(dir, b.FileName())
+		if sgn != nil {
+			sig, err := sgn.signature(b.Name, b.Object)
+			if err == nil {
+				err = stage(bundle.SignatureFile(path), sig)
+			}
+			if err != nil {
+				return fmt.Errorf("sign: %w", err)
+			}
+		}
+		if err := stage(path, b.Object); err != nil {
+			return err
+		}
+	}
+	for i, p := range todo {
+		if err := os.Rename(p.tmp, p.final); err != nil {
+			todo = todo[i:]
+			return err
+		}
+	}
+	todo = nil
+	if sgn == nil {
+		// An unsigned build removes the signature a signed one left: it
+		// would sign other bytes, and inspect or a reader of the directory
+		// would take the new bundle for a signed one.
+		for _, b := range bundles {
+			if err := removeSignature(filepath.Join(dir, b.FileName())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // buildPolicy lowers a checked policy and generates its bundle. The

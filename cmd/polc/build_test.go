@@ -83,3 +83,31 @@ func TestDumpAsm(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildSignFailureLeavesNothing: when the signature cannot be written
+// (here a directory stands where NAME.bpf.o.sig goes), polc build --sign
+// fails and leaves neither the unsigned bundle nor a temporary file
+// behind.
+func TestBuildSignFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "release")
+	if code, out, errOut := runPolc("keygen", "-o", prefix); code != exitOK {
+		t.Fatalf("keygen: exit %d\n%s%s", code, out, errOut)
+	}
+	out := filepath.Join(dir, "out")
+	if err := os.MkdirAll(filepath.Join(out, "fd-install.bpf.o.sig"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runPolc("build", "--sign", prefix+".key", "-o", out, writeFile(t, "fd.yaml", goodPolicy))
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitUsage, stdout, stderr)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 || entries[0].Name() != "fd-install.bpf.o.sig" {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("a failed signed build left %v in the output directory", names)
+	}
+}

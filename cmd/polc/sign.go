@@ -71,20 +71,21 @@ func (f signFlags) signer(now time.Time) (*signer, error) {
 	return s, nil
 }
 
-// signBundle writes the signature of data, the bundle of policy just
-// written to path, next to it. Without a signer it removes the signature
-// a signed build left there: it would sign other bytes, and inspect or a
-// reader of the directory would take the new bundle for a signed one.
-func signBundle(s *signer, path, policy string, data []byte) error {
-	if s == nil {
-		if err := os.Remove(bundle.SignatureFile(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		return nil
-	}
+// signature returns the signature file's contents for data, the bundle of
+// policy.
+func (s *signer) signature(policy string, data []byte) ([]byte, error) {
 	sig, err := bundle.Sign(s.key, data, bundle.Envelope{Policy: policy, Version: s.version, Expires: s.expires})
 	if err != nil {
+		return nil, err
+	}
+	return sig.Marshal(), nil
+}
+
+// removeSignature removes the signature file of the bundle at path, if
+// there is one.
+func removeSignature(path string) error {
+	if err := os.Remove(bundle.SignatureFile(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return os.WriteFile(bundle.SignatureFile(path), sig.Marshal(), 0o644)
+	return nil
 }
