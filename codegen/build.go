@@ -27,6 +27,10 @@ type Options struct {
 	Source string
 	// SourceData is the policy file's contents, hashed into the manifest.
 	SourceData []byte
+	// SourceSHA256 is the hex sha256 of the policy file, when the caller
+	// has it: a file of many policies is then hashed once, not once per
+	// policy. Empty means the hash of SourceData.
+	SourceSHA256 string
 	// Compiler is the polc version recorded in the manifest.
 	Compiler string
 	// SourceLine returns the text of a line of the policy, shown by
@@ -188,8 +192,11 @@ func (g *gen) finish() (*Bundle, error) {
 	if g.hasModeMap() {
 		m.Mode = g.pol.Mode.String() // mode.go
 	}
-	sum := sha256.Sum256(g.opts.SourceData)
-	m.SourceSHA256 = hex.EncodeToString(sum[:])
+	m.SourceSHA256 = g.opts.SourceSHA256
+	if m.SourceSHA256 == "" {
+		sum := sha256.Sum256(g.opts.SourceData)
+		m.SourceSHA256 = hex.EncodeToString(sum[:])
+	}
 	for f := range g.features {
 		m.Features = append(m.Features, f)
 	}

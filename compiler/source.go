@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +19,19 @@ type Source struct {
 	Name string // as given on the command line, or "<stdin>"
 	Data []byte
 
-	lineStarts []int // byte offset of each line, computed lazily
+	lineStarts []int  // byte offset of each line, computed lazily
+	sha256     string // hex digest of the file as read, computed lazily
+}
+
+// SHA256 returns the hex sha256 of the file as it was read, computed once
+// however many policies the file holds (bundles record it in their
+// manifest).
+func (s *Source) SHA256() string {
+	if s.sha256 == "" {
+		sum := sha256.Sum256(s.Data)
+		s.sha256 = hex.EncodeToString(sum[:])
+	}
+	return s.sha256
 }
 
 // NewSource wraps data read from name.

@@ -186,7 +186,7 @@ func buildPolicy(pol *compiler.Policy, kt kernelTarget, root string) (*codegen.B
 	if p == nil || compiler.Count(diags, compiler.Error) > 0 {
 		return nil, diags
 	}
-	b, err := codegen.Build(p, codegen.Options{Arch: a, Source: name, SourceData: src.Data, Compiler: version,
+	b, err := codegen.Build(p, codegen.Options{Arch: a, Source: name, SourceSHA256: src.SHA256(), Compiler: version,
 		SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }, Target: kt.profile})
 	if err != nil {
 		ds := codegenDiagnostics(err, p.Pos)
