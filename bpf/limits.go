@@ -47,3 +47,7 @@ const MaxPolicyNameLen = min(K8sNameMax, NameMax-max(
 	len(TrashPrefix)+1+TrashRandLen,
 	len(BundleExt)+len(SignatureExt),
 ))
+
+// MaxSelectorsPerHook is the most selectors a hook may have: a record's
+// Header.Selector holds the matched selector's index + 1 in one byte.
+const MaxSelectorsPerHook = 255

@@ -21,6 +21,10 @@ var codes = []CodeInfo{
 	{"not-a-policy", "a Kubernetes object of another kind, skipped"},
 	{"too-many-diagnostics", "further diagnostics in the file were not shown"},
 	{"bad-ignore", "a polc:ignore comment without codes or a reason, or naming an unknown code"},
+	{"file-too-large", "a file larger than polc reads (compiler.MaxFileBytes, 16 MiB)"},
+	{"too-many-documents", "a file with more documents than polc reads (compiler.MaxDocuments)"},
+	{"too-many-items", "more selectors per hook or values per filter than polc compiles"},
+	{"bad-encoding", "a file whose byte order mark names an encoding it is not in"},
 	// Schema (package schema).
 	{"unknown-field", "a field that does not exist at this place"},
 	{"missing-field", "a required field is absent"},

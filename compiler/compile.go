@@ -1,8 +1,10 @@
 package compiler
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -119,10 +121,15 @@ func Check(srcs []*Source, opts Options) *Result {
 		res.Suppressed += silenced
 		diags = SortDiagnostics(diags)
 		if len(diags) > opts.MaxDiagnostics {
-			last := diags[opts.MaxDiagnostics-1]
-			diags = append(diags[:opts.MaxDiagnostics], Diagnostic{
+			// The most severe are kept: an error (the file's last document
+			// over MaxDocuments) must not hide behind a hundred notes.
+			total := len(diags)
+			slices.SortStableFunc(diags, func(a, b Diagnostic) int { return cmp.Compare(a.Severity, b.Severity) })
+			diags = SortDiagnostics(diags[:opts.MaxDiagnostics])
+			last := diags[len(diags)-1]
+			diags = append(diags, Diagnostic{
 				Code: "too-many-diagnostics", Severity: Note, Pos: last.Pos,
-				Msg: fmt.Sprintf("%d more diagnostics in %s not shown", len(diags)-opts.MaxDiagnostics, src.Name),
+				Msg: fmt.Sprintf("%d more diagnostics in %s not shown", total-opts.MaxDiagnostics, src.Name),
 			})
 		}
 		res.Diagnostics = append(res.Diagnostics, diags...)
@@ -139,6 +146,9 @@ func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
 			return nil, nil
 		}
 		return nil, []Diagnostic{d}
+	}
+	if diags := checkBudgets(doc); len(diags) > 0 {
+		return nil, diags
 	}
 	js, diags := doc.toJSON()
 	var faulted []Path

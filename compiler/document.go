@@ -42,6 +42,19 @@ var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // ParseDocuments splits src into YAML documents. A syntax error ends the
 // file (the YAML parser cannot resume) and is returned as a diagnostic.
 func ParseDocuments(src *Source) ([]*Document, []Diagnostic) {
+	if src.tooLarge > 0 || len(src.Data) > MaxFileBytes {
+		size := "more than 16 MiB"
+		if src.tooLarge > MaxFileBytes+1 {
+			size = fmt.Sprintf("%d bytes", src.tooLarge)
+		}
+		return nil, []Diagnostic{budgetDiagnostic("file-too-large", Pos{File: src.Name, Line: 1, Col: 1},
+			"split the policies into several files",
+			"the file is %s; polc reads files of at most %d bytes (16 MiB) and did not read this one", size, MaxFileBytes)}
+	}
+	if src.decodeErr != nil {
+		return nil, []Diagnostic{{Code: "bad-encoding", Severity: Error, Pos: Pos{File: src.Name, Line: 1, Col: 1},
+			Msg: src.decodeErr.Error(), Hint: "save the file as UTF-8"}}
+	}
 	if isBlank(src.Data) {
 		return nil, []Diagnostic{{
 			Code: "empty-file", Severity: Error, Pos: Pos{File: src.Name},
@@ -58,6 +71,15 @@ func ParseDocuments(src *Source) ([]*Document, []Diagnostic) {
 		}
 		if err != nil {
 			return docs, []Diagnostic{syntaxDiagnostic(src, err)}
+		}
+		if len(docs) == MaxDocuments {
+			at := &n
+			if at.Kind == yaml.DocumentNode && len(at.Content) > 0 {
+				at = at.Content[0]
+			}
+			return docs, []Diagnostic{budgetDiagnostic("too-many-documents", Pos{File: src.Name, Line: at.Line, Col: at.Column},
+				"split the policies into several files",
+				"document %d: a file holds at most %d documents; the rest of the file is not read", i+1, MaxDocuments)}
 		}
 		root := &n
 		if root.Kind == yaml.DocumentNode {

@@ -17,10 +17,17 @@ import (
 // Source is one input file (or stdin) as bytes.
 type Source struct {
 	Name string // as given on the command line, or "<stdin>"
+	// Data is the file's text in UTF-8: a file in UTF-16 or UTF-32 (with
+	// a byte order mark) is decoded, and a UTF-8 byte order mark removed.
 	Data []byte
+	// Encoding names the encoding Data was decoded from ("UTF-16LE", ...),
+	// "" for UTF-8 without a byte order mark.
+	Encoding string
 
 	lineStarts []int  // byte offset of each line, computed lazily
 	sha256     string // hex digest of the file as read, computed lazily
+	decodeErr  error  // the file is not in the encoding its BOM names
+	tooLarge   int64  // the file's size when it is over MaxFileBytes and was not read
 }
 
 // SHA256 returns the hex sha256 of the file as it was read, computed once
@@ -34,8 +41,50 @@ func (s *Source) SHA256() string {
 	return s.sha256
 }
 
-// NewSource wraps data read from name.
-func NewSource(name string, data []byte) *Source { return &Source{Name: name, Data: data} }
+// NewSource wraps data read from name, decoding it to UTF-8 when it
+// starts with a byte order mark (decodeText).
+func NewSource(name string, data []byte) *Source {
+	s := &Source{Name: name, Data: data}
+	if len(data) > MaxFileBytes {
+		s.tooLarge, s.Data = int64(len(data)), nil
+		return s
+	}
+	text, enc, err := decodeText(data)
+	if enc != "" {
+		s.SHA256() // of the bytes as read, which the manifest records
+	}
+	s.Data, s.Encoding, s.decodeErr = text, enc, err
+	return s
+}
+
+// readLimited reads r to its end, or MaxFileBytes+1 bytes of it: a Source
+// of more is refused without being read further (ParseDocuments).
+func readLimited(name string, r io.Reader) (*Source, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	return NewSource(name, data), nil
+}
+
+// openSource reads the file at p. One larger than MaxFileBytes is not
+// read at all: its Source holds only its size, which ParseDocuments
+// reports.
+func openSource(p string) (*Source, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileBytes {
+		return &Source{Name: p, tooLarge: st.Size()}, nil
+	}
+	src, err := readLimited(p, f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p, err)
+	}
+	return src, nil
+}
 
 // Line returns the text of the 1-based line n without its line break, or "".
 // Lines end as YAML says they do: at LF, CRLF or a lone CR.
@@ -86,11 +135,11 @@ func ReadSources(paths []string, stdin io.Reader) ([]*Source, error) {
 	var out []*Source
 	for _, p := range paths {
 		if p == "-" {
-			data, err := io.ReadAll(stdin)
+			src, err := readLimited(StdinName, stdin)
 			if err != nil {
 				return nil, fmt.Errorf("read stdin: %w", err)
 			}
-			out = append(out, NewSource(StdinName, data))
+			out = append(out, src)
 			continue
 		}
 		st, err := os.Stat(p)
@@ -98,11 +147,11 @@ func ReadSources(paths []string, stdin io.Reader) ([]*Source, error) {
 			return nil, err
 		}
 		if !st.IsDir() {
-			data, err := os.ReadFile(p)
+			src, err := openSource(p)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, NewSource(p, data))
+			out = append(out, src)
 			continue
 		}
 		var files []string
@@ -123,11 +172,11 @@ func ReadSources(paths []string, stdin io.Reader) ([]*Source, error) {
 			return nil, fmt.Errorf("%s: no *.yaml or *.yml files in directory", p)
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			src, err := openSource(f)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, NewSource(f, data))
+			out = append(out, src)
 		}
 	}
 	if len(out) == 0 {

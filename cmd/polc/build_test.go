@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/polc-dev/polc/bpf"
 )
@@ -109,5 +113,35 @@ func TestBuildSignFailureLeavesNothing(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("a failed signed build left %v in the output directory", names)
+	}
+}
+
+// TestBuildUTF16: a policy file in UTF-16 with a byte order mark builds as
+// its UTF-8 text does (it used to validate and then fail to build with an
+// internal error), and the manifest records the sha256 of the file as it
+// is.
+func TestBuildUTF16(t *testing.T) {
+	data := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(goodPolicy)) {
+		data = binary.LittleEndian.AppendUint16(data, u)
+	}
+	path := filepath.Join(t.TempDir(), "fd.yaml")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if code, stdout, stderr := runPolc("build", "-o", out, path); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	obj, err := os.ReadFile(filepath.Join(out, "fd-install.bpf.o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := bpf.ReadManifest(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha256.Sum256(data); m.SourceSHA256 != hex.EncodeToString(sum[:]) || m.Policy != "fd-install" {
+		t.Errorf("manifest: policy %s, source sha256 %s", m.Policy, m.SourceSHA256)
 	}
 }
