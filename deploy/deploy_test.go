@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"io"
 	"os"
 	"os/exec"
@@ -292,9 +293,15 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 	if key := values["verify"]; key != "" && mounts[filepath.Dir(key)] == "" {
 		t.Errorf("--verify %q is not in a mounted volume", key)
 	}
-	_, port, _ := strings.Cut(values["metrics-addr"], ":")
-	if port == "" {
+	host, port, err := net.SplitHostPort(values["metrics-addr"])
+	if err != nil || port == "" {
 		t.Fatalf("--metrics-addr %q", values["metrics-addr"])
+	}
+	// polrun takes ":PORT" for the loopback interface, where neither the
+	// kubelet's probes nor Prometheus reach it: the manifest must name the
+	// address it binds.
+	if ip := net.ParseIP(host); ip == nil || ip.IsLoopback() {
+		t.Errorf("--metrics-addr %q: name a non-loopback address (0.0.0.0:PORT); the probes reach the pod's IP", values["metrics-addr"])
 	}
 	portNames := map[string]string{}
 	for _, p := range polrun.Ports {

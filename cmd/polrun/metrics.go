@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -19,7 +20,7 @@ type metricsFlags struct {
 
 func addMetricsFlags(fs *flag.FlagSet) metricsFlags {
 	return metricsFlags{
-		addr:     fs.String("metrics-addr", "", "serve Prometheus metrics on http://ADDR/metrics (e.g. :9090): events by policy and hook, lost events, load failures, loaded policies, per-program run count and time (those need the sysctl kernel.bpf_stats_enabled=1, or --bpf-stats)"),
+		addr:     fs.String("metrics-addr", "", "serve Prometheus metrics on http://ADDR/metrics: HOST:PORT, or :PORT for 127.0.0.1:PORT (give 0.0.0.0:PORT to serve every interface): events by policy and hook, lost events, load failures, loaded policies, per-program run count and time (those need the sysctl kernel.bpf_stats_enabled=1, or --bpf-stats)"),
 		bpfStats: fs.Bool("bpf-stats", false, "make the kernel count program runs and run time while polrun runs (as kernel.bpf_stats_enabled=1; it costs a little on every program run)"),
 	}
 }
@@ -48,7 +49,7 @@ func (f metricsFlags) start(pinRoot string, stderr io.Writer) (m *metrics.Metric
 	if *f.bpfStats {
 		m.StatsHeld()
 	}
-	srv, err := m.Listen(*f.addr)
+	srv, err := m.Listen(metricsListenAddr(*f.addr))
 	if err != nil {
 		stop()
 		return nil, func() {}, err
@@ -56,4 +57,15 @@ func (f metricsFlags) start(pinRoot string, stderr io.Writer) (m *metrics.Metric
 	closers = append(closers, srv)
 	fmt.Fprintf(stderr, "polrun: metrics on http://%s/metrics\n", srv.Addr)
 	return m, stop, nil
+}
+
+// metricsListenAddr is where --metrics-addr ADDR listens: an address
+// without a host (":9090") means the loopback interface, not every
+// interface as it does to net.Listen, so that metrics are not exposed to
+// the network unless asked for by naming a host ("0.0.0.0:9090").
+func metricsListenAddr(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "127.0.0.1" + addr
+	}
+	return addr
 }

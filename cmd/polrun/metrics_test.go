@@ -145,3 +145,26 @@ func TestMetricsLive(t *testing.T) {
 		t.Errorf("no run time:\n%s", body)
 	}
 }
+
+// --metrics-addr :PORT listens on the loopback interface only; a host, even
+// 0.0.0.0, is honoured.
+func TestMetricsAddrDefaultsToLoopback(t *testing.T) {
+	for in, want := range map[string]string{
+		":9090": "127.0.0.1:9090", "0.0.0.0:9090": "0.0.0.0:9090", "[::1]:9090": "[::1]:9090",
+		"localhost:9090": "localhost:9090", "10.0.0.1:9090": "10.0.0.1:9090",
+	} {
+		if got := metricsListenAddr(in); got != want {
+			t.Errorf("%s listens on %s, want %s", in, got, want)
+		}
+	}
+	addr, bpfStats := ":0", false
+	var stderr strings.Builder
+	m, stop, err := metricsFlags{addr: &addr, bpfStats: &bpfStats}.start(t.TempDir(), &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if m == nil || !strings.HasPrefix(stderr.String(), "polrun: metrics on http://127.0.0.1:") {
+		t.Errorf("--metrics-addr :0: %q", stderr.String())
+	}
+}
