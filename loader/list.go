@@ -92,6 +92,9 @@ type MapStatus struct {
 // reported in its status's Err.
 func List(opts *Options) (*Status, error) {
 	o := opts.withDefaults()
+	if err := CheckPrivileges("listing what is loaded"); err != nil {
+		return nil, err
+	}
 	st := &Status{PinRoot: o.PinRoot, StatsEnabled: statsEnabled()}
 	lk, _, err := openRoot(o.PinRoot, false)
 	if err != nil || lk == nil {

@@ -19,7 +19,15 @@ const (
 // CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON. Without this check the
 // first feature probe fails with EPERM, which reads as a kernel lacking
 // the feature (ring buffers, tracepoints).
-func checkPrivileges() error {
+func checkPrivileges() error { return CheckPrivileges("loading") }
+
+// CheckPrivileges returns an ErrPermission error naming what, the missing
+// privileges and this process's uid and capabilities, unless the process
+// has what polrun needs to use BPF at all: CAP_SYS_ADMIN, or CAP_BPF with
+// CAP_PERFMON. Listing, unloading, reading events and probing features
+// check it first: without it the kernel's EPERM and bpffs's EACCES read
+// as "nothing loaded", "no base loaded" or a kernel lacking a feature.
+func CheckPrivileges(what string) error {
 	eff, err := effectiveCaps()
 	if err != nil {
 		return nil // no /proc: the kernel will say
@@ -28,8 +36,8 @@ func checkPrivileges() error {
 	if has(capSysAdmin) || has(capBPF) && has(capPerfmon) {
 		return nil
 	}
-	return fmt.Errorf("%w: loading needs root (CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON); this process runs as uid %d with capabilities %#x",
-		ErrPermission, os.Geteuid(), eff)
+	return fmt.Errorf("%w: %s needs root (CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON); this process runs as uid %d with capabilities %#x",
+		ErrPermission, what, os.Geteuid(), eff)
 }
 
 // ErrPermission: the process lacks the privileges an operation needs.

@@ -156,6 +156,9 @@ type policyEntry struct {
 // OpenStream opens the base's ring buffer and seeds the process cache from
 // /proc.
 func OpenStream(opts *StreamOptions) (*Stream, error) {
+	if err := CheckPrivileges("reading events"); err != nil {
+		return nil, err
+	}
 	s := &Stream{arch: arch.Host(), policies: map[uint32]*policyEntry{}, pendingIDs: map[uint32]int{}}
 	if opts != nil {
 		s.o = *opts

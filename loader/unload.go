@@ -16,6 +16,9 @@ import (
 // loaded or none, once the next polrun has run.
 func Unload(names []string, opts *Options) error {
 	o := opts.withDefaults()
+	if err := CheckPrivileges("unloading"); err != nil {
+		return err
+	}
 	lk, _, err := openRoot(o.PinRoot, false)
 	if err != nil {
 		return err
@@ -47,6 +50,9 @@ func Unload(names []string, opts *Options) error {
 // not make is not touched and reported, and the root stays then.
 func UnloadAll(opts *Options) error {
 	o := opts.withDefaults()
+	if err := CheckPrivileges("unloading"); err != nil {
+		return err
+	}
 	lk, _, err := openRoot(o.PinRoot, false)
 	if err != nil || lk == nil {
 		return err

@@ -368,6 +368,11 @@ func runFeatures(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	// Without privileges every probe fails with EPERM, which would read
+	// as a kernel without the feature.
+	if err := loader.CheckPrivileges("probing the kernel's features"); err != nil {
+		return fail(stderr, err)
+	}
 	feats := loader.Probe()
 	if *format == "json" {
 		type f struct {

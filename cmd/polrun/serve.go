@@ -38,6 +38,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	// Without privileges serve could load nothing, ever: exit non-zero.
+	if err := loader.CheckPrivileges("polrun serve"); err != nil {
+		return fail(stderr, err)
+	}
 	// The loadFlags without --replace: serve always replaces.
 	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode}.options()
 	if err != nil {
