@@ -1,5 +1,7 @@
 package bpf
 
+import "github.com/cilium/ebpf"
+
 // Limits on names that become file names. A policy's name is a directory
 // under the pin root (PolicyPinDir), part of the name of the loader's
 // staging and trash directories next to it, and the bundle's file name
@@ -51,3 +53,33 @@ const MaxPolicyNameLen = min(K8sNameMax, NameMax-max(
 // MaxSelectorsPerHook is the most selectors a hook may have: a record's
 // Header.Selector holds the matched selector's index + 1 in one byte.
 const MaxSelectorsPerHook = 255
+
+// MaxBundleMapBytes bounds the memory of the maps a bundle declares
+// itself (not the base's shared ones), per-CPU maps counted for one CPU:
+// polc refuses to build a bundle over it, and polrun's default
+// --max-map-memory is a few times it.
+const MaxBundleMapBytes = 64 << 20
+
+// MapBytes estimates the kernel memory of a map as the kernel sizes it:
+// values (and keys, for maps that store them) rounded up to 8 bytes, per
+// possible CPU for per-CPU maps, plus the kernel's per-element header for
+// hash maps and tries; a ring buffer is its size. It is an estimate to
+// refuse absurd sizes with, not an account of every byte.
+func MapBytes(typ ebpf.MapType, keySize, valueSize, maxEntries uint32, cpus int) uint64 {
+	round := func(n uint32) uint64 { return (uint64(n) + 7) &^ 7 }
+	n := uint64(maxEntries)
+	c := uint64(max(cpus, 1))
+	const elemHeader = 48 // struct htab_elem, struct lpm_trie_node: about
+	switch typ {
+	case ebpf.RingBuf, ebpf.UserRingbuf:
+		return n
+	case ebpf.Array, ebpf.ProgramArray, ebpf.PerfEventArray, ebpf.ArrayOfMaps, ebpf.CGroupArray:
+		return n * round(valueSize)
+	case ebpf.PerCPUArray:
+		return n * round(valueSize) * c
+	case ebpf.PerCPUHash, ebpf.LRUCPUHash:
+		return n * (elemHeader + round(keySize) + round(valueSize)*c)
+	default: // hash, LRU hash, LPM trie, hash of maps, queue, stack, ...
+		return n * (elemHeader + round(keySize) + round(valueSize))
+	}
+}

@@ -205,12 +205,39 @@ func (g *gen) finish() (*Bundle, error) {
 	if js, err := m.Marshal(); err == nil && len(js) > bpf.MaxManifestSize {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's manifest would be %d bytes, more than the %d polrun reads: split the policy", len(js), bpf.MaxManifestSize)}}
 	}
+	if n := bundleMapBytes(obj.Maps); n > bpf.MaxBundleMapBytes {
+		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's maps would take %d bytes, more than the %d polc builds: split the policy", n, bpf.MaxBundleMapBytes)}}
+	}
 	data, err := Seal(obj, m)
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
 	return &Bundle{Name: g.pol.Name, Object: data, Manifest: m, Programs: obj.Programs,
 		Funcs: obj.Funcs, Maps: obj.Maps}, nil
+}
+
+// bundleMapBytes is the memory of the maps a bundle declares itself (the
+// base's shared maps are not its own), per-CPU maps counted for one CPU.
+func bundleMapBytes(maps []*object.Map) uint64 {
+	var n uint64
+	for _, m := range maps {
+		if bpf.IsSharedMap(m.Name) {
+			continue
+		}
+		ks, vs := m.KeySize, m.ValueSize
+		if m.Key != nil {
+			if sz, err := btf.Sizeof(m.Key); err == nil {
+				ks = uint32(sz)
+			}
+		}
+		if m.Value != nil {
+			if sz, err := btf.Sizeof(m.Value); err == nil {
+				vs = uint32(sz)
+			}
+		}
+		n += bpf.MapBytes(m.Type, ks, vs, m.MaxEntries, 1)
+	}
+	return n
 }
 
 // Seal writes obj with the manifest m in its manifest section, and seals

@@ -70,6 +70,9 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	if err := checkPrivileges(); err != nil {
 		return nil, err
 	}
+	if err := checkMapMemory(bundles, o.MaxMapMemory); err != nil {
+		return nil, err
+	}
 	if err := ensureBPFFS(o.PinRoot); err != nil {
 		return nil, err
 	}

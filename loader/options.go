@@ -29,6 +29,10 @@ type Options struct {
 	// Mode is the mode Load puts the policies in (bpf.ModeEnforce or
 	// bpf.ModeMonitor) instead of their bundle's default, "" for that.
 	Mode string
+	// MaxMapMemory bounds, in bytes, the memory of the maps the bundles of
+	// one Load declare (the base's shared maps aside), checked before any
+	// map is created; 0 means DefaultMaxMapMemory.
+	MaxMapMemory uint64
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error
@@ -44,6 +48,9 @@ func (o *Options) withDefaults() *Options {
 	}
 	if c.Procfs == "" {
 		c.Procfs = "/proc"
+	}
+	if c.MaxMapMemory == 0 {
+		c.MaxMapMemory = DefaultMaxMapMemory
 	}
 	return &c
 }

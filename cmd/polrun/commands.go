@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,11 +30,34 @@ type loadFlags struct {
 	// allowDowngrade is nil for the commands without the flag.
 	allowDowngrade *bool
 	mode           *string
+	maxMapMemory   *string
 }
 
 // modeFlag is --mode of the commands that load.
 func modeFlag(fs *flag.FlagSet) *string {
 	return fs.String("mode", "", "put the policies in this mode, enforce or monitor, instead of their bundle's default (spec.options policy-mode); in monitor mode Sigkill, Signal, Override and NotifyEnforcer are reported, not carried out")
+}
+
+// maxMapMemoryFlag adds --max-map-memory.
+func maxMapMemoryFlag(fs *flag.FlagSet) *string {
+	return fs.String("max-map-memory", fmt.Sprintf("%dMiB", loader.DefaultMaxMapMemory>>20), "refuse to load bundles whose own maps would take more memory than this together (bytes, or with KiB, MiB or GiB), checked before any map is created")
+}
+
+// parseBytes reads a size: a number of bytes, or one with a KiB, MiB or
+// GiB suffix.
+func parseBytes(s string) (uint64, error) {
+	mult := uint64(1)
+	for suffix, m := range map[string]uint64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if v, ok := strings.CutSuffix(s, suffix); ok {
+			s, mult = v, m
+			break
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n == 0 || n > math.MaxUint64/mult {
+		return 0, fmt.Errorf("not a size: give bytes, or a number with KiB, MiB or GiB")
+	}
+	return n * mult, nil
 }
 
 func addLoadFlags(fs *flag.FlagSet) loadFlags {
@@ -44,6 +69,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 
 		allowDowngrade: allowDowngradeFlag(fs),
 		mode:           modeFlag(fs),
+		maxMapMemory:   maxMapMemoryFlag(fs),
 	}
 }
 
@@ -57,6 +83,13 @@ func (f loadFlags) options() (*loader.Options, error) {
 			return nil, fmt.Errorf("--mode: %w", err)
 		}
 		o.Mode = *f.mode
+	}
+	if f.maxMapMemory != nil {
+		n, err := parseBytes(*f.maxMapMemory)
+		if err != nil {
+			return nil, fmt.Errorf("--max-map-memory %q: %w", *f.maxMapMemory, err)
+		}
+		o.MaxMapMemory = n
 	}
 	if *f.base != "" {
 		data, err := bundle.ReadFile(*f.base, bundle.ReadFileOptions{Max: bundle.MaxSize})

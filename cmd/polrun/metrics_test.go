@@ -168,3 +168,25 @@ func TestMetricsAddrDefaultsToLoopback(t *testing.T) {
 		t.Errorf("--metrics-addr :0: %q", stderr.String())
 	}
 }
+
+// polrun load --max-map-memory refuses a bundle whose maps would take more,
+// saying so, and loads nothing; a bad size is a usage error.
+func TestMaxMapMemoryFlag(t *testing.T) {
+	e := newEnv(t)
+	b := e.syscallBundle("clitest-mapmem", 1)
+	if _, stderr, code := e.polrun("load", "--max-map-memory", "1KiB", b); code != exitFail ||
+		!strings.Contains(stderr, "maps too large") || !strings.Contains(stderr, "more than the 1024 allowed (--max-map-memory)") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if pins := e.pins(); len(pins) != 0 {
+		t.Errorf("a refused load left %v", pins)
+	}
+	if _, stderr, code := e.polrun("load", "--max-map-memory", "lots", b); code == exitOK || !strings.Contains(stderr, "not a size") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	for in, want := range map[string]uint64{"1": 1, "2KiB": 2048, "512MiB": 512 << 20, "1GiB": 1 << 30} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v", in, got, err)
+		}
+	}
+}

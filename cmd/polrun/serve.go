@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/polc-dev/polc/loader"
 	"github.com/polc-dev/polc/loader/dirsync"
 	"github.com/polc-dev/polc/loader/metrics"
 )
@@ -24,6 +25,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	base := fs.String("base", "", "base object to load when no base is loaded, instead of the one built in (for development)")
 	verify := verifyFlag(fs)
 	allowDowngrade := allowDowngradeFlag(fs)
+	maxMapMemory := maxMapMemoryFlag(fs)
 	followSymlinks := fs.Bool("follow-symlinks", false, "read bundles and signatures that are symbolic links to regular files (a ConfigMap volume is made of them); without it they are refused")
 	mode := modeFlag(fs)
 	interval := fs.Duration("interval", dirsync.DefaultInterval, "how often to look at the directory; a new bundle is loaded within two intervals")
@@ -43,7 +45,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	// The loadFlags without --replace: serve always replaces.
-	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode}.options()
+	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode, maxMapMemory: maxMapMemory}.options()
 	if err != nil {
 		return fail(stderr, err)
 	}
