@@ -14,6 +14,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/bundle"
+	"github.com/polc-dev/polc/internal/termtext"
 	"github.com/polc-dev/polc/loader"
 )
 
@@ -248,7 +249,12 @@ func runList(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func printList(w io.Writer, st *loader.Status) {
+// printList prints st for people. Names, hooks and errors come from the
+// bundles' manifests: what a terminal would act on in them is escaped.
+func printList(out io.Writer, st *loader.Status) {
+	var buf strings.Builder
+	defer func() { io.WriteString(out, termtext.Escape(buf.String())) }()
+	w := &buf
 	if st.Base == nil && len(st.Policies) == 0 {
 		fmt.Fprintln(w, "nothing loaded under", st.PinRoot)
 		return

@@ -470,7 +470,7 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 			return err
 		}
 		m.SetUserActions(actions)
-		reportActions = actionReporter(actions, stderr)
+		reportActions = actionReporter(actions.Stats, stderr)
 		defer reportActions(true)
 		defer func() {
 			ef.actions.stop(actions)

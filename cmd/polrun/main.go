@@ -24,6 +24,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/polc-dev/polc/internal/termtext"
 	"io"
 	"os"
 	"strings"
@@ -133,10 +134,19 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, code int,
 
 // fail prints err and returns the failure exit code.
 func fail(stderr io.Writer, err error) int {
-	msg := err.Error()
+	msg := termMessage(err.Error())
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n"
 	}
 	fmt.Fprint(stderr, "polrun: ", msg)
 	return exitFail
 }
+
+// maxMessage bounds a message polrun prints: errors quote inputs (bundle
+// paths, manifest fields, URLs), which may be of any length.
+const maxMessage = 16 << 10
+
+// termMessage makes a message that quotes inputs fit for a terminal: what
+// a terminal would act on (escape sequences from a bundle's manifest) is
+// escaped, and the message is cut at maxMessage bytes.
+func termMessage(s string) string { return termtext.Truncate(termtext.Escape(s), maxMessage) }

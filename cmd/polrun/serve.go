@@ -67,7 +67,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	var logMu sync.Mutex
 	logf := func(format string, args ...any) {
 		logMu.Lock()
-		fmt.Fprintf(stderr, "polrun serve: "+format+"\n", args...)
+		fmt.Fprintf(stderr, "polrun serve: %s\n", termMessage(fmt.Sprintf(format, args...)))
 		logMu.Unlock()
 	}
 	syncer, err := dirsync.New(dirsync.Options{Dir: *dir, Loader: *o, Trusted: trusted, FollowSymlinks: *followSymlinks, Interval: *interval,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/polc-dev/polc/internal/termtext"
 	"github.com/polc-dev/polc/loader/useractions"
 )
 
@@ -44,17 +45,32 @@ func (f actionFlags) stop(r *useractions.Runner) {
 	r.Close(ctx)
 }
 
+// actionFailureInterval is the least time between two reports of failed
+// actions: a policy whose GetUrl fails on every event must not flood
+// stderr. The counts are cumulative, so nothing is lost in between.
+const actionFailureInterval = 10 * time.Second
+
+// maxActionError bounds the last error quoted in a report: it holds the
+// action's target (a URL of any length, from the event), often twice.
+const maxActionError = 512
+
 // actionReporter returns a function that reports on stderr the actions
-// that failed or were dropped since it last did, and all counts at the
-// end (when there were any actions).
-func actionReporter(r *useractions.Runner, stderr io.Writer) func(final bool) {
+// that failed (at most once per actionFailureInterval) or were dropped
+// since it last did, and all counts at the end (when there were any
+// actions).
+func actionReporter(stats func() useractions.Stats, stderr io.Writer) func(final bool) {
 	var last useractions.Stats
+	var lastFailReport time.Time
 	return func(final bool) {
-		st := r.Stats()
+		st := stats()
+		failNow := final || time.Since(lastFailReport) >= actionFailureInterval
+		failed := false
 		for _, k := range []useractions.Kind{useractions.GetURL, useractions.DNSLookup} {
 			c, p := st.Of(k), last.Of(k)
-			if c.Failed != p.Failed {
-				fmt.Fprintf(stderr, "polrun: %d %s actions failed (last: %s)\n", c.Failed, k, st.LastError)
+			if c.Failed != p.Failed && failNow {
+				failed = true
+				fmt.Fprintf(stderr, "polrun: %d %s actions failed (last: %s)\n", c.Failed, k,
+					termtext.Line(termtext.Truncate(st.LastError, maxActionError)))
 			}
 			if c.Dropped != p.Dropped {
 				fmt.Fprintf(stderr, "polrun: %d %s actions dropped: the queue was full (--action-queue, --action-workers)\n", c.Dropped, k)
@@ -63,6 +79,19 @@ func actionReporter(r *useractions.Runner, stderr io.Writer) func(final bool) {
 				fmt.Fprintf(stderr, "polrun: %s: %d done, %d failed, %d dropped\n", k, c.Succeeded, c.Failed, c.Dropped)
 			}
 		}
-		last = st
+		if failed {
+			lastFailReport = time.Now()
+		}
+		if failNow {
+			last = st
+		} else {
+			// Keep the failures unreported for the next report; the
+			// dropped ones were reported.
+			for _, k := range []useractions.Kind{useractions.GetURL, useractions.DNSLookup} {
+				reported := last.Kinds[k].Failed
+				last.Kinds[k] = st.Kinds[k]
+				last.Kinds[k].Failed = reported
+			}
+		}
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/polc-dev/polc/loader/useractions"
 )
 
 // udpDNS is a DNS responder on 127.0.0.1 that answers every query
@@ -160,5 +162,32 @@ func TestUserActionsFlags(t *testing.T) {
 		if _, errOut, code := e.polrun(args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d\n%s", args, code, exitUsage, errOut)
 		}
+	}
+}
+
+// Failed actions are reported at most once per actionFailureInterval, with
+// the last error escaped and cut short (a 1 MB URL with escapes was
+// printed twice per report), and the final report counts them all.
+func TestActionFailureReports(t *testing.T) {
+	url := "http://x/\x1b[2J" + strings.Repeat("a", 1<<20)
+	var st useractions.Stats
+	stats := func() useractions.Stats { return st }
+	var stderr strings.Builder
+	report := actionReporter(stats, &stderr)
+	for i := range 30 {
+		st.Kinds[useractions.GetURL].Queued++
+		st.Kinds[useractions.GetURL].Failed++
+		st.LastError = fmt.Sprintf("GetUrl %s: Get %q: connection refused", url, url)
+		report(i == 29)
+	}
+	out := stderr.String()
+	if n := strings.Count(out, "actions failed"); n != 2 { // the first and the final one
+		t.Errorf("%d failure reports for 30 failures in a moment:\n%.500s", n, out)
+	}
+	if len(out) > 4096 || strings.Contains(out, "\x1b") || !strings.Contains(out, `\x1b[2J`) {
+		t.Errorf("%d bytes, escapes raw: %v:\n%.500s", len(out), strings.Contains(out, "\x1b"), out)
+	}
+	if !strings.Contains(out, "polrun: 30 GetUrl actions failed") || !strings.Contains(out, "GetUrl: 0 done, 30 failed, 0 dropped") {
+		t.Errorf("counts:\n%.2000s", out)
 	}
 }
