@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/internal/termtext"
 )
 
 // Compact renders e as one line for people:
@@ -41,7 +42,9 @@ func (e *Event) Compact() string {
 		b.WriteString(" => " + e.Return.compactValue())
 	}
 	b.WriteString(" " + strings.TrimPrefix(e.Action.String(), "KPROBE_ACTION_"))
-	return b.String()
+	// Binaries, hook targets and policy names come from processes and
+	// bundles: nothing in them may act on the terminal or break the line.
+	return termtext.Line(b.String())
 }
 
 func (a Arg) compact() string {

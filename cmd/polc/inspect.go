@@ -9,6 +9,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/bundle"
+	"github.com/polc-dev/polc/internal/termtext"
 )
 
 // runInspect describes bundles: text for people, -o json for tools (one
@@ -43,7 +44,7 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 	for _, path := range fs.Args() {
 		info, err := bundle.InspectFile(path, opts)
 		if err != nil {
-			fmt.Fprintf(stderr, "polc inspect: %v\n", err)
+			fmt.Fprintf(stderr, "polc inspect: %s\n", termtext.Truncate(termtext.Escape(err.Error()), 16<<10))
 			return exitUsage
 		}
 		if !info.Hashes.ObjectOK || info.ObjectError != "" || (*key != "" && !info.Signature.Verified) {
@@ -64,7 +65,11 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		if i > 0 {
 			fmt.Fprintln(stdout)
 		}
-		writeInfo(stdout, info, *key != "")
+		// A bundle's manifest is anybody's text: escape what a terminal
+		// would act on.
+		var text strings.Builder
+		writeInfo(&text, info, *key != "")
+		io.WriteString(stdout, termtext.Escape(text.String()))
 	}
 	return code
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/polc-dev/polc/loader/testbundle"
 )
 
 // keygen, build --sign and inspect, as a user runs them.
@@ -123,5 +125,24 @@ func TestKeygenSignInspect(t *testing.T) {
 	}
 	if code, out, _ := runPolc("inspect", bundlePath); code != exitOK || !strings.Contains(out, "signed    no") {
 		t.Errorf("inspect unsigned: exit %d\n%s", code, out)
+	}
+}
+
+// polc inspect escapes what a terminal would act on in a bundle's manifest
+// (here the hook's target).
+func TestInspectEscapes(t *testing.T) {
+	s := testbundle.Syscalls("esc", "esc_enter", 1)
+	s.Hooks[0].Target = "raw_syscalls/\x1b]0;owned\x07\x1b[2J"
+	data, err := s.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "esc.bpf.o")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errOut := runPolc("inspect", path)
+	if strings.ContainsAny(out+errOut, "\x1b\x07") || !strings.Contains(out, `raw_syscalls/\x1b]0;owned\a\x1b[2J`) {
+		t.Errorf("stdout %q\nstderr %q", out, errOut)
 	}
 }
