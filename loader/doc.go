@@ -7,7 +7,12 @@
 //
 // [OpenBundle] reads a bundle (NAME.bpf.o): its manifest, checked for
 // format, architecture and integrity by bpf.ReadManifest, and its
-// CollectionSpec. [Load] then, holding an exclusive lock on the pin root:
+// CollectionSpec; a policy name longer than bpf.MaxPolicyNameLen is
+// refused there, as polc validate refuses it. [Load] first refuses a
+// process without the privileges BPF needs ([CheckPrivileges]) and bundles
+// whose own maps would take more than Options.MaxMapMemory (estimated by
+// bpf.MapBytes, before any map is created), then, holding an exclusive lock
+// on the pin root:
 //
 //  1. refuses a policy name already loaded (unless Options.Replace);
 //  2. probes the kernel features the manifest requires (see [Probe]);
@@ -122,8 +127,11 @@
 // [TracepointFieldError] naming the field), [ErrBaseMissing] (no base
 // object is built in), [ErrDowngrade] (a verified bundle's signed version,
 // Bundle.SignedVersion, is lower than the one recorded with the loaded
-// policy's pins, [LoadedVersion]; Options.AllowDowngrade permits it), and
-// bpf.ErrFormat and bpf.ErrIntegrity from reading a bundle. OpenBundle
+// policy's pins, [LoadedVersion]; Options.AllowDowngrade permits it),
+// [ErrPermission] (the process lacks the privileges: [List], [Unload],
+// [OpenStream] and [Load] check them first, so that the kernel's EPERM
+// never reads as "nothing loaded" or a missing feature), [ErrMapMemory],
+// and bpf.ErrFormat and bpf.ErrIntegrity from reading a bundle. OpenBundle
 // reads regular files only (bundle.ReadFile): a FIFO or device is an
 // ErrBadBundle. A program the verifier rejects is a [ProgramError] with the hook,
 // its YAML position and the tail of the verifier log.
