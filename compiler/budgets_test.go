@@ -196,3 +196,13 @@ func TestEncodings(t *testing.T) {
 		wantOnly(t, res, "bad-encoding", 1, 1, name)
 	}
 }
+
+// With PoliciesOnly (pre-commit over every YAML file) a file too large to
+// read is a warning, not skipped silently and not an error.
+func TestFileBudgetPoliciesOnly(t *testing.T) {
+	src := &Source{Name: "big.yaml", tooLarge: 50 << 20}
+	res := Check([]*Source{src}, Options{PoliciesOnly: true})
+	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Code != "file-too-large" || res.Diagnostics[0].Severity != Warning || res.Skipped != 0 {
+		t.Errorf("%v, %d skipped", res.Diagnostics, res.Skipped)
+	}
+}

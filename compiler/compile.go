@@ -96,7 +96,12 @@ func Check(srcs []*Source, opts Options) *Result {
 	res := &Result{Sources: srcs}
 	for _, src := range srcs {
 		docs, diags := ParseDocuments(src)
-		if opts.PoliciesOnly && len(diags) > 0 && !namesPolicy(src.Data) {
+		if opts.PoliciesOnly && src.tooLarge > 0 {
+			// Not read, so nobody knows whether it holds policies: say so,
+			// without failing a run over all of a repository's YAML.
+			diags[0].Severity = Warning
+			diags[0].Hint = "if it holds policies, split them into several files"
+		} else if opts.PoliciesOnly && len(diags) > 0 && !namesPolicy(src.Data) {
 			res.Skipped++ // empty, or not YAML (a Helm template), and no policy
 			continue
 		}
