@@ -50,6 +50,9 @@ func (f actionFlags) stop(r *useractions.Runner) {
 // stderr. The counts are cumulative, so nothing is lost in between.
 const actionFailureInterval = 10 * time.Second
 
+// actionClock is the reporter's clock (a test's fake one).
+var actionClock = time.Now
+
 // maxActionError bounds the last error quoted in a report: it holds the
 // action's target (a URL of any length, from the event), often twice.
 const maxActionError = 512
@@ -63,7 +66,7 @@ func actionReporter(stats func() useractions.Stats, stderr io.Writer) func(final
 	var lastFailReport time.Time
 	return func(final bool) {
 		st := stats()
-		failNow := final || time.Since(lastFailReport) >= actionFailureInterval
+		failNow := final || actionClock().Sub(lastFailReport) >= actionFailureInterval
 		failed := false
 		for _, k := range []useractions.Kind{useractions.GetURL, useractions.DNSLookup} {
 			c, p := st.Of(k), last.Of(k)
@@ -80,7 +83,7 @@ func actionReporter(stats func() useractions.Stats, stderr io.Writer) func(final
 			}
 		}
 		if failed {
-			lastFailReport = time.Now()
+			lastFailReport = actionClock()
 		}
 		if failNow {
 			last = st

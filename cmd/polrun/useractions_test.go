@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/polc-dev/polc/loader/useractions"
 )
@@ -170,6 +171,9 @@ func TestUserActionsFlags(t *testing.T) {
 // printed twice per report), and the final report counts them all.
 func TestActionFailureReports(t *testing.T) {
 	url := "http://x/\x1b[2J" + strings.Repeat("a", 1<<20)
+	now := time.Unix(1000, 0)
+	actionClock = func() time.Time { return now }
+	defer func() { actionClock = time.Now }()
 	var st useractions.Stats
 	stats := func() useractions.Stats { return st }
 	var stderr strings.Builder
@@ -179,6 +183,7 @@ func TestActionFailureReports(t *testing.T) {
 		st.Kinds[useractions.GetURL].Failed++
 		st.LastError = fmt.Sprintf("GetUrl %s: Get %q: connection refused", url, url)
 		report(i == 29)
+		now = now.Add(100 * time.Millisecond) // 30 failures in 3 s
 	}
 	out := stderr.String()
 	if n := strings.Count(out, "actions failed"); n != 2 { // the first and the final one
