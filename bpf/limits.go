@@ -2,13 +2,15 @@ package bpf
 
 import "github.com/cilium/ebpf"
 
-// Limits on names that become file names. A policy's name is a directory
-// under the pin root (PolicyPinDir), part of the name of the loader's
-// staging and trash directories next to it, and the bundle's file name
-// NAME.bpf.o with its signature NAME.bpf.o.sig. polc validate refuses a
-// name longer than MaxPolicyNameLen, polc build and polrun check the same
-// constant, so that a name that validates can also be built, signed, pinned
-// and replaced.
+// Limits on names that become file names. A policy's name is its directory
+// under the pin root (PolicyPinDir: policies/PinName(NAME)) and the
+// bundle's file name NAME.bpf.o with its signature NAME.bpf.o.sig. polc
+// validate (and so build) refuses a name longer than MaxPolicyNameLen, and
+// polrun one longer than MaxPinnedNameLen, so that a name that validates
+// can also be built, signed and pinned. (The loader's work in progress, new_N,
+// old_X and unload_N under the pin root, is not named after the policy;
+// unload_N is a symbolic link to the pin name, and a link's target may be
+// as long as a path.)
 
 // NameMax is Linux's NAME_MAX: the longest name of one path component that
 // any filesystem accepts, bpffs included (longer ones fail with
@@ -19,20 +21,6 @@ const NameMax = 255
 // RFC 1123), which a TracingPolicy's metadata.name is.
 const K8sNameMax = 253
 
-// Directory names under the pin root that are not part of the pin layout:
-// work in progress of a load, removed by whoever next holds the pin root's
-// lock. A staging directory is StagingPrefix + PinName(policy) + "_" + a
-// random suffix of at most StagingRandMax characters (os.MkdirTemp's: a
-// uint32 in decimal); a trash directory is TrashPrefix + PinName(policy) +
-// "_" + TrashRandLen hex digits. (bpffs refuses dots in names, so these
-// cannot be hidden as dot files.)
-const (
-	StagingPrefix  = "staging_"
-	StagingRandMax = 10
-	TrashPrefix    = "trash_"
-	TrashRandLen   = 12
-)
-
 // File name extensions of a bundle and of its signature (NAME.bpf.o,
 // NAME.bpf.o.sig).
 const (
@@ -40,15 +28,15 @@ const (
 	SignatureExt = ".sig"
 )
 
-// MaxPolicyNameLen is the longest policy name polc and polrun accept: the
-// Kubernetes limit, lowered so that the longest file name made of it fits
-// in NameMax. Today that is the staging and trash directories' (19
-// characters more than the name), which makes it 236.
-const MaxPolicyNameLen = min(K8sNameMax, NameMax-max(
-	len(StagingPrefix)+1+StagingRandMax,
-	len(TrashPrefix)+1+TrashRandLen,
-	len(BundleExt)+len(SignatureExt),
-))
+// MaxPinnedNameLen is the longest policy name polrun loads: the Kubernetes
+// limit, within NameMax for its directory policies/NAME.
+const MaxPinnedNameLen = min(K8sNameMax, NameMax)
+
+// MaxPolicyNameLen is the longest policy name polc validates and builds:
+// MaxPinnedNameLen, lowered so that the bundle's files are valid file
+// names too. Today the longest is the signature's, NAME.bpf.o.sig, 10 more
+// than the name, which makes it 245.
+const MaxPolicyNameLen = min(MaxPinnedNameLen, NameMax-len(BundleExt)-len(SignatureExt))
 
 // MaxSelectorsPerHook is the most selectors a hook may have: a record's
 // Header.Selector holds the matched selector's index + 1 in one byte.

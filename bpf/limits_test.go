@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/bundle"
+	"github.com/polc-dev/polc/loader/dirsync"
 	"github.com/polc-dev/polc/loader/testbundle"
 )
 
@@ -32,5 +34,16 @@ func TestReadManifestLimits(t *testing.T) {
 	}
 	if _, err := bpf.ReadManifest(big); !errors.Is(err, bpf.ErrFormat) || !strings.Contains(err.Error(), "more than the 16777216") {
 		t.Errorf("a manifest over the limit: %v", err)
+	}
+}
+
+// The name limits are derived from the file names that are really made:
+// the extensions polc build, polc sign and polrun serve use are bpf's.
+func TestNameLimits(t *testing.T) {
+	if bundle.SignatureExt != bpf.SignatureExt || dirsync.Suffix != bpf.BundleExt {
+		t.Errorf("signature %q, serve's bundles %q: not bpf's %q and %q", bundle.SignatureExt, dirsync.Suffix, bpf.SignatureExt, bpf.BundleExt)
+	}
+	if bpf.MaxPolicyNameLen != 245 || bpf.MaxPinnedNameLen != 253 {
+		t.Errorf("MaxPolicyNameLen %d, MaxPinnedNameLen %d", bpf.MaxPolicyNameLen, bpf.MaxPinnedNameLen)
 	}
 }

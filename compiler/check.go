@@ -113,8 +113,8 @@ func (c *checker) checkMetadata() {
 			c.errorf(n, "bad-name", "Kubernetes names are lower case: letters, digits, '-' and '.'", "metadata.name is empty")
 		}
 	case len(name) > bpf.MaxPolicyNameLen:
-		c.errorf(n, "name-too-long", fmt.Sprintf("polrun pins a policy under its name, and bpffs file names are at most %d bytes with the loader's staging prefix and suffix; shorten the name to %d characters or fewer",
-			bpf.NameMax, bpf.MaxPolicyNameLen),
+		c.errorf(n, "name-too-long", fmt.Sprintf("the bundle is written to NAME%s%s and polrun pins the policy under its name; file names are at most %d bytes: shorten the name to %d characters or fewer",
+			bpf.BundleExt, bpf.SignatureExt, bpf.NameMax, bpf.MaxPolicyNameLen),
 			"metadata.name is %d characters long; polc and polrun accept at most %d", len(name), bpf.MaxPolicyNameLen)
 	case !k8sName.MatchString(name):
 		hint := "Kubernetes names are lower case letters, digits, '-' and '.', starting and ending with a letter or digit"

@@ -38,7 +38,7 @@ var codes = []CodeInfo{
 	{"internal", "polc failed internally (a bug): the schema could not be applied, or a lowering pass failed"},
 	// Metadata and lists.
 	{"bad-name", "metadata.name or namespace is not a valid Kubernetes name"},
-	{"name-too-long", "metadata.name is longer than polrun can pin (bpf.MaxPolicyNameLen)"},
+	{"name-too-long", "metadata.name is longer than polc and polrun accept (bpf.MaxPolicyNameLen: NAME.bpf.o.sig must be a valid file name)"},
 	{"namespace-on-cluster-policy", "a cluster-wide TracingPolicy with a namespace"},
 	{"duplicate-list", "two lists with the same name"},
 	{"generated-list-values", "a generated list that also lists values"},

@@ -121,13 +121,12 @@ func ReadBundle(data []byte) (*Bundle, error) {
 // policyName is what a policy name may be: Tetragon policies are
 // Kubernetes objects, whose names are DNS subdomains. The name becomes a
 // directory under bpffs, so nothing else is accepted.
-// Its length is bounded by bpf.MaxPolicyNameLen, the longest name whose
-// staging directory bpffs accepts.
+// Its length is bounded by bpf.MaxPinnedNameLen.
 var policyName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
 
 // ValidPolicyName reports whether name can name a loaded policy.
 func ValidPolicyName(name string) bool {
-	return len(name) <= bpf.MaxPolicyNameLen && policyName.MatchString(name) && !strings.Contains(name, "..")
+	return len(name) <= bpf.MaxPinnedNameLen && policyName.MatchString(name) && !strings.Contains(name, "..")
 }
 
 // attachKinds are the Program.Attach values polrun attaches.
@@ -137,9 +136,9 @@ var attachKinds = map[string]bool{
 }
 
 func checkManifest(m *bpf.Manifest) error {
-	if len(m.Policy) > bpf.MaxPolicyNameLen {
-		return fmt.Errorf("%w: policy name is %d characters long; polrun pins names of at most %d (bpffs file names are at most %d bytes)",
-			ErrBadBundle, len(m.Policy), bpf.MaxPolicyNameLen, bpf.NameMax)
+	if len(m.Policy) > bpf.MaxPinnedNameLen {
+		return fmt.Errorf("%w: policy name is %d characters long; polrun loads names of at most %d",
+			ErrBadBundle, len(m.Policy), bpf.MaxPinnedNameLen)
 	}
 	if !ValidPolicyName(m.Policy) {
 		return fmt.Errorf("%w: policy name %q is not a DNS subdomain name", ErrBadBundle, m.Policy)

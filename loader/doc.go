@@ -7,8 +7,8 @@
 //
 // [OpenBundle] reads a bundle (NAME.bpf.o): its manifest, checked for
 // format, architecture and integrity by bpf.ReadManifest, and its
-// CollectionSpec; a policy name longer than bpf.MaxPolicyNameLen is
-// refused there, as polc validate refuses it. [Load] first refuses a
+// CollectionSpec; a policy name longer than bpf.MaxPinnedNameLen is
+// refused there. [Load] first refuses a
 // process without the privileges BPF needs ([CheckPrivileges]) and bundles
 // whose own maps would take more than Options.MaxMapMemory (estimated by
 // bpf.MapBytes, before any map is created), then, holding an exclusive lock

@@ -145,3 +145,33 @@ func TestBuildUTF16(t *testing.T) {
 		t.Errorf("manifest: policy %s, source sha256 %s", m.Policy, m.SourceSHA256)
 	}
 }
+
+// TestBuildLongestName: a policy of the longest name validate accepts
+// builds and signs (NAME.bpf.o.sig is 255 bytes); one character more is
+// refused at validate, before anything is written (it used to pass
+// validate and then fail in build, leaving the unsigned bundle).
+func TestBuildLongestName(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "release")
+	if code, out, errOut := runPolc("keygen", "-o", prefix); code != exitOK {
+		t.Fatalf("keygen: exit %d\n%s%s", code, out, errOut)
+	}
+	name := strings.Repeat("n", bpf.MaxPolicyNameLen)
+	out := filepath.Join(dir, "out")
+	policy := writeFile(t, "p.yaml", strings.Replace(goodPolicy, `name: "fd-install"`, `name: "`+name+`"`, 1))
+	if code, stdout, stderr := runPolc("build", "--sign", prefix+".key", "-o", out, policy); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, name+".bpf.o.sig")); err != nil {
+		t.Error(err)
+	}
+	long := writeFile(t, "p.yaml", strings.Replace(goodPolicy, `name: "fd-install"`, `name: "x`+name+`"`, 1))
+	out2 := filepath.Join(dir, "out2")
+	code, stdout, _ := runPolc("build", "--sign", prefix+".key", "-o", out2, long)
+	if code != exitFound || !strings.Contains(stdout, "[name-too-long]") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	if _, err := os.Stat(out2); err == nil {
+		t.Errorf("a refused build made %s", out2)
+	}
+}
