@@ -48,16 +48,21 @@ const MaxSelectorsPerHook = 255
 // --max-map-memory is a few times it.
 const MaxBundleMapBytes = 64 << 20
 
-// MapBytes estimates the kernel memory of a map as the kernel sizes it:
-// values (and keys, for maps that store them) rounded up to 8 bytes, per
-// possible CPU for per-CPU maps, plus the kernel's per-element header for
-// hash maps and tries; a ring buffer is its size. It is an estimate to
-// refuse absurd sizes with, not an account of every byte.
-func MapBytes(typ ebpf.MapType, keySize, valueSize, maxEntries uint32, cpus int) uint64 {
+// MapBytes estimates the kernel memory a map takes when it is created, as
+// the kernel sizes it: values (and keys, for maps that store them) rounded
+// up to 8 bytes, per possible CPU for per-CPU maps, plus the kernel's
+// per-element header for hash maps; a ring buffer is its size. A hash map
+// with BPF_F_NO_PREALLOC (and an LPM trie, always) allocates elements as
+// programs insert them: at creation it takes its bucket array only, which
+// still grows with max_entries. It is an estimate to refuse absurd sizes
+// with, not an account of every byte.
+func MapBytes(typ ebpf.MapType, keySize, valueSize, maxEntries, flags uint32, cpus int) uint64 {
+	const noPrealloc = 1 // BPF_F_NO_PREALLOC
 	round := func(n uint32) uint64 { return (uint64(n) + 7) &^ 7 }
 	n := uint64(maxEntries)
 	c := uint64(max(cpus, 1))
-	const elemHeader = 48 // struct htab_elem, struct lpm_trie_node: about
+	const elemHeader = 48 // struct htab_elem: about
+	const bucket = 16     // struct bucket
 	switch typ {
 	case ebpf.RingBuf, ebpf.UserRingbuf:
 		return n
@@ -65,9 +70,23 @@ func MapBytes(typ ebpf.MapType, keySize, valueSize, maxEntries uint32, cpus int)
 		return n * round(valueSize)
 	case ebpf.PerCPUArray:
 		return n * round(valueSize) * c
-	case ebpf.PerCPUHash, ebpf.LRUCPUHash:
+	case ebpf.LPMTrie:
+		return 0
+	case ebpf.Hash, ebpf.PerCPUHash, ebpf.HashOfMaps:
+		buckets := uint64(1)
+		for buckets < n {
+			buckets <<= 1
+		}
+		if flags&noPrealloc != 0 {
+			return buckets * bucket
+		}
+		if typ == ebpf.PerCPUHash {
+			return buckets*bucket + n*(elemHeader+round(keySize)+round(valueSize)*c)
+		}
+		return buckets*bucket + n*(elemHeader+round(keySize)+round(valueSize))
+	case ebpf.LRUCPUHash:
 		return n * (elemHeader + round(keySize) + round(valueSize)*c)
-	default: // hash, LRU hash, LPM trie, hash of maps, queue, stack, ...
+	default: // LRU hash, queue, stack, ...
 		return n * (elemHeader + round(keySize) + round(valueSize))
 	}
 }

@@ -205,8 +205,9 @@ func (g *gen) finish() (*Bundle, error) {
 	if js, err := m.Marshal(); err == nil && len(js) > bpf.MaxManifestSize {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's manifest would be %d bytes, more than the %d polrun reads: split the policy", len(js), bpf.MaxManifestSize)}}
 	}
-	if n := bundleMapBytes(obj.Maps); n > bpf.MaxBundleMapBytes {
-		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's maps would take %d bytes, more than the %d polc builds: split the policy", n, bpf.MaxBundleMapBytes)}}
+	if n, big, bigBytes := bundleMapBytes(obj.Maps); n > bpf.MaxBundleMapBytes {
+		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's maps would take %d bytes, more than the %d polc builds (the largest, %s, %d bytes): split the policy",
+			n, bpf.MaxBundleMapBytes, big, bigBytes)}}
 	}
 	data, err := Seal(obj, m)
 	if err != nil {
@@ -218,8 +219,7 @@ func (g *gen) finish() (*Bundle, error) {
 
 // bundleMapBytes is the memory of the maps a bundle declares itself (the
 // base's shared maps are not its own), per-CPU maps counted for one CPU.
-func bundleMapBytes(maps []*object.Map) uint64 {
-	var n uint64
+func bundleMapBytes(maps []*object.Map) (n uint64, largest string, largestBytes uint64) {
 	for _, m := range maps {
 		if bpf.IsSharedMap(m.Name) {
 			continue
@@ -235,9 +235,13 @@ func bundleMapBytes(maps []*object.Map) uint64 {
 				vs = uint32(sz)
 			}
 		}
-		n += bpf.MapBytes(m.Type, ks, vs, m.MaxEntries, 1)
+		b := bpf.MapBytes(m.Type, ks, vs, m.MaxEntries, m.Flags, 1)
+		n += b
+		if b > largestBytes {
+			largest, largestBytes = m.Name, b
+		}
 	}
-	return n
+	return n, largest, largestBytes
 }
 
 // Seal writes obj with the manifest m in its manifest section, and seals

@@ -16,11 +16,14 @@ func TestBundleMapBytes(t *testing.T) {
 		{Name: bpf.EventsMap, Type: ebpf.RingBuf, MaxEntries: bpf.EventsRingBytes},
 		{Name: "set", Type: ebpf.Hash, KeySize: 8, ValueSize: 1, MaxEntries: 65536},
 		{Name: "scratch", Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 408, MaxEntries: 1},
+		// Allocated on use: only its buckets count.
+		{Name: "ret", Type: ebpf.Hash, KeySize: 8, ValueSize: 4096, MaxEntries: 32768, Flags: bpfNoPrealloc},
 	}
-	if got, want := bundleMapBytes(maps), uint64(65536*(48+8+8)+408); got != want {
-		t.Errorf("%d bytes, want %d", got, want)
+	got, big, _ := bundleMapBytes(maps)
+	if want := uint64(65536*16 + 65536*(48+8+8) + 408 + 32768*16); got != want || big != "set" {
+		t.Errorf("%d bytes, largest %s, want %d, set", got, big, want)
 	}
-	if n := bundleMapBytes(maps); n > bpf.MaxBundleMapBytes {
+	if n, _, _ := bundleMapBytes(maps); n > bpf.MaxBundleMapBytes {
 		t.Errorf("a set of 65536 values takes %d bytes, more than the bound", n)
 	}
 }

@@ -38,7 +38,7 @@ func checkMapMemory(bundles []*Bundle, max uint64) error {
 			if bpf.IsSharedMap(name) {
 				continue
 			}
-			n := bpf.MapBytes(m.Type, m.KeySize, m.ValueSize, m.MaxEntries, cpus)
+			n := bpf.MapBytes(m.Type, m.KeySize, m.ValueSize, m.MaxEntries, m.Flags, cpus)
 			all = append(all, sized{b.Name(), name, n})
 			total += n
 		}

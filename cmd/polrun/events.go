@@ -67,6 +67,11 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	// The ring buffer, and the reader's socket in a root-only directory,
+	// are root's: without privileges say so, not what fails first.
+	if err := loader.CheckPrivileges("reading events"); err != nil {
+		return fail(stderr, err)
+	}
 	ctx, cancel := signalContext(*ef.duration)
 	defer cancel()
 	m, stopMetrics, err := mf.start(*root, stderr)
