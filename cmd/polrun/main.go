@@ -2,7 +2,8 @@
 // after it exits (pinned under /sys/fs/bpf/polrun) and prints their events
 // in Tetragon's JSON export format.
 //
-//	polrun load [--replace] [--verify KEY [--allow-downgrade]] [--mode enforce|monitor] BUNDLE...
+//	polrun load [--replace] [--verify KEY [--allow-downgrade]] [--mode enforce|monitor]
+//	            [--max-map-memory SIZE] BUNDLE...
 //	                                      attach and pin policies
 //	polrun unload NAME... | --all         detach them
 //	polrun set-mode NAME enforce|monitor  switch a loaded policy's mode
@@ -16,20 +17,23 @@
 //	polrun features [-o text|json]        what this kernel supports
 //	polrun profile -o FILE                describe this kernel for polc --target
 //
-// It needs root. Exit status: 0 on success, 1 when the operation failed,
-// 2 on a usage error.
+// It needs root: without it every command that needs BPF fails, naming
+// the missing privileges (serve too, with status 1). Text from bundles and
+// events is escaped before it reaches the terminal. Exit status: 0 on
+// success, 1 when the operation failed, 2 on a usage error.
 package main
 
 import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/polc-dev/polc/internal/termtext"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/cilium/ebpf/rlimit"
+
+	"github.com/polc-dev/polc/internal/termtext"
 )
 
 // version is set at link time (-ldflags "-X main.version=...").
