@@ -138,7 +138,7 @@ func SetMode(name, mode string, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := checkPrivileges(); err != nil {
+	if err := CheckPrivileges("changing a policy's mode"); err != nil {
 		return err
 	}
 	if !ValidPolicyName(name) {

@@ -46,6 +46,7 @@ func TestUnprivileged(t *testing.T) {
 		{"unload", "p"},
 		{"events", "-o", "json"},
 		{"features"},
+		{"set-mode", "p", "monitor"},
 		{"serve", "--dir", bundles},
 	} {
 		t.Run(args[0]+strings.Join(args[1:], ""), func(t *testing.T) {
