@@ -174,7 +174,15 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 	p.b.Label(notFound + "_pass")
 	p.emit(asm.Mov.Imm(asm.R0, 0))
 
-	// The callback: one ancestor per step, from its table entry.
+	p.binaryWalkStep(name, &positive, false)
+}
+
+// binaryWalkStep adds the bpf_loop callback of a binary walk up the process
+// table's parent links: one process per step, from its table entry, whose
+// binary the positive test checks. The state (R2) holds the next tgid at 0
+// and, at -8, 1 once a binary matched; with markFound also, at -16, 1 once
+// any entry was found (matchParentBinaries: an unknown parent fails).
+func (p *progGen) binaryWalkStep(name string, positive *ir.Test, markFound bool) {
 	sub := p.subprogram()
 	b := &sub.b
 	b.Emit(
@@ -188,8 +196,13 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "stop"),
 		asm.Mov.Reg(asm.R9, asm.R0),
+	)
+	if markFound {
+		b.Emit(emit.StoreImm(asm.R6, -16, 1, asm.DWord))
+	}
+	b.Emit(
 		// Next: the parent, unless the chain loops.
-		asm.LoadMem(asm.R1, asm.R9, 4, asm.Word),
+		asm.LoadMem(asm.R1, asm.R9, procPpid, asm.Word),
 		asm.LoadMem(asm.R2, asm.R6, 0, asm.DWord),
 		asm.JNE.Reg(asm.R1, asm.R2, "has_parent"),
 		asm.Mov.Imm(asm.R1, 0),
@@ -197,7 +210,7 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 	b.Label("has_parent")
 	b.Emit(asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord))
 	bin := bytesAt{base: asm.R9, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
-	sub.bytesTest(&positive, bin, "next")
+	sub.bytesTest(positive, bin, "next")
 	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
 	b.Label("stop")
 	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())

@@ -76,37 +76,7 @@ func (p *progGen) parentBinaryWalk(t *ir.Test, fail string) {
 		p.emit(asm.JEq.Imm(asm.R1, 0, fail))
 	}
 
-	// The callback: one process per step, from its table entry.
-	sub := p.subprogram()
-	b := &sub.b
-	b.Emit(
-		asm.Mov.Reg(asm.R6, asm.R2),
-		asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord),
-		asm.JEq.Imm(asm.R1, 0, "stop"),
-		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
-		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "stop"),
-		asm.Mov.Reg(asm.R9, asm.R0),
-		emit.StoreImm(asm.R6, -16, 1, asm.DWord),
-		// Next: the parent, unless the chain loops.
-		asm.LoadMem(asm.R1, asm.R9, procPpid, asm.Word),
-		asm.LoadMem(asm.R2, asm.R6, 0, asm.DWord),
-		asm.JNE.Reg(asm.R1, asm.R2, "has_parent"),
-		asm.Mov.Imm(asm.R1, 0),
-	)
-	b.Label("has_parent")
-	b.Emit(asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord))
-	bin := bytesAt{base: asm.R9, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
-	sub.bytesTest(&positive, bin, "next")
-	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
-	b.Label("stop")
-	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
-	b.Label("next")
-	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
-	p.addFunc(name, sub)
+	p.binaryWalkStep(name, &positive, true)
 }
 
 // positiveOp returns t with its operator's positive form: a walk looks for
