@@ -22,9 +22,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/polc-dev/polc/internal/buildversion"
+	"github.com/polc-dev/polc/internal/cliflags"
 )
 
-// version is set at link time (-ldflags "-X main.version=...").
+// version is set at link time (-ldflags "-X main.version=..."); main
+// resolves "dev" from the build information (buildversion).
 var version = "dev"
 
 const (
@@ -54,6 +58,7 @@ func commands() []command {
 }
 
 func main() {
+	version = buildversion.Resolve(version)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -93,7 +98,7 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 
 // parseFlags parses args; ok is false with the exit code to return.
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
+	if err := cliflags.Parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK, false
 		}

@@ -118,3 +118,16 @@ func TestDirectoryRecursion(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+// TestFlagsAnywhere: flags may follow the files, as in most tools
+// (`polc validate policies/ --format json` failed with "stat --format").
+func TestFlagsAnywhere(t *testing.T) {
+	p := writeFile(t, "p.yaml", goodPolicy)
+	code, out, errOut := runPolc("validate", p, "--format", "json", "--strict")
+	if code != exitOK || !strings.HasPrefix(out, "{") {
+		t.Errorf("validate FILE --format json: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runPolc("validate", p, "--format"); code != exitUsage || !strings.Contains(errOut, "format") {
+		t.Errorf("a flag without its value after the file: exit %d: %s", code, errOut)
+	}
+}

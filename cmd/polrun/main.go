@@ -33,10 +33,13 @@ import (
 
 	"github.com/cilium/ebpf/rlimit"
 
+	"github.com/polc-dev/polc/internal/buildversion"
+	"github.com/polc-dev/polc/internal/cliflags"
 	"github.com/polc-dev/polc/internal/termtext"
 )
 
-// version is set at link time (-ldflags "-X main.version=...").
+// version is set at link time (-ldflags "-X main.version=..."); main
+// resolves "dev" from the build information (buildversion).
 var version = "dev"
 
 const (
@@ -70,6 +73,7 @@ func commands() []command {
 }
 
 func main() {
+	version = buildversion.Resolve(version)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -114,26 +118,16 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, flags and positional arguments in any order.
-// ok is false with the exit code to return.
+// parseFlags parses args, flags and positional arguments in any order
+// (cliflags, as polc). ok is false with the exit code to return.
 func parseFlags(fs *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitOK, false
-			}
-			return nil, exitUsage, false
+	if err := cliflags.Parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, exitOK, false
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, 0, true
-		}
-		if rest[0] == "--" {
-			return append(positional, rest[1:]...), 0, true
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
+		return nil, exitUsage, false
 	}
+	return fs.Args(), 0, true
 }
 
 // fail prints err and returns the failure exit code.
