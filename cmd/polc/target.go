@@ -19,12 +19,26 @@ type targetFlags struct {
 }
 
 func addTargetFlags(fs *flag.FlagSet) *targetFlags {
-	return &targetFlags{
-		arch:    fs.String("target-arch", "", "target architecture: x86_64 or arm64 (default: the --target's, else x86_64)"),
-		btf:     fs.String("target-btf", "", "check against this kernel BTF (a raw BTF file such as /sys/kernel/btf/vmlinux, or a vmlinux ELF)"),
-		profile: fs.String("target", "", "check and build against this target profile (written by polrun profile -o FILE)"),
-		sysroot: fs.String("sysroot", "", "directory holding the target's files, for checking uprobe symbols"),
+	f := &targetFlags{arch: new(string), btf: new(string), profile: new(string), sysroot: new(string)}
+	fs.Var((*onceFlag)(f.arch), "target-arch", "target architecture: x86_64 or arm64 (default: the --target's, else x86_64)")
+	fs.Var((*onceFlag)(f.btf), "target-btf", "check against this kernel BTF (a raw BTF file such as /sys/kernel/btf/vmlinux, or a vmlinux ELF)")
+	fs.Var((*onceFlag)(f.profile), "target", "check and build against this target profile (written by polrun profile -o FILE)")
+	fs.Var((*onceFlag)(f.sysroot), "sysroot", "directory holding the target's files, for checking uprobe symbols")
+	return f
+}
+
+// onceFlag is a string flag given at most once: a second --target would
+// otherwise replace the first without a word, and the policies would be
+// checked against one kernel where the user named two.
+type onceFlag string
+
+func (o *onceFlag) String() string { return string(*o) }
+func (o *onceFlag) Set(s string) error {
+	if *o != "" {
+		return fmt.Errorf("given twice (%q and %q): polc checks against one kernel at a time; run it once per kernel", string(*o), s)
 	}
+	*o = onceFlag(s)
+	return nil
 }
 
 // kernelTarget is what the target flags resolve to.

@@ -161,3 +161,13 @@ func TestBuildGeneratedSyscalls(t *testing.T) {
 		t.Error("the 6.12 bundle does not hook mseal")
 	}
 }
+
+// TestTargetOnce: --target given twice is a usage error, not the last one
+// silently.
+func TestTargetOnce(t *testing.T) {
+	p := writeFile(t, "p.yaml", goodPolicy)
+	code, _, errOut := runPolc("validate", "--target", "a.tar.gz", "--target", "b.tar.gz", p)
+	if code != exitUsage || !strings.Contains(errOut, "given twice") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
