@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -72,6 +73,7 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	if err := loader.CheckPrivileges("reading events"); err != nil {
 		return fail(stderr, err)
 	}
+	warnNotLoaded(*root, *ef.policy, stderr)
 	ctx, cancel := signalContext(*ef.duration)
 	defer cancel()
 	m, stopMetrics, err := mf.start(*root, stderr)
@@ -83,6 +85,31 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	return exitOK
+}
+
+// warnNotLoaded says on stderr when --policy names a policy that is not
+// loaded: events waits for it (it may be loaded later), but a misspelt
+// name would otherwise print nothing, forever, without a word.
+func warnNotLoaded(root, policy string, stderr io.Writer) {
+	if policy == "" {
+		return
+	}
+	st, err := loader.List(&loader.Options{PinRoot: root})
+	if err != nil {
+		return // reading events reports what is wrong with the pin root
+	}
+	var names []string
+	for _, p := range st.Policies {
+		if p.Name == policy {
+			return
+		}
+		names = append(names, p.Name)
+	}
+	loaded := "none is loaded"
+	if len(names) > 0 {
+		loaded = "loaded: " + strings.Join(names, ", ")
+	}
+	fmt.Fprintf(stderr, "polrun events: policy %s is not loaded (%s); waiting for its events\n", termMessage(policy), termMessage(loaded))
 }
 
 func runRun(args []string, stdout, stderr io.Writer) int {

@@ -139,3 +139,21 @@ func TestEventsReaderWithoutSocket(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s\nwant %s", code, errOut, want)
 	}
 }
+
+// TestEventsPolicyNotLoaded: --policy naming a policy that is not loaded
+// says so on stderr (it waits for it: it may be loaded later), naming
+// those that are, instead of printing nothing without a word.
+func TestEventsPolicyNotLoaded(t *testing.T) {
+	e := newEnv(t)
+	if _, errOut, code := e.polrun("load", e.syscallBundle("clitest-loaded", startSyscaller(t))); code != exitOK {
+		t.Fatalf("load: %s", errOut)
+	}
+	_, errOut, code := e.polrun("events", "--policy", "clitest-nosuch", "--duration", "1s")
+	if code != exitOK || !strings.Contains(errOut, "policy clitest-nosuch is not loaded (loaded: clitest-loaded); waiting for its events") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+	_, errOut, _ = e.polrun("events", "--policy", "clitest-loaded", "--duration", "1s")
+	if strings.Contains(errOut, "not loaded") {
+		t.Errorf("a loaded policy said not loaded:\n%s", errOut)
+	}
+}
