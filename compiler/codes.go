@@ -113,6 +113,7 @@ var codes = []CodeInfo{
 	{"unused-list", "a list no hook uses"},
 	{"k8s-selector", "a Kubernetes selector, which polrun cannot apply"},
 	{"unused-ignore", "a polc:ignore comment that silences nothing"},
+	{"key-case", "a key spelt in another case than the field's, read as Tetragon reads it"},
 	{"override-needs-injection", "Override on a function the kernel may not allow to override"},
 	// Lowering (compiler.Lower: polc dump --stage ir, polc build).
 	{"always-matches", "a filter that always passes, removed"},

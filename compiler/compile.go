@@ -146,6 +146,7 @@ func Check(srcs []*Source, opts Options) *Result {
 // checks. Semantic findings at or below a path the schema already faulted are
 // dropped: they would only restate the same mistake.
 func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
+	keyCase := canonicalKeys(doc) // before anything reads a key
 	if skip, d := foreignDocument(doc, opts.PoliciesOnly); skip {
 		if d.Code == "" {
 			return nil, nil
@@ -159,6 +160,9 @@ func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
 	var faulted []Path
 	for _, d := range diags {
 		faulted = append(faulted, Path(d.Path)) // duplicate keys: decoding them fails too
+	}
+	if opts.Lint {
+		diags = append(diags, keyCase...)
 	}
 	for _, e := range schema.Validate(js) {
 		d := fromSchema(doc, e)
