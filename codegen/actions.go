@@ -57,7 +57,7 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 			post = false
 		}
 	}
-	if len(enforcing) > 0 {
+	if len(enforcing) > 0 && !p.g.opts.TestRun {
 		p.src(enforcing[0].Pos, enforcing[0].Kind.String())
 		skip := p.modeGate()
 		for _, a := range enforcing {

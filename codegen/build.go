@@ -40,6 +40,11 @@ type Options struct {
 	// It locates the fields of tracepoints polc does not know by itself
 	// (tracepoints.go) and gives resolve paths their types.
 	Target *target.Profile
+	// TestRun builds programs that BPF_PROG_TEST_RUN runs on made-up
+	// events in the caller's own thread (polc test --kernel): enforcement
+	// actions are reported in the record's header but not carried out, as
+	// in monitor mode, and without the mode map.
+	TestRun bool
 }
 
 // Bundle is a compiled policy.

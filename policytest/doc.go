@@ -29,6 +29,9 @@
 // cannot be read, a usage problem rather than a failed test.
 //
 // What the cases are evaluated with is ir.Eval, the reference semantics
-// the generated programs are tested against; running the same cases
-// through the generated programs (BPF_PROG_TEST_RUN) is not done here yet.
+// the generated programs are tested against. With Options.Kernel (polc
+// test --kernel, Linux, root) each case also runs through the program
+// codegen generates for its hook, rebuilt as a raw tracepoint and run with
+// BPF_PROG_TEST_RUN on the case's event laid out in kernel memory (package
+// internal/kmem); a disagreement with ir.Eval fails the case (kernel.go).
 package policytest

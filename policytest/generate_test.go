@@ -12,18 +12,21 @@ import (
 
 const corpusDir = "../../shared/corpus/tetragon-examples"
 
+// corpus requires the corpus of Tetragon examples beside the repository.
+// CI machines have it: there its absence fails the test instead of
+// skipping it.
+var corpus = testenv.Requirement{Name: "the corpus of Tetragon examples", OnCIHost: true, Check: func() error {
+	if files, _ := filepath.Glob(filepath.Join(corpusDir, "*.y*ml")); len(files) == 0 {
+		return fmt.Errorf("no policies in %s", corpusDir)
+	}
+	return nil
+}}
+
 // TestGenerateRoundTrip: for every corpus policy that lowers without a
 // target kernel, the generated test file parses, binds, passes (its
 // expectations are Eval's) and matches every selector.
 func TestGenerateRoundTrip(t *testing.T) {
-	// CI machines have the corpus beside the repository: there its
-	// absence fails the test instead of skipping it.
-	testenv.Require(t, testenv.Requirement{Name: "the corpus of Tetragon examples", OnCIHost: true, Check: func() error {
-		if files, _ := filepath.Glob(filepath.Join(corpusDir, "*.y*ml")); len(files) == 0 {
-			return fmt.Errorf("no policies in %s", corpusDir)
-		}
-		return nil
-	}})
+	testenv.Require(t, corpus)
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.y*ml"))
 	n := 0
 	for _, f := range files {

@@ -88,6 +88,9 @@ func failureSummary(r *Result) string {
 		return r.Err
 	}
 	var parts []string
+	if r.Kernel != nil && r.Kernel.Mismatch != "" {
+		parts = append(parts, "in the kernel: "+r.Kernel.Mismatch)
+	}
 	if r.Want.Selector != r.Got.Selector {
 		parts = append(parts, fmt.Sprintf("selector %s, want %s", r.Got.Selector, r.Want.Selector))
 	}
@@ -125,6 +128,8 @@ func writeText(w io.Writer, rep *Report, opts WriteOptions) error {
 				fmt.Fprintf(w, "--- FAIL: %s (%s)\n", r.Name, r.Case.Pos)
 				if r.Err != "" {
 					fmt.Fprintf(w, "    %s\n", r.Err)
+				} else if r.Diff == "" {
+					fmt.Fprintf(w, "    %s\n", failureSummary(r))
 				} else {
 					fmt.Fprintf(w, "    %s\n    expected outcome differs (-want +got):\n", failureSummary(r))
 					for _, line := range strings.Split(strings.TrimRight(r.Diff, "\n"), "\n") {
@@ -133,6 +138,9 @@ func writeText(w io.Writer, rep *Report, opts WriteOptions) error {
 				}
 			case opts.Verbose:
 				fmt.Fprintf(w, "--- PASS: %s (%s)\n", r.Name, r.Case.Pos)
+			}
+			if opts.Verbose && r.Kernel != nil && r.Kernel.Skipped != "" {
+				fmt.Fprintf(w, "    kernel: not run: %s\n", r.Kernel.Skipped)
 			}
 		}
 		status := "ok  "
@@ -156,6 +164,9 @@ func writeText(w io.Writer, rep *Report, opts WriteOptions) error {
 	}
 	if len(rep.Suites) == 0 {
 		fmt.Fprintln(w, "no test files (NAME_test.yaml beside NAME.yaml)")
+	}
+	if ran, notRun := rep.KernelCounts(); ran+notRun > 0 {
+		fmt.Fprintf(w, "kernel: %d cases ran through the generated programs, %d could not (-v says why)\n", ran, notRun)
 	}
 	_, err := fmt.Fprintf(w, "%d passed, %d failed\n", rep.Passed(), rep.Failed())
 	return err
@@ -199,6 +210,8 @@ type jsonCase struct {
 	Got    *Outcome `json:"got,omitempty"`
 	Diff   string   `json:"diff,omitempty"`
 	Error  string   `json:"error,omitempty"`
+	// Kernel is the run through the generated program (--kernel).
+	Kernel *KernelOutcome `json:"kernel,omitempty"`
 }
 
 type jsonCoverage struct {
@@ -232,7 +245,7 @@ func writeJSON(w io.Writer, rep *Report) error {
 		}
 		for _, r := range s.Results {
 			jc := jsonCase{Name: r.Name, File: r.Case.Pos.File, Line: r.Case.Pos.Line, Column: r.Case.Pos.Col,
-				Passed: r.Passed, Want: &r.Want, Diff: r.Diff, Error: r.Err}
+				Passed: r.Passed, Want: &r.Want, Diff: r.Diff, Error: r.Err, Kernel: r.Kernel}
 			if r.Err == "" {
 				jc.Got = &r.Got
 			}

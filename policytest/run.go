@@ -30,6 +30,10 @@ type Options struct {
 	Sysroot string
 	// Coverage computes Suite.Coverage.
 	Coverage bool
+	// Kernel, when set, also runs every case through the program polc
+	// generates for its hook (polc test --kernel) and fails the cases
+	// where the program and ir.Eval disagree.
+	Kernel *Kernel
 }
 
 // ErrFile is wrapped by Run's errors about paths and files that cannot be
@@ -39,6 +43,23 @@ var ErrFile = errors.New("policytest")
 // Report is what Run found: one Suite per test file.
 type Report struct {
 	Suites []*Suite
+}
+
+// KernelCounts counts, under Options.Kernel, the cases the generated
+// programs ran and those they could not run.
+func (r *Report) KernelCounts() (ran, notRun int) {
+	for _, s := range r.Suites {
+		for _, c := range s.Results {
+			switch {
+			case c.Kernel == nil:
+			case c.Kernel.Skipped != "":
+				notRun++
+			default:
+				ran++
+			}
+		}
+	}
+	return ran, notRun
 }
 
 // Passed and Failed count the cases of every suite; a case that could not
@@ -112,6 +133,8 @@ type Result struct {
 	Got    Outcome // the fields Want gives
 	Diff   string  // cmp.Diff(Want, Got): "-want +got"
 	Err    string  // Eval failed (the event lacks what a test reads)
+	// Kernel is the run through the generated program (Options.Kernel).
+	Kernel *KernelOutcome
 }
 
 // FindTests turns the command line's paths into test files: a test file
@@ -240,7 +263,15 @@ func RunSource(src *compiler.Source, opts Options) (*Suite, error) {
 			s.NotRun++
 		} else {
 			bound = append(bound, b)
-			s.Results = append(s.Results, Check(pol.Name, b))
+			r := Check(pol.Name, b)
+			if opts.Kernel != nil {
+				ko := opts.Kernel.Run(pol, b)
+				r.Kernel = &ko
+				if ko.Mismatch != "" {
+					r.Passed = false
+				}
+			}
+			s.Results = append(s.Results, r)
 		}
 	}
 	if opts.Coverage {

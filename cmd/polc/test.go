@@ -24,6 +24,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	coverage := fs.Bool("coverage", false, "report the selectors and filter values no case exercised")
 	verbose := fs.Bool("v", false, "text: list passed cases too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
+	kernel := fs.Bool("kernel", false, "also run every case through the program polc generates for its hook (BPF_PROG_TEST_RUN, as root) and fail where it disagrees with the reference semantics")
 	generate := fs.String("generate", "", "write a starting NAME_test.yaml for the policy NAME.yaml, with boundary cases from its values (never overwrites)")
 	tf := addTargetFlags(fs)
 	fs.Usage = func() {
@@ -58,6 +59,19 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return generateTest(*generate, opts, stdout, stderr)
+	}
+	if *kernel {
+		if *generate != "" {
+			fmt.Fprintf(stderr, "polc test: --kernel and --generate do not go together\n")
+			return exitUsage
+		}
+		k, err := policytest.NewKernel()
+		if err != nil {
+			fmt.Fprintf(stderr, "polc test: --kernel: %v\n", err)
+			return exitUsage
+		}
+		defer k.Close()
+		opts.Kernel = k
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
