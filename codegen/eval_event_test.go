@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/kmem"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -138,46 +139,10 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 		return iov, ir.ArgValue{Bytes: all}, fmt.Sprintf("%d iovecs %s", n, short(string(all)))
 	case ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm:
 		path := g.eventString(a, true)
-		dentry := layoutDentries(t, mem, path)
-		// A NULL mount: the walk stops at the root of the file system.
-		var addr uint64
-		switch a.typ {
-		case ir.TypeDentry:
-			addr = dentry
-		case ir.TypePath:
-			k := kernelStruct(t, "path")
-			var b []byte
-			addr, b = mem.alloc(t, k.size)
-			k.put(t, b, "dentry", dentry)
-		default:
-			k := kernelStruct(t, "file")
-			var b []byte
-			addr, b = mem.alloc(t, k.size)
-			k.put(t, b, "f_path.dentry", dentry)
-			if a.typ == ir.TypeLinuxBinprm {
-				bp := kernelStruct(t, "linux_binprm")
-				file := addr
-				addr, b = mem.alloc(t, bp.size)
-				bp.put(t, b, "file", file)
-			}
-		}
-		return addr, ir.ArgValue{Bytes: []byte(path)}, short(path)
+		return layOut(t, mem, func(l *kmem.Layout) uint64 { return l.File(a.typ, path) }), ir.ArgValue{Bytes: []byte(path)}, short(path)
 	case ir.TypeSock, ir.TypeSocket:
 		s := g.eventSock(a, true)
-		k := kernelStruct(t, "sock")
-		addr, b := mem.alloc(t, k.size)
-		k.put(t, b, "__sk_common.skc_family", uint64(s.Family))
-		k.put(t, b, "sk_protocol", uint64(s.Protocol))
-		k.put(t, b, "__sk_common.skc_state", uint64(s.State))
-		k.put(t, b, "__sk_common.skc_num", uint64(s.SPort))
-		k.put(t, b, "__sk_common.skc_dport", uint64(s.DPort>>8|s.DPort<<8))
-		putAddrs(t, k, b, s)
-		if a.typ == ir.TypeSocket {
-			so := kernelStruct(t, "socket")
-			sk := addr
-			addr, b = mem.alloc(t, so.size)
-			so.put(t, b, "sk", sk)
-		}
+		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.Sock(*modelSock(s), a.typ == ir.TypeSocket) })
 		return addr, ir.ArgValue{Sock: modelSock(s)}, sockString(s)
 	case ir.TypeSockaddr:
 		s := g.eventSock(a, false)
@@ -223,25 +188,16 @@ func (g *policyGen) eventString(a *evalArg, path bool) string {
 	return s
 }
 
-// layoutDentries lays out the dentries of path (no empty components) up
-// to a root whose parent is itself, and returns the last one.
-func layoutDentries(t *testing.T, mem *arena, path string) uint64 {
-	k := kernelStruct(t, "dentry")
-	root, b := mem.alloc(t, k.size)
-	k.put(t, b, "d_parent", root)
-	parent := root
-	for _, c := range strings.Split(path, "/") {
-		if c == "" {
-			continue
-		}
-		name := mem.cstring(t, []byte(c))
-		d, b := mem.alloc(t, k.size)
-		k.put(t, b, "d_parent", parent)
-		k.put(t, b, "d_name.len", uint64(len(c)))
-		k.put(t, b, "d_name.name", name)
-		parent = d
+// layOut runs a kmem layout in the test's arena, failing the test on an
+// error.
+func layOut(t *testing.T, mem *arena, f func(l *kmem.Layout) uint64) uint64 {
+	t.Helper()
+	l := &kmem.Layout{A: mem.a}
+	addr := f(l)
+	if l.Err != nil {
+		t.Fatal(l.Err)
 	}
-	return parent
+	return addr
 }
 
 // evSock is what an event's socket-like argument holds.
@@ -351,20 +307,6 @@ func prefixEdge(r *rand.Rand, p netip.Prefix) netip.Addr {
 	}
 	in, _ := netip.AddrFromSlice(fb)
 	return in
-}
-
-// putAddrs writes a socket's addresses as struct sock_common has them.
-func putAddrs(t *testing.T, k *kstruct, b []byte, s evSock) {
-	switch s.Family {
-	case afInet:
-		sa, da := s.SAddr.As4(), s.DAddr.As4()
-		k.putBytes(t, b, "__sk_common.skc_rcv_saddr", sa[:])
-		k.putBytes(t, b, "__sk_common.skc_daddr", da[:])
-	case afInet6:
-		sa, da := s.SAddr.As16(), s.DAddr.As16()
-		k.putBytes(t, b, "__sk_common.skc_v6_rcv_saddr", sa[:])
-		k.putBytes(t, b, "__sk_common.skc_v6_daddr", da[:])
-	}
 }
 
 // modelSock is the ir.Sock of what the program reads.
