@@ -3,29 +3,15 @@
 package policytest
 
 import (
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/polc-dev/polc/examples"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
 )
 
-// examplesDir writes the embedded examples into a directory: the vmtest
-// guests have the test binary, not the repository.
-func examplesDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, examples.Files); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// TestKernel runs every case of the examples and, on hosts with the corpus
-// beside the repository, of the corpus tests through the generated
-// programs (polc test --kernel): the programs must agree with ir.Eval on
+// TestKernel runs every case of the examples and of the corpus tests
+// through the generated programs (polc test --kernel): the programs must agree with ir.Eval on
 // every case that runs, and most cases must run.
 func TestKernel(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.KernelBTF, testenv.RingBuf)
@@ -34,14 +20,7 @@ func TestKernel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer k.Close()
-	dirs, least := []string{examplesDir(t)}, 20
-	if !testenv.InVM() {
-		// The corpus tests name their policies by paths into the corpus
-		// beside the repository.
-		testenv.Require(t, corpus)
-		dirs, least = append(dirs, "../testdata/policytests"), 100
-	}
-	files, err := FindTests(dirs)
+	files, err := FindTests([]string{examplesDir(t), corpusTestsDir(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +52,7 @@ func TestKernel(t *testing.T) {
 	// The examples and the corpus tests use every fact and argument kind
 	// the runner lays out; a change that makes it give up on most of them
 	// must not pass quietly.
-	if ran < 4*notRun || ran < least {
+	if ran < 4*notRun || ran < 100 {
 		t.Errorf("%d cases ran in the kernel and %d could not: the runner gives up too often", ran, notRun)
 	}
 }

@@ -81,7 +81,8 @@ func slicesIndex(subs []string, msg string) int {
 // TestWrongExpectation: a deliberately wrong expectation fails, names the
 // case's line and shows the difference.
 func TestWrongExpectation(t *testing.T) {
-	src := compiler.NewSource("../examples/passwd-readers_test.yaml", []byte(`apiVersion: polc.dev/v1alpha1
+	dir := examplesDir(t)
+	src := compiler.NewSource(filepath.Join(dir, "passwd-readers_test.yaml"), []byte(`apiVersion: polc.dev/v1alpha1
 kind: PolicyTest
 cases:
 - name: right
@@ -106,9 +107,9 @@ cases:
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"--- FAIL: passwd-readers/wrong (../examples/passwd-readers_test.yaml:7:3)",
+		"--- FAIL: passwd-readers/wrong (" + dir + "/passwd-readers_test.yaml:7:3)",
 		"selector 0, want none; posted true, want false",
-		"FAIL\tpasswd-readers\t../examples/passwd-readers_test.yaml",
+		"FAIL\tpasswd-readers\t" + dir + "/passwd-readers_test.yaml",
 		"1 passed, 1 failed",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -123,9 +124,9 @@ cases:
 }
 
 // TestExamplesAndCorpus: the test files of examples/ and of the corpus
-// policies in testdata/policytests pass and match every selector.
+// policies in testdata/corpus pass and match every selector.
 func TestExamplesAndCorpus(t *testing.T) {
-	files, err := FindTests([]string{"../examples", "../testdata/policytests"})
+	files, err := FindTests([]string{examplesDir(t), corpusTestsDir(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,8 +155,9 @@ func TestExamplesAndCorpus(t *testing.T) {
 // BenchmarkExamples is polc test on examples/: find, parse, check, lower,
 // bind and evaluate every case.
 func BenchmarkExamples(b *testing.B) {
+	dir := examplesDir(b)
 	for b.Loop() {
-		files, err := FindTests([]string{"../examples"})
+		files, err := FindTests([]string{dir})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -169,7 +171,8 @@ func BenchmarkExamples(b *testing.B) {
 // TestCoverageMisses: a selector no case matches and values no case
 // exercises are listed with their positions in the policy.
 func TestCoverageMisses(t *testing.T) {
-	src := compiler.NewSource("../examples/block-dns-elsewhere_test.yaml", []byte(`apiVersion: polc.dev/v1alpha1
+	dir := examplesDir(t)
+	src := compiler.NewSource(filepath.Join(dir, "block-dns-elsewhere_test.yaml"), []byte(`apiVersion: polc.dev/v1alpha1
 kind: PolicyTest
 cases:
 - name: DNS over UDP to a public resolver
@@ -195,8 +198,8 @@ cases:
 		missed = append(missed, m.String())
 	}
 	want := []string{
-		`../examples/block-dns-elsewhere.yaml:16:9: hook ip_output selector 0: argument 2 Protocol 6: no case exercises it`,
-		`../examples/block-dns-elsewhere.yaml:22:9: hook ip_output selector 0: argument 2 NotDAddr ::1/128: no case exercises it`,
+		dir + `/block-dns-elsewhere.yaml:16:9: hook ip_output selector 0: argument 2 Protocol 6: no case exercises it`,
+		dir + `/block-dns-elsewhere.yaml:22:9: hook ip_output selector 0: argument 2 NotDAddr ::1/128: no case exercises it`,
 	}
 	if strings.Join(missed, "\n") != strings.Join(want, "\n") {
 		t.Errorf("missed:\n%s\nwant:\n%s", strings.Join(missed, "\n"), strings.Join(want, "\n"))
