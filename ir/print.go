@@ -41,14 +41,28 @@ func (p *Policy) String() string {
 
 // Fprint writes the text form of p to w.
 func Fprint(w io.Writer, p *Policy) error {
+	return FprintWith(w, p, PrintOptions{})
+}
+
+// PrintOptions choose what the text form leaves out.
+type PrintOptions struct {
+	// NoPos leaves out the " @file:line:col" ending lines: golden files and
+	// diffs then change when the IR does, not when a comment line is added
+	// above a policy or the file is named by another path.
+	NoPos bool
+}
+
+// FprintWith writes the text form of p to w, as o asks.
+func FprintWith(w io.Writer, p *Policy, o PrintOptions) error {
 	bw := bufio.NewWriter(w)
-	pr := &printer{w: bw}
+	pr := &printer{w: bw, noPos: o.NoPos}
 	pr.policy(p)
 	return bw.Flush()
 }
 
 type printer struct {
-	w *bufio.Writer
+	w     *bufio.Writer
+	noPos bool
 }
 
 // line writes one line: indentation, the words, and the position.
@@ -65,7 +79,7 @@ func (pr *printer) line(depth int, pos *Pos, words ...string) {
 		pr.w.WriteString(w)
 		first = false
 	}
-	if pos != nil {
+	if pos != nil && !pr.noPos {
 		pr.w.WriteString(" @")
 		pr.w.WriteString(pos.String())
 	}

@@ -1,6 +1,7 @@
 package ir_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -71,5 +72,20 @@ func TestPrintNil(t *testing.T) {
 	var nilPolicy *ir.Policy
 	if got := nilPolicy.String(); got != "policy <nil>\n" {
 		t.Errorf("nil policy prints %q", got)
+	}
+}
+
+// TestPrintNoPos: NoPos leaves out every position and nothing else.
+func TestPrintNoPos(t *testing.T) {
+	p := lowerSpec(t, verifyPolicy)
+	var with, without strings.Builder
+	ir.Fprint(&with, p)
+	ir.FprintWith(&without, p, ir.PrintOptions{NoPos: true})
+	if strings.Contains(without.String(), " @") {
+		t.Errorf("a position is left:\n%s", without.String())
+	}
+	stripped := regexp.MustCompile(`(?m) @\S+$`).ReplaceAllString(with.String(), "")
+	if stripped != without.String() {
+		t.Errorf("NoPos changed more than the positions:\n%s\n---\n%s", stripped, without.String())
 	}
 }

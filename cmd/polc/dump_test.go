@@ -10,7 +10,7 @@ import (
 
 func TestDumpIR(t *testing.T) {
 	good := writeFile(t, "good.yaml", goodPolicy)
-	code, out, errs := runPolc("dump", "--stage", "ir", good)
+	code, out, errs := runPolc("dump", "--stage", "ir", "--pos", good)
 	if code != exitOK || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -25,7 +25,7 @@ func TestDumpIR(t *testing.T) {
 		}
 	}
 	// ir is the default stage.
-	if code, def, _ := runPolc("dump", good); code != exitOK || def != out {
+	if code, def, _ := runPolc("dump", "--pos", good); code != exitOK || def != out {
 		t.Errorf("dump without --stage differs from --stage ir")
 	}
 }
@@ -175,11 +175,33 @@ func TestDumpStdin(t *testing.T) {
 	}
 	os.Stdin = r
 	go func() { w.WriteString(goodPolicy); w.Close() }()
-	if code := run([]string{"dump", "-"}, &out, &errb); code != exitOK {
+	if code := run([]string{"dump", "--pos", "-"}, &out, &errb); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if !strings.Contains(out.String(), "@<stdin>:7:5") {
 		t.Errorf("positions do not name stdin:\n%s", out.String())
+	}
+}
+
+// TestDumpNoPositions: without --pos, adding comment lines above a policy
+// and naming it by another path change none of the dumps, so golden files
+// made from them do not change either.
+func TestDumpNoPositions(t *testing.T) {
+	a := writeFile(t, "a.yaml", goodPolicy)
+	b := writeFile(t, "b.yaml", "# a comment\n# and another\n"+goodPolicy)
+	for _, stage := range []string{"ir", "asm", "parse"} {
+		codeA, outA, _ := runPolc("dump", "--stage", stage, a)
+		codeB, outB, _ := runPolc("dump", "--stage", stage, b)
+		if codeA != exitOK || codeB != exitOK || outA != outB {
+			t.Errorf("--stage %s: the dumps differ (exit %d, %d):\n%s\n---\n%s", stage, codeA, codeB, outA, outB)
+		}
+		if strings.Contains(outA, "a.yaml") || regexp.MustCompile(`@[0-9]`).MatchString(outA) {
+			t.Errorf("--stage %s: a position is left:\n%s", stage, outA)
+		}
+	}
+	_, withPos, _ := runPolc("dump", "--stage", "asm", "--pos", b)
+	if !strings.Contains(withPos, `; - call: "fd_install"  @9`) {
+		t.Errorf("--pos: the asm comments lack their line numbers:\n%s", withPos)
 	}
 }
 

@@ -120,7 +120,7 @@ func TestBundleIndependentOfPath(t *testing.T) {
 		}
 	}
 	t.Chdir(filepath.Join(repo, "policies"))
-	_, ir, _ := runPolc("dump", "--stage", "ir", "fd.yaml")
+	_, ir, _ := runPolc("dump", "--stage", "ir", "--pos", "fd.yaml")
 	if !strings.Contains(ir, "@policies/fd.yaml:") {
 		t.Errorf("the IR dump does not name policies/fd.yaml:\n%s", ir)
 	}
