@@ -11,6 +11,7 @@ import (
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
+	"github.com/polc-dev/polc/internal/termtext"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -55,7 +56,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	eachPass := fs.Bool("each-pass", false, "with --stage ir: print the IR after every lowering pass, verifying it in between")
 	pos := fs.Bool("pos", false, "print where each IR line comes from in the policy (@FILE:LINE:COL), and the policy line numbers in the asm; left out by default so that golden files do not change when lines move")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: polc dump [flags] FILE|DIR|-...\n\nstages:\n")
+		fmt.Fprintf(stderr, "usage: polc dump [flags] FILE|DIR|-...\n       polc dump [--pos] BUNDLE.bpf.o...\n\nstages (of policies; a bundle is dumped whole: manifest, maps, programs):\n")
 		for _, s := range dumpStages() {
 			fmt.Fprintf(stderr, "  %-6s %s\n", s.name, s.summary)
 		}
@@ -64,6 +65,11 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if bundles, code, ok := dumpBundles(fs, *pos, stdout, stderr); ok {
+		return code
+	} else if bundles {
+		return exitUsage
 	}
 	var stage *dumpStage
 	for _, s := range dumpStages() {
@@ -140,4 +146,46 @@ func dumpParse(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Dia
 			Msg: fmt.Sprintf("cannot print the policy: %v", err)}}
 	}
 	return nil
+}
+
+// dumpBundles dumps the compiled bundles among the arguments. bundles is
+// false when there are none (the arguments are policies); ok is true when
+// they were dumped (or failed with code), false after a usage error.
+func dumpBundles(fs *flag.FlagSet, pos bool, stdout, stderr io.Writer) (bundles bool, code int, ok bool) {
+	var n int
+	for _, a := range fs.Args() {
+		if isBundleFile(a) {
+			n++
+		}
+	}
+	if n == 0 {
+		return false, 0, false
+	}
+	if n != fs.NArg() {
+		fmt.Fprintln(stderr, "polc dump: give policies or bundles (ELF files), not both")
+		return true, exitUsage, false
+	}
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "pos" {
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		fmt.Fprintf(stderr, "polc dump: %s: not for bundles, which are dumped whole (give the policy to dump a stage)\n", strings.Join(bad, ", "))
+		return true, exitUsage, false
+	}
+	for i, path := range fs.Args() {
+		d, err := dumpBundleFile(path, pos)
+		if err != nil {
+			fmt.Fprintf(stderr, "polc dump: %s\n", termtext.Truncate(termtext.Escape(err.Error()), 16<<10))
+			return true, exitUsage, true
+		}
+		if i > 0 {
+			io.WriteString(stdout, "\n")
+		}
+		// A manifest is anybody's text: escape what a terminal would act on.
+		io.WriteString(stdout, termtext.Escape(d.text))
+	}
+	return true, exitOK, true
 }

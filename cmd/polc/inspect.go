@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -17,7 +16,7 @@ import (
 // was built, or its signature does not verify with --key.
 func runInspect(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("inspect", stderr)
-	format := fs.String("o", "text", "output format: text or json")
+	format := outputFlag(fs, "text", "output format: text, json or yaml")
 	key := fs.String("key", "", "public key file (PEM) to verify the bundles' signatures with")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc inspect [flags] BUNDLE...\n\n")
@@ -26,9 +25,11 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if fs.NArg() == 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return exitUsage
+	if fs.NArg() == 0 {
+		return usageError(fs, "give the bundles to describe")
+	}
+	if *format != "text" && *format != "json" && *format != "yaml" {
+		return usageError(fs, fmt.Sprintf("unknown output format %q (want text, json or yaml)", *format))
 	}
 	opts := &bundle.InspectOptions{}
 	if *key != "" {
@@ -52,10 +53,8 @@ func runInspect(args []string, stdout, stderr io.Writer) int {
 		}
 		infos = append(infos, info)
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(infos); err != nil {
+	if *format != "text" {
+		if err := writeStructured(stdout, *format, infos); err != nil {
 			fmt.Fprintf(stderr, "polc inspect: %v\n", err)
 			return exitUsage
 		}

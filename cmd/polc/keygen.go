@@ -21,9 +21,11 @@ func runKeygen(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *prefix == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return exitUsage
+	if *prefix == "" {
+		return usageError(fs, "give -o PREFIX: where to write PREFIX.key and PREFIX.pub")
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	priv, pub, id, err := bundle.GenerateKey()
 	if err != nil {

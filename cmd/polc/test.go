@@ -19,7 +19,7 @@ import (
 // the policies' reference semantics (package policytest).
 func runTest(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("test", stderr)
-	out := fs.String("o", "text", "output format: text, json, junit or sarif")
+	out := outputFlag(fs, "text", "output format: text, json, yaml, junit or sarif")
 	runRE := fs.String("run", "", "run only the cases whose POLICY/CASE name matches this regular expression")
 	coverage := fs.Bool("coverage", false, "report the selectors and filter values no case exercised")
 	verbose := fs.Bool("v", false, "text: list passed cases too")
@@ -30,16 +30,19 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc test [flags] [FILE|DIR]...   (default: .)\n\n"+
 			"Runs the cases of each NAME_test.yaml against NAME.yaml (see docs/policy-tests.md).\n"+
-			"Exit status: 0 all passed, 1 a case failed or a file has errors, 2 usage or I/O error.\n\n")
+			"\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	yamlOut := *out == "yaml" // written as json, then converted
+	if yamlOut {
+		*out = "json"
+	}
 	f, err := policytest.ParseFormat(*out)
 	if err != nil {
-		fmt.Fprintf(stderr, "polc test: %v\n", err)
-		return exitUsage
+		return usageError(fs, err.Error())
 	}
 	kt, err := tf.resolve()
 	if err != nil {
@@ -82,7 +85,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		var rep *policytest.Report
 		if rep, err = policytest.Run(files, opts); err == nil {
 			wopts := policytest.WriteOptions{Verbose: *verbose, Color: useColor(*color, stdout), ToolVersion: version, Rules: rules()}
-			if err := policytest.Write(stdout, f, rep, wopts); err != nil {
+			if err := writeMaybeYAML(stdout, yamlOut, func(w io.Writer) error { return policytest.Write(w, f, rep, wopts) }); err != nil {
 				fmt.Fprintf(stderr, "polc test: %v\n", err)
 				return exitUsage
 			}

@@ -5,8 +5,11 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestTestCommand: polc test's exit status and formats.
@@ -20,8 +23,16 @@ func TestTestCommand(t *testing.T) {
 	if code, _, errs := runPolc("test", "../../no/such/dir"); code != exitUsage || errs == "" {
 		t.Errorf("missing path: exit %d, want %d (%s)", code, exitUsage, errs)
 	}
-	if code, _, _ := runPolc("test", "-o", "yaml", "../../examples"); code != exitUsage {
-		t.Errorf("bad -o: exit %d, want %d", code, exitUsage)
+	if code, _, errs := runPolc("test", "-o", "toml", "../../examples"); code != exitUsage || !strings.HasPrefix(errs, "polc: error: ") {
+		t.Errorf("bad -o: exit %d, want %d: %s", code, exitUsage, errs)
+	}
+	// -o yaml holds what -o json does.
+	_, j, _ := runPolc("test", "-o", "json", "../../examples")
+	_, y, _ := runPolc("test", "--output", "yaml", "../../examples")
+	var fromJ, fromY any
+	json.Unmarshal([]byte(j), &fromJ)
+	if err := yaml.Unmarshal([]byte(y), &fromY); err != nil || fromJ == nil || !reflect.DeepEqual(jsonRoundTrip(fromY), fromJ) {
+		t.Errorf("-o yaml differs from -o json (%v):\n%s", err, y)
 	}
 	if code, _, _ := runPolc("test", "--run", "(", "../../examples"); code != exitUsage {
 		t.Errorf("bad --run: exit %d, want %d", code, exitUsage)
@@ -76,4 +87,12 @@ func TestTestCommand(t *testing.T) {
 	if _, out, _ := runPolc("schema", "--test"); !strings.Contains(out, `"PolicyTest"`) {
 		t.Errorf("schema --test:\n%.200s", out)
 	}
+}
+
+// jsonRoundTrip gives v the types encoding/json decodes to.
+func jsonRoundTrip(v any) any {
+	data, _ := json.Marshal(v)
+	var out any
+	json.Unmarshal(data, &out)
+	return out
 }

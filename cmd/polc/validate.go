@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/compiler/report"
@@ -18,7 +19,8 @@ func runLint(args []string, stdout, stderr io.Writer) int { return check("lint",
 
 func check(name string, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags(name, stderr)
-	format := fs.String("format", "text", "output format: text, json, sarif or github")
+	format := outputFlag(fs, "text", "output format: text, json, yaml, sarif or github")
+	fs.StringVar(format, "format", "text", "deprecated spelling of -o")
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	tf := addTargetFlags(fs)
@@ -37,10 +39,13 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	yamlOut := *format == "yaml" // written as json, then converted
+	if yamlOut {
+		*format = "json"
+	}
 	f, err := report.ParseFormat(*format)
 	if err != nil {
-		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
-		return exitUsage
+		return usageError(fs, strings.Replace(err.Error(), "json,", "json, yaml,", 1))
 	}
 	kt, err := tf.resolve()
 	if err == nil {
@@ -53,8 +58,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	opts := compiler.Options{Lint: name == "lint", Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot, PoliciesOnly: *policiesOnly}
 	if compat != nil && *compat != "" {
 		if *compat != compiler.CompatTetragon {
-			fmt.Fprintf(stderr, "polc %s: --compat takes %q\n", name, compiler.CompatTetragon)
-			return exitUsage
+			return usageError(fs, fmt.Sprintf("--compat takes %q", compiler.CompatTetragon))
 		}
 		opts.Compat = *compat
 	}
@@ -100,7 +104,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 			failOnWarnings = true
 		}
 	}
-	if err := report.Write(stdout, f, res, ropts); err != nil {
+	if err := writeMaybeYAML(stdout, yamlOut, func(w io.Writer) error { return report.Write(w, f, res, ropts) }); err != nil {
 		fmt.Fprintf(stderr, "polc %s: write: %v\n", name, err)
 		return exitUsage
 	}
