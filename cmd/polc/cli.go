@@ -22,6 +22,10 @@ import (
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("polc "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { // commands with arguments say which
+		fmt.Fprintf(stderr, "usage: polc %s [flags]\n", name)
+		fs.PrintDefaults()
+	}
 	if flagSetMade != nil {
 		flagSetMade(fs)
 	}
@@ -58,16 +62,11 @@ func usageError(fs *flag.FlagSet, reason string) int {
 	return exitUsage
 }
 
-// printUsage prints a command's usage (its fs.Usage, or the flag
-// package's default), then its examples and exit codes.
+// printUsage prints a command's usage (fs.Usage), then its examples and
+// exit codes.
 func printUsage(fs *flag.FlagSet) {
 	w := fs.Output()
-	if fs.Usage != nil {
-		fs.Usage()
-	} else {
-		fmt.Fprintf(w, "usage: %s [flags]\n\n", fs.Name())
-		fs.PrintDefaults()
-	}
+	fs.Usage()
 	name := strings.TrimPrefix(fs.Name(), "polc ")
 	for _, c := range commands() {
 		if c.name == name {

@@ -54,7 +54,7 @@ func commands() []command {
 	const clean, found = "no errors (no warnings either with --strict)", "a policy has errors (or warnings with --strict, or as .polc.yaml asks)"
 	return []command{
 		{name: "validate", summary: "check policies against the schema and the semantic rules", run: runValidate,
-			examples: []string{"polc validate policies/", "polc validate -o sarif . > polc.sarif", "cat p.yaml | polc validate -", "polc validate --target host.tar.gz --target other.tar.gz policies/"},
+			examples: []string{"polc validate policies/", "polc validate -o sarif . > polc.sarif", "cat p.yaml | polc validate -", "polc validate --target host.tar.gz policies/"},
 			exit0:    clean, exit1: found},
 		{name: "lint", summary: "validate, plus advice on legal but suspicious policies", run: runLint,
 			examples: []string{"polc lint --compat tetragon p.yaml", "polc lint --strict -o github policies/"},

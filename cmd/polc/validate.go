@@ -148,6 +148,9 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return usageError(fs, "schema takes no arguments")
+	}
 	stdout.Write(schemaFor(*test))
 	return exitOK
 }
