@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/internal/cliflags"
 )
@@ -90,57 +87,6 @@ func printFooter(w io.Writer, c command) {
 	fmt.Fprintln(w, "  2  a usage error (the reason on the first line), or a file that cannot be read")
 }
 
-// outputFlag defines -o and its long spelling --output, one value: the
-// output format in every polc command that has one (build and keygen,
-// whose -o is where they write, excepted).
-func outputFlag(fs *flag.FlagSet, def, usage string) *string {
-	v := new(string)
-	*v = def
-	fs.StringVar(v, "o", def, usage)
-	fs.StringVar(v, "output", def, "the same as -o")
-	return v
-}
-
-// writeStructured writes v as indented JSON, or as YAML with the same
-// fields in the same order (JSON text is YAML: decoding it into a node
-// keeps the order the JSON encoder chose).
-func writeStructured(w io.Writer, format string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeJSONAs(w, format, append(data, '\n'))
-}
-
-// writeJSONAs writes JSON text as it is ("json"), or converted to YAML.
-func writeJSONAs(w io.Writer, format string, data []byte) error {
-	if format == "json" {
-		_, err := w.Write(data)
-		return err
-	}
-	var node yaml.Node
-	if err := yaml.Unmarshal(data, &node); err != nil {
-		return err
-	}
-	plainStyle(&node)
-	enc := yaml.NewEncoder(w)
-	enc.SetIndent(2)
-	if err := enc.Encode(&node); err != nil {
-		return err
-	}
-	return enc.Close()
-}
-
-// plainStyle drops the flow style ({...}, [...]) and quotes the JSON
-// decoding left on the nodes, for block YAML as people write it; strings
-// that would read as another type keep their quotes (the encoder adds them).
-func plainStyle(n *yaml.Node) {
-	n.Style &^= yaml.FlowStyle | yaml.DoubleQuotedStyle
-	for _, c := range n.Content {
-		plainStyle(c)
-	}
-}
-
 // writeMaybeYAML runs write (which writes JSON when asYAML) to w, or
 // through a buffer converted to YAML.
 func writeMaybeYAML(w io.Writer, asYAML bool, write func(io.Writer) error) error {
@@ -151,5 +97,13 @@ func writeMaybeYAML(w io.Writer, asYAML bool, write func(io.Writer) error) error
 	if err := write(&buf); err != nil {
 		return err
 	}
-	return writeJSONAs(w, "yaml", buf.Bytes())
+	return cliflags.WriteJSONAs(w, "yaml", buf.Bytes())
+}
+
+func outputFlag(fs *flag.FlagSet, def, usage string) *string {
+	return cliflags.OutputFlag(fs, def, usage)
+}
+
+func writeStructured(w io.Writer, format string, v any) error {
+	return cliflags.WriteStructured(w, format, v)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/bundle"
+	"github.com/polc-dev/polc/internal/cliflags"
 	"github.com/polc-dev/polc/internal/termtext"
 	"github.com/polc-dev/polc/loader"
 )
@@ -156,8 +156,7 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if len(paths) == 0 {
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, "give the bundles to load")
 	}
 	o, err := lf.options()
 	if err != nil {
@@ -182,8 +181,7 @@ func runUnload(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *all == (len(names) > 0) {
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, "give the names of policies to unload, or --all, not both")
 	}
 	o := &loader.Options{PinRoot: *root}
 	if *all {
@@ -210,14 +208,11 @@ func runSetMode(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if len(rest) != 2 {
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, fmt.Sprintf("want a policy name and a mode, got %d arguments", len(rest)))
 	}
 	name, mode := rest[0], rest[1]
 	if _, err := bpf.ModeValue(mode); err != nil {
-		fmt.Fprintln(stderr, "polrun set-mode:", err)
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, err.Error())
 	}
 	if err := loader.SetMode(name, mode, &loader.Options{PinRoot: *root}); err != nil {
 		return fail(stderr, err)
@@ -229,21 +224,20 @@ func runSetMode(args []string, stdout, stderr io.Writer) int {
 func runList(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("list", "", stderr)
 	root := pinRootFlag(fs)
-	format := fs.String("o", "text", "output format: text or json")
+	format := cliflags.OutputFlag(fs, "text", "output format: text, json or yaml")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return exitUsage
+	if msg := formatProblem(rest, *format); msg != "" {
+		return usageError(fs, msg)
 	}
 	st, err := loader.List(&loader.Options{PinRoot: *root})
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if *format == "json" {
-		return writeJSON(stdout, stderr, listJSON(st))
+	if *format != "text" {
+		return writeJSON(stdout, stderr, *format, listJSON(st))
 	}
 	printList(stdout, st)
 	return exitOK
@@ -387,25 +381,35 @@ func listJSON(st *loader.Status) any {
 	return out
 }
 
-func writeJSON(stdout, stderr io.Writer, v any) int {
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+// writeJSON writes v as indented JSON, or as YAML (format "yaml").
+func writeJSON(stdout, stderr io.Writer, format string, v any) int {
+	if err := cliflags.WriteStructured(stdout, format, v); err != nil {
 		return fail(stderr, err)
 	}
 	return exitOK
 }
 
+// formatProblem is the usage error of a command that takes no arguments
+// and -o text, json or yaml; "" when there is none.
+func formatProblem(rest []string, format string) string {
+	if len(rest) > 0 {
+		return fmt.Sprintf("unexpected argument %q: this command takes none", rest[0])
+	}
+	if format != "text" && format != "json" && format != "yaml" {
+		return fmt.Sprintf("unknown output format %q (want text, json or yaml)", format)
+	}
+	return ""
+}
+
 func runFeatures(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("features", "", stderr)
-	format := fs.String("o", "text", "output format: text or json")
+	format := cliflags.OutputFlag(fs, "text", "output format: text, json or yaml")
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return exitUsage
+	if msg := formatProblem(rest, *format); msg != "" {
+		return usageError(fs, msg)
 	}
 	// Without privileges every probe fails with EPERM, which would read
 	// as a kernel without the feature.
@@ -413,7 +417,7 @@ func runFeatures(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	feats := loader.Probe()
-	if *format == "json" {
+	if *format != "text" {
 		type f struct {
 			Name      string `json:"name"`
 			Supported bool   `json:"supported"`
@@ -423,7 +427,7 @@ func runFeatures(args []string, stdout, stderr io.Writer) int {
 		for _, x := range feats {
 			out = append(out, f{x.Name, x.Supported, strings.TrimPrefix(x.Reason, "ok")})
 		}
-		return writeJSON(stdout, stderr, out)
+		return writeJSON(stdout, stderr, *format, out)
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
 	for _, x := range feats {

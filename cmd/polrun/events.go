@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/polc-dev/polc/internal/cliflags"
 	"github.com/polc-dev/polc/loader"
 	"github.com/polc-dev/polc/loader/eventbus"
 	"github.com/polc-dev/polc/loader/metrics"
@@ -30,7 +31,7 @@ type eventFlags struct {
 
 func addEventFlags(fs *flag.FlagSet) eventFlags {
 	return eventFlags{
-		format:   fs.String("o", "json", "output format: json (Tetragon's export, one object per line) or compact"),
+		format:   cliflags.OutputFlag(fs, "json", "output format: json (Tetragon's export, one object per line) or compact"),
 		policy:   fs.String("policy", "", "print only this policy's events"),
 		nodeName: fs.String("node-name", "", "node_name of events (default: the host name)"),
 		duration: fs.Duration("duration", 0, "stop after this long (default: until SIGINT or SIGTERM)"),
@@ -38,8 +39,12 @@ func addEventFlags(fs *flag.FlagSet) eventFlags {
 	}
 }
 
-func (f eventFlags) valid() bool {
-	return (*f.format == "json" || *f.format == "compact") && f.actions.valid()
+// problem is the usage error in the event flags, "" when there is none.
+func (f eventFlags) problem() string {
+	if *f.format != "json" && *f.format != "compact" {
+		return fmt.Sprintf("unknown output format %q (want json or compact)", *f.format)
+	}
+	return f.actions.problem()
 }
 
 // signalContext is cancelled on SIGINT or SIGTERM, or after d if d > 0.
@@ -64,9 +69,11 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 || !ef.valid() {
-		fs.Usage()
-		return exitUsage
+	if len(rest) > 0 {
+		return usageError(fs, fmt.Sprintf("unexpected argument %q: events takes none (--policy NAME selects a policy)", rest[0]))
+	}
+	if msg := ef.problem(); msg != "" {
+		return usageError(fs, msg)
 	}
 	// The ring buffer, and the reader's socket in a root-only directory,
 	// are root's: without privileges say so, not what fails first.
@@ -121,9 +128,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(paths) == 0 || !ef.valid() {
-		fs.Usage()
-		return exitUsage
+	if len(paths) == 0 {
+		return usageError(fs, "give the bundles to run")
+	}
+	if msg := ef.problem(); msg != "" {
+		return usageError(fs, msg)
 	}
 	ctx, cancel := signalContext(*ef.duration)
 	defer cancel()

@@ -391,12 +391,23 @@ func TestUsageAndErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{nil, exitUsage, "usage: polrun"},
-		{[]string{"frob"}, exitUsage, "unknown command"},
-		{[]string{"load"}, exitUsage, "usage: polrun load"},
-		{[]string{"unload"}, exitUsage, "usage: polrun unload"},
+		{nil, exitUsage, "polrun: error: no command given\nusage: polrun"},
+		{[]string{"frob"}, exitUsage, "polrun: error: unknown command"},
+		{[]string{"load"}, exitUsage, "polrun: error: give the bundles to load\nusage: polrun load"},
+		{[]string{"run"}, exitUsage, "polrun: error: give the bundles to run\nusage: polrun run"},
+		{[]string{"unload"}, exitUsage, "polrun: error: give the names of policies to unload, or --all, not both\nusage: polrun unload"},
 		{[]string{"unload", "--all", "x"}, exitUsage, "usage: polrun unload"},
-		{[]string{"events", "-o", "xml"}, exitUsage, "usage: polrun events"},
+		{[]string{"events", "-o", "xml"}, exitUsage, "polrun: error: unknown output format \"xml\" (want json or compact)\nusage: polrun events"},
+		{[]string{"events", "extra"}, exitUsage, "polrun: error: unexpected argument \"extra\""},
+		{[]string{"events", "--action-workers", "0"}, exitUsage, "polrun: error: --action-workers must be above 0"},
+		{[]string{"list", "-o", "bogus"}, exitUsage, "polrun: error: unknown output format \"bogus\" (want text, json or yaml)\nusage: polrun list"},
+		{[]string{"features", "extra"}, exitUsage, "polrun: error: unexpected argument \"extra\""},
+		{[]string{"list", "--bogus"}, exitUsage, "polrun: error: flag provided but not defined: -bogus\nusage: polrun list"},
+		{[]string{"serve"}, exitUsage, "polrun: error: give the directory of bundles to keep loaded: --dir DIR"},
+		{[]string{"profile"}, exitUsage, "polrun: error: give -o FILE"},
+		{[]string{"set-mode", "p"}, exitUsage, "polrun: error: want a policy name and a mode, got 1 arguments"},
+		{[]string{"completion", "tcsh"}, exitUsage, "polrun: error: unknown shell \"tcsh\""},
+		{[]string{"version", "x"}, exitUsage, "polrun: error: version takes no arguments"},
 		{[]string{"load", "/nonexistent.bpf.o"}, exitFail, "open bundle"},
 		{[]string{"load", "/etc/passwd"}, exitFail, "read ELF"},
 		{[]string{"load", "--base", "/nonexistent", "x.bpf.o"}, exitFail, "read base object"},
@@ -423,6 +434,31 @@ func TestNoCompilerLinked(t *testing.T) {
 			if strings.HasPrefix(pkg, "github.com/polc-dev/polc"+banned) {
 				t.Errorf("polrun links %s", pkg)
 			}
+		}
+	}
+}
+
+// TestHelp: every command's -h shows its usage, examples and exit status,
+// and exits 0; completion scripts name every command's flags.
+func TestHelp(t *testing.T) {
+	for _, c := range commands() {
+		var out, errOut bytes.Buffer
+		if code := run([]string{c.name, "-h"}, &out, &errOut); code != exitOK {
+			t.Errorf("%s -h: exit %d", c.name, code)
+		}
+		for _, want := range []string{"usage: polrun " + c.name, "\nexamples:\n  ", "\nexit status:\n  0  ", "\n  2  a usage error"} {
+			if !strings.Contains(errOut.String(), want) {
+				t.Errorf("%s -h lacks %q:\n%s", c.name, want, errOut.String())
+			}
+		}
+	}
+	var script, errOut bytes.Buffer
+	if code := run([]string{"completion", "bash"}, &script, &errOut); code != exitOK {
+		t.Fatalf("completion bash: exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"serve) flags=", "--dir", "--verify", "--pin-root", "complete -o default -F _polrun polrun"} {
+		if !strings.Contains(script.String(), want) {
+			t.Errorf("bash completion lacks %q", want)
 		}
 	}
 }

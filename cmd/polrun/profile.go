@@ -18,9 +18,11 @@ func runProfile(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 || *out == "" {
-		fs.Usage()
-		return exitUsage
+	if len(rest) > 0 {
+		return usageError(fs, fmt.Sprintf("unexpected argument %q: give the file with -o FILE", rest[0]))
+	}
+	if *out == "" {
+		return usageError(fs, "give -o FILE (- for stdout): where to write the profile")
 	}
 	p, err := capture.Capture(&capture.Options{NoProbes: *noProbes})
 	if err != nil {

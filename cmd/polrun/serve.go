@@ -36,9 +36,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(rest) > 0 || *dir == "" || !ef.valid() {
-		fs.Usage()
-		return exitUsage
+	switch {
+	case len(rest) > 0:
+		return usageError(fs, fmt.Sprintf("unexpected argument %q: serve takes the directory as --dir DIR", rest[0]))
+	case *dir == "":
+		return usageError(fs, "give the directory of bundles to keep loaded: --dir DIR")
+	}
+	if msg := ef.problem(); msg != "" {
+		return usageError(fs, msg)
 	}
 	// Without privileges serve could load nothing, ever: exit non-zero.
 	if err := loader.CheckPrivileges("polrun serve"); err != nil {

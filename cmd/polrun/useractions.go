@@ -29,8 +29,20 @@ func addActionFlags(fs *flag.FlagSet) actionFlags {
 	}
 }
 
-func (f actionFlags) valid() bool {
-	return *f.timeout > 0 && *f.workers > 0 && *f.queue > 0 && useractions.CheckDNSServer(*f.dnsServer) == nil
+// problem is the usage error in the action flags, "" when there is none.
+func (f actionFlags) problem() string {
+	switch {
+	case *f.timeout <= 0:
+		return "--action-timeout must be above 0"
+	case *f.workers <= 0:
+		return "--action-workers must be above 0"
+	case *f.queue <= 0:
+		return "--action-queue must be above 0"
+	}
+	if err := useractions.CheckDNSServer(*f.dnsServer); err != nil {
+		return "--dns-server: " + err.Error()
+	}
+	return ""
 }
 
 func (f actionFlags) start() (*useractions.Runner, error) {
