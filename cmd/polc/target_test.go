@@ -102,15 +102,19 @@ func TestTargetFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--target", profilePath("debian-6.1"), "--target-btf", "x"}, "not both"},
+		{[]string{"--target", profilePath("debian-6.1"), "--target-btf", "x"}, "not both"}, // validate, lint: read both
 		{[]string{"--target", profilePath("debian-6.1"), "--target-arch", "arm64"}, "x86_64 kernel"},
 		{[]string{"--target", "/nonexistent"}, "no such file"},
 		{[]string{"--target-btf", pol}, "neither raw BTF nor an ELF file"},
 	} {
 		for _, cmd := range []string{"validate", "lint", "dump", "build"} {
+			want := tc.want
+			if want == "not both" && (cmd == "validate" || cmd == "lint") {
+				want = "open x: no such file"
+			}
 			code, _, errOut := runPolc(append(append([]string{cmd}, tc.args...), pol)...)
-			if code != exitUsage || !strings.Contains(errOut, tc.want) {
-				t.Errorf("%s %v: exit %d, %q; want usage error with %q", cmd, tc.args, code, errOut, tc.want)
+			if code != exitUsage || !strings.Contains(errOut, want) {
+				t.Errorf("%s %v: exit %d, %q; want usage error with %q", cmd, tc.args, code, errOut, want)
 			}
 		}
 	}
@@ -162,12 +166,54 @@ func TestBuildGeneratedSyscalls(t *testing.T) {
 	}
 }
 
-// TestTargetOnce: --target given twice is a usage error, not the last one
-// silently.
+// TestTargetOnce: --target given twice to a command that builds for one
+// kernel is a usage error, not the last one silently.
 func TestTargetOnce(t *testing.T) {
 	p := writeFile(t, "p.yaml", goodPolicy)
-	code, _, errOut := runPolc("validate", "--target", "a.tar.gz", "--target", "b.tar.gz", p)
-	if code != exitUsage || !strings.Contains(errOut, "given twice") {
-		t.Errorf("exit %d: %s", code, errOut)
+	for _, cmd := range []string{"build", "dump", "test", "diff"} {
+		code, _, errOut := runPolc(cmd, "--target", "a.tar.gz", "--target", "b.tar.gz", p)
+		if code != exitUsage || !strings.Contains(errOut, "given twice") {
+			t.Errorf("%s: exit %d: %s", cmd, code, errOut)
+		}
+	}
+}
+
+const msealPolicy = `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: mseal
+spec:
+  kprobes:
+  - call: "sys_mseal"
+    syscall: true
+`
+
+// TestTargetRepeated: validate and lint check against every --target; a
+// finding on some kernels names them, one on all is reported once as is.
+func TestTargetRepeated(t *testing.T) {
+	p := writeFile(t, "p.yaml", msealPolicy)
+	old, cur := profilePath("debian-6.1"), profilePath("debian-6.12")
+	if code, out, errOut := runPolc("validate", "--target", cur, p); code != exitOK {
+		t.Fatalf("6.12 alone: exit %d\n%s%s", code, out, errOut)
+	}
+	code, alone, _ := runPolc("validate", "--color", "never", "--target", old, p)
+	if code != exitFound {
+		t.Fatalf("6.1 alone: exit %d, want 1 (no mseal there)\n%s", code, alone)
+	}
+	for _, cmd := range []string{"validate", "lint"} {
+		code, out, errOut := runPolc(cmd, "--color", "never", "--target", cur, "--target", old, p)
+		if code != exitFound || !strings.Contains(out, "(on kernel "+old) || strings.Contains(out, cur) {
+			t.Errorf("%s with both: exit %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	// The same finding on both kernels is reported once, naming neither.
+	bad := writeFile(t, "bad.yaml", strings.Replace(goodPolicy, `"Equal"`, `"Equall"`, 1))
+	_, both, _ := runPolc("validate", "--color", "never", "--target", cur, "--target", old, bad)
+	_, one, _ := runPolc("validate", "--color", "never", "--target", cur, bad)
+	if both != one || strings.Contains(both, "on kernel") {
+		t.Errorf("a finding on both kernels:\n%s\n---\n%s", both, one)
+	}
+	if code, _, errOut := runPolc("validate", "--target", cur, "--target", cur, p); code != exitUsage || !strings.HasPrefix(errOut, "polc: error: kernel") && !strings.Contains(errOut, "given twice") {
+		t.Errorf("the same kernel twice: exit %d: %s", code, errOut)
 	}
 }

@@ -23,7 +23,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(format, "format", "text", "deprecated spelling of -o")
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	color := fs.String("color", "auto", "color text output: auto, always or never")
-	tf := addTargetFlags(fs)
+	tf := addMultiTargetFlags(fs)
 	root := addRootFlag(fs)
 	var disable listFlag
 	fs.Var(&disable, "disable", "silence warnings and notes of this code (repeatable, or comma-separated); see also .polc.yaml")
@@ -47,7 +47,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(fs, strings.Replace(err.Error(), "json,", "json, yaml,", 1))
 	}
-	kt, err := tf.resolve()
+	kts, err := tf.resolveAll()
 	if err == nil {
 		err = checkCodes(disable)
 	}
@@ -55,7 +55,7 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	opts := compiler.Options{Lint: name == "lint", Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot, PoliciesOnly: *policiesOnly}
+	opts := compiler.Options{Lint: name == "lint", PoliciesOnly: *policiesOnly}
 	if compat != nil && *compat != "" {
 		if *compat != compiler.CompatTetragon {
 			return usageError(fs, fmt.Sprintf("--compat takes %q", compiler.CompatTetragon))
@@ -78,32 +78,39 @@ func check(name string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "polc %s: %v\n", name, err)
 		return exitUsage
 	}
-	res := &compiler.Result{}
+	// Each kernel of --target is checked in turn; without one, once.
+	var runs []*compiler.Result
 	failOnWarnings := false
-	for _, c := range cfgs {
-		o := opts
-		o.Disable = append(slices.Clone([]string(disable)), c.Disable...)
-		if name == "lint" && o.Compat == "" {
-			o.Compat = c.Compat
-		}
-		if kt.profile == nil && c.Target != "" {
-			p, err := target.ReadFile(c.Target)
-			if err != nil {
-				fmt.Fprintf(stderr, "polc %s: %s: target: %v\n", name, c.path, err)
-				return exitUsage
+	for _, kt := range kts {
+		res := &compiler.Result{}
+		for _, c := range cfgs {
+			o := opts
+			o.Arch, o.Target, o.Sysroot = kt.arch, kt.profile, kt.sysroot
+			o.Disable = append(slices.Clone([]string(disable)), c.Disable...)
+			if name == "lint" && o.Compat == "" {
+				o.Compat = c.Compat
 			}
-			o.Target, o.Arch = p, p.Arch
+			if kt.profile == nil && c.Target != "" {
+				p, err := target.ReadFile(c.Target)
+				if err != nil {
+					fmt.Fprintf(stderr, "polc %s: %s: target: %v\n", name, c.path, err)
+					return exitUsage
+				}
+				o.Target, o.Arch = p, p.Arch
+			}
+			r := compiler.Check(groups[c], o)
+			res.Sources = append(res.Sources, r.Sources...)
+			res.Policies = append(res.Policies, r.Policies...)
+			res.Diagnostics = append(res.Diagnostics, r.Diagnostics...)
+			res.Skipped += r.Skipped
+			res.Suppressed += r.Suppressed
+			if (*strict || c.Strict) && compiler.Count(r.Diagnostics, compiler.Warning) > 0 {
+				failOnWarnings = true
+			}
 		}
-		r := compiler.Check(groups[c], o)
-		res.Sources = append(res.Sources, r.Sources...)
-		res.Policies = append(res.Policies, r.Policies...)
-		res.Diagnostics = append(res.Diagnostics, r.Diagnostics...)
-		res.Skipped += r.Skipped
-		res.Suppressed += r.Suppressed
-		if (*strict || c.Strict) && compiler.Count(r.Diagnostics, compiler.Warning) > 0 {
-			failOnWarnings = true
-		}
+		runs = append(runs, res)
 	}
+	res := mergeTargetResults(runs, kts)
 	if err := writeMaybeYAML(stdout, yamlOut, func(w io.Writer) error { return report.Write(w, f, res, ropts) }); err != nil {
 		fmt.Fprintf(stderr, "polc %s: write: %v\n", name, err)
 		return exitUsage
@@ -153,4 +160,46 @@ func runSchema(args []string, stdout, stderr io.Writer) int {
 	}
 	stdout.Write(schemaFor(*test))
 	return exitOK
+}
+
+// mergeTargetResults makes one result of the checks of the same sources
+// against several kernels: a finding made against every kernel is reported
+// once, as it is; one made against some of them only names them ("on
+// kernel host.tar.gz (6.1.0-28-amd64)"), so that the user knows where it
+// holds.
+func mergeTargetResults(runs []*compiler.Result, kts []kernelTarget) *compiler.Result {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	res := &compiler.Result{Sources: runs[0].Sources, Policies: runs[0].Policies,
+		Skipped: runs[0].Skipped, Suppressed: runs[0].Suppressed}
+	type seen struct {
+		d       compiler.Diagnostic
+		kernels []string
+	}
+	var order []string
+	byKey := map[string]*seen{}
+	for i, r := range runs {
+		for _, d := range r.Diagnostics {
+			key := d.String()
+			s := byKey[key]
+			if s == nil {
+				s = &seen{d: d}
+				byKey[key] = s
+				order = append(order, key)
+			}
+			if n := len(s.kernels); n == 0 || s.kernels[n-1] != kts[i].name {
+				s.kernels = append(s.kernels, kts[i].name)
+			}
+		}
+	}
+	for _, key := range order {
+		s := byKey[key]
+		if len(s.kernels) < len(kts) {
+			s.d.Msg += " (on kernel " + strings.Join(s.kernels, ", ") + ")"
+		}
+		res.Diagnostics = append(res.Diagnostics, s.d)
+	}
+	res.Diagnostics = compiler.SortDiagnostics(res.Diagnostics)
+	return res
 }
