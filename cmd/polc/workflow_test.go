@@ -254,11 +254,11 @@ func TestWorkflowInvocations(t *testing.T) {
 		}
 		sort.Strings(used)
 		seen[cmd+" "+strings.Join(used, " ")] = true
-		if (cmd == "validate" || cmd == "lint") && strings.Contains(strings.Join(used, " "), "format=sarif") && inv.stdout != sarifFile {
+		if (cmd == "validate" || cmd == "lint") && strings.Contains(" "+strings.Join(used, " "), " o=sarif") && inv.stdout != sarifFile {
 			t.Errorf("%q writes SARIF to %q; the upload step uploads %q", inv.line, inv.stdout, sarifFile)
 		}
 	}
-	for _, want := range []string{"lint compat=tetragon format=sarif", "build o=out", "build o=out sign=$RUNNER_TEMP/signing.key",
+	for _, want := range []string{"lint compat=tetragon o=sarif", "build o=out", "build o=out sign=$RUNNER_TEMP/signing.key",
 		"dump stage=ir", "dump stage=asm"} {
 		if !seen[want] {
 			t.Errorf("no polc %s in the workflow; it has %v", want, keys(seen))
@@ -406,7 +406,7 @@ func TestWorkflowSteps(t *testing.T) {
 			policies, golden := r.setup()
 
 			// Validate writes the SARIF the upload step uploads: what
-			// polc lint --compat tetragon --format sarif writes (errors and
+			// polc lint --compat tetragon -o sarif writes (errors and
 			// warnings), valid SARIF 2.1.0.
 			if out, ok := r.run("Validate"); !ok {
 				t.Fatalf("Validate failed:\n%s", out)
@@ -415,10 +415,10 @@ func TestWorkflowSteps(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the file the upload step uploads: %v", err)
 			}
-			direct := exec.Command(r.polc, "lint", "--compat", "tetragon", "--format", "sarif", r.getenv("POLICIES"))
+			direct := exec.Command(r.polc, "lint", "--compat", "tetragon", "-o", "sarif", r.getenv("POLICIES"))
 			direct.Dir, direct.Env = r.repo, r.env
 			if want, err := direct.Output(); err != nil || !bytes.Equal(sarif, want) {
-				t.Errorf("the uploaded SARIF is not what polc lint --compat tetragon --format sarif writes (%v)", err)
+				t.Errorf("the uploaded SARIF is not what polc lint --compat tetragon -o sarif writes (%v)", err)
 			}
 			checkSARIF(t, sarif)
 
