@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -74,6 +75,19 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 	}
 }
 
+// flagValueError is a flag given a value it does not take: a usage error
+// (exit 2), where the other errors of options are failures (exit 1).
+type flagValueError struct{ error }
+
+// optionsError returns the exit code of an error of options.
+func optionsError(fs *flag.FlagSet, stderr io.Writer, err error) int {
+	var fe flagValueError
+	if errors.As(err, &fe) {
+		return usageError(fs, fe.Error())
+	}
+	return fail(stderr, err)
+}
+
 func (f loadFlags) options() (*loader.Options, error) {
 	o := &loader.Options{PinRoot: *f.root, Replace: *f.replace}
 	if f.allowDowngrade != nil {
@@ -81,14 +95,14 @@ func (f loadFlags) options() (*loader.Options, error) {
 	}
 	if f.mode != nil && *f.mode != "" {
 		if _, err := bpf.ModeValue(*f.mode); err != nil {
-			return nil, fmt.Errorf("--mode: %w", err)
+			return nil, flagValueError{fmt.Errorf("--mode: %w", err)}
 		}
 		o.Mode = *f.mode
 	}
 	if f.maxMapMemory != nil {
 		n, err := parseBytes(*f.maxMapMemory)
 		if err != nil {
-			return nil, fmt.Errorf("--max-map-memory %q: %w", *f.maxMapMemory, err)
+			return nil, flagValueError{fmt.Errorf("--max-map-memory %q: %w", *f.maxMapMemory, err)}
 		}
 		o.MaxMapMemory = n
 	}
@@ -160,7 +174,10 @@ func runLoad(args []string, stdout, stderr io.Writer) int {
 	}
 	o, err := lf.options()
 	if err != nil {
-		return fail(stderr, err)
+		return optionsError(fs, stderr, err)
+	}
+	if code, ok := checkInputs(paths, stderr); !ok {
+		return code
 	}
 	trusted, err := trustedKeys(*lf.verify)
 	if err != nil {
@@ -440,4 +457,17 @@ func runFeatures(args []string, stdout, stderr io.Writer) int {
 	}
 	tw.Flush()
 	return exitOK
+}
+
+// checkInputs: every bundle named on the command line exists. One that
+// does not is an input error, exit 2 as in polc ("polc validate none.yaml"),
+// not a failure of the operation: nothing was tried.
+func checkInputs(paths []string, stderr io.Writer) (code int, ok bool) {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			fmt.Fprintf(stderr, "polrun: error: %s\n", termMessage(err.Error()))
+			return exitUsage, false
+		}
+	}
+	return 0, true
 }

@@ -134,12 +134,15 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if msg := ef.problem(); msg != "" {
 		return usageError(fs, msg)
 	}
-	ctx, cancel := signalContext(*ef.duration)
-	defer cancel()
 	o, err := lf.options()
 	if err != nil {
-		return fail(stderr, err)
+		return optionsError(fs, stderr, err)
 	}
+	if code, ok := checkInputs(paths, stderr); !ok {
+		return code
+	}
+	ctx, cancel := signalContext(*ef.duration)
+	defer cancel()
 	trusted, err := trustedKeys(*lf.verify)
 	if err != nil {
 		return fail(stderr, err)

@@ -408,9 +408,10 @@ func TestUsageAndErrors(t *testing.T) {
 		{[]string{"set-mode", "p"}, exitUsage, "polrun: error: want a policy name and a mode, got 1 arguments"},
 		{[]string{"completion", "tcsh"}, exitUsage, "polrun: error: unknown shell \"tcsh\""},
 		{[]string{"version", "x"}, exitUsage, "polrun: error: version takes no arguments"},
-		{[]string{"load", "/nonexistent.bpf.o"}, exitFail, "open bundle"},
+		{[]string{"load", "/nonexistent.bpf.o"}, exitUsage, "polrun: error: stat /nonexistent.bpf.o: no such file"},
+		{[]string{"run", "/nonexistent.bpf.o"}, exitUsage, "polrun: error: stat /nonexistent.bpf.o: no such file"},
 		{[]string{"load", "/etc/passwd"}, exitFail, "read ELF"},
-		{[]string{"load", "--base", "/nonexistent", "x.bpf.o"}, exitFail, "read base object"},
+		{[]string{"load", "--base", "/nonexistent", "/etc/passwd"}, exitFail, "read base object"},
 	} {
 		cmd := exec.Command(polrunBin, tc.args...)
 		var errOut bytes.Buffer

@@ -222,9 +222,9 @@ func TestSetModeErrors(t *testing.T) {
 		{[]string{"set-mode", "clitest-watch"}, exitUsage, "usage"},
 		{[]string{"set-mode", "clitest-watch", "enforce"}, exitFail, "monitor_only"},
 		{[]string{"set-mode", "clitest-nope", "enforce"}, exitFail, "not loaded"},
-		{[]string{"load", "--mode", "audit", "x.bpf.o"}, exitFail, `--mode: invalid mode "audit"`},
-		{[]string{"run", "--mode", "audit", "x.bpf.o"}, exitFail, `--mode: invalid mode "audit"`},
-		{[]string{"serve", "--dir", e.dir, "--mode", "audit"}, exitFail, `--mode: invalid mode "audit"`},
+		{[]string{"load", "--mode", "audit", "x.bpf.o"}, exitUsage, `polrun: error: --mode: invalid mode "audit"`},
+		{[]string{"run", "--mode", "audit", "x.bpf.o"}, exitUsage, `polrun: error: --mode: invalid mode "audit"`},
+		{[]string{"serve", "--dir", e.dir, "--mode", "audit"}, exitUsage, `polrun: error: --mode: invalid mode "audit"`},
 	} {
 		_, errOut, code := e.polrun(tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) {

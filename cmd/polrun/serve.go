@@ -52,7 +52,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	// The loadFlags without --replace: serve always replaces.
 	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode, maxMapMemory: maxMapMemory}.options()
 	if err != nil {
-		return fail(stderr, err)
+		return optionsError(fs, stderr, err)
 	}
 	trusted, err := trustedKeys(*verify)
 	if err != nil {
