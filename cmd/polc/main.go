@@ -12,7 +12,8 @@
 //	polc inspect  [-o text|json|yaml] [--key PUB] BUNDLE...  describe bundles
 //	polc keygen   -o PREFIX                make a key pair for build --sign
 //	polc test     [flags] [FILE|DIR]...    run policies' unit tests (NAME_test.yaml)
-//	polc schema   [--test]                 print the embedded JSON Schema (--test: of test files)
+//	polc schema   [--test | --kubeconform DIR]  print the embedded JSON Schema (--test: of test files;
+//	                                       --kubeconform: write it for kubeconform's -schema-location)
 //	polc version
 //
 // Exit status: 0 when clean, 1 when a policy has errors (or warnings with
@@ -63,7 +64,7 @@ func commands() []command {
 			examples: []string{"polc test examples/", "polc test --coverage .", "polc test -o junit . > tests.xml", "polc test --generate p.yaml"},
 			exit0:    "every case passed", exit1: "a case failed, or a policy or test file has errors"},
 		{name: "schema", summary: "print the embedded JSON Schema of TracingPolicy (--test: of test files)", run: runSchema,
-			examples: []string{"polc schema > tracingpolicy.json", "polc schema --test"},
+			examples: []string{"polc schema > tracingpolicy.json", "polc schema --test", "polc schema --kubeconform schemas/   # then kubeconform -schema-location 'schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'"},
 			exit0:    "the schema was printed"},
 		{name: "build", summary: "compile policies into bundles (NAME.bpf.o) for polrun", run: runBuild,
 			examples: []string{"polc build -o out/ p.yaml", "polc build --sign release.key --version 7 -o out/ policies/", "polc build --target host.tar.gz -o out/ p.yaml"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -152,14 +153,47 @@ func useColor(mode string, w io.Writer) bool {
 func runSchema(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("schema", stderr)
 	test := fs.Bool("test", false, "print the schema of polc test files (NAME_test.yaml) instead")
+	kubeconform := fs.String("kubeconform", "", "write the schema into DIR as kubeconform reads it (DIR/cilium.io/KIND_v1alpha1.json, both kinds) and print the -schema-location to give it")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, "schema takes no arguments")
 	}
+	if *kubeconform != "" {
+		if *test {
+			return usageError(fs, "--test and --kubeconform: kubeconform checks policies, not test files")
+		}
+		loc, err := writeKubeconformSchemas(*kubeconform)
+		if err != nil {
+			fmt.Fprintf(stderr, "polc schema: %v\n", err)
+			return exitUsage
+		}
+		fmt.Fprintf(stdout, "-schema-location %s\n", loc)
+		return exitOK
+	}
 	stdout.Write(schemaFor(*test))
 	return exitOK
+}
+
+// kubeconformKinds are the kinds the schema describes, as kubeconform names
+// their schema files: the kind in lower case, then the API version.
+var kubeconformKinds = []string{"tracingpolicy", "tracingpolicynamespaced"}
+
+// writeKubeconformSchemas writes the schema into dir in the layout of
+// kubeconform's CRD catalogs, {{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json,
+// and returns the -schema-location template that finds them there.
+func writeKubeconformSchemas(dir string) (string, error) {
+	group := filepath.Join(dir, "cilium.io")
+	if err := os.MkdirAll(group, 0o755); err != nil {
+		return "", err
+	}
+	for _, kind := range kubeconformKinds {
+		if err := os.WriteFile(filepath.Join(group, kind+"_v1alpha1.json"), schemaFor(false), 0o644); err != nil {
+			return "", err
+		}
+	}
+	return filepath.Join(dir, "{{.Group}}", "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"), nil
 }
 
 // mergeTargetResults makes one result of the checks of the same sources
