@@ -54,7 +54,7 @@ func runDump(args []string, stdout, stderr io.Writer) int {
 	tf := addTargetFlags(fs)
 	root := addRootFlag(fs)
 	eachPass := fs.Bool("each-pass", false, "with --stage ir: print the IR after every lowering pass, verifying it in between")
-	pos := fs.Bool("pos", false, "print where each IR line comes from in the policy (@FILE:LINE:COL), and the policy line numbers in the asm; left out by default so that golden files do not change when lines move")
+	pos := fs.Bool("pos", false, "print where each IR line comes from in the policy (@FILE:LINE:COL), and the policy line numbers in the asm; and with a bundle the positions in its manifest; left out by default so that golden files do not change when lines move")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc dump [flags] FILE|DIR|-...\n       polc dump [--pos] BUNDLE.bpf.o...\n\nstages (of policies; a bundle is dumped whole: manifest, maps, programs):\n")
 		for _, s := range dumpStages() {
