@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -126,5 +128,29 @@ echo "${COMPREPLY[*]}"`
 	}
 	if got := complete(`polc dump --stage ""`); got != "" {
 		t.Errorf("after --stage, file names (empty COMPREPLY): %q", got)
+	}
+
+	// zsh: the script parses; fish: it parses and completes.
+	testenv.Require(t, testenv.Tool("zsh"), testenv.Tool("fish"))
+	dir := t.TempDir()
+	for _, sh := range []string{"zsh", "fish"} {
+		f := filepath.Join(dir, "polc."+sh)
+		os.WriteFile(f, []byte(scripts[sh]), 0o644)
+		if out, err := exec.Command(sh, "-n", f).CombinedOutput(); err != nil {
+			t.Errorf("%s -n: %v\n%s", sh, err, out)
+		}
+	}
+	fish := func(line string) string {
+		out, err := exec.Command("fish", "-c", "source "+filepath.Join(dir, "polc.fish")+"; complete -C '"+line+"'").CombinedOutput()
+		if err != nil {
+			t.Fatalf("fish: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if got := fish("polc di"); !strings.HasPrefix(got, "diff\t") {
+		t.Errorf("fish: polc di<TAB>: %q", got)
+	}
+	if got := fish("polc dump --st"); !strings.HasPrefix(got, "--stage\t") {
+		t.Errorf("fish: polc dump --st<TAB>: %q", got)
 	}
 }
