@@ -2,7 +2,9 @@
 // come before, between or after the positional arguments, as in most
 // command-line tools (`polc validate policies/ --format json`), which the
 // standard flag package alone does not allow: it stops at the first
-// positional argument.
+// positional argument. It also holds what else both tools share of their
+// grammar: -o/--output and its json and yaml writers (output.go), and shell
+// completion scripts made from the commands' flag sets (completion.go).
 package cliflags
 
 import (
