@@ -61,7 +61,7 @@ func commands() []command {
 			examples: []string{"polc lint --compat tetragon p.yaml", "polc lint --strict -o github policies/"},
 			exit0:    clean, exit1: found},
 		{name: "test", summary: "run the unit tests of policies (NAME_test.yaml): cases, coverage, --generate", run: runTest,
-			examples: []string{"polc test examples/", "polc test --coverage .", "polc test -o junit . > tests.xml", "polc test --generate p.yaml"},
+			examples: []string{"polc test examples/", "polc test --coverage .", "polc test -o junit . > tests.xml", "polc test --generate p.yaml", "sudo polc test --kernel examples/"},
 			exit0:    "every case passed", exit1: "a case failed, or a policy or test file has errors"},
 		{name: "schema", summary: "print the embedded JSON Schema of TracingPolicy (--test: of test files)", run: runSchema,
 			examples: []string{"polc schema > tracingpolicy.json", "polc schema --test", "polc schema --kubeconform schemas/   # then kubeconform -schema-location 'schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'"},

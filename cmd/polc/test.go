@@ -56,6 +56,9 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if *kernel && *generate != "" {
+		return usageError(fs, "--kernel and --generate do not go together")
+	}
 	if *generate != "" {
 		if fs.NArg() > 0 {
 			fmt.Fprintf(stderr, "polc test: --generate takes one policy and no other paths\n")
@@ -64,10 +67,6 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		return generateTest(*generate, opts, stdout, stderr)
 	}
 	if *kernel {
-		if *generate != "" {
-			fmt.Fprintf(stderr, "polc test: --kernel and --generate do not go together\n")
-			return exitUsage
-		}
 		k, err := policytest.NewKernel()
 		if err != nil {
 			fmt.Fprintf(stderr, "polc test: --kernel: %v\n", err)
