@@ -344,4 +344,3 @@ func BenchmarkExportFile(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
-
