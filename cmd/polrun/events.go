@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -17,26 +16,33 @@ import (
 	"github.com/polc-dev/polc/internal/cliflags"
 	"github.com/polc-dev/polc/loader"
 	"github.com/polc-dev/polc/loader/eventbus"
+	"github.com/polc-dev/polc/loader/export"
 	"github.com/polc-dev/polc/loader/metrics"
 	"github.com/polc-dev/polc/loader/useractions"
 )
 
 type eventFlags struct {
 	format   *string
-	policy   *string
+	policies *policyList
 	nodeName *string
 	duration *time.Duration
 	actions  actionFlags
+	export   *exportFlags
+	// exp writes the events (export.go), made by startExport.
+	exp *export.Exporter
 }
 
 func addEventFlags(fs *flag.FlagSet) eventFlags {
-	return eventFlags{
+	ef := eventFlags{
 		format:   cliflags.OutputFlag(fs, "json", "output format: json (Tetragon's export, one object per line) or compact"),
-		policy:   fs.String("policy", "", "print only this policy's events"),
+		policies: &policyList{},
 		nodeName: fs.String("node-name", "", "node_name of events (default: the host name)"),
 		duration: fs.Duration("duration", 0, "stop after this long (default: until SIGINT or SIGTERM)"),
 		actions:  addActionFlags(fs),
+		export:   addExportFlags(fs),
 	}
+	fs.Var(ef.policies, "policy", "print only the events of these policies: NAME[,NAME...], or the flag repeated")
+	return ef
 }
 
 // problem is the usage error in the event flags, "" when there is none.
@@ -44,7 +50,28 @@ func (f eventFlags) problem() string {
 	if *f.format != "json" && *f.format != "compact" {
 		return fmt.Sprintf("unknown output format %q (want json or compact)", *f.format)
 	}
-	return f.actions.problem()
+	if msg := f.actions.problem(); msg != "" {
+		return msg
+	}
+	if err := f.export.check(*f.format); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// startExport opens where events go (stdout or --export-file) into
+// ef.exp; stop closes it, saying on stderr what failed.
+func (f *eventFlags) startExport(stdout, stderr io.Writer, m *metrics.Metrics) (stop func(), err error) {
+	f.exp, err = f.export.open(*f.format, *f.nodeName, stdout, stderr)
+	if err != nil {
+		return func() {}, err
+	}
+	m.SetExport(f.exp.Stats)
+	return func() {
+		if err := f.exp.Close(); err != nil {
+			fmt.Fprintf(stderr, "polrun: %s\n", termMessage(err.Error()))
+		}
+	}, nil
 }
 
 // signalContext is cancelled on SIGINT or SIGTERM, or after d if d > 0.
@@ -80,11 +107,16 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	if err := loader.CheckPrivileges("reading events"); err != nil {
 		return fail(stderr, err)
 	}
-	warnNotLoaded(*root, *ef.policy, stderr)
+	warnNotLoaded(*root, *ef.policies, stderr)
 	ctx, cancel := signalContext(*ef.duration)
 	defer cancel()
 	m, stopMetrics, err := mf.start(*root, stderr)
 	defer stopMetrics()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	stopExport, err := ef.startExport(stdout, stderr, m)
+	defer stopExport()
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -94,11 +126,11 @@ func runEvents(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// warnNotLoaded says on stderr when --policy names a policy that is not
-// loaded: events waits for it (it may be loaded later), but a misspelt
-// name would otherwise print nothing, forever, without a word.
-func warnNotLoaded(root, policy string, stderr io.Writer) {
-	if policy == "" {
+// warnNotLoaded says on stderr which policies --policy names are not
+// loaded: events waits for them (they may be loaded later), but a
+// misspelt name would otherwise print nothing, forever, without a word.
+func warnNotLoaded(root string, policies policyList, stderr io.Writer) {
+	if len(policies) == 0 {
 		return
 	}
 	st, err := loader.List(&loader.Options{PinRoot: root})
@@ -106,17 +138,20 @@ func warnNotLoaded(root, policy string, stderr io.Writer) {
 		return // reading events reports what is wrong with the pin root
 	}
 	var names []string
+	loadedNames := map[string]bool{}
 	for _, p := range st.Policies {
-		if p.Name == policy {
-			return
-		}
 		names = append(names, p.Name)
+		loadedNames[p.Name] = true
 	}
 	loaded := "none is loaded"
 	if len(names) > 0 {
 		loaded = "loaded: " + strings.Join(names, ", ")
 	}
-	fmt.Fprintf(stderr, "polrun events: policy %s is not loaded (%s); waiting for its events\n", termMessage(policy), termMessage(loaded))
+	for _, policy := range policies {
+		if !loadedNames[policy] {
+			fmt.Fprintf(stderr, "polrun events: policy %s is not loaded (%s); waiting for its events\n", termMessage(policy), termMessage(loaded))
+		}
+	}
 }
 
 func runRun(args []string, stdout, stderr io.Writer) int {
@@ -149,6 +184,11 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	m, stopMetrics, err := mf.start(o.PinRoot, stderr)
 	defer stopMetrics()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	stopExport, err := ef.startExport(stdout, stderr, m)
+	defer stopExport()
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -260,9 +300,14 @@ var errAttach = errors.New("cannot attach to the reader")
 // attachEvents prints the events a reader serves until it stops (an
 // *eventbus.OwnerGoneError) or ctx is done.
 func attachEvents(ctx context.Context, busy *loader.ReaderBusyError, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
-	src := &clientSource{}
+	// One policy is filtered by the reader; several here.
+	src := &clientSource{policies: *ef.policies}
+	one := ""
+	if len(*ef.policies) == 1 {
+		one = (*ef.policies)[0]
+	}
 	c, err := eventbus.Dial(filepath.Dir(busy.Socket), eventbus.ClientOptions{
-		Format: eventbus.Format(*ef.format), Policy: *ef.policy, OnLost: src.lostRun})
+		Format: eventbus.Format(*ef.format), Policy: one, OnLost: src.lostRun})
 	if errors.Is(err, eventbus.ErrRefused) {
 		return err
 	}
@@ -300,7 +345,7 @@ func ownEvents(ctx context.Context, lk *loader.ReaderLock, ef eventFlags, mode r
 		s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: lk.PinRoot(), NodeName: *ef.nodeName, Lock: lk})
 		if err == nil {
 			lastErr = ""
-			err = printEvents(ctx, &streamSource{s: s, hub: hub, format: *ef.format, policy: *ef.policy}, ef, stdout, stderr, m)
+			err = printEvents(ctx, &streamSource{s: s, hub: hub, format: *ef.format, policies: *ef.policies}, ef, stdout, stderr, m)
 			if err == nil || ctx.Err() != nil {
 				return nil
 			}
@@ -354,9 +399,9 @@ type streamSource struct {
 	s      *loader.Stream
 	hub    *eventbus.Hub
 	format string
-	// policy is the only policy whose events this process prints; the
-	// stream reads every policy's, for the clients.
-	policy            string
+	// policies are the policies whose events this process prints (all
+	// when empty); the stream reads every policy's, for the clients.
+	policies          policyList
 	printed, filtered uint64
 	lastStats         time.Time
 }
@@ -367,7 +412,7 @@ func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 		r.lastStats = time.Now()
 	}
 	ev, err := r.s.Next(ctx)
-	for err == nil && r.policy != "" && ev.Policy != r.policy {
+	for err == nil && !r.policies.has(ev.Policy) {
 		r.hub.Publish(ev, nil) // for the clients of that policy
 		r.filtered++
 		ev, err = r.s.Next(ctx)
@@ -419,8 +464,9 @@ func (r *streamSource) close() {
 
 // clientSource reads the events a reader serves.
 type clientSource struct {
-	c      *eventbus.Client
-	events uint64 // received
+	c        *eventbus.Client
+	policies policyList
+	events   uint64 // received
 	// first and end are the reader's sequence numbers this client
 	// received or was told it lost: every one from first to end-1.
 	first, end uint64
@@ -428,6 +474,10 @@ type clientSource struct {
 
 func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error) {
 	ev, err := r.c.Next(ctx)
+	for err == nil && !r.policies.has(ev.Policy) {
+		r.end = ev.Seq + 1
+		ev, err = r.c.Next(ctx)
+	}
 	if err != nil {
 		return buf, sourceEvent{}, err
 	}
@@ -457,8 +507,9 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 	defer src.close()
 	src.setMetrics(m)
 	defer m.SetStream(nil)
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
+	exp := ef.exp
+	defer exp.Flush()
+	needProcess := ef.export.needsProcess()
 	// What the base cannot count, or lost before, said once it is known.
 	announced := false
 	announce := func(st sourceStats) {
@@ -534,7 +585,9 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 				return nil
 			}
 			if errors.Is(err, context.DeadlineExceeded) {
-				out.Flush()
+				if err := exp.Idle(); err != nil {
+					return &writeError{err}
+				}
 				report(false)
 				reportActions(false)
 				continue
@@ -543,10 +596,10 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 		}
 		m.EventOf(ev.policy, ev.hookKind, ev.hookTarget)
 		actions.Handle(ev.ev)
-		out.Write(line)
-		out.WriteByte('\n')
-		// Flush per event so that a pipe into jq sees events at once.
-		if err := out.Flush(); err != nil {
+		// To stdout, flushed per event so that a pipe into jq sees
+		// events at once, or to the export file.
+		meta := lineMeta(ev, line, needProcess)
+		if err := exp.Write(&meta, line); err != nil {
 			return &writeError{err}
 		}
 	}

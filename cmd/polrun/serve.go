@@ -68,6 +68,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	stopExport, err := ef.startExport(stdout, stderr, m)
+	defer stopExport()
+	if err != nil {
+		return fail(stderr, err)
+	}
 
 	var logMu sync.Mutex
 	logf := func(format string, args ...any) {

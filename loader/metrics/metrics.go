@@ -49,6 +49,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/polc-dev/polc/loader"
+	"github.com/polc-dev/polc/loader/export"
 	"github.com/polc-dev/polc/loader/useractions"
 )
 
@@ -72,6 +73,8 @@ type Metrics struct {
 	// counts of runners it replaced (useractions.go).
 	userActions *useractions.Runner
 	pastActions useractions.Stats
+	// exportStats are the counts of the export (export.go).
+	exportStats func() export.Stats
 }
 
 // New makes the metrics of a polrun working under pinRoot.
@@ -89,7 +92,7 @@ func New(pinRoot string) *Metrics {
 			Name: "polrun_loads_total", Help: "Policies loaded or replaced, by policy.",
 		}, []string{"policy"}),
 	}
-	m.reg.MustRegister(m.events, m.failures, m.loads, (*state)(m), (*userActionState)(m),
+	m.reg.MustRegister(m.events, m.failures, m.loads, (*state)(m), (*userActionState)(m), (*exportState)(m),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
