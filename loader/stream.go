@@ -389,6 +389,10 @@ func (s *Stream) Next(ctx context.Context) (*Event, error) {
 	}
 }
 
+// Backlog is how many decoded events wait for Next: 0 when the reader
+// has caught up (readiness, polrun's /readyz).
+func (s *Stream) Backlog() int { return len(s.queue) }
+
 // drain reads records until Close, decoding them in order: base records
 // update the process cache, policy events go to the queue.
 func (s *Stream) drain() {

@@ -192,6 +192,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	for _, p := range paths {
+		m.Bundle(filepath.Base(p))
+	}
 	// Status lines go to stderr: stdout carries only events.
 	loaded, err := load(paths, o, trusted, stderr)
 	if err != nil {
@@ -372,6 +375,9 @@ type eventSource interface {
 	// next returns the next event's line, appended to buf, and the event
 	// when it was decoded here (for GetUrl and DnsLookup actions).
 	next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error)
+	// caughtUp says that no event waits (for readiness); a client
+	// cannot tell, and says true for each event it gets.
+	caughtUp() bool
 	stats() sourceStats
 	setMetrics(m *metrics.Metrics)
 	close()
@@ -435,6 +441,8 @@ func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 	return buf, se, nil
 }
 
+func (r *streamSource) caughtUp() bool { return r.s.Backlog() == 0 }
+
 // stats are the stream's, but with the events this reader printed.
 func (r *streamSource) stats() sourceStats {
 	st := sourceStats{StreamStats: r.s.Stats(), known: true}
@@ -488,6 +496,8 @@ func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 
 func (r *clientSource) lostRun(l eventbus.Lost) { r.end = l.Last + 1 }
 
+func (r *clientSource) caughtUp() bool { return true }
+
 // stats are the reader's counts of the stream, but the events this
 // client received.
 func (r *clientSource) stats() sourceStats {
@@ -507,6 +517,8 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 	defer src.close()
 	src.setMetrics(m)
 	defer m.SetStream(nil)
+	m.ReaderStarted()
+	defer m.ReaderStopped()
 	exp := ef.exp
 	defer exp.Flush()
 	needProcess := ef.export.needsProcess()
@@ -588,6 +600,7 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 				if err := exp.Idle(); err != nil {
 					return &writeError{err}
 				}
+				m.ReaderProgress(true)
 				report(false)
 				reportActions(false)
 				continue
@@ -602,5 +615,6 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 		if err := exp.Write(&meta, line); err != nil {
 			return &writeError{err}
 		}
+		m.ReaderProgress(src.caughtUp())
 	}
 }

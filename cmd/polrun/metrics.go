@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
@@ -14,14 +15,16 @@ import (
 
 // metricsFlags are the flags of the commands that stream events.
 type metricsFlags struct {
-	addr     *string
-	bpfStats *bool
+	addr           *string
+	bpfStats       *bool
+	readerDeadline *time.Duration
 }
 
 func addMetricsFlags(fs *flag.FlagSet) metricsFlags {
 	return metricsFlags{
-		addr:     fs.String("metrics-addr", "", "serve Prometheus metrics on http://ADDR/metrics: HOST:PORT, or :PORT for 127.0.0.1:PORT (give 0.0.0.0:PORT to serve every interface): events by policy and hook, lost events, load failures, loaded policies, per-program run count and time (those need the sysctl kernel.bpf_stats_enabled=1, or --bpf-stats)"),
-		bpfStats: fs.Bool("bpf-stats", false, "make the kernel count program runs and run time while polrun runs (as kernel.bpf_stats_enabled=1; it costs a little on every program run)"),
+		addr:           fs.String("metrics-addr", "", "serve Prometheus metrics on http://ADDR/metrics, liveness on /healthz and readiness on /readyz: HOST:PORT, or :PORT for 127.0.0.1:PORT (give 0.0.0.0:PORT to serve every interface): events by policy and hook, lost events, load failures, loaded policies, per-program run count and time (those need the sysctl kernel.bpf_stats_enabled=1, or --bpf-stats)"),
+		readerDeadline: fs.Duration("reader-deadline", metrics.DefaultReaderDeadline, "/readyz on the metrics listener fails when the event reader has not caught up with the ring buffer for this long"),
+		bpfStats:       fs.Bool("bpf-stats", false, "make the kernel count program runs and run time while polrun runs (as kernel.bpf_stats_enabled=1; it costs a little on every program run)"),
 	}
 }
 
@@ -46,6 +49,9 @@ func (f metricsFlags) start(pinRoot string, stderr io.Writer) (m *metrics.Metric
 		return nil, stop, nil
 	}
 	m = metrics.New(pinRoot)
+	if f.readerDeadline != nil {
+		m.SetReaderDeadline(*f.readerDeadline)
+	}
 	if *f.bpfStats {
 		m.StatsHeld()
 	}

@@ -104,8 +104,8 @@ func TestMetricsLive(t *testing.T) {
 	url, logs := metricsURL(t, stderr)
 	go io.Copy(io.Discard, stdout)
 
-	events := `polrun_events_total{hook="tracepoint raw_syscalls/sys_enter",policy="clitest-metrics"}`
-	runs := `polrun_program_runs_total{hook="tracepoint raw_syscalls/sys_enter",policy="clitest-metrics",program="h0_sys_enter"}`
+	events := `polrun_events_total{kind="tracepoint",policy="clitest-metrics",target="raw_syscalls/sys_enter"}`
+	runs := `polrun_program_runs_total{kind="tracepoint",policy="clitest-metrics",program="h0_sys_enter",target="raw_syscalls/sys_enter"}`
 	// The first scrape after the policy's first event.
 	var first map[string]float64
 	deadline := time.Now().Add(5 * time.Second)
@@ -136,12 +136,15 @@ func TestMetricsLive(t *testing.T) {
 		`polrun_events_lost_total{reason="ring_buffer_full"}`: 0,
 		`polrun_events_lost_total{reason="undecodable"}`:      0,
 		`polrun_scrape_error`:                                 0,
+		`polrun_policy_failing{policy="clitest-metrics"}`:     0,
+		`polrun_ready`: 1,
+		`polrun_export_events_total{result="rate_limited"}`: 0,
 	} {
 		if got, ok := second[name]; !ok || got != want {
 			t.Errorf("%s = %v (present %v), want %v", name, got, ok, want)
 		}
 	}
-	if second[`polrun_program_run_seconds_total{hook="tracepoint raw_syscalls/sys_enter",policy="clitest-metrics",program="h0_sys_enter"}`] <= 0 {
+	if second[`polrun_program_run_seconds_total{kind="tracepoint",policy="clitest-metrics",program="h0_sys_enter",target="raw_syscalls/sys_enter"}`] <= 0 {
 		t.Errorf("no run time:\n%s", body)
 	}
 }

@@ -82,12 +82,19 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	syncer, err := dirsync.New(dirsync.Options{Dir: *dir, Loader: *o, Trusted: trusted, FollowSymlinks: *followSymlinks, Interval: *interval,
 		Report: func(c dirsync.Change) {
+			m.Bundle(c.File)
 			switch c.Kind {
 			case dirsync.Failed:
 				m.LoadFailed(c.File)
+				m.PolicyFailed(c.Policy, c.Err, false)
 				logf("failed: %v", c)
 				return
+			case dirsync.Unloaded:
+				m.PolicyFailed(c.Policy, nil, true)
+			case dirsync.Adopted:
+				m.PolicyFailed(c.Policy, nil, false)
 			case dirsync.Loaded, dirsync.Replaced:
+				m.PolicyFailed(c.Policy, nil, false)
 				m.Loaded(c.Policy)
 				for _, w := range c.Result.Warnings {
 					defer logf("  warning: %s", w)

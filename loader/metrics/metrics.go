@@ -5,8 +5,12 @@
 //
 // Counted as it happens:
 //
-//	polrun_events_total{policy,hook}         policy events read and printed
-//	polrun_load_failures_total{bundle}       bundles that failed to load (file name)
+//	polrun_events_total{policy,kind,target}  policy events read and printed, by
+//	                                         hook: kind "tracepoint", target
+//	                                         "raw_syscalls/sys_enter"
+//	polrun_load_failures_total{bundle}       bundles that failed to load (file name);
+//	                                         0 from the start for the bundles given
+//	                                         or found (Bundle)
 //	polrun_loads_total{policy}               policies loaded or replaced
 //
 // Read when scraped, from the stream's counts and the pins (loader.List):
@@ -16,9 +20,13 @@
 //	                                         undecodable, read_error
 //	polrun_policies_loaded                   policies under the pin root
 //	polrun_policy_info{policy,policy_id,bundle_sha256}  1 per loaded policy
-//	polrun_program_runs_total{policy,program,hook}
-//	polrun_program_run_seconds_total{policy,program,hook}
-//	polrun_program_verified_instructions{policy,program,hook}
+//	polrun_policy_failing{policy}            1 for a loaded policy that fails (pins
+//	                                         unreadable, a broken link, its last
+//	                                         load or replace failed)
+//	polrun_ready                             1 when /readyz says ready
+//	polrun_program_runs_total{policy,program,kind,target}
+//	polrun_program_run_seconds_total{policy,program,kind,target}
+//	polrun_program_verified_instructions{policy,program,kind,target}
 //	polrun_bpf_stats_enabled                 1 when the kernel counts program runs
 //	polrun_user_actions_total{action,result} GetUrl and DnsLookup actions: ok,
 //	                                         failed, dropped (queue full)
@@ -29,6 +37,13 @@
 // enables it for as long as polrun runs); otherwise those counters stay 0
 // and polrun_bpf_stats_enabled says why. The base's programs have
 // policy="". Go runtime and process metrics are included.
+//
+//	polrun_export_events_total{result}       written, filtered, rate_limited
+//
+// The listener serves /healthz (liveness: 200 while the process answers)
+// and /readyz (readiness, health.go: 200 when the base is attached, the
+// reader caught up with the ring buffer within its deadline and no policy
+// fails; 503 with the reasons otherwise).
 //
 // Every method is safe for concurrent use and does nothing on a nil
 // *Metrics, so callers need not check whether metrics are on.
@@ -75,6 +90,7 @@ type Metrics struct {
 	pastActions useractions.Stats
 	// exportStats are the counts of the export (export.go).
 	exportStats func() export.Stats
+	health      health
 }
 
 // New makes the metrics of a polrun working under pinRoot.
@@ -83,14 +99,15 @@ func New(pinRoot string) *Metrics {
 		pinRoot: pinRoot,
 		reg:     prometheus.NewRegistry(),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "polrun_events_total", Help: "Policy events read from the ring buffer and printed, by policy and hook.",
-		}, []string{"policy", "hook"}),
+			Name: "polrun_events_total", Help: "Policy events read from the ring buffer and printed, by policy and hook (kind and target).",
+		}, []string{"policy", "kind", "target"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "polrun_load_failures_total", Help: "Bundles that failed to load (or to verify), by file name.",
 		}, []string{"bundle"}),
 		loads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "polrun_loads_total", Help: "Policies loaded or replaced, by policy.",
 		}, []string{"policy"}),
+		health: health{deadline: DefaultReaderDeadline},
 	}
 	m.reg.MustRegister(m.events, m.failures, m.loads, (*state)(m), (*userActionState)(m), (*exportState)(m),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -130,11 +147,7 @@ func (m *Metrics) EventOf(policy, hookKind, hookTarget string) {
 	if m == nil {
 		return
 	}
-	hook := ""
-	if hookKind != "" || hookTarget != "" {
-		hook = hookKind + " " + hookTarget
-	}
-	m.events.WithLabelValues(policy, hook).Inc()
+	m.events.WithLabelValues(policy, hookKind, hookTarget).Inc()
 }
 
 // LoadFailed counts a bundle that failed to load.
@@ -207,6 +220,8 @@ func (m *Metrics) Listen(addr string) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", m.Handler())
+	mux.HandleFunc("/healthz", healthz)
+	mux.HandleFunc("/readyz", m.readyz)
 	s := &Server{Addr: ln.Addr().String(), done: make(chan error, 1),
 		srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
 	go func() { s.done <- s.srv.Serve(ln) }()
@@ -240,13 +255,13 @@ var (
 		[]string{"policy", "policy_id", "bundle_sha256"}, nil)
 	runsDesc = prometheus.NewDesc("polrun_program_runs_total",
 		"Times a program ran; counted only while kernel.bpf_stats_enabled=1 (see polrun_bpf_stats_enabled). policy is empty for the base's programs.",
-		[]string{"policy", "program", "hook"}, nil)
+		[]string{"policy", "program", "kind", "target"}, nil)
 	runTimeDesc = prometheus.NewDesc("polrun_program_run_seconds_total",
 		"Time programs ran; counted only while kernel.bpf_stats_enabled=1.",
-		[]string{"policy", "program", "hook"}, nil)
+		[]string{"policy", "program", "kind", "target"}, nil)
 	insnsDesc = prometheus.NewDesc("polrun_program_verified_instructions",
 		"Instructions the verifier processed when the program was loaded.",
-		[]string{"policy", "program", "hook"}, nil)
+		[]string{"policy", "program", "kind", "target"}, nil)
 	statsDesc = prometheus.NewDesc("polrun_bpf_stats_enabled",
 		"1 when kernel.bpf_stats_enabled is on, so that programs count runs and run time.", nil, nil)
 	scrapeErrDesc = prometheus.NewDesc("polrun_scrape_error",
@@ -254,7 +269,7 @@ var (
 )
 
 func (s *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc} {
+	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc, failingDesc, readyDesc} {
 		ch <- d
 	}
 }
@@ -289,19 +304,34 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 			if p.Err != nil {
 				continue
 			}
-			emit(ch, runsDesc, prometheus.CounterValue, float64(p.RunCount), policy, p.Name, p.Hook)
-			emit(ch, runTimeDesc, prometheus.CounterValue, p.RunTime.Seconds(), policy, p.Name, p.Hook)
-			emit(ch, insnsDesc, prometheus.GaugeValue, float64(p.VerifiedInsns), policy, p.Name, p.Hook)
+			kind, target := splitHook(p.Hook)
+			emit(ch, runsDesc, prometheus.CounterValue, float64(p.RunCount), policy, p.Name, kind, target)
+			emit(ch, runTimeDesc, prometheus.CounterValue, p.RunTime.Seconds(), policy, p.Name, kind, target)
+			emit(ch, insnsDesc, prometheus.GaugeValue, float64(p.VerifiedInsns), policy, p.Name, kind, target)
 		}
 	}
 	if st.Base != nil {
 		programs("", st.Base.Programs)
 	}
+	failing := (*Metrics)(s).failingPolicies(st)
 	for _, p := range st.Policies {
 		emit(ch, policyDesc, prometheus.GaugeValue, 1,
 			p.Name, strconv.FormatUint(uint64(p.PolicyID), 10), p.BundleSHA256)
+		_, bad := failing[p.Name]
+		emit(ch, failingDesc, prometheus.GaugeValue, bool01(bad), p.Name)
 		programs(p.Name, p.Programs)
 	}
+	// Policies whose first load failed are not loaded, but failing.
+	loaded := map[string]bool{}
+	for _, p := range st.Policies {
+		loaded[p.Name] = true
+	}
+	for p := range failing {
+		if !loaded[p] {
+			emit(ch, failingDesc, prometheus.GaugeValue, 1, p)
+		}
+	}
+	emit(ch, readyDesc, prometheus.GaugeValue, bool01(len((*Metrics)(s).Ready()) == 0))
 }
 
 func bool01(b bool) float64 {
