@@ -83,6 +83,20 @@ type MapStatus struct {
 	KeySize    uint32
 	ValueSize  uint32
 	MaxEntries uint32
+	// Memory is the kernel memory the map takes: what the kernel
+	// charges it (memlock in its fdinfo), or, on kernels that do not
+	// say, bpf.MapBytes' estimate (MemoryEstimated).
+	Memory          uint64
+	MemoryEstimated bool
+}
+
+// MapMemory is the kernel memory of maps, summed.
+func MapMemory(maps []MapStatus) uint64 {
+	var n uint64
+	for _, m := range maps {
+		n += m.Memory
+	}
+	return n
 }
 
 // List reports what is loaded under the pin root. It takes the pin root's
@@ -233,6 +247,16 @@ func attachedTo(info *link.Info) string {
 	return fmt.Sprintf("link type %d", info.Type)
 }
 
+// mapMemory is bpf.MapBytes' estimate of a map's kernel memory (as
+// checkMapMemory counts a bundle's maps before loading them).
+func mapMemory(mp *ebpf.Map) uint64 {
+	cpus, err := ebpf.PossibleCPU()
+	if err != nil {
+		cpus = 1
+	}
+	return bpf.MapBytes(mp.Type(), mp.KeySize(), mp.ValueSize(), mp.MaxEntries(), mp.Flags(), cpus)
+}
+
 // listMaps describes the maps pinned directly in dir.
 func listMaps(dir string) []MapStatus {
 	ents, _ := os.ReadDir(dir)
@@ -250,9 +274,13 @@ func listMaps(dir string) []MapStatus {
 			continue
 		}
 		ms := MapStatus{Name: e.Name(), Type: mp.Type().String(), KeySize: mp.KeySize(), ValueSize: mp.ValueSize(), MaxEntries: mp.MaxEntries()}
+		ms.Memory, ms.MemoryEstimated = mapMemory(mp), true
 		if info, err := mp.Info(); err == nil {
 			if id, ok := info.ID(); ok {
 				ms.ID = uint32(id)
+			}
+			if n, ok := info.Memlock(); ok {
+				ms.Memory, ms.MemoryEstimated = n, false
 			}
 		}
 		mp.Close()

@@ -341,9 +341,9 @@ func TestListBaseAlone(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(e.root, "policies", "clitest-alone")); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := e.polrun("list")
-	if code != exitOK || !strings.Contains(out, "base") || !strings.Contains(out, "no policies loaded: the base alone is attached (polrun unload --all removes it)") ||
-		!strings.Contains(out, "program ") {
+	out, errOut, code := e.polrun("list", "--verbose")
+	if code != exitOK || !strings.Contains(out, "(base)") || !strings.Contains(out, "no policies loaded: the base alone is attached (polrun unload --all removes it)") ||
+		!strings.Contains(out, "  PROGRAM ") {
 		t.Errorf("list: exit %d\n%s%s", code, out, errOut)
 	}
 	t.Log(out)

@@ -191,9 +191,7 @@ func TestLoadListUnload(t *testing.T) {
 		p.Programs[0].Hook != "tracepoint raw_syscalls/sys_enter" || p.Programs[0].ProgramID == 0 || len(p.Maps) != 3 {
 		t.Errorf("list: %s", out)
 	}
-	if out, _, _ := e.polrun("list"); !strings.Contains(out, "policy clitest-list") || !strings.Contains(out, "program clitest_enter") {
-		t.Errorf("list text:\n%s", out)
-	}
+	checkListTable(t, e, "clitest-list")
 
 	out, errOut, code = e.polrun("unload", "clitest-list")
 	if code != exitOK || out != "unloaded clitest-list\n" {

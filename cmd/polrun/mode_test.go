@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -136,7 +137,7 @@ func TestModeMonitorThenEnforce(t *testing.T) {
 	if m := e.listMode("clitest-monitor"); m != "monitor" {
 		t.Errorf("list: mode %q, want monitor", m)
 	}
-	if out, _, _ := e.polrun("list"); !strings.Contains(out, "mode monitor") {
+	if out, _, _ := e.polrun("list"); !regexp.MustCompile(`(?m)^clitest-monitor +monitor +enabled `).MatchString(out) {
 		t.Errorf("list text has no mode monitor:\n%s", out)
 	}
 

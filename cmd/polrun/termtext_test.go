@@ -18,7 +18,7 @@ func TestTerminalEscapesEscaped(t *testing.T) {
 		t.Errorf("%d bytes: %.200q", len(out), out)
 	}
 	var list strings.Builder
-	printList(&list, &loader.Status{PinRoot: "/x", Policies: []loader.PolicyStatus{{Name: "p", Bundle: "/b/\x1b[31mred.bpf.o"}}})
+	printList(&list, &loader.Status{PinRoot: "/x", Policies: []loader.PolicyStatus{{Name: "p", Bundle: "/b/\x1b[31mred.bpf.o"}}}, true)
 	if strings.Contains(list.String(), "\x1b") || !strings.Contains(list.String(), `/b/\x1b[31mred.bpf.o`) {
 		t.Errorf("list: %q", list.String())
 	}

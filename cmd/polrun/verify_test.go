@@ -98,7 +98,7 @@ func TestLoadVerifyReplay(t *testing.T) {
 	if v, err := loader.LoadedVersion(e.root, "clitest-replay"); err != nil || v != 2 {
 		t.Errorf("recorded version %d, %v", v, err)
 	}
-	if out, _, _ := e.polrun("list"); !strings.Contains(out, v2+" (signed version 2)") {
+	if out, _, _ := e.polrun("list", "--verbose"); !strings.Contains(out, v2+" (signed version 2)") {
 		t.Errorf("list does not show the signed version:\n%s", out)
 	}
 	if out, _, _ := e.polrun("list", "-o", "json"); !strings.Contains(out, `"signed_version": 2`) && !strings.Contains(out, `"signed_version":2`) {
