@@ -83,11 +83,11 @@ func (fs Filters) Match(m *Meta) bool {
 	return false
 }
 
-// NeedsProcess says whether a filter looks at the process (binary_regex),
-// which a compact line does not carry.
+// NeedsProcess says whether a filter looks at the process (binary_regex,
+// namespace), which a compact line does not carry.
 func (fs Filters) NeedsProcess() bool {
 	for _, f := range fs {
-		if len(f.binary) > 0 {
+		if len(f.binary) > 0 || f.hasNamespace {
 			return true
 		}
 	}
