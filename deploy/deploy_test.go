@@ -187,8 +187,10 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 	}
 	volumes := map[string]string{} // name -> host path, or "" for others
 	configMaps := map[string]bool{}
+	optionalConfigMaps := map[string]bool{}
 	for _, v := range pod.Volumes {
 		configMaps[v.Name] = v.ConfigMap != nil
+		optionalConfigMaps[v.Name] = v.ConfigMap != nil && v.ConfigMap.Optional
 		if !dnsLabel.MatchString(v.Name) {
 			t.Errorf("volume name %q", v.Name)
 		}
@@ -243,7 +245,7 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 			t.Error("bpffs is not mounted with Bidirectional propagation: pins would not outlive the pod")
 		}
 	}
-	for _, host := range []string{"/sys/fs/bpf", "/sys/kernel/tracing", "/sys/kernel/btf", "/run/polrun"} {
+	for _, host := range []string{"/sys/fs/bpf", "/sys/kernel/tracing", "/sys/kernel/debug", "/sys/kernel/btf", "/run/polrun"} {
 		if v, ok := mounts[host]; !ok || volumes[v] != host {
 			t.Errorf("polrun does not mount the host's %s at %s", host, host)
 		}
@@ -307,7 +309,7 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 	for _, p := range polrun.Ports {
 		portNames[p.Name] = fmt.Sprint(p.ContainerPort)
 	}
-	for what, pr := range map[string]*probe{"readiness": polrun.ReadinessProbe, "liveness": polrun.LivenessProbe} {
+	for what, pr := range map[string]*probe{"/readyz": polrun.ReadinessProbe, "/healthz": polrun.LivenessProbe} {
 		if pr == nil || pr.HTTPGet == nil {
 			t.Errorf("no %s probe over HTTP", what)
 			continue
@@ -316,9 +318,22 @@ func checkDaemonSet(t *testing.T, ds object, flags map[string]bool) {
 		if n, ok := portNames[p]; ok {
 			p = n
 		}
-		if pr.HTTPGet.Path != "/metrics" || p != port {
-			t.Errorf("%s probe GET %s on port %s; polrun serves /metrics on %s", what, pr.HTTPGet.Path, p, port)
+		if pr.HTTPGet.Path != what || p != port {
+			t.Errorf("probe GET %s on port %s; polrun serves %s on %s", pr.HTTPGet.Path, p, what, port)
 		}
+	}
+	// A pinned image: a tag other than latest, or a digest.
+	if !regexp.MustCompile(`^[^@:]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[0-9a-f]{64})$`).MatchString(polrun.Image) || strings.HasSuffix(polrun.Image, ":latest") {
+		t.Errorf("image %q: pin a tag (not latest) or a digest", polrun.Image)
+	}
+	// Resource requests, stated with the measurement they come from.
+	if req, ok := polrun.Resources["requests"].(map[string]any); !ok || req["cpu"] == nil || req["memory"] == nil {
+		t.Errorf("no cpu and memory requests: %v", polrun.Resources)
+	}
+	// The keys ConfigMap is optional: without it the pod starts and says
+	// why it loads nothing.
+	if key := values["verify"]; key != "" && !optionalConfigMaps[mounts[filepath.Dir(key)]] {
+		t.Errorf("the keys ConfigMap of --verify %s is not optional", key)
 	}
 	if a := ds.Spec.Template.Metadata.Annotations; a["prometheus.io/port"] != port || a["prometheus.io/path"] != "/metrics" {
 		t.Errorf("scrape annotations %v", a)
