@@ -7,8 +7,9 @@
 //	                                      attach and pin policies
 //	polrun unload NAME... | --all         detach them
 //	polrun set-mode NAME enforce|monitor  switch a loaded policy's mode
-//	polrun list [-o text|json|yaml]       what is loaded, with modes and run counts
-//	polrun events [-o json|compact] [--policy NAME]
+//	polrun list [-o text|json|yaml] [--verbose]
+//	                                      what is loaded: a table, programs and maps with --verbose
+//	polrun events [-o json|compact] [--policy NAME[,NAME]] [--export-file PATH] [export filters]
 //	polrun run [--replace] [-o json|compact] BUNDLE...
 //	                                      load, print events, unload on SIGINT/SIGTERM
 //	polrun serve --dir DIR [--verify KEY] [--follow-symlinks] [--metrics-addr ADDR]
