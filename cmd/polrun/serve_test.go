@@ -264,12 +264,13 @@ func TestServe(t *testing.T) {
 		`polrun_loads_total{policy="clitest-other"}`:     1,
 		`polrun_policies_loaded`:                         1,
 		`polrun_events_lost_total{reason="undecodable"}`: 0,
+		`polrun_policy_failing{policy="clitest-other"}`:  0,
 	} {
 		if got := samples[name]; got != want {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}
 	}
-	if samples[`polrun_events_total{hook="tracepoint raw_syscalls/sys_enter",policy="clitest-serve"}`] == 0 {
+	if samples[`polrun_events_total{kind="tracepoint",policy="clitest-serve",target="raw_syscalls/sys_enter"}`] == 0 {
 		t.Errorf("no events counted:\n%s", body)
 	}
 
