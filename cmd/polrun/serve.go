@@ -86,15 +86,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			switch c.Kind {
 			case dirsync.Failed:
 				m.LoadFailed(c.File)
-				m.PolicyFailed(c.Policy, c.Err, false)
 				logf("failed: %v", c)
 				return
-			case dirsync.Unloaded:
-				m.PolicyFailed(c.Policy, nil, true)
-			case dirsync.Adopted:
-				m.PolicyFailed(c.Policy, nil, false)
 			case dirsync.Loaded, dirsync.Replaced:
-				m.PolicyFailed(c.Policy, nil, false)
 				m.Loaded(c.Policy)
 				for _, w := range c.Result.Warnings {
 					defer logf("  warning: %s", w)
@@ -105,6 +99,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
+	// Readiness: the files that fail now, as of the syncer's last pass.
+	m.SetBundleFailures(func() []metrics.BundleFailure {
+		var out []metrics.BundleFailure
+		for _, f := range syncer.Failing() {
+			out = append(out, metrics.BundleFailure{File: f.File, Policy: f.Policy, Reason: f.Err.Error()})
+		}
+		return out
+	})
 	abs, _ := filepath.Abs(*dir)
 	logf("watching %s every %v (pins under %s)", abs, *interval, o.PinRoot)
 	syncDone := make(chan error, 1)

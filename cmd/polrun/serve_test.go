@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -248,6 +249,12 @@ func TestServe(t *testing.T) {
 	if got := samples[`polrun_load_failures_total{bundle="clitest-other.bpf.o"}`]; got != 1 {
 		t.Errorf("load failures of clitest-other.bpf.o: %v", got)
 	}
+	// A failing bundle makes serve not ready, saying which.
+	readyz := strings.TrimSuffix(url, "/metrics") + "/readyz"
+	if code, body := get(t, readyz); code != http.StatusServiceUnavailable ||
+		!strings.Contains(body, "bundle clitest-other.bpf.o fails: ") || !strings.Contains(body, "bundle is not signed") {
+		t.Errorf("/readyz with a failing bundle: %d %s", code, body)
+	}
 	sig, _ := os.ReadFile(other + ".sig")
 	os.WriteFile(filepath.Join(dir, "clitest-other.bpf.o.sig"), sig, 0o644)
 	waitPolicy(t, e.root, "clitest-other", 3*time.Second, loadedWith(fileSHA(t, other)))
@@ -258,13 +265,17 @@ func TestServe(t *testing.T) {
 		}
 	}
 
+	// Loaded: ready again (the base attached, the reader caught up, no
+	// bundle failing).
+	waitStatus(t, readyz, http.StatusOK, 5*time.Second)
 	samples, body := scrape(t, url)
 	for name, want := range map[string]float64{
-		`polrun_loads_total{policy="clitest-serve"}`:     2,
-		`polrun_loads_total{policy="clitest-other"}`:     1,
-		`polrun_policies_loaded`:                         1,
-		`polrun_events_lost_total{reason="undecodable"}`: 0,
-		`polrun_policy_failing{policy="clitest-other"}`:  0,
+		`polrun_loads_total{policy="clitest-serve"}`:               2,
+		`polrun_loads_total{policy="clitest-other"}`:               1,
+		`polrun_policies_loaded`:                                   1,
+		`polrun_events_lost_total{reason="undecodable"}`:           0,
+		`polrun_policy_failing{policy="clitest-other"}`:            0,
+		`polrun_load_failures_total{bundle="clitest-serve.bpf.o"}`: 0,
 	} {
 		if got := samples[name]; got != want {
 			t.Errorf("%s = %v, want %v", name, got, want)

@@ -59,6 +59,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -163,6 +164,7 @@ type file struct {
 	// verified and parsed; policy, version and sha are those of the last
 	// valid contents ("" before any).
 	valid   bool
+	err     error // why the examined contents are not valid
 	policy  string
 	version uint64
 	sha     string
@@ -181,6 +183,7 @@ type provider struct {
 type attempt struct {
 	file  string
 	stamp stamp
+	err   error
 }
 
 // Syncer keeps a directory's bundles loaded. Its methods are not safe
@@ -193,6 +196,46 @@ type Syncer struct {
 	failed map[string]attempt  // by policy
 	// started is set after the first pass, which adopts.
 	started bool
+	// failing is what Failing returns, set at the end of each pass.
+	failingMu sync.Mutex
+	failing   []Failure
+}
+
+// Failure is a bundle file that does not load as it is: it cannot be read
+// or verified, or its policy failed to load from it.
+type Failure struct {
+	File   string
+	Policy string // "" when the file could not be read
+	Err    error
+}
+
+// Failing returns the files that failed in the last pass and are still
+// there unchanged, by name. Unlike the Syncer's other methods it is safe
+// to call while Run runs (for readiness).
+func (s *Syncer) Failing() []Failure {
+	s.failingMu.Lock()
+	defer s.failingMu.Unlock()
+	return append([]Failure(nil), s.failing...)
+}
+
+// noteFailing records, after a pass, the files that are invalid and the
+// policies whose load from their file failed.
+func (s *Syncer) noteFailing() {
+	var out []Failure
+	for name, f := range s.files {
+		if f.hasExamined && !f.valid && f.err != nil {
+			out = append(out, Failure{File: name, Err: f.err})
+		}
+	}
+	for p, a := range s.failed {
+		if f := s.files[a.file]; f != nil && f.valid && a.err != nil {
+			out = append(out, Failure{File: a.file, Policy: p, Err: a.err})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	s.failingMu.Lock()
+	s.failing = out
+	s.failingMu.Unlock()
 }
 
 // New makes a Syncer; nothing happens until Sync or Run.
@@ -300,6 +343,7 @@ func (s *Syncer) Sync() {
 		}
 	}
 	s.reconcile(read)
+	s.noteFailing()
 }
 
 // examine reads a file that changed and stayed so for an interval.
@@ -308,11 +352,11 @@ func (s *Syncer) examine(name string, f *file) *loader.Bundle {
 	f.conflictWith = ""
 	b, err := s.readBundle(name)
 	if err != nil {
-		f.valid = false
+		f.valid, f.err = false, err
 		s.report(Change{Kind: Failed, File: name, Err: err})
 		return nil
 	}
-	f.valid, f.policy, f.version, f.sha = true, b.Name(), b.SignedVersion, b.SHA256
+	f.valid, f.err, f.policy, f.version, f.sha = true, nil, b.Name(), b.SignedVersion, b.SHA256
 	return b
 }
 
@@ -355,7 +399,7 @@ func (s *Syncer) reconcile(read map[string]*loader.Bundle) {
 			delete(s.failed, p)
 			continue
 		}
-		if a, ok := s.failed[p]; ok && a == (attempt{owner, of.examined}) {
+		if a, ok := s.failed[p]; ok && a.file == owner && a.stamp == of.examined {
 			continue
 		}
 		if of.seen != of.examined {
@@ -404,7 +448,7 @@ func (s *Syncer) load(policy, name string, b *loader.Bundle) {
 		// Chosen now, read in an earlier pass (another file went).
 		var err error
 		if b, err = s.readBundle(name); err != nil {
-			f.valid = false
+			f.valid, f.err = false, err
 			s.report(Change{Kind: Failed, File: name, Policy: policy, Err: err})
 			return
 		}
@@ -414,7 +458,7 @@ func (s *Syncer) load(policy, name string, b *loader.Bundle) {
 	}
 	loaded, err := loader.Load([]*loader.Bundle{b}, &s.o.Loader)
 	if err != nil {
-		s.failed[policy] = attempt{name, f.examined}
+		s.failed[policy] = attempt{name, f.examined, err}
 		s.report(Change{Kind: Failed, File: name, Policy: policy, Err: err})
 		return
 	}

@@ -23,9 +23,15 @@ type health struct {
 	// a client of it); caughtUp is when it last had nothing waiting.
 	reading  bool
 	caughtUp time.Time
-	// failing are the policies whose last load or replace failed, with
-	// why (serve).
-	failing map[string]string
+	// bundleFailures returns the bundle files that fail now (serve).
+	bundleFailures func() []BundleFailure
+}
+
+// BundleFailure is a bundle file that does not load as it is.
+type BundleFailure struct {
+	File   string
+	Policy string // "" when the file could not be read
+	Reason string
 }
 
 // SetReaderDeadline sets how long the reader may stay behind (0: the
@@ -75,23 +81,25 @@ func (m *Metrics) ReaderProgress(caughtUp bool) {
 	m.mu.Unlock()
 }
 
-// PolicyFailed says that the last load or replace of policy failed
-// (err), or succeeded (nil), or that it is gone (gone).
-func (m *Metrics) PolicyFailed(policy string, err error, gone bool) {
-	if m == nil || policy == "" {
+// SetBundleFailures makes f the source of the bundle files that fail
+// now (polrun serve's directory).
+func (m *Metrics) SetBundleFailures(f func() []BundleFailure) {
+	if m == nil {
 		return
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.health.failing == nil {
-		m.health.failing = map[string]string{}
+	m.health.bundleFailures = f
+	m.mu.Unlock()
+}
+
+func (m *Metrics) currentBundleFailures() []BundleFailure {
+	m.mu.Lock()
+	f := m.health.bundleFailures
+	m.mu.Unlock()
+	if f == nil {
+		return nil
 	}
-	switch {
-	case gone, err == nil:
-		delete(m.health.failing, policy)
-	default:
-		m.health.failing[policy] = err.Error()
-	}
+	return f()
 }
 
 // Bundle makes the load failure counter of a bundle exist at 0, so that
@@ -103,16 +111,16 @@ func (m *Metrics) Bundle(file string) {
 	m.failures.WithLabelValues(file)
 }
 
-// failingPolicies are the loaded policies that fail, with why: their
-// pins cannot be read, a program's link is broken, or their last load or
-// replace failed.
-func (m *Metrics) failingPolicies(st *loader.Status) map[string]string {
+// failingPolicies are the policies that fail, with why: their pins
+// cannot be read, a program's link is broken, or their load or replace
+// from their bundle file failed.
+func (m *Metrics) failingPolicies(st *loader.Status, bundles []BundleFailure) map[string]string {
 	out := map[string]string{}
-	m.mu.Lock()
-	for p, why := range m.health.failing {
-		out[p] = "last load failed: " + why
+	for _, b := range bundles {
+		if b.Policy != "" {
+			out[b.Policy] = fmt.Sprintf("loading it from %s failed: %s", b.File, b.Reason)
+		}
 	}
-	m.mu.Unlock()
 	for _, p := range st.Policies {
 		if p.Err != nil {
 			out[p.Name] = p.Err.Error()
@@ -130,7 +138,8 @@ func (m *Metrics) failingPolicies(st *loader.Status) map[string]string {
 
 // Ready returns why polrun is not ready, or nil: the base must be
 // attached, the reader (when this process reads) must have caught up with
-// the ring buffer within the deadline, and no policy may be failing.
+// the ring buffer within the deadline, and no policy nor bundle file may
+// be failing.
 func (m *Metrics) Ready() []string {
 	var why []string
 	m.mu.Lock()
@@ -159,7 +168,13 @@ func (m *Metrics) Ready() []string {
 			}
 		}
 	}
-	failing := m.failingPolicies(st)
+	bundles := m.currentBundleFailures()
+	for _, b := range bundles {
+		if b.Policy == "" {
+			why = append(why, fmt.Sprintf("bundle %s fails: %s", b.File, b.Reason))
+		}
+	}
+	failing := m.failingPolicies(st, bundles)
 	names := make([]string, 0, len(failing))
 	for p := range failing {
 		names = append(names, p)
@@ -191,7 +206,7 @@ func (m *Metrics) readyz(w http.ResponseWriter, _ *http.Request) {
 }
 
 var failingDesc = prometheus.NewDesc("polrun_policy_failing",
-	"1 for a loaded policy that fails: its pins cannot be read, a program's link is broken, or its last load or replace failed (serve); 0 otherwise.",
+	"1 for a policy that fails: its pins cannot be read, a program's link is broken, or its load or replace from its bundle file failed (serve); 0 for the other loaded policies.",
 	[]string{"policy"}, nil)
 
 var readyDesc = prometheus.NewDesc("polrun_ready", "1 when /readyz says ready.", nil, nil)

@@ -20,9 +20,9 @@
 //	                                         undecodable, read_error
 //	polrun_policies_loaded                   policies under the pin root
 //	polrun_policy_info{policy,policy_id,bundle_sha256}  1 per loaded policy
-//	polrun_policy_failing{policy}            1 for a loaded policy that fails (pins
-//	                                         unreadable, a broken link, its last
-//	                                         load or replace failed)
+//	polrun_policy_failing{policy}            1 for a policy that fails (pins
+//	                                         unreadable, a broken link, its load
+//	                                         or replace from its file failed)
 //	polrun_ready                             1 when /readyz says ready
 //	polrun_program_runs_total{policy,program,kind,target}
 //	polrun_program_run_seconds_total{policy,program,kind,target}
@@ -43,7 +43,7 @@
 // The listener serves /healthz (liveness: 200 while the process answers)
 // and /readyz (readiness, health.go: 200 when the base is attached, the
 // reader caught up with the ring buffer within its deadline and no policy
-// fails; 503 with the reasons otherwise).
+// nor bundle file fails; 503 with the reasons otherwise).
 //
 // Every method is safe for concurrent use and does nothing on a nil
 // *Metrics, so callers need not check whether metrics are on.
@@ -313,7 +313,7 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 	if st.Base != nil {
 		programs("", st.Base.Programs)
 	}
-	failing := (*Metrics)(s).failingPolicies(st)
+	failing := (*Metrics)(s).failingPolicies(st, (*Metrics)(s).currentBundleFailures())
 	for _, p := range st.Policies {
 		emit(ch, policyDesc, prometheus.GaugeValue, 1,
 			p.Name, strconv.FormatUint(uint64(p.PolicyID), 10), p.BundleSHA256)

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -27,7 +26,9 @@ func TestServe(t *testing.T) {
 	m.LoadFailed("bad.bpf.o")
 	m.Bundle("good.bpf.o")
 	m.Loaded("p")
-	m.PolicyFailed("q", errors.New("verifier says no"), false)
+	m.SetBundleFailures(func() []BundleFailure {
+		return []BundleFailure{{File: "q.bpf.o", Policy: "q", Reason: "verifier says no"}, {File: "r.bpf.o", Reason: "not signed"}}
+	})
 	srv, err := m.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +70,7 @@ func TestServe(t *testing.T) {
 	// reader, saying why.
 	for path, want := range map[string][]string{
 		"/healthz": {"200", "ok"},
-		"/readyz":  {"503", "no event reader is running\n", "no base is loaded", "policy q is failing: last load failed: verifier says no"},
+		"/readyz":  {"503", "no event reader is running\n", "no base is loaded", "policy q is failing: loading it from q.bpf.o failed: verifier says no", "bundle r.bpf.o fails: not signed"},
 	} {
 		resp, err := http.Get("http://" + srv.Addr + path)
 		if err != nil {
@@ -98,7 +99,7 @@ func TestServe(t *testing.T) {
 	none.SetStream(nil)
 	none.StatsHeld()
 	none.Bundle("x")
-	none.PolicyFailed("x", nil, true)
+	none.SetBundleFailures(nil)
 	none.ReaderStarted()
 	none.ReaderProgress(true)
 	none.ReaderStopped()
