@@ -23,7 +23,7 @@ type metricsFlags struct {
 func addMetricsFlags(fs *flag.FlagSet) metricsFlags {
 	return metricsFlags{
 		addr:           fs.String("metrics-addr", "", "serve Prometheus metrics on http://ADDR/metrics, liveness on /healthz and readiness on /readyz: HOST:PORT, or :PORT for 127.0.0.1:PORT (give 0.0.0.0:PORT to serve every interface): events by policy and hook, lost events, load failures, loaded policies, per-program run count and time (those need the sysctl kernel.bpf_stats_enabled=1, or --bpf-stats)"),
-		readerDeadline: fs.Duration("reader-deadline", metrics.DefaultReaderDeadline, "/readyz on the metrics listener fails when the event reader has not caught up with the ring buffer for this long"),
+		readerDeadline: fs.Duration("reader-deadline", metrics.DefaultReaderDeadline, "/readyz on the metrics listener fails when the event reader has not caught up with the ring buffer for this long (it checks at least every second)"),
 		bpfStats:       fs.Bool("bpf-stats", false, "make the kernel count program runs and run time while polrun runs (as kernel.bpf_stats_enabled=1; it costs a little on every program run)"),
 	}
 }

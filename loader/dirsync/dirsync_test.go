@@ -130,8 +130,16 @@ func TestSync(t *testing.T) {
 	os.WriteFile(filepath.Join(h.dir, "c.bpf.o"), []byte("not ELF"), 0o644)
 	h.expect(h.sync(), "failed  c.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o")
 	h.expect(h.sync(), "", "ds-b<b.bpf.o ds-c<a.bpf.o")
+	// Failing says so for as long as it fails (for readiness), and no
+	// more once it loads.
+	if f := h.s.Failing(); len(f) != 1 || f[0].File != "c.bpf.o" || f[0].Policy != "" || f[0].Err == nil {
+		t.Errorf("Failing() = %+v", f)
+	}
 	h.write("c.bpf.o", "ds-d")
 	h.expect(h.sync(), "loaded ds-d c.bpf.o", "ds-b<b.bpf.o ds-c<a.bpf.o ds-d<c.bpf.o")
+	if f := h.s.Failing(); len(f) != 0 {
+		t.Errorf("Failing() after the file loaded = %+v", f)
+	}
 
 	// A file that goes: its policy goes.
 	os.Remove(filepath.Join(h.dir, "c.bpf.o"))

@@ -344,3 +344,34 @@ func BenchmarkExportFile(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// BenchmarkEncodeAndExportFile: events/s encoded by the loader's encoder
+// and written to a rotating, compressing file, as polrun does with
+// --export-file.
+func BenchmarkEncodeAndExportFile(b *testing.B) {
+	pid := uint32(4242)
+	ev := &loader.Event{
+		Kind: loader.KindKprobe, Time: time.Unix(1700000000, 0).UTC(), NodeName: "node",
+		Policy: "p", Hook: &bpf.Hook{Kind: "kprobe", Target: "fd_install"},
+		Process: &loader.Process{ExecID: "ZXhlYw==", PID: &pid, Binary: "/usr/bin/cat", Arguments: "/etc/passwd", Cwd: "/"},
+		Args:    []loader.Arg{{Type: "int", Key: "int_arg", Value: int32(3)}, {Type: "file", Key: "file_arg", Value: loader.FileArg{Path: "/etc/passwd"}}},
+	}
+	f, err := OpenFile(FileOptions{Path: filepath.Join(b.TempDir(), "events.json"), MaxSize: 10 << 20, MaxBackups: 2, Compress: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := NewFileExporter(f, Options{})
+	m := &Meta{Kind: ev.Kind, Policy: ev.Policy, Binary: ev.Process.Binary, HasProcess: true}
+	var line []byte
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		line = ev.AppendJSON(line[:0])
+		if err := e.Write(m, line); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := e.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
