@@ -340,7 +340,7 @@ umount /sys/fs/bpf
 grep -q ' /sys/fs/bpf ' /proc/self/mounts && { echo still mounted; exit 1; }
 %[1]s load --base %[2]s --pin-root /sys/fs/bpf/polrun-hostile %[3]s
 grep ' /sys/fs/bpf bpf ' /proc/self/mounts
-%[1]s list --pin-root /sys/fs/bpf/polrun-hostile
+%[1]s list --verbose --pin-root /sys/fs/bpf/polrun-hostile
 `, polrunBin, e.base(t), path)
 	progs := kernelPrograms(t)
 	out, err := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script).CombinedOutput()
@@ -348,7 +348,7 @@ grep ' /sys/fs/bpf bpf ' /proc/self/mounts
 	if err != nil {
 		t.Fatalf("polrun in a namespace without bpffs: %v", err)
 	}
-	if !strings.Contains(string(out), "loaded hostile-mount") || !strings.Contains(string(out), "program hst_mount") {
+	if !strings.Contains(string(out), "loaded hostile-mount") || !strings.Contains(string(out), "\n  hst_mount ") {
 		t.Errorf("polrun did not load and list the policy")
 	}
 	// The namespace is gone, and its bpffs with it.
