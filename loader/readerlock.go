@@ -97,7 +97,9 @@ func LockReader(pinRoot, command string) (*ReaderLock, error) {
 		if err := privateDir(RunBase); err != nil {
 			return nil, err
 		}
-		if err := privateDir(dir); err != nil {
+		if err := privateDir(dir); errors.Is(err, os.ErrNotExist) {
+			continue // made, then removed by the last owner's Release before we looked
+		} else if err != nil {
 			return nil, err
 		}
 		path := filepath.Join(dir, readerLockFile)
