@@ -57,6 +57,23 @@ type Header struct {
 // HeaderSize is the size of Header in a record.
 const HeaderSize = 40
 
+// Offsets of Header's fields in a record: programs store the header
+// through these (TestLayoutOffsets holds them to the struct).
+const (
+	HeaderKindOff     = 0  // Kind; Version is the next byte, Flags the next two
+	HeaderVersionOff  = 1  // Version
+	HeaderFlagsOff    = 2  // Flags
+	HeaderSizeOff     = 4  // Size
+	HeaderKtimeOff    = 8  // Ktime
+	HeaderPolicyIDOff = 16 // PolicyID
+	HeaderHookIDOff   = 20 // HookID
+	HeaderSelectorOff = 22 // Selector
+	HeaderActionOff   = 23 // Action
+	HeaderTgidOff     = 24 // Tgid; Pid is the next word
+	HeaderPidOff      = 28 // Pid
+	HeaderRetOff      = 32 // Ret
+)
+
 // Action is what a policy did about an event, as reported in it. When a
 // selector has several actions, the record carries the strongest: Sigkill,
 // then Override, Signal, NotifyEnforcer, Set, the fd and socket actions, and
@@ -145,6 +162,13 @@ type BytesHeader struct {
 
 // BytesHeaderSize is the size of BytesHeader in a record.
 const BytesHeaderSize = 16
+
+// Offsets of BytesHeader's fields from the start of an EncBytes argument.
+const (
+	BytesLenOff   = 0 // Len
+	BytesFlagsOff = 4 // Flags
+	BytesTotalOff = 8 // Total
+)
 
 // BytesHeader flags.
 const (

@@ -46,6 +46,13 @@ type ImaHash struct {
 	Digest [ImaDigestSize]byte
 }
 
+// Offsets of ImaHash's fields from the start of the slot.
+const (
+	ImaAlgoOff   = 0 // Algo
+	ImaRetOff    = 4 // Ret
+	ImaDigestOff = 8 // Digest
+)
+
 // ParseImaHash reads the ImaHash at the end of a record.
 func ParseImaHash(rec []byte) (ImaHash, bool) {
 	if len(rec) < HeaderSize+ImaHashSize {

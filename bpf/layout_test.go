@@ -3,7 +3,62 @@ package bpf
 import (
 	"encoding/binary"
 	"testing"
+	"unsafe"
 )
+
+// The offsets programs store fields at are the Go structs' offsets, which
+// binary.Read decodes: the structs are naturally aligned, without hidden
+// padding (TestLayoutSizes).
+func TestLayoutOffsets(t *testing.T) {
+	var h Header
+	var b BytesHeader
+	var ima ImaHash
+	var st StackIDs
+	var pr Proc
+	var pe ProcEvent
+	for _, tc := range []struct {
+		name      string
+		got, want uintptr
+	}{
+		{"Header.Kind", HeaderKindOff, unsafe.Offsetof(h.Kind)},
+		{"Header.Version", HeaderVersionOff, unsafe.Offsetof(h.Version)},
+		{"Header.Flags", HeaderFlagsOff, unsafe.Offsetof(h.Flags)},
+		{"Header.Size", HeaderSizeOff, unsafe.Offsetof(h.Size)},
+		{"Header.Ktime", HeaderKtimeOff, unsafe.Offsetof(h.Ktime)},
+		{"Header.PolicyID", HeaderPolicyIDOff, unsafe.Offsetof(h.PolicyID)},
+		{"Header.HookID", HeaderHookIDOff, unsafe.Offsetof(h.HookID)},
+		{"Header.Selector", HeaderSelectorOff, unsafe.Offsetof(h.Selector)},
+		{"Header.Action", HeaderActionOff, unsafe.Offsetof(h.Action)},
+		{"Header.Tgid", HeaderTgidOff, unsafe.Offsetof(h.Tgid)},
+		{"Header.Pid", HeaderPidOff, unsafe.Offsetof(h.Pid)},
+		{"Header.Ret", HeaderRetOff, unsafe.Offsetof(h.Ret)},
+		{"BytesHeader.Len", BytesLenOff, unsafe.Offsetof(b.Len)},
+		{"BytesHeader.Flags", BytesFlagsOff, unsafe.Offsetof(b.Flags)},
+		{"BytesHeader.Total", BytesTotalOff, unsafe.Offsetof(b.Total)},
+		{"ImaHash.Algo", ImaAlgoOff, unsafe.Offsetof(ima.Algo)},
+		{"ImaHash.Ret", ImaRetOff, unsafe.Offsetof(ima.Ret)},
+		{"ImaHash.Digest", ImaDigestOff, unsafe.Offsetof(ima.Digest)},
+		{"StackIDs.Kernel", StackKernelOff, unsafe.Offsetof(st.Kernel)},
+		{"StackIDs.User", StackUserOff, unsafe.Offsetof(st.User)},
+		{"Proc.Tgid", ProcTgidOff, unsafe.Offsetof(pr.Tgid)},
+		{"Proc.Ppid", ProcPpidOff, unsafe.Offsetof(pr.Ppid)},
+		{"Proc.StartKtime", ProcStartOff, unsafe.Offsetof(pr.StartKtime)},
+		{"Proc.Flags", ProcFlagsOff, unsafe.Offsetof(pr.Flags)},
+		{"Proc.UID", ProcUIDOff, unsafe.Offsetof(pr.UID)},
+		{"Proc.Ns", ProcNsOff, unsafe.Offsetof(pr.Ns)},
+		{"Proc.Caps", ProcCapsOff, unsafe.Offsetof(pr.Caps)},
+		{"Proc.BinaryLen", ProcBinaryLenOff, unsafe.Offsetof(pr.BinaryLen)},
+		{"Proc.Binary", ProcBinaryOff, unsafe.Offsetof(pr.Binary)},
+		{"ProcEvent.ExitCode", ProcEventExitCodeOff, unsafe.Offsetof(pe.ExitCode)},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: constant %d, struct offset %d", tc.name, tc.got, tc.want)
+		}
+	}
+	if unsafe.Sizeof(h) != HeaderSize || unsafe.Sizeof(b) != BytesHeaderSize {
+		t.Errorf("Header or BytesHeader has padding the record does not")
+	}
+}
 
 // The documented sizes are what programs and readers use; the Go structs
 // must agree with them.

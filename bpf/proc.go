@@ -51,6 +51,19 @@ type Proc struct {
 // ProcSize is the size of Proc in the map.
 const ProcSize = 352
 
+// Offsets of Proc's fields, in the map and in a ProcEvent.
+const (
+	ProcTgidOff      = 0  // Tgid
+	ProcPpidOff      = 4  // Ppid
+	ProcStartOff     = 8  // StartKtime
+	ProcFlagsOff     = 16 // Flags
+	ProcUIDOff       = 20 // UID
+	ProcNsOff        = 24 // Ns, 4 bytes each
+	ProcCapsOff      = 64 // Caps, 8 bytes each
+	ProcBinaryLenOff = 88 // BinaryLen
+	ProcBinaryOff    = 96 // Binary
+)
+
 // Capability set indexes of Proc.Caps.
 const (
 	CapPermitted   = 0
@@ -76,3 +89,6 @@ type ProcEvent struct {
 
 // ProcEventSize is the size of ProcEvent in a record.
 const ProcEventSize = ProcSize + 8
+
+// ProcEventExitCodeOff is the offset of ProcEvent.ExitCode.
+const ProcEventExitCodeOff = ProcSize

@@ -29,6 +29,12 @@ type StackIDs struct {
 	User   int32
 }
 
+// Offsets of StackIDs' fields from the start of the slot.
+const (
+	StackKernelOff = 0 // Kernel
+	StackUserOff   = 4 // User
+)
+
 // StackNone: the stack was not asked for.
 const StackNone = -1
 

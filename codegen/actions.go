@@ -45,7 +45,7 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 	post := true
 	p.sockOwner()
 	if len(acts) > 0 {
-		p.emit(emit.StoreImm(rRec, 23, int64(strongest(acts)), asm.Byte))
+		p.emit(emit.StoreImm(rRec, bpf.HeaderActionOff, int64(strongest(acts)), asm.Byte))
 	}
 	var enforcing []*ir.Action
 	for _, a := range acts {

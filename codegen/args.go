@@ -44,9 +44,10 @@ func (p *progGen) readArg(s *slot) {
 	a := s.arg
 	off := int16(s.off)
 	if a.ReturnCopy && !p.ret {
-		// Entry: keep the pointer for the return program.
+		// Entry: keep the pointer for the return program, in the
+		// slot's Total until the return program reads the bytes.
 		if p.loadArg(asm.R1, a) {
-			p.emit(asm.StoreMem(rRec, off+8, asm.R1, asm.DWord))
+			p.emit(asm.StoreMem(rRec, off+bpf.BytesTotalOff, asm.R1, asm.DWord))
 		}
 		return
 	}
@@ -67,7 +68,7 @@ func (p *progGen) readArg(s *slot) {
 	case s == p.lay.ret:
 		p.loadRet(asm.R7)
 	case p.ret:
-		p.emit(asm.LoadMem(asm.R7, rRec, off+8, asm.DWord))
+		p.emit(asm.LoadMem(asm.R7, rRec, off+bpf.BytesTotalOff, asm.DWord))
 	default:
 		if !p.loadArg(asm.R7, a) {
 			return
@@ -157,7 +158,7 @@ func (p *progGen) bytesFromR0(s *slot) {
 		asm.StoreMem(rRec, int16(s.off), asm.R0, asm.DWord),
 		asm.LSh.Imm(asm.R0, 32),
 		asm.RSh.Imm(asm.R0, 32),
-		asm.StoreMem(rRec, int16(s.off+8), asm.R0, asm.DWord),
+		asm.StoreMem(rRec, int16(s.off+bpf.BytesTotalOff), asm.R0, asm.DWord),
 	)
 }
 
@@ -264,7 +265,7 @@ func (p *progGen) copyBuffer(s *slot, ptr asm.Register, user bool) {
 	p.emit(
 		// Total: the size asked for (0 when negative).
 		asm.JSLE.Imm(asm.R8, 0, empty),
-		asm.StoreMem(rRec, int16(s.off+8), asm.R8, asm.DWord),
+		asm.StoreMem(rRec, int16(s.off+bpf.BytesTotalOff), asm.R8, asm.DWord),
 		asm.Mov.Reg(asm.R2, asm.R8),
 		emit.StoreImm(asm.RFP, stVal, 0, asm.DWord),
 		asm.JLE.Imm(asm.R2, int32(s.maxBytes), read),
@@ -280,19 +281,19 @@ func (p *progGen) copyBuffer(s *slot, ptr asm.Register, user bool) {
 		fn.Call(),
 		asm.JNE.Imm(asm.R0, 0, fault),
 		asm.LoadMem(asm.R1, asm.RFP, stVal, asm.DWord),
-		asm.StoreMem(rRec, int16(s.off+4), asm.R1, asm.Word),
+		asm.StoreMem(rRec, int16(s.off+bpf.BytesFlagsOff), asm.R1, asm.Word),
 		asm.Ja.Label(done),
 	)
 	p.b.Label(empty)
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), 0, asm.DWord),
-		emit.StoreImm(rRec, int16(s.off+8), 0, asm.DWord),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesTotalOff), 0, asm.DWord),
 		asm.Ja.Label(done),
 	)
 	p.b.Label(fault)
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), 0, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+4), bpf.BytesFault, asm.Word),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesFlagsOff), bpf.BytesFault, asm.Word),
 	)
 	p.b.Label(done)
 	p.emit(asm.Mov.Imm(asm.R0, 0))

@@ -18,7 +18,8 @@ func TestUprobePathAnyBytes(t *testing.T) {
 	pos := ir.Pos{File: "uprobe.yaml", Line: 7, Col: 5}
 	h := &ir.Hook{Kind: ir.HookUprobe, Target: path, Symbol: "main", Call: "main", Return: true, Pos: pos,
 		Ret: &ir.Arg{Slot: -1, Type: ir.TypeInt64, SizeSlot: ir.NoSize, Pos: pos}}
-	b, err := Build(&ir.Policy{Name: "spaces", Arch: "x86_64", Pos: pos, Hooks: []*ir.Hook{h}}, Options{})
+	b, err := Build(&ir.Policy{Name: "spaces", Arch: "x86_64", Pos: pos, Hooks: []*ir.Hook{h},
+		Maps: []*ir.Map{{Name: "retprobe", Kind: ir.MapRetProbe, MaxEntries: 32768, Pos: pos}}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,6 +78,12 @@
 // actions (mode.go), and one map per large value set (named m_ and the IR
 // map's name).
 //
+// The state maps the lowering lays out (ir.MapFD, MapSock, MapEnforcer,
+// MapRateLimit, MapRetProbe) are declared in one place, stateMap in
+// maps.go: their shape from stateMapShapes, their size from the IR map.
+// Record offsets are package bpf's constants (bpf.HeaderSelectorOff,
+// bpf.BytesFlagsOff, ...): bpf owns the record layout.
+//
 // # Actions
 //
 // The winning selector's actions are emitted inline, so only they run.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
@@ -31,22 +30,6 @@ import (
 // thread's entry. Enforcer programs post no events; the manifest lists
 // each as a hook with Enforcer set, after the policy's hooks.
 const enforcerMap = "polc_enforcer"
-
-func (g *gen) declareEnforcerMap() string {
-	for _, m := range g.maps {
-		if m.Name == enforcerMap {
-			return enforcerMap
-		}
-	}
-	entries := uint32(32768)
-	for _, m := range g.pol.Maps {
-		if m.Kind == ir.MapEnforcer && m.MaxEntries > 0 {
-			entries = uint32(m.MaxEntries)
-		}
-	}
-	g.maps = append(g.maps, &object.Map{Name: enforcerMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8, MaxEntries: entries})
-	return enforcerMap
-}
 
 // enforcerErrors says whether some NotifyEnforcer of the policy asks for
 // an error (else the enforcers only signal).
@@ -75,7 +58,7 @@ func (p *progGen) notifyEnforcer(a *ir.Action) {
 		asm.StoreMem(asm.RFP, stVal, asm.R1, asm.Word),
 		asm.Mov.Imm(asm.R1, int32(a.Signal)),
 		asm.StoreMem(asm.RFP, stVal+4, asm.R1, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareEnforcerMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stPidTgid),
 		asm.Mov.Reg(asm.R3, asm.RFP),
@@ -89,7 +72,7 @@ func (p *progGen) notifyEnforcer(a *ir.Action) {
 // current thread.
 func (p *progGen) cleanupEnforcer() {
 	p.emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareEnforcerMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stPidTgid),
 		asm.FnMapDeleteElem.Call(),
@@ -164,7 +147,7 @@ func (g *gen) enforcerProgram(e *ir.Enforcer, mode overrideMode) (asm.Instructio
 		asm.Mov.Reg(rCtx, asm.R1),
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(g.declareEnforcerMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(g.stateMap(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stPidTgid),
 		asm.FnMapLookupElem.Call(),
@@ -174,7 +157,7 @@ func (g *gen) enforcerProgram(e *ir.Enforcer, mode overrideMode) (asm.Instructio
 		asm.LSh.Imm(asm.R7, 32),
 		asm.ArSh.Imm(asm.R7, 32),
 		asm.LoadMem(asm.R8, asm.R0, 4, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(g.declareEnforcerMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(g.stateMap(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stPidTgid),
 		asm.FnMapDeleteElem.Call(),

@@ -1,13 +1,11 @@
 package codegen
 
 import (
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
-	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -26,28 +24,10 @@ const (
 	stFdKey     = -240
 )
 
-// declareFDMap declares the fd map with the size the policy's IR gives.
-func (g *gen) declareFDMap() string {
-	for _, m := range g.maps {
-		if m.Name == fdMap {
-			return fdMap
-		}
-	}
-	entries := uint32(32768)
-	for _, m := range g.pol.Maps {
-		if m.Kind == ir.MapFD && m.MaxEntries > 0 {
-			entries = uint32(m.MaxEntries)
-		}
-	}
-	g.maps = append(g.maps, &object.Map{Name: fdMap, Type: ebpf.Hash, KeySize: 8, ValueSize: fdValueSize,
-		MaxEntries: entries, Flags: bpfNoPrealloc})
-	return fdMap
-}
-
 // readFd reads an fd argument (its number in fd): the path recorded for
 // (current tgid, fd).
 func (p *progGen) readFd(s *slot, fd asm.Register) {
-	name := p.g.declareFDMap()
+	name := p.g.stateMap(ir.MapFD)
 	unknown, done := p.b.Fresh("fd_unknown"), p.b.Fresh("fd_done")
 	p.emit(
 		asm.StoreMem(asm.RFP, stFdKey+4, fd, asm.Word),
@@ -69,8 +49,8 @@ func (p *progGen) readFd(s *slot, fd asm.Register) {
 	p.b.Label(unknown)
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), 0, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+4), bpf.BytesUnknownFD, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+8), 0, asm.DWord),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesFlagsOff), bpf.BytesUnknownFD, asm.Word),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesTotalOff), 0, asm.DWord),
 	)
 	p.b.Label(done)
 	p.emit(asm.Mov.Imm(asm.R0, 0))

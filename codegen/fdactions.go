@@ -73,7 +73,7 @@ func (p *progGen) followFD(a *ir.Action) {
 		return
 	}
 	p.emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareFDMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapFD)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stFdKey),
 		asm.Mov.Reg(asm.R3, rRec),
@@ -89,7 +89,7 @@ func (p *progGen) unfollowFD(a *ir.Action) {
 		return
 	}
 	p.emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareFDMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapFD)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stFdKey),
 		asm.FnMapDeleteElem.Call(),
@@ -104,12 +104,12 @@ func (p *progGen) copyFD(a *ir.Action) {
 		p.errorf(a.Pos, "argFd of CopyFD refers to no argument read by %s", p.h.Call)
 		return
 	}
-	name := p.g.declareFDMap()
+	name := p.g.stateMap(ir.MapFD)
 	done := p.b.Fresh("copyfd_done")
 	if old.arg.Type == ir.TypeFd {
 		// Its slot holds the entry, or says there is none.
 		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(old.off+4), asm.Word),
+			asm.LoadMem(asm.R1, rRec, int16(old.off+bpf.BytesFlagsOff), asm.Word),
 			asm.And.Imm(asm.R1, bpf.BytesUnknownFD),
 			asm.JNE.Imm(asm.R1, 0, done),
 			asm.Mov.Reg(asm.R7, rRec),

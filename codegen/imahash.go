@@ -103,7 +103,7 @@ func (g *gen) sizeImaMap(lay *layout) {
 func (p *progGen) initIma(s *slot) {
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), int64(bpf.ImaNone), asm.Word),
-		emit.StoreImm(rRec, int16(s.off+4), 0, asm.Word),
+		emit.StoreImm(rRec, int16(s.off+bpf.ImaRetOff), 0, asm.Word),
 	)
 }
 
@@ -136,7 +136,7 @@ func (p *progGen) deferIma() {
 		p.emit(asm.LoadMem(asm.R1, asm.RFP, stRet, asm.DWord))
 	}
 	p.emit(
-		asm.StoreMem(rRec, int16(s.off+4), asm.R1, asm.Word),
+		asm.StoreMem(rRec, int16(s.off+bpf.ImaRetOff), asm.R1, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ImaMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stPidTgid),
@@ -196,12 +196,12 @@ func (p *progGen) imaHashProgram() asm.Instructions {
 		asm.Mov.Reg(rRec, asm.R0),
 		// Another hook's record (a thread in two hooks with imaHash is
 		// inside one at a time; a record left behind is dropped).
-		asm.LoadMem(asm.R1, rRec, 20, asm.Half),
+		asm.LoadMem(asm.R1, rRec, bpf.HeaderHookIDOff, asm.Half),
 		asm.JNE.Imm(asm.R1, int32(h.ID), "drop"),
 		asm.LoadMem(asm.R1, rRec, int16(s.off), asm.Word),
 		asm.JNE.Imm32(asm.R1, bpf.ImaPending, "drop"),
 		// The deferred return value, sign-extended.
-		asm.LoadMem(asm.R1, rRec, int16(s.off+4), asm.Word),
+		asm.LoadMem(asm.R1, rRec, int16(s.off+bpf.ImaRetOff), asm.Word),
 		asm.LSh.Imm(asm.R1, 32),
 		asm.ArSh.Imm(asm.R1, 32),
 		asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord),
@@ -214,7 +214,7 @@ func (p *progGen) imaHashProgram() asm.Instructions {
 	p.emit(
 		asm.JEq.Imm(asm.R1, 0, "nofile"),
 		asm.Mov.Reg(asm.R2, rRec),
-		asm.Add.Imm(asm.R2, int32(s.off+8)),
+		asm.Add.Imm(asm.R2, int32(s.off+bpf.ImaDigestOff)),
 		asm.Mov.Imm(asm.R3, bpf.ImaDigestSize),
 		asm.FnImaFileHash.Call(),
 		asm.StoreMem(rRec, int16(s.off), asm.R0, asm.Word),

@@ -73,10 +73,10 @@ func (p *progGen) copyIovec(s *slot, ptr asm.Register, user bool) {
 		asm.LoadMem(asm.R1, asm.RFP, stIovFill, asm.DWord),
 		asm.LoadMem(asm.R2, asm.RFP, stIovTotal, asm.DWord),
 		asm.StoreMem(rRec, int16(s.off), asm.R1, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+4), 0, asm.Word),
-		asm.StoreMem(rRec, int16(s.off+8), asm.R2, asm.DWord),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesFlagsOff), 0, asm.Word),
+		asm.StoreMem(rRec, int16(s.off+bpf.BytesTotalOff), asm.R2, asm.DWord),
 		asm.JLE.Reg(asm.R2, asm.R1, done),
-		emit.StoreImm(rRec, int16(s.off+4), bpf.BytesTruncated, asm.Word),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesFlagsOff), bpf.BytesTruncated, asm.Word),
 	)
 	p.b.Label(done)
 	p.emit(asm.Mov.Imm(asm.R0, 0))
@@ -151,7 +151,7 @@ func (p *progGen) readIovIter(s *slot, ptr asm.Register) {
 	p.b.Label(none)
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), 0, asm.DWord),
-		emit.StoreImm(rRec, int16(s.off+8), 0, asm.DWord),
+		emit.StoreImm(rRec, int16(s.off+bpf.BytesTotalOff), 0, asm.DWord),
 	)
 	p.keepBigPointer(s, nil)
 	p.emit(asm.Ja.Label(done))

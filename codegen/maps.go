@@ -71,3 +71,62 @@ func (g *gen) setMap(m *ir.Map, typ ir.ArgType) string {
 	g.inits = append(g.inits, init)
 	return name
 }
+
+// bpfNoPrealloc is BPF_F_NO_PREALLOC.
+const bpfNoPrealloc = 1
+
+// stateMapShapes is the BPF shape of each state map the lowering lays out
+// (compiler/lower_layout.go, layoutMaps); the number of entries is the IR
+// map's. MapRetProbe becomes one map per return hook, named after the
+// hook, whose values are the hook's records.
+var stateMapShapes = map[ir.MapKind]object.Map{
+	// Entries are allocated when written: values are paths (fd.go).
+	ir.MapFD:       {Name: fdMap, Type: ebpf.Hash, KeySize: 8, ValueSize: fdValueSize, Flags: bpfNoPrealloc},
+	ir.MapSock:     {Name: sockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
+	ir.MapEnforcer: {Name: enforcerMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
+	// LRU: forgotten keys make room for new ones (ratelimit.go).
+	ir.MapRateLimit: {Name: rateLimitMap, Type: ebpf.LRUHash, KeySize: rateKeySize, ValueSize: 8},
+	// Entries are allocated when a call starts, not up front: records
+	// are kilobytes and most never meet (retprobe.go).
+	ir.MapRetProbe: {Type: ebpf.Hash, KeySize: 8, Flags: bpfNoPrealloc},
+}
+
+// stateMap declares the BPF map of the policy's state map of kind, once,
+// and returns its name.
+func (g *gen) stateMap(kind ir.MapKind) string { return g.declareStateMap(kind, "", 0) }
+
+// declareStateMap declares a BPF map for the policy's state map of kind,
+// once: named name and with values of valueSize bytes when the kind's
+// shape leaves them to the program (MapRetProbe). It returns the name.
+func (g *gen) declareStateMap(kind ir.MapKind, name string, valueSize int) string {
+	shape, ok := stateMapShapes[kind]
+	if !ok {
+		panic(fmt.Sprintf("codegen: %s is not a state map", kind))
+	}
+	if name != "" {
+		shape.Name = name
+	}
+	if valueSize > 0 {
+		shape.ValueSize = uint32(valueSize)
+	}
+	for _, m := range g.maps {
+		if m.Name == shape.Name {
+			return shape.Name
+		}
+	}
+	var layout *ir.Map
+	for _, m := range g.pol.Maps {
+		if m.Kind == kind {
+			layout = m
+			break
+		}
+	}
+	if layout == nil {
+		// The lowering lays out every state map an action or hook uses.
+		g.errs.add(ir.Pos{}, "internal error: the policy's IR has no %s map", kind)
+		return shape.Name
+	}
+	shape.MaxEntries = uint32(layout.MaxEntries)
+	g.maps = append(g.maps, &shape)
+	return shape.Name
+}

@@ -42,7 +42,7 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *slot, fail string) {
 		p.emit(
 			asm.LoadMem(asm.R1, rRec, int16(s.aux), asm.DWord),
 			asm.JEq.Imm(asm.R1, 0, small),
-			asm.LoadMem(asm.R1, rRec, int16(s.off+8), asm.DWord), // Total
+			asm.LoadMem(asm.R1, rRec, int16(s.off+bpf.BytesTotalOff), asm.DWord), // Total
 			asm.JGT.Imm(asm.R1, int32(s.maxBytes), big),
 		)
 		p.b.Label(small)

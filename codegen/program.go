@@ -147,18 +147,19 @@ func (p *progGen) prologue() {
 // (stampTime, post), so that a rejected event never reads the clock.
 func (p *progGen) header() {
 	p.emit(
-		emit.StoreImm(rRec, 0, int64(bpf.EventPolicy)|bpf.EventVersion<<8, asm.DWord),
+		// Kind and Version; Flags and Size 0, in one store.
+		emit.StoreImm(rRec, bpf.HeaderKindOff, int64(bpf.EventPolicy)|bpf.EventVersion<<(8*bpf.HeaderVersionOff), asm.DWord),
 		asm.LoadMapValue(asm.R1, 0, 0).WithReference(bpf.VarPolicyID),
 		asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
-		asm.StoreMem(rRec, 16, asm.R1, asm.Word),
-		emit.StoreImm(rRec, 20, int64(p.h.ID), asm.Half),
-		emit.StoreImm(rRec, 22, 0, asm.Byte),
-		emit.StoreImm(rRec, 23, int64(bpf.ActionPost), asm.Byte),
+		asm.StoreMem(rRec, bpf.HeaderPolicyIDOff, asm.R1, asm.Word),
+		emit.StoreImm(rRec, bpf.HeaderHookIDOff, int64(p.h.ID), asm.Half),
+		emit.StoreImm(rRec, bpf.HeaderSelectorOff, 0, asm.Byte),
+		emit.StoreImm(rRec, bpf.HeaderActionOff, int64(bpf.ActionPost), asm.Byte),
 		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
-		asm.StoreMem(rRec, 28, asm.R1, asm.Word),
+		asm.StoreMem(rRec, bpf.HeaderPidOff, asm.R1, asm.Word),
 		asm.RSh.Imm(asm.R1, 32),
-		asm.StoreMem(rRec, 24, asm.R1, asm.Word),
-		emit.StoreImm(rRec, 32, 0, asm.DWord),
+		asm.StoreMem(rRec, bpf.HeaderTgidOff, asm.R1, asm.Word),
+		emit.StoreImm(rRec, bpf.HeaderRetOff, 0, asm.DWord),
 	)
 }
 
@@ -168,7 +169,7 @@ func (p *progGen) header() {
 func (p *progGen) stampTime() {
 	p.emit(
 		asm.FnKtimeGetBootNs.Call(),
-		asm.StoreMem(rRec, 8, asm.R0, asm.DWord),
+		asm.StoreMem(rRec, bpf.HeaderKtimeOff, asm.R0, asm.DWord),
 	)
 }
 
@@ -202,7 +203,7 @@ func (p *progGen) post() {
 		p.emit(asm.Add.Imm(asm.R3, int32(last.off+bpf.BytesHeaderSize)))
 	}
 	p.emit(
-		asm.StoreMem(rRec, 4, asm.R3, asm.Word),
+		asm.StoreMem(rRec, bpf.HeaderSizeOff, asm.R3, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
 		asm.Mov.Reg(asm.R2, rRec),
 		asm.Mov.Imm(asm.R4, 0),
@@ -270,7 +271,7 @@ func (p *progGen) postCompacted() {
 	)
 	p.b.Label("pack_done")
 	p.emit(
-		asm.StoreMem(asm.R8, 4, asm.R7, asm.Word),
+		asm.StoreMem(asm.R8, bpf.HeaderSizeOff, asm.R7, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
 		asm.Mov.Reg(asm.R2, asm.R8),
 		asm.Mov.Reg(asm.R3, asm.R7),
@@ -353,7 +354,7 @@ func (p *progGen) postReserved() {
 		bound += s.size
 	}
 	p.emit(
-		asm.StoreMem(asm.R8, 4, asm.R7, asm.Word),
+		asm.StoreMem(asm.R8, bpf.HeaderSizeOff, asm.R7, asm.Word),
 		asm.Mov.Reg(asm.R1, asm.R8),
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufSubmit.Call(),
@@ -385,9 +386,9 @@ func (p *progGen) copyBig(s *slot) {
 		asm.Mov.Reg(asm.R6, asm.R8),
 		asm.Add.Reg(asm.R6, asm.R7),
 		// Total as read at entry; Len: Total, at most bigBytes.
-		asm.LoadMem(asm.R2, rRec, int16(s.off+8), asm.DWord),
-		asm.StoreMem(asm.R6, 8, asm.R2, asm.DWord),
-		emit.StoreImm(asm.R6, 4, 0, asm.Word),
+		asm.LoadMem(asm.R2, rRec, int16(s.off+bpf.BytesTotalOff), asm.DWord),
+		asm.StoreMem(asm.R6, bpf.BytesTotalOff, asm.R2, asm.DWord),
+		emit.StoreImm(asm.R6, bpf.BytesFlagsOff, 0, asm.Word),
 		asm.JSGT.Imm(asm.R2, 0, fits),
 		asm.Mov.Imm(asm.R2, 0),
 	)
@@ -395,11 +396,11 @@ func (p *progGen) copyBig(s *slot) {
 	p.emit(
 		asm.JLE.Imm(asm.R2, int32(s.bigBytes), read),
 		asm.Mov.Imm(asm.R2, int32(s.bigBytes)),
-		emit.StoreImm(asm.R6, 4, bpf.BytesTruncated, asm.Word),
+		emit.StoreImm(asm.R6, bpf.BytesFlagsOff, bpf.BytesTruncated, asm.Word),
 	)
 	p.b.Label(read)
 	p.emit(
-		asm.StoreMem(asm.R6, 0, asm.R2, asm.Word),
+		asm.StoreMem(asm.R6, bpf.BytesLenOff, asm.R2, asm.Word),
 		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
 		asm.Mov.Reg(asm.R1, asm.R6),
 		asm.Add.Imm(asm.R1, bpf.BytesHeaderSize),
@@ -411,8 +412,8 @@ func (p *progGen) copyBig(s *slot) {
 	)
 	p.b.Label(fault)
 	p.emit(
-		emit.StoreImm(asm.R6, 0, 0, asm.Word),
-		emit.StoreImm(asm.R6, 4, bpf.BytesFault, asm.Word),
+		emit.StoreImm(asm.R6, bpf.BytesLenOff, 0, asm.Word),
+		emit.StoreImm(asm.R6, bpf.BytesFlagsOff, bpf.BytesFault, asm.Word),
 		asm.Mov.Imm(asm.R2, 0),
 	)
 	p.b.Label(done)

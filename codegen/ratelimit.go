@@ -1,12 +1,10 @@
 package codegen
 
 import (
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
-	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -24,17 +22,16 @@ import (
 //	   integer's value; the length and first 8 bytes of a string, buffer
 //	   or path; the first 8 bytes of other encodings
 const (
-	stRateKey     = -176
-	rateArgs      = 4
-	rateKeySize   = 16 + 8*rateArgs
-	rateLimitMap  = "polc_ratelimit"
-	rateLimitSize = 32768
+	stRateKey    = -176
+	rateArgs     = 4
+	rateKeySize  = 16 + 8*rateArgs
+	rateLimitMap = "polc_ratelimit"
 )
 
 // rateLimit emits: if the selector's Post rate limit says this record was
 // posted too recently, goto limited; else note the time and fall through.
 func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
-	p.g.declareRateLimitMap()
+	p.g.stateMap(ir.MapRateLimit)
 	p.emit(
 		emit.StoreImm(asm.RFP, stRateKey, int64(p.h.ID), asm.Word),
 		emit.StoreImm(asm.RFP, stRateKey+4, int64(s.Index), asm.Word),
@@ -111,16 +108,6 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnMapUpdateElem.Call(),
 	)
-}
-
-func (g *gen) declareRateLimitMap() {
-	for _, m := range g.maps {
-		if m.Name == rateLimitMap {
-			return
-		}
-	}
-	g.maps = append(g.maps, &object.Map{Name: rateLimitMap, Type: ebpf.LRUHash, KeySize: rateKeySize,
-		ValueSize: 8, MaxEntries: rateLimitSize})
 }
 
 // postRateLimit returns the Post action of acts with a rate limit, or nil.

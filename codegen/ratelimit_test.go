@@ -19,7 +19,8 @@ func TestRateLimit(t *testing.T) {
 		h := &ir.Hook{Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter",
 			Args:      []*ir.Arg{{Slot: 0, Index: 0, Type: ir.TypeInt64, SizeSlot: ir.NoSize}},
 			Selectors: []*ir.Selector{{Actions: []*ir.Action{{Kind: ir.ActPost, RateLimitMs: 3600_000, RateLimitScope: scope}}}}}
-		pol := &ir.Policy{Name: "ratelimit", Arch: "x86_64", Hooks: []*ir.Hook{h}}
+		pol := &ir.Policy{Name: "ratelimit", Arch: "x86_64", Hooks: []*ir.Hook{h},
+			Maps: []*ir.Map{{Name: "ratelimit", Kind: ir.MapRateLimit, MaxEntries: 32768}}}
 		b, err := Build(pol, Options{})
 		if err != nil {
 			t.Fatal(err)

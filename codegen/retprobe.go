@@ -3,11 +3,9 @@ package codegen
 import (
 	"fmt"
 
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
-	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -15,14 +13,11 @@ import (
 // for its return program, keyed by thread (pid_tgid).
 func retMapName(h *ir.Hook) string { return fmt.Sprintf("polc_ret_h%d", h.ID) }
 
-// retMapEntries bounds the calls in flight at once per hook.
-const retMapEntries = 32768
-
 // saveForReturn stores the record under the current thread for the return
 // program.
 func (p *progGen) saveForReturn() {
 	name := retMapName(p.h)
-	p.g.declareRetMap(name, p.lay.size+p.lay.pad)
+	p.g.declareStateMap(ir.MapRetProbe, name, p.lay.size+p.lay.pad)
 	p.emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
@@ -32,21 +27,6 @@ func (p *progGen) saveForReturn() {
 		asm.FnMapUpdateElem.Call(),
 	)
 }
-
-func (g *gen) declareRetMap(name string, size int) {
-	for _, m := range g.maps {
-		if m.Name == name {
-			return
-		}
-	}
-	// Entries are allocated when a call starts, not up front: records are
-	// kilobytes and most never meet.
-	g.maps = append(g.maps, &object.Map{Name: name, Type: ebpf.Hash, KeySize: 8, ValueSize: uint32(size),
-		MaxEntries: retMapEntries, Flags: bpfNoPrealloc})
-}
-
-// bpfNoPrealloc is BPF_F_NO_PREALLOC.
-const bpfNoPrealloc = 1
 
 // returnProgram generates the program that runs when the function
 // returns: it finds the record its entry program saved, adds the return
@@ -69,10 +49,11 @@ func (p *progGen) returnProgram() asm.Instructions {
 	)
 	p.loadRet(asm.R1)
 	p.emit(
-		asm.StoreMem(rRec, 32, asm.R1, asm.DWord),
-		asm.LoadMem(asm.R1, rRec, 0, asm.Word),
-		asm.Or.Imm(asm.R1, bpf.FlagReturn<<16),
-		asm.StoreMem(rRec, 0, asm.R1, asm.Word),
+		asm.StoreMem(rRec, bpf.HeaderRetOff, asm.R1, asm.DWord),
+		// Flags, with Kind and Version below them in the same word.
+		asm.LoadMem(asm.R1, rRec, bpf.HeaderKindOff, asm.Word),
+		asm.Or.Imm(asm.R1, bpf.FlagReturn<<(8*bpf.HeaderFlagsOff)),
+		asm.StoreMem(rRec, bpf.HeaderKindOff, asm.R1, asm.Word),
 	)
 	p.readArgs(true)
 	p.returnArgAction()
@@ -89,7 +70,7 @@ func (p *progGen) returnProgram() asm.Instructions {
 		next := fmt.Sprintf("ret_sel%d_done", i)
 		p.src(s.Pos, fmt.Sprintf("selector %d (return)", i))
 		p.emit(
-			asm.LoadMem(asm.R1, rRec, 22, asm.Byte),
+			asm.LoadMem(asm.R1, rRec, bpf.HeaderSelectorOff, asm.Byte),
 			asm.JNE.Imm(asm.R1, int32(s.Index+1), next),
 		)
 		for _, t := range s.ReturnTests {

@@ -185,7 +185,7 @@ func (p *progGen) selectors() {
 func (p *progGen) matched(s *ir.Selector) {
 	var acts []*ir.Action
 	if s != nil {
-		p.emit(emit.StoreImm(rRec, 22, int64(s.Index+1), asm.Byte))
+		p.emit(emit.StoreImm(rRec, bpf.HeaderSelectorOff, int64(s.Index+1), asm.Byte))
 		acts = s.Actions
 	}
 	if p.actions(acts) {

@@ -1,11 +1,9 @@
 package codegen
 
 import (
-	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
-	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -25,24 +23,6 @@ import (
 // current task. The map is an LRU hash: sockets that are never untracked
 // make room for new ones.
 const sockMap = "polc_sock"
-
-// declareSockMap declares the sock map with the size the policy's IR
-// gives.
-func (g *gen) declareSockMap() string {
-	for _, m := range g.maps {
-		if m.Name == sockMap {
-			return sockMap
-		}
-	}
-	entries := uint32(32768)
-	for _, m := range g.pol.Maps {
-		if m.Kind == ir.MapSock && m.MaxEntries > 0 {
-			entries = uint32(m.MaxEntries)
-		}
-	}
-	g.maps = append(g.maps, &object.Map{Name: sockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8, MaxEntries: entries})
-	return sockMap
-}
 
 // tracksSockets says whether the policy tracks sockets at all.
 func (g *gen) tracksSockets() bool {
@@ -89,7 +69,7 @@ func (p *progGen) sockAction(a *ir.Action) {
 // trackSock emits TrackSock (or UntrackSock) of the sock pointer in r,
 // doing nothing for NULL.
 func (p *progGen) trackSock(kind ir.ActionKind, r asm.Register) {
-	name := p.g.declareSockMap()
+	name := p.g.stateMap(ir.MapSock)
 	done := p.b.Fresh("tracksock_done")
 	p.emit(
 		asm.JEq.Imm(r, 0, done),
@@ -136,18 +116,19 @@ func (p *progGen) sockOwner() {
 	p.emit(
 		asm.JEq.Imm(asm.R1, 0, done),
 		asm.StoreMem(asm.RFP, stVal, asm.R1, asm.DWord),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareSockMap()),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapSock)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stVal),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, done),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.StoreMem(rRec, 28, asm.R1, asm.Word),
+		asm.StoreMem(rRec, bpf.HeaderPidOff, asm.R1, asm.Word),
 		asm.RSh.Imm(asm.R1, 32),
-		asm.StoreMem(rRec, 24, asm.R1, asm.Word),
-		asm.LoadMem(asm.R1, rRec, 0, asm.Word),
-		asm.Or.Imm(asm.R1, bpf.FlagSockOwner<<16),
-		asm.StoreMem(rRec, 0, asm.R1, asm.Word),
+		asm.StoreMem(rRec, bpf.HeaderTgidOff, asm.R1, asm.Word),
+		// Flags, with Kind and Version below them in the same word.
+		asm.LoadMem(asm.R1, rRec, bpf.HeaderKindOff, asm.Word),
+		asm.Or.Imm(asm.R1, bpf.FlagSockOwner<<(8*bpf.HeaderFlagsOff)),
+		asm.StoreMem(rRec, bpf.HeaderKindOff, asm.R1, asm.Word),
 	)
 	p.b.Label(done)
 	p.emit(asm.Mov.Imm(asm.R0, 0))
@@ -177,7 +158,7 @@ func (p *progGen) returnArgAction() {
 			continue
 		}
 		p.emit(
-			asm.LoadMem(asm.R1, rRec, 22, asm.Byte),
+			asm.LoadMem(asm.R1, rRec, bpf.HeaderSelectorOff, asm.Byte),
 			asm.JEq.Imm(asm.R1, int32(s.Index+1), "drop"),
 		)
 	}

@@ -77,7 +77,7 @@ func (g *gen) declareStackMap() {
 func (p *progGen) initStacks(s *slot) {
 	p.emit(
 		emit.StoreImm(rRec, int16(s.off), bpf.StackNone, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+4), bpf.StackNone, asm.Word),
+		emit.StoreImm(rRec, int16(s.off+bpf.StackUserOff), bpf.StackNone, asm.Word),
 	)
 }
 

@@ -143,7 +143,7 @@ func (p *progGen) returnTest(t *ir.Test, fail string) {
 		p.errorf(t.Pos, "matchReturnArgs on a return value of type %s is not supported yet", t.Type)
 		return
 	}
-	p.emit(asm.LoadMem(asm.R4, rRec, 32, asm.DWord))
+	p.emit(asm.LoadMem(asm.R4, rRec, bpf.HeaderRetOff, asm.DWord))
 	if size := t.Type.Size(); size > 0 {
 		p.emit(extendReg(asm.R4, size, t.Type.Signed())...)
 	}

@@ -37,7 +37,8 @@ func TestUprobe(t *testing.T) {
 			},
 			ReturnTests: []*ir.Test{{Kind: ir.TestReturn, Op: ir.OpGT, Type: ir.TypeInt64, Values: []ir.Value{{Kind: ir.ValInt, Int: 10}}}},
 		}}}
-	b, err := Build(&ir.Policy{Name: "uprobe", Arch: "x86_64", Hooks: []*ir.Hook{h}}, Options{})
+	b, err := Build(&ir.Policy{Name: "uprobe", Arch: "x86_64", Hooks: []*ir.Hook{h},
+		Maps: []*ir.Map{{Name: "retprobe", Kind: ir.MapRetProbe, MaxEntries: 32768, Pos: pos}}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

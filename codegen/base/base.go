@@ -31,15 +31,15 @@ const scratchMap = "polc_base_rec"
 const (
 	recSize  = bpf.HeaderSize + bpf.ProcEventSize
 	procOff  = bpf.HeaderSize // the Proc in the scratch record
-	exitOff  = procOff + bpf.ProcSize
-	pFlags   = procOff + 16
-	pPpid    = procOff + 4
-	pStart   = procOff + 8
-	pUID     = procOff + 20
-	pNs      = procOff + 24
-	pCaps    = procOff + 64
-	pBinLen  = procOff + 88
-	pBinary  = procOff + 96
+	exitOff  = procOff + bpf.ProcEventExitCodeOff
+	pFlags   = procOff + bpf.ProcFlagsOff
+	pPpid    = procOff + bpf.ProcPpidOff
+	pStart   = procOff + bpf.ProcStartOff
+	pUID     = procOff + bpf.ProcUIDOff
+	pNs      = procOff + bpf.ProcNsOff
+	pCaps    = procOff + bpf.ProcCapsOff
+	pBinLen  = procOff + bpf.ProcBinaryLenOff
+	pBinary  = procOff + bpf.ProcBinaryOff
 	stKey    = -8
 	stTmp    = -16 // and -24: kern scratch
 	stTgid   = -32
@@ -101,17 +101,18 @@ func prologue(b *emit.Builder) {
 // header fills the record header for an event about the task in R7.
 func header(b *emit.Builder, kind bpf.EventKind) {
 	b.Emit(
-		emit.StoreImm(asm.R9, 0, int64(kind)|bpf.EventVersion<<8, asm.Word),
-		emit.StoreImm(asm.R9, 4, recSize, asm.Word),
+		emit.StoreImm(asm.R9, bpf.HeaderKindOff, int64(kind)|bpf.EventVersion<<(8*bpf.HeaderVersionOff), asm.Word),
+		emit.StoreImm(asm.R9, bpf.HeaderSizeOff, recSize, asm.Word),
 		asm.FnKtimeGetBootNs.Call(),
-		asm.StoreMem(asm.R9, 8, asm.R0, asm.DWord),
-		emit.StoreImm(asm.R9, 16, 0, asm.DWord),
-		emit.StoreImm(asm.R9, 32, 0, asm.DWord),
+		asm.StoreMem(asm.R9, bpf.HeaderKtimeOff, asm.R0, asm.DWord),
+		// PolicyID, HookID, Selector and Action: 0 in one store.
+		emit.StoreImm(asm.R9, bpf.HeaderPolicyIDOff, 0, asm.DWord),
+		emit.StoreImm(asm.R9, bpf.HeaderRetOff, 0, asm.DWord),
 	)
 	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
-	b.Emit(asm.StoreMem(asm.R9, 24, asm.R1, asm.Word))
+	b.Emit(asm.StoreMem(asm.R9, bpf.HeaderTgidOff, asm.R1, asm.Word))
 	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "pid", asm.Word, stTmp)
-	b.Emit(asm.StoreMem(asm.R9, 28, asm.R1, asm.Word))
+	b.Emit(asm.StoreMem(asm.R9, bpf.HeaderPidOff, asm.R1, asm.Word))
 }
 
 // output posts the scratch record.
