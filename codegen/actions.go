@@ -3,9 +3,9 @@ package codegen
 import (
 	"github.com/cilium/ebpf/asm"
 
-	"github.com/polc-dev/polc/codegen/emit"
-
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -45,7 +45,7 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 	post := true
 	p.sockOwner()
 	if len(acts) > 0 {
-		p.emit(emit.StoreImm(rRec, bpf.HeaderActionOff, int64(strongest(acts)), asm.Byte))
+		p.Emit(emit.StoreImm(prog.RRec, bpf.HeaderActionOff, int64(strongest(acts)), asm.Byte))
 	}
 	var enforcing []*ir.Action
 	for _, a := range acts {
@@ -58,12 +58,12 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 		}
 	}
 	if len(enforcing) > 0 && !p.g.opts.TestRun {
-		p.src(enforcing[0].Pos, enforcing[0].Kind.String())
+		p.Src(enforcing[0].Pos, enforcing[0].Kind.String())
 		skip := p.modeGate()
 		for _, a := range enforcing {
 			p.action(a)
 		}
-		p.b.Label(skip)
+		p.B.Label(skip)
 	}
 	return post
 }
@@ -71,7 +71,7 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 // action emits one action; it returns false for NoPost when the record
 // is not posted.
 func (p *progGen) action(a *ir.Action) bool {
-	p.src(a.Pos, a.Kind.String())
+	p.Src(a.Pos, a.Kind.String())
 	switch a.Kind {
 	case ir.ActPost:
 		p.stacks(a) // stack.go
@@ -93,8 +93,8 @@ func (p *progGen) action(a *ir.Action) bool {
 		if a.Kind == ir.ActSigkill {
 			sig = 9
 		}
-		p.g.features[bpf.FeatureSendSignal] = true
-		p.emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
+		p.Need(bpf.FeatureSendSignal)
+		p.Emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
 	case ir.ActOverride:
 		p.override(a)
 	case ir.ActFollowFD:
@@ -106,7 +106,7 @@ func (p *progGen) action(a *ir.Action) bool {
 	case ir.ActSet:
 		p.usdtSet(a)
 	default:
-		p.errorf(a.Pos, "action %s is not supported yet", a.Kind)
+		p.Errorf(a.Pos, "action %s is not supported yet", a.Kind)
 	}
 	return true
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -18,11 +19,10 @@ import (
 // its ancestors) and stops when a value matches or the chain ends. The
 // walk's state is on the caller's stack:
 //
-//	stWalk      the process to check next: a task (PIDs) or a tgid (binaries)
-//	stWalk - 8  1 when a value matched
-//	stWalk - 16 PIDs in namespaces: the pid namespace the chain stays in
+//	prog.StWalk      the process to check next: a task (PIDs) or a tgid (binaries)
+//	prog.StWalk - 8  1 when a value matched
+//	prog.StWalk - 16 PIDs in namespaces: the pid namespace the chain stays in
 const (
-	stWalk = -72
 	// ancestorLoops bounds a walk; it ends at the first process without a
 	// parent long before.
 	ancestorLoops = 1 << 16
@@ -32,37 +32,37 @@ const (
 // bundle.
 func (p *progGen) walkFunc(t *ir.Test, what string) string {
 	p.g.nfuncs++
-	return fmt.Sprintf("h%d_walk%d_%s", p.h.ID, p.g.nfuncs, what)
+	return fmt.Sprintf("h%d_walk%d_%s", p.Hook.ID, p.g.nfuncs, what)
 }
 
 // callWalk runs callback over the chain and jumps to fail unless the test
 // passes: In passes when some process matched, NotIn when none did.
 func (p *progGen) callWalk(callback string, negated bool, fail string) {
-	p.emit(
+	p.Emit(
 		asm.Mov.Imm(asm.R1, ancestorLoops),
 		asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Dst: asm.R2, Src: asm.PseudoFunc, Constant: -1}.WithReference(callback),
 		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, stWalk),
+		asm.Add.Imm(asm.R3, prog.StWalk),
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnLoop.Call(),
-		asm.LoadMem(asm.R1, asm.RFP, stWalk-8, asm.DWord),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StWalk-8, asm.DWord),
 	)
 	if negated {
-		p.emit(asm.JNE.Imm(asm.R1, 0, fail))
+		p.Emit(asm.JNE.Imm(asm.R1, 0, fail))
 	} else {
-		p.emit(asm.JEq.Imm(asm.R1, 0, fail))
+		p.Emit(asm.JEq.Imm(asm.R1, 0, fail))
 	}
 }
 
-// subprogram starts generating a function of the bundle for hook p.h.
+// subprogram starts generating a function of the bundle for hook p.Hook.
 func (p *progGen) subprogram() *progGen {
-	return &progGen{g: p.g, h: p.h, lay: p.lay}
+	return &progGen{Ctx: prog.New(p.g, p.Hook, p.Lay, false), g: p.g}
 }
 
 func (p *progGen) addFunc(name string, sub *progGen) {
-	insns, err := sub.b.Instructions()
+	insns, err := sub.B.Instructions()
 	if err != nil {
-		p.errorf(p.h.Pos, "internal error generating %s: %v", name, err)
+		p.Errorf(p.Hook.Pos, "internal error generating %s: %v", name, err)
 		return
 	}
 	p.g.funcs = append(p.g.funcs, &object.Func{Name: name, Insns: insns})
@@ -74,44 +74,44 @@ func (p *progGen) addFunc(name string, sub *progGen) {
 func (p *progGen) pidWalk(t *ir.Test, fail string) {
 	name := p.walkFunc(t, "pids")
 	p.currentTask(asm.R7)
-	p.emit(
-		asm.StoreMem(asm.RFP, stWalk, asm.R7, asm.DWord),
-		emit.StoreImm(asm.RFP, stWalk-8, 0, asm.DWord),
+	p.Emit(
+		asm.StoreMem(asm.RFP, prog.StWalk, asm.R7, asm.DWord),
+		emit.StoreImm(asm.RFP, prog.StWalk-8, 0, asm.DWord),
 	)
 	if t.NamespacePID {
-		pidNamespace(&p.b, asm.R1, asm.R7, stTmp)
-		p.emit(asm.StoreMem(asm.RFP, stWalk-16, asm.R1, asm.DWord))
+		pidNamespace(&p.B, asm.R1, asm.R7, prog.StTmp)
+		p.Emit(asm.StoreMem(asm.RFP, prog.StWalk-16, asm.R1, asm.DWord))
 	}
 	p.callWalk(name, t.Op == ir.OpNotIn, fail)
 
 	// The callback: R2 points to the state in the caller's frame.
 	sub := p.subprogram()
-	b := &sub.b
+	b := &sub.B
 	b.Emit(
 		asm.Mov.Reg(asm.R6, asm.R2),
 		asm.LoadMem(asm.R7, asm.R6, 0, asm.DWord),
 		asm.JEq.Imm(asm.R7, 0, "stop"),
 	)
 	if t.NamespacePID {
-		pidNamespace(b, asm.R1, asm.R7, stTmp)
+		pidNamespace(b, asm.R1, asm.R7, prog.StTmp)
 		b.Emit(
 			asm.LoadMem(asm.R2, asm.R6, -16, asm.DWord),
 			asm.JNE.Reg(asm.R1, asm.R2, "stop"),
 		)
-		kern.NamespacePid(b, asm.R4, asm.R7, stTmp)
+		kern.NamespacePid(b, asm.R4, asm.R7, prog.StTmp)
 	} else {
-		kern.ReadKernel(b, asm.R4, asm.R7, kern.Task, "tgid", asm.Word, stTmp)
+		kern.ReadKernel(b, asm.R4, asm.R7, kern.Task, "tgid", asm.Word, prog.StTmp)
 	}
 	// pid 0 is the idle task, above init: not a process.
 	b.Emit(
 		asm.JEq.Imm(asm.R4, 0, "stop"),
-		asm.StoreMem(asm.RFP, stVal, asm.R4, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord),
 	)
 	sub.intValues(asm.R4, t.Values, ir.TypeUint32, false, "found")
 	if t.Map != nil {
-		sub.intSetLookup(t, valueKey{base: asm.RFP, off: stVal}, "found")
+		sub.intSetLookup(t, valueKey{base: asm.RFP, off: prog.StVal}, "found")
 	}
-	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "real_parent", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R7, kern.Task, "real_parent", asm.DWord, prog.StTmp)
 	b.Emit(
 		asm.JEq.Reg(asm.R1, asm.R7, "stop"),
 		asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord),
@@ -145,34 +145,34 @@ func pidNamespace(b *emit.Builder, dst, task asm.Register, tmp int16) {
 func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 	// Any process of the chain matching the operator is a hit.
 	positive := positiveOp(t)
-	found, notFound, walk := p.b.Fresh("bin_found"), p.b.Fresh("bin_not_found"), p.b.Fresh("bin_walk")
-	procOff := p.lay.procOff()
-	self := bytesAt{base: rRec, lenOff: int16(procOff + procBinaryLen), dataOff: int16(procOff + procBinary), max: bpf.BinaryMax - 1}
+	found, notFound, walk := p.B.Fresh("bin_found"), p.B.Fresh("bin_not_found"), p.B.Fresh("bin_walk")
+	procOff := p.Lay.ProcOff()
+	self := bytesAt{base: prog.RRec, lenOff: int16(procOff + bpf.ProcBinaryLenOff), dataOff: int16(procOff + bpf.ProcBinaryOff), max: bpf.BinaryMax - 1}
 	p.bytesTest(&positive, self, walk)
-	p.emit(asm.Ja.Label(found))
-	p.b.Label(walk)
+	p.Emit(asm.Ja.Label(found))
+	p.B.Label(walk)
 	name := p.walkFunc(t, "binaries")
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(procOff+4), asm.Word), // Ppid
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(procOff+bpf.ProcPpidOff), asm.Word),
 		asm.JEq.Imm(asm.R1, 0, notFound),
-		asm.StoreMem(asm.RFP, stWalk, asm.R1, asm.DWord),
-		emit.StoreImm(asm.RFP, stWalk-8, 0, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StWalk, asm.R1, asm.DWord),
+		emit.StoreImm(asm.RFP, prog.StWalk-8, 0, asm.DWord),
 	)
 	p.callWalk(name, false, notFound)
-	p.b.Label(found)
+	p.B.Label(found)
 	if t.Op.Negated() {
-		p.emit(asm.Ja.Label(fail))
+		p.Emit(asm.Ja.Label(fail))
 	} else {
-		p.emit(asm.Ja.Label(notFound + "_pass"))
+		p.Emit(asm.Ja.Label(notFound + "_pass"))
 	}
-	p.b.Label(notFound)
+	p.B.Label(notFound)
 	if !t.Op.Negated() {
-		p.emit(asm.Ja.Label(fail))
+		p.Emit(asm.Ja.Label(fail))
 	} else {
-		p.emit(asm.Ja.Label(notFound + "_pass"))
+		p.Emit(asm.Ja.Label(notFound + "_pass"))
 	}
-	p.b.Label(notFound + "_pass")
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(notFound + "_pass")
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 
 	p.binaryWalkStep(name, &positive, false)
 }
@@ -184,15 +184,15 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 // any entry was found (matchParentBinaries: an unknown parent fails).
 func (p *progGen) binaryWalkStep(name string, positive *ir.Test, markFound bool) {
 	sub := p.subprogram()
-	b := &sub.b
+	b := &sub.B
 	b.Emit(
 		asm.Mov.Reg(asm.R6, asm.R2),
 		asm.LoadMem(asm.R1, asm.R6, 0, asm.DWord),
 		asm.JEq.Imm(asm.R1, 0, "stop"),
-		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, prog.StKey, asm.R1, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
+		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "stop"),
 		asm.Mov.Reg(asm.R9, asm.R0),
@@ -202,14 +202,14 @@ func (p *progGen) binaryWalkStep(name string, positive *ir.Test, markFound bool)
 	}
 	b.Emit(
 		// Next: the parent, unless the chain loops.
-		asm.LoadMem(asm.R1, asm.R9, procPpid, asm.Word),
+		asm.LoadMem(asm.R1, asm.R9, bpf.ProcPpidOff, asm.Word),
 		asm.LoadMem(asm.R2, asm.R6, 0, asm.DWord),
 		asm.JNE.Reg(asm.R1, asm.R2, "has_parent"),
 		asm.Mov.Imm(asm.R1, 0),
 	)
 	b.Label("has_parent")
 	b.Emit(asm.StoreMem(asm.R6, 0, asm.R1, asm.DWord))
-	bin := bytesAt{base: asm.R9, lenOff: procBinaryLen, dataOff: procBinary, max: bpf.BinaryMax - 1}
+	bin := bytesAt{base: asm.R9, lenOff: bpf.ProcBinaryLenOff, dataOff: bpf.ProcBinaryOff, max: bpf.BinaryMax - 1}
 	sub.bytesTest(positive, bin, "next")
 	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
 	b.Label("stop")

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -138,23 +139,23 @@ func shortTarget(h *ir.Hook) string {
 }
 
 // manifestHook describes h for the loader and the event decoder.
-func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hook {
+func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bpf.Hook {
 	mh := bpf.Hook{
 		ID: h.ID, Kind: h.Kind.String(), Target: h.Target, Symbol: h.Symbol, Call: h.Call,
 		Syscall: h.Syscall, IgnoreMissing: h.IgnoreMissing, Message: h.Message, Tags: h.Tags,
 		Programs: progs, Args: []bpf.Arg{},
 		Pos: bpf.Pos{File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col},
 	}
-	for _, s := range lay.slots {
-		if s == lay.ret || s == lay.stack || s == lay.ima {
+	for _, s := range lay.Slots {
+		if s == lay.Ret || s == lay.Stack || s == lay.Ima {
 			continue
 		}
-		maxBytes := s.maxBytes
-		if s.bigBytes > 0 {
-			maxBytes = s.bigBytes
+		maxBytes := s.MaxBytes
+		if s.BigBytes > 0 {
+			maxBytes = s.BigBytes
 		}
-		mh.Args = append(mh.Args, bpf.Arg{Slot: s.arg.Slot, Index: s.arg.Index, Type: s.arg.Type.String(),
-			Label: s.arg.Label, Encoding: s.enc, MaxBytes: maxBytes})
+		mh.Args = append(mh.Args, bpf.Arg{Slot: s.Arg.Slot, Index: s.Arg.Index, Type: s.Arg.Type.String(),
+			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes})
 	}
 	if h.Return {
 		// An integer return value is the header's Ret; another encoding
@@ -163,8 +164,8 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 		if h.Ret != nil {
 			mh.Return.Type, mh.Return.Label = h.Ret.Type.String(), h.Ret.Label
 		}
-		if s := lay.ret; s != nil {
-			mh.Return.Encoding, mh.Return.MaxBytes = s.enc, s.maxBytes
+		if s := lay.Ret; s != nil {
+			mh.Return.Encoding, mh.Return.MaxBytes = s.Enc, s.MaxBytes
 		}
 	}
 	for _, s := range h.Selectors {
@@ -187,8 +188,8 @@ func (g *gen) manifestHook(h *ir.Hook, lay *layout, progs []bpf.Program) bpf.Hoo
 	}
 	mh.TracepointFields = g.tpFieldsRead(h)
 	mh.SetArgs = usdtSetArgs(h)
-	mh.StackIDs = lay.stack != nil
-	mh.ImaHash = lay.ima != nil
+	mh.StackIDs = lay.Stack != nil
+	mh.ImaHash = lay.Ima != nil
 	if h.Kind == ir.HookUprobe {
 		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
 	}

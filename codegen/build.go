@@ -14,6 +14,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 	"github.com/polc-dev/polc/target"
 )
@@ -292,3 +293,15 @@ func (g *gen) line(pos ir.Pos, what string) object.Line {
 	}
 	return object.Line{File: pos.File, Line: uint32(max(pos.Line, 0)), Column: uint32(min(max(pos.Col, 0), 1023)), Text: text}
 }
+
+// gen is the prog.Host of the programs it generates.
+var _ prog.Host = (*gen)(nil)
+
+// Errorf records an error at pos.
+func (g *gen) Errorf(pos ir.Pos, format string, args ...any) { g.errs.add(pos, format, args...) }
+
+// Need records a kernel feature the bundle needs.
+func (g *gen) Need(feature string) { g.features[feature] = true }
+
+// Line is the source line shown for code generated for pos.
+func (g *gen) Line(pos ir.Pos, what string) object.Line { return g.line(pos, what) }

@@ -17,19 +17,19 @@ import (
 func (p *progGen) jumpUnlessInt(r asm.Register, op asm.JumpOp, v int64, miss string) {
 	inv := invert(op)
 	if v >= math.MinInt32 && v <= math.MaxInt32 {
-		p.emit(inv.Imm(r, int32(v), miss))
+		p.Emit(inv.Imm(r, int32(v), miss))
 		return
 	}
-	p.emit(asm.LoadImm(asm.R3, v, asm.DWord), inv.Reg(r, asm.R3, miss))
+	p.Emit(asm.LoadImm(asm.R3, v, asm.DWord), inv.Reg(r, asm.R3, miss))
 }
 
 // jumpIfInt emits: if r op v goto hit.
 func (p *progGen) jumpIfInt(r asm.Register, op asm.JumpOp, v int64, hit string) {
 	if v >= math.MinInt32 && v <= math.MaxInt32 {
-		p.emit(op.Imm(r, int32(v), hit))
+		p.Emit(op.Imm(r, int32(v), hit))
 		return
 	}
-	p.emit(asm.LoadImm(asm.R3, v, asm.DWord), op.Reg(r, asm.R3, hit))
+	p.Emit(asm.LoadImm(asm.R3, v, asm.DWord), op.Reg(r, asm.R3, hit))
 }
 
 // invert returns the jump taken exactly when op's is not.
@@ -84,31 +84,31 @@ func (p *progGen) jumpUnlessBytes(s bytesAt, kind matchKind, value string, miss 
 	n := len(value)
 	if n > s.max {
 		// The value cannot fit what is compared: it never matches.
-		p.emit(asm.Ja.Label(miss))
+		p.Emit(asm.Ja.Label(miss))
 		return
 	}
-	p.emit(asm.LoadMem(asm.R1, s.base, s.lenOff, asm.Word))
+	p.Emit(asm.LoadMem(asm.R1, s.base, s.lenOff, asm.Word))
 	switch kind {
 	case matchEqual:
-		p.emit(asm.JNE.Imm(asm.R1, int32(n), miss))
+		p.Emit(asm.JNE.Imm(asm.R1, int32(n), miss))
 	default:
 		if n == 0 {
 			return
 		}
-		p.emit(asm.JLT.Imm(asm.R1, int32(n), miss))
+		p.Emit(asm.JLT.Imm(asm.R1, int32(n), miss))
 	}
 	// R2: the start of the compared bytes.
-	p.emit(asm.Mov.Reg(asm.R2, s.base))
+	p.Emit(asm.Mov.Reg(asm.R2, s.base))
 	if kind == matchPostfix {
 		// data + len - n; len is bounded first so the verifier sees the
 		// reads stay in the data.
-		p.emit(
+		p.Emit(
 			asm.JGT.Imm(asm.R1, int32(s.max), miss),
 			asm.Add.Reg(asm.R2, asm.R1),
 			asm.Add.Imm(asm.R2, int32(int(s.dataOff)-n)),
 		)
 	} else {
-		p.emit(asm.Add.Imm(asm.R2, int32(s.dataOff)))
+		p.Emit(asm.Add.Imm(asm.R2, int32(s.dataOff)))
 	}
 	p.compareBytes(asm.R2, value, miss)
 }
@@ -126,7 +126,7 @@ func (p *progGen) compareBytes(ptr asm.Register, value string, miss string) {
 			chunk := make([]byte, 8)
 			copy(chunk, b[off:off+w.n])
 			v := int64(binary.LittleEndian.Uint64(chunk))
-			p.emit(asm.LoadMem(asm.R1, ptr, int16(off), w.size))
+			p.Emit(asm.LoadMem(asm.R1, ptr, int16(off), w.size))
 			p.jumpUnlessInt(asm.R1, asm.JEq, v, miss)
 			off += w.n
 			if w.n < 8 {

@@ -7,20 +7,21 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
 // ctxPrologue saves what argument reads need from the context: for
 // syscall kprobes, the user pt_regs the syscall wrapper received.
 func (p *progGen) ctxPrologue() {
-	h := p.h
+	h := p.Hook
 	if h.Kind == ir.HookUSDT {
 		p.usdtPrologue()
 	}
-	if h.Kind == ir.HookKprobe && h.Syscall && !p.ret {
-		p.emit(
-			asm.LoadMem(asm.R1, rCtx, int16(p.g.cc.FuncArgs[0].Offset), asm.DWord),
-			asm.StoreMem(asm.RFP, stRegs, asm.R1, asm.DWord),
+	if h.Kind == ir.HookKprobe && h.Syscall && !p.Ret {
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RCtx, int16(p.g.cc.FuncArgs[0].Offset), asm.DWord),
+			asm.StoreMem(asm.RFP, prog.StRegs, asm.R1, asm.DWord),
 		)
 	}
 }
@@ -29,7 +30,7 @@ func (p *progGen) ctxPrologue() {
 // memory: syscall arguments (kprobes with the syscall ABI, syscall
 // tracepoints) and uprobe arguments.
 func (p *progGen) userPointers() bool {
-	h := p.h
+	h := p.Hook
 	switch h.Kind {
 	case ir.HookKprobe:
 		return h.Syscall
@@ -46,7 +47,7 @@ func (p *progGen) userPointers() bool {
 // by its own type. It reports and returns false when the argument cannot
 // be located.
 func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
-	h := p.h
+	h := p.Hook
 	if len(a.Resolve) > 0 || a.BTFType != "" {
 		return p.loadResolved(dst, a) // resolve.go
 	}
@@ -55,14 +56,14 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 		if p.fmodRet() {
 			// fmod_ret: the BTF context, an array of u64 arguments.
 			if a.Index < 0 || a.Index > 11 {
-				p.errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
+				p.Errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
 				return false
 			}
-			p.emit(asm.LoadMem(dst, rCtx, int16(8*a.Index), asm.DWord))
+			p.Emit(asm.LoadMem(dst, prog.RCtx, int16(8*a.Index), asm.DWord))
 			return true
 		}
 		if a.Index < 0 || a.Index >= len(p.g.cc.FuncArgs) {
-			p.errorf(a.Pos, "argument index %d of %s: only the first %d arguments, passed in registers, can be read", a.Index, h.Call, len(p.g.cc.FuncArgs))
+			p.Errorf(a.Pos, "argument index %d of %s: only the first %d arguments, passed in registers, can be read", a.Index, h.Call, len(p.g.cc.FuncArgs))
 			return false
 		}
 		if h.Kind == ir.HookKprobe && h.Syscall {
@@ -72,36 +73,36 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 			if h.ABI != "" {
 				b, err := arch.ParseABI(h.ABI)
 				if err != nil {
-					p.errorf(h.Pos, "%v", err)
+					p.Errorf(h.Pos, "%v", err)
 					return false
 				}
 				abi = b
 			}
 			regs, err := abi.SyscallArgs()
 			if err != nil {
-				p.errorf(a.Pos, "%v", err)
+				p.Errorf(a.Pos, "%v", err)
 				return false
 			}
-			p.emit(asm.LoadMem(asm.R4, asm.RFP, stRegs, asm.DWord))
-			p.emit(
+			p.Emit(asm.LoadMem(asm.R4, asm.RFP, prog.StRegs, asm.DWord))
+			p.Emit(
 				asm.Mov.Reg(asm.R3, asm.R4),
 				asm.Add.Imm(asm.R3, int32(regs[a.Index].Offset)),
 				asm.Mov.Reg(asm.R1, asm.RFP),
-				asm.Add.Imm(asm.R1, stTmp),
+				asm.Add.Imm(asm.R1, prog.StTmp),
 				asm.Mov.Imm(asm.R2, 8),
 				asm.FnProbeReadKernel.Call(),
-				asm.LoadMem(dst, asm.RFP, stTmp, asm.DWord),
+				asm.LoadMem(dst, asm.RFP, prog.StTmp, asm.DWord),
 			)
 			return true
 		}
-		p.emit(asm.LoadMem(dst, rCtx, int16(p.g.cc.FuncArgs[a.Index].Offset), asm.DWord))
+		p.Emit(asm.LoadMem(dst, prog.RCtx, int16(p.g.cc.FuncArgs[a.Index].Offset), asm.DWord))
 		return true
 	case ir.HookRawTracepoint, ir.HookLSM:
 		if a.Index < 0 || a.Index > 11 {
-			p.errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
+			p.Errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
 			return false
 		}
-		p.emit(asm.LoadMem(dst, rCtx, int16(8*a.Index), asm.DWord))
+		p.Emit(asm.LoadMem(dst, prog.RCtx, int16(8*a.Index), asm.DWord))
 		return true
 	case ir.HookUSDT:
 		if !p.usdtArgIndex(a) {
@@ -116,13 +117,13 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 		}
 		return p.loadTpField(dst, a, f, fld)
 	}
-	p.errorf(a.Pos, "arguments of %s hooks cannot be read yet", h.Kind)
+	p.Errorf(a.Pos, "arguments of %s hooks cannot be read yet", h.Kind)
 	return false
 }
 
 // loadRet emits dst = the return value, in a return program.
 func (p *progGen) loadRet(dst asm.Register) {
-	p.emit(asm.LoadMem(dst, rCtx, int16(p.g.cc.Return.Offset), asm.DWord))
+	p.Emit(asm.LoadMem(dst, prog.RCtx, int16(p.g.cc.Return.Offset), asm.DWord))
 }
 
 // extend sign- or zero-extends the low size bytes of r to 64 bits.
@@ -154,19 +155,19 @@ func (p *progGen) syscallCompat(r asm.Register) {
 	switch p.g.arch {
 	case "x86_64":
 		// thread_info.status & TS_COMPAT (0x2)
-		kern.ReadKernel(&p.b, asm.R0, asm.R5, kern.Task, "thread_info.status", asm.Word, stTmp)
-		p.emit(asm.And.Imm(asm.R0, 2))
+		kern.ReadKernel(&p.B, asm.R0, asm.R5, kern.Task, "thread_info.status", asm.Word, prog.StTmp)
+		p.Emit(asm.And.Imm(asm.R0, 2))
 	default:
 		// arm64: thread_info.flags & (1 << TIF_32BIT), TIF_32BIT = 22
-		kern.ReadKernel(&p.b, asm.R0, asm.R5, kern.Task, "thread_info.flags", asm.DWord, stTmp)
-		p.emit(asm.RSh.Imm(asm.R0, 22), asm.And.Imm(asm.R0, 1))
+		kern.ReadKernel(&p.B, asm.R0, asm.R5, kern.Task, "thread_info.flags", asm.DWord, prog.StTmp)
+		p.Emit(asm.RSh.Imm(asm.R0, 22), asm.And.Imm(asm.R0, 1))
 	}
-	skip := p.b.Fresh("native_abi")
-	p.emit(
+	skip := p.B.Fresh("native_abi")
+	p.Emit(
 		asm.JEq.Imm(asm.R0, 0, skip),
 		asm.LoadImm(asm.R0, 1<<31, asm.DWord),
 		asm.Or.Reg(r, asm.R0),
 	)
-	p.b.Label(skip)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(skip)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }

@@ -104,6 +104,16 @@
 // sleepable program on the same hook that hashes the file (imahash.go).
 // spec.loader adds a hook of its own (loader_sensor.go).
 //
+// # The program context
+//
+// Every program is written through a prog.Ctx (package codegen/prog): the
+// instruction builder, the hook, the record's layout (prog.Layout, one
+// prog.Slot per argument), the registers and stack slots every phase
+// relies on (prog.RCtx, prog.RRec, prog.StKey, ...), the labels that end
+// a program (prog.Exit, prog.Drop, prog.Post), and Errorf, Need and Map
+// (a state map, declared once) that reach the bundle. progGen adds what
+// only this package's driver keeps.
+//
 // # Errors
 //
 // Build reports what it cannot compile as Errors, a list of Error values

@@ -8,6 +8,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 )
 
 // WriteAsm writes a normalized disassembly of the bundle: maps, then each
@@ -132,7 +133,7 @@ func formatInsn(ins asm.Instruction) string {
 			return fmt.Sprintf("lock *(%s *)(%s) += %s", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), reg(ins.Src, true))
 		}
 		return fmt.Sprintf("*(%s *)(%s) = %s", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), reg(ins.Src, true))
-	case class == asm.StClass && ins.Dst == rRec && ins.Offset == 20 && op.Size() == asm.Half:
+	case class == asm.StClass && ins.Dst == prog.RRec && ins.Offset == 20 && op.Size() == asm.Half:
 		// The header's HookID: named, so that hooks expanded from one list
 		// print the same code.
 		return fmt.Sprintf("*(u16 *)(%s) = hook_id", memRef(ins.Dst, ins.Offset))

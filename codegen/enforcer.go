@@ -9,6 +9,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -50,19 +51,19 @@ func (g *gen) enforcerErrors() bool {
 // current thread.
 func (p *progGen) notifyEnforcer(a *ir.Action) {
 	if len(p.g.pol.Enforcers) == 0 {
-		p.errorf(a.Pos, "NotifyEnforcer needs an enforcer in spec.enforcers")
+		p.Errorf(a.Pos, "NotifyEnforcer needs an enforcer in spec.enforcers")
 		return
 	}
-	p.emit(
+	p.Emit(
 		asm.Mov.Imm(asm.R1, a.Error),
-		asm.StoreMem(asm.RFP, stVal, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, prog.StVal, asm.R1, asm.Word),
 		asm.Mov.Imm(asm.R1, int32(a.Signal)),
-		asm.StoreMem(asm.RFP, stVal+4, asm.R1, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapEnforcer)),
+		asm.StoreMem(asm.RFP, prog.StVal+4, asm.R1, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.Map(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, stVal),
+		asm.Add.Imm(asm.R3, prog.StVal),
 		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 		asm.FnMapUpdateElem.Call(),
 	)
@@ -71,10 +72,10 @@ func (p *progGen) notifyEnforcer(a *ir.Action) {
 // cleanupEnforcer emits CleanupEnforcerNotification: no entry for the
 // current thread.
 func (p *progGen) cleanupEnforcer() {
-	p.emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapEnforcer)),
+	p.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.Map(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapDeleteElem.Call(),
 	)
 }
@@ -144,22 +145,22 @@ func (g *gen) enforcerProgram(e *ir.Enforcer, mode overrideMode) (asm.Instructio
 		b.Emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, stRet, asm.R0, asm.DWord))
 	}
 	b.Emit(
-		asm.Mov.Reg(rCtx, asm.R1),
+		asm.Mov.Reg(prog.RCtx, asm.R1),
 		asm.FnGetCurrentPidTgid.Call(),
-		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(g.stateMap(ir.MapEnforcer)),
+		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(g.StateMap(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
 		// R7 = error (sign-extended), R8 = signal.
 		asm.LoadMem(asm.R7, asm.R0, 0, asm.Word),
 		asm.LSh.Imm(asm.R7, 32),
 		asm.ArSh.Imm(asm.R7, 32),
 		asm.LoadMem(asm.R8, asm.R0, 4, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(g.stateMap(ir.MapEnforcer)),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(g.StateMap(ir.MapEnforcer)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapDeleteElem.Call(),
 		asm.JEq.Imm(asm.R8, 0, "no_signal"),
 		asm.Mov.Reg(asm.R1, asm.R8),
@@ -167,11 +168,11 @@ func (g *gen) enforcerProgram(e *ir.Enforcer, mode overrideMode) (asm.Instructio
 	)
 	g.features[bpf.FeatureSendSignal] = true
 	b.Label("no_signal")
-	b.Emit(asm.JEq.Imm(asm.R7, 0, "exit"))
+	b.Emit(asm.JEq.Imm(asm.R7, 0, prog.Exit.String()))
 	switch mode {
 	case overrideHelper:
 		g.features[bpf.FeatureOverride] = true
-		b.Emit(asm.Mov.Reg(asm.R1, rCtx), asm.Mov.Reg(asm.R2, asm.R7), asm.FnOverrideReturn.Call())
+		b.Emit(asm.Mov.Reg(asm.R1, prog.RCtx), asm.Mov.Reg(asm.R2, asm.R7), asm.FnOverrideReturn.Call())
 	case overrideFmodRet:
 		b.Emit(asm.StoreMem(asm.RFP, stRet, asm.R7, asm.DWord))
 	default:

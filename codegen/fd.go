@@ -6,6 +6,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -21,37 +22,36 @@ import (
 const (
 	fdMap       = "polc_fd"
 	fdValueSize = bpf.BytesHeaderSize + kern.PathMax
-	stFdKey     = -240
 )
 
 // readFd reads an fd argument (its number in fd): the path recorded for
 // (current tgid, fd).
-func (p *progGen) readFd(s *slot, fd asm.Register) {
-	name := p.g.stateMap(ir.MapFD)
-	unknown, done := p.b.Fresh("fd_unknown"), p.b.Fresh("fd_done")
-	p.emit(
-		asm.StoreMem(asm.RFP, stFdKey+4, fd, asm.Word),
-		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+func (p *progGen) readFd(s *prog.Slot, fd asm.Register) {
+	name := p.Map(ir.MapFD)
+	unknown, done := p.B.Fresh("fd_unknown"), p.B.Fresh("fd_done")
+	p.Emit(
+		asm.StoreMem(asm.RFP, prog.StFdKey+4, fd, asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.RSh.Imm(asm.R1, 32),
-		asm.StoreMem(asm.RFP, stFdKey, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, prog.StFdKey, asm.R1, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stFdKey),
+		asm.Add.Imm(asm.R2, prog.StFdKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, unknown),
 		asm.Mov.Reg(asm.R3, asm.R0),
-		asm.Mov.Reg(asm.R1, rRec),
-		asm.Add.Imm(asm.R1, int32(s.off)),
-		asm.Mov.Imm(asm.R2, int32(min(fdValueSize, s.size))),
+		asm.Mov.Reg(asm.R1, prog.RRec),
+		asm.Add.Imm(asm.R1, int32(s.Off)),
+		asm.Mov.Imm(asm.R2, int32(min(fdValueSize, s.Size))),
 		asm.FnProbeReadKernel.Call(),
 		asm.Ja.Label(done),
 	)
-	p.b.Label(unknown)
-	p.emit(
-		emit.StoreImm(rRec, int16(s.off), 0, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+bpf.BytesFlagsOff), bpf.BytesUnknownFD, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+bpf.BytesTotalOff), 0, asm.DWord),
+	p.B.Label(unknown)
+	p.Emit(
+		emit.StoreImm(prog.RRec, int16(s.Off), 0, asm.Word),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.BytesFlagsOff), bpf.BytesUnknownFD, asm.Word),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.BytesTotalOff), 0, asm.DWord),
 	)
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }

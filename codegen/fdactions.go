@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -19,33 +20,33 @@ import (
 // An fd number is the record's value of an integer argument, or, for an
 // argument of type fd (whose slot holds its path), the raw argument.
 
-// fdActionKey emits stFdKey = {current tgid, fd of the argument at slot}.
+// fdActionKey emits prog.StFdKey = {current tgid, fd of the argument at slot}.
 // It reports and returns false when the argument cannot give an fd.
 func (p *progGen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
-	s := p.lay.slotOf(slotIdx)
+	s := p.Lay.SlotOf(slotIdx)
 	if s == nil {
-		p.errorf(a.Pos, "%s of %s refers to no argument read by %s", what, a.Kind, p.h.Call)
+		p.Errorf(a.Pos, "%s of %s refers to no argument read by %s", what, a.Kind, p.Hook.Call)
 		return false
 	}
 	switch {
-	case s.enc == bpf.EncInt:
-		p.emit(asm.LoadMem(asm.R1, rRec, int16(s.off), asm.DWord))
-	case s.arg.Type == ir.TypeFd && !p.ret:
-		if !p.loadArg(asm.R1, s.arg) {
+	case s.Enc == bpf.EncInt:
+		p.Emit(asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.DWord))
+	case s.Arg.Type == ir.TypeFd && !p.Ret:
+		if !p.loadArg(asm.R1, s.Arg) {
 			return false
 		}
-	case s.arg.Type == ir.TypeFd:
-		p.errorf(a.Pos, "%s in matchReturnActions with an argument of type fd is not supported: declare the argument as int", a.Kind)
+	case s.Arg.Type == ir.TypeFd:
+		p.Errorf(a.Pos, "%s in matchReturnActions with an argument of type fd is not supported: declare the argument as int", a.Kind)
 		return false
 	default:
-		p.errorf(a.Pos, "%s of %s is a %s argument, not a file descriptor", what, a.Kind, s.arg.Type)
+		p.Errorf(a.Pos, "%s of %s is a %s argument, not a file descriptor", what, a.Kind, s.Arg.Type)
 		return false
 	}
-	p.emit(
-		asm.StoreMem(asm.RFP, stFdKey+4, asm.R1, asm.Word),
-		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+	p.Emit(
+		asm.StoreMem(asm.RFP, prog.StFdKey+4, asm.R1, asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.RSh.Imm(asm.R1, 32),
-		asm.StoreMem(asm.RFP, stFdKey, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, prog.StFdKey, asm.R1, asm.Word),
 	)
 	return true
 }
@@ -53,14 +54,14 @@ func (p *progGen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
 // fdValueSlot returns the slot of a name argument whose record bytes are
 // an fd map value as they are: an EncBytes path or string of at most
 // kern.PathMax bytes.
-func (p *progGen) fdValueSlot(a *ir.Action) *slot {
-	s := p.lay.slotOf(a.NameSlot)
+func (p *progGen) fdValueSlot(a *ir.Action) *prog.Slot {
+	s := p.Lay.SlotOf(a.NameSlot)
 	switch {
 	case s == nil:
-		p.errorf(a.Pos, "argName of %s refers to no argument read by %s", a.Kind, p.h.Call)
+		p.Errorf(a.Pos, "argName of %s refers to no argument read by %s", a.Kind, p.Hook.Call)
 		return nil
-	case s.enc != bpf.EncBytes || s.size < fdValueSize || s.bigBytes > 0 || !pathLike[s.arg.Type]:
-		p.errorf(a.Pos, "argName of %s is a %s argument; FollowFD records a path or string (file, path, dentry, string, filename)", a.Kind, s.arg.Type)
+	case s.Enc != bpf.EncBytes || s.Size < fdValueSize || s.BigBytes > 0 || !pathLike[s.Arg.Type]:
+		p.Errorf(a.Pos, "argName of %s is a %s argument; FollowFD records a path or string (file, path, dentry, string, filename)", a.Kind, s.Arg.Type)
 		return nil
 	}
 	return s
@@ -72,12 +73,12 @@ func (p *progGen) followFD(a *ir.Action) {
 	if name == nil || !p.fdActionKey(a, a.FdSlot, "argFd") {
 		return
 	}
-	p.emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapFD)),
+	p.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.Map(ir.MapFD)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stFdKey),
-		asm.Mov.Reg(asm.R3, rRec),
-		asm.Add.Imm(asm.R3, int32(name.off)),
+		asm.Add.Imm(asm.R2, prog.StFdKey),
+		asm.Mov.Reg(asm.R3, prog.RRec),
+		asm.Add.Imm(asm.R3, int32(name.Off)),
 		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 		asm.FnMapUpdateElem.Call(),
 	)
@@ -88,10 +89,10 @@ func (p *progGen) unfollowFD(a *ir.Action) {
 	if !p.fdActionKey(a, a.FdSlot, "argFd") {
 		return
 	}
-	p.emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapFD)),
+	p.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.Map(ir.MapFD)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stFdKey),
+		asm.Add.Imm(asm.R2, prog.StFdKey),
 		asm.FnMapDeleteElem.Call(),
 	)
 }
@@ -99,30 +100,30 @@ func (p *progGen) unfollowFD(a *ir.Action) {
 // copyFD emits CopyFD: fd map[tgid, argName] = the entry of argFd, when
 // there is one.
 func (p *progGen) copyFD(a *ir.Action) {
-	old := p.lay.slotOf(a.FdSlot)
+	old := p.Lay.SlotOf(a.FdSlot)
 	if old == nil {
-		p.errorf(a.Pos, "argFd of CopyFD refers to no argument read by %s", p.h.Call)
+		p.Errorf(a.Pos, "argFd of CopyFD refers to no argument read by %s", p.Hook.Call)
 		return
 	}
-	name := p.g.stateMap(ir.MapFD)
-	done := p.b.Fresh("copyfd_done")
-	if old.arg.Type == ir.TypeFd {
+	name := p.Map(ir.MapFD)
+	done := p.B.Fresh("copyfd_done")
+	if old.Arg.Type == ir.TypeFd {
 		// Its slot holds the entry, or says there is none.
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(old.off+bpf.BytesFlagsOff), asm.Word),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(old.Off+bpf.BytesFlagsOff), asm.Word),
 			asm.And.Imm(asm.R1, bpf.BytesUnknownFD),
 			asm.JNE.Imm(asm.R1, 0, done),
-			asm.Mov.Reg(asm.R7, rRec),
-			asm.Add.Imm(asm.R7, int32(old.off)),
+			asm.Mov.Reg(asm.R7, prog.RRec),
+			asm.Add.Imm(asm.R7, int32(old.Off)),
 		)
 	} else {
 		if !p.fdActionKey(a, a.FdSlot, "argFd") {
 			return
 		}
-		p.emit(
+		p.Emit(
 			asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, stFdKey),
+			asm.Add.Imm(asm.R2, prog.StFdKey),
 			asm.FnMapLookupElem.Call(),
 			asm.JEq.Imm(asm.R0, 0, done),
 			asm.Mov.Reg(asm.R7, asm.R0),
@@ -132,16 +133,16 @@ func (p *progGen) copyFD(a *ir.Action) {
 	if !p.fdActionKey(a, a.NameSlot, "argName") {
 		return
 	}
-	p.emit(
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stFdKey),
+		asm.Add.Imm(asm.R2, prog.StFdKey),
 		asm.Mov.Reg(asm.R3, asm.R7),
 		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 		asm.FnMapUpdateElem.Call(),
 	)
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // pathLike are the types FollowFD can record as an fd's name.

@@ -12,6 +12,7 @@ import (
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -58,7 +59,7 @@ func imaHook(h *ir.Hook) string { return strings.TrimPrefix(h.Target, "bpf_lsm_"
 
 // addImaSlot adds the ImaHash slot to layout l of h when a Post of h asks
 // for the hash, after every other slot, and sizes the bundle's ImaMap.
-func (g *gen) addImaSlot(h *ir.Hook, l *layout) {
+func (g *gen) addImaSlot(h *ir.Hook, l *prog.Layout) {
 	post := imaPost(h)
 	if post == nil {
 		return
@@ -71,7 +72,7 @@ func (g *gen) addImaSlot(h *ir.Hook, l *layout) {
 		g.errs.add(post.Pos, "imaHash hashes the file of an LSM hook whose first argument is a file or a linux_binprm (%s): %s has none", imaHookList(), hook)
 		return
 	}
-	l.ima = l.addTrailingSlot(h, -3, bpf.EncImaHash, bpf.ImaHashSize)
+	l.Ima = l.AddTrailingSlot(h, -3, bpf.EncImaHash, bpf.ImaHashSize)
 }
 
 func imaHookList() string {
@@ -87,8 +88,8 @@ func imaHookList() string {
 
 // sizeImaMap declares bpf.ImaMap, or grows its values, for records of
 // layout lay: the record, then the pointers maxData buffers keep.
-func (g *gen) sizeImaMap(lay *layout) {
-	size := uint32(lay.procOff())
+func (g *gen) sizeImaMap(lay *prog.Layout) {
+	size := uint32(lay.ProcOff())
 	for _, m := range g.maps {
 		if m.Name == bpf.ImaMap {
 			m.ValueSize = max(m.ValueSize, size)
@@ -100,19 +101,19 @@ func (g *gen) sizeImaMap(lay *layout) {
 }
 
 // initIma sets the ImaHash slot to "not asked".
-func (p *progGen) initIma(s *slot) {
-	p.emit(
-		emit.StoreImm(rRec, int16(s.off), int64(bpf.ImaNone), asm.Word),
-		emit.StoreImm(rRec, int16(s.off+bpf.ImaRetOff), 0, asm.Word),
+func (p *progGen) initIma(s *prog.Slot) {
+	p.Emit(
+		emit.StoreImm(prog.RRec, int16(s.Off), int64(bpf.ImaNone), asm.Word),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.ImaRetOff), 0, asm.Word),
 	)
 }
 
 // askIma marks the record of a matching Post with imaHash.
 func (p *progGen) askIma(a *ir.Action) {
-	if !a.ImaHash || p.lay.ima == nil {
+	if !a.ImaHash || p.Lay.Ima == nil {
 		return // not asked, or reported by addImaSlot
 	}
-	p.emit(emit.StoreImm(rRec, int16(p.lay.ima.off), int64(bpf.ImaPending), asm.Word))
+	p.Emit(emit.StoreImm(prog.RRec, int16(p.Lay.Ima.Off), int64(bpf.ImaPending), asm.Word))
 }
 
 // deferIma emits, where the hook's program posts, the hand-over of a
@@ -122,43 +123,43 @@ func (p *progGen) askIma(a *ir.Action) {
 // from running). If ImaMap is full, the record is posted without a hash
 // (Algo: the error).
 func (p *progGen) deferIma() {
-	s := p.lay.ima
-	if s == nil || p.ret {
+	s := p.Lay.Ima
+	if s == nil || p.Ret {
 		return
 	}
-	post := p.b.Fresh("ima_post")
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(s.off), asm.Word),
+	post := p.B.Fresh("ima_post")
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.Word),
 		asm.JNE.Imm32(asm.R1, bpf.ImaPending, post),
 		asm.Mov.Imm(asm.R1, 0),
 	)
 	if p.returnsOverride() {
-		p.emit(asm.LoadMem(asm.R1, asm.RFP, stRet, asm.DWord))
+		p.Emit(asm.LoadMem(asm.R1, asm.RFP, stRet, asm.DWord))
 	}
-	p.emit(
-		asm.StoreMem(rRec, int16(s.off+bpf.ImaRetOff), asm.R1, asm.Word),
+	p.Emit(
+		asm.StoreMem(prog.RRec, int16(s.Off+bpf.ImaRetOff), asm.R1, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ImaMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
-		asm.Mov.Reg(asm.R3, rRec),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
+		asm.Mov.Reg(asm.R3, prog.RRec),
 		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 		asm.FnMapUpdateElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, post+"_deferred"),
-		asm.StoreMem(rRec, int16(s.off), asm.R0, asm.Word),
+		asm.StoreMem(prog.RRec, int16(s.Off), asm.R0, asm.Word),
 		asm.Ja.Label(post),
 	)
-	p.b.Label(post + "_deferred")
+	p.B.Label(post + "_deferred")
 	if p.returnsOverride() {
-		p.emit(emit.StoreImm(asm.RFP, stRet, 0, asm.DWord))
+		p.Emit(emit.StoreImm(asm.RFP, stRet, 0, asm.DWord))
 	}
-	p.emit(asm.Ja.Label("exit"))
-	p.b.Label(post)
+	p.Emit(prog.Exit.Ja())
+	p.B.Label(post)
 }
 
 // imaProgram generates the sleepable program of a hook with an ImaHash
 // slot and returns the hook's programs with it first: polrun attaches
 // them in order, and the kernel runs the last attached first.
-func (g *gen) imaProgram(h *ir.Hook, lay *layout, at attachment, progs []bpf.Program) []bpf.Program {
+func (g *gen) imaProgram(h *ir.Hook, lay *prog.Layout, at attachment, progs []bpf.Program) []bpf.Program {
 	g.sizeImaMap(lay)
 	name := at.name + "_ima"
 	section := "lsm.s/" + imaHook(h)
@@ -168,7 +169,7 @@ func (g *gen) imaProgram(h *ir.Hook, lay *layout, at attachment, progs []bpf.Pro
 			break
 		}
 	}
-	p := &progGen{g: g, h: h, lay: lay}
+	p := &progGen{Ctx: prog.New(g, h, lay, false), g: g}
 	insns := p.imaHashProgram()
 	if insns == nil {
 		return progs
@@ -181,72 +182,72 @@ func (g *gen) imaProgram(h *ir.Hook, lay *layout, at attachment, progs []bpf.Pro
 // hash the file into its slot, post it, delete it, and return the value
 // the hook's program deferred.
 func (p *progGen) imaHashProgram() asm.Instructions {
-	h, s := p.h, p.lay.ima
-	p.src(h.Pos, h.Call+" (imaHash)")
-	p.emit(
-		asm.Mov.Reg(rCtx, asm.R1),
+	h, s := p.Hook, p.Lay.Ima
+	p.Src(h.Pos, h.Call+" (imaHash)")
+	p.Emit(
+		asm.Mov.Reg(prog.RCtx, asm.R1),
 		emit.StoreImm(asm.RFP, stRet, 0, asm.DWord),
 		asm.FnGetCurrentPidTgid.Call(),
-		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ImaMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, "none"),
-		asm.Mov.Reg(rRec, asm.R0),
+		asm.Mov.Reg(prog.RRec, asm.R0),
 		// Another hook's record (a thread in two hooks with imaHash is
 		// inside one at a time; a record left behind is dropped).
-		asm.LoadMem(asm.R1, rRec, bpf.HeaderHookIDOff, asm.Half),
-		asm.JNE.Imm(asm.R1, int32(h.ID), "drop"),
-		asm.LoadMem(asm.R1, rRec, int16(s.off), asm.Word),
-		asm.JNE.Imm32(asm.R1, bpf.ImaPending, "drop"),
+		asm.LoadMem(asm.R1, prog.RRec, bpf.HeaderHookIDOff, asm.Half),
+		asm.JNE.Imm(asm.R1, int32(h.ID), prog.Drop.String()),
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.Word),
+		asm.JNE.Imm32(asm.R1, bpf.ImaPending, prog.Drop.String()),
 		// The deferred return value, sign-extended.
-		asm.LoadMem(asm.R1, rRec, int16(s.off+bpf.ImaRetOff), asm.Word),
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.ImaRetOff), asm.Word),
 		asm.LSh.Imm(asm.R1, 32),
 		asm.ArSh.Imm(asm.R1, 32),
 		asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord),
 		// The file: the first argument, or its linux_binprm's.
-		asm.LoadMem(asm.R1, rCtx, 0, asm.DWord),
+		asm.LoadMem(asm.R1, prog.RCtx, 0, asm.DWord),
 	)
 	if imaBprmHooks[imaHook(h)] {
-		p.emit(kern.Off(asm.LoadMem(asm.R1, asm.R1, 0, asm.DWord), kern.Binprm, "file"))
+		p.Emit(kern.Off(asm.LoadMem(asm.R1, asm.R1, 0, asm.DWord), kern.Binprm, "file"))
 	}
-	p.emit(
+	p.Emit(
 		asm.JEq.Imm(asm.R1, 0, "nofile"),
-		asm.Mov.Reg(asm.R2, rRec),
-		asm.Add.Imm(asm.R2, int32(s.off+bpf.ImaDigestOff)),
+		asm.Mov.Reg(asm.R2, prog.RRec),
+		asm.Add.Imm(asm.R2, int32(s.Off+bpf.ImaDigestOff)),
 		asm.Mov.Imm(asm.R3, bpf.ImaDigestSize),
 		asm.FnImaFileHash.Call(),
-		asm.StoreMem(rRec, int16(s.off), asm.R0, asm.Word),
+		asm.StoreMem(prog.RRec, int16(s.Off), asm.R0, asm.Word),
 		asm.Ja.Label("hashed"),
 	)
-	p.b.Label("nofile")
-	p.emit(emit.StoreImm(rRec, int16(s.off), -enoent, asm.Word))
-	p.b.Label("hashed")
+	p.B.Label("nofile")
+	p.Emit(emit.StoreImm(prog.RRec, int16(s.Off), -enoent, asm.Word))
+	p.B.Label("hashed")
 	// Packed into a ring buffer reservation: the per-CPU buffer of the
 	// compact layout is not safe in a program that may be preempted.
 	p.postReserved()
-	p.b.Label("exit")
-	p.b.Label("drop")
-	p.emit(
+	p.Bind(prog.Exit)
+	p.Bind(prog.Drop)
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ImaMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapDeleteElem.Call(),
 	)
-	p.b.Label("none")
+	p.B.Label("none")
 	// What LSM hooks may return: an error (-MAX_ERRNO..0).
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord),
 		asm.JSLE.Imm(asm.R0, 0, "ret_le0"),
 		asm.Mov.Imm(asm.R0, 0),
 	)
-	p.b.Label("ret_le0")
-	p.emit(
+	p.B.Label("ret_le0")
+	p.Emit(
 		asm.JSGE.Imm(asm.R0, -4095, "ret_ok"),
 		asm.Mov.Imm(asm.R0, -4095),
 	)
-	p.b.Label("ret_ok")
-	p.emit(asm.Return())
+	p.B.Label("ret_ok")
+	p.Emit(asm.Return())
 	return p.finish()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
@@ -205,7 +206,7 @@ func decodeRecord(raw []byte, b *Bundle) (record, error) {
 			}
 			n = bpf.BytesHeaderSize + bpf.Align8(int(binary.LittleEndian.Uint32(raw[off:])))
 		default:
-			n = encodedSize(a.Encoding, 0)
+			n = prog.EncodedSize(a.Encoding, 0)
 		}
 		if off+n > int(r.Size) {
 			return r, fmt.Errorf("slot %d: %d bytes at %d past the end (%d)", a.Slot, n, off, r.Size)

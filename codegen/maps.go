@@ -8,6 +8,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -85,15 +86,15 @@ var stateMapShapes = map[ir.MapKind]object.Map{
 	ir.MapSock:     {Name: sockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
 	ir.MapEnforcer: {Name: enforcerMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
 	// LRU: forgotten keys make room for new ones (ratelimit.go).
-	ir.MapRateLimit: {Name: rateLimitMap, Type: ebpf.LRUHash, KeySize: rateKeySize, ValueSize: 8},
+	ir.MapRateLimit: {Name: rateLimitMap, Type: ebpf.LRUHash, KeySize: prog.RateKeySize, ValueSize: 8},
 	// Entries are allocated when a call starts, not up front: records
 	// are kilobytes and most never meet (retprobe.go).
 	ir.MapRetProbe: {Type: ebpf.Hash, KeySize: 8, Flags: bpfNoPrealloc},
 }
 
-// stateMap declares the BPF map of the policy's state map of kind, once,
+// StateMap declares the BPF map of the policy's state map of kind, once,
 // and returns its name.
-func (g *gen) stateMap(kind ir.MapKind) string { return g.declareStateMap(kind, "", 0) }
+func (g *gen) StateMap(kind ir.MapKind) string { return g.declareStateMap(kind, "", 0) }
 
 // declareStateMap declares a BPF map for the policy's state map of kind,
 // once: named name and with values of valueSize bytes when the kind's

@@ -5,16 +5,17 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
 // bigPostfixTest tests Postfix (or NotPostfix) on a maxData buffer. The
-// filters' copy holds the buffer's first s.maxBytes bytes; the posted
-// record holds up to s.bigBytes. A buffer that fits the copy is tested
+// filters' copy holds the buffer's first s.MaxBytes bytes; the posted
+// record holds up to s.BigBytes. A buffer that fits the copy is tested
 // there; a longer one ends beyond it, so its last bytes (up to the end the
 // record keeps, as Tetragon's comparison of the data it has) are read
 // again from the pointer kept at entry into the TmpMap, and compared there.
-func (p *progGen) bigPostfixTest(t *ir.Test, s *slot, fail string) {
+func (p *progGen) bigPostfixTest(t *ir.Test, s *prog.Slot, fail string) {
 	values := t.Values
 	if t.Map != nil {
 		// Values of a large set are compared one by one here: the maps
@@ -26,55 +27,55 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *slot, fail string) {
 		longest = max(longest, len(v.Str))
 	}
 	if longest > kern.KeyMax {
-		p.errorf(t.Pos, "Postfix values on a maxData buffer are at most %d bytes long", kern.KeyMax)
+		p.Errorf(t.Pos, "Postfix values on a maxData buffer are at most %d bytes long", kern.KeyMax)
 		return
 	}
-	slotBytes := bytesAt{base: rRec, lenOff: int16(s.off), dataOff: int16(s.off + bpf.BytesHeaderSize), max: s.maxBytes}
+	slotBytes := bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}
 	p.g.lib.UseTmp()
 	read := asm.FnProbeReadKernel
 	if p.bigUser(s) {
 		read = asm.FnProbeReadUser
 	}
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
-		big, small, done := p.b.Fresh("post_big"), p.b.Fresh("post_small"), p.b.Fresh("post_done")
+		big, small, done := p.B.Fresh("post_big"), p.B.Fresh("post_small"), p.B.Fresh("post_done")
 		// In the copy: a buffer that fits it, or data kept as the copy
 		// (no pointer: an iov_iter of several buffers).
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(s.aux), asm.DWord),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(s.Aux), asm.DWord),
 			asm.JEq.Imm(asm.R1, 0, small),
-			asm.LoadMem(asm.R1, rRec, int16(s.off+bpf.BytesTotalOff), asm.DWord), // Total
-			asm.JGT.Imm(asm.R1, int32(s.maxBytes), big),
+			asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.BytesTotalOff), asm.DWord), // Total
+			asm.JGT.Imm(asm.R1, int32(s.MaxBytes), big),
 		)
-		p.b.Label(small)
+		p.B.Label(small)
 		for _, v := range values {
-			next := p.b.Fresh("post_next")
+			next := p.B.Fresh("post_next")
 			p.jumpUnlessBytes(slotBytes, matchPostfix, v.Str, next)
-			p.emit(asm.Ja.Label(hit))
-			p.b.Label(next)
+			p.Emit(asm.Ja.Label(hit))
+			p.B.Label(next)
 		}
-		p.emit(asm.Ja.Label(done))
+		p.Emit(asm.Ja.Label(done))
 
 		// The end the record keeps: Total, at most bigBytes.
-		p.b.Label(big)
-		capped := p.b.Fresh("post_end")
-		p.emit(
-			asm.JLE.Imm(asm.R1, int32(s.bigBytes), capped),
-			asm.Mov.Imm(asm.R1, int32(s.bigBytes)),
+		p.B.Label(big)
+		capped := p.B.Fresh("post_end")
+		p.Emit(
+			asm.JLE.Imm(asm.R1, int32(s.BigBytes), capped),
+			asm.Mov.Imm(asm.R1, int32(s.BigBytes)),
 		)
-		p.b.Label(capped)
-		p.emit(
-			asm.StoreMem(asm.RFP, stVal, asm.R1, asm.DWord),
+		p.B.Label(capped)
+		p.Emit(
+			asm.StoreMem(asm.RFP, prog.StVal, asm.R1, asm.DWord),
 			asm.Mov.Imm(asm.R1, 0),
-			asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+			asm.StoreMem(asm.RFP, prog.StKey, asm.R1, asm.Word),
 			asm.LoadMapPtr(asm.R1, 0).WithReference(kern.TmpMap),
 			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, stKey),
+			asm.Add.Imm(asm.R2, prog.StKey),
 			asm.FnMapLookupElem.Call(),
 			asm.JEq.Imm(asm.R0, 0, done),
-			asm.StoreMem(asm.RFP, stVal2, asm.R0, asm.DWord),
+			asm.StoreMem(asm.RFP, prog.StVal2, asm.R0, asm.DWord),
 			// tmp[KeyOff:KeyOff+longest] = the buffer's last longest bytes.
-			asm.LoadMem(asm.R3, rRec, int16(s.aux), asm.DWord),
-			asm.LoadMem(asm.R1, asm.RFP, stVal, asm.DWord),
+			asm.LoadMem(asm.R3, prog.RRec, int16(s.Aux), asm.DWord),
+			asm.LoadMem(asm.R1, asm.RFP, prog.StVal, asm.DWord),
 			asm.Add.Reg(asm.R3, asm.R1),
 			asm.Add.Imm(asm.R3, int32(-longest)),
 			asm.Mov.Reg(asm.R1, asm.R0),
@@ -82,64 +83,64 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *slot, fail string) {
 			asm.Mov.Imm(asm.R2, int32(longest)),
 			read.Call(),
 			asm.JNE.Imm(asm.R0, 0, done),
-			asm.LoadMem(asm.R4, asm.RFP, stVal2, asm.DWord),
+			asm.LoadMem(asm.R4, asm.RFP, prog.StVal2, asm.DWord),
 		)
 		for _, v := range values {
-			next := p.b.Fresh("post_next")
-			p.emit(
+			next := p.B.Fresh("post_next")
+			p.Emit(
 				asm.Mov.Reg(asm.R2, asm.R4),
 				asm.Add.Imm(asm.R2, int32(kern.KeyOff+longest-len(v.Str))),
 			)
 			p.compareBytes(asm.R2, v.Str, next)
-			p.emit(asm.Ja.Label(hit))
-			p.b.Label(next)
+			p.Emit(asm.Ja.Label(hit))
+			p.B.Label(next)
 		}
-		p.b.Label(done)
-		p.emit(asm.Mov.Imm(asm.R0, 0))
+		p.B.Label(done)
+		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	})
 }
 
 // bigUser says whether a maxData buffer is user memory: a syscall's or a
 // uprobe's, and an iov_iter's (its buffers are the caller's).
-func (p *progGen) bigUser(s *slot) bool {
-	return p.userPointers() || s.arg.Type == ir.TypeIovIter
+func (p *progGen) bigUser(s *prog.Slot) bool {
+	return p.userPointers() || s.Arg.Type == ir.TypeIovIter
 }
 
 // keepBigPointer stores, for a maxData slot, the pointer its whole buffer
 // is read from when posting: ptr, or none (0) when the data is not one
 // buffer (an iov_iter's iovec array), in which case the record keeps the
 // filters' copy.
-func (p *progGen) keepBigPointer(s *slot, ptr *asm.Register) {
-	if s.bigBytes == 0 {
+func (p *progGen) keepBigPointer(s *prog.Slot, ptr *asm.Register) {
+	if s.BigBytes == 0 {
 		return
 	}
 	if ptr == nil {
-		p.emit(asm.Mov.Imm(asm.R1, 0), asm.StoreMem(rRec, int16(s.aux), asm.R1, asm.DWord))
+		p.Emit(asm.Mov.Imm(asm.R1, 0), asm.StoreMem(prog.RRec, int16(s.Aux), asm.R1, asm.DWord))
 		return
 	}
-	p.emit(asm.StoreMem(rRec, int16(s.aux), *ptr, asm.DWord))
+	p.Emit(asm.StoreMem(prog.RRec, int16(s.Aux), *ptr, asm.DWord))
 }
 
 // copyKeptCopy emits, at the start of copyBig (R8+R7: where the slot goes
 // in the reservation), the copy of the filters' copy for a slot without a
 // kept pointer, then a jump to done (where copyBig moves R7 past what R2
 // says was written).
-func (p *progGen) copyKeptCopy(s *slot, done string) {
-	if s.arg.Type != ir.TypeIovIter {
+func (p *progGen) copyKeptCopy(s *prog.Slot, done string) {
+	if s.Arg.Type != ir.TypeIovIter {
 		return // char_buf always keeps its pointer
 	}
-	kept := p.b.Fresh("big_kept")
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(s.aux), asm.DWord),
+	kept := p.B.Fresh("big_kept")
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Aux), asm.DWord),
 		asm.JNE.Imm(asm.R1, 0, kept),
 	)
 	p.paddedLen(asm.R2, s)
-	p.emit(asm.Add.Imm(asm.R2, bpf.BytesHeaderSize))
+	p.Emit(asm.Add.Imm(asm.R2, bpf.BytesHeaderSize))
 	p.copySlotOut(s)
-	p.emit(
+	p.Emit(
 		// done adds the header and rounds up: give it the data's length.
 		asm.Add.Imm(asm.R2, -bpf.BytesHeaderSize),
 		asm.Ja.Label(done),
 	)
-	p.b.Label(kept)
+	p.B.Label(kept)
 }

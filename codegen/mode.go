@@ -9,6 +9,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -51,28 +52,28 @@ func (p *progGen) modeGate() string {
 	p.gates++
 	run := fmt.Sprintf("enforce%d", p.gates)
 	skip := fmt.Sprintf("enforce%d_done", p.gates)
-	p.emit(
-		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+	p.Emit(
+		emit.StoreImm(asm.RFP, prog.StKey, 0, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.declareModeMap()),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
+		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
 	)
 	// A one-entry array always has key 0; the verifier wants the test,
 	// which falls back to the default.
 	if p.g.pol.Mode == ir.ModeMonitor {
-		p.emit(
+		p.Emit(
 			asm.JEq.Imm(asm.R0, 0, skip),
 			asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
 			asm.JNE.Imm(asm.R1, int32(bpf.ModeValueEnforce), skip),
 		)
 	} else {
-		p.emit(
+		p.Emit(
 			asm.JEq.Imm(asm.R0, 0, run),
 			asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
 			asm.JEq.Imm(asm.R1, int32(bpf.ModeValueMonitor), skip),
 		)
 	}
-	p.b.Label(run)
+	p.B.Label(run)
 	return skip
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -32,9 +33,9 @@ func netFields(t ir.ArgType) netLayout {
 
 // netTest tests a sock, socket, skb or sockaddr argument (ir.EvalTest's
 // socket operators).
-func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
-	f := netFields(s.arg.Type)
-	base := s.off
+func (p *progGen) netTest(t *ir.Test, s *prog.Slot, fail string) {
+	f := netFields(s.Arg.Type)
+	base := s.Off
 	var off, size int
 	switch t.Op {
 	case ir.OpSAddr, ir.OpNotSAddr, ir.OpDAddr, ir.OpNotDAddr:
@@ -43,7 +44,7 @@ func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
 			addr = f.daddr
 		}
 		if addr < 0 {
-			p.errorf(t.Pos, "%s has no destination address", s.arg.Type)
+			p.Errorf(t.Pos, "%s has no destination address", s.Arg.Type)
 			return
 		}
 		p.addrTest(t, base+f.family, base+addr, fail)
@@ -54,14 +55,14 @@ func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
 			port = f.dport
 		}
 		if port < 0 {
-			p.errorf(t.Pos, "%s has no destination port", s.arg.Type)
+			p.Errorf(t.Pos, "%s has no destination port", s.Arg.Type)
 			return
 		}
-		p.emit(asm.LoadMem(asm.R4, rRec, int16(base+port), asm.Half))
+		p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(base+port), asm.Half))
 		if t.Op == ir.OpSPortPriv || t.Op == ir.OpDPortPriv {
-			p.emit(asm.JGE.Imm(asm.R4, 1024, fail))
+			p.Emit(asm.JGE.Imm(asm.R4, 1024, fail))
 		} else {
-			p.emit(asm.JLT.Imm(asm.R4, 1024, fail))
+			p.Emit(asm.JLT.Imm(asm.R4, 1024, fail))
 		}
 		return
 	case ir.OpSPort, ir.OpNotSPort:
@@ -75,18 +76,18 @@ func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
 	case ir.OpState:
 		off, size = f.state, 1
 	default:
-		p.errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, s.arg.Type)
+		p.Errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, s.Arg.Type)
 		return
 	}
 	if off < 0 {
-		p.errorf(t.Pos, "%s arguments have no value for %s", s.arg.Type, t.Op)
+		p.Errorf(t.Pos, "%s arguments have no value for %s", s.Arg.Type, t.Op)
 		return
 	}
 	ld := asm.Half
 	if size == 1 {
 		ld = asm.Byte
 	}
-	p.emit(asm.LoadMem(asm.R4, rRec, int16(base+off), ld))
+	p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(base+off), ld))
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
 		p.intValues(asm.R4, t.Values, ir.TypeUint64, false, hit)
 	})
@@ -97,82 +98,82 @@ func (p *progGen) netTest(t *ir.Test, s *slot, fail string) {
 // count as their IPv4 address, as netip.Addr.Unmap has it.
 func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
-		v4, v6, done := p.b.Fresh("addr_v4"), p.b.Fresh("addr_v6"), p.b.Fresh("addr_done")
+		v4, v6, done := p.B.Fresh("addr_v4"), p.B.Fresh("addr_v6"), p.B.Fresh("addr_done")
 		// R4 = the IPv4 address (when there is one), R5 = family: 4 or 6.
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(famOff), asm.Half),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(famOff), asm.Half),
 			asm.JEq.Imm(asm.R1, afInet, v4),
 			asm.JNE.Imm(asm.R1, afInet6, done),
 			// ::ffff:a.b.c.d is a.b.c.d
-			asm.LoadMem(asm.R1, rRec, int16(addrOff), asm.DWord),
+			asm.LoadMem(asm.R1, prog.RRec, int16(addrOff), asm.DWord),
 			asm.JNE.Imm(asm.R1, 0, v6),
-			asm.LoadMem(asm.R1, rRec, int16(addrOff+8), asm.Word),
+			asm.LoadMem(asm.R1, prog.RRec, int16(addrOff+8), asm.Word),
 			asm.JNE.Imm32(asm.R1, -65536 /* 0xffff0000: bytes 00 00 ff ff */, v6),
-			asm.LoadMem(asm.R4, rRec, int16(addrOff+12), asm.Word),
+			asm.LoadMem(asm.R4, prog.RRec, int16(addrOff+12), asm.Word),
 			asm.Ja.Label(v4+"_have"),
 		)
-		p.b.Label(v4)
-		p.emit(asm.LoadMem(asm.R4, rRec, int16(addrOff), asm.Word))
-		p.b.Label(v4 + "_have")
-		p.emit(asm.StoreMem(asm.RFP, stNetKey+4, asm.R4, asm.Word))
+		p.B.Label(v4)
+		p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(addrOff), asm.Word))
+		p.B.Label(v4 + "_have")
+		p.Emit(asm.StoreMem(asm.RFP, stNetKey+4, asm.R4, asm.Word))
 		for _, v := range t.Values {
 			if v.Kind == ir.ValPrefix && v.Net.Addr().Is4() {
 				mask, net := prefixWords4(v.Net)
-				next := p.b.Fresh("pfx_next")
-				p.emit(asm.Mov.Reg(asm.R1, asm.R4), asm.And.Imm32(asm.R1, int32(mask)))
-				p.emit(asm.JNE.Imm32(asm.R1, int32(net), next))
-				p.emit(asm.Ja.Label(hit))
-				p.b.Label(next)
-				p.emit(asm.Mov.Imm(asm.R0, 0))
+				next := p.B.Fresh("pfx_next")
+				p.Emit(asm.Mov.Reg(asm.R1, asm.R4), asm.And.Imm32(asm.R1, int32(mask)))
+				p.Emit(asm.JNE.Imm32(asm.R1, int32(net), next))
+				p.Emit(asm.Ja.Label(hit))
+				p.B.Label(next)
+				p.Emit(asm.Mov.Imm(asm.R0, 0))
 			}
 		}
 		if t.Map != nil && t.Map.Kind == ir.MapPrefix4 {
-			p.emit(emit.StoreImm(asm.RFP, stNetKey, 32, asm.Word))
+			p.Emit(emit.StoreImm(asm.RFP, stNetKey, 32, asm.Word))
 			p.lpmLookup(t, hit)
 		}
-		p.emit(asm.Ja.Label(done))
+		p.Emit(asm.Ja.Label(done))
 
-		p.b.Label(v6)
+		p.B.Label(v6)
 		for _, v := range t.Values {
 			if v.Kind == ir.ValPrefix && v.Net.Addr().Is6() {
-				next := p.b.Fresh("pfx6_next")
+				next := p.B.Fresh("pfx6_next")
 				mask, net := prefixWords6(v.Net)
 				for i := 0; i < 2; i++ {
 					if mask[i] == 0 {
 						continue
 					}
-					p.emit(
-						asm.LoadMem(asm.R1, rRec, int16(addrOff+8*i), asm.DWord),
+					p.Emit(
+						asm.LoadMem(asm.R1, prog.RRec, int16(addrOff+8*i), asm.DWord),
 						asm.LoadImm(asm.R2, int64(mask[i]), asm.DWord),
 						asm.And.Reg(asm.R1, asm.R2),
 						asm.LoadImm(asm.R2, int64(net[i]), asm.DWord),
 						asm.JNE.Reg(asm.R1, asm.R2, next),
 					)
 				}
-				p.emit(asm.Ja.Label(hit))
-				p.b.Label(next)
-				p.emit(asm.Mov.Imm(asm.R0, 0))
+				p.Emit(asm.Ja.Label(hit))
+				p.B.Label(next)
+				p.Emit(asm.Mov.Imm(asm.R0, 0))
 			}
 		}
 		if t.Map != nil && t.Map.Kind == ir.MapPrefix6 {
-			p.emit(emit.StoreImm(asm.RFP, stNetKey, 128, asm.Word))
+			p.Emit(emit.StoreImm(asm.RFP, stNetKey, 128, asm.Word))
 			for i := 0; i < 4; i++ {
-				p.emit(
-					asm.LoadMem(asm.R1, rRec, int16(addrOff+4*i), asm.Word),
+				p.Emit(
+					asm.LoadMem(asm.R1, prog.RRec, int16(addrOff+4*i), asm.Word),
 					asm.StoreMem(asm.RFP, int16(stNetKey+4+4*i), asm.R1, asm.Word),
 				)
 			}
 			p.lpmLookup(t, hit)
 		}
-		p.b.Label(done)
-		p.emit(asm.Mov.Imm(asm.R0, 0))
+		p.B.Label(done)
+		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	})
 }
 
 // lpmLookup looks the key at stNetKey up in t's LPM map.
 func (p *progGen) lpmLookup(t *ir.Test, hit string) {
 	name := p.g.setMap(t.Map, t.Type)
-	p.emit(
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stNetKey),

@@ -7,6 +7,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -73,15 +74,15 @@ func overrideOf(h *ir.Hook) overrideMode {
 
 // fmodRet says whether this is the fmod_ret program of a hook, whose
 // arguments are the u64 array of its BTF context.
-func (p *progGen) fmodRet() bool { return !p.ret && overrideOf(p.h) == overrideFmodRet }
+func (p *progGen) fmodRet() bool { return !p.Ret && overrideOf(p.Hook) == overrideFmodRet }
 
 // returnsOverride says whether the program's return value carries the
 // Override: then it is kept in stRet.
 func (p *progGen) returnsOverride() bool {
-	if p.ret {
+	if p.Ret {
 		return false
 	}
-	m := overrideOf(p.h)
+	m := overrideOf(p.Hook)
 	return m == overrideFmodRet || m == overrideLSM
 }
 
@@ -89,39 +90,39 @@ func (p *progGen) returnsOverride() bool {
 // returns unless an Override says otherwise.
 func (p *progGen) initReturnValue() {
 	if p.returnsOverride() {
-		p.emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, stRet, asm.R0, asm.DWord))
+		p.Emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, stRet, asm.R0, asm.DWord))
 	}
 }
 
 // exitValue sets R0 to the program's return value at its exit.
 func (p *progGen) exitValue() {
 	if p.returnsOverride() {
-		p.emit(asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord))
+		p.Emit(asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord))
 		return
 	}
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // override emits the Override action a.
 func (p *progGen) override(a *ir.Action) {
-	if p.ret {
-		p.errorf(a.Pos, "Override in matchReturnActions: the function has already returned")
+	if p.Ret {
+		p.Errorf(a.Pos, "Override in matchReturnActions: the function has already returned")
 		return
 	}
-	switch overrideOf(p.h) {
+	switch overrideOf(p.Hook) {
 	case overrideHelper:
-		p.g.features[bpf.FeatureOverride] = true
-		p.emit(
-			asm.Mov.Reg(asm.R1, rCtx),
+		p.Need(bpf.FeatureOverride)
+		p.Emit(
+			asm.Mov.Reg(asm.R1, prog.RCtx),
 			asm.Mov.Imm(asm.R2, a.Error),
 			asm.FnOverrideReturn.Call(),
 		)
 	case overrideFmodRet, overrideLSM:
 		// Kept through a register so that the verifier knows the constant
 		// (LSM hooks check the range of what programs return).
-		p.emit(asm.Mov.Imm(asm.R1, a.Error), asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord))
+		p.Emit(asm.Mov.Imm(asm.R1, a.Error), asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord))
 	default:
-		p.errorf(a.Pos, "Override cannot change what a %s returns", p.h.Kind)
+		p.Errorf(a.Pos, "Override cannot change what a %s returns", p.Hook.Kind)
 	}
 }
 

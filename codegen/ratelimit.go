@@ -5,6 +5,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -13,59 +14,56 @@ import (
 // arguments. The last post's time is kept per key in an LRU hash
 // (rateLimitMap), so that forgotten keys make room for new ones.
 //
-// The key, built on the stack at stRateKey:
+// The key, built on the stack at prog.StRateKey:
 //
 //	0  u32 hook ID
 //	4  u32 selector index
 //	8  u64 scope: pid_tgid (thread), tgid (process) or 0 (global)
-//	16 u64 × rateArgs: a digest of each of the first arguments: an
+//	16 u64 × prog.RateArgs: a digest of each of the first arguments: an
 //	   integer's value; the length and first 8 bytes of a string, buffer
 //	   or path; the first 8 bytes of other encodings
 const (
-	stRateKey    = -176
-	rateArgs     = 4
-	rateKeySize  = 16 + 8*rateArgs
 	rateLimitMap = "polc_ratelimit"
 )
 
 // rateLimit emits: if the selector's Post rate limit says this record was
 // posted too recently, goto limited; else note the time and fall through.
 func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
-	p.g.stateMap(ir.MapRateLimit)
-	p.emit(
-		emit.StoreImm(asm.RFP, stRateKey, int64(p.h.ID), asm.Word),
-		emit.StoreImm(asm.RFP, stRateKey+4, int64(s.Index), asm.Word),
-		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+	p.Map(ir.MapRateLimit)
+	p.Emit(
+		emit.StoreImm(asm.RFP, prog.StRateKey, int64(p.Hook.ID), asm.Word),
+		emit.StoreImm(asm.RFP, prog.StRateKey+4, int64(s.Index), asm.Word),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 	)
 	switch a.RateLimitScope {
 	case ir.ScopeProcess:
-		p.emit(asm.RSh.Imm(asm.R1, 32))
+		p.Emit(asm.RSh.Imm(asm.R1, 32))
 	case ir.ScopeGlobal:
-		p.emit(asm.Mov.Imm(asm.R1, 0))
+		p.Emit(asm.Mov.Imm(asm.R1, 0))
 	}
-	p.emit(asm.StoreMem(asm.RFP, stRateKey+8, asm.R1, asm.DWord))
+	p.Emit(asm.StoreMem(asm.RFP, prog.StRateKey+8, asm.R1, asm.DWord))
 	n := 0
-	for _, sl := range p.lay.slots {
-		if n == rateArgs {
+	for _, sl := range p.Lay.Slots {
+		if n == prog.RateArgs {
 			break
 		}
-		if sl.enc == bpf.EncNone || sl == p.lay.stack || sl == p.lay.ima {
+		if sl.Enc == bpf.EncNone || sl == p.Lay.Stack || sl == p.Lay.Ima {
 			continue
 		}
-		off := int16(stRateKey + 16 + 8*n)
+		off := int16(prog.StRateKey + 16 + 8*n)
 		n++
-		if sl.enc != bpf.EncBytes {
-			p.emit(
-				asm.LoadMem(asm.R1, rRec, int16(sl.off), asm.DWord),
+		if sl.Enc != bpf.EncBytes {
+			p.Emit(
+				asm.LoadMem(asm.R1, prog.RRec, int16(sl.Off), asm.DWord),
 				asm.StoreMem(asm.RFP, off, asm.R1, asm.DWord),
 			)
 			continue
 		}
 		// The first 8 data bytes (those past Len cleared), plus Len.
-		whole := p.b.Fresh("rate_whole")
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(sl.off+bpf.BytesHeaderSize), asm.DWord),
-			asm.LoadMem(asm.R2, rRec, int16(sl.off), asm.Word),
+		whole := p.B.Fresh("rate_whole")
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(sl.Off+bpf.BytesHeaderSize), asm.DWord),
+			asm.LoadMem(asm.R2, prog.RRec, int16(sl.Off), asm.Word),
 			asm.JGE.Imm(asm.R2, 8, whole),
 			asm.Mov.Imm(asm.R3, 8),
 			asm.Sub.Reg(asm.R3, asm.R2),
@@ -73,38 +71,38 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 			asm.LSh.Reg(asm.R1, asm.R3),
 			asm.RSh.Reg(asm.R1, asm.R3),
 		)
-		p.b.Label(whole)
-		p.emit(
+		p.B.Label(whole)
+		p.Emit(
 			asm.LSh.Imm(asm.R2, 48),
 			asm.Xor.Reg(asm.R1, asm.R2),
 			asm.StoreMem(asm.RFP, off, asm.R1, asm.DWord),
 		)
 	}
-	for ; n < rateArgs; n++ {
-		p.emit(emit.StoreImm(asm.RFP, int16(stRateKey+16+8*n), 0, asm.DWord))
+	for ; n < prog.RateArgs; n++ {
+		p.Emit(emit.StoreImm(asm.RFP, int16(prog.StRateKey+16+8*n), 0, asm.DWord))
 	}
-	post := p.b.Fresh("rate_ok")
-	p.emit(
+	post := p.B.Fresh("rate_ok")
+	p.Emit(
 		asm.FnKtimeGetBootNs.Call(),
-		asm.StoreMem(asm.RFP, stVal, asm.R0, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StVal, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(rateLimitMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stRateKey),
+		asm.Add.Imm(asm.R2, prog.StRateKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, post),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
+		asm.LoadMem(asm.R2, asm.RFP, prog.StVal, asm.DWord),
 		asm.Sub.Reg(asm.R2, asm.R1),
 		asm.LoadImm(asm.R1, int64(a.RateLimitMs)*1_000_000, asm.DWord),
 		asm.JLT.Reg(asm.R2, asm.R1, limited),
 	)
-	p.b.Label(post)
-	p.emit(
+	p.B.Label(post)
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(rateLimitMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stRateKey),
+		asm.Add.Imm(asm.R2, prog.StRateKey),
 		asm.Mov.Reg(asm.R3, asm.RFP),
-		asm.Add.Imm(asm.R3, stVal),
+		asm.Add.Imm(asm.R3, prog.StVal),
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnMapUpdateElem.Call(),
 	)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -323,7 +324,7 @@ func addLocalMember(c btf.Type, name string, t btf.Type, off uint32) int {
 func (p *progGen) loadResolved(dst asm.Register, a *ir.Arg) bool {
 	segs, ok := p.g.resolved[a]
 	if !ok {
-		p.errorf(a.Pos, "internal error: resolve path of argument %d not planned", a.Index)
+		p.Errorf(a.Pos, "internal error: resolve path of argument %d not planned", a.Index)
 		return false
 	}
 	raw := *a
@@ -338,22 +339,22 @@ func (p *progGen) loadResolved(dst asm.Register, a *ir.Arg) bool {
 	for _, s := range segs {
 		field := object.CORE(asm.Add.Imm(asm.R3, 0), s.root, s.accessor, object.FieldByteOffset)
 		if s.load == 0 {
-			p.emit(object.CORE(asm.Add.Imm(w, 0), s.root, s.accessor, object.FieldByteOffset))
+			p.Emit(object.CORE(asm.Add.Imm(w, 0), s.root, s.accessor, object.FieldByteOffset))
 			continue
 		}
-		p.emit(
-			emit.StoreImm(asm.RFP, stTmp, 0, asm.DWord),
+		p.Emit(
+			emit.StoreImm(asm.RFP, prog.StTmp, 0, asm.DWord),
 			asm.Mov.Reg(asm.R3, w),
 			field,
 			asm.Mov.Reg(asm.R1, asm.RFP),
-			asm.Add.Imm(asm.R1, stTmp),
+			asm.Add.Imm(asm.R1, prog.StTmp),
 			asm.Mov.Imm(asm.R2, int32(s.load)),
 			asm.FnProbeReadKernel.Call(),
-			asm.LoadMem(w, asm.RFP, stTmp, asm.DWord),
+			asm.LoadMem(w, asm.RFP, prog.StTmp, asm.DWord),
 		)
 	}
 	if w != dst {
-		p.emit(asm.Mov.Reg(dst, w))
+		p.Emit(asm.Mov.Reg(dst, w))
 	}
 	return true
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -16,13 +17,13 @@ func retMapName(h *ir.Hook) string { return fmt.Sprintf("polc_ret_h%d", h.ID) }
 // saveForReturn stores the record under the current thread for the return
 // program.
 func (p *progGen) saveForReturn() {
-	name := retMapName(p.h)
-	p.g.declareStateMap(ir.MapRetProbe, name, p.lay.size+p.lay.pad)
-	p.emit(
+	name := retMapName(p.Hook)
+	p.g.declareStateMap(ir.MapRetProbe, name, p.Lay.Size+p.Lay.Pad)
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
-		asm.Mov.Reg(asm.R3, rRec),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
+		asm.Mov.Reg(asm.R3, prog.RRec),
 		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 		asm.FnMapUpdateElem.Call(),
 	)
@@ -33,27 +34,27 @@ func (p *progGen) saveForReturn() {
 // value and the returnCopy buffers, tests the matched selector's
 // matchReturnArgs and posts.
 func (p *progGen) returnProgram() asm.Instructions {
-	h := p.h
+	h := p.Hook
 	name := retMapName(h)
-	p.src(h.Pos, h.Call+" (return)")
-	p.emit(
-		asm.Mov.Reg(rCtx, asm.R1),
+	p.Src(h.Pos, h.Call+" (return)")
+	p.Emit(
+		asm.Mov.Reg(prog.RCtx, asm.R1),
 		asm.FnGetCurrentPidTgid.Call(),
-		asm.StoreMem(asm.RFP, stPidTgid, asm.R0, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
-		asm.Mov.Reg(rRec, asm.R0),
+		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
+		asm.Mov.Reg(prog.RRec, asm.R0),
 	)
 	p.loadRet(asm.R1)
-	p.emit(
-		asm.StoreMem(rRec, bpf.HeaderRetOff, asm.R1, asm.DWord),
+	p.Emit(
+		asm.StoreMem(prog.RRec, bpf.HeaderRetOff, asm.R1, asm.DWord),
 		// Flags, with Kind and Version below them in the same word.
-		asm.LoadMem(asm.R1, rRec, bpf.HeaderKindOff, asm.Word),
+		asm.LoadMem(asm.R1, prog.RRec, bpf.HeaderKindOff, asm.Word),
 		asm.Or.Imm(asm.R1, bpf.FlagReturn<<(8*bpf.HeaderFlagsOff)),
-		asm.StoreMem(rRec, bpf.HeaderKindOff, asm.R1, asm.Word),
+		asm.StoreMem(prog.RRec, bpf.HeaderKindOff, asm.R1, asm.Word),
 	)
 	p.readArgs(true)
 	p.returnArgAction()
@@ -68,33 +69,33 @@ func (p *progGen) returnProgram() asm.Instructions {
 			continue
 		}
 		next := fmt.Sprintf("ret_sel%d_done", i)
-		p.src(s.Pos, fmt.Sprintf("selector %d (return)", i))
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, bpf.HeaderSelectorOff, asm.Byte),
+		p.Src(s.Pos, fmt.Sprintf("selector %d (return)", i))
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, bpf.HeaderSelectorOff, asm.Byte),
 			asm.JNE.Imm(asm.R1, int32(s.Index+1), next),
 		)
 		for _, t := range s.ReturnTests {
-			p.src(t.Pos, "matchReturnArgs")
-			p.test(t, "drop")
+			p.Src(t.Pos, "matchReturnArgs")
+			p.test(t, prog.Drop.String())
 		}
 		if !p.actions(s.ReturnActions) {
-			p.emit(asm.Ja.Label("drop"))
+			p.Emit(prog.Drop.Ja())
 		}
 		if limit != nil {
-			p.rateLimit(s, limit, "drop")
+			p.rateLimit(s, limit, prog.Drop.String())
 		}
-		p.b.Label(next)
-		p.emit(asm.Mov.Imm(asm.R0, 0))
+		p.B.Label(next)
+		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	}
 	p.post()
-	p.b.Label("drop")
-	p.emit(
+	p.Bind(prog.Drop)
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stPidTgid),
+		asm.Add.Imm(asm.R2, prog.StPidTgid),
 		asm.FnMapDeleteElem.Call(),
 	)
-	p.b.Label("exit")
-	p.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	p.Bind(prog.Exit)
+	p.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
 	return p.finish()
 }

@@ -5,9 +5,9 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 
-	"github.com/polc-dev/polc/codegen/emit"
-
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -61,11 +61,11 @@ func needsProc(h *ir.Hook) bool {
 // value the verifier does not know, so that it does not explore each
 // combination). When no selector can match, the program returns.
 func (p *progGen) processFilters() {
-	h := p.h
+	h := p.Hook
 	if len(h.Selectors) == 0 {
 		return
 	}
-	lay := p.lay
+	lay := p.Lay
 	any := false
 	for _, s := range h.Selectors {
 		if len(processTests(s)) > 0 {
@@ -77,7 +77,7 @@ func (p *progGen) processFilters() {
 	}
 	// With the verdict cache (verdicts.go), a hit jumps to decide with
 	// the mask filled; a miss computes it and stores it.
-	cached, slot, decide := cachesVerdicts(h), int32(0), p.b.Fresh("verdict_decide")
+	cached, slot, decide := cachesVerdicts(h), int32(0), p.B.Fresh("verdict_decide")
 	if cached {
 		slot = p.g.verdictSlot(h)
 		p.cachedVerdict(slot, decide)
@@ -85,42 +85,42 @@ func (p *progGen) processFilters() {
 	if needsProc(h) {
 		p.copyProc()
 	}
-	maskOff := lay.maskOff()
+	maskOff := lay.MaskOff()
 	for i := 0; i < len(h.Selectors); i += 8 {
-		p.emit(emit.StoreImm(rRec, int16(maskOff+i), 0, asm.DWord))
+		p.Emit(emit.StoreImm(prog.RRec, int16(maskOff+i), 0, asm.DWord))
 	}
 	always := false
 	for i, s := range h.Selectors {
 		tests := processTests(s)
 		if len(tests) == 0 {
 			always = true
-			p.emit(emit.StoreImm(rRec, int16(maskOff+i), 1, asm.Byte))
+			p.Emit(emit.StoreImm(prog.RRec, int16(maskOff+i), 1, asm.Byte))
 			continue
 		}
 		fail := fmt.Sprintf("sel%d_proc_fail", i)
 		for _, t := range tests {
-			p.src(t.Pos, t.Kind.String())
+			p.Src(t.Pos, t.Kind.String())
 			p.test(t, fail)
 		}
-		p.emit(emit.StoreImm(rRec, int16(maskOff+i), 1, asm.Byte))
-		p.b.Label(fail)
+		p.Emit(emit.StoreImm(prog.RRec, int16(maskOff+i), 1, asm.Byte))
+		p.B.Label(fail)
 	}
 	if cached {
 		p.storeVerdict(slot, decide)
-		p.b.Label(decide)
-		p.emit(asm.Mov.Imm(asm.R0, 0))
+		p.B.Label(decide)
+		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	}
 	if always {
 		return
 	}
-	p.emit(asm.Mov.Imm(asm.R2, 0))
+	p.Emit(asm.Mov.Imm(asm.R2, 0))
 	for i := 0; i < len(h.Selectors); i += 8 {
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(maskOff+i), asm.DWord),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(maskOff+i), asm.DWord),
 			asm.Or.Reg(asm.R2, asm.R1),
 		)
 	}
-	p.emit(asm.JEq.Imm(asm.R2, 0, "exit"))
+	p.Emit(asm.JEq.Imm(asm.R2, 0, prog.Exit.String()))
 }
 
 // copyProc copies the current process's table entry into the scratch, or
@@ -128,17 +128,17 @@ func (p *progGen) processFilters() {
 // destination when reading NULL fails): a Tgid of 0 means unknown.
 func (p *progGen) copyProc() {
 	p.needProc = true
-	p.emit(
-		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+	p.Emit(
+		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.RSh.Imm(asm.R1, 32),
-		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
+		asm.StoreMem(asm.RFP, prog.StKey, asm.R1, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
+		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
 		asm.Mov.Reg(asm.R3, asm.R0),
-		asm.Mov.Reg(asm.R1, rRec),
-		asm.Add.Imm(asm.R1, int32(p.lay.procOff())),
+		asm.Mov.Reg(asm.R1, prog.RRec),
+		asm.Add.Imm(asm.R1, int32(p.Lay.ProcOff())),
 		asm.Mov.Imm(asm.R2, bpf.ProcSize),
 		asm.FnProbeReadKernel.Call(),
 	)
@@ -148,7 +148,7 @@ func (p *progGen) copyProc() {
 // takes its actions and the record is posted (or saved for the return
 // program). When none matches the program returns.
 func (p *progGen) selectors() {
-	h := p.h
+	h := p.Hook
 	defer p.tail()
 	if len(h.Selectors) == 0 {
 		p.matched(nil)
@@ -162,22 +162,22 @@ func (p *progGen) selectors() {
 	}
 	for i, s := range h.Selectors {
 		next := fmt.Sprintf("sel%d", i+1)
-		p.b.Label(fmt.Sprintf("sel%d", i))
-		p.src(s.Pos, fmt.Sprintf("selector %d", i))
+		p.B.Label(fmt.Sprintf("sel%d", i))
+		p.Src(s.Pos, fmt.Sprintf("selector %d", i))
 		if hasProc && len(processTests(s)) > 0 {
-			p.emit(
-				asm.LoadMem(asm.R1, rRec, int16(p.lay.maskOff()+i), asm.Byte),
+			p.Emit(
+				asm.LoadMem(asm.R1, prog.RRec, int16(p.Lay.MaskOff()+i), asm.Byte),
 				asm.JEq.Imm(asm.R1, 0, next),
 			)
 		}
 		for _, t := range argTests(s) {
-			p.src(t.Pos, t.Kind.String())
+			p.Src(t.Pos, t.Kind.String())
 			p.test(t, next)
 		}
 		p.matched(s)
 	}
-	p.b.Label(fmt.Sprintf("sel%d", len(h.Selectors)))
-	p.emit(asm.Ja.Label("exit"))
+	p.B.Label(fmt.Sprintf("sel%d", len(h.Selectors)))
+	p.Emit(prog.Exit.Ja())
 }
 
 // matched emits what happens when selector s (nil: the hook has none)
@@ -185,29 +185,29 @@ func (p *progGen) selectors() {
 func (p *progGen) matched(s *ir.Selector) {
 	var acts []*ir.Action
 	if s != nil {
-		p.emit(emit.StoreImm(rRec, bpf.HeaderSelectorOff, int64(s.Index+1), asm.Byte))
+		p.Emit(emit.StoreImm(prog.RRec, bpf.HeaderSelectorOff, int64(s.Index+1), asm.Byte))
 		acts = s.Actions
 	}
 	if p.actions(acts) {
-		if a := postRateLimit(acts); a != nil && !p.h.Return {
-			p.rateLimit(s, a, "exit")
+		if a := postRateLimit(acts); a != nil && !p.Hook.Return {
+			p.rateLimit(s, a, prog.Exit.String())
 		}
-		p.emit(asm.Ja.Label("post"))
+		p.Emit(prog.Post.Ja())
 	} else {
-		p.emit(asm.Ja.Label("exit"))
+		p.Emit(prog.Exit.Ja())
 	}
 }
 
 // tail emits the code all matching selectors continue with: posting the
 // record, or saving it for the return program.
 func (p *progGen) tail() {
-	p.b.Label("post")
+	p.Bind(prog.Post)
 	p.stampTime()
 	p.deferIma() // imahash.go
-	if p.h.Return && !p.ret {
+	if p.Hook.Return && !p.Ret {
 		p.saveForReturn()
 	} else {
 		p.post()
 	}
-	p.emit(asm.Ja.Label("exit"))
+	p.Emit(prog.Exit.Ja())
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -48,19 +49,19 @@ func (g *gen) tracksSockets() bool {
 
 // sockAction emits TrackSock or UntrackSock on the argument argSock names.
 func (p *progGen) sockAction(a *ir.Action) {
-	s := p.lay.slotOf(a.SockSlot)
+	s := p.Lay.SlotOf(a.SockSlot)
 	switch {
 	case s == nil:
-		p.errorf(a.Pos, "argSock of %s refers to no argument read by %s", a.Kind, p.h.Call)
+		p.Errorf(a.Pos, "argSock of %s refers to no argument read by %s", a.Kind, p.Hook.Call)
 		return
-	case s.arg.Type != ir.TypeSock:
-		p.errorf(a.Pos, "argSock of %s is a %s argument, not a sock", a.Kind, s.arg.Type)
+	case s.Arg.Type != ir.TypeSock:
+		p.Errorf(a.Pos, "argSock of %s is a %s argument, not a sock", a.Kind, s.Arg.Type)
 		return
-	case p.ret:
-		p.errorf(a.Pos, "%s in matchReturnActions is not supported: use it in matchActions, or returnArgAction for a returned sock", a.Kind)
+	case p.Ret:
+		p.Errorf(a.Pos, "%s in matchReturnActions is not supported: use it in matchActions, or returnArgAction for a returned sock", a.Kind)
 		return
 	}
-	if !p.loadArg(asm.R1, s.arg) {
+	if !p.loadArg(asm.R1, s.Arg) {
 		return
 	}
 	p.trackSock(a.Kind, asm.R1)
@@ -69,39 +70,39 @@ func (p *progGen) sockAction(a *ir.Action) {
 // trackSock emits TrackSock (or UntrackSock) of the sock pointer in r,
 // doing nothing for NULL.
 func (p *progGen) trackSock(kind ir.ActionKind, r asm.Register) {
-	name := p.g.stateMap(ir.MapSock)
-	done := p.b.Fresh("tracksock_done")
-	p.emit(
+	name := p.Map(ir.MapSock)
+	done := p.B.Fresh("tracksock_done")
+	p.Emit(
 		asm.JEq.Imm(r, 0, done),
-		asm.StoreMem(asm.RFP, stVal, r, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StVal, r, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stVal),
+		asm.Add.Imm(asm.R2, prog.StVal),
 	)
 	if kind == ir.ActUntrackSock {
-		p.emit(asm.FnMapDeleteElem.Call())
+		p.Emit(asm.FnMapDeleteElem.Call())
 	} else {
-		p.emit(
+		p.Emit(
 			asm.Mov.Reg(asm.R3, asm.RFP),
-			asm.Add.Imm(asm.R3, stPidTgid),
+			asm.Add.Imm(asm.R3, prog.StPidTgid),
 			asm.Mov.Imm(asm.R4, 0), // BPF_ANY
 			asm.FnMapUpdateElem.Call(),
 		)
 	}
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // sockOwner emits, in an entry program of a policy that tracks sockets,
 // the replacement of the header's process by the owner of the hook's
 // first sock argument, when the sock map knows it.
 func (p *progGen) sockOwner() {
-	if p.ret || !p.g.tracksSockets() {
+	if p.Ret || !p.g.tracksSockets() {
 		return
 	}
-	var sock *slot
-	for _, s := range p.lay.slots {
-		if s.arg.Type == ir.TypeSock && s != p.lay.ret {
+	var sock *prog.Slot
+	for _, s := range p.Lay.Slots {
+		if s.Arg.Type == ir.TypeSock && s != p.Lay.Ret {
 			sock = s
 			break
 		}
@@ -109,29 +110,29 @@ func (p *progGen) sockOwner() {
 	if sock == nil {
 		return
 	}
-	if !p.loadArg(asm.R1, sock.arg) {
+	if !p.loadArg(asm.R1, sock.Arg) {
 		return
 	}
-	done := p.b.Fresh("sockowner_done")
-	p.emit(
+	done := p.B.Fresh("sockowner_done")
+	p.Emit(
 		asm.JEq.Imm(asm.R1, 0, done),
-		asm.StoreMem(asm.RFP, stVal, asm.R1, asm.DWord),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.stateMap(ir.MapSock)),
+		asm.StoreMem(asm.RFP, prog.StVal, asm.R1, asm.DWord),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(p.Map(ir.MapSock)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stVal),
+		asm.Add.Imm(asm.R2, prog.StVal),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, done),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.StoreMem(rRec, bpf.HeaderPidOff, asm.R1, asm.Word),
+		asm.StoreMem(prog.RRec, bpf.HeaderPidOff, asm.R1, asm.Word),
 		asm.RSh.Imm(asm.R1, 32),
-		asm.StoreMem(rRec, bpf.HeaderTgidOff, asm.R1, asm.Word),
+		asm.StoreMem(prog.RRec, bpf.HeaderTgidOff, asm.R1, asm.Word),
 		// Flags, with Kind and Version below them in the same word.
-		asm.LoadMem(asm.R1, rRec, bpf.HeaderKindOff, asm.Word),
+		asm.LoadMem(asm.R1, prog.RRec, bpf.HeaderKindOff, asm.Word),
 		asm.Or.Imm(asm.R1, bpf.FlagSockOwner<<(8*bpf.HeaderFlagsOff)),
-		asm.StoreMem(rRec, bpf.HeaderKindOff, asm.R1, asm.Word),
+		asm.StoreMem(prog.RRec, bpf.HeaderKindOff, asm.R1, asm.Word),
 	)
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // returnArgAction emits, in the return program, the hook's
@@ -139,16 +140,16 @@ func (p *progGen) sockOwner() {
 // selector whose entry actions said NoPost (the entry program saved it
 // for this action only).
 func (p *progGen) returnArgAction() {
-	h := p.h
+	h := p.Hook
 	if h.RetAction == 0 {
 		return
 	}
 	if h.RetAction != ir.ActTrackSock && h.RetAction != ir.ActUntrackSock {
-		p.errorf(h.Pos, "returnArgAction %s is not supported", h.RetAction)
+		p.Errorf(h.Pos, "returnArgAction %s is not supported", h.RetAction)
 		return
 	}
 	if h.Ret != nil && h.Ret.Type != ir.TypeSock {
-		p.errorf(h.Ret.Pos, "returnArgAction %s needs a returned sock, not a %s", h.RetAction, h.Ret.Type)
+		p.Errorf(h.Ret.Pos, "returnArgAction %s needs a returned sock, not a %s", h.RetAction, h.Ret.Type)
 		return
 	}
 	p.loadRet(asm.R1)
@@ -157,9 +158,9 @@ func (p *progGen) returnArgAction() {
 		if !hasNoPost(s.Actions) {
 			continue
 		}
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, bpf.HeaderSelectorOff, asm.Byte),
-			asm.JEq.Imm(asm.R1, int32(s.Index+1), "drop"),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, bpf.HeaderSelectorOff, asm.Byte),
+			asm.JEq.Imm(asm.R1, int32(s.Index+1), prog.Drop.String()),
 		)
 	}
 }
@@ -177,5 +178,5 @@ func hasNoPost(acts []*ir.Action) bool {
 // record of a NoPost selector anyway: its return program has a
 // returnArgAction to take.
 func (p *progGen) savesForReturnArgAction() bool {
-	return !p.ret && p.h.Return && p.h.RetAction != 0
+	return !p.Ret && p.Hook.Return && p.Hook.RetAction != 0
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -34,7 +35,7 @@ func wantsStacks(h *ir.Hook) bool {
 
 // addStackSlot adds the StackIDs slot to layout l of h when a Post of h
 // asks for stacks, after every other slot.
-func (g *gen) addStackSlot(h *ir.Hook, l *layout) {
+func (g *gen) addStackSlot(h *ir.Hook, l *prog.Layout) {
 	if !wantsStacks(h) {
 		return
 	}
@@ -42,24 +43,8 @@ func (g *gen) addStackSlot(h *ir.Hook, l *layout) {
 		g.errs.add(h.Pos, "kernelStackTrace and userStackTrace are reported on kprobes (Tetragon's process_kprobe events carry them), not on %s hooks", h.Kind)
 		return
 	}
-	l.stack = l.addTrailingSlot(h, -2, bpf.EncStackIDs, bpf.StackIDsSize)
+	l.Stack = l.AddTrailingSlot(h, -2, bpf.EncStackIDs, bpf.StackIDsSize)
 	g.declareStackMap()
-}
-
-// addTrailingSlot appends a slot the program fills itself (not from an
-// argument; numbered n < 0) after every other slot of l. After
-// variable-length data the record must be compacted for it.
-func (l *layout) addTrailingSlot(h *ir.Hook, n int, enc bpf.Encoding, size int) *slot {
-	for _, s := range l.slots {
-		if s.enc == bpf.EncBytes {
-			l.compact = true // the slot follows variable-length data
-		}
-	}
-	s := &slot{arg: &ir.Arg{Slot: n, Index: -1, Type: ir.TypeNop, SizeSlot: ir.NoSize, Pos: h.Pos},
-		enc: enc, off: l.size, size: size}
-	l.slots = append(l.slots, s)
-	l.size += size
-	return s
 }
 
 // declareStackMap declares bpf.StackMap once per bundle.
@@ -74,26 +59,26 @@ func (g *gen) declareStackMap() {
 }
 
 // initStacks sets the StackIDs slot to "not asked".
-func (p *progGen) initStacks(s *slot) {
-	p.emit(
-		emit.StoreImm(rRec, int16(s.off), bpf.StackNone, asm.Word),
-		emit.StoreImm(rRec, int16(s.off+bpf.StackUserOff), bpf.StackNone, asm.Word),
+func (p *progGen) initStacks(s *prog.Slot) {
+	p.Emit(
+		emit.StoreImm(prog.RRec, int16(s.Off), bpf.StackNone, asm.Word),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.StackUserOff), bpf.StackNone, asm.Word),
 	)
 }
 
 // stacks records the stacks Post action a asks for.
 func (p *progGen) stacks(a *ir.Action) {
-	s := p.lay.stack
+	s := p.Lay.Stack
 	if s == nil {
 		return // reported by addStackSlot
 	}
 	take := func(off int, flags int32) {
-		p.emit(
-			asm.Mov.Reg(asm.R1, rCtx),
+		p.Emit(
+			asm.Mov.Reg(asm.R1, prog.RCtx),
 			asm.LoadMapPtr(asm.R2, 0).WithReference(bpf.StackMap),
 			asm.Mov.Imm(asm.R3, flags),
 			asm.FnGetStackid.Call(),
-			asm.StoreMem(rRec, int16(s.off+off), asm.R0, asm.Word),
+			asm.StoreMem(prog.RRec, int16(s.Off+off), asm.R0, asm.Word),
 		)
 	}
 	if a.KernelStack {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -20,52 +21,52 @@ const (
 )
 
 // zeroSlot clears the bytes of slot s.
-func (p *progGen) zeroSlot(s *slot) {
-	for off := 0; off < s.size; off += 8 {
-		p.emit(emit.StoreImm(rRec, int16(s.off+off), 0, asm.DWord))
+func (p *progGen) zeroSlot(s *prog.Slot) {
+	for off := 0; off < s.Size; off += 8 {
+		p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+off), 0, asm.DWord))
 	}
 }
 
 // field copies n bytes of the member path of t at base into the record at
 // slot offset off.
-func (p *progGen) field(s *slot, off, n int, base asm.Register, t btf.Type, path string) {
-	kern.ReadKernelInto(&p.b, rRec, int32(s.off+off), int32(n), base, t, path)
+func (p *progGen) field(s *prog.Slot, off, n int, base asm.Register, t btf.Type, path string) {
+	kern.ReadKernelInto(&p.B, prog.RRec, int32(s.Off+off), int32(n), base, t, path)
 }
 
 // rawRead copies n bytes at base+from (user or kernel memory) into the
 // record at slot offset off.
-func (p *progGen) rawRead(s *slot, off, n int, base asm.Register, from int, user bool) {
+func (p *progGen) rawRead(s *prog.Slot, off, n int, base asm.Register, from int, user bool) {
 	fn := asm.FnProbeReadKernel
 	if user {
 		fn = asm.FnProbeReadUser
 	}
-	p.emit(
+	p.Emit(
 		asm.Mov.Reg(asm.R3, base),
 		asm.Add.Imm(asm.R3, int32(from)),
-		asm.Mov.Reg(asm.R1, rRec),
-		asm.Add.Imm(asm.R1, int32(s.off+off)),
+		asm.Mov.Reg(asm.R1, prog.RRec),
+		asm.Add.Imm(asm.R1, int32(s.Off+off)),
 		asm.Mov.Imm(asm.R2, int32(n)),
 		fn.Call(),
 	)
 }
 
 // swap16 turns the big-endian u16 at slot offset off into host order.
-func (p *progGen) swap16(s *slot, off int) {
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(s.off+off), asm.Half),
+func (p *progGen) swap16(s *prog.Slot, off int) {
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+off), asm.Half),
 		asm.HostTo(asm.BE, asm.R1, asm.Half),
-		asm.StoreMem(rRec, int16(s.off+off), asm.R1, asm.Half),
+		asm.StoreMem(prog.RRec, int16(s.Off+off), asm.R1, asm.Half),
 	)
 }
 
 // readStruct reads the fixed-size encodings, from the pointer in ptr (R7).
-func (p *progGen) readStruct(s *slot, ptr asm.Register) {
+func (p *progGen) readStruct(s *prog.Slot, ptr asm.Register) {
 	p.zeroSlot(s)
-	switch s.arg.Type {
+	switch s.Arg.Type {
 	case ir.TypeSock:
 		p.readSock(s, ptr)
 	case ir.TypeSocket:
-		kern.ReadKernel(&p.b, ptr, ptr, kern.Socket, "sk", asm.DWord, stTmp)
+		kern.ReadKernel(&p.B, ptr, ptr, kern.Socket, "sk", asm.DWord, prog.StTmp)
 		p.readSock(s, ptr)
 	case ir.TypeSkb:
 		p.readSkb(s, ptr)
@@ -88,27 +89,27 @@ func (p *progGen) readStruct(s *slot, ptr asm.Register) {
 	case ir.TypeBpfProg:
 		p.field(s, 0, 4, ptr, kern.BpfProgT, "type")
 		p.field(s, 4, 4, ptr, kern.BpfProgT, "len")
-		kern.ReadKernel(&p.b, ptr, ptr, kern.BpfProgT, "aux", asm.DWord, stTmp)
+		kern.ReadKernel(&p.B, ptr, ptr, kern.BpfProgT, "aux", asm.DWord, prog.StTmp)
 		p.field(s, 8, 16, ptr, kern.BpfProgAux, "name")
 	case ir.TypePerfEvent:
 		p.field(s, 0, 4, ptr, kern.PerfEvent, "attr.type")
 		p.field(s, 8, 8, ptr, kern.PerfEvent, "attr.config")
 		p.field(s, 16, 8, ptr, kern.PerfEvent, "attr.probe_offset")
 		// The kprobe's function name: a string the attr points to.
-		kern.ReadKernel(&p.b, asm.R3, ptr, kern.PerfEvent, "attr.kprobe_func", asm.DWord, stTmp)
-		p.emit(
-			asm.Mov.Reg(asm.R1, rRec),
-			asm.Add.Imm(asm.R1, int32(s.off+24)),
+		kern.ReadKernel(&p.B, asm.R3, ptr, kern.PerfEvent, "attr.kprobe_func", asm.DWord, prog.StTmp)
+		p.Emit(
+			asm.Mov.Reg(asm.R1, prog.RRec),
+			asm.Add.Imm(asm.R1, int32(s.Off+24)),
 			asm.Mov.Imm(asm.R2, 64),
 			asm.FnProbeReadStr.Call(),
 		)
 	default:
-		p.errorf(s.arg.Pos, "argument type %s is not supported yet", s.arg.Type)
+		p.Errorf(s.Arg.Pos, "argument type %s is not supported yet", s.Arg.Type)
 	}
 }
 
 // readSock fills a bpf.Sock from the struct sock * in sk.
-func (p *progGen) readSock(s *slot, sk asm.Register) {
+func (p *progGen) readSock(s *prog.Slot, sk asm.Register) {
 	p.field(s, 0, 2, sk, kern.Sock, "__sk_common.skc_family")
 	p.field(s, 2, 2, sk, kern.Sock, "sk_type")
 	p.field(s, 4, 2, sk, kern.Sock, "sk_protocol")
@@ -119,109 +120,109 @@ func (p *progGen) readSock(s *slot, sk asm.Register) {
 	p.field(s, 18, 2, sk, kern.Sock, "__sk_common.skc_dport")
 	p.swap16(s, 18)
 	p.field(s, 56, 8, sk, kern.Sock, "__sk_common.skc_cookie")
-	v6, done := p.b.Fresh("sock_v6"), p.b.Fresh("sock_addr_done")
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(s.off), asm.Half),
+	v6, done := p.B.Fresh("sock_v6"), p.B.Fresh("sock_addr_done")
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.Half),
 		asm.JEq.Imm(asm.R1, afInet6, v6),
 		asm.JNE.Imm(asm.R1, afInet, done),
 	)
 	p.field(s, 24, 4, sk, kern.Sock, "__sk_common.skc_rcv_saddr")
 	p.field(s, 40, 4, sk, kern.Sock, "__sk_common.skc_daddr")
-	p.emit(asm.Ja.Label(done))
-	p.b.Label(v6)
+	p.Emit(asm.Ja.Label(done))
+	p.B.Label(v6)
 	p.field(s, 24, 16, sk, kern.Sock, "__sk_common.skc_v6_rcv_saddr")
 	p.field(s, 40, 16, sk, kern.Sock, "__sk_common.skc_v6_daddr")
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // readSkb fills a bpf.Skb from the struct sk_buff * in skb: its counters,
 // then addresses and ports from the IP and transport headers (wire
 // formats, at their fixed offsets).
-func (p *progGen) readSkb(s *slot, skb asm.Register) {
+func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
 	p.field(s, 0, 4, skb, kern.SkBuff, "hash")
 	p.field(s, 4, 4, skb, kern.SkBuff, "len")
 	p.field(s, 8, 4, skb, kern.SkBuff, "priority")
 	p.field(s, 12, 4, skb, kern.SkBuff, "mark")
-	// R8 = head + network_header; transport_header kept at stVal.
-	kern.ReadKernel(&p.b, asm.R8, skb, kern.SkBuff, "head", asm.DWord, stTmp)
-	kern.ReadKernel(&p.b, asm.R1, skb, kern.SkBuff, "transport_header", asm.Half, stTmp)
-	p.emit(asm.StoreMem(asm.RFP, stVal, asm.R1, asm.DWord))
-	kern.ReadKernel(&p.b, asm.R1, skb, kern.SkBuff, "network_header", asm.Half, stTmp)
-	done, v6, ports := p.b.Fresh("skb_done"), p.b.Fresh("skb_v6"), p.b.Fresh("skb_ports")
-	p.emit(
+	// R8 = head + network_header; transport_header kept at prog.StVal.
+	kern.ReadKernel(&p.B, asm.R8, skb, kern.SkBuff, "head", asm.DWord, prog.StTmp)
+	kern.ReadKernel(&p.B, asm.R1, skb, kern.SkBuff, "transport_header", asm.Half, prog.StTmp)
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R1, asm.DWord))
+	kern.ReadKernel(&p.B, asm.R1, skb, kern.SkBuff, "network_header", asm.Half, prog.StTmp)
+	done, v6, ports := p.B.Fresh("skb_done"), p.B.Fresh("skb_v6"), p.B.Fresh("skb_ports")
+	p.Emit(
 		asm.JEq.Imm(asm.R1, 0xffff, done),
-		asm.LoadMem(asm.R2, asm.RFP, stVal, asm.DWord),
-		asm.StoreMem(asm.RFP, stVal2, asm.R8, asm.DWord), // head
+		asm.LoadMem(asm.R2, asm.RFP, prog.StVal, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StVal2, asm.R8, asm.DWord), // head
 		asm.Add.Reg(asm.R8, asm.R1),
 		// The IP version: the high nibble of the first byte.
 		asm.Mov.Reg(asm.R1, asm.RFP),
-		asm.Add.Imm(asm.R1, stTmp),
+		asm.Add.Imm(asm.R1, prog.StTmp),
 		asm.Mov.Imm(asm.R2, 1),
 		asm.Mov.Reg(asm.R3, asm.R8),
 		asm.FnProbeReadKernel.Call(),
-		asm.LoadMem(asm.R1, asm.RFP, stTmp, asm.Byte),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StTmp, asm.Byte),
 		asm.RSh.Imm(asm.R1, 4),
 		asm.JEq.Imm(asm.R1, 6, v6),
 		asm.JNE.Imm(asm.R1, 4, done),
-		emit.StoreImm(rRec, int16(s.off+16), afInet, asm.Half),
+		emit.StoreImm(prog.RRec, int16(s.Off+16), afInet, asm.Half),
 	)
 	p.rawRead(s, 18, 1, asm.R8, 9, false)  // protocol
 	p.rawRead(s, 24, 4, asm.R8, 12, false) // saddr
 	p.rawRead(s, 40, 4, asm.R8, 16, false) // daddr
-	p.emit(asm.Ja.Label(ports))
-	p.b.Label(v6)
-	p.emit(emit.StoreImm(rRec, int16(s.off+16), afInet6, asm.Half))
+	p.Emit(asm.Ja.Label(ports))
+	p.B.Label(v6)
+	p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+16), afInet6, asm.Half))
 	p.rawRead(s, 18, 1, asm.R8, 6, false)   // next header
 	p.rawRead(s, 24, 16, asm.R8, 8, false)  // saddr
 	p.rawRead(s, 40, 16, asm.R8, 24, false) // daddr
-	p.b.Label(ports)
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(s.off+18), asm.Byte),
+	p.B.Label(ports)
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+18), asm.Byte),
 		asm.JEq.Imm(asm.R1, protoTCP, ports+"_read"),
 		asm.JEq.Imm(asm.R1, protoUDP, ports+"_read"),
 		asm.JEq.Imm(asm.R1, protoSCTP, ports+"_read"),
 		asm.JNE.Imm(asm.R1, protoUDPLt, done),
 	)
-	p.b.Label(ports + "_read")
-	kern.ReadKernel(&p.b, asm.R1, skb, kern.SkBuff, "transport_header", asm.Half, stTmp)
-	p.emit(
+	p.B.Label(ports + "_read")
+	kern.ReadKernel(&p.B, asm.R1, skb, kern.SkBuff, "transport_header", asm.Half, prog.StTmp)
+	p.Emit(
 		asm.JEq.Imm(asm.R1, 0xffff, done),
-		asm.LoadMem(asm.R8, asm.RFP, stVal2, asm.DWord),
+		asm.LoadMem(asm.R8, asm.RFP, prog.StVal2, asm.DWord),
 		asm.Add.Reg(asm.R8, asm.R1),
 	)
 	p.rawRead(s, 20, 4, asm.R8, 0, false)
 	p.swap16(s, 20)
 	p.swap16(s, 22)
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // readSockaddr fills a bpf.Sockaddr from a struct sockaddr (UAPI layout:
 // sockaddr_in and sockaddr_in6) in user or kernel memory.
-func (p *progGen) readSockaddr(s *slot, sa asm.Register) {
+func (p *progGen) readSockaddr(s *prog.Slot, sa asm.Register) {
 	user := p.userPointers()
-	v6, done := p.b.Fresh("sa_v6"), p.b.Fresh("sa_done")
+	v6, done := p.B.Fresh("sa_v6"), p.B.Fresh("sa_done")
 	p.rawRead(s, 0, 2, sa, 0, user)
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(s.off), asm.Half),
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.Half),
 		asm.JEq.Imm(asm.R1, afInet6, v6),
 		asm.JNE.Imm(asm.R1, afInet, done),
 	)
 	p.rawRead(s, 2, 2, sa, 2, user)
 	p.rawRead(s, 8, 4, sa, 4, user)
 	p.swap16(s, 2)
-	p.emit(asm.Ja.Label(done))
-	p.b.Label(v6)
+	p.Emit(asm.Ja.Label(done))
+	p.B.Label(v6)
 	p.rawRead(s, 2, 2, sa, 2, user)
 	p.rawRead(s, 8, 16, sa, 8, user)
 	p.swap16(s, 2)
-	p.b.Label(done)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(done)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // readCred fills a bpf.Cred from a struct cred *.
-func (p *progGen) readCred(s *slot, cred asm.Register) {
+func (p *progGen) readCred(s *prog.Slot, cred asm.Register) {
 	for i, f := range []string{"uid", "gid", "suid", "sgid", "euid", "egid", "fsuid", "fsgid"} {
 		p.field(s, 4*i, 4, cred, kern.Cred, f)
 	}
@@ -229,14 +230,14 @@ func (p *progGen) readCred(s *slot, cred asm.Register) {
 	p.field(s, 40, 8, cred, kern.Cred, "cap_permitted")
 	p.field(s, 48, 8, cred, kern.Cred, "cap_effective")
 	p.field(s, 56, 8, cred, kern.Cred, "cap_inheritable")
-	kern.ReadKernel(&p.b, asm.R8, cred, kern.Cred, "user_ns", asm.DWord, stTmp)
+	kern.ReadKernel(&p.B, asm.R8, cred, kern.Cred, "user_ns", asm.DWord, prog.StTmp)
 	p.field(s, 36, 4, asm.R8, kern.UserNamespace, "level")
 	p.field(s, 64, 4, asm.R8, kern.UserNamespace, "ns.inum")
 	p.field(s, 68, 4, asm.R8, kern.UserNamespace, "owner")
 }
 
 // readUserNS fills a bpf.UserNamespace at slot offset off.
-func (p *progGen) readUserNS(s *slot, off int, ns asm.Register) {
+func (p *progGen) readUserNS(s *prog.Slot, off int, ns asm.Register) {
 	p.field(s, off, 4, ns, kern.UserNamespace, "level")
 	p.field(s, off+4, 4, ns, kern.UserNamespace, "owner")
 	p.field(s, off+8, 4, ns, kern.UserNamespace, "group")

@@ -6,20 +6,11 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 
-	"github.com/polc-dev/polc/codegen/emit"
-
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
-)
-
-// Offsets in bpf.Proc.
-const (
-	procTgid      = 0
-	procNs        = 24
-	procCaps      = 64
-	procBinaryLen = 88
-	procBinary    = 96
 )
 
 // test emits code that falls through when t passes and jumps to fail when
@@ -45,7 +36,7 @@ func (p *progGen) test(t *ir.Test, fail string) {
 	case ir.TestNSChange:
 		p.nsChangeTest(t, fail)
 	default:
-		p.errorf(t.Pos, "%s filters are not supported yet", t.Kind)
+		p.Errorf(t.Pos, "%s filters are not supported yet", t.Kind)
 	}
 }
 
@@ -58,10 +49,10 @@ func (p *progGen) anyOf(negated bool, fail string, checks func(hit string)) {
 		checks(fail)
 		return
 	}
-	pass := p.b.Fresh("pass")
+	pass := p.B.Fresh("pass")
 	checks(pass)
-	p.emit(asm.Ja.Label(fail))
-	p.b.Label(pass)
+	p.Emit(asm.Ja.Label(fail))
+	p.B.Label(pass)
 }
 
 // intValues emits, for a 64-bit value in r, a jump to hit when it equals
@@ -76,11 +67,11 @@ func (p *progGen) intValues(r asm.Register, vals []ir.Value, typ ir.ArgType, sig
 		case ir.ValInt:
 			p.jumpIfInt(r, asm.JEq, ir.FitInt(typ, v.Int), hit)
 		case ir.ValRange:
-			next := p.b.Fresh("range_next")
+			next := p.B.Fresh("range_next")
 			p.jumpUnlessInt(r, ge, ir.FitInt(typ, v.Int), next)
 			p.jumpIfInt(r, le, ir.FitInt(typ, v.Hi), hit)
-			p.b.Label(next)
-			p.emit(asm.Mov.Imm(asm.R0, 0))
+			p.B.Label(next)
+			p.Emit(asm.Mov.Imm(asm.R0, 0))
 		}
 	}
 }
@@ -88,36 +79,36 @@ func (p *progGen) intValues(r asm.Register, vals []ir.Value, typ ir.ArgType, sig
 // argTest tests an argument's slot.
 func (p *progGen) argTest(t *ir.Test, fail string) {
 	if t.Op == ir.OpCapabilitiesGained {
-		nw, old := p.lay.slotOf(t.Slot), p.lay.slotOf(t.Slot2)
-		if nw == nil || old == nil || nw.enc != bpf.EncInt || old.enc != bpf.EncInt {
-			p.errorf(t.Pos, "CapabilitiesGained needs two capability set arguments")
+		nw, old := p.Lay.SlotOf(t.Slot), p.Lay.SlotOf(t.Slot2)
+		if nw == nil || old == nil || nw.Enc != bpf.EncInt || old.Enc != bpf.EncInt {
+			p.Errorf(t.Pos, "CapabilitiesGained needs two capability set arguments")
 			return
 		}
 		// new &^ old != 0
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(old.off), asm.DWord),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(old.Off), asm.DWord),
 			asm.Xor.Imm(asm.R1, -1),
-			asm.LoadMem(asm.R4, rRec, int16(nw.off), asm.DWord),
+			asm.LoadMem(asm.R4, prog.RRec, int16(nw.Off), asm.DWord),
 			asm.And.Reg(asm.R4, asm.R1),
 			asm.JEq.Imm(asm.R4, 0, fail),
 		)
 		return
 	}
-	s := p.lay.slotOf(t.Slot)
+	s := p.Lay.SlotOf(t.Slot)
 	if s == nil {
-		p.errorf(t.Pos, "the filter reads argument slot %d, which the hook does not read", t.Slot)
+		p.Errorf(t.Pos, "the filter reads argument slot %d, which the hook does not read", t.Slot)
 		return
 	}
-	switch s.enc {
+	switch s.Enc {
 	case bpf.EncInt:
-		p.emit(asm.LoadMem(asm.R4, rRec, int16(s.off), asm.DWord))
-		p.intTest(t, asm.R4, valueKey{base: rRec, off: int32(s.off)}, fail)
+		p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(s.Off), asm.DWord))
+		p.intTest(t, asm.R4, valueKey{base: prog.RRec, off: int32(s.Off)}, fail)
 	case bpf.EncBytes:
-		if s.bigBytes > 0 && (t.Op == ir.OpPostfix || t.Op == ir.OpNotPostfix) {
+		if s.BigBytes > 0 && (t.Op == ir.OpPostfix || t.Op == ir.OpNotPostfix) {
 			p.bigPostfixTest(t, s, fail) // maxdata_postfix.go
 			return
 		}
-		p.bytesTest(t, bytesAt{base: rRec, lenOff: int16(s.off), dataOff: int16(s.off + bpf.BytesHeaderSize), max: s.maxBytes}, fail)
+		p.bytesTest(t, bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}, fail)
 	default:
 		p.netTest(t, s, fail)
 	}
@@ -125,30 +116,30 @@ func (p *progGen) argTest(t *ir.Test, fail string) {
 
 // returnTest tests the return value (in the header) of a return program.
 func (p *progGen) returnTest(t *ir.Test, fail string) {
-	if !p.ret {
-		p.errorf(t.Pos, "matchReturnArgs is tested at return")
+	if !p.Ret {
+		p.Errorf(t.Pos, "matchReturnArgs is tested at return")
 		return
 	}
-	if s := p.lay.ret; s != nil {
+	if s := p.Lay.Ret; s != nil {
 		// A sock, a file: tested like an argument.
-		switch s.enc {
+		switch s.Enc {
 		case bpf.EncBytes:
-			p.bytesTest(t, bytesAt{base: rRec, lenOff: int16(s.off), dataOff: int16(s.off + bpf.BytesHeaderSize), max: s.maxBytes}, fail)
+			p.bytesTest(t, bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}, fail)
 		default:
 			p.netTest(t, s, fail)
 		}
 		return
 	}
 	if t.Type.Class() != ir.ClassInt && t.Type.Class() != ir.ClassCaps {
-		p.errorf(t.Pos, "matchReturnArgs on a return value of type %s is not supported yet", t.Type)
+		p.Errorf(t.Pos, "matchReturnArgs on a return value of type %s is not supported yet", t.Type)
 		return
 	}
-	p.emit(asm.LoadMem(asm.R4, rRec, bpf.HeaderRetOff, asm.DWord))
+	p.Emit(asm.LoadMem(asm.R4, prog.RRec, bpf.HeaderRetOff, asm.DWord))
 	if size := t.Type.Size(); size > 0 {
-		p.emit(extendReg(asm.R4, size, t.Type.Signed())...)
+		p.Emit(extendReg(asm.R4, size, t.Type.Signed())...)
 	}
-	p.emit(asm.StoreMem(asm.RFP, stVal, asm.R4, asm.DWord))
-	p.intTest(t, asm.R4, valueKey{base: asm.RFP, off: stVal}, fail)
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
+	p.intTest(t, asm.R4, valueKey{base: asm.RFP, off: prog.StVal}, fail)
 }
 
 // valueKey is where an integer under test sits in memory, as a map key.
@@ -185,14 +176,14 @@ func (p *progGen) intTest(t *ir.Test, r asm.Register, key valueKey, fail string)
 			for _, v := range t.Values {
 				m := v.Int
 				if m >= 0 && m <= 0x7fffffff {
-					p.emit(asm.JSet.Imm(r, int32(m), hit))
+					p.Emit(asm.JSet.Imm(r, int32(m), hit))
 				} else {
-					p.emit(asm.LoadImm(asm.R3, m, asm.DWord), asm.JSet.Reg(r, asm.R3, hit))
+					p.Emit(asm.LoadImm(asm.R3, m, asm.DWord), asm.JSet.Reg(r, asm.R3, hit))
 				}
 			}
 		})
 	default:
-		p.errorf(t.Pos, "operator %s on a %s argument is not supported yet", t.Op, typ)
+		p.Errorf(t.Pos, "operator %s on a %s argument is not supported yet", t.Op, typ)
 	}
 }
 
@@ -201,7 +192,7 @@ func (p *progGen) intTest(t *ir.Test, r asm.Register, key valueKey, fail string)
 // register is reloaded from key afterwards.
 func (p *progGen) intSetLookup(t *ir.Test, key valueKey, hit string) {
 	name := p.g.setMap(t.Map, t.Type)
-	p.emit(
+	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, key.base),
 		asm.Add.Imm(asm.R2, key.off),
@@ -221,7 +212,7 @@ func (p *progGen) bytesTest(t *ir.Test, s bytesAt, fail string) {
 	case ir.OpPostfix, ir.OpNotPostfix:
 		kind = matchPostfix
 	default:
-		p.errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, t.Type)
+		p.Errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, t.Type)
 		return
 	}
 	values := t.Values
@@ -236,11 +227,11 @@ func (p *progGen) bytesTest(t *ir.Test, s bytesAt, fail string) {
 			if v.Kind != ir.ValString {
 				continue
 			}
-			next := p.b.Fresh("str_next")
+			next := p.B.Fresh("str_next")
 			p.jumpUnlessBytes(s, kind, v.Str, next)
-			p.emit(asm.Ja.Label(hit))
-			p.b.Label(next)
-			p.emit(asm.Mov.Imm(asm.R0, 0))
+			p.Emit(asm.Ja.Label(hit))
+			p.B.Label(next)
+			p.Emit(asm.Mov.Imm(asm.R0, 0))
 		}
 		if useMap {
 			p.stringSetLookup(t, s, kind, hit)
@@ -280,13 +271,13 @@ func (p *progGen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit str
 	if lpm {
 		dataOff += 4
 	}
-	miss := p.b.Fresh("set_miss")
-	p.emit(
-		asm.StoreMem(asm.RFP, stVal2, s.base, asm.DWord),
-		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+	miss := p.B.Fresh("set_miss")
+	p.Emit(
+		asm.StoreMem(asm.RFP, prog.StVal2, s.base, asm.DWord),
+		emit.StoreImm(asm.RFP, prog.StKey, 0, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(kern.TmpMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
+		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, miss),
 		asm.Mov.Reg(asm.R7, asm.R0),
@@ -297,28 +288,28 @@ func (p *progGen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit str
 		asm.Mov.Imm(asm.R2, int32(keySize)),
 		asm.Mov.Imm(asm.R3, 0),
 		asm.FnProbeReadKernel.Call(),
-		asm.LoadMem(asm.R8, asm.RFP, stVal2, asm.DWord),
+		asm.LoadMem(asm.R8, asm.RFP, prog.StVal2, asm.DWord),
 		asm.LoadMem(asm.R2, asm.R8, s.lenOff, asm.Word),
 	)
 	if lpm {
 		// Compare at most the key's bytes: a longer argument still has
 		// the prefixes its start has.
-		fits := p.b.Fresh("key_fits")
-		p.emit(
+		fits := p.B.Fresh("key_fits")
+		p.Emit(
 			asm.JLE.Imm(asm.R2, int32(keySize), fits),
 			asm.Mov.Imm(asm.R2, int32(keySize)),
 		)
-		p.b.Label(fits)
-		p.emit(
+		p.B.Label(fits)
+		p.Emit(
 			asm.Mov.Reg(asm.R1, asm.R2),
 			asm.LSh.Imm(asm.R1, 3),
 			asm.StoreMem(asm.R7, kern.KeyOff, asm.R1, asm.Word),
 		)
 	} else {
 		// A string with no room for its NUL in the key is in no set.
-		p.emit(asm.JGE.Imm(asm.R2, int32(keySize), miss))
+		p.Emit(asm.JGE.Imm(asm.R2, int32(keySize), miss))
 	}
-	p.emit(
+	p.Emit(
 		asm.Mov.Reg(asm.R1, asm.R7),
 		asm.Add.Imm(asm.R1, dataOff),
 		asm.Mov.Reg(asm.R3, asm.R8),
@@ -329,14 +320,14 @@ func (p *progGen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit str
 		asm.Add.Imm(asm.R2, int32(kern.KeyOff)),
 	)
 	if !lpm {
-		p.emit(asm.Add.Imm(asm.R2, dataOff-int32(kern.KeyOff)))
+		p.Emit(asm.Add.Imm(asm.R2, dataOff-int32(kern.KeyOff)))
 	}
-	p.emit(
+	p.Emit(
 		asm.FnMapLookupElem.Call(),
 		asm.JNE.Imm(asm.R0, 0, hit),
 	)
-	p.b.Label(miss)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(miss)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 	_ = kind
 }
 
@@ -348,15 +339,15 @@ func (p *progGen) pidTest(t *ir.Test, fail string) {
 	}
 	if t.NamespacePID {
 		p.currentTask(asm.R5)
-		kern.NamespacePid(&p.b, asm.R4, asm.R5, stTmp)
+		kern.NamespacePid(&p.B, asm.R4, asm.R5, prog.StTmp)
 	} else {
-		p.emit(asm.LoadMem(asm.R4, asm.RFP, stPidTgid, asm.DWord), asm.RSh.Imm(asm.R4, 32))
+		p.Emit(asm.LoadMem(asm.R4, asm.RFP, prog.StPidTgid, asm.DWord), asm.RSh.Imm(asm.R4, 32))
 	}
-	p.emit(asm.StoreMem(asm.RFP, stVal, asm.R4, asm.DWord))
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
 	p.anyOf(t.Op == ir.OpNotIn, fail, func(hit string) {
 		p.intValues(asm.R4, t.Values, ir.TypeUint32, false, hit)
 		if t.Map != nil {
-			p.intSetLookup(t, valueKey{base: asm.RFP, off: stVal}, hit)
+			p.intSetLookup(t, valueKey{base: asm.RFP, off: prog.StVal}, hit)
 		}
 	})
 }
@@ -367,8 +358,8 @@ func (p *progGen) binaryTest(t *ir.Test, fail string) {
 		p.binaryWalk(t, fail)
 		return
 	}
-	bin := bytesAt{base: rRec, lenOff: int16(p.lay.procOff() + procBinaryLen),
-		dataOff: int16(p.lay.procOff() + procBinary), max: bpf.BinaryMax - 1}
+	bin := bytesAt{base: prog.RRec, lenOff: int16(p.Lay.ProcOff() + bpf.ProcBinaryLenOff),
+		dataOff: int16(p.Lay.ProcOff() + bpf.ProcBinaryOff), max: bpf.BinaryMax - 1}
 	p.bytesTest(t, bin, fail)
 }
 
@@ -382,15 +373,15 @@ func (g *gen) hostNSVar(ns ir.Namespace) string {
 // namespaceTest: matchNamespaces.
 func (p *progGen) namespaceTest(t *ir.Test, fail string) {
 	if t.Namespace >= ir.NumNamespaces {
-		p.errorf(t.Pos, "namespace kind %d does not exist", t.Namespace)
+		p.Errorf(t.Pos, "namespace kind %d does not exist", t.Namespace)
 		return
 	}
 	p.currentTask(asm.R5)
-	kern.NamespaceInum(&p.b, asm.R4, asm.R5, int(t.Namespace), stTmp)
-	p.emit(asm.StoreMem(asm.RFP, stVal, asm.R4, asm.DWord))
+	kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(t.Namespace), prog.StTmp)
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
 	p.anyOf(t.Op == ir.OpNotIn, fail, func(hit string) {
 		if t.HostNS {
-			p.emit(
+			p.Emit(
 				asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.hostNSVar(t.Namespace)),
 				asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
 				asm.JEq.Reg(asm.R4, asm.R1, hit),
@@ -398,7 +389,7 @@ func (p *progGen) namespaceTest(t *ir.Test, fail string) {
 		}
 		p.intValues(asm.R4, t.Values, ir.TypeUint32, false, hit)
 		if t.Map != nil {
-			p.intSetLookup(t, valueKey{base: asm.RFP, off: stVal}, hit)
+			p.intSetLookup(t, valueKey{base: asm.RFP, off: prog.StVal}, hit)
 		}
 	})
 }
@@ -418,8 +409,8 @@ func capSet(c ir.CapSet) int {
 // goto fail (isNamespaceCapability).
 func (p *progGen) notHostUserNS(fail string) {
 	p.currentTask(asm.R5)
-	kern.NamespaceInum(&p.b, asm.R4, asm.R5, int(ir.NsUser), stTmp)
-	p.emit(
+	kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(ir.NsUser), prog.StTmp)
+	p.Emit(
 		asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.hostNSVar(ir.NsUser)),
 		asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
 		asm.JEq.Reg(asm.R4, asm.R1, fail),
@@ -433,12 +424,12 @@ func (p *progGen) capsTest(t *ir.Test, fail string) {
 		p.notHostUserNS(fail)
 	}
 	p.currentTask(asm.R5)
-	kern.Caps(&p.b, asm.R4, asm.R5, capSet(t.CapSet), stTmp)
-	p.emit(asm.LoadImm(asm.R3, int64(t.Mask), asm.DWord), asm.And.Reg(asm.R4, asm.R3))
+	kern.Caps(&p.B, asm.R4, asm.R5, capSet(t.CapSet), prog.StTmp)
+	p.Emit(asm.LoadImm(asm.R3, int64(t.Mask), asm.DWord), asm.And.Reg(asm.R4, asm.R3))
 	if t.Op == ir.OpIn {
-		p.emit(asm.JEq.Imm(asm.R4, 0, fail))
+		p.Emit(asm.JEq.Imm(asm.R4, 0, fail))
 	} else {
-		p.emit(asm.JNE.Imm(asm.R4, 0, fail))
+		p.Emit(asm.JNE.Imm(asm.R4, 0, fail))
 	}
 }
 
@@ -448,21 +439,21 @@ func (p *progGen) capChangeTest(t *ir.Test, fail string) {
 	if t.NamespaceCap {
 		p.notHostUserNS(fail)
 	}
-	procOff := p.lay.procOff()
+	procOff := p.Lay.ProcOff()
 	set := capSet(t.CapSet)
-	p.emit(
-		asm.LoadMem(asm.R1, rRec, int16(procOff+procTgid), asm.Word),
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(procOff+bpf.ProcTgidOff), asm.Word),
 		asm.JEq.Imm(asm.R1, 0, fail),
 	)
 	p.currentTask(asm.R5)
-	kern.Caps(&p.b, asm.R4, asm.R5, set, stTmp)
-	p.emit(
-		asm.LoadMem(asm.R2, rRec, int16(procOff+procCaps+8*set), asm.DWord),
+	kern.Caps(&p.B, asm.R4, asm.R5, set, prog.StTmp)
+	p.Emit(
+		asm.LoadMem(asm.R2, prog.RRec, int16(procOff+bpf.ProcCapsOff+8*set), asm.DWord),
 		asm.LoadImm(asm.R3, int64(t.Mask), asm.DWord),
 	)
 	if t.Op == ir.OpIn {
 		// exec & mask != now & mask
-		p.emit(
+		p.Emit(
 			asm.Xor.Reg(asm.R2, asm.R4),
 			asm.And.Reg(asm.R2, asm.R3),
 			asm.JEq.Imm(asm.R2, 0, fail),
@@ -470,7 +461,7 @@ func (p *progGen) capChangeTest(t *ir.Test, fail string) {
 		return
 	}
 	// exec & mask == now & mask, and exec != now
-	p.emit(
+	p.Emit(
 		asm.JEq.Reg(asm.R2, asm.R4, fail),
 		asm.Xor.Reg(asm.R2, asm.R4),
 		asm.And.Reg(asm.R2, asm.R3),
@@ -482,25 +473,25 @@ func (p *progGen) capChangeTest(t *ir.Test, fail string) {
 // from exec time; NotIn: an unlisted kind's does. Unknown (0) exec-time
 // inodes never count.
 func (p *progGen) nsChangeTest(t *ir.Test, fail string) {
-	procOff := p.lay.procOff()
-	pass := p.b.Fresh("ns_changed")
+	procOff := p.Lay.ProcOff()
+	pass := p.B.Fresh("ns_changed")
 	for k := ir.Namespace(0); k < ir.NumNamespaces; k++ {
 		listed := t.Mask&(1<<k) != 0
 		if listed != (t.Op == ir.OpIn) {
 			continue
 		}
-		next := p.b.Fresh(fmt.Sprintf("ns_%s_same", strings.ToLower(k.String())))
+		next := p.B.Fresh(fmt.Sprintf("ns_%s_same", strings.ToLower(k.String())))
 		p.currentTask(asm.R5)
-		kern.NamespaceInum(&p.b, asm.R4, asm.R5, int(k), stTmp)
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(procOff+procNs+4*int(k)), asm.Word),
+		kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(k), prog.StTmp)
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(procOff+bpf.ProcNsOff+4*int(k)), asm.Word),
 			asm.JEq.Imm(asm.R1, 0, next),
 			asm.JNE.Reg(asm.R1, asm.R4, pass),
 		)
-		p.b.Label(next)
-		p.emit(asm.Mov.Imm(asm.R0, 0))
+		p.B.Label(next)
+		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	}
-	p.emit(asm.Ja.Label(fail))
-	p.b.Label(pass)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.Emit(asm.Ja.Label(fail))
+	p.B.Label(pass)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }

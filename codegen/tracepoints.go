@@ -12,6 +12,7 @@ import (
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 	"github.com/polc-dev/polc/target"
 )
@@ -433,12 +434,12 @@ func fieldOffset(ins asm.Instruction, f *tpFormat, fld *tpField) asm.Instruction
 // are not values.
 func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpField) bool {
 	if fld.kind() != tpScalar || fld.Size > 8 || fld.Size&(fld.Size-1) != 0 {
-		p.errorf(a.Pos, "field %s of %s is %q, not a number or a pointer: read it as string, data_loc, char_buf or const_buf", fld.Name, p.h.Target, fld.Type)
+		p.Errorf(a.Pos, "field %s of %s is %q, not a number or a pointer: read it as string, data_loc, char_buf or const_buf", fld.Name, p.Hook.Target, fld.Type)
 		return false
 	}
 	size := map[int]asm.Size{1: asm.Byte, 2: asm.Half, 4: asm.Word, 8: asm.DWord}[fld.Size]
-	p.emit(fieldOffset(asm.LoadMem(dst, rCtx, int16(fld.Offset), size), f, fld))
-	p.emit(extendReg(dst, fld.Size, fld.Signed)...)
+	p.Emit(fieldOffset(asm.LoadMem(dst, prog.RCtx, int16(fld.Offset), size), f, fld))
+	p.Emit(extendReg(dst, fld.Size, fld.Signed)...)
 	return true
 }
 

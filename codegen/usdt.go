@@ -8,6 +8,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -47,15 +48,15 @@ func (g *gen) declareUSDTMap() {
 // place polrun did not describe) the program does nothing.
 func (p *progGen) usdtPrologue() {
 	p.g.declareUSDTMap()
-	p.emit(
-		asm.Mov.Reg(asm.R1, rCtx),
+	p.Emit(
+		asm.Mov.Reg(asm.R1, prog.RCtx),
 		asm.FnGetAttachCookie.Call(),
 		asm.StoreMem(asm.RFP, stUSDT, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.USDTMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stUSDT),
 		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, "exit"),
+		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
 		asm.StoreMem(asm.RFP, stUSDT, asm.R0, asm.DWord),
 	)
 }
@@ -63,7 +64,7 @@ func (p *progGen) usdtPrologue() {
 // usdtArgIndex checks a USDT argument index.
 func (p *progGen) usdtArgIndex(a *ir.Arg) bool {
 	if a.Index < 0 || a.Index >= bpf.USDTMaxArgs {
-		p.errorf(a.Pos, "USDT argument index %d: probes have at most %d arguments", a.Index, bpf.USDTMaxArgs)
+		p.Errorf(a.Pos, "USDT argument index %d: probes have at most %d arguments", a.Index, bpf.USDTMaxArgs)
 		return false
 	}
 	return true
@@ -78,9 +79,9 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 		w = asm.R7
 	}
 	base := int16(i * bpf.USDTArgSize)
-	l := func(s string) string { return p.b.Fresh(fmt.Sprintf("usdt%d_%s", i, s)) }
+	l := func(s string) string { return p.B.Fresh(fmt.Sprintf("usdt%d_%s", i, s)) }
 	constant, size, zero, done := l("const"), l("size"), l("zero"), l("done")
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
 		asm.JEq.Imm(asm.R1, bpf.USDTArgNone, zero),
@@ -88,28 +89,28 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 	)
 	// The register's value, or the address in memory.
 	p.usdtRegister(w, base+4, zero)
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
 		asm.JEq.Imm(asm.R1, bpf.USDTArgReg, size),
 	)
 	p.usdtAddress(w, base, zero)
-	p.emit(
+	p.Emit(
 		asm.Mov.Reg(asm.R3, w),
 		asm.Mov.Reg(asm.R1, asm.RFP),
-		asm.Add.Imm(asm.R1, stTmp),
+		asm.Add.Imm(asm.R1, prog.StTmp),
 		asm.Mov.Imm(asm.R2, 8),
 		asm.FnProbeReadUser.Call(),
 		asm.JNE.Imm(asm.R0, 0, zero),
-		asm.LoadMem(w, asm.RFP, stTmp, asm.DWord),
+		asm.LoadMem(w, asm.RFP, prog.StTmp, asm.DWord),
 		asm.Ja.Label(size),
 	)
-	p.b.Label(constant)
-	p.emit(asm.LoadMem(w, asm.R5, base+8, asm.DWord))
-	p.b.Label(size)
+	p.B.Label(constant)
+	p.Emit(asm.LoadMem(w, asm.R5, base+8, asm.DWord))
+	p.B.Label(size)
 	// Cut to the argument's size, extended by its sign.
 	unsigned := l("unsigned")
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base+2, asm.Byte),
 		asm.And.Imm(asm.R1, 63),
@@ -119,31 +120,31 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 		asm.ArSh.Reg(w, asm.R1),
 		asm.Ja.Label(done),
 	)
-	p.b.Label(unsigned)
-	p.emit(asm.RSh.Reg(w, asm.R1), asm.Ja.Label(done))
-	p.b.Label(zero)
-	p.emit(asm.Mov.Imm(w, 0))
-	p.b.Label(done)
+	p.B.Label(unsigned)
+	p.Emit(asm.RSh.Reg(w, asm.R1), asm.Ja.Label(done))
+	p.B.Label(zero)
+	p.Emit(asm.Mov.Imm(w, 0))
+	p.B.Label(done)
 	if w != dst {
-		p.emit(asm.Mov.Reg(dst, w))
+		p.Emit(asm.Mov.Reg(dst, w))
 	}
 }
 
 // usdtRegister emits w = the register whose struct pt_regs offset is the
 // u16 at off in the spec, jumping to fail when it cannot be read.
 func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R3, asm.R5, off, asm.Half),
 		// Within any arch's struct pt_regs (bounds the context read).
 		asm.JGT.Imm(asm.R3, 512-8, fail),
-		asm.Add.Reg(asm.R3, rCtx),
+		asm.Add.Reg(asm.R3, prog.RCtx),
 		asm.Mov.Reg(asm.R1, asm.RFP),
-		asm.Add.Imm(asm.R1, stTmp),
+		asm.Add.Imm(asm.R1, prog.StTmp),
 		asm.Mov.Imm(asm.R2, 8),
 		asm.FnProbeReadKernel.Call(),
 		asm.JNE.Imm(asm.R0, 0, fail),
-		asm.LoadMem(w, asm.RFP, stTmp, asm.DWord),
+		asm.LoadMem(w, asm.RFP, prog.StTmp, asm.DWord),
 	)
 }
 
@@ -151,8 +152,8 @@ func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
 // at base in the spec, into the argument's address: plus the
 // displacement, plus the index register shifted by the scale.
 func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
-	noIndex := p.b.Fresh("usdt_noindex")
-	p.emit(
+	noIndex := p.B.Fresh("usdt_noindex")
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base+8, asm.DWord),
 		asm.Add.Reg(w, asm.R1),
@@ -160,45 +161,45 @@ func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
 		asm.JNE.Imm(asm.R1, bpf.USDTArgSIB, noIndex),
 	)
 	// The index: w is kept on the stack across the read.
-	p.emit(asm.StoreMem(asm.RFP, stVal2, w, asm.DWord))
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal2, w, asm.DWord))
 	p.usdtRegister(asm.R4, base+6, fail)
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base+3, asm.Byte),
 		asm.And.Imm(asm.R1, 3),
 		asm.LSh.Reg(asm.R4, asm.R1),
-		asm.LoadMem(w, asm.RFP, stVal2, asm.DWord),
+		asm.LoadMem(w, asm.RFP, prog.StVal2, asm.DWord),
 		asm.Add.Reg(w, asm.R4),
 	)
-	p.b.Label(noIndex)
+	p.B.Label(noIndex)
 }
 
 // usdtSet writes a Set action's value into its argument, when the
 // argument is in memory.
 func (p *progGen) usdtSet(a *ir.Action) {
-	if p.h.Kind != ir.HookUSDT {
-		p.errorf(a.Pos, "Set writes USDT probe arguments; %s is a %s", p.h.Call, p.h.Kind)
+	if p.Hook.Kind != ir.HookUSDT {
+		p.Errorf(a.Pos, "Set writes USDT probe arguments; %s is a %s", p.Hook.Call, p.Hook.Kind)
 		return
 	}
-	if a.SetIndex < 0 || a.SetIndex >= len(p.h.Args) {
-		p.errorf(a.Pos, "Set: argIndex refers to no argument of %s", p.h.Call)
+	if a.SetIndex < 0 || a.SetIndex >= len(p.Hook.Args) {
+		p.Errorf(a.Pos, "Set: argIndex refers to no argument of %s", p.Hook.Call)
 		return
 	}
-	arg := p.h.Args[a.SetIndex]
+	arg := p.Hook.Args[a.SetIndex]
 	if !p.usdtArgIndex(arg) {
 		return
 	}
-	p.g.features[bpf.FeatureProbeWriteUser] = true
+	p.Need(bpf.FeatureProbeWriteUser)
 	base := int16(arg.Index * bpf.USDTArgSize)
-	skip := p.b.Fresh("set_skip")
-	p.emit(
+	skip := p.B.Fresh("set_skip")
+	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
 		asm.JLT.Imm(asm.R1, bpf.USDTArgRegDeref, skip), // not in memory
 	)
 	p.usdtRegister(asm.R7, base+4, skip)
 	p.usdtAddress(asm.R7, base, skip)
-	p.emit(
+	p.Emit(
 		// As many bytes as the argument has: (64 - shift) / 8.
 		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
 		asm.LoadMem(asm.R3, asm.R5, base+2, asm.Byte),
@@ -211,14 +212,14 @@ func (p *progGen) usdtSet(a *ir.Action) {
 		asm.JLT.Imm(asm.R3, 1, skip),
 		asm.JGT.Imm(asm.R3, 8, skip),
 		asm.LoadImm(asm.R2, a.SetValue, asm.DWord),
-		asm.StoreMem(asm.RFP, stVal, asm.R2, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StVal, asm.R2, asm.DWord),
 		asm.Mov.Reg(asm.R1, asm.R7),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stVal),
+		asm.Add.Imm(asm.R2, prog.StVal),
 		asm.FnProbeWriteUser.Call(),
 	)
-	p.b.Label(skip)
-	p.emit(asm.Mov.Imm(asm.R0, 0))
+	p.B.Label(skip)
+	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // usdtSetArgs are the USDT argument indexes h's Set actions write.

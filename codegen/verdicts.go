@@ -9,6 +9,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -35,7 +36,6 @@ import (
 const (
 	verdictsMap = "polc_verdicts"
 	verdictBits = 16
-	stGen       = -56 // u64: the table's generation this run read
 )
 
 // cachesVerdicts says whether h's process filters are worth caching and
@@ -107,77 +107,77 @@ func (g *gen) declareVerdicts(obj *object.Object) {
 }
 
 // maskBytes is the size of the record's mask of process-filter bits.
-func (p *progGen) maskBytes() int { return bpf.Align8(len(p.h.Selectors)) }
+func (p *progGen) maskBytes() int { return bpf.Align8(len(p.Hook.Selectors)) }
 
 // lookupVerdict emits R0 = this hook's polc_verdicts entry, jumping to
 // missing when there is none.
 func (p *progGen) lookupVerdict(slot int32, missing string) {
-	p.emit(
-		emit.StoreImm(asm.RFP, stKey, int64(slot), asm.Word),
+	p.Emit(
+		emit.StoreImm(asm.RFP, prog.StKey, int64(slot), asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(verdictsMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
+		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, missing),
 	)
 }
 
-// cachedVerdict reads the table's generation into stGen and, when the
+// cachedVerdict reads the table's generation into prog.StGen and, when the
 // cache holds the bits of this process at that generation, copies them
 // into the record's mask and jumps to decide. Otherwise it falls through
 // to computing them.
 func (p *progGen) cachedVerdict(slot int32, decide string) {
-	compute := p.b.Fresh("verdict_compute")
-	p.emit(
-		emit.StoreImm(asm.RFP, stGen, 0, asm.DWord),
-		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+	compute := p.B.Fresh("verdict_compute")
+	p.Emit(
+		emit.StoreImm(asm.RFP, prog.StGen, 0, asm.DWord),
+		emit.StoreImm(asm.RFP, prog.StKey, 0, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsGenMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
+		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, compute),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.StoreMem(asm.RFP, stGen, asm.R1, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StGen, asm.R1, asm.DWord),
 	)
 	p.lookupVerdict(slot, compute)
-	p.emit(
+	p.Emit(
 		asm.LoadMem(asm.R1, asm.R0, 4, asm.Word),
 		asm.JNE.Imm(asm.R1, 1, compute),
 		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
-		asm.LoadMem(asm.R2, asm.RFP, stPidTgid, asm.DWord),
+		asm.LoadMem(asm.R2, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.RSh.Imm(asm.R2, 32),
 		asm.JNE.Reg(asm.R1, asm.R2, compute),
 		asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord),
-		asm.LoadMem(asm.R2, asm.RFP, stGen, asm.DWord),
+		asm.LoadMem(asm.R2, asm.RFP, prog.StGen, asm.DWord),
 		asm.JNE.Reg(asm.R1, asm.R2, compute),
 	)
-	maskOff := p.lay.maskOff()
+	maskOff := p.Lay.MaskOff()
 	for i := 0; i < p.maskBytes(); i += 8 {
-		p.emit(
+		p.Emit(
 			asm.LoadMem(asm.R1, asm.R0, int16(verdictBits+i), asm.DWord),
-			asm.StoreMem(rRec, int16(maskOff+i), asm.R1, asm.DWord),
+			asm.StoreMem(prog.RRec, int16(maskOff+i), asm.R1, asm.DWord),
 		)
 	}
-	p.emit(asm.Ja.Label(decide))
-	p.b.Label(compute)
+	p.Emit(asm.Ja.Label(decide))
+	p.B.Label(compute)
 }
 
 // storeVerdict writes the bits just computed into the cache, with this
 // process's tgid and the generation cachedVerdict read.
 func (p *progGen) storeVerdict(slot int32, decide string) {
 	p.lookupVerdict(slot, decide)
-	maskOff := p.lay.maskOff()
+	maskOff := p.Lay.MaskOff()
 	for i := 0; i < p.maskBytes(); i += 8 {
-		p.emit(
-			asm.LoadMem(asm.R1, rRec, int16(maskOff+i), asm.DWord),
+		p.Emit(
+			asm.LoadMem(asm.R1, prog.RRec, int16(maskOff+i), asm.DWord),
 			asm.StoreMem(asm.R0, int16(verdictBits+i), asm.R1, asm.DWord),
 		)
 	}
-	p.emit(
-		asm.LoadMem(asm.R1, asm.RFP, stPidTgid, asm.DWord),
+	p.Emit(
+		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.RSh.Imm(asm.R1, 32),
 		asm.StoreMem(asm.R0, 0, asm.R1, asm.Word),
-		asm.LoadMem(asm.R1, asm.RFP, stGen, asm.DWord),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StGen, asm.DWord),
 		asm.StoreMem(asm.R0, 8, asm.R1, asm.DWord),
 		emit.StoreImm(asm.R0, 4, 1, asm.Word),
 	)
