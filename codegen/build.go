@@ -92,7 +92,7 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 		g.hook(h)
 	}
 	g.enforcers()
-	g.loaderSensor() // loader_sensor.go
+	g.loaderSensor() // tetragon_loader_sensor.go
 	if err := g.errs.err(); err != nil {
 		return nil, err
 	}

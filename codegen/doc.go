@@ -102,7 +102,7 @@
 // event (the manifest's selectors carry them). Post takes stack ids
 // (stack.go); with imaHash, the LSM program hands the record to a
 // sleepable program on the same hook that hashes the file (imahash.go).
-// spec.loader adds a hook of its own (loader_sensor.go).
+// spec.loader adds a hook of its own (tetragon_loader_sensor.go).
 //
 // # The program context
 //
