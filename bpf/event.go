@@ -75,7 +75,7 @@ const (
 )
 
 // Action is what a policy did about an event, as reported in it. When a
-// selector has several actions, the record carries the strongest: Sigkill,
+// selector has several actions, the record carries the strongest (Strength): Sigkill,
 // then Override, Signal, NotifyEnforcer, Set, the fd and socket actions, and
 // last Post. The names are Tetragon's (KPROBE_ACTION_*).
 type Action uint8
@@ -104,6 +104,21 @@ var actionNames = map[Action]string{
 	ActionTrackSock: "KPROBE_ACTION_TRACKSOCK", ActionUntrackSock: "KPROBE_ACTION_UNTRACKSOCK",
 	ActionNotifyEnforcer: "KPROBE_ACTION_NOTIFYENFORCER", ActionSet: "KPROBE_ACTION_SET",
 }
+
+// actionStrength ranks the actions: a record whose selector took several
+// reports the strongest (Header.Action); of actions of one rank, the first
+// the selector lists.
+var actionStrength = map[Action]int{
+	ActionSigkill: 9, ActionOverride: 8, ActionSignal: 7, ActionNotifyEnforcer: 6,
+	ActionSet: 5, ActionFollowFD: 4, ActionUnfollowFD: 4, ActionCopyFD: 4,
+	ActionTrackSock: 4, ActionUntrackSock: 4, ActionGetURL: 2, ActionDNSLookup: 2,
+	ActionPost: 1,
+}
+
+// Strength ranks a among the actions (higher is stronger; 0 for a code
+// that is not an action): a record reports the strongest action its
+// selector took.
+func (a Action) Strength() int { return actionStrength[a] }
 
 // String returns Tetragon's name of the action, as events print it.
 func (a Action) String() string {

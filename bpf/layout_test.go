@@ -112,3 +112,19 @@ func TestManifestRoundTrip(t *testing.T) {
 		t.Error("format 99 accepted")
 	}
 }
+
+// TestActionStrength: every action has a rank, and the documented order
+// (Action's comment) holds.
+func TestActionStrength(t *testing.T) {
+	for a := range actionNames {
+		if a.Strength() <= 0 {
+			t.Errorf("%s has no strength", a)
+		}
+	}
+	order := []Action{ActionSigkill, ActionOverride, ActionSignal, ActionNotifyEnforcer, ActionSet, ActionFollowFD, ActionPost}
+	for i := 1; i < len(order); i++ {
+		if order[i-1].Strength() <= order[i].Strength() {
+			t.Errorf("%s is not stronger than %s", order[i-1], order[i])
+		}
+	}
+}

@@ -9,28 +9,66 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// actionRank orders the actions a record reports: the strongest wins
-// (bpf.Action's documentation).
-var actionRank = map[bpf.Action]int{
-	bpf.ActionSigkill: 9, bpf.ActionOverride: 8, bpf.ActionSignal: 7, bpf.ActionNotifyEnforcer: 6,
-	bpf.ActionSet: 5, bpf.ActionFollowFD: 4, bpf.ActionUnfollowFD: 4, bpf.ActionCopyFD: 4,
-	bpf.ActionTrackSock: 4, bpf.ActionUntrackSock: 4, bpf.ActionGetURL: 2, bpf.ActionDNSLookup: 2,
-	bpf.ActionPost: 1,
+// actionRow is how one kind of action compiles: the code a record
+// reports for it (bpf.Action; 0 for the actions a record never reports:
+// NoPost and CleanupEnforcerNotification) and render, which emits its
+// in-kernel work and returns false when the record is not to be posted.
+// Which action a record reports when there are several is bpf's
+// (bpf.Action.Strength).
+type actionRow struct {
+	code   bpf.Action
+	render func(p *progGen, a *ir.Action) bool
 }
 
-var actionCode = map[ir.ActionKind]bpf.Action{
-	ir.ActPost: bpf.ActionPost, ir.ActSigkill: bpf.ActionSigkill, ir.ActSignal: bpf.ActionSignal,
-	ir.ActOverride: bpf.ActionOverride, ir.ActFollowFD: bpf.ActionFollowFD, ir.ActUnfollowFD: bpf.ActionUnfollowFD,
-	ir.ActCopyFD: bpf.ActionCopyFD, ir.ActGetURL: bpf.ActionGetURL, ir.ActDNSLookup: bpf.ActionDNSLookup,
-	ir.ActTrackSock: bpf.ActionTrackSock, ir.ActUntrackSock: bpf.ActionUntrackSock,
-	ir.ActNotifyEnforcer: bpf.ActionNotifyEnforcer, ir.ActSet: bpf.ActionSet,
+// actionTable has a row for every ir.ActionKind (TestActionTable).
+var actionTable = map[ir.ActionKind]actionRow{
+	ir.ActPost: {bpf.ActionPost, func(p *progGen, a *ir.Action) bool {
+		p.stacks(a) // stack.go
+		p.askIma(a) // imahash.go
+		return true
+	}},
+	// A returnArgAction still needs the record at return, which drops
+	// it then (sock.go).
+	ir.ActNoPost:          {0, func(p *progGen, _ *ir.Action) bool { return p.savesForReturnArgAction() }},
+	ir.ActSigkill:         {bpf.ActionSigkill, posts((*progGen).signal)},
+	ir.ActSignal:          {bpf.ActionSignal, posts((*progGen).signal)},
+	ir.ActOverride:        {bpf.ActionOverride, posts((*progGen).override)},                   // override.go
+	ir.ActFollowFD:        {bpf.ActionFollowFD, posts((*progGen).followFD)},                   // fdactions.go
+	ir.ActUnfollowFD:      {bpf.ActionUnfollowFD, posts((*progGen).unfollowFD)},               // fdactions.go
+	ir.ActCopyFD:          {bpf.ActionCopyFD, posts((*progGen).copyFD)},                       // fdactions.go
+	ir.ActGetURL:          {bpf.ActionGetURL, posts(polrunAction)},                            // polrun's, after the event
+	ir.ActDNSLookup:       {bpf.ActionDNSLookup, posts(polrunAction)},                         // polrun's, after the event
+	ir.ActTrackSock:       {bpf.ActionTrackSock, posts((*progGen).sockAction)},                // sock.go
+	ir.ActUntrackSock:     {bpf.ActionUntrackSock, posts((*progGen).sockAction)},              // sock.go
+	ir.ActNotifyEnforcer:  {bpf.ActionNotifyEnforcer, posts((*progGen).notifyEnforcer)},       // enforcer.go
+	ir.ActSet:             {bpf.ActionSet, posts((*progGen).usdtSet)},                         // usdt.go
+	ir.ActCleanupEnforcer: {0, posts(func(p *progGen, _ *ir.Action) { p.cleanupEnforcer() })}, // enforcer.go
+}
+
+// posts makes a render function of an action that never stops the post.
+func posts(f func(p *progGen, a *ir.Action)) func(p *progGen, a *ir.Action) bool {
+	return func(p *progGen, a *ir.Action) bool { f(p, a); return true }
+}
+
+// polrunAction renders the actions polrun takes when it reads the event:
+// nothing in the kernel.
+func polrunAction(*progGen, *ir.Action) {}
+
+// signal sends Sigkill's or Signal's signal to the current task.
+func (p *progGen) signal(a *ir.Action) {
+	sig := a.Signal
+	if a.Kind == ir.ActSigkill {
+		sig = 9
+	}
+	p.Need(bpf.FeatureSendSignal)
+	p.Emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
 }
 
 // strongest returns the action a record reports for acts.
 func strongest(acts []*ir.Action) bpf.Action {
 	best := bpf.ActionPost
 	for _, a := range acts {
-		if c, ok := actionCode[a.Kind]; ok && actionRank[c] > actionRank[best] {
+		if c := actionTable[a.Kind].code; c.Strength() > best.Strength() {
 			best = c
 		}
 	}
@@ -72,41 +110,10 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 // is not posted.
 func (p *progGen) action(a *ir.Action) bool {
 	p.Src(a.Pos, a.Kind.String())
-	switch a.Kind {
-	case ir.ActPost:
-		p.stacks(a) // stack.go
-		p.askIma(a) // imahash.go
-	case ir.ActNoPost:
-		// A returnArgAction still needs the record at return, which
-		// drops it then (sock.go).
-		return p.savesForReturnArgAction()
-	case ir.ActTrackSock, ir.ActUntrackSock:
-		p.sockAction(a)
-	case ir.ActNotifyEnforcer:
-		p.notifyEnforcer(a)
-	case ir.ActCleanupEnforcer:
-		p.cleanupEnforcer()
-	case ir.ActGetURL, ir.ActDNSLookup:
-		// Done by polrun when it reads the event.
-	case ir.ActSigkill, ir.ActSignal:
-		sig := a.Signal
-		if a.Kind == ir.ActSigkill {
-			sig = 9
-		}
-		p.Need(bpf.FeatureSendSignal)
-		p.Emit(asm.Mov.Imm(asm.R1, int32(sig)), asm.FnSendSignal.Call())
-	case ir.ActOverride:
-		p.override(a)
-	case ir.ActFollowFD:
-		p.followFD(a)
-	case ir.ActUnfollowFD:
-		p.unfollowFD(a)
-	case ir.ActCopyFD:
-		p.copyFD(a)
-	case ir.ActSet:
-		p.usdtSet(a)
-	default:
+	row, ok := actionTable[a.Kind]
+	if !ok {
 		p.Errorf(a.Pos, "action %s is not supported yet", a.Kind)
+		return true
 	}
-	return true
+	return row.render(p, a)
 }
