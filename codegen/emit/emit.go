@@ -1,9 +1,3 @@
-// Package emit is a small assembler front end for cilium/ebpf/asm: it
-// collects instructions, hands out fresh jump labels, lets several labels
-// name one instruction, and attaches source lines to the instructions that
-// follow them. codegen and its routine library write every program and
-// function through a Builder so that labels stay symbolic until the object
-// writer resolves them.
 package emit
 
 import (
