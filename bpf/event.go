@@ -213,6 +213,21 @@ type Sock struct {
 // SockSize is the size of Sock in a record.
 const SockSize = 64
 
+// Offsets of Sock's fields.
+const (
+	SockFamilyOff   = 0
+	SockTypeOff     = 2
+	SockProtocolOff = 4
+	SockStateOff    = 6
+	SockMarkOff     = 8
+	SockPriorityOff = 12
+	SockSportOff    = 16
+	SockDportOff    = 18
+	SockSaddrOff    = 24
+	SockDaddrOff    = 40
+	SockCookieOff   = 56
+)
+
 // Skb is the encoding of skb arguments.
 type Skb struct {
 	Hash     uint32
@@ -230,6 +245,20 @@ type Skb struct {
 // SkbSize is the size of Skb in a record.
 const SkbSize = 56
 
+// Offsets of Skb's fields.
+const (
+	SkbHashOff     = 0
+	SkbLenOff      = 4
+	SkbPriorityOff = 8
+	SkbMarkOff     = 12
+	SkbFamilyOff   = 16
+	SkbProtocolOff = 18
+	SkbSportOff    = 20
+	SkbDportOff    = 22
+	SkbSaddrOff    = 24
+	SkbDaddrOff    = 40
+)
+
 // Sockaddr is the encoding of sockaddr arguments.
 type Sockaddr struct {
 	Family uint16
@@ -240,6 +269,13 @@ type Sockaddr struct {
 
 // SockaddrSize is the size of Sockaddr in a record.
 const SockaddrSize = 24
+
+// Offsets of Sockaddr's fields.
+const (
+	SockaddrFamilyOff = 0
+	SockaddrPortOff   = 2
+	SockaddrAddrOff   = 8
+)
 
 // Cred is the encoding of cred arguments.
 type Cred struct {
@@ -254,6 +290,18 @@ type Cred struct {
 // CredSize is the size of Cred in a record.
 const CredSize = 72
 
+// Offsets of Cred's fields. UID to FSGID are eight consecutive u32s.
+const (
+	CredUIDOff            = 0
+	CredSecurebitsOff     = 32
+	CredUserNSLevelOff    = 36
+	CredCapPermittedOff   = 40
+	CredCapEffectiveOff   = 48
+	CredCapInheritableOff = 56
+	CredUserNSInumOff     = 64
+	CredUserNSOwnerOff    = 68
+)
+
 // UserNamespace is the encoding of user_namespace arguments.
 type UserNamespace struct {
 	Level uint32
@@ -265,6 +313,14 @@ type UserNamespace struct {
 // UserNamespaceSize is the size of UserNamespace in a record.
 const UserNamespaceSize = 16
 
+// Offsets of UserNamespace's fields.
+const (
+	UserNamespaceLevelOff = 0
+	UserNamespaceOwnerOff = 4
+	UserNamespaceGroupOff = 8
+	UserNamespaceInumOff  = 12
+)
+
 // BpfAttr is the encoding of bpf_attr arguments (a BPF_PROG_LOAD attr).
 type BpfAttr struct {
 	ProgType uint32
@@ -274,6 +330,13 @@ type BpfAttr struct {
 
 // BpfAttrSize is the size of BpfAttr in a record.
 const BpfAttrSize = 24
+
+// Offsets of BpfAttr's fields.
+const (
+	BpfAttrProgTypeOff = 0
+	BpfAttrInsnCntOff  = 4
+	BpfAttrProgNameOff = 8
+)
 
 // BpfMap is the encoding of bpf_map arguments.
 type BpfMap struct {
@@ -287,6 +350,15 @@ type BpfMap struct {
 // BpfMapSize is the size of BpfMap in a record.
 const BpfMapSize = 32
 
+// Offsets of BpfMap's fields.
+const (
+	BpfMapMapTypeOff    = 0
+	BpfMapKeySizeOff    = 4
+	BpfMapValueSizeOff  = 8
+	BpfMapMaxEntriesOff = 12
+	BpfMapNameOff       = 16
+)
+
 // PerfEvent is the encoding of perf_event arguments.
 type PerfEvent struct {
 	Type        uint32
@@ -299,6 +371,14 @@ type PerfEvent struct {
 // PerfEventSize is the size of PerfEvent in a record.
 const PerfEventSize = 88
 
+// Offsets of PerfEvent's fields.
+const (
+	PerfEventTypeOff        = 0
+	PerfEventConfigOff      = 8
+	PerfEventProbeOffsetOff = 16
+	PerfEventKprobeFuncOff  = 24
+)
+
 // BpfProg is the encoding of bpf_prog arguments.
 type BpfProg struct {
 	ProgType uint32
@@ -308,6 +388,13 @@ type BpfProg struct {
 
 // BpfProgSize is the size of BpfProg in a record.
 const BpfProgSize = 24
+
+// Offsets of BpfProg's fields.
+const (
+	BpfProgProgTypeOff = 0
+	BpfProgInsnCntOff  = 4
+	BpfProgNameOff     = 8
+)
 
 // Align8 rounds n up to a multiple of 8.
 func Align8(n int) int { return (n + 7) &^ 7 }

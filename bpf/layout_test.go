@@ -16,6 +16,17 @@ func TestLayoutOffsets(t *testing.T) {
 	var st StackIDs
 	var pr Proc
 	var pe ProcEvent
+	var (
+		sk  Sock
+		skb Skb
+		sa  Sockaddr
+		cr  Cred
+		uns UserNamespace
+		ba  BpfAttr
+		bm  BpfMap
+		pev PerfEvent
+		bp  BpfProg
+	)
 	for _, tc := range []struct {
 		name      string
 		got, want uintptr
@@ -50,6 +61,58 @@ func TestLayoutOffsets(t *testing.T) {
 		{"Proc.BinaryLen", ProcBinaryLenOff, unsafe.Offsetof(pr.BinaryLen)},
 		{"Proc.Binary", ProcBinaryOff, unsafe.Offsetof(pr.Binary)},
 		{"ProcEvent.ExitCode", ProcEventExitCodeOff, unsafe.Offsetof(pe.ExitCode)},
+		{"Sock.Family", SockFamilyOff, unsafe.Offsetof(sk.Family)},
+		{"Sock.Type", SockTypeOff, unsafe.Offsetof(sk.Type)},
+		{"Sock.Protocol", SockProtocolOff, unsafe.Offsetof(sk.Protocol)},
+		{"Sock.State", SockStateOff, unsafe.Offsetof(sk.State)},
+		{"Sock.Mark", SockMarkOff, unsafe.Offsetof(sk.Mark)},
+		{"Sock.Priority", SockPriorityOff, unsafe.Offsetof(sk.Priority)},
+		{"Sock.Sport", SockSportOff, unsafe.Offsetof(sk.Sport)},
+		{"Sock.Dport", SockDportOff, unsafe.Offsetof(sk.Dport)},
+		{"Sock.Saddr", SockSaddrOff, unsafe.Offsetof(sk.Saddr)},
+		{"Sock.Daddr", SockDaddrOff, unsafe.Offsetof(sk.Daddr)},
+		{"Sock.Cookie", SockCookieOff, unsafe.Offsetof(sk.Cookie)},
+		{"Skb.Hash", SkbHashOff, unsafe.Offsetof(skb.Hash)},
+		{"Skb.Len", SkbLenOff, unsafe.Offsetof(skb.Len)},
+		{"Skb.Priority", SkbPriorityOff, unsafe.Offsetof(skb.Priority)},
+		{"Skb.Mark", SkbMarkOff, unsafe.Offsetof(skb.Mark)},
+		{"Skb.Family", SkbFamilyOff, unsafe.Offsetof(skb.Family)},
+		{"Skb.Protocol", SkbProtocolOff, unsafe.Offsetof(skb.Protocol)},
+		{"Skb.Sport", SkbSportOff, unsafe.Offsetof(skb.Sport)},
+		{"Skb.Dport", SkbDportOff, unsafe.Offsetof(skb.Dport)},
+		{"Skb.Saddr", SkbSaddrOff, unsafe.Offsetof(skb.Saddr)},
+		{"Skb.Daddr", SkbDaddrOff, unsafe.Offsetof(skb.Daddr)},
+		{"Sockaddr.Family", SockaddrFamilyOff, unsafe.Offsetof(sa.Family)},
+		{"Sockaddr.Port", SockaddrPortOff, unsafe.Offsetof(sa.Port)},
+		{"Sockaddr.Addr", SockaddrAddrOff, unsafe.Offsetof(sa.Addr)},
+		{"Cred.UID", CredUIDOff, unsafe.Offsetof(cr.UID)},
+		{"Cred.FSGID", CredUIDOff + 4*7, unsafe.Offsetof(cr.FSGID)},
+		{"Cred.Securebits", CredSecurebitsOff, unsafe.Offsetof(cr.Securebits)},
+		{"Cred.UserNSLevel", CredUserNSLevelOff, unsafe.Offsetof(cr.UserNSLevel)},
+		{"Cred.CapPermitted", CredCapPermittedOff, unsafe.Offsetof(cr.CapPermitted)},
+		{"Cred.CapEffective", CredCapEffectiveOff, unsafe.Offsetof(cr.CapEffective)},
+		{"Cred.CapInheritable", CredCapInheritableOff, unsafe.Offsetof(cr.CapInheritable)},
+		{"Cred.UserNSInum", CredUserNSInumOff, unsafe.Offsetof(cr.UserNSInum)},
+		{"Cred.UserNSOwner", CredUserNSOwnerOff, unsafe.Offsetof(cr.UserNSOwner)},
+		{"UserNamespace.Level", UserNamespaceLevelOff, unsafe.Offsetof(uns.Level)},
+		{"UserNamespace.Owner", UserNamespaceOwnerOff, unsafe.Offsetof(uns.Owner)},
+		{"UserNamespace.Group", UserNamespaceGroupOff, unsafe.Offsetof(uns.Group)},
+		{"UserNamespace.Inum", UserNamespaceInumOff, unsafe.Offsetof(uns.Inum)},
+		{"BpfAttr.ProgType", BpfAttrProgTypeOff, unsafe.Offsetof(ba.ProgType)},
+		{"BpfAttr.InsnCnt", BpfAttrInsnCntOff, unsafe.Offsetof(ba.InsnCnt)},
+		{"BpfAttr.ProgName", BpfAttrProgNameOff, unsafe.Offsetof(ba.ProgName)},
+		{"BpfMap.MapType", BpfMapMapTypeOff, unsafe.Offsetof(bm.MapType)},
+		{"BpfMap.KeySize", BpfMapKeySizeOff, unsafe.Offsetof(bm.KeySize)},
+		{"BpfMap.ValueSize", BpfMapValueSizeOff, unsafe.Offsetof(bm.ValueSize)},
+		{"BpfMap.MaxEntries", BpfMapMaxEntriesOff, unsafe.Offsetof(bm.MaxEntries)},
+		{"BpfMap.Name", BpfMapNameOff, unsafe.Offsetof(bm.Name)},
+		{"PerfEvent.Type", PerfEventTypeOff, unsafe.Offsetof(pev.Type)},
+		{"PerfEvent.Config", PerfEventConfigOff, unsafe.Offsetof(pev.Config)},
+		{"PerfEvent.ProbeOffset", PerfEventProbeOffsetOff, unsafe.Offsetof(pev.ProbeOffset)},
+		{"PerfEvent.KprobeFunc", PerfEventKprobeFuncOff, unsafe.Offsetof(pev.KprobeFunc)},
+		{"BpfProg.ProgType", BpfProgProgTypeOff, unsafe.Offsetof(bp.ProgType)},
+		{"BpfProg.InsnCnt", BpfProgInsnCntOff, unsafe.Offsetof(bp.InsnCnt)},
+		{"BpfProg.Name", BpfProgNameOff, unsafe.Offsetof(bp.Name)},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: constant %d, struct offset %d", tc.name, tc.got, tc.want)

@@ -142,7 +142,7 @@ func (g *gen) enforcerProgram(e *ir.Enforcer, mode overrideMode) (asm.Instructio
 	var b emit.Builder
 	b.Source(g.line(e.Pos, "enforcer "+e.Call))
 	if mode == overrideFmodRet {
-		b.Emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, stRet, asm.R0, asm.DWord))
+		b.Emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, prog.StRet, asm.R0, asm.DWord))
 	}
 	b.Emit(
 		asm.Mov.Reg(prog.RCtx, asm.R1),
@@ -174,13 +174,13 @@ func (g *gen) enforcerProgram(e *ir.Enforcer, mode overrideMode) (asm.Instructio
 		g.features[bpf.FeatureOverride] = true
 		b.Emit(asm.Mov.Reg(asm.R1, prog.RCtx), asm.Mov.Reg(asm.R2, asm.R7), asm.FnOverrideReturn.Call())
 	case overrideFmodRet:
-		b.Emit(asm.StoreMem(asm.RFP, stRet, asm.R7, asm.DWord))
+		b.Emit(asm.StoreMem(asm.RFP, prog.StRet, asm.R7, asm.DWord))
 	default:
 		b.Emit(asm.Mov.Imm(asm.R0, 0))
 	}
 	b.Label("exit")
 	if mode == overrideFmodRet {
-		b.Emit(asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord))
+		b.Emit(asm.LoadMem(asm.R0, asm.RFP, prog.StRet, asm.DWord))
 	} else {
 		b.Emit(asm.Mov.Imm(asm.R0, 0))
 	}

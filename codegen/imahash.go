@@ -134,7 +134,7 @@ func (p *progGen) deferIma() {
 		asm.Mov.Imm(asm.R1, 0),
 	)
 	if p.returnsOverride() {
-		p.Emit(asm.LoadMem(asm.R1, asm.RFP, stRet, asm.DWord))
+		p.Emit(asm.LoadMem(asm.R1, asm.RFP, prog.StRet, asm.DWord))
 	}
 	p.Emit(
 		asm.StoreMem(prog.RRec, int16(s.Off+bpf.ImaRetOff), asm.R1, asm.Word),
@@ -150,7 +150,7 @@ func (p *progGen) deferIma() {
 	)
 	p.B.Label(post + "_deferred")
 	if p.returnsOverride() {
-		p.Emit(emit.StoreImm(asm.RFP, stRet, 0, asm.DWord))
+		p.Emit(emit.StoreImm(asm.RFP, prog.StRet, 0, asm.DWord))
 	}
 	p.Emit(prog.Exit.Ja())
 	p.B.Label(post)
@@ -186,7 +186,7 @@ func (p *progGen) imaHashProgram() asm.Instructions {
 	p.Src(h.Pos, h.Call+" (imaHash)")
 	p.Emit(
 		asm.Mov.Reg(prog.RCtx, asm.R1),
-		emit.StoreImm(asm.RFP, stRet, 0, asm.DWord),
+		emit.StoreImm(asm.RFP, prog.StRet, 0, asm.DWord),
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ImaMap),
@@ -205,7 +205,7 @@ func (p *progGen) imaHashProgram() asm.Instructions {
 		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.ImaRetOff), asm.Word),
 		asm.LSh.Imm(asm.R1, 32),
 		asm.ArSh.Imm(asm.R1, 32),
-		asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StRet, asm.R1, asm.DWord),
 		// The file: the first argument, or its linux_binprm's.
 		asm.LoadMem(asm.R1, prog.RCtx, 0, asm.DWord),
 	)
@@ -238,7 +238,7 @@ func (p *progGen) imaHashProgram() asm.Instructions {
 	p.B.Label("none")
 	// What LSM hooks may return: an error (-MAX_ERRNO..0).
 	p.Emit(
-		asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord),
+		asm.LoadMem(asm.R0, asm.RFP, prog.StRet, asm.DWord),
 		asm.JSLE.Imm(asm.R0, 0, "ret_le0"),
 		asm.Mov.Imm(asm.R0, 0),
 	)

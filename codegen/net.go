@@ -6,14 +6,11 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
-
-// stNetKey is the stack room (24 bytes) where LPM keys of addresses are
-// built: a u32 prefix length, then the address.
-const stNetKey = -120
 
 // netLayout says where a socket-like encoding keeps what filters test.
 type netLayout struct {
@@ -24,11 +21,14 @@ type netLayout struct {
 func netFields(t ir.ArgType) netLayout {
 	switch t {
 	case ir.TypeSkb:
-		return netLayout{family: 16, protocol: 18, state: -1, sport: 20, dport: 22, saddr: 24, daddr: 40}
+		return netLayout{family: bpf.SkbFamilyOff, protocol: bpf.SkbProtocolOff, state: -1,
+			sport: bpf.SkbSportOff, dport: bpf.SkbDportOff, saddr: bpf.SkbSaddrOff, daddr: bpf.SkbDaddrOff}
 	case ir.TypeSockaddr:
-		return netLayout{family: 0, protocol: -1, state: -1, sport: 2, dport: -1, saddr: 8, daddr: -1}
+		return netLayout{family: bpf.SockaddrFamilyOff, protocol: -1, state: -1,
+			sport: bpf.SockaddrPortOff, dport: -1, saddr: bpf.SockaddrAddrOff, daddr: -1}
 	}
-	return netLayout{family: 0, protocol: 4, state: 6, sport: 16, dport: 18, saddr: 24, daddr: 40}
+	return netLayout{family: bpf.SockFamilyOff, protocol: bpf.SockProtocolOff, state: bpf.SockStateOff,
+		sport: bpf.SockSportOff, dport: bpf.SockDportOff, saddr: bpf.SockSaddrOff, daddr: bpf.SockDaddrOff}
 }
 
 // netTest tests a sock, socket, skb or sockaddr argument (ir.EvalTest's
@@ -115,7 +115,7 @@ func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 		p.B.Label(v4)
 		p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(addrOff), asm.Word))
 		p.B.Label(v4 + "_have")
-		p.Emit(asm.StoreMem(asm.RFP, stNetKey+4, asm.R4, asm.Word))
+		p.Emit(asm.StoreMem(asm.RFP, prog.StNetKey+4, asm.R4, asm.Word))
 		for _, v := range t.Values {
 			if v.Kind == ir.ValPrefix && v.Net.Addr().Is4() {
 				mask, net := prefixWords4(v.Net)
@@ -128,7 +128,7 @@ func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 			}
 		}
 		if t.Map != nil && t.Map.Kind == ir.MapPrefix4 {
-			p.Emit(emit.StoreImm(asm.RFP, stNetKey, 32, asm.Word))
+			p.Emit(emit.StoreImm(asm.RFP, prog.StNetKey, 32, asm.Word))
 			p.lpmLookup(t, hit)
 		}
 		p.Emit(asm.Ja.Label(done))
@@ -156,11 +156,11 @@ func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 			}
 		}
 		if t.Map != nil && t.Map.Kind == ir.MapPrefix6 {
-			p.Emit(emit.StoreImm(asm.RFP, stNetKey, 128, asm.Word))
+			p.Emit(emit.StoreImm(asm.RFP, prog.StNetKey, 128, asm.Word))
 			for i := 0; i < 4; i++ {
 				p.Emit(
 					asm.LoadMem(asm.R1, prog.RRec, int16(addrOff+4*i), asm.Word),
-					asm.StoreMem(asm.RFP, int16(stNetKey+4+4*i), asm.R1, asm.Word),
+					asm.StoreMem(asm.RFP, int16(prog.StNetKey+4+4*i), asm.R1, asm.Word),
 				)
 			}
 			p.lpmLookup(t, hit)
@@ -170,13 +170,13 @@ func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 	})
 }
 
-// lpmLookup looks the key at stNetKey up in t's LPM map.
+// lpmLookup looks the key at prog.StNetKey up in t's LPM map.
 func (p *progGen) lpmLookup(t *ir.Test, hit string) {
 	name := p.g.setMap(t.Map, t.Type)
 	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stNetKey),
+		asm.Add.Imm(asm.R2, prog.StNetKey),
 		asm.FnMapLookupElem.Call(),
 		asm.JNE.Imm(asm.R0, 0, hit),
 	)

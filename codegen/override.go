@@ -34,10 +34,6 @@ var overrideManifest = map[overrideMode]string{
 	overrideHelper: bpf.OverrideReturn, overrideFmodRet: bpf.OverrideFmodRet, overrideLSM: bpf.OverrideLSM,
 }
 
-// stRet is the stack slot of the value a program returns, in programs
-// whose return value is the Override (fmod_ret and LSM).
-const stRet = -64
-
 // hasOverride says whether a selector of h overrides at entry.
 func hasOverride(h *ir.Hook) bool {
 	for _, s := range h.Selectors {
@@ -77,7 +73,7 @@ func overrideOf(h *ir.Hook) overrideMode {
 func (p *progGen) fmodRet() bool { return !p.Ret && overrideOf(p.Hook) == overrideFmodRet }
 
 // returnsOverride says whether the program's return value carries the
-// Override: then it is kept in stRet.
+// Override: then it is kept in prog.StRet.
 func (p *progGen) returnsOverride() bool {
 	if p.Ret {
 		return false
@@ -90,14 +86,14 @@ func (p *progGen) returnsOverride() bool {
 // returns unless an Override says otherwise.
 func (p *progGen) initReturnValue() {
 	if p.returnsOverride() {
-		p.Emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, stRet, asm.R0, asm.DWord))
+		p.Emit(asm.Mov.Imm(asm.R0, 0), asm.StoreMem(asm.RFP, prog.StRet, asm.R0, asm.DWord))
 	}
 }
 
 // exitValue sets R0 to the program's return value at its exit.
 func (p *progGen) exitValue() {
 	if p.returnsOverride() {
-		p.Emit(asm.LoadMem(asm.R0, asm.RFP, stRet, asm.DWord))
+		p.Emit(asm.LoadMem(asm.R0, asm.RFP, prog.StRet, asm.DWord))
 		return
 	}
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
@@ -120,7 +116,7 @@ func (p *progGen) override(a *ir.Action) {
 	case overrideFmodRet, overrideLSM:
 		// Kept through a register so that the verifier knows the constant
 		// (LSM hooks check the range of what programs return).
-		p.Emit(asm.Mov.Imm(asm.R1, a.Error), asm.StoreMem(asm.RFP, stRet, asm.R1, asm.DWord))
+		p.Emit(asm.Mov.Imm(asm.R1, a.Error), asm.StoreMem(asm.RFP, prog.StRet, asm.R1, asm.DWord))
 	default:
 		p.Errorf(a.Pos, "Override cannot change what a %s returns", p.Hook.Kind)
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/prog"
@@ -77,29 +78,29 @@ func (p *progGen) readStruct(s *prog.Slot, ptr asm.Register) {
 	case ir.TypeUserNamespace:
 		p.readUserNS(s, 0, ptr)
 	case ir.TypeBpfAttr:
-		p.field(s, 0, 4, ptr, kern.BpfAttr, "prog_type")
-		p.field(s, 4, 4, ptr, kern.BpfAttr, "insn_cnt")
-		p.field(s, 8, 16, ptr, kern.BpfAttr, "prog_name")
+		p.field(s, bpf.BpfAttrProgTypeOff, 4, ptr, kern.BpfAttr, "prog_type")
+		p.field(s, bpf.BpfAttrInsnCntOff, 4, ptr, kern.BpfAttr, "insn_cnt")
+		p.field(s, bpf.BpfAttrProgNameOff, 16, ptr, kern.BpfAttr, "prog_name")
 	case ir.TypeBpfMap:
-		p.field(s, 0, 4, ptr, kern.BpfMapT, "map_type")
-		p.field(s, 4, 4, ptr, kern.BpfMapT, "key_size")
-		p.field(s, 8, 4, ptr, kern.BpfMapT, "value_size")
-		p.field(s, 12, 4, ptr, kern.BpfMapT, "max_entries")
-		p.field(s, 16, 16, ptr, kern.BpfMapT, "name")
+		p.field(s, bpf.BpfMapMapTypeOff, 4, ptr, kern.BpfMapT, "map_type")
+		p.field(s, bpf.BpfMapKeySizeOff, 4, ptr, kern.BpfMapT, "key_size")
+		p.field(s, bpf.BpfMapValueSizeOff, 4, ptr, kern.BpfMapT, "value_size")
+		p.field(s, bpf.BpfMapMaxEntriesOff, 4, ptr, kern.BpfMapT, "max_entries")
+		p.field(s, bpf.BpfMapNameOff, 16, ptr, kern.BpfMapT, "name")
 	case ir.TypeBpfProg:
-		p.field(s, 0, 4, ptr, kern.BpfProgT, "type")
-		p.field(s, 4, 4, ptr, kern.BpfProgT, "len")
+		p.field(s, bpf.BpfProgProgTypeOff, 4, ptr, kern.BpfProgT, "type")
+		p.field(s, bpf.BpfProgInsnCntOff, 4, ptr, kern.BpfProgT, "len")
 		kern.ReadKernel(&p.B, ptr, ptr, kern.BpfProgT, "aux", asm.DWord, prog.StTmp)
-		p.field(s, 8, 16, ptr, kern.BpfProgAux, "name")
+		p.field(s, bpf.BpfProgNameOff, 16, ptr, kern.BpfProgAux, "name")
 	case ir.TypePerfEvent:
-		p.field(s, 0, 4, ptr, kern.PerfEvent, "attr.type")
-		p.field(s, 8, 8, ptr, kern.PerfEvent, "attr.config")
-		p.field(s, 16, 8, ptr, kern.PerfEvent, "attr.probe_offset")
+		p.field(s, bpf.PerfEventTypeOff, 4, ptr, kern.PerfEvent, "attr.type")
+		p.field(s, bpf.PerfEventConfigOff, 8, ptr, kern.PerfEvent, "attr.config")
+		p.field(s, bpf.PerfEventProbeOffsetOff, 8, ptr, kern.PerfEvent, "attr.probe_offset")
 		// The kprobe's function name: a string the attr points to.
 		kern.ReadKernel(&p.B, asm.R3, ptr, kern.PerfEvent, "attr.kprobe_func", asm.DWord, prog.StTmp)
 		p.Emit(
 			asm.Mov.Reg(asm.R1, prog.RRec),
-			asm.Add.Imm(asm.R1, int32(s.Off+24)),
+			asm.Add.Imm(asm.R1, int32(s.Off+bpf.PerfEventKprobeFuncOff)),
 			asm.Mov.Imm(asm.R2, 64),
 			asm.FnProbeReadStr.Call(),
 		)
@@ -110,28 +111,28 @@ func (p *progGen) readStruct(s *prog.Slot, ptr asm.Register) {
 
 // readSock fills a bpf.Sock from the struct sock * in sk.
 func (p *progGen) readSock(s *prog.Slot, sk asm.Register) {
-	p.field(s, 0, 2, sk, kern.Sock, "__sk_common.skc_family")
-	p.field(s, 2, 2, sk, kern.Sock, "sk_type")
-	p.field(s, 4, 2, sk, kern.Sock, "sk_protocol")
-	p.field(s, 6, 1, sk, kern.Sock, "__sk_common.skc_state")
-	p.field(s, 8, 4, sk, kern.Sock, "sk_mark")
-	p.field(s, 12, 4, sk, kern.Sock, "sk_priority")
-	p.field(s, 16, 2, sk, kern.Sock, "__sk_common.skc_num")
-	p.field(s, 18, 2, sk, kern.Sock, "__sk_common.skc_dport")
-	p.swap16(s, 18)
-	p.field(s, 56, 8, sk, kern.Sock, "__sk_common.skc_cookie")
+	p.field(s, bpf.SockFamilyOff, 2, sk, kern.Sock, "__sk_common.skc_family")
+	p.field(s, bpf.SockTypeOff, 2, sk, kern.Sock, "sk_type")
+	p.field(s, bpf.SockProtocolOff, 2, sk, kern.Sock, "sk_protocol")
+	p.field(s, bpf.SockStateOff, 1, sk, kern.Sock, "__sk_common.skc_state")
+	p.field(s, bpf.SockMarkOff, 4, sk, kern.Sock, "sk_mark")
+	p.field(s, bpf.SockPriorityOff, 4, sk, kern.Sock, "sk_priority")
+	p.field(s, bpf.SockSportOff, 2, sk, kern.Sock, "__sk_common.skc_num")
+	p.field(s, bpf.SockDportOff, 2, sk, kern.Sock, "__sk_common.skc_dport")
+	p.swap16(s, bpf.SockDportOff)
+	p.field(s, bpf.SockCookieOff, 8, sk, kern.Sock, "__sk_common.skc_cookie")
 	v6, done := p.B.Fresh("sock_v6"), p.B.Fresh("sock_addr_done")
 	p.Emit(
-		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.Half),
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SockFamilyOff), asm.Half),
 		asm.JEq.Imm(asm.R1, afInet6, v6),
 		asm.JNE.Imm(asm.R1, afInet, done),
 	)
-	p.field(s, 24, 4, sk, kern.Sock, "__sk_common.skc_rcv_saddr")
-	p.field(s, 40, 4, sk, kern.Sock, "__sk_common.skc_daddr")
+	p.field(s, bpf.SockSaddrOff, 4, sk, kern.Sock, "__sk_common.skc_rcv_saddr")
+	p.field(s, bpf.SockDaddrOff, 4, sk, kern.Sock, "__sk_common.skc_daddr")
 	p.Emit(asm.Ja.Label(done))
 	p.B.Label(v6)
-	p.field(s, 24, 16, sk, kern.Sock, "__sk_common.skc_v6_rcv_saddr")
-	p.field(s, 40, 16, sk, kern.Sock, "__sk_common.skc_v6_daddr")
+	p.field(s, bpf.SockSaddrOff, 16, sk, kern.Sock, "__sk_common.skc_v6_rcv_saddr")
+	p.field(s, bpf.SockDaddrOff, 16, sk, kern.Sock, "__sk_common.skc_v6_daddr")
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
@@ -140,10 +141,10 @@ func (p *progGen) readSock(s *prog.Slot, sk asm.Register) {
 // then addresses and ports from the IP and transport headers (wire
 // formats, at their fixed offsets).
 func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
-	p.field(s, 0, 4, skb, kern.SkBuff, "hash")
-	p.field(s, 4, 4, skb, kern.SkBuff, "len")
-	p.field(s, 8, 4, skb, kern.SkBuff, "priority")
-	p.field(s, 12, 4, skb, kern.SkBuff, "mark")
+	p.field(s, bpf.SkbHashOff, 4, skb, kern.SkBuff, "hash")
+	p.field(s, bpf.SkbLenOff, 4, skb, kern.SkBuff, "len")
+	p.field(s, bpf.SkbPriorityOff, 4, skb, kern.SkBuff, "priority")
+	p.field(s, bpf.SkbMarkOff, 4, skb, kern.SkBuff, "mark")
 	// R8 = head + network_header; transport_header kept at prog.StVal.
 	kern.ReadKernel(&p.B, asm.R8, skb, kern.SkBuff, "head", asm.DWord, prog.StTmp)
 	kern.ReadKernel(&p.B, asm.R1, skb, kern.SkBuff, "transport_header", asm.Half, prog.StTmp)
@@ -165,20 +166,20 @@ func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
 		asm.RSh.Imm(asm.R1, 4),
 		asm.JEq.Imm(asm.R1, 6, v6),
 		asm.JNE.Imm(asm.R1, 4, done),
-		emit.StoreImm(prog.RRec, int16(s.Off+16), afInet, asm.Half),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.SkbFamilyOff), afInet, asm.Half),
 	)
-	p.rawRead(s, 18, 1, asm.R8, 9, false)  // protocol
-	p.rawRead(s, 24, 4, asm.R8, 12, false) // saddr
-	p.rawRead(s, 40, 4, asm.R8, 16, false) // daddr
+	p.rawRead(s, bpf.SkbProtocolOff, 1, asm.R8, 9, false) // IPv4 header: protocol
+	p.rawRead(s, bpf.SkbSaddrOff, 4, asm.R8, 12, false)   // saddr
+	p.rawRead(s, bpf.SkbDaddrOff, 4, asm.R8, 16, false)   // daddr
 	p.Emit(asm.Ja.Label(ports))
 	p.B.Label(v6)
-	p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+16), afInet6, asm.Half))
-	p.rawRead(s, 18, 1, asm.R8, 6, false)   // next header
-	p.rawRead(s, 24, 16, asm.R8, 8, false)  // saddr
-	p.rawRead(s, 40, 16, asm.R8, 24, false) // daddr
+	p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+bpf.SkbFamilyOff), afInet6, asm.Half))
+	p.rawRead(s, bpf.SkbProtocolOff, 1, asm.R8, 6, false) // IPv6 header: next header
+	p.rawRead(s, bpf.SkbSaddrOff, 16, asm.R8, 8, false)   // saddr
+	p.rawRead(s, bpf.SkbDaddrOff, 16, asm.R8, 24, false)  // daddr
 	p.B.Label(ports)
 	p.Emit(
-		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+18), asm.Byte),
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SkbProtocolOff), asm.Byte),
 		asm.JEq.Imm(asm.R1, protoTCP, ports+"_read"),
 		asm.JEq.Imm(asm.R1, protoUDP, ports+"_read"),
 		asm.JEq.Imm(asm.R1, protoSCTP, ports+"_read"),
@@ -191,9 +192,9 @@ func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
 		asm.LoadMem(asm.R8, asm.RFP, prog.StVal2, asm.DWord),
 		asm.Add.Reg(asm.R8, asm.R1),
 	)
-	p.rawRead(s, 20, 4, asm.R8, 0, false)
-	p.swap16(s, 20)
-	p.swap16(s, 22)
+	p.rawRead(s, bpf.SkbSportOff, 4, asm.R8, 0, false) // both ports
+	p.swap16(s, bpf.SkbSportOff)
+	p.swap16(s, bpf.SkbDportOff)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
@@ -203,20 +204,20 @@ func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
 func (p *progGen) readSockaddr(s *prog.Slot, sa asm.Register) {
 	user := p.userPointers()
 	v6, done := p.B.Fresh("sa_v6"), p.B.Fresh("sa_done")
-	p.rawRead(s, 0, 2, sa, 0, user)
+	p.rawRead(s, bpf.SockaddrFamilyOff, 2, sa, 0, user)
 	p.Emit(
-		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.Half),
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SockaddrFamilyOff), asm.Half),
 		asm.JEq.Imm(asm.R1, afInet6, v6),
 		asm.JNE.Imm(asm.R1, afInet, done),
 	)
-	p.rawRead(s, 2, 2, sa, 2, user)
-	p.rawRead(s, 8, 4, sa, 4, user)
-	p.swap16(s, 2)
+	p.rawRead(s, bpf.SockaddrPortOff, 2, sa, 2, user)
+	p.rawRead(s, bpf.SockaddrAddrOff, 4, sa, 4, user)
+	p.swap16(s, bpf.SockaddrPortOff)
 	p.Emit(asm.Ja.Label(done))
 	p.B.Label(v6)
-	p.rawRead(s, 2, 2, sa, 2, user)
-	p.rawRead(s, 8, 16, sa, 8, user)
-	p.swap16(s, 2)
+	p.rawRead(s, bpf.SockaddrPortOff, 2, sa, 2, user)
+	p.rawRead(s, bpf.SockaddrAddrOff, 16, sa, 8, user)
+	p.swap16(s, bpf.SockaddrPortOff)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
@@ -224,22 +225,22 @@ func (p *progGen) readSockaddr(s *prog.Slot, sa asm.Register) {
 // readCred fills a bpf.Cred from a struct cred *.
 func (p *progGen) readCred(s *prog.Slot, cred asm.Register) {
 	for i, f := range []string{"uid", "gid", "suid", "sgid", "euid", "egid", "fsuid", "fsgid"} {
-		p.field(s, 4*i, 4, cred, kern.Cred, f)
+		p.field(s, bpf.CredUIDOff+4*i, 4, cred, kern.Cred, f)
 	}
-	p.field(s, 32, 4, cred, kern.Cred, "securebits")
-	p.field(s, 40, 8, cred, kern.Cred, "cap_permitted")
-	p.field(s, 48, 8, cred, kern.Cred, "cap_effective")
-	p.field(s, 56, 8, cred, kern.Cred, "cap_inheritable")
+	p.field(s, bpf.CredSecurebitsOff, 4, cred, kern.Cred, "securebits")
+	p.field(s, bpf.CredCapPermittedOff, 8, cred, kern.Cred, "cap_permitted")
+	p.field(s, bpf.CredCapEffectiveOff, 8, cred, kern.Cred, "cap_effective")
+	p.field(s, bpf.CredCapInheritableOff, 8, cred, kern.Cred, "cap_inheritable")
 	kern.ReadKernel(&p.B, asm.R8, cred, kern.Cred, "user_ns", asm.DWord, prog.StTmp)
-	p.field(s, 36, 4, asm.R8, kern.UserNamespace, "level")
-	p.field(s, 64, 4, asm.R8, kern.UserNamespace, "ns.inum")
-	p.field(s, 68, 4, asm.R8, kern.UserNamespace, "owner")
+	p.field(s, bpf.CredUserNSLevelOff, 4, asm.R8, kern.UserNamespace, "level")
+	p.field(s, bpf.CredUserNSInumOff, 4, asm.R8, kern.UserNamespace, "ns.inum")
+	p.field(s, bpf.CredUserNSOwnerOff, 4, asm.R8, kern.UserNamespace, "owner")
 }
 
 // readUserNS fills a bpf.UserNamespace at slot offset off.
 func (p *progGen) readUserNS(s *prog.Slot, off int, ns asm.Register) {
-	p.field(s, off, 4, ns, kern.UserNamespace, "level")
-	p.field(s, off+4, 4, ns, kern.UserNamespace, "owner")
-	p.field(s, off+8, 4, ns, kern.UserNamespace, "group")
-	p.field(s, off+12, 4, ns, kern.UserNamespace, "ns.inum")
+	p.field(s, off+bpf.UserNamespaceLevelOff, 4, ns, kern.UserNamespace, "level")
+	p.field(s, off+bpf.UserNamespaceOwnerOff, 4, ns, kern.UserNamespace, "owner")
+	p.field(s, off+bpf.UserNamespaceGroupOff, 4, ns, kern.UserNamespace, "group")
+	p.field(s, off+bpf.UserNamespaceInumOff, 4, ns, kern.UserNamespace, "ns.inum")
 }

@@ -18,7 +18,7 @@ import (
 // may never see: a probe's program reads them through the bpf.USDTSpec
 // polrun stores for each place of the probe in bpf.USDTMap, keyed by the
 // BPF cookie it attaches that place with (bpf/usdt.go). The program looks
-// its spec up once, at entry, and keeps the pointer at stUSDT; each
+// its spec up once, at entry, and keeps the pointer at prog.StUSDT; each
 // argument is then a short interpreter of its USDTArg: a constant, a
 // register of the saved struct pt_regs, or user memory at a register plus
 // a displacement (plus an index register, scaled), cut to the argument's
@@ -30,8 +30,6 @@ import (
 // in Tetragon, only 4-byte arguments may be: polc validate --sysroot and
 // polrun check both against the binary before attaching (bpf.Hook.SetArgs),
 // and the program checks the first again.
-
-const stUSDT = -128 // the USDTSpec of the place that fired
 
 // declareUSDTMap declares bpf.USDTMap once per bundle.
 func (g *gen) declareUSDTMap() {
@@ -51,13 +49,13 @@ func (p *progGen) usdtPrologue() {
 	p.Emit(
 		asm.Mov.Reg(asm.R1, prog.RCtx),
 		asm.FnGetAttachCookie.Call(),
-		asm.StoreMem(asm.RFP, stUSDT, asm.R0, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StUSDT, asm.R0, asm.DWord),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.USDTMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stUSDT),
+		asm.Add.Imm(asm.R2, prog.StUSDT),
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
-		asm.StoreMem(asm.RFP, stUSDT, asm.R0, asm.DWord),
+		asm.StoreMem(asm.RFP, prog.StUSDT, asm.R0, asm.DWord),
 	)
 }
 
@@ -82,7 +80,7 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 	l := func(s string) string { return p.B.Fresh(fmt.Sprintf("usdt%d_%s", i, s)) }
 	constant, size, zero, done := l("const"), l("size"), l("zero"), l("done")
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
 		asm.JEq.Imm(asm.R1, bpf.USDTArgNone, zero),
 		asm.JEq.Imm(asm.R1, bpf.USDTArgConst, constant),
@@ -90,7 +88,7 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 	// The register's value, or the address in memory.
 	p.usdtRegister(w, base+4, zero)
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
 		asm.JEq.Imm(asm.R1, bpf.USDTArgReg, size),
 	)
@@ -111,7 +109,7 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 	// Cut to the argument's size, extended by its sign.
 	unsigned := l("unsigned")
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base+2, asm.Byte),
 		asm.And.Imm(asm.R1, 63),
 		asm.LSh.Reg(w, asm.R1),
@@ -134,7 +132,7 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 // u16 at off in the spec, jumping to fail when it cannot be read.
 func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R3, asm.R5, off, asm.Half),
 		// Within any arch's struct pt_regs (bounds the context read).
 		asm.JGT.Imm(asm.R3, 512-8, fail),
@@ -154,7 +152,7 @@ func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
 func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
 	noIndex := p.B.Fresh("usdt_noindex")
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base+8, asm.DWord),
 		asm.Add.Reg(w, asm.R1),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
@@ -164,7 +162,7 @@ func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
 	p.Emit(asm.StoreMem(asm.RFP, prog.StVal2, w, asm.DWord))
 	p.usdtRegister(asm.R4, base+6, fail)
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base+3, asm.Byte),
 		asm.And.Imm(asm.R1, 3),
 		asm.LSh.Reg(asm.R4, asm.R1),
@@ -193,7 +191,7 @@ func (p *progGen) usdtSet(a *ir.Action) {
 	base := int16(arg.Index * bpf.USDTArgSize)
 	skip := p.B.Fresh("set_skip")
 	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
 		asm.JLT.Imm(asm.R1, bpf.USDTArgRegDeref, skip), // not in memory
 	)
@@ -201,7 +199,7 @@ func (p *progGen) usdtSet(a *ir.Action) {
 	p.usdtAddress(asm.R7, base, skip)
 	p.Emit(
 		// As many bytes as the argument has: (64 - shift) / 8.
-		asm.LoadMem(asm.R5, asm.RFP, stUSDT, asm.DWord),
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R3, asm.R5, base+2, asm.Byte),
 		asm.Mov.Imm(asm.R1, 64),
 		asm.Sub.Reg(asm.R1, asm.R3),

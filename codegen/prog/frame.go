@@ -17,6 +17,16 @@ const (
 	// at StWalk, 1 when a value matched at StWalk-8, the pid namespace at
 	// StWalk-16 (codegen/ancestors.go).
 	StWalk = -72
+	// StRet is the value a program returns, in programs whose return
+	// value is the Override (fmod_ret and LSM; codegen/override.go), and
+	// in enforcer programs.
+	StRet = -64
+	// StNetKey is where LPM keys of addresses are built, 20 bytes: a u32
+	// prefix length, then the address (codegen/net.go).
+	StNetKey = -120
+	// StUSDT is the pointer to the USDTSpec of the place that fired
+	// (codegen/usdt.go).
+	StUSDT = -128
 	// StRateKey is the key of a Post rate limit, RateKeySize bytes
 	// (codegen/ratelimit.go).
 	StRateKey   = -176
@@ -44,7 +54,8 @@ type frameSlot struct {
 // (StGen) are listed once.
 var frame = []frameSlot{
 	{"StKey", StKey, 8}, {"StTmp", StTmp - 8, 16}, {"StRegs", StRegs, 8}, {"StPidTgid", StPidTgid, 8},
-	{"StVal", StVal, 8}, {"StVal2", StVal2, 8}, {"StWalk", StWalk - 16, 24}, {"StRateKey", StRateKey, RateKeySize},
+	{"StVal", StVal, 8}, {"StVal2", StVal2, 8}, {"StRet", StRet, 8}, {"StWalk", StWalk - 16, 24},
+	{"StNetKey", StNetKey, 20}, {"StUSDT", StUSDT, 8}, {"StRateKey", StRateKey, RateKeySize},
 	{"StIov", StIov, 8}, {"StIovCount", StIovCount, 8}, {"StIovFill", StIovFill, 8}, {"StIovSlot", StIovSlot, 8},
 	{"StIovTotal", StIovTotal, 8}, {"StFdKey", StFdKey, 8},
 }
