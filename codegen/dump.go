@@ -15,7 +15,19 @@ import (
 // program and subprogram with symbolic jump labels, map, variable and
 // function names, CO-RE relocations and source lines, and no addresses or
 // file descriptors. polc dump --stage asm and golden .asm files print it.
-func (b *Bundle) WriteAsm(w io.Writer) error {
+func (b *Bundle) WriteAsm(w io.Writer) error { return b.WriteAsmWith(w, AsmOptions{}) }
+
+// AsmOptions tune WriteAsmWith.
+type AsmOptions struct {
+	// NoLines leaves out the policy line number that ends each source
+	// comment ("; - index: 0  @16"), so that a line added above a policy
+	// does not change every comment of its disassembly (polc dump without
+	// --pos, golden files).
+	NoLines bool
+}
+
+// WriteAsmWith is WriteAsm with options.
+func (b *Bundle) WriteAsmWith(w io.Writer, opts AsmOptions) error {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "bundle %s\n", b.Name)
 	for _, m := range b.Maps {
@@ -33,7 +45,7 @@ func (b *Bundle) WriteAsm(w io.Writer) error {
 	seen := map[string]string{}
 	for _, p := range b.Programs {
 		var body strings.Builder
-		writeInsns(&body, p.Insns)
+		writeInsns(&body, p.Insns, opts)
 		fmt.Fprintf(&sb, "\nprogram %s section %s (%d instructions)", p.Name, p.Section, len(p.Insns))
 		if prev, ok := seen[body.String()]; ok {
 			fmt.Fprintf(&sb, ": the code of %s\n", prev)
@@ -45,25 +57,25 @@ func (b *Bundle) WriteAsm(w io.Writer) error {
 	}
 	for _, f := range b.Funcs {
 		fmt.Fprintf(&sb, "\nfunc %s (%d instructions)\n", f.Name, len(f.Insns))
-		writeInsns(&sb, f.Insns)
+		writeInsns(&sb, f.Insns, opts)
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err
 }
 
-// Asm returns WriteAsm's text.
-func (b *Bundle) Asm() string {
+// Asm returns WriteAsmWith's text.
+func (b *Bundle) Asm(opts AsmOptions) string {
 	var sb strings.Builder
-	b.WriteAsm(&sb)
+	b.WriteAsmWith(&sb, opts)
 	return sb.String()
 }
 
-func writeInsns(sb *strings.Builder, insns asm.Instructions) {
+func writeInsns(sb *strings.Builder, insns asm.Instructions, opts AsmOptions) {
 	var lastSrc string
 	for _, ins := range insns {
 		if src := ins.Source(); src != nil {
 			text := src.String()
-			if l, ok := src.(object.Line); ok && l.Line > 0 {
+			if l, ok := src.(object.Line); ok && l.Line > 0 && !opts.NoLines {
 				text = fmt.Sprintf("%s  @%d", l.Text, l.Line)
 			}
 			if text != lastSrc {
@@ -193,4 +205,4 @@ func bpfHelperName(fn asm.BuiltinFunc) string {
 }
 
 // disasm is WriteAsm's text, for test failures.
-func disasm(b *Bundle) string { return b.Asm() }
+func disasm(b *Bundle) string { return b.Asm(AsmOptions{}) }

@@ -54,7 +54,7 @@ func goldenAsm(t *testing.T, file string) string {
 			}
 			continue
 		}
-		bundle.WriteAsm(&b)
+		bundle.WriteAsmWith(&b, AsmOptions{NoLines: true})
 	}
 	return b.String()
 }

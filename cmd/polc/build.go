@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/polc-dev/polc/bundle"
@@ -223,17 +222,8 @@ func codegenDiagnostics(err error, pos ir.Pos) []compiler.Diagnostic {
 func dumpAsm(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagnostic {
 	b, diags := buildPolicy(pol, c.target, c.root)
 	if b != nil {
-		text := b.Asm()
-		if !c.pos {
-			text = asmLineNumber.ReplaceAllString(text, "$1")
-		}
-		io.WriteString(w, text)
+		io.WriteString(w, b.Asm(codegen.AsmOptions{NoLines: !c.pos}))
 	}
 	return diags
 }
 
-// asmLineNumber matches the policy line number codegen ends a source
-// comment of the disassembly with ("\t; - index: 0  @16"). polc dump
-// --stage asm leaves it out unless --pos, so that a line added above a
-// policy does not change every comment of its disassembly.
-var asmLineNumber = regexp.MustCompile(`(?m)^(\t; .*?)  @[0-9]+$`)

@@ -7,7 +7,7 @@ map polc_rec PerCPUArray key=4 value=408 max=1
 map m_iset_0 Hash key=8 value=1 max=2
 
 program h0_sys_write section kprobe/__arm64_sys_write (58 instructions)
-	; - call: "sys_write"  @13
+	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -32,7 +32,7 @@ program h0_sys_write section kprobe/__arm64_sys_write (58 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @16
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 0
@@ -72,7 +72,7 @@ exit:
 	exit
 
 program h1_sys_openat section kprobe/__arm64_sys_openat (47 instructions)
-	; - call: "list:opens"  @18
+	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -127,7 +127,7 @@ exit:
 program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (47 instructions): the code of h1_sys_openat
 
 program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (74 instructions)
-	; - subsystem: "raw_syscalls"  @20
+	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -150,7 +150,7 @@ program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (74 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 4  @23
+	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	r7 <<= 33
 	r7 >>= 33
@@ -171,7 +171,7 @@ program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (74 instructions)
 native_abi:
 	r0 = 0
 	*(u64 *)(r9 + 40) = r7
-	; - index: 0  @27
+	; - index: 0
 sel0:
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_0]
@@ -183,7 +183,7 @@ sel0:
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @26
+	; - matchArgs:
 	goto post
 sel1:
 	goto exit

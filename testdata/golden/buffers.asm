@@ -9,7 +9,7 @@ map polc_ret_h0 Hash key=8 value=4168 max=32768 flags=0x1
 map polc_ret_h1 Hash key=8 value=4152 max=32768 flags=0x1
 
 program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
-	; - call: "sys_write"  @9
+	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -34,7 +34,7 @@ program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @12
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 112
@@ -46,7 +46,7 @@ program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - index: 2  @18
+	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 96
@@ -56,7 +56,7 @@ program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
 	call bpf_probe_read_kernel
 	r7 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 4160) = r7
-	; - index: 1  @14
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -82,7 +82,7 @@ exit:
 	exit
 
 program h0_sys_write_ret section kretprobe/__x64_sys_write (122 instructions)
-	; - call: "sys_write"  @9
+	; - call: "sys_write"
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
@@ -97,7 +97,7 @@ program h0_sys_write_ret section kretprobe/__x64_sys_write (122 instructions)
 	r1 = *(u32 *)(r9 + 0)
 	r1 |= 65536
 	*(u32 *)(r9 + 0) = r1
-	; - index: 1  @14
+	; - index: 1
 	r7 = *(u64 *)(r9 + 56)
 	r8 = *(u64 *)(r6 + 80)
 	r1 = *(u64 *)(r9 + 4160)
@@ -221,7 +221,7 @@ exit:
 	exit
 
 program h1_sys_read section kprobe/__x64_sys_read (45 instructions)
-	; - call: "sys_read"  @20
+	; - call: "sys_read"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -246,7 +246,7 @@ program h1_sys_read section kprobe/__x64_sys_read (45 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 1  @23
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -272,7 +272,7 @@ exit:
 	exit
 
 program h1_sys_read_ret section kretprobe/__x64_sys_read (66 instructions)
-	; - call: "sys_read"  @20
+	; - call: "sys_read"
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
@@ -287,7 +287,7 @@ program h1_sys_read_ret section kretprobe/__x64_sys_read (66 instructions)
 	r1 = *(u32 *)(r9 + 0)
 	r1 |= 65536
 	*(u32 *)(r9 + 0) = r1
-	; - index: 1  @23
+	; - index: 1
 	r7 = *(u64 *)(r9 + 48)
 	r8 = *(u64 *)(r6 + 80)
 	if r8 s<= 0x0 goto buf_empty
@@ -350,7 +350,7 @@ exit:
 	exit
 
 program h2_sys_writev section kprobe/__x64_sys_writev (96 instructions)
-	; - call: "sys_writev"  @26
+	; - call: "sys_writev"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -375,7 +375,7 @@ program h2_sys_writev section kprobe/__x64_sys_writev (96 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 2  @29
+	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 96
@@ -387,7 +387,7 @@ program h2_sys_writev section kprobe/__x64_sys_writev (96 instructions)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - index: 1  @31
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -458,7 +458,7 @@ exit:
 	exit
 
 program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (149 instructions)
-	; - call: "sys_pwrite64"  @34
+	; - call: "sys_pwrite64"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -483,7 +483,7 @@ program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (149 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 2  @41
+	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 96
@@ -493,7 +493,7 @@ program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (149 instructions)
 	call bpf_probe_read_kernel
 	r7 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 4152) = r7
-	; - index: 1  @37
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104

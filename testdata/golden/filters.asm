@@ -8,7 +8,7 @@ map polc_ret_h0 Hash key=8 value=4152 max=32768 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_security_file_open section kprobe/security_file_open (782 instructions)
-	; - call: "security_file_open"  @8
+	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -32,7 +32,7 @@ program h0_security_file_open section kprobe/security_file_open (782 instruction
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 4504) = 0
-	; - operator: In  @19
+	; - operator: In
 	call bpf_get_current_task
 	r7 = r0
 	*(u64 *)(r10 - 72) = r7
@@ -45,7 +45,7 @@ program h0_security_file_open section kprobe/security_file_open (782 instruction
 	call bpf_loop
 	r1 = *(u64 *)(r10 - 80)
 	if r1 == 0x0 goto sel0_proc_fail
-	; - operator: NotIn  @22
+	; - operator: NotIn
 	call bpf_get_current_task
 	r7 = r0
 	*(u64 *)(r10 - 72) = r7
@@ -85,7 +85,7 @@ program h0_security_file_open section kprobe/security_file_open (782 instruction
 	r1 = *(u64 *)(r10 - 80)
 	if r1 != 0x0 goto sel0_proc_fail
 	*(u8 *)(r9 + 4504) = 1
-	; - operator: Prefix  @35
+	; - operator: Prefix
 sel0_proc_fail:
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 < 0x5 goto str_next
@@ -99,7 +99,7 @@ sel0_proc_fail:
 str_next:
 	r0 = 0
 	goto sel1_proc_fail
-	; - operator: NotPrefix  @37
+	; - operator: NotPrefix
 pass:
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 < 0xb goto str_next.1
@@ -115,7 +115,7 @@ pass:
 	goto sel1_proc_fail
 str_next.1:
 	r0 = 0
-	; - operator: Postfix  @39
+	; - operator: Postfix
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 < 0x2 goto str_next.2
 	r2 = r9
@@ -128,7 +128,7 @@ str_next.1:
 str_next.2:
 	r0 = 0
 	goto sel1_proc_fail
-	; - operator: NotPostfix  @41
+	; - operator: NotPostfix
 pass.1:
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 < 0x4 goto str_next.3
@@ -141,7 +141,7 @@ pass.1:
 	goto sel1_proc_fail
 str_next.3:
 	r0 = 0
-	; - operator: In  @30
+	; - operator: In
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 != 0xe goto str_next.4
 	r2 = r9
@@ -178,7 +178,7 @@ bin_not_found:
 	goto sel1_proc_fail
 bin_not_found_pass:
 	r0 = 0
-	; - operator: NotIn  @33
+	; - operator: NotIn
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 != 0xd goto str_next.5
 	r2 = r9
@@ -194,7 +194,7 @@ bin_not_found_pass:
 str_next.5:
 	r0 = 0
 	*(u8 *)(r9 + 4505) = 1
-	; - namespace: mnt  @47
+	; - namespace: mnt
 sel1_proc_fail:
 	call bpf_get_current_task
 	r5 = r0
@@ -223,7 +223,7 @@ sel1_proc_fail:
 	r1 = &var[polc_host_ns_mnt]+0
 	r1 = *(u32 *)(r1 + 0)
 	if r4 == r1 goto sel2_proc_fail
-	; - namespace: Pid  @44
+	; - namespace: Pid
 	call bpf_get_current_task
 	r5 = r0
 	r3 = r5
@@ -266,7 +266,7 @@ sel1_proc_fail:
 	r3 = 0xeffffffc ll
 	if r4 == r3 goto pass.3
 	goto sel2_proc_fail
-	; - namespace: Net  @50
+	; - namespace: Net
 pass.3:
 	call bpf_get_current_task
 	r5 = r0
@@ -295,7 +295,7 @@ pass.3:
 	r3 = 0xf0000000 ll
 	if r4 == r3 goto sel2_proc_fail
 	*(u8 *)(r9 + 4506) = 1
-	; - type: Effective  @54
+	; - type: Effective
 sel2_proc_fail:
 	call bpf_get_current_task
 	r5 = r0
@@ -316,7 +316,7 @@ sel2_proc_fail:
 	r3 = 0x202000 ll
 	r4 &= r3
 	if r4 == 0x0 goto sel3_proc_fail
-	; - type: Permitted  @57
+	; - type: Permitted
 	call bpf_get_current_task
 	r5 = r0
 	r3 = r5
@@ -362,7 +362,7 @@ sel2_proc_fail:
 	r3 = 0x8000000000 ll
 	r4 &= r3
 	if r4 != 0x0 goto sel3_proc_fail
-	; - operator: In  @69
+	; - operator: In
 	call bpf_get_current_task
 	r5 = r0
 	r3 = r5
@@ -422,7 +422,7 @@ ns_user_same:
 	goto sel3_proc_fail
 ns_changed:
 	r0 = 0
-	; - operator: NotIn  @71
+	; - operator: NotIn
 	call bpf_get_current_task
 	r5 = r0
 	r3 = r5
@@ -740,7 +740,7 @@ ns_changed.1:
 	r2 ^= r4
 	r2 &= r3
 	if r2 != 0x0 goto sel3_proc_fail
-	; - type: Inheritable  @62
+	; - type: Inheritable
 	r1 = *(u32 *)(r9 + 4152)
 	if r1 == 0x0 goto sel3_proc_fail
 	call bpf_get_current_task
@@ -782,7 +782,7 @@ sel3_proc_fail:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @12
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off file[0:0:0]
@@ -807,28 +807,28 @@ sel3_proc_fail:
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	; - matchPIDs:  @18
+	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 4504)
 	if r1 == 0x0 goto sel1
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	goto post
-	; - matchBinaries:  @29
+	; - matchBinaries:
 sel1:
 	r1 = *(u8 *)(r9 + 4505)
 	if r1 == 0x0 goto sel2
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
 	goto post
-	; - matchNamespaces:  @43
+	; - matchNamespaces:
 sel2:
 	r1 = *(u8 *)(r9 + 4506)
 	if r1 == 0x0 goto sel3
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
 	goto post
-	; - matchCapabilities:  @53
+	; - matchCapabilities:
 sel3:
 	r1 = *(u8 *)(r9 + 4507)
 	if r1 == 0x0 goto sel4
@@ -852,7 +852,7 @@ exit:
 	exit
 
 program h0_security_file_open_ret section kretprobe/security_file_open (50 instructions)
-	; - call: "security_file_open"  @8
+	; - call: "security_file_open"
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
@@ -867,10 +867,10 @@ program h0_security_file_open_ret section kretprobe/security_file_open (50 instr
 	r1 = *(u32 *)(r9 + 0)
 	r1 |= 65536
 	*(u32 *)(r9 + 0) = r1
-	; - matchPIDs:  @18
+	; - matchPIDs:
 	r1 = *(u8 *)(r9 + 22)
 	if r1 != 0x1 goto ret_sel0_done
-	; - operator: "NotEqual"  @27
+	; - operator: "NotEqual"
 	r4 = *(u64 *)(r9 + 32)
 	r4 <<= 32
 	r4 s>>= 32

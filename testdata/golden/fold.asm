@@ -8,7 +8,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
 program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (116 instructions)
-	; - call: "sys_fsconfig"  @10
+	; - call: "sys_fsconfig"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -33,7 +33,7 @@ program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (116 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @13
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 112
@@ -45,7 +45,7 @@ program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (116 instructions)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - index: 1  @15
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -57,7 +57,7 @@ program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (116 instructions)
 	r7 <<= 56
 	r7 >>= 56
 	*(u64 *)(r9 + 48) = r7
-	; - index: 2  @17
+	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 96
@@ -84,7 +84,7 @@ str_done:
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 64) = r0
-	; - index: 1  @38
+	; - index: 1
 sel0:
 	r4 = *(u64 *)(r9 + 48)
 	if r4 == 0x9 goto pass
@@ -92,13 +92,13 @@ sel0:
 pass:
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @31
+	; - matchArgs:
 	goto post
-	; - matchActions:  @62
+	; - matchActions:
 sel1:
 	*(u8 *)(r9 + 22) = 8
 	*(u8 *)(r9 + 23) = 2
-	; - action: Sigkill  @63
+	; - action: Sigkill
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_mode]
 	r2 = r10
@@ -145,7 +145,7 @@ exit:
 	exit
 
 program h1_sys_tgkill section kprobe/__x64_sys_tgkill (38 instructions)
-	; - call: "sys_tgkill"  @81
+	; - call: "sys_tgkill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -170,7 +170,7 @@ program h1_sys_tgkill section kprobe/__x64_sys_tgkill (38 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - matchReturnArgs:  @88
+	; - matchReturnArgs:
 sel0:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
@@ -190,7 +190,7 @@ exit:
 	exit
 
 program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (52 instructions)
-	; - call: "sys_tgkill"  @81
+	; - call: "sys_tgkill"
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
@@ -205,10 +205,10 @@ program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (52 instructions)
 	r1 = *(u32 *)(r9 + 0)
 	r1 |= 65536
 	*(u32 *)(r9 + 0) = r1
-	; - matchReturnArgs:  @88
+	; - matchReturnArgs:
 	r1 = *(u8 *)(r9 + 22)
 	if r1 != 0x1 goto pass.1
-	; - operator: "Equal"  @89
+	; - operator: "Equal"
 	r4 = *(u64 *)(r9 + 32)
 	r4 <<= 32
 	r4 s>>= 32

@@ -8,7 +8,7 @@ map polc_verdicts PerCPUArray key=4 value=24 max=1
 map m_iset_0 Hash key=8 value=1 max=368
 
 program h0_sys_accept section kprobe/__x64_sys_accept (126 instructions)
-	; - call: "list:all"  @12
+	; - call: "list:all"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -62,7 +62,7 @@ verdict_compute:
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 392) = 0
-	; - operator: "In"  @15
+	; - operator: "In"
 	r1 = *(u32 *)(r9 + 128)
 	if r1 != 0xd goto str_next
 	r2 = r9
@@ -113,7 +113,7 @@ verdict_decide:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - matchBinaries:  @14
+	; - matchBinaries:
 sel0:
 	r1 = *(u8 *)(r9 + 392)
 	if r1 == 0x0 goto sel1
@@ -883,7 +883,7 @@ program h366_sys_write section kprobe/__x64_sys_write (126 instructions): the co
 program h367_sys_writev section kprobe/__x64_sys_writev (126 instructions): the code of h0_sys_accept
 
 program h368_sys_enter section tracepoint/raw_syscalls/sys_enter (73 instructions)
-	; - subsystem: "raw_syscalls"  @18
+	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -906,7 +906,7 @@ program h368_sys_enter section tracepoint/raw_syscalls/sys_enter (73 instruction
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 4  @21
+	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	r7 <<= 33
 	r7 >>= 33
@@ -926,7 +926,7 @@ program h368_sys_enter section tracepoint/raw_syscalls/sys_enter (73 instruction
 native_abi:
 	r0 = 0
 	*(u64 *)(r9 + 40) = r7
-	; - index: 0  @25
+	; - index: 0
 sel0:
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_0]
@@ -938,7 +938,7 @@ sel0:
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @24
+	; - matchArgs:
 	goto post
 sel1:
 	goto exit

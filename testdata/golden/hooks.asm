@@ -9,7 +9,7 @@ map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_sys_openat section kprobe/__x64_sys_openat (76 instructions)
-	; - call: "sys_openat"  @8
+	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -34,7 +34,7 @@ program h0_sys_openat section kprobe/__x64_sys_openat (76 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 1  @13
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -95,7 +95,7 @@ exit:
 	exit
 
 program h1_security_bpf_map_create section kprobe/security_bpf_map_create (80 instructions)
-	; - call: "security_bpf_map_create"  @15
+	; - call: "security_bpf_map_create"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -118,7 +118,7 @@ program h1_security_bpf_map_create section kprobe/security_bpf_map_create (80 in
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @20
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
 	*(u64 *)(r9 + 48) = 0
@@ -182,7 +182,7 @@ exit:
 	exit
 
 program h2_tcp_connect section kprobe/tcp_connect (45 instructions)
-	; - call: "tcp_connect"  @22
+	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -233,7 +233,7 @@ exit:
 	exit
 
 program h3_sched_process_fork section tracepoint/sched/sched_process_fork (51 instructions)
-	; - subsystem: "sched"  @24
+	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -256,7 +256,7 @@ program h3_sched_process_fork section tracepoint/sched/sched_process_fork (51 in
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 5  @27
+	; - index: 5
 	r7 = *(u32 *)(r6 + 24)	; CO-RE byte_off trace_event_raw_sched_process_fork[0:2]
 	r7 <<= 32
 	r7 s>>= 32
@@ -291,7 +291,7 @@ exit:
 	exit
 
 program h4_sched_process_exec section raw_tracepoint/sched_process_exec (81 instructions)
-	; - subsystem: "sched"  @29
+	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -314,7 +314,7 @@ program h4_sched_process_exec section raw_tracepoint/sched_process_exec (81 inst
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 2  @33
+	; - index: 2
 	r7 = *(u64 *)(r6 + 16)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off linux_binprm[0:0]
@@ -380,7 +380,7 @@ exit:
 	exit
 
 program h5_readline section uprobe//usr/bin/bash:readline (45 instructions)
-	; - path: "/usr/bin/bash"  @36
+	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -433,7 +433,7 @@ exit:
 program h6_main section uprobe//usr/bin/bash:main (45 instructions): the code of h5_readline
 
 program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
-	; - path: "/usr/lib/libc.so.6"  @40
+	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -456,7 +456,7 @@ program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @44
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = r7
 	goto post
@@ -475,7 +475,7 @@ exit:
 	exit
 
 program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (37 instructions)
-	; - path: "/usr/lib/libc.so.6"  @40
+	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0
@@ -518,7 +518,7 @@ exit:
 	exit
 
 program h8_file_open section lsm/file_open (74 instructions)
-	; - hook: "file_open"  @50
+	; - hook: "file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -541,7 +541,7 @@ program h8_file_open section lsm/file_open (74 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @52
+	; - index: 0
 	r7 = *(u64 *)(r6 + 0)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off file[0:0:0]
@@ -600,7 +600,7 @@ exit:
 	exit
 
 program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (116 instructions)
-	; - path: "/usr/sbin/nginx"  @55
+	; - path: "/usr/sbin/nginx"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -632,7 +632,7 @@ program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start 
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @59
+	; - index: 0
 	r5 = *(u64 *)(r10 - 128)
 	r1 = *(u8 *)(r5 + 0)
 	if r1 == 0x0 goto usdt0_zero

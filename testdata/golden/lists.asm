@@ -11,7 +11,7 @@ map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_sys_dup section kprobe/__x64_sys_dup (96 instructions)
-	; - call: "list:dups"  @23
+	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -37,7 +37,7 @@ program h0_sys_dup section kprobe/__x64_sys_dup (96 instructions)
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 400) = 0
-	; - operator: In  @29
+	; - operator: In
 	call bpf_get_current_task
 	r7 = r0
 	*(u64 *)(r10 - 72) = r7
@@ -68,7 +68,7 @@ sel0_proc_fail:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @25
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 112
@@ -80,18 +80,18 @@ sel0_proc_fail:
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - matchPIDs:  @28
+	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 400)
 	if r1 == 0x0 goto sel1
-	; - index: 0  @33
+	; - index: 0
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == 0x270f goto pass
 	goto sel1
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchPIDs:  @28
+	; - matchPIDs:
 	goto post
 sel1:
 	goto exit
@@ -122,7 +122,7 @@ exit:
 	exit
 
 program h1_sys_dup2 section kprobe/__x64_sys_dup2 (96 instructions)
-	; - call: "list:dups"  @23
+	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -148,7 +148,7 @@ program h1_sys_dup2 section kprobe/__x64_sys_dup2 (96 instructions)
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 400) = 0
-	; - operator: In  @29
+	; - operator: In
 	call bpf_get_current_task
 	r7 = r0
 	*(u64 *)(r10 - 72) = r7
@@ -179,7 +179,7 @@ sel0_proc_fail:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @25
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 112
@@ -191,18 +191,18 @@ sel0_proc_fail:
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - matchPIDs:  @28
+	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 400)
 	if r1 == 0x0 goto sel1
-	; - index: 0  @33
+	; - index: 0
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == 0x270f goto pass
 	goto sel1
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchPIDs:  @28
+	; - matchPIDs:
 	goto post
 sel1:
 	goto exit
@@ -233,7 +233,7 @@ exit:
 	exit
 
 program h2_sys_dup section kprobe/__ia32_sys_dup (96 instructions)
-	; - call: "list:dups"  @23
+	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -259,7 +259,7 @@ program h2_sys_dup section kprobe/__ia32_sys_dup (96 instructions)
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 400) = 0
-	; - operator: In  @29
+	; - operator: In
 	call bpf_get_current_task
 	r7 = r0
 	*(u64 *)(r10 - 72) = r7
@@ -290,7 +290,7 @@ sel0_proc_fail:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @25
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 40
@@ -302,18 +302,18 @@ sel0_proc_fail:
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - matchPIDs:  @28
+	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 400)
 	if r1 == 0x0 goto sel1
-	; - index: 0  @33
+	; - index: 0
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == 0x270f goto pass
 	goto sel1
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchPIDs:  @28
+	; - matchPIDs:
 	goto post
 sel1:
 	goto exit
@@ -344,7 +344,7 @@ exit:
 	exit
 
 program h3_vfs_read section kprobe/vfs_read (74 instructions)
-	; - call: "list:vfs"  @36
+	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -367,7 +367,7 @@ program h3_vfs_read section kprobe/vfs_read (74 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @38
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off file[0:0:0]
@@ -428,7 +428,7 @@ exit:
 program h4_vfs_write section kprobe/vfs_write (74 instructions): the code of h3_vfs_read
 
 program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (92 instructions)
-	; - subsystem: "raw_syscalls"  @41
+	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -451,7 +451,7 @@ program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (92 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 4  @44
+	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	r7 <<= 33
 	r7 >>= 33
@@ -471,7 +471,7 @@ program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (92 instructions)
 native_abi:
 	r0 = 0
 	*(u64 *)(r9 + 40) = r7
-	; - index: 0  @48
+	; - index: 0
 sel0:
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_0]
@@ -483,7 +483,7 @@ sel0:
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 12
-	; - action: NotifyEnforcer  @52
+	; - action: NotifyEnforcer
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_mode]
 	r2 = r10
@@ -535,7 +535,7 @@ exit:
 	exit
 
 program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (56 instructions)
-	; - subsystem: "raw_syscalls"  @54
+	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -558,10 +558,10 @@ program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (56 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 4  @57
+	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	*(u64 *)(r9 + 40) = r7
-	; - matchArgs:  @60
+	; - matchArgs:
 sel0:
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_1]
@@ -601,7 +601,7 @@ exit:
 	exit
 
 program enforcer0_sys_dup section kprobe/__x64_sys_dup#7 (25 instructions)
-	; - "list:dups"  @21
+	; - "list:dups"
 	r6 = r1
 	call bpf_get_current_pid_tgid
 	*(u64 *)(r10 - 40) = r0

@@ -16,7 +16,7 @@ map m_pfx6_0 LPMTrie key=20 value=1 max=9 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_security_file_open section kprobe/security_file_open (272 instructions)
-	; - call: "security_file_open"  @8
+	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -40,7 +40,7 @@ program h0_security_file_open section kprobe/security_file_open (272 instruction
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 4504) = 0
-	; - operator: In  @19
+	; - operator: In
 	*(u64 *)(r10 - 56) = r9
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_tmp]
@@ -73,7 +73,7 @@ set_miss:
 	goto sel0_proc_fail
 pass:
 	*(u8 *)(r9 + 4504) = 1
-	; - operator: Prefix  @26
+	; - operator: Prefix
 sel0_proc_fail:
 	*(u64 *)(r10 - 56) = r9
 	*(u32 *)(r10 - 8) = 0
@@ -111,7 +111,7 @@ set_miss.1:
 	goto sel1_proc_fail
 pass.1:
 	*(u8 *)(r9 + 4505) = 1
-	; - operator: NotIn  @29
+	; - operator: NotIn
 sel1_proc_fail:
 	r4 = *(u64 *)(r10 - 40)
 	r4 >>= 32
@@ -121,7 +121,7 @@ sel1_proc_fail:
 	r2 += -48
 	call bpf_map_lookup_elem
 	if r0 != 0x0 goto sel2_proc_fail
-	; - namespace: Mnt  @32
+	; - namespace: Mnt
 	call bpf_get_current_task
 	r5 = r0
 	r3 = r5
@@ -174,7 +174,7 @@ sel2_proc_fail:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @11
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off file[0:0:0]
@@ -199,11 +199,11 @@ sel2_proc_fail:
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	; - matchArgs:  @14
+	; - matchArgs:
 sel0:
 	r1 = *(u8 *)(r9 + 4504)
 	if r1 == 0x0 goto sel1
-	; - index: 0  @15
+	; - index: 0
 	*(u64 *)(r10 - 56) = r9
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_tmp]
@@ -237,12 +237,12 @@ set_miss.2:
 pass.3:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @14
+	; - matchArgs:
 	goto post
 sel1:
 	r1 = *(u8 *)(r9 + 4505)
 	if r1 == 0x0 goto sel2
-	; - index: 0  @22
+	; - index: 0
 	*(u64 *)(r10 - 56) = r9
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_tmp]
@@ -280,9 +280,9 @@ set_miss.3:
 pass.4:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @21
+	; - matchArgs:
 	goto post
-	; - matchPIDs:  @28
+	; - matchPIDs:
 sel2:
 	r1 = *(u8 *)(r9 + 4506)
 	if r1 == 0x0 goto sel3
@@ -324,7 +324,7 @@ exit:
 	exit
 
 program h1_sys_kill section kprobe/__x64_sys_kill (91 instructions)
-	; - call: "sys_kill"  @36
+	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -339,7 +339,7 @@ program h1_sys_kill section kprobe/__x64_sys_kill (91 instructions)
 	*(u64 *)(r10 - 32) = r1
 	*(u64 *)(r9 + 400) = 0
 	*(u8 *)(r9 + 400) = 1
-	; - operator: NotIn  @51
+	; - operator: NotIn
 	r4 = *(u64 *)(r10 - 40)
 	r4 >>= 32
 	*(u64 *)(r10 - 48) = r4
@@ -362,7 +362,7 @@ sel1_proc_fail:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 1  @39
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -374,7 +374,7 @@ sel1_proc_fail:
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - matchArgs:  @42
+	; - matchArgs:
 sel0:
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_2_int]
@@ -390,7 +390,7 @@ pass:
 sel1:
 	r1 = *(u8 *)(r9 + 401)
 	if r1 == 0x0 goto sel2
-	; - index: 1  @47
+	; - index: 1
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_2_int]
 	r2 = r9
@@ -401,7 +401,7 @@ sel1:
 pass.1:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @46
+	; - matchArgs:
 	goto post
 sel2:
 	goto exit
@@ -432,7 +432,7 @@ exit:
 	exit
 
 program h2_tcp_connect section kprobe/tcp_connect (217 instructions)
-	; - call: "tcp_connect"  @53
+	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -455,7 +455,7 @@ program h2_tcp_connect section kprobe/tcp_connect (217 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @56
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
 	*(u64 *)(r9 + 48) = 0
@@ -553,7 +553,7 @@ sock_v6:
 	call bpf_probe_read_kernel
 sock_addr_done:
 	r0 = 0
-	; - matchArgs:  @59
+	; - matchArgs:
 sel0:
 	r1 = *(u16 *)(r9 + 40)
 	if r1 == 0x2 goto addr_v4
@@ -602,7 +602,7 @@ addr_done:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	goto post
-	; - index: 0  @66
+	; - index: 0
 sel1:
 	r1 = *(u16 *)(r9 + 40)
 	if r1 == 0x2 goto addr_v4.1
@@ -645,7 +645,7 @@ addr_done.1:
 pass:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @65
+	; - matchArgs:
 	goto post
 sel2:
 	goto exit

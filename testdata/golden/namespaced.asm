@@ -8,7 +8,7 @@ map polc_out PerCPUArray key=4 value=4160 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (47 instructions)
-	; - subsystem: "syscalls"  @17
+	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -31,7 +31,7 @@ program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (47 instr
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 5  @20
+	; - index: 5
 	r7 = *(u64 *)(r6 + 16)
 	*(u64 *)(r9 + 40) = r7
 	goto post
@@ -62,7 +62,7 @@ exit:
 	exit
 
 program h1_security_mmap_file section kprobe/security_mmap_file (132 instructions)
-	; apiVersion: cilium.io/v1alpha1  @3
+	; apiVersion: cilium.io/v1alpha1
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]

@@ -8,7 +8,7 @@ map m_iset_0 Hash key=8 value=1 max=3
 map m_iset_1 Hash key=8 value=1 max=2
 
 program h0_integers section lsm/integers (170 instructions)
-	; - hook: "integers"  @8
+	; - hook: "integers"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -31,33 +31,33 @@ program h0_integers section lsm/integers (170 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - {index: 0, type: "int"}  @10
+	; - {index: 0, type: "int"}
 	r7 = *(u64 *)(r6 + 0)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - {index: 1, type: "uint32"}  @11
+	; - {index: 1, type: "uint32"}
 	r7 = *(u64 *)(r6 + 8)
 	r7 <<= 32
 	r7 >>= 32
 	*(u64 *)(r9 + 48) = r7
-	; - {index: 2, type: "int8"}  @12
+	; - {index: 2, type: "int8"}
 	r7 = *(u64 *)(r6 + 16)
 	r7 <<= 56
 	r7 s>>= 56
 	*(u64 *)(r9 + 56) = r7
-	; - {index: 3, type: "uint64"}  @13
+	; - {index: 3, type: "uint64"}
 	r7 = *(u64 *)(r6 + 24)
 	*(u64 *)(r9 + 64) = r7
-	; - {index: 4, type: "long"}  @14
+	; - {index: 4, type: "long"}
 	r7 = *(u64 *)(r6 + 32)
 	*(u64 *)(r9 + 72) = r7
-	; - {index: 5, type: "capability"}  @15
+	; - {index: 5, type: "capability"}
 	r7 = *(u64 *)(r6 + 40)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 80) = r7
-	; - {index: 6, type: "kernel_cap_t"}  @16
+	; - {index: 6, type: "kernel_cap_t"}
 	r7 = *(u64 *)(r6 + 48)
 	r3 = r7
 	r1 = r10
@@ -66,7 +66,7 @@ program h0_integers section lsm/integers (170 instructions)
 	call bpf_probe_read_kernel
 	r7 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 88) = r7
-	; - {index: 7, type: "cap_effective"}  @17
+	; - {index: 7, type: "cap_effective"}
 	r7 = *(u64 *)(r6 + 56)
 	r3 = r7
 	r1 = r10
@@ -75,7 +75,7 @@ program h0_integers section lsm/integers (170 instructions)
 	call bpf_probe_read_kernel
 	r7 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 96) = r7
-	; - {index: 8, type: "cap_permitted"}  @18
+	; - {index: 8, type: "cap_permitted"}
 	r7 = *(u64 *)(r6 + 64)
 	r3 = r7
 	r1 = r10
@@ -84,14 +84,14 @@ program h0_integers section lsm/integers (170 instructions)
 	call bpf_probe_read_kernel
 	r7 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 104) = r7
-	; - index: 0  @21
+	; - index: 0
 sel0:
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == -0x1 goto pass
 	if r4 == 0x3 goto pass
 	if r4 == 0x10 goto pass
 	goto sel1
-	; - index: 1  @24
+	; - index: 1
 pass:
 	r4 = *(u64 *)(r9 + 48)
 	if r4 == 0x0 goto sel1
@@ -99,14 +99,14 @@ pass:
 	if r4 == r3 goto sel1
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @20
+	; - matchArgs:
 	goto post
-	; - index: 2  @28
+	; - index: 2
 sel1:
 	r4 = *(u64 *)(r9 + 56)
 	if r4 s> -0x5 goto pass.1
 	goto sel2
-	; - index: 4  @31
+	; - index: 4
 pass.1:
 	r4 = *(u64 *)(r9 + 72)
 	if r4 s< -0x2 goto pass.2
@@ -115,16 +115,16 @@ pass.1:
 pass.2:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @27
+	; - matchArgs:
 	goto post
-	; - index: 0  @41
+	; - index: 0
 sel2:
 	r4 = *(u64 *)(r9 + 40)
 	if r4 s< -0xa goto range_next
 	if r4 s<= -0x1 goto sel3
 range_next:
 	r0 = 0
-	; - index: 1  @38
+	; - index: 1
 	r4 = *(u64 *)(r9 + 48)
 	if r4 < 0xa goto range_next.1
 	if r4 <= 0x14 goto pass.3
@@ -135,7 +135,7 @@ range_next.1:
 range_next.2:
 	r0 = 0
 	goto sel3
-	; - index: 3  @35
+	; - index: 3
 pass.3:
 	r4 = *(u64 *)(r9 + 64)
 	if r4 & 0x3 goto pass.4
@@ -145,9 +145,9 @@ pass.3:
 pass.4:
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @34
+	; - matchArgs:
 	goto post
-	; - index: 3  @45
+	; - index: 3
 sel3:
 	r4 = *(u64 *)(r9 + 64)
 	if r4 < 0x2 goto range_next.3
@@ -160,7 +160,7 @@ range_next.3:
 	call bpf_map_lookup_elem
 	if r0 != 0x0 goto pass.5
 	goto sel4
-	; - index: 4  @48
+	; - index: 4
 pass.5:
 	r4 = *(u64 *)(r9 + 72)
 	r1 = map[m_iset_1]
@@ -170,28 +170,28 @@ pass.5:
 	if r0 != 0x0 goto sel4
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @44
+	; - matchArgs:
 	goto post
-	; - index: 5  @52
+	; - index: 5
 sel4:
 	r4 = *(u64 *)(r9 + 80)
 	if r4 == 0xc goto pass.6
 	if r4 == 0x15 goto pass.6
 	goto sel5
-	; - index: 6  @55
+	; - index: 6
 pass.6:
 	r4 = *(u64 *)(r9 + 88)
 	if r4 == 0x2001 goto pass.7
 	goto sel5
-	; - index: 7  @58
+	; - index: 7
 pass.7:
 	r4 = *(u64 *)(r9 + 96)
 	if r4 == 0x0 goto sel5
 	*(u8 *)(r9 + 22) = 5
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @51
+	; - matchArgs:
 	goto post
-	; - index: 7  @62
+	; - index: 7
 sel5:
 	r1 = *(u64 *)(r9 + 104)
 	r1 ^= -1
@@ -200,7 +200,7 @@ sel5:
 	if r4 == 0x0 goto sel6
 	*(u8 *)(r9 + 22) = 6
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @61
+	; - matchArgs:
 	goto post
 sel6:
 	goto exit

@@ -6,7 +6,7 @@ map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
 
 program h0_tcp_connect section kprobe/tcp_connect (295 instructions)
-	; - call: "tcp_connect"  @8
+	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -29,7 +29,7 @@ program h0_tcp_connect section kprobe/tcp_connect (295 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @11
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
 	*(u64 *)(r9 + 48) = 0
@@ -127,7 +127,7 @@ sock_v6:
 	call bpf_probe_read_kernel
 sock_addr_done:
 	r0 = 0
-	; - matchArgs:  @14
+	; - matchArgs:
 sel0:
 	r1 = *(u16 *)(r9 + 40)
 	if r1 == 0x2 goto addr_v4
@@ -167,7 +167,7 @@ pfx6_next:
 addr_done:
 	r0 = 0
 	goto sel1
-	; - index: 0  @18
+	; - index: 0
 pass:
 	r1 = *(u16 *)(r9 + 40)
 	if r1 == 0x2 goto addr_v4.1
@@ -209,9 +209,9 @@ range_next.2:
 pass.1:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @14
+	; - matchArgs:
 	goto post
-	; - index: 0  @31
+	; - index: 0
 sel1:
 	r1 = *(u16 *)(r9 + 40)
 	if r1 == 0x2 goto addr_v4.2
@@ -281,9 +281,9 @@ range_next.4:
 	r0 = 0
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @27
+	; - matchArgs:
 	goto post
-	; - index: 0  @41
+	; - index: 0
 sel2:
 	r4 = *(u16 *)(r9 + 56)
 	if r4 >= 0x400 goto sel3
@@ -320,9 +320,9 @@ range_next.9:
 pass.6:
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @40
+	; - matchArgs:
 	goto post
-	; - index: 0  @57
+	; - index: 0
 sel3:
 	r4 = *(u16 *)(r9 + 56)
 	if r4 < 0x400 goto sel4
@@ -330,7 +330,7 @@ sel3:
 	if r4 >= 0x400 goto sel4
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @54
+	; - matchArgs:
 	goto post
 sel4:
 	goto exit
@@ -361,7 +361,7 @@ exit:
 	exit
 
 program h1_ip_output section kprobe/ip_output (187 instructions)
-	; - call: "ip_output"  @59
+	; - call: "ip_output"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -384,7 +384,7 @@ program h1_ip_output section kprobe/ip_output (187 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 2  @62
+	; - index: 2
 	r7 = *(u64 *)(r6 + 96)
 	*(u64 *)(r9 + 40) = 0
 	*(u64 *)(r9 + 48) = 0
@@ -523,7 +523,7 @@ skb_ports_read:
 	*(u16 *)(r9 + 62) = r1
 skb_done:
 	r0 = 0
-	; - matchArgs:  @65
+	; - matchArgs:
 sel0:
 	r4 = *(u16 *)(r9 + 58)
 	if r4 < 0x11 goto range_next
@@ -564,7 +564,7 @@ exit:
 	exit
 
 program h2_sys_connect section kprobe/__x64_sys_connect (131 instructions)
-	; - call: "sys_connect"  @69
+	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -589,7 +589,7 @@ program h2_sys_connect section kprobe/__x64_sys_connect (131 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 1  @72
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -644,7 +644,7 @@ sa_v6:
 	*(u16 *)(r9 + 42) = r1
 sa_done:
 	r0 = 0
-	; - matchArgs:  @75
+	; - matchArgs:
 sel0:
 	r1 = *(u16 *)(r9 + 40)
 	if r1 == 0x2 goto addr_v4
@@ -669,7 +669,7 @@ pfx_next:
 addr_v6:
 	r0 = 0
 	goto sel1
-	; - index: 1  @79
+	; - index: 1
 pass:
 	r4 = *(u16 *)(r9 + 42)
 	if r4 < 0x35 goto range_next
@@ -687,7 +687,7 @@ range_next.1:
 pass.2:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @75
+	; - matchArgs:
 	goto post
 sel1:
 	goto exit

@@ -8,7 +8,7 @@ map polc_out PerCPUArray key=4 value=8272 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_fd_install section kprobe/fd_install (202 instructions)
-	; - call: "fd_install"  @8
+	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -31,12 +31,12 @@ program h0_fd_install section kprobe/fd_install (202 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @11
+	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	; - index: 1  @13
+	; - index: 1
 	r7 = *(u64 *)(r6 + 104)
 	r3 = r7
 	r3 += 0	; CO-RE byte_off file[0:0:0]
@@ -61,7 +61,7 @@ program h0_fd_install section kprobe/fd_install (202 instructions)
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 56) = r0
-	; - matchArgs:  @16
+	; - matchArgs:
 sel0:
 	r1 = *(u32 *)(r9 + 48)
 	if r1 != 0xb goto str_next
@@ -96,7 +96,7 @@ pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	goto post
-	; - index: 1  @23
+	; - index: 1
 sel1:
 	r1 = *(u32 *)(r9 + 48)
 	if r1 != 0x9 goto str_next.2
@@ -136,9 +136,9 @@ str_next.4:
 pass.1:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @22
+	; - matchArgs:
 	goto post
-	; - index: 1  @30
+	; - index: 1
 sel2:
 	r1 = *(u32 *)(r9 + 48)
 	if r1 < 0x6 goto str_next.5
@@ -190,9 +190,9 @@ str_next.8:
 pass.2:
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @29
+	; - matchArgs:
 	goto post
-	; - index: 1  @37
+	; - index: 1
 sel3:
 	r1 = *(u32 *)(r9 + 48)
 	if r1 < 0x4 goto str_next.9
@@ -207,7 +207,7 @@ str_next.9:
 	r0 = 0
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @36
+	; - matchArgs:
 	goto post
 sel4:
 	goto exit
@@ -244,7 +244,7 @@ exit:
 	exit
 
 program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (202 instructions)
-	; - call: "sys_symlinkat"  @40
+	; - call: "sys_symlinkat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -269,7 +269,7 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (202 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 1  @48
+	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 104
@@ -281,7 +281,7 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (202 instructions)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 8264) = r7
-	; - index: 0  @43
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 112
@@ -308,7 +308,7 @@ str_done:
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	; - index: 2  @45
+	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 96
@@ -344,7 +344,7 @@ buf_fault:
 	*(u32 *)(r9 + 4156) = 2
 buf_done:
 	r0 = 0
-	; - index: 0  @52
+	; - index: 0
 sel0:
 	r1 = *(u32 *)(r9 + 40)
 	if r1 != 0xb goto str_next
@@ -361,7 +361,7 @@ sel0:
 str_next:
 	r0 = 0
 	goto sel1
-	; - index: 2  @55
+	; - index: 2
 pass:
 	r1 = *(u32 *)(r9 + 4152)
 	if r1 < 0x2 goto str_next.1
@@ -376,7 +376,7 @@ str_next.1:
 pass.1:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	; - matchArgs:  @51
+	; - matchArgs:
 	goto post
 sel1:
 	goto exit

@@ -10,7 +10,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_sys_execve section kprobe/__x64_sys_execve (361 instructions)
-	; - call: "sys_execve"  @8
+	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_rec]
@@ -64,7 +64,7 @@ verdict_compute:
 	r2 = 352
 	call bpf_probe_read_kernel
 	*(u64 *)(r9 + 4504) = 0
-	; - operator: In  @15
+	; - operator: In
 	r1 = *(u32 *)(r9 + 4240)
 	if r1 != 0xd goto str_next
 	r2 = r9
@@ -80,7 +80,7 @@ verdict_compute:
 str_next:
 	r0 = 0
 	goto sel0_proc_fail
-	; - operator: NotIn  @18
+	; - operator: NotIn
 pass:
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel0_proc_fail
@@ -98,7 +98,7 @@ pass:
 	r1 = *(u64 *)(r10 - 80)
 	if r1 != 0x0 goto sel0_proc_fail
 	*(u8 *)(r9 + 4504) = 1
-	; - operator: In  @24
+	; - operator: In
 sel0_proc_fail:
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel1_proc_fail
@@ -139,7 +139,7 @@ str_next.2:
 	goto sel1_proc_fail
 pass.1:
 	*(u8 *)(r9 + 4505) = 1
-	; - operator: Prefix  @27
+	; - operator: Prefix
 sel1_proc_fail:
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel2_proc_fail
@@ -186,7 +186,7 @@ set_miss:
 	goto sel2_proc_fail
 pass.2:
 	*(u8 *)(r9 + 4506) = 1
-	; - operator: NotPrefix  @30
+	; - operator: NotPrefix
 sel2_proc_fail:
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel3_proc_fail
@@ -209,7 +209,7 @@ sel2_proc_fail:
 str_next.3:
 	r0 = 0
 	*(u8 *)(r9 + 4507) = 1
-	; - operator: Postfix  @33
+	; - operator: Postfix
 sel3_proc_fail:
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel4_proc_fail
@@ -236,7 +236,7 @@ str_next.4:
 	goto sel4_proc_fail
 pass.3:
 	*(u8 *)(r9 + 4508) = 1
-	; - operator: NotPostfix  @36
+	; - operator: NotPostfix
 sel4_proc_fail:
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel5_proc_fail
@@ -258,7 +258,7 @@ sel4_proc_fail:
 	goto sel5_proc_fail
 str_next.5:
 	r0 = 0
-	; - operator: In  @38
+	; - operator: In
 	r1 = *(u32 *)(r9 + 4156)
 	if r1 == 0x0 goto sel5_proc_fail
 	*(u64 *)(r10 - 72) = r1
@@ -308,7 +308,7 @@ verdict_decide:
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	; - index: 0  @11
+	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
 	r3 += 112
@@ -335,13 +335,13 @@ str_done:
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	; - matchBinaries:  @14
+	; - matchBinaries:
 sel0:
 	r1 = *(u8 *)(r9 + 4504)
 	if r1 == 0x0 goto sel1
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 2
-	; - action: Sigkill  @22
+	; - action: Sigkill
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_mode]
 	r2 = r10
@@ -355,7 +355,7 @@ enforce1:
 	call bpf_send_signal
 enforce1_done:
 	goto post
-	; - matchParentBinaries:  @23
+	; - matchParentBinaries:
 sel1:
 	r1 = *(u8 *)(r9 + 4505)
 	if r1 == 0x0 goto sel2
