@@ -578,7 +578,9 @@ func (r *report) throughput() {
 	r.p("")
 	r.tableHead("reader", "events per second", "÷ bare reader")
 	for _, c := range Consumers {
-		r.row(c, tp.Rate[c].Format("%.0f"), tp.Ratio[c].Format("%.3f"))
+		if _, ok := tp.Rate[c]; ok {
+			r.row(c, tp.Rate[c].Format("%.0f"), tp.Ratio[c].Format("%.3f"))
+		}
 	}
 	r.row("the generator alone (not waiting for any reader)", tp.GeneratorRate.Format("%.0f"), "–")
 	r.p("")

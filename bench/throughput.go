@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,9 +32,13 @@ import (
 type ThroughputOptions struct {
 	PinRoot string // default /sys/fs/bpf/polc-bench-tp
 	Polrun  string // the polrun binary
-	Events  int    // events per measurement (default 300000)
-	Burst   int    // events generated before waiting for the reader (default 16384)
-	Rounds  int    // default 5
+	// PolrunBefore, when set, is a polrun binary built from the code
+	// before a change, measured in the same rounds (as ConsumerBefore
+	// and ConsumerBeforeCompact) for a before/after comparison.
+	PolrunBefore string
+	Events       int // events per measurement (default 300000)
+	Burst        int // events generated before waiting for the reader (default 16384)
+	Rounds       int // default 5
 	// Profile, when set, is where the CPU profile of the in-process
 	// decode-and-print consumer goes.
 	Profile string
@@ -43,8 +48,10 @@ type ThroughputOptions struct {
 
 // The consumers of the throughput measurement.
 const (
-	ConsumerBare    = "ringbuf.Reader, no decoding"
-	ConsumerPolrun  = "polrun events -o json > /dev/null"
+	ConsumerBare   = "ringbuf.Reader, no decoding"
+	ConsumerPolrun = "polrun events -o json > /dev/null"
+	// ConsumerCompact is polrun printing its one-line compact format.
+	ConsumerCompact = "polrun events -o compact > /dev/null"
 	ConsumerLibrary = "loader.Stream + ev.AppendJSON in process (profiled)"
 	// ConsumerMarshal is ConsumerLibrary printing through encoding/json
 	// (json.Marshal(ev)), which checks and copies what the event's
@@ -53,8 +60,22 @@ const (
 	ConsumerMarshal = "loader.Stream + json.Marshal(ev) in process"
 )
 
+// The consumers measured only with ThroughputOptions.PolrunBefore.
+const (
+	ConsumerBefore        = "before the change: polrun events -o json > /dev/null"
+	ConsumerBeforeCompact = "before the change: polrun events -o compact > /dev/null"
+)
+
 // Consumers in report order.
-var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerLibrary, ConsumerMarshal}
+var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerCompact, ConsumerLibrary, ConsumerMarshal, ConsumerBefore, ConsumerBeforeCompact}
+
+// consumers are those measured with o.
+func (o *ThroughputOptions) consumers() []string {
+	if o.PolrunBefore != "" {
+		return Consumers
+	}
+	return slices.DeleteFunc(slices.Clone(Consumers), func(c string) bool { return c == ConsumerBefore || c == ConsumerBeforeCompact })
+}
 
 // Throughput is how many events per second each consumer takes from the
 // ring buffer with nothing lost.
@@ -152,8 +173,9 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 	var gen []float64
 	for r := range o.Rounds {
 		round := map[string]float64{}
-		for i := range Consumers {
-			c := Consumers[(i+r)%len(Consumers)]
+		consumers := o.consumers()
+		for i := range consumers {
+			c := consumers[(i+r)%len(consumers)]
 			rate, note, err := measureConsumer(c, loop, pos, events, prof, &o)
 			if c == ConsumerLibrary {
 				prof = nil // one profile, of the first round
@@ -167,7 +189,7 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 			round[c] = rate
 			rates[c] = append(rates[c], rate)
 		}
-		for _, c := range Consumers {
+		for _, c := range consumers {
 			ratios[c] = append(ratios[c], round[c]/round[ConsumerBare])
 		}
 		// The generator alone: the ring buffer is read by a bare reader
@@ -177,10 +199,10 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 			return nil, err
 		}
 		gen = append(gen, g)
-		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, library %.0f/s, json.Marshal %.0f/s, generator %.0f/s", r+1,
-			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerLibrary], round[ConsumerMarshal], g)
+		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, polrun compact %.0f/s, library %.0f/s, json.Marshal %.0f/s, generator %.0f/s", r+1,
+			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerCompact], round[ConsumerLibrary], round[ConsumerMarshal], g)
 	}
-	for _, c := range Consumers {
+	for _, c := range o.consumers() {
 		tp.Rate[c] = Summarize(rates[c])
 		tp.Ratio[c] = Summarize(ratios[c])
 	}
@@ -197,7 +219,13 @@ func measureConsumer(c string, loop *syscallLoop, pos *ringPositions, events *eb
 	case ConsumerBare:
 		stop, err = startBareReader(events)
 	case ConsumerPolrun:
-		stop, err = startPolrun(o.Polrun, o.PinRoot)
+		stop, err = startPolrun(o.Polrun, o.PinRoot, "json")
+	case ConsumerCompact:
+		stop, err = startPolrun(o.Polrun, o.PinRoot, "compact")
+	case ConsumerBefore:
+		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "json")
+	case ConsumerBeforeCompact:
+		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "compact")
 	case ConsumerLibrary:
 		stop, err = startLibraryReader(o.PinRoot, prof, false)
 	case ConsumerMarshal:
@@ -275,8 +303,8 @@ func startBareReader(events *ebpf.Map) (func() (string, error), error) {
 	}, nil
 }
 
-// startPolrun runs `polrun events -o json` with its output to /dev/null.
-func startPolrun(polrun, pinRoot string) (func() (string, error), error) {
+// startPolrun runs `polrun events -o FORMAT` with its output to /dev/null.
+func startPolrun(polrun, pinRoot, format string) (func() (string, error), error) {
 	if polrun == "" {
 		return nil, errors.New("no polrun binary given")
 	}
@@ -285,7 +313,7 @@ func startPolrun(polrun, pinRoot string) (func() (string, error), error) {
 		return nil, err
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(polrun, "events", "-o", "json", "--pin-root", pinRoot)
+	cmd := exec.Command(polrun, "events", "-o", format, "--pin-root", pinRoot)
 	cmd.Stdout, cmd.Stderr = null, &stderr
 	if err := cmd.Start(); err != nil {
 		null.Close()

@@ -1,7 +1,7 @@
 // Command polbench runs polc's benchmarks and writes docs/BENCHMARKS.md
 // (see bench/README.md; `make bench` and `make bench-vm` run it).
 //
-//	polbench host -o FILE [-polrun BIN] [-gobench FILE] [-profile FILE] [-quick]
+//	polbench host -o FILE [-polrun BIN] [-gobench FILE] [-profile FILE] [-quick] [-only SECTIONS]
 //	    measure on this machine (root): per-event cost, programs and maps,
 //	    load times, throughput; add the Go benchmarks' output
 //	polbench bundles -o DIR
@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/polc-dev/polc/bench"
@@ -57,10 +59,15 @@ func runHost(args []string) error {
 	out := fs.String("o", "", "write the results (JSON) here")
 	root := fs.String("root", ".", "the repository's root")
 	polrun := fs.String("polrun", "", "the polrun binary for the throughput measurement")
+	polrunBefore := fs.String("polrun-before", "", "a polrun binary built before a change, measured beside -polrun in the same rounds")
 	gobench := fs.String("gobench", "", "output of go test -bench to include")
 	profile := fs.String("profile", "", "write the CPU profile of the decode-and-print path here")
 	quick := fs.Bool("quick", false, "fewer rounds (to try the benchmarks, not to report)")
+	only := fs.String("only", "", "measure only these sections, comma-separated (cost, programs, load, throughput), to try a change; the report needs them all")
 	fs.Parse(args)
+	want := func(section string) bool {
+		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
+	}
 	if *out == "" {
 		return fmt.Errorf("-o is required")
 	}
@@ -81,9 +88,11 @@ func runHost(args []string) error {
 	}
 	res.Refused = refused
 
-	logf("programs and maps of %d bundles", len(built))
-	if res.Programs, err = bench.MeasureBuilt(built); err != nil {
-		return err
+	if want("programs") {
+		logf("programs and maps of %d bundles", len(built))
+		if res.Programs, err = bench.MeasureBuilt(built); err != nil {
+			return err
+		}
 	}
 
 	bundle := func(name string) ([]byte, error) {
@@ -112,22 +121,30 @@ func runHost(args []string) error {
 		}
 		hooks = append(hooks, bench.EventHook{Name: h.name, Raw: h.raw, Reject: rej, Emit: emit})
 	}
-	logf("per-event cost")
-	if res.EventCost, err = bench.MeasureEventCost(hooks, bench.EventCostOptions{Rounds: rounds, Log: logf}); err != nil {
-		return err
+	if want("cost") {
+		logf("per-event cost")
+		if res.EventCost, err = bench.MeasureEventCost(hooks, bench.EventCostOptions{Rounds: rounds, Log: logf}); err != nil {
+			return err
+		}
 	}
 
-	logf("load times")
-	if res.LoadTimes, err = bench.MeasureLoadTimes(built, "/sys/fs/bpf/polc-bench-load", loadRounds); err != nil {
-		return err
+	if want("load") {
+		logf("load times")
+		if res.LoadTimes, err = bench.MeasureLoadTimes(built, "/sys/fs/bpf/polc-bench-load", loadRounds); err != nil {
+			return err
+		}
 	}
 
+	if !want("throughput") {
+		logf("done in %v", time.Since(started).Round(time.Second))
+		return bench.WriteJSON(*out, res)
+	}
 	logf("throughput")
 	emit, err := bundle("syscall-emit.yaml")
 	if err != nil {
 		return err
 	}
-	if res.Throughput, err = bench.MeasureThroughput(emit, bench.ThroughputOptions{Polrun: *polrun, Rounds: tpRounds,
+	if res.Throughput, err = bench.MeasureThroughput(emit, bench.ThroughputOptions{Polrun: *polrun, PolrunBefore: *polrunBefore, Rounds: tpRounds,
 		Profile: *profile, Log: logf}); err != nil {
 		return err
 	}
