@@ -199,8 +199,9 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 			return nil, err
 		}
 		gen = append(gen, g)
-		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, polrun compact %.0f/s, library %.0f/s, json.Marshal %.0f/s, generator %.0f/s", r+1,
-			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerCompact], round[ConsumerLibrary], round[ConsumerMarshal], g)
+		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, polrun compact %.0f/s, library %.0f/s, json.Marshal %.0f/s, before: polrun %.0f/s compact %.0f/s; generator %.0f/s", r+1,
+			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerCompact], round[ConsumerLibrary], round[ConsumerMarshal],
+			round[ConsumerBefore], round[ConsumerBeforeCompact], g)
 	}
 	for _, c := range o.consumers() {
 		tp.Rate[c] = Summarize(rates[c])
@@ -341,7 +342,8 @@ var (
 
 // startLibraryReader reads events as polrun does, through the loader's
 // Stream, and prints each as polrun events -o json does (ev.AppendJSON
-// into a reused buffer, a buffered writer) to /dev/null, under the CPU
+// into a reused buffer, a buffered writer, the event given back to the
+// stream with Release) to /dev/null, under the CPU
 // profiler when prof is set; withMarshal, through json.Marshal instead.
 func startLibraryReader(pinRoot string, prof *os.File, withMarshal bool) (func() (string, error), error) {
 	s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: pinRoot})
@@ -388,6 +390,7 @@ func startLibraryReader(pinRoot string, prof *os.File, withMarshal bool) (func()
 			}
 			out.Write(line)
 			out.WriteByte('\n')
+			s.Release(ev)
 		}
 	}()
 	return func() (string, error) {

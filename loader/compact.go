@@ -15,44 +15,83 @@ import (
 // Compact renders e as one line for people:
 //
 //	15:04:05.000 passwd-readers kprobe fd_install 1234 /usr/bin/cat fd=3 file=/etc/passwd POST
-func (e *Event) Compact() string {
-	var b strings.Builder
-	b.WriteString(e.Time.Local().Format("15:04:05.000"))
-	b.WriteString(" ")
-	b.WriteString(e.Policy)
-	b.WriteString(" ")
-	b.WriteString(e.Hook.Kind)
-	b.WriteString(" ")
-	b.WriteString(e.Hook.Target)
+func (e *Event) Compact() string { return string(e.AppendCompact(nil)) }
+
+// AppendCompact appends Compact's line to dst and returns the extended
+// buffer; for an event whose arguments are integers and whose strings are
+// printable ASCII, without allocating.
+func (e *Event) AppendCompact(dst []byte) []byte {
+	start := len(dst)
+	dst = e.Time.Local().AppendFormat(dst, "15:04:05.000")
+	dst = append(dst, ' ')
+	dst = append(dst, e.Policy...)
+	dst = append(dst, ' ')
+	dst = append(dst, e.Hook.Kind...)
+	dst = append(dst, ' ')
+	dst = append(dst, e.Hook.Target...)
 	if e.Hook.Symbol != "" {
-		b.WriteString(":" + e.Hook.Symbol)
+		dst = append(dst, ':')
+		dst = append(dst, e.Hook.Symbol...)
 	}
 	if e.Process != nil && e.Process.PID != nil {
-		fmt.Fprintf(&b, " %d", *e.Process.PID)
+		dst = append(dst, ' ')
+		dst = strconv.AppendUint(dst, uint64(*e.Process.PID), 10)
 		bin := e.Process.Binary
 		if bin == "" {
 			bin = "?"
 		}
-		b.WriteString(" " + bin)
+		dst = append(dst, ' ')
+		dst = append(dst, bin...)
 	}
-	for _, a := range e.Args {
-		b.WriteString(" " + a.compact())
+	for i := range e.Args {
+		a := &e.Args[i]
+		dst = append(dst, ' ')
+		if a.Label != "" {
+			dst = append(dst, a.Label...)
+		} else {
+			dst = append(dst, a.Type...)
+		}
+		dst = append(dst, '=')
+		dst = a.appendCompactValue(dst)
 	}
 	if e.Return != nil {
-		b.WriteString(" => " + e.Return.compactValue())
+		dst = append(dst, " => "...)
+		dst = e.Return.appendCompactValue(dst)
 	}
-	b.WriteString(" " + strings.TrimPrefix(e.Action.String(), "KPROBE_ACTION_"))
+	dst = append(dst, ' ')
+	dst = append(dst, strings.TrimPrefix(e.Action.String(), "KPROBE_ACTION_")...)
 	// Binaries, hook targets and policy names come from processes and
 	// bundles: nothing in them may act on the terminal or break the line.
-	return termtext.Line(b.String())
+	if line := dst[start:]; !printableASCII(line) {
+		dst = append(dst[:start], termtext.Line(string(line))...)
+	}
+	return dst
 }
 
-func (a Arg) compact() string {
-	name := a.Label
-	if name == "" {
-		name = a.Type
+// printableASCII says that termtext.Line would leave b as it is (it
+// escapes everything else, and then allocates).
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
 	}
-	return name + "=" + a.compactValue()
+	return true
+}
+
+// appendCompactValue appends compactValue, integers without allocating.
+func (a *Arg) appendCompactValue(dst []byte) []byte {
+	switch v := a.Value.(type) {
+	case int32:
+		return strconv.AppendInt(dst, int64(v), 10)
+	case int64:
+		return strconv.AppendInt(dst, v, 10)
+	case uint32:
+		return strconv.AppendUint(dst, uint64(v), 10)
+	case uint64:
+		return strconv.AppendUint(dst, v, 10)
+	}
+	return append(dst, a.compactValue()...)
 }
 
 func (a Arg) compactValue() string {

@@ -28,8 +28,15 @@ func parseHeader(rec []byte) (bpf.Header, error) {
 	if len(rec) < bpf.HeaderSize {
 		return h, decodeErr("%d bytes, shorter than a header", len(rec))
 	}
-	if _, err := binary.Decode(rec[:bpf.HeaderSize], binary.LittleEndian, &h); err != nil {
-		return h, decodeErr("header: %v", err)
+	// Field by field rather than binary.Decode, which goes through
+	// reflection for every record (TestParseHeaderLayout checks the two
+	// agree).
+	le := binary.LittleEndian
+	h = bpf.Header{
+		Kind: bpf.EventKind(rec[0]), Version: rec[1], Flags: le.Uint16(rec[2:]), Size: le.Uint32(rec[4:]),
+		Ktime: le.Uint64(rec[8:]), PolicyID: le.Uint32(rec[16:]), HookID: le.Uint16(rec[20:]),
+		Selector: rec[22], Action: bpf.Action(rec[23]), Tgid: le.Uint32(rec[24:]), Pid: le.Uint32(rec[28:]),
+		Ret: int64(le.Uint64(rec[32:])),
 	}
 	if h.Version != bpf.EventVersion {
 		return h, decodeErr("record version %d, this polrun reads %d", h.Version, bpf.EventVersion)
@@ -81,10 +88,12 @@ func (d *argDecoder) fixed(n int, v any) error {
 	return err
 }
 
-// decodeArgs decodes the arguments of hook h from rec. ok is false for
-// arguments that produce nothing (nop).
-func decodeArgs(rec []byte, h bpf.Header, hook *bpf.Hook, a arch.Arch) (args []Arg, ret *Arg, err error) {
-	d := &argDecoder{data: rec[bpf.HeaderSize:h.Size], arch: a}
+// decodeArgs decodes the arguments of hook h from rec, appending them to
+// args (a reused slice, or nil); the return value, when there is one, is
+// decoded into retRoom and returned as ret. ok is false for arguments that
+// produce nothing (nop).
+func decodeArgs(rec []byte, h bpf.Header, hook *bpf.Hook, a arch.Arch, args []Arg, retRoom *Arg) (_ []Arg, ret *Arg, err error) {
+	d := argDecoder{data: rec[bpf.HeaderSize:h.Size], arch: a}
 	for _, spec := range hook.Args {
 		arg, ok, err := d.decode(spec)
 		if err != nil {
@@ -106,7 +115,11 @@ func decodeArgs(rec []byte, h bpf.Header, hook *bpf.Hook, a arch.Arch) (args []A
 				return args, nil, nil
 			}
 		}
-		ret = &r
+		if retRoom == nil {
+			retRoom = new(Arg)
+		}
+		*retRoom = r
+		ret = retRoom
 	}
 	return args, ret, nil
 }
@@ -116,11 +129,11 @@ func (d *argDecoder) decode(spec bpf.Arg) (Arg, bool, error) {
 	case bpf.EncNone:
 		return Arg{}, false, nil
 	case bpf.EncInt:
-		var v uint64
-		if err := d.fixed(8, &v); err != nil {
+		b, err := d.take(8)
+		if err != nil {
 			return Arg{}, false, err
 		}
-		return intArg(spec, v, d.arch), true, nil
+		return intArg(spec, binary.LittleEndian.Uint64(b), d.arch), true, nil
 	case bpf.EncBytes:
 		var bh bpf.BytesHeader
 		if d.off+bpf.BytesHeaderSize > len(d.data) {

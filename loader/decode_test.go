@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,7 +133,7 @@ func TestDecodeEveryEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args, ret, err := decodeArgs(raw, h, &hook, arch.X86_64)
+	args, ret, err := decodeArgs(raw, h, &hook, arch.X86_64, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestDecodeBrokenRecords(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h, err := parseHeader(raw)
 			if err == nil {
-				_, _, err = decodeArgs(raw, h, hook, arch.X86_64)
+				_, _, err = decodeArgs(raw, h, hook, arch.X86_64, nil, nil)
 			}
 			var de *DecodeError
 			if !errors.As(err, &de) {
@@ -208,7 +209,7 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			return
 		}
-		args, _, err := decodeArgs(raw, h, hook, arch.X86_64)
+		args, _, err := decodeArgs(raw, h, hook, arch.X86_64, nil, nil)
 		if err == nil {
 			for _, a := range args {
 				if _, err := json.Marshal(a); err != nil {
@@ -334,5 +335,30 @@ func TestResync(t *testing.T) {
 	st := s.stats
 	if pos.skips != 3 || st.Desyncs != 3 || st.SkippedBytes != 3*4096 || st.Undecodable != 0 {
 		t.Errorf("stats %+v after %d skips", st, pos.skips)
+	}
+}
+
+// TestParseHeaderLayout: parseHeader's field-by-field reading agrees with
+// encoding/binary's reading of bpf.Header, for headers of random bytes.
+func TestParseHeaderLayout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1000 {
+		raw := make([]byte, bpf.HeaderSize)
+		for i := range raw {
+			raw[i] = byte(rng.Uint32())
+		}
+		raw[1] = bpf.EventVersion
+		binary.LittleEndian.PutUint32(raw[4:], bpf.HeaderSize)
+		var want bpf.Header
+		if _, err := binary.Decode(raw, binary.LittleEndian, &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := parseHeader(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("parseHeader(% x) = %+v, binary.Decode: %+v", raw, got, want)
+		}
 	}
 }

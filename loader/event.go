@@ -47,6 +47,11 @@ type Event struct {
 	// and Parent (eventjson.go), used while those still hold the values
 	// they were made from.
 	procEnc, parentEnc *procEncoding
+	// procRoom, parentRoom and retRoom hold what Process, Parent and
+	// Return point to in an event a Stream decoded: reused with the
+	// event (Stream.Release).
+	procRoom, parentRoom processCopy
+	retRoom              Arg
 }
 
 // Process is Tetragon's Process message, as far as polrun knows it.

@@ -310,16 +310,25 @@ func (enc *procEncoding) encodes(p *Process) bool {
 // clone returns a copy of p that shares no memory with it, with tid as
 // its TID: one allocation for the struct and the values its pointers
 // point to.
-func (p *Process) clone(tid *uint32) *Process {
-	c := &struct {
-		p                   Process
-		pid, uid, auid, tid uint32
-		start               Timestamp
-	}{p: *p}
+func (p *Process) clone(tid *uint32) *Process { return p.cloneInto(new(processCopy), tid) }
+
+// processCopy is the room for a copy of a Process and the values its
+// pointers point to: a pooled event (Stream.Release) keeps one for its
+// process and one for its parent, so that copying them allocates nothing.
+type processCopy struct {
+	p                   Process
+	pid, uid, auid, tid uint32
+	start               Timestamp
+}
+
+// cloneInto copies p into c, with TID tid, and returns c's Process.
+func (p *Process) cloneInto(c *processCopy, tid *uint32) *Process {
+	c.p = *p
 	c.p.PID = copyU32(p.PID, &c.pid)
 	c.p.UID = copyU32(p.UID, &c.uid)
 	c.p.AUID = copyU32(p.AUID, &c.auid)
 	c.p.TID = copyU32(tid, &c.tid)
+	c.p.StartTime = nil
 	if p.StartTime != nil {
 		c.start = *p.StartTime
 		c.p.StartTime = &c.start

@@ -188,30 +188,33 @@ func (c *procCache) lookup(tgid uint32) *procEntry {
 	return e
 }
 
-// process returns the Process and parent Process of an event by tgid,
-// tid, each a copy of its entry's, and their encodings.
-func (c *procCache) process(tgid, tid uint32) (proc, parent *Process, procEnc, parentEnc *procEncoding) {
+// process sets the Process and parent Process of ev by tgid and tid, each
+// a copy of its entry's (in ev's rooms), and their encodings.
+func (c *procCache) process(tgid, tid uint32, ev *Event) {
 	e := c.lookup(tgid)
 	if e == nil {
-		return &Process{PID: u32(tgid), TID: u32(tid)}, nil, nil, nil
+		ev.procRoom = processCopy{pid: tgid, tid: tid}
+		ev.procRoom.p = Process{PID: &ev.procRoom.pid, TID: &ev.procRoom.tid}
+		ev.Process, ev.Parent, ev.procEnc, ev.parentEnc = &ev.procRoom.p, nil, nil, nil
+		return
 	}
-	proc, procEnc = c.encoded(e, tid)
+	ev.Process, ev.procEnc = c.encoded(e, tid, &ev.procRoom)
+	ev.Parent, ev.parentEnc = nil, nil
 	if e.ppid != 0 {
 		if pe := c.lookup(e.ppid); pe != nil {
-			parent, parentEnc = c.encoded(pe, pe.pid)
+			ev.Parent, ev.parentEnc = c.encoded(pe, pe.pid, &ev.parentRoom)
 		}
 	}
-	return proc, parent, procEnc, parentEnc
 }
 
-// encoded returns a copy of e's Process with TID tid, for an event to own,
-// and its encoding, making both for e's first event.
-func (c *procCache) encoded(e *procEntry, tid uint32) (*Process, *procEncoding) {
+// encoded returns a copy of e's Process with TID tid, made in room, for an
+// event to own, and its encoding, making both for e's first event.
+func (c *procCache) encoded(e *procEntry, tid uint32, room *processCopy) (*Process, *procEncoding) {
 	if e.proc == nil {
 		e.proc = c.toProcess(e)
 		e.enc = newProcEncoding(e.proc)
 	}
-	return e.proc.clone(&tid), e.enc
+	return e.proc.cloneInto(room, &tid), e.enc
 }
 
 func (c *procCache) toProcess(e *procEntry) *Process {

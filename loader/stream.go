@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -86,11 +87,22 @@ var ErrNoBase = errors.New("no base loaded (load a policy first)")
 // a queue for Next. When the queue is full the goroutine waits, and the
 // ring buffer fills up in the kernel instead.
 type Stream struct {
-	queue  chan *Event
+	// queue carries batches of decoded events from the reading goroutine
+	// to Next: one channel operation (and at most one wakeup) per batch,
+	// not per event. batch is the one being filled (the reading
+	// goroutine's), cur what Next returns from (the caller's), and
+	// spare the emptied batches going back to be filled again.
+	queue  chan []*Event
+	batch  []*Event
+	cur    []*Event
+	spare  chan []*Event
 	errc   chan error
 	done   chan struct{}
 	exited chan struct{}
 	mu     sync.Mutex // guards stats
+	// records and events count StreamStats.Records and Events, the two
+	// counts taken for every event, without the lock.
+	records, events atomic.Uint64
 
 	o        StreamOptions
 	arch     arch.Arch
@@ -121,6 +133,9 @@ type Stream struct {
 	ksyms     ksyms
 	// buildIDs caches the build IDs of files (loadersensor.go).
 	buildIDs map[buildIDKey][]byte
+	// free holds the events given back by Release, for decode to reuse:
+	// in steady state a record is decoded without allocating.
+	free sync.Pool
 }
 
 // pendingRecord is a record waiting for its policy to appear.
@@ -204,7 +219,8 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 		return nil, fmt.Errorf("seed process cache: %w", err)
 	}
 	s.scanPolicies()
-	s.queue = make(chan *Event, queueLen)
+	s.queue = make(chan []*Event, queueLen/batchLen)
+	s.spare = make(chan []*Event, queueLen/batchLen+2)
 	s.errc = make(chan error, 1)
 	s.done = make(chan struct{})
 	s.exited = make(chan struct{})
@@ -212,8 +228,13 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 	return s, nil
 }
 
-// queueLen is how many decoded events wait for Next.
-const queueLen = 4096
+// queueLen is how many decoded events wait for Next, in batches of at
+// most batchLen. A batch is handed over when full or when the ring buffer
+// has nothing more to read at the moment.
+const (
+	queueLen = 4096
+	batchLen = 64
+)
 
 func (s *Stream) openBase() error {
 	dir := bpf.BasePinDir(s.o.PinRoot)
@@ -323,13 +344,17 @@ func (s *Stream) followBase() {
 // Call Close next.
 func (s *Stream) Drain() []*Event {
 	s.stopReading()
-	var evs []*Event
+	evs := s.cur
+	s.cur = nil
 	for {
 		select {
-		case ev := <-s.queue:
-			s.count(func(st *StreamStats) { st.Events++ })
-			evs = append(evs, ev)
+		case b := <-s.queue:
+			evs = append(evs, b...)
 		default:
+			// The batch being filled when the reader stopped.
+			evs = append(evs, s.batch...)
+			s.batch = nil
+			s.events.Add(uint64(len(evs)))
 			return evs
 		}
 	}
@@ -365,7 +390,9 @@ func (s *Stream) Stats() StreamStats {
 	s.readDrops(true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.stats
+	st := s.stats
+	st.Records, st.Events = s.records.Load(), s.events.Load()
+	return st
 }
 
 func (s *Stream) count(f func(*StreamStats)) {
@@ -377,21 +404,68 @@ func (s *Stream) count(f func(*StreamStats)) {
 // Next returns the next policy event. It blocks until an event arrives or
 // ctx is done (then it returns ctx.Err()); a failure of the ring buffer
 // reader is returned once, and the stream is finished then.
+//
+// The event is the caller's; a caller done with it may give it back with
+// Release, so that the stream reuses it rather than allocating another.
 func (s *Stream) Next(ctx context.Context) (*Event, error) {
-	select {
-	case ev := <-s.queue:
-		s.count(func(st *StreamStats) { st.Events++ })
-		return ev, nil
-	case err := <-s.errc:
-		return nil, err
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if len(s.cur) == 0 {
+		if s.cur != nil {
+			select {
+			case s.spare <- s.cur[:0]:
+			default:
+			}
+			s.cur = nil
+		}
+		select {
+		case s.cur = <-s.queue:
+		case err := <-s.errc:
+			// The reader hands over its last batch before failing.
+			select {
+			case s.cur = <-s.queue:
+				s.errc <- err // for the call after the batch
+			default:
+				return nil, err
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	ev := s.cur[0]
+	s.cur[0] = nil
+	s.cur = s.cur[1:]
+	s.events.Add(1)
+	return ev, nil
+}
+
+// Release gives back an event Next returned, once the caller is done with
+// it (ev, its Process, Parent, Args and Return must not be used after),
+// for the stream to decode another record into. Optional: an event not
+// released is garbage collected.
+func (s *Stream) Release(ev *Event) {
+	if ev != nil {
+		s.free.Put(ev)
 	}
 }
 
+// newEvent is a released event, emptied but with its argument slice's
+// room kept, or a new one.
+func (s *Stream) newEvent() *Event {
+	ev, _ := s.free.Get().(*Event)
+	if ev == nil {
+		return &Event{}
+	}
+	args := ev.Args
+	clear(args)
+	*ev = Event{Args: args[:0]}
+	return ev
+}
+
 // Backlog is how many decoded events wait for Next: 0 when the reader
-// has caught up (readiness, polrun's /readyz).
-func (s *Stream) Backlog() int { return len(s.queue) }
+// has caught up (readiness, polrun's /readyz), when polrun events
+// flushes its output (it writes in batches while events wait). Events
+// are handed over in batches, each waiting one counted as full: above 0
+// the figure is an upper bound. For the goroutine calling Next.
+func (s *Stream) Backlog() int { return len(s.cur) + len(s.queue)*batchLen }
 
 // drain reads records until Close, decoding them in order: base records
 // update the process cache, policy events go to the queue.
@@ -412,6 +486,11 @@ func (s *Stream) drain() {
 			}
 			wait = 20 * time.Millisecond
 		}
+		// Nothing to read at the moment: hand over what was decoded
+		// before waiting for more.
+		if len(s.batch) > 0 && s.rd.AvailableBytes() == 0 && !s.sendBatch() {
+			return
+		}
 		s.rd.SetDeadline(time.Now().Add(wait))
 		err := s.rd.ReadInto(&rec)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -422,10 +501,13 @@ func (s *Stream) drain() {
 		}
 		if err != nil {
 			s.count(func(st *StreamStats) { st.ReadErrors++ })
+			if !s.sendBatch() {
+				return
+			}
 			s.errc <- fmt.Errorf("read ring buffer: %w", err)
 			return
 		}
-		s.count(func(st *StreamStats) { st.Records++ })
+		s.records.Add(1)
 		if garbage(rec.RawSample) {
 			s.resync()
 			continue
@@ -478,14 +560,33 @@ func (s *Stream) emit(ev *Event, err error) bool {
 		return true
 	case s.o.Policy != "" && ev.Policy != s.o.Policy:
 		s.count(func(st *StreamStats) { st.Filtered++ })
+		s.Release(ev)
+		return true
+	}
+	s.batch = append(s.batch, ev)
+	if len(s.batch) < batchLen && s.rd.AvailableBytes() > 0 {
+		return true // more to read now: hand over a fuller batch
+	}
+	return s.sendBatch()
+}
+
+// sendBatch hands the batch being filled over to Next; false when the
+// stream is closing (the batch stays, for Drain).
+func (s *Stream) sendBatch() bool {
+	if len(s.batch) == 0 {
 		return true
 	}
 	select {
-	case s.queue <- ev:
-		return true
+	case s.queue <- s.batch:
 	case <-s.done:
 		return false
 	}
+	select {
+	case s.batch = <-s.spare:
+	default:
+		s.batch = make([]*Event, 0, batchLen)
+	}
+	return true
 }
 
 // retryPending decodes the waiting records whose policy has appeared, in
@@ -556,15 +657,15 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		return nil, decodeErr("policy %s: hook %d of %d", pol.name, h.HookID, len(pol.manifest.Hooks))
 	}
 	hook := &pol.manifest.Hooks[h.HookID]
-	args, ret, err := decodeArgs(raw, h, hook, s.arch)
+	ev := s.newEvent()
+	args, ret, err := decodeArgs(raw, h, hook, s.arch, ev.Args, &ev.retRoom)
 	if err != nil {
+		s.Release(ev)
 		return nil, decodeErr("policy %s hook %d: %v", pol.name, h.HookID, err)
 	}
-	ev := &Event{
-		Kind: eventKind(hook.Kind), Time: s.toWall(h.Ktime), NodeName: s.o.NodeName,
-		Policy: pol.name, PolicyID: h.PolicyID, Hook: hook, Args: args, Return: ret,
-		Action: h.Action, Header: h,
-	}
+	ev.Kind, ev.Time, ev.NodeName = eventKind(hook.Kind), s.toWall(h.Ktime), s.o.NodeName
+	ev.Policy, ev.PolicyID, ev.Hook, ev.Args, ev.Return = pol.name, h.PolicyID, hook, args, ret
+	ev.Action, ev.Header = h.Action, h
 	if hook.StackIDs {
 		ev.KernelStackTrace, ev.UserStackTrace = s.stacks(pol, raw[:h.Size], h.Tgid)
 	}
@@ -574,9 +675,10 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		}
 	}
 	if hook.Loader && !s.loaderEvent(ev, h.Tgid) {
+		s.Release(ev)
 		return nil, nil // a file without a build ID, which Tetragon does not report
 	}
-	ev.Process, ev.Parent, ev.procEnc, ev.parentEnc = s.cache.process(h.Tgid, h.Pid)
+	s.cache.process(h.Tgid, h.Pid, ev)
 	return ev, nil
 }
 

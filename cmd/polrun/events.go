@@ -374,8 +374,10 @@ func ownEvents(ctx context.Context, lk *loader.ReaderLock, ef eventFlags, mode r
 type eventSource interface {
 	// next returns the next event's line, appended to buf, and the event
 	// when it was decoded here (for GetUrl and DnsLookup actions).
+	// The event is valid until the next call.
 	next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error)
-	// caughtUp says that no event waits (for readiness); a client
+	// caughtUp says that no event waits (for readiness, and to flush the
+	// output then, writing in batches while events wait); a client
 	// cannot tell, and says true for each event it gets.
 	caughtUp() bool
 	stats() sourceStats
@@ -410,9 +412,14 @@ type streamSource struct {
 	policies          policyList
 	printed, filtered uint64
 	lastStats         time.Time
+	// last is the event next returned last, given back to the stream for
+	// reuse at the next call.
+	last *loader.Event
 }
 
 func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error) {
+	r.s.Release(r.last)
+	r.last = nil
 	if time.Since(r.lastStats) >= time.Second {
 		r.hub.SetStats(r.s.Stats())
 		r.lastStats = time.Now()
@@ -421,14 +428,16 @@ func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 	for err == nil && !r.policies.has(ev.Policy) {
 		r.hub.Publish(ev, nil) // for the clients of that policy
 		r.filtered++
+		r.s.Release(ev)
 		ev, err = r.s.Next(ctx)
 	}
 	if err != nil {
 		return buf, sourceEvent{}, err
 	}
 	r.printed++
+	r.last = ev
 	if r.format == "compact" {
-		buf = append(buf, ev.Compact()...)
+		buf = ev.AppendCompact(buf)
 		r.hub.Publish(ev, nil)
 	} else {
 		buf = ev.AppendJSON(buf)
@@ -462,6 +471,7 @@ func (r *streamSource) setMetrics(m *metrics.Metrics) {
 // stops): a client taking over reads on from the ring buffer, without a
 // gap.
 func (r *streamSource) close() {
+	r.last = nil
 	for _, ev := range r.s.Drain() {
 		r.hub.Publish(ev, nil)
 	}
@@ -585,36 +595,70 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 		}()
 	}
 	var line []byte // the encoder's buffer, reused
+	// Wake up every second to report problems even when no event comes,
+	// or when events keep coming: tick is done a second after it was
+	// made, and made again then (one context a second, not one an event).
+	var tick secondTick
+	tick.reset(ctx)
+	defer tick.cancel()
+	// periodic reports, and writes out what is buffered, once a second;
+	// idle: no event came in that second.
+	periodic := func(idle bool) error {
+		if err := exp.Idle(); err != nil {
+			return &writeError{err}
+		}
+		if idle {
+			m.ReaderProgress(true)
+		}
+		report(false)
+		reportActions(false)
+		tick.reset(ctx)
+		return nil
+	}
 	for {
-		// Wake up every second to report problems even when no event comes.
-		tick, cancel := context.WithTimeout(ctx, time.Second)
 		var ev sourceEvent
 		var err error
-		line, ev, err = src.next(tick, line[:0])
-		cancel()
+		line, ev, err = src.next(tick.ctx, line[:0])
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			if errors.Is(err, context.DeadlineExceeded) {
-				if err := exp.Idle(); err != nil {
-					return &writeError{err}
+				if err := periodic(true); err != nil {
+					return err
 				}
-				m.ReaderProgress(true)
-				report(false)
-				reportActions(false)
 				continue
 			}
 			return err
 		}
 		m.EventOf(ev.policy, ev.hookKind, ev.hookTarget)
 		actions.Handle(ev.ev)
-		// To stdout, flushed per event so that a pipe into jq sees
-		// events at once, or to the export file.
+		// To stdout or to the export file; written in batches while
+		// events wait, and flushed when none does, so that a pipe into
+		// jq sees every event at once.
 		meta := lineMeta(ev, line, needProcess)
-		if err := exp.Write(&meta, line); err != nil {
+		caughtUp := src.caughtUp()
+		if err := exp.WriteBatched(&meta, line, !caughtUp); err != nil {
 			return &writeError{err}
 		}
-		m.ReaderProgress(src.caughtUp())
+		m.ReaderProgress(caughtUp)
+		if tick.ctx.Err() != nil {
+			if err := periodic(false); err != nil {
+				return err
+			}
+		}
 	}
+}
+
+// secondTick is a context done a second after reset, or with its parent.
+type secondTick struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (t *secondTick) reset(parent context.Context) {
+	if t.cancel != nil {
+		t.cancel()
+	}
+	t.ctx, t.cancel = context.WithTimeout(parent, time.Second)
 }

@@ -59,9 +59,10 @@ func NewFileExporter(f *File, o Options) *Exporter {
 }
 
 // NewStreamExporter writes to w, flushed after each line so that a pipe
-// sees events at once.
+// sees events at once (or after the last of a burst: WriteBatched). The
+// buffer holds about a hundred events.
 func NewStreamExporter(w io.Writer, o Options) *Exporter {
-	return newExporter(o, nil, bufio.NewWriter(w))
+	return newExporter(o, nil, bufio.NewWriterSize(w, 64<<10))
 }
 
 func newExporter(o Options, f *File, w *bufio.Writer) *Exporter {
@@ -91,7 +92,13 @@ func (e *Exporter) count(f func(*Stats)) {
 
 // Write exports one event line (without its newline) whose filter fields
 // are m. It returns an error only when writing fails.
-func (e *Exporter) Write(m *Meta, line []byte) error {
+func (e *Exporter) Write(m *Meta, line []byte) error { return e.WriteBatched(m, line, false) }
+
+// WriteBatched is Write, saying whether another event follows at once
+// (more): a line to a stream is then left in the buffer, written when the
+// buffer fills or with a line that has no more after it, so that a burst
+// of events costs a system call per buffer, not one per event.
+func (e *Exporter) WriteBatched(m *Meta, line []byte, more bool) error {
 	if (len(e.o.Allow) > 0 && !e.o.Allow.Match(m)) || e.o.Deny.Match(m) {
 		e.count(func(s *Stats) { s.Filtered++ })
 		return nil
@@ -110,7 +117,7 @@ func (e *Exporter) Write(m *Meta, line []byte) error {
 			return err
 		}
 	}
-	if err := e.writeLine(line); err != nil {
+	if err := e.writeLine(line, more); err != nil {
 		return err
 	}
 	e.count(func(s *Stats) { s.Written++ })
@@ -152,15 +159,18 @@ func (e *Exporter) reportDrops() error {
 		line = fmt.Appendf(nil, `{"rate_limit_info":{"number_of_dropped_process_events":"%s"},"node_name":%s,"time":"%s"}`,
 			strconv.FormatUint(n, 10), node, e.o.Now().UTC().Format("2006-01-02T15:04:05.000000000Z"))
 	}
-	return e.writeLine(line)
+	return e.writeLine(line, false)
 }
 
-func (e *Exporter) writeLine(line []byte) error {
+func (e *Exporter) writeLine(line []byte, more bool) error {
 	if e.file != nil {
 		return e.file.WriteLine(line)
 	}
 	e.stream.Write(line)
 	e.stream.WriteByte('\n')
+	if more {
+		return nil // a write error stays in the buffer, for the next flush
+	}
 	return e.stream.Flush()
 }
 
