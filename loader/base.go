@@ -181,6 +181,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 			return nil, fmt.Errorf("base object: %w", err)
 		}
 	}
+	sizeBaseMaps(spec, o)
 	// Pinning is polrun's job, into the staging directory: a PinByName map
 	// would be pinned by cilium/ebpf before the programs are verified.
 	for _, ms := range spec.Maps {

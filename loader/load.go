@@ -73,6 +73,11 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	if err := checkMapMemory(bundles, o.MaxMapMemory); err != nil {
 		return nil, err
 	}
+	if o.RingBufferSize != 0 {
+		if err := ValidRingBufferSize(o.RingBufferSize); err != nil {
+			return nil, err
+		}
+	}
 	if err := ensureBPFFS(o.PinRoot); err != nil {
 		return nil, err
 	}
@@ -135,11 +140,16 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	if createdPolicies, err = ensureDir(policies); err != nil {
 		return nil, err
 	}
-	base, _, err := ensureBase(o)
+	base, stagedBase, err := ensureBase(o)
 	if err != nil {
 		return nil, err
 	}
 	defer base.close()
+	if !stagedBase {
+		if err := checkRingBufferSize(o, base); err != nil {
+			return nil, err
+		}
+	}
 
 	ids, err := loadedIDs(o.PinRoot)
 	if err != nil {
@@ -268,6 +278,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			if m == nil {
 				return nil, fmt.Errorf("the loaded base has no %s, which the bundle shares: it predates this polrun (unload every policy, which removes the base, and load again)", name)
 			}
+			matchBaseMap(ms, m)
 			repl[name] = m
 			continue
 		}

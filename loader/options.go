@@ -33,6 +33,12 @@ type Options struct {
 	// one Load declare (the base's shared maps aside), checked before any
 	// map is created; 0 means DefaultMaxMapMemory.
 	MaxMapMemory uint64
+	// RingBufferSize is the size in bytes of the ring buffer of events
+	// (ValidRingBufferSize), applied when the base is created with the
+	// first policy; 0 means DefaultRingBufferSize. A non-zero size that
+	// the loaded base's ring buffer does not have fails the load
+	// (ErrRingBufferSize).
+	RingBufferSize uint64
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error

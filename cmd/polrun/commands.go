@@ -32,6 +32,7 @@ type loadFlags struct {
 	allowDowngrade *bool
 	mode           *string
 	maxMapMemory   *string
+	ringBufferSize *string
 }
 
 // modeFlag is --mode of the commands that load.
@@ -42,6 +43,12 @@ func modeFlag(fs *flag.FlagSet) *string {
 // maxMapMemoryFlag adds --max-map-memory.
 func maxMapMemoryFlag(fs *flag.FlagSet) *string {
 	return fs.String("max-map-memory", fmt.Sprintf("%dMiB", loader.DefaultMaxMapMemory>>20), "refuse to load bundles whose own maps would take more memory than this together (bytes, or with KiB, MiB or GiB), checked before any map is created")
+}
+
+// ringBufferSizeFlag adds --ring-buffer-size.
+func ringBufferSizeFlag(fs *flag.FlagSet) *string {
+	return fs.String("ring-buffer-size", "", fmt.Sprintf("size of the ring buffer of events, a power of two from %s to %s (bytes, or with KiB, MiB or GiB), set when the base is loaded with the first policy (default %s)",
+		loader.FormatBytes(loader.MinRingBufferSize), loader.FormatBytes(loader.MaxRingBufferSize), loader.FormatBytes(loader.DefaultRingBufferSize)))
 }
 
 // parseBytes reads a size: a number of bytes, or one with a KiB, MiB or
@@ -71,6 +78,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		allowDowngrade: allowDowngradeFlag(fs),
 		mode:           modeFlag(fs),
 		maxMapMemory:   maxMapMemoryFlag(fs),
+		ringBufferSize: ringBufferSizeFlag(fs),
 	}
 }
 
@@ -104,6 +112,16 @@ func (f loadFlags) options() (*loader.Options, error) {
 			return nil, flagValueError{fmt.Errorf("--max-map-memory %q: %w", *f.maxMapMemory, err)}
 		}
 		o.MaxMapMemory = n
+	}
+	if f.ringBufferSize != nil && *f.ringBufferSize != "" {
+		n, err := parseBytes(*f.ringBufferSize)
+		if err == nil {
+			err = loader.ValidRingBufferSize(n)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--ring-buffer-size %q: %w", *f.ringBufferSize, err)
+		}
+		o.RingBufferSize = n
 	}
 	if *f.base != "" {
 		data, err := bundle.ReadFile(*f.base, bundle.ReadFileOptions{Max: bundle.MaxSize})

@@ -26,6 +26,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	verify := verifyFlag(fs)
 	allowDowngrade := allowDowngradeFlag(fs)
 	maxMapMemory := maxMapMemoryFlag(fs)
+	ringBufferSize := ringBufferSizeFlag(fs)
 	followSymlinks := fs.Bool("follow-symlinks", false, "read bundles and signatures that are symbolic links to regular files (a ConfigMap volume is made of them); without it they are refused")
 	mode := modeFlag(fs)
 	interval := fs.Duration("interval", dirsync.DefaultInterval, "how often to look at the directory; a new bundle is loaded within two intervals")
@@ -50,7 +51,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	// The loadFlags without --replace: serve always replaces.
-	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode, maxMapMemory: maxMapMemory}.options()
+	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode, maxMapMemory: maxMapMemory, ringBufferSize: ringBufferSize}.options()
 	if err != nil {
 		return optionsError(fs, stderr, err)
 	}
