@@ -37,6 +37,7 @@ var Ladder = []LadderStep{
 	{"clock", "+ bpf_ktime_get_boot_ns for the record's header"},
 	{"lean", "a lean rejection: scratch, pid, table lookup, then the three selectors' tests on the table entry in place and on the syscall id, no copy, no clock"},
 	{"taskstorage", "scratch, pid, then the process's entry from task storage (BPF_MAP_TYPE_TASK_STORAGE, bpf_get_current_task_btf) instead of the hash table"},
+	{"noprealloc", "scratch, pid, then the table lookup in a hash created as polrun creates the base's process table (BPF_F_NO_PREALLOC, sized from kernel.pid_max and threads-max) instead of the preallocated 131072-entry one"},
 	{"cached", "the lean rejection with the process filters' verdict cached per CPU: scratch, pid, a per-CPU entry {tgid, exec generation, selector bits} and a global exec generation (both arrays, lookups inlined); the table only on a miss"},
 }
 
@@ -45,6 +46,10 @@ var Ladder = []LadderStep{
 // process, as the base's does, this one's with its binary.
 type ladderMaps struct {
 	procs, scratch, task *ebpf.Map
+	// procsNP is the table as the loader creates the base's
+	// (loader.ProcsTableEntries, BPF_F_NO_PREALLOC), for the noprealloc
+	// rung.
+	procsNP *ebpf.Map
 	// cache (per-CPU) and gen (one uint64) for the cached rung.
 	cache, gen *ebpf.Map
 }
@@ -68,6 +73,12 @@ func newLadderMaps(b *loader.Bundle) (m ladderMaps, err error) {
 	ps.Name, ps.Pinning = "bench_procs", ebpf.PinNone
 	if m.procs, err = ebpf.NewMap(ps); err != nil {
 		return m, fmt.Errorf("create process table: %w", err)
+	}
+	np := procs.Copy()
+	np.Name, np.Pinning = "bench_procs_np", ebpf.PinNone
+	np.MaxEntries, np.Flags = loader.ProcsTableEntries("/proc"), np.Flags|unix.BPF_F_NO_PREALLOC
+	if m.procsNP, err = ebpf.NewMap(np); err != nil {
+		return m, fmt.Errorf("create process table without preallocation: %w", err)
 	}
 	// Task storage needs BTF for its key and value.
 	if m.task, err = ebpf.NewMap(&ebpf.MapSpec{Name: "bench_task", Type: ebpf.TaskStorage, KeySize: 4,
@@ -100,15 +111,17 @@ func newLadderMaps(b *loader.Bundle) (m ladderMaps, err error) {
 			exe, _ := os.Executable()
 			entry.BinaryLen = uint32(copy(entry.Binary[:bpf.BinaryMax-1], exe))
 		}
-		if err := m.procs.Put(uint32(pid), &entry); err != nil {
-			return m, fmt.Errorf("fill process table: %w", err)
+		for _, t := range []*ebpf.Map{m.procs, m.procsNP} {
+			if err := t.Put(uint32(pid), &entry); err != nil {
+				return m, fmt.Errorf("fill process table: %w", err)
+			}
 		}
 	}
 	return m, nil
 }
 
 func (m ladderMaps) close() {
-	for _, mp := range []*ebpf.Map{m.procs, m.scratch, m.task, m.cache, m.gen} {
+	for _, mp := range []*ebpf.Map{m.procs, m.procsNP, m.scratch, m.task, m.cache, m.gen} {
 		if mp != nil {
 			mp.Close()
 		}
@@ -133,7 +146,7 @@ func ladderProgram(n int, typ ebpf.ProgramType, m ladderMaps) (*ebpf.Program, er
 		switch step {
 		case "lean":
 			return name == "pid" || name == "proctable"
-		case "taskstorage", "cached":
+		case "taskstorage", "cached", "noprealloc":
 			return name == "pid"
 		}
 		for i := 0; i <= n; i++ {
@@ -165,6 +178,16 @@ func ladderProgram(n int, typ ebpf.ProgramType, m ladderMaps) (*ebpf.Program, er
 		insns = append(insns,
 			asm.StoreMem(asm.RFP, slotKey, asm.R8, asm.Word),
 			asm.LoadMapPtr(asm.R1, m.procs.FD()),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, slotKey),
+			asm.FnMapLookupElem.Call(),
+			asm.Mov.Reg(asm.R7, asm.R0),
+		)
+	}
+	if step == "noprealloc" {
+		insns = append(insns,
+			asm.StoreMem(asm.RFP, slotKey, asm.R8, asm.Word),
+			asm.LoadMapPtr(asm.R1, m.procsNP.FD()),
 			asm.Mov.Reg(asm.R2, asm.RFP),
 			asm.Add.Imm(asm.R2, slotKey),
 			asm.FnMapLookupElem.Call(),
