@@ -33,6 +33,42 @@ type BaseStatus struct {
 	Programs []ProgramStatus
 	Maps     []MapStatus
 	Err      error
+	// Memory is the kernel memory of the base's maps (the ring buffer and
+	// process table every policy shares) and programs.
+	Memory KernelMemory
+}
+
+// KernelMemory is the memory the kernel charges for maps and programs:
+// their memlock, as /proc/PID/fdinfo reports it (for a map on a kernel
+// that does not say, MapStatus.Memory's estimate). A map created without
+// preallocation (the process table) is charged for the entries it holds
+// on kernels from 6.4, for its buckets only before.
+type KernelMemory struct {
+	Maps, Programs uint64
+	// RingBuffer and ProcessTable are the base's two large maps, counted
+	// in Maps too; 0 for a policy.
+	RingBuffer, ProcessTable uint64
+}
+
+// Total is the maps' and programs' memory.
+func (k KernelMemory) Total() uint64 { return k.Maps + k.Programs }
+
+// memoryOf adds up the memlock of maps and programs.
+func memoryOf(maps []MapStatus, progs []ProgramStatus) KernelMemory {
+	var k KernelMemory
+	for _, m := range maps {
+		k.Maps += m.Memory
+		switch m.Name {
+		case bpf.EventsMap:
+			k.RingBuffer = m.Memory
+		case bpf.ProcsMap:
+			k.ProcessTable = m.Memory
+		}
+	}
+	for _, p := range progs {
+		k.Programs += p.Memlock
+	}
+	return k
 }
 
 // PolicyStatus describes one loaded policy. Err is set, and the rest may be
@@ -50,6 +86,9 @@ type PolicyStatus struct {
 	Programs []ProgramStatus
 	Maps     []MapStatus
 	Err      error
+	// Memory is the kernel memory of the policy's own maps and programs
+	// (the shared ones are the base's).
+	Memory KernelMemory
 
 	// SignedVersion is the version of the verified signature it was
 	// loaded with, 0 if none.
@@ -72,7 +111,10 @@ type ProgramStatus struct {
 	RunCount      uint64
 	RunTime       time.Duration
 	VerifiedInsns uint32
-	Err           error
+	// Memlock is the kernel memory of the program (its instructions and
+	// JIT image).
+	Memlock uint64
+	Err     error
 }
 
 // MapStatus is one pinned map.
@@ -88,6 +130,8 @@ type MapStatus struct {
 	// say, bpf.MapBytes' estimate (MemoryEstimated).
 	Memory          uint64
 	MemoryEstimated bool
+	// Flags are the map's creation flags (BPF_F_NO_PREALLOC ...).
+	Flags uint32
 }
 
 // MapMemory is the kernel memory of maps, summed.
@@ -121,6 +165,7 @@ func List(opts *Options) (*Status, error) {
 			if st.Base.Err = checkDir(filepath.Join(dir, bpf.LinksDir)); st.Base.Err == nil {
 				st.Base.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), nil)
 				st.Base.Maps = listMaps(dir)
+				st.Base.Memory = memoryOf(st.Base.Maps, st.Base.Programs)
 			}
 		}
 	}
@@ -152,6 +197,7 @@ func List(opts *Options) (*Status, error) {
 		}
 		ps.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), m)
 		ps.Maps = listMaps(filepath.Join(dir, bpf.MapsDir))
+		ps.Memory = memoryOf(ps.Maps, ps.Programs)
 		st.Policies = append(st.Policies, ps)
 	}
 	return st, nil
@@ -211,6 +257,7 @@ func describeLink(path string, ps *ProgramStatus) error {
 	}
 	ps.Type = pi.Type.String()
 	ps.VerifiedInsns, _ = pi.VerifiedInstructions()
+	ps.Memlock, _ = pi.Memlock()
 	if stats, err := prog.Stats(); err == nil {
 		ps.RunCount = stats.RunCount
 		ps.RunTime = stats.Runtime
@@ -273,7 +320,8 @@ func listMaps(dir string) []MapStatus {
 			out = append(out, MapStatus{Name: e.Name(), Type: "unreadable: " + err.Error()})
 			continue
 		}
-		ms := MapStatus{Name: e.Name(), Type: mp.Type().String(), KeySize: mp.KeySize(), ValueSize: mp.ValueSize(), MaxEntries: mp.MaxEntries()}
+		ms := MapStatus{Name: e.Name(), Type: mp.Type().String(), KeySize: mp.KeySize(), ValueSize: mp.ValueSize(),
+			MaxEntries: mp.MaxEntries(), Flags: mp.Flags()}
 		ms.Memory, ms.MemoryEstimated = mapMemory(mp), true
 		if info, err := mp.Info(); err == nil {
 			if id, ok := info.ID(); ok {

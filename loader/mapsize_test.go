@@ -106,8 +106,19 @@ func TestMapSizesAtLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(st.Policies) != 1 {
-		t.Errorf("after refused loads: %d policies, want 1", len(st.Policies))
+		t.Fatalf("after refused loads: %d policies, want 1", len(st.Policies))
 	}
+	// The kernel memory List reports: the ring buffer at least its size,
+	// the process table less than preallocated entries would take.
+	bm, pm := st.Base.Memory, st.Policies[0].Memory
+	if bm.RingBuffer < 4<<20 || bm.ProcessTable == 0 || bm.ProcessTable >= uint64(procs.MaxEntries)*bpf.ProcSize ||
+		bm.Maps < bm.RingBuffer+bm.ProcessTable || bm.Programs == 0 || bm.Total() != bm.Maps+bm.Programs {
+		t.Errorf("base memory %+v", bm)
+	}
+	if pm.Maps == 0 || pm.Programs == 0 || pm.RingBuffer != 0 || pm.ProcessTable != 0 {
+		t.Errorf("policy memory %+v", pm)
+	}
+	t.Logf("kernel memory: base %+v, policy %+v", bm, pm)
 	o3 := *o
 	o3.RingBufferSize = 0 // the loaded base's, whatever it is
 	if _, err := Load([]*Bundle{syscallBundle("ldrtest-size3", uint32(os.Getpid())).bundle(t)}, &o3); err != nil {

@@ -218,6 +218,15 @@ func listJSON(st *loader.Status) any {
 		Memory          uint64 `json:"memory"`
 		MemoryEstimated bool   `json:"memory_estimated,omitempty"`
 	}
+	// memoryParts are a part's maps and programs; the ring buffer and
+	// process table are the base's, counted in its maps.
+	type memoryParts struct {
+		Total        uint64 `json:"total"`
+		Maps         uint64 `json:"maps"`
+		Programs     uint64 `json:"programs"`
+		RingBuffer   uint64 `json:"ring_buffer,omitempty"`
+		ProcessTable uint64 `json:"process_table,omitempty"`
+	}
 	type part struct {
 		Name         string    `json:"name,omitempty"`
 		PolicyID     uint32    `json:"policy_id,omitempty"`
@@ -233,6 +242,12 @@ func listJSON(st *loader.Status) any {
 		Error        string    `json:"error,omitempty"`
 		// SignedVersion: loaded with --verify, the signature's version.
 		SignedVersion uint64 `json:"signed_version,omitempty"`
+		// KernelMemoryParts: loader.KernelMemory, in bytes (the maps'
+		// figure is kernel_memory's).
+		KernelMemoryParts *memoryParts `json:"kernel_memory_parts,omitempty"`
+	}
+	parts := func(k loader.KernelMemory) *memoryParts {
+		return &memoryParts{Total: k.Total(), Maps: k.Maps, Programs: k.Programs, RingBuffer: k.RingBuffer, ProcessTable: k.ProcessTable}
 	}
 	progs := func(ps []loader.ProgramStatus) []prog {
 		out := []prog{}
@@ -263,7 +278,8 @@ func listJSON(st *loader.Status) any {
 	if st.Base != nil {
 		r := rs[0]
 		rs = rs[1:]
-		out.Base = &part{State: r.state, Hooks: r.hooks, KernelMemory: r.memory, Programs: progs(st.Base.Programs), Maps: maps(st.Base.Maps)}
+		out.Base = &part{State: r.state, Hooks: r.hooks, KernelMemory: r.memory, Programs: progs(st.Base.Programs), Maps: maps(st.Base.Maps),
+			KernelMemoryParts: parts(st.Base.Memory)}
 		if st.Base.Err != nil {
 			out.Base.Error = st.Base.Err.Error()
 		}
@@ -272,7 +288,7 @@ func listJSON(st *loader.Status) any {
 		r := rs[i]
 		q := part{Name: p.Name, PolicyID: p.PolicyID, Mode: p.Mode, State: r.state, Hooks: r.hooks, KernelMemory: r.memory,
 			Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
-			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion}
+			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion, KernelMemoryParts: parts(p.Memory)}
 		if p.Err != nil {
 			q.Error = p.Err.Error()
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,6 +41,32 @@ func TestRingBufferSizeFlag(t *testing.T) {
 	if err != nil || info.MaxEntries != 1<<20 {
 		t.Errorf("ring buffer: %v, %v; want 1 MiB", info, err)
 	}
+	// polrun list -o json reports the kernel memory of the base and of
+	// the policy.
+	out, _, code := e.polrun("list", "-o", "json")
+	var list struct {
+		Base *struct {
+			Memory *struct {
+				Total, Maps, Programs uint64
+				RingBuffer            uint64 `json:"ring_buffer"`
+				ProcessTable          uint64 `json:"process_table"`
+			} `json:"kernel_memory_parts"`
+		} `json:"base"`
+		Policies []struct {
+			Memory *struct{ Total, Maps, Programs uint64 } `json:"kernel_memory_parts"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil || code != exitOK {
+		t.Fatalf("list: exit %d, %v\n%s", code, err, out)
+	}
+	if list.Base == nil || list.Base.Memory == nil || list.Base.Memory.RingBuffer < 1<<20 || list.Base.Memory.ProcessTable == 0 ||
+		list.Base.Memory.Total != list.Base.Memory.Maps+list.Base.Memory.Programs {
+		t.Errorf("base kernel memory:\n%s", out)
+	}
+	if len(list.Policies) != 1 || list.Policies[0].Memory == nil || list.Policies[0].Memory.Total == 0 {
+		t.Errorf("policy kernel memory:\n%s", out)
+	}
+
 	b2 := e.syscallBundle("clitest-ring2", 1)
 	if _, stderr, code := e.polrun("load", "--ring-buffer-size", "2MiB", b2); code != exitFail ||
 		!strings.Contains(stderr, "the loaded base's ring buffer is 1MiB, not the 2MiB asked for") {

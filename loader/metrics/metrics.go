@@ -28,6 +28,8 @@
 //	polrun_program_run_seconds_total{policy,program,kind,target}
 //	polrun_program_verified_instructions{policy,program,kind,target}
 //	polrun_bpf_stats_enabled                 1 when the kernel counts program runs
+//	polrun_kernel_memory_bytes{policy,part}  memlock of a policy's maps or programs
+//	                                         (part), the base's with policy=""
 //	polrun_user_actions_total{action,result} GetUrl and DnsLookup actions: ok,
 //	                                         failed, dropped (queue full)
 //	polrun_user_actions_pending{action}      queued or running
@@ -266,10 +268,13 @@ var (
 		"1 when kernel.bpf_stats_enabled is on, so that programs count runs and run time.", nil, nil)
 	scrapeErrDesc = prometheus.NewDesc("polrun_scrape_error",
 		"1 when the pins could not be listed at this scrape.", nil, nil)
+	memoryDesc = prometheus.NewDesc("polrun_kernel_memory_bytes",
+		"Kernel memory (memlock) of a policy's own maps and programs, or of the base's (policy empty: the shared ring buffer and process table, and the base's programs).",
+		[]string{"policy", "part"}, nil)
 )
 
 func (s *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc, failingDesc, readyDesc} {
+	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc, failingDesc, readyDesc, memoryDesc} {
 		ch <- d
 	}
 }
@@ -310,8 +315,13 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 			emit(ch, insnsDesc, prometheus.GaugeValue, float64(p.VerifiedInsns), policy, p.Name, kind, target)
 		}
 	}
+	memory := func(policy string, k loader.KernelMemory) {
+		emit(ch, memoryDesc, prometheus.GaugeValue, float64(k.Maps), policy, "maps")
+		emit(ch, memoryDesc, prometheus.GaugeValue, float64(k.Programs), policy, "programs")
+	}
 	if st.Base != nil {
 		programs("", st.Base.Programs)
+		memory("", st.Base.Memory)
 	}
 	failing := (*Metrics)(s).failingPolicies(st, (*Metrics)(s).currentBundleFailures())
 	for _, p := range st.Policies {
@@ -320,6 +330,7 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 		_, bad := failing[p.Name]
 		emit(ch, failingDesc, prometheus.GaugeValue, bool01(bad), p.Name)
 		programs(p.Name, p.Programs)
+		memory(p.Name, p.Memory)
 	}
 	// Policies whose first load failed are not loaded, but failing.
 	loaded := map[string]bool{}
