@@ -74,6 +74,8 @@ conformance:
 # (bench/cmd/polbench host; BENCH_FLAGS=-quick for fewer rounds) and
 # regenerates docs/BENCHMARKS.md, with the guests' figures that
 # `make bench-vm` last brought back into bench/results (committed).
+# POLRUN_BEFORE=BIN (a polrun built from the code before a change) is
+# measured beside this polrun in the same throughput rounds.
 BENCH_DIR   := .cache/bench
 BENCH_COUNT ?= 10
 BENCH_FLAGS ?=
@@ -83,7 +85,7 @@ bench:
 	mkdir -p $(BENCH_DIR)
 	$(GO) test -run '^$$' -bench '^Benchmark(BuildCorpus|ValidateCorpus)$$' -count $(BENCH_COUNT) ./bench ./compiler > $(BENCH_DIR)/gobench.txt
 	$(GO) build -o $(BENCH_DIR)/ ./cmd/polrun ./bench/cmd/polbench
-	$(BENCH_DIR)/polbench host $(BENCH_FLAGS) -polrun $(BENCH_DIR)/polrun -gobench $(BENCH_DIR)/gobench.txt \
+	$(BENCH_DIR)/polbench host $(BENCH_FLAGS) -polrun $(BENCH_DIR)/polrun $(if $(POLRUN_BEFORE),-polrun-before $(POLRUN_BEFORE)) -gobench $(BENCH_DIR)/gobench.txt \
 		-profile $(BENCH_DIR)/polrun-cpu.prof -o $(BENCH_DIR)/host.json
 	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -guests bench/results -profile $(BENCH_DIR)/polrun-cpu.prof -o docs/BENCHMARKS.md
 

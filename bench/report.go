@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/polc-dev/polc/loader"
 )
 
 // Outside figures the report compares with, as the issue that asked for
@@ -34,7 +36,9 @@ func WriteReport(w io.Writer, host *HostResults, guests []GuestResults) error {
 	r.programs()
 	r.times()
 	r.memory()
+	r.baseMemory()
 	r.throughput()
+	r.lossCurve()
 	return r.err
 }
 
@@ -565,6 +569,121 @@ func policyMemory(f BundleFigures, cpus int) memoryUse {
 	return m
 }
 
+// TetragonMapBytes is the kernel memory of Tetragon's BPF maps measured in
+// the guests (polc issue 18): 29.6 MiB.
+const TetragonMapBytes = 29.6 * (1 << 20)
+
+// ReaderGoal: polrun events reads at least this share of the bare
+// ringbuf.Reader loop's rate (polc issue 18).
+const ReaderGoal = 0.9
+
+// KernelMemoryGoal: the base's maps take at most this share of Tetragon's.
+const KernelMemoryGoal = 0.5
+
+func (r *report) baseMemory() {
+	bm := r.host.BaseMemory
+	if bm == nil {
+		return
+	}
+	r.p("The shared maps as polrun creates them since it sizes them at load (loader/mapsize.go: the process table from kernel.pid_max and threads-max, here %s entries, without preallocation; the ring buffer %s by default, `--ring-buffer-size`), against the base object's declarations as polrun created them before (a preallocated 131,072-entry table), both created in the same run and holding this host's %d processes; the kernel's memlock figure of each map:",
+		comma(int(bm.Entries)), FormatSize(uint64(loader.DefaultRingBufferSize)), bm.Processes)
+	r.p("")
+	r.tableHead("map", "before: max entries", "before: memlock", "now: max entries", "now: flags", "now: memlock", "now ÷ before")
+	for i := range bm.Before {
+		if i >= len(bm.After) {
+			break
+		}
+		b, a := bm.Before[i], bm.After[i]
+		r.row(b.Name, comma(int(b.MaxEntries)), comma(int(b.Memlock)), comma(int(a.MaxEntries)), mapFlags(a.Flags), comma(int(a.Memlock)),
+			fmt.Sprintf("%.3f", float64(a.Memlock)/float64(b.Memlock)))
+	}
+	r.row("**total**", "", comma(int(bm.BeforeTotal)), "", "", comma(int(bm.AfterTotal)), fmt.Sprintf("%.3f", float64(bm.AfterTotal)/float64(bm.BeforeTotal)))
+	r.p("")
+	ratio := float64(bm.AfterTotal) / TetragonMapBytes
+	met := "met"
+	if ratio > KernelMemoryGoal {
+		met = "not met"
+	}
+	r.p("- the shared maps now take %.2f× Tetragon's 29.6 MiB of BPF maps (measured in the guests, polc issue 18; before: %.2f×); the goal is at most %.1f×: %s. The process table now grows by one entry (about 400 bytes: the 352-byte value, key and the kernel's element header) per process; kernels before 6.4 report only its buckets in memlock.",
+		ratio, float64(bm.BeforeTotal)/TetragonMapBytes, KernelMemoryGoal, met)
+	r.p("- `polrun list -o json` (kernel_memory) and the metric polrun_kernel_memory_bytes report these figures per policy and for the base, from the kernel.")
+	r.p("")
+}
+
+func mapFlags(f uint32) string {
+	if f&1 != 0 { // BPF_F_NO_PREALLOC
+		return "BPF_F_NO_PREALLOC"
+	}
+	return "–"
+}
+
+// FormatSize is loader.FormatBytes.
+func FormatSize(n uint64) string { return loader.FormatBytes(n) }
+
+// --- 6. ring buffer size ---
+
+func (r *report) lossCurve() {
+	lc := r.host.LossCurve
+	if lc == nil || len(lc.Sizes) == 0 {
+		return
+	}
+	r.p("## 6. Ring buffer size: the loss curve")
+	r.p("")
+	r.p("The emitting policy of section 1 is loaded with each ring buffer size (`polrun --ring-buffer-size`) in turn, `polrun events -o json > /dev/null` reading; a getppid loop on one CPU offers events at each rate for %.0f s, paced in 1 ms steps (a step that ran late is made up at once, in a burst), then waits until polrun has read everything and reads the drop counter. A record is %d bytes in the ring buffer, its 8-byte header included. Cells are events lost of those offered; a size starts to lose where the reader's slow moments outlast what it holds, so the rates depend on this machine's load as much as on polrun. Sustained above the reader's own rate (section 5), every size loses.", lc.Seconds, lc.RecordBytes)
+	r.p("")
+	head := []string{"ring buffer", "kernel memlock"}
+	for _, rate := range lc.Sizes[0].Offered {
+		head = append(head, "lost at "+rateLabel(rate))
+	}
+	head = append(head, "first loss at (achieved events/s)")
+	r.tableHead(head...)
+	for _, p := range lc.Sizes {
+		size := FormatSize(p.Size)
+		if p.Size == loader.DefaultRingBufferSize {
+			size += " (default)"
+		}
+		row := []string{size, comma(int(p.Memlock))}
+		for i := range p.Offered {
+			cell := fmt.Sprintf("%s of %s", comma(int(p.Lost[i])), comma(int(p.Events[i])))
+			if p.Offered[i] == 0 {
+				cell += fmt.Sprintf(" (%.0f/s)", p.Achieved[i])
+			}
+			row = append(row, cell)
+		}
+		first := "none"
+		if f := p.FirstLoss(); f > 0 {
+			first = fmt.Sprintf("%.0f", f)
+		}
+		r.row(append(row, first)...)
+	}
+	r.p("")
+	// The smallest size that lost nothing at any paced rate.
+	var smallest uint64
+	for _, p := range lc.Sizes {
+		ok := true
+		for i, l := range p.Lost {
+			if p.Offered[i] != 0 && l > 0 {
+				ok = false
+			}
+		}
+		if ok {
+			smallest = p.Size
+			break
+		}
+	}
+	switch {
+	case smallest > loader.DefaultRingBufferSize:
+		r.p("- the smallest size that lost nothing at any paced rate in this run: %s, larger than the default, %s: at these rates, give polrun a larger `--ring-buffer-size`.",
+			FormatSize(smallest), FormatSize(uint64(loader.DefaultRingBufferSize)))
+	case smallest != 0:
+		r.p("- the smallest size that lost nothing at any paced rate in this run: %s. The default, %s, keeps %.0f× that headroom for a slower or busier host than this one.",
+			FormatSize(smallest), FormatSize(uint64(loader.DefaultRingBufferSize)), float64(loader.DefaultRingBufferSize)/float64(smallest))
+	default:
+		r.p("- every size lost events at some paced rate in this run (a busy machine): the default, %s, is kept.", FormatSize(uint64(loader.DefaultRingBufferSize)))
+	}
+	r.p("")
+}
+
 // --- 5. throughput ---
 
 func (r *report) throughput() {
@@ -583,6 +702,19 @@ func (r *report) throughput() {
 		}
 	}
 	r.row("the generator alone (not waiting for any reader)", tp.GeneratorRate.Format("%.0f"), "–")
+	r.p("")
+	for _, c := range []string{ConsumerPolrun, ConsumerCompact} {
+		if ratio, ok := tp.Ratio[c]; ok {
+			met := "met"
+			if ratio.Median < ReaderGoal {
+				met = "not met"
+			}
+			r.p("- `%s`: %s× the bare reader; the goal is at least %.1f×: %s.", strings.TrimSuffix(c, " > /dev/null"), ratio.Format("%.2f"), ReaderGoal, met)
+		}
+	}
+	if tp.LibraryAllocs.N > 0 {
+		r.p("- heap allocations per event of the in-process reader, whole measurement (the stream's decoding goroutine, the printing loop, the runtime): %s; decoding and printing an event alone allocate nothing in steady state (loader's TestDecodeSteadyStateAllocs).", tp.LibraryAllocs.Format("%.3f"))
+	}
 	r.p("")
 	r.p("Records lost (drop counter): %d. polrun's own count at exit: %s.", tp.Lost, strings.Join(tp.PolrunReported, "; "))
 	r.p("The bare reader's rate is bounded by the generator's; polrun's is its own. polrun's figure includes up to 4,096 events still queued for printing when the ring buffer is drained (at most %.1f%% of a measurement).", 4096*100/float64(tp.Events))

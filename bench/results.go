@@ -37,6 +37,8 @@ type HostResults struct {
 	LoadTimes  *LoadTimes        `json:"loadTimes"`
 	GoBench    []GoBench         `json:"goBench"`
 	Throughput *Throughput       `json:"throughput"`
+	LossCurve  *LossCurve        `json:"lossCurve,omitempty"`
+	BaseMemory *BaseMemory       `json:"baseMemory,omitempty"`
 	ProfileTop string            `json:"profileTop,omitempty"`
 	Extra      map[string]string `json:"extra,omitempty"`
 }

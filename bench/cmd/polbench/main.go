@@ -63,7 +63,7 @@ func runHost(args []string) error {
 	gobench := fs.String("gobench", "", "output of go test -bench to include")
 	profile := fs.String("profile", "", "write the CPU profile of the decode-and-print path here")
 	quick := fs.Bool("quick", false, "fewer rounds (to try the benchmarks, not to report)")
-	only := fs.String("only", "", "measure only these sections, comma-separated (cost, programs, load, throughput), to try a change; the report needs them all")
+	only := fs.String("only", "", "measure only these sections, comma-separated (cost, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
 	fs.Parse(args)
 	want := func(section string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
@@ -135,15 +135,27 @@ func runHost(args []string) error {
 		}
 	}
 
+	emit, err := bundle("syscall-emit.yaml")
+	if err != nil {
+		return err
+	}
+	if want("memory") {
+		logf("the base's kernel memory")
+		if res.BaseMemory, err = bench.MeasureBaseMemory(emit, "/sys/fs/bpf/polc-bench-mem"); err != nil {
+			return err
+		}
+	}
+	if want("losscurve") {
+		logf("ring buffer loss curve")
+		if res.LossCurve, err = bench.MeasureLossCurve(emit, bench.LossCurveOptions{Polrun: *polrun, Log: logf}); err != nil {
+			return err
+		}
+	}
 	if !want("throughput") {
 		logf("done in %v", time.Since(started).Round(time.Second))
 		return bench.WriteJSON(*out, res)
 	}
 	logf("throughput")
-	emit, err := bundle("syscall-emit.yaml")
-	if err != nil {
-		return err
-	}
 	if res.Throughput, err = bench.MeasureThroughput(emit, bench.ThroughputOptions{Polrun: *polrun, PolrunBefore: *polrunBefore, Rounds: tpRounds,
 		Profile: *profile, Log: logf}); err != nil {
 		return err
