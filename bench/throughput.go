@@ -381,7 +381,7 @@ func startLibraryReader(pinRoot string, prof *os.File, withMarshal bool) (func()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		out := bufio.NewWriter(null)
+		out := bufio.NewWriterSize(null, 64<<10) // as polrun events
 		defer out.Flush()
 		var line []byte
 		for {

@@ -90,6 +90,17 @@ func (a *Arg) appendCompactValue(dst []byte) []byte {
 		return strconv.AppendUint(dst, uint64(v), 10)
 	case uint64:
 		return strconv.AppendUint(dst, v, 10)
+	case SyscallIDArg:
+		// abi/name(id), or abi/id for a number without a name.
+		dst = append(dst, v.ABI...)
+		dst = append(dst, '/')
+		if n, err := arch.SyscallName(arch.ABI(v.ABI).Arch(), arch.ABI(v.ABI), int(v.ID)); err == nil {
+			dst = append(dst, n...)
+			dst = append(dst, '(')
+			dst = strconv.AppendUint(dst, uint64(v.ID), 10)
+			return append(dst, ')')
+		}
+		return strconv.AppendUint(dst, uint64(v.ID), 10)
 	}
 	return append(dst, a.compactValue()...)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"sync"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
@@ -243,7 +244,7 @@ func intArg(spec bpf.Arg, v uint64, a arch.Arch) Arg {
 		arg.Key, arg.Value = "size_arg", v
 	case "syscall64":
 		abi, nr := arch.DecodeSyscall64(a, v)
-		arg.Key, arg.Value = "syscall_id", SyscallIDArg{ID: uint32(nr), ABI: string(abi)}
+		arg.Key, arg.Value = "syscall_id", syscallIDValue(uint32(nr), string(abi))
 	case "capability":
 		c := int32(v)
 		arg.Key, arg.Value = "capability_arg", CapabilityArg{Value: &c, Name: capNameNonZero(c)}
@@ -261,6 +262,36 @@ func intArg(spec bpf.Arg, v uint64, a arch.Arch) Arg {
 		arg.Key, arg.Value = "long_arg", int64(v)
 	}
 	return arg
+}
+
+// syscallIDBoxes holds SyscallIDArg values already put in an interface,
+// by ABI and number: an Arg.Value made of a struct is allocated, and a
+// syscall id is the argument of many events (raw_syscalls). The values
+// are never changed, so events share them. At most a few thousand: the
+// syscalls of each ABI.
+var syscallIDBoxes = struct {
+	sync.RWMutex
+	m map[syscallKey]any
+}{m: map[syscallKey]any{}}
+
+type syscallKey struct {
+	abi string
+	id  uint32
+}
+
+func syscallIDValue(id uint32, abi string) any {
+	k := syscallKey{abi, id}
+	syscallIDBoxes.RLock()
+	v, ok := syscallIDBoxes.m[k]
+	syscallIDBoxes.RUnlock()
+	if ok {
+		return v
+	}
+	v = SyscallIDArg{ID: id, ABI: abi}
+	syscallIDBoxes.Lock()
+	syscallIDBoxes.m[k] = v
+	syscallIDBoxes.Unlock()
+	return v
 }
 
 // capNameNonZero is the capability's name, "" for capability 0: protojson

@@ -95,6 +95,7 @@ type Stream struct {
 	queue  chan []*Event
 	batch  []*Event
 	cur    []*Event
+	curPos int // the next event of cur
 	spare  chan []*Event
 	errc   chan error
 	done   chan struct{}
@@ -133,9 +134,16 @@ type Stream struct {
 	ksyms     ksyms
 	// buildIDs caches the build IDs of files (loadersensor.go).
 	buildIDs map[buildIDKey][]byte
-	// free holds the events given back by Release, for decode to reuse:
-	// in steady state a record is decoded without allocating.
-	free sync.Pool
+	// Events given back by Release go back to the reading goroutine in
+	// batches, for decode to reuse: in steady state a record is decoded
+	// without allocating. (Not a sync.Pool: the garbage collector empties
+	// those, and at full rate collections come often.) freed is the
+	// batch being filled by Release (under relMu), recycled carries full
+	// ones to pool, the reading goroutine's, and emptied the empty
+	// slices back.
+	relMu             sync.Mutex
+	freed, pool       []*Event
+	recycled, emptied chan []*Event
 }
 
 // pendingRecord is a record waiting for its policy to appear.
@@ -219,13 +227,21 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 		return nil, fmt.Errorf("seed process cache: %w", err)
 	}
 	s.scanPolicies()
-	s.queue = make(chan []*Event, queueLen/batchLen)
-	s.spare = make(chan []*Event, queueLen/batchLen+2)
+	s.makeQueues()
 	s.errc = make(chan error, 1)
 	s.done = make(chan struct{})
 	s.exited = make(chan struct{})
 	go s.drain()
 	return s, nil
+}
+
+// makeQueues makes the channels between the reading goroutine and Next.
+func (s *Stream) makeQueues() {
+	n := queueLen/batchLen + 2
+	s.queue = make(chan []*Event, queueLen/batchLen)
+	s.spare = make(chan []*Event, n)
+	s.recycled = make(chan []*Event, n)
+	s.emptied = make(chan []*Event, n)
 }
 
 // queueLen is how many decoded events wait for Next, in batches of at
@@ -344,8 +360,8 @@ func (s *Stream) followBase() {
 // Call Close next.
 func (s *Stream) Drain() []*Event {
 	s.stopReading()
-	evs := s.cur
-	s.cur = nil
+	evs := slices.Clone(s.cur[s.curPos:])
+	s.cur, s.curPos = nil, 0
 	for {
 		select {
 		case b := <-s.queue:
@@ -408,13 +424,14 @@ func (s *Stream) count(f func(*StreamStats)) {
 // The event is the caller's; a caller done with it may give it back with
 // Release, so that the stream reuses it rather than allocating another.
 func (s *Stream) Next(ctx context.Context) (*Event, error) {
-	if len(s.cur) == 0 {
+	if s.curPos == len(s.cur) {
 		if s.cur != nil {
+			clear(s.cur)
 			select {
 			case s.spare <- s.cur[:0]:
 			default:
 			}
-			s.cur = nil
+			s.cur, s.curPos = nil, 0
 		}
 		select {
 		case s.cur = <-s.queue:
@@ -430,9 +447,8 @@ func (s *Stream) Next(ctx context.Context) (*Event, error) {
 			return nil, ctx.Err()
 		}
 	}
-	ev := s.cur[0]
-	s.cur[0] = nil
-	s.cur = s.cur[1:]
+	ev := s.cur[s.curPos]
+	s.curPos++
 	s.events.Add(1)
 	return ev, nil
 }
@@ -442,18 +458,53 @@ func (s *Stream) Next(ctx context.Context) (*Event, error) {
 // for the stream to decode another record into. Optional: an event not
 // released is garbage collected.
 func (s *Stream) Release(ev *Event) {
-	if ev != nil {
-		s.free.Put(ev)
+	if ev == nil {
+		return
+	}
+	s.relMu.Lock()
+	defer s.relMu.Unlock()
+	if s.freed == nil {
+		select {
+		case s.freed = <-s.emptied:
+		default:
+			s.freed = make([]*Event, 0, batchLen)
+		}
+	}
+	s.freed = append(s.freed, ev)
+	if len(s.freed) < batchLen {
+		return
+	}
+	select {
+	case s.recycled <- s.freed:
+		s.freed = nil
+	default:
+		// The reading goroutine has events enough: these go to the
+		// garbage collector.
+		clear(s.freed)
+		s.freed = s.freed[:0]
 	}
 }
 
 // newEvent is a released event, emptied but with its argument slice's
-// room kept, or a new one.
+// room kept, or a new one. Called by the reading goroutine.
 func (s *Stream) newEvent() *Event {
-	ev, _ := s.free.Get().(*Event)
-	if ev == nil {
-		return &Event{}
+	if len(s.pool) == 0 {
+		if s.pool != nil {
+			select {
+			case s.emptied <- s.pool:
+			default:
+			}
+			s.pool = nil
+		}
+		select {
+		case s.pool = <-s.recycled:
+		default:
+			return &Event{}
+		}
 	}
+	ev := s.pool[len(s.pool)-1]
+	s.pool[len(s.pool)-1] = nil
+	s.pool = s.pool[:len(s.pool)-1]
 	args := ev.Args
 	clear(args)
 	*ev = Event{Args: args[:0]}
@@ -465,7 +516,7 @@ func (s *Stream) newEvent() *Event {
 // flushes its output (it writes in batches while events wait). Events
 // are handed over in batches, each waiting one counted as full: above 0
 // the figure is an upper bound. For the goroutine calling Next.
-func (s *Stream) Backlog() int { return len(s.cur) + len(s.queue)*batchLen }
+func (s *Stream) Backlog() int { return len(s.cur) - s.curPos + len(s.queue)*batchLen }
 
 // drain reads records until Close, decoding them in order: base records
 // update the process cache, policy events go to the queue.
@@ -478,7 +529,11 @@ func (s *Stream) drain() {
 			return
 		default:
 		}
-		s.readDrops(false)
+		// The drop counter, about once a second: looked at every 1024
+		// records, and whenever the ring buffer is empty.
+		if s.records.Load()&1023 == 0 {
+			s.readDrops(false)
+		}
 		wait := 200 * time.Millisecond
 		if len(s.pending) > 0 {
 			if !s.retryPending() {
@@ -487,11 +542,15 @@ func (s *Stream) drain() {
 			wait = 20 * time.Millisecond
 		}
 		// Nothing to read at the moment: hand over what was decoded
-		// before waiting for more.
-		if len(s.batch) > 0 && s.rd.AvailableBytes() == 0 && !s.sendBatch() {
-			return
+		// before waiting for more, for at most wait (a read of what is
+		// there does not wait, so needs no new deadline).
+		if s.rd.AvailableBytes() == 0 {
+			if !s.sendBatch() {
+				return
+			}
+			s.readDrops(false)
+			s.rd.SetDeadline(time.Now().Add(wait))
 		}
-		s.rd.SetDeadline(time.Now().Add(wait))
 		err := s.rd.ReadInto(&rec)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			if len(s.pending) == 0 {
@@ -513,14 +572,18 @@ func (s *Stream) drain() {
 			continue
 		}
 		ev, err := s.decode(rec.RawSample)
-		var unknown errUnknownPolicy
-		if errors.As(err, &unknown) {
-			if len(s.pending) < pendingMax {
-				s.pending = append(s.pending, pendingRecord{bytes.Clone(rec.RawSample), uint32(unknown), time.Now()})
-				s.pendingIDs[uint32(unknown)]++
-				continue
+		if err != nil {
+			// (unknown escapes to the heap: declared here, not for every
+			// record.)
+			var unknown errUnknownPolicy
+			if errors.As(err, &unknown) {
+				if len(s.pending) < pendingMax {
+					s.pending = append(s.pending, pendingRecord{bytes.Clone(rec.RawSample), uint32(unknown), time.Now()})
+					s.pendingIDs[uint32(unknown)]++
+					continue
+				}
+				err = unknown.decodeError()
 			}
-			err = unknown.decodeError()
 		}
 		if !s.emit(ev, err) {
 			return
