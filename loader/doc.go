@@ -21,7 +21,11 @@
 //     package bpf, with the shared maps (ring buffer, process table, drop
 //     counter) pinned by name and their links under links/, and the
 //     process table seeded from /proc; a base loaded for this load is
-//     staged in PIN_ROOT/base_new;
+//     staged in PIN_ROOT/base_new. The shared maps are sized when the base
+//     is created (mapsize.go): the ring buffer from
+//     Options.RingBufferSize, the process table from kernel.pid_max and
+//     threads-max, without preallocation; bundles declare package bpf's
+//     sizes and are made to match the loaded base's maps;
 //  5. loads the bundle with CO-RE against the kernel's BTF, its shared maps
 //     replaced by the base's, its load-time variables set (policy id, host
 //     namespace inodes), its maps filled from the manifest, its mode map
@@ -106,6 +110,16 @@
 // decoded, read errors and records the kernel could not post because the
 // ring buffer was full (the base's drop counter) are counted in
 // [StreamStats], never dropped silently.
+//
+// The stream is built to keep up with the ring buffer: its goroutine
+// decodes records into events that callers give back with
+// [Stream.Release] (reused, in batches, so that a record in steady state
+// allocates nothing), and hands them to [Stream.Next] in batches of up to
+// 64, or fewer when the ring buffer is empty; [Stream.Buffered] says that
+// Next would not wait, for writers that flush only then.
+// [Event.AppendJSON] and [Event.AppendCompact] print into a reused
+// buffer. [List] reports each policy's and the base's kernel memory
+// ([KernelMemory]).
 //
 // A ring buffer has a single read position, so there is one reader per pin
 // root: OpenStream takes the pin root's reader lock ([LockReader], a file in
