@@ -115,8 +115,8 @@
 // decodes records into events that callers give back with
 // [Stream.Release] (reused, in batches, so that a record in steady state
 // allocates nothing), and hands them to [Stream.Next] in batches of up to
-// 64, or fewer when the ring buffer is empty; [Stream.Buffered] says that
-// Next would not wait, for writers that flush only then.
+// 64, or fewer when the ring buffer is empty; [Stream.Backlog] is 0 when
+// Next would wait, for writers that flush only then.
 // [Event.AppendJSON] and [Event.AppendCompact] print into a reused
 // buffer. [List] reports each policy's and the base's kernel memory
 // ([KernelMemory]).

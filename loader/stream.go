@@ -423,7 +423,7 @@ func (s *Stream) count(f func(*StreamStats)) {
 //
 // The event is the caller's; a caller done with it may give it back with
 // Release, so that the stream reuses it rather than allocating another.
-// Next, Buffered and Drain are for one goroutine at a time (events come
+// Next, Backlog and Drain are for one goroutine at a time (events come
 // in order); Release and Stats may be called from any.
 func (s *Stream) Next(ctx context.Context) (*Event, error) {
 	if s.curPos == len(s.cur) {
