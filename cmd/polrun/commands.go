@@ -119,7 +119,7 @@ func (f loadFlags) options() (*loader.Options, error) {
 			err = loader.ValidRingBufferSize(n)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("--ring-buffer-size %q: %w", *f.ringBufferSize, err)
+			return nil, flagValueError{fmt.Errorf("--ring-buffer-size %q: %w", *f.ringBufferSize, err)}
 		}
 		o.RingBufferSize = n
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // polrun load --ring-buffer-size: a size that is not a power of two, not
-// a size, or out of bounds is refused before anything is loaded; a good
+// a size, or out of bounds is a usage error, before anything is loaded; a good
 // one is the loaded ring buffer's size, as the kernel reports it; asking
 // for another size while that base is loaded fails, saying why.
 func TestRingBufferSizeFlag(t *testing.T) {
@@ -21,7 +21,7 @@ func TestRingBufferSizeFlag(t *testing.T) {
 	for in, want := range map[string]string{
 		"3MiB": "not a power of two", "lots": "not a size", "1KiB": "want 4096 (4KiB)", "2GiB": "to 1073741824 (1GiB)",
 	} {
-		if _, stderr, code := e.polrun("load", "--ring-buffer-size", in, b); code == exitOK ||
+		if _, stderr, code := e.polrun("load", "--ring-buffer-size", in, b); code != exitUsage ||
 			!strings.Contains(stderr, "--ring-buffer-size \""+in+"\"") || !strings.Contains(stderr, want) {
 			t.Errorf("--ring-buffer-size %s: exit %d: %s", in, code, stderr)
 		}
