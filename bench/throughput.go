@@ -232,13 +232,13 @@ func measureConsumer(c string, loop *syscallLoop, pos *ringPositions, events *eb
 	case ConsumerBare:
 		stop, err = startBareReader(events)
 	case ConsumerPolrun:
-		stop, err = startPolrun(o.Polrun, o.PinRoot, "json", false)
+		stop, err = startPolrun(o.Polrun, o.PinRoot, "json", true)
 	case ConsumerCompact:
-		stop, err = startPolrun(o.Polrun, o.PinRoot, "compact", false)
+		stop, err = startPolrun(o.Polrun, o.PinRoot, "compact", true)
 	case ConsumerBefore:
-		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "json", false)
+		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "json", true)
 	case ConsumerBeforeCompact:
-		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "compact", false)
+		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "compact", true)
 	case ConsumerLibrary:
 		stop, err = startLibraryReader(o.PinRoot, prof, false)
 	case ConsumerMarshal:
@@ -418,9 +418,13 @@ func startLibraryReader(pinRoot string, prof *os.File, withMarshal bool) (func()
 		if printErr != nil {
 			return "", printErr
 		}
-		if st.Undecodable > 0 || st.Dropped > 0 {
+		if st.Undecodable > 0 {
 			return "", fmt.Errorf("stream: %d undecodable (%s), %d dropped", st.Undecodable, st.LastUndecodable, st.Dropped)
 		}
+		// Records dropped are counted in Throughput.Lost and reported:
+		// the emitting policy posts every process's getppid, so other
+		// work on the machine adds records the generator does not wait
+		// for.
 		return "", nil
 	}, nil
 }
