@@ -718,7 +718,7 @@ func (r *report) throughput() {
 	r.p("")
 	r.p("Records lost (drop counter): %d. polrun's own count at exit: %s.", tp.Lost, strings.Join(tp.PolrunReported, "; "))
 	if tp.Lost > 0 {
-		r.p("The emitting policy posts the getppid calls of every process: records lost come from other work on the machine calling getppid (other tests flooding it) while a slow reader (json.Marshal) was measured, which the generator does not wait for; a measurement with losses is slower than the reader's rate only by the records it did not have to read.")
+		r.p("The emitting policy posts the getppid calls of every process: records lost come from other work on the machine calling getppid (other tests flooding it) while a slow reader (json.Marshal) was measured, which the generator does not wait for. The records of that work that do reach the ring buffer are read too, on top of the measured events: they make a reader's figure lower, never higher.")
 	}
 	r.p("The bare reader's rate is bounded by the generator's; polrun's is its own. polrun's figure includes up to 4,096 events still queued for printing when the ring buffer is drained (at most %.1f%% of a measurement).", 4096*100/float64(tp.Events))
 	r.p("")
