@@ -606,7 +606,7 @@ func (r *report) baseMemory() {
 	}
 	r.p("- the shared maps now take %.2f× Tetragon's 29.6 MiB of BPF maps (measured in the guests, polc issue 18; before: %.2f×); the goal is at most %.1f×: %s. The process table now grows by one entry (about 400 bytes: the 352-byte value, key and the kernel's element header) per process; kernels before 6.4 report only its buckets in memlock.",
 		ratio, float64(bm.BeforeTotal)/TetragonMapBytes, KernelMemoryGoal, met)
-	r.p("- `polrun list -o json` (kernel_memory) and the metric polrun_kernel_memory_bytes report these figures per policy and for the base, from the kernel.")
+	r.p("- `polrun list -o json` (kernel_memory_parts) and the metric polrun_kernel_memory_bytes report these figures per policy and for the base, from the kernel.")
 	r.p("")
 }
 
@@ -675,6 +675,8 @@ func (r *report) lossCurve() {
 	case smallest > loader.DefaultRingBufferSize:
 		r.p("- the smallest size that lost nothing at any paced rate in this run: %s, larger than the default, %s: at these rates, give polrun a larger `--ring-buffer-size`.",
 			FormatSize(smallest), FormatSize(uint64(loader.DefaultRingBufferSize)))
+	case smallest == loader.DefaultRingBufferSize:
+		r.p("- the smallest size that lost nothing at any paced rate in this run: %s, the default.", FormatSize(smallest))
 	case smallest != 0:
 		r.p("- the smallest size that lost nothing at any paced rate in this run: %s. The default, %s, keeps %.0f× that headroom for a slower or busier host than this one.",
 			FormatSize(smallest), FormatSize(uint64(loader.DefaultRingBufferSize)), float64(loader.DefaultRingBufferSize)/float64(smallest))
