@@ -226,4 +226,3 @@ func dumpAsm(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagn
 	}
 	return diags
 }
-
