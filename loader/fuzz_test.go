@@ -74,7 +74,8 @@ func seedPolicies() []*ir.Policy {
 	return []*ir.Policy{
 		{Name: "fuzz-raw", Arch: string(arch.Host()), Hooks: []*ir.Hook{raw}, Maps: []*ir.Map{ints}},
 		{Name: "fuzz-open", Arch: string(arch.Host()), Hooks: []*ir.Hook{open}, Maps: []*ir.Map{strs}},
-		{Name: "fuzz-kprobe", Arch: string(arch.Host()), Hooks: []*ir.Hook{kprobe}},
+		{Name: "fuzz-kprobe", Arch: string(arch.Host()), Hooks: []*ir.Hook{kprobe},
+			Maps: []*ir.Map{{Name: "retprobe", Kind: ir.MapRetProbe, MaxEntries: 32768}}},
 	}
 }
 
