@@ -107,6 +107,7 @@ type UProbe struct {
 	Addrs         []uint64 `yaml:"addrs"` // refused by the checks: not implemented
 	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
 	BTFPath       string   `yaml:"btfPath"`
+	Data          []*Arg   `yaml:"data"` // refused by the checks: not implemented
 	Return        bool     `yaml:"return"`
 	ReturnArg     *Arg     `yaml:"returnArg"`
 }

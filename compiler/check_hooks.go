@@ -164,6 +164,7 @@ func (c *checker) checkHook(h *hookView) {
 
 func (c *checker) checkKprobe(h *hookView) {
 	k := h.kprobe
+	c.refuseData(k.At, len(k.Data))
 	callNode := fieldOr(k.At, "call")
 	if name, ok := strings.CutPrefix(k.Call, "list:"); ok {
 		l, found := c.listRef(name, callNode)
@@ -253,6 +254,7 @@ func looksLikeSyscallSymbol(s string) bool {
 }
 
 func (c *checker) checkUprobe(u *UProbe) {
+	c.refuseData(u.At, len(u.Data))
 	if u.Symbol != "" && len(u.Symbols) > 0 {
 		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
 			"uprobe has both symbol and symbols")
@@ -459,6 +461,16 @@ func (c *checker) checkReturn(h *hookView) {
 	default:
 		c.errorf(n, "bad-return-action", "returnArgAction takes TrackSock or UntrackSock",
 			"%q is not a return argument action", k.ReturnArgAction)
+	}
+}
+
+// refuseData refuses a hook's data: list (values read from sources other
+// than the arguments, such as the current task), which needs BPF code polc
+// does not generate yet.
+func (c *checker) refuseData(at At, n int) {
+	if n > 0 {
+		c.errorf(fieldOr(at, "data"), "unsupported", "read the values as arguments, with resolve",
+			"data (values read from sources other than the arguments) is not yet supported by polc")
 	}
 }
 

@@ -95,7 +95,25 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 // argForFilter finds the argument a matchArgs filter refers to. For
 // tracepoints, Tetragon accepts the field index or, failing that, the
 // position in args; everywhere else the index is the declared one.
+//
+// With args (a list of positions in the hook's args, Tetragon's
+// ArgSelector.Args), the first entry names the argument and index is not
+// read: Tetragon takes the argument at that position of the declared list,
+// whatever its index.
 func (c *checker) argForFilter(h *hookView, f *ArgFilter) (*Arg, bool) {
+	if len(f.Args) > 0 {
+		pos := f.Args[0]
+		if pos < 0 || pos >= len(h.hook.Args) {
+			c.errorf(valueNode(f.At, "args", 0), "unknown-arg", argsPositionHint(h),
+				"args entry %d is not a position in the hook's args (it declares %d)", pos, len(h.hook.Args))
+			return nil, false
+		}
+		if f.Index != nil && *f.Index != h.hook.Args[pos].Index {
+			c.warnf(fieldOr(f.At, "index"), "ignored-field", "remove index, or args",
+				"index is not read when args is given: args names the argument by its position, as in Tetragon")
+		}
+		return h.hook.Args[pos], true
+	}
 	idx := 0
 	if f.Index != nil {
 		idx = *f.Index
@@ -124,9 +142,14 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 	if ret {
 		what = "matchReturnArgs"
 		a = h.ret
-		if f.Index != nil && *f.Index != h.ret.Index {
+		if f.Index != nil && *f.Index != h.ret.Index && len(f.Args) == 0 {
 			c.lintf(fieldOr(f.At, "index"), "return-index", "matchReturnArgs always tests the return value",
 				"index %d is ignored", *f.Index)
+		}
+		if len(f.Args) > 0 && f.Args[0] != 0 {
+			c.errorf(valueNode(f.At, "args", 0), "unknown-arg", "in matchReturnArgs, position 0 is the return value, the only one",
+				"args entry %d is not a position of the return value", f.Args[0])
+			return
 		}
 	} else {
 		var ok bool
@@ -141,7 +164,11 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 	opNode := fieldOr(f.At, "operator")
 	op, ok := ir.ParseOp(f.Operator)
 	if !ok {
-		return // the schema reports unknown operators, with a hint
+		if reason, known := unsupportedArgOps[f.Operator]; known {
+			c.errorf(opNode, "unsupported", reason,
+				"operator %s is not yet supported by polc", f.Operator)
+		}
+		return // the schema reports other unknown operators, with a hint
 	}
 	if t == ir.TypeInvalid || t == ir.TypeAuto {
 		return // the type is already reported, or only known from the format
@@ -157,8 +184,9 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 		}
 		return
 	}
-	if len(f.Args) > 0 {
-		c.errorf(fieldOr(f.At, "args"), "bad-option", "args is for CapabilitiesGained", "args is only used by CapabilitiesGained")
+	if len(f.Args) > 1 {
+		c.warnf(valueNode(f.At, "args", 1), "ignored-field", "list one position: "+op.String()+" tests one argument",
+			"%s tests only the first argument of args, as in Tetragon; the others are ignored", op)
 	}
 	if !op.TakesValues() {
 		if len(f.Values) > 0 {
@@ -239,6 +267,18 @@ func valueHint(op ir.Op, t ir.ArgType) string {
 		return fmt.Sprintf("%s values are decimal, 0x hex or 0o octal integers", t)
 	}
 	return ""
+}
+
+// argsPositionHint lists the positions a matchArgs args entry can name.
+func argsPositionHint(h *hookView) string {
+	if len(h.hook.Args) == 0 {
+		return "declare the argument under args first"
+	}
+	var pos []string
+	for i, a := range h.hook.Args {
+		pos = append(pos, fmt.Sprintf("%d (index %d)", i, a.Index))
+	}
+	return "args lists positions in the hook's args, from 0: " + strings.Join(pos, ", ")
 }
 
 func (c *checker) checkInNotIn(at At, operator, what string) {

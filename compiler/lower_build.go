@@ -395,6 +395,15 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 			l.errorf(f.Node, "needs-return", "set return: true and a returnArg on the hook", "matchReturnArgs needs the hook's return value")
 			return nil
 		}
+	} else if len(f.Args) > 0 {
+		// args: positions in the hook's args (slots); the first names the
+		// argument, as in Tetragon, and index is not read.
+		slot := f.Args[0]
+		if slot < 0 || slot >= len(h.Args) {
+			l.errorf(valueNode(f.At, "args", 0), "unknown-arg", "", "args entry %d is not a position in the hook's args", slot)
+			return nil
+		}
+		t.Slot, arg = slot, h.Args[slot]
 	} else {
 		idx := derefOr(f.Index, 0)
 		slot, ok := refs.filterSlot(idx)
@@ -420,11 +429,11 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 				"CapabilitiesGained compares two capability arguments")
 			return nil
 		}
-		for i, idx := range f.Args {
-			slot, ok := refs.filterSlot(idx)
-			if !ok || slot >= len(h.Args) || h.Args[slot].Type.Class() != ir.ClassCaps {
-				l.errorf(valueNode(f.At, "args", i), "bad-arg-type", "CapabilitiesGained compares two capability set arguments (kernel_cap_t, cap_*)",
-					"args entry %d is not a declared capability set argument", idx)
+		// Tetragon reads both entries as positions in the hook's args.
+		for i, slot := range f.Args {
+			if slot < 0 || slot >= len(h.Args) || h.Args[slot].Type.Class() != ir.ClassCaps {
+				l.errorf(valueNode(f.At, "args", i), "bad-arg-type", "CapabilitiesGained compares two capability set arguments (kernel_cap_t, cap_*), named by their positions in args",
+					"args entry %d is not the position of a capability set argument", slot)
 				return nil
 			}
 			if i == 0 {

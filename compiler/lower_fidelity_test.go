@@ -1,0 +1,88 @@
+package compiler
+
+import (
+	"testing"
+
+	"github.com/polc-dev/polc/ir"
+)
+
+// lowered checks and lowers src, failing on any error.
+func lowered(t *testing.T, src string) *ir.Policy {
+	t.Helper()
+	pol := checked(t, src)
+	p, diags := Lower(pol, LowerOptions{Verify: true})
+	for _, d := range diags {
+		if d.Severity == Error {
+			t.Fatalf("lowering: %v", d)
+		}
+	}
+	if p == nil {
+		t.Fatal("no IR")
+	}
+	return p
+}
+
+// TestMatchArgsPositions: args names the argument by its position in the
+// hook's args list, whatever its index, and only its first entry is tested
+// (Tetragon's argIndexType); CapabilitiesGained reads both entries as
+// positions.
+func TestMatchArgsPositions(t *testing.T) {
+	p := lowered(t, `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: positions
+spec:
+  kprobes:
+  - call: "sys_openat"
+    syscall: true
+    args:
+    - index: 2
+      type: "int"
+    - index: 1
+      type: "string"
+    selectors:
+    - matchArgs:
+      - args: [1]
+        operator: "Prefix"
+        values: ["/etc"]
+      - args: [0, 1]
+        operator: "Equal"
+        values: ["3"]
+  - call: "commit_creds"
+    syscall: false
+    args:
+    - index: 3
+      type: "cap_effective"
+    - index: 0
+      type: "cap_permitted"
+    selectors:
+    - matchArgs:
+      - operator: "CapabilitiesGained"
+        args: [1, 0]
+`)
+	slots := map[ir.Op]int{}
+	for _, tt := range p.Hooks[0].Selectors[0].Tests {
+		slots[tt.Op] = tt.Slot
+	}
+	if len(slots) != 2 || slots[ir.OpPrefix] != 1 || slots[ir.OpEqual] != 0 {
+		t.Fatalf("slots by operator %v: want Prefix on slot 1, Equal on slot 0", slots)
+	}
+	caps := p.Hooks[1].Selectors[0].Tests[0]
+	if caps.Slot != 1 || caps.Slot2 != 0 || caps.Type != ir.TypeCapPermitted {
+		t.Fatalf("CapabilitiesGained %+v: want slots 1 and 0", caps)
+	}
+
+	// The meaning, through ir.Eval: the Prefix filter reads slot 1 (the
+	// path), the Equal filter slot 0 (index 2).
+	for _, c := range []struct {
+		fd   int64
+		path string
+		want bool
+	}{{3, "/etc/passwd", true}, {3, "/tmp/x", false}, {4, "/etc/passwd", false}} {
+		ev := &ir.Event{Args: []ir.ArgValue{{Int: c.fd}, {Bytes: []byte(c.path)}}}
+		r, err := ir.Eval(p.Hooks[0], ev)
+		if err != nil || r.Matched != c.want {
+			t.Errorf("openat(%d, %s): matched %v (%v), want %v", c.fd, c.path, r.Matched, err, c.want)
+		}
+	}
+}
