@@ -44,7 +44,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 	}
 	for _, f := range s.MatchPIDs {
 		c.checkInNotIn(f.At, f.Operator, "matchPIDs")
-		c.requireValues(f.At, len(f.Values), "matchPIDs")
+		c.requireValues(f.At, len(f.Values), "matchPIDs", f.Operator)
 		for i, v := range f.Values {
 			if _, err := ir.ParsePID(v); err != nil {
 				c.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
@@ -64,7 +64,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 				"%q is not a namespace kind", f.Namespace)
 		}
 		c.checkInNotIn(f.At, f.Operator, "matchNamespaces")
-		c.requireValues(f.At, len(f.Values), "matchNamespaces")
+		c.requireValues(f.At, len(f.Values), "matchNamespaces", f.Operator)
 		for i, v := range f.Values {
 			if _, _, err := ir.ParseNamespaceValue(v); err != nil {
 				c.errorf(valueNode(f.At, "values", i), "bad-value", `run lsns to find namespace inodes, or write "host_ns"`, "%v", err)
@@ -79,7 +79,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 	}
 	for _, f := range s.MatchNamespaceChanges {
 		c.checkInNotIn(f.At, f.Operator, "matchNamespaceChanges")
-		c.requireValues(f.At, len(f.Values), "matchNamespaceChanges")
+		c.requireValues(f.At, len(f.Values), "matchNamespaceChanges", f.Operator)
 		for i, v := range f.Values {
 			if _, ok := ir.ParseNamespace(v); !ok {
 				c.errorf(valueNode(f.At, "values", i), "bad-namespace", closestHint(v, ir.NamespaceNames()),
@@ -194,7 +194,7 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 		}
 		return
 	}
-	c.requireValues(f.At, len(f.Values), what)
+	c.requireValues(f.At, len(f.Values), what, f.Operator)
 	for i, v := range f.Values {
 		val, err := ir.ParseArgValue(op, t, v)
 		vn := valueNode(f.At, "values", i)
@@ -288,10 +288,38 @@ func (c *checker) checkInNotIn(at At, operator, what string) {
 	}
 }
 
-func (c *checker) requireValues(at At, n int, what string) {
-	if n == 0 {
-		c.errorf(fieldOr(at, "values"), "missing-values", "list at least one value",
-			"%s filter has no values, so it can never match", what)
+// requireValues handles a filter without values as Tetragon does (its
+// selector_match loops over no values, pkg/selectors/kernel.go skips an
+// empty matchBinaries): matchBinaries is ignored; a filter with a negated
+// operator (NotIn, NotEqual, NotPrefix…) always passes and one with another
+// operator never does, except matchNamespaceChanges and
+// matchCapabilityChanges NotIn, which pass on a change of any kind or
+// capability (the lowering reads them so). matchParentBinaries, whose
+// empty form Tetragon's source does not settle, and matchReturnArgs, whose
+// never-passing form the IR cannot hold, are refused.
+func (c *checker) requireValues(at At, n int, what, operator string) {
+	if n > 0 {
+		return
+	}
+	node := fieldOr(at, "values")
+	op, ok := ir.ParseOp(operator)
+	switch {
+	case !ok:
+		return // the operator is reported
+	case what == "matchParentBinaries" || what == "matchReturnArgs" && op.TakesValues():
+		c.errorf(node, "missing-values", "list at least one value",
+			"%s filter has no values", what)
+	case what == "matchBinaries":
+		c.warnf(node, "always-matches", "list the binaries, or remove the filter",
+			"matchBinaries without values is ignored, as Tetragon ignores it: the selector does not test the binary")
+	case op == ir.OpNotIn && (what == "matchNamespaceChanges" || what == "matchCapabilityChanges"):
+		// A real test: any change.
+	case op.Negated():
+		c.warnf(node, "always-matches", "list values, or remove the filter",
+			"%s %s without values always passes, as in Tetragon; the filter is removed", what, op)
+	case op.TakesValues() || what != "matchArgs" && what != "matchReturnArgs":
+		c.warnf(node, "never-matches", "list at least one value",
+			"%s %s without values never matches, as in Tetragon; its selector is removed", what, op)
 	}
 }
 
@@ -308,7 +336,7 @@ func (c *checker) checkBinaryFilter(f *BinaryFilter, what string) {
 				"%s does not take operator %s", what, f.Operator)
 		}
 	}
-	c.requireValues(f.At, len(f.Values), what)
+	c.requireValues(f.At, len(f.Values), what, f.Operator)
 	if f.FollowChildren && ok && op != ir.OpIn && op != ir.OpNotIn {
 		c.errorf(fieldOr(f.At, "followChildren"), "bad-option", "followChildren works with In and NotIn",
 			"followChildren with operator %s", f.Operator)
@@ -335,7 +363,7 @@ func (c *checker) checkCapFilter(f *CapFilter, what string) {
 		c.errorf(fieldOr(f.At, "type"), "bad-cap-type", "use Effective, Inheritable or Permitted", "%q is not a capability set", f.Type)
 	}
 	c.checkInNotIn(f.At, f.Operator, what)
-	c.requireValues(f.At, len(f.Values), what)
+	c.requireValues(f.At, len(f.Values), what, f.Operator)
 	names := make([]string, 0, len(ir.Capabilities))
 	for n := range ir.Capabilities {
 		names = append(names, n)

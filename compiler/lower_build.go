@@ -208,7 +208,13 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 		h.Ret.Index = 0
 	}
 	for i, s := range hk.Selectors {
-		h.Selectors = append(h.Selectors, l.buildSelector(h, refs, s, i))
+		if sel := l.buildSelector(h, refs, s, i); sel != nil {
+			h.Selectors = append(h.Selectors, sel)
+		}
+	}
+	if len(hk.Selectors) > 0 && len(h.Selectors) == 0 {
+		l.warnf(h, "never-fires", "", "%s %s can never fire: none of its selectors can match; it is dropped", h.Kind, hookName(h))
+		return
 	}
 	l.p.Hooks = append(l.p.Hooks, h)
 }
@@ -262,6 +268,9 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 		sel.Tests = append(sel.Tests, t)
 	}
 	for _, f := range s.MatchBinaries {
+		if len(f.Values) == 0 {
+			continue // Tetragon ignores a matchBinaries without values (the checks warn)
+		}
 		op, ok := ir.ParseOp(f.Operator)
 		if !ok {
 			l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "matchBinaries operator %q", f.Operator)
@@ -313,8 +322,24 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 			}
 			t.Mask |= 1 << ns
 		}
+		if t.Op == ir.OpNotIn && t.Mask == 0 {
+			// Tetragon's NotIn of no kinds passes when a namespace of any
+			// kind changed: In of every kind.
+			t.Op, t.Mask = ir.OpIn, 1<<ir.NumNamespaces-1
+		}
 		sel.Tests = append(sel.Tests, t)
 	}
+	// Filters without values are decided here, as Tetragon decides them
+	// (checker.requireValues warns): the IR holds no test without values.
+	kept := sel.Tests[:0]
+	for _, t := range sel.Tests {
+		if !emptyTest(t) {
+			kept = append(kept, t)
+		} else if truth, _ := staticTruth(h, t); truth == truthNever {
+			return nil // the selector never matches
+		}
+	}
+	sel.Tests = kept
 	// Keep the order of the YAML, whatever the filter kind, until normalize
 	// sorts the tests canonically.
 	slices.SortStableFunc(sel.Tests, func(a, b *ir.Test) int {
@@ -336,6 +361,20 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 		sel.Actions = append(sel.Actions, &ir.Action{Kind: ir.ActPost, Pos: sel.Pos})
 	}
 	return sel
+}
+
+// emptyTest reports a test its filter gave no values to test, which
+// staticTruth decides (Tetragon's reading).
+func emptyTest(t *ir.Test) bool {
+	switch t.Kind {
+	case ir.TestArg:
+		return t.Op.TakesValues() && len(t.Values) == 0 && t.Map == nil
+	case ir.TestPID, ir.TestNamespace:
+		return len(t.Values) == 0 && !t.HostNS
+	case ir.TestCaps, ir.TestCapChange, ir.TestNSChange:
+		return t.Mask == 0
+	}
+	return false
 }
 
 func (l *lowering) inNotIn(at At, operator string) ir.Op {
@@ -375,6 +414,14 @@ func (l *lowering) capTest(kind ir.TestKind, f *CapFilter) *ir.Test {
 			continue
 		}
 		t.Mask |= 1 << c
+	}
+	if kind == ir.TestCapChange && t.Op == ir.OpNotIn && t.Mask == 0 {
+		// Tetragon's NotIn of no capabilities passes when the set changed
+		// at all: In of every capability.
+		for _, c := range ir.Capabilities {
+			t.Mask |= 1 << c
+		}
+		t.Op = ir.OpIn
 	}
 	return t
 }

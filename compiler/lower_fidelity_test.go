@@ -86,3 +86,66 @@ spec:
 		}
 	}
 }
+
+// TestEmptyValues: filters without values mean what they mean to Tetragon
+// (see checker.requireValues), through ir.Eval of the lowered policy.
+func TestEmptyValues(t *testing.T) {
+	p := lowered(t, `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: empty
+spec:
+  kprobes:
+  - call: "sys_openat"
+    syscall: true
+    args:
+    - index: 1
+      type: "string"
+    selectors:
+    - matchPIDs:
+      - operator: "In"
+        values: []
+    - matchBinaries:
+      - operator: "In"
+        values: []
+      matchPIDs:
+      - operator: "NotIn"
+        values: []
+      matchArgs:
+      - index: 1
+        operator: "NotEqual"
+        values: []
+      matchNamespaceChanges:
+      - operator: "NotIn"
+        values: []
+  - call: "sys_close"
+    syscall: true
+    selectors:
+    - matchCapabilityChanges:
+      - operator: "NotIn"
+        values: []
+`)
+	if n := len(p.Hooks[0].Selectors); n != 1 {
+		t.Fatalf("%d selectors: want the never-matching first one removed", n)
+	}
+	open := &ir.Event{Args: []ir.ArgValue{{Bytes: []byte("/etc/passwd")}}}
+	open.Process = ir.Process{PID: 42, Binary: "/usr/bin/cat"}
+	open.Process.NS[ir.NsMnt], open.Process.ExecNS[ir.NsMnt] = 7, 7
+	if r, err := ir.Eval(p.Hooks[0], open); err != nil || r.Matched {
+		t.Errorf("no namespace changed: matched %v (%v)", r.Matched, err)
+	}
+	open.Process.NS[ir.NsMnt] = 8 // any binary, any PID, a mount namespace change
+	if r, err := ir.Eval(p.Hooks[0], open); err != nil || !r.Matched {
+		t.Errorf("mount namespace changed: matched %v (%v)", r.Matched, err)
+	}
+
+	closeEv := &ir.Event{}
+	closeEv.Process.Caps[ir.CapEffective], closeEv.Process.ExecCaps[ir.CapEffective] = 1<<21, 1<<21
+	if r, err := ir.Eval(p.Hooks[1], closeEv); err != nil || r.Matched {
+		t.Errorf("no capability changed: matched %v (%v)", r.Matched, err)
+	}
+	closeEv.Process.Caps[ir.CapEffective] = 1 << 12
+	if r, err := ir.Eval(p.Hooks[1], closeEv); err != nil || !r.Matched {
+		t.Errorf("effective set changed: matched %v (%v)", r.Matched, err)
+	}
+}
