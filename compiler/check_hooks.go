@@ -320,11 +320,22 @@ func (c *checker) checkArgs(h *hookView) {
 			c.errorf(idx, "arg-index", indexRangeHint(h),
 				"argument index %d is out of range for this %s (0 to %d)", a.Index, h.kind, h.maxIndex)
 		}
-		if prev, dup := h.args[a.Index]; dup {
-			c.errorf(idx, "duplicate-arg", "declare each argument once; to read it differently, use a second hook",
-				"argument index %d is already declared at line %d", a.Index, prev.Node.Line)
-		} else {
+		// The same index may be declared again, to read it another way
+		// (another resolve path or btfType, another type): each entry is
+		// read and reported, as in Tetragon, whose matchArgs index names
+		// the first entry of the index (args: [N] names any entry).
+		if _, dup := h.args[a.Index]; !dup {
 			h.args[a.Index] = a
+		}
+		for _, prev := range h.hook.Args {
+			if prev == a {
+				break
+			}
+			if prev.Index == a.Index && prev.Type == a.Type && prev.Resolve == a.Resolve && prev.BTFType == a.BTFType {
+				c.warnf(idx, "duplicate-arg", "remove one, or read it another way (resolve, btfType)",
+					"argument index %d is declared the same way at line %d: it is read and reported twice", a.Index, prev.Node.Line)
+				break
+			}
 		}
 		if a.Label != "" {
 			if prev, dup := labels[a.Label]; dup {
@@ -474,7 +485,7 @@ func (c *checker) refuseData(at At, n int) {
 	}
 }
 
-// checkDuplicateHooks reports a hook declared twice in one policy.
+// checkDuplicateHooks points out (lint) a hook declared twice in one policy.
 func (c *checker) checkDuplicateHooks() {
 	seen := map[string]*hookView{}
 	for _, h := range c.hooks {
@@ -482,8 +493,11 @@ func (c *checker) checkDuplicateHooks() {
 			continue
 		}
 		if prev, dup := seen[h.key]; dup {
-			c.errorf(hookNameNode(h), "duplicate-hook", "merge the two into one hook: its selectors are ORed",
-				"%s %q is already hooked at line %d", h.kind, h.name, prev.at.Node.Line)
+			// As in Tetragon, each entry is its own attachment, with its
+			// own arguments and selectors: a call both match is reported
+			// by each.
+			c.lintf(hookNameNode(h), "duplicate-hook", "merge the two into one hook if one event per call is meant: selectors are ORed",
+				"%s %q is also hooked at line %d: each entry attaches on its own, and a call both match is reported twice", h.kind, h.name, prev.at.Node.Line)
 			continue
 		}
 		seen[h.key] = h

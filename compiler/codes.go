@@ -67,7 +67,7 @@ var codes = []CodeInfo{
 	{"offsets-count", "uprobe reference counter offsets that do not match the symbols or offsets"},
 	{"uprobe-targets", "a uprobe with more than one of symbols, offsets and addrs"},
 	{"relative-path", "a path that is not absolute"},
-	{"duplicate-hook", "the same hook declared twice in one policy"},
+	{"duplicate-hook", "the same hook declared twice in one policy: each attaches on its own (lint)"},
 	{"long-message", "a message longer than 256 characters"},
 	{"unsupported", "a feature polc does not support yet"},
 	// Arguments.
@@ -76,7 +76,7 @@ var codes = []CodeInfo{
 	{"auto-type", "type auto outside a tracepoint"},
 	{"bad-type", "a type that cannot be used here"},
 	{"arg-index", "an argument index out of range for the hook"},
-	{"duplicate-arg", "an argument index declared twice"},
+	{"duplicate-arg", "an argument declared twice the same way, so read and reported twice"},
 	{"duplicate-label", "two arguments with the same label"},
 	{"bad-resolve", "a resolve path that is not a member path"},
 	{"bad-option", "returnCopy, maxData, sizeArgIndex or another option where it does not apply"},

@@ -149,3 +149,50 @@ spec:
 		t.Errorf("effective set changed: matched %v (%v)", r.Matched, err)
 	}
 }
+
+// TestDuplicateIndex: an index declared twice is read twice, into two
+// slots; matchArgs index names the first entry, args: [N] any (Tetragon's
+// argIndexType).
+func TestDuplicateIndex(t *testing.T) {
+	p := lowered(t, `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: dup
+spec:
+  tracepoints:
+  - subsystem: "raw_syscalls"
+    event: "sys_enter"
+    args:
+    - index: 4
+      type: "int64"
+    - index: 4
+      type: "uint32"
+    selectors:
+    - matchArgs:
+      - index: 4
+        operator: "Equal"
+        values: ["-1"]
+    - matchArgs:
+      - args: [1]
+        operator: "Equal"
+        values: ["4294967295"]
+`)
+	h := p.Hooks[0]
+	if len(h.Args) != 2 || h.Args[0].Index != 4 || h.Args[1].Index != 4 {
+		t.Fatalf("args %+v", h.Args)
+	}
+	if s := h.Selectors[0].Tests[0]; s.Slot != 0 || s.Type != ir.TypeInt64 {
+		t.Errorf("index 4: slot %d %s, want the first entry", s.Slot, s.Type)
+	}
+	if s := h.Selectors[1].Tests[0]; s.Slot != 1 || s.Type != ir.TypeUint32 {
+		t.Errorf("args [1]: slot %d %s, want the second entry", s.Slot, s.Type)
+	}
+	// id -1 as read by both entries: int64 -1 matches selector 0;
+	// 0xffffffff read as uint32 matches selector 1 only when selector 0
+	// does not (an id of 0xffffffff).
+	ev := &ir.Event{Args: []ir.ArgValue{{Int: 0xffffffff}, {Int: 0xffffffff}}}
+	r, err := ir.Eval(h, ev)
+	if err != nil || !r.Matched || r.Selector.Index != 1 {
+		t.Errorf("id 0xffffffff: %+v %v, want selector 1", r, err)
+	}
+}
