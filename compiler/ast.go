@@ -219,6 +219,12 @@ type Action struct {
 	KernelStackTrace bool   `yaml:"kernelStackTrace"`
 	UserStackTrace   bool   `yaml:"userStackTrace"`
 	ImaHash          bool   `yaml:"imaHash"`
+	// Override on uprobes (registers, or a jump to another function):
+	// refused by the checks, not implemented.
+	ArgRegs      []string `yaml:"argRegs"`
+	ArgNewSymbol string   `yaml:"argNewSymbol"`
+	ArgNewOffset *uint64  `yaml:"argNewOffset"`
+	ArgNewAddr   *uint64  `yaml:"argNewAddr"`
 }
 
 type List struct {

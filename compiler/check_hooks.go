@@ -148,6 +148,7 @@ func (c *checker) checkHook(h *hookView) {
 		}
 	}
 	c.checkArgs(h)
+	c.resolveAutoArgs(h) // autotype.go
 	c.checkReturn(h)
 	if len(h.hook.Message) > 256 {
 		c.warnf(fieldOr(h.at, "message"), "long-message", "Tetragon truncates messages to 256 characters",
@@ -397,7 +398,7 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 		c.checkSizeArgIndex(h, a, t)
 	} else if t.IsBuffer() && !a.ReturnCopy && h.kind != hookTracepoint {
 		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
-			"%s argument %d has no sizeArgIndex, so its length is unknown", a.Type, a.Index)
+			"%s argument %d has no sizeArgIndex, so its length is unknown (reading it without one is not yet supported by polc)", a.Type, a.Index)
 	}
 }
 

@@ -170,8 +170,13 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 		}
 		return // the schema reports other unknown operators, with a hint
 	}
+	if t == ir.TypeAuto && !(h.tp != nil && c.targetHasEvent(h.tp)) {
+		c.errorf(opNode, "unsupported", `declare the field's type, e.g. type: "int", or build with --target, whose format gives it`,
+			"filtering a tracepoint field needs its type: without a target kernel's format, polc does not know the field's")
+		return
+	}
 	if t == ir.TypeInvalid || t == ir.TypeAuto {
-		return // the type is already reported, or only known from the format
+		return // the type is already reported, or only known from the target's format
 	}
 	if err := ir.CheckArgOp(op, t); err != nil {
 		c.errorf(opNode, "bad-operator", argOpHint(t), "%s on argument %d: %v", what, a.Index, err)
@@ -495,7 +500,7 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 				c.errorf(an, "missing-field", "add argValue: the value to write", "Set needs argValue")
 			}
 		}
-		c.checkIgnoredActionFields(a, name)
+		c.checkIgnoredActionFields(a, name, h.kind == hookUprobe)
 	}
 	if post != nil && noPost != nil {
 		c.errorf(fieldOr(noPost.At, "action"), "conflicting-actions", "keep one: Post reports the event, NoPost suppresses it",
@@ -540,6 +545,11 @@ func (c *checker) requireArgField(h *hookView, a *Action, field string, v *int, 
 // runs before the function and can change it.
 func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	an := fieldOr(a.At, "action")
+	if h.kind == hookUprobe {
+		c.errorf(an, "unsupported", "use Sigkill or Signal to stop the process",
+			"Override on uprobes (argError, argRegs, argNewSymbol, argNewOffset, argNewAddr) is not yet supported by polc")
+		return
+	}
 	if a.ArgError == nil {
 		c.errorf(an, "missing-field", "add argError: the value to return, usually a negative errno such as -1 (EPERM)",
 			"Override needs argError")
@@ -553,7 +563,7 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	case h.kind == hookTracepoint:
 		c.errorf(an, "override-not-possible", "override a kprobe on the syscall or a security_* function, or an LSM hook",
 			"Override cannot change what a tracepoint's function returns")
-	case h.kind == hookUprobe || h.kind == hookUSDT:
+	case h.kind == hookUSDT:
 		c.errorf(an, "override-not-possible", "use Sigkill or Signal to stop the process",
 			"Override on this %s is not supported", h.kind)
 	case h.kind == hookKprobe && h.kprobe != nil && !h.kprobe.Syscall && !strings.HasPrefix(h.kprobe.Call, "security_") &&
@@ -565,7 +575,7 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 }
 
 // checkIgnoredActionFields warns about fields the action does not read.
-func (c *checker) checkIgnoredActionFields(a *Action, name string) {
+func (c *checker) checkIgnoredActionFields(a *Action, name string, uprobe bool) {
 	uses := map[string][]string{
 		actFollowFD: {"argFd", "argName"}, actCopyFD: {"argFd", "argName"}, actUnfollowFD: {"argFd", "argName"},
 		actSignal: {"argSig"}, actOverride: {"argError"}, actGetURL: {"argUrl"}, actDNSLookup: {"argFqdn"},
@@ -578,6 +588,15 @@ func (c *checker) checkIgnoredActionFields(a *Action, name string) {
 	for _, f := range []string{"argFd", "argName", "argError", "argSig", "argUrl", "argFqdn", "argSock", "argIndex", "argValue"} {
 		if n := a.Field(f); n != nil && !slices.Contains(uses[name], f) {
 			c.warnf(n, "ignored-field", "", "%s is ignored by the %s action", f, a.Action)
+		}
+	}
+	// Only Override on uprobes reads these (and is refused); Tetragon
+	// ignores them elsewhere.
+	if name != actOverride || !uprobe {
+		for _, f := range []string{"argRegs", "argNewSymbol", "argNewOffset", "argNewAddr"} {
+			if n := a.Field(f); n != nil {
+				c.warnf(n, "ignored-field", "", "%s is read only by Override on uprobes; it is ignored here", f)
+			}
 		}
 	}
 }

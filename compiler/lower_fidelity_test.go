@@ -196,3 +196,47 @@ spec:
 		t.Errorf("id 0xffffffff: %+v %v, want selector 1", r, err)
 	}
 }
+
+// TestOfflineAutoType: without a target, fields of raw_syscalls/* and
+// syscalls/* events without a type take the type of their field in the
+// format polc knows (the same as a target's format gives: the debian-6.12
+// profile's, checked by hand), and filters on them test that type.
+func TestOfflineAutoType(t *testing.T) {
+	p := lowered(t, `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: auto
+spec:
+  tracepoints:
+  - subsystem: "syscalls"
+    event: "sys_enter_openat"
+    args:
+    - index: 5
+    - index: 7
+      type: "auto"
+    selectors:
+    - matchArgs:
+      - index: 7
+        operator: "Mask"
+        values: ["0x40"]
+  - subsystem: "raw_syscalls"
+    event: "sys_exit"
+    args:
+    - index: 4
+    - index: 5
+`)
+	want := [][]ir.ArgType{{ir.TypeUint64, ir.TypeUint64}, {ir.TypeInt64, ir.TypeInt64}}
+	for i, h := range p.Hooks {
+		for j, a := range h.Args {
+			if a.Type != want[i][j] {
+				t.Errorf("hook %d arg %d: %s, want %s", i, j, a.Type, want[i][j])
+			}
+		}
+	}
+	for flags, match := range map[int64]bool{0x41: true, 0x2: false} {
+		ev := &ir.Event{Args: []ir.ArgValue{{Int: 3}, {Int: flags}}}
+		if r, err := ir.Eval(p.Hooks[0], ev); err != nil || r.Matched != match {
+			t.Errorf("flags %#x: matched %v (%v), want %v", flags, r.Matched, err, match)
+		}
+	}
+}

@@ -216,23 +216,6 @@ spec:
   kprobes:
   - call: "list:ksys"
 `, "needs-target", 9, `list "ksys" (pattern "^ksys_") needs a target kernel to expand`},
-		{"filter on a field of type auto", `apiVersion: cilium.io/v1alpha1
-kind: TracingPolicy
-metadata:
-  name: auto
-spec:
-  tracepoints:
-  - subsystem: "sched"
-    event: "sched_process_exec"
-    args:
-    - index: 8
-      type: "auto"
-    selectors:
-    - matchArgs:
-      - index: 8
-        operator: "Equal"
-        values: ["1"]
-`, "unsupported", 15, "filtering a tracepoint field needs its type"},
 		{"Set on an undeclared argument", `apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
 metadata:

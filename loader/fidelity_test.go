@@ -11,7 +11,8 @@ import (
 // loads and polc once refused (issue 15): the same hook listed twice (each
 // entry attaches on its own and reports its own event), the same argument
 // index declared twice with different types (each entry is read and
-// reported), matchArgs args naming an argument by its position in args,
+// reported), a field without a type (auto: the id, a long, reads as int64
+// without a target), matchArgs args naming an argument by its position in args,
 // and a matchBinaries without values (ignored, as Tetragon ignores it: the
 // second hook tests only the PID and the syscall).
 func TestDuplicateHooksAndArgs(t *testing.T) {
@@ -45,7 +46,6 @@ spec:
     tags: ["second"]
     args:
     - index: 4
-      type: "int64"
     selectors:
     - matchBinaries:
       - operator: "In"
