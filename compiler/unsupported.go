@@ -14,3 +14,10 @@ var unsupportedArgOps = map[string]string{
 	"NotFileType":      "polc does not read the inode's file type yet; match the path with NotPrefix or NotPostfix",
 	"CelExpr":          "polc does not compile CEL expressions; write the condition with matchArgs operators",
 }
+
+// unsupportedArgTypes are the argument types Tetragon reads and polc does
+// not, keyed by their spelling.
+var unsupportedArgTypes = map[string]string{
+	"sockaddr_un": "polc does not read Unix socket addresses yet; read the socket as sock, or the path with resolve",
+	"int32_arr":   "Tetragon reads as many int32 as the argument's size field says, a field this TracingPolicy schema does not have",
+}
