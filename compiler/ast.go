@@ -62,6 +62,7 @@ type Spec struct {
 	Options           []*Option      `yaml:"options"`
 	PodSelector       *LabelSelector `yaml:"podSelector"`
 	ContainerSelector *LabelSelector `yaml:"containerSelector"`
+	NodeSelector      *LabelSelector `yaml:"nodeSelector"`
 	Loader            bool           `yaml:"loader"`
 }
 

@@ -91,7 +91,8 @@ func (c *checker) checkPolicy() {
 	}
 	c.checkDuplicateHooks()
 	c.checkEnforcers()
-	c.checkOptions() // options.go
+	c.checkOptions()      // options.go
+	c.checkK8sSelectors() // lint.go
 	c.lintPolicy()
 	if c.opts.Target != nil || c.opts.Sysroot != "" {
 		c.checkTarget()

@@ -111,7 +111,7 @@ var codes = []CodeInfo{
 	{"redundant-action", "an action that changes nothing"},
 	{"followfd-without-unfollowfd", "FollowFD without UnfollowFD"},
 	{"unused-list", "a list no hook uses"},
-	{"k8s-selector", "a Kubernetes selector, which polrun cannot apply"},
+	{"k8s-selector", "a pod or container selector: it needs Kubernetes pod metadata, so polrun refuses to load the policy"},
 	{"unused-ignore", "a polc:ignore comment that silences nothing"},
 	{"key-case", "a key spelt in another case than the field's, read as Tetragon reads it"},
 	{"override-needs-injection", "Override on a function the kernel may not allow to override"},

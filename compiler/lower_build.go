@@ -63,12 +63,20 @@ func build(l *lowering) {
 		}
 	}
 	l.lowerOptions() // options.go
-	if spec.PodSelector != nil || spec.ContainerSelector != nil {
-		key := "podSelector"
-		if spec.PodSelector == nil {
-			key = "containerSelector"
+	// Pod and container selectors go to the manifest, whose loader refuses
+	// them (it has no pod metadata); the node selector too, applied there.
+	if spec.PodSelector != nil {
+		l.p.PodSelectors = append(l.p.PodSelectors, "podSelector")
+	}
+	if spec.ContainerSelector != nil {
+		l.p.PodSelectors = append(l.p.PodSelectors, "containerSelector")
+	}
+	if ns := spec.NodeSelector; ns != nil {
+		l.p.NodeSelector = &ir.LabelSelector{MatchLabels: ns.MatchLabels}
+		for _, e := range ns.MatchExpressions {
+			l.p.NodeSelector.MatchExpressions = append(l.p.NodeSelector.MatchExpressions,
+				ir.LabelRequirement{Key: e.Key, Operator: e.Operator, Values: e.Values})
 		}
-		l.report(Note, fieldOr(spec.At, key), "k8s-selector", "", "%s is ignored: the policy applies to every process on the host", key)
 	}
 	for i, h := range l.p.Hooks {
 		h.ID = i
