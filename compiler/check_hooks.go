@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -256,6 +257,14 @@ func looksLikeSyscallSymbol(s string) bool {
 
 func (c *checker) checkUprobe(u *UProbe) {
 	c.refuseData(u.At, len(u.Data))
+	if len(u.BinaryDigests) > 0 {
+		c.errorf(fieldOr(u.At, "binaryDigests"), "unsupported", "remove binaryDigests; polrun attaches to the file at path whatever its digest",
+			"binaryDigests (attaching only to a binary of these digests) is not yet supported by polc")
+	}
+	if u.BTFPath != "" && !slices.ContainsFunc(u.Args, func(a *Arg) bool { return a.BTFType != "" || a.Resolve != "" }) {
+		c.warnf(fieldOr(u.At, "btfPath"), "ignored-field", "remove btfPath",
+			"btfPath is read only for arguments with btfType or resolve; it has no effect here")
+	}
 	if u.Symbol != "" && len(u.Symbols) > 0 {
 		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
 			"uprobe has both symbol and symbols")
@@ -347,6 +356,14 @@ func (c *checker) checkArgs(h *hookView) {
 		}
 	}
 	for _, a := range h.hook.Args {
+		if a.BTFTypeModule != "" {
+			c.errorf(fieldOr(a.At, "btfTypeModule"), "unsupported", "remove btfTypeModule; btfType is looked up in the kernel's BTF (vmlinux)",
+				"btfTypeModule (btfType from a kernel module's BTF) is not yet supported by polc")
+		}
+		if (h.kind == hookUprobe || h.kind == hookUSDT) && (a.BTFType != "" || a.Resolve != "") {
+			c.errorf(fieldOr(a.At, "btfType"), "unsupported", "read the argument without btfType and resolve",
+				"btfType and resolve on %s arguments (types from the binary's BTF, btfPath) are not yet supported by polc", h.kind)
+		}
 		c.checkBufferOptions(h, a)
 		if a.Resolve != "" && !resolvePath.MatchString(a.Resolve) {
 			c.errorf(fieldOr(a.At, "resolve"), "bad-resolve", `write a path of struct members, such as "mm.owner.real_parent.comm"`,
