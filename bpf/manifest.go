@@ -48,6 +48,14 @@ type Manifest struct {
 	// Vars lists the load-time variables the loader must set (VarPolicyID,
 	// VarHostNSPrefix+kind).
 	Vars []string `json:"vars,omitempty"`
+	// NodeSelector is the policy's spec.nodeSelector: the loader loads
+	// the policy only on a node whose labels (polrun --node-labels) it
+	// selects. Nil: every node.
+	NodeSelector *LabelSelector `json:"nodeSelector,omitempty"`
+	// PodSelectors names the policy's fields that restrict it to pods or
+	// containers (podSelector, containerSelector): they need Kubernetes
+	// pod metadata, which polrun does not have, so it refuses the bundle.
+	PodSelectors []string `json:"podSelectors,omitempty"`
 }
 
 // Kernel features a bundle can require.

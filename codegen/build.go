@@ -195,6 +195,13 @@ func (g *gen) finish() (*Bundle, error) {
 	if g.pol.Namespace != "" {
 		m.Namespace = g.pol.Namespace
 	}
+	m.PodSelectors = g.pol.PodSelectors // the loader refuses these
+	if ns := g.pol.NodeSelector; ns != nil {
+		m.NodeSelector = &bpf.LabelSelector{MatchLabels: ns.MatchLabels}
+		for _, r := range ns.MatchExpressions {
+			m.NodeSelector.MatchExpressions = append(m.NodeSelector.MatchExpressions, bpf.LabelRequirement(r))
+		}
+	}
 	if g.hasModeMap() {
 		m.Mode = g.pol.Mode.String() // mode.go
 	}

@@ -62,6 +62,7 @@ type Spec struct {
 	Options           []*Option      `yaml:"options"`
 	PodSelector       *LabelSelector `yaml:"podSelector"`
 	ContainerSelector *LabelSelector `yaml:"containerSelector"`
+	NodeSelector      *LabelSelector `yaml:"nodeSelector"`
 	Loader            bool           `yaml:"loader"`
 }
 
@@ -107,6 +108,8 @@ type UProbe struct {
 	Addrs         []uint64 `yaml:"addrs"` // refused by the checks: not implemented
 	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
 	BTFPath       string   `yaml:"btfPath"`
+	BinaryDigests []string `yaml:"binaryDigests"` // refused by the checks: not implemented
+	Data          []*Arg   `yaml:"data"`          // refused by the checks: not implemented
 	Return        bool     `yaml:"return"`
 	ReturnArg     *Arg     `yaml:"returnArg"`
 }
@@ -127,15 +130,16 @@ type USDT struct {
 
 // Arg declares one argument (or the return value) of a hook.
 type Arg struct {
-	At           `yaml:"-"`
-	Index        int    `yaml:"index"`
-	Type         string `yaml:"type"`
-	Label        string `yaml:"label"`
-	SizeArgIndex int    `yaml:"sizeArgIndex"` // 1-based; 0 means none
-	ReturnCopy   bool   `yaml:"returnCopy"`
-	MaxData      bool   `yaml:"maxData"`
-	Resolve      string `yaml:"resolve"`
-	BTFType      string `yaml:"btfType"`
+	At            `yaml:"-"`
+	Index         int    `yaml:"index"`
+	Type          string `yaml:"type"`
+	Label         string `yaml:"label"`
+	SizeArgIndex  int    `yaml:"sizeArgIndex"` // 1-based; 0 means none
+	ReturnCopy    bool   `yaml:"returnCopy"`
+	MaxData       bool   `yaml:"maxData"`
+	Resolve       string `yaml:"resolve"`
+	BTFType       string `yaml:"btfType"`
+	BTFTypeModule string `yaml:"btfTypeModule"` // refused by the checks: not implemented
 }
 
 // Selector is one alternative: its filters are ANDed; selectors are ORed.
@@ -218,6 +222,12 @@ type Action struct {
 	KernelStackTrace bool   `yaml:"kernelStackTrace"`
 	UserStackTrace   bool   `yaml:"userStackTrace"`
 	ImaHash          bool   `yaml:"imaHash"`
+	// Override on uprobes (registers, or a jump to another function):
+	// refused by the checks, not implemented.
+	ArgRegs      []string `yaml:"argRegs"`
+	ArgNewSymbol string   `yaml:"argNewSymbol"`
+	ArgNewOffset *uint64  `yaml:"argNewOffset"`
+	ArgNewAddr   *uint64  `yaml:"argNewAddr"`
 }
 
 type List struct {

@@ -91,7 +91,8 @@ func (c *checker) checkPolicy() {
 	}
 	c.checkDuplicateHooks()
 	c.checkEnforcers()
-	c.checkOptions() // options.go
+	c.checkOptions()      // options.go
+	c.checkK8sSelectors() // lint.go
 	c.lintPolicy()
 	if c.opts.Target != nil || c.opts.Sysroot != "" {
 		c.checkTarget()
@@ -267,6 +268,10 @@ func (c *checker) checkEnforcers() {
 // argType returns the type of a, reporting a type that is unknown, missing,
 // or not usable on this kind of hook.
 func (c *checker) argType(h *hookView, a *Arg) ir.ArgType {
+	if reason, unsupported := unsupportedArgTypes[a.Type]; unsupported {
+		c.errorf(fieldOr(a.At, "type"), "unsupported", reason, "argument type %s is not yet supported by polc", a.Type)
+		return ir.TypeInvalid
+	}
 	t, ok := ir.ParseType(a.Type)
 	if !ok {
 		if a.Type == "" && a.Field("type") == nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -148,6 +149,7 @@ func (c *checker) checkHook(h *hookView) {
 		}
 	}
 	c.checkArgs(h)
+	c.resolveAutoArgs(h) // autotype.go
 	c.checkReturn(h)
 	if len(h.hook.Message) > 256 {
 		c.warnf(fieldOr(h.at, "message"), "long-message", "Tetragon truncates messages to 256 characters",
@@ -164,6 +166,7 @@ func (c *checker) checkHook(h *hookView) {
 
 func (c *checker) checkKprobe(h *hookView) {
 	k := h.kprobe
+	c.refuseData(k.At, len(k.Data))
 	callNode := fieldOr(k.At, "call")
 	if name, ok := strings.CutPrefix(k.Call, "list:"); ok {
 		l, found := c.listRef(name, callNode)
@@ -253,6 +256,15 @@ func looksLikeSyscallSymbol(s string) bool {
 }
 
 func (c *checker) checkUprobe(u *UProbe) {
+	c.refuseData(u.At, len(u.Data))
+	if len(u.BinaryDigests) > 0 {
+		c.errorf(fieldOr(u.At, "binaryDigests"), "unsupported", "remove binaryDigests; polrun attaches to the file at path whatever its digest",
+			"binaryDigests (attaching only to a binary of these digests) is not yet supported by polc")
+	}
+	if u.BTFPath != "" && !slices.ContainsFunc(u.Args, func(a *Arg) bool { return a.BTFType != "" || a.Resolve != "" }) {
+		c.warnf(fieldOr(u.At, "btfPath"), "ignored-field", "remove btfPath",
+			"btfPath is read only for arguments with btfType or resolve; it has no effect here")
+	}
 	if u.Symbol != "" && len(u.Symbols) > 0 {
 		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
 			"uprobe has both symbol and symbols")
@@ -318,11 +330,22 @@ func (c *checker) checkArgs(h *hookView) {
 			c.errorf(idx, "arg-index", indexRangeHint(h),
 				"argument index %d is out of range for this %s (0 to %d)", a.Index, h.kind, h.maxIndex)
 		}
-		if prev, dup := h.args[a.Index]; dup {
-			c.errorf(idx, "duplicate-arg", "declare each argument once; to read it differently, use a second hook",
-				"argument index %d is already declared at line %d", a.Index, prev.Node.Line)
-		} else {
+		// The same index may be declared again, to read it another way
+		// (another resolve path or btfType, another type): each entry is
+		// read and reported, as in Tetragon, whose matchArgs index names
+		// the first entry of the index (args: [N] names any entry).
+		if _, dup := h.args[a.Index]; !dup {
 			h.args[a.Index] = a
+		}
+		for _, prev := range h.hook.Args {
+			if prev == a {
+				break
+			}
+			if prev.Index == a.Index && prev.Type == a.Type && prev.Resolve == a.Resolve && prev.BTFType == a.BTFType {
+				c.warnf(idx, "duplicate-arg", "remove one, or read it another way (resolve, btfType)",
+					"argument index %d is declared the same way at line %d: it is read and reported twice", a.Index, prev.Node.Line)
+				break
+			}
 		}
 		if a.Label != "" {
 			if prev, dup := labels[a.Label]; dup {
@@ -333,6 +356,14 @@ func (c *checker) checkArgs(h *hookView) {
 		}
 	}
 	for _, a := range h.hook.Args {
+		if a.BTFTypeModule != "" {
+			c.errorf(fieldOr(a.At, "btfTypeModule"), "unsupported", "remove btfTypeModule; btfType is looked up in the kernel's BTF (vmlinux)",
+				"btfTypeModule (btfType from a kernel module's BTF) is not yet supported by polc")
+		}
+		if (h.kind == hookUprobe || h.kind == hookUSDT) && (a.BTFType != "" || a.Resolve != "") {
+			c.errorf(fieldOr(a.At, "btfType"), "unsupported", "read the argument without btfType and resolve",
+				"btfType and resolve on %s arguments (types from the binary's BTF, btfPath) are not yet supported by polc", h.kind)
+		}
 		c.checkBufferOptions(h, a)
 		if a.Resolve != "" && !resolvePath.MatchString(a.Resolve) {
 			c.errorf(fieldOr(a.At, "resolve"), "bad-resolve", `write a path of struct members, such as "mm.owner.real_parent.comm"`,
@@ -384,7 +415,7 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 		c.checkSizeArgIndex(h, a, t)
 	} else if t.IsBuffer() && !a.ReturnCopy && h.kind != hookTracepoint {
 		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
-			"%s argument %d has no sizeArgIndex, so its length is unknown", a.Type, a.Index)
+			"%s argument %d has no sizeArgIndex, so its length is unknown (reading it without one is not yet supported by polc)", a.Type, a.Index)
 	}
 }
 
@@ -462,7 +493,17 @@ func (c *checker) checkReturn(h *hookView) {
 	}
 }
 
-// checkDuplicateHooks reports a hook declared twice in one policy.
+// refuseData refuses a hook's data: list (values read from sources other
+// than the arguments, such as the current task), which needs BPF code polc
+// does not generate yet.
+func (c *checker) refuseData(at At, n int) {
+	if n > 0 {
+		c.errorf(fieldOr(at, "data"), "unsupported", "read the values as arguments, with resolve",
+			"data (values read from sources other than the arguments) is not yet supported by polc")
+	}
+}
+
+// checkDuplicateHooks points out (lint) a hook declared twice in one policy.
 func (c *checker) checkDuplicateHooks() {
 	seen := map[string]*hookView{}
 	for _, h := range c.hooks {
@@ -470,8 +511,11 @@ func (c *checker) checkDuplicateHooks() {
 			continue
 		}
 		if prev, dup := seen[h.key]; dup {
-			c.errorf(hookNameNode(h), "duplicate-hook", "merge the two into one hook: its selectors are ORed",
-				"%s %q is already hooked at line %d", h.kind, h.name, prev.at.Node.Line)
+			// As in Tetragon, each entry is its own attachment, with its
+			// own arguments and selectors: a call both match is reported
+			// by each.
+			c.lintf(hookNameNode(h), "duplicate-hook", "merge the two into one hook if one event per call is meant: selectors are ORed",
+				"%s %q is also hooked at line %d: each entry attaches on its own, and a call both match is reported twice", h.kind, h.name, prev.at.Node.Line)
 			continue
 		}
 		seen[h.key] = h

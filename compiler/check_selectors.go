@@ -44,7 +44,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 	}
 	for _, f := range s.MatchPIDs {
 		c.checkInNotIn(f.At, f.Operator, "matchPIDs")
-		c.requireValues(f.At, len(f.Values), "matchPIDs")
+		c.requireValues(f.At, len(f.Values), "matchPIDs", f.Operator)
 		for i, v := range f.Values {
 			if _, err := ir.ParsePID(v); err != nil {
 				c.errorf(valueNode(f.At, "values", i), "bad-value", "", "%v", err)
@@ -64,7 +64,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 				"%q is not a namespace kind", f.Namespace)
 		}
 		c.checkInNotIn(f.At, f.Operator, "matchNamespaces")
-		c.requireValues(f.At, len(f.Values), "matchNamespaces")
+		c.requireValues(f.At, len(f.Values), "matchNamespaces", f.Operator)
 		for i, v := range f.Values {
 			if _, _, err := ir.ParseNamespaceValue(v); err != nil {
 				c.errorf(valueNode(f.At, "values", i), "bad-value", `run lsns to find namespace inodes, or write "host_ns"`, "%v", err)
@@ -79,7 +79,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 	}
 	for _, f := range s.MatchNamespaceChanges {
 		c.checkInNotIn(f.At, f.Operator, "matchNamespaceChanges")
-		c.requireValues(f.At, len(f.Values), "matchNamespaceChanges")
+		c.requireValues(f.At, len(f.Values), "matchNamespaceChanges", f.Operator)
 		for i, v := range f.Values {
 			if _, ok := ir.ParseNamespace(v); !ok {
 				c.errorf(valueNode(f.At, "values", i), "bad-namespace", closestHint(v, ir.NamespaceNames()),
@@ -95,7 +95,25 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 // argForFilter finds the argument a matchArgs filter refers to. For
 // tracepoints, Tetragon accepts the field index or, failing that, the
 // position in args; everywhere else the index is the declared one.
+//
+// With args (a list of positions in the hook's args, Tetragon's
+// ArgSelector.Args), the first entry names the argument and index is not
+// read: Tetragon takes the argument at that position of the declared list,
+// whatever its index.
 func (c *checker) argForFilter(h *hookView, f *ArgFilter) (*Arg, bool) {
+	if len(f.Args) > 0 {
+		pos := f.Args[0]
+		if pos < 0 || pos >= len(h.hook.Args) {
+			c.errorf(valueNode(f.At, "args", 0), "unknown-arg", argsPositionHint(h),
+				"args entry %d is not a position in the hook's args (it declares %d)", pos, len(h.hook.Args))
+			return nil, false
+		}
+		if f.Index != nil && *f.Index != h.hook.Args[pos].Index {
+			c.warnf(fieldOr(f.At, "index"), "ignored-field", "remove index, or args",
+				"index is not read when args is given: args names the argument by its position, as in Tetragon")
+		}
+		return h.hook.Args[pos], true
+	}
 	idx := 0
 	if f.Index != nil {
 		idx = *f.Index
@@ -124,9 +142,14 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 	if ret {
 		what = "matchReturnArgs"
 		a = h.ret
-		if f.Index != nil && *f.Index != h.ret.Index {
+		if f.Index != nil && *f.Index != h.ret.Index && len(f.Args) == 0 {
 			c.lintf(fieldOr(f.At, "index"), "return-index", "matchReturnArgs always tests the return value",
 				"index %d is ignored", *f.Index)
+		}
+		if len(f.Args) > 0 && f.Args[0] != 0 {
+			c.errorf(valueNode(f.At, "args", 0), "unknown-arg", "in matchReturnArgs, position 0 is the return value, the only one",
+				"args entry %d is not a position of the return value", f.Args[0])
+			return
 		}
 	} else {
 		var ok bool
@@ -141,10 +164,19 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 	opNode := fieldOr(f.At, "operator")
 	op, ok := ir.ParseOp(f.Operator)
 	if !ok {
-		return // the schema reports unknown operators, with a hint
+		if reason, known := unsupportedArgOps[f.Operator]; known {
+			c.errorf(opNode, "unsupported", reason,
+				"operator %s is not yet supported by polc", f.Operator)
+		}
+		return // the schema reports other unknown operators, with a hint
+	}
+	if t == ir.TypeAuto && !(h.tp != nil && c.targetHasEvent(h.tp)) {
+		c.errorf(opNode, "unsupported", `declare the field's type, e.g. type: "int", or build with --target, whose format gives it`,
+			"filtering a tracepoint field needs its type: without a target kernel's format, polc does not know the field's")
+		return
 	}
 	if t == ir.TypeInvalid || t == ir.TypeAuto {
-		return // the type is already reported, or only known from the format
+		return // the type is already reported, or only known from the target's format
 	}
 	if err := ir.CheckArgOp(op, t); err != nil {
 		c.errorf(opNode, "bad-operator", argOpHint(t), "%s on argument %d: %v", what, a.Index, err)
@@ -157,8 +189,9 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 		}
 		return
 	}
-	if len(f.Args) > 0 {
-		c.errorf(fieldOr(f.At, "args"), "bad-option", "args is for CapabilitiesGained", "args is only used by CapabilitiesGained")
+	if len(f.Args) > 1 {
+		c.warnf(valueNode(f.At, "args", 1), "ignored-field", "list one position: "+op.String()+" tests one argument",
+			"%s tests only the first argument of args, as in Tetragon; the others are ignored", op)
 	}
 	if !op.TakesValues() {
 		if len(f.Values) > 0 {
@@ -166,7 +199,7 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 		}
 		return
 	}
-	c.requireValues(f.At, len(f.Values), what)
+	c.requireValues(f.At, len(f.Values), what, f.Operator)
 	for i, v := range f.Values {
 		val, err := ir.ParseArgValue(op, t, v)
 		vn := valueNode(f.At, "values", i)
@@ -241,6 +274,18 @@ func valueHint(op ir.Op, t ir.ArgType) string {
 	return ""
 }
 
+// argsPositionHint lists the positions a matchArgs args entry can name.
+func argsPositionHint(h *hookView) string {
+	if len(h.hook.Args) == 0 {
+		return "declare the argument under args first"
+	}
+	var pos []string
+	for i, a := range h.hook.Args {
+		pos = append(pos, fmt.Sprintf("%d (index %d)", i, a.Index))
+	}
+	return "args lists positions in the hook's args, from 0: " + strings.Join(pos, ", ")
+}
+
 func (c *checker) checkInNotIn(at At, operator, what string) {
 	op, ok := ir.ParseOp(operator)
 	if ok && op != ir.OpIn && op != ir.OpNotIn {
@@ -248,10 +293,38 @@ func (c *checker) checkInNotIn(at At, operator, what string) {
 	}
 }
 
-func (c *checker) requireValues(at At, n int, what string) {
-	if n == 0 {
-		c.errorf(fieldOr(at, "values"), "missing-values", "list at least one value",
-			"%s filter has no values, so it can never match", what)
+// requireValues handles a filter without values as Tetragon does (its
+// selector_match loops over no values, pkg/selectors/kernel.go skips an
+// empty matchBinaries): matchBinaries is ignored; a filter with a negated
+// operator (NotIn, NotEqual, NotPrefix…) always passes and one with another
+// operator never does, except matchNamespaceChanges and
+// matchCapabilityChanges NotIn, which pass on a change of any kind or
+// capability (the lowering reads them so). matchParentBinaries, whose
+// empty form Tetragon's source does not settle, and matchReturnArgs, whose
+// never-passing form the IR cannot hold, are refused.
+func (c *checker) requireValues(at At, n int, what, operator string) {
+	if n > 0 {
+		return
+	}
+	node := fieldOr(at, "values")
+	op, ok := ir.ParseOp(operator)
+	switch {
+	case !ok:
+		return // the operator is reported
+	case what == "matchParentBinaries" || what == "matchReturnArgs" && op.TakesValues():
+		c.errorf(node, "missing-values", "list at least one value",
+			"%s filter has no values", what)
+	case what == "matchBinaries":
+		c.warnf(node, "always-matches", "list the binaries, or remove the filter",
+			"matchBinaries without values is ignored, as Tetragon ignores it: the selector does not test the binary")
+	case op == ir.OpNotIn && (what == "matchNamespaceChanges" || what == "matchCapabilityChanges"):
+		// A real test: any change.
+	case op.Negated():
+		c.warnf(node, "always-matches", "list values, or remove the filter",
+			"%s %s without values always passes, as in Tetragon; the filter is removed", what, op)
+	case op.TakesValues() || what != "matchArgs" && what != "matchReturnArgs":
+		c.warnf(node, "never-matches", "list at least one value",
+			"%s %s without values never matches, as in Tetragon; its selector is removed", what, op)
 	}
 }
 
@@ -268,7 +341,7 @@ func (c *checker) checkBinaryFilter(f *BinaryFilter, what string) {
 				"%s does not take operator %s", what, f.Operator)
 		}
 	}
-	c.requireValues(f.At, len(f.Values), what)
+	c.requireValues(f.At, len(f.Values), what, f.Operator)
 	if f.FollowChildren && ok && op != ir.OpIn && op != ir.OpNotIn {
 		c.errorf(fieldOr(f.At, "followChildren"), "bad-option", "followChildren works with In and NotIn",
 			"followChildren with operator %s", f.Operator)
@@ -295,7 +368,7 @@ func (c *checker) checkCapFilter(f *CapFilter, what string) {
 		c.errorf(fieldOr(f.At, "type"), "bad-cap-type", "use Effective, Inheritable or Permitted", "%q is not a capability set", f.Type)
 	}
 	c.checkInNotIn(f.At, f.Operator, what)
-	c.requireValues(f.At, len(f.Values), what)
+	c.requireValues(f.At, len(f.Values), what, f.Operator)
 	names := make([]string, 0, len(ir.Capabilities))
 	for n := range ir.Capabilities {
 		names = append(names, n)
@@ -427,7 +500,7 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 				c.errorf(an, "missing-field", "add argValue: the value to write", "Set needs argValue")
 			}
 		}
-		c.checkIgnoredActionFields(a, name)
+		c.checkIgnoredActionFields(a, name, h.kind == hookUprobe)
 	}
 	if post != nil && noPost != nil {
 		c.errorf(fieldOr(noPost.At, "action"), "conflicting-actions", "keep one: Post reports the event, NoPost suppresses it",
@@ -472,6 +545,11 @@ func (c *checker) requireArgField(h *hookView, a *Action, field string, v *int, 
 // runs before the function and can change it.
 func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	an := fieldOr(a.At, "action")
+	if h.kind == hookUprobe {
+		c.errorf(an, "unsupported", "use Sigkill or Signal to stop the process",
+			"Override on uprobes (argError, argRegs, argNewSymbol, argNewOffset, argNewAddr) is not yet supported by polc")
+		return
+	}
 	if a.ArgError == nil {
 		c.errorf(an, "missing-field", "add argError: the value to return, usually a negative errno such as -1 (EPERM)",
 			"Override needs argError")
@@ -485,7 +563,7 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	case h.kind == hookTracepoint:
 		c.errorf(an, "override-not-possible", "override a kprobe on the syscall or a security_* function, or an LSM hook",
 			"Override cannot change what a tracepoint's function returns")
-	case h.kind == hookUprobe || h.kind == hookUSDT:
+	case h.kind == hookUSDT:
 		c.errorf(an, "override-not-possible", "use Sigkill or Signal to stop the process",
 			"Override on this %s is not supported", h.kind)
 	case h.kind == hookKprobe && h.kprobe != nil && !h.kprobe.Syscall && !strings.HasPrefix(h.kprobe.Call, "security_") &&
@@ -497,7 +575,7 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 }
 
 // checkIgnoredActionFields warns about fields the action does not read.
-func (c *checker) checkIgnoredActionFields(a *Action, name string) {
+func (c *checker) checkIgnoredActionFields(a *Action, name string, uprobe bool) {
 	uses := map[string][]string{
 		actFollowFD: {"argFd", "argName"}, actCopyFD: {"argFd", "argName"}, actUnfollowFD: {"argFd", "argName"},
 		actSignal: {"argSig"}, actOverride: {"argError"}, actGetURL: {"argUrl"}, actDNSLookup: {"argFqdn"},
@@ -510,6 +588,15 @@ func (c *checker) checkIgnoredActionFields(a *Action, name string) {
 	for _, f := range []string{"argFd", "argName", "argError", "argSig", "argUrl", "argFqdn", "argSock", "argIndex", "argValue"} {
 		if n := a.Field(f); n != nil && !slices.Contains(uses[name], f) {
 			c.warnf(n, "ignored-field", "", "%s is ignored by the %s action", f, a.Action)
+		}
+	}
+	// Only Override on uprobes reads these (and is refused); Tetragon
+	// ignores them elsewhere.
+	if name != actOverride || !uprobe {
+		for _, f := range []string{"argRegs", "argNewSymbol", "argNewOffset", "argNewAddr"} {
+			if n := a.Field(f); n != nil {
+				c.warnf(n, "ignored-field", "", "%s is read only by Override on uprobes; it is ignored here", f)
+			}
 		}
 	}
 }

@@ -42,13 +42,50 @@ func (c *checker) lintPolicy() {
 				"list %q is never used", l.Name)
 		}
 	}
-	if s.PodSelector != nil || s.ContainerSelector != nil {
-		key := "podSelector"
-		if s.PodSelector == nil {
-			key = "containerSelector"
+}
+
+// checkK8sSelectors checks spec.podSelector, containerSelector and
+// nodeSelector. The first two restrict the policy to pods or containers,
+// which needs Kubernetes pod metadata: polrun has none and refuses to load
+// the bundle (never ignoring them, which would apply the policy to every
+// process); validate warns. nodeSelector is applied by polrun to the
+// node's labels (--node-labels).
+func (c *checker) checkK8sSelectors() {
+	s := &c.pol.Spec
+	for _, ks := range []struct {
+		key string
+		sel *LabelSelector
+	}{{"podSelector", s.PodSelector}, {"containerSelector", s.ContainerSelector}, {"nodeSelector", s.NodeSelector}} {
+		key, sel := ks.key, ks.sel
+		if sel == nil {
+			continue
 		}
-		c.lintf(fieldOr(s.At, key), "k8s-selector", "polrun runs without Kubernetes; the policy applies to every process on the host",
-			"%s needs Kubernetes pod information", key)
+		c.checkLabelSelector(sel)
+		if key != "nodeSelector" {
+			c.warnf(fieldOr(s.At, key), "k8s-selector", "polrun has no Kubernetes pod metadata: load the policy without it where it should apply to every process",
+				"%s restricts the policy to pods, which needs Kubernetes pod metadata: polrun refuses to load it", key)
+		}
+	}
+}
+
+// checkLabelSelector checks the matchExpressions of a label selector as
+// Kubernetes does: In and NotIn need values, Exists and DoesNotExist take
+// none.
+func (c *checker) checkLabelSelector(sel *LabelSelector) {
+	for _, e := range sel.MatchExpressions {
+		switch e.Operator {
+		case "In", "NotIn":
+			if len(e.Values) == 0 {
+				c.errorf(fieldOr(e.At, "values"), "missing-values", "list the label values", "%s needs values", e.Operator)
+			}
+		case "Exists", "DoesNotExist":
+			if len(e.Values) > 0 {
+				c.errorf(fieldOr(e.At, "values"), "ignored-values", "remove the values", "%s takes no values", e.Operator)
+			}
+		}
+		if e.Key == "" {
+			c.errorf(fieldOr(e.At, "key"), "missing-field", "name the label", "matchExpressions key is empty")
+		}
 	}
 }
 

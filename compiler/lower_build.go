@@ -63,12 +63,20 @@ func build(l *lowering) {
 		}
 	}
 	l.lowerOptions() // options.go
-	if spec.PodSelector != nil || spec.ContainerSelector != nil {
-		key := "podSelector"
-		if spec.PodSelector == nil {
-			key = "containerSelector"
+	// Pod and container selectors go to the manifest, whose loader refuses
+	// them (it has no pod metadata); the node selector too, applied there.
+	if spec.PodSelector != nil {
+		l.p.PodSelectors = append(l.p.PodSelectors, "podSelector")
+	}
+	if spec.ContainerSelector != nil {
+		l.p.PodSelectors = append(l.p.PodSelectors, "containerSelector")
+	}
+	if ns := spec.NodeSelector; ns != nil {
+		l.p.NodeSelector = &ir.LabelSelector{MatchLabels: ns.MatchLabels}
+		for _, e := range ns.MatchExpressions {
+			l.p.NodeSelector.MatchExpressions = append(l.p.NodeSelector.MatchExpressions,
+				ir.LabelRequirement{Key: e.Key, Operator: e.Operator, Values: e.Values})
 		}
-		l.report(Note, fieldOr(spec.At, key), "k8s-selector", "", "%s is ignored: the policy applies to every process on the host", key)
 	}
 	for i, h := range l.p.Hooks {
 		h.ID = i
@@ -208,7 +216,13 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 		h.Ret.Index = 0
 	}
 	for i, s := range hk.Selectors {
-		h.Selectors = append(h.Selectors, l.buildSelector(h, refs, s, i))
+		if sel := l.buildSelector(h, refs, s, i); sel != nil {
+			h.Selectors = append(h.Selectors, sel)
+		}
+	}
+	if len(hk.Selectors) > 0 && len(h.Selectors) == 0 {
+		l.warnf(h, "never-fires", "", "%s %s can never fire: none of its selectors can match; it is dropped", h.Kind, hookName(h))
+		return
 	}
 	l.p.Hooks = append(l.p.Hooks, h)
 }
@@ -262,6 +276,9 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 		sel.Tests = append(sel.Tests, t)
 	}
 	for _, f := range s.MatchBinaries {
+		if len(f.Values) == 0 {
+			continue // Tetragon ignores a matchBinaries without values (the checks warn)
+		}
 		op, ok := ir.ParseOp(f.Operator)
 		if !ok {
 			l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "matchBinaries operator %q", f.Operator)
@@ -313,8 +330,24 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 			}
 			t.Mask |= 1 << ns
 		}
+		if t.Op == ir.OpNotIn && t.Mask == 0 {
+			// Tetragon's NotIn of no kinds passes when a namespace of any
+			// kind changed: In of every kind.
+			t.Op, t.Mask = ir.OpIn, 1<<ir.NumNamespaces-1
+		}
 		sel.Tests = append(sel.Tests, t)
 	}
+	// Filters without values are decided here, as Tetragon decides them
+	// (checker.requireValues warns): the IR holds no test without values.
+	kept := sel.Tests[:0]
+	for _, t := range sel.Tests {
+		if !emptyTest(t) {
+			kept = append(kept, t)
+		} else if truth, _ := staticTruth(h, t); truth == truthNever {
+			return nil // the selector never matches
+		}
+	}
+	sel.Tests = kept
 	// Keep the order of the YAML, whatever the filter kind, until normalize
 	// sorts the tests canonically.
 	slices.SortStableFunc(sel.Tests, func(a, b *ir.Test) int {
@@ -336,6 +369,20 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 		sel.Actions = append(sel.Actions, &ir.Action{Kind: ir.ActPost, Pos: sel.Pos})
 	}
 	return sel
+}
+
+// emptyTest reports a test its filter gave no values to test, which
+// staticTruth decides (Tetragon's reading).
+func emptyTest(t *ir.Test) bool {
+	switch t.Kind {
+	case ir.TestArg:
+		return t.Op.TakesValues() && len(t.Values) == 0 && t.Map == nil
+	case ir.TestPID, ir.TestNamespace:
+		return len(t.Values) == 0 && !t.HostNS
+	case ir.TestCaps, ir.TestCapChange, ir.TestNSChange:
+		return t.Mask == 0
+	}
+	return false
 }
 
 func (l *lowering) inNotIn(at At, operator string) ir.Op {
@@ -376,6 +423,14 @@ func (l *lowering) capTest(kind ir.TestKind, f *CapFilter) *ir.Test {
 		}
 		t.Mask |= 1 << c
 	}
+	if kind == ir.TestCapChange && t.Op == ir.OpNotIn && t.Mask == 0 {
+		// Tetragon's NotIn of no capabilities passes when the set changed
+		// at all: In of every capability.
+		for _, c := range ir.Capabilities {
+			t.Mask |= 1 << c
+		}
+		t.Op = ir.OpIn
+	}
 	return t
 }
 
@@ -395,6 +450,15 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 			l.errorf(f.Node, "needs-return", "set return: true and a returnArg on the hook", "matchReturnArgs needs the hook's return value")
 			return nil
 		}
+	} else if len(f.Args) > 0 {
+		// args: positions in the hook's args (slots); the first names the
+		// argument, as in Tetragon, and index is not read.
+		slot := f.Args[0]
+		if slot < 0 || slot >= len(h.Args) {
+			l.errorf(valueNode(f.At, "args", 0), "unknown-arg", "", "args entry %d is not a position in the hook's args", slot)
+			return nil
+		}
+		t.Slot, arg = slot, h.Args[slot]
 	} else {
 		idx := derefOr(f.Index, 0)
 		slot, ok := refs.filterSlot(idx)
@@ -420,11 +484,11 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 				"CapabilitiesGained compares two capability arguments")
 			return nil
 		}
-		for i, idx := range f.Args {
-			slot, ok := refs.filterSlot(idx)
-			if !ok || slot >= len(h.Args) || h.Args[slot].Type.Class() != ir.ClassCaps {
-				l.errorf(valueNode(f.At, "args", i), "bad-arg-type", "CapabilitiesGained compares two capability set arguments (kernel_cap_t, cap_*)",
-					"args entry %d is not a declared capability set argument", idx)
+		// Tetragon reads both entries as positions in the hook's args.
+		for i, slot := range f.Args {
+			if slot < 0 || slot >= len(h.Args) || h.Args[slot].Type.Class() != ir.ClassCaps {
+				l.errorf(valueNode(f.At, "args", i), "bad-arg-type", "CapabilitiesGained compares two capability set arguments (kernel_cap_t, cap_*), named by their positions in args",
+					"args entry %d is not the position of a capability set argument", slot)
 				return nil
 			}
 			if i == 0 {

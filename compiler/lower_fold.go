@@ -167,7 +167,20 @@ func staticTruth(h *ir.Hook, t *ir.Test) (int, string) {
 				return decided(true, "the range covers every port")
 			}
 		}
+	case ir.TestPID, ir.TestNamespace:
+		if len(vals) == 0 && !t.HostNS {
+			return decided(false, "no values")
+		}
+	case ir.TestCaps, ir.TestCapChange:
+		if t.Mask == 0 {
+			return decided(false, "no capabilities")
+		}
+	}
+	switch t.Kind {
 	case ir.TestNSChange:
+		if t.Mask == 0 {
+			return truthNever, "no namespace kinds" // NotIn of none is In of every kind (lowering)
+		}
 		if t.Op == ir.OpNotIn && t.Mask == 1<<ir.NumNamespaces-1 {
 			return truthNever, "every namespace kind is listed, so none is left to change"
 		}

@@ -216,27 +216,6 @@ spec:
   kprobes:
   - call: "list:ksys"
 `, "needs-target", 9, `list "ksys" (pattern "^ksys_") needs a target kernel to expand`},
-		{"data fields", strings.Replace(simplePolicy, "    selectors:", `    data:
-    - index: 0
-      type: "int"
-    selectors:`, 1), "unsupported", 11, "data fields are not supported yet"},
-		{"filter on a field of type auto", `apiVersion: cilium.io/v1alpha1
-kind: TracingPolicy
-metadata:
-  name: auto
-spec:
-  tracepoints:
-  - subsystem: "sched"
-    event: "sched_process_exec"
-    args:
-    - index: 8
-      type: "auto"
-    selectors:
-    - matchArgs:
-      - index: 8
-        operator: "Equal"
-        values: ["1"]
-`, "unsupported", 15, "filtering a tracepoint field needs its type"},
 		{"Set on an undeclared argument", `apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
 metadata:
@@ -270,7 +249,7 @@ spec:
       - index: 0
         operator: "CapabilitiesGained"
         args: [0, 5]
-`, "bad-arg-type", 15, "args entry 5 is not a declared capability set argument"},
+`, "bad-arg-type", 15, "args entry 5 is not the position of a capability set argument"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pol := checked(t, tc.src)

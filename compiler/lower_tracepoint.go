@@ -11,16 +11,36 @@ import (
 // type) the type their field has in the target kernel's format
 // (target.AutoType), so that selectors can filter them and events print
 // them by that type. Without a target, or for a tracepoint it does not
-// know, they stay auto: codegen reads the fields it knows without a
-// target and refuses the others.
+// know, the events polc knows offline (raw_syscalls/*, syscalls/*,
+// autotype.go) resolve the same way from their fixed layout, as the checks
+// do; others stay auto: codegen reads the fields it knows without a target
+// and refuses the others.
 func (l *lowering) resolveAutoTypes(h *ir.Hook, hk *Hook) {
-	t := l.opts.Target
-	if t == nil || h.Kind != ir.HookTracepoint {
+	if h.Kind != ir.HookTracepoint {
 		return
 	}
 	subsys, event, _ := strings.Cut(h.Target, "/")
-	ev, err := t.Event(subsys, event)
-	if err != nil {
+	t := l.opts.Target
+	var ev *target.Event
+	var err error
+	if t != nil {
+		ev, err = t.Event(subsys, event)
+	}
+	if t == nil || err != nil {
+		// Without the target's format: the events polc knows offline
+		// (autotype.go), as the checks resolved them.
+		for i, a := range h.Args {
+			if a.Type != ir.TypeAuto || i >= len(hk.Args) {
+				continue
+			}
+			typ, known, err := offlineAutoType(subsys, event, a.Index, a.SizeSlot != ir.NoSize)
+			switch {
+			case err != nil:
+				l.errorf(fieldOr(hk.Args[i].At, "index"), "missing-type", "declare the field's type", "%v", err)
+			case known:
+				a.Type = typ
+			}
+		}
 		return
 	}
 	spec, _ := t.Spec() // nil without BTF: typedefs are then guessed

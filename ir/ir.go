@@ -40,7 +40,28 @@ type Policy struct {
 	// ModeMonitor its enforcement actions (ActionKind.Enforces) are not
 	// carried out, and its events still report them.
 	Mode Mode
-	Pos  Pos
+	// NodeSelector is spec.nodeSelector (nil: every node): the policy is
+	// loaded only on the nodes whose labels it selects.
+	NodeSelector *LabelSelector
+	// PodSelectors are the fields that restrict the policy to pods or
+	// containers (podSelector, containerSelector), which need Kubernetes
+	// pod metadata to apply: the loader refuses such a policy.
+	PodSelectors []string
+	Pos          Pos
+}
+
+// LabelSelector is a Kubernetes label selector (matchLabels and
+// matchExpressions, ANDed).
+type LabelSelector struct {
+	MatchLabels      map[string]string
+	MatchExpressions []LabelRequirement
+}
+
+// LabelRequirement is one matchExpressions entry (In, NotIn, Exists,
+// DoesNotExist).
+type LabelRequirement struct {
+	Key, Operator string
+	Values        []string
 }
 
 // Mode is a policy's mode, Tetragon's policy-mode option.

@@ -67,6 +67,9 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 		}
 		seen[b.Name()] = true
 	}
+	if err := checkSelectors(bundles, o.NodeLabels); err != nil {
+		return nil, err
+	}
 	if err := checkPrivileges(); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,11 @@ type Options struct {
 	// bpffs is mounted at /sys/fs/bpf if the root lies under it and nothing
 	// is mounted there.
 	PinRoot string
+	// NodeLabels are this node's labels (polrun --node-labels), which a
+	// bundle's node selector (bpf.Manifest.NodeSelector) must select for
+	// Load to load it. Nil: not known, and a bundle with a non-empty
+	// selector is refused.
+	NodeLabels map[string]string
 	// Replace lets Load replace a loaded policy of the same name: the new
 	// one is attached before the old one is detached.
 	Replace bool

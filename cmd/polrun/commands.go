@@ -33,6 +33,7 @@ type loadFlags struct {
 	mode           *string
 	maxMapMemory   *string
 	ringBufferSize *string
+	nodeLabels     *string
 }
 
 // modeFlag is --mode of the commands that load.
@@ -79,6 +80,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		mode:           modeFlag(fs),
 		maxMapMemory:   maxMapMemoryFlag(fs),
 		ringBufferSize: ringBufferSizeFlag(fs),
+		nodeLabels:     fs.String("node-labels", "", "this node's labels, KEY=VALUE,...: a policy with a nodeSelector loads only where it selects them (without this flag, such a policy is refused)"),
 	}
 }
 
@@ -105,6 +107,13 @@ func (f loadFlags) options() (*loader.Options, error) {
 			return nil, flagValueError{fmt.Errorf("--mode: %w", err)}
 		}
 		o.Mode = *f.mode
+	}
+	if f.nodeLabels != nil && *f.nodeLabels != "" {
+		labels, err := loader.ParseLabels(*f.nodeLabels)
+		if err != nil {
+			return nil, fmt.Errorf("--node-labels: %w", err)
+		}
+		o.NodeLabels = labels
 	}
 	if f.maxMapMemory != nil {
 		n, err := parseBytes(*f.maxMapMemory)

@@ -3,7 +3,7 @@
 // in Tetragon's JSON export format.
 //
 //	polrun load [--replace] [--verify KEY [--allow-downgrade]] [--mode enforce|monitor]
-//	            [--max-map-memory SIZE] [--ring-buffer-size SIZE] BUNDLE...
+//	            [--max-map-memory SIZE] [--ring-buffer-size SIZE] [--node-labels KEY=VALUE,...] BUNDLE...
 //	                                      attach and pin policies
 //	polrun unload NAME... | --all         detach them
 //	polrun set-mode NAME enforce|monitor  switch a loaded policy's mode

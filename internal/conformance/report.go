@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/polc-dev/polc/compiler"
 	"io"
 	"sort"
 	"strings"
@@ -138,8 +139,39 @@ func WriteDoc(w io.Writer, pols []*Policy, columns map[string]Column) error {
 		}
 		b.WriteString("\n")
 	}
+	if err := writeCRDSection(&b); err != nil {
+		return err
+	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeCRDSection lists every field, matchArgs operator and argument type
+// of the TracingPolicy schema with what polc does with it
+// (compiler.Conformance, from the tables the checks use).
+func writeCRDSection(b *bytes.Buffer) error {
+	entries, err := compiler.Conformance()
+	if err != nil {
+		return err
+	}
+	b.WriteString("\n## TracingPolicy fields, operators and types\n\n")
+	b.WriteString("Every field of the schema polc validates with (the fields of selectors, arguments and\n")
+	b.WriteString("actions under each hook kind), every matchArgs operator and every argument type, with\n")
+	b.WriteString("what polc does with it (package compiler, Conformance):\n\n")
+	b.WriteString("- **implemented**: with Tetragon's meaning (the note says how where it matters).\n")
+	b.WriteString("- **refused**: `polc validate` refuses it, or polrun refuses to load it, for the reason given.\n")
+	b.WriteString("- **noted**: accepted with a diagnostic, only where it cannot change what the policy does.\n\n")
+	counts := map[string]int{}
+	for _, e := range entries {
+		counts[e.Status]++
+	}
+	fmt.Fprintf(b, "%d implemented, %d refused, %d noted.\n\n", counts[compiler.StatusImplemented], counts[compiler.StatusRefused], counts[compiler.StatusNoted])
+	b.WriteString("| kind | name | status | note |\n|---|---|---|---|\n")
+	esc := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'")
+	for _, e := range entries {
+		fmt.Fprintf(b, "| %s | %s | **%s** | %s |\n", e.What, esc.Replace(e.Name), e.Status, esc.Replace(e.Note))
+	}
+	return nil
 }
 
 // unknownOutcome is shown for a kernel whose column lacks a policy.

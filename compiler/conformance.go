@@ -1,0 +1,164 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/polc-dev/polc/schema"
+)
+
+// What polc does with each field, operator and argument type of Tetragon's
+// TracingPolicy, for docs/CONFORMANCE.md (internal/conformance writes it;
+// TestDoc fails when it is stale). The fields are those of the schema polc
+// validates with, walked from its definitions; the operators and types are
+// its enumerations. Each is implemented unless fieldStatus says otherwise;
+// the operators and types refused are those the checks refuse
+// (unsupportedArgOps, unsupportedArgTypes), read from the same tables.
+
+// Conformance statuses.
+const (
+	StatusImplemented = "implemented"
+	StatusRefused     = "refused"
+	StatusNoted       = "noted"
+)
+
+// ConformanceEntry is one field, operator or type and what polc does with
+// it.
+type ConformanceEntry struct {
+	What   string // "field", "matchArgs operator", "argument type"
+	Name   string // spec.kprobes[].call, SubString, sockaddr_un
+	Status string
+	Note   string
+}
+
+// fieldStatus is what is not simply implemented, by field path (as
+// Conformance names them); TestConformanceTable checks that every path
+// is a field of the schema.
+var fieldStatus = map[string][2]string{
+	"spec.kprobes[].data":                               {StatusRefused, "values read from sources other than the arguments: not yet supported by polc"},
+	"spec.uprobes[].data":                               {StatusRefused, "not yet supported by polc"},
+	"spec.uprobes[].binaryDigests":                      {StatusRefused, "not yet supported by polc"},
+	"spec.uprobes[].addrs":                              {StatusRefused, "give the file offsets under offsets"},
+	"spec.podSelector":                                  {StatusRefused, "needs Kubernetes pod metadata: polrun refuses to load the policy (validate warns)"},
+	"spec.containerSelector":                            {StatusRefused, "needs Kubernetes pod metadata: polrun refuses to load the policy (validate warns)"},
+	"spec.nodeSelector":                                 {StatusImplemented, "applied by polrun to the node's labels (--node-labels)"},
+	"spec.options[].name":                               {StatusNoted, "options that cannot change what the policy does are accepted with a note (option-no-effect)"},
+	"spec.uprobes[].btfPath":                            {StatusNoted, "read only with btfType or resolve, which are refused on uprobes: a warning says it has no effect"},
+	"spec.usdts[].btfPath":                              {StatusNoted, "read only with btfType or resolve, which are refused on USDT probes"},
+	"spec.*[].args[].btfTypeModule":                     {StatusRefused, "btfType from a kernel module's BTF: not yet supported by polc"},
+	"spec.*[].returnArg.btfTypeModule":                  {StatusRefused, "btfType from a kernel module's BTF: not yet supported by polc"},
+	"spec.*[].data[].btfTypeModule":                     {StatusRefused, "not yet supported by polc"},
+	"spec.*[].selectors[].matchActions[].argRegs":       {StatusRefused, "Override on uprobes: not yet supported by polc; ignored (warning) elsewhere, as in Tetragon"},
+	"spec.*[].selectors[].matchActions[].argNewSymbol":  {StatusRefused, "Override on uprobes: not yet supported by polc"},
+	"spec.*[].selectors[].matchActions[].argNewOffset":  {StatusRefused, "Override on uprobes: not yet supported by polc"},
+	"spec.*[].selectors[].matchActions[].argNewAddr":    {StatusRefused, "Override on uprobes: not yet supported by polc"},
+	"spec.*[].selectors[].matchData":                    {StatusRefused, "filters data fields, which polc does not read yet"},
+	"spec.*[].selectors[].matchArgs[].args":             {StatusImplemented, "positions in the hook's args: the first is tested (a warning names the others, which Tetragon ignores); CapabilitiesGained reads two"},
+	"spec.*[].selectors[].matchBinaries[].values":       {StatusImplemented, "without values the filter is ignored, as in Tetragon (warning)"},
+	"spec.*[].selectors[].matchParentBinaries[].values": {StatusRefused, "refused without values (Tetragon's reading unsettled); else implemented"},
+	"spec.*[].selectors[].matchReturnArgs[].values":     {StatusRefused, "refused without values; else implemented"},
+	"spec.*[].args[].type":                              {StatusImplemented, "may be omitted on tracepoints (auto: the field's type in the format; without a target, raw_syscalls/* and syscalls/* are known)"},
+	"spec.*[].args[].index":                             {StatusImplemented, "an index may be declared again, to read it another way; matchArgs index names the first"},
+}
+
+// hookKinds are the spec fields of hooks; fieldStatus keys shared by all
+// of them start with "spec.*[].".
+var hookKinds = []string{"kprobes", "tracepoints", "uprobes", "lsmhooks", "usdts"}
+
+// statusOf looks path up in fieldStatus, as written or with its hook kind
+// as "*".
+func statusOf(path string) ([2]string, bool) {
+	if st, ok := fieldStatus[path]; ok {
+		return st, true
+	}
+	for _, k := range hookKinds {
+		if rest, ok := strings.CutPrefix(path, "spec."+k+"[]."); ok {
+			st, ok := fieldStatus["spec.*[]."+rest]
+			return st, ok
+		}
+	}
+	return [2]string{}, false
+}
+
+// Conformance lists every field of the schema (each hook kind's own,
+// and the argument, selector and action fields once, under kprobes), then
+// every matchArgs operator and argument type, with their status.
+func Conformance() ([]ConformanceEntry, error) {
+	var doc struct {
+		Definitions map[string]json.RawMessage `json:"definitions"`
+	}
+	if err := json.Unmarshal(schema.JSON(), &doc); err != nil {
+		return nil, fmt.Errorf("conformance: %w", err)
+	}
+	var out []ConformanceEntry
+	var walk func(path string, raw json.RawMessage, depth int)
+	walk = func(path string, raw json.RawMessage, depth int) {
+		var n struct {
+			Ref        string                     `json:"$ref"`
+			Properties map[string]json.RawMessage `json:"properties"`
+			Items      json.RawMessage            `json:"items"`
+		}
+		if depth > 16 || json.Unmarshal(raw, &n) != nil {
+			return
+		}
+		if n.Ref != "" {
+			walk(path, doc.Definitions[strings.TrimPrefix(n.Ref, "#/definitions/")], depth+1)
+			return
+		}
+		if len(n.Items) > 0 {
+			walk(path+"[]", n.Items, depth+1)
+			return
+		}
+		names := make([]string, 0, len(n.Properties))
+		for name := range n.Properties {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			full := path + "." + name
+			e := ConformanceEntry{What: "field", Name: full, Status: StatusImplemented}
+			if st, ok := statusOf(full); ok {
+				e.Status, e.Note = st[0], st[1]
+			}
+			out = append(out, e)
+			walk(full, n.Properties[name], depth+1)
+		}
+	}
+	walk("metadata", doc.Definitions["namespacedMetadata"], 0)
+	walk("spec", doc.Definitions["spec"], 0)
+	enum := func(def string) []string { return schemaEnum(doc.Definitions, def) }
+	for _, op := range enum("argOperator") {
+		e := ConformanceEntry{What: "matchArgs operator", Name: op, Status: StatusImplemented}
+		if r, ok := unsupportedArgOps[op]; ok {
+			e.Status, e.Note = StatusRefused, "not yet supported by polc: "+r
+		}
+		out = append(out, e)
+	}
+	for _, t := range enum("argType") {
+		e := ConformanceEntry{What: "argument type", Name: t, Status: StatusImplemented}
+		if r, ok := unsupportedArgTypes[t]; ok {
+			e.Status, e.Note = StatusRefused, "not yet supported by polc: "+r
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// schemaEnum returns the names an enumeration definition accepts.
+func schemaEnum(defs map[string]json.RawMessage, def string) []string {
+	var d struct {
+		Enum  []string `json:"enum"`
+		AnyOf []struct {
+			Enum []string `json:"enum"`
+		} `json:"anyOf"`
+	}
+	json.Unmarshal(defs[def], &d)
+	out := slices.Clone(d.Enum)
+	for _, a := range d.AnyOf {
+		out = append(out, a.Enum...)
+	}
+	return out
+}

@@ -1,0 +1,23 @@
+package compiler
+
+// Features of Tetragon's TracingPolicy that polc does not compile yet. Each
+// needs new BPF code; until it has it, the checks refuse it at validate time
+// (code "unsupported", "... not yet supported by polc"), so that validate
+// never passes what build then refuses. The reason is the diagnostic's hint.
+
+// unsupportedArgOps are the matchArgs operators Tetragon has and polc does
+// not compile, keyed by their spelling in the schema.
+var unsupportedArgOps = map[string]string{
+	"SubString":        "polc has no substring search in BPF yet; match with Prefix, Postfix or Equal",
+	"SubStringIgnCase": "polc has no substring search in BPF yet; match with Prefix, Postfix or Equal",
+	"FileType":         "polc does not read the inode's file type yet; match the path with Prefix or Postfix",
+	"NotFileType":      "polc does not read the inode's file type yet; match the path with NotPrefix or NotPostfix",
+	"CelExpr":          "polc does not compile CEL expressions; write the condition with matchArgs operators",
+}
+
+// unsupportedArgTypes are the argument types Tetragon reads and polc does
+// not, keyed by their spelling.
+var unsupportedArgTypes = map[string]string{
+	"sockaddr_un": "polc does not read Unix socket addresses yet; read the socket as sock, or the path with resolve",
+	"int32_arr":   "Tetragon reads as many int32 as the argument's size field says, a field this TracingPolicy schema does not have",
+}
