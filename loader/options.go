@@ -33,6 +33,11 @@ type Options struct {
 	// one Load declare (the base's shared maps aside), checked before any
 	// map is created; 0 means DefaultMaxMapMemory.
 	MaxMapMemory uint64
+	// KernelBTF is a file with the kernel's BTF (raw, or a vmlinux with a
+	// .BTF section) for kernels without /sys/kernel/btf/vmlinux: polrun
+	// --btf. "" reads sysfs, then the usual vmlinux places. See
+	// UseKernelBTF.
+	KernelBTF string
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error
