@@ -97,9 +97,10 @@ type Policy struct {
 // Key names the policy in the kernel columns: FILE/NAME.
 func (p *Policy) Key() string { return p.File + "/" + p.Name }
 
-// Arch is what the corpus is built for: every kernel of the matrix is
-// x86_64.
-const Arch = arch.X86_64
+// Arch is what the corpus is built for: the machine's architecture, so
+// x86_64 on the host and the amd64 guests, arm64 in the arm64 guests (one
+// bundle per architecture, used on every kernel of it).
+var Arch = arch.Host()
 
 // Compile validates and builds every policy file (*.yaml, *.yml) in dir,
 // in file name order, as polc validate and polc build do.

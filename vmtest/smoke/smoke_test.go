@@ -98,7 +98,7 @@ func getpid(t *testing.T) uint64 { return uint64(unix.Getpid()) }
 
 func TestKprobe(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.Kprobes)
-	p := newProbe(t, ebpf.ProgramSpec{Type: ebpf.Kprobe}, readCtx(ptRegsDI, asm.DWord), 0)
+	p := newProbe(t, ebpf.ProgramSpec{Type: ebpf.Kprobe}, readCtxInt(ptRegsArg0), 0)
 	trigger := openAt(t)
 	l, err := link.Kprobe("do_sys_openat2", p.prog, nil)
 	attached(t, l, err)
@@ -107,8 +107,8 @@ func TestKprobe(t *testing.T) {
 
 func TestKretprobe(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.Kretprobes)
-	p := newProbe(t, ebpf.ProgramSpec{Type: ebpf.Kprobe}, readCtx(ptRegsAX, asm.DWord), 0)
-	l, err := link.Kretprobe("__x64_sys_getpid", p.prog, nil)
+	p := newProbe(t, ebpf.ProgramSpec{Type: ebpf.Kprobe}, readCtx(ptRegsRet, asm.DWord), 0)
+	l, err := link.Kretprobe(getpidEntry, p.prog, nil)
 	attached(t, l, err)
 	expectFires(t, p, getpid)
 }
@@ -117,7 +117,7 @@ func TestFentry(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.KernelBTF, testenv.Fentry)
 	p := newProbe(t, ebpf.ProgramSpec{
 		Type: ebpf.Tracing, AttachType: ebpf.AttachTraceFEntry, AttachTo: "do_sys_openat2",
-	}, readCtx(0, asm.DWord), 0)
+	}, readCtxInt(0), 0)
 	trigger := openAt(t)
 	l, err := link.AttachTracing(link.TracingOptions{Program: p.prog, AttachType: ebpf.AttachTraceFEntry})
 	attached(t, l, err)
@@ -210,14 +210,14 @@ func fileOffset(t *testing.T, addr uintptr) uint64 {
 }
 
 // uprobeTarget is the function TestUprobe attaches to; Go's register ABI
-// passes x in AX.
+// passes x in AX (amd64) or R0 (arm64), where its result also goes.
 //
 //go:noinline
 func uprobeTarget(x uint64) uint64 { return x ^ 0xff }
 
 func TestUprobe(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.Uprobes)
-	p := newProbe(t, ebpf.ProgramSpec{Type: ebpf.Kprobe}, readCtx(ptRegsAX, asm.DWord), 0)
+	p := newProbe(t, ebpf.ProgramSpec{Type: ebpf.Kprobe}, readCtx(ptRegsGoArg0, asm.DWord), 0)
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
