@@ -50,8 +50,12 @@ func PrivateApt(dir, arch string, suites []string, log io.Writer) (*Apt, error) 
 		`Acquire::IndexTargets::deb::DEP-11::DefaultEnabled "false";`,
 		`Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled "false";`,
 		`Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled "false";`,
-		"",
-	}, "\n")
+	}, "\n") + "\n"
+	if os.Geteuid() == 0 {
+		// apt's sandbox user cannot write into our cache; as root apt
+		// would fall back to root anyway, with a warning.
+		conf += `APT::Sandbox::User "root";` + "\n"
+	}
 	files := map[string]string{"apt.conf": conf, "sources.list": sources, "status": ""}
 	changed := false
 	for name, content := range files {
@@ -153,4 +157,26 @@ func parseArchives(policy string) Archives {
 		}
 	}
 	return a
+}
+
+// unavailableMarker is a marker per package version that apt listed but
+// the archive did not serve (arm64 5.10 images of bullseye-security), so
+// that the next runs go straight to the one that downloads.
+func unavailableMarker(pkg DebPackage, cacheDir string) string {
+	return filepath.Join(cacheDir, "kernels", ".unavailable", pkg.Name+"_"+pkg.Version)
+}
+
+// RecentlyUnavailable reports whether pkg failed to download within the
+// last day (lists, and what the archive serves, change over a day).
+func RecentlyUnavailable(pkg DebPackage, cacheDir string) bool {
+	st, err := os.Stat(unavailableMarker(pkg, cacheDir))
+	return err == nil && time.Since(st.ModTime()) < listsMaxAge
+}
+
+// MarkUnavailable remembers that pkg did not download.
+func MarkUnavailable(pkg DebPackage, cacheDir string) {
+	m := unavailableMarker(pkg, cacheDir)
+	if os.MkdirAll(filepath.Dir(m), 0o755) == nil {
+		os.WriteFile(m, nil, 0o644)
+	}
 }

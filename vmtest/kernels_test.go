@@ -127,3 +127,18 @@ func TestPrivateSources(t *testing.T) {
 		t.Error("a security suite without a security archive was accepted")
 	}
 }
+
+func TestUnavailableMarker(t *testing.T) {
+	dir := t.TempDir()
+	pkg := DebPackage{Name: "linux-image-5.10.0-46-arm64", Version: "5.10.262-1"}
+	if RecentlyUnavailable(pkg, dir) {
+		t.Fatal("unavailable before any try")
+	}
+	MarkUnavailable(pkg, dir)
+	if !RecentlyUnavailable(pkg, dir) {
+		t.Error("not remembered as unavailable")
+	}
+	if RecentlyUnavailable(DebPackage{Name: pkg.Name, Version: "5.10.263-1"}, dir) {
+		t.Error("another version counted as unavailable")
+	}
+}

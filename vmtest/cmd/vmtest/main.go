@@ -242,11 +242,15 @@ func fetchKernel(s vmtest.Series, cacheDir string) (vmtest.Kernel, error) {
 		errs = append(errs, err)
 	}
 	for _, pkg := range pkgs {
+		if vmtest.RecentlyUnavailable(pkg, cacheDir) {
+			continue
+		}
 		k, err := apt.Fetch(s, pkg, cacheDir, os.Stderr)
 		if err == nil {
 			return k, nil
 		}
 		fmt.Fprintf(os.Stderr, "vmtest: kernel %s: %s %s does not download; trying an older one\n", s.Name, pkg.Name, pkg.Version)
+		vmtest.MarkUnavailable(pkg, cacheDir)
 		errs = append(errs, err)
 	}
 	err = errors.Join(errs...)
