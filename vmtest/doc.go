@@ -32,8 +32,8 @@
 // output; a third port carries the artifacts. On amd64 these are the
 // serial ports ttyS1 and ttyS2 and the kernel console is ttyS0; qemu's
 // arm64 virt machine has one UART (ttyAMA0, the console), so there they are
-// virtio consoles (hvc0, hvc1), named to /init by PortsEnv on the kernel
-// command line. The console is kept to show kernel panics and oopses. A
+// the UARTs of a PCI serial card (ttyS0, ttyS1), named to /init by
+// PortsEnv on the kernel command line. The console is kept to show kernel panics and oopses. A
 // run fails on any failed test, test binary exit status, per-binary
 // timeout, kernel panic, missing end marker or overall timeout.
 package vmtest

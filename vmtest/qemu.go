@@ -63,9 +63,11 @@ const CommandLine = "console=ttyS0 panic=-1 oops=panic lsm=lockdown,capability,b
 
 // CommandLineArm64 is CommandLine of arm64 guests. qemu's virt machine has
 // a single UART (ttyAMA0, the console), so the results and artifacts ports
-// are virtio consoles (hvc0, hvc1: major 229); the kernel hands
-// VMTEST_PORTS to /init as an environment variable.
-const CommandLineArm64 = "console=ttyAMA0 panic=-1 oops=panic lsm=lockdown,capability,bpf " + PortsEnv + "=229:0,229:1"
+// are the two 16550 UARTs of a PCI serial card (pci-serial-2x), which the
+// kernel's built-in 8250 PCI driver makes ttyS0 and ttyS1 (virtio consoles
+// are modules in Debian's 5.10); the kernel hands VMTEST_PORTS to /init as
+// an environment variable.
+const CommandLineArm64 = "console=ttyAMA0 panic=-1 oops=panic lsm=lockdown,capability,bpf " + PortsEnv + "=4:64,4:65"
 
 // SeriesEnv tells the tests in the guest which series of the matrix they
 // run on (Series.Name: "7.x", "6.12-arm64"), for the conformance column
@@ -98,11 +100,9 @@ func qemuArgs(cfg BootConfig, console, artifacts string) []string {
 			"-initrd", cfg.Initrd,
 			"-append", CommandLineArm64 + " " + SeriesEnv + "=" + cfg.Kernel.Series,
 			"-serial", "file:" + console, // ttyAMA0
-			"-device", "virtio-serial-pci",
 			"-chardev", "stdio,id=results",
-			"-device", "virtconsole,chardev=results", // hvc0
 			"-chardev", "file,id=artifacts,path=" + artifacts,
-			"-device", "virtconsole,chardev=artifacts", // hvc1
+			"-device", "pci-serial-2x,chardev1=results,chardev2=artifacts", // ttyS0, ttyS1
 		}
 	}
 	return []string{

@@ -236,7 +236,7 @@ type port struct{ major, minor uint32 }
 
 // ports are the results and artifacts ports: ttyS1 and ttyS2 (4:65, 4:66),
 // or what the kernel command line names in vmtest.PortsEnv (the kernel
-// passes it to /init's environment): arm64 guests use virtio consoles.
+// passes it to /init's environment): arm64 guests use a PCI serial card.
 func ports() (results, artifacts port) {
 	results, artifacts = port{4, 65}, port{4, 66}
 	var r, a port
