@@ -1,8 +1,12 @@
 # polc / polrun. `make build` builds both binaries into bin/; `make test` runs
 # every test that this host can run (as root it runs the kernel tests too).
 # `make vmtest` runs the packages listed in vmtest/packages inside qemu guests
-# of Debian's 6.1 and 6.12 kernels (see vmtest/doc.go). ARGS go to the test
-# binaries (ARGS="-run 'TestKprobe|TestLSM'"), KERNELS picks kernels (KERNELS=6.12),
+# of Debian's 6.1 and 6.12 kernels, and the smoke tests and conformance run
+# (vmtest/packages-smoke) in guests of Debian 11's 5.10 and Debian 13
+# backports' 7.x (see vmtest/doc.go). `make vmtest-arm64` runs the smoke list
+# in arm64 guests of 6.12 and 5.10 (software-emulated, too slow for every CI
+# run). ARGS go to the test binaries (ARGS="-run 'TestKprobe|TestLSM'"),
+# KERNELS picks kernels (KERNELS=6.12 or KERNELS=5.10,6.12-arm64),
 # VMTEST_FLAGS adds flags of vmtest/cmd/vmtest.
 GO      ?= go
 BIN     := bin
@@ -10,7 +14,7 @@ ARGS    ?=
 KERNELS ?=
 VMTEST_FLAGS ?=
 
-.PHONY: build test demo vmtest profiles conformance fuzz
+.PHONY: build test demo vmtest vmtest-arm64 profiles conformance fuzz
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
@@ -44,6 +48,10 @@ test:
 vmtest:
 	$(GO) run ./vmtest/cmd/vmtest $(if $(KERNELS),-kernels $(KERNELS)) $(VMTEST_FLAGS) -- $(ARGS)
 
+ARM64_KERNELS := 6.12-arm64,5.10-arm64
+vmtest-arm64:
+	$(GO) run ./vmtest/cmd/vmtest -kernels $(if $(KERNELS),$(KERNELS),$(ARM64_KERNELS)) $(VMTEST_FLAGS) -- $(ARGS)
+
 # The target profiles tests check policies against (testdata/targets, see
 # target/doc.go): the Debian 6.1 and 6.12 kernels, captured by TestCapture
 # inside the vmtest guests, and this host's kernel, captured by polrun
@@ -51,7 +59,7 @@ vmtest:
 PROFILES_TMP := .cache/profiles
 profiles:
 	rm -rf $(PROFILES_TMP)
-	$(GO) run ./vmtest/cmd/vmtest -packages testdata/targets/packages -artifacts $(PROFILES_TMP) -- -run '^TestCapture$$'
+	$(GO) run ./vmtest/cmd/vmtest -kernels 6.1,6.12 -packages testdata/targets/packages -artifacts $(PROFILES_TMP) -- -run '^TestCapture$$'
 	cp $(PROFILES_TMP)/6.1/profile.tar.gz testdata/targets/debian-6.1.tar.gz
 	cp $(PROFILES_TMP)/6.12/profile.tar.gz testdata/targets/debian-6.12.tar.gz
 	$(GO) run ./cmd/polrun profile -o testdata/targets/host-$$(uname -r | cut -d. -f1,2).tar.gz
@@ -59,14 +67,16 @@ profiles:
 # docs/CONFORMANCE.md: every corpus policy through validate, build, and load
 # and attach on each kernel of the matrix (internal/conformance). The host's
 # column is made here (as root), the guests' columns in the vmtest guests
-# (brought back as artifacts), then the document from all three. CI checks
-# each part: TestKernel on the host and in the guests, TestDoc on the host.
+# (brought back as artifacts: CONFORMANCE_KERNELS, the amd64 matrix and the
+# arm64 guests), then the document from all of them. CI checks each part:
+# TestKernel on the host and in the guests, TestDoc on the host.
 CONFORMANCE_TMP := .cache/conformance
+CONFORMANCE_KERNELS ?= 5.10,6.1,6.12,7.x,$(ARM64_KERNELS)
 conformance:
 	$(GO) test ./internal/conformance -run '^TestKernel$$' -count=1 -update
 	rm -rf $(CONFORMANCE_TMP)
-	$(GO) run ./vmtest/cmd/vmtest -packages internal/conformance/packages -artifacts $(CONFORMANCE_TMP) $(VMTEST_FLAGS) -- -run '^TestKernel$$' -update
-	cp $(CONFORMANCE_TMP)/6.1/kernel-6.1.txt $(CONFORMANCE_TMP)/6.12/kernel-6.12.txt internal/conformance/testdata/
+	$(GO) run ./vmtest/cmd/vmtest -kernels $(CONFORMANCE_KERNELS) -packages internal/conformance/packages -artifacts $(CONFORMANCE_TMP) $(VMTEST_FLAGS) -- -run '^TestKernel$$' -update
+	cp $(CONFORMANCE_TMP)/*/kernel-*.txt internal/conformance/testdata/
 	$(GO) test ./internal/conformance -run '^TestDoc$$' -count=1 -update
 
 # Benchmarks (bench/README.md). `make bench` (as root, several minutes)

@@ -204,6 +204,8 @@ func TestIsSyscall(t *testing.T) {
 	}{
 		{X86_64, "write"}, {X86_64, "fd_install"}, {X86_64, "security_file_open"},
 		{ARM64, "__ia32_sys_dup"}, {ARM64, "sys_dup2"}, {X86_64, "__se_sys_write"}, {"mips", "sys_write"},
+		// asm-generic's first arch-specific number, not a syscall.
+		{ARM64, "sys_arch_specific_syscall"}, {ARM64, "__arm64_sys_arch_specific_syscall"},
 	}
 	for _, c := range yes {
 		if !IsSyscall(c.a, c.name) {
@@ -317,5 +319,17 @@ func TestCorpusNames(t *testing.T) {
 		if _, _, err := SyscallSymbol(X86_64, name); err != nil {
 			t.Errorf("x86_64: %v", err)
 		}
+	}
+}
+
+// TestArm64HasNoArchSpecificRow: arm64's number 244 is asm-generic's
+// __NR_arch_specific_syscall, where arch-specific syscalls would start;
+// arm64 defines none, so its table has no row there.
+func TestArm64HasNoArchSpecificRow(t *testing.T) {
+	if name, err := SyscallName(ARM64, ABIARM64, 244); err == nil {
+		t.Errorf("SyscallName(arm64, 244) = %q, want an error", name)
+	}
+	if nr, err := SyscallNumber(ARM64, ABIARM64, "arch_specific_syscall"); err == nil {
+		t.Errorf("SyscallNumber(arm64, arch_specific_syscall) = %d, want an error", nr)
 	}
 }

@@ -1102,7 +1102,6 @@ var arm64Syscalls = []syscallEntry{
 	{241, "perf_event_open", "sys_perf_event_open"},
 	{242, "accept4", "sys_accept4"},
 	{243, "recvmmsg", "sys_recvmmsg"},
-	{244, "arch_specific_syscall", "sys_arch_specific_syscall"},
 	{260, "wait4", "sys_wait4"},
 	{261, "prlimit64", "sys_prlimit64"},
 	{262, "fanotify_init", "sys_fanotify_init"},

@@ -68,7 +68,7 @@ func missingTarget(err error) bool {
 // btfFuncExists reports whether the kernel's BTF has a function named fn:
 // the target of lsm (bpf_lsm_fn) and fmod_ret programs.
 func btfFuncExists(fn string) bool {
-	spec, err := btf.LoadKernelSpec()
+	spec, err := kernelSpec()
 	if err != nil {
 		return false
 	}

@@ -187,7 +187,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	for _, ms := range spec.Maps {
 		ms.Pinning = ebpf.PinNone
 	}
-	coll, err := ebpf.NewCollection(spec)
+	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Programs: ebpf.ProgramOptions{KernelTypes: kernelTypes()}})
 	if err != nil {
 		return nil, loadError(m, err)
 	}

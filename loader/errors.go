@@ -32,10 +32,27 @@ var (
 type FeatureError struct {
 	Feature string
 	Reason  string
+	// Fallback, when set, says what works on a kernel without the
+	// feature (featureFallbacks).
+	Fallback string
 }
 
 func (e *FeatureError) Error() string {
-	return fmt.Sprintf("kernel feature %q missing: %s", e.Feature, e.Reason)
+	msg := fmt.Sprintf("kernel feature %q missing: %s", e.Feature, e.Reason)
+	if e.Fallback != "" {
+		msg += "; fallback: " + e.Fallback
+	}
+	return msg
+}
+
+// featureFallbacks name, for the features a kernel may lack, what a policy
+// can use instead: the hook kinds Tetragon itself falls back to.
+var featureFallbacks = map[string]string{
+	bpf.FeatureFmodRet: "hook the syscall with a kprobe, whose Override needs bpf_override_return (CONFIG_BPF_KPROBE_OVERRIDE), " +
+		"or the LSM hook (lsmhooks) where BPF LSM is active",
+	bpf.FeatureLSM: `boot with "bpf" in lsm= (and CONFIG_BPF_LSM), or hook the security_ function with a kprobe ` +
+		"(Override there through fmod_ret, or Sigkill)",
+	bpf.FeatureBTF: "give polrun the kernel's BTF with --btf FILE (raw BTF, or a vmlinux with a .BTF section)",
 }
 
 func (e *FeatureError) Is(target error) bool { return target == ErrMissingFeature }

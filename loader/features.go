@@ -10,7 +10,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
-	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
@@ -107,23 +106,13 @@ func Probe() []Feature {
 func RequireFeatures(names []string) error {
 	for _, n := range names {
 		if err := checkFeature(n); err != nil {
-			return &FeatureError{Feature: n, Reason: reason(err)}
+			return &FeatureError{Feature: n, Reason: reason(err), Fallback: featureFallbacks[n]}
 		}
 	}
 	return nil
 }
 
 func reason(err error) string { return err.Error() }
-
-func probeBTF() error {
-	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
-		return fmt.Errorf("no /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF): %w", ebpf.ErrNotSupported)
-	}
-	if _, err := btf.LoadKernelSpec(); err != nil {
-		return fmt.Errorf("read kernel BTF: %w", err)
-	}
-	return nil
-}
 
 func probeTracepoint() error {
 	if err := ensureTracefs(); err != nil {
@@ -176,8 +165,8 @@ func probeUprobe() error {
 // probeTracing loads and attaches a do-nothing tracing program: some kernels
 // load fentry programs and then refuse to attach them.
 func probeTracing(at ebpf.AttachType, fn string) error {
-	if err := probeBTF(); err != nil {
-		return fmt.Errorf("needs kernel BTF: %w", err)
+	if err := inKernelBTF(); err != nil {
+		return err
 	}
 	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
 		Type: ebpf.Tracing, AttachType: at, AttachTo: fn, Instructions: returnZero, License: "GPL",
@@ -209,6 +198,9 @@ func refusal(err error) error {
 }
 
 func probeLSM() error {
+	if err := inKernelBTF(); err != nil {
+		return err
+	}
 	if err := ensureMounted(securityfsDir, "securityfs", unix.SECURITYFS_MAGIC); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/rlimit"
 
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/loader/testbundle"
@@ -145,5 +146,8 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv("POLC_LOADER_HELPER"); mode != "" {
 		os.Exit(helperMain(mode))
 	}
+	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; the tests
+	// that make maps and programs without Load need it lifted too.
+	_ = rlimit.RemoveMemlock()
 	os.Exit(m.Run())
 }

@@ -73,6 +73,14 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	if err := checkPrivileges(); err != nil {
 		return nil, err
 	}
+	if err := liftMemlock(); err != nil {
+		return nil, err
+	}
+	if o.KernelBTF != "" {
+		if err := UseKernelBTF(o.KernelBTF); err != nil {
+			return nil, err
+		}
+	}
 	if err := checkMapMemory(bundles, o.MaxMapMemory); err != nil {
 		return nil, err
 	}
@@ -321,7 +329,8 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := o.fail("load"); err != nil {
 		return nil, err
 	}
-	s.coll, err = ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{MapReplacements: repl})
+	s.coll, err = ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{MapReplacements: repl,
+		Programs: ebpf.ProgramOptions{KernelTypes: kernelTypes()}})
 	if err != nil {
 		return nil, loadError(m, err)
 	}

@@ -44,6 +44,11 @@ type Options struct {
 	// the loaded base's ring buffer does not have fails the load
 	// (ErrRingBufferSize).
 	RingBufferSize uint64
+	// KernelBTF is a file with the kernel's BTF (raw, or a vmlinux with a
+	// .BTF section) for kernels without /sys/kernel/btf/vmlinux: polrun
+	// --btf. "" reads sysfs, then the usual vmlinux places. See
+	// UseKernelBTF.
+	KernelBTF string
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error

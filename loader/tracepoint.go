@@ -70,7 +70,7 @@ func checkTracepointFields(h bpf.Hook) error {
 // kernelMemberOffset is the byte offset of member in the running kernel's
 // BTF struct name.
 func kernelMemberOffset(name, member string) (int, error) {
-	spec, err := btf.LoadKernelSpec()
+	spec, err := kernelSpec()
 	if err != nil {
 		return 0, fmt.Errorf("read the kernel's BTF for struct %s: %w", name, err)
 	}

@@ -54,15 +54,16 @@ type BuiltBinary struct {
 }
 
 // BuildGuest compiles /init and, with `go test -c`, a static test binary
-// per package into outDir. args are given to every test binary after
+// per package into outDir, for the Debian architecture arch of the guest
+// (amd64, arm64: Go calls them the same). args are given to every test binary after
 // -test.v and -test.timeout; timeout bounds each binary's run.
-func BuildGuest(moduleDir string, pkgs, args []string, timeout time.Duration, outDir string, log io.Writer) (*GuestBuild, error) {
+func BuildGuest(moduleDir, arch string, pkgs, args []string, timeout time.Duration, outDir string, log io.Writer) (*GuestBuild, error) {
 	listed, err := listPackages(moduleDir, pkgs)
 	if err != nil {
 		return nil, err
 	}
 	b := &GuestBuild{Init: filepath.Join(outDir, "init"), Corpus: findCorpus(moduleDir)}
-	if err := goCommand(moduleDir, log, "build", "-o", b.Init, "./vmtest/cmd/vminit"); err != nil {
+	if err := goCommand(moduleDir, arch, log, "build", "-o", b.Init, "./vmtest/cmd/vminit"); err != nil {
 		return nil, fmt.Errorf("build /init: %w", err)
 	}
 	if err := checkStatic(b.Init); err != nil {
@@ -75,7 +76,7 @@ func BuildGuest(moduleDir string, pkgs, args []string, timeout time.Duration, ou
 			return nil, fmt.Errorf("package %s has no tests to run in the guest", p.ImportPath)
 		}
 		host := filepath.Join(outDir, fmt.Sprintf("%d-%s.test", i, p.Name))
-		if err := goCommand(moduleDir, log, "test", "-c", "-o", host, p.ImportPath); err != nil {
+		if err := goCommand(moduleDir, arch, log, "test", "-c", "-o", host, p.ImportPath); err != nil {
 			return nil, fmt.Errorf("build tests of %s: %w", p.ImportPath, err)
 		}
 		if err := checkStatic(host); err != nil {
@@ -189,11 +190,11 @@ func listPackages(moduleDir string, patterns []string) ([]goPackage, error) {
 	return pkgs, nil
 }
 
-// goCommand runs the go tool for a static linux/amd64 binary.
-func goCommand(moduleDir string, log io.Writer, args ...string) error {
+// goCommand runs the go tool for a static linux binary of arch.
+func goCommand(moduleDir, arch string, log io.Writer, args ...string) error {
 	cmd := command("go", args...)
 	cmd.Dir = moduleDir
-	cmd.Env = append(cmd.Env, "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	cmd.Env = append(cmd.Env, "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch)
 	cmd.Stdout, cmd.Stderr = log, log
 	return cmd.Run()
 }

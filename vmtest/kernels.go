@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -16,24 +17,54 @@ import (
 )
 
 // Series is a kernel line of the matrix: the Debian packages that can
-// provide it.
+// provide it, and what runs on it.
 type Series struct {
-	// Name is how summaries and -kernels call it: "6.1", "6.12".
+	// Name is how summaries, -kernels and the conformance columns call it:
+	// "6.1", "6.12", "7.x", "6.12-arm64".
 	Name string
+	// Arch is the Debian architecture of the kernel and of the guest:
+	// "amd64" or "arm64".
+	Arch string
 	// Packages matches the binary package names of the series, signed and
 	// unsigned, as an extended regular expression for apt-cache search.
 	Packages string
+	// Suites, when set, are the Debian suites the series comes from, read
+	// through a private APT configuration of the harness (PrivateApt) from
+	// the Debian archive the machine uses; the machine's own sources stay
+	// as they are. Empty: the machine's APT configuration.
+	Suites []string
+	// Smoke series run the smoke tests and the conformance run
+	// (SmokePackages) instead of the full package list: they keep CI
+	// within its time.
+	Smoke bool
+	// OptIn series boot only when named (-kernels, make vmtest-arm64):
+	// too slow for every CI run.
+	OptIn bool
 }
 
-// Matrix is the kernels `make vmtest` boots.
+// SmokePackages is the package list of Smoke series.
+const SmokePackages = "vmtest/packages-smoke"
+
+// Matrix is the kernels `make vmtest` knows. Debian 11 (bullseye) has 5.10;
+// Debian 13's backports have 7.x, whose image is in a linux-binary package
+// of its own (linux-image-7.* only depends on it).
 var Matrix = []Series{
-	{Name: "6.1", Packages: `^linux-image-6\.1\.0-[0-9]+-amd64(-unsigned)?$`},
-	{Name: "6.12", Packages: `^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64(-unsigned)?$`},
+	{Name: "6.1", Arch: "amd64", Packages: `^linux-image-6\.1\.0-[0-9]+-amd64(-unsigned)?$`},
+	{Name: "6.12", Arch: "amd64", Packages: `^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64(-unsigned)?$`},
+	{Name: "5.10", Arch: "amd64", Packages: `^linux-image-5\.10\.0-[0-9]+-amd64(-unsigned)?$`,
+		Suites: []string{"bullseye", "bullseye-security"}, Smoke: true},
+	{Name: "7.x", Arch: "amd64", Packages: `^linux-binary-7\.[0-9]+\.[0-9]+\+deb[0-9]+-amd64$`,
+		Suites: []string{"trixie-backports"}, Smoke: true},
+	{Name: "6.12-arm64", Arch: "arm64", Packages: `^linux-image-6\.12\.[0-9]+\+deb[0-9]+-arm64(-unsigned)?$`,
+		Suites: []string{"bookworm", "bookworm-security"}, Smoke: true, OptIn: true},
+	{Name: "5.10-arm64", Arch: "arm64", Packages: `^linux-image-5\.10\.0-[0-9]+-arm64(-unsigned)?$`,
+		Suites: []string{"bullseye", "bullseye-security"}, Smoke: true, OptIn: true},
 }
 
 // Kernel is a kernel image in the cache.
 type Kernel struct {
 	Series  string
+	Arch    string // Debian architecture
 	Package string // Debian package it came from
 	Version string // Debian package version
 	Release string // uname -r
@@ -43,40 +74,59 @@ type Kernel struct {
 // DebPackage is a Debian binary package at one version.
 type DebPackage struct{ Name, Version string }
 
-// Newest returns the newest package of the series that apt knows of. With no
-// candidate it runs apt-get update once and asks again.
-func Newest(s Series, log io.Writer) (DebPackage, error) {
-	pkgs, err := candidates(s)
+// Apt runs apt with the machine's configuration (Config "") or a private one.
+type Apt struct {
+	// Config is the APT_CONFIG file, "" for the machine's own.
+	Config string
+	// Lists is the private configuration's list directory.
+	Lists string
+}
+
+// ForSeries returns the APT s is read through: the machine's, or a private
+// configuration under cacheDir/apt/NAME.
+func ForSeries(s Series, cacheDir string, log io.Writer) (*Apt, error) {
+	if len(s.Suites) == 0 {
+		return &Apt{}, nil
+	}
+	return PrivateApt(filepath.Join(cacheDir, "apt", s.Name), s.Arch, s.Suites, log)
+}
+
+// Candidates returns the packages of the series that apt knows of, newest
+// first (at the same version the signed image before the unsigned one).
+// With none it refreshes apt's lists once and asks again.
+func (a *Apt) Candidates(s Series, log io.Writer) ([]DebPackage, error) {
+	pkgs, err := a.candidates(s)
 	if err == nil && len(pkgs) == 0 {
 		fmt.Fprintf(log, "vmtest: apt knows no %s kernel; running apt-get update\n", s.Name)
-		if err := AptUpdate(log); err != nil {
-			return DebPackage{}, err
+		if err := a.Update(log); err != nil {
+			return nil, err
 		}
-		pkgs, err = candidates(s)
+		pkgs, err = a.candidates(s)
 	}
 	if err != nil {
-		return DebPackage{}, err
+		return nil, err
 	}
 	if len(pkgs) == 0 {
-		return DebPackage{}, fmt.Errorf("apt has no package matching %s", s.Packages)
+		return nil, fmt.Errorf("apt has no package matching %s", s.Packages)
 	}
-	best := pkgs[0]
-	for _, p := range pkgs[1:] {
-		newer, err := versionGreater(p.Version, best.Version)
+	var sortErr error
+	sort.SliceStable(pkgs, func(i, j int) bool {
+		if pkgs[i].Version == pkgs[j].Version {
+			// Same version: prefer the signed image, the one users boot.
+			return !strings.HasSuffix(pkgs[i].Name, "-unsigned") && strings.HasSuffix(pkgs[j].Name, "-unsigned")
+		}
+		newer, err := versionGreater(pkgs[i].Version, pkgs[j].Version)
 		if err != nil {
-			return DebPackage{}, err
+			sortErr = err
 		}
-		// Same version: prefer the signed image, the one users boot.
-		if newer || (p.Version == best.Version && !strings.HasSuffix(p.Name, "-unsigned")) {
-			best = p
-		}
-	}
-	return best, nil
+		return newer
+	})
+	return pkgs, sortErr
 }
 
 // candidates lists the packages of a series with their candidate versions.
-func candidates(s Series) ([]DebPackage, error) {
-	out, err := command("apt-cache", "search", "--names-only", s.Packages).Output()
+func (a *Apt) candidates(s Series) ([]DebPackage, error) {
+	out, err := a.command("apt-cache", "search", "--names-only", s.Packages).Output()
 	if err != nil {
 		return nil, fmt.Errorf("apt-cache search: %w", exitDetail(err))
 	}
@@ -95,11 +145,20 @@ func candidates(s Series) ([]DebPackage, error) {
 		return nil, nil
 	}
 	sort.Strings(names)
-	out, err = command("apt-cache", append([]string{"show", "--no-all-versions"}, names...)...).Output()
+	out, err = a.command("apt-cache", append([]string{"show", "--no-all-versions"}, names...)...).Output()
 	if err != nil {
 		return nil, fmt.Errorf("apt-cache show: %w", exitDetail(err))
 	}
 	return parseStanzas(out), nil
+}
+
+// command runs an apt tool with this configuration.
+func (a *Apt) command(name string, args ...string) *exec.Cmd {
+	cmd := command(name, args...)
+	if a.Config != "" {
+		cmd.Env = append(cmd.Env, "APT_CONFIG="+a.Config)
+	}
+	return cmd
 }
 
 // parseStanzas reads Package and Version from apt-cache show output.
@@ -143,8 +202,10 @@ func versionGreater(a, b string) (bool, error) {
 }
 
 // Fetch returns the cached kernel of pkg, downloading it with apt-get
-// download and keeping only /boot/vmlinuz-* and /boot/config-* of it.
-func Fetch(s Series, pkg DebPackage, cacheDir string, log io.Writer) (Kernel, error) {
+// download and keeping only its image and config: /boot/vmlinuz-* and
+// /boot/config-*, or /usr/lib/modules/RELEASE/vmlinuz where the newer
+// packages keep them.
+func (a *Apt) Fetch(s Series, pkg DebPackage, cacheDir string, log io.Writer) (Kernel, error) {
 	dir := filepath.Join(cacheDir, "kernels", pkg.Name+"_"+pkg.Version)
 	if k, err := cachedKernel(s, pkg, dir); err == nil {
 		return k, nil
@@ -161,7 +222,7 @@ func Fetch(s Series, pkg DebPackage, cacheDir string, log io.Writer) (Kernel, er
 		// root is what apt would fall back to anyway, without the warning.
 		args = append([]string{"-o", "APT::Sandbox::User=root"}, args...)
 	}
-	get := command("apt-get", args...)
+	get := a.command("apt-get", args...)
 	get.Dir = tmp
 	if out, err := get.CombinedOutput(); err != nil {
 		return Kernel{}, fmt.Errorf("apt-get download %s: %w\n%s", pkg.Name, err, out)
@@ -191,6 +252,7 @@ func cachedKernel(s Series, pkg DebPackage, dir string) (Kernel, error) {
 	}
 	return Kernel{
 		Series:  s.Name,
+		Arch:    s.Arch,
 		Package: pkg.Name,
 		Version: pkg.Version,
 		Release: strings.TrimPrefix(filepath.Base(images[0]), "vmlinuz-"),
@@ -235,7 +297,7 @@ func extractBoot(deb, dst string) error {
 		err = fmt.Errorf("dpkg-deb: %w: %s", werr, stderr.String())
 	}
 	if err == nil && !found {
-		err = errors.New("no ./boot/vmlinuz-* in the package")
+		err = errors.New("no ./boot/vmlinuz-* or ./usr/lib/modules/*/vmlinuz in the package")
 	}
 	return err
 }
@@ -252,10 +314,8 @@ func copyBootFiles(tr *tar.Reader, dst string) (foundImage bool, err error) {
 		if err != nil {
 			return foundImage, err
 		}
-		name := strings.TrimPrefix(hdr.Name, "./")
-		dir, base := filepath.Split(name)
-		if dir != "boot/" || hdr.Typeflag != tar.TypeReg ||
-			!(strings.HasPrefix(base, "vmlinuz-") || strings.HasPrefix(base, "config-")) {
+		base := bootFileName(strings.TrimPrefix(hdr.Name, "./"))
+		if base == "" || hdr.Typeflag != tar.TypeReg {
 			continue
 		}
 		f, err := os.Create(filepath.Join(dst, base))
@@ -273,9 +333,28 @@ func copyBootFiles(tr *tar.Reader, dst string) (foundImage bool, err error) {
 	}
 }
 
-// AptUpdate refreshes apt's package lists.
-func AptUpdate(log io.Writer) error {
-	cmd := command("apt-get", "update")
+// bootFileName is the name a kernel package's file gets in the cache,
+// "" for files that are not kept: boot/vmlinuz-R and boot/config-R as they
+// are, usr/lib/modules/R/{vmlinuz,config} as vmlinuz-R and config-R.
+func bootFileName(name string) string {
+	dir, base := path.Split(name)
+	if dir == "boot/" && (strings.HasPrefix(base, "vmlinuz-") || strings.HasPrefix(base, "config-")) {
+		return base
+	}
+	if rel, ok := strings.CutPrefix(dir, "usr/lib/modules/"); ok && (base == "vmlinuz" || base == "config") {
+		if rel = strings.TrimSuffix(rel, "/"); rel != "" && !strings.Contains(rel, "/") {
+			return base + "-" + rel
+		}
+	}
+	return ""
+}
+
+// AptUpdate refreshes the machine's apt package lists.
+func AptUpdate(log io.Writer) error { return (&Apt{}).Update(log) }
+
+// Update refreshes apt's package lists.
+func (a *Apt) Update(log io.Writer) error {
+	cmd := a.command("apt-get", "update")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("apt-get update: %w", err)
@@ -283,16 +362,20 @@ func AptUpdate(log io.Writer) error {
 	return nil
 }
 
-// EnsureQemu installs qemu-system-x86 with apt when qemu-system-x86_64 is
-// missing.
-func EnsureQemu(log io.Writer) error {
-	if _, err := exec.LookPath(QemuBinary); err == nil {
+// EnsureQemu installs the emulator of arch's guests (qemu-system-x86,
+// qemu-system-arm) with apt when it is missing.
+func EnsureQemu(arch string, log io.Writer) error {
+	binary, pkg, err := Emulator(arch)
+	if err != nil {
+		return err
+	}
+	if _, err := exec.LookPath(binary); err == nil {
 		return nil
 	}
-	fmt.Fprintf(log, "vmtest: %s missing; installing qemu-system-x86\n", QemuBinary)
+	fmt.Fprintf(log, "vmtest: %s missing; installing %s\n", binary, pkg)
 	install := func() error {
-		cmd := command("apt-get", "install", "-y", "--no-install-recommends", "qemu-system-x86")
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		cmd := command("apt-get", "install", "-y", "--no-install-recommends", pkg)
+		cmd.Env = append(cmd.Env, "DEBIAN_FRONTEND=noninteractive")
 		cmd.Stdout, cmd.Stderr = log, log
 		return cmd.Run()
 	}
@@ -301,10 +384,10 @@ func EnsureQemu(log io.Writer) error {
 			return err
 		}
 		if err := install(); err != nil {
-			return fmt.Errorf("apt-get install qemu-system-x86: %w", err)
+			return fmt.Errorf("apt-get install %s: %w", pkg, err)
 		}
 	}
-	_, err := exec.LookPath(QemuBinary)
+	_, err = exec.LookPath(binary)
 	return err
 }
 

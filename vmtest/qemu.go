@@ -16,8 +16,20 @@ import (
 	"time"
 )
 
-// QemuBinary is the emulator the guests run in.
+// QemuBinary is the emulator amd64 guests run in.
 const QemuBinary = "qemu-system-x86_64"
+
+// Emulator is the qemu binary and the Debian package that has it for the
+// guests of a Debian architecture.
+func Emulator(arch string) (binary, pkg string, err error) {
+	switch arch {
+	case "amd64", "":
+		return QemuBinary, "qemu-system-x86", nil
+	case "arm64":
+		return "qemu-system-aarch64", "qemu-system-arm", nil
+	}
+	return "", "", fmt.Errorf("no emulator for guests of architecture %q", arch)
+}
 
 // BootConfig is one guest boot.
 type BootConfig struct {
@@ -49,9 +61,50 @@ type BootConfig struct {
 // only too impatient.
 const CommandLine = "console=ttyS0 panic=-1 oops=panic lsm=lockdown,capability,bpf no_timer_check"
 
+// CommandLineArm64 is CommandLine of arm64 guests. qemu's virt machine has
+// a single UART (ttyAMA0, the console), so the results and artifacts ports
+// are the two 16550 UARTs of a PCI serial card (pci-serial-2x), which the
+// kernel's built-in 8250 PCI driver makes ttyS0 and ttyS1 (virtio consoles
+// are modules in Debian's 5.10); the kernel hands VMTEST_PORTS to /init as
+// an environment variable.
+const CommandLineArm64 = "console=ttyAMA0 panic=-1 oops=panic lsm=lockdown,capability,bpf " + PortsEnv + "=4:64,4:65"
+
+// SeriesEnv tells the tests in the guest which series of the matrix they
+// run on (Series.Name: "7.x", "6.12-arm64"), for the conformance column
+// they write. The kernel command line carries it to /init's environment,
+// which passes it on to the test binaries.
+const SeriesEnv = "VMTEST_SERIES"
+
+// PortsEnv names /init's results and artifacts ports by device number
+// ("MAJOR:MINOR,MAJOR:MINOR"); without it they are ttyS1 and ttyS2.
+const PortsEnv = "VMTEST_PORTS"
+
 // qemuArgs are the emulator's arguments for cfg. TCG, not KVM: qemu hangs
 // with KVM on our CI machines.
 func qemuArgs(cfg BootConfig, console, artifacts string) []string {
+	if cfg.Kernel.Arch == "arm64" {
+		cpu := cfg.CPUModel
+		if cpu == "max" {
+			// Pointer authentication with the architected algorithm is
+			// most of TCG's time on arm64; the implementation-defined one
+			// is as good for tests and much faster.
+			cpu = "max,pauth-impdef=on"
+		}
+		return []string{
+			"-machine", "virt", "-accel", "tcg",
+			"-cpu", cpu,
+			"-m", fmt.Sprint(cfg.MemoryMB),
+			"-smp", fmt.Sprint(cfg.CPUs),
+			"-nodefaults", "-display", "none", "-no-reboot",
+			"-kernel", cfg.Kernel.Vmlinuz,
+			"-initrd", cfg.Initrd,
+			"-append", CommandLineArm64 + " " + SeriesEnv + "=" + cfg.Kernel.Series,
+			"-serial", "file:" + console, // ttyAMA0
+			"-chardev", "stdio,id=results",
+			"-chardev", "file,id=artifacts,path=" + artifacts,
+			"-device", "pci-serial-2x,chardev1=results,chardev2=artifacts", // ttyS0, ttyS1
+		}
+	}
 	return []string{
 		"-accel", "tcg",
 		"-cpu", cfg.CPUModel,
@@ -60,7 +113,7 @@ func qemuArgs(cfg BootConfig, console, artifacts string) []string {
 		"-nodefaults", "-display", "none", "-no-reboot",
 		"-kernel", cfg.Kernel.Vmlinuz,
 		"-initrd", cfg.Initrd,
-		"-append", CommandLine,
+		"-append", CommandLine + " " + SeriesEnv + "=" + cfg.Kernel.Series,
 		"-serial", "file:" + console, // ttyS0
 		"-serial", "stdio", // ttyS1
 		"-serial", "file:" + artifacts, // ttyS2
@@ -85,7 +138,11 @@ func Boot(ctx context.Context, cfg BootConfig) (*Result, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, QemuBinary, qemuArgs(cfg, console, artifacts)...)
+	qemu, _, err := Emulator(cfg.Kernel.Arch)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, qemu, qemuArgs(cfg, console, artifacts)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -94,7 +151,7 @@ func Boot(ctx context.Context, cfg BootConfig) (*Result, error) {
 	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w", QemuBinary, err)
+		return nil, fmt.Errorf("start %s: %w", qemu, err)
 	}
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(nil, 1<<20)

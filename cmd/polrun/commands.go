@@ -34,6 +34,12 @@ type loadFlags struct {
 	maxMapMemory   *string
 	ringBufferSize *string
 	nodeLabels     *string
+	btf            *string
+}
+
+// btfFlag is --btf of the commands that load or probe.
+func btfFlag(fs *flag.FlagSet) *string {
+	return fs.String("btf", "", "read the kernel's BTF from this file (raw BTF, or a vmlinux with a .BTF section) on kernels without /sys/kernel/btf/vmlinux; without it polrun also looks for /boot/vmlinux-RELEASE, /lib/modules/RELEASE/vmlinux-RELEASE and /usr/lib/debug/boot/vmlinux-RELEASE")
 }
 
 // modeFlag is --mode of the commands that load.
@@ -81,6 +87,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		maxMapMemory:   maxMapMemoryFlag(fs),
 		ringBufferSize: ringBufferSizeFlag(fs),
 		nodeLabels:     fs.String("node-labels", "", "this node's labels, KEY=VALUE,...: a policy with a nodeSelector loads only where it selects them (without this flag, such a policy is refused)"),
+		btf:            btfFlag(fs),
 	}
 }
 
@@ -99,6 +106,9 @@ func optionsError(fs *flag.FlagSet, stderr io.Writer, err error) int {
 
 func (f loadFlags) options() (*loader.Options, error) {
 	o := &loader.Options{PinRoot: *f.root, Replace: *f.replace}
+	if f.btf != nil {
+		o.KernelBTF = *f.btf
+	}
 	if f.allowDowngrade != nil {
 		o.AllowDowngrade = *f.allowDowngrade
 	}
@@ -287,12 +297,16 @@ func formatProblem(rest []string, format string) string {
 func runFeatures(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("features", "", stderr)
 	format := cliflags.OutputFlag(fs, "text", "output format: text, json or yaml")
+	btfFile := btfFlag(fs)
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if msg := formatProblem(rest, *format); msg != "" {
 		return usageError(fs, msg)
+	}
+	if err := loader.UseKernelBTF(*btfFile); err != nil {
+		return fail(stderr, err)
 	}
 	// Without privileges every probe fails with EPERM, which would read
 	// as a kernel without the feature.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
@@ -97,9 +99,10 @@ type Policy struct {
 // Key names the policy in the kernel columns: FILE/NAME.
 func (p *Policy) Key() string { return p.File + "/" + p.Name }
 
-// Arch is what the corpus is built for: every kernel of the matrix is
-// x86_64.
-const Arch = arch.X86_64
+// Arch is what the corpus is built for: the machine's architecture, so
+// x86_64 on the host and the amd64 guests, arm64 in the arm64 guests (one
+// bundle per architecture, used on every kernel of it).
+var Arch = arch.Host()
 
 // Compile validates and builds every policy file (*.yaml, *.yml) in dir,
 // in file name order, as polc validate and polc build do.
@@ -132,7 +135,7 @@ func compileFile(name string, data []byte) []*Policy {
 	src := compiler.NewSource(name, data)
 	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: Arch})
 	if res.Errors() > 0 {
-		return []*Policy{{File: name, Validate: outcome(Refused, errorDiags(res.Diagnostics)),
+		return []*Policy{{File: name, Name: declaredName(data), Validate: outcome(Refused, errorDiags(res.Diagnostics)),
 			Build: Outcome{Status: NotRun}}}
 	}
 	var out []*Policy
@@ -226,4 +229,22 @@ func withoutRelease(detail string, k kernelName) string {
 		return detail
 	}
 	return strings.ReplaceAll(detail, k.release, k.series)
+}
+
+// declaredName is the metadata.name of a file holding one document, ""
+// otherwise: a policy that fails validation on one architecture only
+// (a syscall arm64 lacks) keeps the key it has on the others.
+func declaredName(data []byte) string {
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	var doc struct {
+		Metadata struct{ Name string } `yaml:"metadata"`
+	}
+	if err := dec.Decode(&doc); err != nil {
+		return ""
+	}
+	var next any
+	if err := dec.Decode(&next); err == nil {
+		return "" // more than one document
+	}
+	return doc.Metadata.Name
 }

@@ -34,9 +34,9 @@ var corpus = testenv.Requirement{Name: "the corpus of Tetragon examples", OnCIHo
 }}
 
 // matrixKernel: the running kernel has a column in the document. CI hosts
-// run 6.18, the guests 6.1 and 6.12.
+// run 6.18, the guests the series of vmtest.Matrix.
 var matrixKernel = testenv.Requirement{Name: "a kernel of the conformance matrix", OnCIHost: true, Check: func() error {
-	series, release, err := KernelSeries()
+	series, release, err := ColumnName()
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func compileCorpus(t *testing.T) []*Policy {
 func TestKernel(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF, matrixKernel)
 	pols := compileCorpus(t)
-	series, release, err := KernelSeries()
+	series, release, err := ColumnName()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,9 +187,13 @@ func TestDoc(t *testing.T) {
 			t.Errorf("no column for Linux %s in %s (run make conformance)", k.Series, columnPath(k.Series))
 			continue
 		}
+		// The arm64 columns build for arm64 in the guest: a policy this
+		// x86_64 build refuses is there an outcome of its own, never
+		// "not run".
+		otherArch := strings.HasSuffix(k.Series, "-arm64")
 		for _, p := range pols {
 			o, ok := c[p.Key()]
-			if !ok || (o.Status == NotRun) != (p.Bundle == nil && !p.NeedsTarget) {
+			if !ok || (!otherArch && (o.Status == NotRun) != (p.Bundle == nil && !p.NeedsTarget)) || (otherArch && o.Status == NotRun) {
 				t.Errorf("%s: %s is %q on Linux %s, but build is %q now (run make conformance)",
 					columnPath(k.Series), p.Key(), o, k.Series, p.Build)
 			}

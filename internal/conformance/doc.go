@@ -7,7 +7,14 @@
 // the matrix (the loader, as polrun load does, followed by an unload that
 // must leave nothing attached or pinned). The offline stages are pure and
 // computed anywhere; the kernel stage runs on the kernel it reports: the
-// 6.18 host directly, Debian's 6.1 and 6.12 inside the vmtest guests.
+// 6.18 host directly, Debian's 5.10, 6.1, 6.12 and 7.x amd64 and 5.10 and
+// 6.12 arm64 inside the vmtest guests (the arm64 ones build the corpus for
+// arm64: one bundle per architecture, the same on each of its kernels). A
+// guest's column is named by the vmtest series it was booted as
+// (ColumnName). A policy a kernel cannot run (5.10 has no bpf_loop, which
+// today's bundles need) is recorded there as not on this kernel, with the
+// loader's reason: the column is what the kernel does, so such a policy
+// neither fails the test nor goes unmentioned.
 //
 // Each stage gives an [Outcome]: ok, refused with the reason (a diagnostic,
 // the loader's error), or "not on this kernel" when the kernel lacks what

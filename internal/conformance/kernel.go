@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/ir"
 	"github.com/polc-dev/polc/loader"
@@ -36,17 +38,40 @@ func KernelSeries() (series, release string, err error) {
 	return parts[0] + "." + minor, release, nil
 }
 
+// ColumnName is the running kernel's column: the vmtest series the guest
+// was booted as ($VMTEST_SERIES: "7.x", "6.12-arm64"), else MAJOR.MINOR
+// with "-arm64" on arm64.
+func ColumnName() (column, release string, err error) {
+	series, release, err := KernelSeries()
+	if err != nil {
+		return "", release, err
+	}
+	if s := os.Getenv("VMTEST_SERIES"); s != "" {
+		return s, release, nil
+	}
+	if runtime.GOARCH == "arm64" {
+		series += "-arm64"
+	}
+	return series, release, nil
+}
+
 // Kernel is a kernel of the matrix: its column in the document.
 type Kernel struct {
-	Series string // MAJOR.MINOR
+	Series string // MAJOR.MINOR, or the vmtest series ("7.x", "6.12-arm64")
 	Where  string // how the document describes where it runs
 }
 
 // Matrix is the kernels the document has a column for, in column order.
+// The arm64 columns are built for arm64 (arch.Host() in the guest), the
+// others for x86_64.
 var Matrix = []Kernel{
 	{Series: "6.18", Where: "host"},
+	{Series: "5.10", Where: "Debian 11, vmtest guest"},
 	{Series: "6.1", Where: "Debian, vmtest guest"},
 	{Series: "6.12", Where: "Debian, vmtest guest"},
+	{Series: "7.x", Where: "Debian 13 backports, vmtest guest"},
+	{Series: "5.10-arm64", Where: "Debian 11, arm64 vmtest guest"},
+	{Series: "6.12-arm64", Where: "Debian, arm64 vmtest guest"},
 }
 
 // InMatrix reports whether series has a column.
@@ -79,6 +104,14 @@ func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
 		return loadForThisKernel(p, pinRoot)
 	}
 	if p.Bundle == nil {
+		if Arch != arch.X86_64 {
+			// The document's validate and build columns are x86_64's;
+			// what stopped this architecture's bundle is this column's.
+			if p.Validate.Status != OK {
+				return outcome(Refused, "validate for "+string(Arch)+": "+p.Validate.Detail), nil
+			}
+			return outcome(Refused, "build for "+string(Arch)+": "+p.Build.Detail), nil
+		}
 		return Outcome{Status: NotRun}, nil
 	}
 	return loadAttach(p, p.Bundle.Object, pinRoot)

@@ -55,3 +55,16 @@ func TestColumnsNameNoBuild(t *testing.T) {
 		}
 	}
 }
+
+func TestDeclaredName(t *testing.T) {
+	for in, want := range map[string]string{
+		"apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: kill-syscalls\n": "kill-syscalls",
+		"metadata:\n  name: a\n---\nmetadata:\n  name: b\n":                                       "",
+		"metadata: [\n":         "",
+		"kind: TracingPolicy\n": "",
+	} {
+		if got := declaredName([]byte(in)); got != want {
+			t.Errorf("declaredName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

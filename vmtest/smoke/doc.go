@@ -5,6 +5,7 @@
 // causes, with the argument or return value the kernel passed.
 //
 // On the host only the hooks it supports run (tracepoint, uprobe); the rest
-// skip with the reason and run under `make vmtest` in the Debian 6.1 and 6.12
-// guests, where a missing feature is a failure.
+// skip with the reason and run under `make vmtest` in every guest of the
+// matrix (5.10 to 7.x, amd64 and arm64: the register offsets are per
+// architecture), where a missing feature is a failure.
 package smoke

@@ -104,11 +104,14 @@ func readCtx(off int16, size asm.Size) readValue {
 	}
 }
 
-// Offsets into x86-64 struct pt_regs, the context of kprobes and uprobes.
-const (
-	ptRegsAX = 10 * 8 // return value; first argument of Go's register ABI
-	ptRegsDI = 14 * 8 // first argument of the C ABI
-)
+// readCtxInt reads a C int argument of 8 bytes of context (a register, a
+// trampoline's slot) and keeps its low 32 bits: the ABI leaves the upper
+// half undefined, and 5.10's fentry trampoline passes it on as it was.
+func readCtxInt(off int16) readValue {
+	return func() asm.Instructions {
+		return asm.Instructions{asm.LoadMem(asm.R8, asm.R6, off, asm.DWord), asm.Mov.Reg32(asm.R8, asm.R8)}
+	}
+}
 
 func (p *probe) set(t *testing.T, slot uint32, v uint64) {
 	t.Helper()

@@ -112,8 +112,11 @@ func generate(xsysDir, version string) ([]byte, error) {
 }
 
 // notSyscalls are SYS_ constants that are not syscalls: the arm header's
-// __NR_SYSCALL_MASK is a bit mask, not a table row.
-var notSyscalls = map[string]bool{"SYSCALL_MASK": true}
+// __NR_SYSCALL_MASK is a bit mask, not a table row, and asm-generic's
+// __NR_arch_specific_syscall (244 on arm64) is the first number an
+// architecture may use for syscalls of its own: arm64 has none there, and
+// its kernel table (scripts/syscall.tbl) has no row 244.
+var notSyscalls = map[string]bool{"SYSCALL_MASK": true, "ARCH_SPECIFIC_SYSCALL": true}
 
 // readTable parses the SYS_* constants of one zsysnum file. The kernel's
 // names are the lower-cased constant names without "SYS_": x/sys builds

@@ -114,7 +114,8 @@ func sendArtifacts(out *results) error {
 	if err := tw.Close(); err != nil {
 		return fmt.Errorf("artifacts: %w", err)
 	}
-	port, err := openSerial("/vmtest/ttyS2", 66)
+	_, art := ports()
+	port, err := openSerial("/vmtest/artifacts-port", art)
 	if err != nil {
 		return fmt.Errorf("artifacts: %w", err)
 	}
@@ -139,7 +140,7 @@ func runBinary(b vmtest.Binary, env []string, out *results) string {
 	cmd := exec.CommandContext(ctx, b.Path, b.Args...)
 	cmd.Dir = b.Dir
 	cmd.Env = append([]string{"POLC_VMTEST=1", "HOME=/tmp", "TMPDIR=/tmp", "PATH=/vmtest/bin",
-		vmtest.ArtifactsEnv + "=" + vmtest.ArtifactsDir}, env...)
+		vmtest.ArtifactsEnv + "=" + vmtest.ArtifactsDir, vmtest.SeriesEnv + "=" + os.Getenv(vmtest.SeriesEnv)}, env...)
 	cmd.Stdout, cmd.Stderr = out, out
 	// Kill the binary's whole process group: tests may start helpers.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -218,10 +219,11 @@ func (r *results) marker(kind string, kv ...string) {
 	r.Write([]byte(vmtest.FormatMarker(kind, kv...) + "\n"))
 }
 
-// openResults opens ttyS1 in raw mode (no "\n" to "\r\n"); without it the
-// console is the best place left to report to.
+// openResults opens the results port in raw mode (no "\n" to "\r\n");
+// without it the console is the best place left to report to.
 func openResults() *results {
-	f, err := openSerial("/vmtest/ttyS1", 65)
+	res, _ := ports()
+	f, err := openSerial("/vmtest/results-port", res)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "vminit: open results port: %v\n", err)
 		return &results{w: os.Stdout}
@@ -229,10 +231,25 @@ func openResults() *results {
 	return &results{w: f}
 }
 
-// openSerial opens serial port ttyS<minor-64> in raw mode, through a device
-// node of its own at path: /dev may not be mounted yet.
-func openSerial(path string, minor uint32) (*os.File, error) {
-	_ = unix.Mknod(path, unix.S_IFCHR|0o600, int(unix.Mkdev(4, minor)))
+// port is a character device number.
+type port struct{ major, minor uint32 }
+
+// ports are the results and artifacts ports: ttyS1 and ttyS2 (4:65, 4:66),
+// or what the kernel command line names in vmtest.PortsEnv (the kernel
+// passes it to /init's environment): arm64 guests use a PCI serial card.
+func ports() (results, artifacts port) {
+	results, artifacts = port{4, 65}, port{4, 66}
+	var r, a port
+	if _, err := fmt.Sscanf(os.Getenv(vmtest.PortsEnv), "%d:%d,%d:%d", &r.major, &r.minor, &a.major, &a.minor); err == nil {
+		results, artifacts = r, a
+	}
+	return results, artifacts
+}
+
+// openSerial opens a serial port in raw mode, through a device node of its
+// own at path: /dev may not be mounted yet.
+func openSerial(path string, p port) (*os.File, error) {
+	_ = unix.Mknod(path, unix.S_IFCHR|0o600, int(unix.Mkdev(p.major, p.minor)))
 	f, err := os.OpenFile(path, os.O_WRONLY|unix.O_NOCTTY, 0)
 	if err != nil {
 		return nil, err

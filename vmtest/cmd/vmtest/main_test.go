@@ -19,7 +19,13 @@ func TestSelectSeries(t *testing.T) {
 	if err != nil || len(ss) != 2 || ss[0].Name != "6.12" || ss[1].Name != "6.1" {
 		t.Errorf("selectSeries = %v, %v", ss, err)
 	}
-	if _, err := selectSeries("5.10"); err == nil {
+	if _, err := selectSeries("4.19"); err == nil {
 		t.Error("unknown series accepted")
+	}
+}
+
+func TestDefaultSeriesLeaveOutOptIn(t *testing.T) {
+	if got, want := seriesNames(defaultSeries()), "6.1,6.12,5.10,7.x"; got != want {
+		t.Errorf("default series %s, want %s", got, want)
 	}
 }
