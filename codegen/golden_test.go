@@ -28,6 +28,12 @@ func goldenAsm(t *testing.T, file string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return goldenAsmOf(t, file, data)
+}
+
+// goldenAsmOf builds the policy file data as if it were file.
+func goldenAsmOf(t *testing.T, file string, data []byte) string {
+	t.Helper()
 	a := goldenArch(data)
 	name := "testdata/golden/" + filepath.Base(file)
 	src := compiler.NewSource(name, data)
@@ -50,7 +56,9 @@ func goldenAsm(t *testing.T, file string) string {
 			}
 			b.WriteString("bundle " + p.Name + " not built:\n")
 			for _, e := range errs {
-				b.WriteString("# " + e.Error() + "\n")
+				// Without the position, like the code's comments: a
+				// line added above the policy changes no golden file.
+				b.WriteString("# " + e.Msg + "\n")
 			}
 			continue
 		}
@@ -77,6 +85,9 @@ func TestGoldenAsm(t *testing.T) {
 			if again := goldenAsm(t, file); again != got {
 				t.Fatal("building the same policy twice gave different code")
 			}
+			if shifted := goldenAsmOf(t, file, withLineAbove(t, file)); shifted != got {
+				t.Errorf("a comment line added above the policy changes its golden file:\n%s", firstDiff(got, shifted))
+			}
 			want := filepath.Join(goldenDir, name+".asm")
 			if *update {
 				if err := os.WriteFile(want, []byte(got), 0o644); err != nil {
@@ -99,6 +110,21 @@ func TestGoldenAsm(t *testing.T) {
 			t.Errorf("%s has no policy: remove it", f)
 		}
 	}
+}
+
+// withLineAbove is the golden policy file with a comment line added
+// above the policy (after the polc-golden line, which must stay first).
+func withLineAbove(t *testing.T, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const line = "# a comment added above the policy\n"
+	if first, rest, ok := strings.Cut(string(data), "\n"); ok && strings.HasPrefix(first, "# polc-golden:") {
+		return []byte(first + "\n" + line + rest)
+	}
+	return append([]byte(line), data...)
 }
 
 // firstDiff shows where two texts start to differ.

@@ -27,6 +27,12 @@ func goldenIR(t *testing.T, file string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return goldenIROf(t, file, data)
+}
+
+// goldenIROf lowers the policy file data as if it were file.
+func goldenIROf(t *testing.T, file string, data []byte) string {
+	t.Helper()
 	a := arch.X86_64
 	first, _, _ := strings.Cut(string(data), "\n")
 	if rest, ok := strings.CutPrefix(first, "# polc-golden:"); ok {
@@ -72,6 +78,15 @@ func TestGolden(t *testing.T) {
 			got := goldenIR(t, file)
 			if again := goldenIR(t, file); again != got {
 				t.Fatal("lowering the same policy twice gave different output")
+			}
+			// A comment line added above the policy (after the
+			// polc-golden line, which stays first) changes nothing.
+			shifted := "# a comment added above the policy\n" + string(readGolden(t, file))
+			if first, rest, ok := strings.Cut(string(readGolden(t, file)), "\n"); ok && strings.HasPrefix(first, "# polc-golden:") {
+				shifted = first + "\n# a comment added above the policy\n" + rest
+			}
+			if other := goldenIROf(t, file, []byte(shifted)); other != got {
+				t.Errorf("a comment line added above the policy changes its golden file:\n%s", lineDiff(got, other))
 			}
 			want := filepath.Join(goldenDir, name+".ir")
 			if *update {
@@ -199,4 +214,14 @@ func TestGoldenCoverage(t *testing.T) {
 			t.Errorf("no golden policy covers %s", w)
 		}
 	}
+}
+
+// readGolden reads a golden policy file.
+func readGolden(t *testing.T, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
