@@ -48,10 +48,12 @@ func buildFaultBin(t *testing.T) string {
 }
 
 // Programs of the journal tests: the base's and the policies'; the kernel
-// names them so (15 characters at most).
-const (
-	jrnBaseProg   = "jrn_base"
-	jrnPolicyProg = "jrn_enter"
+// names them so (15 characters at most). The suffix is this test process's,
+// so that the same tests running at the same time in another checkout on
+// the machine do not count among this one's programs.
+var (
+	jrnBaseProg   = fmt.Sprintf("jrn_b%05x", os.Getpid()&0xfffff)
+	jrnPolicyProg = fmt.Sprintf("jrn_e%05x", os.Getpid()&0xfffff)
 )
 
 // jrnList is what the tests read of polrun list -o json.
