@@ -2,7 +2,9 @@
 // the loader, which runs them: the layout of event records in the ring
 // buffer and of each argument encoding, the process table the base programs
 // keep, the names of shared maps and load-time variables, the pin layout
-// under bpffs, and the manifest every bundle carries.
+// under bpffs, the maps polrun reads or writes in a loaded policy (its mode,
+// ModeMap; its counters of posted records, enforcement actions and lost
+// records, CountersMap), and the manifest every bundle carries.
 //
 // Everything here is plain data. Changing a layout means changing codegen,
 // the committed base object and the loader's decoder together, and bumping

@@ -16,6 +16,7 @@ func TestLayoutOffsets(t *testing.T) {
 	var st StackIDs
 	var pr Proc
 	var pe ProcEvent
+	var ctr Counters
 	var (
 		sk  Sock
 		skb Skb
@@ -61,6 +62,9 @@ func TestLayoutOffsets(t *testing.T) {
 		{"Proc.BinaryLen", ProcBinaryLenOff, unsafe.Offsetof(pr.BinaryLen)},
 		{"Proc.Binary", ProcBinaryOff, unsafe.Offsetof(pr.Binary)},
 		{"ProcEvent.ExitCode", ProcEventExitCodeOff, unsafe.Offsetof(pe.ExitCode)},
+		{"Counters.Posted", CountersPostedOff, unsafe.Offsetof(ctr.Posted)},
+		{"Counters.Enforced", CountersEnforcedOff, unsafe.Offsetof(ctr.Enforced)},
+		{"Counters.Lost", CountersLostOff, unsafe.Offsetof(ctr.Lost)},
 		{"Sock.Family", SockFamilyOff, unsafe.Offsetof(sk.Family)},
 		{"Sock.Type", SockTypeOff, unsafe.Offsetof(sk.Type)},
 		{"Sock.Protocol", SockProtocolOff, unsafe.Offsetof(sk.Protocol)},
@@ -144,6 +148,7 @@ func TestLayoutSizes(t *testing.T) {
 		{"BpfProg", BpfProg{}, BpfProgSize},
 		{"Proc", Proc{}, ProcSize},
 		{"ProcEvent", ProcEvent{}, ProcEventSize},
+		{"Counters", Counters{}, CountersSize},
 	} {
 		if got := binary.Size(tc.v); got != tc.want {
 			t.Errorf("%s: binary size %d, documented %d", tc.name, got, tc.want)

@@ -78,7 +78,8 @@ func strongest(acts []*ir.Action) bpf.Action {
 // actions emits the in-kernel work of a selector's actions and records
 // the strongest in the header. It returns whether the record is posted
 // (no NoPost among them). Enforcement actions come last, behind the
-// policy's mode gate (mode.go); the others run in every mode.
+// policy's mode gate (mode.go), and are counted there in the policy's
+// counters (counters.go); the others run in every mode.
 func (p *progGen) actions(acts []*ir.Action) bool {
 	post := true
 	p.sockOwner()
@@ -101,6 +102,8 @@ func (p *progGen) actions(acts []*ir.Action) bool {
 		for _, a := range enforcing {
 			p.action(a)
 		}
+		// Counted where they run: monitor mode jumps over the count too.
+		p.countAdd(bpf.CountersEnforcedOff, int32(len(enforcing))) // counters.go
 		p.B.Label(skip)
 	}
 	return post

@@ -75,12 +75,14 @@
 // for stack traces (stack.go), polc_ima for records waiting for their IMA
 // hash (imahash.go), polc_verdicts for cached process-filter verdicts
 // (verdicts.go), polc_mode for the policy's mode when it has enforcement
-// actions (mode.go), and one map per large value set (named m_ and the IR
-// map's name).
+// actions (mode.go), polc_counters for the policy's counts of records
+// posted and lost and of enforcement actions carried out (counters.go),
+// and one map per large value set (named m_ and the IR map's name).
 //
 // The state maps the lowering lays out (ir.MapFD, MapSock, MapEnforcer,
-// MapRateLimit, MapRetProbe) are declared in one place, stateMap in
-// maps.go: their shape from stateMapShapes, their size from the IR map.
+// MapRateLimit, MapRetProbe) are declared in one place, StateMap in
+// maps.go: their shape from stateMapShapes, their size from the IR map;
+// MapCounters, whose size is fixed, from its shape alone.
 // Record offsets are package bpf's constants (bpf.HeaderSelectorOff,
 // bpf.BytesFlagsOff, ...): bpf owns the record layout.
 //

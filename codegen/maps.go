@@ -79,7 +79,8 @@ const bpfNoPrealloc = 1
 // stateMapShapes is the BPF shape of each state map the lowering lays out
 // (compiler/lower_layout.go, layoutMaps); the number of entries is the IR
 // map's. MapRetProbe becomes one map per return hook, named after the
-// hook, whose values are the hook's records.
+// hook, whose values are the hook's records. A shape with MaxEntries set
+// is complete: the lowering does not lay it out (MapCounters).
 var stateMapShapes = map[ir.MapKind]object.Map{
 	// Entries are allocated when written: values are paths (fd.go).
 	ir.MapFD:       {Name: fdMap, Type: ebpf.Hash, KeySize: 8, ValueSize: fdValueSize, Flags: bpfNoPrealloc},
@@ -90,6 +91,9 @@ var stateMapShapes = map[ir.MapKind]object.Map{
 	// Entries are allocated when a call starts, not up front: records
 	// are kilobytes and most never meet (retprobe.go).
 	ir.MapRetProbe: {Type: ebpf.Hash, KeySize: 8, Flags: bpfNoPrealloc},
+	// One Counters per CPU, which the post and enforcement paths add to
+	// (counters.go).
+	ir.MapCounters: {Name: bpf.CountersMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: bpf.CountersSize, MaxEntries: 1},
 }
 
 // StateMap declares the BPF map of the policy's state map of kind, once,
@@ -114,6 +118,10 @@ func (g *gen) declareStateMap(kind ir.MapKind, name string, valueSize int) strin
 		if m.Name == shape.Name {
 			return shape.Name
 		}
+	}
+	if shape.MaxEntries > 0 {
+		g.maps = append(g.maps, &shape)
+		return shape.Name
 	}
 	var layout *ir.Map
 	for _, m := range g.pol.Maps {

@@ -69,7 +69,9 @@ func hasMap(b *Bundle, name string) bool {
 
 // TestModeSigkill: in monitor mode Sigkill is not sent and the record
 // still says Sigkill; the mode map switches a loaded program between
-// modes, and its unset value means the policy's default.
+// modes, and its unset value means the policy's default. The policy's
+// counters count each Sigkill sent, none in monitor mode, and each record
+// posted.
 func TestModeSigkill(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.KernelBTF, testenv.RingBuf)
 	bin := childBinary(t, "victim")
@@ -100,6 +102,7 @@ func TestModeSigkill(t *testing.T) {
 				if err := modes.Update(uint32(0), step.value, ebpf.UpdateExist); err != nil {
 					t.Fatal(err)
 				}
+				before := readCounters(t, l)
 				cmd := child(bin, "open:"+forbidden)
 				err := cmd.Run()
 				var exit *exec.ExitError
@@ -107,14 +110,27 @@ func TestModeSigkill(t *testing.T) {
 				if killed != step.kill || (!killed && err != nil) {
 					t.Errorf("mode map %d: child opening %s: %v; want killed %v", step.value, forbidden, err, step.kill)
 				}
+				want := uint64(0)
+				if step.kill {
+					want = 1
+				}
+				if n := readCounters(t, l).Enforced - before.Enforced; n != want {
+					t.Errorf("mode map %d: enforcement actions counted %d, want %d", step.value, n, want)
+				}
 				pids = append(pids, cmd.Process.Pid)
 			}
 			tp.Close()
 			got := map[int]string{}
-			for _, r := range readRecords(t, l, b, time.Second, nil) {
+			recs := readRecords(t, l, b, time.Second, nil)
+			for _, r := range recs {
 				if r.Kind == bpf.EventPolicy && slices.Contains(pids, int(r.Tgid)) {
 					got[int(r.Tgid)] += fmt.Sprint(r.Action)
 				}
+			}
+			// Only the children open the forbidden file: the ring holds
+			// this program's records alone.
+			if c := readCounters(t, l); c.Posted != uint64(len(recs)) || c.Lost != 0 {
+				t.Errorf("counters: %d posted, %d lost; the ring buffer held %d records", c.Posted, c.Lost, len(recs))
 			}
 			for _, pid := range pids {
 				if got[pid] != fmt.Sprint(bpf.ActionSigkill) {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
-	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -148,7 +147,8 @@ func (p *progGen) currentTask(dst asm.Register) {
 	}
 }
 
-// post writes the record's size and outputs it to the ring buffer.
+// post writes the record's size and outputs it to the ring buffer, and
+// counts it in the policy's counters, posted or lost (counters.go).
 func (p *progGen) post() {
 	lay := p.Lay
 	if lay.Big {
@@ -175,7 +175,7 @@ func (p *progGen) post() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	kern.CountDrop(&p.B, prog.StKey)
+	p.countPosted() // counters.go
 }
 
 // lastVariable returns the EncBytes slot when it is the last slot that
@@ -244,7 +244,7 @@ func (p *progGen) postCompacted() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	kern.CountDrop(&p.B, prog.StKey)
+	p.countPosted() // counters.go
 }
 
 // paddedLen emits r = the slot's data length rounded up to 8, bounded by
@@ -266,7 +266,8 @@ func (p *progGen) paddedLen(r asm.Register, s *prog.Slot) {
 // a maxData buffer is larger than any scratch. The slots are packed into a
 // reservation of the largest size the record can have (discarded, and the
 // drop counted, when the ring is full); maxData buffers are read again,
-// whole, from the pointer kept at entry.
+// whole, from the pointer kept at entry. The policy's counters count the
+// record posted or lost (counters.go).
 func (p *progGen) postReserved() {
 	lay := p.Lay
 	total := recordHeader
@@ -285,7 +286,7 @@ func (p *progGen) postReserved() {
 		asm.JNE.Imm(asm.R0, 0, "reserved"),
 		asm.Mov.Imm(asm.R0, 1),
 	)
-	kern.CountDrop(&p.B, prog.StKey)
+	p.countLost()
 	p.Emit(prog.Exit.Ja())
 	p.B.Label("reserved")
 	p.Emit(
@@ -324,15 +325,19 @@ func (p *progGen) postReserved() {
 		asm.Mov.Reg(asm.R1, asm.R8),
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufSubmit.Call(),
-		prog.Exit.Ja(),
 	)
+	p.countAdd(bpf.CountersPostedOff, 1)
+	p.Emit(prog.Exit.Ja())
+	// A slot past its bound (which the verifier needs excluded, and
+	// which does not happen): the record is lost.
 	p.B.Label("discard")
 	p.Emit(
 		asm.Mov.Reg(asm.R1, asm.R8),
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufDiscard.Call(),
-		prog.Exit.Ja(),
 	)
+	p.countAdd(bpf.CountersLostOff, 1)
+	p.Emit(prog.Exit.Ja())
 }
 
 // copyBig writes a maxData char_buf at R8+R7 in the reservation: its

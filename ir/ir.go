@@ -411,12 +411,17 @@ const (
 	MapRateLimit                       // Post rate limiting state
 	MapRetProbe                        // per-thread state from entry to return probe
 	MapEnforcer                        // NotifyEnforcer state: thread -> error and signal
+	// MapCounters is the policy's counters of posted records, enforcement
+	// actions and lost records (bpf.CountersMap). Every program that
+	// posts has it and its size is fixed, so the lowering does not lay it
+	// out: codegen declares it from its shape alone.
+	MapCounters
 )
 
 var mapKindNames = map[MapKind]string{
 	MapIntSet: "int-set", MapStringSet: "string-set", MapPrefix4: "prefix4", MapPrefix6: "prefix6",
 	MapStringPrefix: "string-prefix", MapFD: "fd", MapSock: "sock", MapRateLimit: "ratelimit", MapRetProbe: "retprobe",
-	MapEnforcer: "enforcer",
+	MapEnforcer: "enforcer", MapCounters: "counters",
 }
 
 func (k MapKind) String() string {
