@@ -6,6 +6,7 @@ map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=8608 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_ret_h0 Hash key=8 value=4168 max=32768 flags=0x1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=4152 max=32768 flags=0x1
 
 program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
@@ -81,7 +82,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_sys_write_ret section kretprobe/__x64_sys_write (122 instructions)
+program h0_sys_write_ret section kretprobe/__x64_sys_write (141 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -199,6 +200,18 @@ pack_done:
 	r3 = r7
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -210,6 +223,16 @@ pack_done:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 drop:
 	r1 = map[polc_ret_h0]
@@ -271,7 +294,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_read_ret section kretprobe/__x64_sys_read (66 instructions)
+program h1_sys_read_ret section kretprobe/__x64_sys_read (85 instructions)
 	; - call: "sys_read"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -328,6 +351,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -340,6 +375,16 @@ padded_0:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 drop:
 	r1 = map[polc_ret_h1]
 	r2 = r10
@@ -349,7 +394,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_writev section kprobe/__x64_sys_writev (96 instructions)
+program h2_sys_writev section kprobe/__x64_sys_writev (115 instructions)
 	; - call: "sys_writev"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -440,6 +485,18 @@ padded_1:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -452,12 +509,22 @@ padded_1:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (149 instructions)
+program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (173 instructions)
 	; - call: "sys_pwrite64"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -552,6 +619,15 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted:
 	goto exit
 reserved:
 	r8 = r0
@@ -617,11 +693,29 @@ rsv_off_ok_1:
 	r1 = r8
 	r2 = 0
 	call bpf_ringbuf_submit
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted.1:
 	goto exit
 discard:
 	r1 = r8
 	r2 = 0
 	call bpf_ringbuf_discard
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.2
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.2:
 	goto exit
 exit:
 	r0 = 0

@@ -5,6 +5,7 @@ map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4512 max=1
 map polc_ret_h0 Hash key=8 value=4152 max=32768 flags=0x1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
 program h0_security_file_open section kprobe/security_file_open (782 instructions)
@@ -851,7 +852,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_security_file_open_ret section kretprobe/security_file_open (50 instructions)
+program h0_security_file_open_ret section kretprobe/security_file_open (69 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -890,6 +891,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -901,6 +914,16 @@ padded_0:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 drop:
 	r1 = map[polc_ret_h0]

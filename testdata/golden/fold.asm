@@ -5,9 +5,10 @@ map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_mode Array key=4 value=4 max=1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (116 instructions)
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (143 instructions)
 	; - call: "sys_fsconfig"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -106,11 +107,19 @@ sel1:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto enforce1
 	r1 = *(u32 *)(r0 + 0)
-	if r1 == 0x2 goto enforce1_done
+	if r1 == 0x2 goto counted
 enforce1:
 	r1 = 9
 	call bpf_send_signal
-enforce1_done:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 8) += r1
+counted:
 	goto post
 post:
 	call bpf_ktime_get_boot_ns
@@ -127,6 +136,18 @@ padded_2:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted.1:
+	goto counted.2
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -138,6 +159,16 @@ padded_2:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.2
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.2:
 	r0 = 0
 	goto exit
 exit:
@@ -189,7 +220,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (52 instructions)
+program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (71 instructions)
 	; - call: "sys_tgkill"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -230,6 +261,18 @@ pass.1:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -241,6 +284,16 @@ pass.1:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 drop:
 	r1 = map[polc_ret_h1]

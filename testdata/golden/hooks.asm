@@ -4,11 +4,12 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4504 max=1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (76 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (95 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -77,6 +78,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -89,12 +102,22 @@ padded_0:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_security_bpf_map_create section kprobe/security_bpf_map_create (80 instructions)
+program h1_security_bpf_map_create section kprobe/security_bpf_map_create (99 instructions)
 	; - call: "security_bpf_map_create"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -164,6 +187,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -176,12 +211,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (45 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (64 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -215,6 +260,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -227,12 +284,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h3_sched_process_fork section tracepoint/sched/sched_process_fork (51 instructions)
+program h3_sched_process_fork section tracepoint/sched/sched_process_fork (70 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -273,6 +340,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -285,12 +364,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h4_sched_process_exec section raw_tracepoint/sched_process_exec (81 instructions)
+program h4_sched_process_exec section raw_tracepoint/sched_process_exec (100 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -362,6 +451,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -374,12 +475,22 @@ padded_0:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h5_readline section uprobe//usr/bin/bash:readline (45 instructions)
+program h5_readline section uprobe//usr/bin/bash:readline (64 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -413,6 +524,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -425,12 +548,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h6_main section uprobe//usr/bin/bash:main (45 instructions): the code of h5_readline
+program h6_main section uprobe//usr/bin/bash:main (64 instructions): the code of h5_readline
 
 program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
 	; - path: "/usr/lib/libc.so.6"
@@ -474,7 +607,7 @@ exit:
 	r0 = 0
 	exit
 
-program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (37 instructions)
+program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (56 instructions)
 	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -496,6 +629,18 @@ program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (37 instructio
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -508,6 +653,16 @@ program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (37 instructio
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 drop:
 	r1 = map[polc_ret_h7]
 	r2 = r10
@@ -517,7 +672,7 @@ exit:
 	r0 = 0
 	exit
 
-program h8_file_open section lsm/file_open (74 instructions)
+program h8_file_open section lsm/file_open (93 instructions)
 	; - hook: "file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -582,6 +737,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -594,12 +761,22 @@ padded_0:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (116 instructions)
+program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (135 instructions)
 	; - path: "/usr/sbin/nginx"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -711,6 +888,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -722,6 +911,16 @@ post:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 	goto exit
 exit:

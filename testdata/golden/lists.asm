@@ -4,13 +4,14 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4504 max=1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map m_iset_0 Hash key=8 value=1 max=4
 map polc_mode Array key=4 value=4 max=1
 map polc_enforcer LRUHash key=8 value=8 max=32768
 map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_dup section kprobe/__x64_sys_dup (96 instructions)
+program h0_sys_dup section kprobe/__x64_sys_dup (115 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -104,6 +105,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -116,12 +129,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_dup2 section kprobe/__x64_sys_dup2 (96 instructions)
+program h1_sys_dup2 section kprobe/__x64_sys_dup2 (115 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -215,6 +238,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -227,12 +262,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup section kprobe/__ia32_sys_dup (96 instructions)
+program h2_sys_dup section kprobe/__ia32_sys_dup (115 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -326,6 +371,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -338,12 +395,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h3_vfs_read section kprobe/vfs_read (74 instructions)
+program h3_vfs_read section kprobe/vfs_read (93 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -408,6 +475,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -420,14 +499,24 @@ padded_0:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h4_vfs_write section kprobe/vfs_write (74 instructions): the code of h3_vfs_read
+program h4_vfs_write section kprobe/vfs_write (93 instructions): the code of h3_vfs_read
 
-program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (92 instructions)
+program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (119 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -491,7 +580,7 @@ pass:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto enforce1
 	r1 = *(u32 *)(r0 + 0)
-	if r1 == 0x2 goto enforce1_done
+	if r1 == 0x2 goto counted
 enforce1:
 	r1 = -1
 	*(u32 *)(r10 - 48) = r1
@@ -504,7 +593,15 @@ enforce1:
 	r3 += -48
 	r4 = 0
 	call bpf_map_update_elem
-enforce1_done:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 8) += r1
+counted:
 	goto post
 sel1:
 	goto exit
@@ -517,6 +614,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted.1:
+	goto counted.2
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -529,12 +638,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.2
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.2:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (56 instructions)
+program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (75 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -583,6 +702,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -594,6 +725,16 @@ post:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 	goto exit
 exit:

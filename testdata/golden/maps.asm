@@ -10,12 +10,13 @@ map m_iset_0 Hash key=8 value=1 max=9
 map m_iset_1 Hash key=8 value=1 max=9
 map m_sset_0 Hash key=16 value=1 max=5
 map m_spfx_0 LPMTrie key=20 value=1 max=5 flags=0x1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map m_iset_2_int Hash key=8 value=1 max=9
 map m_pfx4_0 LPMTrie key=8 value=1 max=9 flags=0x1
 map m_pfx6_0 LPMTrie key=20 value=1 max=9 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (272 instructions)
+program h0_security_file_open section kprobe/security_file_open (291 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -306,6 +307,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -318,12 +331,22 @@ padded_0:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_kill section kprobe/__x64_sys_kill (91 instructions)
+program h1_sys_kill section kprobe/__x64_sys_kill (110 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -414,6 +437,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -426,12 +461,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (217 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (236 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -658,6 +703,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -669,6 +726,16 @@ post:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 	goto exit
 exit:

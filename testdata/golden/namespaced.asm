@@ -5,9 +5,10 @@ map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=4520 max=1
 map polc_out PerCPUArray key=4 value=4160 max=1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (47 instructions)
+program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (66 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -44,6 +45,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -56,12 +69,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_security_mmap_file section kprobe/security_mmap_file (132 instructions)
+program h1_security_mmap_file section kprobe/security_mmap_file (151 instructions)
 	; apiVersion: cilium.io/v1alpha1
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -191,6 +214,18 @@ pack_done:
 	r3 = r7
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -202,6 +237,16 @@ pack_done:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 	goto exit
 exit:

@@ -4,8 +4,9 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
+map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_tcp_connect section kprobe/tcp_connect (295 instructions)
+program h0_tcp_connect section kprobe/tcp_connect (314 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -343,6 +344,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -355,12 +368,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_ip_output section kprobe/ip_output (187 instructions)
+program h1_ip_output section kprobe/ip_output (206 instructions)
 	; - call: "ip_output"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -546,6 +569,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -558,12 +593,22 @@ post:
 	*(u64 *)(r0 + 0) = r1
 posted:
 	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
 	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_connect section kprobe/__x64_sys_connect (131 instructions)
+program h2_sys_connect section kprobe/__x64_sys_connect (150 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -700,6 +745,18 @@ post:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -711,6 +768,16 @@ post:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
 	r0 = 0
 	goto exit
 exit:

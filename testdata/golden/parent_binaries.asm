@@ -7,9 +7,10 @@ map polc_rec PerCPUArray key=4 value=4512 max=1
 map polc_verdicts PerCPUArray key=4 value=24 max=1
 map m_spfx_0 LPMTrie key=12 value=1 max=6 flags=0x1
 map polc_mode Array key=4 value=4 max=1
+map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (361 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (388 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -349,11 +350,19 @@ sel0:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto enforce1
 	r1 = *(u32 *)(r0 + 0)
-	if r1 == 0x2 goto enforce1_done
+	if r1 == 0x2 goto counted
 enforce1:
 	r1 = 9
 	call bpf_send_signal
-enforce1_done:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted
+	r1 = 1
+	lock *(u64 *)(r0 + 8) += r1
+counted:
 	goto post
 	; - matchParentBinaries:
 sel1:
@@ -403,6 +412,18 @@ padded_0:
 	r2 = r9
 	r4 = 0
 	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted.1:
+	goto counted.2
+post_lost:
 	if r0 == 0x0 goto posted
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_drops]
@@ -414,6 +435,16 @@ padded_0:
 	r1 += 1
 	*(u64 *)(r0 + 0) = r1
 posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.2
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.2:
 	r0 = 0
 	goto exit
 exit:
