@@ -109,6 +109,9 @@ func ReadBundle(data []byte) (*Bundle, error) {
 	if err := checkModeMap(m, spec); err != nil {
 		return nil, err
 	}
+	if err := checkCountersMap(spec); err != nil {
+		return nil, err
+	}
 	for _, v := range m.Vars {
 		if spec.Variables[v] == nil {
 			return nil, fmt.Errorf("%w: manifest lists load-time variable %s, which the object does not declare", ErrBadBundle, v)

@@ -47,7 +47,9 @@
 // [SetMode] switches a loaded policy between enforce and monitor mode by
 // writing its pinned mode map; its programs read it before each
 // enforcement action, so no reload is needed. [List] reports each
-// policy's mode.
+// policy's mode, and its counters (bpf.CountersMap, pinned with its maps:
+// records posted, enforcement actions carried out, records lost), summed
+// over CPUs.
 //
 // [Unload] removes a policy's pins, which detaches it; when the last policy
 // goes, the base goes too, so that nothing polrun made stays behind. It

@@ -82,7 +82,10 @@ type PolicyStatus struct {
 	Manifest     *bpf.Manifest
 	// Mode is the policy's mode: bpf.ModeEnforce, bpf.ModeMonitor, or
 	// bpf.ModeMonitorOnly for a policy without enforcement actions.
-	Mode     string
+	Mode string
+	// Counters are what the policy's programs counted (bpf.CountersMap),
+	// summed over CPUs; nil for a bundle built before the counters.
+	Counters *bpf.Counters
 	Programs []ProgramStatus
 	Maps     []MapStatus
 	Err      error
@@ -192,6 +195,9 @@ func List(opts *Options) (*Status, error) {
 			ps.SignedVersion = state.SignedVersion
 			ps.LoadedAt = state.LoadedAt
 			if ps.Mode, err = modeOf(dir, m); err != nil {
+				ps.Err = fmt.Errorf("policy %s: %w", m.Policy, err)
+			}
+			if ps.Counters, err = countersOf(dir); err != nil && ps.Err == nil {
 				ps.Err = fmt.Errorf("policy %s: %w", m.Policy, err)
 			}
 		}

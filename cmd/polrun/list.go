@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/cliflags"
 	"github.com/polc-dev/polc/internal/termtext"
 	"github.com/polc-dev/polc/loader"
@@ -43,8 +44,11 @@ const baseName = "(base)"
 type listRow struct {
 	name, mode, state string
 	hooks, programs   int
-	memory            uint64
-	err               string
+	// counters are the policy's counts (NPOST, NENFORCE, NLOST); nil for
+	// the base and for a bundle built before them.
+	counters *bpf.Counters
+	memory   uint64
+	err      string
 }
 
 // stateOf is Tetragon's STATE of a policy: enabled, or error when its
@@ -74,7 +78,7 @@ func rows(st *loader.Status) []listRow {
 		out = append(out, r)
 	}
 	for _, p := range st.Policies {
-		r := listRow{name: p.Name, mode: p.Mode, programs: len(p.Programs), memory: loader.MapMemory(p.Maps)}
+		r := listRow{name: p.Name, mode: p.Mode, programs: len(p.Programs), counters: p.Counters, memory: loader.MapMemory(p.Maps)}
 		if r.mode == "" {
 			r.mode = "-"
 		}
@@ -115,14 +119,19 @@ func printList(out io.Writer, st *loader.Status, verbose bool) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tMODE\tSTATE\tHOOKS\tPROGRAMS\tKERNELMEMORY")
+	fmt.Fprintln(tw, "NAME\tMODE\tSTATE\tHOOKS\tPROGRAMS\tNPOST\tNENFORCE\tNLOST\tKERNELMEMORY")
 	rs := rows(st)
 	for _, r := range rs {
 		hooks := strconv.Itoa(r.hooks)
 		if r.hooks == 0 && r.name != baseName {
 			hooks = "-" // the manifest could not be read
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", r.name, r.mode, r.state, hooks, r.programs, humanBytes(r.memory))
+		npost, nenforce, nlost := "-", "-", "-"
+		if c := r.counters; c != nil {
+			npost, nenforce, nlost = strconv.FormatUint(c.Posted, 10), strconv.FormatUint(c.Enforced, 10), strconv.FormatUint(c.Lost, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.name, r.mode, r.state, hooks, r.programs,
+			npost, nenforce, nlost, humanBytes(r.memory))
 	}
 	tw.Flush()
 	for _, r := range rs {
@@ -228,11 +237,17 @@ func listJSON(st *loader.Status) any {
 		ProcessTable uint64 `json:"process_table,omitempty"`
 	}
 	type part struct {
-		Name         string    `json:"name,omitempty"`
-		PolicyID     uint32    `json:"policy_id,omitempty"`
-		Mode         string    `json:"mode,omitempty"`
-		State        string    `json:"state"`
-		Hooks        int       `json:"hooks"`
+		Name     string `json:"name,omitempty"`
+		PolicyID uint32 `json:"policy_id,omitempty"`
+		Mode     string `json:"mode,omitempty"`
+		State    string `json:"state"`
+		Hooks    int    `json:"hooks"`
+		// NPost, NEnforce and NLost: the policy's counters (records
+		// posted, enforcement actions carried out, records lost);
+		// absent for the base and for bundles built before them.
+		NPost        *uint64   `json:"npost,omitempty"`
+		NEnforce     *uint64   `json:"nenforce,omitempty"`
+		NLost        *uint64   `json:"nlost,omitempty"`
 		KernelMemory uint64    `json:"kernel_memory"`
 		Bundle       string    `json:"bundle,omitempty"`
 		BundleSHA256 string    `json:"bundle_sha256,omitempty"`
@@ -289,6 +304,9 @@ func listJSON(st *loader.Status) any {
 		q := part{Name: p.Name, PolicyID: p.PolicyID, Mode: p.Mode, State: r.state, Hooks: r.hooks, KernelMemory: r.memory,
 			Bundle: p.Bundle, BundleSHA256: p.BundleSHA256, LoadedAt: p.LoadedAt,
 			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion, KernelMemoryParts: parts(p.Memory)}
+		if c := p.Counters; c != nil {
+			q.NPost, q.NEnforce, q.NLost = &c.Posted, &c.Enforced, &c.Lost
+		}
 		if p.Err != nil {
 			q.Error = p.Err.Error()
 		}

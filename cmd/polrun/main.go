@@ -72,7 +72,7 @@ func commands() []command {
 			examples: []string{"polrun unload p", "polrun unload --all"}, exit0: "unloaded", exit1: failed},
 		{name: "set-mode", summary: "switch a loaded policy to enforce or monitor mode, without reloading it", run: runSetMode,
 			examples: []string{"polrun set-mode p monitor", "polrun set-mode p enforce"}, exit0: "switched", exit1: failed},
-		{name: "list", summary: "list loaded policies (with their mode), hooks, programs and maps", run: runList,
+		{name: "list", summary: "list loaded policies (with their mode and counters), hooks, programs and maps", run: runList,
 			examples: []string{"polrun list", "polrun list -o json | jq .", "polrun list -o yaml"}, exit0: "listed", exit1: failed},
 		{name: "events", summary: "print the events of loaded policies (-o json|compact)", run: runEvents,
 			examples: []string{"polrun events | jq .", "polrun events -o compact --policy p", "polrun events --duration 10s"},

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 )
 
 // scrape GETs url and returns the samples of the Prometheus text format
@@ -129,20 +131,31 @@ func TestMetricsLive(t *testing.T) {
 	if second[runs] <= first[runs] || second[runs] < second[events] {
 		t.Errorf("run count went from %v to %v (events %v)", first[runs], second[runs], second[events])
 	}
+	// The program's own count of what it posted moves with the events.
+	posted := `polrun_policy_events_posted_total{policy="clitest-metrics"}`
+	if second[posted]-first[posted] < 20 || second[posted] < second[events] {
+		t.Errorf("%s went from %v to %v (events %v)", posted, first[posted], second[posted], second[events])
+	}
 	for name, want := range map[string]float64{
-		`polrun_policies_loaded`:                              1,
-		`polrun_loads_total{policy="clitest-metrics"}`:        1,
-		`polrun_bpf_stats_enabled`:                            1,
-		`polrun_events_lost_total{reason="ring_buffer_full"}`: 0,
-		`polrun_events_lost_total{reason="undecodable"}`:      0,
-		`polrun_scrape_error`:                                 0,
-		`polrun_policy_failing{policy="clitest-metrics"}`:     0,
+		`polrun_policies_loaded`:                                     1,
+		`polrun_loads_total{policy="clitest-metrics"}`:               1,
+		`polrun_bpf_stats_enabled`:                                   1,
+		`polrun_events_lost_total{reason="ring_buffer_full"}`:        0,
+		`polrun_events_lost_total{reason="undecodable"}`:             0,
+		`polrun_scrape_error`:                                        0,
+		`polrun_policy_failing{policy="clitest-metrics"}`:            0,
+		`polrun_policy_enforcements_total{policy="clitest-metrics"}`: 0,
+		`polrun_policy_events_lost_total{policy="clitest-metrics"}`:  0,
 		`polrun_ready`: 1,
 		`polrun_export_events_total{result="rate_limited"}`: 0,
 	} {
 		if got, ok := second[name]; !ok || got != want {
 			t.Errorf("%s = %v (present %v), want %v", name, got, ok, want)
 		}
+	}
+	// With a policy loaded, its metrics too pass Prometheus' linter.
+	if problems, err := promlint.New(strings.NewReader(body)).Lint(); err != nil || len(problems) > 0 {
+		t.Errorf("promlint: %v %v", err, problems)
 	}
 	if second[`polrun_program_run_seconds_total{kind="tracepoint",policy="clitest-metrics",program="h0_sys_enter",target="raw_syscalls/sys_enter"}`] <= 0 {
 		t.Errorf("no run time:\n%s", body)

@@ -23,6 +23,12 @@
 //	polrun_policy_failing{policy}            1 for a policy that fails (pins
 //	                                         unreadable, a broken link, its load
 //	                                         or replace from its file failed)
+//	polrun_policy_events_posted_total{policy}    the policy's counters, kept by
+//	polrun_policy_enforcements_total{policy}     its programs (bpf.CountersMap):
+//	polrun_policy_events_lost_total{policy}      records posted, enforcement
+//	                                         actions carried out, records the ring
+//	                                         buffer did not take; since the policy
+//	                                         was loaded, 0 from the start
 //	polrun_ready                             1 when /readyz says ready
 //	polrun_program_runs_total{policy,program,kind,target}
 //	polrun_program_run_seconds_total{policy,program,kind,target}
@@ -266,6 +272,13 @@ var (
 		[]string{"policy", "program", "kind", "target"}, nil)
 	statsDesc = prometheus.NewDesc("polrun_bpf_stats_enabled",
 		"1 when kernel.bpf_stats_enabled is on, so that programs count runs and run time.", nil, nil)
+	postedDesc = prometheus.NewDesc("polrun_policy_events_posted_total",
+		"Records the policy's programs posted to the ring buffer, since it was loaded.", []string{"policy"}, nil)
+	enforcedDesc = prometheus.NewDesc("polrun_policy_enforcements_total",
+		"Enforcement actions (Sigkill, Signal, Override, NotifyEnforcer) the policy's programs carried out, since it was loaded; none in monitor mode.",
+		[]string{"policy"}, nil)
+	policyLostDesc = prometheus.NewDesc("polrun_policy_events_lost_total",
+		"Records the policy's programs could not post (ring buffer full), since it was loaded.", []string{"policy"}, nil)
 	scrapeErrDesc = prometheus.NewDesc("polrun_scrape_error",
 		"1 when the pins could not be listed at this scrape.", nil, nil)
 	memoryDesc = prometheus.NewDesc("polrun_kernel_memory_bytes",
@@ -274,7 +287,8 @@ var (
 )
 
 func (s *state) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc, failingDesc, readyDesc, memoryDesc} {
+	for _, d := range []*prometheus.Desc{lostDesc, policiesDesc, policyDesc, runsDesc, runTimeDesc, insnsDesc, statsDesc, scrapeErrDesc, failingDesc, readyDesc, memoryDesc,
+		postedDesc, enforcedDesc, policyLostDesc} {
 		ch <- d
 	}
 }
@@ -329,6 +343,11 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 			p.Name, strconv.FormatUint(uint64(p.PolicyID), 10), p.BundleSHA256)
 		_, bad := failing[p.Name]
 		emit(ch, failingDesc, prometheus.GaugeValue, bool01(bad), p.Name)
+		if c := p.Counters; c != nil {
+			emit(ch, postedDesc, prometheus.CounterValue, float64(c.Posted), p.Name)
+			emit(ch, enforcedDesc, prometheus.CounterValue, float64(c.Enforced), p.Name)
+			emit(ch, policyLostDesc, prometheus.CounterValue, float64(c.Lost), p.Name)
+		}
 		programs(p.Name, p.Programs)
 		memory(p.Name, p.Memory)
 	}

@@ -1,0 +1,56 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cilium/ebpf"
+
+	"github.com/polc-dev/polc/bpf"
+)
+
+// The policy's counters (bpf.CountersMap): its programs count the records
+// they posted and lost and the enforcement actions they carried out, per
+// CPU; List sums them into PolicyStatus.Counters.
+
+// checkCountersMap checks that a bundle declaring bpf.CountersMap declares
+// it with the contract's layout (a bundle built before the counters has
+// none).
+func checkCountersMap(spec *ebpf.CollectionSpec) error {
+	ms := spec.Maps[bpf.CountersMap]
+	if ms == nil {
+		return nil
+	}
+	if ms.Type != ebpf.PerCPUArray || ms.KeySize != 4 || ms.ValueSize != bpf.CountersSize || ms.MaxEntries != 1 {
+		return fmt.Errorf("%w: %s is a %s of %d entries, key %d and value %d bytes; the contract is a per-CPU array of one %d-byte value",
+			ErrBadBundle, bpf.CountersMap, ms.Type, ms.MaxEntries, ms.KeySize, ms.ValueSize, bpf.CountersSize)
+	}
+	return nil
+}
+
+// countersOf reads the counters of the loaded policy whose pins are in
+// dir, summed over CPUs; nil without error when the bundle has none.
+func countersOf(dir string) (*bpf.Counters, error) {
+	mp, err := ebpf.LoadPinnedMap(filepath.Join(dir, bpf.MapsDir, bpf.CountersMap), &ebpf.LoadPinOptions{ReadOnly: true})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", bpf.CountersMap, err)
+	}
+	defer mp.Close()
+	if mp.Type() != ebpf.PerCPUArray || mp.ValueSize() != bpf.CountersSize {
+		return nil, fmt.Errorf("%s is a %s with %d-byte values, not the per-CPU counters", bpf.CountersMap, mp.Type(), mp.ValueSize())
+	}
+	var per []bpf.Counters
+	if err := mp.Lookup(uint32(0), &per); err != nil {
+		return nil, fmt.Errorf("read %s: %w", bpf.CountersMap, err)
+	}
+	var sum bpf.Counters
+	for _, c := range per {
+		sum.Add(c)
+	}
+	return &sum, nil
+}
