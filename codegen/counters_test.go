@@ -1,12 +1,17 @@
 package codegen
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/link"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -91,4 +96,47 @@ func readCounters(t testing.TB, l *loaded) bpf.Counters {
 		sum.Add(c)
 	}
 	return sum
+}
+
+// TestCountersLost: with a ring buffer of one page that nobody reads, the
+// records that do not fit are counted Lost, as many as the shared drop
+// counter counts, and every matching call is counted once, Posted or
+// Lost.
+func TestCountersLost(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.Tracepoints, testenv.KernelBTF, testenv.RingBuf)
+	missing := filepath.Join(t.TempDir(), "missing")
+	b, err := Build(modePolicy(missing, ir.ModeMonitor), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(b.Object))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Maps[bpf.EventsMap].MaxEntries = uint32(os.Getpagesize())
+	l := loadSpec(t, b, spec)
+	tp, err := link.Tracepoint("syscalls", "sys_enter_openat", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const calls = 200
+	for range calls {
+		if f, err := os.Open(missing); err == nil {
+			f.Close()
+		}
+	}
+	tp.Close()
+	c := readCounters(t, l)
+	var per []uint64
+	if err := l.coll.Maps[bpf.DropsMap].Lookup(uint32(0), &per); err != nil {
+		t.Fatal(err)
+	}
+	var drops uint64
+	for _, n := range per {
+		drops += n
+	}
+	t.Logf("%d calls: %d posted, %d lost, %d dropped, %d enforced", calls, c.Posted, c.Lost, drops, c.Enforced)
+	if c.Posted+c.Lost != calls || c.Lost == 0 || c.Lost != drops || c.Enforced != 0 {
+		t.Errorf("%d calls: %d posted, %d lost, %d in the drop counter, %d enforced (monitor mode)", calls, c.Posted, c.Lost, drops, c.Enforced)
+	}
 }
