@@ -190,12 +190,17 @@ spec:
 		if err := l.coll.Maps[bpf.ModeMap].Update(uint32(0), step.value, ebpf.UpdateExist); err != nil {
 			t.Fatal(err)
 		}
+		before := readCounters(t, l)
 		cmd := child(bin, "write:"+target+":x")
 		err := cmd.Run()
 		var exit *exec.ExitError
 		failed := errors.As(err, &exit) && exit.ExitCode() == 3 // the child could not open the file
 		if failed != step.fails || !failed && err != nil {
 			t.Errorf("step %d (mode map %d): child: %v, want open failing %v", i, step.value, err, step.fails)
+		}
+		// Counted where the Override ran: in enforce mode only.
+		if n := readCounters(t, l).Enforced - before.Enforced; (n == 1) != step.fails || n > 1 {
+			t.Errorf("step %d (mode map %d): %d enforcement actions counted", i, step.value, n)
 		}
 		pids = append(pids, cmd.Process.Pid)
 	}
@@ -267,10 +272,15 @@ spec:
 		if err := l.coll.Maps[bpf.ModeMap].Update(uint32(0), step.value, ebpf.UpdateExist); err != nil {
 			t.Fatal(err)
 		}
+		before := readCounters(t, l)
 		cmd := child(bin, "dupwrite:"+file)
 		err := cmd.Run()
 		if killed := exitSignal(err) == syscall.SIGKILL; killed != step.killed || !killed && err != nil {
 			t.Errorf("step %d (mode map %d): child calling dup3: %v, want killed %v", i, step.value, err, step.killed)
+		}
+		// The NotifyEnforcer is counted where it runs, in enforce mode.
+		if n := readCounters(t, l).Enforced - before.Enforced; (n == 1) != step.killed || n > 1 {
+			t.Errorf("step %d (mode map %d): %d enforcement actions counted", i, step.value, n)
 		}
 		pids = append(pids, cmd.Process.Pid)
 	}

@@ -80,6 +80,25 @@ func TestCheckModeMap(t *testing.T) {
 	}
 }
 
+// policyCounters are the counters List reports for the policy name.
+func policyCounters(t *testing.T, o *Options, name string) bpf.Counters {
+	t.Helper()
+	st, err := List(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range st.Policies {
+		if p.Name == name {
+			if p.Err != nil || p.Counters == nil {
+				t.Fatalf("%s: counters %v, error %v", name, p.Counters, p.Err)
+			}
+			return *p.Counters
+		}
+	}
+	t.Fatalf("%s is not loaded", name)
+	return bpf.Counters{}
+}
+
 // policyMode is the mode List reports for the policy name.
 func policyMode(t *testing.T, o *Options, name string) string {
 	t.Helper()
@@ -104,7 +123,8 @@ func policyMode(t *testing.T, o *Options, name string) string {
 // protected file) with spec.options policy-mode monitor, loaded through
 // Load: the writer lives, its write happens, and its event reports
 // KPROBE_ACTION_SIGKILL; SetMode enforce then kills the next writer, and
-// SetMode monitor spares the one after. The example's matchPIDs (NotIn 0,
+// SetMode monitor spares the one after; the policy's counters count each
+// event posted and the one Sigkill sent. The example's matchPIDs (NotIn 0,
 // 1 of the PID namespace, which TestSigkillSpecExample in codegen tests)
 // is matchBinaries of the writer here, which runs in the host's namespace.
 func TestModeSpecSigkillExample(t *testing.T) {
@@ -206,11 +226,17 @@ spec:
 		if m := policyMode(t, o, "sigkill-monitor"); m != want {
 			t.Errorf("step %d: List says mode %q, want %q", i, m, want)
 		}
+		before := policyCounters(t, o, "sigkill-monitor")
 		err := write()
 		var exit *exec.ExitError
 		killed := errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL
 		if killed != step.killed || !killed && err != nil {
 			t.Errorf("step %d (mode %s): writer %v, want killed %v", i, want, err, step.killed)
+		}
+		after := policyCounters(t, o, "sigkill-monitor")
+		if enforced := after.Enforced - before.Enforced; after.Posted-before.Posted != 1 || (enforced == 1) != step.killed || enforced > 1 {
+			t.Errorf("step %d (mode %s): counted %d posted, %d enforced; want 1 posted, killed %v", i, want,
+				after.Posted-before.Posted, enforced, step.killed)
 		}
 		evs := collect(t, s, "sigkill-monitor", time.Second)
 		if len(evs) != 1 || evs[0].Action != bpf.ActionSigkill || *evs[0].Process.PID != h.pid() {
@@ -229,7 +255,8 @@ spec:
 
 // TestModeOverrideFmodRet: Override on a security_* function (fmod_ret)
 // loaded with Options.Mode monitor does not fail the call, and reports
-// KPROBE_ACTION_OVERRIDE; SetMode enforce makes the next one fail.
+// KPROBE_ACTION_OVERRIDE; SetMode enforce makes the next one fail. The
+// policy's counters count the Override where it ran only.
 func TestModeOverrideFmodRet(t *testing.T) {
 	o := testOptions(t)
 	testenv.Require(t, testenv.FmodRet, testenv.KernelBTF)
@@ -274,6 +301,7 @@ spec:
 				t.Fatal(err)
 			}
 		}
+		before := policyCounters(t, o, "mkdir-monitor")
 		target := filepath.Join(dir, fmt.Sprint("d", i))
 		h.start(t, "mkdir", "POLC_LOADER_FILES="+target)
 		h.stdin.Write([]byte("go\n"))
@@ -294,6 +322,14 @@ spec:
 		evs := collect(t, s, "mkdir-monitor", time.Second)
 		if len(evs) != 1 || evs[0].Action != bpf.ActionOverride {
 			t.Errorf("step %d: %d events, want one with action Override", i, len(evs))
+		}
+		after := policyCounters(t, o, "mkdir-monitor")
+		want := uint64(0) // the Override ran only when the call failed
+		if step.errno != 0 {
+			want = 1
+		}
+		if after.Enforced-before.Enforced != want || after.Posted-before.Posted != 1 {
+			t.Errorf("step %d: counted %d posted, %d enforced; want 1 and %d", i, after.Posted-before.Posted, after.Enforced-before.Enforced, want)
 		}
 	}
 }
