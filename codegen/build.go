@@ -12,6 +12,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
@@ -46,6 +47,9 @@ type Options struct {
 	// actions are reported in the record's header but not carried out, as
 	// in monitor mode, and without the mode map.
 	TestRun bool
+	// NoOptimize leaves out the peephole optimizer (emit.Optimize), for
+	// tests comparing programs with and without it.
+	NoOptimize bool
 }
 
 // Bundle is a compiled policy.
@@ -153,6 +157,9 @@ func SharedMaps() []*object.Map {
 
 func (g *gen) finish() (*Bundle, error) {
 	obj := &object.Object{License: "GPL", Programs: g.progs, Funcs: append(g.lib.Funcs(), g.funcs...)}
+	if !g.opts.NoOptimize {
+		Optimize(obj)
+	}
 	obj.Maps = append(obj.Maps, SharedMaps()...)
 	if g.recSize > maxScratch {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the records of this policy need %d bytes, more than the %d bytes of scratch space a program has", g.recSize, maxScratch)}}
@@ -228,6 +235,22 @@ func (g *gen) finish() (*Bundle, error) {
 	}
 	return &Bundle{Name: g.pol.Name, Object: data, Manifest: m, Programs: obj.Programs,
 		Funcs: obj.Funcs, Maps: obj.Maps}, nil
+}
+
+// Optimize runs the peephole optimizer on every program and function of
+// obj, replacing them with optimized copies (the originals may be shared,
+// like the routine library's functions).
+func Optimize(obj *object.Object) {
+	for i, p := range obj.Programs {
+		c := *p
+		c.Insns = emit.Optimize(p.Insns)
+		obj.Programs[i] = &c
+	}
+	for i, f := range obj.Funcs {
+		c := *f
+		c.Insns = emit.Optimize(f.Insns)
+		obj.Funcs[i] = &c
+	}
 }
 
 // bundleMapBytes is the memory of the maps a bundle declares itself (the

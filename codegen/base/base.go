@@ -81,6 +81,7 @@ func Object() ([]byte, error) {
 	obj.Maps = append(obj.Maps, lib.Maps()...)
 	sum := sha256.Sum256(nil)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
+	codegen.Optimize(obj) // the peephole rules every bundle gets
 	return codegen.Seal(obj, m)
 }
 

@@ -12,4 +12,11 @@
 // path reaches, which the verifier would refuse; a label left without an
 // instruction, one placed twice or a jump to an unknown label is an
 // error there, never a panic.
+//
+// Optimize is the peephole optimizer codegen runs on every program and
+// function of a bundle once it is selected (codegen.Optimize; off with
+// codegen.Options.NoOptimize): a table of rules (Rules: jump threading,
+// gotos to the next instruction, redundant loads, unreachable code) run to
+// a fixed point, each keeping labels, source lines, CO-RE relocations and
+// references (peephole.go says how).
 package emit
