@@ -7,7 +7,7 @@ map polc_rec PerCPUArray key=4 value=408 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map m_iset_0 Hash key=8 value=1 max=2
 
-program h0_sys_write section kprobe/__arm64_sys_write (77 instructions)
+program h0_sys_write section kprobe/__arm64_sys_write (75 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -45,7 +45,6 @@ program h0_sys_write section kprobe/__arm64_sys_write (77 instructions)
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -61,7 +60,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -89,12 +88,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_openat section kprobe/__arm64_sys_openat (66 instructions)
+program h1_sys_openat section kprobe/__arm64_sys_openat (64 instructions)
 	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -120,7 +118,6 @@ program h1_sys_openat section kprobe/__arm64_sys_openat (66 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -136,7 +133,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -164,14 +161,13 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (66 instructions): the code of h1_sys_openat
+program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (64 instructions): the code of h1_sys_openat
 
-program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (93 instructions)
+program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (90 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -224,14 +220,11 @@ sel0:
 	r2 += 40
 	call bpf_map_lookup_elem
 	if r0 != 0x0 goto pass
-	goto sel1
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -247,7 +240,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -275,7 +268,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -9,7 +9,7 @@ map polc_ret_h0 Hash key=8 value=4168 max=32768 flags=0x1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=4152 max=32768 flags=0x1
 
-program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
+program h0_sys_write section kprobe/__x64_sys_write (63 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -67,7 +67,6 @@ program h0_sys_write section kprobe/__x64_sys_write (65 instructions)
 	call bpf_probe_read_kernel
 	r1 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 56) = r1
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -77,7 +76,6 @@ post:
 	r3 = r9
 	r4 = 0
 	call bpf_map_update_elem
-	goto exit
 exit:
 	r0 = 0
 	exit
@@ -206,7 +204,7 @@ pack_done:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -243,7 +241,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_read section kprobe/__x64_sys_read (45 instructions)
+program h1_sys_read section kprobe/__x64_sys_read (43 instructions)
 	; - call: "sys_read"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -279,7 +277,6 @@ program h1_sys_read section kprobe/__x64_sys_read (45 instructions)
 	call bpf_probe_read_kernel
 	r1 = *(u64 *)(r10 - 16)
 	*(u64 *)(r9 + 48) = r1
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -289,7 +286,6 @@ post:
 	r3 = r9
 	r4 = 0
 	call bpf_map_update_elem
-	goto exit
 exit:
 	r0 = 0
 	exit
@@ -357,7 +353,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -394,7 +390,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_writev section kprobe/__x64_sys_writev (115 instructions)
+program h2_sys_writev section kprobe/__x64_sys_writev (113 instructions)
 	; - call: "sys_writev"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -469,7 +465,6 @@ iov_done_bounded:
 	*(u32 *)(r9 + 52) = 1
 iov_done:
 	r0 = 0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -491,7 +486,7 @@ padded_1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -519,12 +514,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (173 instructions)
+program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (171 instructions)
 	; - call: "sys_pwrite64"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -597,7 +591,6 @@ buf_fault:
 	*(u32 *)(r9 + 44) = 2
 buf_done:
 	r0 = 0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -624,7 +617,7 @@ posted:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto exit
 	r1 = 1
 	lock *(u64 *)(r0 + 16) += r1
 counted:
@@ -698,7 +691,7 @@ rsv_off_ok_1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted.1
+	if r0 == 0x0 goto exit
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted.1:
@@ -712,11 +705,9 @@ discard:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted.2
+	if r0 == 0x0 goto exit
 	r1 = 1
 	lock *(u64 *)(r0 + 16) += r1
-counted.2:
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -8,7 +8,7 @@ map polc_ret_h0 Hash key=8 value=4152 max=32768 flags=0x1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (782 instructions)
+program h0_security_file_open section kprobe/security_file_open (775 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -154,15 +154,12 @@ str_next.3:
 	if r1 != 0x73732f6e goto str_next.4
 	r1 = *(u16 *)(r2 + 12)
 	if r1 != 0x6468 goto str_next.4
-	goto pass.2
+	goto bin_not_found_pass
 str_next.4:
 	r0 = 0
-	goto bin_walk
-pass.2:
-	goto bin_found
 bin_walk:
 	r1 = *(u32 *)(r9 + 4156)
-	if r1 == 0x0 goto bin_not_found
+	if r1 == 0x0 goto sel1_proc_fail
 	*(u64 *)(r10 - 72) = r1
 	*(u64 *)(r10 - 80) = 0
 	r1 = 65536
@@ -172,11 +169,7 @@ bin_walk:
 	r4 = 0
 	call bpf_loop
 	r1 = *(u64 *)(r10 - 80)
-	if r1 == 0x0 goto bin_not_found
-bin_found:
-	goto bin_not_found_pass
-bin_not_found:
-	goto sel1_proc_fail
+	if r1 == 0x0 goto sel1_proc_fail
 bin_not_found_pass:
 	r0 = 0
 	; - operator: NotIn
@@ -832,12 +825,9 @@ sel2:
 	; - matchCapabilities:
 sel3:
 	r1 = *(u8 *)(r9 + 4507)
-	if r1 == 0x0 goto sel4
+	if r1 == 0x0 goto exit
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
-	goto post
-sel4:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -847,7 +837,6 @@ post:
 	r3 = r9
 	r4 = 0
 	call bpf_map_update_elem
-	goto exit
 exit:
 	r0 = 0
 	exit
@@ -897,7 +886,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:

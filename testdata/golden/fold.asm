@@ -8,7 +8,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (143 instructions)
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (141 instructions)
 	; - call: "sys_fsconfig"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -107,7 +107,7 @@ sel1:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto enforce1
 	r1 = *(u32 *)(r0 + 0)
-	if r1 == 0x2 goto counted
+	if r1 == 0x2 goto post
 enforce1:
 	r1 = 9
 	call bpf_send_signal
@@ -116,11 +116,9 @@ enforce1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto post
 	r1 = 1
 	lock *(u64 *)(r0 + 8) += r1
-counted:
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -142,7 +140,7 @@ padded_2:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted.1
+	if r0 == 0x0 goto counted.2
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted.1:
@@ -170,12 +168,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.2:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_tgkill section kprobe/__x64_sys_tgkill (38 instructions)
+program h1_sys_tgkill section kprobe/__x64_sys_tgkill (36 instructions)
 	; - call: "sys_tgkill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -205,7 +202,6 @@ program h1_sys_tgkill section kprobe/__x64_sys_tgkill (38 instructions)
 sel0:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -215,7 +211,6 @@ post:
 	r3 = r9
 	r4 = 0
 	call bpf_map_update_elem
-	goto exit
 exit:
 	r0 = 0
 	exit
@@ -267,7 +262,7 @@ pass.1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:

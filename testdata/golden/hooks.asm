@@ -9,7 +9,7 @@ map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (95 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (93 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -62,7 +62,6 @@ str_done:
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -84,7 +83,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -112,12 +111,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_security_bpf_map_create section kprobe/security_bpf_map_create (99 instructions)
+program h1_security_bpf_map_create section kprobe/security_bpf_map_create (97 instructions)
 	; - call: "security_bpf_map_create"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -177,7 +175,6 @@ program h1_security_bpf_map_create section kprobe/security_bpf_map_create (99 in
 	r1 += 56
 	r2 = 16
 	call bpf_probe_read_kernel
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -193,7 +190,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -221,12 +218,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (64 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (62 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -250,7 +246,6 @@ program h2_tcp_connect section kprobe/tcp_connect (64 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -266,7 +261,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -294,12 +289,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h3_sched_process_fork section tracepoint/sched/sched_process_fork (70 instructions)
+program h3_sched_process_fork section tracepoint/sched/sched_process_fork (68 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -330,7 +324,6 @@ program h3_sched_process_fork section tracepoint/sched/sched_process_fork (70 in
 	r7 <<= 32
 	r7 s>>= 32
 	*(u64 *)(r9 + 40) = r7
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -346,7 +339,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -374,12 +367,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h4_sched_process_exec section raw_tracepoint/sched_process_exec (100 instructions)
+program h4_sched_process_exec section raw_tracepoint/sched_process_exec (98 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -435,7 +427,6 @@ program h4_sched_process_exec section raw_tracepoint/sched_process_exec (100 ins
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -457,7 +448,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -485,12 +476,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h5_readline section uprobe//usr/bin/bash:readline (64 instructions)
+program h5_readline section uprobe//usr/bin/bash:readline (62 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -514,7 +504,6 @@ program h5_readline section uprobe//usr/bin/bash:readline (64 instructions)
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -530,7 +519,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -558,14 +547,13 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h6_main section uprobe//usr/bin/bash:main (64 instructions): the code of h5_readline
+program h6_main section uprobe//usr/bin/bash:main (62 instructions): the code of h5_readline
 
-program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
+program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (34 instructions)
 	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -592,7 +580,6 @@ program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (36 instructions)
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = r7
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -602,7 +589,6 @@ post:
 	r3 = r9
 	r4 = 0
 	call bpf_map_update_elem
-	goto exit
 exit:
 	r0 = 0
 	exit
@@ -635,7 +621,7 @@ program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (56 instructio
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -672,7 +658,7 @@ exit:
 	r0 = 0
 	exit
 
-program h8_file_open section lsm/file_open (93 instructions)
+program h8_file_open section lsm/file_open (91 instructions)
 	; - hook: "file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -721,7 +707,6 @@ program h8_file_open section lsm/file_open (93 instructions)
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -743,7 +728,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -771,12 +756,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (135 instructions)
+program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (130 instructions)
 	; - path: "/usr/sbin/nginx"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -814,7 +798,6 @@ program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start 
 	r1 = *(u8 *)(r5 + 0)
 	if r1 == 0x0 goto usdt0_zero
 	if r1 == 0x1 goto usdt0_const
-	r5 = *(u64 *)(r10 - 128)
 	r3 = *(u16 *)(r5 + 4)
 	if r3 > 0x1f8 goto usdt0_zero
 	r3 += r6
@@ -827,13 +810,11 @@ program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start 
 	r5 = *(u64 *)(r10 - 128)
 	r1 = *(u8 *)(r5 + 0)
 	if r1 == 0x2 goto usdt0_size
-	r5 = *(u64 *)(r10 - 128)
 	r1 = *(u64 *)(r5 + 8)
 	r7 += r1
 	r1 = *(u8 *)(r5 + 0)
 	if r1 != 0x4 goto usdt_noindex
 	*(u64 *)(r10 - 56) = r7
-	r5 = *(u64 *)(r10 - 128)
 	r3 = *(u16 *)(r5 + 6)
 	if r3 > 0x1f8 goto usdt0_zero
 	r3 += r6
@@ -878,7 +859,6 @@ usdt0_done:
 	r7 <<= 32
 	r7 >>= 32
 	*(u64 *)(r9 + 40) = r7
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -894,7 +874,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -922,7 +902,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -11,7 +11,7 @@ map polc_enforcer LRUHash key=8 value=8 max=32768
 map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_dup section kprobe/__x64_sys_dup (115 instructions)
+program h0_sys_dup section kprobe/__x64_sys_dup (112 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -84,18 +84,15 @@ sel0_proc_fail:
 	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 400)
-	if r1 == 0x0 goto sel1
+	if r1 == 0x0 goto exit
 	; - index: 0
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == 0x270f goto pass
-	goto sel1
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	; - matchPIDs:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -111,7 +108,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -139,12 +136,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_dup2 section kprobe/__x64_sys_dup2 (115 instructions)
+program h1_sys_dup2 section kprobe/__x64_sys_dup2 (112 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -217,18 +213,15 @@ sel0_proc_fail:
 	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 400)
-	if r1 == 0x0 goto sel1
+	if r1 == 0x0 goto exit
 	; - index: 0
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == 0x270f goto pass
-	goto sel1
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	; - matchPIDs:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -244,7 +237,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -272,12 +265,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup section kprobe/__ia32_sys_dup (115 instructions)
+program h2_sys_dup section kprobe/__ia32_sys_dup (112 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -350,18 +342,15 @@ sel0_proc_fail:
 	; - matchPIDs:
 sel0:
 	r1 = *(u8 *)(r9 + 400)
-	if r1 == 0x0 goto sel1
+	if r1 == 0x0 goto exit
 	; - index: 0
 	r4 = *(u64 *)(r9 + 40)
 	if r4 == 0x270f goto pass
-	goto sel1
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	; - matchPIDs:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -377,7 +366,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -405,12 +394,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h3_vfs_read section kprobe/vfs_read (93 instructions)
+program h3_vfs_read section kprobe/vfs_read (91 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -459,7 +447,6 @@ program h3_vfs_read section kprobe/vfs_read (93 instructions)
 	r0 <<= 32
 	r0 >>= 32
 	*(u64 *)(r9 + 48) = r0
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -481,7 +468,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -509,14 +496,13 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h4_vfs_write section kprobe/vfs_write (93 instructions): the code of h3_vfs_read
+program h4_vfs_write section kprobe/vfs_write (91 instructions): the code of h3_vfs_read
 
-program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (119 instructions)
+program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (116 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -568,7 +554,7 @@ sel0:
 	r2 += 40
 	call bpf_map_lookup_elem
 	if r0 != 0x0 goto pass
-	goto sel1
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 12
@@ -580,7 +566,7 @@ pass:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto enforce1
 	r1 = *(u32 *)(r0 + 0)
-	if r1 == 0x2 goto counted
+	if r1 == 0x2 goto post
 enforce1:
 	r1 = -1
 	*(u32 *)(r10 - 48) = r1
@@ -598,13 +584,9 @@ enforce1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto post
 	r1 = 1
 	lock *(u64 *)(r0 + 8) += r1
-counted:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -620,7 +602,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted.1
+	if r0 == 0x0 goto counted.2
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted.1:
@@ -648,12 +630,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.2:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (75 instructions)
+program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (72 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -687,12 +668,9 @@ sel0:
 	r2 = r9
 	r2 += 40
 	call bpf_map_lookup_elem
-	if r0 != 0x0 goto sel1
+	if r0 != 0x0 goto exit
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -708,7 +686,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -736,7 +714,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -16,7 +16,7 @@ map m_pfx4_0 LPMTrie key=8 value=1 max=9 flags=0x1
 map m_pfx6_0 LPMTrie key=20 value=1 max=9 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (291 instructions)
+program h0_security_file_open section kprobe/security_file_open (288 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -286,12 +286,9 @@ pass.4:
 	; - matchPIDs:
 sel2:
 	r1 = *(u8 *)(r9 + 4506)
-	if r1 == 0x0 goto sel3
+	if r1 == 0x0 goto exit
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
-	goto post
-sel3:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -313,7 +310,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -341,12 +338,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_kill section kprobe/__x64_sys_kill (110 instructions)
+program h1_sys_kill section kprobe/__x64_sys_kill (107 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -412,7 +408,7 @@ pass:
 	goto post
 sel1:
 	r1 = *(u8 *)(r9 + 401)
-	if r1 == 0x0 goto sel2
+	if r1 == 0x0 goto exit
 	; - index: 1
 	r4 = *(u64 *)(r9 + 40)
 	r1 = map[m_iset_2_int]
@@ -420,14 +416,11 @@ sel1:
 	r2 += 40
 	call bpf_map_lookup_elem
 	if r0 != 0x0 goto pass.1
-	goto sel2
+	goto exit
 pass.1:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel2:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -443,7 +436,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -471,12 +464,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (236 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (233 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -686,14 +678,11 @@ addr_v6.1:
 	if r0 != 0x0 goto pass
 addr_done.1:
 	r0 = 0
-	goto sel2
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel2:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -709,7 +698,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -737,7 +726,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -8,7 +8,7 @@ map polc_out PerCPUArray key=4 value=4160 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (66 instructions)
+program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (64 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -35,7 +35,6 @@ program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (66 instr
 	; - index: 5
 	r7 = *(u64 *)(r6 + 16)
 	*(u64 *)(r9 + 40) = r7
-	goto post
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -51,7 +50,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -79,12 +78,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_security_mmap_file section kprobe/security_mmap_file (151 instructions)
+program h1_security_mmap_file section kprobe/security_mmap_file (148 instructions)
 	; apiVersion: cilium.io/v1alpha1
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -144,16 +142,13 @@ sel0:
 	goto pass
 str_next:
 	r0 = 0
-	goto sel1
+	goto exit
 pass:
 	r4 = *(u64 *)(r9 + 4152)
 	if r4 & 0x4 goto pass.1
-	goto sel1
+	goto exit
 pass.1:
 	*(u8 *)(r9 + 22) = 1
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -220,7 +215,7 @@ pack_done:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -248,7 +243,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

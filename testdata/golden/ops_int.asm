@@ -8,7 +8,7 @@ map m_iset_0 Hash key=8 value=1 max=3
 map m_iset_1 Hash key=8 value=1 max=2
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_integers section lsm/integers (189 instructions)
+program h0_integers section lsm/integers (186 instructions)
 	; - hook: "integers"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -198,13 +198,10 @@ sel5:
 	r1 ^= -1
 	r4 = *(u64 *)(r9 + 96)
 	r4 &= r1
-	if r4 == 0x0 goto sel6
+	if r4 == 0x0 goto exit
 	*(u8 *)(r9 + 22) = 6
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel6:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -220,7 +217,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -248,7 +245,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

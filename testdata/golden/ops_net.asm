@@ -6,7 +6,7 @@ map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_tcp_connect section kprobe/tcp_connect (314 instructions)
+program h0_tcp_connect section kprobe/tcp_connect (309 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -189,7 +189,6 @@ addr_v4.1_have:
 	goto sel1
 pfx_next.2:
 	r0 = 0
-	goto addr_v6.1
 addr_v6.1:
 	r0 = 0
 	r4 = *(u16 *)(r9 + 56)
@@ -233,7 +232,6 @@ addr_v4.2_have:
 	goto sel2
 pfx_next.3:
 	r0 = 0
-	goto addr_v6.2
 addr_v6.2:
 	r0 = 0
 	r1 = *(u16 *)(r9 + 40)
@@ -326,15 +324,12 @@ pass.6:
 	; - index: 0
 sel3:
 	r4 = *(u16 *)(r9 + 56)
-	if r4 < 0x400 goto sel4
+	if r4 < 0x400 goto exit
 	r4 = *(u16 *)(r9 + 58)
-	if r4 >= 0x400 goto sel4
+	if r4 >= 0x400 goto exit
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel4:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -350,7 +345,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -378,12 +373,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_ip_output section kprobe/ip_output (206 instructions)
+program h1_ip_output section kprobe/ip_output (203 instructions)
 	; - call: "ip_output"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -553,13 +547,10 @@ sel0:
 	if r4 <= 0x11 goto pass
 range_next:
 	r0 = 0
-	goto sel1
+	goto exit
 pass:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -575,7 +566,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -603,12 +594,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h2_sys_connect section kprobe/__x64_sys_connect (150 instructions)
+program h2_sys_connect section kprobe/__x64_sys_connect (146 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -710,10 +700,9 @@ addr_v4_have:
 	goto pass
 pfx_next:
 	r0 = 0
-	goto addr_v6
 addr_v6:
 	r0 = 0
-	goto sel1
+	goto exit
 	; - index: 1
 pass:
 	r4 = *(u16 *)(r9 + 42)
@@ -721,21 +710,18 @@ pass:
 	if r4 <= 0x35 goto pass.1
 range_next:
 	r0 = 0
-	goto sel1
+	goto exit
 pass.1:
 	r4 = *(u16 *)(r9 + 40)
 	if r4 < 0x2 goto range_next.1
 	if r4 <= 0x2 goto pass.2
 range_next.1:
 	r0 = 0
-	goto sel1
+	goto exit
 pass.2:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -751,7 +737,7 @@ post:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -779,7 +765,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -8,7 +8,7 @@ map polc_out PerCPUArray key=4 value=8272 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (221 instructions)
+program h0_fd_install section kprobe/fd_install (218 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -203,15 +203,12 @@ sel3:
 	r2 += 60
 	r1 = *(u32 *)(r2 + 0)
 	if r1 != 0x676f6c2e goto str_next.9
-	goto sel4
+	goto exit
 str_next.9:
 	r0 = 0
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel4:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -233,7 +230,7 @@ padded_1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -261,12 +258,11 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
 
-program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (221 instructions)
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (218 instructions)
 	; - call: "sys_symlinkat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -383,7 +379,7 @@ sel0:
 	goto pass
 str_next:
 	r0 = 0
-	goto sel1
+	goto exit
 	; - index: 2
 pass:
 	r1 = *(u32 *)(r9 + 4152)
@@ -395,14 +391,11 @@ pass:
 	goto pass.1
 str_next.1:
 	r0 = 0
-	goto sel1
+	goto exit
 pass.1:
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
-	goto post
-sel1:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -487,7 +480,7 @@ pack_done:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto counted.1
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted:
@@ -515,7 +508,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.1:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit

@@ -10,7 +10,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (388 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (385 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -350,7 +350,7 @@ sel0:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto enforce1
 	r1 = *(u32 *)(r0 + 0)
-	if r1 == 0x2 goto counted
+	if r1 == 0x2 goto post
 enforce1:
 	r1 = 9
 	call bpf_send_signal
@@ -359,7 +359,7 @@ enforce1:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted
+	if r0 == 0x0 goto post
 	r1 = 1
 	lock *(u64 *)(r0 + 8) += r1
 counted:
@@ -391,12 +391,9 @@ sel4:
 	goto post
 sel5:
 	r1 = *(u8 *)(r9 + 4509)
-	if r1 == 0x0 goto sel6
+	if r1 == 0x0 goto exit
 	*(u8 *)(r9 + 22) = 6
 	*(u8 *)(r9 + 23) = 1
-	goto post
-sel6:
-	goto exit
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -418,7 +415,7 @@ padded_0:
 	r2 = r10
 	r2 += -8
 	call bpf_map_lookup_elem
-	if r0 == 0x0 goto counted.1
+	if r0 == 0x0 goto counted.2
 	r1 = 1
 	lock *(u64 *)(r0 + 0) += r1
 counted.1:
@@ -446,7 +443,6 @@ posted:
 	lock *(u64 *)(r0 + 16) += r1
 counted.2:
 	r0 = 0
-	goto exit
 exit:
 	r0 = 0
 	exit
