@@ -141,6 +141,33 @@ func runRawTP(t *testing.T, prog *ebpf.Program, rd *ringbuf.Reader, b *Bundle, c
 	return &rec, err
 }
 
+// randIntHook is a raw tracepoint hook with one to three integer
+// arguments and one to three selectors of random integer tests, the maps
+// those tests use, and the values the tests were made near.
+func randIntHook(r *rand.Rand) (*ir.Hook, []*ir.Map, []int64) {
+	h := &ir.Hook{ID: 0, Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter"}
+	nargs := 1 + r.IntN(3)
+	for i := 0; i < nargs; i++ {
+		h.Args = append(h.Args, &ir.Arg{Slot: i, Index: i, Type: intTypes[r.IntN(len(intTypes))], SizeSlot: ir.NoSize})
+	}
+	var near []int64
+	var maps []*ir.Map
+	for i := 0; i < 1+r.IntN(3); i++ {
+		s := &ir.Selector{Index: i}
+		for j := 0; j < 1+r.IntN(3); j++ {
+			a := h.Args[r.IntN(nargs)]
+			test := randIntTest(r, a.Slot, a.Type, &near)
+			if test.Map != nil {
+				test.Map.Name = fmt.Sprintf("iset_%d", len(maps))
+				maps = append(maps, test.Map)
+			}
+			s.Tests = append(s.Tests, test)
+		}
+		h.Selectors = append(h.Selectors, s)
+	}
+	return h, maps, near
+}
+
 // TestEvalIntegers compares the selectors of random hooks with integer
 // arguments, run by BPF_PROG_TEST_RUN as raw tracepoints, with ir.Eval.
 func TestEvalIntegers(t *testing.T) {
@@ -148,26 +175,7 @@ func TestEvalIntegers(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	pin := pinDir(t) // the shared maps, reused by every round
 	for round := 0; round < 40; round++ {
-		h := &ir.Hook{ID: 0, Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter"}
-		nargs := 1 + r.IntN(3)
-		for i := 0; i < nargs; i++ {
-			h.Args = append(h.Args, &ir.Arg{Slot: i, Index: i, Type: intTypes[r.IntN(len(intTypes))], SizeSlot: ir.NoSize})
-		}
-		var near []int64
-		var maps []*ir.Map
-		for i := 0; i < 1+r.IntN(3); i++ {
-			s := &ir.Selector{Index: i}
-			for j := 0; j < 1+r.IntN(3); j++ {
-				a := h.Args[r.IntN(nargs)]
-				test := randIntTest(r, a.Slot, a.Type, &near)
-				if test.Map != nil {
-					test.Map.Name = fmt.Sprintf("iset_%d", len(maps))
-					maps = append(maps, test.Map)
-				}
-				s.Tests = append(s.Tests, test)
-			}
-			h.Selectors = append(h.Selectors, s)
-		}
+		h, maps, near := randIntHook(r)
 		pol := &ir.Policy{Name: "eval-int", Arch: "x86_64", Hooks: []*ir.Hook{h}, Maps: maps}
 		b, err := Build(pol, Options{})
 		if err != nil {
@@ -181,7 +189,7 @@ func TestEvalIntegers(t *testing.T) {
 			t.Fatal(err)
 		}
 		for k := 0; k < 60; k++ {
-			ctx := make([]uint64, nargs)
+			ctx := make([]uint64, len(h.Args))
 			ev := &ir.Event{}
 			for i, a := range h.Args {
 				v := randInt(r, a.Type, near)

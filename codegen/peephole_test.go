@@ -142,26 +142,7 @@ func TestOptimizeSameRecords(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	pin := pinDir(t)
 	for round := 0; round < 20; round++ {
-		h := &ir.Hook{ID: 0, Kind: ir.HookRawTracepoint, Target: "sys_enter", Call: "sys_enter"}
-		nargs := 1 + r.IntN(3)
-		for i := 0; i < nargs; i++ {
-			h.Args = append(h.Args, &ir.Arg{Slot: i, Index: i, Type: intTypes[r.IntN(len(intTypes))], SizeSlot: ir.NoSize})
-		}
-		var near []int64
-		var maps []*ir.Map
-		for i := 0; i < 1+r.IntN(3); i++ {
-			s := &ir.Selector{Index: i}
-			for j := 0; j < 1+r.IntN(3); j++ {
-				a := h.Args[r.IntN(nargs)]
-				test := randIntTest(r, a.Slot, a.Type, &near)
-				if test.Map != nil {
-					test.Map.Name = fmt.Sprintf("iset_%d", len(maps))
-					maps = append(maps, test.Map)
-				}
-				s.Tests = append(s.Tests, test)
-			}
-			h.Selectors = append(h.Selectors, s)
-		}
+		h, maps, near := randIntHook(r)
 		pol := &ir.Policy{Name: "peephole", Arch: string(arch.X86_64), Hooks: []*ir.Hook{h}, Maps: maps}
 		type run struct {
 			b  *Bundle
@@ -183,7 +164,7 @@ func TestOptimizeSameRecords(t *testing.T) {
 			runs[k] = run{b, l, rd}
 		}
 		for k := 0; k < 40; k++ {
-			ctx := make([]uint64, nargs)
+			ctx := make([]uint64, len(h.Args))
 			for i, a := range h.Args {
 				ctx[i] = uint64(randInt(r, a.Type, near))
 			}
