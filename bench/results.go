@@ -18,7 +18,7 @@ import (
 
 // Machine describes where results were taken.
 type Machine struct {
-	Kernel string `json:"kernel"` // uname -r
+	Kernel string `json:"kernel"` // the series of uname -r (KernelSeries)
 	CPUs   int    `json:"cpus"`
 	Model  string `json:"model,omitempty"`
 	// Virtual names the hypervisor, if any.
@@ -70,7 +70,7 @@ func ThisMachine(root string) Machine {
 	m := Machine{CPUs: onlineCPUs(), Go: runtime.Version(), Date: time.Now().UTC().Format("2006-01-02")}
 	var uts unix.Utsname
 	if unix.Uname(&uts) == nil {
-		m.Kernel = unix.ByteSliceToString(uts.Release[:])
+		m.Kernel = KernelSeries(unix.ByteSliceToString(uts.Release[:]))
 	}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
 		sc := bufio.NewScanner(f)
@@ -158,4 +158,20 @@ func ReadJSON(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// KernelSeries is the MAJOR.MINOR of a kernel release ("6.18" of
+// "6.18.44-fc-v1147"): what the figures depend on. The rest of a host's
+// release is its build string, which differs from machine to machine and
+// must not end up in docs/BENCHMARKS.md.
+func KernelSeries(release string) string {
+	parts := strings.SplitN(release, ".", 3)
+	if len(parts) < 2 {
+		return release
+	}
+	minor := parts[1]
+	if i := strings.IndexFunc(minor, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 {
+		minor = minor[:i]
+	}
+	return parts[0] + "." + minor
 }
