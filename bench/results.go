@@ -161,7 +161,7 @@ func ReadJSON(path string, v any) error {
 }
 
 // KernelSeries is the MAJOR.MINOR of a kernel release ("6.18" of
-// "6.18.44-fc-v1147"): what the figures depend on. The rest of a host's
+// "6.18.9-build7"): what the figures depend on. The rest of a host's
 // release is its build string, which differs from machine to machine and
 // must not end up in docs/BENCHMARKS.md.
 func KernelSeries(release string) string {
