@@ -4,8 +4,8 @@
 # of Debian's 6.1 and 6.12 kernels, and the smoke tests and conformance run
 # (vmtest/packages-smoke) in guests of Debian 11's 5.10 and Debian 13
 # backports' 7.x (see vmtest/doc.go). `make vmtest-arm64` runs the smoke list
-# in arm64 guests of 6.12 and 5.10 (software-emulated, too slow for every CI
-# run). ARGS go to the test binaries (ARGS="-run 'TestKprobe|TestLSM'"),
+# in arm64 guests of 6.12 and 5.10 (software-emulated, slower; CI runs it
+# after `make vmtest`). ARGS go to the test binaries (ARGS="-run 'TestKprobe|TestLSM'"),
 # KERNELS picks kernels (KERNELS=6.12 or KERNELS=5.10,6.12-arm64),
 # VMTEST_FLAGS adds flags of vmtest/cmd/vmtest.
 GO      ?= go

@@ -17,8 +17,9 @@
 // series are Smoke series and run vmtest/packages-smoke (the smoke tests
 // and the conformance run), which keeps CI within its time. The arm64
 // series are OptIn: `make vmtest-arm64` (or -kernels) boots them, plain
-// `make vmtest` does not (TCG emulation of arm64 is too slow for every CI
-// run).
+// `make vmtest` does not (TCG emulation of arm64 is slow: a developer's
+// `make vmtest` should not wait for it). CI (.ci/run) runs both, the arm64
+// guests after the amd64 matrix (about 5 minutes).
 //
 // The host side (cmd/vmtest, `make vmtest`) picks the newest kernel of each
 // series with apt, caches its vmlinuz, compiles each listed package with `go
