@@ -76,22 +76,17 @@ func (p *progGen) intValues(r asm.Register, vals []ir.Value, typ ir.ArgType, sig
 	}
 }
 
-// argTest tests an argument's slot.
+// argTest tests an argument's slot, with the render its operator's row of
+// argRenders gives.
 func (p *progGen) argTest(t *ir.Test, fail string) {
+	render, ok := argRenders[t.Op]
+	if !ok {
+		p.Errorf(t.Pos, "operator %s is not a matchArgs operator polc renders", t.Op)
+		return
+	}
 	if t.Op == ir.OpCapabilitiesGained {
-		nw, old := p.Lay.SlotOf(t.Slot), p.Lay.SlotOf(t.Slot2)
-		if nw == nil || old == nil || nw.Enc != bpf.EncInt || old.Enc != bpf.EncInt {
-			p.Errorf(t.Pos, "CapabilitiesGained needs two capability set arguments")
-			return
-		}
-		// new &^ old != 0
-		p.Emit(
-			asm.LoadMem(asm.R1, prog.RRec, int16(old.Off), asm.DWord),
-			asm.Xor.Imm(asm.R1, -1),
-			asm.LoadMem(asm.R4, prog.RRec, int16(nw.Off), asm.DWord),
-			asm.And.Reg(asm.R4, asm.R1),
-			asm.JEq.Imm(asm.R4, 0, fail),
-		)
+		// It reads its two slots itself.
+		render(p, operand{}, t, fail)
 		return
 	}
 	s := p.Lay.SlotOf(t.Slot)
@@ -99,19 +94,7 @@ func (p *progGen) argTest(t *ir.Test, fail string) {
 		p.Errorf(t.Pos, "the filter reads argument slot %d, which the hook does not read", t.Slot)
 		return
 	}
-	switch s.Enc {
-	case bpf.EncInt:
-		p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(s.Off), asm.DWord))
-		p.intTest(t, asm.R4, valueKey{base: prog.RRec, off: int32(s.Off)}, fail)
-	case bpf.EncBytes:
-		if s.BigBytes > 0 && (t.Op == ir.OpPostfix || t.Op == ir.OpNotPostfix) {
-			p.bigPostfixTest(t, s, fail) // maxdata_postfix.go
-			return
-		}
-		p.bytesTest(t, bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}, fail)
-	default:
-		p.netTest(t, s, fail)
-	}
+	render(p, operand{slot: s}, t, fail)
 }
 
 // returnTest tests the return value (in the header) of a return program.
@@ -120,14 +103,14 @@ func (p *progGen) returnTest(t *ir.Test, fail string) {
 		p.Errorf(t.Pos, "matchReturnArgs is tested at return")
 		return
 	}
+	render, ok := argRenders[t.Op]
+	if !ok {
+		p.Errorf(t.Pos, "operator %s is not a matchReturnArgs operator polc renders", t.Op)
+		return
+	}
 	if s := p.Lay.Ret; s != nil {
 		// A sock, a file: tested like an argument.
-		switch s.Enc {
-		case bpf.EncBytes:
-			p.bytesTest(t, bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}, fail)
-		default:
-			p.netTest(t, s, fail)
-		}
+		render(p, operand{slot: s, ret: true}, t, fail)
 		return
 	}
 	if t.Type.Class() != ir.ClassInt && t.Type.Class() != ir.ClassCaps {
@@ -139,52 +122,328 @@ func (p *progGen) returnTest(t *ir.Test, fail string) {
 		p.Emit(extendReg(asm.R4, size, t.Type.Signed())...)
 	}
 	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
-	p.intTest(t, asm.R4, valueKey{base: asm.RFP, off: prog.StVal}, fail)
+	render(p, operand{ret: true}, t, fail)
+}
+
+// operand is what a matchArgs or matchReturnArgs test reads: an
+// argument's (or the return value's) slot in the record, or, with no slot,
+// the integer return value a return program holds in R4 and at StVal.
+type operand struct {
+	slot *prog.Slot
+	ret  bool // in a return program (matchReturnArgs)
+}
+
+// argRender emits the code of one operator: it falls through when t
+// passes on o and jumps to fail when it does not. Renders reach the
+// program context (prog.Ctx) through p.
+type argRender func(p *progGen, o operand, t *ir.Test, fail string)
+
+// argRenders renders every matchArgs operator of ir's table, one row per
+// operator (as gVisor's seccomp matchers render themselves);
+// TestArgRenders fails while an ir.Op with an ir row has none here.
+var argRenders = map[ir.Op]argRender{
+	ir.OpEqual: renderEqual, ir.OpNotEqual: renderEqual,
+	ir.OpInRange: renderIntSet, ir.OpNotInRange: renderIntSet, ir.OpInMap: renderIntSet, ir.OpNotInMap: renderIntSet,
+	ir.OpGT: renderCompare, ir.OpLT: renderCompare,
+	ir.OpMask:   renderMask,
+	ir.OpPrefix: renderBytes, ir.OpNotPrefix: renderBytes,
+	ir.OpPostfix: renderPostfix, ir.OpNotPostfix: renderPostfix,
+	ir.OpSAddr: renderNet, ir.OpNotSAddr: renderNet, ir.OpDAddr: renderNet, ir.OpNotDAddr: renderNet,
+	ir.OpSPort: renderNet, ir.OpNotSPort: renderNet, ir.OpDPort: renderNet, ir.OpNotDPort: renderNet,
+	ir.OpSPortPriv: renderNet, ir.OpNotSPortPriv: renderNet, ir.OpDPortPriv: renderNet, ir.OpNotDPortPriv: renderNet,
+	ir.OpProtocol: renderNet, ir.OpFamily: renderNet, ir.OpState: renderNet,
+	ir.OpCapabilitiesGained: renderCapsGained,
+	ir.OpSubString:          renderSubString, ir.OpSubStringIgnCase: renderSubString,
+	ir.OpFileType: renderFileType, ir.OpNotFileType: renderFileType,
+}
+
+// intOperand loads o's integer into R4 and returns where it is kept, for
+// map lookups; ok is false (and the error reported) when o is not an
+// integer.
+func (p *progGen) intOperand(o operand, t *ir.Test) (key valueKey, ok bool) {
+	if o.slot == nil {
+		return valueKey{base: asm.RFP, off: prog.StVal}, true // a return value, in R4
+	}
+	if o.slot.Enc != bpf.EncInt {
+		p.Errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, t.Type)
+		return valueKey{}, false
+	}
+	p.Emit(asm.LoadMem(asm.R4, prog.RRec, int16(o.slot.Off), asm.DWord))
+	return valueKey{base: prog.RRec, off: int32(o.slot.Off)}, true
+}
+
+// bytesOperand is where o's string, buffer or path sits in the record.
+func (p *progGen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
+	if o.slot == nil || o.slot.Enc != bpf.EncBytes {
+		p.Errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, t.Type)
+		return bytesAt{}, false
+	}
+	s := o.slot
+	return bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}, true
+}
+
+// renderEqual: integers, capability sets and strings alike.
+func renderEqual(p *progGen, o operand, t *ir.Test, fail string) {
+	if o.slot != nil && o.slot.Enc == bpf.EncBytes {
+		renderBytes(p, o, t, fail)
+		return
+	}
+	if o.slot != nil && o.slot.Enc != bpf.EncInt {
+		p.netTest(t, o.slot, fail) // it reports that sockets have no value to compare
+		return
+	}
+	renderIntSet(p, o, t, fail)
+}
+
+// renderIntSet: the integer equals one of the values, lies in one of the
+// ranges, or is in the test's map.
+func renderIntSet(p *progGen, o operand, t *ir.Test, fail string) {
+	key, ok := p.intOperand(o, t)
+	if !ok {
+		return
+	}
+	p.anyOf(t.Op.Negated(), fail, func(hit string) {
+		p.intValues(asm.R4, t.Values, t.Type, t.Type.Signed(), hit)
+		if t.Map != nil {
+			p.intSetLookup(t, key, hit)
+		}
+	})
+}
+
+// renderCompare: GT and LT, signed as the type is.
+func renderCompare(p *progGen, o operand, t *ir.Test, fail string) {
+	if _, ok := p.intOperand(o, t); !ok {
+		return
+	}
+	typ := t.Type
+	op := map[bool]map[ir.Op]asm.JumpOp{
+		false: {ir.OpGT: asm.JGT, ir.OpLT: asm.JLT},
+		true:  {ir.OpGT: asm.JSGT, ir.OpLT: asm.JSLT},
+	}[typ.Signed()][t.Op]
+	p.anyOf(false, fail, func(hit string) {
+		for _, v := range t.Values {
+			p.jumpIfInt(asm.R4, op, ir.FitInt(typ, v.Int), hit)
+		}
+	})
+}
+
+// renderMask: the integer shares a bit with one of the masks.
+func renderMask(p *progGen, o operand, t *ir.Test, fail string) {
+	if _, ok := p.intOperand(o, t); !ok {
+		return
+	}
+	p.anyOf(false, fail, func(hit string) {
+		for _, v := range t.Values {
+			m := v.Int
+			if m >= 0 && m <= 0x7fffffff {
+				p.Emit(asm.JSet.Imm(asm.R4, int32(m), hit))
+			} else {
+				p.Emit(asm.LoadImm(asm.R3, m, asm.DWord), asm.JSet.Reg(asm.R4, asm.R3, hit))
+			}
+		}
+	})
+}
+
+// renderBytes: Equal and Prefix (and their Not forms) on bytes.
+func renderBytes(p *progGen, o operand, t *ir.Test, fail string) {
+	if o.slot != nil && o.slot.Enc != bpf.EncBytes && o.slot.Enc != bpf.EncInt {
+		p.netTest(t, o.slot, fail)
+		return
+	}
+	s, ok := p.bytesOperand(o, t)
+	if !ok {
+		return
+	}
+	p.bytesTest(t, s, fail)
+}
+
+// renderPostfix: Postfix, and on a maxData buffer the end the record keeps
+// beyond the filters' copy (maxdata_postfix.go).
+func renderPostfix(p *progGen, o operand, t *ir.Test, fail string) {
+	if s := o.slot; s != nil && !o.ret && s.Enc == bpf.EncBytes && s.BigBytes > 0 {
+		p.bigPostfixTest(t, s, fail)
+		return
+	}
+	renderBytes(p, o, t, fail)
+}
+
+// renderNet: the socket operators (net.go).
+func renderNet(p *progGen, o operand, t *ir.Test, fail string) {
+	if o.slot == nil {
+		p.Errorf(t.Pos, "operator %s on a %s value is not supported", t.Op, t.Type)
+		return
+	}
+	p.netTest(t, o.slot, fail)
+}
+
+// renderCapsGained: the new set (t.Slot) has a bit the old (t.Slot2) has
+// not.
+func renderCapsGained(p *progGen, _ operand, t *ir.Test, fail string) {
+	nw, old := p.Lay.SlotOf(t.Slot), p.Lay.SlotOf(t.Slot2)
+	if nw == nil || old == nil || nw.Enc != bpf.EncInt || old.Enc != bpf.EncInt {
+		p.Errorf(t.Pos, "CapabilitiesGained needs two capability set arguments")
+		return
+	}
+	// new &^ old != 0
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(old.Off), asm.DWord),
+		asm.Xor.Imm(asm.R1, -1),
+		asm.LoadMem(asm.R4, prog.RRec, int16(nw.Off), asm.DWord),
+		asm.And.Reg(asm.R4, asm.R1),
+		asm.JEq.Imm(asm.R4, 0, fail),
+	)
+}
+
+// renderSubString: a value occurs in the string before its first NUL
+// (Tetragon's bounded strnstr on the copy it has). A bpf_loop over the
+// start positions, whose callback compares every value there: the state
+// at prog.StWalk holds the record's address, at StWalk-8 1 once a value
+// matched.
+func renderSubString(p *progGen, o operand, t *ir.Test, fail string) {
+	s, ok := p.bytesOperand(o, t)
+	if !ok {
+		return
+	}
+	if s.max <= 0 {
+		p.Errorf(t.Pos, "%s on a slot that keeps no bytes", t.Op)
+		return
+	}
+	name := p.walkFunc(t, "substring")
+	p.Emit(
+		asm.StoreMem(asm.RFP, prog.StWalk, prog.RRec, asm.DWord),
+		emit.StoreImm(asm.RFP, prog.StWalk-8, 0, asm.DWord),
+		asm.Mov.Imm(asm.R1, int32(s.max)),
+		asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Dst: asm.R2, Src: asm.PseudoFunc, Constant: -1}.WithReference(name),
+		asm.Mov.Reg(asm.R3, asm.RFP),
+		asm.Add.Imm(asm.R3, prog.StWalk),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnLoop.Call(),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StWalk-8, asm.DWord),
+	)
+	if t.Op.Negated() {
+		p.Emit(asm.JNE.Imm(asm.R1, 0, fail))
+	} else {
+		p.Emit(asm.JEq.Imm(asm.R1, 0, fail))
+	}
+	p.substringStep(name, t, s)
+}
+
+// substringStep adds the callback of renderSubString: at start position
+// R1, it stops at the end of the string or at a NUL, marks a match of any
+// value and stops, or goes on.
+func (p *progGen) substringStep(name string, t *ir.Test, s bytesAt) {
+	values := t.Values
+	if t.Map != nil {
+		values = append(append([]ir.Value(nil), values...), t.Map.Values...)
+	}
+	fold := t.Op == ir.OpSubStringIgnCase
+	sub := p.subprogram()
+	b := &sub.B
+	// R6: the state; R9: the record; R3: the string's length, at most
+	// max; R4: the start, below it; R5: the address of its byte.
+	b.Emit(
+		asm.Mov.Reg(asm.R6, asm.R2),
+		asm.Mov.Reg(asm.R4, asm.R1),
+		asm.LoadMem(asm.R9, asm.R6, 0, asm.DWord),
+		asm.LoadMem(asm.R3, asm.R9, s.lenOff, asm.Word),
+		asm.JGT.Imm(asm.R3, int32(s.max), "stop"),
+		asm.JGE.Imm(asm.R4, int32(s.max), "stop"),
+		asm.JGE.Reg(asm.R4, asm.R3, "stop"),
+		asm.Mov.Reg(asm.R5, asm.R9),
+		asm.Add.Imm(asm.R5, int32(s.dataOff)),
+		asm.Add.Reg(asm.R5, asm.R4),
+		asm.LoadMem(asm.R1, asm.R5, 0, asm.Byte),
+		asm.JEq.Imm(asm.R1, 0, "stop"),
+	)
+	for i, v := range values {
+		if v.Kind != ir.ValString {
+			continue
+		}
+		n := len(v.Str)
+		if n == 0 {
+			b.Emit(asm.Ja.Label("found")) // "" occurs everywhere
+			break
+		}
+		if n > s.max {
+			continue // longer than what the record keeps: never found
+		}
+		next := fmt.Sprintf("next%d", i)
+		// The value ends within the string: start+n <= len; the start is
+		// bounded on its own register too, for the verifier.
+		b.Emit(
+			asm.JGT.Imm(asm.R4, int32(s.max-n), next),
+			asm.Mov.Reg(asm.R2, asm.R4),
+			asm.Add.Imm(asm.R2, int32(n)),
+			asm.JGT.Reg(asm.R2, asm.R3, next),
+		)
+		if fold {
+			for k := 0; k < n; k++ {
+				c := v.Str[k]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				notUpper := fmt.Sprintf("v%d_%d", i, k)
+				b.Emit(
+					asm.LoadMem(asm.R1, asm.R5, int16(k), asm.Byte),
+					asm.Mov.Reg(asm.R2, asm.R1),
+					asm.Sub.Imm(asm.R2, 'A'),
+					asm.JGE.Imm(asm.R2, 26, notUpper),
+					asm.Or.Imm(asm.R1, 0x20),
+				)
+				b.Label(notUpper)
+				b.Emit(asm.JNE.Imm(asm.R1, int32(c), next))
+			}
+		} else {
+			sub.compareBytes(asm.R5, v.Str, next)
+		}
+		b.Emit(asm.Ja.Label("found"))
+		b.Label(next)
+	}
+	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
+	b.Label("found")
+	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
+	b.Label("stop")
+	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
+	p.addFunc(name, sub)
+}
+
+// renderFileType: the type bits (S_IFMT) of the mode of the file's inode
+// are one of the values (NotFileType: none). The argument is read again
+// from the context: the record keeps its path, not its mode.
+func renderFileType(p *progGen, o operand, t *ir.Test, fail string) {
+	if o.slot == nil || o.ret {
+		p.Errorf(t.Pos, "%s tests a file argument at entry, not a return value", t.Op)
+		return
+	}
+	a := o.slot.Arg
+	if !p.loadArg(asm.R7, a) {
+		return
+	}
+	switch a.Type {
+	case ir.TypeFile:
+		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.File, "f_path.dentry", asm.DWord, prog.StTmp)
+	case ir.TypePath:
+		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.PathT, "dentry", asm.DWord, prog.StTmp)
+	default:
+		p.Errorf(t.Pos, "%s on a %s argument: it reads the inode of a file or path", t.Op, a.Type)
+		return
+	}
+	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Dentry, "d_inode", asm.DWord, prog.StTmp)
+	kern.ReadKernel(&p.B, asm.R4, asm.R7, kern.Inode, "i_mode", asm.Half, prog.StTmp)
+	p.Emit(asm.And.Imm(asm.R4, ir.FileTypeMask))
+	p.anyOf(t.Op.Negated(), fail, func(hit string) {
+		for _, v := range t.Values {
+			if v.Kind == ir.ValInt {
+				p.Emit(asm.JEq.Imm(asm.R4, int32(v.Int), hit))
+			}
+		}
+	})
 }
 
 // valueKey is where an integer under test sits in memory, as a map key.
 type valueKey struct {
 	base asm.Register
 	off  int32
-}
-
-// intTest tests the integer in r (kept in memory at key for map lookups)
-// against t.
-func (p *progGen) intTest(t *ir.Test, r asm.Register, key valueKey, fail string) {
-	typ := t.Type
-	signed := typ.Signed()
-	switch t.Op {
-	case ir.OpEqual, ir.OpNotEqual, ir.OpInRange, ir.OpNotInRange, ir.OpInMap, ir.OpNotInMap:
-		p.anyOf(t.Op.Negated(), fail, func(hit string) {
-			p.intValues(r, t.Values, typ, signed, hit)
-			if t.Map != nil {
-				p.intSetLookup(t, key, hit)
-			}
-		})
-	case ir.OpGT, ir.OpLT:
-		op := map[bool]map[ir.Op]asm.JumpOp{
-			false: {ir.OpGT: asm.JGT, ir.OpLT: asm.JLT},
-			true:  {ir.OpGT: asm.JSGT, ir.OpLT: asm.JSLT},
-		}[signed][t.Op]
-		p.anyOf(false, fail, func(hit string) {
-			for _, v := range t.Values {
-				p.jumpIfInt(r, op, ir.FitInt(typ, v.Int), hit)
-			}
-		})
-	case ir.OpMask:
-		p.anyOf(false, fail, func(hit string) {
-			for _, v := range t.Values {
-				m := v.Int
-				if m >= 0 && m <= 0x7fffffff {
-					p.Emit(asm.JSet.Imm(r, int32(m), hit))
-				} else {
-					p.Emit(asm.LoadImm(asm.R3, m, asm.DWord), asm.JSet.Reg(r, asm.R3, hit))
-				}
-			}
-		})
-	default:
-		p.Errorf(t.Pos, "operator %s on a %s argument is not supported yet", t.Op, typ)
-	}
 }
 
 // intSetLookup emits a lookup of the 8-byte value at key in t's map and a

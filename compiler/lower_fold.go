@@ -238,7 +238,7 @@ func neverPasses(h *ir.Hook, tests []*ir.Test) string {
 		switch t.Kind {
 		case ir.TestArg:
 			c := t.Type.Class()
-			if t.Op == ir.OpCapabilitiesGained || c == ir.ClassNet || c == ir.ClassNone || t.Slot >= len(h.Args) {
+			if t.Op.Info().Aside || c == ir.ClassNet || c == ir.ClassNone || t.Slot >= len(h.Args) {
 				continue
 			}
 			slot, typ := t.Slot, t.Type

@@ -8,11 +8,7 @@ package compiler
 // unsupportedArgOps are the matchArgs operators Tetragon has and polc does
 // not compile, keyed by their spelling in the schema.
 var unsupportedArgOps = map[string]string{
-	"SubString":        "polc has no substring search in BPF yet; match with Prefix, Postfix or Equal",
-	"SubStringIgnCase": "polc has no substring search in BPF yet; match with Prefix, Postfix or Equal",
-	"FileType":         "polc does not read the inode's file type yet; match the path with Prefix or Postfix",
-	"NotFileType":      "polc does not read the inode's file type yet; match the path with NotPrefix or NotPostfix",
-	"CelExpr":          "polc does not compile CEL expressions; write the condition with matchArgs operators",
+	"CelExpr": "polc does not compile CEL expressions; write the condition with matchArgs operators",
 }
 
 // unsupportedArgTypes are the argument types Tetragon reads and polc does

@@ -30,6 +30,9 @@ type ArgValue struct {
 	Bytes []byte
 	// Sock holds what sock, skb, socket and sockaddr arguments are tested on.
 	Sock *Sock
+	// Mode is the mode of a file or path argument's inode (FileType tests
+	// its S_IFMT bits).
+	Mode uint16
 }
 
 // Sock is the network view of a socket, packet or address argument. A
@@ -201,24 +204,13 @@ func EvalTest(h *Hook, t *Test, ev *Event) (bool, error) {
 	p := &ev.Process
 	switch t.Kind {
 	case TestArg:
-		if t.Op == OpCapabilitiesGained {
-			nw, err := argValue(ev, t.Slot)
-			if err != nil {
-				return false, err
-			}
-			old, err := argValue(ev, t.Slot2)
-			if err != nil {
-				return false, err
-			}
-			return uint64(nw.Int)&^uint64(old.Int) != 0, nil
-		}
 		v, err := argValue(ev, t.Slot)
 		if err != nil {
 			return false, err
 		}
-		return testValue(t, v)
+		return testValue(t, v, ev)
 	case TestReturn:
-		return testValue(t, ev.Return)
+		return testValue(t, ev.Return, nil)
 	case TestPID:
 		chain := []uint32{p.PID}
 		if t.NamespacePID {
@@ -316,70 +308,152 @@ func anyValue(t *Test, match func(Value) bool) bool {
 	return t.Map != nil && slices.ContainsFunc(t.Map.Values, match)
 }
 
-// testValue applies an argument test (matchArgs, matchReturnArgs) to v.
-func testValue(t *Test, v ArgValue) (bool, error) {
-	var sock *Sock
-	switch t.Op {
-	case OpSAddr, OpNotSAddr, OpDAddr, OpNotDAddr, OpSPort, OpNotSPort, OpDPort, OpNotDPort,
-		OpSPortPriv, OpNotSPortPriv, OpDPortPriv, OpNotDPortPriv, OpProtocol, OpFamily, OpState:
-		if sock = v.Sock; sock == nil {
+// testValue applies an argument test (matchArgs, matchReturnArgs) to v:
+// the meaning its operator's row gives (ops.go).
+func testValue(t *Test, v ArgValue, ev *Event) (bool, error) {
+	eval := t.Op.Info().Eval
+	if eval == nil {
+		return false, fmt.Errorf("operator %s is not an argument test", t.Op)
+	}
+	return eval(t, v, ev)
+}
+
+// The meanings of the operator table's rows. Most are "any value matches"
+// (anyValue), negated for the Not forms.
+
+// anyMatch is the usual shape: the test passes when one of its values
+// matches (for a negated operator: when none does).
+func anyMatch(t *Test, match func(Value) bool) (bool, error) {
+	return anyValue(t, match) != t.Op.Negated(), nil
+}
+
+func evalEqual(t *Test, v ArgValue, _ *Event) (bool, error) {
+	typ := t.Type
+	if c := typ.Class(); c == ClassString || c == ClassPath {
+		return anyMatch(t, func(val Value) bool { return val.Kind == ValString && bytes.Equal(v.Bytes, []byte(val.Str)) })
+	}
+	x := FitInt(typ, v.Int)
+	return anyMatch(t, func(val Value) bool { return val.Kind == ValInt && x == FitInt(typ, val.Int) })
+}
+
+func evalString(t *Test, v ArgValue, _ *Event) (bool, error) {
+	return anyMatch(t, func(val Value) bool { return stringOp(t.Op, v.Bytes, val) })
+}
+
+func evalCompare(t *Test, v ArgValue, _ *Event) (bool, error) {
+	typ := t.Type
+	x, signed := FitInt(typ, v.Int), typ.Signed()
+	want := 1
+	if t.Op == OpLT {
+		want = -1
+	}
+	return anyMatch(t, func(val Value) bool {
+		return val.Kind == ValInt && CompareInts(x, FitInt(typ, val.Int), signed) == want
+	})
+}
+
+func evalMask(t *Test, v ArgValue, _ *Event) (bool, error) {
+	x := FitInt(t.Type, v.Int)
+	return anyMatch(t, func(val Value) bool { return val.Kind == ValInt && x&val.Int != 0 })
+}
+
+func evalInRange(t *Test, v ArgValue, _ *Event) (bool, error) {
+	x := FitInt(t.Type, v.Int)
+	return anyMatch(t, func(val Value) bool { return inRange(val, x, t.Type.Signed()) })
+}
+
+// evalSock is the meaning of a socket operator testing one field.
+func evalSock(field func(s *Sock, val Value) bool) func(*Test, ArgValue, *Event) (bool, error) {
+	return func(t *Test, v ArgValue, _ *Event) (bool, error) {
+		if v.Sock == nil {
 			return false, fmt.Errorf("%s needs a socket value", t.Op)
 		}
+		return anyMatch(t, func(val Value) bool { return field(v.Sock, val) })
+	}
+}
+
+func sockSAddr(s *Sock, val Value) bool {
+	return val.Kind == ValPrefix && s.SAddr.IsValid() && val.Net.Contains(s.SAddr.Unmap())
+}
+
+func sockDAddr(s *Sock, val Value) bool {
+	return val.Kind == ValPrefix && s.DAddr.IsValid() && val.Net.Contains(s.DAddr.Unmap())
+}
+
+func sockSPort(s *Sock, val Value) bool    { return inRange(val, int64(s.SPort), false) }
+func sockDPort(s *Sock, val Value) bool    { return inRange(val, int64(s.DPort), false) }
+func sockProtocol(s *Sock, val Value) bool { return inRange(val, int64(s.Protocol), false) }
+func sockFamily(s *Sock, val Value) bool   { return inRange(val, int64(s.Family), false) }
+func sockState(s *Sock, val Value) bool    { return inRange(val, int64(s.State), false) }
+
+// evalPortPriv: a privileged port is below 1024.
+func evalPortPriv(t *Test, v ArgValue, _ *Event) (bool, error) {
+	if v.Sock == nil {
+		return false, fmt.Errorf("%s needs a socket value", t.Op)
 	}
 	switch t.Op {
 	case OpSPortPriv:
-		return sock.SPort < 1024, nil
+		return v.Sock.SPort < 1024, nil
 	case OpNotSPortPriv:
-		return sock.SPort >= 1024, nil
+		return v.Sock.SPort >= 1024, nil
 	case OpDPortPriv:
-		return sock.DPort < 1024, nil
-	case OpNotDPortPriv:
-		return sock.DPort >= 1024, nil
+		return v.Sock.DPort < 1024, nil
 	}
-	typ := t.Type
-	x := FitInt(typ, v.Int)
-	signed := typ.Signed()
-	match := func(val Value) bool {
-		switch t.Op {
-		case OpEqual, OpNotEqual:
-			if c := typ.Class(); c == ClassString || c == ClassPath {
-				return val.Kind == ValString && bytes.Equal(v.Bytes, []byte(val.Str))
-			}
-			return val.Kind == ValInt && x == FitInt(typ, val.Int)
-		case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
-			return stringOp(t.Op, v.Bytes, val)
-		case OpGT:
-			return val.Kind == ValInt && CompareInts(x, FitInt(typ, val.Int), signed) > 0
-		case OpLT:
-			return val.Kind == ValInt && CompareInts(x, FitInt(typ, val.Int), signed) < 0
-		case OpMask:
-			return val.Kind == ValInt && x&val.Int != 0
-		case OpInRange, OpNotInRange, OpInMap, OpNotInMap:
-			return inRange(val, x, signed)
-		case OpSAddr, OpNotSAddr:
-			return val.Kind == ValPrefix && sock.SAddr.IsValid() && val.Net.Contains(sock.SAddr.Unmap())
-		case OpDAddr, OpNotDAddr:
-			return val.Kind == ValPrefix && sock.DAddr.IsValid() && val.Net.Contains(sock.DAddr.Unmap())
-		case OpSPort, OpNotSPort:
-			return inRange(val, int64(sock.SPort), false)
-		case OpDPort, OpNotDPort:
-			return inRange(val, int64(sock.DPort), false)
-		case OpProtocol:
-			return inRange(val, int64(sock.Protocol), false)
-		case OpFamily:
-			return inRange(val, int64(sock.Family), false)
-		case OpState:
-			return inRange(val, int64(sock.State), false)
+	return v.Sock.DPort >= 1024, nil
+}
+
+// evalCapsGained: the new set (the test's slot) holds a capability the
+// old one (Slot2) does not.
+func evalCapsGained(t *Test, nw ArgValue, ev *Event) (bool, error) {
+	if ev == nil {
+		return false, fmt.Errorf("%s compares two arguments", t.Op)
+	}
+	old, err := argValue(ev, t.Slot2)
+	if err != nil {
+		return false, err
+	}
+	return uint64(nw.Int)&^uint64(old.Int) != 0, nil
+}
+
+// evalSubString: a value occurs in the argument before its first NUL (the
+// kernel's strnstr stops there); SubStringIgnCase folds ASCII letters.
+func evalSubString(t *Test, v ArgValue, _ *Event) (bool, error) {
+	hay := v.Bytes
+	if i := bytes.IndexByte(hay, 0); i >= 0 {
+		hay = hay[:i]
+	}
+	fold := t.Op == OpSubStringIgnCase
+	if fold {
+		hay = asciiLower(hay)
+	}
+	return anyMatch(t, func(val Value) bool {
+		if val.Kind != ValString {
+			return false
 		}
-		return false
+		needle := []byte(val.Str)
+		if fold {
+			needle = asciiLower(needle)
+		}
+		return bytes.Contains(hay, needle)
+	})
+}
+
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
 	}
-	switch t.Op {
-	case OpEqual, OpNotEqual, OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix, OpGT, OpLT, OpMask,
-		OpInRange, OpNotInRange, OpInMap, OpNotInMap, OpSAddr, OpNotSAddr, OpDAddr, OpNotDAddr,
-		OpSPort, OpNotSPort, OpDPort, OpNotDPort, OpProtocol, OpFamily, OpState:
-		return anyValue(t, match) != t.Op.Negated(), nil
-	}
-	return false, fmt.Errorf("operator %s is not an argument test", t.Op)
+	return out
+}
+
+// evalFileType: the type bits (S_IFMT) of the file's inode mode are one of
+// the values.
+func evalFileType(t *Test, v ArgValue, _ *Event) (bool, error) {
+	mode := int64(v.Mode) & FileTypeMask
+	return anyMatch(t, func(val Value) bool { return val.Kind == ValInt && val.Int == mode })
 }
 
 // inRange: x equals an integer value or lies in a range value.

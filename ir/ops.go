@@ -1,6 +1,9 @@
 package ir
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Op is a normalized filter operator. Policies spell operators several ways
 // (Tetragon accepts "GT", "gt" and "GreaterThan"); lowering keeps only the Op.
@@ -39,91 +42,207 @@ const (
 	OpCapabilitiesGained
 	OpIn    // matchPIDs, matchBinaries, matchNamespaces, matchCapabilities, ...
 	OpNotIn //
+	OpSubString
+	OpSubStringIgnCase
+	OpFileType
+	OpNotFileType
 	numOps
 )
 
-var opNames = [numOps]string{
-	OpInvalid: "invalid", OpEqual: "Equal", OpNotEqual: "NotEqual", OpPrefix: "Prefix",
-	OpNotPrefix: "NotPrefix", OpPostfix: "Postfix", OpNotPostfix: "NotPostfix", OpGT: "GT",
-	OpLT: "LT", OpMask: "Mask", OpInMap: "InMap", OpNotInMap: "NotInMap", OpInRange: "InRange",
-	OpNotInRange: "NotInRange", OpSAddr: "SAddr", OpNotSAddr: "NotSAddr", OpDAddr: "DAddr",
-	OpNotDAddr: "NotDAddr", OpSPort: "SPort", OpNotSPort: "NotSPort", OpDPort: "DPort",
-	OpNotDPort: "NotDPort", OpSPortPriv: "SPortPriv", OpNotSPortPriv: "NotSPortPriv",
-	OpDPortPriv: "DPortPriv", OpNotDPortPriv: "NotDPortPriv", OpProtocol: "Protocol",
-	OpFamily: "Family", OpState: "State", OpCapabilitiesGained: "CapabilitiesGained",
-	OpIn: "In", OpNotIn: "NotIn",
+// OpInfo declares one operator, once: how policies spell it, which
+// argument types matchArgs applies it to, how its values are read and
+// what it means. The checks (compiler), lint, fold, the verifier, the
+// printer and Eval read these rows; codegen renders each matchArgs
+// operator from its own table (codegen/filters.go, argRenders).
+// TestOpTable fails while a row lacks a part.
+type OpInfo struct {
+	Name string
+	// Spellings are every spelling Tetragon's selector parser accepts
+	// (pkg/selectors SelectorOp), Name among them.
+	Spellings []string
+	// Negated: the "Not" form of a test, whose values are ANDed (arg != a
+	// AND arg != b) rather than ORed.
+	Negated bool
+	// NoValues: the operator takes no values (SPortPriv, ...).
+	NoValues bool
+	// HexValues: the printer writes its values in hex (bit masks, modes).
+	HexValues bool
+	// Aside: the operator tests something other than the argument's value
+	// (FileType: the inode's mode; CapabilitiesGained: a second argument),
+	// so folding cannot decide it from the values other tests allow.
+	Aside bool
+
+	// The rest is for matchArgs and matchReturnArgs operators only; In
+	// and NotIn (process filters) leave it empty.
+
+	// Applies reports whether matchArgs can test an argument of type t
+	// with the operator.
+	Applies func(t ArgType) bool
+	// Kinds are the kinds of value a test on type t holds after parsing.
+	Kinds func(t ArgType) []ValueKind
+	// Parse reads one value, as a policy writes it, for type t; nil when
+	// NoValues.
+	Parse func(t ArgType, s string) (Value, error)
+	// Eval is the operator's meaning: whether test t passes for the
+	// argument's value arg (ev: the whole event, for operators reading
+	// two arguments; nil for return values).
+	Eval func(t *Test, arg ArgValue, ev *Event) (bool, error)
 }
 
-func (o Op) String() string {
+// opTable holds every operator's row, by Op. It is filled in init: the
+// rows' Eval functions read the table back (Negated).
+var opTable [numOps]OpInfo
+
+func init() { opTable = opRows() }
+
+func opRows() [numOps]OpInfo {
+	return [numOps]OpInfo{
+		OpInvalid: {Name: "invalid"},
+		OpEqual: {Name: "Equal", Spellings: []string{"eq", "Equal"},
+			Applies: func(t ArgType) bool { return t.Class() != ClassNone },
+			Kinds:   equalKinds, Parse: parseEqual, Eval: evalEqual},
+		OpNotEqual: {Name: "NotEqual", Spellings: []string{"neq", "NotEqual"}, Negated: true,
+			Applies: func(t ArgType) bool { return t.Class() != ClassNone },
+			Kinds:   equalKinds, Parse: parseEqual, Eval: evalEqual},
+		OpPrefix: {Name: "Prefix", Spellings: []string{"prefix", "Prefix"},
+			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
+		OpNotPrefix: {Name: "NotPrefix", Spellings: []string{"notprefix", "NotPrefix"}, Negated: true,
+			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
+		OpPostfix: {Name: "Postfix", Spellings: []string{"postfix", "Postfix"},
+			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
+		OpNotPostfix: {Name: "NotPostfix", Spellings: []string{"notpostfix", "NotPostfix"}, Negated: true,
+			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
+		OpGT: {Name: "GT", Spellings: []string{"gt", "GT", "GreaterThan"},
+			Applies: integer, Kinds: kinds(ValInt), Parse: parseTypedInt, Eval: evalCompare},
+		OpLT: {Name: "LT", Spellings: []string{"lt", "LT", "LessThan"},
+			Applies: integer, Kinds: kinds(ValInt), Parse: parseTypedInt, Eval: evalCompare},
+		OpMask: {Name: "Mask", Spellings: []string{"mask", "Mask"}, HexValues: true,
+			Applies: integer, Kinds: kinds(ValInt), Parse: parseMask, Eval: evalMask},
+		OpInMap: {Name: "InMap", Spellings: []string{"InMap"},
+			Applies: integer, Kinds: kinds(ValInt, ValRange, ValList), Parse: parseInMap, Eval: evalInRange},
+		OpNotInMap: {Name: "NotInMap", Spellings: []string{"NotInMap"}, Negated: true,
+			Applies: integer, Kinds: kinds(ValInt, ValRange, ValList), Parse: parseInMap, Eval: evalInRange},
+		OpInRange: {Name: "InRange", Spellings: []string{"InRange"},
+			Applies: integer, Kinds: kinds(ValRange), Parse: parseRange, Eval: evalInRange},
+		OpNotInRange: {Name: "NotInRange", Spellings: []string{"NotInRange"}, Negated: true,
+			Applies: integer, Kinds: kinds(ValRange), Parse: parseRange, Eval: evalInRange},
+		OpSAddr: {Name: "SAddr", Spellings: []string{"saddr", "Saddr", "SAddr"},
+			Applies: network, Kinds: kinds(ValPrefix), Parse: parseAddrValue, Eval: evalSock(sockSAddr)},
+		OpNotSAddr: {Name: "NotSAddr", Spellings: []string{"notsaddr", "NotSaddr", "NotSAddr"}, Negated: true,
+			Applies: network, Kinds: kinds(ValPrefix), Parse: parseAddrValue, Eval: evalSock(sockSAddr)},
+		OpDAddr: {Name: "DAddr", Spellings: []string{"daddr", "Daddr", "DAddr"},
+			Applies: connected, Kinds: kinds(ValPrefix), Parse: parseAddrValue, Eval: evalSock(sockDAddr)},
+		OpNotDAddr: {Name: "NotDAddr", Spellings: []string{"notdaddr", "NotDaddr", "NotDAddr"}, Negated: true,
+			Applies: connected, Kinds: kinds(ValPrefix), Parse: parseAddrValue, Eval: evalSock(sockDAddr)},
+		OpSPort: {Name: "SPort", Spellings: []string{"sport", "Sport", "SPort"},
+			Applies: network, Kinds: kinds(ValRange), Parse: parsePort, Eval: evalSock(sockSPort)},
+		OpNotSPort: {Name: "NotSPort", Spellings: []string{"notsport", "NotSport", "NotSPort"}, Negated: true,
+			Applies: network, Kinds: kinds(ValRange), Parse: parsePort, Eval: evalSock(sockSPort)},
+		OpDPort: {Name: "DPort", Spellings: []string{"dport", "Dport", "DPort"},
+			Applies: connected, Kinds: kinds(ValRange), Parse: parsePort, Eval: evalSock(sockDPort)},
+		OpNotDPort: {Name: "NotDPort", Spellings: []string{"notdport", "NotDport", "NotDPort"}, Negated: true,
+			Applies: connected, Kinds: kinds(ValRange), Parse: parsePort, Eval: evalSock(sockDPort)},
+		OpSPortPriv: {Name: "SPortPriv", Spellings: []string{"sportpriv", "SportPriv", "SPortPriv"}, NoValues: true,
+			Applies: network, Kinds: kinds(), Eval: evalPortPriv},
+		OpNotSPortPriv: {Name: "NotSPortPriv", Spellings: []string{"notsportpriv", "NotSportPriv", "NotSPortPriv"}, NoValues: true,
+			Applies: network, Kinds: kinds(), Eval: evalPortPriv},
+		OpDPortPriv: {Name: "DPortPriv", Spellings: []string{"dportpriv", "DportPriv", "DPortPriv"}, NoValues: true,
+			Applies: connected, Kinds: kinds(), Eval: evalPortPriv},
+		OpNotDPortPriv: {Name: "NotDPortPriv", Spellings: []string{"notdportpriv", "NotDportPriv", "NotDPortPriv"}, NoValues: true,
+			Applies: connected, Kinds: kinds(), Eval: evalPortPriv},
+		OpProtocol: {Name: "Protocol", Spellings: []string{"protocol", "Protocol"},
+			Applies: connected, Kinds: kinds(ValRange), Parse: parseProtocol, Eval: evalSock(sockProtocol)},
+		OpFamily: {Name: "Family", Spellings: []string{"family", "Family"},
+			Applies: network, Kinds: kinds(ValRange), Parse: parseFamily, Eval: evalSock(sockFamily)},
+		OpState: {Name: "State", Spellings: []string{"state", "State"},
+			Applies: func(t ArgType) bool { return t == TypeSock || t == TypeSocket },
+			Kinds:   kinds(ValRange), Parse: parseState, Eval: evalSock(sockState)},
+		OpCapabilitiesGained: {Name: "CapabilitiesGained", Spellings: []string{"CapabilitiesGained"}, NoValues: true, Aside: true,
+			Applies: func(t ArgType) bool { return t.Class() == ClassCaps }, Kinds: kinds(), Eval: evalCapsGained},
+		OpIn:    {Name: "In", Spellings: []string{"In"}},
+		OpNotIn: {Name: "NotIn", Spellings: []string{"NotIn"}, Negated: true},
+		OpSubString: {Name: "SubString", Spellings: []string{"SubString"},
+			Applies: substringTypes, Kinds: kinds(ValString), Parse: parseSubString, Eval: evalSubString},
+		OpSubStringIgnCase: {Name: "SubStringIgnCase", Spellings: []string{"SubStringIgnCase"},
+			Applies: substringTypes, Kinds: kinds(ValString), Parse: parseSubString, Eval: evalSubString},
+		OpFileType: {Name: "FileType", Spellings: []string{"FileType"}, HexValues: true, Aside: true,
+			Applies: fileTypeTypes, Kinds: kinds(ValInt), Parse: parseFileType, Eval: evalFileType},
+		OpNotFileType: {Name: "NotFileType", Spellings: []string{"NotFileType"}, Negated: true, HexValues: true, Aside: true,
+			Applies: fileTypeTypes, Kinds: kinds(ValInt), Parse: parseFileType, Eval: evalFileType},
+	}
+}
+
+// The type sets of the rows.
+func stringOrPath(t ArgType) bool { c := t.Class(); return c == ClassString || c == ClassPath }
+func integer(t ArgType) bool      { return t.Class() == ClassInt }
+func network(t ArgType) bool      { return t.Class() == ClassNet }
+
+// connected: sockets and packets have both ends; a sockaddr holds one
+// address, its source.
+func connected(t ArgType) bool { return t.Class() == ClassNet && t != TypeSockaddr }
+
+// substringTypes are those Tetragon's SubString searches (string and
+// char_buf); it writes no values for others, so polc refuses them.
+func substringTypes(t ArgType) bool { return t == TypeString || t == TypeCharBuf }
+
+// fileTypeTypes are those whose inode FileType reads, as in Tetragon.
+func fileTypeTypes(t ArgType) bool { return t == TypeFile || t == TypePath }
+
+func kinds(k ...ValueKind) func(ArgType) []ValueKind {
+	return func(ArgType) []ValueKind { return k }
+}
+
+func equalKinds(t ArgType) []ValueKind {
+	if stringOrPath(t) {
+		return []ValueKind{ValString}
+	}
+	return []ValueKind{ValInt}
+}
+
+// Info returns o's row; an unknown Op has an empty one.
+func (o Op) Info() OpInfo {
 	if o < numOps {
-		return opNames[o]
+		return opTable[o]
+	}
+	return OpInfo{}
+}
+
+// NumOps is the number of Op values, OpInvalid included (for tables
+// indexed by Op elsewhere, and their tests).
+const NumOps = int(numOps)
+
+func (o Op) String() string {
+	if o < numOps && opTable[o].Name != "" {
+		return opTable[o].Name
 	}
 	return "invalid"
 }
 
-// opSpellings lists every spelling Tetragon's selector parser accepts
-// (pkg/selectors SelectorOp), so that existing policies keep working.
-var opSpellings = map[string]Op{
-	"gt": OpGT, "GT": OpGT, "GreaterThan": OpGT,
-	"lt": OpLT, "LT": OpLT, "LessThan": OpLT,
-	"eq": OpEqual, "Equal": OpEqual,
-	"neq": OpNotEqual, "NotEqual": OpNotEqual,
-	"In": OpIn, "NotIn": OpNotIn,
-	"prefix": OpPrefix, "Prefix": OpPrefix,
-	"notprefix": OpNotPrefix, "NotPrefix": OpNotPrefix,
-	"postfix": OpPostfix, "Postfix": OpPostfix,
-	"notpostfix": OpNotPostfix, "NotPostfix": OpNotPostfix,
-	"InMap": OpInMap, "NotInMap": OpNotInMap,
-	"mask": OpMask, "Mask": OpMask,
-	"saddr": OpSAddr, "Saddr": OpSAddr, "SAddr": OpSAddr,
-	"daddr": OpDAddr, "Daddr": OpDAddr, "DAddr": OpDAddr,
-	"notsaddr": OpNotSAddr, "NotSaddr": OpNotSAddr, "NotSAddr": OpNotSAddr,
-	"notdaddr": OpNotDAddr, "NotDaddr": OpNotDAddr, "NotDAddr": OpNotDAddr,
-	"sport": OpSPort, "Sport": OpSPort, "SPort": OpSPort,
-	"dport": OpDPort, "Dport": OpDPort, "DPort": OpDPort,
-	"protocol": OpProtocol, "Protocol": OpProtocol,
-	"notsport": OpNotSPort, "NotSport": OpNotSPort, "NotSPort": OpNotSPort,
-	"notdport": OpNotDPort, "NotDport": OpNotDPort, "NotDPort": OpNotDPort,
-	"sportpriv": OpSPortPriv, "SportPriv": OpSPortPriv, "SPortPriv": OpSPortPriv,
-	"dportpriv": OpDPortPriv, "DportPriv": OpDPortPriv, "DPortPriv": OpDPortPriv,
-	"notsportpriv": OpNotSPortPriv, "NotSportPriv": OpNotSPortPriv, "NotSPortPriv": OpNotSPortPriv,
-	"notdportpriv": OpNotDPortPriv, "NotDportPriv": OpNotDPortPriv, "NotDPortPriv": OpNotDPortPriv,
-	"family": OpFamily, "Family": OpFamily,
-	"state": OpState, "State": OpState,
-	"CapabilitiesGained": OpCapabilitiesGained,
-	"InRange":            OpInRange, "NotInRange": OpNotInRange,
-}
-
-// ParseOp returns the operator spelled s.
+// ParseOp returns the operator spelled s: one of the Spellings of its
+// row.
 func ParseOp(s string) (Op, bool) {
-	o, ok := opSpellings[s]
-	return o, ok
+	for o := OpEqual; o < numOps; o++ {
+		if slices.Contains(opTable[o].Spellings, s) {
+			return o, true
+		}
+	}
+	return OpInvalid, false
 }
 
 // Negated reports whether o is the "Not" form of a test, whose values are
 // ANDed (arg != a AND arg != b) rather than ORed.
-func (o Op) Negated() bool {
-	switch o {
-	case OpNotEqual, OpNotPrefix, OpNotPostfix, OpNotInMap, OpNotInRange, OpNotSAddr,
-		OpNotDAddr, OpNotSPort, OpNotDPort, OpNotSPortPriv, OpNotDPortPriv, OpNotIn:
-		return true
-	}
-	return false
-}
+func (o Op) Negated() bool { return o.Info().Negated }
 
 // TakesValues reports whether o needs a non-empty values list.
-func (o Op) TakesValues() bool {
-	switch o {
-	case OpSPortPriv, OpNotSPortPriv, OpDPortPriv, OpNotDPortPriv, OpCapabilitiesGained:
-		return false
-	}
-	return true
-}
+func (o Op) TakesValues() bool { return o != OpInvalid && o < numOps && !opTable[o].NoValues }
+
+// IsArgOp reports whether o is a matchArgs (and matchReturnArgs) operator.
+func (o Op) IsArgOp() bool { return o.Info().Applies != nil }
 
 // ArgOps lists the operators matchArgs accepts for t, for hints.
 func ArgOps(t ArgType) []Op {
 	var ops []Op
-	for o := OpEqual; o < OpIn; o++ {
+	for o := OpEqual; o < numOps; o++ {
 		if argOpAllowed(o, t) {
 			ops = append(ops, o)
 		}
@@ -133,24 +252,17 @@ func ArgOps(t ArgType) []Op {
 
 // argOpAllowed is the operator/type table of matchArgs.
 func argOpAllowed(o Op, t ArgType) bool {
-	c := t.Class()
-	switch o {
-	case OpEqual, OpNotEqual:
-		return c != ClassNone
-	case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
-		return c == ClassString || c == ClassPath
-	case OpGT, OpLT, OpMask, OpInMap, OpNotInMap, OpInRange, OpNotInRange:
-		return c == ClassInt
-	case OpCapabilitiesGained:
-		return c == ClassCaps
-	case OpSAddr, OpNotSAddr, OpSPort, OpNotSPort, OpSPortPriv, OpNotSPortPriv, OpFamily:
-		return c == ClassNet
-	case OpDAddr, OpNotDAddr, OpDPort, OpNotDPort, OpDPortPriv, OpNotDPortPriv, OpProtocol:
-		return c == ClassNet && t != TypeSockaddr
-	case OpState:
-		return t == TypeSock || t == TypeSocket
+	applies := o.Info().Applies
+	return applies != nil && applies(t)
+}
+
+// valueKindsOf returns the kinds of value an argument test with o on type
+// t holds.
+func valueKindsOf(o Op, t ArgType) []ValueKind {
+	if k := o.Info().Kinds; k != nil {
+		return k(t)
 	}
-	return false
+	return nil
 }
 
 // CheckArgOp says whether matchArgs (or matchReturnArgs) operator o can test
@@ -175,4 +287,13 @@ func CheckArgOp(o Op, t ArgType) error {
 		return fmt.Errorf("State is the TCP state of a socket: it applies to sock and socket arguments, not %s", t)
 	}
 	return fmt.Errorf("operator %s does not apply to type %s", o, t)
+}
+
+// OpNames lists the names of every operator of the table, in Op order.
+func OpNames() []string {
+	var out []string
+	for o := OpEqual; o < numOps; o++ {
+		out = append(out, opTable[o].Name)
+	}
+	return slices.Clip(out)
 }

@@ -323,7 +323,7 @@ func testWords(t *Test, prefix string) []string {
 	if t.Map != nil {
 		words = append(words, "map="+t.Map.Name)
 	}
-	hex := t.Op == OpMask || t.Type.Class() == ClassCaps
+	hex := t.Op.Info().HexValues || t.Type.Class() == ClassCaps
 	return append(words, formatValues(t.Values, t.Type, hex)...)
 }
 

@@ -40,49 +40,100 @@ const MaxMatchLen = 4095
 // op on an argument of type t. The error says what is wrong with s, in
 // words a policy author can act on.
 func ParseArgValue(op Op, t ArgType, s string) (Value, error) {
-	switch op {
-	case OpEqual, OpNotEqual:
-		switch t.Class() {
-		case ClassString, ClassPath:
-			return parseString(t, s)
-		case ClassCaps:
-			m, err := parseCapMask(s)
-			return Value{Kind: ValInt, Int: int64(m)}, err
-		}
-		return parseTypedInt(t, s)
-	case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
-		return parseString(t, s)
-	case OpGT, OpLT:
-		return parseTypedInt(t, s)
-	case OpMask:
-		u, err := parseUintBits(s, t.Size())
-		return Value{Kind: ValInt, Int: int64(u)}, err
-	case OpInRange, OpNotInRange:
-		return parseRange(t, s)
-	case OpInMap, OpNotInMap:
-		if name, ok := strings.CutPrefix(s, "list:"); ok {
-			if name == "" {
-				return Value{}, errors.New(`"list:" needs a list name, as in "list:dups"`)
-			}
-			return Value{Kind: ValList, List: name}, nil
-		}
-		if strings.Contains(s, ":") {
-			return parseRange(t, s)
-		}
-		return parseTypedInt(t, s)
-	case OpSAddr, OpNotSAddr, OpDAddr, OpNotDAddr:
-		p, err := ParseAddr(s)
-		return Value{Kind: ValPrefix, Net: p}, err
-	case OpSPort, OpNotSPort, OpDPort, OpNotDPort:
-		return parseNamedRange(s, nil, 65535, "a port number 0-65535 or a range such as 8000:8080")
-	case OpProtocol:
-		return parseNamedRange(s, Protocols, 65535, "a protocol number or name such as IPPROTO_TCP")
-	case OpFamily:
-		return parseNamedRange(s, Families, 65535, "an address family number or name such as AF_INET")
-	case OpState:
-		return parseNamedRange(s, TCPStates, 255, "a TCP state number or name such as TCP_ESTABLISHED")
+	if parse := op.Info().Parse; parse != nil {
+		return parse(t, s)
 	}
 	return Value{}, fmt.Errorf("operator %s takes no values", op)
+}
+
+// The value parsers of the operator table (ops.go).
+
+func parseEqual(t ArgType, s string) (Value, error) {
+	switch t.Class() {
+	case ClassString, ClassPath:
+		return parseString(t, s)
+	case ClassCaps:
+		m, err := parseCapMask(s)
+		return Value{Kind: ValInt, Int: int64(m)}, err
+	}
+	return parseTypedInt(t, s)
+}
+
+func parseMask(t ArgType, s string) (Value, error) {
+	u, err := parseUintBits(s, t.Size())
+	return Value{Kind: ValInt, Int: int64(u)}, err
+}
+
+func parseInMap(t ArgType, s string) (Value, error) {
+	if name, ok := strings.CutPrefix(s, "list:"); ok {
+		if name == "" {
+			return Value{}, errors.New(`"list:" needs a list name, as in "list:dups"`)
+		}
+		return Value{Kind: ValList, List: name}, nil
+	}
+	if strings.Contains(s, ":") {
+		return parseRange(t, s)
+	}
+	return parseTypedInt(t, s)
+}
+
+func parseAddrValue(_ ArgType, s string) (Value, error) {
+	p, err := ParseAddr(s)
+	return Value{Kind: ValPrefix, Net: p}, err
+}
+
+func parsePort(_ ArgType, s string) (Value, error) {
+	return parseNamedRange(s, nil, 65535, "a port number 0-65535 or a range such as 8000:8080")
+}
+
+func parseProtocol(_ ArgType, s string) (Value, error) {
+	return parseNamedRange(s, Protocols, 65535, "a protocol number or name such as IPPROTO_TCP")
+}
+
+func parseFamily(_ ArgType, s string) (Value, error) {
+	return parseNamedRange(s, Families, 65535, "an address family number or name such as AF_INET")
+}
+
+func parseState(_ ArgType, s string) (Value, error) {
+	return parseNamedRange(s, TCPStates, 255, "a TCP state number or name such as TCP_ESTABLISHED")
+}
+
+// MaxSubStringLen bounds SubString values as Tetragon does (shorter than
+// 100 bytes).
+const MaxSubStringLen = 99
+
+// parseSubString reads a SubString value: text without NUL bytes (the
+// search ends at the argument's first NUL, as the kernel's strnstr does).
+func parseSubString(t ArgType, s string) (Value, error) {
+	if len(s) > MaxSubStringLen {
+		return Value{}, fmt.Errorf("substring of %d bytes is longer than the %d bytes Tetragon allows", len(s), MaxSubStringLen)
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return Value{}, errors.New("a substring cannot hold a NUL byte: the search ends at the argument's first NUL")
+	}
+	return Value{Kind: ValString, Str: s}, nil
+}
+
+// FileTypes are the FileType values Tetragon accepts, as the S_IFMT bits
+// of an inode's mode they stand for.
+var FileTypes = map[string]int64{
+	"sock": 0o140000, "socket": 0o140000,
+	"lnk": 0o120000, "link": 0o120000,
+	"reg": 0o100000, "regular": 0o100000,
+	"blk": 0o060000, "block": 0o060000,
+	"dir": 0o040000,
+	"chr": 0o020000, "char": 0o020000,
+	"fifo": 0o010000, "pipe": 0o010000,
+}
+
+// FileTypeMask is S_IFMT: the bits of an inode's mode that give its type.
+const FileTypeMask = 0o170000
+
+func parseFileType(_ ArgType, s string) (Value, error) {
+	if m, ok := FileTypes[s]; ok {
+		return Value{Kind: ValInt, Int: m}, nil
+	}
+	return Value{}, fmt.Errorf("%q is not a file type: write reg, dir, lnk, chr, blk, fifo or sock (or regular, link, char, block, pipe, socket)", s)
 }
 
 func parseString(t ArgType, s string) (Value, error) {

@@ -535,24 +535,7 @@ func valueKinds(t *Test, typ ArgType) []ValueKind {
 	case TestBinary, TestParentBinary:
 		return []ValueKind{ValString}
 	}
-	switch t.Op {
-	case OpEqual, OpNotEqual:
-		if c := typ.Class(); c == ClassString || c == ClassPath {
-			return []ValueKind{ValString}
-		}
-		return []ValueKind{ValInt}
-	case OpPrefix, OpNotPrefix, OpPostfix, OpNotPostfix:
-		return []ValueKind{ValString}
-	case OpGT, OpLT, OpMask:
-		return []ValueKind{ValInt}
-	case OpInRange, OpNotInRange, OpSPort, OpNotSPort, OpDPort, OpNotDPort, OpProtocol, OpFamily, OpState:
-		return []ValueKind{ValRange}
-	case OpInMap, OpNotInMap:
-		return []ValueKind{ValInt, ValRange, ValList}
-	case OpSAddr, OpNotSAddr, OpDAddr, OpNotDAddr:
-		return []ValueKind{ValPrefix}
-	}
-	return nil
+	return valueKindsOf(t.Op, typ)
 }
 
 // MapKindFor returns the kind of map that can hold values of kind k (and,

@@ -176,6 +176,7 @@ var (
 	Qstr    = strct("qstr", m("len", u32), m("name", ptr))
 	Dentry  = strct("dentry", m("d_parent", ptr), m("d_name", Qstr), m("d_inode", ptr))
 	File    = strct("file", m("f_path", PathT), m("f_inode", ptr))
+	Inode   = strct("inode", m("i_mode", u16))
 	Vfsmnt  = strct("vfsmount", m("mnt_root", ptr))
 	Mount   = strct("mount", m("mnt_parent", ptr), m("mnt_mountpoint", ptr), m("mnt", Vfsmnt))
 	Mm      = strct("mm_struct", m("exe_file", ptr))
