@@ -139,7 +139,14 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 		return iov, ir.ArgValue{Bytes: all}, fmt.Sprintf("%d iovecs %s", n, short(string(all)))
 	case ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm:
 		path := g.eventString(a, true)
-		return layOut(t, mem, func(l *kmem.Layout) uint64 { return l.File(a.typ, path) }), ir.ArgValue{Bytes: []byte(path)}, short(path)
+		// The inode's mode: a type of Tetragon's table, or none (no inode:
+		// the program reads 0), with permission bits that FileType ignores.
+		var mode uint16
+		if r.IntN(8) != 0 {
+			mode = uint16(ir.FileTypes[fileTypeNames[r.IntN(len(fileTypeNames))]]) | uint16(r.IntN(0o7777))
+		}
+		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.FileMode(a.typ, path, mode) })
+		return addr, ir.ArgValue{Bytes: []byte(path), Mode: mode}, fmt.Sprintf("%s mode %#o", short(path), mode)
 	case ir.TypeSock, ir.TypeSocket:
 		s := g.eventSock(a, true)
 		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.Sock(*modelSock(s), a.typ == ir.TypeSocket) })

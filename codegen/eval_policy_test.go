@@ -359,6 +359,21 @@ func (g *policyGen) filter(p *genPolicy, a *evalArg, op ir.Op) string {
 		n = 0
 	case !op.TakesValues():
 		n = 0
+	case op == ir.OpFileType || op == ir.OpNotFileType:
+		n = min(n, 4)
+		for range n {
+			vals = append(vals, strconv.Quote(fileTypeNames[r.IntN(len(fileTypeNames))]))
+		}
+	case op == ir.OpSubString || op == ir.OpSubStringIgnCase:
+		for range n {
+			s := g.str(a, false)
+			s = s[:min(len(s), ir.MaxSubStringLen)]
+			a.strs = append(a.strs, s)
+			if op == ir.OpSubStringIgnCase {
+				s = randomCase(r, s)
+			}
+			vals = append(vals, strconv.Quote(s))
+		}
 	case c == ir.ClassInt:
 		for range n {
 			vals = append(vals, g.intValue(a, op))
@@ -545,6 +560,27 @@ func cleanPath(s string) string {
 		}
 	}
 	return "/" + strings.Join(parts, "/")
+}
+
+// fileTypeNames are Tetragon's FileType spellings, sorted.
+var fileTypeNames = func() []string {
+	out := make([]string, 0, len(ir.FileTypes))
+	for k := range ir.FileTypes {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}()
+
+// randomCase turns some ASCII letters of s to upper case.
+func randomCase(r *rand.Rand, s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' && r.IntN(2) == 0 {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
 }
 
 // Ports, protocols, families and states filters and events use.

@@ -98,44 +98,6 @@ func parseState(_ ArgType, s string) (Value, error) {
 	return parseNamedRange(s, TCPStates, 255, "a TCP state number or name such as TCP_ESTABLISHED")
 }
 
-// MaxSubStringLen bounds SubString values as Tetragon does (shorter than
-// 100 bytes).
-const MaxSubStringLen = 99
-
-// parseSubString reads a SubString value: text without NUL bytes (the
-// search ends at the argument's first NUL, as the kernel's strnstr does).
-func parseSubString(t ArgType, s string) (Value, error) {
-	if len(s) > MaxSubStringLen {
-		return Value{}, fmt.Errorf("substring of %d bytes is longer than the %d bytes Tetragon allows", len(s), MaxSubStringLen)
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return Value{}, errors.New("a substring cannot hold a NUL byte: the search ends at the argument's first NUL")
-	}
-	return Value{Kind: ValString, Str: s}, nil
-}
-
-// FileTypes are the FileType values Tetragon accepts, as the S_IFMT bits
-// of an inode's mode they stand for.
-var FileTypes = map[string]int64{
-	"sock": 0o140000, "socket": 0o140000,
-	"lnk": 0o120000, "link": 0o120000,
-	"reg": 0o100000, "regular": 0o100000,
-	"blk": 0o060000, "block": 0o060000,
-	"dir": 0o040000,
-	"chr": 0o020000, "char": 0o020000,
-	"fifo": 0o010000, "pipe": 0o010000,
-}
-
-// FileTypeMask is S_IFMT: the bits of an inode's mode that give its type.
-const FileTypeMask = 0o170000
-
-func parseFileType(_ ArgType, s string) (Value, error) {
-	if m, ok := FileTypes[s]; ok {
-		return Value{Kind: ValInt, Int: m}, nil
-	}
-	return Value{}, fmt.Errorf("%q is not a file type: write reg, dir, lnk, chr, blk, fifo or sock (or regular, link, char, block, pipe, socket)", s)
-}
-
 func parseString(t ArgType, s string) (Value, error) {
 	if t == TypeString || t.Class() == ClassPath {
 		// Tetragon's documentation writes "/etc/passwd\0" for strings; the

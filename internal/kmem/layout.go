@@ -75,10 +75,13 @@ func (l *Layout) PutBytes(k *Struct, b []byte, path string, data []byte) {
 
 // Dentries lays out the dentries of path (no empty components) up to a
 // root whose parent is itself, and returns the last one.
-func (l *Layout) Dentries(path string) uint64 {
-	root, b, k := l.New("dentry")
-	l.Put(k, b, "d_parent", root)
-	parent := root
+func (l *Layout) Dentries(path string) uint64 { return l.dentries(path, 0) }
+
+// dentries is Dentries whose last dentry's d_inode is inode.
+func (l *Layout) dentries(path string, inode uint64) uint64 {
+	root, rb, k := l.New("dentry")
+	l.Put(k, rb, "d_parent", root)
+	parent, last := root, rb
 	for _, c := range strings.Split(path, "/") {
 		if c == "" {
 			continue
@@ -88,16 +91,30 @@ func (l *Layout) Dentries(path string) uint64 {
 		l.Put(k, b, "d_parent", parent)
 		l.Put(k, b, "d_name.len", uint64(len(c)))
 		l.Put(k, b, "d_name.name", name)
-		parent = d
+		parent, last = d, b
+	}
+	if inode != 0 {
+		l.Put(k, last, "d_inode", inode)
 	}
 	return parent
 }
 
 // File lays out the struct of a file-like type (file, path, dentry,
 // linux_binprm) whose dentries spell path, with a NULL mount: the walk
-// stops at the root of the file system.
-func (l *Layout) File(t ir.ArgType, path string) uint64 {
-	dentry := l.Dentries(path)
+// stops at the root of the file system. The last dentry has no inode.
+func (l *Layout) File(t ir.ArgType, path string) uint64 { return l.FileMode(t, path, 0) }
+
+// FileMode is File whose last dentry has an inode of mode (when not 0):
+// FileType tests its type bits.
+func (l *Layout) FileMode(t ir.ArgType, path string, mode uint16) uint64 {
+	var inode uint64
+	if mode != 0 {
+		var b []byte
+		var k *Struct
+		inode, b, k = l.New("inode")
+		l.Put(k, b, "i_mode", uint64(mode))
+	}
+	dentry := l.dentries(path, inode)
 	switch t {
 	case ir.TypeDentry:
 		return dentry

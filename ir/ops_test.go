@@ -1,0 +1,181 @@
+package ir
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestOpTable fails while an operator's row lacks a part: every operator
+// has a name and spellings that parse back to it; every matchArgs
+// operator (a row with Applies) has value kinds, a parser unless it takes
+// no values, and an Eval.
+func TestOpTable(t *testing.T) {
+	args := 0
+	for o := OpEqual; o < numOps; o++ {
+		info := o.Info()
+		if info.Name == "" || info.Name == "invalid" {
+			t.Errorf("op %d: no name", o)
+			continue
+		}
+		if len(info.Spellings) == 0 {
+			t.Errorf("%s: no spellings", o)
+		}
+		for _, s := range info.Spellings {
+			if got, ok := ParseOp(s); !ok || got != o {
+				t.Errorf("%s: spelling %q parses to %v, %v", o, s, got, ok)
+			}
+		}
+		if got, ok := ParseOp(info.Name); !ok || got != o {
+			t.Errorf("%s: its name is not one of its spellings", o)
+		}
+		if info.Applies == nil {
+			if o != OpIn && o != OpNotIn {
+				t.Errorf("%s: no Applies (the argument types it tests)", o)
+			}
+			continue
+		}
+		args++
+		if len(typesOf(o)) == 0 {
+			t.Errorf("%s: applies to no argument type", o)
+		}
+		if info.Kinds == nil {
+			t.Errorf("%s: no Kinds", o)
+		}
+		if info.Eval == nil {
+			t.Errorf("%s: no Eval", o)
+		}
+		switch {
+		case info.NoValues && info.Parse != nil:
+			t.Errorf("%s: takes no values but has a parser", o)
+		case !info.NoValues && info.Parse == nil:
+			t.Errorf("%s: takes values but has no parser", o)
+		case !info.NoValues:
+			for _, typ := range typesOf(o) {
+				if len(info.Kinds(typ)) == 0 {
+					t.Errorf("%s on %s: no value kinds", o, typ)
+				}
+			}
+		}
+	}
+	if args == 0 {
+		t.Fatal("no matchArgs operators")
+	}
+}
+
+// typesOf lists the argument types o applies to.
+func typesOf(o Op) []ArgType {
+	var out []ArgType
+	for typ := ArgType(0); typ < numTypes; typ++ {
+		if argOpAllowed(o, typ) {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
+// TestEvalNewOps is the reference meaning of SubString, SubStringIgnCase,
+// FileType and NotFileType, case by case.
+func TestEvalNewOps(t *testing.T) {
+	str := func(s ...string) []Value {
+		var out []Value
+		for _, x := range s {
+			out = append(out, Value{Kind: ValString, Str: x})
+		}
+		return out
+	}
+	ft := func(names ...string) []Value {
+		var out []Value
+		for _, n := range names {
+			v, err := ParseArgValue(OpFileType, TypeFile, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		op   Op
+		typ  ArgType
+		vals []Value
+		arg  ArgValue
+		want bool
+	}{
+		{"in the middle", OpSubString, TypeString, str("passwd"), ArgValue{Bytes: []byte("/etc/passwd.bak")}, true},
+		{"at the start", OpSubString, TypeString, str("/etc"), ArgValue{Bytes: []byte("/etc/passwd")}, true},
+		{"at the end", OpSubString, TypeString, str("wd"), ArgValue{Bytes: []byte("/etc/passwd")}, true},
+		{"whole", OpSubString, TypeString, str("/etc"), ArgValue{Bytes: []byte("/etc")}, true},
+		{"longer than the string", OpSubString, TypeString, str("/etc/"), ArgValue{Bytes: []byte("/etc")}, false},
+		{"absent", OpSubString, TypeString, str("shadow"), ArgValue{Bytes: []byte("/etc/passwd")}, false},
+		{"one of several", OpSubString, TypeString, str("shadow", "pass"), ArgValue{Bytes: []byte("/etc/passwd")}, true},
+		{"case matters", OpSubString, TypeString, str("PASS"), ArgValue{Bytes: []byte("/etc/passwd")}, false},
+		{"empty value, empty string", OpSubString, TypeString, str(""), ArgValue{}, true},
+		{"after a NUL", OpSubString, TypeCharBuf, str("xyz"), ArgValue{Bytes: []byte("ab\x00xyz")}, false},
+		{"before a NUL", OpSubString, TypeCharBuf, str("ab"), ArgValue{Bytes: []byte("ab\x00xyz")}, true},
+		{"ignoring case", OpSubStringIgnCase, TypeString, str("PASS"), ArgValue{Bytes: []byte("/etc/passwd")}, true},
+		{"ignoring case both ways", OpSubStringIgnCase, TypeString, str("etc/pa"), ArgValue{Bytes: []byte("/ETC/PASSWD")}, true},
+		{"only ASCII letters fold", OpSubStringIgnCase, TypeString, str("[a"), ArgValue{Bytes: []byte("{A")}, false},
+		{"regular file", OpFileType, TypeFile, ft("reg"), ArgValue{Mode: 0o100644}, true},
+		{"regular spelled in full", OpFileType, TypePath, ft("regular"), ArgValue{Mode: 0o100000}, true},
+		{"a directory is not regular", OpFileType, TypeFile, ft("reg"), ArgValue{Mode: 0o040755}, false},
+		{"one of several", OpFileType, TypeFile, ft("lnk", "dir"), ArgValue{Mode: 0o040755}, true},
+		{"socket", OpFileType, TypeFile, ft("socket"), ArgValue{Mode: 0o140777}, true},
+		{"no inode read", OpFileType, TypeFile, ft("reg"), ArgValue{}, false},
+		{"not a directory", OpNotFileType, TypeFile, ft("dir"), ArgValue{Mode: 0o100644}, true},
+		{"a directory", OpNotFileType, TypeFile, ft("dir", "reg"), ArgValue{Mode: 0o040755}, false},
+		{"fifo is pipe", OpNotFileType, TypePath, ft("pipe"), ArgValue{Mode: 0o010600}, false},
+		{"char and blk differ", OpFileType, TypeFile, ft("chr"), ArgValue{Mode: 0o060600}, false},
+	}
+	for _, c := range cases {
+		h := &Hook{Args: []*Arg{{Slot: 0, Type: c.typ}}}
+		test := &Test{Kind: TestArg, Op: c.op, Slot: 0, Type: c.typ, Values: c.vals}
+		got, err := EvalTest(h, test, &Event{Args: []ArgValue{c.arg}})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s: %s %v on %q mode %#o: %v, want %v", c.name, c.op, c.vals, c.arg.Bytes, c.arg.Mode, got, c.want)
+		}
+	}
+}
+
+// TestParseNewOps: what SubString and FileType values validate refuses.
+func TestParseNewOps(t *testing.T) {
+	for _, c := range []struct {
+		op   Op
+		typ  ArgType
+		in   string
+		want string // "" for no error
+	}{
+		{OpSubString, TypeString, "etc", ""},
+		{OpSubString, TypeString, string(make([]byte, 100)), "longer than the 99 bytes"},
+		{OpSubString, TypeCharBuf, "a\x00b", "NUL"},
+		{OpFileType, TypeFile, "dir", ""},
+		{OpFileType, TypeFile, "directory", "not a file type"},
+		{OpFileType, TypeFile, "DIR", "not a file type"},
+		{OpNotFileType, TypePath, "block", ""},
+	} {
+		_, err := ParseArgValue(c.op, c.typ, c.in)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s %q: %v", c.op, c.in, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s %q: error %v, want %q", c.op, c.in, err, c.want)
+		}
+	}
+	for _, c := range []struct {
+		op  Op
+		typ ArgType
+		ok  bool
+	}{
+		{OpSubString, TypeString, true}, {OpSubString, TypeCharBuf, true}, {OpSubString, TypeFilename, false},
+		{OpSubString, TypeFile, false}, {OpFileType, TypeFile, true}, {OpFileType, TypePath, true},
+		{OpFileType, TypeDentry, false}, {OpNotFileType, TypeString, false},
+	} {
+		if err := CheckArgOp(c.op, c.typ); (err == nil) != c.ok {
+			t.Errorf("CheckArgOp(%s, %s) = %v, want ok=%v", c.op, c.typ, err, c.ok)
+		}
+	}
+}
