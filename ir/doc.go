@@ -5,8 +5,10 @@
 // is tested.
 //
 // The package also holds the policy vocabulary shared by checking and
-// lowering: argument types (ArgType), operators (Op, with every spelling
-// Tetragon accepts), value parsing (ParseArgValue and friends) and the names
+// lowering: argument types (ArgType), operators (Op: one row of OpInfo per
+// operator in ops.go, with every spelling Tetragon accepts, the types it
+// applies to, its value parser and its meaning; the checks, the verifier,
+// fold and Eval read the rows), value parsing (ParseArgValue) and the names
 // of capabilities, namespaces, protocols, address families and TCP states.
 //
 // Every node carries the Pos of the YAML it was lowered from. The IR is pure
