@@ -131,7 +131,11 @@ func buildMore(name string, data []byte, a arch.Arch, tp *target.Profile) string
 		if compiler.Count(diags, compiler.Error) > 0 {
 			if tp == nil && onlyNeedsTarget(diags) {
 				// A generated_ftrace list: polc build needs --target,
-				// and what it does then is the policy's outcome.
+				// and what it does then is the policy's outcome. The
+				// profile at hand is x86_64's.
+				if a != moreProfile().Arch {
+					return moreNoTarget
+				}
 				return buildMore(name, data, a, moreProfile())
 			}
 			return "build: " + errorDiags(diags)
@@ -142,6 +146,10 @@ func buildMore(name string, data []byte, a arch.Arch, tp *target.Profile) string
 	}
 	return ""
 }
+
+// moreNoTarget: the policy needs a target kernel to build and there is
+// none of that architecture here; the test does not compare it there.
+const moreNoTarget = "needs a target of this architecture"
 
 var moreProfile = sync.OnceValue(func() *target.Profile {
 	p, err := target.ReadFile(moreTarget)
@@ -206,6 +214,9 @@ func TestTetragonMore(t *testing.T) {
 				polcErr = buildMore(name, data, a, moreProfile())
 			} else {
 				polcErr = buildMore(name, data, a, nil)
+			}
+			if polcErr == moreNoTarget {
+				continue
 			}
 			agree := (polcErr == "") == tetragonLoads
 			switch {
