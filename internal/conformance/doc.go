@@ -29,4 +29,13 @@
 // and the kernel columns make. `make conformance` regenerates all of it:
 // the host column, the guest columns (brought back as vmtest artifacts)
 // and the document.
+//
+// TestTetragonMore (more_test.go) goes beyond the corpus: the policies of
+// testdata/tetragon-more, taken from Tetragon's other examples, its
+// documentation and the policies its own tests embed, each with the outcome
+// Tetragon gives it (loads, or refused and why) written by hand in
+// testdata/tetragon-more/EXPECTATIONS. It builds each one as polc build does
+// for x86_64 and arm64 and fails where polc does otherwise, unless the line
+// lists that disagreement; a listed disagreement that disappears fails too,
+// so the file is always the current list of where polc and Tetragon differ.
 package conformance
