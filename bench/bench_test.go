@@ -204,6 +204,35 @@ func TestReportVerdict(t *testing.T) {
 	}
 }
 
+// TestReportChurn: the report says whether the verdict cache's goal under
+// churn is met, from the measured ratio; and the "before" bundle differs
+// from the one polc builds.
+func TestReportChurn(t *testing.T) {
+	for _, c := range []struct {
+		q3   float64
+		want string
+	}{{0.8, ": met."}, {1.05, ": **not met**."}} {
+		host := &HostResults{Machine: Machine{Kernel: "6.18", CPUs: 2}, Churn: &ChurnCost{
+			Hook:                    "tracepoint raw_syscalls/sys_enter",
+			ChangesRunAfterToBefore: Summary{N: 9, Median: 0.7, Q1: 0.6, Q3: c.q3},
+		}}
+		var b strings.Builder
+		if err := WriteReport(&b, host, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("Q3 %v: the report does not say %q", c.q3, c.want)
+		}
+	}
+	before, err := BuildGlobalVerdicts(filepath.Join("policies", "syscall-reject.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) == string(buildBench(t, "syscall-reject.yaml").Bundle.Object) {
+		t.Error("the bundle built with GlobalVerdictGeneration is the one polc builds")
+	}
+}
+
 func TestKernelSeries(t *testing.T) {
 	for release, want := range map[string]string{
 		"6.18.9-build7": "6.18", "6.1.0-56-amd64": "6.1", "7.3.4+deb13-amd64": "7.3", "5.10": "5.10", "6.12rc1": "6.12", "weird": "weird",

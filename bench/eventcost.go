@@ -36,7 +36,12 @@ type EventCostOptions struct {
 	Samples int    // samples per variant and round (default 41)
 	Calls   int    // syscalls per sample (default 4000)
 	CPU     int    // CPU of the syscall loop (default the last one; the reader takes CPU 0)
-	Log     func(format string, args ...any)
+	// Gap spaces the loop's syscalls out (a spin in user space between
+	// two); 0 makes them back to back.
+	Gap time.Duration
+	// Each is called before each syscall of the loop, when not nil.
+	Each func()
+	Log  func(format string, args ...any)
 }
 
 func (o *EventCostOptions) defaults() {
@@ -393,12 +398,12 @@ func measureVariant(loop *syscallLoop, v variant, o *EventCostOptions) (nsPerCal
 			err = derr
 		}
 	}()
-	if _, err := loop.run(o.Calls / 5); err != nil {
+	if _, err := loop.runWith(o.Calls/5, o.Gap, o.Each); err != nil {
 		return 0, 0, err
 	}
 	var times, counts []float64
 	for range o.Samples {
-		s, err := loop.run(o.Calls)
+		s, err := loop.runWith(o.Calls, o.Gap, o.Each)
 		if err != nil {
 			return 0, 0, err
 		}
