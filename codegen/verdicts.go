@@ -44,6 +44,11 @@ import (
 //     on the host drops these verdicts, as it did every verdict before
 //     per-process generations.
 //
+// Processes whose tgids share a bucket (tgid % bpf.ProcGenBuckets) drop
+// each other's verdicts: a spare recomputation, never a stale verdict.
+// docs/BENCHMARKS.md measures rejected events under churn both ways
+// (Options.GlobalVerdictGeneration builds the "before").
+//
 // Tests that read the task itself (namespaces, capabilities, pid
 // namespaces, the task's real parent chain) can change without the table
 // changing: hooks with them do not cache (cachesVerdicts).
