@@ -118,7 +118,7 @@ func TestMeasureBundle(t *testing.T) {
 	}
 }
 
-// TestLadder: every rung and the ring buffer program load on both hooks.
+// TestLadder: every rung of both ladders loads on both hooks.
 func TestLadder(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.KernelBTF)
 	b, err := loader.ReadBundle(buildBench(t, "syscall-reject.yaml").Bundle.Object)
@@ -139,6 +139,24 @@ func TestLadder(t *testing.T) {
 			}
 			p.Close()
 		}
+		ring, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.RingBuf, MaxEntries: 4096})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counters, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, step := range EmitLadder {
+			p, err := emitLadderProgram(i, typ, maps, ring, counters)
+			if err != nil {
+				t.Errorf("%v emitted %s: %v", typ, step.Name, err)
+				continue
+			}
+			p.Close()
+		}
+		ring.Close()
+		counters.Close()
 	}
 }
 

@@ -220,6 +220,10 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	for i, step := range Ladder {
 		variants = append(variants, progVariant(LadderKey(step.Name), progs.ladder[i], h.Raw, nil))
 	}
+	emitDrain := &drainer{ring: progs.emitRing.Clone}
+	for i, step := range EmitLadder {
+		variants = append(variants, progVariant(EmitLadderKey(step.Name), progs.emitLadder[i], h.Raw, emitDrain))
+	}
 
 	perRound := map[string][]float64{}
 	insns := map[string][]float64{}
@@ -275,7 +279,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	} else {
 		ec.InsnsNote = fmt.Sprintf("no instruction counts: %v", loop.CountErr)
 	}
-	for _, d := range []*drainer{baseDrain, ringDrain, quietDrain, quietBaseDrain} {
+	for _, d := range []*drainer{baseDrain, ringDrain, quietDrain, quietBaseDrain, emitDrain} {
 		ec.EmittedRead += d.total.Load()
 		ec.EmittedDropped += d.dropped.Load()
 	}
@@ -299,7 +303,10 @@ type hookPrograms struct {
 	ring, quietRing            *ebpf.Map
 	ladder                     []*ebpf.Program
 	maps                       ladderMaps
-	reject, emit, emitQuiet    *loader.Bundle
+	// The emitted ladder's rungs, their ring and posted counter.
+	emitLadder              []*ebpf.Program
+	emitRing, emitCounters  *ebpf.Map
+	reject, emit, emitQuiet *loader.Bundle
 }
 
 func newHookPrograms(h EventHook) (_ *hookPrograms, err error) {
@@ -349,16 +356,30 @@ func newHookPrograms(h EventHook) (_ *hookPrograms, err error) {
 		}
 		hp.ladder = append(hp.ladder, p)
 	}
+	if hp.emitRing, err = ebpf.NewMap(&ebpf.MapSpec{Name: "bench_ring_e", Type: ebpf.RingBuf, MaxEntries: bpf.EventsRingBytes}); err != nil {
+		return nil, fmt.Errorf("create ring buffer: %w", err)
+	}
+	if hp.emitCounters, err = ebpf.NewMap(&ebpf.MapSpec{Name: "bench_counters", Type: ebpf.PerCPUArray, KeySize: 4,
+		ValueSize: 8, MaxEntries: 1}); err != nil {
+		return nil, fmt.Errorf("create counters: %w", err)
+	}
+	for i := range EmitLadder {
+		p, err := emitLadderProgram(i, typ, hp.maps, hp.emitRing, hp.emitCounters)
+		if err != nil {
+			return nil, err
+		}
+		hp.emitLadder = append(hp.emitLadder, p)
+	}
 	return hp, nil
 }
 
 func (hp *hookPrograms) close() {
-	for _, p := range append([]*ebpf.Program{hp.empty, hp.ringProg, hp.quietProg}, hp.ladder...) {
+	for _, p := range append(append([]*ebpf.Program{hp.empty, hp.ringProg, hp.quietProg}, hp.ladder...), hp.emitLadder...) {
 		if p != nil {
 			p.Close()
 		}
 	}
-	for _, m := range []*ebpf.Map{hp.ring, hp.quietRing} {
+	for _, m := range []*ebpf.Map{hp.ring, hp.quietRing, hp.emitRing, hp.emitCounters} {
 		if m != nil {
 			m.Close()
 		}

@@ -147,6 +147,43 @@ func (r *report) eventCost() {
 		r.p("- The program's own time comes from the kernel's BPF statistics (BPF_ENABLE_STATS), taken in a separate pass: it includes two clock reads per run (the empty program's figure) and every process's syscalls, not only the loop's.")
 		r.p("")
 		r.ladder(ec)
+		r.emitLadder(ec)
+	}
+}
+
+// emitLadder shares an emitted event's time out between the steps the
+// generated program adds to the bare ring buffer output.
+func (r *report) emitLadder(ec EventCost) {
+	if _, ok := ec.Overhead[EmitLadderKey(EmitLadder[0].Name)]; !ok {
+		return
+	}
+	r.p("#### Where an emitted event's time goes")
+	r.p("")
+	r.p("Hand-written programs (bench/emitladder.go) that start from the bare ring buffer program and each add one step the generated emitting program takes, measured in the same rounds, a reader draining their ring.")
+	r.p("")
+	r.tableHead("program", "what it does", "overhead (ns)", "÷ bare ring buffer", "added by this step (ns)", "program's own time (ns)")
+	bare := ec.Overhead[VariantRingbuf].Median
+	r.row("bare ring buffer output", "a 48-byte record on the stack, bpf_ringbuf_output", ec.Overhead[VariantRingbuf].Format("%.0f"), "1", "–",
+		ec.ProgramNs[VariantRingbuf].Format("%.0f"))
+	prev, largest, largestAdded := bare, "", 0.0
+	for _, step := range EmitLadder {
+		key := EmitLadderKey(step.Name)
+		o := ec.Overhead[key].Median
+		added := o - prev
+		if added > largestAdded {
+			largest, largestAdded = step.Name, added
+		}
+		r.row(step.Name, step.What, ec.Overhead[key].Format("%.0f"), fmt.Sprintf("%.2f", o/bare), fmt.Sprintf("%+.0f", added),
+			ec.ProgramNs[key].Format("%.0f"))
+		prev = o
+	}
+	rest := ec.Overhead[VariantEmitted].Median - prev
+	r.row("generated", "polc's emitting program: the above, the selectors' tests, the header's fields, the drop counter's branch", ec.Overhead[VariantEmitted].Format("%.0f"),
+		fmt.Sprintf("%.2f", ec.Overhead[VariantEmitted].Median/bare), fmt.Sprintf("%+.0f after counter", rest), ec.ProgramNs[VariantEmitted].Format("%.0f"))
+	r.p("")
+	if largest != "" {
+		r.p("- the largest step in this run: %s (%+.0f ns); steps under the rounds' spread (the interquartile ranges above) are noise.", largest, largestAdded)
+		r.p("")
 	}
 }
 
