@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"syscall"
@@ -416,13 +415,18 @@ func TestVerdictCacheChurn(t *testing.T) {
 		}
 		return g
 	}
-	// churn runs children until one whose generation is not this
-	// process's has forked, exec'd and exited.
+	// churn runs children (the test binary, exiting at once) until one
+	// whose generation is not this process's has forked, exec'd and
+	// exited.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	churn := func() {
 		t.Helper()
 		for range 10 {
 			before := generation()
-			cmd := exec.Command("/bin/true")
+			cmd := child(self, "exit:0")
 			if err := cmd.Run(); err != nil {
 				t.Fatal(err)
 			}
