@@ -118,7 +118,7 @@ func TestMeasureBundle(t *testing.T) {
 	}
 }
 
-// TestLadder: every rung and the ring buffer program load on both hooks.
+// TestLadder: every rung of both ladders loads on both hooks.
 func TestLadder(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.KernelBTF)
 	b, err := loader.ReadBundle(buildBench(t, "syscall-reject.yaml").Bundle.Object)
@@ -139,6 +139,24 @@ func TestLadder(t *testing.T) {
 			}
 			p.Close()
 		}
+		ring, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.RingBuf, MaxEntries: 4096})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counters, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, step := range EmitLadder {
+			p, err := emitLadderProgram(i, typ, maps, ring, counters)
+			if err != nil {
+				t.Errorf("%v emitted %s: %v", typ, step.Name, err)
+				continue
+			}
+			p.Close()
+		}
+		ring.Close()
+		counters.Close()
 	}
 }
 
@@ -201,6 +219,35 @@ func TestReportVerdict(t *testing.T) {
 		if !strings.Contains(b.String(), c.want) {
 			t.Errorf("ratio %v: the report does not say %q", c.ratio, c.want)
 		}
+	}
+}
+
+// TestReportChurn: the report says whether the verdict cache's goal under
+// churn is met, from the measured ratio; and the "before" bundle differs
+// from the one polc builds.
+func TestReportChurn(t *testing.T) {
+	for _, c := range []struct {
+		q3   float64
+		want string
+	}{{0.8, ": met."}, {1.05, ": **not met**."}} {
+		host := &HostResults{Machine: Machine{Kernel: "6.18", CPUs: 2}, Churn: &ChurnCost{
+			Hook:                    "tracepoint raw_syscalls/sys_enter",
+			ChangesRunAfterToBefore: Summary{N: 9, Median: 0.7, Q1: 0.6, Q3: c.q3},
+		}}
+		var b strings.Builder
+		if err := WriteReport(&b, host, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("Q3 %v: the report does not say %q", c.q3, c.want)
+		}
+	}
+	before, err := BuildGlobalVerdicts(filepath.Join("policies", "syscall-reject.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) == string(buildBench(t, "syscall-reject.yaml").Bundle.Object) {
+		t.Error("the bundle built with GlobalVerdictGeneration is the one polc builds")
 	}
 }
 

@@ -34,12 +34,12 @@ func BuildFile(set, path string) ([]Built, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	return buildPolicies(set, compiler.NewSource(path, data))
+	return buildPolicies(set, compiler.NewSource(path, data), codegen.Options{})
 }
 
 // buildSource builds a source holding one policy that must compile.
 func buildSource(src *compiler.Source) (*codegen.Bundle, error) {
-	built, err := buildPolicies("", src)
+	built, err := buildPolicies("", src, codegen.Options{})
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,8 @@ func buildSource(src *compiler.Source) (*codegen.Bundle, error) {
 	return built[0].Bundle, nil
 }
 
-func buildPolicies(set string, src *compiler.Source) ([]Built, error) {
+// buildPolicies builds with opts' codegen switches (GlobalVerdictGeneration).
+func buildPolicies(set string, src *compiler.Source, opts codegen.Options) ([]Built, error) {
 	a := arch.Host()
 	path, data := src.Name, src.Data
 	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: a})
@@ -66,7 +67,8 @@ func buildPolicies(set string, src *compiler.Source) ([]Built, error) {
 			continue
 		}
 		bundle, err := codegen.Build(p, codegen.Options{Arch: a, Source: path, SourceData: data, Compiler: "bench",
-			SourceLine: func(pos ir.Pos) string { return src.Line(pos.Line) }})
+			SourceLine:              func(pos ir.Pos) string { return src.Line(pos.Line) },
+			GlobalVerdictGeneration: opts.GlobalVerdictGeneration})
 		if err != nil {
 			var errs codegen.Errors
 			if !errors.As(err, &errs) {

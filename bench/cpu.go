@@ -16,11 +16,19 @@ import (
 // where the CPU has a performance monitoring unit, its instructions
 // (user and kernel) are counted with perf_event_open.
 type syscallLoop struct {
-	req  chan int
+	req  chan loopRequest
 	resp chan loopSample
 	// Counting says whether instructions are counted; CountErr why not.
 	Counting bool
 	CountErr error
+}
+
+// loopRequest asks for n syscalls, gap apart (a spin in user space, no
+// syscall: 0 for back to back).
+type loopRequest struct {
+	n    int
+	gap  time.Duration
+	each func() // called before each syscall, when not nil
 }
 
 type loopSample struct {
@@ -31,7 +39,7 @@ type loopSample struct {
 
 // newSyscallLoop starts the loop's thread on cpu.
 func newSyscallLoop(cpu int) (*syscallLoop, error) {
-	l := &syscallLoop{req: make(chan int), resp: make(chan loopSample)}
+	l := &syscallLoop{req: make(chan loopRequest), resp: make(chan loopSample)}
 	started := make(chan error)
 	go func() {
 		// The thread stays locked and is never given back: it ends with
@@ -49,12 +57,19 @@ func newSyscallLoop(cpu int) (*syscallLoop, error) {
 			defer unix.Close(counter)
 		}
 		started <- nil
-		for n := range l.req {
+		for req := range l.req {
 			var s loopSample
 			before, err := readCounter(counter, l.Counting)
 			start := time.Now()
-			for range n {
+			for range req.n {
+				if req.each != nil {
+					req.each()
+				}
 				unix.RawSyscallNoError(unix.SYS_GETPPID, 0, 0, 0)
+				if req.gap > 0 {
+					for t := time.Now(); time.Since(t) < req.gap; {
+					}
+				}
 			}
 			s.elapsed = time.Since(start)
 			after, err2 := readCounter(counter, l.Counting)
@@ -69,8 +84,12 @@ func newSyscallLoop(cpu int) (*syscallLoop, error) {
 }
 
 // run makes n getppid syscalls and returns their time and instructions.
-func (l *syscallLoop) run(n int) (loopSample, error) {
-	l.req <- n
+func (l *syscallLoop) run(n int) (loopSample, error) { return l.runWith(n, 0, nil) }
+
+// runWith makes n getppid syscalls, gap apart, calling each (if not nil)
+// before each one.
+func (l *syscallLoop) runWith(n int, gap time.Duration, each func()) (loopSample, error) {
+	l.req <- loopRequest{n, gap, each}
 	s := <-l.resp
 	return s, s.err
 }

@@ -36,7 +36,12 @@ type EventCostOptions struct {
 	Samples int    // samples per variant and round (default 41)
 	Calls   int    // syscalls per sample (default 4000)
 	CPU     int    // CPU of the syscall loop (default the last one; the reader takes CPU 0)
-	Log     func(format string, args ...any)
+	// Gap spaces the loop's syscalls out (a spin in user space between
+	// two); 0 makes them back to back.
+	Gap time.Duration
+	// Each is called before each syscall of the loop, when not nil.
+	Each func()
+	Log  func(format string, args ...any)
 }
 
 func (o *EventCostOptions) defaults() {
@@ -215,6 +220,10 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	for i, step := range Ladder {
 		variants = append(variants, progVariant(LadderKey(step.Name), progs.ladder[i], h.Raw, nil))
 	}
+	emitDrain := &drainer{ring: progs.emitRing.Clone}
+	for i, step := range EmitLadder {
+		variants = append(variants, progVariant(EmitLadderKey(step.Name), progs.emitLadder[i], h.Raw, emitDrain))
+	}
 
 	perRound := map[string][]float64{}
 	insns := map[string][]float64{}
@@ -270,7 +279,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	} else {
 		ec.InsnsNote = fmt.Sprintf("no instruction counts: %v", loop.CountErr)
 	}
-	for _, d := range []*drainer{baseDrain, ringDrain, quietDrain, quietBaseDrain} {
+	for _, d := range []*drainer{baseDrain, ringDrain, quietDrain, quietBaseDrain, emitDrain} {
 		ec.EmittedRead += d.total.Load()
 		ec.EmittedDropped += d.dropped.Load()
 	}
@@ -294,7 +303,10 @@ type hookPrograms struct {
 	ring, quietRing            *ebpf.Map
 	ladder                     []*ebpf.Program
 	maps                       ladderMaps
-	reject, emit, emitQuiet    *loader.Bundle
+	// The emitted ladder's rungs, their ring and posted counter.
+	emitLadder              []*ebpf.Program
+	emitRing, emitCounters  *ebpf.Map
+	reject, emit, emitQuiet *loader.Bundle
 }
 
 func newHookPrograms(h EventHook) (_ *hookPrograms, err error) {
@@ -344,16 +356,30 @@ func newHookPrograms(h EventHook) (_ *hookPrograms, err error) {
 		}
 		hp.ladder = append(hp.ladder, p)
 	}
+	if hp.emitRing, err = ebpf.NewMap(&ebpf.MapSpec{Name: "bench_ring_e", Type: ebpf.RingBuf, MaxEntries: bpf.EventsRingBytes}); err != nil {
+		return nil, fmt.Errorf("create ring buffer: %w", err)
+	}
+	if hp.emitCounters, err = ebpf.NewMap(&ebpf.MapSpec{Name: "bench_counters", Type: ebpf.PerCPUArray, KeySize: 4,
+		ValueSize: 8, MaxEntries: 1}); err != nil {
+		return nil, fmt.Errorf("create counters: %w", err)
+	}
+	for i := range EmitLadder {
+		p, err := emitLadderProgram(i, typ, hp.maps, hp.emitRing, hp.emitCounters)
+		if err != nil {
+			return nil, err
+		}
+		hp.emitLadder = append(hp.emitLadder, p)
+	}
 	return hp, nil
 }
 
 func (hp *hookPrograms) close() {
-	for _, p := range append([]*ebpf.Program{hp.empty, hp.ringProg, hp.quietProg}, hp.ladder...) {
+	for _, p := range append(append([]*ebpf.Program{hp.empty, hp.ringProg, hp.quietProg}, hp.ladder...), hp.emitLadder...) {
 		if p != nil {
 			p.Close()
 		}
 	}
-	for _, m := range []*ebpf.Map{hp.ring, hp.quietRing} {
+	for _, m := range []*ebpf.Map{hp.ring, hp.quietRing, hp.emitRing, hp.emitCounters} {
 		if m != nil {
 			m.Close()
 		}
@@ -393,12 +419,12 @@ func measureVariant(loop *syscallLoop, v variant, o *EventCostOptions) (nsPerCal
 			err = derr
 		}
 	}()
-	if _, err := loop.run(o.Calls / 5); err != nil {
+	if _, err := loop.runWith(o.Calls/5, o.Gap, o.Each); err != nil {
 		return 0, 0, err
 	}
 	var times, counts []float64
 	for range o.Samples {
-		s, err := loop.run(o.Calls)
+		s, err := loop.runWith(o.Calls, o.Gap, o.Each)
 		if err != nil {
 			return 0, 0, err
 		}

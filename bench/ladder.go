@@ -38,7 +38,7 @@ var Ladder = []LadderStep{
 	{"lean", "a lean rejection: scratch, pid, table lookup, then the three selectors' tests on the table entry in place and on the syscall id, no copy, no clock"},
 	{"taskstorage", "scratch, pid, then the process's entry from task storage (BPF_MAP_TYPE_TASK_STORAGE, bpf_get_current_task_btf) instead of the hash table"},
 	{"noprealloc", "scratch, pid, then the table lookup in a hash created as polrun creates the base's process table (BPF_F_NO_PREALLOC, sized from kernel.pid_max and threads-max) instead of the preallocated 131072-entry one"},
-	{"cached", "the lean rejection with the process filters' verdict cached per CPU: scratch, pid, a per-CPU entry {tgid, exec generation, selector bits} and a global exec generation (both arrays, lookups inlined); the table only on a miss"},
+	{"cached", "the lean rejection with the process filters' verdict cached per CPU: scratch, pid, a per-CPU entry {tgid, generation, selector bits} and a generation (both arrays, lookups inlined: polc's program reads the process's own generation, one array entry as here); the table only on a miss"},
 }
 
 // ladderMaps are the maps the rungs use: a process table and a scratch

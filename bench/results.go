@@ -32,6 +32,7 @@ type Machine struct {
 type HostResults struct {
 	Machine    Machine           `json:"machine"`
 	EventCost  []EventCost       `json:"eventCost"`
+	Churn      *ChurnCost        `json:"churn,omitempty"`
 	Programs   []BundleFigures   `json:"programs"`
 	Refused    []Refusal         `json:"refused"`
 	LoadTimes  *LoadTimes        `json:"loadTimes"`

@@ -34,10 +34,24 @@ const DropsMap = "polc_drops"
 // but the base may change ProcsMap once the base is loaded.
 const ProcsGenMap = "polc_procs_gen"
 
+// ProcGensMap holds the processes' own generations: an array of
+// ProcGenBuckets uint64s, where the base's programs add 1 to entry
+// tgid % ProcGenBuckets after every change they make to the tgid's entry
+// in ProcsMap (as well as to ProcsGenMap). A cached verdict that depends
+// only on a process's own entry (and its parent's) checks these instead of
+// ProcsGenMap, so that process churn elsewhere on the host leaves it valid
+// (codegen/verdicts.go). Processes whose tgids share a bucket invalidate
+// each other's verdicts: harmless, and rare. Shared and optional like
+// ProcsGenMap.
+const ProcGensMap = "polc_proc_gens"
+
+// ProcGenBuckets is the number of entries of ProcGensMap, a power of two.
+const ProcGenBuckets = 1024
+
 // IsSharedMap says whether name is one of the base's maps, which every
 // bundle declares and the loader replaces by the pinned ones.
 func IsSharedMap(name string) bool {
-	return name == EventsMap || name == ProcsMap || name == DropsMap || name == ProcsGenMap
+	return name == EventsMap || name == ProcsMap || name == DropsMap || name == ProcsGenMap || name == ProcGensMap
 }
 
 // Sizes of the shared maps. A bundle must declare them exactly so, or

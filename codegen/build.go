@@ -50,6 +50,13 @@ type Options struct {
 	// NoOptimize leaves out the peephole optimizer (emit.Optimize), for
 	// tests comparing programs with and without it.
 	NoOptimize bool
+	// GlobalVerdictGeneration makes every cached verdict depend on the
+	// process table's generation, which any exec, fork or exit on the host
+	// moves, as verdicts did before per-process generations
+	// (codegen/verdicts.go): the "before" of the benchmark that measures
+	// rejected events under process churn (bench/), and of tests comparing
+	// the two.
+	GlobalVerdictGeneration bool
 }
 
 // Bundle is a compiled policy.
@@ -152,6 +159,7 @@ func SharedMaps() []*object.Map {
 			MaxEntries: bpf.ProcsMaxEntries, Pinning: ebpf.PinByName},
 		{Name: bpf.DropsMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName},
 		{Name: bpf.ProcsGenMap, Type: ebpf.Array, KeySize: 4, ValueSize: 8, MaxEntries: 1, Pinning: ebpf.PinByName},
+		{Name: bpf.ProcGensMap, Type: ebpf.Array, KeySize: 4, ValueSize: 8, MaxEntries: bpf.ProcGenBuckets, Pinning: ebpf.PinByName},
 	}
 }
 

@@ -15,7 +15,9 @@
 //     argument. A bit per selector that passed is kept in the record; when
 //     none did, the program returns before reading anything. When these
 //     tests read only the tgid and the process table, the bits are cached
-//     per CPU for the last process with the table's generation
+//     per CPU for the last process with the generation of the entries
+//     they read: the process's own (and its parent's), so that churn
+//     elsewhere keeps them, or the table's for ancestor walks
 //     (verdicts.go), so a process's next event needs no table lookup;
 //  2. arguments: each argument the hook declares is read once, into its
 //     fixed slot of the record being built in a per-CPU scratch map

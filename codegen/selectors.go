@@ -85,6 +85,9 @@ func (p *progGen) processFilters() {
 	if needsProc(h) {
 		p.copyProc()
 	}
+	if cached {
+		p.parentVerdictGen()
+	}
 	maskOff := lay.MaskOff()
 	for i := 0; i < len(h.Selectors); i += 8 {
 		p.Emit(emit.StoreImm(prog.RRec, int16(maskOff+i), 0, asm.DWord))

@@ -14,9 +14,9 @@ import (
 )
 
 // baseMaps are the shared maps of a loaded base, open in this process.
-// drops and gen are nil for a base older than them.
+// drops, gen and gens are nil for a base older than them.
 type baseMaps struct {
-	events, procs, drops, gen *ebpf.Map
+	events, procs, drops, gen, gens *ebpf.Map
 }
 
 func (b *baseMaps) close() {
@@ -31,6 +31,9 @@ func (b *baseMaps) close() {
 	if b.gen != nil {
 		b.gen.Close()
 	}
+	if b.gens != nil {
+		b.gens.Close()
+	}
 }
 
 // byName returns the shared map called name, nil if the base lacks it.
@@ -44,6 +47,8 @@ func (b *baseMaps) byName(name string) *ebpf.Map {
 		return b.drops
 	case bpf.ProcsGenMap:
 		return b.gen
+	case bpf.ProcGensMap:
+		return b.gens
 	}
 	return nil
 }
@@ -82,7 +87,7 @@ func openBaseDir(dir string) (*baseMaps, error) {
 		return nil, fmt.Errorf("open base map %s: %w", bpf.ProcsMap, err)
 	}
 	b := &baseMaps{events: events, procs: procs}
-	for name, m := range map[string]**ebpf.Map{bpf.DropsMap: &b.drops, bpf.ProcsGenMap: &b.gen} {
+	for name, m := range map[string]**ebpf.Map{bpf.DropsMap: &b.drops, bpf.ProcsGenMap: &b.gen, bpf.ProcGensMap: &b.gens} {
 		if path := filepath.Join(dir, name); exists(path) {
 			if *m, err = ebpf.LoadPinnedMap(path, nil); err != nil {
 				b.close()
@@ -115,6 +120,11 @@ func checkSharedMap(name string, spec *ebpf.MapSpec) error {
 		if spec.Type != ebpf.Array || spec.KeySize != 4 || spec.ValueSize != 8 || spec.MaxEntries != 1 {
 			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Array key 4 value 8 entries 1",
 				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries)
+		}
+	case bpf.ProcGensMap:
+		if spec.Type != ebpf.Array || spec.KeySize != 4 || spec.ValueSize != 8 || spec.MaxEntries != bpf.ProcGenBuckets {
+			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Array key 4 value 8 entries %d",
+				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, bpf.ProcGenBuckets)
 		}
 	}
 	return nil
@@ -167,7 +177,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		return nil, fmt.Errorf("read base object: %w", err)
 	}
 	shared := []string{bpf.EventsMap, bpf.ProcsMap}
-	for _, name := range []string{bpf.DropsMap, bpf.ProcsGenMap} {
+	for _, name := range []string{bpf.DropsMap, bpf.ProcsGenMap, bpf.ProcGensMap} {
 		if spec.Maps[name] != nil {
 			shared = append(shared, name)
 		}

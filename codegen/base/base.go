@@ -159,23 +159,34 @@ func storeProc(b *emit.Builder) {
 }
 
 // bumpGeneration adds 1 to the process table's generation
-// (bpf.ProcsGenMap), after the change to the table, so that a policy
-// program that read the old generation recomputes its cached verdicts.
+// (bpf.ProcsGenMap) and to the generation of the tgid at fp+stTgid
+// (its bucket of bpf.ProcGensMap), after the change to the table, so that
+// a policy program that read an old generation recomputes its cached
+// verdicts.
 func bumpGeneration(b *emit.Builder) {
+	bump := func(m string) {
+		b.Emit(
+			asm.LoadMapPtr(asm.R1, 0).WithReference(m),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, stKey),
+			asm.FnMapLookupElem.Call(),
+		)
+		skip := b.Fresh("gen_missing")
+		b.Emit(
+			asm.JEq.Imm(asm.R0, 0, skip),
+			asm.Mov.Imm(asm.R1, 1),
+			asm.StoreXAdd(asm.R0, asm.R1, asm.DWord),
+		)
+		b.Label(skip)
+	}
+	b.Emit(emit.StoreImm(asm.RFP, stKey, 0, asm.Word))
+	bump(bpf.ProcsGenMap)
 	b.Emit(
-		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.ProcsGenMap),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, stKey),
-		asm.FnMapLookupElem.Call(),
+		asm.LoadMem(asm.R1, asm.RFP, stTgid, asm.Word),
+		asm.And.Imm(asm.R1, bpf.ProcGenBuckets-1),
+		asm.StoreMem(asm.RFP, stKey, asm.R1, asm.Word),
 	)
-	skip := b.Fresh("gen_missing")
-	b.Emit(
-		asm.JEq.Imm(asm.R0, 0, skip),
-		asm.Mov.Imm(asm.R1, 1),
-		asm.StoreXAdd(asm.R0, asm.R1, asm.DWord),
-	)
-	b.Label(skip)
+	bump(bpf.ProcGensMap)
 	b.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 

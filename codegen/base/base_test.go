@@ -134,6 +134,16 @@ func TestTracksProcesses(t *testing.T) {
 		return g
 	}
 	genBefore := generation()
+	// The child's own generation (bpf.ProcGensMap), by its tgid's bucket:
+	// read for every bucket, since the pid is not known before the fork.
+	var ownBefore []uint64
+	for k := uint32(0); k < bpf.ProcGenBuckets; k++ {
+		var g uint64
+		if err := coll.Maps[bpf.ProcGensMap].Lookup(k, &g); err != nil {
+			t.Fatal(err)
+		}
+		ownBefore = append(ownBefore, g)
+	}
 	cmd := exec.Command(sleep)
 	cmd.Env = append(os.Environ(), childEnv+"=500ms")
 	if err := cmd.Start(); err != nil {
@@ -165,6 +175,13 @@ func TestTracksProcesses(t *testing.T) {
 	// (other processes may have bumped it too).
 	if genAfter := generation(); genAfter < genBefore+3 {
 		t.Errorf("the table's generation went from %d to %d over a fork, an exec and an exit, want at least +3", genBefore, genAfter)
+	}
+	var own uint64
+	if err := coll.Maps[bpf.ProcGensMap].Lookup(pid%bpf.ProcGenBuckets, &own); err != nil {
+		t.Fatal(err)
+	}
+	if before := ownBefore[pid%bpf.ProcGenBuckets]; own < before+3 {
+		t.Errorf("the child's own generation went from %d to %d over its fork, exec and exit, want at least +3", before, own)
 	}
 
 	seen := map[bpf.EventKind]bool{}

@@ -26,6 +26,11 @@
 //   - exit: when the last thread of a process exits (signal->live is 0),
 //     its entry is posted with the exit code and deleted.
 //
+// After each change to the table (exec, fork, exit) the programs add 1 to
+// the table's generation (bpf.ProcsGenMap) and to the changed tgid's own
+// (its bucket of bpf.ProcGensMap), which the policies' verdict caches
+// check (codegen/verdicts.go).
+//
 // Each record is a bpf.Header (Kind EventExec, EventFork or EventExit;
 // Tgid and Pid of the process the event is about: the child for fork)
 // followed by a bpf.ProcEvent.

@@ -3,6 +3,7 @@ map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
+map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=4512 max=1
 map m_sset_1 Hash key=8 value=1 max=5
 map m_spfx_1 LPMTrie key=20 value=1 max=5 flags=0x1

@@ -3,14 +3,15 @@ map polc_events RingBuf key=0 value=0 max=8388608 pinned
 map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
+map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=4512 max=1
-map polc_verdicts PerCPUArray key=4 value=24 max=1
+map polc_verdicts PerCPUArray key=4 value=32 max=1
 map m_spfx_0 LPMTrie key=12 value=1 max=6 flags=0x1
 map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (385 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (386 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -39,16 +40,17 @@ program h0_sys_execve section kprobe/__x64_sys_execve (385 instructions)
 	r2 += -8
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto verdict_compute
-	r1 = *(u32 *)(r0 + 4)
+	r7 = r0
+	r1 = *(u32 *)(r7 + 4)
 	if r1 != 0x1 goto verdict_compute
-	r1 = *(u32 *)(r0 + 0)
+	r1 = *(u32 *)(r7 + 0)
 	r2 = *(u64 *)(r10 - 40)
 	r2 >>= 32
 	if r1 != r2 goto verdict_compute
-	r1 = *(u64 *)(r0 + 8)
 	r2 = *(u64 *)(r10 - 56)
+	r1 = *(u64 *)(r7 + 8)
 	if r1 != r2 goto verdict_compute
-	r1 = *(u64 *)(r0 + 16)
+	r1 = *(u64 *)(r7 + 24)
 	*(u64 *)(r9 + 4504) = r1
 	goto verdict_decide
 verdict_compute:
@@ -284,7 +286,7 @@ sel5_proc_fail:
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto verdict_decide
 	r1 = *(u64 *)(r9 + 4504)
-	*(u64 *)(r0 + 16) = r1
+	*(u64 *)(r0 + 24) = r1
 	r1 = *(u64 *)(r10 - 40)
 	r1 >>= 32
 	*(u32 *)(r0 + 0) = r1

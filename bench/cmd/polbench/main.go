@@ -63,7 +63,7 @@ func runHost(args []string) error {
 	gobench := fs.String("gobench", "", "output of go test -bench to include")
 	profile := fs.String("profile", "", "write the CPU profile of the decode-and-print path here")
 	quick := fs.Bool("quick", false, "fewer rounds (to try the benchmarks, not to report)")
-	only := fs.String("only", "", "measure only these sections, comma-separated (cost, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
+	only := fs.String("only", "", "measure only these sections, comma-separated (cost, churn, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
 	fs.Parse(args)
 	want := func(section string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
@@ -126,6 +126,21 @@ func runHost(args []string) error {
 		if res.EventCost, err = bench.MeasureEventCost(hooks, bench.EventCostOptions{Rounds: rounds, Log: logf}); err != nil {
 			return err
 		}
+	}
+
+	if want("churn") {
+		// The rejecting policy on the tracepoint, built now and as before
+		// per-process generations, under process churn.
+		logf("rejected events under process churn")
+		before, err := bench.BuildGlobalVerdicts(filepath.Join(*root, "bench", "policies", "syscall-reject.yaml"))
+		if err != nil {
+			return err
+		}
+		cc, err := bench.MeasureChurn(hooks[0], before, bench.EventCostOptions{Rounds: rounds, Log: logf})
+		if err != nil {
+			return err
+		}
+		res.Churn = cc
 	}
 
 	if want("load") {
