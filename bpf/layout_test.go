@@ -16,6 +16,7 @@ func TestLayoutOffsets(t *testing.T) {
 	var st StackIDs
 	var pr Proc
 	var pe ProcEvent
+	var ed ExecData
 	var ctr Counters
 	var (
 		sk  Sock
@@ -62,6 +63,8 @@ func TestLayoutOffsets(t *testing.T) {
 		{"Proc.BinaryLen", ProcBinaryLenOff, unsafe.Offsetof(pr.BinaryLen)},
 		{"Proc.Binary", ProcBinaryOff, unsafe.Offsetof(pr.Binary)},
 		{"ProcEvent.ExitCode", ProcEventExitCodeOff, unsafe.Offsetof(pe.ExitCode)},
+		{"ExecData.Cwd", ExecCwdOff, unsafe.Offsetof(ed.Cwd)},
+		{"ExecData.Args", ExecArgsOff, unsafe.Offsetof(ed.Args)},
 		{"Counters.Posted", CountersPostedOff, unsafe.Offsetof(ctr.Posted)},
 		{"Counters.Enforced", CountersEnforcedOff, unsafe.Offsetof(ctr.Enforced)},
 		{"Counters.Lost", CountersLostOff, unsafe.Offsetof(ctr.Lost)},
@@ -148,6 +151,7 @@ func TestLayoutSizes(t *testing.T) {
 		{"BpfProg", BpfProg{}, BpfProgSize},
 		{"Proc", Proc{}, ProcSize},
 		{"ProcEvent", ProcEvent{}, ProcEventSize},
+		{"ExecData", ExecData{}, ExecDataSize},
 		{"Counters", Counters{}, CountersSize},
 	} {
 		if got := binary.Size(tc.v); got != tc.want {

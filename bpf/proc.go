@@ -92,3 +92,41 @@ const ProcEventSize = ProcSize + 8
 
 // ProcEventExitCodeOff is the offset of ProcEvent.ExitCode.
 const ProcEventExitCodeOff = ProcSize
+
+// ExecData follows the ProcEvent of EventExec records: what the kernel
+// held at exec, read by the exec program so that a process that exits at
+// once is still reported whole.
+//
+//	offset size field
+//	0      16   Cwd   BytesHeader: Len bytes of the working directory
+//	16     16   Args  BytesHeader: Len bytes of the argument area
+//	32     Cwd.Len bytes of the working directory (no NUL), then Args.Len
+//	       bytes of the argument area
+//
+// The argument area is the new program's mm->arg_start..arg_end: argv as
+// NUL-terminated strings, argv[0] first. Args.Total is the area's full
+// size; at most ArgsMax bytes are kept, BytesTruncated set when it was
+// longer (the last string kept is then cut). The working directory is
+// walked like the executable's path, at most CwdMax bytes
+// (BytesTruncated when longer). BytesFault in either says it could not be
+// read. The record's Header.Size covers the bytes present; a base older
+// than ExecData posts exec records without it.
+type ExecData struct {
+	Cwd  BytesHeader
+	Args BytesHeader
+}
+
+// ExecDataSize is the size of ExecData in a record, before the strings.
+const ExecDataSize = 2 * BytesHeaderSize
+
+// Offsets of ExecData's fields from its start.
+const (
+	ExecCwdOff  = 0               // Cwd
+	ExecArgsOff = BytesHeaderSize // Args
+)
+
+// Room for the strings of ExecData.
+const (
+	ArgsMax = 4096 // a power of two: the exec program bounds lengths with it
+	CwdMax  = 4096 // PATH_MAX
+)

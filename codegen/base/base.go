@@ -25,11 +25,15 @@ const (
 	ProgExit = "polc_base_exit"
 )
 
-// scratchMap holds the record being built: a header and a ProcEvent.
+// scratchMap holds the record being built: a header and a ProcEvent, and
+// for exec an ExecData and its strings.
 const scratchMap = "polc_base_rec"
 
 const (
 	recSize  = bpf.HeaderSize + bpf.ProcEventSize
+	execOff  = recSize // the ExecData of an exec record
+	execStr  = execOff + bpf.ExecDataSize
+	execMax  = execStr + bpf.CwdMax + bpf.ArgsMax // the largest exec record
 	procOff  = bpf.HeaderSize // the Proc in the scratch record
 	exitOff  = procOff + bpf.ProcEventExitCodeOff
 	pFlags   = procOff + bpf.ProcFlagsOff
@@ -43,7 +47,6 @@ const (
 	stKey    = -8
 	stTmp    = -16 // and -24: kern scratch
 	stTgid   = -32
-	stTask   = -40
 	stParent = -48
 )
 
@@ -77,7 +80,7 @@ func Object() ([]byte, error) {
 	}
 	obj.Funcs = lib.Funcs()
 	obj.Maps = append(codegen.SharedMaps(),
-		&object.Map{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: recSize, MaxEntries: 1})
+		&object.Map{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: execMax, MaxEntries: 1})
 	obj.Maps = append(obj.Maps, lib.Maps()...)
 	sum := sha256.Sum256(nil)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
@@ -265,8 +268,82 @@ func execProgram(b *emit.Builder, lib *kern.Lib) {
 	b.Emit(emit.StoreImm(asm.R9, exitOff, 0, asm.DWord))
 	storeProc(b)
 	header(b, bpf.EventExec)
-	output(b)
+	execData(b, lib)
 	exitLabel(b)
+}
+
+// execData fills the exec record's ExecData from the task in R7 (the
+// working directory, then the new program's argument area) and posts the
+// record, whose size depends on their lengths. Registers: R8 holds the
+// cwd's length and R6 the arguments' from their reads on, both bounded
+// for the verifier, which checks the variable offset and sizes against
+// the scratch record.
+func execData(b *emit.Builder, lib *kern.Lib) {
+	// The working directory: current->fs->pwd, walked like the binary.
+	kern.ReadKernel(b, asm.R8, asm.R7, kern.Task, "fs", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R2, asm.R8, kern.FsT, "pwd.mnt", asm.DWord, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stParent, asm.R2, asm.DWord))
+	kern.ReadKernel(b, asm.R1, asm.R8, kern.FsT, "pwd.dentry", asm.DWord, stTmp)
+	b.Emit(
+		asm.LoadMem(asm.R2, asm.RFP, stParent, asm.DWord),
+		asm.Mov.Reg(asm.R3, asm.R9),
+		asm.Add.Imm(asm.R3, execStr),
+		asm.Mov.Imm(asm.R4, bpf.CwdMax),
+		lib.Call(kern.FuncPath),
+		// Len and Flags of the BytesHeader in one store.
+		asm.StoreMem(asm.R9, execOff+bpf.ExecCwdOff+bpf.BytesLenOff, asm.R0, asm.DWord),
+		asm.Mov.Reg(asm.R8, asm.R0),
+		asm.LSh.Imm(asm.R8, 32),
+		asm.RSh.Imm(asm.R8, 32),
+		asm.JLE.Imm(asm.R8, bpf.CwdMax, "cwd_len_ok"),
+		asm.Mov.Imm(asm.R8, 0), // never: the walk keeps to its room
+		emit.StoreImm(asm.R9, execOff+bpf.ExecCwdOff+bpf.BytesLenOff, 0, asm.Word),
+	)
+	b.Label("cwd_len_ok")
+	b.Emit(asm.StoreMem(asm.R9, execOff+bpf.ExecCwdOff+bpf.BytesTotalOff, asm.R8, asm.DWord))
+
+	// The arguments: mm->arg_start..arg_end of the new program, copied
+	// by exec onto its stack, so present and readable now.
+	kern.ReadKernel(b, asm.R6, asm.R7, kern.Task, "mm", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R6, kern.Mm, "arg_start", asm.DWord, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stParent, asm.R1, asm.DWord))
+	kern.ReadKernel(b, asm.R6, asm.R6, kern.Mm, "arg_end", asm.DWord, stTmp)
+	b.Emit(
+		asm.LoadMem(asm.R1, asm.RFP, stParent, asm.DWord),
+		asm.Sub.Reg(asm.R6, asm.R1),
+		asm.StoreMem(asm.R9, execOff+bpf.ExecArgsOff+bpf.BytesTotalOff, asm.R6, asm.DWord),
+		emit.StoreImm(asm.R9, execOff+bpf.ExecArgsOff+bpf.BytesFlagsOff, 0, asm.Word),
+		asm.JLE.Imm(asm.R6, bpf.ArgsMax, "args_fit"),
+		asm.Mov.Imm(asm.R6, bpf.ArgsMax),
+		emit.StoreImm(asm.R9, execOff+bpf.ExecArgsOff+bpf.BytesFlagsOff, bpf.BytesTruncated, asm.Word),
+	)
+	b.Label("args_fit")
+	b.Emit(
+		asm.StoreMem(asm.R9, execOff+bpf.ExecArgsOff+bpf.BytesLenOff, asm.R6, asm.Word),
+		// After the cwd's bytes.
+		asm.Mov.Reg(asm.R1, asm.R9),
+		asm.Add.Reg(asm.R1, asm.R8),
+		asm.Add.Imm(asm.R1, execStr),
+		asm.Mov.Reg(asm.R2, asm.R6),
+		asm.LoadMem(asm.R3, asm.RFP, stParent, asm.DWord),
+		asm.FnProbeReadUser.Call(),
+		asm.JEq.Imm(asm.R0, 0, "args_read"),
+		asm.Mov.Imm(asm.R6, 0),
+		emit.StoreImm(asm.R9, execOff+bpf.ExecArgsOff+bpf.BytesLenOff, 0, asm.Word),
+		emit.StoreImm(asm.R9, execOff+bpf.ExecArgsOff+bpf.BytesFlagsOff, bpf.BytesFault, asm.Word),
+	)
+	b.Label("args_read")
+	b.Emit(
+		asm.Add.Reg(asm.R6, asm.R8),
+		asm.Add.Imm(asm.R6, execStr),
+		asm.StoreMem(asm.R9, bpf.HeaderSizeOff, asm.R6, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Reg(asm.R2, asm.R9),
+		asm.Mov.Reg(asm.R3, asm.R6),
+		asm.Mov.Imm(asm.R4, 0),
+		asm.FnRingbufOutput.Call(),
+	)
+	kern.CountDrop(b, stKey)
 }
 
 // forkProgram: raw tracepoint sched_process_fork(parent, child).

@@ -144,7 +144,13 @@ func TestTracksProcesses(t *testing.T) {
 		}
 		ownBefore = append(ownBefore, g)
 	}
-	cmd := exec.Command(sleep)
+	// Arguments and a working directory for the exec record to carry.
+	cwd := filepath.Join(dir, "work dir")
+	if err := os.Mkdir(cwd, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(sleep, "-test.run=^$", "an argument")
+	cmd.Dir = cwd
 	cmd.Env = append(os.Environ(), childEnv+"=500ms")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -195,7 +201,7 @@ func TestTracksProcesses(t *testing.T) {
 			bpf.Header
 			bpf.ProcEvent
 		}
-		if len(raw.RawSample) != bpf.HeaderSize+bpf.ProcEventSize {
+		if len(raw.RawSample) < bpf.HeaderSize+bpf.ProcEventSize {
 			t.Fatalf("record of %d bytes", len(raw.RawSample))
 		}
 		if err := binary.Read(bytes.NewReader(raw.RawSample), binary.LittleEndian, &rec); err != nil {
@@ -204,8 +210,12 @@ func TestTracksProcesses(t *testing.T) {
 		if rec.Tgid != pid {
 			continue
 		}
-		if rec.Size != bpf.HeaderSize+bpf.ProcEventSize || rec.Version != bpf.EventVersion || rec.Proc.Tgid != pid {
-			t.Errorf("record %+v", rec.Header)
+		wantSize := bpf.HeaderSize + bpf.ProcEventSize
+		if rec.Kind == bpf.EventExec {
+			wantSize = len(raw.RawSample) // checked by checkExecData
+		}
+		if int(rec.Size) != wantSize || len(raw.RawSample) != wantSize || rec.Version != bpf.EventVersion || rec.Proc.Tgid != pid {
+			t.Errorf("record %+v of %d bytes", rec.Header, len(raw.RawSample))
 		}
 		switch rec.Kind {
 		case bpf.EventFork:
@@ -216,12 +226,35 @@ func TestTracksProcesses(t *testing.T) {
 			if rec.Proc != live {
 				t.Errorf("exec record %+v, table had %+v", rec.Proc, live)
 			}
+			checkExecData(t, raw.RawSample, cwd, []string{sleep, "-test.run=^$", "an argument"})
 		case bpf.EventExit:
 			if rec.ExitCode != 0 {
 				t.Errorf("exit code %d", rec.ExitCode)
 			}
 		}
 		seen[rec.Kind] = true
+	}
+}
+
+// checkExecData checks the ExecData of an exec record: the working
+// directory and the argument area, whole.
+func checkExecData(t *testing.T, raw []byte, cwd string, argv []string) {
+	t.Helper()
+	off := bpf.HeaderSize + bpf.ProcEventSize
+	var ed bpf.ExecData
+	if _, err := binary.Decode(raw[off:], binary.LittleEndian, &ed); err != nil {
+		t.Fatalf("exec data: %v", err)
+	}
+	str := raw[off+bpf.ExecDataSize:]
+	if len(raw) != off+bpf.ExecDataSize+int(ed.Cwd.Len)+int(ed.Args.Len) {
+		t.Fatalf("exec record of %d bytes, exec data %+v", len(raw), ed)
+	}
+	if got := string(str[:ed.Cwd.Len]); got != cwd || ed.Cwd.Flags != 0 {
+		t.Errorf("cwd %q (flags %d), want %q", got, ed.Cwd.Flags, cwd)
+	}
+	want := strings.Join(argv, "\x00") + "\x00"
+	if got := string(str[ed.Cwd.Len:][:ed.Args.Len]); got != want || ed.Args.Flags != 0 || ed.Args.Total != uint64(len(want)) {
+		t.Errorf("arguments %q (flags %d, total %d), want %q", got, ed.Args.Flags, ed.Args.Total, want)
 	}
 }
 

@@ -20,7 +20,13 @@
 //
 //   - exec: the entry of the current process is (re)filled: its parent,
 //     uid, namespaces and capabilities at exec, and the real path of the
-//     executed file (bprm->file), walked through dentries and mounts.
+//     executed file (bprm->file), walked through dentries and mounts. The
+//     record also carries a bpf.ExecData: the working directory
+//     (current->fs->pwd, walked the same way) and the new program's
+//     argument area (mm->arg_start..arg_end, read with
+//     bpf_probe_read_user), each bounded (bpf.CwdMax, bpf.ArgsMax) with a
+//     truncation flag, so that a process that exits at once is reported
+//     whole, without polrun reading /proc.
 //   - fork: a new process (not a thread) gets a copy of its parent's
 //     entry, with its own tgid, parent and start time.
 //   - exit: when the last thread of a process exits (signal->live is 0),
@@ -33,5 +39,6 @@
 //
 // Each record is a bpf.Header (Kind EventExec, EventFork or EventExit;
 // Tgid and Pid of the process the event is about: the child for fork)
-// followed by a bpf.ProcEvent.
+// followed by a bpf.ProcEvent, and for exec the ExecData and its strings
+// (the record's size then depends on their lengths).
 package base

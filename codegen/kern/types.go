@@ -179,7 +179,7 @@ var (
 	Inode   = strct("inode", m("i_mode", u16))
 	Vfsmnt  = strct("vfsmount", m("mnt_root", ptr))
 	Mount   = strct("mount", m("mnt_parent", ptr), m("mnt_mountpoint", ptr), m("mnt", Vfsmnt))
-	Mm      = strct("mm_struct", m("exe_file", ptr))
+	Mm      = strct("mm_struct", m("exe_file", ptr), m("arg_start", u64), m("arg_end", u64))
 	Signal  = strct("signal_struct", m("live", atomicT))
 	Binprm  = strct("linux_binprm", m("file", ptr), m("filename", ptr))
 	Kiocb   = strct("kiocb", m("ki_filp", ptr))
