@@ -15,6 +15,8 @@ import (
 // Compact renders e as one line for people:
 //
 //	15:04:05.000 passwd-readers kprobe fd_install 1234 /usr/bin/cat fd=3 file=/etc/passwd POST
+//	15:04:05.000 process_exec 1234 /usr/bin/cat args="/etc/passwd" cwd=/root
+//	15:04:05.000 process_exit 1234 /usr/bin/cat status=0
 func (e *Event) Compact() string { return string(e.AppendCompact(nil)) }
 
 // AppendCompact appends Compact's line to dst and returns the extended
@@ -23,6 +25,13 @@ func (e *Event) Compact() string { return string(e.AppendCompact(nil)) }
 func (e *Event) AppendCompact(dst []byte) []byte {
 	start := len(dst)
 	dst = e.Time.Local().AppendFormat(dst, "15:04:05.000")
+	if e.Kind == KindExec || e.Kind == KindExit {
+		dst = e.appendCompactProcess(dst)
+		if line := dst[start:]; !printableASCII(line) {
+			dst = append(dst[:start], termtext.Line(string(line))...)
+		}
+		return dst
+	}
 	dst = append(dst, ' ')
 	dst = append(dst, e.Policy...)
 	dst = append(dst, ' ')
@@ -64,6 +73,44 @@ func (e *Event) AppendCompact(dst []byte) []byte {
 	// bundles: nothing in them may act on the terminal or break the line.
 	if line := dst[start:]; !printableASCII(line) {
 		dst = append(dst[:start], termtext.Line(string(line))...)
+	}
+	return dst
+}
+
+// appendCompactProcess appends the rest of a process_exec or
+// process_exit event's line, after its time.
+func (e *Event) appendCompactProcess(dst []byte) []byte {
+	dst = append(dst, ' ')
+	dst = append(dst, e.Kind...)
+	p := e.Process
+	if p == nil {
+		return dst
+	}
+	if p.PID != nil {
+		dst = append(dst, ' ')
+		dst = strconv.AppendUint(dst, uint64(*p.PID), 10)
+	}
+	bin := p.Binary
+	if bin == "" {
+		bin = "?"
+	}
+	dst = append(dst, ' ')
+	dst = append(dst, bin...)
+	if e.Kind == KindExit {
+		if e.Signal != "" {
+			dst = append(dst, " signal="...)
+			return append(dst, e.Signal...)
+		}
+		dst = append(dst, " status="...)
+		return strconv.AppendUint(dst, uint64(e.Status), 10)
+	}
+	if p.Arguments != "" {
+		dst = append(dst, " args="...)
+		dst = strconv.AppendQuote(dst, p.Arguments)
+	}
+	if p.Cwd != "" {
+		dst = append(dst, " cwd="...)
+		dst = append(dst, quoteIfNeeded(p.Cwd)...)
 	}
 	return dst
 }

@@ -61,6 +61,36 @@ func parseProcEvent(rec []byte, h bpf.Header) (*bpf.ProcEvent, error) {
 	return &pe, nil
 }
 
+// execData is what an exec record carries after its ProcEvent
+// (bpf.ExecData): the working directory and the argument area (argv,
+// NUL-separated) the kernel held at exec.
+type execData struct {
+	cwd, argv          []byte
+	cwdFlags, argFlags uint32
+}
+
+// parseExecData reads the ExecData of an exec record; ok is false for a
+// record without one (a base older than ExecData).
+func parseExecData(rec []byte, h bpf.Header) (ed execData, ok bool, err error) {
+	body := rec[bpf.HeaderSize+bpf.ProcEventSize : h.Size]
+	if len(body) == 0 {
+		return ed, false, nil
+	}
+	if len(body) < bpf.ExecDataSize {
+		return ed, false, decodeErr("exec record: %d bytes of exec data, want at least %d", len(body), bpf.ExecDataSize)
+	}
+	le := binary.LittleEndian
+	cwdLen, argLen := le.Uint32(body[bpf.ExecCwdOff:]), le.Uint32(body[bpf.ExecArgsOff:])
+	ed.cwdFlags = le.Uint32(body[bpf.ExecCwdOff+bpf.BytesFlagsOff:])
+	ed.argFlags = le.Uint32(body[bpf.ExecArgsOff+bpf.BytesFlagsOff:])
+	str := body[bpf.ExecDataSize:]
+	if uint64(cwdLen)+uint64(argLen) != uint64(len(str)) {
+		return ed, false, decodeErr("exec record: cwd of %d bytes and arguments of %d in %d bytes", cwdLen, argLen, len(str))
+	}
+	ed.cwd, ed.argv = str[:cwdLen], str[cwdLen:]
+	return ed, true, nil
+}
+
 // argDecoder decodes one policy record's arguments in manifest order.
 type argDecoder struct {
 	data []byte // the record after the header

@@ -42,6 +42,14 @@ type Event struct {
 	// ImaHash is the hash a Post with imaHash asked for, ALGO:HEX, on
 	// LSM hooks (Tetragon's ima_hash).
 	ImaHash string
+	// Ancestors are the process's ancestors beyond its parent, nearest
+	// first, in process_exec and process_exit events when asked for
+	// (StreamOptions.Ancestors).
+	Ancestors []*Process
+	// Status and Signal are a process_exit's exit status and the name of
+	// the signal that killed the process ("" when it exited).
+	Status uint32
+	Signal string
 
 	// procEnc and parentEnc are the process cache's encodings of Process
 	// and Parent (eventjson.go), used while those still hold the values
@@ -307,6 +315,19 @@ type (
 		Args       []Arg    `json:"args,omitempty"`
 		Tags       []string `json:"tags,omitempty"`
 	}
+	execBody struct {
+		Process   *Process   `json:"process,omitempty"`
+		Parent    *Process   `json:"parent,omitempty"`
+		Ancestors []*Process `json:"ancestors,omitempty"`
+	}
+	exitBody struct {
+		Process   *Process   `json:"process,omitempty"`
+		Parent    *Process   `json:"parent,omitempty"`
+		Signal    string     `json:"signal,omitempty"`
+		Status    uint32     `json:"status,omitempty"`
+		Time      *Timestamp `json:"time,omitempty"`
+		Ancestors []*Process `json:"ancestors,omitempty"`
+	}
 	lsmBody struct {
 		Process      *Process `json:"process,omitempty"`
 		Parent       *Process `json:"parent,omitempty"`
@@ -327,6 +348,10 @@ const (
 	KindUprobe     = "process_uprobe"
 	KindLSM        = "process_lsm"
 	KindUSDT       = "process_usdt"
+	// The base events: a process exec'd, a process (its last thread)
+	// exited. They have no policy and no hook.
+	KindExec = "process_exec"
+	KindExit = "process_exit"
 )
 
 // FunctionName is the function_name of kprobe and LSM events: the kernel
@@ -339,6 +364,11 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 	action := e.Action.String()
 	var body any
 	switch e.Kind {
+	case KindExec:
+		body = execBody{e.Process, e.Parent, e.Ancestors}
+	case KindExit:
+		ts := Timestamp(e.Time)
+		body = exitBody{e.Process, e.Parent, e.Signal, e.Status, &ts, e.Ancestors}
 	case KindKprobe:
 		body = kprobeBody{e.Process, e.Parent, e.FunctionName(), e.Args, e.Return, action, e.KernelStackTrace, e.Policy, h.Message, h.Tags, e.UserStackTrace}
 	case KindTracepoint:

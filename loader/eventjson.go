@@ -41,6 +41,14 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	}
 	// Fields in the order of Tetragon's messages (their field numbers).
 	switch e.Kind {
+	case KindExec:
+		o.processes("ancestors", e.Ancestors)
+	case KindExit:
+		o.str("signal", e.Signal)
+		o.u32("status", e.Status)
+		o.key("time")
+		o.dst = appendTimestamp(o.dst, e.Time)
+		o.processes("ancestors", e.Ancestors)
 	case KindLoader:
 		o.str("path", e.LoaderPath)
 		o.bytes("buildid", e.BuildID)
@@ -251,6 +259,26 @@ func (o *object) process(k string, p *Process, enc *procEncoding) {
 		return
 	}
 	o.dst = p.appendJSON(o.dst)
+}
+
+// processes writes a list of processes (ancestors), left out when empty.
+func (o *object) processes(k string, ps []*Process) {
+	if len(ps) == 0 {
+		return
+	}
+	o.key(k)
+	o.dst = append(o.dst, '[')
+	for i, p := range ps {
+		if i > 0 {
+			o.dst = append(o.dst, ',')
+		}
+		if p == nil {
+			o.dst = append(o.dst, "null"...)
+			continue
+		}
+		o.dst = p.appendJSON(o.dst)
+	}
+	o.dst = append(o.dst, ']')
 }
 
 // appendJSON appends the process object.

@@ -12,8 +12,15 @@ import (
 
 // procCache is polrun's user-space view of the processes on the host,
 // seeded from /proc and kept by the base's exec, fork and exit records. It
-// gives events the process fields the kernel records do not carry
-// (arguments, cwd) and a parent.
+// gives events their process and parent (and ancestors). The arguments
+// and cwd of a process that exec'd come from its exec record, read by the
+// kernel at exec; /proc is read only for processes that were running
+// before, and for exec records of a base older than bpf.ExecData.
+//
+// Entries are found by pid (the process's current exec), and each links
+// to its parent's entry as it was at fork or exec: the exec ids of an
+// event's parent and ancestors stay right when the parent exits, execs
+// again or its pid is reused.
 type procCache struct {
 	node   string
 	procfs string
@@ -41,7 +48,10 @@ type procEntry struct {
 	flags        string
 	execID       string
 	parentExecID string
-	exited       bool
+	// parent is the entry of the parent, when known, as it was when this
+	// one was made.
+	parent *procEntry
+	exited bool
 	// proc and enc are the entry as an event's Process (TID left out)
 	// and its JSON, made for its first event. An entry does not change
 	// once it is in the cache (a change makes a new entry), so they stay
@@ -80,8 +90,8 @@ func (c *procCache) seed() error {
 		added = append(added, e)
 	}
 	for _, e := range added {
-		if parent := c.byPid[e.ppid]; parent != nil {
-			e.parentExecID = parent.execID
+		if parent := c.byPid[e.ppid]; parent != nil && parent != e {
+			e.parent, e.parentExecID = parent, parent.execID
 		}
 	}
 	return nil
@@ -96,28 +106,36 @@ func (c *procCache) fromProc(p *procInfo) *procEntry {
 	return e
 }
 
-// handle updates the cache from a base record.
-func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent) {
+// handle updates the cache from a base record; ed is the exec record's
+// ExecData, nil when it has none. It returns the entry of the process the
+// record is about (for an exit, as it was before; nil for a fork).
+func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procEntry {
 	p := &pe.Proc
 	switch h.Kind {
 	case bpf.EventExec:
 		e := &procEntry{
 			pid: p.Tgid, ppid: p.Ppid, ktime: h.Ktime, uid: p.UID,
-			binary: cString(p.Binary[:]), flags: "execve",
+			binary: cString(p.Binary[:]),
 		}
+		cloned := false
 		if old := c.byPid[p.Tgid]; old != nil && !old.exited {
+			// The login uid is kept over fork and exec.
 			e.cwd, e.auid, e.hasAUID = old.cwd, old.auid, old.hasAUID
-			if old.flags == "clone" {
-				e.flags = "execve clone"
-			}
+			cloned = old.flags == "clone"
+		} else if parent := c.byPid[p.Ppid]; parent != nil {
+			e.auid, e.hasAUID = parent.auid, parent.hasAUID
 		}
-		// Arguments and cwd are not in the record: /proc has them while
-		// the process runs the binary the record names.
-		if info, err := readProc(c.procfs, p.Tgid); err == nil && info.Binary == e.binary {
+		if ed != nil {
+			e.args, e.cwd = formatArgs(ed.argv), string(ed.cwd)
+		} else if info, err := readProc(c.procfs, p.Tgid); err == nil && info.Binary == e.binary {
+			// A base without ExecData: /proc has the arguments and cwd
+			// while the process runs the binary the record names.
 			e.args, e.cwd = info.Args, info.Cwd
 			e.auid, e.hasAUID = info.AUID, info.HasAUID
 		}
+		e.flags = execFlags(p, ed, e.cwd, cloned)
 		c.link(e)
+		return e
 	case bpf.EventFork:
 		// Only new processes: the base posts nothing for new threads.
 		e := &procEntry{pid: p.Tgid, ppid: p.Ppid, ktime: p.StartKtime, uid: p.UID, binary: cString(p.Binary[:]), flags: "clone"}
@@ -128,8 +146,10 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent) {
 			e.args, e.cwd, e.auid, e.hasAUID = parent.args, parent.cwd, parent.auid, parent.hasAUID
 		}
 		c.link(e)
+		return nil
 	case bpf.EventExit:
-		if e := c.byPid[p.Tgid]; e != nil && !e.exited {
+		e := c.lookup(p.Tgid)
+		if e != nil && !e.exited {
 			e.exited = true
 			c.exited = append(c.exited, p.Tgid)
 			for len(c.exited) > maxExited {
@@ -140,14 +160,46 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent) {
 				}
 			}
 		}
+		return e
 	}
+	return nil
+}
+
+// execFlags are Tetragon's flags of an exec'd process: execve, then what
+// was cut or could not be read, rootcwd for a process in /, and clone for
+// one that was seen forking before it exec'd.
+func execFlags(p *bpf.Proc, ed *execData, cwd string, cloned bool) string {
+	f := "execve"
+	if p.Flags&bpf.ProcTruncated != 0 {
+		f += " truncFilename"
+	}
+	if ed != nil {
+		if ed.argFlags&bpf.BytesTruncated != 0 {
+			f += " truncArgs"
+		}
+		if ed.argFlags&bpf.BytesFault != 0 {
+			f += " errorArgs"
+		}
+	}
+	if cwd == "/" {
+		f += " rootcwd"
+	}
+	if ed != nil && ed.cwdFlags != 0 {
+		// A path longer than PATH_MAX, or unreadable: as the kernel's
+		// d_path fails on it.
+		f += " errorCWD"
+	}
+	if cloned {
+		f += " clone"
+	}
+	return f
 }
 
 // link gives e its exec id and parent, and makes it the entry of its pid.
 func (c *procCache) link(e *procEntry) {
 	e.execID = c.execID(e.ktime, e.pid)
-	if parent := c.byPid[e.ppid]; parent != nil {
-		e.parentExecID = parent.execID
+	if parent := c.byPid[e.ppid]; parent != nil && e.ppid != e.pid {
+		e.parent, e.parentExecID = parent, parent.execID
 	}
 	c.byPid[e.pid] = e
 }
@@ -181,11 +233,48 @@ func (c *procCache) lookup(tgid uint32) *procEntry {
 	if e == nil {
 		return nil
 	}
-	if parent := c.byPid[e.ppid]; parent != nil {
-		e.parentExecID = parent.execID
+	if parent := c.byPid[e.ppid]; parent != nil && e.ppid != tgid {
+		e.parent, e.parentExecID = parent, parent.execID
 	}
 	c.byPid[tgid] = e
 	return e
+}
+
+// parentOf returns e's parent entry: the one linked when e was made, else
+// the entry of its parent pid now (and links it).
+func (c *procCache) parentOf(e *procEntry) *procEntry {
+	if e.parent != nil || e.ppid == 0 || e.ppid == e.pid {
+		return e.parent
+	}
+	pe := c.lookup(e.ppid)
+	if pe != nil && pe != e && (e.parentExecID == "" || e.parentExecID == pe.execID) {
+		e.parent, e.parentExecID = pe, pe.execID
+		e.proc, e.enc = nil, nil // its parent_exec_id changed
+	}
+	return e.parent
+}
+
+// maxAncestors bounds the ancestors an event lists (a process tree is
+// much shallower; the bound only guards against a loop).
+const maxAncestors = 256
+
+// ancestors appends to dst a copy of the Process of each ancestor of e
+// beyond its parent, nearest first, as Tetragon's --enable-ancestors
+// lists them.
+func (c *procCache) ancestors(e *procEntry, dst []*Process) []*Process {
+	p := c.parentOf(e)
+	for i := 0; p != nil && i < maxAncestors; i++ {
+		p = c.parentOf(p)
+		if p == nil {
+			break
+		}
+		if p.proc == nil {
+			p.proc = c.toProcess(p)
+			p.enc = newProcEncoding(p.proc)
+		}
+		dst = append(dst, p.proc.clone(nil))
+	}
+	return dst
 }
 
 // process sets the Process and parent Process of ev by tgid and tid, each
@@ -198,13 +287,11 @@ func (c *procCache) process(tgid, tid uint32, ev *Event) {
 		ev.Process, ev.Parent, ev.procEnc, ev.parentEnc = &ev.procRoom.p, nil, nil, nil
 		return
 	}
-	ev.Process, ev.procEnc = c.encoded(e, tid, &ev.procRoom)
 	ev.Parent, ev.parentEnc = nil, nil
-	if e.ppid != 0 {
-		if pe := c.lookup(e.ppid); pe != nil {
-			ev.Parent, ev.parentEnc = c.encoded(pe, pe.pid, &ev.parentRoom)
-		}
+	if pe := c.parentOf(e); pe != nil {
+		ev.Parent, ev.parentEnc = c.encoded(pe, pe.pid, &ev.parentRoom)
 	}
+	ev.Process, ev.procEnc = c.encoded(e, tid, &ev.procRoom)
 }
 
 // encoded returns a copy of e's Process with TID tid, made in room, for an

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -37,13 +39,22 @@ type StreamOptions struct {
 	// for Command ("polrun" when "") and Close releases it.
 	Lock    *ReaderLock
 	Command string
+	// ProcessEvents makes the stream return process_exec and process_exit
+	// events (Tetragon's base events, KindExec and KindExit), besides
+	// the policies' events. Without it the base's records only keep the
+	// process cache.
+	ProcessEvents bool
+	// Ancestors gives process_exec and process_exit events the list of
+	// the process's ancestors beyond its parent (Tetragon's
+	// --enable-ancestors).
+	Ancestors bool
 }
 
 // StreamStats counts what a Stream read. Nothing it reads is dropped
 // without being counted here.
 type StreamStats struct {
 	Records     uint64 // records read from the ring buffer
-	Events      uint64 // policy events returned
+	Events      uint64 // events returned (policy and process events)
 	BaseRecords uint64 // exec, fork and exit records
 	Filtered    uint64 // policy events of other policies (StreamOptions.Policy)
 	// Undecodable records could not be decoded: unknown policy, bad
@@ -703,13 +714,7 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	}
 	switch h.Kind {
 	case bpf.EventExec, bpf.EventFork, bpf.EventExit:
-		pe, err := parseProcEvent(raw, h)
-		if err != nil {
-			return nil, err
-		}
-		s.count(func(st *StreamStats) { st.BaseRecords++ })
-		s.cache.handle(h, pe)
-		return nil, nil
+		return s.decodeBase(raw, h)
 	case bpf.EventPolicy:
 	default:
 		return nil, decodeErr("record kind %d", h.Kind)
@@ -745,6 +750,55 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	}
 	s.cache.process(h.Tgid, h.Pid, ev)
 	return ev, nil
+}
+
+// decodeBase updates the process cache from an exec, fork or exit record
+// and returns its process_exec or process_exit event (nil for a fork, or
+// without StreamOptions.ProcessEvents).
+func (s *Stream) decodeBase(raw []byte, h bpf.Header) (*Event, error) {
+	pe, err := parseProcEvent(raw, h)
+	if err != nil {
+		return nil, err
+	}
+	var edp *execData
+	if h.Kind == bpf.EventExec {
+		ed, ok, err := parseExecData(raw, h)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			edp = &ed
+		}
+	}
+	s.count(func(st *StreamStats) { st.BaseRecords++ })
+	e := s.cache.handle(h, pe, edp)
+	if !s.o.ProcessEvents || h.Kind == bpf.EventFork {
+		return nil, nil
+	}
+	ev := s.newEvent()
+	ev.Kind, ev.Time, ev.NodeName, ev.Header = KindExec, s.toWall(h.Ktime), s.o.NodeName, h
+	if h.Kind == bpf.EventExit {
+		ev.Kind = KindExit
+		ev.Status, ev.Signal = exitStatus(pe.ExitCode)
+	}
+	s.cache.process(h.Tgid, h.Pid, ev)
+	if s.o.Ancestors && e != nil {
+		ev.Ancestors = s.cache.ancestors(e, ev.Ancestors[:0])
+	}
+	return ev, nil
+}
+
+// exitStatus splits a wait(2) status, the task's exit_code, into the
+// exit status and the name of the signal that ended the process.
+func exitStatus(code int32) (status uint32, signal string) {
+	if sig := code & 0x7f; sig != 0 {
+		if name := unix.SignalName(syscall.Signal(sig)); name != "" {
+			return 0, name
+		}
+		return 0, "SIG" + strconv.Itoa(int(sig)) // a real-time signal
+
+	}
+	return uint32(code>>8) & 0xff, ""
 }
 
 func eventKind(hookKind string) string {

@@ -28,6 +28,9 @@ type eventFlags struct {
 	duration *time.Duration
 	actions  actionFlags
 	export   *exportFlags
+	// processEvents and ancestors: process_exec and process_exit events,
+	// and their ancestors lists.
+	processEvents, ancestors *bool
 	// exp writes the events (export.go), made by startExport.
 	exp *export.Exporter
 }
@@ -40,6 +43,10 @@ func addEventFlags(fs *flag.FlagSet) eventFlags {
 		duration: fs.Duration("duration", 0, "stop after this long (default: until SIGINT or SIGTERM)"),
 		actions:  addActionFlags(fs),
 		export:   addExportFlags(fs),
+		processEvents: fs.Bool("process-events", true,
+			"print process_exec and process_exit events (Tetragon's base events) besides the policies' events"),
+		ancestors: fs.Bool("enable-ancestors", false,
+			"give process_exec and process_exit events the list of the process's ancestors beyond its parent"),
 	}
 	fs.Var(ef.policies, "policy", "print only the events of these policies: NAME[,NAME...], or the flag repeated")
 	return ef
@@ -303,8 +310,10 @@ var errAttach = errors.New("cannot attach to the reader")
 // attachEvents prints the events a reader serves until it stops (an
 // *eventbus.OwnerGoneError) or ctx is done.
 func attachEvents(ctx context.Context, busy *loader.ReaderBusyError, ef eventFlags, stdout, stderr io.Writer, m *metrics.Metrics) error {
-	// One policy is filtered by the reader; several here.
-	src := &clientSource{policies: *ef.policies}
+	// One policy is filtered by the reader; several here. The process
+	// events are the reader's: as it was started (with or without them,
+	// and their ancestors); this client can leave them out.
+	src := &clientSource{policies: *ef.policies, noProcessEvents: !*ef.processEvents}
 	one := ""
 	if len(*ef.policies) == 1 {
 		one = (*ef.policies)[0]
@@ -345,7 +354,8 @@ func ownEvents(ctx context.Context, lk *loader.ReaderLock, ef eventFlags, mode r
 	for {
 		// Every policy's events, for the clients; --policy filters what
 		// this process prints.
-		s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: lk.PinRoot(), NodeName: *ef.nodeName, Lock: lk})
+		s, err := loader.OpenStream(&loader.StreamOptions{PinRoot: lk.PinRoot(), NodeName: *ef.nodeName, Lock: lk,
+			ProcessEvents: *ef.processEvents, Ancestors: *ef.ancestors})
 		if err == nil {
 			lastErr = ""
 			err = printEvents(ctx, &streamSource{s: s, hub: hub, format: *ef.format, policies: *ef.policies}, ef, stdout, stderr, m)
@@ -443,7 +453,7 @@ func (r *streamSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 		buf = ev.AppendJSON(buf)
 		r.hub.Publish(ev, buf)
 	}
-	se := sourceEvent{ev: ev, policy: ev.Policy}
+	se := sourceEvent{ev: ev, policy: ev.Policy, hookKind: ev.Kind}
 	if ev.Hook != nil {
 		se.hookKind, se.hookTarget = ev.Hook.Kind, ev.Hook.Target
 	}
@@ -482,9 +492,10 @@ func (r *streamSource) close() {
 
 // clientSource reads the events a reader serves.
 type clientSource struct {
-	c        *eventbus.Client
-	policies policyList
-	events   uint64 // received
+	c               *eventbus.Client
+	policies        policyList
+	noProcessEvents bool
+	events          uint64 // received
 	// first and end are the reader's sequence numbers this client
 	// received or was told it lost: every one from first to end-1.
 	first, end uint64
@@ -492,7 +503,7 @@ type clientSource struct {
 
 func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEvent, error) {
 	ev, err := r.c.Next(ctx)
-	for err == nil && !r.policies.has(ev.Policy) {
+	for err == nil && (!r.policies.has(ev.Policy) || r.noProcessEvents && isProcessKind(ev.HookKind)) {
 		r.end = ev.Seq + 1
 		ev, err = r.c.Next(ctx)
 	}
@@ -503,6 +514,11 @@ func (r *clientSource) next(ctx context.Context, buf []byte) ([]byte, sourceEven
 	r.end = ev.Seq + 1
 	return append(buf, ev.Line...), sourceEvent{policy: ev.Policy, hookKind: ev.HookKind, hookTarget: ev.HookTarget}, nil
 }
+
+// isProcessKind says that an event of the reader's socket is a process
+// event: its kind is process_exec or process_exit (a policy event's is
+// its hook's).
+func isProcessKind(kind string) bool { return kind == loader.KindExec || kind == loader.KindExit }
 
 func (r *clientSource) lostRun(l eventbus.Lost) { r.end = l.Last + 1 }
 

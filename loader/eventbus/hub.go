@@ -209,7 +209,8 @@ func (h *Hub) Publish(ev *loader.Event, line []byte) {
 	if len(h.clients) == 0 {
 		return
 	}
-	kind, target := "", ""
+	// A process event has no hook: its kind (process_exec) says what it is.
+	kind, target := ev.Kind, ""
 	if ev.Hook != nil {
 		kind, target = ev.Hook.Kind, ev.Hook.Target
 	}

@@ -5,9 +5,11 @@
 //
 // Counted as it happens:
 //
-//	polrun_events_total{policy,kind,target}  policy events read and printed, by
-//	                                         hook: kind "tracepoint", target
-//	                                         "raw_syscalls/sys_enter"
+//	polrun_events_total{policy,kind,target}  events read and printed, by policy
+//	                                         and hook: kind "tracepoint", target
+//	                                         "raw_syscalls/sys_enter"; process
+//	                                         events with policy "" and kind
+//	                                         "process_exec" or "process_exit"
 //	polrun_load_failures_total{bundle}       bundles that failed to load (file name);
 //	                                         0 from the start for the bundles given
 //	                                         or found (Bundle)
@@ -107,7 +109,7 @@ func New(pinRoot string) *Metrics {
 		pinRoot: pinRoot,
 		reg:     prometheus.NewRegistry(),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "polrun_events_total", Help: "Policy events read from the ring buffer and printed, by policy and hook (kind and target).",
+			Name: "polrun_events_total", Help: "Events read from the ring buffer and printed, by policy and hook (kind and target); process_exec and process_exit events have kind process_exec or process_exit and no policy.",
 		}, []string{"policy", "kind", "target"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "polrun_load_failures_total", Help: "Bundles that failed to load (or to verify), by file name.",
@@ -143,7 +145,7 @@ func (m *Metrics) Event(ev *loader.Event) {
 		return
 	}
 	if ev.Hook == nil {
-		m.EventOf(ev.Policy, "", "")
+		m.EventOf(ev.Policy, ev.Kind, "") // process_exec, process_exit
 		return
 	}
 	m.EventOf(ev.Policy, ev.Hook.Kind, ev.Hook.Target)
