@@ -31,9 +31,6 @@ const scratchMap = "polc_base_rec"
 
 const (
 	recSize  = bpf.HeaderSize + bpf.ProcEventSize
-	execOff  = recSize // the ExecData of an exec record
-	execStr  = execOff + bpf.ExecDataSize
-	execMax  = execStr + bpf.CwdMax + bpf.ArgsMax // the largest exec record
 	procOff  = bpf.HeaderSize // the Proc in the scratch record
 	exitOff  = procOff + bpf.ProcEventExitCodeOff
 	pFlags   = procOff + bpf.ProcFlagsOff
@@ -48,6 +45,13 @@ const (
 	stTmp    = -16 // and -24: kern scratch
 	stTgid   = -32
 	stParent = -48
+)
+
+// The ExecData of an exec record, and its strings.
+const (
+	execOff = recSize
+	execStr = execOff + bpf.ExecDataSize
+	execMax = execStr + bpf.CwdMax + bpf.ArgsMax // the largest exec record
 )
 
 // Object builds the base object. It is deterministic: the same polc gives
