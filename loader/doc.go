@@ -101,8 +101,12 @@
 // # Events
 //
 // [OpenStream] reads the base ring buffer. Base records (exec, fork, exit)
-// keep a user-space process cache, seeded from /proc, that enriches policy
-// events with binary, arguments, cwd, uid, start time and parent. Policy
+// keep a user-space process cache that enriches policy events with binary,
+// arguments, cwd, uid, start time and parent: exec records carry the
+// arguments and cwd the kernel read at exec (bpf.ExecData), and /proc seeds
+// the processes that ran before. With [StreamOptions.ProcessEvents] the
+// exec and exit records are events too (process_exec, process_exit, with
+// ancestors on request). Policy
 // records are decoded with the manifest of the policy that wrote them, found
 // by the policy id in its pinned polc_manifest map (records of a policy
 // being loaded, whose programs are attached before its pins are in place,

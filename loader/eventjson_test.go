@@ -214,7 +214,7 @@ func (g randEvents) stack() []StackTraceEntry {
 }
 
 func (g randEvents) event() *Event {
-	kinds := []string{KindKprobe, KindTracepoint, KindUprobe, KindLSM, KindUSDT, KindLoader}
+	kinds := []string{KindKprobe, KindTracepoint, KindUprobe, KindLSM, KindUSDT, KindLoader, KindExec, KindExit}
 	h := &bpf.Hook{Target: g.str(), Symbol: g.str(), Message: g.str(), Tags: g.strs()}
 	if g.chance(2) {
 		h.Target = []string{"syscalls/sys_enter_openat", "sys_enter", "/", "a/b/c"}[g.r.IntN(4)]
@@ -225,6 +225,20 @@ func (g randEvents) event() *Event {
 	e := &Event{Kind: kinds[g.r.IntN(len(kinds))], Time: g.time(), NodeName: g.str(), Policy: g.str(),
 		Hook: h, Process: g.process(), Parent: g.process(), Action: bpf.Action(g.r.IntN(12)),
 		KernelStackTrace: g.stack(), UserStackTrace: g.stack(), LoaderPath: g.str(), BuildID: g.bytes(), ImaHash: g.str()}
+	if e.Kind == KindExec || e.Kind == KindExit {
+		// Process events: no hook, an exit status or signal, ancestors.
+		e.Hook = nil
+		if g.chance(2) {
+			e.Status = uint32(g.r.IntN(256))
+		} else {
+			e.Signal = g.str()
+		}
+		for range g.r.IntN(3) {
+			if p := g.process(); p != nil {
+				e.Ancestors = append(e.Ancestors, p)
+			}
+		}
+	}
 	switch g.r.IntN(3) {
 	case 0:
 	case 1:
