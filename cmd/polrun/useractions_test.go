@@ -109,7 +109,7 @@ spec:
 		t.Fatal(err)
 	}
 	polc(t, "build", "-o", e.dir, src)
-	out, errOut, code := e.polrun("run", "--duration", "2s", "--dns-server", dns.addr, "--action-timeout", "2s",
+	out, errOut, code := e.polrun("run", "--duration", "2s", "--process-events=false", "--dns-server", dns.addr, "--action-timeout", "2s",
 		filepath.Join(e.dir, "canaries.bpf.o"))
 	if code != exitOK {
 		t.Fatalf("run: exit %d\n%s", code, errOut)
