@@ -149,6 +149,15 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procE
 		return nil
 	case bpf.EventExit:
 		e := c.lookup(p.Tgid)
+		if e == nil && p.BinaryLen > 0 {
+			// Gone from /proc and the table by now, but the record has
+			// the table's entry as it was.
+			e = &procEntry{pid: p.Tgid, ppid: p.Ppid, ktime: p.StartKtime, uid: p.UID, binary: cString(p.Binary[:]), flags: "procFS"}
+			if p.Flags&bpf.ProcFromProcfs == 0 {
+				e.flags = "execve"
+			}
+			c.link(e)
+		}
 		if e != nil && !e.exited {
 			e.exited = true
 			c.exited = append(c.exited, p.Tgid)

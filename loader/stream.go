@@ -57,6 +57,9 @@ type StreamStats struct {
 	Events      uint64 // events returned (policy and process events)
 	BaseRecords uint64 // exec, fork and exit records
 	Filtered    uint64 // policy events of other policies (StreamOptions.Policy)
+	// UnknownExits are exits of processes nothing was known about (no
+	// exec, fork or /proc entry seen): no process_exit is made for them.
+	UnknownExits uint64
 	// Undecodable records could not be decoded: unknown policy, bad
 	// layout; LastUndecodable says why the last one was.
 	Undecodable     uint64
@@ -775,6 +778,13 @@ func (s *Stream) decodeBase(raw []byte, h bpf.Header) (*Event, error) {
 	if !s.o.ProcessEvents || h.Kind == bpf.EventFork {
 		return nil, nil
 	}
+	if e == nil {
+		// An exit of a process known neither to the cache, nor to /proc,
+		// nor to the process table (it ran and ended while polrun loaded
+		// its base): nothing to report it with, not even an exec id.
+		s.count(func(st *StreamStats) { st.UnknownExits++ })
+		return nil, nil
+	}
 	ev := s.newEvent()
 	ev.Kind, ev.Time, ev.NodeName, ev.Header = KindExec, s.toWall(h.Ktime), s.o.NodeName, h
 	if h.Kind == bpf.EventExit {
@@ -782,7 +792,7 @@ func (s *Stream) decodeBase(raw []byte, h bpf.Header) (*Event, error) {
 		ev.Status, ev.Signal = exitStatus(pe.ExitCode)
 	}
 	s.cache.process(h.Tgid, h.Pid, ev)
-	if s.o.Ancestors && e != nil {
+	if s.o.Ancestors {
 		ev.Ancestors = s.cache.ancestors(e, ev.Ancestors[:0])
 	}
 	return ev, nil

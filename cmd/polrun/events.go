@@ -588,6 +588,9 @@ func printEvents(ctx context.Context, src eventSource, ef eventFlags, stdout, st
 		case final:
 			fmt.Fprintf(stderr, "polrun: %d events, %d process records, %d undecodable, %d read errors, %d lost to a full ring buffer\n",
 				st.Events, st.BaseRecords, st.Undecodable, st.ReadErrors, st.Dropped)
+			if st.UnknownExits > 0 {
+				fmt.Fprintf(stderr, "polrun: %d exits of processes that ran and ended while the base was loaded, unknown: no process_exit for them\n", st.UnknownExits)
+			}
 		}
 		reported = st
 	}
