@@ -118,7 +118,8 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procE
 			binary: cString(p.Binary[:]),
 		}
 		cloned := false
-		if old := c.byPid[p.Tgid]; old != nil && !old.exited {
+		old := c.byPid[p.Tgid]
+		if old != nil && !old.exited {
 			// The login uid is kept over fork and exec.
 			e.cwd, e.auid, e.hasAUID = old.cwd, old.auid, old.hasAUID
 			cloned = old.flags == "clone"
@@ -135,6 +136,13 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procE
 		}
 		e.flags = execFlags(p, ed, e.cwd, cloned)
 		c.link(e)
+		if old != nil && !old.exited && old.parent != nil {
+			// The parent is the process that made this one, as in
+			// Tetragon: a process reparented (its parent exited) before
+			// it exec'd keeps it, rather than the reaper the kernel
+			// names now.
+			e.ppid, e.parent, e.parentExecID = old.ppid, old.parent, old.parentExecID
+		}
 		return e
 	case bpf.EventFork:
 		// Only new processes: the base posts nothing for new threads.

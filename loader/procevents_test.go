@@ -148,7 +148,6 @@ func TestProcessEvents(t *testing.T) {
 		if !mine {
 			continue
 		}
-		t.Logf("%s", ev.AppendJSON(nil))
 		switch ev.Kind {
 		case KindExec:
 			execs = append(execs, ev)
@@ -294,5 +293,60 @@ func TestExecDataDecode(t *testing.T) {
 	raw, h = rec("/tmp/x", "ls\x00", 0, 0, 5)
 	if _, _, err := parseExecData(raw, h); err == nil {
 		t.Error("bad lengths decoded")
+	}
+}
+
+// TestProcessEventsReparented: a process whose parent exits before it
+// execs (the kernel reparents it to a reaper) keeps, in its process_exec,
+// the parent that made it: the shell's exec.
+func TestProcessEventsReparented(t *testing.T) {
+	o := testOptions(t)
+	b := compilePolicy(t, "empty.yaml", "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: \"empty\"\n")
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot, ProcessEvents: true, Ancestors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmd := exec.Command("/bin/sh", "-c", "(sleep 0.3; exec /bin/true reparented) & exit 0")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	shPid := uint32(cmd.Process.Pid)
+	var shExec, trueExec *Event
+	var shExited bool
+	deadline := time.Now().Add(5 * time.Second)
+	for trueExec == nil && time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ev, err := s.Next(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ev.Process
+		switch {
+		case p == nil || p.PID == nil:
+		case ev.Kind == KindExec && *p.PID == shPid:
+			shExec = ev
+		case ev.Kind == KindExit && *p.PID == shPid:
+			shExited = true
+		case ev.Kind == KindExec && p.Arguments == "reparented":
+			trueExec = ev
+		}
+	}
+	if shExec == nil || trueExec == nil || !shExited {
+		t.Fatalf("exec of the shell %v, its exit %v, exec of true %v", shExec != nil, shExited, trueExec != nil)
+	}
+	if trueExec.Parent == nil || *trueExec.Parent.PID != shPid || trueExec.Parent.ExecID != shExec.Process.ExecID ||
+		trueExec.Process.ParentExecID != shExec.Process.ExecID {
+		t.Errorf("parent %+v, want the shell's exec %s", trueExec.Parent, shExec.Process.ExecID)
+	}
+	if len(trueExec.Ancestors) == 0 || *trueExec.Ancestors[0].PID != uint32(os.Getpid()) {
+		t.Errorf("ancestors %+v, want the test first", trueExec.Ancestors)
 	}
 }
