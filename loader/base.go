@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
@@ -247,7 +248,12 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		}
 		faultPoint("pin base link " + l.name)
 	}
-	for _, name := range shared {
+	pinned := shared
+	if coll.Maps[bpf.CountersMap] != nil {
+		// The base's own counters, for polrun list (not shared).
+		pinned = append(slices.Clone(shared), bpf.CountersMap)
+	}
+	for _, name := range pinned {
 		if err := coll.Maps[name].Pin(filepath.Join(staging, name)); err != nil {
 			return nil, fmt.Errorf("pin base map %s: %w", name, err)
 		}

@@ -33,7 +33,13 @@ func checkCountersMap(spec *ebpf.CollectionSpec) error {
 // countersOf reads the counters of the loaded policy whose pins are in
 // dir, summed over CPUs; nil without error when the bundle has none.
 func countersOf(dir string) (*bpf.Counters, error) {
-	mp, err := ebpf.LoadPinnedMap(filepath.Join(dir, bpf.MapsDir, bpf.CountersMap), &ebpf.LoadPinOptions{ReadOnly: true})
+	return countersAt(filepath.Join(dir, bpf.MapsDir, bpf.CountersMap))
+}
+
+// countersAt reads the counters pinned at path (a policy's, or the
+// base's), summed over CPUs; nil without error when there are none.
+func countersAt(path string) (*bpf.Counters, error) {
+	mp, err := ebpf.LoadPinnedMap(path, &ebpf.LoadPinOptions{ReadOnly: true})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -36,6 +36,10 @@ type BaseStatus struct {
 	// Memory is the kernel memory of the base's maps (the ring buffer and
 	// process table every policy shares) and programs.
 	Memory KernelMemory
+	// Counters are the base programs' own (bpf.CountersMap in the base's
+	// directory): the exec, fork and exit records they posted and lost.
+	// Nil for a base built before them.
+	Counters *bpf.Counters
 }
 
 // KernelMemory is the memory the kernel charges for maps and programs:
@@ -169,6 +173,7 @@ func List(opts *Options) (*Status, error) {
 				st.Base.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), nil)
 				st.Base.Maps = listMaps(dir)
 				st.Base.Memory = memoryOf(st.Base.Maps, st.Base.Programs)
+				st.Base.Counters, st.Base.Err = countersAt(filepath.Join(dir, bpf.CountersMap))
 			}
 		}
 	}

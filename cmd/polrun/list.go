@@ -44,8 +44,9 @@ const baseName = "(base)"
 type listRow struct {
 	name, mode, state string
 	hooks, programs   int
-	// counters are the policy's counts (NPOST, NENFORCE, NLOST); nil for
-	// the base and for a bundle built before them.
+	// counters are the policy's counts (NPOST, NENFORCE, NLOST), or the
+	// base's (its exec, fork and exit records); nil for a bundle or base
+	// built before them.
 	counters *bpf.Counters
 	memory   uint64
 	err      string
@@ -68,7 +69,7 @@ func stateOf(err error, progs []loader.ProgramStatus) (string, string) {
 func rows(st *loader.Status) []listRow {
 	var out []listRow
 	if b := st.Base; b != nil {
-		r := listRow{name: baseName, mode: "-", programs: len(b.Programs), memory: loader.MapMemory(b.Maps)}
+		r := listRow{name: baseName, mode: "-", programs: len(b.Programs), counters: b.Counters, memory: loader.MapMemory(b.Maps)}
 		r.state, r.err = stateOf(b.Err, b.Programs)
 		hooks := map[string]bool{}
 		for _, p := range b.Programs {
@@ -243,8 +244,9 @@ func listJSON(st *loader.Status) any {
 		State    string `json:"state"`
 		Hooks    int    `json:"hooks"`
 		// NPost, NEnforce and NLost: the policy's counters (records
-		// posted, enforcement actions carried out, records lost);
-		// absent for the base and for bundles built before them.
+		// posted, enforcement actions carried out, records lost); for
+		// the base NPost and NLost (its exec, fork and exit records);
+		// absent for bundles and bases built before them.
 		NPost        *uint64   `json:"npost,omitempty"`
 		NEnforce     *uint64   `json:"nenforce,omitempty"`
 		NLost        *uint64   `json:"nlost,omitempty"`
@@ -295,6 +297,9 @@ func listJSON(st *loader.Status) any {
 		rs = rs[1:]
 		out.Base = &part{State: r.state, Hooks: r.hooks, KernelMemory: r.memory, Programs: progs(st.Base.Programs), Maps: maps(st.Base.Maps),
 			KernelMemoryParts: parts(st.Base.Memory)}
+		if c := st.Base.Counters; c != nil {
+			out.Base.NPost, out.Base.NLost = &c.Posted, &c.Lost
+		}
 		if st.Base.Err != nil {
 			out.Base.Error = st.Base.Err.Error()
 		}

@@ -84,7 +84,8 @@ func Object() ([]byte, error) {
 	}
 	obj.Funcs = lib.Funcs()
 	obj.Maps = append(codegen.SharedMaps(),
-		&object.Map{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: execMax, MaxEntries: 1})
+		&object.Map{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: execMax, MaxEntries: 1},
+		&object.Map{Name: bpf.CountersMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: bpf.CountersSize, MaxEntries: 1})
 	obj.Maps = append(obj.Maps, lib.Maps()...)
 	sum := sha256.Sum256(nil)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
@@ -132,7 +133,40 @@ func output(b *emit.Builder) {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
+	countPosted(b)
+}
+
+// countPosted emits, after the bpf_ringbuf_output whose result is in R0,
+// the count of the record in the base's own counters (bpf.CountersMap,
+// pinned in the base's directory: polrun list's base row): Posted when
+// the ring took it, else Lost and the shared drop counter. R0 is 0 after.
+func countPosted(b *emit.Builder) {
+	lost, done := b.Fresh("post_lost"), b.Fresh("post_counted")
+	b.Emit(asm.JNE.Imm(asm.R0, 0, lost))
+	countAdd(b, bpf.CountersPostedOff)
+	b.Emit(asm.Ja.Label(done))
+	b.Label(lost)
 	kern.CountDrop(b, stKey)
+	countAdd(b, bpf.CountersLostOff)
+	b.Label(done)
+	b.Emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// countAdd emits counters[off] += 1 on this CPU, atomically (a program
+// interrupting another on the same CPU loses no count).
+func countAdd(b *emit.Builder, off int16) {
+	done := b.Fresh("counted")
+	b.Emit(
+		emit.StoreImm(asm.RFP, stKey, 0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.CountersMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stKey),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, done),
+		asm.Mov.Imm(asm.R1, 1),
+		asm.AddAtomic.Mem(asm.R0, asm.R1, asm.DWord, off),
+	)
+	b.Label(done)
 }
 
 // lookupProcInto copies the table entry of the tgid at fp+stTgid into the
@@ -347,7 +381,7 @@ func execData(b *emit.Builder, lib *kern.Lib) {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	kern.CountDrop(b, stKey)
+	countPosted(b)
 }
 
 // forkProgram: raw tracepoint sched_process_fork(parent, child).

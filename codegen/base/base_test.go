@@ -190,6 +190,19 @@ func TestTracksProcesses(t *testing.T) {
 		t.Errorf("the child's own generation went from %d to %d over its fork, exec and exit, want at least +3", before, own)
 	}
 
+	// The base counts what it posted: the child's three records at least.
+	var per []bpf.Counters
+	if err := coll.Maps[bpf.CountersMap].Lookup(uint32(0), &per); err != nil {
+		t.Fatal(err)
+	}
+	var sum bpf.Counters
+	for _, c := range per {
+		sum.Add(c)
+	}
+	if sum.Posted < 3 || sum.Enforced != 0 {
+		t.Errorf("counters %+v, want 3 posted at least", sum)
+	}
+
 	seen := map[bpf.EventKind]bool{}
 	rd.SetDeadline(time.Now().Add(time.Second))
 	for len(seen) < 3 {

@@ -30,7 +30,9 @@
 //	polrun_policy_events_lost_total{policy}      records posted, enforcement
 //	                                         actions carried out, records the ring
 //	                                         buffer did not take; since the policy
-//	                                         was loaded, 0 from the start
+//	                                         was loaded, 0 from the start; the
+//	                                         base's exec, fork and exit records
+//	                                         (posted, lost) with policy=""
 //	polrun_ready                             1 when /readyz says ready
 //	polrun_program_runs_total{policy,program,kind,target}
 //	polrun_program_run_seconds_total{policy,program,kind,target}
@@ -338,6 +340,10 @@ func (s *state) Collect(ch chan<- prometheus.Metric) {
 	if st.Base != nil {
 		programs("", st.Base.Programs)
 		memory("", st.Base.Memory)
+		if c := st.Base.Counters; c != nil {
+			emit(ch, postedDesc, prometheus.CounterValue, float64(c.Posted), "")
+			emit(ch, policyLostDesc, prometheus.CounterValue, float64(c.Lost), "")
+		}
 	}
 	failing := (*Metrics)(s).failingPolicies(st, (*Metrics)(s).currentBundleFailures())
 	for _, p := range st.Policies {
