@@ -40,5 +40,8 @@
 // Each record is a bpf.Header (Kind EventExec, EventFork or EventExit;
 // Tgid and Pid of the process the event is about: the child for fork)
 // followed by a bpf.ProcEvent, and for exec the ExecData and its strings
-// (the record's size then depends on their lengths).
+// (the record's size then depends on their lengths). The programs count
+// the records the ring buffer took and those it did not in the base's own
+// per-CPU bpf.Counters (map bpf.CountersMap, pinned in the base's
+// directory for polrun list), besides the shared drop counter.
 package base
