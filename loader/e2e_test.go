@@ -86,6 +86,8 @@ func helperMain(mode string) int {
 				return 1
 			}
 		}
+	case "proc":
+		return procHelper() // procevents_test.go
 	default:
 		fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 		return 2

@@ -8,7 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,13 +84,73 @@ func decodeTetragon(t *testing.T, ev *Event) *tetragonEvent {
 	return &te
 }
 
-// TestProcessEvents runs short-lived processes, a shell that forks and
-// execs /bin/true, and one killed by a signal, and checks their
-// process_exec and process_exit events: binary, arguments and cwd as
-// given (taken from the exec records: the stream's procfs is an empty
-// directory, so /proc cannot have supplied them, and /bin/true exits at
-// once), the parent across fork and exec, ancestors, exit status and
-// signal, and Tetragon's field names.
+// procHelper is the test binary run as a process for the process events
+// (POLC_LOADER_HELPER=proc, no stdin): POLC_PROC_ACT says what it does.
+//
+//	exit:N      exit with status N
+//	kill        kill itself with SIGKILL
+//	spawn:N     run itself with the arguments "one arg" "two" (to exit 0),
+//	            wait for it, exit with status N
+//	orphan      start itself to sleep-exec, and exit at once
+//	sleep-exec  sleep 300ms (its parent exits: it is reparented), then
+//	            exec itself with the argument "reparented" (to exit 0)
+func procHelper() int {
+	act := os.Getenv("POLC_PROC_ACT")
+	self, err := os.Executable()
+	if err != nil {
+		return 100
+	}
+	child := func(act string, args ...string) *exec.Cmd {
+		c := exec.Command(self, args...)
+		c.Env = append(os.Environ(), "POLC_LOADER_HELPER=proc", "POLC_PROC_ACT="+act)
+		return c
+	}
+	switch {
+	case strings.HasPrefix(act, "exit:"):
+		n, _ := strconv.Atoi(strings.TrimPrefix(act, "exit:"))
+		return n
+	case act == "kill":
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		time.Sleep(time.Second)
+	case strings.HasPrefix(act, "spawn:"):
+		if err := child("exit:0", "one arg", "two").Run(); err != nil {
+			return 101
+		}
+		n, _ := strconv.Atoi(strings.TrimPrefix(act, "spawn:"))
+		return n
+	case act == "orphan":
+		if err := child("sleep-exec").Start(); err != nil {
+			return 102
+		}
+		return 0
+	case act == "sleep-exec":
+		time.Sleep(300 * time.Millisecond)
+		// (exec.Cmd drops the earlier of two values of a variable;
+		// syscall.Exec does not, and getenv takes the first.)
+		env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "POLC_PROC_ACT=") })
+		syscall.Exec(self, []string{self, "reparented"}, append(env, "POLC_PROC_ACT=exit:0"))
+		return 103
+	}
+	return 104
+}
+
+// procCommand runs the test binary as procHelper doing act, with args,
+// in dir.
+func procCommand(act, dir string, args ...string) *exec.Cmd {
+	self, _ := os.Executable()
+	c := exec.Command(self, args...)
+	c.Env = append(os.Environ(), "POLC_LOADER_HELPER=proc", "POLC_PROC_ACT="+act)
+	c.Dir = dir
+	return c
+}
+
+// TestProcessEvents runs short-lived processes (copies of the test
+// binary): one that runs a child and exits 3, and one that kills itself,
+// and checks their process_exec and process_exit events: binary,
+// arguments and cwd as given (taken from the exec records: the stream's
+// procfs is an empty directory, so /proc cannot have supplied them, and
+// the child exits at once), the parent across fork and exec, ancestors,
+// exit status and signal, and Tetragon's field names.
 func TestProcessEvents(t *testing.T) {
 	o := testOptions(t)
 	b := compilePolicy(t, "empty.yaml", "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: \"empty\"\n")
@@ -104,32 +167,37 @@ func TestProcessEvents(t *testing.T) {
 	if err := os.Mkdir(cwd, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	realpath := func(p string) string {
-		r, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			t.Skipf("%s: %v", p, err)
-		}
-		return r
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
-	sh, trueBin := realpath("/bin/sh"), realpath("/bin/true")
-	script := `/bin/true "one arg" two; exit 3`
-	cmd := exec.Command("/bin/sh", "-c", script)
-	cmd.Dir = cwd
+	parentCmd := procCommand("spawn:3", cwd, "parent", "arg")
 	var exitErr *exec.ExitError
-	if err := cmd.Run(); !errors.As(err, &exitErr) || exitErr.ExitCode() != 3 {
-		t.Fatalf("sh: %v", err)
+	if err := parentCmd.Run(); !errors.As(err, &exitErr) || exitErr.ExitCode() != 3 {
+		t.Fatalf("parent: %v", err)
 	}
-	shPid := uint32(cmd.Process.Pid)
-	killed := exec.Command("/bin/sh", "-c", "kill -9 $$")
-	killed.Dir = cwd
+	parentPid := uint32(parentCmd.Process.Pid)
+	killed := procCommand("kill", cwd, "killed")
 	killed.Run()
 	killedPid := uint32(killed.Process.Pid)
 
-	// The events of the three processes, in order.
+	// The events of the three processes, in order. (Also exits of
+	// processes the Go runtime forks without exec'ing, to probe for
+	// pidfd: left out below.)
 	var execs, exits []*Event
-	byPid := map[uint32]*Event{}
+	execExited := func() int {
+		n := 0
+		for _, x := range exits {
+			for _, e := range execs {
+				if x.Process.ExecID == e.Process.ExecID {
+					n++
+				}
+			}
+		}
+		return n
+	}
 	deadline := time.Now().Add(5 * time.Second)
-	for len(exits) < 3 && time.Now().Before(deadline) {
+	for (len(execs) < 3 || execExited() < 3) && time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		ev, err := s.Next(ctx)
 		cancel()
@@ -144,37 +212,34 @@ func TestProcessEvents(t *testing.T) {
 			continue
 		}
 		pid := *p.PID
-		mine := pid == shPid || pid == killedPid || ev.Parent != nil && ev.Parent.PID != nil && *ev.Parent.PID == shPid
+		mine := pid == parentPid || pid == killedPid || ev.Parent != nil && ev.Parent.PID != nil && *ev.Parent.PID == parentPid
 		if !mine {
 			continue
 		}
 		switch ev.Kind {
 		case KindExec:
 			execs = append(execs, ev)
-			byPid[pid] = ev
 		case KindExit:
 			exits = append(exits, ev)
 		default:
 			t.Errorf("event of kind %s", ev.Kind)
 		}
 	}
-	if len(execs) != 3 || len(exits) != 3 {
-		t.Fatalf("%d exec and %d exit events of the 3 processes, want 3 each", len(execs), len(exits))
+	if len(execs) != 3 || execExited() != 3 {
+		t.Fatalf("%d exec and %d exit events of the 3 processes, want 3 each", len(execs), execExited())
 	}
 
-	self, _ := os.Executable()
-	shExec, trueExec, killedExec := execs[0], execs[1], execs[2]
+	parentExec, childExec, killedExec := execs[0], execs[1], execs[2]
 	for _, tc := range []struct {
-		ev               *Event
-		pid              uint32
-		binary, args     string
-		parentPid        uint32
-		parentBinary     string
-		wantAncestorsPid uint32
+		ev           *Event
+		pid          uint32
+		args         string
+		parentPid    uint32
+		ancestorsPid uint32
 	}{
-		{shExec, shPid, sh, "-c " + script, uint32(os.Getpid()), self, 0},
-		{trueExec, 0, trueBin, "one arg two", shPid, sh, uint32(os.Getpid())},
-		{killedExec, killedPid, sh, "-c kill -9 $$", uint32(os.Getpid()), self, 0},
+		{parentExec, parentPid, "parent arg", uint32(os.Getpid()), 0},
+		{childExec, 0, "one arg two", parentPid, uint32(os.Getpid())},
+		{killedExec, killedPid, "killed", uint32(os.Getpid()), 0},
 	} {
 		te := decodeTetragon(t, tc.ev)
 		if te.ProcessExec == nil || te.NodeName != "node-a" || te.Time.IsZero() {
@@ -184,31 +249,31 @@ func TestProcessEvents(t *testing.T) {
 		if tc.pid != 0 && *p.PID != tc.pid {
 			t.Errorf("exec of pid %d, want %d", *p.PID, tc.pid)
 		}
-		if p.Binary != tc.binary || p.Arguments != tc.args || p.Cwd != cwd || !strings.HasPrefix(p.Flags, "execve") {
-			t.Errorf("process binary %q arguments %q cwd %q flags %q, want %q %q %q", p.Binary, p.Arguments, p.Cwd, p.Flags, tc.binary, tc.args, cwd)
+		if p.Binary != self || p.Arguments != tc.args || p.Cwd != cwd || !strings.HasPrefix(p.Flags, "execve") {
+			t.Errorf("process binary %q arguments %q cwd %q flags %q, want %q %q %q", p.Binary, p.Arguments, p.Cwd, p.Flags, self, tc.args, cwd)
 		}
 		if p.ExecID == "" || p.StartTime == nil || p.UID == nil || *p.UID != uint32(os.Getuid()) {
 			t.Errorf("process %+v", p)
 		}
-		if parent == nil || *parent.PID != tc.parentPid || parent.Binary != tc.parentBinary || p.ParentExecID != parent.ExecID {
-			t.Errorf("parent %+v of %s, want pid %d binary %s", parent, p.Binary, tc.parentPid, tc.parentBinary)
+		if parent == nil || *parent.PID != tc.parentPid || parent.Binary != self || p.ParentExecID != parent.ExecID {
+			t.Errorf("parent %+v of %q, want pid %d binary %s", parent, p.Arguments, tc.parentPid, self)
 		}
-		if tc.wantAncestorsPid != 0 {
-			if a := te.ProcessExec.Ancestors; len(a) == 0 || *a[0].PID != tc.wantAncestorsPid || a[0].ExecID != parent.ParentExecID {
-				t.Errorf("ancestors %+v, want first pid %d", a, tc.wantAncestorsPid)
+		if tc.ancestorsPid != 0 {
+			if a := te.ProcessExec.Ancestors; len(a) == 0 || *a[0].PID != tc.ancestorsPid || a[0].ExecID != parent.ParentExecID {
+				t.Errorf("ancestors %+v, want first pid %d", a, tc.ancestorsPid)
 			}
 		}
 	}
-	// /bin/true's parent is the shell's exec, not its fork.
-	if trueExec.Parent.ExecID != shExec.Process.ExecID {
-		t.Errorf("parent exec id %s, want the shell's %s", trueExec.Parent.ExecID, shExec.Process.ExecID)
+	// The child's parent is the parent's exec, not its fork.
+	if childExec.Parent.ExecID != parentExec.Process.ExecID {
+		t.Errorf("parent exec id %s, want %s", childExec.Parent.ExecID, parentExec.Process.ExecID)
 	}
 
-	// Exits: /bin/true (0), the shell (3), the killed shell (SIGKILL).
+	// Exits: the child (0), the parent (3), the killed one (SIGKILL).
 	want := map[string]struct {
 		status uint32
 		signal string
-	}{trueExec.Process.ExecID: {0, ""}, shExec.Process.ExecID: {3, ""}, killedExec.Process.ExecID: {0, "SIGKILL"}}
+	}{childExec.Process.ExecID: {0, ""}, parentExec.Process.ExecID: {3, ""}, killedExec.Process.ExecID: {0, "SIGKILL"}}
 	for _, ev := range exits {
 		te := decodeTetragon(t, ev)
 		x := te.ProcessExit
@@ -217,17 +282,19 @@ func TestProcessEvents(t *testing.T) {
 		}
 		w, ok := want[x.Process.ExecID]
 		if !ok {
-			t.Errorf("exit of exec id %s, not one of the execs", x.Process.ExecID)
+			if !strings.HasSuffix(x.Process.Flags, "clone") || x.Parent == nil || *x.Parent.PID != parentPid && *x.Parent.PID != killedPid {
+				t.Errorf("exit of %+v, not one of the execs nor a fork of theirs", x.Process)
+			}
 			continue
 		}
 		delete(want, x.Process.ExecID)
 		if x.Status != w.status || x.Signal != w.signal || x.Process.Cwd != cwd || x.Parent == nil {
-			t.Errorf("exit of %s %q: status %d signal %q cwd %q parent %v, want %d %q", x.Process.Binary, x.Process.Arguments, x.Status, x.Signal, x.Process.Cwd, x.Parent, w.status, w.signal)
+			t.Errorf("exit of %q: status %d signal %q cwd %q parent %v, want %d %q", x.Process.Arguments, x.Status, x.Signal, x.Process.Cwd, x.Parent, w.status, w.signal)
 		}
 	}
 
 	// The compact form says the same.
-	if line := trueExec.Compact(); !strings.Contains(line, " process_exec ") || !strings.Contains(line, trueBin+` args="one arg two" cwd="`+cwd+`"`) {
+	if line := childExec.Compact(); !strings.Contains(line, " process_exec ") || !strings.Contains(line, self+` args="one arg two" cwd="`+cwd+`"`) {
 		t.Errorf("compact %q", line)
 	}
 }
@@ -245,7 +312,7 @@ func TestProcessEventsOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := exec.Command("/bin/true").Run(); err != nil {
+	if err := procCommand("exit:0", "").Run(); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
@@ -254,7 +321,64 @@ func TestProcessEventsOff(t *testing.T) {
 		t.Errorf("event %s", ev.AppendJSON(nil))
 	}
 	if st := s.Stats(); st.BaseRecords < 3 {
-		t.Errorf("%d base records read, want the fork, exec and exit of /bin/true at least", st.BaseRecords)
+		t.Errorf("%d base records read, want the fork, exec and exit of the helper at least", st.BaseRecords)
+	}
+}
+
+// TestProcessEventsReparented: a process whose parent exits before it
+// execs (the kernel reparents it to a reaper) keeps, in its process_exec,
+// the parent that made it.
+func TestProcessEventsReparented(t *testing.T) {
+	o := testOptions(t)
+	b := compilePolicy(t, "empty.yaml", "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: \"empty\"\n")
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot, ProcessEvents: true, Ancestors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmd := procCommand("orphan", "")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	orphanerPid := uint32(cmd.Process.Pid)
+	var orphanerExec, reparentedExec *Event
+	var orphanerExited bool
+	deadline := time.Now().Add(5 * time.Second)
+	for reparentedExec == nil && time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ev, err := s.Next(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ev.Process
+		switch {
+		case p == nil || p.PID == nil:
+		case ev.Kind == KindExec && *p.PID == orphanerPid:
+			orphanerExec = ev
+		case ev.Kind == KindExit && *p.PID == orphanerPid:
+			orphanerExited = true
+		case ev.Kind == KindExec && p.Arguments == "reparented" && ev.Parent != nil && *ev.Parent.PID == orphanerPid:
+			reparentedExec = ev
+		case ev.Kind == KindExec && p.Arguments == "reparented":
+			t.Errorf("exec with parent %+v, want pid %d", ev.Parent, orphanerPid)
+		}
+	}
+	if orphanerExec == nil || reparentedExec == nil || !orphanerExited {
+		t.Fatalf("exec of the parent %v, its exit before the child's exec %v, exec of the child %v", orphanerExec != nil, orphanerExited, reparentedExec != nil)
+	}
+	if reparentedExec.Parent == nil || *reparentedExec.Parent.PID != orphanerPid || reparentedExec.Parent.ExecID != orphanerExec.Process.ExecID ||
+		reparentedExec.Process.ParentExecID != orphanerExec.Process.ExecID {
+		t.Errorf("parent %+v, want the exited parent's exec %s", reparentedExec.Parent, orphanerExec.Process.ExecID)
+	}
+	if len(reparentedExec.Ancestors) == 0 || *reparentedExec.Ancestors[0].PID != uint32(os.Getpid()) {
+		t.Errorf("ancestors %+v, want the test first", reparentedExec.Ancestors)
 	}
 }
 
@@ -293,60 +417,5 @@ func TestExecDataDecode(t *testing.T) {
 	raw, h = rec("/tmp/x", "ls\x00", 0, 0, 5)
 	if _, _, err := parseExecData(raw, h); err == nil {
 		t.Error("bad lengths decoded")
-	}
-}
-
-// TestProcessEventsReparented: a process whose parent exits before it
-// execs (the kernel reparents it to a reaper) keeps, in its process_exec,
-// the parent that made it: the shell's exec.
-func TestProcessEventsReparented(t *testing.T) {
-	o := testOptions(t)
-	b := compilePolicy(t, "empty.yaml", "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: \"empty\"\n")
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot, ProcessEvents: true, Ancestors: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	cmd := exec.Command("/bin/sh", "-c", "(sleep 0.3; exec /bin/true reparented) & exit 0")
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	shPid := uint32(cmd.Process.Pid)
-	var shExec, trueExec *Event
-	var shExited bool
-	deadline := time.Now().Add(5 * time.Second)
-	for trueExec == nil && time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		ev, err := s.Next(ctx)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := ev.Process
-		switch {
-		case p == nil || p.PID == nil:
-		case ev.Kind == KindExec && *p.PID == shPid:
-			shExec = ev
-		case ev.Kind == KindExit && *p.PID == shPid:
-			shExited = true
-		case ev.Kind == KindExec && p.Arguments == "reparented":
-			trueExec = ev
-		}
-	}
-	if shExec == nil || trueExec == nil || !shExited {
-		t.Fatalf("exec of the shell %v, its exit %v, exec of true %v", shExec != nil, shExited, trueExec != nil)
-	}
-	if trueExec.Parent == nil || *trueExec.Parent.PID != shPid || trueExec.Parent.ExecID != shExec.Process.ExecID ||
-		trueExec.Process.ParentExecID != shExec.Process.ExecID {
-		t.Errorf("parent %+v, want the shell's exec %s", trueExec.Parent, shExec.Process.ExecID)
-	}
-	if len(trueExec.Ancestors) == 0 || *trueExec.Ancestors[0].PID != uint32(os.Getpid()) {
-		t.Errorf("ancestors %+v, want the test first", trueExec.Ancestors)
 	}
 }
