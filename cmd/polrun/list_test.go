@@ -59,6 +59,16 @@ func checkListTable(t *testing.T, e *env, policy string) {
 	if !strings.Contains(ym, "policies:\n  - name: "+policy+"\n") || !strings.Contains(ym, "kernel_memory: ") {
 		t.Errorf("yaml:\n%s", ym)
 	}
+	// The base's counters move with every process the host starts
+	// between the two runs.
+	for _, v := range []any{fromJSON, fromYAML} {
+		if m, ok := v.(map[string]any); ok {
+			if b, ok := m["base"].(map[string]any); ok {
+				delete(b, "npost")
+				delete(b, "nlost")
+			}
+		}
+	}
 	jsN, _ := yaml.Marshal(fromJSON)
 	ymN, _ := yaml.Marshal(fromYAML)
 	if string(jsN) != string(ymN) {

@@ -326,7 +326,7 @@ func TestKill9LeavesPolicyInForce(t *testing.T) {
 // (polrun run | head).
 func TestRunUnloadsOnClosedPipe(t *testing.T) {
 	e := newEnv(t)
-	cmd := exec.Command(polrunBin, e.args([]string{"run", e.syscallBundle("clitest-pipe", startSyscaller(t))})...)
+	cmd := exec.Command(polrunBin, e.args([]string{"run", "--process-events=false", e.syscallBundle("clitest-pipe", startSyscaller(t))})...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
