@@ -426,6 +426,10 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 				}
 			}
 		}
+		if a.ImaHash && name == actPost && h.kind != hookLSM {
+			c.errorf(fieldOr(a.At, "imaHash"), "unsupported", "hook the LSM hook (lsmhooks) that sees the file, such as file_open or bprm_check_security",
+				"imaHash is reported on LSM hooks only, as Tetragon does: bpf_ima_file_hash needs a sleepable BPF LSM program, and a %s is not one", hookKindOf(h))
+		}
 		if a.RateLimit != "" && !rateLimit.MatchString(a.RateLimit) {
 			c.errorf(fieldOr(a.At, "rateLimit"), "bad-value", `write a number of seconds, or a number followed by s, m or h: "30", "1m"`,
 				"rateLimit %q is not a duration", a.RateLimit)

@@ -235,6 +235,9 @@ func (l *lowering) buildArg(a *Arg, slot int, tracepoint bool) *ir.Arg {
 	switch {
 	case ok:
 		arg.Type = t
+		if t == ir.TypeCharIovec {
+			arg.MaxData = false // ignored, as in Tetragon (the checks warn)
+		}
 	case a.Type == "" && tracepoint:
 		arg.Type = ir.TypeAuto
 	default:
