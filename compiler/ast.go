@@ -32,6 +32,10 @@ func capture[T any](n *yaml.Node, at *At, plain *T) error {
 	return n.Decode(plain)
 }
 
+// kindNamespaced is the kind of a policy that applies to one namespace's
+// pods.
+const kindNamespaced = "TracingPolicyNamespaced"
+
 // Policy is one TracingPolicy or TracingPolicyNamespaced document.
 type Policy struct {
 	At         `yaml:"-"`

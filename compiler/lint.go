@@ -45,13 +45,18 @@ func (c *checker) lintPolicy() {
 }
 
 // checkK8sSelectors checks spec.podSelector, containerSelector and
-// nodeSelector. The first two restrict the policy to pods or containers,
+// nodeSelector, and the kind TracingPolicyNamespaced, which like the pod
+// selectors restricts the policy to pods (those of its namespace). The first two restrict the policy to pods or containers,
 // which needs Kubernetes pod metadata: polrun has none and refuses to load
 // the bundle (never ignoring them, which would apply the policy to every
 // process); validate warns. nodeSelector is applied by polrun to the
 // node's labels (--node-labels).
 func (c *checker) checkK8sSelectors() {
 	s := &c.pol.Spec
+	if c.pol.Kind == kindNamespaced {
+		c.warnf(fieldOr(c.pol.At, "kind"), "k8s-selector", "make it a TracingPolicy (without metadata.namespace) where it should apply to every process",
+			"a TracingPolicyNamespaced applies only to the pods of namespace %q, which needs Kubernetes pod metadata: polrun refuses to load it", c.pol.Metadata.Namespace)
+	}
 	for _, ks := range []struct {
 		key string
 		sel *LabelSelector

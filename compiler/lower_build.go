@@ -65,6 +65,12 @@ func build(l *lowering) {
 	l.lowerOptions() // options.go
 	// Pod and container selectors go to the manifest, whose loader refuses
 	// them (it has no pod metadata); the node selector too, applied there.
+	// A TracingPolicyNamespaced applies, in Tetragon, only to the processes
+	// of the pods of its namespace (its policy filter): refused the same
+	// way, never loaded applying to every process.
+	if l.ast.Kind == kindNamespaced {
+		l.p.PodSelectors = append(l.p.PodSelectors, kindNamespaced)
+	}
 	if spec.PodSelector != nil {
 		l.p.PodSelectors = append(l.p.PodSelectors, "podSelector")
 	}
