@@ -257,6 +257,10 @@ func looksLikeSyscallSymbol(s string) bool {
 
 func (c *checker) checkUprobe(u *UProbe) {
 	c.refuseData(u.At, len(u.Data))
+	if u.Field("ignore") != nil {
+		c.errorf(fieldOr(u.At, "ignore"), "unsupported", "remove ignore; it only says what to do when binaryDigests do not match",
+			"ignore (Tetragon's ignore.digestVerificationFailure, for binaryDigests) is not yet supported by polc, as binaryDigests")
+	}
 	if len(u.BinaryDigests) > 0 {
 		c.errorf(fieldOr(u.At, "binaryDigests"), "unsupported", "remove binaryDigests; polrun attaches to the file at path whatever its digest",
 			"binaryDigests (attaching only to a binary of these digests) is not yet supported by polc")

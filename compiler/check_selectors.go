@@ -15,9 +15,13 @@ import (
 )
 
 func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
+	if s.Field("matchWorkloads") != nil {
+		c.errorf(fieldOr(s.At, "matchWorkloads"), "unsupported", "remove matchWorkloads to apply the selector to every process; matchNamespaces or matchBinaries can tell processes apart",
+			"matchWorkloads restricts the selector to pods or containers, which needs Kubernetes pod metadata that polrun does not have")
+	}
 	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+len(s.MatchParentBinaries)+
 		len(s.MatchNamespaces)+len(s.MatchCapabilities)+len(s.MatchNamespaceChanges)+
-		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions) == 0 {
+		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions)+len(s.MatchWorkloads) == 0 {
 		c.lintf(s.Node, "empty-selector", "a selector without filters matches every call; remove it or add filters",
 			"selector %d is empty", idx)
 	}

@@ -63,20 +63,11 @@ func build(l *lowering) {
 		}
 	}
 	l.lowerOptions() // options.go
-	// Pod and container selectors go to the manifest, whose loader refuses
-	// them (it has no pod metadata); the node selector too, applied there.
-	// A TracingPolicyNamespaced applies, in Tetragon, only to the processes
-	// of the pods of its namespace (its policy filter): refused the same
-	// way, never loaded applying to every process.
-	if l.ast.Kind == kindNamespaced {
-		l.p.PodSelectors = append(l.p.PodSelectors, kindNamespaced)
-	}
-	if spec.PodSelector != nil {
-		l.p.PodSelectors = append(l.p.PodSelectors, "podSelector")
-	}
-	if spec.ContainerSelector != nil {
-		l.p.PodSelectors = append(l.p.PodSelectors, "containerSelector")
-	}
+	// What restricts the policy to pods goes to the manifest, whose loader
+	// refuses it (it has no pod metadata): podScope (lint.go), as Tetragon's
+	// policy filter reads the kind and the selectors. The node selector
+	// goes there too, applied by the loader.
+	l.p.PodSelectors = podScope(l.ast)
 	if ns := spec.NodeSelector; ns != nil {
 		l.p.NodeSelector = &ir.LabelSelector{MatchLabels: ns.MatchLabels}
 		for _, e := range ns.MatchExpressions {

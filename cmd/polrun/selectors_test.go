@@ -87,3 +87,27 @@ func TestServeNodeLabels(t *testing.T) {
 	}
 	waitPolicy(t, e.root, "clitest-node-arm", time.Second, gone)
 }
+
+// TestLoadEverySelectorEmpty: podSelector: {} with hostSelector: {}
+// selects every process, host and pods, as Tetragon reads them: the policy
+// needs no pod metadata and loads; podSelector: {} alone (pods, not the
+// host) is refused.
+func TestLoadEverySelectorEmpty(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	all := e.policyVariant(dir, "clitest-sel-all", uint32(os.Getpid()), func(y string) string {
+		return strings.Replace(y, "spec:\n", "spec:\n  podSelector: {}\n  hostSelector: {}\n", 1)
+	})
+	pods := e.policyVariant(dir, "clitest-sel-pods", uint32(os.Getpid()), func(y string) string {
+		return strings.Replace(y, "spec:\n", "spec:\n  podSelector: {}\n", 1)
+	})
+	if out, stderr, code := e.polrun("load", all); code != 0 {
+		t.Fatalf("load: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := e.polrun("load", pods); code != 1 || !strings.Contains(stderr, "podSelector restricts it to pods or containers") {
+		t.Errorf("podSelector alone: exit %d\n%s", code, stderr)
+	}
+	if out, stderr, code := e.polrun("unload", "clitest-sel-all"); code != 0 {
+		t.Errorf("unload: exit %d\n%s%s", code, out, stderr)
+	}
+}
