@@ -180,9 +180,9 @@ var agreeTypes = []string{"auto", "int", "sint8", "int8", "uint8", "sint16", "in
 var agreeOps = []string{"Equal", "NotEqual", "Prefix", "NotPrefix", "Postfix", "NotPostfix", "GreaterThan", "LessThan",
 	"Mask", "SPort", "NotSPort", "SPortPriv", "NotSportPriv", "DPort", "NotDPort", "DPortPriv", "NotDPortPriv", "SAddr",
 	"NotSAddr", "DAddr", "NotDAddr", "Protocol", "Family", "State", "InMap", "NotInMap", "CapabilitiesGained", "InRange",
-	"NotInRange"}
+	"NotInRange", "SubString", "SubStringIgnCase", "FileType", "NotFileType"}
 
-var agreeValues = []string{`"1"`, `"/etc/passwd"`, `"127.0.0.1/8"`, `"80"`, `"IPPROTO_TCP"`, `"AF_INET"`, `"TCP_ESTABLISHED"`,
+var agreeValues = []string{`"1"`, `"reg"`, `"/etc/passwd"`, `"127.0.0.1/8"`, `"80"`, `"IPPROTO_TCP"`, `"AF_INET"`, `"TCP_ESTABLISHED"`,
 	`"1:5"`, `"CAP_SYS_ADMIN"`, `"sys_dup"`}
 
 // argDecls are the ways argument 0 is declared for a type.
