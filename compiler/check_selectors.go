@@ -449,12 +449,38 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 					"%q is not a rate limit scope", a.RateLimitScope)
 			}
 		}
+		if (a.KernelStackTrace || a.UserStackTrace) && name == actPost && h.kind != hookKprobe {
+			c.errorf(fieldOr(a.At, "kernelStackTrace"), "unsupported", "report stacks from a kprobe",
+				"kernelStackTrace and userStackTrace are reported on kprobes only (Tetragon's process_kprobe events carry them), not on a %s", hookKindOf(h))
+		}
 		switch name {
-		case actFollowFD, actCopyFD:
+		case actFollowFD:
 			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
 			c.requireArgField(h, a, "argName", a.ArgName, nameTypes)
+		case actCopyFD:
+			// argName is the new descriptor the old one's file is copied
+			// to (dup2's newfd), not a name.
+			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
+			c.requireArgField(h, a, "argName", a.ArgName, fdTypes)
 		case actUnfollowFD:
 			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
+		}
+		switch name {
+		case actFollowFD, actCopyFD, actUnfollowFD:
+			// At return the raw argument is gone: an fd argument (its slot
+			// holds the path) gives no number there.
+			for _, f := range []struct {
+				key string
+				v   *int
+			}{{"argFd", a.ArgFd}, {"argName", a.ArgName}} {
+				if !onReturn || f.v == nil || (f.key == "argName" && name != actCopyFD) {
+					continue
+				}
+				if arg, ok := h.args[*f.v]; ok && h.types[arg] == ir.TypeFd {
+					c.errorf(fieldOr(a.At, f.key), "bad-arg-type", "declare the argument as int to use it in matchReturnActions",
+						"%s in matchReturnActions cannot read argument %d of type fd (its descriptor number is not kept for the return)", a.Action, *f.v)
+				}
+			}
 		case actSignal:
 			if a.ArgSig == nil {
 				c.errorf(an, "missing-field", "add argSig: the signal number, e.g. 9 for SIGKILL", "Signal needs argSig")
@@ -476,6 +502,10 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 				c.errorf(fieldOr(a.At, "argFqdn"), "bad-value", "write a domain name such as canary.example.com", "argFqdn %q is not a domain name", a.ArgFqdn)
 			}
 		case actTrackSock, actUntrackSock:
+			if onReturn {
+				c.errorf(an, "bad-action", "use it in matchActions, or returnArgAction for a returned sock",
+					"%s in matchReturnActions is not supported by polc", a.Action)
+			}
 			idx := 0
 			if a.ArgSock != nil {
 				idx = *a.ArgSock

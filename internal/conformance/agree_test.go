@@ -248,3 +248,44 @@ func TestGeneratedAgree(t *testing.T) {
 	}
 	t.Logf("%d generated policies", n)
 }
+
+// TestGeneratedActionsAgree: every action, with the fields it reads, in
+// matchActions and matchReturnActions of each hook kind, with arguments of
+// a few types for the actions that name them.
+func TestGeneratedActionsAgree(t *testing.T) {
+	actions := []string{"Post", "NoPost", "Sigkill", "Signal, argSig: 9", "Override, argError: -1",
+		"FollowFD, argFd: 0, argName: 1", "UnfollowFD, argFd: 0, argName: 1", "CopyFD, argFd: 0, argName: 1",
+		"GetUrl, argUrl: \"http://example.com\"", "DnsLookup, argFqdn: \"example.com\"", "TrackSock, argSock: 0",
+		"UntrackSock, argSock: 0", "NotifyEnforcer, argError: -1", "NotifyEnforcer, argSig: 9", "CleanupEnforcerNotification",
+		"Set, argIndex: 0, argValue: 1", "Post, rateLimit: \"1m\"", "Post, rateLimit: 5, rateLimitScope: process",
+		"Post, kernelStackTrace: true", "Post, userStackTrace: true", "Post, imaHash: true"}
+	argSets := []string{
+		"    args:\n    - {index: 0, type: \"int\"}\n    - {index: 1, type: \"string\"}\n",
+		"    args:\n    - {index: 0, type: \"fd\"}\n    - {index: 1, type: \"file\"}\n",
+		"    args:\n    - {index: 0, type: \"sock\"}\n",
+	}
+	var failures []string
+	n := 0
+	for _, h := range agreeHooks {
+		if strings.HasPrefix(h.name, "tracepoint") {
+			continue // their fields are not these (TestGeneratedAgree)
+		}
+		for _, args := range argSets {
+			for _, act := range actions {
+				for _, where := range []string{"matchActions", "matchReturnActions"} {
+					n++
+					head := "enforcers:\n  - calls: [\"sys_openat\", \"security_file_open\"]\n  " + h.head
+					sel := fmt.Sprintf("    selectors:\n    - %s:\n      - {action: %s}\n", where, act)
+					src := agreePolicy(head, args, sel)
+					if d := disagreement(t, "gen.yaml", []byte(src)); d != "" {
+						failures = append(failures, fmt.Sprintf("%s %s %q: %s", h.name, where, act, positionRE.ReplaceAllString(d, "")))
+					}
+				}
+			}
+		}
+	}
+	for _, f := range failures {
+		t.Error(f)
+	}
+	t.Logf("%d generated policies", n)
+}
