@@ -53,8 +53,10 @@ type Manifest struct {
 	// selects. Nil: every node.
 	NodeSelector *LabelSelector `json:"nodeSelector,omitempty"`
 	// PodSelectors names the policy's fields that restrict it to pods or
-	// containers (podSelector, containerSelector): they need Kubernetes
-	// pod metadata, which polrun does not have, so it refuses the bundle.
+	// containers (podSelector, containerSelector), and its kind when it is
+	// TracingPolicyNamespaced (applied to its namespace's pods only): they
+	// need Kubernetes pod metadata, which polrun does not have, so it
+	// refuses the bundle.
 	PodSelectors []string `json:"podSelectors,omitempty"`
 }
 

@@ -103,33 +103,6 @@ var commonFormat = []target.Field{
 	{Name: "common_pid", Type: "int", Offset: 4, Size: 4, Signed: true},
 }
 
-// builtinTracepoints are the events polc reads without a target: fields as
-// the formats of Linux 6.1 and 6.12 have them, with their raw structs.
-// Read through CO-RE, a field is found where a later kernel moved it;
-// one it changed (6.18 made sched_process_fork's comms __data_loc strings)
-// is refused by polrun's check, by name.
-var builtinTracepoints = map[string]struct {
-	raw    string
-	fields []target.Field
-}{
-	"sched/sched_process_exec": {"trace_event_raw_sched_process_exec", []target.Field{
-		{Name: "filename", Type: "__data_loc char[]", Offset: 8, Size: 4},
-		{Name: "pid", Type: "pid_t", Offset: 12, Size: 4, Signed: true},
-		{Name: "old_pid", Type: "pid_t", Offset: 16, Size: 4, Signed: true},
-	}},
-	"sched/sched_process_exit": {"trace_event_raw_sched_process_template", []target.Field{
-		{Name: "comm", Type: "char[16]", Offset: 8, Size: 16},
-		{Name: "pid", Type: "pid_t", Offset: 24, Size: 4, Signed: true},
-		{Name: "prio", Type: "int", Offset: 28, Size: 4, Signed: true},
-	}},
-	"sched/sched_process_fork": {"trace_event_raw_sched_process_fork", []target.Field{
-		{Name: "parent_comm", Type: "char[16]", Offset: 8, Size: 16},
-		{Name: "parent_pid", Type: "pid_t", Offset: 24, Size: 4, Signed: true},
-		{Name: "child_comm", Type: "char[16]", Offset: 28, Size: 16},
-		{Name: "child_pid", Type: "pid_t", Offset: 44, Size: 4, Signed: true},
-	}},
-}
-
 // tracepointFormat returns what codegen knows of tracepoint event
 // (SUBSYS/EVENT), or an error saying why it cannot locate its fields.
 func (g *gen) tracepointFormat(event string) (*tpFormat, error) {
@@ -179,12 +152,12 @@ func (g *gen) findFormat(event string) (*tpFormat, error) {
 		}
 		return rawFormat(ev, spec, t.Kernel())
 	}
-	if b, ok := builtinTracepoints[event]; ok {
+	if b, ok := target.BuiltinEvents[event]; ok {
 		f := &tpFormat{from: "polc's table of " + event}
 		var members []btf.Member
 		members = append(members, btf.Member{Name: "ent", Type: &btf.Struct{Name: "trace_entry", Size: 8}})
 		end := uint32(8)
-		for _, fld := range append(slices.Clone(commonFormat), b.fields...) {
+		for _, fld := range append(slices.Clone(commonFormat), b.Fields...) {
 			tf := tpField{Field: fld}
 			if fld.Offset >= 8 {
 				tf.member, tf.local = memberName(fld), localFieldType(fld, nil)
@@ -193,7 +166,7 @@ func (g *gen) findFormat(event string) (*tpFormat, error) {
 			}
 			f.fields = append(f.fields, tf)
 		}
-		f.raw = &btf.Struct{Name: b.raw, Size: (end + 7) &^ 7, Members: members}
+		f.raw = &btf.Struct{Name: b.Raw, Size: (end + 7) &^ 7, Members: members}
 		return f, nil
 	}
 	if t != nil {

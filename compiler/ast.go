@@ -32,6 +32,10 @@ func capture[T any](n *yaml.Node, at *At, plain *T) error {
 	return n.Decode(plain)
 }
 
+// kindNamespaced is the kind of a policy that applies to one namespace's
+// pods.
+const kindNamespaced = "TracingPolicyNamespaced"
+
 // Policy is one TracingPolicy or TracingPolicyNamespaced document.
 type Policy struct {
 	At         `yaml:"-"`
@@ -62,6 +66,7 @@ type Spec struct {
 	Options           []*Option      `yaml:"options"`
 	PodSelector       *LabelSelector `yaml:"podSelector"`
 	ContainerSelector *LabelSelector `yaml:"containerSelector"`
+	HostSelector      *LabelSelector `yaml:"hostSelector"`
 	NodeSelector      *LabelSelector `yaml:"nodeSelector"`
 	Loader            bool           `yaml:"loader"`
 }
@@ -109,6 +114,7 @@ type UProbe struct {
 	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
 	BTFPath       string   `yaml:"btfPath"`
 	BinaryDigests []string `yaml:"binaryDigests"` // refused by the checks: not implemented
+	Ignore        any      `yaml:"ignore"`        // refused by the checks, as binaryDigests
 	Data          []*Arg   `yaml:"data"`          // refused by the checks: not implemented
 	Return        bool     `yaml:"return"`
 	ReturnArg     *Arg     `yaml:"returnArg"`
@@ -157,6 +163,7 @@ type Selector struct {
 	MatchCapabilityChanges []*CapFilter       `yaml:"matchCapabilityChanges"`
 	MatchActions           []*Action          `yaml:"matchActions"`
 	MatchReturnActions     []*Action          `yaml:"matchReturnActions"`
+	MatchWorkloads         []any              `yaml:"matchWorkloads"` // refused by the checks: needs pod metadata
 }
 
 type ArgFilter struct {

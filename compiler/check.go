@@ -98,6 +98,8 @@ func (c *checker) checkPolicy() {
 		c.checkTarget()
 	}
 	c.checkSyscallPrototypes()
+	c.checkTracepointFields() // check_buildable.go
+	c.checkNeedsTarget()
 }
 
 // k8sName is a DNS subdomain name (RFC 1123), which Kubernetes requires of
@@ -292,11 +294,22 @@ func (c *checker) argType(h *hookView, a *Arg) ir.ArgType {
 	case t == ir.TypeConstBuf:
 		c.errorf(fieldOr(a.At, "type"), "bad-type", "const_buf is inferred for array fields of tracepoints; declare nothing or use char_buf",
 			"const_buf cannot be declared")
+	case t == ir.TypeDataLoc && (h.kind != hookTracepoint || h.tp.Raw):
+		c.errorf(fieldOr(a.At, "type"), "bad-type", "read the string the argument points to with type string",
+			"data_loc reads a __data_loc field of a tracepoint's record; the arguments of a %s are values and pointers", hookKindOf(h))
 	case t == ir.TypeSyscall64 && h.kind != hookTracepoint:
 		c.errorf(fieldOr(a.At, "type"), "bad-type", "use int64 or uint64",
 			"syscall64 is the syscall id of a raw_syscalls or syscalls tracepoint, not an argument of a %s", h.kind)
 	}
 	return t
+}
+
+// hookKindOf names h's kind, a raw tracepoint as such.
+func hookKindOf(h *hookView) string {
+	if h.tp != nil && h.tp.Raw {
+		return "raw tracepoint"
+	}
+	return string(h.kind)
 }
 
 // closest returns the candidate nearest to s, if near enough to be a typo.

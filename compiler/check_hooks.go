@@ -257,6 +257,10 @@ func looksLikeSyscallSymbol(s string) bool {
 
 func (c *checker) checkUprobe(u *UProbe) {
 	c.refuseData(u.At, len(u.Data))
+	if u.Field("ignore") != nil {
+		c.errorf(fieldOr(u.At, "ignore"), "unsupported", "remove ignore; it only says what to do when binaryDigests do not match",
+			"ignore (Tetragon's ignore.digestVerificationFailure, for binaryDigests) is not yet supported by polc, as binaryDigests")
+	}
 	if len(u.BinaryDigests) > 0 {
 		c.errorf(fieldOr(u.At, "binaryDigests"), "unsupported", "remove binaryDigests; polrun attaches to the file at path whatever its digest",
 			"binaryDigests (attaching only to a binary of these digests) is not yet supported by polc")
@@ -404,8 +408,13 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 	if a.MaxData {
 		n := fieldOr(a.At, "maxData")
 		switch {
+		case t == ir.TypeCharIovec:
+			// Tetragon warns and reads the vector as without it; so does
+			// the lowering (lowerArg), which drops the flag.
+			c.warnf(n, "ignored-field", "remove maxData: it applies to char_buf and iov_iter",
+				"maxData is ignored on char_iovec arguments, as in Tetragon")
 		case !buffer:
-			c.errorf(n, "bad-option", "maxData applies to char_buf, char_iovec and iov_iter", "maxData on argument %d of type %s", a.Index, a.Type)
+			c.errorf(n, "bad-option", "maxData applies to char_buf and iov_iter", "maxData on argument %d of type %s", a.Index, a.Type)
 		case a.ReturnCopy:
 			c.errorf(n, "bad-option", "drop one: maxData reads at entry, returnCopy at return",
 				"maxData and returnCopy cannot be combined")
@@ -413,6 +422,11 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 	}
 	if a.SizeArgIndex != 0 {
 		c.checkSizeArgIndex(h, a, t)
+	} else if t == ir.TypeCharIovec && (a.ReturnCopy || h.kind == hookTracepoint) {
+		// Its entry count is read from the size argument, at entry or at
+		// return alike: there is no other way to know it.
+		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the entry count (index + 1)",
+			"char_iovec argument %d needs its entry count (sizeArgIndex)", a.Index)
 	} else if t.IsBuffer() && !a.ReturnCopy && h.kind != hookTracepoint {
 		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
 			"%s argument %d has no sizeArgIndex, so its length is unknown (reading it without one is not yet supported by polc)", a.Type, a.Index)

@@ -15,9 +15,13 @@ import (
 )
 
 func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
+	if s.Field("matchWorkloads") != nil {
+		c.errorf(fieldOr(s.At, "matchWorkloads"), "unsupported", "remove matchWorkloads to apply the selector to every process; matchNamespaces or matchBinaries can tell processes apart",
+			"matchWorkloads restricts the selector to pods or containers, which needs Kubernetes pod metadata that polrun does not have")
+	}
 	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+len(s.MatchParentBinaries)+
 		len(s.MatchNamespaces)+len(s.MatchCapabilities)+len(s.MatchNamespaceChanges)+
-		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions) == 0 {
+		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions)+len(s.MatchWorkloads) == 0 {
 		c.lintf(s.Node, "empty-selector", "a selector without filters matches every call; remove it or add filters",
 			"selector %d is empty", idx)
 	}
@@ -426,6 +430,10 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 				}
 			}
 		}
+		if a.ImaHash && name == actPost && h.kind != hookLSM {
+			c.errorf(fieldOr(a.At, "imaHash"), "unsupported", "hook the LSM hook (lsmhooks) that sees the file, such as file_open or bprm_check_security",
+				"imaHash is reported on LSM hooks only, as Tetragon does: bpf_ima_file_hash needs a sleepable BPF LSM program, and a %s is not one", hookKindOf(h))
+		}
 		if a.RateLimit != "" && !rateLimit.MatchString(a.RateLimit) {
 			c.errorf(fieldOr(a.At, "rateLimit"), "bad-value", `write a number of seconds, or a number followed by s, m or h: "30", "1m"`,
 				"rateLimit %q is not a duration", a.RateLimit)
@@ -441,12 +449,38 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 					"%q is not a rate limit scope", a.RateLimitScope)
 			}
 		}
+		if (a.KernelStackTrace || a.UserStackTrace) && name == actPost && h.kind != hookKprobe {
+			c.errorf(fieldOr(a.At, "kernelStackTrace"), "unsupported", "report stacks from a kprobe",
+				"kernelStackTrace and userStackTrace are reported on kprobes only (Tetragon's process_kprobe events carry them), not on a %s", hookKindOf(h))
+		}
 		switch name {
-		case actFollowFD, actCopyFD:
+		case actFollowFD:
 			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
 			c.requireArgField(h, a, "argName", a.ArgName, nameTypes)
+		case actCopyFD:
+			// argName is the new descriptor the old one's file is copied
+			// to (dup2's newfd), not a name.
+			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
+			c.requireArgField(h, a, "argName", a.ArgName, fdTypes)
 		case actUnfollowFD:
 			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)
+		}
+		switch name {
+		case actFollowFD, actCopyFD, actUnfollowFD:
+			// At return the raw argument is gone: an fd argument (its slot
+			// holds the path) gives no number there.
+			for _, f := range []struct {
+				key string
+				v   *int
+			}{{"argFd", a.ArgFd}, {"argName", a.ArgName}} {
+				if !onReturn || f.v == nil || (f.key == "argName" && name != actCopyFD) {
+					continue
+				}
+				if arg, ok := h.args[*f.v]; ok && h.types[arg] == ir.TypeFd {
+					c.errorf(fieldOr(a.At, f.key), "bad-arg-type", "declare the argument as int to use it in matchReturnActions",
+						"%s in matchReturnActions cannot read argument %d of type fd (its descriptor number is not kept for the return)", a.Action, *f.v)
+				}
+			}
 		case actSignal:
 			if a.ArgSig == nil {
 				c.errorf(an, "missing-field", "add argSig: the signal number, e.g. 9 for SIGKILL", "Signal needs argSig")
@@ -468,6 +502,10 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 				c.errorf(fieldOr(a.At, "argFqdn"), "bad-value", "write a domain name such as canary.example.com", "argFqdn %q is not a domain name", a.ArgFqdn)
 			}
 		case actTrackSock, actUntrackSock:
+			if onReturn {
+				c.errorf(an, "bad-action", "use it in matchActions, or returnArgAction for a returned sock",
+					"%s in matchReturnActions is not supported by polc", a.Action)
+			}
 			idx := 0
 			if a.ArgSock != nil {
 				idx = *a.ArgSock

@@ -44,28 +44,90 @@ func (c *checker) lintPolicy() {
 	}
 }
 
-// checkK8sSelectors checks spec.podSelector, containerSelector and
-// nodeSelector. The first two restrict the policy to pods or containers,
-// which needs Kubernetes pod metadata: polrun has none and refuses to load
-// the bundle (never ignoring them, which would apply the policy to every
-// process); validate warns. nodeSelector is applied by polrun to the
-// node's labels (--node-labels).
+// checkK8sSelectors checks spec.podSelector, containerSelector,
+// hostSelector and nodeSelector, and the kind TracingPolicyNamespaced.
+// Those that restrict the policy to some processes (podScope) need
+// Kubernetes pod metadata: polrun has none and refuses to load the bundle
+// (never ignoring them, which would apply the policy to every process);
+// validate warns. Where together they select every process, as Tetragon
+// reads them, the policy applies to every process and loads (a note says
+// so). nodeSelector is applied by polrun to the node's labels
+// (--node-labels).
 func (c *checker) checkK8sSelectors() {
 	s := &c.pol.Spec
+	namespaced := c.pol.Kind == kindNamespaced
+	if h := s.HostSelector; h != nil {
+		switch {
+		case len(h.MatchLabels)+len(h.MatchExpressions) > 0:
+			c.errorf(fieldOr(s.At, "hostSelector"), "bad-value", "write hostSelector: {} for every host process, or leave it out",
+				"hostSelector takes no labels: Tetragon accepts only {} (every host process) or none")
+		case namespaced:
+			c.errorf(fieldOr(s.At, "hostSelector"), "bad-option", "remove hostSelector, or make the policy a TracingPolicy",
+				"a TracingPolicyNamespaced cannot select host processes: Tetragon refuses hostSelector on it")
+		}
+	}
+	if namespaced {
+		c.warnf(fieldOr(c.pol.At, "kind"), "k8s-selector", "make it a TracingPolicy (without metadata.namespace) where it should apply to every process",
+			"a TracingPolicyNamespaced applies only to the pods of namespace %q, which needs Kubernetes pod metadata: polrun refuses to load it", c.pol.Metadata.Namespace)
+	}
+	scoped := len(podScope(c.pol)) > 0
 	for _, ks := range []struct {
 		key string
 		sel *LabelSelector
-	}{{"podSelector", s.PodSelector}, {"containerSelector", s.ContainerSelector}, {"nodeSelector", s.NodeSelector}} {
+	}{{"podSelector", s.PodSelector}, {"containerSelector", s.ContainerSelector}, {"hostSelector", s.HostSelector}, {"nodeSelector", s.NodeSelector}} {
 		key, sel := ks.key, ks.sel
 		if sel == nil {
 			continue
 		}
 		c.checkLabelSelector(sel)
-		if key != "nodeSelector" {
+		switch {
+		case key == "nodeSelector", len(sel.MatchLabels)+len(sel.MatchExpressions) > 0 && key == "hostSelector":
+		case scoped && key == "hostSelector" && (s.PodSelector != nil || s.ContainerSelector != nil):
+			// Some pods and the host: the pod selectors' warnings say it.
+		case scoped && !namespaced && key == "hostSelector":
+			c.warnf(fieldOr(s.At, key), "k8s-selector", "polrun has no Kubernetes pod metadata: write podSelector: {} and containerSelector: {} too where it should apply to every process",
+				"hostSelector: {} without podSelector: {} applies the policy to host processes only, which telling from pods needs Kubernetes pod metadata: polrun refuses to load it")
+		case scoped && !namespaced:
 			c.warnf(fieldOr(s.At, key), "k8s-selector", "polrun has no Kubernetes pod metadata: load the policy without it where it should apply to every process",
 				"%s restricts the policy to pods, which needs Kubernetes pod metadata: polrun refuses to load it", key)
+		case !scoped:
+			c.report(Note, fieldOr(s.At, key), "k8s-selector", "",
+				"%s: {} with the other selectors also {} selects every process, host and pods, as in Tetragon: the policy applies to every process", key)
 		}
 	}
+}
+
+// podScope names what restricts the policy to some processes by
+// Kubernetes pod metadata, as Tetragon's policy filter reads it: the kind
+// TracingPolicyNamespaced (the pods of its namespace), and podSelector,
+// containerSelector and hostSelector unless together they select every
+// process. A podSelector without containerSelector selects every
+// container of its pods, and the reverse; all three {} select every
+// process, as do all three absent; anything else selects some pods, or
+// pods without the host, or the host without pods. nil: every process.
+func podScope(pol *Policy) []string {
+	s := &pol.Spec
+	var out []string
+	if pol.Kind == kindNamespaced {
+		out = append(out, kindNamespaced)
+	}
+	pod, ctr, host := s.PodSelector, s.ContainerSelector, s.HostSelector
+	empty := func(l *LabelSelector) bool { return l != nil && len(l.MatchLabels)+len(l.MatchExpressions) == 0 }
+	// A podSelector alone means every container of its pods, a
+	// containerSelector alone those containers in every pod.
+	podAll, ctrAll := empty(pod) || (pod == nil && ctr != nil), empty(ctr) || (ctr == nil && pod != nil)
+	if pol.Kind != kindNamespaced && (pod == nil && ctr == nil && host == nil || podAll && ctrAll && empty(host)) {
+		return out
+	}
+	for _, f := range []struct {
+		key string
+		sel *LabelSelector
+	}{{"podSelector", pod}, {"containerSelector", ctr}, {"hostSelector", host}} {
+		if f.sel != nil {
+			out = append(out, f.key)
+		}
+	}
+	return out
 }
 
 // checkLabelSelector checks the matchExpressions of a label selector as

@@ -63,14 +63,11 @@ func build(l *lowering) {
 		}
 	}
 	l.lowerOptions() // options.go
-	// Pod and container selectors go to the manifest, whose loader refuses
-	// them (it has no pod metadata); the node selector too, applied there.
-	if spec.PodSelector != nil {
-		l.p.PodSelectors = append(l.p.PodSelectors, "podSelector")
-	}
-	if spec.ContainerSelector != nil {
-		l.p.PodSelectors = append(l.p.PodSelectors, "containerSelector")
-	}
+	// What restricts the policy to pods goes to the manifest, whose loader
+	// refuses it (it has no pod metadata): podScope (lint.go), as Tetragon's
+	// policy filter reads the kind and the selectors. The node selector
+	// goes there too, applied by the loader.
+	l.p.PodSelectors = podScope(l.ast)
 	if ns := spec.NodeSelector; ns != nil {
 		l.p.NodeSelector = &ir.LabelSelector{MatchLabels: ns.MatchLabels}
 		for _, e := range ns.MatchExpressions {
@@ -235,6 +232,9 @@ func (l *lowering) buildArg(a *Arg, slot int, tracepoint bool) *ir.Arg {
 	switch {
 	case ok:
 		arg.Type = t
+		if t == ir.TypeCharIovec {
+			arg.MaxData = false // ignored, as in Tetragon (the checks warn)
+		}
 	case a.Type == "" && tracepoint:
 		arg.Type = ir.TypeAuto
 	default:

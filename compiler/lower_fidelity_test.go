@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/polc-dev/polc/ir"
@@ -237,6 +239,44 @@ spec:
 		ev := &ir.Event{Args: []ir.ArgValue{{Int: 3}, {Int: flags}}}
 		if r, err := ir.Eval(p.Hooks[0], ev); err != nil || r.Matched != match {
 			t.Errorf("flags %#x: matched %v (%v), want %v", flags, r.Matched, err, match)
+		}
+	}
+}
+
+// TestPodScope: what the manifest records as restricting the policy to
+// pods (polrun refuses it), as Tetragon's policy filter reads the kind and
+// the selectors: nothing when they together select every process.
+func TestPodScope(t *testing.T) {
+	for _, c := range []struct {
+		kind, spec string
+		want       []string
+	}{
+		{"TracingPolicy", "", nil},
+		{"TracingPolicy", "podSelector: {}\nhostSelector: {}\n", nil},
+		{"TracingPolicy", "containerSelector: {}\nhostSelector: {}\n", nil},
+		{"TracingPolicy", "podSelector: {}\ncontainerSelector: {}\nhostSelector: {}\n", nil},
+		{"TracingPolicy", "podSelector: {}\n", []string{"podSelector"}},   // pods, not the host
+		{"TracingPolicy", "hostSelector: {}\n", []string{"hostSelector"}}, // the host, not pods
+		{"TracingPolicy", "podSelector: {matchLabels: {app: web}}\nhostSelector: {}\n", []string{"podSelector", "hostSelector"}},
+		{"TracingPolicy", "containerSelector: {matchLabels: {name: x}}\n", []string{"containerSelector"}},
+		{"TracingPolicyNamespaced", "", []string{"TracingPolicyNamespaced"}},
+		{"TracingPolicyNamespaced", "podSelector: {}\ncontainerSelector: {}\n", []string{"TracingPolicyNamespaced", "podSelector", "containerSelector"}},
+	} {
+		ns := ""
+		if c.kind == "TracingPolicyNamespaced" {
+			ns = "\n  namespace: team-a"
+		}
+		spec := ""
+		for _, line := range strings.SplitAfter(c.spec, "\n") {
+			if line != "" {
+				spec += "  " + line
+			}
+		}
+		src := "apiVersion: cilium.io/v1alpha1\nkind: " + c.kind + "\nmetadata:\n  name: p" + ns + "\nspec:\n" + spec +
+			"  tracepoints:\n  - subsystem: sched\n    event: sched_process_exec\n"
+		p := lowered(t, src)
+		if !slices.Equal(p.PodSelectors, c.want) {
+			t.Errorf("%s %q: PodSelectors %q, want %q", c.kind, c.spec, p.PodSelectors, c.want)
 		}
 	}
 }

@@ -53,6 +53,8 @@ type nSpec struct {
 	Options           []nOption       `yaml:"options,omitempty"`
 	PodSelector       *nLabelSelector `yaml:"podSelector,omitempty"`
 	ContainerSelector *nLabelSelector `yaml:"containerSelector,omitempty"`
+	HostSelector      *nLabelSelector `yaml:"hostSelector,omitempty"`
+	NodeSelector      *nLabelSelector `yaml:"nodeSelector,omitempty"`
 }
 
 type nList struct {
@@ -274,6 +276,8 @@ func normalizePolicy(pol *Policy) *nPolicy {
 	}
 	ns.PodSelector = normalizeLabels(s.PodSelector)
 	ns.ContainerSelector = normalizeLabels(s.ContainerSelector)
+	ns.HostSelector = normalizeLabels(s.HostSelector)
+	ns.NodeSelector = normalizeLabels(s.NodeSelector)
 	return out
 }
 

@@ -101,10 +101,10 @@ func opRows() [numOps]OpInfo {
 	return [numOps]OpInfo{
 		OpInvalid: {Name: "invalid"},
 		OpEqual: {Name: "Equal", Spellings: []string{"eq", "Equal"},
-			Applies: func(t ArgType) bool { return t.Class() != ClassNone },
+			Applies: wholeValue,
 			Kinds:   equalKinds, Parse: parseEqual, Eval: evalEqual},
 		OpNotEqual: {Name: "NotEqual", Spellings: []string{"neq", "NotEqual"}, Negated: true,
-			Applies: func(t ArgType) bool { return t.Class() != ClassNone },
+			Applies: wholeValue,
 			Kinds:   equalKinds, Parse: parseEqual, Eval: evalEqual},
 		OpPrefix: {Name: "Prefix", Spellings: []string{"prefix", "Prefix"},
 			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
@@ -175,6 +175,11 @@ func opRows() [numOps]OpInfo {
 }
 
 // The type sets of the rows.
+// wholeValue: Equal and NotEqual compare an argument's whole value; a
+// socket or address is tested by its fields (SAddr, DPort...), never as a
+// whole (codegen has no such comparison, nor Tetragon).
+func wholeValue(t ArgType) bool { c := t.Class(); return c != ClassNone && c != ClassNet }
+
 func stringOrPath(t ArgType) bool { c := t.Class(); return c == ClassString || c == ClassPath }
 func integer(t ArgType) bool      { return t.Class() == ClassInt }
 func network(t ArgType) bool      { return t.Class() == ClassNet }
@@ -283,6 +288,8 @@ func CheckArgOp(o Op, t ArgType) error {
 		return fmt.Errorf("a nop argument is not read, so it cannot be filtered")
 	case c == ClassNone:
 		return fmt.Errorf("arguments of type %s cannot be filtered", t)
+	case (o == OpEqual || o == OpNotEqual) && c == ClassNet:
+		return fmt.Errorf("a %s argument is tested by its fields: SAddr, DAddr, SPort, DPort, Family, Protocol and their Not forms, not %s", t, o)
 	case t == TypeSockaddr && c == ClassNet:
 		return fmt.Errorf("a sockaddr holds one address: it supports SAddr, SPort, their Not and Priv forms, and Family, not %s", o)
 	case o == OpState && c == ClassNet:

@@ -20,8 +20,21 @@ func checkSelectors(bundles []*Bundle, labels map[string]string) error {
 	for _, b := range bundles {
 		m := b.Manifest
 		if len(m.PodSelectors) > 0 {
-			return fmt.Errorf("policy %s: %s restricts it to pods or containers, which needs Kubernetes pod metadata that polrun does not have; not loaded (remove %s to apply it to every process)",
-				b.Name(), strings.Join(m.PodSelectors, " and "), strings.Join(m.PodSelectors, " and "))
+			// The manifest names the fields (podSelector,
+			// containerSelector) and the kind TracingPolicyNamespaced,
+			// which Tetragon applies to the pods of its namespace only.
+			var what, fix []string
+			for _, s := range m.PodSelectors {
+				if s == namespacedKind {
+					what = append(what, fmt.Sprintf("its kind %s (namespace %s)", s, m.Namespace))
+					fix = append(fix, "make it a TracingPolicy without metadata.namespace")
+					continue
+				}
+				what = append(what, s)
+				fix = append(fix, "remove "+s)
+			}
+			return fmt.Errorf("policy %s: %s restricts it to pods or containers, which needs Kubernetes pod metadata that polrun does not have; not loaded (%s to apply it to every process)",
+				b.Name(), strings.Join(what, " and "), strings.Join(fix, " and "))
 		}
 		sel := m.NodeSelector
 		if sel == nil || len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0 {
@@ -36,6 +49,10 @@ func checkSelectors(bundles []*Bundle, labels map[string]string) error {
 	}
 	return nil
 }
+
+// namespacedKind in a manifest's PodSelectors: the policy is a
+// TracingPolicyNamespaced.
+const namespacedKind = "TracingPolicyNamespaced"
 
 // ParseLabels reads KEY=VALUE,... (polrun --node-labels); "" is no labels.
 func ParseLabels(s string) (map[string]string, error) {

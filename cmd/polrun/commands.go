@@ -47,6 +47,11 @@ func modeFlag(fs *flag.FlagSet) *string {
 	return fs.String("mode", "", "put the policies in this mode, enforce or monitor, instead of their bundle's default (spec.options policy-mode); in monitor mode Sigkill, Signal, Override and NotifyEnforcer are reported, not carried out")
 }
 
+// nodeLabelsFlag is --node-labels of the commands that load.
+func nodeLabelsFlag(fs *flag.FlagSet) *string {
+	return fs.String("node-labels", "", "this node's labels, KEY=VALUE,...: a policy with a nodeSelector loads only where it selects them (without this flag, such a policy is refused)")
+}
+
 // maxMapMemoryFlag adds --max-map-memory.
 func maxMapMemoryFlag(fs *flag.FlagSet) *string {
 	return fs.String("max-map-memory", fmt.Sprintf("%dMiB", loader.DefaultMaxMapMemory>>20), "refuse to load bundles whose own maps would take more memory than this together (bytes, or with KiB, MiB or GiB), checked before any map is created")
@@ -86,7 +91,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		mode:           modeFlag(fs),
 		maxMapMemory:   maxMapMemoryFlag(fs),
 		ringBufferSize: ringBufferSizeFlag(fs),
-		nodeLabels:     fs.String("node-labels", "", "this node's labels, KEY=VALUE,...: a policy with a nodeSelector loads only where it selects them (without this flag, such a policy is refused)"),
+		nodeLabels:     nodeLabelsFlag(fs),
 		btf:            btfFlag(fs),
 	}
 }

@@ -12,7 +12,7 @@
 //	polrun events [-o json|compact] [--policy NAME[,NAME]] [--export-file PATH] [export filters]
 //	polrun run [--replace] [-o json|compact] BUNDLE...
 //	                                      load, print events, unload on SIGINT/SIGTERM
-//	polrun serve --dir DIR [--verify KEY] [--follow-symlinks] [--metrics-addr ADDR]
+//	polrun serve --dir DIR [--verify KEY] [--follow-symlinks] [--metrics-addr ADDR] [--node-labels KEY=VALUE,...]
 //	                                      load, replace and unload bundles as files
 //	                                      come, change and go; print events
 //	polrun features [-o text|json|yaml]   what this kernel supports

@@ -29,6 +29,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	ringBufferSize := ringBufferSizeFlag(fs)
 	followSymlinks := fs.Bool("follow-symlinks", false, "read bundles and signatures that are symbolic links to regular files (a ConfigMap volume is made of them); without it they are refused")
 	mode := modeFlag(fs)
+	nodeLabels := nodeLabelsFlag(fs)
 	interval := fs.Duration("interval", dirsync.DefaultInterval, "how often to look at the directory; a new bundle is loaded within two intervals")
 	unloadOnExit := fs.Bool("unload-on-exit", false, "unload the directory's policies when stopping (by default they stay in force)")
 	ef := addEventFlags(fs)
@@ -51,7 +52,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 	// The loadFlags without --replace: serve always replaces.
-	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode, maxMapMemory: maxMapMemory, ringBufferSize: ringBufferSize}.options()
+	o, err := loadFlags{root: root, replace: new(bool), base: base, allowDowngrade: allowDowngrade, mode: mode, maxMapMemory: maxMapMemory, ringBufferSize: ringBufferSize, nodeLabels: nodeLabels}.options()
 	if err != nil {
 		return optionsError(fs, stderr, err)
 	}
@@ -88,6 +89,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			case dirsync.Failed:
 				m.LoadFailed(c.File)
 				logf("failed: %v", c)
+				return
+			case dirsync.NotThisNode:
+				logf("not for this node: %v", c)
 				return
 			case dirsync.Loaded, dirsync.Replaced:
 				m.Loaded(c.Policy)

@@ -103,10 +103,14 @@ const (
 	Unloaded             // its policy was unloaded: the file went away
 	Failed               // it could not be read, verified or loaded
 	Conflict             // it holds a policy another file provides: a standby
+	// NotThisNode: its policy's nodeSelector does not select this node's
+	// labels (Loader.NodeLabels): not loaded, and not a failure — one
+	// directory serves every node.
+	NotThisNode
 )
 
 func (k Kind) String() string {
-	return [...]string{"loaded", "replaced", "adopted", "unloaded", "failed", "conflict"}[k]
+	return [...]string{"loaded", "replaced", "adopted", "unloaded", "failed", "conflict", "not for this node"}[k]
 }
 
 // Change is one thing a Sync did.
@@ -124,7 +128,7 @@ type Change struct {
 
 func (c Change) String() string {
 	switch c.Kind {
-	case Failed, Conflict:
+	case Failed, Conflict, NotThisNode:
 		prefix := ""
 		if c.Kind == Conflict {
 			prefix = "conflict: "
@@ -228,6 +232,9 @@ func (s *Syncer) noteFailing() {
 		}
 	}
 	for p, a := range s.failed {
+		if errors.Is(a.err, loader.ErrNotThisNode) {
+			continue // meant for other nodes
+		}
 		if f := s.files[a.file]; f != nil && f.valid && a.err != nil {
 			out = append(out, Failure{File: a.file, Policy: p, Err: a.err})
 		}
@@ -459,7 +466,11 @@ func (s *Syncer) load(policy, name string, b *loader.Bundle) {
 	loaded, err := loader.Load([]*loader.Bundle{b}, &s.o.Loader)
 	if err != nil {
 		s.failed[policy] = attempt{name, f.examined, err}
-		s.report(Change{Kind: Failed, File: name, Policy: policy, Err: err})
+		kind := Failed
+		if errors.Is(err, loader.ErrNotThisNode) {
+			kind = NotThisNode
+		}
+		s.report(Change{Kind: kind, File: name, Policy: policy, Err: err})
 		return
 	}
 	delete(s.failed, policy)

@@ -1,6 +1,7 @@
 package dirsync
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/loader"
 	"github.com/polc-dev/polc/loader/testbundle"
@@ -179,4 +181,31 @@ func TestSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.expect("", "", "")
+}
+
+// TestNotThisNode: with the node's labels, a bundle whose nodeSelector
+// selects another node is not loaded and not a failure (one directory
+// serves every node: readiness stays), and one that selects this node
+// loads.
+func TestNotThisNode(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.Loader.NodeLabels = map[string]string{"kubernetes.io/arch": "amd64"} })
+	for file, arch := range map[string]string{"arm.bpf.o": "arm64", "amd.bpf.o": "amd64"} {
+		spec := testbundle.Syscalls("ds-"+arch, "dirsync_enter", 1)
+		spec.NodeSelector = &bpf.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/arch": arch}}
+		data, err := spec.Write()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(h.dir, file), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.expect(h.sync(), "loaded ds-amd64 amd.bpf.o; not for this node ds-arm64 arm.bpf.o", "ds-amd64<amd.bpf.o")
+	if !errors.Is(h.lastErr, loader.ErrNotThisNode) {
+		t.Errorf("error %v is not ErrNotThisNode", h.lastErr)
+	}
+	if f := h.s.Failing(); len(f) != 0 {
+		t.Errorf("Failing() = %+v: a policy for other nodes is not a failure", f)
+	}
+	h.expect(h.sync(), "", "ds-amd64<amd.bpf.o")
 }

@@ -138,6 +138,8 @@ type Spec struct {
 	// CountDrops declares the drop counter (bpf.DropsMap), which the
 	// programs increment when the ring buffer is full.
 	CountDrops bool
+	// NodeSelector is the manifest's: the nodes the policy loads on.
+	NodeSelector *bpf.LabelSelector
 }
 
 // Syscalls is a policy on raw_syscalls/sys_enter whose program prog posts
@@ -222,6 +224,7 @@ func (s *Spec) Write() ([]byte, error) {
 		entries = append(entries, bpf.MapEntry{Key: binary.LittleEndian.AppendUint32(nil, tgid), Value: []byte{1, 0, 0, 0}})
 	}
 	m.Maps = []bpf.MapInit{{Map: "targets", Entries: entries}}
+	m.NodeSelector = s.NodeSelector
 	obj := &object.Object{
 		License:  "GPL",
 		Programs: s.Progs,
