@@ -486,7 +486,10 @@ func (c *checker) checkReturn(h *hookView) {
 				"%s applies to a returned sock", k.ReturnArgAction)
 		}
 	case "post":
-		c.lintf(n, "redundant-action", "events are posted by default", "returnArgAction Post changes nothing")
+		// Tetragon's addKprobe takes only the socket actions here and
+		// refuses Post ("not supported for retprobes").
+		c.errorf(n, "bad-return-action", "remove returnArgAction: events are posted by default",
+			"returnArgAction Post is not supported: Tetragon refuses it, as on return only TrackSock and UntrackSock apply")
 	default:
 		c.errorf(n, "bad-return-action", "returnArgAction takes TrackSock or UntrackSock",
 			"%q is not a return argument action", k.ReturnArgAction)
