@@ -114,7 +114,7 @@ var codes = []CodeInfo{
 	{"k8s-selector", "a pod or container selector: it needs Kubernetes pod metadata, so polrun refuses to load the policy"},
 	{"unused-ignore", "a polc:ignore comment that silences nothing"},
 	{"key-case", "a key spelt in another case than the field's, read as Tetragon reads it"},
-	{"override-needs-injection", "Override on a function the kernel may not allow to override"},
+	{"override-needs-injection", "Override on the functions of a generated_ftrace list, which Tetragon loads only if each is a security_* function"},
 	// Lowering (compiler.Lower: polc dump --stage ir, polc build).
 	{"always-matches", "a filter that always passes, removed"},
 	{"unreachable-selector", "a selector after one that matches every call, removed"},
