@@ -151,13 +151,7 @@ func (c *checker) checkHook(h *hookView) {
 	c.checkArgs(h)
 	c.resolveAutoArgs(h) // autotype.go
 	c.checkReturn(h)
-	if len(h.hook.Message) > 256 {
-		c.warnf(fieldOr(h.at, "message"), "long-message", "Tetragon truncates messages to 256 characters",
-			"message is %d characters long", len(h.hook.Message))
-	}
-	if len(h.hook.Tags) > 16 {
-		c.compatf(fieldOr(h.at, "tags"), "compat-tags", "Tetragon accepts at most 16 tags; this hook has %d", len(h.hook.Tags))
-	}
+	c.checkMessageTags(h) // check_message.go
 	for i, s := range h.hook.Selectors {
 		c.checkSelector(h, s, i)
 	}

@@ -68,7 +68,9 @@ var codes = []CodeInfo{
 	{"uprobe-targets", "a uprobe with more than one of symbols, offsets and addrs"},
 	{"relative-path", "a path that is not absolute"},
 	{"duplicate-hook", "the same hook declared twice in one policy: each attaches on its own (lint)"},
-	{"long-message", "a message longer than 256 characters"},
+	{"long-message", "a message longer than 256 characters or a tag longer than 128, which Tetragon truncates"},
+	{"short-message", "a message of one character, which Tetragon refuses"},
+	{"short-tag", "a tag shorter than 2 characters, which Tetragon refuses"},
 	{"unsupported", "a feature polc does not support yet"},
 	// Arguments.
 	{"missing-type", "an argument without a type"},
