@@ -58,7 +58,7 @@ func (c *checker) collectHooks() {
 		h := &hookView{kind: hookTracepoint, at: t.At, name: t.Subsystem + "/" + t.Event, hook: &t.Hook, tp: t, maxIndex: -1}
 		h.key = fmt.Sprintf("tracepoint %s/%s raw=%v", t.Subsystem, t.Event, t.Raw)
 		if t.Raw {
-			h.maxIndex = 5
+			h.maxIndex = tetragonRawTracepointMaxIndex
 		} else if n, ok := knownTracepointFields(t.Subsystem, t.Event); ok {
 			h.maxIndex = n - 1
 		}
@@ -151,7 +151,7 @@ func (c *checker) checkHook(h *hookView) {
 	c.checkArgs(h)
 	c.resolveAutoArgs(h) // autotype.go
 	c.checkReturn(h)
-	c.checkMessageTags(h) // check_message.go
+	c.checkMessageTags(h) // check_tetragon_limits.go
 	for i, s := range h.hook.Selectors {
 		c.checkSelector(h, s, i)
 	}
@@ -374,7 +374,7 @@ func indexRangeHint(h *hookView) string {
 		return "indexes count function arguments from 0; the first six are in registers"
 	case hookTracepoint:
 		if h.tp != nil && h.tp.Raw {
-			return "a raw tracepoint's arguments are those of its TP_PROTO, from 0"
+			return "a raw tracepoint's arguments are those of its TP_PROTO, from 0; Tetragon reads the first five (indexes 0 to 4)"
 		}
 		return "tracepoint indexes count the fields of its format, the four common_* fields included"
 	}

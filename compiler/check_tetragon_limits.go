@@ -14,6 +14,11 @@ const (
 	tetragonMaxTags       = 16
 )
 
+// tetragonRawTracepointMaxIndex is the highest argument index Tetragon
+// reads on a raw tracepoint, whatever its prototype
+// (validateRawTracepointArg: below MaxAccessibleArgs, five).
+const tetragonRawTracepointMaxIndex = 4
+
 // checkMessageTags applies Tetragon's limits to a hook's message and tags:
 // a policy polc builds must load in Tetragon too.
 func (c *checker) checkMessageTags(h *hookView) {
