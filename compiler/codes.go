@@ -128,7 +128,7 @@ var codes = []CodeInfo{
 	{"unknown-lsm-hook", "an LSM hook the target kernel does not have"},
 	{"unknown-symbol", "a uprobe symbol or USDT probe the binary does not have"},
 	{"unchecked-symbol", "uprobe symbols or USDT probes that could not be checked: the binary is not available"},
-	{"arg-type-mismatch", "a declared type that cannot read the kernel's parameter or field"},
+	{"arg-type-mismatch", "a declared type that cannot read the kernel's parameter or field (a warning on a kprobe, which Tetragon loads with a warning)"},
 	{"arg-type-suspect", "a declared type that may misread the kernel's parameter (width, signedness, void *)"},
 	{"unsupported-by-target", "a hook or action the target kernel does not support"},
 	// Tetragon compatibility (lint --compat tetragon).
