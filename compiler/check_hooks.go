@@ -384,6 +384,9 @@ func indexRangeHint(h *hookView) string {
 // checkBufferOptions checks sizeArgIndex, returnCopy and maxData.
 func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 	t := h.types[a]
+	if _, refused := unsupportedArgTypes[a.Type]; refused {
+		return // the type is refused; its options are Tetragon's for it
+	}
 	buffer := t.IsBuffer() || a.Type == "iov_iter"
 	if a.ReturnCopy {
 		n := fieldOr(a.At, "returnCopy")

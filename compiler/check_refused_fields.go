@@ -6,7 +6,9 @@ package compiler
 // lists them as refused.
 
 // refuseUnimplementedFields refuses spec.fentries, spec.state,
-// matchCmdArgs and uprobes' resolvePathInContainer.
+// matchCmdArgs and uprobes' resolvePathInContainer, and warns of an
+// argument's size (read by int32_arr only, which the type check refuses)
+// on another type.
 func (c *checker) refuseUnimplementedFields() {
 	spec := c.pol.Spec
 	if n := spec.Field("fentries"); n != nil {
@@ -24,6 +26,13 @@ func (c *checker) refuseUnimplementedFields() {
 				c.errorf(fieldOr(s.At, "matchCmdArgs"), "unsupported",
 					"filter on the binary with matchBinaries, or on the arguments of the execve hook",
 					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc")
+			}
+		}
+	}
+	for _, h := range c.hooks {
+		for _, a := range h.hook.Args {
+			if n := a.Field("size"); n != nil && a.Type != "int32_arr" {
+				c.warnf(n, "ignored-field", "size applies to int32_arr arguments", "size is ignored on an argument of type %s", a.Type)
 			}
 		}
 	}
