@@ -240,7 +240,9 @@ func (g *policyGen) pick(n int) int { return g.r.IntN(n) }
 func (g *policyGen) policy(n int) *genPolicy {
 	r := g.r
 	p := &genPolicy{}
-	nargs := 1 + r.IntN(6)
+	// Up to five arguments: Tetragon, and so polc, reads a raw
+	// tracepoint's indexes 0 to 4.
+	nargs := 1 + r.IntN(5)
 	// Each argument takes its type from the queue of operator and type
 	// pairs, and a selector tests it with the pair's operator: a few dozen
 	// policies test every pair.
@@ -263,7 +265,7 @@ func (g *policyGen) policy(n int) *genPolicy {
 				sizes = append(sizes, b.index)
 			}
 		}
-		if len(sizes) == 0 && nargs < 6 {
+		if len(sizes) == 0 && nargs < 5 {
 			b := &evalArg{index: nargs, typ: []ir.ArgType{ir.TypeInt, ir.TypeUint32, ir.TypeSizeT, ir.TypeInt16}[r.IntN(4)], sizeOf: -1}
 			p.args = append(p.args, b)
 			nargs++

@@ -90,6 +90,7 @@ func (c *checker) checkPolicy() {
 		c.checkHook(h)
 	}
 	c.checkDuplicateHooks()
+	c.refuseUnimplementedFields() // check_refused_fields.go
 	c.checkEnforcers()
 	c.checkOptions()      // options.go
 	c.checkK8sSelectors() // lint.go

@@ -58,7 +58,7 @@ func (c *checker) collectHooks() {
 		h := &hookView{kind: hookTracepoint, at: t.At, name: t.Subsystem + "/" + t.Event, hook: &t.Hook, tp: t, maxIndex: -1}
 		h.key = fmt.Sprintf("tracepoint %s/%s raw=%v", t.Subsystem, t.Event, t.Raw)
 		if t.Raw {
-			h.maxIndex = 5
+			h.maxIndex = tetragonRawTracepointMaxIndex
 		} else if n, ok := knownTracepointFields(t.Subsystem, t.Event); ok {
 			h.maxIndex = n - 1
 		}
@@ -151,13 +151,7 @@ func (c *checker) checkHook(h *hookView) {
 	c.checkArgs(h)
 	c.resolveAutoArgs(h) // autotype.go
 	c.checkReturn(h)
-	if len(h.hook.Message) > 256 {
-		c.warnf(fieldOr(h.at, "message"), "long-message", "Tetragon truncates messages to 256 characters",
-			"message is %d characters long", len(h.hook.Message))
-	}
-	if len(h.hook.Tags) > 16 {
-		c.compatf(fieldOr(h.at, "tags"), "compat-tags", "Tetragon accepts at most 16 tags; this hook has %d", len(h.hook.Tags))
-	}
+	c.checkMessageTags(h) // check_tetragon_limits.go
 	for i, s := range h.hook.Selectors {
 		c.checkSelector(h, s, i)
 	}
@@ -384,7 +378,7 @@ func indexRangeHint(h *hookView) string {
 		return "indexes count function arguments from 0; the first six are in registers"
 	case hookTracepoint:
 		if h.tp != nil && h.tp.Raw {
-			return "a raw tracepoint's arguments are those of its TP_PROTO, from 0"
+			return "a raw tracepoint's arguments are those of its TP_PROTO, from 0; Tetragon reads the first five (indexes 0 to 4)"
 		}
 		return "tracepoint indexes count the fields of its format, the four common_* fields included"
 	}
@@ -394,6 +388,9 @@ func indexRangeHint(h *hookView) string {
 // checkBufferOptions checks sizeArgIndex, returnCopy and maxData.
 func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 	t := h.types[a]
+	if _, refused := unsupportedArgTypes[a.Type]; refused {
+		return // the type is refused; its options are Tetragon's for it
+	}
 	buffer := t.IsBuffer() || a.Type == "iov_iter"
 	if a.ReturnCopy {
 		n := fieldOr(a.At, "returnCopy")
@@ -500,7 +497,10 @@ func (c *checker) checkReturn(h *hookView) {
 				"%s applies to a returned sock", k.ReturnArgAction)
 		}
 	case "post":
-		c.lintf(n, "redundant-action", "events are posted by default", "returnArgAction Post changes nothing")
+		// Tetragon's addKprobe takes only the socket actions here and
+		// refuses Post ("not supported for retprobes").
+		c.errorf(n, "bad-return-action", "remove returnArgAction: events are posted by default",
+			"returnArgAction Post is not supported: Tetragon refuses it, as on return only TrackSock and UntrackSock apply")
 	default:
 		c.errorf(n, "bad-return-action", "returnArgAction takes TrackSock or UntrackSock",
 			"%q is not a return argument action", k.ReturnArgAction)

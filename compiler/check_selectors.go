@@ -604,11 +604,8 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	case h.kind == hookUSDT:
 		c.errorf(an, "override-not-possible", "use Sigkill or Signal to stop the process",
 			"Override on this %s is not supported", h.kind)
-	case h.kind == hookKprobe && h.kprobe != nil && !h.kprobe.Syscall && !strings.HasPrefix(h.kprobe.Call, "security_") &&
-		!strings.HasPrefix(h.kprobe.Call, "list:"):
-		c.lintf(an, "override-needs-injection",
-			"only syscalls (with CONFIG_BPF_KPROBE_OVERRIDE), security_* functions (through fmod_ret) and functions marked ALLOW_ERROR_INJECTION can be overridden",
-			"Override on %q works only if the kernel allows error injection there", h.kprobe.Call)
+	case h.kind == hookKprobe && h.kprobe != nil:
+		c.checkOverrideFunction(h, an)
 	}
 }
 

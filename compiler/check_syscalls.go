@@ -88,7 +88,7 @@ func (c *checker) tableSyscallArgs(h *hookView, name, prefix string) {
 	if !ok {
 		return
 	}
-	c.certainOnly(func() { c.targetArgs(h, proto, prefix, true) })
+	c.kprobeTypesWarnOnly(h, func() { c.certainOnly(func() { c.targetArgs(h, proto, prefix, true) }) })
 }
 
 // certainOnly runs check and, without a target, keeps only the errors it

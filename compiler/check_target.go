@@ -111,7 +111,7 @@ func (c *checker) targetFunction(h *hookView, name string, syscall bool, at *yam
 	if err != nil {
 		return // no prototype known (a static function the BTF leaves out)
 	}
-	c.targetArgs(h, proto, prefix, true)
+	c.kprobeTypesWarnOnly(h, func() { c.targetArgs(h, proto, prefix, true) })
 }
 
 // missingFunctionHint suggests what the kernel has instead of sym.

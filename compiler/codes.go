@@ -68,7 +68,9 @@ var codes = []CodeInfo{
 	{"uprobe-targets", "a uprobe with more than one of symbols, offsets and addrs"},
 	{"relative-path", "a path that is not absolute"},
 	{"duplicate-hook", "the same hook declared twice in one policy: each attaches on its own (lint)"},
-	{"long-message", "a message longer than 256 characters"},
+	{"long-message", "a message longer than 256 characters or a tag longer than 128, which Tetragon truncates"},
+	{"short-message", "a message of one character, which Tetragon refuses"},
+	{"short-tag", "a tag shorter than 2 characters, which Tetragon refuses"},
 	{"unsupported", "a feature polc does not support yet"},
 	// Arguments.
 	{"missing-type", "an argument without a type"},
@@ -114,7 +116,7 @@ var codes = []CodeInfo{
 	{"k8s-selector", "a pod or container selector: it needs Kubernetes pod metadata, so polrun refuses to load the policy"},
 	{"unused-ignore", "a polc:ignore comment that silences nothing"},
 	{"key-case", "a key spelt in another case than the field's, read as Tetragon reads it"},
-	{"override-needs-injection", "Override on a function the kernel may not allow to override"},
+	{"override-needs-injection", "Override on the functions of a generated_ftrace list, which Tetragon loads only if each is a security_* function"},
 	// Lowering (compiler.Lower: polc dump --stage ir, polc build).
 	{"always-matches", "a filter that always passes, removed"},
 	{"unreachable-selector", "a selector after one that matches every call, removed"},
@@ -126,7 +128,7 @@ var codes = []CodeInfo{
 	{"unknown-lsm-hook", "an LSM hook the target kernel does not have"},
 	{"unknown-symbol", "a uprobe symbol or USDT probe the binary does not have"},
 	{"unchecked-symbol", "uprobe symbols or USDT probes that could not be checked: the binary is not available"},
-	{"arg-type-mismatch", "a declared type that cannot read the kernel's parameter or field"},
+	{"arg-type-mismatch", "a declared type that cannot read the kernel's parameter or field (a warning on a kprobe, which Tetragon loads with a warning)"},
 	{"arg-type-suspect", "a declared type that may misread the kernel's parameter (width, signedness, void *)"},
 	{"unsupported-by-target", "a hook or action the target kernel does not support"},
 	// Tetragon compatibility (lint --compat tetragon).

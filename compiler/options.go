@@ -74,6 +74,23 @@ var specOptions = []specOption{
 		},
 		check: (*checker).checkOverrideMethod,
 	},
+	{
+		// Tetragon sizes the heap maps its uprobe and USDT programs share
+		// (process_call_heap, ratelimit_heap, the string maps' heaps,
+		// buffer_heap_map) with it, instead of its --uprobe-heap-size flag.
+		name:   "uprobe-heap-size",
+		values: "a positive integer",
+		parse: func(v string) error {
+			if n, err := strconv.ParseUint(v, 10, 32); err != nil || n == 0 {
+				return fmt.Errorf("not a positive integer")
+			}
+			return nil
+		},
+		check: func(c *checker, o *Option) {
+			c.report(Note, fieldOr(o.At, "name"), "option-no-effect", "",
+				"uprobe-heap-size changes nothing: polc's uprobe and USDT programs have no heap maps to size, each builds its record in a one-entry per-CPU map")
+		},
+	},
 }
 
 // Values of override-method.

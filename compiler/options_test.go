@@ -52,7 +52,7 @@ spec:
 // TestOptionsTable: every option has a parser, and Tetragon's spellings
 // are the table's.
 func TestOptionsTable(t *testing.T) {
-	want := []string{"policy-mode", "disable-kprobe-multi", "disable-uprobe-multi", "override-method"}
+	want := []string{"policy-mode", "disable-kprobe-multi", "disable-uprobe-multi", "override-method", "uprobe-heap-size"}
 	if got := optionNames(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("options %v, want %v", got, want)
 	}

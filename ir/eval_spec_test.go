@@ -650,9 +650,9 @@ func nsCases(mntOnly, netOnly int) []evalCase {
 // selSemantics is the hook of the "Selector Semantics" examples: an
 // argument 0 of the example's type, a buffer and an integer, so that arg0,
 // arg2 and string compares all have something to read. The examples name
-// sys_read, whose argument 0 is an unsigned int fd, which validate refuses
-// to read as a string or file (arg-type-mismatch): the hook is a kernel
-// function whose argument 0 is unchecked without a target.
+// sys_read, whose argument 0 is an unsigned int fd, which validate warns
+// against reading as a string or file (arg-type-mismatch): the hook is a
+// kernel function whose argument 0 is unchecked without a target.
 func selSemantics(arg0Type, selectors string) string {
 	return kprobe(fmt.Sprintf(`  - call: "vfs_read"
     syscall: false

@@ -362,11 +362,11 @@ func TestValidateAccepts(t *testing.T) {
       - {index: 0, operator: NotSportPriv}
       - {index: 0, operator: GreaterThan, values: [1]}
 `),
-		"actions and names in any case": policy(`  kprobes:
+		"return actions and names in any case": policy(`  kprobes:
   - call: x
     returnArgAction: tracksock
     selectors:
-    - matchActions: [{action: SIGKILL}, {action: sigkill}, {action: notifyEnforcer, argSig: 9, argError: -1}]
+    - matchActions: [{action: Sigkill}, {action: NotifyEnforcer, argSig: 9, argError: -1}]
       matchNamespaces: [{namespace: mnt, operator: In, values: [host_ns, 4026531840]}]
       matchCapabilities: [{type: effective, operator: NotIn, values: [CAP_SYS_ADMIN]}]
   lists:

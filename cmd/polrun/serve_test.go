@@ -347,7 +347,7 @@ func TestServeHostileFiles(t *testing.T) {
 	a2 := e.polcBundle(t.TempDir(), "clitest-sa", 1, "a2", sign("2")...)
 	a1 := e.polcBundle(t.TempDir(), "clitest-sa", 1, "a1", sign("1")...)
 	b2 := e.polcBundle(t.TempDir(), "clitest-sb", 1, "b2", sign("2")...)
-	c := e.polcBundle(t.TempDir(), "clitest-sc", 1, "c", sign("2")...)
+	c := e.polcBundle(t.TempDir(), "clitest-sc", 1, "c2", sign("2")...)
 
 	dir := t.TempDir()
 	install(t, dir, "clitest-sa.bpf.o", a2)

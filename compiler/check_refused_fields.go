@@ -1,0 +1,46 @@
+package compiler
+
+// Fields of Tetragon's TracingPolicy CRD that polc knows (the schema has
+// them, so they are never "unknown") but does not compile yet. Each is
+// refused by name at validate time, with the reason; compiler/conformance.go
+// lists them as refused.
+
+// refuseUnimplementedFields refuses spec.fentries, spec.state,
+// matchCmdArgs and uprobes' resolvePathInContainer, and warns of an
+// argument's size (read by int32_arr only, which the type check refuses)
+// on another type.
+func (c *checker) refuseUnimplementedFields() {
+	spec := c.pol.Spec
+	if n := spec.Field("fentries"); n != nil {
+		c.errorf(fieldOr(spec.At, "fentries"), "unsupported",
+			"hook the same functions under kprobes: they read the same arguments",
+			"fentries (hooks attached with fentry programs) are not yet supported by polc")
+	}
+	if n := spec.Field("state"); n != nil {
+		c.errorf(fieldOr(spec.At, "state"), "unsupported", "",
+			"state (named policy states) is not yet supported by polc")
+	}
+	for _, h := range c.hooks {
+		for _, s := range h.hook.Selectors {
+			if s.Field("matchCmdArgs") != nil {
+				c.errorf(fieldOr(s.At, "matchCmdArgs"), "unsupported",
+					"filter on the binary with matchBinaries, or on the arguments of the execve hook",
+					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc")
+			}
+		}
+	}
+	for _, h := range c.hooks {
+		for _, a := range h.hook.Args {
+			if n := a.Field("size"); n != nil && a.Type != "int32_arr" {
+				c.warnf(n, "ignored-field", "size applies to int32_arr arguments", "size is ignored on an argument of type %s", a.Type)
+			}
+		}
+	}
+	for _, u := range spec.UProbes {
+		if n := u.Field("resolvePathInContainer"); n != nil && n.Value == "true" {
+			c.errorf(n, "unsupported",
+				"give the path as the host sees it (such as /proc/PID/root/usr/bin/app, or the image's overlay path)",
+				"resolvePathInContainer needs Kubernetes pod and container metadata to find each container's root, which polc and polrun do not have")
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package compiler
+
+import "fmt"
+
+// Tetragon's limits on a hook's message and tags (getPolicyMessage and
+// getPolicyTags in pkg/sensors/tracing), in bytes. Tetragon refuses the
+// policy for a message or tag shorter than the minimum, or for more tags
+// than the maximum; it truncates a longer message or tag.
+const (
+	tetragonMinMessageLen = 2
+	tetragonMaxMessageLen = 256
+	tetragonMinTagLen     = 2
+	tetragonMaxTagLen     = 128
+	tetragonMaxTags       = 16
+)
+
+// tetragonRawTracepointMaxIndex is the highest argument index Tetragon
+// reads on a raw tracepoint, whatever its prototype
+// (validateRawTracepointArg: below MaxAccessibleArgs, five).
+const tetragonRawTracepointMaxIndex = 4
+
+// checkMessageTags applies Tetragon's limits to a hook's message and tags:
+// a policy polc builds must load in Tetragon too.
+func (c *checker) checkMessageTags(h *hookView) {
+	switch msg := h.hook.Message; {
+	case msg != "" && len(msg) < tetragonMinMessageLen:
+		c.errorf(fieldOr(h.at, "message"), "short-message", "write a message of at least 2 characters, or leave it out",
+			"message %q is shorter than the 2 characters Tetragon requires", msg)
+	case len(msg) > tetragonMaxMessageLen:
+		c.warnf(fieldOr(h.at, "message"), "long-message", fmt.Sprintf("Tetragon truncates messages to %d characters", tetragonMaxMessageLen),
+			"message is %d characters long", len(msg))
+	}
+	tags := h.hook.Tags
+	if len(tags) > tetragonMaxTags { // refused by the schema already
+		c.compatf(fieldOr(h.at, "tags"), "compat-tags", "Tetragon accepts at most %d tags; this hook has %d", tetragonMaxTags, len(tags))
+	}
+	for i, tag := range tags {
+		n := valueNode(h.at, "tags", i)
+		switch {
+		case len(tag) < tetragonMinTagLen:
+			c.errorf(n, "short-tag", "write a tag of at least 2 characters, or remove it",
+				"tag %q is shorter than the 2 characters Tetragon requires", tag)
+		case len(tag) > tetragonMaxTagLen:
+			c.warnf(n, "long-message", fmt.Sprintf("Tetragon truncates tags to %d characters", tetragonMaxTagLen),
+				"tag %d is %d characters long", i, len(tag))
+		}
+	}
+}
