@@ -47,7 +47,7 @@ func (c *checker) collectHooks() {
 	s := &c.pol.Spec
 	for _, k := range s.KProbes {
 		h := &hookView{kind: hookKprobe, at: k.At, name: k.Call, hook: &k.Hook, ret: k.ReturnArg,
-			hasReturn: k.Return, kprobe: k, maxIndex: 5}
+			hasReturn: k.Return, kprobe: k, maxIndex: tetragonKprobeMaxIndex}
 		h.key = fmt.Sprintf("kprobe %s syscall=%v", k.Call, k.Syscall)
 		if c.tableKprobeArgsChecked(k) {
 			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
@@ -374,7 +374,9 @@ var resolvePath = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\[[0-9]+\])?(\.[A-
 
 func indexRangeHint(h *hookView) string {
 	switch h.kind {
-	case hookKprobe, hookUprobe:
+	case hookKprobe:
+		return "indexes count function arguments from 0; Tetragon reads the first five (indexes 0 to 4)"
+	case hookUprobe:
 		return "indexes count function arguments from 0; the first six are in registers"
 	case hookTracepoint:
 		if h.tp != nil && h.tp.Raw {

@@ -153,8 +153,8 @@ func closestName(s string, names []string) string {
 func (c *checker) targetArgs(h *hookView, proto *target.Proto, prefix string, widths bool) {
 	for _, a := range h.hook.Args {
 		t := h.types[a]
-		if t == ir.TypeInvalid {
-			continue
+		if t == ir.TypeInvalid || (h.maxIndex >= 0 && a.Index > h.maxIndex) {
+			continue // reported (checkArgs)
 		}
 		if a.Index >= len(proto.Params) {
 			if proto.Variadic {
@@ -162,6 +162,13 @@ func (c *checker) targetArgs(h *hookView, proto *target.Proto, prefix string, wi
 			}
 			c.errorf(fieldOr(a.At, "index"), "arg-index", "argument indexes count the function's parameters from 0",
 				"%s%s: there is no argument %d; the function has %s", prefix, proto, a.Index, plural(len(proto.Params), "parameter"))
+			continue
+		}
+		if h.kind == hookKprobe && a.Index > tetragonKprobeMaxIndex {
+			// A syscall kprobe checked against its prototype: Tetragon's
+			// bound applies as well.
+			c.errorf(fieldOr(a.At, "index"), "arg-index", indexRangeHint(h),
+				"argument index %d is out of range for a kprobe (0 to %d)", a.Index, tetragonKprobeMaxIndex)
 			continue
 		}
 		ct, what := proto.Params[a.Index].Type, fmt.Sprintf("%s%s: argument %d", prefix, proto, a.Index)

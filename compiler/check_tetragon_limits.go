@@ -19,6 +19,12 @@ const (
 // (validateRawTracepointArg: below MaxAccessibleArgs, five).
 const tetragonRawTracepointMaxIndex = 4
 
+// tetragonKprobeMaxIndex is the highest argument index Tetragon reads on a
+// kprobe, syscall or not, whatever the function's prototype (addKprobe
+// refuses an index above it: "Index %d out of bounds"). A sixth syscall
+// argument (mmap's offset) is out of Tetragon's reach, so out of polc's.
+const tetragonKprobeMaxIndex = 4
+
 // checkMessageTags applies Tetragon's limits to a hook's message and tags:
 // a policy polc builds must load in Tetragon too.
 func (c *checker) checkMessageTags(h *hookView) {
