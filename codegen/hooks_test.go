@@ -113,9 +113,17 @@ func loadableSpec(t testing.TB, b *Bundle) (*ebpf.CollectionSpec, int) {
 			if why := loadable(t, p, h); why != "" {
 				t.Logf("%s: not loaded: %s", p.Name, why)
 				delete(spec.Programs, p.Name)
+				delete(spec.Programs, p.Fallback)
 				continue
 			}
 			kept++
+			// The fallback without bpf_loop is verified too, as the
+			// loader loads it: with its program's section and target.
+			if fb := spec.Programs[p.Fallback]; fb != nil {
+				main := spec.Programs[p.Name]
+				fb.SectionName, fb.AttachTo = main.SectionName, main.AttachTo
+				kept++
+			}
 		}
 	}
 	return spec, kept

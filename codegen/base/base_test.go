@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
 
@@ -62,12 +64,35 @@ func TestCommittedObject(t *testing.T) {
 }
 
 // loadBase loads the base object with its shared maps pinned in a fresh
-// bpffs directory and attaches its programs.
-func loadBase(t *testing.T) *ebpf.Collection {
+// bpffs directory and attaches its programs: those with bpf_loop, or with
+// fallback their fallbacks without it (as polrun does on kernels without
+// bpf_loop).
+func loadBase(t *testing.T, fallback bool) *ebpf.Collection {
 	t.Helper()
 	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(bpf.BaseObject))
 	if err != nil {
 		t.Fatal(err)
+	}
+	m, err := bpf.ReadManifest(bpf.BaseObject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fallbacks := 0
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			if p.Fallback == "" {
+				continue
+			}
+			fallbacks++
+			if fb := spec.Programs[p.Fallback]; fallback {
+				fb.Name, fb.SectionName = spec.Programs[p.Name].Name, spec.Programs[p.Name].SectionName
+				spec.Programs[p.Name] = fb
+			}
+			delete(spec.Programs, p.Fallback)
+		}
+	}
+	if fallbacks == 0 {
+		t.Fatal("the base has no fallback for kernels without bpf_loop")
 	}
 	pin := testenv.PinDir(t, "polc-base-test", false)
 	if err := os.MkdirAll(pin, 0o700); err != nil {
@@ -102,7 +127,16 @@ func loadBase(t *testing.T) *ebpf.Collection {
 // fork, exec and exit records, and that the entry is gone after it exits.
 func TestTracksProcesses(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
-	coll := loadBase(t)
+	if features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) == nil {
+		t.Run("bpf_loop", func(t *testing.T) { tracksProcesses(t, false) })
+	} else {
+		t.Log("the kernel has no bpf_loop: only the fallback programs are tested")
+	}
+	t.Run("fallback", func(t *testing.T) { tracksProcesses(t, true) })
+}
+
+func tracksProcesses(t *testing.T, fallback bool) {
+	coll := loadBase(t, fallback)
 	rd, err := ringbuf.NewReader(coll.Maps[bpf.EventsMap])
 	if err != nil {
 		t.Fatal(err)
