@@ -23,6 +23,7 @@ import (
 	"github.com/cilium/ebpf/rlimit"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
@@ -361,4 +362,78 @@ func copyFile(t *testing.T, from, to string) {
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestDeepPath: a binary deeper than the fallback's path walk bound
+// (kern.PathStepsNoLoop components) keeps its last components, is flagged
+// truncated, and the stop is counted in bpf.LoopBoundsMap; with bpf_loop
+// the whole path is there.
+func TestDeepPath(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
+	root := "/dev/shm"
+	if testenv.InVM() {
+		root = "/tmp"
+	}
+	dir, err := os.MkdirTemp(root, "polc-deep-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	deep := dir + strings.Repeat("/d", kern.PathStepsNoLoop+8)
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sleep := filepath.Join(deep, "sleeper")
+	copyFile(t, self, sleep)
+
+	run := func(t *testing.T, fallback bool) {
+		coll := loadBase(t, fallback)
+		cmd := exec.Command(sleep)
+		cmd.Env = append(os.Environ(), childEnv+"=300ms")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Wait()
+		pid := uint32(cmd.Process.Pid)
+		var proc bpf.Proc
+		for deadline := time.Now().Add(300 * time.Millisecond); ; time.Sleep(5 * time.Millisecond) {
+			err := coll.Maps[bpf.ProcsMap].Lookup(pid, &proc)
+			if err == nil && proc.Flags&bpf.ProcExeced != 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no exec'd entry for pid %d: %v", pid, err)
+			}
+		}
+		got := string(proc.Binary[:proc.BinaryLen])
+		truncated := proc.Flags&bpf.ProcTruncated != 0
+		var counts []uint64
+		if err := coll.Maps[bpf.LoopBoundsMap].Lookup(uint32(0), &counts); err != nil {
+			t.Fatal(err)
+		}
+		var stops uint64
+		for _, c := range counts {
+			stops += c
+		}
+		t.Logf("binary %q truncated=%v, walks stopped at the bound: %d", got, truncated, stops)
+		if !fallback {
+			if got != sleep || truncated {
+				t.Errorf("binary %q (truncated %v), want %q whole", got, truncated, sleep)
+			}
+			return
+		}
+		want := strings.Repeat("/d", kern.PathStepsNoLoop-1) + "/sleeper"
+		if got != want || !truncated || stops == 0 {
+			t.Errorf("binary %q (truncated %v, %d stops counted), want its last %d components %q, truncated and counted",
+				got, truncated, stops, kern.PathStepsNoLoop, want)
+		}
+	}
+	if features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) == nil {
+		t.Run("bpf_loop", func(t *testing.T) { run(t, false) })
+	}
+	t.Run("fallback", func(t *testing.T) { run(t, true) })
 }
