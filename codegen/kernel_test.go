@@ -79,6 +79,15 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 			}
 		}
 	}
+	// Fallbacks without bpf_loop load as the loader loads them: with their
+	// program's section and target (an fmod_ret or LSM function).
+	for _, h := range b.Manifest.Hooks {
+		for _, p := range h.Programs {
+			if fb, main := spec.Programs[p.Fallback], spec.Programs[p.Name]; fb != nil && main != nil {
+				fb.SectionName, fb.AttachTo = main.SectionName, main.AttachTo
+			}
+		}
+	}
 	l := &loaded{stats: make(map[string]progStats)}
 	start := time.Now()
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin},
