@@ -21,16 +21,15 @@ import (
 func haveBpfLoop() bool { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) == nil }
 
 // programAndFallback lists p and its fallback without bpf_loop, if any;
-// p only where the kernel has bpf_loop.
+// with a fallback, p only where the kernel has bpf_loop.
 func programAndFallback(p bpf.Program) []string {
-	var out []string
-	if haveBpfLoop() {
-		out = append(out, p.Name)
+	if p.Fallback == "" {
+		return []string{p.Name}
 	}
-	if p.Fallback != "" {
-		out = append(out, p.Fallback)
+	if !haveBpfLoop() {
+		return []string{p.Fallback}
 	}
-	return out
+	return []string{p.Name, p.Fallback}
 }
 
 // TestFallbacks: a policy whose walks use bpf_loop (a path, the pids of
