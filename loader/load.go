@@ -339,6 +339,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if _, err := pickPrograms(m, spec); err != nil { // fallback.go
 		return nil, err
 	}
+	preallocHashMaps(spec) // mapsize.go
 
 	if err := o.fail("load"); err != nil {
 		return nil, err

@@ -116,6 +116,25 @@ func sizeBaseMaps(spec *ebpf.CollectionSpec, o *Options) {
 	}
 }
 
+// preallocHashMaps makes the bundle's own hash maps preallocated where
+// tracing programs may not allocate at run time (runtimeAllocSafe): the
+// flag is a memory saving, not part of what the programs do. (LPM tries
+// always allocate, and the kernel allows them.)
+func preallocHashMaps(spec *ebpf.CollectionSpec) {
+	if runtimeAllocSafe() {
+		return
+	}
+	for name, ms := range spec.Maps {
+		if bpf.IsSharedMap(name) {
+			continue
+		}
+		switch ms.Type {
+		case ebpf.Hash, ebpf.PerCPUHash, ebpf.HashOfMaps:
+			ms.Flags &^= unix.BPF_F_NO_PREALLOC
+		}
+	}
+}
+
 // runtimeAllocSafe says whether tracing programs may use hash maps that
 // allocate entries at run time: only with BPF's memory allocator for any
 // context (struct bpf_mem_alloc in the kernel's BTF, 6.1+). Before it a
