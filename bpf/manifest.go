@@ -47,7 +47,8 @@ type Manifest struct {
 	Maps     []MapInit `json:"maps,omitempty"`
 	// LoopBounds gives, for each kind of walk the Fallback programs make
 	// ("path": components of a path, "ancestors": processes up the
-	// parent chain, "iovec": entries of an iovec array), the steps they
+	// parent chain, "iovec": entries of an iovec array, "substring": start
+	// positions of a SubString search), the steps they
 	// take at most. A walk that needs more stops there: a path is flagged
 	// BytesTruncated, and every such stop adds 1 to LoopBoundsMap.
 	LoopBounds map[string]int `json:"loopBounds,omitempty"`

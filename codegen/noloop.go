@@ -41,6 +41,10 @@ const (
 	// iovecStepsNoLoop: entries of an iovec array (UIO_MAXIOV is 1024;
 	// writev callers rarely pass more than a handful).
 	iovecStepsNoLoop = 32
+	// substringStepsNoLoop: start positions of a SubString search; a
+	// string longer than that is searched in its start only (the stop is
+	// counted).
+	substringStepsNoLoop = 64
 )
 
 // noLoopSuffix names the fallback of a program or function.
@@ -57,6 +61,8 @@ func loopKind(callback string) (string, int, error) {
 		return "path", kern.PathStepsNoLoop, nil
 	case strings.HasSuffix(callback, "_iovec"):
 		return "iovec", iovecStepsNoLoop, nil
+	case strings.HasSuffix(callback, "_substring"):
+		return "substring", substringStepsNoLoop, nil
 	case strings.HasSuffix(callback, "_pids"), strings.HasSuffix(callback, "_binaries"):
 		return "ancestors", ancestorStepsNoLoop, nil
 	}
