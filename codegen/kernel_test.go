@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/rlimit"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/prog"
