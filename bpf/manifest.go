@@ -45,6 +45,13 @@ type Manifest struct {
 	Features []string  `json:"features"`
 	Hooks    []Hook    `json:"hooks"`
 	Maps     []MapInit `json:"maps,omitempty"`
+	// LoopBounds gives, for each kind of walk the Fallback programs make
+	// ("path": components of a path, "ancestors": processes up the
+	// parent chain, "iovec": entries of an iovec array, "substring": start
+	// positions of a SubString search), the steps they
+	// take at most. A walk that needs more stops there: a path is flagged
+	// BytesTruncated, and every such stop adds 1 to LoopBoundsMap.
+	LoopBounds map[string]int `json:"loopBounds,omitempty"`
 	// Vars lists the load-time variables the loader must set (VarPolicyID,
 	// VarHostNSPrefix+kind).
 	Vars []string `json:"vars,omitempty"`
@@ -154,6 +161,12 @@ type Program struct {
 	Attach string `json:"attach"`
 	// Target of fmod_ret and lsm programs: the BTF function they attach to.
 	Target string `json:"target,omitempty"`
+	// Fallback names the program of the object that polrun loads instead
+	// of this one, under this one's name, on a kernel without
+	// FeatureBpfLoop: the same code with every bpf_loop turned into a
+	// bounded loop of at most Manifest.LoopBounds steps. "" when the
+	// program needs no bpf_loop.
+	Fallback string `json:"fallback,omitempty"`
 }
 
 // Arg is how to decode one argument of a record.

@@ -48,6 +48,12 @@ const ProcGensMap = "polc_proc_gens"
 // ProcGenBuckets is the number of entries of ProcGensMap, a power of two.
 const ProcGenBuckets = 1024
 
+// LoopBoundsMap counts the walks of a bundle's Fallback programs (see
+// Program.Fallback) that stopped at their bound (Manifest.LoopBounds)
+// before their end: a per-CPU array of one uint64 (key 0, uint32), the
+// bundle's own. Bundles without fallback programs do not declare it.
+const LoopBoundsMap = "polc_loop_bounds"
+
 // IsSharedMap says whether name is one of the base's maps, which every
 // bundle declares and the loader replaces by the pinned ones.
 func IsSharedMap(name string) bool {

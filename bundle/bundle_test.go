@@ -250,7 +250,8 @@ func TestInspect(t *testing.T) {
 		info.Hashes.Object != m.ObjectSHA256 || info.Hashes.Source != m.SourceSHA256 || info.Signature.Signed {
 		t.Errorf("info: %+v", info)
 	}
-	if got := strings.Join(info.Features, ","); got != "bpf_loop,btf,kprobe,kretprobe,ringbuf,tracepoint" {
+	// bpf_loop is not required: the path walk's program has a fallback.
+	if got := strings.Join(info.Features, ","); got != "btf,kprobe,kretprobe,ringbuf,tracepoint" {
 		t.Errorf("features %s", got)
 	}
 	if len(info.Hooks) != 2 || info.Hooks[0].Kind != "kprobe" || info.Hooks[1].Target != "raw_syscalls/sys_enter" ||
@@ -289,7 +290,9 @@ func TestInspect(t *testing.T) {
 			t.Errorf("program %s: %d instructions in %d functions, its section has %d", p.Name, p.Instructions, p.Functions, own)
 		}
 	}
-	if len(progs) != 3 || progs["h0_fd_install_ret"].Attach != "kretprobe" || progs["h1_sys_enter"].Hook != 1 {
+	if len(progs) != 4 || progs["h0_fd_install_ret"].Attach != "kretprobe" || progs["h1_sys_enter"].Hook != 1 ||
+		progs["h0_fd_install"].Variant != VariantBpfLoop || progs["h0_fd_install_noloop"].Variant != VariantNoLoop ||
+		progs["h0_fd_install_noloop"].Hook != 0 || progs["h1_sys_enter"].Variant != "" {
 		t.Errorf("programs %+v", info.Programs)
 	}
 

@@ -59,7 +59,18 @@ type ProgramInfo struct {
 	// functions it calls, as the kernel counts them.
 	Instructions int `json:"instructions"`
 	Functions    int `json:"functions"` // the program and its subprograms
+	// Variant says which kernels polrun loads the program on, when the
+	// bundle carries two variants of it: VariantBpfLoop for the program
+	// the manifest names, VariantNoLoop for its fallback (bpf.Program);
+	// "" when there is one.
+	Variant string `json:"variant,omitempty"`
 }
+
+// Values of ProgramInfo.Variant.
+const (
+	VariantBpfLoop = "bpf_loop"    // kernels with bpf_loop (5.17+)
+	VariantNoLoop  = "no bpf_loop" // the fallback, for kernels without
+)
 
 // MapInfo is one map of the object.
 type MapInfo struct {
@@ -258,13 +269,17 @@ func argName(a bpf.Arg) string {
 // the manifest attaches each to.
 func programs(m *bpf.Manifest, spec *ebpf.CollectionSpec) ([]ProgramInfo, error) {
 	type attach struct {
-		hook   int
-		attach string
+		hook            int
+		attach, variant string
 	}
 	byName := map[string]attach{}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
-			byName[p.Name] = attach{h.ID, p.Attach}
+			byName[p.Name] = attach{h.ID, p.Attach, ""}
+			if p.Fallback != "" {
+				byName[p.Name] = attach{h.ID, p.Attach, VariantBpfLoop}
+				byName[p.Fallback] = attach{h.ID, p.Attach, VariantNoLoop}
+			}
 		}
 	}
 	out := []ProgramInfo{}
@@ -272,7 +287,7 @@ func programs(m *bpf.Manifest, spec *ebpf.CollectionSpec) ([]ProgramInfo, error)
 		pi := ProgramInfo{Name: name, Section: ps.SectionName, Hook: -1,
 			Instructions: int(ps.Instructions.Size() / 8)}
 		if a, ok := byName[name]; ok {
-			pi.Hook, pi.Attach = a.hook, a.attach
+			pi.Hook, pi.Attach, pi.Variant = a.hook, a.attach, a.variant
 		}
 		funcs, err := ps.Instructions.SymbolOffsets()
 		if err != nil {

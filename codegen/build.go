@@ -72,6 +72,9 @@ type Bundle struct {
 	Funcs    []*object.Func
 	// Maps are the object's maps, for dumps.
 	Maps []*object.Map
+	// Fallbacks are the programs, functions and maps the object carries
+	// besides for kernels without bpf_loop (noloop.go), for dumps.
+	Fallbacks *Fallbacks
 }
 
 // FileName is the bundle's file name.
@@ -237,12 +240,17 @@ func (g *gen) finish() (*Bundle, error) {
 		return nil, Errors{{Pos: g.pol.Pos, Msg: fmt.Sprintf("the bundle's maps would take %d bytes, more than the %d polc builds (the largest, %s, %d bytes): split the policy",
 			n, bpf.MaxBundleMapBytes, big, bigBytes)}}
 	}
+	progs, funcs, maps := obj.Programs, obj.Funcs, obj.Maps
+	fallbacks, err := AddFallbacks(obj, m) // noloop.go
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %w", err)
+	}
 	data, err := Seal(obj, m)
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
-	return &Bundle{Name: g.pol.Name, Object: data, Manifest: m, Programs: obj.Programs,
-		Funcs: obj.Funcs, Maps: obj.Maps}, nil
+	return &Bundle{Name: g.pol.Name, Object: data, Manifest: m, Programs: progs,
+		Funcs: funcs, Maps: maps, Fallbacks: fallbacks}, nil
 }
 
 // Optimize runs the peephole optimizer on every program and function of

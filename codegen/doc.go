@@ -42,6 +42,12 @@
 // by the loader from the manifest (bpf.MapInit). Walks of unbounded length
 // (ancestors for followForks and followChildren, path components, iovec
 // entries) are bpf_loop callbacks, generated per test where they compare.
+// For kernels without bpf_loop (before 5.17) every program that calls it
+// gets a fallback in the same bundle (noloop.go): the same code with each
+// bpf_loop a bounded loop of a few dozen steps, which 5.10's verifier
+// accepts, the bounds stated in the manifest (LoopBounds) and a walk cut
+// short flagged (a path) and counted (bpf.LoopBoundsMap); polrun loads one
+// variant or the other after probing for bpf_loop.
 //
 // Values the verifier must not specialize on stay unknown to it: the
 // per-selector results of phase 1 live in map memory, so that it explores

@@ -24,6 +24,10 @@ type AsmOptions struct {
 	// does not change every comment of its disassembly (polc dump without
 	// --pos, golden files).
 	NoLines bool
+	// NoFallbacks leaves out the programs and functions for kernels
+	// without bpf_loop (noloop.go), which the golden files of the 6.1+
+	// code do not show.
+	NoFallbacks bool
 }
 
 // WriteAsmWith is WriteAsm with options.
@@ -58,6 +62,20 @@ func (b *Bundle) WriteAsmWith(w io.Writer, opts AsmOptions) error {
 	for _, f := range b.Funcs {
 		fmt.Fprintf(&sb, "\nfunc %s (%d instructions)\n", f.Name, len(f.Insns))
 		writeInsns(&sb, f.Insns, opts)
+	}
+	if fb := b.Fallbacks; fb != nil && len(fb.Programs) > 0 && !opts.NoFallbacks {
+		sb.WriteString("\n; without bpf_loop: loaded instead on kernels that lack it\n")
+		for _, m := range fb.Maps {
+			fmt.Fprintf(&sb, "map %s %s key=%d value=%d max=%d\n", m.Name, m.Type, m.KeySize, m.ValueSize, m.MaxEntries)
+		}
+		for _, p := range fb.Programs {
+			fmt.Fprintf(&sb, "\nprogram %s section %s (%d instructions)\n", p.Name, p.Section, len(p.Insns))
+			writeInsns(&sb, p.Insns, opts)
+		}
+		for _, f := range fb.Funcs {
+			fmt.Fprintf(&sb, "\nfunc %s (%d instructions)\n", f.Name, len(f.Insns))
+			writeInsns(&sb, f.Insns, opts)
+		}
 	}
 	_, err := io.WriteString(w, sb.String())
 	return err

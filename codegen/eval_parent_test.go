@@ -156,41 +156,43 @@ spec:
 			if err != nil {
 				t.Fatal(err)
 			}
-			prog := l.coll.Programs[c.b.Manifest.Hooks[0].Programs[0].Name]
-			for _, sc := range parentScenarios(self) {
-				setTable(t, l.coll.Maps[bpf.ProcsMap], sc.entries, self)
-				// New generations, as the base moves them after changing
-				// these entries: a verdict cached for an earlier table
-				// must not answer for this one.
-				moveGenerations(t, l.coll, self, fakeParent, fakeGrandparent, fakeInit)
-				ev := &ir.Event{Args: []ir.ArgValue{{Int: 1}}, Process: sc.process(self)}
-				want, err := ir.Eval(c.hook, ev)
-				if err != nil {
-					t.Fatal(err)
+			for _, name := range programAndFallback(c.b.Manifest.Hooks[0].Programs[0]) {
+				prog := l.coll.Programs[name]
+				for _, sc := range parentScenarios(self) {
+					setTable(t, l.coll.Maps[bpf.ProcsMap], sc.entries, self)
+					// New generations, as the base moves them after changing
+					// these entries: a verdict cached for an earlier table
+					// must not answer for this one.
+					moveGenerations(t, l.coll, self, fakeParent, fakeGrandparent, fakeInit)
+					ev := &ir.Event{Args: []ir.ArgValue{{Int: 1}}, Process: sc.process(self)}
+					want, err := ir.Eval(c.hook, ev)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ref, err := ir.Eval(c.ref, ev)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ref.Posted != want.Posted {
+						t.Fatalf("%s followChildren=%v %q, %s: folded hook posts %v, the hook before folding %v\n%s\n%s",
+							v.op, v.follow, values, sc.name, want.Posted, ref.Posted, c.refText, c.ir.String())
+					}
+					rec, err := runRawTP(t, prog, rd, c.b, []uint64{1})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := rec != nil; got != want.Posted {
+						t.Fatalf("%s followChildren=%v %q, %s: %s posts %v, ir.Eval %v\nprocess %+v\n%s\n%s",
+							v.op, v.follow, values, sc.name, name, got, want.Posted, ev.Process, c.ir.String(), disasm(c.b))
+					}
+					o := outcomes[v]
+					if want.Posted {
+						o[1]++
+					} else {
+						o[0]++
+					}
+					outcomes[v] = o
 				}
-				ref, err := ir.Eval(c.ref, ev)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if ref.Posted != want.Posted {
-					t.Fatalf("%s followChildren=%v %q, %s: folded hook posts %v, the hook before folding %v\n%s\n%s",
-						v.op, v.follow, values, sc.name, want.Posted, ref.Posted, c.refText, c.ir.String())
-				}
-				rec, err := runRawTP(t, prog, rd, c.b, []uint64{1})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := rec != nil; got != want.Posted {
-					t.Fatalf("%s followChildren=%v %q, %s: program posts %v, ir.Eval %v\nprocess %+v\n%s\n%s",
-						v.op, v.follow, values, sc.name, got, want.Posted, ev.Process, c.ir.String(), disasm(c.b))
-				}
-				o := outcomes[v]
-				if want.Posted {
-					o[1]++
-				} else {
-					o[0]++
-				}
-				outcomes[v] = o
 			}
 			setTable(t, l.coll.Maps[bpf.ProcsMap], nil, self)
 			rd.Close()

@@ -62,7 +62,7 @@ func goldenAsmOf(t *testing.T, file string, data []byte) string {
 			}
 			continue
 		}
-		bundle.WriteAsmWith(&b, AsmOptions{NoLines: true})
+		bundle.WriteAsmWith(&b, AsmOptions{NoLines: true, NoFallbacks: true})
 	}
 	return b.String()
 }

@@ -113,9 +113,14 @@ func loadableSpec(t testing.TB, b *Bundle) (*ebpf.CollectionSpec, int) {
 			if why := loadable(t, p, h); why != "" {
 				t.Logf("%s: not loaded: %s", p.Name, why)
 				delete(spec.Programs, p.Name)
+				delete(spec.Programs, p.Fallback)
 				continue
 			}
 			kept++
+			// The fallback without bpf_loop is verified too (loadSpecIn).
+			if spec.Programs[p.Fallback] != nil {
+				kept++
+			}
 		}
 	}
 	return spec, kept

@@ -137,10 +137,26 @@ func (p *progGen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 // before) come from the target kernel through CO-RE.
 func (p *progGen) readIovIter(s *prog.Slot, ptr asm.Register) {
 	ubuf, iovec, none, done := p.B.Fresh("iter_ubuf"), p.B.Fresh("iter_iovec"), p.B.Fresh("iter_none"), p.B.Fresh("iter_done")
+	typed := p.B.Fresh("iter_typed")
+	// Before 5.14 there is no iter_type (nor ITER_UBUF) but a type: the
+	// CO-RE relocations of the other layout fail in a branch the verifier
+	// sees is never taken.
+	p.Emit(
+		kern.Exists(asm.Mov.Imm(asm.R1, 0), kern.IovIter, "iter_type"),
+		asm.JEq.Imm(asm.R1, 0, typed),
+	)
 	kern.ReadKernel(&p.B, asm.R8, ptr, kern.IovIter, "iter_type", asm.Byte, prog.StTmp)
 	p.Emit(
 		object.CORE(asm.LoadImm(asm.R1, 0, asm.DWord), kern.IterType, "0", object.EnumValue),
 		asm.JEq.Reg(asm.R8, asm.R1, ubuf),
+		object.CORE(asm.LoadImm(asm.R1, 0, asm.DWord), kern.IterType, "1", object.EnumValue),
+		asm.JEq.Reg(asm.R8, asm.R1, iovec),
+		asm.Ja.Label(none),
+	)
+	p.B.Label(typed)
+	kern.ReadKernel(&p.B, asm.R8, ptr, kern.IovIterTyped, "type", asm.Word, prog.StTmp)
+	p.Emit(
+		asm.And.Imm(asm.R8, ^1), // the direction
 		object.CORE(asm.LoadImm(asm.R1, 0, asm.DWord), kern.IterType, "1", object.EnumValue),
 		asm.JEq.Reg(asm.R8, asm.R1, iovec),
 	)

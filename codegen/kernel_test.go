@@ -15,6 +15,7 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/prog"
@@ -67,6 +68,10 @@ func pinDir(t testing.TB) string {
 // loadSpecIn loads spec with its shared maps pinned in pin.
 func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) *loaded {
 	t.Helper()
+	// Kernels before 5.11 charge maps to RLIMIT_MEMLOCK.
+	if err := rlimit.RemoveMemlock(); err != nil {
+		t.Fatal(err)
+	}
 	for name, v := range spec.Variables {
 		switch {
 		case name == bpf.VarPolicyID:
@@ -76,6 +81,23 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 		case len(name) > len(bpf.VarHostNSPrefix) && name[:len(bpf.VarHostNSPrefix)] == bpf.VarHostNSPrefix:
 			if err := v.Set(hostNS(t, name[len(bpf.VarHostNSPrefix):])); err != nil {
 				t.Fatal(err)
+			}
+		}
+	}
+	// Fallbacks without bpf_loop load as the loader loads them: with their
+	// program's section and target (an fmod_ret or LSM function). On a
+	// kernel without bpf_loop the programs that need it are left out, and
+	// their fallbacks answer to their names too (aliases, below).
+	noLoop := !haveBpfLoop()
+	aliases := map[string]string{}
+	for _, h := range b.Manifest.Hooks {
+		for _, p := range h.Programs {
+			if fb, main := spec.Programs[p.Fallback], spec.Programs[p.Name]; fb != nil && main != nil {
+				fb.SectionName, fb.AttachTo = main.SectionName, main.AttachTo
+				if noLoop {
+					delete(spec.Programs, p.Name)
+					aliases[p.Name] = p.Fallback
+				}
 			}
 		}
 	}
@@ -92,6 +114,9 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 		t.Fatalf("load %s: %v", b.FileName(), err)
 	}
 	t.Cleanup(func() { coll.Close() })
+	for name, fb := range aliases {
+		defer func() { coll.Programs[name] = coll.Programs[fb] }() // after the stats
+	}
 	l.coll = coll
 	for name, p := range coll.Programs {
 		// The verifier's own figures (LogLevelStats): instructions

@@ -387,7 +387,9 @@ spec:
 // write(2)) and the path of its kiocb's file, writing to the guest's
 // serial console.
 func TestIovIter(t *testing.T) {
-	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
+	// tty_write takes a kiocb and an iov_iter since 5.11 (before: a user
+	// buffer and its size).
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes, testenv.KernelAtLeast(5, 11))
 	const tty = "/dev/ttyS0"
 	if _, err := os.Stat(tty); err != nil {
 		t.Fatalf("no %s to write to: %v", tty, err)

@@ -192,6 +192,9 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 			return nil, fmt.Errorf("base object: %w", err)
 		}
 	}
+	if _, err := pickPrograms(m, spec); err != nil { // fallback.go
+		return nil, fmt.Errorf("base object: %w", err)
+	}
 	sizeBaseMaps(spec, o)
 	// Pinning is polrun's job, into the staging directory: a PinByName map
 	// would be pinned by cilium/ebpf before the programs are verified.

@@ -80,6 +80,12 @@ func ReadBundle(data []byte) (*Bundle, error) {
 			if spec.Programs[p.Name] == nil {
 				return nil, fmt.Errorf("%w: hook %d (%s %s): program %s is not in the object", ErrBadBundle, h.ID, h.Kind, h.Target, p.Name)
 			}
+			if p.Fallback != "" {
+				named[p.Fallback] = true
+				if fb := spec.Programs[p.Fallback]; fb == nil || fb.Type != spec.Programs[p.Name].Type {
+					return nil, fmt.Errorf("%w: hook %d (%s %s): the fallback %s of program %s is not in the object, or of another type", ErrBadBundle, h.ID, h.Kind, h.Target, p.Fallback, p.Name)
+				}
+			}
 		}
 	}
 	// A policy may have no hooks (Tetragon loads an empty policy), but a

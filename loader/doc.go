@@ -33,7 +33,10 @@
 //     Options.Mode or the manifest's default mode, and a polc_manifest map
 //     holding the manifest for event readers;
 //  6. attaches every program and pins links and maps into a staging
-//     directory, PIN_ROOT/new_N;
+//     directory, PIN_ROOT/new_N (a program with a fallback without bpf_loop,
+//     bpf.Program.Fallback, is replaced by it where the kernel lacks
+//     bpf_loop: fallback.go; a link the kernel cannot pin, a perf event's
+//     before 5.15, is kept by Options.Hold, see Holder, or refused);
 //  7. commits: one journal entry, then base_new becomes PIN_ROOT/base and
 //     each new_N PIN_ROOT/policies/NAME, a policy it replaces being moved
 //     aside first and removed last (so the new one is attached before the

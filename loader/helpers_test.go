@@ -50,12 +50,15 @@ func testOptionsN(t *testing.T, n int) *Options {
 	t.Helper()
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs)
 	root := testenv.PinDir(t, fmt.Sprintf("polrun-test%d", n), true)
+	// Attachments the kernel cannot pin (perf events before 5.15) are
+	// held, as polrun run and serve hold them.
+	hold := NewHolder()
 	t.Cleanup(func() {
-		if err := UnloadAll(&Options{PinRoot: root}); err != nil {
+		if err := UnloadAll(&Options{PinRoot: root, Hold: hold}); err != nil {
 			t.Errorf("cleanup: %v", err)
 		}
 	})
-	return &Options{PinRoot: root}
+	return &Options{PinRoot: root, Hold: hold}
 }
 
 // pinsUnder lists every file and directory under root.

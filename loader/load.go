@@ -32,6 +32,9 @@ type Loaded struct {
 	Duration time.Duration
 	// Warnings are problems that did not stop the load.
 	Warnings []string
+	// Held counts the programs attached but not pinned, which
+	// Options.Hold keeps attached (Holder).
+	Held int
 }
 
 // policyState is what polrun records about a loaded policy, as JSON at key
@@ -209,6 +212,10 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	// dies or fails, by the next one. Replaced policies stay attached
 	// until the new ones are in place.
 	for _, s := range stagedAll {
+		if len(s.held) > 0 {
+			o.Hold.put(s.result.Name, s.held)
+			s.held = nil
+		}
 		s.release()
 	}
 	done, err := finish(o.PinRoot, opLoad)
@@ -235,6 +242,7 @@ type staged struct {
 	coll     *ebpf.Collection
 	manifest *ebpf.Map
 	links    []namedLink
+	held     []namedLink // attached, not pinnable: for Options.Hold
 	result   Loaded
 	start    time.Time
 }
@@ -257,6 +265,8 @@ func (s *staged) release() {
 // the kernel detaches and frees everything.
 func (s *staged) abort() {
 	os.RemoveAll(s.dir)
+	closeLinks(s.held)
+	s.held = nil
 	s.release()
 }
 
@@ -325,6 +335,11 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			s.result.Skipped = append(s.result.Skipped, hookLabel(h))
 		}
 	}
+
+	if _, err := pickPrograms(m, spec); err != nil { // fallback.go
+		return nil, err
+	}
+	preallocHashMaps(spec) // mapsize.go
 
 	if err := o.fail("load"); err != nil {
 		return nil, err
@@ -409,12 +424,13 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := o.fail("pin"); err != nil {
 		return nil, err
 	}
-	if err := s.pin(); err != nil {
+	if err := s.pin(o.Hold != nil); err != nil {
 		return nil, err
 	}
 	s.result.Name = m.Policy
 	s.result.PolicyID = s.id
-	s.result.Programs = len(s.links)
+	s.result.Programs = len(s.links) + len(s.held)
+	s.result.Held = len(s.held)
 	return s, nil
 }
 
@@ -436,15 +452,27 @@ func makeStaging(root string, n int) (string, error) {
 }
 
 // pin pins links, the policy's maps and the manifest map into the staging
-// directory.
-func (s *staged) pin() error {
+// directory. With hold, the links the kernel cannot pin move to s.held
+// (Holder).
+func (s *staged) pin(hold bool) error {
 	dir := s.dir
+	pinnedLinks := s.links[:0:0]
 	for _, l := range s.links {
 		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
+			if unpinnable(err) && hold {
+				s.held = append(s.held, l)
+				continue
+			}
+			s.held = nil // still in s.links, which abort closes
+			if unpinnable(err) {
+				return fmt.Errorf("pin link of program %s: %w: this kernel cannot pin a perf event's link (5.15+ can), so the attachment lasts only while a process holds it: polrun run and polrun serve hold it, polrun load cannot", l.name, err)
+			}
 			return fmt.Errorf("pin link of program %s: %w", l.name, err)
 		}
+		pinnedLinks = append(pinnedLinks, l)
 		faultPoint("pin link " + l.name)
 	}
+	s.links = pinnedLinks
 	pinned := map[string]string{bpf.ManifestMap: bpf.ManifestMap}
 	for name, mp := range s.coll.Maps {
 		if bpf.IsSharedMap(name) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
@@ -102,15 +103,54 @@ func ProcsTableEntries(procfs string) uint32 {
 
 // sizeBaseMaps sets the shared maps' sizes in the base object's spec, as
 // the base is created: the ring buffer's from o, the process table's from
-// the host, without preallocation.
+// the host, without preallocation where the kernel allows it.
 func sizeBaseMaps(spec *ebpf.CollectionSpec, o *Options) {
 	if ms := spec.Maps[bpf.EventsMap]; ms != nil {
 		ms.MaxEntries = o.ringBufferSize()
 	}
 	if ms := spec.Maps[bpf.ProcsMap]; ms != nil {
 		ms.MaxEntries = ProcsTableEntries(o.Procfs)
-		ms.Flags |= unix.BPF_F_NO_PREALLOC
+		if runtimeAllocSafe() {
+			ms.Flags |= unix.BPF_F_NO_PREALLOC
+		}
 	}
+}
+
+// preallocHashMaps makes the bundle's own hash maps preallocated where
+// tracing programs may not allocate at run time (runtimeAllocSafe): the
+// flag is a memory saving, not part of what the programs do. (LPM tries
+// always allocate, and the kernel allows them.)
+func preallocHashMaps(spec *ebpf.CollectionSpec) {
+	if runtimeAllocSafe() {
+		return
+	}
+	for name, ms := range spec.Maps {
+		if bpf.IsSharedMap(name) {
+			continue
+		}
+		switch ms.Type {
+		case ebpf.Hash, ebpf.PerCPUHash, ebpf.HashOfMaps:
+			ms.Flags &^= unix.BPF_F_NO_PREALLOC
+		}
+	}
+}
+
+// runtimeAllocSafe says whether tracing programs may use hash maps that
+// allocate entries at run time: only with BPF's memory allocator for any
+// context (struct bpf_mem_alloc in the kernel's BTF, 6.1+). Before it a
+// kprobe could interrupt the allocator it calls, and the verifier warns
+// (a kernel WARNING, "trace type BPF program uses run-time allocation"):
+// the process table is preallocated there.
+func runtimeAllocSafe() bool {
+	spec := kernelTypes()
+	if spec == nil {
+		var err error
+		if spec, err = btf.LoadKernelSpec(); err != nil {
+			return false
+		}
+	}
+	var s *btf.Struct
+	return spec.TypeByName("bpf_mem_alloc", &s) == nil
 }
 
 // ringBufferSize is the size of a ring buffer created with o.

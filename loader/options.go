@@ -49,6 +49,10 @@ type Options struct {
 	// --btf. "" reads sysfs, then the usual vmlinux places. See
 	// UseKernelBTF.
 	KernelBTF string
+	// Hold keeps the attachments this kernel cannot pin (perf events
+	// before 5.15: kprobes, tracepoints, uprobes) in this process; nil
+	// refuses a policy with one on such a kernel. See Holder.
+	Hold *Holder
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error

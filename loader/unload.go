@@ -42,7 +42,13 @@ func Unload(names []string, opts *Options) error {
 	for i, n := range names {
 		pins[i] = bpf.PinName(n)
 	}
-	return unloadPins(o.PinRoot, pins, opUnload)
+	if err := unloadPins(o.PinRoot, pins, opUnload); err != nil {
+		return err
+	}
+	if o.Hold != nil {
+		o.Hold.Release(names...)
+	}
+	return nil
 }
 
 // UnloadAll removes every policy, the base and polrun's pin root: after it
@@ -71,7 +77,11 @@ func UnloadAll(opts *Options) error {
 		}
 		pins = append(pins, d)
 	}
-	return errors.Join(append(errs, unloadPins(o.PinRoot, pins, opUnloadAll))...)
+	err = errors.Join(append(errs, unloadPins(o.PinRoot, pins, opUnloadAll))...)
+	if err == nil {
+		o.Hold.Close()
+	}
+	return err
 }
 
 // unloadPins records the policies (by pin name) to unload as unload_N

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -119,6 +121,13 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 		row("error", info.ObjectError)
 	}
 	row("features", strings.Join(info.Features, ", "))
+	if len(m.LoopBounds) > 0 {
+		var bounds []string
+		for _, kind := range slices.Sorted(maps.Keys(m.LoopBounds)) {
+			bounds = append(bounds, fmt.Sprintf("%s %d", kind, m.LoopBounds[kind]))
+		}
+		row("variants", "bpf_loop where the kernel has it, else the no-bpf_loop fallbacks, whose walks take at most: "+strings.Join(bounds, ", ")+" steps")
+	}
 	tw.Flush()
 
 	fmt.Fprintln(w, "\nhooks")
@@ -135,13 +144,20 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 
 	fmt.Fprintln(w, "\nprograms")
 	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	row("  NAME", "SECTION", "ATTACH", "HOOK", "INSNS", "FUNCS")
+	row("  NAME", "SECTION", "ATTACH", "HOOK", "INSNS", "FUNCS", "KERNELS")
 	for _, p := range info.Programs {
 		hook := "-"
 		if p.Hook >= 0 {
 			hook = fmt.Sprint(p.Hook)
 		}
-		row("  "+p.Name, p.Section, p.Attach, hook, p.Instructions, p.Functions)
+		kernels := "any"
+		switch p.Variant {
+		case bundle.VariantBpfLoop:
+			kernels = "with bpf_loop"
+		case bundle.VariantNoLoop:
+			kernels = "without bpf_loop"
+		}
+		row("  "+p.Name, p.Section, p.Attach, hook, p.Instructions, p.Functions, kernels)
 	}
 	tw.Flush()
 

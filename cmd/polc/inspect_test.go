@@ -45,7 +45,10 @@ func TestKeygenSignInspect(t *testing.T) {
 
 	code, out, errOut = runPolc("inspect", "--key", prefix+".pub", bundlePath)
 	if code != exitOK || !strings.Contains(out, "signed    yes, by key "+keyID+" (verified)") ||
-		!strings.Contains(out, "h0_fd_install  kprobe/fd_install  kprobe") || !strings.Contains(out, "matches the manifest") {
+		!regexp.MustCompile(`h0_fd_install +kprobe/fd_install +kprobe +0 .* with bpf_loop\n`).MatchString(out) ||
+		!regexp.MustCompile(`h0_fd_install_noloop +kprobe/fd_install/noloop +kprobe +0 .* without bpf_loop\n`).MatchString(out) ||
+		!strings.Contains(out, "variants  bpf_loop where the kernel has it, else the no-bpf_loop fallbacks, whose walks take at most: path 32 steps") ||
+		!strings.Contains(out, "matches the manifest") {
 		t.Errorf("inspect: exit %d\n%s%s", code, out, errOut)
 	}
 

@@ -180,6 +180,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return optionsError(fs, stderr, err)
 	}
+	// Attachments a kernel before 5.15 cannot pin stay while run runs.
+	o.Hold = loader.NewHolder()
+	defer o.Hold.Close()
 	if code, ok := checkInputs(paths, stderr); !ok {
 		return code
 	}

@@ -56,6 +56,9 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return optionsError(fs, stderr, err)
 	}
+	// Attachments a kernel before 5.15 cannot pin stay while serve runs.
+	o.Hold = loader.NewHolder()
+	defer o.Hold.Close()
 	trusted, err := trustedKeys(*verify)
 	if err != nil {
 		return fail(stderr, err)

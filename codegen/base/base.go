@@ -90,6 +90,10 @@ func Object() ([]byte, error) {
 	sum := sha256.Sum256(nil)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
 	codegen.Optimize(obj) // the peephole rules every bundle gets
+	// Fallbacks for kernels without bpf_loop: the exec program's path walk.
+	if _, err := codegen.AddFallbacks(obj, m); err != nil {
+		return nil, fmt.Errorf("base: %w", err)
+	}
 	return codegen.Seal(obj, m)
 }
 

@@ -16,10 +16,14 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
@@ -62,12 +66,39 @@ func TestCommittedObject(t *testing.T) {
 }
 
 // loadBase loads the base object with its shared maps pinned in a fresh
-// bpffs directory and attaches its programs.
-func loadBase(t *testing.T) *ebpf.Collection {
+// bpffs directory and attaches its programs: those with bpf_loop, or with
+// fallback their fallbacks without it (as polrun does on kernels without
+// bpf_loop).
+func loadBase(t *testing.T, fallback bool) *ebpf.Collection {
 	t.Helper()
+	// Kernels before 5.11 charge maps to RLIMIT_MEMLOCK.
+	if err := rlimit.RemoveMemlock(); err != nil {
+		t.Fatal(err)
+	}
 	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(bpf.BaseObject))
 	if err != nil {
 		t.Fatal(err)
+	}
+	m, err := bpf.ReadManifest(bpf.BaseObject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fallbacks := 0
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			if p.Fallback == "" {
+				continue
+			}
+			fallbacks++
+			if fb := spec.Programs[p.Fallback]; fallback {
+				fb.Name, fb.SectionName = spec.Programs[p.Name].Name, spec.Programs[p.Name].SectionName
+				spec.Programs[p.Name] = fb
+			}
+			delete(spec.Programs, p.Fallback)
+		}
+	}
+	if fallbacks == 0 {
+		t.Fatal("the base has no fallback for kernels without bpf_loop")
 	}
 	pin := testenv.PinDir(t, "polc-base-test", false)
 	if err := os.MkdirAll(pin, 0o700); err != nil {
@@ -102,7 +133,16 @@ func loadBase(t *testing.T) *ebpf.Collection {
 // fork, exec and exit records, and that the entry is gone after it exits.
 func TestTracksProcesses(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
-	coll := loadBase(t)
+	if features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) == nil {
+		t.Run("bpf_loop", func(t *testing.T) { tracksProcesses(t, false) })
+	} else {
+		t.Log("the kernel has no bpf_loop: only the fallback programs are tested")
+	}
+	t.Run("fallback", func(t *testing.T) { tracksProcesses(t, true) })
+}
+
+func tracksProcesses(t *testing.T, fallback bool) {
+	coll := loadBase(t, fallback)
 	rd, err := ringbuf.NewReader(coll.Maps[bpf.EventsMap])
 	if err != nil {
 		t.Fatal(err)
@@ -322,4 +362,78 @@ func copyFile(t *testing.T, from, to string) {
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestDeepPath: a binary deeper than the fallback's path walk bound
+// (kern.PathStepsNoLoop components) keeps its last components, is flagged
+// truncated, and the stop is counted in bpf.LoopBoundsMap; with bpf_loop
+// the whole path is there.
+func TestDeepPath(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
+	root := "/dev/shm"
+	if testenv.InVM() {
+		root = "/tmp"
+	}
+	dir, err := os.MkdirTemp(root, "polc-deep-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	deep := dir + strings.Repeat("/d", kern.PathStepsNoLoop+8)
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sleep := filepath.Join(deep, "sleeper")
+	copyFile(t, self, sleep)
+
+	run := func(t *testing.T, fallback bool) {
+		coll := loadBase(t, fallback)
+		cmd := exec.Command(sleep)
+		cmd.Env = append(os.Environ(), childEnv+"=300ms")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Wait()
+		pid := uint32(cmd.Process.Pid)
+		var proc bpf.Proc
+		for deadline := time.Now().Add(300 * time.Millisecond); ; time.Sleep(5 * time.Millisecond) {
+			err := coll.Maps[bpf.ProcsMap].Lookup(pid, &proc)
+			if err == nil && proc.Flags&bpf.ProcExeced != 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no exec'd entry for pid %d: %v", pid, err)
+			}
+		}
+		got := string(proc.Binary[:proc.BinaryLen])
+		truncated := proc.Flags&bpf.ProcTruncated != 0
+		var counts []uint64
+		if err := coll.Maps[bpf.LoopBoundsMap].Lookup(uint32(0), &counts); err != nil {
+			t.Fatal(err)
+		}
+		var stops uint64
+		for _, c := range counts {
+			stops += c
+		}
+		t.Logf("binary %q truncated=%v, walks stopped at the bound: %d", got, truncated, stops)
+		if !fallback {
+			if got != sleep || truncated {
+				t.Errorf("binary %q (truncated %v), want %q whole", got, truncated, sleep)
+			}
+			return
+		}
+		want := strings.Repeat("/d", kern.PathStepsNoLoop-1) + "/sleeper"
+		if got != want || !truncated || stops == 0 {
+			t.Errorf("binary %q (truncated %v, %d stops counted), want its last %d components %q, truncated and counted",
+				got, truncated, stops, kern.PathStepsNoLoop, want)
+		}
+	}
+	if features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) == nil {
+		t.Run("bpf_loop", func(t *testing.T) { run(t, false) })
+	}
+	t.Run("fallback", func(t *testing.T) { run(t, true) })
 }

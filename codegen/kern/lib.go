@@ -122,6 +122,6 @@ var routines map[string]func(*Lib) *object.Func
 func init() {
 	routines = map[string]func(*Lib) *object.Func{
 		FuncPath:     pathFunc,
-		funcPathStep: pathStepFunc,
+		FuncPathStep: pathStepFunc,
 	}
 }

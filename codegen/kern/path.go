@@ -26,7 +26,14 @@ import (
 // components from the end of a buffer in the TmpMap.
 const FuncPath = "polc_path"
 
-const funcPathStep = "polc_path_step"
+// FuncPathStep is FuncPath's bpf_loop callback: one component of the walk.
+const FuncPathStep = "polc_path_step"
+
+// PathStepsNoLoop bounds the walk of FuncPath's variant for kernels without
+// bpf_loop (codegen.AddFallbacks): each step is verified anew there, so the
+// bound is that of a deep path, not PathLoops. A longer path keeps its last
+// components and is flagged pathTruncated.
+const PathStepsNoLoop = 32
 
 // Flags a path walk returns (bpf.BytesTruncated, bpf.BytesFault).
 const (
@@ -77,7 +84,7 @@ func pathFunc(l *Lib) *object.Func {
 		// address is passed through the stack.
 		asm.StoreMem(asm.RFP, -40, asm.R8, asm.DWord),
 		asm.Mov.Imm(asm.R1, PathLoops),
-		l.FuncAddr(asm.R2, funcPathStep),
+		l.FuncAddr(asm.R2, FuncPathStep),
 		asm.Mov.Reg(asm.R3, asm.RFP),
 		asm.Add.Imm(asm.R3, -40),
 		asm.Mov.Imm(asm.R4, 0),
@@ -206,5 +213,5 @@ func pathStepFunc(l *Lib) *object.Func {
 	)
 	b.Label("stop")
 	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
-	return &object.Func{Name: funcPathStep, Insns: mustInsns(&b)}
+	return &object.Func{Name: FuncPathStep, Insns: mustInsns(&b)}
 }

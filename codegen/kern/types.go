@@ -222,6 +222,10 @@ var (
 	IovIter = strct("iov_iter",
 		m("iter_type", u8), m("__iov", ptr), m("ubuf", ptr), m("count", u64), m("nr_segs", u64))
 	IovIterOld = strct("iov_iter", m("iov", ptr))
+	// IovIterTyped is struct iov_iter before 5.14: no iter_type, but a
+	// type whose bit 0 is the direction and the rest an enum iter_type
+	// flag (ITER_IOVEC is 4 there).
+	IovIterTyped = strct("iov_iter", m("type", u32))
 	// IterType is enum iter_type: the values are relocated by name.
 	IterType = &btf.Enum{Name: "iter_type", Size: 4, Values: []btf.EnumValue{
 		{Name: "ITER_UBUF", Value: 0}, {Name: "ITER_IOVEC", Value: 1}}}

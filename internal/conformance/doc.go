@@ -11,8 +11,8 @@
 // 6.12 arm64 inside the vmtest guests (the arm64 ones build the corpus for
 // arm64: one bundle per architecture, the same on each of its kernels). A
 // guest's column is named by the vmtest series it was booted as
-// (ColumnName). A policy a kernel cannot run (5.10 has no bpf_loop, which
-// today's bundles need) is recorded there as not on this kernel, with the
+// (ColumnName). A policy a kernel cannot run (Debian's 5.10 has no
+// bpf_override_return) is recorded there as not on this kernel, with the
 // loader's reason: the column is what the kernel does, so such a policy
 // neither fails the test nor goes unmentioned.
 //

@@ -119,7 +119,10 @@ func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
 
 // loadAttach is LoadAttach of the bundle data built from p.
 func loadAttach(p *Policy, data []byte, pinRoot string) (Outcome, error) {
-	opts := &loader.Options{PinRoot: pinRoot}
+	// Held as polrun run and serve hold them where links cannot be pinned
+	// (perf events before 5.15); unloading lets them go.
+	opts := &loader.Options{PinRoot: pinRoot, Hold: loader.NewHolder()}
+	defer opts.Hold.Close()
 	if err := loader.UnloadAll(opts); err != nil {
 		return Outcome{}, fmt.Errorf("clear %s: %w", pinRoot, err)
 	}
