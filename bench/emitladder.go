@@ -67,26 +67,9 @@ func emitLadderProgram(n int, typ ebpf.ProgramType, m ladderMaps, events, counte
 		)
 	}
 	if upTo("verdict") {
+		insns = append(insns, verdictEntry(m, "verdict_miss")...)
 		insns = append(insns,
-			asm.StoreImm(asm.RFP, slotKey, 0, asm.Word),
-			asm.LoadMapPtr(asm.R1, m.gen.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, slotKey),
-			asm.FnMapLookupElem.Call(),
-			asm.JEq.Imm(asm.R0, 0, "exit"),
-			asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
-			asm.StoreMem(asm.RFP, slotGen, asm.R1, asm.Word),
-			asm.LoadMapPtr(asm.R1, m.cache.FD()),
-			asm.Mov.Reg(asm.R2, asm.RFP),
-			asm.Add.Imm(asm.R2, slotKey),
-			asm.FnMapLookupElem.Call(),
-			asm.JEq.Imm(asm.R0, 0, "exit"),
-			asm.Mov.Reg(asm.R7, asm.R0),
-			asm.LoadMem(asm.R1, asm.R7, 0, asm.Word),
-			asm.JNE.Reg(asm.R1, asm.R8, "verdict_miss"),
-			asm.LoadMem(asm.R1, asm.R7, 4, asm.Word),
-			asm.LoadMem(asm.R2, asm.RFP, slotGen, asm.Word),
-			asm.JEq.Reg(asm.R1, asm.R2, "verdict_hit"),
+			asm.Ja.Label("verdict_hit"),
 			asm.StoreMem(asm.R7, 0, asm.R8, asm.Word).WithSymbol("verdict_miss"),
 			asm.LoadMem(asm.R2, asm.RFP, slotGen, asm.Word),
 			asm.StoreMem(asm.R7, 4, asm.R2, asm.Word),

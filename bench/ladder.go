@@ -257,7 +257,11 @@ func ladderProgram(n int, typ ebpf.ProgramType, m ladderMaps) (*ebpf.Program, er
 // cache when it holds this tgid at the current exec generation, else from
 // the table (then cached); a selector whose process filters pass would
 // post (exits here), else the syscall id is compared.
-func cachedVerdict(m ladderMaps) asm.Instructions {
+// verdictEntry looks up the generation into slotGen and the CPU's cache
+// entry into R7 (exit when either is missing), and jumps to miss when the
+// entry is not the process's (tgid in R8) or is of an older generation;
+// it falls through on a hit.
+func verdictEntry(m ladderMaps, miss string) asm.Instructions {
 	return asm.Instructions{
 		asm.StoreImm(asm.RFP, slotKey, 0, asm.Word),
 		asm.LoadMapPtr(asm.R1, m.gen.FD()),
@@ -274,10 +278,15 @@ func cachedVerdict(m ladderMaps) asm.Instructions {
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.Mov.Reg(asm.R7, asm.R0),
 		asm.LoadMem(asm.R1, asm.R7, 0, asm.Word),
-		asm.JNE.Reg(asm.R1, asm.R8, "miss"),
+		asm.JNE.Reg(asm.R1, asm.R8, miss),
 		asm.LoadMem(asm.R1, asm.R7, 4, asm.Word),
 		asm.LoadMem(asm.R2, asm.RFP, slotGen, asm.Word),
-		asm.JNE.Reg(asm.R1, asm.R2, "miss"),
+		asm.JNE.Reg(asm.R1, asm.R2, miss),
+	}
+}
+
+func cachedVerdict(m ladderMaps) asm.Instructions {
+	return append(verdictEntry(m, "miss"), asm.Instructions{
 		asm.LoadMem(asm.R3, asm.R7, 8, asm.DWord),
 		asm.Ja.Label("decide"),
 
@@ -306,7 +315,7 @@ func cachedVerdict(m ladderMaps) asm.Instructions {
 		asm.LoadMem(asm.R1, asm.R6, 8, asm.DWord),
 		asm.StoreMem(asm.R9, 40, asm.R1, asm.DWord),
 		asm.JEq.Imm(asm.R1, 59, "exit"),
-	}
+	}...)
 }
 
 // ringbufProgram posts a 48-byte record (the size of the policy's) to the
