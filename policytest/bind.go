@@ -357,6 +357,14 @@ func (b *binder) value(n *yaml.Node, t ir.ArgType, what string) ir.ArgValue {
 			return bad("", "%v", err)
 		}
 		return ir.ArgValue{Sock: s}
+	case ir.ClassPath:
+		if n.Kind == yaml.MappingNode {
+			v, err := fileOf(n)
+			if err != nil {
+				return bad("write a file with its type as a mapping: {path: /etc, type: dir}", "%v", err)
+			}
+			return v
+		}
 	case ir.ClassCaps:
 		if n.Kind == yaml.SequenceNode {
 			var names []string
@@ -399,6 +407,32 @@ func kindWord(n *yaml.Node) string {
 		return "a list"
 	}
 	return "a scalar"
+}
+
+// fileOf reads a file mapping, {path: P, type: T}: the path and the type
+// of its inode, which FileType tests (the schema checked its keys).
+func fileOf(n *yaml.Node) (ir.ArgValue, error) {
+	var v ir.ArgValue
+	var path, typ bool
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i].Value, deref(n.Content[i+1])
+		switch k {
+		case "path":
+			v.Bytes, path = []byte(val.Value), true
+		case "type":
+			m, ok := ir.FileTypes[val.Value]
+			if !ok {
+				return v, fmt.Errorf("%q is not a file type: write reg, dir, lnk, chr, blk, fifo or sock", val.Value)
+			}
+			v.Mode, typ = uint16(m), true
+		default:
+			return v, fmt.Errorf("a file has a path and a type, not %s", k)
+		}
+	}
+	if !path || !typ {
+		return v, fmt.Errorf("a file mapping needs both path and type")
+	}
+	return v, nil
 }
 
 // sockOf reads a socket mapping (the schema checked its keys).

@@ -306,7 +306,7 @@ func (l *Layout) Arg(t ir.ArgType, v ir.ArgValue, size int64) (uint64, ir.ArgVal
 		if p != "" && (!strings.HasPrefix(p, "/") || strings.Contains(p, "//") || len(p) > 1 && strings.HasSuffix(p, "/")) {
 			return 0, v, &Unsupported{fmt.Sprintf("the path %q is not absolute and clean, as a dentry walk spells paths", p)}
 		}
-		addr = l.File(t, p)
+		addr = l.FileMode(t, p, v.Mode)
 	case ir.TypeSock, ir.TypeSocket:
 		s := sock()
 		addr = l.Sock(s, t == ir.TypeSocket)
