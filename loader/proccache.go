@@ -52,6 +52,9 @@ type procEntry struct {
 	// one was made.
 	parent *procEntry
 	exited bool
+	// exitReported: an exit record came for the process after it had
+	// exited (see handle).
+	exitReported bool
 	// proc and enc are the entry as an event's Process (TID left out)
 	// and its JSON, made for its first event. An entry does not change
 	// once it is in the cache (a change makes a new entry), so they stay
@@ -108,8 +111,16 @@ func (c *procCache) fromProc(p *procInfo) *procEntry {
 
 // handle updates the cache from a base record; ed is the exec record's
 // ExecData, nil when it has none. It returns the entry of the process the
-// record is about (for an exit, as it was before; nil for a fork).
-func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procEntry {
+// record is about (for an exit, as it was before; nil for a fork), and
+// whether the record is a second exit of a process already reported
+// exited: two threads ending at once may each find the process's last
+// thread gone (signal->live is 0) and both post its exit.
+func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) (e *procEntry, repeatedExit bool) {
+	e = c.apply(h, pe, ed)
+	return e, e != nil && h.Kind == bpf.EventExit && e.exitReported
+}
+
+func (c *procCache) apply(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procEntry {
 	p := &pe.Proc
 	switch h.Kind {
 	case bpf.EventExec:
@@ -165,6 +176,12 @@ func (c *procCache) handle(h bpf.Header, pe *bpf.ProcEvent, ed *execData) *procE
 				e.flags = "execve"
 			}
 			c.link(e)
+		}
+		if e != nil && e.exited {
+			// A process with this tgid exits again with no exec or
+			// fork between: the same process, its exit posted twice.
+			e.exitReported = true
+			return e
 		}
 		if e != nil && !e.exited {
 			e.exited = true

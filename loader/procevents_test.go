@@ -419,3 +419,42 @@ func TestExecDataDecode(t *testing.T) {
 		t.Error("bad lengths decoded")
 	}
 }
+
+// TestRepeatedExitDropped: two threads of a process ending at once may
+// each find the last thread gone and post its exit; one process_exit is
+// reported, the second record counted and dropped. A new process with the
+// same tgid exits again normally.
+func TestRepeatedExitDropped(t *testing.T) {
+	s := reuseStream(t)
+	s.o.ProcessEvents = true
+	record := func(kind bpf.EventKind, tgid uint32, bin string) *Event {
+		t.Helper()
+		var pe bpf.ProcEvent
+		pe.Proc.Tgid, pe.Proc.Ppid = tgid, 1
+		copy(pe.Proc.Binary[:], bin)
+		r := newRecord(0, 0)
+		r.h.Kind, r.h.Tgid, r.h.Pid = kind, tgid, tgid
+		r.fixed(pe)
+		ev, err := s.decode(r.raw())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	if ev := record(bpf.EventExit, 4242, "/usr/bin/cat"); ev == nil || ev.Kind != KindExit {
+		t.Fatalf("first exit: %+v, want a process_exit", ev)
+	}
+	if ev := record(bpf.EventExit, 4242, "/usr/bin/cat"); ev != nil {
+		t.Fatalf("second exit of the same process: %+v, want none", ev)
+	}
+	if st := s.Stats(); st.RepeatedExits != 1 {
+		t.Errorf("RepeatedExits %d, want 1", st.RepeatedExits)
+	}
+	// The tgid is reused by a new process: its exit is its own.
+	if ev := record(bpf.EventExec, 4242, "/usr/bin/ls"); ev == nil || ev.Kind != KindExec {
+		t.Fatalf("exec: %+v", ev)
+	}
+	if ev := record(bpf.EventExit, 4242, "/usr/bin/ls"); ev == nil || ev.Kind != KindExit || ev.Process.Binary != "/usr/bin/ls" {
+		t.Fatalf("exit of the new process: %+v", ev)
+	}
+}

@@ -60,6 +60,9 @@ type StreamStats struct {
 	// UnknownExits are exits of processes nothing was known about (no
 	// exec, fork or /proc entry seen): no process_exit is made for them.
 	UnknownExits uint64
+	// RepeatedExits are second exit records of one process (two of its
+	// threads ending at once each saw the last thread gone): dropped.
+	RepeatedExits uint64
 	// Undecodable records could not be decoded: unknown policy, bad
 	// layout; LastUndecodable says why the last one was.
 	Undecodable     uint64
@@ -774,7 +777,11 @@ func (s *Stream) decodeBase(raw []byte, h bpf.Header) (*Event, error) {
 		}
 	}
 	s.count(func(st *StreamStats) { st.BaseRecords++ })
-	e := s.cache.handle(h, pe, edp)
+	e, repeated := s.cache.handle(h, pe, edp)
+	if repeated {
+		s.count(func(st *StreamStats) { st.RepeatedExits++ })
+		return nil, nil
+	}
 	if !s.o.ProcessEvents || h.Kind == bpf.EventFork {
 		return nil, nil
 	}
