@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/loader"
 )
 
 // ProgramFigures are one program's size and verifier work on the running
@@ -104,6 +105,11 @@ func MeasureBundle(obj []byte, pinDir string) (*BundleFigures, error) {
 		return nil, fmt.Errorf("measure %s: %w", m.Policy, err)
 	}
 	if err := setVariables(spec); err != nil {
+		return nil, fmt.Errorf("measure %s: %w", m.Policy, err)
+	}
+	// Of a program and its fallback without bpf_loop, the one polrun
+	// loads on this kernel, under the program's name.
+	if _, err := loader.PickPrograms(m, spec); err != nil {
 		return nil, fmt.Errorf("measure %s: %w", m.Policy, err)
 	}
 	bf := &BundleFigures{Policy: m.Policy, ManifestMap: manifestMapBytes(m)}

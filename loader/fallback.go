@@ -15,6 +15,13 @@ import (
 // same either way. The other is dropped from spec, as are the fallbacks of
 // programs already dropped (skipped hooks). It returns whether the
 // fallbacks were picked.
+//
+// PickPrograms is the same for tools that load a bundle's programs
+// themselves (bench measures what polrun would load).
+func PickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec) (bool, error) {
+	return pickPrograms(m, spec)
+}
+
 func pickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec) (bool, error) {
 	useFallbacks := false
 	for _, h := range m.Hooks {
