@@ -23,6 +23,11 @@ func syscallBundle(name string, targets ...uint32) bundleSpec {
 	return bundleSpec{testbundle.Syscalls(name, "ldrtest_enter", targets...)}
 }
 
+// syscallBundleOf is syscallBundle posting only system call id.
+func syscallBundleOf(name string, id int64, targets ...uint32) bundleSpec {
+	return bundleSpec{testbundle.SyscallsOf(name, "ldrtest_enter", id, targets...)}
+}
+
 func (bs bundleSpec) write(t testing.TB) []byte {
 	t.Helper()
 	data, err := bs.Write()
