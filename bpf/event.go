@@ -166,6 +166,8 @@ const (
 	// EncImaHash: an ImaHash, the last bytes of the record of a hook
 	// whose manifest says ImaHash (ima.go).
 	EncImaHash
+	// EncInt32Arr: an Int32Arr (int32_arr arguments).
+	EncInt32Arr
 )
 
 // BytesHeader starts an EncBytes argument.
@@ -394,6 +396,29 @@ const (
 	BpfProgProgTypeOff = 0
 	BpfProgInsnCntOff  = 4
 	BpfProgNameOff     = 8
+)
+
+// Int32Arr is the encoding of int32_arr arguments: Count int32 values
+// read through the argument's pointer, at most Int32ArrMax (Tetragon's
+// MAX_FILTER_INT_ARGS); the values past Count are not defined. A value
+// that could not be read (a bad pointer) is 0, as in Tetragon.
+type Int32Arr struct {
+	Count  uint32
+	_      uint32
+	Values [Int32ArrMax]int32
+}
+
+// Int32ArrMax is the most values an int32_arr argument keeps: Tetragon
+// reads min(size, 8).
+const Int32ArrMax = 8
+
+// Int32ArrSize is the size of Int32Arr in a record.
+const Int32ArrSize = 40
+
+// Offsets of Int32Arr's fields.
+const (
+	Int32ArrCountOff  = 0
+	Int32ArrValuesOff = 8
 )
 
 // Align8 rounds n up to a multiple of 8.

@@ -28,6 +28,7 @@ func TestLayoutOffsets(t *testing.T) {
 		bm  BpfMap
 		pev PerfEvent
 		bp  BpfProg
+		ia  Int32Arr
 	)
 	for _, tc := range []struct {
 		name      string
@@ -120,6 +121,8 @@ func TestLayoutOffsets(t *testing.T) {
 		{"BpfProg.ProgType", BpfProgProgTypeOff, unsafe.Offsetof(bp.ProgType)},
 		{"BpfProg.InsnCnt", BpfProgInsnCntOff, unsafe.Offsetof(bp.InsnCnt)},
 		{"BpfProg.Name", BpfProgNameOff, unsafe.Offsetof(bp.Name)},
+		{"Int32Arr.Count", Int32ArrCountOff, unsafe.Offsetof(ia.Count)},
+		{"Int32Arr.Values", Int32ArrValuesOff, unsafe.Offsetof(ia.Values)},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: constant %d, struct offset %d", tc.name, tc.got, tc.want)
@@ -149,6 +152,7 @@ func TestLayoutSizes(t *testing.T) {
 		{"BpfMap", BpfMap{}, BpfMapSize},
 		{"PerfEvent", PerfEvent{}, PerfEventSize},
 		{"BpfProg", BpfProg{}, BpfProgSize},
+		{"Int32Arr", Int32Arr{}, Int32ArrSize},
 		{"Proc", Proc{}, ProcSize},
 		{"ProcEvent", ProcEvent{}, ProcEventSize},
 		{"ExecData", ExecData{}, ExecDataSize},

@@ -45,9 +45,10 @@ func (p *progGen) readArg(s *prog.Slot) {
 	off := int16(s.Off)
 	if a.ReturnCopy && !p.Ret {
 		// Entry: keep the pointer for the return program, in the
-		// slot's Total until the return program reads the bytes.
+		// slot's Total (an int32_arr's values) until the return
+		// program reads through it.
 		if p.loadArg(asm.R1, a) {
-			p.Emit(asm.StoreMem(prog.RRec, off+bpf.BytesTotalOff, asm.R1, asm.DWord))
+			p.Emit(asm.StoreMem(prog.RRec, off+returnPtrOff(s), asm.R1, asm.DWord))
 		}
 		return
 	}
@@ -68,7 +69,7 @@ func (p *progGen) readArg(s *prog.Slot) {
 	case s == p.Lay.Ret:
 		p.loadRet(asm.R7)
 	case p.Ret:
-		p.Emit(asm.LoadMem(asm.R7, prog.RRec, off+bpf.BytesTotalOff, asm.DWord))
+		p.Emit(asm.LoadMem(asm.R7, prog.RRec, off+returnPtrOff(s), asm.DWord))
 	default:
 		if !p.loadArg(asm.R7, a) {
 			return
@@ -115,9 +116,44 @@ func (p *progGen) readArg(s *prog.Slot) {
 	case ir.TypeLoadInfo:
 		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.LoadInf, "name", asm.DWord, prog.StTmp)
 		p.readString(s, asm.R7, false)
+	case ir.TypeInt32Arr:
+		p.readInt32Arr(s, asm.R7)
 	default:
 		p.readStruct(s, asm.R7)
 	}
+}
+
+// returnPtrOff is where, in slot s, the entry program keeps a returnCopy
+// argument's pointer for the return program.
+func returnPtrOff(s *prog.Slot) int16 {
+	if s.Enc == bpf.EncInt32Arr {
+		return bpf.Int32ArrValuesOff
+	}
+	return bpf.BytesTotalOff
+}
+
+// readInt32Arr reads an int32_arr: min(size, Int32ArrMax) int32 at ptr,
+// as Tetragon does. A bad pointer leaves the values 0 (the helper clears
+// what it could not read), as in Tetragon; Count is still the count asked.
+func (p *progGen) readInt32Arr(s *prog.Slot, ptr asm.Register) {
+	n := min(s.Arg.Elems, bpf.Int32ArrMax)
+	p.Emit(
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.Int32ArrCountOff), int64(n), asm.DWord),
+	)
+	if n == 0 {
+		return
+	}
+	fn := asm.FnProbeReadKernel
+	if p.userPointers() {
+		fn = asm.FnProbeReadUser
+	}
+	p.Emit(
+		asm.Mov.Reg(asm.R3, ptr),
+		asm.Mov.Reg(asm.R1, prog.RRec),
+		asm.Add.Imm(asm.R1, int32(s.Off+bpf.Int32ArrValuesOff)),
+		asm.Mov.Imm(asm.R2, int32(4*n)),
+		fn.Call(),
+	)
 }
 
 // readInt stores an integer argument, extended to 64 bits by its type.

@@ -35,13 +35,12 @@ func (g *gen) newLayout(h *ir.Hook) *prog.Layout {
 			errs.add(a.Pos, "maxData with returnCopy is not supported (as in Tetragon)")
 			continue
 		}
-		enc, maxBytes, ok := prog.Encoding(a)
-		if !ok && a.Type == ir.TypeInt32Arr {
-			// Tetragon reads size elements (KProbeArg.Size), at return
-			// for returnCopy (pipe2's fds).
-			errs.add(a.Pos, "int32_arr (index %d of %s) is not supported: Tetragon reads as many int32 as the argument's size field says, a field this TracingPolicy schema does not have", a.Index, h.Call)
+		if a.Type == ir.TypeInt32Arr && (h.Kind == ir.HookTracepoint || h.Kind == ir.HookUSDT) {
+			// Tetragon gives tracepoint arguments no size (compiler/check.go).
+			errs.add(a.Pos, "int32_arr (index %d of %s) is read on kprobes, uprobes and LSM hooks only", a.Index, h.Call)
 			continue
 		}
+		enc, maxBytes, ok := prog.Encoding(a)
 		if !ok {
 			errs.add(a.Pos, "argument type %s (index %d of %s) is not supported yet", a.Type, a.Index, h.Call)
 			continue
@@ -78,7 +77,7 @@ func (g *gen) newLayout(h *ir.Hook) *prog.Layout {
 	if r := h.Ret; h.Return && r != nil {
 		enc, maxBytes, ok := prog.Encoding(r)
 		switch {
-		case !ok:
+		case !ok || r.Type == ir.TypeInt32Arr:
 			errs.add(r.Pos, "return value type %s of %s is not supported yet", r.Type, h.Call)
 		case enc != bpf.EncInt && enc != bpf.EncNone:
 			if variableSeen {

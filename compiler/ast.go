@@ -141,6 +141,7 @@ type Arg struct {
 	Type          string `yaml:"type"`
 	Label         string `yaml:"label"`
 	SizeArgIndex  int    `yaml:"sizeArgIndex"` // 1-based; 0 means none
+	Size          int    `yaml:"size"`         // int32_arr: how many int32 to read
 	ReturnCopy    bool   `yaml:"returnCopy"`
 	MaxData       bool   `yaml:"maxData"`
 	Resolve       string `yaml:"resolve"`

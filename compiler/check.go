@@ -298,6 +298,15 @@ func (c *checker) argType(h *hookView, a *Arg) ir.ArgType {
 	case t == ir.TypeDataLoc && (h.kind != hookTracepoint || h.tp.Raw):
 		c.errorf(fieldOr(a.At, "type"), "bad-type", "read the string the argument points to with type string",
 			"data_loc reads a __data_loc field of a tracepoint's record; the arguments of a %s are values and pointers", hookKindOf(h))
+	case t == ir.TypeInt32Arr && a == h.ret:
+		c.errorf(fieldOr(a.At, "type"), "bad-type", "declare the array as an argument (with size, and returnCopy if the function fills it)",
+			"int32_arr reads values through a pointer argument; Tetragon gives a return value no size, so it would always report no values")
+	case t == ir.TypeInt32Arr && h.kind == hookTracepoint:
+		c.errorf(fieldOr(a.At, "type"), "unsupported", "read the array on a kprobe, uprobe or LSM hook",
+			"int32_arr on a %s is not supported by polc: Tetragon gives tracepoint arguments no size, so it would always report no values", hookKindOf(h))
+	case t == ir.TypeInt32Arr && h.kind == hookUSDT:
+		c.errorf(fieldOr(a.At, "type"), "unsupported", "read the array on a kprobe, uprobe or LSM hook",
+			"int32_arr on a USDT probe is not yet supported by polc")
 	case t == ir.TypeSyscall64 && h.kind != hookTracepoint:
 		c.errorf(fieldOr(a.At, "type"), "bad-type", "use int64 or uint64",
 			"syscall64 is the syscall id of a raw_syscalls or syscalls tracepoint, not an argument of a %s", h.kind)

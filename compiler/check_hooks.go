@@ -397,8 +397,8 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 	if a.ReturnCopy {
 		n := fieldOr(a.At, "returnCopy")
 		switch {
-		case !t.IsBuffer():
-			c.errorf(n, "bad-option", "returnCopy applies to char_buf and char_iovec", "returnCopy on argument %d of type %s", a.Index, a.Type)
+		case !t.IsBuffer() && t != ir.TypeInt32Arr:
+			c.errorf(n, "bad-option", "returnCopy applies to char_buf, char_iovec and int32_arr", "returnCopy on argument %d of type %s", a.Index, a.Type)
 		case h.kind != hookKprobe && h.kind != hookUprobe:
 			c.errorf(n, "bad-option", "returnCopy reads the buffer when the function returns; only kprobes and uprobes return",
 				"returnCopy on this %s", h.kind)

@@ -1,5 +1,7 @@
 package compiler
 
+import "github.com/polc-dev/polc/ir"
+
 // Fields of Tetragon's TracingPolicy CRD that polc knows (the schema has
 // them, so they are never "unknown") but does not compile yet. Each is
 // refused by name at validate time, with the reason; compiler/conformance.go
@@ -7,8 +9,8 @@ package compiler
 
 // refuseUnimplementedFields refuses spec.fentries, spec.state,
 // matchCmdArgs and uprobes' resolvePathInContainer, and warns of an
-// argument's size (read by int32_arr only, which the type check refuses)
-// on another type.
+// argument's size on another type than int32_arr (which alone reads it),
+// and refuses a size Tetragon refuses.
 func (c *checker) refuseUnimplementedFields() {
 	spec := c.pol.Spec
 	if n := spec.Field("fentries"); n != nil {
@@ -31,8 +33,23 @@ func (c *checker) refuseUnimplementedFields() {
 	}
 	for _, h := range c.hooks {
 		for _, a := range h.hook.Args {
-			if n := a.Field("size"); n != nil && a.Type != "int32_arr" {
+			n := a.Field("size")
+			switch {
+			case n == nil:
+			case a.Type != "int32_arr":
 				c.warnf(n, "ignored-field", "size applies to int32_arr arguments", "size is ignored on an argument of type %s", a.Type)
+			case a.Size > ir.MaxInt32Size:
+				// Tetragon packs it into 16 bits and refuses more.
+				c.errorf(n, "bad-option", "int32_arr keeps at most 8 values; give at most 8",
+					"size %d of argument %d is out of range (at most %d)", a.Size, a.Index, ir.MaxInt32Size)
+			case a.Size > ir.MaxInt32Elems:
+				c.warnf(n, "ignored-field", "give at most 8",
+					"only the first %d of the %d values of argument %d are read, as in Tetragon", ir.MaxInt32Elems, a.Size, a.Index)
+			}
+		}
+		if h.ret != nil {
+			if n := h.ret.Field("size"); n != nil {
+				c.warnf(n, "ignored-field", "size applies to int32_arr arguments", "size is ignored on a return value, as in Tetragon")
 			}
 		}
 	}

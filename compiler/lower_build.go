@@ -197,7 +197,7 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 				l.errorf(fieldOr(a.At, "sizeArgIndex"), "bad-size-arg", "", "sizeArgIndex %d refers to no declared argument", a.SizeArgIndex)
 			}
 			arg.SizeSlot = s
-		} else if a.ReturnCopy {
+		} else if a.ReturnCopy && arg.Type != ir.TypeInt32Arr {
 			arg.SizeSlot = ir.SizeFromReturn
 		}
 		if a.ReturnCopy {
@@ -232,6 +232,9 @@ func (l *lowering) buildArg(a *Arg, slot int, tracepoint bool) *ir.Arg {
 	switch {
 	case ok:
 		arg.Type = t
+		if t == ir.TypeInt32Arr {
+			arg.Elems = a.Size
+		}
 		if t == ir.TypeCharIovec {
 			arg.MaxData = false // ignored, as in Tetragon (the checks warn)
 		}

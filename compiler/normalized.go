@@ -120,6 +120,7 @@ type nArg struct {
 	Type         string `yaml:"type,omitempty"`
 	Label        string `yaml:"label,omitempty"`
 	SizeArgIndex int    `yaml:"sizeArgIndex,omitempty"`
+	Size         int    `yaml:"size,omitempty"`
 	ReturnCopy   *bool  `yaml:"returnCopy,omitempty"`
 	MaxData      *bool  `yaml:"maxData,omitempty"`
 	Resolve      string `yaml:"resolve,omitempty"`
@@ -312,6 +313,9 @@ func normalizeArg(a *Arg) *nArg {
 			if t.IsBuffer() {
 				out.ReturnCopy = &a.ReturnCopy
 			}
+		}
+		if t == ir.TypeInt32Arr {
+			out.Size, out.ReturnCopy = a.Size, &a.ReturnCopy
 		}
 	}
 	return out

@@ -198,6 +198,10 @@ type Arg struct {
 	SizeSlot   int
 	ReturnCopy bool // read when the function returns
 	MaxData    bool // read up to MaxDataBytes instead of DefaultDataBytes
+	// Elems is how many int32 an int32_arr argument reads through its
+	// pointer (the policy's size; 0 when it has none, as in Tetragon);
+	// the program keeps at most MaxInt32Elems of them. 0 for other types.
+	Elems int
 	// Resolve is the member path (resolve: "mm.owner.comm", split on dots)
 	// followed from the argument; BTFType the type it is cast to first.
 	Resolve []string
@@ -209,6 +213,14 @@ type Arg struct {
 const (
 	NoSize         = -1
 	SizeFromReturn = -2
+)
+
+// Limits of int32_arr arguments: the most values read (Tetragon's
+// MAX_FILTER_INT_ARGS) and the largest size a policy may give (Tetragon
+// packs it into 16 bits of the argument's meta value).
+const (
+	MaxInt32Elems = 8
+	MaxInt32Size  = 0xffff
 )
 
 // Buffer read limits (bytes) for char_buf, char_iovec and iov_iter.

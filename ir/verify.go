@@ -387,8 +387,14 @@ func (v *verifier) arg(where string, h *Hook, slot int, a *Arg) {
 	if a.SizeSlot != NoSize && !a.Type.IsBuffer() {
 		v.errorf(aw, a.Pos, "a %s has no length argument", a.Type)
 	}
-	if a.ReturnCopy && (!a.Type.IsBuffer() || !h.Return) {
-		v.errorf(aw, a.Pos, "returnCopy needs a buffer and a return probe")
+	if a.ReturnCopy && (!a.Type.IsBuffer() && a.Type != TypeInt32Arr || !h.Return) {
+		v.errorf(aw, a.Pos, "returnCopy needs a buffer or an int32_arr and a return probe")
+	}
+	switch {
+	case a.Elems != 0 && a.Type != TypeInt32Arr:
+		v.errorf(aw, a.Pos, "elems on a %s", a.Type)
+	case a.Elems < 0 || a.Elems > MaxInt32Size:
+		v.errorf(aw, a.Pos, "elems %d out of range", a.Elems)
 	}
 	if a.MaxData && !a.Type.IsBuffer() && a.Type != TypeIovIter {
 		v.errorf(aw, a.Pos, "maxData on a %s", a.Type)

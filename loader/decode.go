@@ -257,6 +257,16 @@ func (d *argDecoder) decode(spec bpf.Arg) (Arg, bool, error) {
 			KprobeFunc: cString(p.KprobeFunc[:]), Type: perfTypeName(p.Type),
 			Config: nonZero(p.Config), ProbeOffset: nonZero(p.ProbeOffset),
 		}}, true, nil
+	case bpf.EncInt32Arr:
+		var x bpf.Int32Arr
+		if err := d.fixed(bpf.Int32ArrSize, &x); err != nil {
+			return Arg{}, false, err
+		}
+		if x.Count > bpf.Int32ArrMax {
+			return Arg{}, false, decodeErr("int32_arr of %d values, at most %d", x.Count, bpf.Int32ArrMax)
+		}
+		return Arg{Type: spec.Type, Label: spec.Label, Key: "int32_list_arg",
+			Value: Int32ListArg{Values: append([]int32(nil), x.Values[:x.Count]...)}}, true, nil
 	}
 	return Arg{}, false, decodeErr("unknown encoding %d", spec.Encoding)
 }

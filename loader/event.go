@@ -260,6 +260,10 @@ type (
 		Config      string `json:"Config,omitempty"`
 		ProbeOffset string `json:"ProbeOffset,omitempty"`
 	}
+	// Int32ListArg is KprobeInt32List (int32_arr arguments).
+	Int32ListArg struct {
+		Values []int32 `json:"values,omitempty"`
+	}
 	// NameArg is KprobeNetDev and KernelModule: a name.
 	NameArg struct {
 		Name string `json:"name,omitempty"`

@@ -541,6 +541,21 @@ func appendArgValue(dst []byte, v any) []byte {
 		o.str("Config", x.Config)
 		o.str("ProbeOffset", x.ProbeOffset)
 		return o.end()
+	case Int32ListArg:
+		o := object{dst: dst}
+		o.begin()
+		if len(x.Values) > 0 {
+			o.key("values")
+			o.dst = append(o.dst, '[')
+			for i, v := range x.Values {
+				if i > 0 {
+					o.dst = append(o.dst, ',')
+				}
+				o.dst = strconv.AppendInt(o.dst, int64(v), 10)
+			}
+			o.dst = append(o.dst, ']')
+		}
+		return o.end()
 	case nil:
 		return append(dst, "null"...)
 	}

@@ -171,6 +171,7 @@ var fuzzEncodings = []bpf.Arg{
 	{Type: "cred", Encoding: bpf.EncCred}, {Type: "user_namespace", Encoding: bpf.EncUserNamespace},
 	{Type: "bpf_attr", Encoding: bpf.EncBpfAttr}, {Type: "bpf_map", Encoding: bpf.EncBpfMap},
 	{Type: "perf_event", Encoding: bpf.EncPerfEvent}, {Type: "bpf_prog", Encoding: bpf.EncBpfProg},
+	{Type: "int32_arr", Encoding: bpf.EncInt32Arr},
 	{Type: "string", Encoding: bpf.Encoding(200)},
 }
 

@@ -57,6 +57,8 @@ func Encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 		return bpf.EncBpfProg, 0, true
 	case ir.TypePerfEvent:
 		return bpf.EncPerfEvent, 0, true
+	case ir.TypeInt32Arr:
+		return bpf.EncInt32Arr, 0, true
 	}
 	return 0, 0, false
 }
@@ -88,6 +90,8 @@ func EncodedSize(enc bpf.Encoding, maxBytes int) int {
 		return bpf.PerfEventSize
 	case bpf.EncBpfProg:
 		return bpf.BpfProgSize
+	case bpf.EncInt32Arr:
+		return bpf.Int32ArrSize
 	}
 	return 0
 }
