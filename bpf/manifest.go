@@ -84,6 +84,10 @@ const (
 	// FeatureProbeWriteUser: bpf_probe_write_user, which the Set action
 	// of USDT probes writes with; kernel lockdown (integrity) forbids it.
 	FeatureProbeWriteUser = "probe_write_user"
+	// FeatureAttachCookie: bpf_get_attach_cookie (5.15+), with which USDT
+	// programs find the place that fired. Bundles do not require it: a
+	// kernel without it loads their Program.NoCookie variants.
+	FeatureAttachCookie = "attach_cookie"
 )
 
 // Hook is one attachment point of a bundle.
@@ -167,6 +171,16 @@ type Program struct {
 	// bounded loop of at most Manifest.LoopBounds steps. "" when the
 	// program needs no bpf_loop.
 	Fallback string `json:"fallback,omitempty"`
+	// NoCookie names, for a usdt program, the program of the object that
+	// polrun loads instead of this one on a kernel without
+	// FeatureAttachCookie: the same code with the bpf_get_attach_cookie
+	// call turned into a load of the constant USDTSiteMarker, which polrun
+	// replaces by the place's USDTMap key before loading one copy of it
+	// per place of the probe (bpf/usdt.go). "" for other programs.
+	NoCookie string `json:"noCookie,omitempty"`
+	// NoCookieFallback is NoCookie's own Fallback (without bpf_loop), for
+	// kernels that lack both; "" when the program needs no bpf_loop.
+	NoCookieFallback string `json:"noCookieFallback,omitempty"`
 }
 
 // Arg is how to decode one argument of a record.

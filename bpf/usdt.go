@@ -14,6 +14,13 @@ import "encoding/binary"
 // under the key USDTCookie(hook, place), and attaches the program at each
 // place with that key as the BPF cookie (with the probe's semaphore as the
 // uprobe's reference counter).
+//
+// Kernels before 5.15 have no BPF cookies (bpf_get_attach_cookie): there
+// polrun loads the program's Program.NoCookie variant once per place, each
+// copy with the USDTSiteMarker constant replaced by its place's key, and
+// attaches each copy at its place. The key is then the program's own, so
+// it holds for shared libraries and PIE at any load address (a map keyed
+// by the instruction pointer would not).
 const (
 	USDTMap          = "polc_usdt" // hash: u64 cookie -> USDTSpec
 	USDTMaxArgs      = 12          // as sys/sdt.h's STAP_PROBE12
@@ -70,3 +77,9 @@ func (s *USDTSpec) MarshalBinary() ([]byte, error) {
 // USDTCookie is the BPF cookie, and USDTMap key, of place n of the probe
 // of hook id.
 func USDTCookie(hook, n int) uint64 { return uint64(hook)<<32 | uint64(uint32(n)) }
+
+// USDTSiteMarker is the 64-bit immediate of the one ldimm64 instruction
+// of a Program.NoCookie variant that stands for bpf_get_attach_cookie:
+// polrun replaces it by USDTCookie(hook, place) in each place's copy. No
+// hook id reaches it (ids are small), so it is no place's key.
+const USDTSiteMarker uint64 = 0x706f6c635f757364 // "polc_usd"

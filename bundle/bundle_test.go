@@ -341,3 +341,30 @@ func TestInspect(t *testing.T) {
 		t.Error("not an ELF: no error")
 	}
 }
+
+// TestInspectUSDTVariants: a USDT program whose selector walks the
+// ancestors has four variants, each named by the features it is for.
+func TestInspectUSDTVariants(t *testing.T) {
+	path, _ := build(t, "inspect-usdt.yaml")
+	info, err := InspectFile(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range info.Programs {
+		if p.Hook != 0 || p.Attach != "usdt" {
+			t.Errorf("program %+v", p)
+		}
+		got[p.Name] = p.Variant
+	}
+	const name = "h0_nginx_request_start"
+	want := map[string]string{
+		name:                      VariantCookie + ", " + VariantBpfLoop,
+		name + "_noloop":          VariantCookie + ", " + VariantNoLoop,
+		name + "_nocookie":        VariantNoCookie + ", " + VariantBpfLoop,
+		name + "_nocookie_noloop": VariantNoCookie + ", " + VariantNoLoop,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("variants %v, want %v", got, want)
+	}
+}

@@ -60,16 +60,21 @@ type ProgramInfo struct {
 	Instructions int `json:"instructions"`
 	Functions    int `json:"functions"` // the program and its subprograms
 	// Variant says which kernels polrun loads the program on, when the
-	// bundle carries two variants of it: VariantBpfLoop for the program
-	// the manifest names, VariantNoLoop for its fallback (bpf.Program);
-	// "" when there is one.
+	// bundle carries several variants of it (bpf.Program): the features it
+	// is for, VariantBpfLoop for the program the manifest names and
+	// VariantNoLoop for its Fallback, VariantCookie for a USDT program and
+	// VariantNoCookie for its NoCookie variant, joined by ", " when a
+	// program has both kinds (e.g. "no attach_cookie, no bpf_loop" for its
+	// NoCookieFallback); "" when there is one.
 	Variant string `json:"variant,omitempty"`
 }
 
-// Values of ProgramInfo.Variant.
+// Parts of ProgramInfo.Variant.
 const (
-	VariantBpfLoop = "bpf_loop"    // kernels with bpf_loop (5.17+)
-	VariantNoLoop  = "no bpf_loop" // the fallback, for kernels without
+	VariantBpfLoop  = "bpf_loop"         // kernels with bpf_loop (5.17+)
+	VariantNoLoop   = "no bpf_loop"      // the fallback, for kernels without
+	VariantCookie   = "attach_cookie"    // kernels with bpf_get_attach_cookie (5.15+)
+	VariantNoCookie = "no attach_cookie" // the USDT variant for kernels without
 )
 
 // MapInfo is one map of the object.
@@ -275,10 +280,25 @@ func programs(m *bpf.Manifest, spec *ebpf.CollectionSpec) ([]ProgramInfo, error)
 	byName := map[string]attach{}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
-			byName[p.Name] = attach{h.ID, p.Attach, ""}
+			variant := func(cookie, loop string) string {
+				var parts []string
+				if p.NoCookie != "" {
+					parts = append(parts, cookie)
+				}
+				if p.Fallback != "" || p.NoCookieFallback != "" {
+					parts = append(parts, loop)
+				}
+				return strings.Join(parts, ", ")
+			}
+			byName[p.Name] = attach{h.ID, p.Attach, variant(VariantCookie, VariantBpfLoop)}
 			if p.Fallback != "" {
-				byName[p.Name] = attach{h.ID, p.Attach, VariantBpfLoop}
-				byName[p.Fallback] = attach{h.ID, p.Attach, VariantNoLoop}
+				byName[p.Fallback] = attach{h.ID, p.Attach, variant(VariantCookie, VariantNoLoop)}
+			}
+			if p.NoCookie != "" {
+				byName[p.NoCookie] = attach{h.ID, p.Attach, variant(VariantNoCookie, VariantBpfLoop)}
+			}
+			if p.NoCookieFallback != "" {
+				byName[p.NoCookieFallback] = attach{h.ID, p.Attach, variant(VariantNoCookie, VariantNoLoop)}
 			}
 		}
 	}

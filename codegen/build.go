@@ -75,6 +75,10 @@ type Bundle struct {
 	// Fallbacks are the programs, functions and maps the object carries
 	// besides for kernels without bpf_loop (noloop.go), for dumps.
 	Fallbacks *Fallbacks
+	// NoCookie are the variants of the USDT programs the object carries
+	// besides for kernels without bpf_get_attach_cookie (nocookie.go),
+	// for dumps.
+	NoCookie []*object.Program
 }
 
 // FileName is the bundle's file name.
@@ -241,6 +245,10 @@ func (g *gen) finish() (*Bundle, error) {
 			n, bpf.MaxBundleMapBytes, big, bigBytes)}}
 	}
 	progs, funcs, maps := obj.Programs, obj.Funcs, obj.Maps
+	noCookie, err := AddNoCookie(obj, m) // nocookie.go
+	if err != nil {
+		return nil, fmt.Errorf("codegen: %w", err)
+	}
 	fallbacks, err := AddFallbacks(obj, m) // noloop.go
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %w", err)
@@ -250,7 +258,7 @@ func (g *gen) finish() (*Bundle, error) {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
 	return &Bundle{Name: g.pol.Name, Object: data, Manifest: m, Programs: progs,
-		Funcs: funcs, Maps: maps, Fallbacks: fallbacks}, nil
+		Funcs: funcs, Maps: maps, NoCookie: noCookie, Fallbacks: fallbacks}, nil
 }
 
 // Optimize runs the peephole optimizer on every program and function of

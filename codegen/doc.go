@@ -47,7 +47,11 @@
 // bpf_loop a bounded loop of a few dozen steps, which 5.10's verifier
 // accepts, the bounds stated in the manifest (LoopBounds) and a walk cut
 // short flagged (a path) and counted (bpf.LoopBoundsMap); polrun loads one
-// variant or the other after probing for bpf_loop.
+// variant or the other after probing for bpf_loop. Likewise, for kernels
+// without bpf_get_attach_cookie (before 5.15), every USDT program gets a
+// variant whose place key is a constant polrun sets per place of the probe
+// (nocookie.go, bpf.Program.NoCookie), with its own fallback without
+// bpf_loop when the program needs one.
 //
 // Values the verifier must not specialize on stay unknown to it: the
 // per-selector results of phase 1 live in map memory, so that it explores
@@ -66,7 +70,9 @@
 //     Arrays and __data_loc fields are bytes of the record itself;
 //   - raw tracepoints and BPF LSM hooks: the u64 argument array;
 //   - USDT probes: where the probe's note says, through the spec polrun
-//     stores for each place of the probe (usdt.go);
+//     stores for each place of the probe, keyed by the BPF cookie of the
+//     place's attachment or, before 5.15, by the place's own copy of the
+//     program (usdt.go, nocookie.go);
 //   - resolve paths: members followed from a pointer argument through
 //     CO-RE relocations against types of the target profile (resolve.go);
 //   - pointers are user memory for syscall arguments and uprobes, kernel

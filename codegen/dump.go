@@ -25,8 +25,8 @@ type AsmOptions struct {
 	// --pos, golden files).
 	NoLines bool
 	// NoFallbacks leaves out the programs and functions for kernels
-	// without bpf_loop (noloop.go), which the golden files of the 6.1+
-	// code do not show.
+	// without bpf_loop (noloop.go) or bpf_get_attach_cookie (nocookie.go),
+	// which the golden files of the 6.1+ code do not show.
 	NoFallbacks bool
 }
 
@@ -62,6 +62,13 @@ func (b *Bundle) WriteAsmWith(w io.Writer, opts AsmOptions) error {
 	for _, f := range b.Funcs {
 		fmt.Fprintf(&sb, "\nfunc %s (%d instructions)\n", f.Name, len(f.Insns))
 		writeInsns(&sb, f.Insns, opts)
+	}
+	if len(b.NoCookie) > 0 && !opts.NoFallbacks {
+		sb.WriteString("\n; without bpf_get_attach_cookie: loaded instead, once per place of the probe, on kernels that lack it\n")
+		for _, p := range b.NoCookie {
+			fmt.Fprintf(&sb, "\nprogram %s section %s (%d instructions)\n", p.Name, p.Section, len(p.Insns))
+			writeInsns(&sb, p.Insns, opts)
+		}
 	}
 	if fb := b.Fallbacks; fb != nil && len(fb.Programs) > 0 && !opts.NoFallbacks {
 		sb.WriteString("\n; without bpf_loop: loaded instead on kernels that lack it\n")

@@ -112,14 +112,18 @@ func loadableSpec(t testing.TB, b *Bundle) (*ebpf.CollectionSpec, int) {
 		for _, p := range h.Programs {
 			if why := loadable(t, p, h); why != "" {
 				t.Logf("%s: not loaded: %s", p.Name, why)
-				delete(spec.Programs, p.Name)
-				delete(spec.Programs, p.Fallback)
+				for _, n := range []string{p.Name, p.Fallback, p.NoCookie, p.NoCookieFallback} {
+					delete(spec.Programs, n)
+				}
 				continue
 			}
 			kept++
-			// The fallback without bpf_loop is verified too (loadSpecIn).
-			if spec.Programs[p.Fallback] != nil {
-				kept++
+			// The variants (without bpf_loop, without
+			// bpf_get_attach_cookie) are verified too (loadSpecIn).
+			for _, v := range []string{p.Fallback, p.NoCookie, p.NoCookieFallback} {
+				if v != "" && spec.Programs[v] != nil {
+					kept++
+				}
 			}
 		}
 	}

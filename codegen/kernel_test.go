@@ -88,16 +88,46 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 	// program's section and target (an fmod_ret or LSM function). On a
 	// kernel without bpf_loop the programs that need it are left out, and
 	// their fallbacks answer to their names too (aliases, below).
-	noLoop := !haveBpfLoop()
+	// The USDT variants without bpf_get_attach_cookie likewise, on a
+	// kernel without it (as is, with their place key still the marker).
+	noLoop, noCookie := !haveBpfLoop(), !haveAttachCookie()
 	aliases := map[string]string{}
 	for _, h := range b.Manifest.Hooks {
 		for _, p := range h.Programs {
-			if fb, main := spec.Programs[p.Fallback], spec.Programs[p.Name]; fb != nil && main != nil {
-				fb.SectionName, fb.AttachTo = main.SectionName, main.AttachTo
-				if noLoop {
-					delete(spec.Programs, p.Name)
-					aliases[p.Name] = p.Fallback
+			main := spec.Programs[p.Name]
+			if main == nil {
+				continue
+			}
+			for _, v := range []string{p.Fallback, p.NoCookie, p.NoCookieFallback} {
+				if vs := spec.Programs[v]; v != "" && vs != nil {
+					vs.SectionName, vs.AttachTo = main.SectionName, main.AttachTo
 				}
+			}
+			// What the loader picks (loader.PickPrograms); the others
+			// are loaded too where the kernel can.
+			pick := p.Name
+			switch {
+			case noCookie && noLoop && p.NoCookieFallback != "":
+				pick = p.NoCookieFallback
+			case noCookie && p.NoCookie != "":
+				pick = p.NoCookie
+			case noLoop && p.Fallback != "":
+				pick = p.Fallback
+			}
+			if noLoop {
+				if p.Fallback != "" {
+					delete(spec.Programs, p.Name)
+				}
+				if p.NoCookieFallback != "" {
+					delete(spec.Programs, p.NoCookie)
+				}
+			}
+			if noCookie && p.NoCookie != "" {
+				delete(spec.Programs, p.Name)
+				delete(spec.Programs, p.Fallback)
+			}
+			if pick != p.Name {
+				aliases[p.Name] = pick
 			}
 		}
 	}

@@ -207,6 +207,9 @@ func AddFallbacks(obj *object.Object, m *bpf.Manifest) (*Fallbacks, error) {
 	for i := range m.Hooks {
 		for j, p := range m.Hooks[i].Programs {
 			m.Hooks[i].Programs[j].Fallback = fallback[p.Name]
+			if p.NoCookie != "" {
+				m.Hooks[i].Programs[j].NoCookieFallback = fallback[p.NoCookie]
+			}
 		}
 	}
 	m.LoopBounds = bounds

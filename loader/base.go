@@ -192,7 +192,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 			return nil, fmt.Errorf("base object: %w", err)
 		}
 	}
-	if _, err := pickPrograms(m, spec); err != nil { // fallback.go
+	if _, err := pickPrograms(m, spec, false); err != nil { // fallback.go
 		return nil, fmt.Errorf("base object: %w", err)
 	}
 	sizeBaseMaps(spec, o)

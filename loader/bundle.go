@@ -80,11 +80,17 @@ func ReadBundle(data []byte) (*Bundle, error) {
 			if spec.Programs[p.Name] == nil {
 				return nil, fmt.Errorf("%w: hook %d (%s %s): program %s is not in the object", ErrBadBundle, h.ID, h.Kind, h.Target, p.Name)
 			}
-			if p.Fallback != "" {
-				named[p.Fallback] = true
-				if fb := spec.Programs[p.Fallback]; fb == nil || fb.Type != spec.Programs[p.Name].Type {
-					return nil, fmt.Errorf("%w: hook %d (%s %s): the fallback %s of program %s is not in the object, or of another type", ErrBadBundle, h.ID, h.Kind, h.Target, p.Fallback, p.Name)
+			for _, v := range []string{p.Fallback, p.NoCookie, p.NoCookieFallback} {
+				if v == "" {
+					continue
 				}
+				named[v] = true
+				if fb := spec.Programs[v]; fb == nil || fb.Type != spec.Programs[p.Name].Type {
+					return nil, fmt.Errorf("%w: hook %d (%s %s): the variant %s of program %s is not in the object, or of another type", ErrBadBundle, h.ID, h.Kind, h.Target, v, p.Name)
+				}
+			}
+			if (p.NoCookie != "" || p.NoCookieFallback != "") && p.Attach != "usdt" {
+				return nil, fmt.Errorf("%w: hook %d (%s %s): program %s is not a usdt program but has a variant without BPF cookies", ErrBadBundle, h.ID, h.Kind, h.Target, p.Name)
 			}
 		}
 	}

@@ -35,8 +35,12 @@
 //  6. attaches every program and pins links and maps into a staging
 //     directory, PIN_ROOT/new_N (a program with a fallback without bpf_loop,
 //     bpf.Program.Fallback, is replaced by it where the kernel lacks
-//     bpf_loop: fallback.go; a link the kernel cannot pin, a perf event's
-//     before 5.15, is kept by Options.Hold, see Holder, or refused);
+//     bpf_loop: fallback.go; a USDT program by its variant without BPF
+//     cookies, bpf.Program.NoCookie, where the kernel lacks
+//     bpf_get_attach_cookie, loaded once per place of its probe with the
+//     place's key set in its code: usdt.go; a link the kernel cannot pin,
+//     a perf event's before 5.15, is kept by Options.Hold, see Holder, or
+//     refused);
 //  7. commits: one journal entry, then base_new becomes PIN_ROOT/base and
 //     each new_N PIN_ROOT/policies/NAME, a policy it replaces being moved
 //     aside first and removed last (so the new one is attached before the

@@ -8,46 +8,77 @@ import (
 	"github.com/polc-dev/polc/bpf"
 )
 
-// pickPrograms keeps, of each program of m that has a Fallback (a variant
-// without bpf_loop, codegen/noloop.go), the one this kernel runs: the
-// program itself where the bpf_loop probe succeeds, else its fallback,
-// loaded under the program's name so that pins, links and names are the
-// same either way. The other is dropped from spec, as are the fallbacks of
-// programs already dropped (skipped hooks). It returns whether the
-// fallbacks were picked.
-//
-// PickPrograms is the same for tools that load a bundle's programs
-// themselves (bench measures what polrun would load).
-func PickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec) (bool, error) {
-	return pickPrograms(m, spec)
+// picked says which variants pickPrograms kept.
+type picked struct {
+	// noLoop: the fallbacks without bpf_loop (Program.Fallback).
+	noLoop bool
+	// noCookie: the USDT variants without bpf_get_attach_cookie
+	// (Program.NoCookie), which stage loads once per place of their probe
+	// (usdtSites).
+	noCookie bool
 }
 
-func pickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec) (bool, error) {
-	useFallbacks := false
+// pickPrograms keeps, of each program of m that has variants, the one this
+// kernel runs, loaded under the program's name so that pins, links and
+// names are the same either way: the program itself where the probes
+// succeed; its Fallback (codegen/noloop.go) where bpf_loop is missing; its
+// NoCookie variant (codegen/nocookie.go) where bpf_get_attach_cookie is,
+// or that variant's own fallback (NoCookieFallback) where both are. The
+// others are dropped from spec, as are the variants of programs already
+// dropped (skipped hooks). noCookie, in tests, picks the NoCookie variants
+// on any kernel.
+//
+// PickPrograms is the same for tools that load a bundle's programs
+// themselves (bench measures what polrun would load); it returns whether
+// the fallbacks without bpf_loop were picked.
+func PickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec) (bool, error) {
+	p, err := pickPrograms(m, spec, false)
+	return p.noLoop, err
+}
+
+func pickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec, noCookie bool) (picked, error) {
+	var out picked
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
-			if p.Fallback != "" && checkFeature(bpf.FeatureBpfLoop) != nil {
-				useFallbacks = true
+			if (p.Fallback != "" || p.NoCookieFallback != "") && checkFeature(bpf.FeatureBpfLoop) != nil {
+				out.noLoop = true
+			}
+			if p.NoCookie != "" && (noCookie || checkFeature(bpf.FeatureAttachCookie) != nil) {
+				out.noCookie = true
 			}
 		}
 	}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
-			if p.Fallback == "" {
+			variant := ""
+			switch {
+			case out.noCookie && out.noLoop && p.NoCookieFallback != "":
+				variant = p.NoCookieFallback
+			case out.noCookie && p.NoCookie != "":
+				variant = p.NoCookie
+			case out.noLoop && p.Fallback != "":
+				variant = p.Fallback
+			}
+			main := spec.Programs[p.Name]
+			var v *ebpf.ProgramSpec
+			if variant != "" {
+				v = spec.Programs[variant]
+			}
+			for _, n := range []string{p.Fallback, p.NoCookie, p.NoCookieFallback} {
+				if n != "" {
+					delete(spec.Programs, n)
+				}
+			}
+			if variant == "" || main == nil {
 				continue
 			}
-			fb, main := spec.Programs[p.Fallback], spec.Programs[p.Name]
-			delete(spec.Programs, p.Fallback)
-			if !useFallbacks || main == nil {
-				continue
+			if v == nil {
+				return picked{}, fmt.Errorf("%w: hook %s: the variant %s of program %s is not in the object", ErrBadBundle, hookLabel(h), variant, p.Name)
 			}
-			if fb == nil {
-				return false, fmt.Errorf("%w: hook %s: the fallback %s of program %s is not in the object", ErrBadBundle, hookLabel(h), p.Fallback, p.Name)
-			}
-			fb = fb.Copy()
-			fb.Name, fb.SectionName, fb.AttachTo = main.Name, main.SectionName, main.AttachTo
-			spec.Programs[p.Name] = fb
+			v = v.Copy()
+			v.Name, v.SectionName, v.AttachTo = main.Name, main.SectionName, main.AttachTo
+			spec.Programs[p.Name] = v
 		}
 	}
-	return useFallbacks, nil
+	return out, nil
 }

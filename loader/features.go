@@ -52,6 +52,7 @@ var probes = []probe{
 	{bpf.FeatureOverride, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnOverrideReturn) }},
 	{bpf.FeatureBpfLoop, func() error { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) }},
 	{bpf.FeatureProbeWriteUser, probeWriteUser},
+	{bpf.FeatureAttachCookie, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetAttachCookie) }},
 }
 
 // probeWriteUser: kprobe (and uprobe) programs may call

@@ -15,6 +15,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/usdt"
 )
 
 // Loaded describes a policy Load put in force.
@@ -336,8 +337,28 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 		}
 	}
 
-	if _, err := pickPrograms(m, spec); err != nil { // fallback.go
+	pick, err := pickPrograms(m, spec, o.noCookie) // fallback.go
+	if err != nil {
 		return nil, err
+	}
+	// The places of each USDT probe, from its binary; without BPF
+	// cookies, each place gets its own copy of the program (usdt.go).
+	places := map[int][]usdt.Probe{}
+	for _, h := range m.Hooks {
+		for _, p := range h.Programs {
+			if p.Attach != "usdt" || skip[h.ID] {
+				continue
+			}
+			places[h.ID], err = usdtPlaces(h, arch.Arch(m.Arch))
+			if err != nil {
+				return nil, &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "attach", Err: err}
+			}
+			if pick.noCookie && p.NoCookie != "" {
+				if err := usdtSites(spec, h, p, len(places[h.ID])); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	preallocHashMaps(spec) // mapsize.go
 
@@ -396,7 +417,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 				return nil, err
 			}
 			if p.Attach == "usdt" {
-				ls, err := attachUSDT(h, p, s.coll.Programs[p.Name], s.coll.Maps[bpf.USDTMap], arch.Arch(m.Arch))
+				ls, err := attachUSDT(h, p, s.coll, places[h.ID], pick.noCookie && p.NoCookie != "")
 				if err != nil {
 					return nil, &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "attach", Err: err}
 				}

@@ -56,6 +56,10 @@ type Options struct {
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error
+	// noCookie, in tests, loads the USDT variants without
+	// bpf_get_attach_cookie (bpf.Program.NoCookie) even where the kernel
+	// has it.
+	noCookie bool
 }
 
 func (o *Options) withDefaults() *Options {

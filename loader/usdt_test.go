@@ -14,9 +14,10 @@ import (
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
-// usdtC fires polc:args only when something listens (its semaphore is
-// set), with arguments in registers, a constant and a %rip-relative
-// global; polc:set has the program's exit code in memory (a volatile on
+// usdtC fires polc:args, at two places, only when something listens (its
+// semaphore is set), with arguments in registers, a constant and a
+// %rip-relative global (the second place has a instead doubled and -8 as
+// its constant); polc:set has the program's exit code in memory (a volatile on
 // the stack) and argc in a register.
 const usdtC = `#define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
@@ -32,8 +33,11 @@ int main(int argc, char **argv)
 	int a = argc > 1 ? atoi(argv[1]) : 1;
 	long b = argc > 2 ? atol(argv[2]) : -2;
 	const char *s = argc > 3 ? argv[3] : "polc";
-	if (polc_args_semaphore)
+	int a2 = a * 2;
+	if (polc_args_semaphore) {
 		DTRACE_PROBE5(polc, args, a, b, s, counter, -9);
+		DTRACE_PROBE5(polc, args, a2, b, s, counter, -8);
+	}
 	DTRACE_PROBE2(polc, set, ret, argc);
 	return ret;
 }
@@ -68,12 +72,34 @@ spec:
 %s`, name, bin, probe, args, selectors)
 }
 
+// usdtVariants runs test once with the USDT programs polrun loads where
+// the kernel has bpf_get_attach_cookie (skipped where it has not) and once
+// with their variants without it (bpf.Program.NoCookie, one program per
+// place of the probe), which kernels before 5.15 load.
+func usdtVariants(t *testing.T, test func(t *testing.T, o *Options)) {
+	t.Run("cookie", func(t *testing.T) {
+		if err := checkFeature(bpf.FeatureAttachCookie); err != nil {
+			t.Skipf("no bpf_get_attach_cookie: %v", err)
+		}
+		test(t, testOptions(t))
+	})
+	t.Run("nocookie", func(t *testing.T) {
+		o := testOptions(t)
+		o.noCookie = true
+		test(t, o)
+	})
+}
+
 // A USDT probe's arguments, in registers, memory and constants, at a
-// probe guarded by its semaphore, filtered by value; the events are
-// Tetragon's process_usdt.
+// probe guarded by its semaphore, at two places with arguments in
+// different places, filtered by value; the events are Tetragon's
+// process_usdt.
 func TestUSDTArgs(t *testing.T) {
 	testenv.Require(t, testenv.Tool("gcc"), testenv.SDTHeader, testenv.Root, testenv.BPFFS, testenv.Uprobes, testenv.RingBuf, testenv.KernelBTF)
-	o := testOptions(t)
+	usdtVariants(t, testUSDTArgs)
+}
+
+func testUSDTArgs(t *testing.T, o *Options) {
 	bin := buildUSDTBinary(t)
 	b := compilePolicy(t, "usdt-args.yaml", usdtPolicy("usdt-args", bin, "args", `    - {index: 0, type: int32}
     - {index: 1, type: int64}
@@ -91,27 +117,32 @@ func TestUSDTArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for _, args := range [][]string{{"42", "-1234567890123", "hello-usdt"}, {"7", "1", "filtered-out"}} {
+	// 42 at the first place; 21, doubled, at the second.
+	for _, args := range [][]string{{"42", "-1234567890123", "hello-usdt"}, {"7", "1", "filtered-out"}, {"21", "5", "second-place"}} {
 		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 			t.Fatalf("%s %v: %v %s", bin, args, err, out)
 		}
 	}
 	evs := collect(t, s, "usdt-args", time.Second)
-	if len(evs) != 1 {
-		t.Fatalf("%d events, want 1", len(evs))
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2", len(evs))
 	}
-	line, err := evs[0].MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`{"process_usdt":{`, fmt.Sprintf(`"path":%q,"provider":"polc","name":"args"`, bin),
+	for i, args := range []string{
 		`"args":[{"int_arg":42},{"long_arg":"-1234567890123"},{"string_arg":"hello-usdt"},{"long_arg":"7"},{"int_arg":-9}]`,
-		`"action":"KPROBE_ACTION_POST"`} {
-		if !strings.Contains(string(line), want) {
-			t.Errorf("event lacks %s:\n%s", want, line)
+		`"args":[{"int_arg":42},{"long_arg":"5"},{"string_arg":"second-place"},{"long_arg":"7"},{"int_arg":-8}]`,
+	} {
+		line, err := evs[i].MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
 		}
+		for _, want := range []string{`{"process_usdt":{`, fmt.Sprintf(`"path":%q,"provider":"polc","name":"args"`, bin),
+			args, `"action":"KPROBE_ACTION_POST"`} {
+			if !strings.Contains(string(line), want) {
+				t.Errorf("event %d lacks %s:\n%s", i, want, line)
+			}
+		}
+		t.Logf("%s", line)
 	}
-	t.Logf("%s", line)
 }
 
 // writeUserAllowed: the kernel lets uprobe programs write user memory; the
@@ -123,7 +154,10 @@ var writeUserAllowed = testenv.Requirement{Name: "bpf_probe_write_user (no kerne
 // Reading an argument a probe lacks is refused at load, naming the probe.
 func TestUSDTMissingArg(t *testing.T) {
 	testenv.Require(t, x86_64, testenv.Root, testenv.BPFFS, testenv.Uprobes, testenv.RingBuf, testenv.KernelBTF)
-	o := testOptions(t)
+	usdtVariants(t, testUSDTMissingArg)
+}
+
+func testUSDTMissingArg(t *testing.T, o *Options) {
 	bin := filepath.Join(t.TempDir(), "polc-usdt-set")
 	if err := writeSetELF(bin); err != nil {
 		t.Fatal(err)
@@ -139,11 +173,15 @@ func TestUSDTMissingArg(t *testing.T) {
 	}
 }
 
-// Set writes an argument in memory: here the program's exit code. Set on
-// an argument in a register is refused at load, naming the probe.
+// Set writes an argument in memory: here the program's exit code, at
+// both places of the probe. Set on an argument in a register is refused
+// at load, naming the probe.
 func TestUSDTSet(t *testing.T) {
 	testenv.Require(t, x86_64, testenv.Root, testenv.BPFFS, testenv.Uprobes, testenv.RingBuf, testenv.KernelBTF, writeUserAllowed)
-	o := testOptions(t)
+	usdtVariants(t, testUSDTSet)
+}
+
+func testUSDTSet(t *testing.T, o *Options) {
 	bin := filepath.Join(t.TempDir(), "polc-usdt-set")
 	if err := writeSetELF(bin); err != nil {
 		t.Fatal(err)
@@ -175,11 +213,14 @@ func TestUSDTSet(t *testing.T) {
 		t.Errorf("with Set of 32 on the exit code: %v, want exit status 32", err)
 	}
 	evs := collect(t, s, "usdt-set", time.Second)
-	if len(evs) != 1 {
-		t.Fatalf("%d events, want 1", len(evs))
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2", len(evs))
 	}
-	line, _ := evs[0].MarshalJSON()
-	if !strings.Contains(string(line), `"args":[{"int_arg":0},{"int_arg":3}]`) || !strings.Contains(string(line), `"action":"KPROBE_ACTION_SET"`) {
-		t.Errorf("event %s", line)
+	// The second place reads what the first wrote, and its own constant.
+	for i, args := range []string{`"args":[{"int_arg":0},{"int_arg":3}]`, `"args":[{"int_arg":32},{"int_arg":5}]`} {
+		line, _ := evs[i].MarshalJSON()
+		if !strings.Contains(string(line), args) || !strings.Contains(string(line), `"action":"KPROBE_ACTION_SET"`) {
+			t.Errorf("event %d %s, want %s", i, line, args)
+		}
 	}
 }

@@ -20,19 +20,21 @@ var x86_64 = testenv.Requirement{Name: "an x86_64 machine", OnCIHost: true, Chec
 }}
 
 // writeSetELF writes a static x86_64 executable with one USDT probe,
-// polc:set, for machines without a C compiler (the vmtest guests): see
-// writeTestELF.
+// polc:set, at two places, for machines without a C compiler (the vmtest
+// guests): see writeTestELF.
 func writeSetELF(path string) error { return writeTestELF(path, nil) }
 
 // writeTestELF writes a static x86_64 executable with one USDT probe,
-// polc:set, and, when buildID is not nil, a GNU build ID note. It exits
-// with the int at 12(%rsp), 0 unless something writes it at the probe;
-// the probe's arguments are that int and %edi, which holds 3:
+// polc:set, at two places, and, when buildID is not nil, a GNU build ID
+// note. It exits with the int at 12(%rsp), 0 unless something writes it
+// at the probe; the probe's arguments are that int and, at the first
+// place, %edi, which holds 3, at the second the constant 5:
 //
 //	sub  $0x18, %rsp
 //	movl $0, 12(%rsp)
 //	mov  $3, %edi
 //	nop                      # polc:set: -4@12(%rsp) -4@%edi
+//	nop                      # polc:set: -4@12(%rsp) -4@$5
 //	mov  12(%rsp), %edi
 //	mov  $60, %eax           # exit
 //	syscall
@@ -46,6 +48,7 @@ func writeTestELF(path string, buildID []byte) error {
 		0x48, 0x83, 0xec, 0x18,
 		0xc7, 0x44, 0x24, 0x0c, 0, 0, 0, 0,
 		0xbf, 3, 0, 0, 0,
+		0x90,
 		0x90,
 		0x8b, 0x7c, 0x24, 0x0c,
 		0xb8, 60, 0, 0, 0,
@@ -68,12 +71,15 @@ func writeTestELF(path string, buildID []byte) error {
 		}
 		return b.Bytes()
 	}
-	var desc bytes.Buffer
-	binary.Write(&desc, le, uint64(vaddr+codeOff+nopAt)) // pc
-	binary.Write(&desc, le, uint64(vaddr+baseOff))       // .stapsdt.base
-	binary.Write(&desc, le, uint64(0))                   // no semaphore
-	desc.WriteString("polc\x00set\x00-4@12(%rsp) -4@%edi\x00")
-	sdt := note("stapsdt", 3, desc.Bytes())
+	place := func(pc int, args string) []byte {
+		var desc bytes.Buffer
+		binary.Write(&desc, le, uint64(vaddr+codeOff+pc)) // pc
+		binary.Write(&desc, le, uint64(vaddr+baseOff))    // .stapsdt.base
+		binary.Write(&desc, le, uint64(0))                // no semaphore
+		desc.WriteString("polc\x00set\x00" + args + "\x00")
+		return note("stapsdt", 3, desc.Bytes())
+	}
+	sdt := append(place(nopAt, "-4@12(%rsp) -4@%edi"), place(nopAt+1, "-4@12(%rsp) -4@$5")...)
 	noteOff := (baseOff + 1 + 7) &^ 7
 	idOff := noteOff + len(sdt)
 	var idNote []byte

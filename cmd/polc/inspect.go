@@ -151,11 +151,17 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 			hook = fmt.Sprint(p.Hook)
 		}
 		kernels := "any"
-		switch p.Variant {
-		case bundle.VariantBpfLoop:
-			kernels = "with bpf_loop"
-		case bundle.VariantNoLoop:
-			kernels = "without bpf_loop"
+		if p.Variant != "" {
+			// "no attach_cookie, bpf_loop": "without attach_cookie, with bpf_loop".
+			var parts []string
+			for _, v := range strings.Split(p.Variant, ", ") {
+				if f, ok := strings.CutPrefix(v, "no "); ok {
+					parts = append(parts, "without "+f)
+				} else {
+					parts = append(parts, "with "+v)
+				}
+			}
+			kernels = strings.Join(parts, ", ")
 		}
 		row("  "+p.Name, p.Section, p.Attach, hook, p.Instructions, p.Functions, kernels)
 	}
