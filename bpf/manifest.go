@@ -192,6 +192,12 @@ type Arg struct {
 	Encoding Encoding `json:"encoding"`
 	// MaxBytes bounds an EncBytes argument's data.
 	MaxBytes int `json:"maxBytes,omitempty"`
+	// Longs, on an EncBytes const_buf read from a tracepoint's array of
+	// longs (raw_syscalls/sys_enter's "unsigned long args[6]"), is the
+	// number of elements: the data is that many little-endian 64-bit
+	// values, and the event shows each as its own unsigned argument, as
+	// Tetragon decodes such a field. 0 for bytes shown as bytes.
+	Longs int `json:"longs,omitempty"`
 }
 
 // Selector is what polrun needs to know of one selector.

@@ -403,9 +403,15 @@ func fieldOffset(ins asm.Instruction, f *tpFormat, fld *tpField) asm.Instruction
 }
 
 // loadTpField emits dst = scalar field fld, extended to 64 bits by its
-// type. It reports and returns false for arrays and dynamic fields, which
-// are not values.
+// type; for an array of longs read as an integer (raw_syscalls/sys_enter's
+// args with type uint64), its first element, as Tetragon reads it. It
+// reports and returns false for other arrays and dynamic fields, which are
+// not values.
 func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpField) bool {
+	if fld.LongArray() > 0 && a.Type.IsInteger() {
+		p.Emit(fieldOffset(asm.LoadMem(dst, prog.RCtx, int16(fld.Offset), asm.DWord), f, fld))
+		return true
+	}
 	if fld.kind() != tpScalar || fld.Size > 8 || fld.Size&(fld.Size-1) != 0 {
 		p.Errorf(a.Pos, "field %s of %s is %q, not a number or a pointer: read it as string, data_loc, char_buf or const_buf", fld.Name, p.Hook.Target, fld.Type)
 		return false
@@ -414,6 +420,19 @@ func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpF
 	p.Emit(fieldOffset(asm.LoadMem(dst, prog.RCtx, int16(fld.Offset), size), f, fld))
 	p.Emit(extendReg(dst, fld.Size, fld.Signed)...)
 	return true
+}
+
+// tpLongs is the number of elements of the array of longs argument a of
+// tracepoint hook h reads as const_buf (bpf.Arg.Longs), or 0.
+func (g *gen) tpLongs(h *ir.Hook, a *ir.Arg) int {
+	if h.Kind != ir.HookTracepoint || a.Type != ir.TypeConstBuf {
+		return 0
+	}
+	f, err := g.tracepointFormat(h.Target)
+	if err != nil || a.Index < commonFields || a.Index >= len(f.fields) {
+		return 0
+	}
+	return f.fields[a.Index].LongArray()
 }
 
 // tpFieldsRead lists the fields h's programs read, for the loader to check

@@ -74,23 +74,16 @@ func offlineAutoType(subsys, event string, index int, sized bool) (t ir.ArgType,
 	if t == ir.TypeCharBuf && !sized {
 		return ir.TypeAuto, true, fmt.Errorf("field %s of tracepoint %s/%s is %q, a buffer whose length polc cannot tell", f.Name, subsys, event, f.Type)
 	}
-	if t == ir.TypeConstBuf && subsys == "raw_syscalls" {
-		return ir.TypeAuto, true, errRawSyscallsArgs
-	}
 	return t, true, nil
 }
 
-// errRawSyscallsArgs: Tetragon reads raw_syscalls/sys_enter's args field
-// (unsigned long args[6]) element by element as integers; polc reads no
-// array field as integers yet.
-var errRawSyscallsArgs = fmt.Errorf("reading the args array of raw_syscalls/sys_enter (unsigned long[6]) element by element is not yet supported by polc")
-
 // resolveAutoArgs gives the checks the type an auto argument of a
 // tracepoint will read (so that its filters are checked), and refuses what
-// the lowering would: a field without a type to read it by, and the
-// raw_syscalls args array read as integers (auto or an integer type). With
-// a target that describes the event, the lowering resolves from its
-// format and the checks leave the type auto.
+// the lowering would: a field without a type to read it by. An array of
+// longs (raw_syscalls/sys_enter's args) resolves to const_buf, which
+// events show element by element (target.Field.LongArray). With a target
+// that describes the event, the lowering resolves from its format and the
+// checks leave the type auto.
 func (c *checker) resolveAutoArgs(h *hookView) {
 	tp := h.tp
 	if tp == nil || tp.Raw {
@@ -98,11 +91,6 @@ func (c *checker) resolveAutoArgs(h *hookView) {
 	}
 	for _, a := range h.hook.Args {
 		t := h.types[a]
-		if tp.Subsystem == "raw_syscalls" && tp.Event == "sys_enter" && a.Index == 5 && (t == ir.TypeAuto || t.IsInteger()) {
-			c.errorf(fieldOr(a.At, "index"), "unsupported", `read it as char_buf (with sizeArgIndex) for its 48 bytes, or filter the syscall id (index 4)`, "%v", errRawSyscallsArgs)
-			h.types[a] = ir.TypeInvalid
-			continue
-		}
 		if t != ir.TypeAuto || c.targetHasEvent(tp) {
 			continue
 		}

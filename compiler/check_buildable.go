@@ -125,10 +125,14 @@ func (c *checker) checkTracepointHook(h *hookView) {
 				c.errorf(ty, "missing-size", "set sizeArgIndex to the 1-based number of the field holding the length (index + 1), or read it as string",
 					"char_buf field %s of %s/%s is a pointer: its length is unknown without sizeArgIndex", f.Name, tp.Subsystem, tp.Event)
 			}
+		case t.IsInteger() && f.LongArray() > 0:
+			// An array of longs (raw_syscalls/sys_enter's args): an
+			// integer type reads its first element, as in Tetragon.
 		default:
 			// Bytes in the record: a fixed array, or __data_loc data.
 			switch {
-			case t != ir.TypeString && t != ir.TypeDataLoc && t != ir.TypeCharBuf:
+			case t != ir.TypeString && t != ir.TypeDataLoc && t != ir.TypeCharBuf && t != ir.TypeConstBuf:
+				// (const_buf only comes from type auto: check.go refuses it declared.)
 				c.errorf(ty, "bad-type", "read it as string (text), data_loc (a __data_loc string) or char_buf (its bytes)",
 					"field %s of %s/%s is %q, whose bytes are in the record: it cannot be read as %s", f.Name, tp.Subsystem, tp.Event, f.Type, a.Type)
 			case t == ir.TypeDataLoc && !f.IsDynamic():

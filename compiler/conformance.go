@@ -78,7 +78,7 @@ var fieldStatus = map[string][2]string{
 	"spec.*[].selectors[].matchBinaries[].values":       {StatusImplemented, "without values the filter is ignored, as in Tetragon (warning)"},
 	"spec.*[].selectors[].matchParentBinaries[].values": {StatusRefused, "refused without values (Tetragon's reading unsettled); else implemented"},
 	"spec.*[].selectors[].matchReturnArgs[].values":     {StatusRefused, "refused without values; else implemented"},
-	"spec.*[].args[].type":                              {StatusImplemented, "may be omitted on tracepoints (auto: the field's type in the format; without a target, raw_syscalls/* and syscalls/* are known)"},
+	"spec.*[].args[].type":                              {StatusImplemented, "may be omitted on tracepoints (auto: the field's type in the format; without a target, raw_syscalls/* and syscalls/* are known); an array of longs (raw_syscalls/sys_enter's args) is shown element by element, and an integer type reads its first element, as in Tetragon"},
 	"spec.*[].args[].index":                             {StatusImplemented, "an index may be declared again, to read it another way; matchArgs index names the first"},
 }
 

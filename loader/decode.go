@@ -130,7 +130,10 @@ func decodeArgs(rec []byte, h bpf.Header, hook *bpf.Hook, a arch.Arch, args []Ar
 		if err != nil {
 			return nil, nil, fmt.Errorf("argument %d (%s): %w", spec.Index, spec.Type, err)
 		}
-		if ok {
+		switch {
+		case ok && spec.Longs > 0:
+			args = appendLongs(args, arg, spec.Longs)
+		case ok:
 			args = append(args, arg)
 		}
 	}
@@ -269,6 +272,24 @@ func (d *argDecoder) decode(spec bpf.Arg) (Arg, bool, error) {
 			Value: Int32ListArg{Values: append([]int32(nil), x.Values[:x.Count]...)}}, true, nil
 	}
 	return Arg{}, false, decodeErr("unknown encoding %d", spec.Encoding)
+}
+
+// appendLongs appends the elements of an array of n longs read as bytes
+// (arg, a const_buf: bpf.Arg.Longs), each as its own size_arg, as Tetragon
+// shows raw_syscalls/sys_enter's args. Bytes that do not fill an element
+// (a read cut short) are left out.
+func appendLongs(args []Arg, arg Arg, n int) []Arg {
+	var data []byte
+	switch v := arg.Value.(type) {
+	case []byte:
+		data = v
+	case TruncatedBytesArg:
+		data = v.BytesArg
+	}
+	for i := 0; i < n && 8*(i+1) <= len(data); i++ {
+		args = append(args, Arg{Type: arg.Type, Label: arg.Label, Key: "size_arg", Value: binary.LittleEndian.Uint64(data[8*i:])})
+	}
+	return args
 }
 
 // intArg turns an EncInt value into the argument Tetragon prints for the

@@ -362,3 +362,45 @@ func TestParseHeaderLayout(t *testing.T) {
 		}
 	}
 }
+
+// A const_buf of longs (bpf.Arg.Longs) is shown element by element, each a
+// size_arg, as Tetragon shows raw_syscalls/sys_enter's args; a read cut
+// short shows the whole elements it has.
+func TestDecodeLongs(t *testing.T) {
+	hook := bpf.Hook{Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Args: []bpf.Arg{
+		{Index: 4, Type: "int64", Encoding: bpf.EncInt},
+		{Index: 5, Type: "const_buf", Encoding: bpf.EncBytes, MaxBytes: 4096, Longs: 6},
+	}}
+	var array bytes.Buffer
+	for _, v := range []uint64{1, 0xffffffffffffffff, 3, 1 << 40, 0, 6} {
+		binary.Write(&array, binary.LittleEndian, v)
+	}
+	for _, tc := range []struct {
+		data string
+		want string
+	}{
+		{array.String(), `{"long_arg":"8"},{"size_arg":"1"},{"size_arg":"18446744073709551615"},{"size_arg":"3"},{"size_arg":"1099511627776"},{"size_arg":"0"},{"size_arg":"6"}`},
+		{array.String()[:20], `{"long_arg":"8"},{"size_arg":"1"},{"size_arg":"18446744073709551615"}`},
+	} {
+		raw := newRecord(0, 0).int(8).bytes(tc.data, uint64(len(tc.data)), 0).raw()
+		h, err := parseHeader(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args, _, err := decodeArgs(raw, h, &hook, arch.X86_64, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range args {
+			j, err := a.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, string(j))
+		}
+		if g := strings.Join(got, ","); g != tc.want {
+			t.Errorf("%d bytes: args %s, want %s", len(tc.data), g, tc.want)
+		}
+	}
+}

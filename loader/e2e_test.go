@@ -86,6 +86,8 @@ func helperMain(mode string) int {
 				return 1
 			}
 		}
+	case "getppid6":
+		getppid6() // rawargs_test.go
 	case "proc":
 		return procHelper() // procevents_test.go
 	default:

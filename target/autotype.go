@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cilium/ebpf/btf"
@@ -42,6 +43,33 @@ func (f *Field) IsCharArray() bool {
 		return true
 	}
 	return false
+}
+
+// LongArray is the number of elements of f when it is a fixed array of
+// longs ("unsigned long args[6]" of raw_syscalls/sys_enter), 0 otherwise.
+// Tetragon decodes such a field, read by type auto (const_buf), as one
+// 64-bit unsigned value per element, and reads its first element when the
+// policy declares an integer type; it decodes no other array element by
+// element. Only "long" and "unsigned long" (const or not) are longs there,
+// as in Tetragon's format parser: "long long" and "u64" are not.
+func (f *Field) LongArray() int {
+	if f.IsDynamic() {
+		return 0
+	}
+	m := arrayType.FindStringSubmatch(strings.TrimSpace(f.Type))
+	if m == nil {
+		return 0
+	}
+	switch strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(m[1]), "const ")) {
+	case "long", "unsigned long":
+	default:
+		return 0
+	}
+	n, err := strconv.Atoi(m[2])
+	if err != nil || n <= 0 || f.Size != 8*n {
+		return 0
+	}
+	return n
 }
 
 // AutoType is the argument type a policy's "type: auto" (or no type) reads

@@ -55,3 +55,25 @@ func TestFieldShape(t *testing.T) {
 		t.Errorf("int: elem %q", f.ElemType())
 	}
 }
+
+func TestLongArray(t *testing.T) {
+	for _, tc := range []struct {
+		field Field
+		want  int
+	}{
+		{Field{Name: "args", Type: "unsigned long[6]", Size: 48}, 6},
+		{Field{Name: "x", Type: "long[2]", Size: 16}, 2},
+		{Field{Name: "x", Type: "const unsigned long[3]", Size: 24}, 3},
+		{Field{Name: "x", Type: "long long[2]", Size: 16}, 0}, // not a long in Tetragon's parser
+		{Field{Name: "x", Type: "u64[2]", Size: 16}, 0},
+		{Field{Name: "saddr", Type: "u8[4]", Size: 4}, 0},
+		{Field{Name: "comm", Type: "char[16]", Size: 16}, 0},
+		{Field{Name: "x", Type: "unsigned long[6]", Size: 24}, 0}, // 32-bit longs
+		{Field{Name: "cpumask", Type: "__data_loc unsigned long[]", Size: 4}, 0},
+		{Field{Name: "id", Type: "long", Size: 8, Signed: true}, 0},
+	} {
+		if got := tc.field.LongArray(); got != tc.want {
+			t.Errorf("LongArray(%s %q, %d bytes) = %d, want %d", tc.field.Name, tc.field.Type, tc.field.Size, got, tc.want)
+		}
+	}
+}
