@@ -84,6 +84,11 @@ const (
 	// FeatureProbeWriteUser: bpf_probe_write_user, which the Set action
 	// of USDT probes writes with; kernel lockdown (integrity) forbids it.
 	FeatureProbeWriteUser = "probe_write_user"
+	// FeatureUprobeWriteCtx: uprobe programs may write the registers of
+	// their context (struct pt_regs), and the kernel then resumes the
+	// task with them, which Override on uprobes does; the verifier of
+	// earlier kernels refuses the writes ("invalid bpf_context access").
+	FeatureUprobeWriteCtx = "uprobe_write_ctx"
 )
 
 // Hook is one attachment point of a bundle.
@@ -150,6 +155,9 @@ const (
 	OverrideFmodRet = "fmod_ret"
 	// OverrideLSM: the BPF LSM program returns the error.
 	OverrideLSM = "lsm"
+	// OverrideUprobeRegs: the uprobe program writes the user task's
+	// registers (FeatureUprobeWriteCtx).
+	OverrideUprobeRegs = "uprobe_regs"
 )
 
 // Program is one BPF program of a hook.
