@@ -138,7 +138,7 @@ func (a Arch) ParseAssignment(s string) (Assignment, error) {
 	var as Assignment
 	name := strings.TrimSpace(lhs)
 	if as.Dst, ok = a.UserReg(name); !ok {
-		return Assignment{}, fmt.Errorf("%q is not a %s register", name, a)
+		return Assignment{}, fmt.Errorf("%q is not a register of %s", name, a)
 	}
 	rhs = strings.TrimSpace(rhs)
 	reg := func(r string) error {
@@ -147,7 +147,7 @@ func (a Arch) ParseAssignment(s string) (Assignment, error) {
 		}
 		var ok bool
 		if as.Src, ok = a.UserReg(r[1:]); !ok {
-			return fmt.Errorf("%q is not a %s register", r[1:], a)
+			return fmt.Errorf("%q is not a register of %s", r[1:], a)
 		}
 		return nil
 	}

@@ -82,9 +82,6 @@ func TestUprobeOverride(t *testing.T) {
 					},
 				}}}
 			p := &ir.Policy{Name: "override", Arch: "x86_64", Hooks: []*ir.Hook{h}, Mode: c.mode}
-			if err := ir.Verify(p); err != nil {
-				t.Fatal(err)
-			}
 			b, err := Build(p, Options{})
 			if err != nil {
 				t.Fatal(err)
