@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/link"
 
 	"github.com/polc-dev/polc/arch"
@@ -58,6 +60,9 @@ func TestUprobeOverride(t *testing.T) {
 		{"argError", arch.X86_64.OverrideReturn(123), ir.ModeEnforce, 5, 123},
 		{"argError negative", arch.X86_64.OverrideReturn(-1), ir.ModeEnforce, 5, -1},
 		{"monitor", arch.X86_64.OverrideReturn(123), ir.ModeMonitor, 5, 6},
+		// The uretprobe hijacks the return address on the stack the
+		// override pops: the call still returns to its caller.
+		{"with uretprobe", arch.X86_64.OverrideReturn(123), ir.ModeEnforce, 5, 123},
 		{"copy", append([]string{"rax=%rdi"}, ret...), ir.ModeEnforce, 41, 41},
 		{"copy low byte", append([]string{"rax=%dil"}, ret...), ir.ModeEnforce, 0x1ff, 0xff},
 		{"add offset", append([]string{"rax=100%rdi"}, ret...), ir.ModeEnforce, 7, 107},
@@ -94,6 +99,19 @@ func TestUprobeOverride(t *testing.T) {
 			up, err := ex.Uprobe(uprobetarget.Symbol, l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], &link.UprobeOptions{Address: off})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if c.name == "with uretprobe" {
+				nop, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.Kprobe, License: "GPL",
+					Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer nop.Close()
+				uret, err := ex.Uretprobe(uprobetarget.Symbol, nop, &link.UprobeOptions{Address: off})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer uret.Close()
 			}
 			got := uprobetarget.Call(c.a, nil)
 			up.Close()
