@@ -644,7 +644,9 @@ func (c *checker) checkUprobeOverride(a *Action, onReturn bool) {
 				"the binary's symbol table, which Tetragon reads when it loads the policy and polc's bundles do not carry", redirect[0])
 		return
 	}
-	if a.ArgRegs == nil && a.ArgError == nil {
+	// An empty argRegs is no argRegs, as in Tetragon: argError's
+	// assignments apply.
+	if len(a.ArgRegs) == 0 && a.ArgError == nil {
 		c.errorf(an, "missing-field", "add argError: the value the function returns at once, or argRegs: the registers to set",
 			"Override on a uprobe needs argError or argRegs")
 		return
@@ -652,12 +654,9 @@ func (c *checker) checkUprobeOverride(a *Action, onReturn bool) {
 	if a.ArgError != nil && (*a.ArgError < -(1<<31) || *a.ArgError > 1<<31-1) {
 		c.errorf(fieldOr(a.At, "argError"), "bad-value", "", "argError %d does not fit in 32 bits", *a.ArgError)
 	}
-	if a.ArgRegs != nil && a.ArgError != nil {
+	if len(a.ArgRegs) > 0 && a.ArgError != nil {
 		c.warnf(fieldOr(a.At, "argError"), "ignored-field", "drop argError, or return it with the assignments it stands for",
 			"argError is ignored when argRegs is given: the registers are set as argRegs says")
-	}
-	if a.ArgRegs != nil && len(a.ArgRegs) == 0 {
-		c.errorf(fieldOr(a.At, "argRegs"), "bad-value", "list assignments such as \"rax=0\"", "argRegs is empty")
 	}
 	for i, v := range a.ArgRegs {
 		n := valueNode(a.At, "argRegs", i)
