@@ -143,7 +143,7 @@ func overrideHint(h *ir.Hook) string {
 	}
 	switch overrideOf(h) {
 	case overrideUprobeRegs:
-		return "Override on a uprobe writes the task's registers, which needs a newer kernel; Sigkill or Signal stop the process on any kernel"
+		return "Override on a uprobe writes the task's registers, which the verifier of Linux 6.18 and earlier refuses (7.x allows it); Sigkill or Signal stop the process on any kernel"
 	case overrideFmodRet:
 		return fmt.Sprintf("the BPF LSM hook %s (lsmhooks) sees the same operation, where Override is the LSM program's return value", ir.LSMHookOf(h.Target))
 	case overrideLSM:
