@@ -88,6 +88,11 @@ const (
 	// programs find the place that fired. Bundles do not require it: a
 	// kernel without it loads their Program.NoCookie variants.
 	FeatureAttachCookie = "attach_cookie"
+	// FeatureUprobeWriteCtx: uprobe programs may write the registers of
+	// their context (struct pt_regs), and the kernel then resumes the
+	// task with them, which Override on uprobes does; the verifier of
+	// earlier kernels refuses the writes ("invalid bpf_context access").
+	FeatureUprobeWriteCtx = "uprobe_write_ctx"
 )
 
 // Hook is one attachment point of a bundle.
@@ -154,6 +159,9 @@ const (
 	OverrideFmodRet = "fmod_ret"
 	// OverrideLSM: the BPF LSM program returns the error.
 	OverrideLSM = "lsm"
+	// OverrideUprobeRegs: the uprobe program writes the user task's
+	// registers (FeatureUprobeWriteCtx).
+	OverrideUprobeRegs = "uprobe_regs"
 )
 
 // Program is one BPF program of a hook.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -311,7 +312,31 @@ func (c *checker) checkUprobe(u *UProbe) {
 			c.errorf(valueNode(u.At, "symbols", i), "duplicate-hook", "", "symbol %q is listed twice", s)
 		}
 		seen[s] = true
+		if _, _, err := splitSymbolOffset(s); err != nil {
+			c.errorf(valueNode(u.At, "symbols", i), "bad-value", `write SYMBOL or SYMBOL+OFFSET, e.g. "main+0x10"`, "%v", err)
+		}
 	}
+	if _, _, err := splitSymbolOffset(u.Symbol); err != nil {
+		c.errorf(fieldOr(u.At, "symbol"), "bad-value", `write SYMBOL or SYMBOL+OFFSET, e.g. "main+0x10"`, "%v", err)
+	}
+}
+
+// splitSymbolOffset splits a uprobe symbol SYMBOL+OFFSET, as Tetragon
+// reads it: the uprobe attaches OFFSET bytes (decimal, 0x hex or 0 octal)
+// into the function.
+func splitSymbolOffset(s string) (string, uint64, error) {
+	sym, off, ok := strings.Cut(s, "+")
+	if !ok {
+		return s, 0, nil
+	}
+	if strings.Contains(off, "+") {
+		return sym, 0, fmt.Errorf("symbol %q has more than one +OFFSET", s)
+	}
+	n, err := strconv.ParseUint(off, 0, 64)
+	if err != nil {
+		return sym, 0, fmt.Errorf("symbol %q: offset %q is not a number", s, off)
+	}
+	return sym, n, nil
 }
 
 // checkArgs checks the declared arguments: indexes in range and unique,

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/ir"
 )
@@ -409,10 +410,17 @@ const (
 var rateLimit = regexp.MustCompile(`^[0-9]+[smhSMH]?$`)
 
 func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key string, onReturn bool) {
-	var post, noPost *Action
+	var post, noPost, override *Action
 	for _, a := range actions {
 		name := strings.ToLower(a.Action)
 		an := fieldOr(a.At, "action")
+		if name == actOverride && h.kind == hookUprobe {
+			if override != nil {
+				c.errorf(an, "conflicting-actions", "keep one Override: list every register it sets in its argRegs",
+					"a second Override in a uprobe's selector (line %d): Tetragon allows one set of register assignments per selector", override.Node.Line)
+			}
+			override = a
+		}
 		switch name {
 		case actPost:
 			post = a
@@ -584,8 +592,7 @@ func (c *checker) requireArgField(h *hookView, a *Action, field string, v *int, 
 func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	an := fieldOr(a.At, "action")
 	if h.kind == hookUprobe {
-		c.errorf(an, "unsupported", "use Sigkill or Signal to stop the process",
-			"Override on uprobes (argError, argRegs, argNewSymbol, argNewOffset, argNewAddr) is not yet supported by polc")
+		c.checkUprobeOverride(a, onReturn)
 		return
 	}
 	if a.ArgError == nil {
@@ -609,6 +616,69 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	}
 }
 
+// checkUprobeOverride: Override on a uprobe writes the user task's
+// registers (argRegs), or returns argError at once from the function
+// (arch.OverrideReturn), as Tetragon does. It needs a kernel that lets
+// uprobe programs write their context, which polrun checks at load.
+func (c *checker) checkUprobeOverride(a *Action, onReturn bool) {
+	an := fieldOr(a.At, "action")
+	if onReturn {
+		c.errorf(an, "override-on-return", "move Override to matchActions: it must run before the function does",
+			"Override in matchReturnActions: the function has already returned")
+		return
+	}
+	var redirect []string
+	for _, f := range []string{"argNewSymbol", "argNewOffset", "argNewAddr"} {
+		if a.Field(f) != nil {
+			redirect = append(redirect, f)
+		}
+	}
+	switch {
+	case len(redirect) > 1:
+		c.errorf(fieldOr(a.At, redirect[1]), "bad-option", "keep one of them",
+			"Override on a uprobe takes one of argNewSymbol, argNewOffset and argNewAddr, not %s", strings.Join(redirect, " and "))
+		return
+	case len(redirect) == 1:
+		c.errorf(fieldOr(a.At, redirect[0]), "unsupported", "override the return value with argError or argRegs instead",
+			"%s (making the call run another function of the binary) is not supported by polc: the jump's distance comes from "+
+				"the binary's symbol table, which Tetragon reads when it loads the policy and polc's bundles do not carry", redirect[0])
+		return
+	}
+	// An empty argRegs is no argRegs, as in Tetragon: argError's
+	// assignments apply.
+	if len(a.ArgRegs) == 0 && a.ArgError == nil {
+		c.errorf(an, "missing-field", "add argError: the value the function returns at once, or argRegs: the registers to set",
+			"Override on a uprobe needs argError or argRegs")
+		return
+	}
+	if a.ArgError != nil && (*a.ArgError < -(1<<31) || *a.ArgError > 1<<31-1) {
+		c.errorf(fieldOr(a.At, "argError"), "bad-value", "", "argError %d does not fit in 32 bits", *a.ArgError)
+	}
+	if len(a.ArgRegs) > 0 && a.ArgError != nil {
+		c.warnf(fieldOr(a.At, "argError"), "ignored-field", "drop argError, or return it with the assignments it stands for",
+			"argError is ignored when argRegs is given: the registers are set as argRegs says")
+	}
+	for i, v := range a.ArgRegs {
+		n := valueNode(a.At, "argRegs", i)
+		if _, val, ok := strings.Cut(v, "="); ok && strings.HasPrefix(strings.TrimSpace(val), "cel(") {
+			c.errorf(n, "unsupported", "assign a number, %REG, N%REG or N(%REG)",
+				"argRegs value %q is a CEL expression, which polc does not compile", strings.TrimSpace(val))
+			continue
+		}
+		if _, err := c.opts.Arch.ParseAssignment(v); err != nil {
+			c.errorf(n, "bad-value", regAssignHint(c.opts.Arch), "argRegs: %v", err)
+		}
+	}
+}
+
+// regAssignHint shows the forms of an argRegs entry for the architecture.
+func regAssignHint(a arch.Arch) string {
+	if a == arch.ARM64 {
+		return `write REG=VALUE with an arm64 register (x0..x30, w0..w30, sp, pc): "x0=1", "x0=%x1", "sp=16%sp", "x29=8(%sp)"`
+	}
+	return `write REG=VALUE with an x86_64 register (rax, eax, ax, al, ..., rip): "rax=1", "rax=%rdi", "rsp=8%rsp", "rip=(%rsp)"`
+}
+
 // checkIgnoredActionFields warns about fields the action does not read.
 func (c *checker) checkIgnoredActionFields(a *Action, name string, uprobe bool) {
 	uses := map[string][]string{
@@ -625,8 +695,8 @@ func (c *checker) checkIgnoredActionFields(a *Action, name string, uprobe bool) 
 			c.warnf(n, "ignored-field", "", "%s is ignored by the %s action", f, a.Action)
 		}
 	}
-	// Only Override on uprobes reads these (and is refused); Tetragon
-	// ignores them elsewhere.
+	// Only Override on uprobes reads these; Tetragon ignores them
+	// elsewhere.
 	if name != actOverride || !uprobe {
 		for _, f := range []string{"argRegs", "argNewSymbol", "argNewOffset", "argNewAddr"} {
 			if n := a.Field(f); n != nil {

@@ -543,7 +543,7 @@ func (c *checker) targetUprobe(u *UProbe) {
 		return
 	}
 	for i, s := range syms {
-		if have[s] {
+		if s, _, _ = splitSymbolOffset(s); have[s] {
 			continue
 		}
 		hint := "uprobes attach to the functions an ELF file defines in its symbol tables (nm -D, nm)"
@@ -630,6 +630,9 @@ func (c *checker) targetFeatures(h *hookView) {
 			case actSigkill, actSignal:
 				need(bpf.FeatureSendSignal, an, "send signals from BPF", "")
 			case actOverride:
+				if h.kind == hookUprobe {
+					need(bpf.FeatureUprobeWriteCtx, an, "let uprobe programs write the task's registers", "use Sigkill or Signal to stop the process")
+				}
 				if h.kind != hookKprobe {
 					continue
 				}

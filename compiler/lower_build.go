@@ -113,10 +113,15 @@ func (l *lowering) buildUprobes(u *UProbe) {
 		if i < len(u.Offsets) {
 			h.Offset = u.Offsets[i]
 		}
+		call := h.Symbol
+		if sym, off, err := splitSymbolOffset(h.Symbol); err == nil && off != 0 {
+			// SYMBOL+OFFSET: the uprobe attaches into the function.
+			h.Symbol, h.Offset = sym, h.Offset+off
+		}
 		if i < len(u.RefCtrOffsets) {
 			h.RefCtrOffset = u.RefCtrOffsets[i]
 		}
-		h.Call = h.Symbol
+		h.Call = call
 		if h.Call == "" {
 			h.Call = fmt.Sprintf("%#x", h.Offset)
 		}
@@ -156,6 +161,7 @@ type argRefs struct {
 	byIndex    map[int]int // declared index -> slot
 	n          int
 	tracepoint bool
+	uprobe     bool // Override writes registers
 }
 
 // slot returns the slot of the argument declared with index idx.
@@ -182,7 +188,7 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 	l.requireNames(h, at)
 	h.Message = hk.Message
 	h.Tags = slices.Clone(hk.Tags)
-	refs := &argRefs{byIndex: map[int]int{}, n: len(hk.Args), tracepoint: tracepoint}
+	refs := &argRefs{byIndex: map[int]int{}, n: len(hk.Args), tracepoint: tracepoint, uprobe: h.Kind == ir.HookUprobe}
 	for slot, a := range hk.Args {
 		if _, dup := refs.byIndex[a.Index]; !dup {
 			refs.byIndex[a.Index] = slot
@@ -548,6 +554,9 @@ func (l *lowering) buildAction(refs *argRefs, a *Action) *ir.Action {
 		act.Signal = int(derefInt64(a.ArgSig))
 	case ir.ActOverride:
 		act.Error = int32(derefInt64(a.ArgError))
+		if refs.uprobe {
+			act.Regs = l.regAssigns(a, act.Error)
+		}
 	case ir.ActFollowFD, ir.ActCopyFD:
 		act.FdSlot = slot("argFd", a.ArgFd, false)
 		act.NameSlot = slot("argName", a.ArgName, false)
@@ -626,3 +635,26 @@ func (l *lowering) listOf(name string, at any) (*List, bool) {
 
 // nodeOf returns the YAML node an IR node came from, for messages.
 func (l *lowering) nodeOf(x any) *yaml.Node { return l.nodes[x] }
+
+// regAssigns lowers the register assignments of Override on a uprobe:
+// argRegs, or those that return argError at once.
+func (l *lowering) regAssigns(a *Action, errValue int32) []ir.RegAssign {
+	texts := a.ArgRegs
+	if len(texts) == 0 {
+		texts = l.opts.Arch.OverrideReturn(int64(errValue))
+	}
+	kinds := map[arch.AssignKind]ir.RegAssignKind{
+		arch.AssignConst: ir.RegConst, arch.AssignReg: ir.RegCopy, arch.AssignRegOff: ir.RegAddOff, arch.AssignDeref: ir.RegLoad,
+	}
+	out := make([]ir.RegAssign, 0, len(texts))
+	for i, t := range texts {
+		as, err := l.opts.Arch.ParseAssignment(t)
+		if err != nil {
+			l.errorf(valueNode(a.At, "argRegs", i), "bad-value", "", "argRegs: %v", err)
+			continue
+		}
+		out = append(out, ir.RegAssign{Kind: kinds[as.Kind], Dst: as.Dst.Offset, DstSize: as.Dst.Size,
+			Src: as.Src.Offset, SrcSize: as.Src.Size, Off: as.Off, Text: strings.TrimSpace(t)})
+	}
+	return out
+}

@@ -406,7 +406,34 @@ type Action struct {
 	// Set (USDT): the slot of the argument to write, and the value.
 	SetIndex int
 	SetValue int64
-	Pos      Pos
+	// Regs: Override on a uprobe writes these registers of the user
+	// task, in order (each reads the registers as the ones before left
+	// them). argError stands for the assignments that return it at once
+	// (arch.OverrideReturn).
+	Regs []RegAssign
+	Pos  Pos
+}
+
+// RegAssignKind is the form of a register assignment's value.
+type RegAssignKind uint8
+
+const (
+	RegConst  RegAssignKind = iota + 1 // Dst = Off
+	RegCopy                            // Dst = Src
+	RegAddOff                          // Dst = Src + Off
+	RegLoad                            // Dst = *(u64 *)(Src + Off) in user memory; kept when unreadable
+)
+
+// RegAssign is one register assignment of Override on a uprobe. Registers
+// are byte offsets in the user task's struct pt_regs: Dst's low DstSize
+// bytes are written (1, 2, 4 or 8), Src reads as its low SrcSize bytes,
+// zero-extended.
+type RegAssign struct {
+	Kind         RegAssignKind
+	Dst, DstSize int
+	Src, SrcSize int
+	Off          uint64
+	Text         string // as the policy wrote it, for dumps
 }
 
 // MapKind is the kind of a policy map.

@@ -341,7 +341,12 @@ func (pr *printer) action(a *Action, head string) {
 	case ActSignal:
 		words = append(words, "signal="+strconv.Itoa(a.Signal))
 	case ActOverride:
-		words = append(words, "error="+strconv.Itoa(int(a.Error)))
+		if a.Regs == nil {
+			words = append(words, "error="+strconv.Itoa(int(a.Error)))
+		}
+		for _, r := range a.Regs {
+			words = append(words, "reg="+strconv.Quote(r.Text))
+		}
 	case ActFollowFD, ActCopyFD:
 		slot("fd", a.FdSlot)
 		slot("name", a.NameSlot)

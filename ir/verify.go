@@ -648,8 +648,14 @@ func (v *verifier) action(where string, h *Hook, a *Action, onReturn bool) {
 			v.errorf(where, a.Pos, "%s with signal %d", a.Kind, a.Signal)
 		}
 	case ActOverride:
-		if onReturn || h.Kind != HookKprobe && h.Kind != HookLSM {
+		if onReturn || h.Kind != HookKprobe && h.Kind != HookLSM && h.Kind != HookUprobe {
 			v.errorf(where, a.Pos, "Override on a %s%s", h.Kind, map[bool]string{true: " at return"}[onReturn])
+		}
+		if (h.Kind == HookUprobe) != (len(a.Regs) > 0) {
+			v.errorf(where, a.Pos, "Override on a %s with %d register assignments", h.Kind, len(a.Regs))
+		}
+		for _, r := range a.Regs {
+			v.regAssign(where, a.Pos, r)
 		}
 	case ActFollowFD, ActCopyFD:
 		slotOf("fd", a.FdSlot, fdTypes...)
@@ -774,4 +780,24 @@ func flags(t *Test) int {
 func SortValues(vals []Value, signed bool) []Value {
 	slices.SortFunc(vals, func(a, b Value) int { return CompareValues(a, b, signed) })
 	return slices.CompactFunc(vals, func(a, b Value) bool { return CompareValues(a, b, signed) == 0 })
+}
+
+// ptRegsSize bounds the register offsets of RegAssign: struct pt_regs is
+// 168 bytes on x86_64, 336 on arm64.
+const ptRegsSize = 336
+
+func (v *verifier) regAssign(where string, pos Pos, r RegAssign) {
+	reg := func(what string, off, size int) {
+		if size != 1 && size != 2 && size != 4 && size != 8 || off < 0 || off%8 != 0 || off+8 > ptRegsSize {
+			v.errorf(where, pos, "register assignment %q: %s at pt_regs offset %d size %d", r.Text, what, off, size)
+		}
+	}
+	reg("destination", r.Dst, r.DstSize)
+	switch r.Kind {
+	case RegConst:
+	case RegCopy, RegAddOff, RegLoad:
+		reg("source", r.Src, r.SrcSize)
+	default:
+		v.errorf(where, pos, "register assignment %q of kind %d", r.Text, r.Kind)
+	}
 }

@@ -53,6 +53,28 @@ var probes = []probe{
 	{bpf.FeatureBpfLoop, func() error { return features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) }},
 	{bpf.FeatureProbeWriteUser, probeWriteUser},
 	{bpf.FeatureAttachCookie, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetAttachCookie) }},
+	{bpf.FeatureUprobeWriteCtx, probeUprobeWriteCtx},
+}
+
+// probeUprobeWriteCtx loads a kprobe-type program that writes a register
+// of its context back unchanged: kernels that let uprobe programs change
+// the task's registers load it (and refuse to attach it to kprobes);
+// earlier verifiers refuse it as an invalid bpf_context access.
+func probeUprobeWriteCtx() error {
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.Kprobe, License: "GPL", Instructions: asm.Instructions{
+		asm.LoadMem(asm.R2, asm.R1, 0, asm.DWord),
+		asm.StoreMem(asm.R1, 0, asm.R2, asm.DWord),
+		asm.Mov.Imm(asm.R0, 0),
+		asm.Return(),
+	}})
+	if err != nil {
+		var verr *ebpf.VerifierError
+		if errors.As(err, &verr) {
+			return fmt.Errorf("the verifier refuses uprobe programs that write the task's registers: %w", ebpf.ErrNotSupported)
+		}
+		return fmt.Errorf("load a uprobe program that writes a register: %w", refusal(err))
+	}
+	return prog.Close()
 }
 
 // probeWriteUser: kprobe (and uprobe) programs may call

@@ -26,9 +26,10 @@ type OverrideError struct {
 }
 
 var overrideNeeds = map[string]struct{ feature, what string }{
-	bpf.OverrideReturn:  {bpf.FeatureOverride, "bpf_override_return (CONFIG_BPF_KPROBE_OVERRIDE)"},
-	bpf.OverrideFmodRet: {bpf.FeatureFmodRet, "an fmod_ret program"},
-	bpf.OverrideLSM:     {bpf.FeatureLSM, "BPF LSM"},
+	bpf.OverrideReturn:     {bpf.FeatureOverride, "bpf_override_return (CONFIG_BPF_KPROBE_OVERRIDE)"},
+	bpf.OverrideFmodRet:    {bpf.FeatureFmodRet, "an fmod_ret program"},
+	bpf.OverrideLSM:        {bpf.FeatureLSM, "BPF LSM"},
+	bpf.OverrideUprobeRegs: {bpf.FeatureUprobeWriteCtx, "a uprobe program that writes the task's registers"},
 }
 
 func (e *OverrideError) Error() string {

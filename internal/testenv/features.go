@@ -44,6 +44,10 @@ var (
 	Uprobes = Requirement{Name: "uprobes", OnCIHost: true, Check: once(&uprobesOnce, checkUprobes)}
 	// Tracepoints: tracefs is mounted and tracepoint programs load.
 	Tracepoints = Requirement{Name: "tracepoints", OnCIHost: true, Check: once(&tracepointsOnce, checkTracepoints)}
+	// UprobeWriteCtx: uprobe programs may write the task's registers (their
+	// context), as Override on uprobes does: not in 6.18 (the CI host),
+	// present in 7.x. Pair it with KernelAtLeast(6, 19).
+	UprobeWriteCtx = Requirement{Name: "uprobe programs writing registers", Check: once(&uprobeWriteCtxOnce, checkUprobeWriteCtx)}
 	// RingBuf: BPF ring buffer maps (5.8+).
 	RingBuf = Requirement{Name: "ringbuf maps", OnCIHost: true, Check: once(&ringBufOnce, func() error {
 		return feature("ringbuf map", features.HaveMapType(ebpf.RingBuf))
@@ -51,7 +55,7 @@ var (
 )
 
 var kprobesOnce, kretprobesOnce, fentryOnce, fmodRetOnce, lsmOnce, kprobeMultiOnce,
-	uprobesOnce, tracepointsOnce, ringBufOnce onceResult
+	uprobesOnce, tracepointsOnce, ringBufOnce, uprobeWriteCtxOnce onceResult
 
 // once wraps a probe so it needs root and runs once per test binary.
 func once(o *onceResult, probe func() error) func() error {
@@ -182,4 +186,20 @@ func checkLSM() error {
 		return fmt.Errorf("attach LSM program to file_open: %w", err)
 	}
 	return l.Close()
+}
+
+// checkUprobeWriteCtx loads a kprobe-type program that writes a register
+// of its context back: the verifier refuses it before the kernel let
+// uprobe programs change registers.
+func checkUprobeWriteCtx() error {
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.Kprobe, License: "GPL", Instructions: asm.Instructions{
+		asm.LoadMem(asm.R2, asm.R1, 0, asm.DWord),
+		asm.StoreMem(asm.R1, 0, asm.R2, asm.DWord),
+		asm.Mov.Imm(asm.R0, 0),
+		asm.Return(),
+	}})
+	if err != nil {
+		return fmt.Errorf("a kprobe program writing its context: %w", err)
+	}
+	return prog.Close()
 }

@@ -110,4 +110,5 @@ func TestFeatures(t *testing.T) {
 		t.Run(r.Name, func(t *testing.T) { Require(t, r) })
 	}
 	t.Run("kprobe_multi", func(t *testing.T) { Require(t, KernelAtLeast(6, 12), KprobeMulti) })
+	t.Run("uprobe_write_ctx", func(t *testing.T) { Require(t, KernelAtLeast(6, 19), UprobeWriteCtx) })
 }
