@@ -28,6 +28,13 @@ func (p *progGen) readIovec(s *prog.Slot, ptr asm.Register) {
 	switch size := p.Lay.SlotOf(a.SizeSlot); {
 	case a.SizeSlot >= 0 && size != nil && size.Enc == bpf.EncInt:
 		count = int16(size.Off)
+	case a.SizeRaw != 0:
+		if !p.loadRawSize(asm.R8, a) { // R8: a USDT operand read clobbers R7 else
+			return
+		}
+		p.Emit(asm.Mov.Reg(asm.R1, asm.R8))
+		p.copyIovec(s, ptr, p.userPointers())
+		return
 	default:
 		p.Errorf(a.Pos, "char_iovec argument %d needs its entry count (sizeArgIndex)", a.Index)
 		return
