@@ -247,9 +247,12 @@ func (p *progGen) readBuffer(s *prog.Slot, ptr asm.Register) {
 		if !p.loadRawSize(asm.R8, a) {
 			return
 		}
-	default:
+	case p.Hook.Kind == ir.HookTracepoint:
 		p.Errorf(a.Pos, "char_buf argument %d has no size (sizeArgIndex or returnCopy)", a.Index)
 		return
+	default:
+		// No size argument: Tetragon's length is 0, an empty buffer.
+		p.Emit(asm.Mov.Imm(asm.R8, 0))
 	}
 	if s.BigBytes > 0 {
 		// The posted record gets the whole buffer from here again.

@@ -23,7 +23,8 @@ import (
 // writev's entry count: sys_write_follow_fd_etc_pwd, writev-char-iovec),
 // and from the buffer's own argument (open_kill's sizeArgIndex: 2), whose
 // raw value, the pointer, is taken as the length: the read is cut at the
-// buffer limit.
+// buffer limit. Without sizeArgIndex the length is 0 (Tetragon's too): the
+// buffer is empty.
 func TestKprobeRawSize(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
 	fd, err := unix.Open("/dev/null", unix.O_WRONLY|unix.O_CLOEXEC, 0)
@@ -48,6 +49,8 @@ spec:
     - index: 1
       type: "char_buf"
       sizeArgIndex: 2
+    - index: 1
+      type: "char_buf"
     selectors:
     - matchPIDs:
       - operator: In
@@ -121,6 +124,7 @@ spec:
 			writes++
 			check(1, buf[:5], 0, 5)
 			check(2, buf[:ir.DefaultDataBytes], bpf.BytesTruncated, ptr)
+			check(3, nil, 0, 0)
 		case 1:
 			writevs++
 			check(1, append(slices.Clone(buf[10:13]), buf[100:104]...), 0, 7)

@@ -110,7 +110,8 @@ func TestUprobe(t *testing.T) {
 // Tetragon does for a sizeArgIndex naming an argument not declared as an
 // integer (ir.Arg.SizeRaw): the first argument register (undeclared) sizes
 // a char_buf and a char_iovec at the second; the second register, the
-// pointer itself, sizes another char_buf, which is cut at its limit.
+// pointer itself, sizes another char_buf, which is cut at its limit. A
+// char_buf and a char_iovec without a length are empty, as in Tetragon.
 func TestUprobeRawSize(t *testing.T) {
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Uprobes)
 	exe, err := os.Executable()
@@ -123,6 +124,9 @@ func TestUprobeRawSize(t *testing.T) {
 			{Slot: 0, Index: 1, Type: ir.TypeCharBuf, SizeSlot: ir.NoSize, SizeRaw: 1, Pos: pos},
 			{Slot: 1, Index: 1, Type: ir.TypeCharBuf, SizeSlot: ir.NoSize, SizeRaw: 2, Pos: pos},
 			{Slot: 2, Index: 1, Type: ir.TypeCharIovec, SizeSlot: ir.NoSize, SizeRaw: 1, Pos: pos},
+			// No length at all: Tetragon's is 0.
+			{Slot: 3, Index: 1, Type: ir.TypeCharBuf, SizeSlot: ir.NoSize, Pos: pos},
+			{Slot: 4, Index: 1, Type: ir.TypeCharIovec, SizeSlot: ir.NoSize, Pos: pos},
 		},
 		Selectors: []*ir.Selector{{Pos: pos, Tests: []*ir.Test{
 			{Kind: ir.TestPID, Op: ir.OpIn, Values: []ir.Value{{Kind: ir.ValInt, Int: int64(os.Getpid())}}, Pos: pos},
@@ -189,6 +193,8 @@ func TestUprobeRawSize(t *testing.T) {
 	check(recs[0], 0, mem[:2], 0, 2)
 	check(recs[0], 1, mem[:ir.DefaultDataBytes], bpf.BytesTruncated, uint64(base))
 	check(recs[0], 2, append(slices.Clone(mem[100:103]), mem[200:204]...), 0, 7)
+	check(recs[0], 3, nil, 0, 0)
+	check(recs[0], 4, nil, 0, 0)
 	// Call(-1, mem): a negative length reads nothing.
 	check(recs[1], 0, nil, 0, 0)
 	check(recs[1], 2, nil, 0, 0)

@@ -426,9 +426,11 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 		// return alike: there is no other way to know it.
 		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the entry count (index + 1)",
 			"char_iovec argument %d needs its entry count (sizeArgIndex)", a.Index)
-	} else if t.IsBuffer() && !a.ReturnCopy && h.kind != hookTracepoint {
-		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
-			"%s argument %d has no sizeArgIndex, so its length is unknown (reading it without one is not yet supported by polc)", a.Type, a.Index)
+	} else if t.IsBuffer() && !a.ReturnCopy && rawSizeArgs(h) {
+		// Tetragon's length is then 0 (get_arg_meta of no index): the
+		// argument is always empty, and so it is in polc.
+		c.warnf(fieldOr(a.At, "type"), "empty-buffer", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
+			"%s argument %d has no sizeArgIndex: its length is 0, as in Tetragon, so it is always empty", a.Type, a.Index)
 	}
 }
 

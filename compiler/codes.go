@@ -83,6 +83,7 @@ var codes = []CodeInfo{
 	{"bad-resolve", "a resolve path that is not a member path"},
 	{"bad-option", "returnCopy, maxData, sizeArgIndex or another option where it does not apply"},
 	{"missing-size", "a buffer argument whose length is unknown"},
+	{"empty-buffer", "a buffer argument without sizeArgIndex, whose length is 0 as in Tetragon"},
 	{"bad-size-arg", "sizeArgIndex names no argument polc or Tetragon can take a length from"},
 	{"raw-size-arg", "sizeArgIndex names a raw argument that is not a declared integer, whose raw value is the length"},
 	{"missing-return-arg", "return: true without returnArg"},
