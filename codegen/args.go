@@ -279,15 +279,34 @@ func (p *progGen) readBuffer(s *prog.Slot, ptr asm.Register) {
 			return
 		}
 		p.Emit(asm.LoadMem(asm.R8, prog.RRec, int16(size.Off), asm.DWord))
-	default:
+	case a.SizeRaw != 0:
+		if !p.loadRawSize(asm.R8, a) {
+			return
+		}
+	case p.Hook.Kind == ir.HookTracepoint:
 		p.Errorf(a.Pos, "char_buf argument %d has no size (sizeArgIndex or returnCopy)", a.Index)
 		return
+	default:
+		// No size argument: Tetragon's length is 0, an empty buffer.
+		p.Emit(asm.Mov.Imm(asm.R8, 0))
 	}
 	if s.BigBytes > 0 {
 		// The posted record gets the whole buffer from here again.
 		p.Emit(asm.StoreMem(prog.RRec, int16(s.Aux), ptr, asm.DWord))
 	}
 	p.copyBuffer(s, ptr, p.userPointers())
+}
+
+// loadRawSize loads into dst the raw argument a.SizeRaw names (1-based),
+// all 64 bits, as Tetragon takes a length from e->a0..a4 whatever the
+// policy declares there. It keeps R6 and R9, and R7 when dst is R8.
+func (p *progGen) loadRawSize(dst asm.Register, a *ir.Arg) bool {
+	if p.Hook.Kind == ir.HookTracepoint {
+		p.Errorf(a.Pos, "a tracepoint's fields have no raw argument: sizeArgIndex must name a declared field")
+		return false
+	}
+	raw := &ir.Arg{Slot: a.Slot, Index: a.SizeRaw - 1, Type: ir.TypeUint64, SizeSlot: ir.NoSize, Pos: a.Pos}
+	return p.loadArg(dst, raw)
 }
 
 // copyBuffer copies R8 bytes (the size; none when negative) at ptr (user

@@ -79,7 +79,7 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 	switch a.typ {
 	case ir.TypeString:
 		s := g.eventString(a, false)
-		read := s[:min(len(s), ir.MaxMatchLen)] // the read keeps 4095 bytes and a NUL
+		read := s[:min(len(s), ir.MaxMatchLen)] // the read keeps 4096 bytes and a NUL
 		return mem.cstring(t, []byte(s)), ir.ArgValue{Bytes: []byte(read)}, short(s)
 	case ir.TypeFilename:
 		s := g.eventString(a, false)

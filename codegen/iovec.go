@@ -8,6 +8,7 @@ import (
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
+	"github.com/polc-dev/polc/ir"
 )
 
 // char_iovec: an array of struct iovec {void *base; size_t len} and its
@@ -28,6 +29,20 @@ func (p *progGen) readIovec(s *prog.Slot, ptr asm.Register) {
 	switch size := p.Lay.SlotOf(a.SizeSlot); {
 	case a.SizeSlot >= 0 && size != nil && size.Enc == bpf.EncInt:
 		count = int16(size.Off)
+	case a.SizeRaw != 0:
+		if !p.loadRawSize(asm.R8, a) { // R8: a USDT operand read clobbers R7 else
+			return
+		}
+		p.Emit(asm.Mov.Reg(asm.R1, asm.R8))
+		p.copyIovec(s, ptr, p.userPointers())
+		return
+	case p.Hook.Kind != ir.HookTracepoint && !a.ReturnCopy:
+		// No size argument: Tetragon's entry count is 0, an empty buffer.
+		p.Emit(
+			emit.StoreImm(prog.RRec, int16(s.Off), 0, asm.DWord),
+			emit.StoreImm(prog.RRec, int16(s.Off+bpf.BytesTotalOff), 0, asm.DWord),
+		)
+		return
 	default:
 		p.Errorf(a.Pos, "char_iovec argument %d needs its entry count (sizeArgIndex)", a.Index)
 		return

@@ -451,9 +451,11 @@ func (c *checker) checkBufferOptions(h *hookView, a *Arg) {
 		// return alike: there is no other way to know it.
 		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the entry count (index + 1)",
 			"char_iovec argument %d needs its entry count (sizeArgIndex)", a.Index)
-	} else if t.IsBuffer() && !a.ReturnCopy && h.kind != hookTracepoint {
-		c.errorf(fieldOr(a.At, "type"), "missing-size", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
-			"%s argument %d has no sizeArgIndex, so its length is unknown (reading it without one is not yet supported by polc)", a.Type, a.Index)
+	} else if t.IsBuffer() && !a.ReturnCopy && rawSizeArgs(h) {
+		// Tetragon's length is then 0 (get_arg_meta of no index): the
+		// argument is always empty, and so it is in polc.
+		c.warnf(fieldOr(a.At, "type"), "empty-buffer", "set sizeArgIndex to the 1-based number of the argument holding the length (index + 1)",
+			"%s argument %d has no sizeArgIndex: its length is 0, as in Tetragon, so it is always empty", a.Type, a.Index)
 	}
 }
 
@@ -474,6 +476,30 @@ func (c *checker) checkSizeArgIndex(h *hookView, a *Arg, t ir.ArgType) {
 		zeroBased = fmt.Sprintf("sizeArgIndex is 1-based (index + 1): the size argument at index %d is written sizeArgIndex: %d",
 			a.SizeArgIndex, a.SizeArgIndex+1)
 	}
+	if rawSizeArgs(h) {
+		// Tetragon takes the length from the hook's raw argument
+		// (e->a0..a4), declared or not, whatever its declared type; so
+		// does polc (ir.Arg.SizeRaw). It keeps only the first five.
+		switch {
+		case a.SizeArgIndex > ir.MaxSizeRaw:
+			c.errorf(n, "bad-size-arg", fmt.Sprintf("declare the size argument (index %d) as an integer, or fix sizeArgIndex; it is 1-based (index + 1)", target),
+				"sizeArgIndex %d refers to argument index %d, which is not a declared integer: Tetragon takes an undeclared length only from the first five arguments (sizeArgIndex 1 to 5) and reads none of the buffer otherwise",
+				a.SizeArgIndex, target)
+		case ok:
+			hint := zeroBased
+			if hint == "" {
+				hint = "point sizeArgIndex at the argument holding the length (index + 1)"
+			}
+			c.lintf(n, "raw-size-arg", hint,
+				"sizeArgIndex %d refers to argument index %d, %s %s: its raw value (for a %s, a pointer, not a length) is taken as the length, as in Tetragon, so the read is cut at the buffer limit",
+				a.SizeArgIndex, target, article(sz.Type), sz.Type, sz.Type)
+		case zeroBased != "":
+			c.lintf(n, "raw-size-arg", zeroBased,
+				"sizeArgIndex %d refers to argument index %d, which is not declared: its raw value is the length, as in Tetragon; the declared integer is at index %d",
+				a.SizeArgIndex, target, a.SizeArgIndex)
+		}
+		return
+	}
 	switch {
 	case !ok:
 		hint := zeroBased
@@ -489,6 +515,14 @@ func (c *checker) checkSizeArgIndex(h *hookView, a *Arg, t ir.ArgType) {
 		c.errorf(n, "bad-size-arg", hint, "sizeArgIndex %d refers to argument index %d, %s %s, not an integer",
 			a.SizeArgIndex, target, article(sz.Type), sz.Type)
 	}
+}
+
+// rawSizeArgs tells whether the hook's buffer lengths may come from its raw
+// arguments (registers, a raw tracepoint's or an LSM hook's arguments, USDT
+// operands): every hook but a tracepoint read from its format, whose
+// sizeArgIndex names a field that must be declared.
+func rawSizeArgs(h *hookView) bool {
+	return h.kind != hookTracepoint || h.tp != nil && h.tp.Raw
 }
 
 // checkReturn checks return, returnArg and returnArgAction.

@@ -199,10 +199,16 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 		arg.SizeSlot = ir.NoSize
 		if a.SizeArgIndex != 0 {
 			s, ok := refs.slot(a.SizeArgIndex - 1)
-			if !ok {
-				l.errorf(fieldOr(a.At, "sizeArgIndex"), "bad-size-arg", "", "sizeArgIndex %d refers to no declared argument", a.SizeArgIndex)
+			switch {
+			case ok && sizeType(hk.Args[s]):
+				arg.SizeSlot = s
+			case h.Kind != ir.HookTracepoint && a.SizeArgIndex <= ir.MaxSizeRaw:
+				// Tetragon's e->a0..a4: the raw argument, whatever is
+				// declared there (the checks warn when it is a pointer).
+				arg.SizeRaw = a.SizeArgIndex
+			default:
+				l.errorf(fieldOr(a.At, "sizeArgIndex"), "bad-size-arg", "", "sizeArgIndex %d refers to no declared integer argument", a.SizeArgIndex)
 			}
-			arg.SizeSlot = s
 		} else if a.ReturnCopy && arg.Type != ir.TypeInt32Arr {
 			arg.SizeSlot = ir.SizeFromReturn
 		}
@@ -228,6 +234,16 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 		return
 	}
 	l.p.Hooks = append(l.p.Hooks, h)
+}
+
+// sizeType tells whether a declared argument holds a length: an integer,
+// or a tracepoint field of type auto (resolved to one, or refused, later).
+func sizeType(a *Arg) bool {
+	if a.Type == "" || a.Type == "auto" {
+		return true
+	}
+	t, ok := ir.ParseType(a.Type)
+	return !ok || t.IsInteger()
 }
 
 func (l *lowering) buildArg(a *Arg, slot int, tracepoint bool) *ir.Arg {

@@ -195,7 +195,16 @@ type Arg struct {
 	// SizeFromReturn when the return value is the length (returnCopy), or
 	// NoSize. A ReturnCopy buffer is read at return with the return value
 	// as its length; a SizeSlot argument, when there is one, caps it.
-	SizeSlot   int
+	SizeSlot int
+	// SizeRaw, when not 0, is the 1-based number of the hook's raw
+	// argument (sizeArgIndex as written: 1 is argument index 0) whose
+	// value is this buffer's length, read as a 64-bit word whatever the
+	// policy declares there (Tetragon's e->a0..a4): for a sizeArgIndex
+	// naming an argument not declared, or declared as something other than
+	// an integer (then the length is that argument's raw register, a
+	// pointer for a char_buf). SizeSlot is NoSize then. Not for tracepoints
+	// read from their format, whose fields have no raw value.
+	SizeRaw    int
 	ReturnCopy bool // read when the function returns
 	MaxData    bool // read up to MaxDataBytes instead of DefaultDataBytes
 	// Elems is how many int32 an int32_arr argument reads through its
@@ -208,6 +217,10 @@ type Arg struct {
 	BTFType string
 	Pos     Pos
 }
+
+// MaxSizeRaw is the largest Arg.SizeRaw: Tetragon keeps the first five
+// raw arguments (e->a0..a4) for buffer lengths.
+const MaxSizeRaw = 5
 
 // Special values of Arg.SizeSlot.
 const (

@@ -156,6 +156,9 @@ func TestParseNewOps(t *testing.T) {
 		{OpFileType, TypeFile, "directory", "not a file type"},
 		{OpFileType, TypeFile, "DIR", "not a file type"},
 		{OpNotFileType, TypePath, "block", ""},
+		// Tetragon's strings hold 4096 characters (MAX_STRING).
+		{OpEqual, TypeString, strings.Repeat("a", 4096), ""},
+		{OpEqual, TypeString, strings.Repeat("a", 4097), "string of 4097 bytes is longer than the 4096 bytes an argument holds"},
 	} {
 		_, err := ParseArgValue(c.op, c.typ, c.in)
 		switch {

@@ -23,7 +23,7 @@ import (
 //	  hook ID KIND TARGET [symbol=SYM] ... [syscall abi=ABI] [return] [ignore-missing] @POS
 //	    message "TEXT"
 //	    tags "TAG"...
-//	    arg SLOT index=N TYPE [label="L"] [size=slot N|size=return] [elems=N] [returncopy] [maxdata] [resolve=A.B] @POS
+//	    arg SLOT index=N TYPE [label="L"] [size=slot N|size=return|size=raw N] [elems=N] [returncopy] [maxdata] [resolve=A.B] @POS
 //	    ret TYPE @POS
 //	    retaction TrackSock
 //	    selector INDEX @POS
@@ -241,6 +241,8 @@ func (pr *printer) arg(a *Arg, head string) {
 		words = append(words, "size=return")
 	case a.SizeSlot >= 0:
 		words = append(words, "size=slot"+strconv.Itoa(a.SizeSlot))
+	case a.SizeRaw != 0:
+		words = append(words, "size=raw"+strconv.Itoa(a.SizeRaw))
 	}
 	if a.Elems != 0 {
 		words = append(words, "elems="+strconv.Itoa(a.Elems))

@@ -32,9 +32,11 @@ type Value struct {
 	List string
 }
 
-// MaxMatchLen bounds string values: the longest string a program reads
-// (PATH_MAX, a string or buffer read cap) is 4096 bytes with its NUL.
-const MaxMatchLen = 4095
+// MaxMatchLen bounds string values: the longest string a program reads,
+// a string argument, holds 4096 characters (Tetragon's MAX_STRING; its
+// string maps take values of 4096 bytes on 5.11+). Paths hold PATH_MAX
+// bytes with their NUL, buffers their read cap.
+const MaxMatchLen = 4096
 
 // ParseArgValue parses one matchArgs (or matchReturnArgs) value for operator
 // op on an argument of type t. The error says what is wrong with s, in

@@ -384,6 +384,17 @@ func (v *verifier) arg(where string, h *Hook, slot int, a *Arg) {
 			v.errorf(aw, a.Pos, "size slot %d holds a %s, not an integer", a.SizeSlot, sz.Type)
 		}
 	}
+	switch {
+	case a.SizeRaw == 0:
+	case a.SizeRaw < 0 || a.SizeRaw > MaxSizeRaw:
+		v.errorf(aw, a.Pos, "raw size argument %d out of range 1..%d", a.SizeRaw, MaxSizeRaw)
+	case a.SizeSlot != NoSize:
+		v.errorf(aw, a.Pos, "a length from both slot %d and raw argument %d", a.SizeSlot, a.SizeRaw)
+	case !a.Type.IsBuffer():
+		v.errorf(aw, a.Pos, "a %s has no length argument", a.Type)
+	case h.Kind == HookTracepoint:
+		v.errorf(aw, a.Pos, "a tracepoint's fields have no raw argument to take a length from")
+	}
 	if a.SizeSlot != NoSize && !a.Type.IsBuffer() {
 		v.errorf(aw, a.Pos, "a %s has no length argument", a.Type)
 	}

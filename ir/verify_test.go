@@ -113,6 +113,15 @@ func TestVerify(t *testing.T) {
 		{"action slot type", func(p *ir.Policy) { p.Hooks[0].Selectors[0].Actions[0].FdSlot = 1 }, "fd of FollowFD is a char_buf"},
 		{"size slot", func(p *ir.Policy) { p.Hooks[0].Args[1].SizeSlot = 0 }, "holds a fd, not an integer"},
 		{"size from return without returnCopy", func(p *ir.Policy) { p.Hooks[0].Args[1].SizeSlot = ir.SizeFromReturn }, "without returnCopy"},
+		{"size from slot and raw argument", func(p *ir.Policy) { p.Hooks[0].Args[1].SizeRaw = 3 }, "both slot 2 and raw argument 3"},
+		{"raw size out of range", func(p *ir.Policy) {
+			p.Hooks[0].Args[1].SizeSlot, p.Hooks[0].Args[1].SizeRaw = ir.NoSize, 6
+		}, "raw size argument 6 out of range 1..5"},
+		{"raw size on a non-buffer", func(p *ir.Policy) { p.Hooks[0].Args[2].SizeRaw = 1 }, "a size_t has no length argument"},
+		{"raw size on a tracepoint", func(p *ir.Policy) {
+			p.Hooks[0].Kind, p.Hooks[0].Syscall = ir.HookTracepoint, false
+			p.Hooks[0].Args[1].SizeSlot, p.Hooks[0].Args[1].SizeRaw = ir.NoSize, 3
+		}, "a tracepoint's fields have no raw argument"},
 		{"arg slot", func(p *ir.Policy) { p.Hooks[0].Args[2].Slot = 5 }, "slot 5 at position 2"},
 		{"return test without return value", func(p *ir.Policy) { p.Hooks[0].Ret = nil }, "without a return value"},
 		{"return value without return probe", func(p *ir.Policy) { p.Hooks[0].Return = false }, "without a return probe"},

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -158,4 +160,22 @@ func TestMain(m *testing.M) {
 	// that make maps and programs without Load need it lifted too.
 	_ = rlimit.RemoveMemlock()
 	os.Exit(m.Run())
+}
+
+// collectAll returns the events of every policy until none comes for quiet.
+func collectAll(t *testing.T, s *Stream, quiet time.Duration) []*Event {
+	t.Helper()
+	var out []*Event
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), quiet)
+		ev, err := s.Next(ctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
 }

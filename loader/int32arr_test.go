@@ -2,8 +2,6 @@ package loader
 
 import (
 	"bufio"
-	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -118,24 +116,6 @@ func checkInt32ArrEvents(t *testing.T, s *Stream, fds [2]int32) {
 		if !strings.Contains(string(line), want) {
 			t.Errorf("%s: JSON lacks %s", name, want)
 		}
-	}
-}
-
-// collectAll returns the events of every policy until none comes for quiet.
-func collectAll(t *testing.T, s *Stream, quiet time.Duration) []*Event {
-	t.Helper()
-	var out []*Event
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), quiet)
-		ev, err := s.Next(ctx)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
 	}
 }
 

@@ -1,8 +1,6 @@
 package loader
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"syscall"
@@ -133,23 +131,5 @@ spec:
 	}
 	if st := s.Stats(); st.Undecodable > 0 || st.ReadErrors > 0 {
 		t.Errorf("stats %+v", st)
-	}
-}
-
-// collectAll returns the events of every policy until none came for quiet.
-func collectAll(t *testing.T, s *Stream, quiet time.Duration) []*Event {
-	t.Helper()
-	var out []*Event
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), quiet)
-		ev, err := s.Next(ctx)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, ev)
 	}
 }

@@ -270,6 +270,8 @@ func (k *Kernel) plan(pol *ir.Policy, b *Bound) (*plan, error) {
 			return nil, skip(fmt.Sprintf("argument %d follows resolve or btfType through kernel structs --kernel does not lay out yet", a.Slot))
 		case a.Type == ir.TypeFd:
 			return nil, skip(fmt.Sprintf("argument %d is an fd, read through the FollowFD table", a.Slot))
+		case a.SizeRaw != 0:
+			return nil, skip(fmt.Sprintf("argument %d takes its length from raw argument %d, which the case's event does not hold", a.Slot, a.SizeRaw-1))
 		}
 		ra := *a
 		ra.Index = a.Slot // the slot is the context's position

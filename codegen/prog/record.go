@@ -8,9 +8,15 @@ import (
 
 // Sizes of the data of EncBytes arguments.
 const (
-	StringBytes = 4096 // string: up to 4095 characters and the NUL the read needs
-	NetDevBytes = 16   // IFNAMSIZ
-	ModuleBytes = 56   // MODULE_NAME_LEN
+	// StringBytes: a string (or filename) holds up to 4096 characters and
+	// the NUL the read needs, as Tetragon's MAX_STRING (copy_strings reads
+	// max_size + 1 bytes).
+	StringBytes = ir.MaxMatchLen + 1
+	// DataBytes: data_loc, const_buf and load_info data, 4096 bytes with
+	// a NUL (Tetragon masks data_loc lengths to 4095).
+	DataBytes   = 4096
+	NetDevBytes = 16 // IFNAMSIZ
+	ModuleBytes = 56 // MODULE_NAME_LEN
 )
 
 // Encoding returns how arguments of type t are laid out in records and the
@@ -24,8 +30,10 @@ func Encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 		return bpf.EncInt, 0, true
 	}
 	switch a.Type {
-	case ir.TypeString, ir.TypeFilename, ir.TypeDataLoc, ir.TypeConstBuf:
+	case ir.TypeString, ir.TypeFilename:
 		return bpf.EncBytes, StringBytes, true
+	case ir.TypeDataLoc, ir.TypeConstBuf:
+		return bpf.EncBytes, DataBytes, true
 	case ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeIovIter:
 		// maxData buffers keep their first DefaultDataBytes in the scratch
 		// record, for filters; the whole goes into the posted record
@@ -38,7 +46,7 @@ func Encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 	case ir.TypeModule:
 		return bpf.EncBytes, ModuleBytes, true
 	case ir.TypeLoadInfo:
-		return bpf.EncBytes, StringBytes, true
+		return bpf.EncBytes, DataBytes, true
 	case ir.TypeSock, ir.TypeSocket:
 		return bpf.EncSock, 0, true
 	case ir.TypeSkb:

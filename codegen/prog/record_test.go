@@ -16,7 +16,7 @@ func TestTrailingSlot(t *testing.T) {
 	l.Slots = append(l.Slots, s)
 	l.Size += s.Size
 	st := l.AddTrailingSlot(&ir.Hook{}, -2, bpf.EncStackIDs, bpf.StackIDsSize)
-	if st.Off != bpf.HeaderSize+bpf.BytesHeaderSize+StringBytes || l.Size != st.Off+bpf.StackIDsSize {
+	if st.Off != bpf.HeaderSize+bpf.BytesHeaderSize+bpf.Align8(StringBytes) || l.Size != st.Off+bpf.StackIDsSize {
 		t.Errorf("trailing slot at %d, record %d bytes", st.Off, l.Size)
 	}
 	if !l.Compact {

@@ -4,7 +4,7 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_proc_gens Array key=4 value=8 max=1024 pinned
-map polc_rec PerCPUArray key=4 value=4528 max=1
+map polc_rec PerCPUArray key=4 value=4536 max=1
 map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
@@ -71,11 +71,11 @@ program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (141 instructions)
 	r3 = r7
 	r1 = r9
 	r1 += 72
-	r2 = 4096
+	r2 = 4097
 	call bpf_probe_read_user_str
 	if r0 s<= 0x0 goto str_fault
 	r0 -= 1
-	if r0 < 0xfff goto str_done
+	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll
 	r0 |= r1
 	goto str_done
@@ -126,8 +126,8 @@ post:
 	r3 = *(u32 *)(r9 + 56)
 	r3 += 7
 	r3 &= -8
-	if r3 <= 0x1000 goto padded_2
-	r3 = 4096
+	if r3 <= 0x1008 goto padded_2
+	r3 = 4104
 padded_2:
 	r3 += 72
 	*(u32 *)(r9 + 4) = r3

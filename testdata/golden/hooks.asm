@@ -4,7 +4,7 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_proc_gens Array key=4 value=8 max=1024 pinned
-map polc_rec PerCPUArray key=4 value=4504 max=1
+map polc_rec PerCPUArray key=4 value=4512 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
@@ -48,11 +48,11 @@ program h0_sys_openat section kprobe/__x64_sys_openat (93 instructions)
 	r3 = r7
 	r1 = r9
 	r1 += 56
-	r2 = 4096
+	r2 = 4097
 	call bpf_probe_read_user_str
 	if r0 s<= 0x0 goto str_fault
 	r0 -= 1
-	if r0 < 0xfff goto str_done
+	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll
 	r0 |= r1
 	goto str_done
@@ -69,8 +69,8 @@ post:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
-	if r3 <= 0x1000 goto padded_0
-	r3 = 4096
+	if r3 <= 0x1008 goto padded_0
+	r3 = 4104
 padded_0:
 	r3 += 56
 	*(u32 *)(r9 + 4) = r3

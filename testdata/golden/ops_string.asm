@@ -4,8 +4,8 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_proc_gens Array key=4 value=8 max=1024 pinned
-map polc_rec PerCPUArray key=4 value=8632 max=1
-map polc_out PerCPUArray key=4 value=8272 max=1
+map polc_rec PerCPUArray key=4 value=8640 max=1
+map polc_out PerCPUArray key=4 value=8280 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
@@ -300,7 +300,7 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (218 instructions)
 	r7 = *(u64 *)(r10 - 16)
 	r7 <<= 32
 	r7 s>>= 32
-	*(u64 *)(r9 + 8264) = r7
+	*(u64 *)(r9 + 8272) = r7
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -313,11 +313,11 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (218 instructions)
 	r3 = r7
 	r1 = r9
 	r1 += 56
-	r2 = 4096
+	r2 = 4097
 	call bpf_probe_read_user_str
 	if r0 s<= 0x0 goto str_fault
 	r0 -= 1
-	if r0 < 0xfff goto str_done
+	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll
 	r0 |= r1
 	goto str_done
@@ -337,31 +337,31 @@ str_done:
 	r2 = 8
 	call bpf_probe_read_kernel
 	r7 = *(u64 *)(r10 - 16)
-	r8 = *(u64 *)(r9 + 8264)
+	r8 = *(u64 *)(r9 + 8272)
 	if r8 s<= 0x0 goto buf_empty
-	*(u64 *)(r9 + 4160) = r8
+	*(u64 *)(r9 + 4168) = r8
 	r2 = r8
 	*(u64 *)(r10 - 48) = 0
 	if r2 <= 0x1000 goto buf_read
 	r2 = 4096
 	*(u64 *)(r10 - 48) = 1
 buf_read:
-	*(u32 *)(r9 + 4152) = r2
+	*(u32 *)(r9 + 4160) = r2
 	r3 = r7
 	r1 = r9
-	r1 += 4168
+	r1 += 4176
 	call bpf_probe_read_user
 	if r0 != 0x0 goto buf_fault
 	r1 = *(u64 *)(r10 - 48)
-	*(u32 *)(r9 + 4156) = r1
+	*(u32 *)(r9 + 4164) = r1
 	goto buf_done
 buf_empty:
-	*(u64 *)(r9 + 4152) = 0
 	*(u64 *)(r9 + 4160) = 0
+	*(u64 *)(r9 + 4168) = 0
 	goto buf_done
 buf_fault:
-	*(u32 *)(r9 + 4152) = 0
-	*(u32 *)(r9 + 4156) = 2
+	*(u32 *)(r9 + 4160) = 0
+	*(u32 *)(r9 + 4164) = 2
 buf_done:
 	r0 = 0
 	; - index: 0
@@ -383,10 +383,10 @@ str_next:
 	goto exit
 	; - index: 2
 pass:
-	r1 = *(u32 *)(r9 + 4152)
+	r1 = *(u32 *)(r9 + 4160)
 	if r1 < 0x2 goto str_next.1
 	r2 = r9
-	r2 += 4168
+	r2 += 4176
 	r1 = *(u16 *)(r2 + 0)
 	if r1 != 0x2123 goto str_next.1
 	goto pass.1
@@ -421,8 +421,8 @@ post:
 	r2 = *(u32 *)(r9 + 40)
 	r2 += 7
 	r2 &= -8
-	if r2 <= 0x1000 goto padded_0
-	r2 = 4096
+	if r2 <= 0x1008 goto padded_0
+	r2 = 4104
 padded_0:
 	r2 += 16
 	if r7 <= 0x28 goto pack_off_ok_0
@@ -436,37 +436,37 @@ pack_off_ok_0:
 	call bpf_probe_read_kernel
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
-	r2 = *(u32 *)(r9 + 4152)
+	r2 = *(u32 *)(r9 + 4160)
 	r2 += 7
 	r2 &= -8
 	if r2 <= 0x1000 goto padded_1
 	r2 = 4096
 padded_1:
 	r2 += 16
-	if r7 <= 0x1038 goto pack_off_ok_1
+	if r7 <= 0x1040 goto pack_off_ok_1
 	goto exit
 pack_off_ok_1:
 	*(u64 *)(r10 - 48) = r2
 	r1 = r8
 	r1 += r7
 	r3 = r9
-	r3 += 4152
+	r3 += 4160
 	call bpf_probe_read_kernel
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
 	r2 = 8
-	if r7 <= 0x2048 goto pack_off_ok_2
+	if r7 <= 0x2050 goto pack_off_ok_2
 	goto exit
 pack_off_ok_2:
 	*(u64 *)(r10 - 48) = r2
 	r1 = r8
 	r1 += r7
 	r3 = r9
-	r3 += 8264
+	r3 += 8272
 	call bpf_probe_read_kernel
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
-	if r7 <= 0x2050 goto pack_done
+	if r7 <= 0x2058 goto pack_done
 	goto exit
 pack_done:
 	*(u32 *)(r8 + 4) = r7

@@ -4,7 +4,7 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_proc_gens Array key=4 value=8 max=1024 pinned
-map polc_rec PerCPUArray key=4 value=4512 max=1
+map polc_rec PerCPUArray key=4 value=4520 max=1
 map polc_verdicts PerCPUArray key=4 value=32 max=1
 map m_spfx_0 LPMTrie key=12 value=1 max=6 flags=0x1
 map polc_mode Array key=4 value=4 max=1
@@ -51,7 +51,7 @@ program h0_sys_execve section kprobe/__x64_sys_execve (386 instructions)
 	r1 = *(u64 *)(r7 + 8)
 	if r1 != r2 goto verdict_compute
 	r1 = *(u64 *)(r7 + 24)
-	*(u64 *)(r9 + 4504) = r1
+	*(u64 *)(r9 + 4512) = r1
 	goto verdict_decide
 verdict_compute:
 	r1 = *(u64 *)(r10 - 40)
@@ -63,15 +63,15 @@ verdict_compute:
 	call bpf_map_lookup_elem
 	r3 = r0
 	r1 = r9
-	r1 += 4152
+	r1 += 4160
 	r2 = 352
 	call bpf_probe_read_kernel
-	*(u64 *)(r9 + 4504) = 0
+	*(u64 *)(r9 + 4512) = 0
 	; - operator: In
-	r1 = *(u32 *)(r9 + 4240)
+	r1 = *(u32 *)(r9 + 4248)
 	if r1 != 0xd goto str_next
 	r2 = r9
-	r2 += 4248
+	r2 += 4256
 	r1 = *(u64 *)(r2 + 0)
 	r3 = 0x6e69622f7273752f ll
 	if r1 != r3 goto str_next
@@ -85,7 +85,7 @@ str_next:
 	goto sel0_proc_fail
 	; - operator: NotIn
 pass:
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel0_proc_fail
 	*(u64 *)(r10 - 72) = r1
 	*(u64 *)(r10 - 80) = 0
@@ -100,10 +100,10 @@ pass:
 	if r1 == 0x0 goto sel0_proc_fail
 	r1 = *(u64 *)(r10 - 80)
 	if r1 != 0x0 goto sel0_proc_fail
-	*(u8 *)(r9 + 4504) = 1
+	*(u8 *)(r9 + 4512) = 1
 	; - operator: In
 sel0_proc_fail:
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel1_proc_fail
 	*(u32 *)(r10 - 8) = r1
 	r1 = map[polc_procs]
@@ -141,10 +141,10 @@ str_next.2:
 	r0 = 0
 	goto sel1_proc_fail
 pass.1:
-	*(u8 *)(r9 + 4505) = 1
+	*(u8 *)(r9 + 4513) = 1
 	; - operator: Prefix
 sel1_proc_fail:
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel2_proc_fail
 	*(u32 *)(r10 - 8) = r1
 	r1 = map[polc_procs]
@@ -188,10 +188,10 @@ set_miss:
 	r0 = 0
 	goto sel2_proc_fail
 pass.2:
-	*(u8 *)(r9 + 4506) = 1
+	*(u8 *)(r9 + 4514) = 1
 	; - operator: NotPrefix
 sel2_proc_fail:
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel3_proc_fail
 	*(u32 *)(r10 - 8) = r1
 	r1 = map[polc_procs]
@@ -211,10 +211,10 @@ sel2_proc_fail:
 	goto sel3_proc_fail
 str_next.3:
 	r0 = 0
-	*(u8 *)(r9 + 4507) = 1
+	*(u8 *)(r9 + 4515) = 1
 	; - operator: Postfix
 sel3_proc_fail:
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel4_proc_fail
 	*(u32 *)(r10 - 8) = r1
 	r1 = map[polc_procs]
@@ -238,10 +238,10 @@ str_next.4:
 	r0 = 0
 	goto sel4_proc_fail
 pass.3:
-	*(u8 *)(r9 + 4508) = 1
+	*(u8 *)(r9 + 4516) = 1
 	; - operator: NotPostfix
 sel4_proc_fail:
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel5_proc_fail
 	*(u32 *)(r10 - 8) = r1
 	r1 = map[polc_procs]
@@ -262,7 +262,7 @@ sel4_proc_fail:
 str_next.5:
 	r0 = 0
 	; - operator: In
-	r1 = *(u32 *)(r9 + 4156)
+	r1 = *(u32 *)(r9 + 4164)
 	if r1 == 0x0 goto sel5_proc_fail
 	*(u64 *)(r10 - 72) = r1
 	*(u64 *)(r10 - 80) = 0
@@ -277,7 +277,7 @@ str_next.5:
 	if r1 == 0x0 goto sel5_proc_fail
 	r1 = *(u64 *)(r10 - 80)
 	if r1 == 0x0 goto sel5_proc_fail
-	*(u8 *)(r9 + 4509) = 1
+	*(u8 *)(r9 + 4517) = 1
 sel5_proc_fail:
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_verdicts]
@@ -285,7 +285,7 @@ sel5_proc_fail:
 	r2 += -8
 	call bpf_map_lookup_elem
 	if r0 == 0x0 goto verdict_decide
-	r1 = *(u64 *)(r9 + 4504)
+	r1 = *(u64 *)(r9 + 4512)
 	*(u64 *)(r0 + 24) = r1
 	r1 = *(u64 *)(r10 - 40)
 	r1 >>= 32
@@ -296,7 +296,7 @@ sel5_proc_fail:
 verdict_decide:
 	r0 = 0
 	r2 = 0
-	r1 = *(u64 *)(r9 + 4504)
+	r1 = *(u64 *)(r9 + 4512)
 	r2 |= r1
 	if r2 == 0x0 goto exit
 	*(u64 *)(r9 + 0) = 257
@@ -323,11 +323,11 @@ verdict_decide:
 	r3 = r7
 	r1 = r9
 	r1 += 56
-	r2 = 4096
+	r2 = 4097
 	call bpf_probe_read_user_str
 	if r0 s<= 0x0 goto str_fault
 	r0 -= 1
-	if r0 < 0xfff goto str_done
+	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll
 	r0 |= r1
 	goto str_done
@@ -340,7 +340,7 @@ str_done:
 	*(u64 *)(r9 + 48) = r0
 	; - matchBinaries:
 sel0:
-	r1 = *(u8 *)(r9 + 4504)
+	r1 = *(u8 *)(r9 + 4512)
 	if r1 == 0x0 goto sel1
 	*(u8 *)(r9 + 22) = 1
 	*(u8 *)(r9 + 23) = 2
@@ -368,31 +368,31 @@ counted:
 	goto post
 	; - matchParentBinaries:
 sel1:
-	r1 = *(u8 *)(r9 + 4505)
+	r1 = *(u8 *)(r9 + 4513)
 	if r1 == 0x0 goto sel2
 	*(u8 *)(r9 + 22) = 2
 	*(u8 *)(r9 + 23) = 1
 	goto post
 sel2:
-	r1 = *(u8 *)(r9 + 4506)
+	r1 = *(u8 *)(r9 + 4514)
 	if r1 == 0x0 goto sel3
 	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
 	goto post
 sel3:
-	r1 = *(u8 *)(r9 + 4507)
+	r1 = *(u8 *)(r9 + 4515)
 	if r1 == 0x0 goto sel4
 	*(u8 *)(r9 + 22) = 4
 	*(u8 *)(r9 + 23) = 1
 	goto post
 sel4:
-	r1 = *(u8 *)(r9 + 4508)
+	r1 = *(u8 *)(r9 + 4516)
 	if r1 == 0x0 goto sel5
 	*(u8 *)(r9 + 22) = 5
 	*(u8 *)(r9 + 23) = 1
 	goto post
 sel5:
-	r1 = *(u8 *)(r9 + 4509)
+	r1 = *(u8 *)(r9 + 4517)
 	if r1 == 0x0 goto exit
 	*(u8 *)(r9 + 22) = 6
 	*(u8 *)(r9 + 23) = 1
@@ -402,8 +402,8 @@ post:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
-	if r3 <= 0x1000 goto padded_0
-	r3 = 4096
+	if r3 <= 0x1008 goto padded_0
+	r3 = 4104
 padded_0:
 	r3 += 56
 	*(u32 *)(r9 + 4) = r3
