@@ -14,7 +14,6 @@ var unsupportedArgOps = map[string]string{
 // unsupportedArgTypes are the argument types Tetragon reads and polc does
 // not, keyed by their spelling.
 var unsupportedArgTypes = map[string]string{
-	"sockaddr_un": "polc does not read Unix socket addresses yet; read the socket as sock, or the path with resolve",
-	"int32_arr":   "Tetragon reads an array of as many int32 as the argument's size field says; polc does not read int32 arrays yet",
-	"dns":         "Tetragon parses the argument as a DNS message; polc does not parse DNS messages yet: read the socket as sock and match its port with DPort",
+	"int32_arr": "Tetragon reads an array of as many int32 as the argument's size field says; polc does not read int32 arrays yet",
+	"dns":       "Tetragon parses the argument as a DNS message; polc does not parse DNS messages yet: read the socket as sock and match its port with DPort",
 }

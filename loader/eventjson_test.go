@@ -136,7 +136,7 @@ func (g randEvents) userNS() *UserNSArg {
 }
 
 func (g randEvents) value() any {
-	switch g.r.IntN(22) {
+	switch g.r.IntN(23) {
 	case 0:
 		return int32(g.u32())
 	case 1:
@@ -186,6 +186,8 @@ func (g randEvents) value() any {
 		return NameArg{Name: g.str()}
 	case 20:
 		return nil
+	case 21:
+		return SockaddrUnArg{Family: g.str(), Path: g.str()}
 	}
 	// A type the decoder never makes goes through encoding/json.
 	return map[string]any{"k": g.str(), "n": g.u32()}
