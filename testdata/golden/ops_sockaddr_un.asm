@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=600 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_security_socket_connect section kprobe/security_socket_connect (262 instructions)
+program h0_security_socket_connect section kprobe/security_socket_connect (286 instructions)
 	; - call: "security_socket_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -238,7 +238,7 @@ sel1:
 	goto pass.2
 str_next.1:
 	r0 = 0
-	goto exit
+	goto sel2
 pass.2:
 	r1 = *(u32 *)(r9 + 112)
 	if r1 < 0x4 goto str_next.2
@@ -246,10 +246,41 @@ pass.2:
 	r2 += 128
 	r1 = *(u32 *)(r2 + 0)
 	if r1 != 0x7261762f goto str_next.2
-	goto exit
+	goto sel2
 str_next.2:
 	r0 = 0
 	*(u8 *)(r9 + 22) = 2
+	*(u8 *)(r9 + 23) = 1
+	; - matchArgs:
+	goto post
+	; - index: 1
+sel2:
+	r1 = *(u32 *)(r9 + 112)
+	if r1 != 0xf goto str_next.3
+	r2 = r9
+	r2 += 128
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6e6f676172746574 ll
+	if r1 != r3 goto str_next.3
+	r1 = *(u32 *)(r2 + 8)
+	if r1 != 0x7571652d goto str_next.3
+	r1 = *(u16 *)(r2 + 12)
+	if r1 != 0x6c61 goto str_next.3
+	r1 = *(u8 *)(r2 + 14)
+	if r1 != 0x73 goto str_next.3
+	goto pass.3
+str_next.3:
+	r0 = 0
+	goto exit
+pass.3:
+	r4 = *(u16 *)(r9 + 104)
+	if r4 < 0x1 goto range_next.1
+	if r4 <= 0x1 goto pass.4
+range_next.1:
+	r0 = 0
+	goto exit
+pass.4:
+	*(u8 *)(r9 + 22) = 3
 	*(u8 *)(r9 + 23) = 1
 	; - matchArgs:
 post:
