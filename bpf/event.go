@@ -168,6 +168,8 @@ const (
 	EncImaHash
 	// EncInt32Arr: an Int32Arr (int32_arr arguments).
 	EncInt32Arr
+	// EncSockaddrUn: a SockaddrUn (sockaddr_un arguments).
+	EncSockaddrUn
 )
 
 // BytesHeader starts an EncBytes argument.
@@ -277,6 +279,33 @@ const (
 	SockaddrFamilyOff = 0
 	SockaddrPortOff   = 2
 	SockaddrAddrOff   = 8
+)
+
+// SockaddrUn is the encoding of sockaddr_un arguments: the family, whether
+// the address is abstract (sun_path starts with a NUL), and the path as an
+// EncBytes value: up to its first NUL, an abstract name without its leading
+// NUL, at most SockaddrUnPathMax bytes with the NUL the read stores.
+type SockaddrUn struct {
+	Family   uint16
+	Abstract uint8 // 1: an abstract name
+	_        [5]byte
+	Path     BytesHeader
+	Data     [SockaddrUnPathMax + 4]byte // the path, padded to 8
+}
+
+// SockaddrUnPathMax is the room of a SockaddrUn's path: sun_path's 108
+// bytes (UNIX_PATH_MAX), the terminating NUL included, as Tetragon reads.
+const SockaddrUnPathMax = 108
+
+// SockaddrUnSize is the size of SockaddrUn in a record.
+const SockaddrUnSize = 136
+
+// Offsets of SockaddrUn's fields; the path's BytesHeader is at
+// SockaddrUnPathOff, its bytes right after it.
+const (
+	SockaddrUnFamilyOff   = 0
+	SockaddrUnAbstractOff = 2
+	SockaddrUnPathOff     = 8
 )
 
 // Cred is the encoding of cred arguments.

@@ -22,6 +22,7 @@ func TestLayoutOffsets(t *testing.T) {
 		sk  Sock
 		skb Skb
 		sa  Sockaddr
+		su  SockaddrUn
 		cr  Cred
 		uns UserNamespace
 		ba  BpfAttr
@@ -93,6 +94,10 @@ func TestLayoutOffsets(t *testing.T) {
 		{"Sockaddr.Family", SockaddrFamilyOff, unsafe.Offsetof(sa.Family)},
 		{"Sockaddr.Port", SockaddrPortOff, unsafe.Offsetof(sa.Port)},
 		{"Sockaddr.Addr", SockaddrAddrOff, unsafe.Offsetof(sa.Addr)},
+		{"SockaddrUn.Family", SockaddrUnFamilyOff, unsafe.Offsetof(su.Family)},
+		{"SockaddrUn.Abstract", SockaddrUnAbstractOff, unsafe.Offsetof(su.Abstract)},
+		{"SockaddrUn.Path", SockaddrUnPathOff, unsafe.Offsetof(su.Path)},
+		{"SockaddrUn.Data", SockaddrUnPathOff + BytesHeaderSize, unsafe.Offsetof(su.Data)},
 		{"Cred.UID", CredUIDOff, unsafe.Offsetof(cr.UID)},
 		{"Cred.FSGID", CredUIDOff + 4*7, unsafe.Offsetof(cr.FSGID)},
 		{"Cred.Securebits", CredSecurebitsOff, unsafe.Offsetof(cr.Securebits)},
@@ -146,6 +151,7 @@ func TestLayoutSizes(t *testing.T) {
 		{"Sock", Sock{}, SockSize},
 		{"Skb", Skb{}, SkbSize},
 		{"Sockaddr", Sockaddr{}, SockaddrSize},
+		{"SockaddrUn", SockaddrUn{}, SockaddrUnSize},
 		{"Cred", Cred{}, CredSize},
 		{"UserNamespace", UserNamespace{}, UserNamespaceSize},
 		{"BpfAttr", BpfAttr{}, BpfAttrSize},

@@ -167,6 +167,38 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 			s.SPort, s.SAddr = 0, netip.Addr{} // only the family is read
 		}
 		return addr, ir.ArgValue{Sock: modelSock(s)}, sockString(s)
+	case ir.TypeSockaddrUn:
+		// A struct sockaddr_un: a family (AF_UNIX mostly), then sun_path,
+		// a path or, one time in two, an abstract name (a NUL first). The
+		// program reads up to the first NUL, at most 107 bytes.
+		fam := uint16(1) // AF_UNIX
+		if r.IntN(4) == 0 {
+			fam = g.eventSock(a, false).Family
+		}
+		s := g.eventString(a, false)
+		if r.IntN(8) == 0 {
+			s += "\x00" + randWord(r, 4) // bytes after the NUL are not read
+		}
+		abstract := r.IntN(2) == 0
+		addr, b := mem.alloc(t, 2+108)
+		binary.LittleEndian.PutUint16(b, fam)
+		path := b[2:]
+		if abstract {
+			path = path[1:]
+		}
+		copy(path, s)
+		// What the program reads, from the bytes as laid out.
+		sun := b[2:]
+		if sun[0] == 0 {
+			sun = sun[1:]
+		}
+		read, _, _ := strings.Cut(string(sun), "\x00")
+		read = read[:min(len(read), ir.MaxUnixPathLen)]
+		desc := fmt.Sprintf("family %d path %s", fam, short(s))
+		if abstract {
+			desc = fmt.Sprintf("family %d abstract %s", fam, short(s))
+		}
+		return addr, ir.ArgValue{Bytes: []byte(read), Sock: &ir.Sock{Family: fam}}, desc
 	case ir.TypeSkb:
 		return g.layoutSkb(t, a, mem)
 	case ir.TypeKernelCap, ir.TypeCapInheritable, ir.TypeCapPermitted, ir.TypeCapEffective:
@@ -411,6 +443,13 @@ func (p *genPolicy) checkRecord(h *ir.Hook, rec *record, ev *evalEvent) error {
 		raw := rec.Args[arg.Slot]
 		want := ev.model.Args[arg.Index]
 		switch c := arg.Type.Class(); {
+		case arg.Type == ir.TypeSockaddrUn:
+			fam := binary.LittleEndian.Uint16(raw[bpf.SockaddrUnFamilyOff:])
+			data, _, _ := bytesArg(raw[bpf.SockaddrUnPathOff:])
+			if fam != want.Sock.Family || !bytes.Equal(data, want.Bytes) {
+				return fmt.Errorf("slot %d (%s): recorded family %d path %s, laid out family %d path %s", arg.Slot, arg.Type,
+					fam, short(string(data)), want.Sock.Family, short(string(want.Bytes)))
+			}
 		case c == ir.ClassInt || c == ir.ClassCaps:
 			if got := intArg(raw); got != ir.FitInt(arg.Type, want.Int) {
 				return fmt.Errorf("slot %d (%s): recorded %#x, laid out %#x", arg.Slot, arg.Type, got, want.Int)

@@ -163,7 +163,7 @@ var (
 		ir.TypeUint32, ir.TypeInt64, ir.TypeUint64, ir.TypeSizeT, ir.TypeLong, ir.TypeSyscall64, ir.TypeCapability, ir.TypeBpfCmd}
 	evalStringTypes = []ir.ArgType{ir.TypeString, ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeNetDevice, ir.TypeFilename}
 	evalPathTypes   = []ir.ArgType{ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm}
-	evalNetTypes    = []ir.ArgType{ir.TypeSock, ir.TypeSocket, ir.TypeSkb, ir.TypeSockaddr}
+	evalNetTypes    = []ir.ArgType{ir.TypeSock, ir.TypeSocket, ir.TypeSkb, ir.TypeSockaddr, ir.TypeSockaddrUn}
 	evalCapTypes    = []ir.ArgType{ir.TypeKernelCap, ir.TypeCapInheritable, ir.TypeCapPermitted, ir.TypeCapEffective}
 )
 
@@ -376,6 +376,10 @@ func (g *policyGen) filter(p *genPolicy, a *evalArg, op ir.Op) string {
 			}
 			vals = append(vals, strconv.Quote(s))
 		}
+	case op == ir.OpFamily:
+		for range n {
+			vals = append(vals, g.netValue(a, op))
+		}
 	case c == ir.ClassInt:
 		for range n {
 			vals = append(vals, g.intValue(a, op))
@@ -497,8 +501,11 @@ func intSpelling(r *rand.Rand, t ir.ArgType, v int64) string {
 func (g *policyGen) str(a *evalArg, path bool) string {
 	r := g.r
 	maxLen := ir.MaxMatchLen
-	if a.typ == ir.TypeNetDevice {
+	switch a.typ {
+	case ir.TypeNetDevice:
 		maxLen = 15 // IFNAMSIZ less the NUL
+	case ir.TypeSockaddrUn:
+		maxLen = ir.MaxUnixPathLen
 	}
 	var s string
 	if len(a.strs) > 0 && r.IntN(3) == 0 {

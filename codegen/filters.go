@@ -174,18 +174,35 @@ func (p *progGen) intOperand(o operand, t *ir.Test) (key valueKey, ok bool) {
 }
 
 // bytesOperand is where o's string, buffer or path sits in the record.
+// A sockaddr_un's path is an EncBytes value inside its encoding.
 func (p *progGen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
-	if o.slot == nil || o.slot.Enc != bpf.EncBytes {
+	s := o.slot
+	off := 0
+	switch {
+	case s == nil:
+	case s.Enc == bpf.EncBytes:
+		off = s.Off
+	case s.Enc == bpf.EncSockaddrUn:
+		off = s.Off + bpf.SockaddrUnPathOff
+	default:
+		s = nil
+	}
+	if s == nil {
 		p.Errorf(t.Pos, "operator %s on a %s argument is not supported", t.Op, t.Type)
 		return bytesAt{}, false
 	}
-	s := o.slot
-	return bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}, true
+	return bytesAt{base: prog.RRec, lenOff: int16(off), dataOff: int16(off + bpf.BytesHeaderSize), max: s.MaxBytes}, true
+}
+
+// hasBytes reports whether o is a string, buffer or path (or holds one:
+// a sockaddr_un's path), which Equal and Prefix compare as bytes.
+func hasBytes(o operand) bool {
+	return o.slot != nil && (o.slot.Enc == bpf.EncBytes || o.slot.Enc == bpf.EncSockaddrUn)
 }
 
 // renderEqual: integers, capability sets and strings alike.
 func renderEqual(p *progGen, o operand, t *ir.Test, fail string) {
-	if o.slot != nil && o.slot.Enc == bpf.EncBytes {
+	if hasBytes(o) {
 		renderBytes(p, o, t, fail)
 		return
 	}
@@ -247,7 +264,7 @@ func renderMask(p *progGen, o operand, t *ir.Test, fail string) {
 
 // renderBytes: Equal and Prefix (and their Not forms) on bytes.
 func renderBytes(p *progGen, o operand, t *ir.Test, fail string) {
-	if o.slot != nil && o.slot.Enc != bpf.EncBytes && o.slot.Enc != bpf.EncInt {
+	if o.slot != nil && !hasBytes(o) && o.slot.Enc != bpf.EncInt {
 		p.netTest(t, o.slot, fail)
 		return
 	}

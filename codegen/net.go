@@ -26,6 +26,9 @@ func netFields(t ir.ArgType) netLayout {
 	case ir.TypeSockaddr:
 		return netLayout{family: bpf.SockaddrFamilyOff, protocol: -1, state: -1,
 			sport: bpf.SockaddrPortOff, dport: -1, saddr: bpf.SockaddrAddrOff, daddr: -1}
+	case ir.TypeSockaddrUn:
+		return netLayout{family: bpf.SockaddrUnFamilyOff, protocol: -1, state: -1,
+			sport: -1, dport: -1, saddr: -1, daddr: -1}
 	}
 	return netLayout{family: bpf.SockFamilyOff, protocol: bpf.SockProtocolOff, state: bpf.SockStateOff,
 		sport: bpf.SockSportOff, dport: bpf.SockDportOff, saddr: bpf.SockSaddrOff, daddr: bpf.SockDaddrOff}

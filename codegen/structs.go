@@ -73,6 +73,8 @@ func (p *progGen) readStruct(s *prog.Slot, ptr asm.Register) {
 		p.readSkb(s, ptr)
 	case ir.TypeSockaddr:
 		p.readSockaddr(s, ptr)
+	case ir.TypeSockaddrUn:
+		p.readSockaddrUn(s, ptr)
 	case ir.TypeCred:
 		p.readCred(s, ptr)
 	case ir.TypeUserNamespace:
@@ -220,6 +222,31 @@ func (p *progGen) readSockaddr(s *prog.Slot, sa asm.Register) {
 	p.swap16(s, bpf.SockaddrPortOff)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// readSockaddrUn fills a bpf.SockaddrUn from a struct sockaddr_un (UAPI
+// layout: a u16 family, then sun_path) in user or kernel memory, as
+// Tetragon reads it: a sun_path starting with a NUL is an abstract name,
+// read from its second byte; the path ends at its first NUL.
+func (p *progGen) readSockaddrUn(s *prog.Slot, sa asm.Register) {
+	user := p.userPointers()
+	fs := p.B.Fresh("sun_fs")
+	p.rawRead(s, bpf.SockaddrUnFamilyOff, 2, sa, 0, user)
+	// sun_path's first byte, in the Abstract byte until it says abstract.
+	p.rawRead(s, bpf.SockaddrUnAbstractOff, 1, sa, 2, user)
+	p.Emit(
+		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SockaddrUnAbstractOff), asm.Byte),
+		asm.Add.Imm(sa, 2),
+		asm.Mov.Imm(asm.R2, 0),
+		asm.JNE.Imm(asm.R1, 0, fs),
+		asm.Add.Imm(sa, 1),
+		asm.Mov.Imm(asm.R2, 1),
+	)
+	p.B.Label(fs)
+	p.Emit(asm.StoreMem(prog.RRec, int16(s.Off+bpf.SockaddrUnAbstractOff), asm.R2, asm.Byte))
+	path := *s
+	path.Off += bpf.SockaddrUnPathOff
+	p.readString(&path, sa, user)
 }
 
 // readCred fills a bpf.Cred from a struct cred *.

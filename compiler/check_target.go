@@ -239,6 +239,7 @@ var structTypes = map[ir.ArgType][]string{
 	ir.TypePerfEvent: {"perf_event"}, ir.TypeBpfMap: {"bpf_map"}, ir.TypeKiocb: {"kiocb"},
 	ir.TypeIovIter: {"iov_iter"}, ir.TypeLoadInfo: {"load_info"}, ir.TypeBpfProg: {"bpf_prog"},
 	ir.TypeFilename: {"filename"}, ir.TypeCharIovec: {"iovec"},
+	ir.TypeSockaddrUn: {"sockaddr", "sockaddr_storage", "sockaddr_un"},
 }
 
 // fitArg reports where declared type t cannot (error) or may not

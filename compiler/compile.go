@@ -166,6 +166,9 @@ func checkDocument(doc *Document, opts Options) (*Policy, []Diagnostic) {
 	}
 	for _, e := range schema.Validate(js) {
 		d := fromSchema(doc, e)
+		if hint, ok := foreignArgOpHint(doc, e); ok {
+			d.Hint = hint
+		}
 		faulted = append(faulted, Path(d.Path))
 		diags = append(diags, d)
 	}
@@ -260,6 +263,27 @@ func fromSchema(doc *Document, e schema.Error) Diagnostic {
 	start, end := doc.Span(n)
 	return Diagnostic{Code: e.Code, Severity: Error, Pos: start, End: end,
 		Path: string(doc.Path(n)), Msg: e.Msg, Hint: e.Hint}
+}
+
+// foreignArgOpHint is the hint of a schema error that refuses a matchArgs
+// operator of foreignArgOps.
+func foreignArgOpHint(doc *Document, e schema.Error) (string, bool) {
+	if e.Code != "bad-enum" || len(e.Path) < 3 || e.Path[len(e.Path)-1] != "operator" {
+		return "", false
+	}
+	switch e.Path[len(e.Path)-3] {
+	case "matchArgs", "matchReturnArgs", "matchData":
+	default:
+		return "", false
+	}
+	n := doc.Root
+	for _, tok := range e.Path {
+		if n = stepInto(n, tok); n == nil {
+			return "", false
+		}
+	}
+	hint, ok := foreignArgOps[n.Value]
+	return hint, ok
 }
 
 func stepInto(n *yaml.Node, tok string) *yaml.Node {

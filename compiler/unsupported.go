@@ -14,6 +14,20 @@ var unsupportedArgOps = map[string]string{
 // unsupportedArgTypes are the argument types Tetragon reads and polc does
 // not, keyed by their spelling.
 var unsupportedArgTypes = map[string]string{
-	"sockaddr_un": "polc does not read Unix socket addresses yet; read the socket as sock, or the path with resolve",
-	"dns":         "Tetragon parses the argument as a DNS message; polc does not parse DNS messages yet: read the socket as sock and match its port with DPort",
+	"dns": "Tetragon parses the argument as a DNS message; polc does not parse DNS messages yet: read the socket as sock and match its port with DPort",
 }
+
+// foreignArgOps are matchArgs operators that Tetragon's examples spell
+// (examples/tracingpolicy/deny-privileged-containers.yml) but Tetragon
+// itself refuses: its CRD's operator enumeration lacks them and
+// pkg/selectors SelectorOp, which reads every matchArgs operator, answers
+// "unknown op". The schema refuses them as it refuses any unknown
+// operator; this is the hint it gives.
+var foreignArgOps = map[string]string{
+	"Capability":     capabilityOpHint,
+	"CapabilityMask": capabilityOpHint,
+}
+
+const capabilityOpHint = "Tetragon has no such operator either (its CRD and SelectorOp refuse it, so the policy does not load there): " +
+	"a kernel_cap_t or cap_* argument takes Equal with CAP_* names (the whole set) or CapabilitiesGained; " +
+	"to match processes holding a capability use matchCapabilities"

@@ -25,10 +25,13 @@ type ArgValue struct {
 	// sets, and for other types the raw 64-bit argument (a pointer), which
 	// Equal and NotEqual compare.
 	Int int64
-	// Bytes holds strings and buffers, and the path of file-like arguments
-	// (for fd: the path FollowFD recorded).
+	// Bytes holds strings and buffers, the path of file-like arguments
+	// (for fd: the path FollowFD recorded), and the path of a sockaddr_un
+	// (an abstract name without its leading NUL, up to its first NUL, as
+	// Tetragon compares it).
 	Bytes []byte
-	// Sock holds what sock, skb, socket and sockaddr arguments are tested on.
+	// Sock holds what sock, skb, socket and sockaddr arguments are tested
+	// on, and a sockaddr_un's Family.
 	Sock *Sock
 	// Mode is the mode of a file or path argument's inode (FileType tests
 	// its S_IFMT bits).

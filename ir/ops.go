@@ -111,9 +111,9 @@ func opRows() [numOps]OpInfo {
 		OpNotPrefix: {Name: "NotPrefix", Spellings: []string{"notprefix", "NotPrefix"}, Negated: true,
 			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
 		OpPostfix: {Name: "Postfix", Spellings: []string{"postfix", "Postfix"},
-			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
+			Applies: postfixTypes, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
 		OpNotPostfix: {Name: "NotPostfix", Spellings: []string{"notpostfix", "NotPostfix"}, Negated: true,
-			Applies: stringOrPath, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
+			Applies: postfixTypes, Kinds: kinds(ValString), Parse: parseString, Eval: evalString},
 		OpGT: {Name: "GT", Spellings: []string{"gt", "GT", "GreaterThan"},
 			Applies: integer, Kinds: kinds(ValInt), Parse: parseTypedInt, Eval: evalCompare},
 		OpLT: {Name: "LT", Spellings: []string{"lt", "LT", "LessThan"},
@@ -155,7 +155,7 @@ func opRows() [numOps]OpInfo {
 		OpProtocol: {Name: "Protocol", Spellings: []string{"protocol", "Protocol"},
 			Applies: connected, Kinds: kinds(ValRange), Parse: parseProtocol, Eval: evalSock(sockProtocol)},
 		OpFamily: {Name: "Family", Spellings: []string{"family", "Family"},
-			Applies: network, Kinds: kinds(ValRange), Parse: parseFamily, Eval: evalSock(sockFamily)},
+			Applies: hasFamily, Kinds: kinds(ValRange), Parse: parseFamily, Eval: evalSock(sockFamily)},
 		OpState: {Name: "State", Spellings: []string{"state", "State"},
 			Applies: func(t ArgType) bool { return t == TypeSock || t == TypeSocket },
 			Kinds:   kinds(ValRange), Parse: parseState, Eval: evalSock(sockState)},
@@ -181,8 +181,17 @@ func opRows() [numOps]OpInfo {
 func wholeValue(t ArgType) bool { c := t.Class(); return c != ClassNone && c != ClassNet }
 
 func stringOrPath(t ArgType) bool { c := t.Class(); return c == ClassString || c == ClassPath }
-func integer(t ArgType) bool      { return t.Class() == ClassInt }
-func network(t ArgType) bool      { return t.Class() == ClassNet }
+
+// postfixTypes: Postfix reads the end of a string or path. A sockaddr_un
+// is matched on its path by Equal and Prefix (and their Not forms) only,
+// the operators Tetragon's sockaddr_un filter has.
+func postfixTypes(t ArgType) bool { return stringOrPath(t) && t != TypeSockaddrUn }
+
+// hasFamily: sockets, packets and socket addresses, Unix ones included,
+// have an address family.
+func hasFamily(t ArgType) bool { return t.Class() == ClassNet || t == TypeSockaddrUn }
+func integer(t ArgType) bool   { return t.Class() == ClassInt }
+func network(t ArgType) bool   { return t.Class() == ClassNet }
 
 // connected: sockets and packets have both ends; a sockaddr holds one
 // address, its source.
@@ -292,6 +301,8 @@ func CheckArgOp(o Op, t ArgType) error {
 		return fmt.Errorf("a %s argument is tested by its fields: SAddr, DAddr, SPort, DPort, Family, Protocol and their Not forms, not %s", t, o)
 	case t == TypeSockaddr && c == ClassNet:
 		return fmt.Errorf("a sockaddr holds one address: it supports SAddr, SPort, their Not and Priv forms, and Family, not %s", o)
+	case t == TypeSockaddrUn:
+		return fmt.Errorf("a sockaddr_un is tested on its path with Equal, NotEqual, Prefix and NotPrefix, and on its Family, not %s", o)
 	case o == OpState && c == ClassNet:
 		return fmt.Errorf("State is the TCP state of a socket: it applies to sock and socket arguments, not %s", t)
 	}

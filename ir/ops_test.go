@@ -76,6 +76,9 @@ func typesOf(o Op) []ArgType {
 // TestEvalNewOps is the reference meaning of SubString, SubStringIgnCase,
 // FileType and NotFileType, case by case.
 func TestEvalNewOps(t *testing.T) {
+	unix := func(family uint16, path string) ArgValue {
+		return ArgValue{Bytes: []byte(path), Sock: &Sock{Family: family}}
+	}
 	str := func(s ...string) []Value {
 		var out []Value
 		for _, x := range s {
@@ -126,6 +129,15 @@ func TestEvalNewOps(t *testing.T) {
 		{"a directory", OpNotFileType, TypeFile, ft("dir", "reg"), ArgValue{Mode: 0o040755}, false},
 		{"fifo is pipe", OpNotFileType, TypePath, ft("pipe"), ArgValue{Mode: 0o010600}, false},
 		{"char and blk differ", OpFileType, TypeFile, ft("chr"), ArgValue{Mode: 0o060600}, false},
+		// A sockaddr_un: its path (an abstract name without its NUL) and family.
+		{"unix path", OpEqual, TypeSockaddrUn, str("/tmp/tg.sock"), unix(1, "/tmp/tg.sock"), true},
+		{"abstract name", OpEqual, TypeSockaddrUn, str("tetragon-equals"), unix(1, "tetragon-equals"), true},
+		{"the @ is not compared", OpEqual, TypeSockaddrUn, str("@tetragon-equals"), unix(1, "tetragon-equals"), false},
+		{"unix prefix", OpPrefix, TypeSockaddrUn, str("/tmp"), unix(1, "/tmp/tg.sock"), true},
+		{"unix not prefix", OpNotPrefix, TypeSockaddrUn, str("/tmp"), unix(1, "tetragon-np"), true},
+		{"unix not equal", OpNotEqual, TypeSockaddrUn, str("/tmp/x.sock"), unix(1, "/tmp/x.sock"), false},
+		{"unix family", OpFamily, TypeSockaddrUn, []Value{{Kind: ValRange, Int: 1, Hi: 1}}, unix(1, ""), true},
+		{"not unix family", OpFamily, TypeSockaddrUn, []Value{{Kind: ValRange, Int: 1, Hi: 1}}, unix(2, "/x"), false},
 	}
 	for _, c := range cases {
 		h := &Hook{Args: []*Arg{{Slot: 0, Type: c.typ}}}
@@ -159,6 +171,9 @@ func TestParseNewOps(t *testing.T) {
 		// Tetragon's strings hold 4096 characters (MAX_STRING).
 		{OpEqual, TypeString, strings.Repeat("a", 4096), ""},
 		{OpEqual, TypeString, strings.Repeat("a", 4097), "string of 4097 bytes is longer than the 4096 bytes an argument holds"},
+		{OpEqual, TypeSockaddrUn, "/tmp/tg.sock", ""},
+		{OpPrefix, TypeSockaddrUn, strings.Repeat("a", 107), ""},
+		{OpPrefix, TypeSockaddrUn, strings.Repeat("a", 108), "longer than the 107 bytes"},
 	} {
 		_, err := ParseArgValue(c.op, c.typ, c.in)
 		switch {
@@ -176,6 +191,10 @@ func TestParseNewOps(t *testing.T) {
 		{OpSubString, TypeString, true}, {OpSubString, TypeCharBuf, true}, {OpSubString, TypeFilename, false},
 		{OpSubString, TypeFile, false}, {OpFileType, TypeFile, true}, {OpFileType, TypePath, true},
 		{OpFileType, TypeDentry, false}, {OpNotFileType, TypeString, false},
+		{OpEqual, TypeSockaddrUn, true}, {OpNotEqual, TypeSockaddrUn, true}, {OpPrefix, TypeSockaddrUn, true},
+		{OpNotPrefix, TypeSockaddrUn, true}, {OpFamily, TypeSockaddrUn, true}, {OpPostfix, TypeSockaddrUn, false},
+		{OpSubString, TypeSockaddrUn, false}, {OpSAddr, TypeSockaddrUn, false}, {OpSPort, TypeSockaddrUn, false},
+		{OpMask, TypeSockaddrUn, false},
 	} {
 		if err := CheckArgOp(c.op, c.typ); (err == nil) != c.ok {
 			t.Errorf("CheckArgOp(%s, %s) = %v, want ok=%v", c.op, c.typ, err, c.ok)

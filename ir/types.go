@@ -54,6 +54,7 @@ const (
 	TypeLoadInfo
 	TypeBpfProg
 	TypeInt32Arr
+	TypeSockaddrUn // a struct sockaddr_un: its family and path
 	TypeNop
 	numTypes
 )
@@ -125,6 +126,7 @@ var types = [numTypes]typeInfo{
 	TypeLoadInfo:       {"load_info", ClassNone, false, 0},
 	TypeBpfProg:        {"bpf_prog", ClassNone, false, 0},
 	TypeInt32Arr:       {"int32_arr", ClassNone, false, 0},
+	TypeSockaddrUn:     {"sockaddr_un", ClassString, false, 0},
 	TypeNop:            {"nop", ClassNone, false, 0},
 }
 

@@ -38,6 +38,11 @@ type Value struct {
 // bytes with their NUL, buffers their read cap.
 const MaxMatchLen = 4096
 
+// MaxUnixPathLen bounds a sockaddr_un's path as read: sun_path's 108
+// bytes less the NUL the read stores (an abstract name's leading NUL is
+// not part of it).
+const MaxUnixPathLen = 107
+
 // ParseArgValue parses one matchArgs (or matchReturnArgs) value for operator
 // op on an argument of type t. The error says what is wrong with s, in
 // words a policy author can act on.
@@ -101,13 +106,16 @@ func parseState(_ ArgType, s string) (Value, error) {
 }
 
 func parseString(t ArgType, s string) (Value, error) {
-	if t == TypeString || t.Class() == ClassPath {
+	if t == TypeString || t == TypeSockaddrUn || t.Class() == ClassPath {
 		// Tetragon's documentation writes "/etc/passwd\0" for strings; the
 		// NUL is the terminator, not part of the text.
 		s = strings.TrimSuffix(s, "\x00")
 	}
 	if len(s) > MaxMatchLen {
 		return Value{}, fmt.Errorf("string of %d bytes is longer than the %d bytes an argument holds", len(s), MaxMatchLen)
+	}
+	if t == TypeSockaddrUn && len(s) > MaxUnixPathLen {
+		return Value{}, fmt.Errorf("path of %d bytes is longer than the %d bytes a sockaddr_un's path holds", len(s), MaxUnixPathLen)
 	}
 	if strings.IndexByte(s, 0) >= 0 && t != TypeCharBuf && t != TypeCharIovec {
 		return Value{}, errors.New("a NUL byte can only end a string value")

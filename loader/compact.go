@@ -183,6 +183,8 @@ func (a Arg) compactValue() string {
 		return flow(v.Protocol, v.Saddr, v.Sport, v.Daddr, v.Dport)
 	case SockaddrArg:
 		return net.JoinHostPort(v.Addr, strconv.FormatUint(uint64(v.Port), 10))
+	case SockaddrUnArg:
+		return v.Path
 	}
 	// Structs without a short form print as their JSON.
 	b, err := json.Marshal(a.Value)

@@ -214,6 +214,19 @@ func (d *argDecoder) decode(spec bpf.Arg) (Arg, bool, error) {
 		return Arg{Type: spec.Type, Label: spec.Label, Key: "sockaddr_arg", Value: SockaddrArg{
 			Family: lookupName(familyNames, s.Family), Addr: ipString(s.Family, s.Addr), Port: uint32(s.Port),
 		}}, true, nil
+	case bpf.EncSockaddrUn:
+		var s bpf.SockaddrUn
+		if err := d.fixed(bpf.SockaddrUnSize, &s); err != nil {
+			return Arg{}, false, err
+		}
+		n := min(int(s.Path.Len), bpf.SockaddrUnPathMax)
+		path := cString(s.Data[:n])
+		if s.Abstract != 0 {
+			path = "@" + path
+		}
+		return Arg{Type: spec.Type, Label: spec.Label, Key: "sockaddrun_arg", Value: SockaddrUnArg{
+			Family: lookupName(familyNames, s.Family), Path: path,
+		}}, true, nil
 	case bpf.EncCred:
 		var c bpf.Cred
 		if err := d.fixed(bpf.CredSize, &c); err != nil {

@@ -98,10 +98,20 @@ func TestDecodeEveryEncoding(t *testing.T) {
 			{Index: 21, Type: "bpf_attr", Encoding: bpf.EncBpfAttr},
 			{Index: 22, Type: "bpf_map", Encoding: bpf.EncBpfMap},
 			{Index: 23, Type: "perf_event", Encoding: bpf.EncPerfEvent},
+			{Index: 24, Type: "sockaddr_un", Encoding: bpf.EncSockaddrUn, MaxBytes: bpf.SockaddrUnPathMax},
+			{Index: 25, Type: "sockaddr_un", Encoding: bpf.EncSockaddrUn, MaxBytes: bpf.SockaddrUnPathMax},
 		},
 		Return: &bpf.Arg{Type: "int", Encoding: bpf.EncInt},
 	}
 	v4 := func(a, b, c, d byte) (out [16]byte) { out[0], out[1], out[2], out[3] = a, b, c, d; return }
+	unix := func(abstract bool, path string) bpf.SockaddrUn {
+		u := bpf.SockaddrUn{Family: 1, Path: bpf.BytesHeader{Len: uint32(len(path)), Total: uint64(len(path))}}
+		if abstract {
+			u.Abstract = 1
+		}
+		copy(u.Data[:], path)
+		return u
+	}
 	var name16 [16]byte
 	copy(name16[:], "prog")
 	var fn64 [64]byte
@@ -126,7 +136,9 @@ func TestDecodeEveryEncoding(t *testing.T) {
 					fixed(bpf.UserNamespace{Level: 1, Owner: 1000, Group: 1000, Inum: 4026532000}).
 					fixed(bpf.BpfAttr{ProgType: 2, InsnCnt: 10, ProgName: name16}).
 					fixed(bpf.BpfMap{MapType: 27, KeySize: 0, ValueSize: 0, MaxEntries: 4096, Name: name16}).
-					fixed(bpf.PerfEvent{Type: 2, Config: 17, KprobeFunc: fn64})
+					fixed(bpf.PerfEvent{Type: 2, Config: 17, KprobeFunc: fn64}).
+					fixed(unix(false, "/tmp/tg.sock")).
+					fixed(unix(true, "tetragon-abs"))
 	raw := r.raw()
 
 	h, err := parseHeader(raw)

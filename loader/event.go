@@ -197,6 +197,12 @@ type (
 		Addr   string `json:"addr,omitempty"`
 		Port   uint32 `json:"port,omitempty"`
 	}
+	// SockaddrUnArg is KprobeSockaddrUn: an abstract name is written
+	// with a leading @, as Tetragon writes it.
+	SockaddrUnArg struct {
+		Family string `json:"family,omitempty"`
+		Path   string `json:"path,omitempty"`
+	}
 	// SyscallIDArg is SyscallId.
 	SyscallIDArg struct {
 		ID  uint32 `json:"id,omitempty"`

@@ -472,6 +472,12 @@ func appendArgValue(dst []byte, v any) []byte {
 		o.str("addr", x.Addr)
 		o.u32("port", x.Port)
 		return o.end()
+	case SockaddrUnArg:
+		o := object{dst: dst}
+		o.begin()
+		o.str("family", x.Family)
+		o.str("path", x.Path)
+		return o.end()
 	case SyscallIDArg:
 		o := object{dst: dst}
 		o.begin()

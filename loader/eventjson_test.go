@@ -136,7 +136,7 @@ func (g randEvents) userNS() *UserNSArg {
 }
 
 func (g randEvents) value() any {
-	switch g.r.IntN(23) {
+	switch g.r.IntN(24) {
 	case 0:
 		return int32(g.u32())
 	case 1:
@@ -192,6 +192,8 @@ func (g randEvents) value() any {
 			v = append(v, int32(g.u32()))
 		}
 		return Int32ListArg{Values: v}
+	case 22:
+		return SockaddrUnArg{Family: g.str(), Path: g.str()}
 	}
 	// A type the decoder never makes goes through encoding/json.
 	return map[string]any{"k": g.str(), "n": g.u32()}

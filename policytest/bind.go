@@ -346,6 +346,9 @@ func (b *binder) value(n *yaml.Node, t ir.ArgType, what string) ir.ArgValue {
 		b.errorf(b.at(n), "test-bad-value", hint, "%s (%s): "+format, append([]any{what, t}, args...)...)
 		return ir.ArgValue{}
 	}
+	if t == ir.TypeSockaddrUn {
+		return b.unixAddr(n, what)
+	}
 	switch t.Class() {
 	case ir.ClassNet:
 		if n.Kind != yaml.MappingNode {
@@ -436,6 +439,44 @@ func fileOf(n *yaml.Node) (ir.ArgValue, error) {
 }
 
 // sockOf reads a socket mapping (the schema checked its keys).
+// unixAddr reads a sockaddr_un: a path (an AF_UNIX address), or a mapping
+// {family: AF_UNIX, path: /run/x.sock}. An abstract name is its path
+// without the leading NUL (or @), as the program reads and compares it.
+func (b *binder) unixAddr(n *yaml.Node, what string) ir.ArgValue {
+	bad := func(format string, args ...any) ir.ArgValue {
+		b.errorf(b.at(n), "test-bad-value", "write a Unix socket address as its path, or as a mapping: {family: AF_UNIX, path: /run/x.sock}",
+			"%s (sockaddr_un): "+format, append([]any{what}, args...)...)
+		return ir.ArgValue{}
+	}
+	v := ir.ArgValue{Sock: &ir.Sock{Family: uint16(ir.Families["AF_UNIX"])}}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		v.Bytes = []byte(n.Value)
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i].Value, deref(n.Content[i+1])
+			switch k {
+			case "family":
+				f, err := namedNumber(val.Value, ir.Families, math.MaxUint16, "an address family such as AF_UNIX")
+				if err != nil {
+					return bad("family: %v", err)
+				}
+				v.Sock.Family = f
+			case "path":
+				v.Bytes = []byte(val.Value)
+			default:
+				return bad("%q is not family or path", k)
+			}
+		}
+	default:
+		return bad("want a path or a mapping, not %s", kindWord(n))
+	}
+	if len(v.Bytes) > ir.MaxUnixPathLen {
+		return bad("a path of %d bytes is longer than the %d bytes a sockaddr_un holds", len(v.Bytes), ir.MaxUnixPathLen)
+	}
+	return v
+}
+
 func sockOf(n *yaml.Node, t ir.ArgType) (*ir.Sock, error) {
 	s := &ir.Sock{}
 	for i := 0; i+1 < len(n.Content); i += 2 {

@@ -105,8 +105,11 @@ func baseEvent(h *ir.Hook) *ir.Event {
 	ev := &ir.Event{Args: make([]ir.ArgValue, len(h.Args))}
 	ev.Process = ir.Process{PID: 4242, Binary: "/usr/bin/example"}
 	for _, a := range h.Args {
-		if a.Type.Class() == ir.ClassNet {
+		switch {
+		case a.Type.Class() == ir.ClassNet:
 			ev.Args[a.Slot].Sock = &ir.Sock{}
+		case a.Type == ir.TypeSockaddrUn:
+			ev.Args[a.Slot].Sock = &ir.Sock{Family: uint16(ir.Families["AF_UNIX"])}
 		}
 	}
 	if h.Ret != nil && h.Ret.Type.Class() == ir.ClassNet {
@@ -592,6 +595,9 @@ func argsOf(h *ir.Hook, ev *ir.Event) *yaml.Node {
 
 // valueOf is how a test file writes v of type t; nil for a zero value.
 func valueOf(t ir.ArgType, v ir.ArgValue) any {
+	if t == ir.TypeSockaddrUn && v.Sock != nil && int(v.Sock.Family) != ir.Families["AF_UNIX"] {
+		return map[string]any{"family": nameOf(ir.Families, int(v.Sock.Family)), "path": string(v.Bytes)}
+	}
 	switch t.Class() {
 	case ir.ClassString, ir.ClassPath:
 		if len(v.Bytes) == 0 {

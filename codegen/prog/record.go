@@ -53,6 +53,8 @@ func Encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 		return bpf.EncSkb, 0, true
 	case ir.TypeSockaddr:
 		return bpf.EncSockaddr, 0, true
+	case ir.TypeSockaddrUn:
+		return bpf.EncSockaddrUn, bpf.SockaddrUnPathMax, true
 	case ir.TypeCred:
 		return bpf.EncCred, 0, true
 	case ir.TypeUserNamespace:
@@ -86,6 +88,8 @@ func EncodedSize(enc bpf.Encoding, maxBytes int) int {
 		return bpf.SkbSize
 	case bpf.EncSockaddr:
 		return bpf.SockaddrSize
+	case bpf.EncSockaddrUn:
+		return bpf.SockaddrUnSize
 	case bpf.EncCred:
 		return bpf.CredSize
 	case bpf.EncUserNamespace:
