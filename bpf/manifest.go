@@ -178,6 +178,10 @@ type Arg struct {
 	Encoding Encoding `json:"encoding"`
 	// MaxBytes bounds an EncBytes argument's data.
 	MaxBytes int `json:"maxBytes,omitempty"`
+	// Data: a data entry of the hook (data:, read from the current task
+	// or a register), reported under "data" rather than "args". Data
+	// entries follow the arguments.
+	Data bool `json:"data,omitempty"`
 }
 
 // Selector is what polrun needs to know of one selector.

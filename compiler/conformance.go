@@ -38,8 +38,16 @@ type ConformanceEntry struct {
 // Conformance names them); TestConformanceTable checks that every path
 // is a field of the schema.
 var fieldStatus = map[string][2]string{
-	"spec.kprobes[].data":                               {StatusRefused, "values read from sources other than the arguments: not yet supported by polc"},
-	"spec.uprobes[].data":                               {StatusRefused, "not yet supported by polc"},
+	"spec.kprobes[].data":                               {StatusImplemented, "source current_task (resolve through the kernel's BTF: needs --target) or pt_regs (a register, read as an integer); reported under data"},
+	"spec.uprobes[].data":                               {StatusImplemented, "source current_task (needs --target) or pt_regs (a register, read as an integer); reported under data"},
+	"spec.lsmhooks[].data":                              {StatusImplemented, "source current_task (needs --target); pt_regs refused: an LSM hook's context holds no registers"},
+	"spec.*[].data[].source":                            {StatusImplemented, "current_task or pt_regs on data entries; refused on args, as in Tetragon"},
+	"spec.*[].data[].sizeArgIndex":                      {StatusRefused, "data entries are values read through resolve: no buffers"},
+	"spec.*[].data[].returnCopy":                        {StatusRefused, "data entries are read at entry"},
+	"spec.*[].data[].maxData":                           {StatusRefused, "data entries are values read through resolve: no buffers"},
+	"spec.*[].data[].btfType":                           {StatusRefused, "not supported by polc on data entries"},
+	"spec.*[].args[].source":                            {StatusRefused, "Tetragon refuses a source on arguments"},
+	"spec.*[].returnArg.source":                         {StatusRefused, "Tetragon refuses a source on arguments"},
 	"spec.uprobes[].binaryDigests":                      {StatusRefused, "not yet supported by polc"},
 	"spec.uprobes[].resolvePathInContainer":             {StatusRefused, "needs Kubernetes pod and container metadata to find each container's root"},
 	"spec.fentries":                                     {StatusRefused, "fentry hooks: not yet supported by polc (hook the functions under kprobes)"},
@@ -71,7 +79,7 @@ var fieldStatus = map[string][2]string{
 	"spec.*[].selectors[].matchActions[].argNewSymbol":  {StatusRefused, "Override on uprobes: not yet supported by polc"},
 	"spec.*[].selectors[].matchActions[].argNewOffset":  {StatusRefused, "Override on uprobes: not yet supported by polc"},
 	"spec.*[].selectors[].matchActions[].argNewAddr":    {StatusRefused, "Override on uprobes: not yet supported by polc"},
-	"spec.*[].selectors[].matchData":                    {StatusRefused, "filters data fields, which polc does not read yet"},
+	"spec.*[].selectors[].matchData":                    {StatusImplemented, "tests data entries as matchArgs tests arguments: args names a position in data, index a data entry's index (refused where the two readings differ)"},
 	"spec.*[].selectors[].matchArgs[].args":             {StatusImplemented, "positions in the hook's args: the first is tested (a warning names the others, which Tetragon ignores); CapabilitiesGained reads two"},
 	"spec.*[].selectors[].matchBinaries[].values":       {StatusImplemented, "without values the filter is ignored, as in Tetragon (warning)"},
 	"spec.*[].selectors[].matchParentBinaries[].values": {StatusRefused, "refused without values (Tetragon's reading unsettled); else implemented"},
