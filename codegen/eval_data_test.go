@@ -15,17 +15,16 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
-	"github.com/polc-dev/polc/target"
+	"github.com/polc-dev/polc/target/capture"
 )
 
 // TestEvalCurrentTaskData compares matchData filters on current_task data
 // entries (tgid, pid, comm of the task running the program, read through
-// resolve with CO-RE relocations from the test target's task_struct to
-// this kernel's) run by BPF_PROG_TEST_RUN with ir.Eval on what the test
+// resolve against a profile of this kernel) run by BPF_PROG_TEST_RUN with ir.Eval on what the test
 // knows of its own thread. The entries also land in the record.
 func TestEvalCurrentTaskData(t *testing.T) {
-	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf)
-	prof, err := target.ReadFile(corpusTarget)
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.Tracefs, testenv.KernelBTF, testenv.RingBuf)
+	prof, err := capture.Capture(&capture.Options{NoProbes: true})
 	if err != nil {
 		t.Fatal(err)
 	}

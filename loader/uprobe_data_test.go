@@ -53,12 +53,14 @@ spec:
         operator: "GreaterThan"
         values: ["0"]
 `, exe, sym, reg, pid)
-	prof, err := target.ReadFile("../testdata/targets/debian-6.12.tar.gz")
+	// A profile of this kernel's BTF, for the current_task path.
+	raw, err := target.ReadBTF("/sys/kernel/btf/vmlinux")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if prof.Arch != arch.Host() {
-		t.Skipf("the test target is %s, the host %s", prof.Arch, arch.Host())
+	prof, err := target.FromBTF(raw, arch.Host())
+	if err != nil {
+		t.Fatal(err)
 	}
 	src := compiler.NewSource("uprobe-data.yaml", []byte(yaml))
 	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: arch.Host(), Target: prof})
@@ -69,7 +71,6 @@ spec:
 	if pol == nil {
 		t.Fatalf("lower: %+v", diags)
 	}
-	// The task_struct members are relocated (CO-RE) to this kernel's.
 	cb, err := codegen.Build(pol, codegen.Options{Source: "uprobe-data.yaml", SourceData: []byte(yaml), Compiler: "loader-test", Target: prof})
 	if err != nil {
 		t.Fatal(err)
