@@ -206,6 +206,10 @@ type Arg struct {
 	// values, and the event shows each as its own unsigned argument, as
 	// Tetragon decodes such a field. 0 for bytes shown as bytes.
 	Longs int `json:"longs,omitempty"`
+	// Data: a data entry of the hook (data:, read from the current task
+	// or a register), reported under "data" rather than "args". Data
+	// entries follow the arguments.
+	Data bool `json:"data,omitempty"`
 }
 
 // Selector is what polrun needs to know of one selector.

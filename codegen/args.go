@@ -77,7 +77,7 @@ func (p *progGen) readArg(s *prog.Slot) {
 	}
 	switch a.Type {
 	case ir.TypeString:
-		p.readString(s, asm.R7, p.userPointers())
+		p.readString(s, asm.R7, p.userPointers() && !a.Data())
 	case ir.TypeCharBuf:
 		p.readBuffer(s, asm.R7)
 	case ir.TypeCharIovec:

@@ -155,7 +155,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 			maxBytes = s.BigBytes
 		}
 		mh.Args = append(mh.Args, bpf.Arg{Slot: s.Arg.Slot, Index: s.Arg.Index, Type: s.Arg.Type.String(),
-			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes, Longs: g.tpLongs(h, s.Arg)})
+			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes, Longs: g.tpLongs(h, s.Arg), Data: s.Arg.Data()})
 	}
 	if h.Return {
 		// An integer return value is the header's Ret; another encoding

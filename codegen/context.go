@@ -51,6 +51,9 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 	if len(a.Resolve) > 0 || a.BTFType != "" {
 		return p.loadResolved(dst, a) // resolve.go
 	}
+	if a.Data() {
+		return p.loadSource(dst, a) // data.go
+	}
 	switch h.Kind {
 	case ir.HookKprobe, ir.HookUprobe:
 		if p.fmodRet() {

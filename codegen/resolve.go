@@ -44,6 +44,9 @@ var resolveIndex = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$`
 // and keeps how to read it; it reports and returns false when it cannot.
 func (g *gen) planResolve(h *ir.Hook, a *ir.Arg) bool {
 	what := fmt.Sprintf("resolve %q on argument %d of %s", strings.Join(a.Resolve, "."), a.Index, h.Call)
+	if a.Data() {
+		what = fmt.Sprintf("resolve %q on the %s data of %s", strings.Join(a.Resolve, "."), a.Source, h.Call)
+	}
 	if a.BTFType != "" && len(a.Resolve) == 0 {
 		what = fmt.Sprintf("btfType %q on argument %d of %s", a.BTFType, a.Index, h.Call)
 	}
@@ -76,6 +79,9 @@ func (g *gen) planResolve(h *ir.Hook, a *ir.Arg) bool {
 // resolveRoot is the type argument a points to: btfType's, or the
 // pointee of the parameter of the hook's prototype.
 func (g *gen) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, error) {
+	if a.Source == ir.SourceCurrentTask {
+		return taskRoot(spec) // data.go
+	}
 	if a.BTFType != "" {
 		types, err := spec.AnyTypesByName(a.BTFType)
 		if err != nil {

@@ -115,7 +115,7 @@ type UProbe struct {
 	BTFPath       string   `yaml:"btfPath"`
 	BinaryDigests []string `yaml:"binaryDigests"` // refused by the checks: not implemented
 	Ignore        any      `yaml:"ignore"`        // refused by the checks, as binaryDigests
-	Data          []*Arg   `yaml:"data"`          // refused by the checks: not implemented
+	Data          []*Arg   `yaml:"data"`
 	Return        bool     `yaml:"return"`
 	ReturnArg     *Arg     `yaml:"returnArg"`
 }
@@ -124,6 +124,7 @@ type LSMHook struct {
 	At   `yaml:"-"`
 	Hook `yaml:",inline"`
 	Name string `yaml:"hook"`
+	Data []*Arg `yaml:"data"`
 }
 
 type USDT struct {
@@ -147,6 +148,9 @@ type Arg struct {
 	Resolve       string `yaml:"resolve"`
 	BTFType       string `yaml:"btfType"`
 	BTFTypeModule string `yaml:"btfTypeModule"` // refused by the checks: not implemented
+	// Source is where a data entry is read from (current_task, pt_regs);
+	// the checks refuse it on arguments, as Tetragon does.
+	Source string `yaml:"source"`
 }
 
 // Selector is one alternative: its filters are ANDed; selectors are ORed.

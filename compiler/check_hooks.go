@@ -39,6 +39,8 @@ type hookView struct {
 	usdt      *USDT
 	maxIndex  int // highest argument index the hook can read; -1: no bound known offline
 
+	data []*Arg // data: entries (kprobes, uprobes, LSM hooks)
+
 	// filled by checkArgs
 	args  map[int]*Arg // by declared index
 	types map[*Arg]ir.ArgType
@@ -48,7 +50,7 @@ func (c *checker) collectHooks() {
 	s := &c.pol.Spec
 	for _, k := range s.KProbes {
 		h := &hookView{kind: hookKprobe, at: k.At, name: k.Call, hook: &k.Hook, ret: k.ReturnArg,
-			hasReturn: k.Return, kprobe: k, maxIndex: tetragonKprobeMaxIndex}
+			hasReturn: k.Return, kprobe: k, maxIndex: tetragonKprobeMaxIndex, data: k.Data}
 		h.key = fmt.Sprintf("kprobe %s syscall=%v", k.Call, k.Syscall)
 		if c.tableKprobeArgsChecked(k) {
 			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
@@ -76,12 +78,12 @@ func (c *checker) collectHooks() {
 			syms = append([]string{u.Symbol}, syms...)
 		}
 		h := &hookView{kind: hookUprobe, at: u.At, name: u.Path + ":" + strings.Join(syms, ","), hook: &u.Hook,
-			ret: u.ReturnArg, hasReturn: u.Return, uprobe: u, maxIndex: 5}
+			ret: u.ReturnArg, hasReturn: u.Return, uprobe: u, maxIndex: 5, data: u.Data}
 		h.key = "uprobe " + h.name
 		c.hooks = append(c.hooks, h)
 	}
 	for _, l := range s.LSMHooks {
-		h := &hookView{kind: hookLSM, at: l.At, name: l.Name, hook: &l.Hook, maxIndex: 11}
+		h := &hookView{kind: hookLSM, at: l.At, name: l.Name, hook: &l.Hook, maxIndex: 11, data: l.Data}
 		h.key = "lsm " + l.Name
 		c.hooks = append(c.hooks, h)
 	}
@@ -150,6 +152,7 @@ func (c *checker) checkHook(h *hookView) {
 		}
 	}
 	c.checkArgs(h)
+	c.checkData(h)       // check_data.go
 	c.resolveAutoArgs(h) // autotype.go
 	c.checkReturn(h)
 	c.checkMessageTags(h) // check_tetragon_limits.go
@@ -161,7 +164,6 @@ func (c *checker) checkHook(h *hookView) {
 
 func (c *checker) checkKprobe(h *hookView) {
 	k := h.kprobe
-	c.refuseData(k.At, len(k.Data))
 	callNode := fieldOr(k.At, "call")
 	if name, ok := strings.CutPrefix(k.Call, "list:"); ok {
 		l, found := c.listRef(name, callNode)
@@ -251,7 +253,6 @@ func looksLikeSyscallSymbol(s string) bool {
 }
 
 func (c *checker) checkUprobe(u *UProbe) {
-	c.refuseData(u.At, len(u.Data))
 	if u.Field("ignore") != nil {
 		c.errorf(fieldOr(u.At, "ignore"), "unsupported", "remove ignore; it only says what to do when binaryDigests do not match",
 			"ignore (Tetragon's ignore.digestVerificationFailure, for binaryDigests) is not yet supported by polc, as binaryDigests")
@@ -565,16 +566,6 @@ func (c *checker) checkReturn(h *hookView) {
 	default:
 		c.errorf(n, "bad-return-action", "returnArgAction takes TrackSock or UntrackSock",
 			"%q is not a return argument action", k.ReturnArgAction)
-	}
-}
-
-// refuseData refuses a hook's data: list (values read from sources other
-// than the arguments, such as the current task), which needs BPF code polc
-// does not generate yet.
-func (c *checker) refuseData(at At, n int) {
-	if n > 0 {
-		c.errorf(fieldOr(at, "data"), "unsupported", "read the values as arguments, with resolve",
-			"data (values read from sources other than the arguments) is not yet supported by polc")
 	}
 }
 

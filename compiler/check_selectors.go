@@ -29,9 +29,8 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 	for _, f := range s.MatchArgs {
 		c.checkArgFilter(h, f, false)
 	}
-	if len(s.MatchData) > 0 {
-		c.errorf(fieldOr(s.At, "matchData"), "unsupported", "filter the argument with matchArgs instead",
-			"matchData filters data fields, which polc does not declare yet")
+	for _, f := range s.MatchData {
+		c.checkDataFilter(h, f) // check_data.go
 	}
 	if len(s.MatchReturnArgs) > 0 || len(s.MatchReturnActions) > 0 {
 		key := "matchReturnArgs"
@@ -166,6 +165,12 @@ func (c *checker) checkArgFilter(h *hookView, f *ArgFilter, ret bool) {
 	if ret {
 		t, _ = ir.ParseType(a.Type)
 	}
+	c.checkFilterOn(h, f, a, t, what)
+}
+
+// checkFilterOn checks a matchArgs, matchReturnArgs or matchData filter
+// (what) on a, of type t: its operator and values.
+func (c *checker) checkFilterOn(h *hookView, f *ArgFilter, a *Arg, t ir.ArgType, what string) {
 	opNode := fieldOr(f.At, "operator")
 	op, ok := ir.ParseOp(f.Operator)
 	if !ok {

@@ -81,6 +81,7 @@ var codes = []CodeInfo{
 	{"duplicate-arg", "an argument declared twice the same way, so read and reported twice"},
 	{"duplicate-label", "two arguments with the same label"},
 	{"bad-resolve", "a resolve path that is not a member path"},
+	{"bad-data", "a data entry (source, resolve, type) or matchData filter that Tetragon refuses or polc cannot read"},
 	{"bad-option", "returnCopy, maxData, sizeArgIndex or another option where it does not apply"},
 	{"missing-size", "a buffer argument whose length is unknown"},
 	{"empty-buffer", "a buffer argument without sizeArgIndex, whose length is 0 as in Tetragon"},

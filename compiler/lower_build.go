@@ -39,17 +39,17 @@ func build(l *lowering) {
 		}
 		target := t.Subsystem + "/" + t.Event
 		h := &ir.Hook{Kind: kind, Target: target, Call: target}
-		l.buildHook(h, t.At, &t.Hook, nil, false, true)
+		l.buildHook(h, t.At, &t.Hook, nil, nil, false, true)
 	}
 	for _, u := range spec.UProbes {
 		l.buildUprobes(u)
 	}
 	for _, m := range spec.LSMHooks {
-		l.buildHook(&ir.Hook{Kind: ir.HookLSM, Target: m.Name, Call: m.Name}, m.At, &m.Hook, nil, false, false)
+		l.buildHook(&ir.Hook{Kind: ir.HookLSM, Target: m.Name, Call: m.Name}, m.At, &m.Hook, m.Data, nil, false, false)
 	}
 	for _, u := range spec.USDTs {
 		sym := u.Provider + ":" + u.Name
-		l.buildHook(&ir.Hook{Kind: ir.HookUSDT, Target: u.Path, Symbol: sym, Call: sym}, u.At, &u.Hook, nil, false, false)
+		l.buildHook(&ir.Hook{Kind: ir.HookUSDT, Target: u.Path, Symbol: sym, Call: sym}, u.At, &u.Hook, nil, nil, false, false)
 	}
 	for _, e := range spec.Enforcers {
 		for i, call := range e.Calls {
@@ -86,17 +86,13 @@ func (l *lowering) buildKprobe(k *KProbe) {
 		h.Target = ""
 	}
 	h.IgnoreMissing = k.Ignore != nil && k.Ignore.CallNotFound
-	if len(k.Data) > 0 {
-		l.errorf(fieldOr(k.At, "data"), "unsupported", "read the values as arguments, or with resolve",
-			"data fields are not supported yet")
-	}
 	switch strings.ToLower(k.ReturnArgAction) {
 	case "tracksock":
 		h.RetAction = ir.ActTrackSock
 	case "untracksock":
 		h.RetAction = ir.ActUntrackSock
 	}
-	l.buildHook(h, k.At, &k.Hook, k.ReturnArg, k.Return, false)
+	l.buildHook(h, k.At, &k.Hook, k.Data, k.ReturnArg, k.Return, false)
 }
 
 func (l *lowering) buildUprobes(u *UProbe) {
@@ -128,7 +124,7 @@ func (l *lowering) buildUprobes(u *UProbe) {
 		if h.Symbol == "" && i < len(syms) {
 			l.errorf(valueNode(u.At, "symbols", i), "missing-field", "", "symbol %d is empty", i)
 		}
-		l.buildHook(h, u.At, &u.Hook, u.ReturnArg, u.Return, false)
+		l.buildHook(h, u.At, &u.Hook, u.Data, u.ReturnArg, u.Return, false)
 	}
 }
 
@@ -162,6 +158,44 @@ type argRefs struct {
 	n          int
 	tracepoint bool
 	uprobe     bool // Override writes registers
+	data       []int // slots of the data entries, by position in data
+	dataIndex  []int // their declared indexes
+}
+
+// dataSlot resolves a matchData filter: args names a position in data,
+// else index the entry declared with it (at that same position: the
+// checks refuse the filter otherwise).
+func (r *argRefs) dataSlot(f *ArgFilter) (int, bool) {
+	pos := derefOr(f.Index, 0)
+	if len(f.Args) > 0 {
+		pos = f.Args[0]
+	} else if pos < 0 || pos >= len(r.dataIndex) || r.dataIndex[pos] != pos {
+		return 0, false
+	}
+	if pos < 0 || pos >= len(r.data) {
+		return 0, false
+	}
+	return r.data[pos], true
+}
+
+// buildDataArg lowers a data entry to the argument of the given slot.
+func (l *lowering) buildDataArg(a *Arg, slot int) *ir.Arg {
+	arg := l.buildArg(a, slot, false)
+	switch a.Source {
+	case "current_task":
+		arg.Source = ir.SourceCurrentTask
+	case "pt_regs":
+		arg.Source = ir.SourcePtRegs
+		arg.Resolve = nil
+		r, ok := l.opts.Arch.PtRegsByName(a.Resolve)
+		if !ok {
+			l.errorf(fieldOr(a.At, "resolve"), "bad-data", "", "%q is not a register of %s", a.Resolve, l.opts.Arch)
+		}
+		arg.Reg = &ir.Reg{Name: a.Resolve, Offset: r.Offset, Size: max(r.Size, 1)}
+	default:
+		l.errorf(fieldOr(a.At, "source"), "bad-data", "", "data source %q", a.Source)
+	}
+	return arg
 }
 
 // slot returns the slot of the argument declared with index idx.
@@ -183,7 +217,7 @@ func (r *argRefs) filterSlot(idx int) (int, bool) {
 }
 
 // buildHook fills h from the parts every hook kind shares and adds it.
-func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, tracepoint bool) {
+func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, data []*Arg, ret *Arg, hasReturn, tracepoint bool) {
 	h.Pos = l.from(h, at.Node)
 	l.requireNames(h, at)
 	h.Message = hk.Message
@@ -219,6 +253,12 @@ func (l *lowering) buildHook(h *ir.Hook, at At, hk *Hook, ret *Arg, hasReturn, t
 	}
 	if tracepoint {
 		l.resolveAutoTypes(h, hk)
+	}
+	for _, a := range data {
+		arg := l.buildDataArg(a, len(h.Args))
+		refs.data = append(refs.data, arg.Slot)
+		refs.dataIndex = append(refs.dataIndex, a.Index)
+		h.Args = append(h.Args, arg)
 	}
 	if hasReturn && ret != nil {
 		h.Ret = l.buildArg(ret, -1, false)
@@ -280,8 +320,10 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 			sel.Tests = append(sel.Tests, t)
 		}
 	}
-	if len(s.MatchData) > 0 {
-		l.errorf(fieldOr(s.At, "matchData"), "unsupported", "", "matchData is not supported yet")
+	for _, f := range s.MatchData {
+		if t := l.dataTest(h, refs, f); t != nil {
+			sel.Tests = append(sel.Tests, t)
+		}
 	}
 	for _, f := range s.MatchReturnArgs {
 		if t := l.argTest(h, refs, f, true); t != nil {
@@ -460,6 +502,19 @@ func (l *lowering) capTest(kind ir.TestKind, f *CapFilter) *ir.Test {
 }
 
 // argTest builds a matchArgs (or matchReturnArgs) test.
+// dataTest lowers a matchData filter: a test of the data entry's slot,
+// as a matchArgs test is of an argument's.
+func (l *lowering) dataTest(h *ir.Hook, refs *argRefs, f *ArgFilter) *ir.Test {
+	slot, ok := refs.dataSlot(f)
+	if !ok {
+		l.errorf(f.Node, "unknown-arg", "", "matchData refers to no data entry")
+		return nil
+	}
+	g := *f
+	g.Args, g.Index = []int{slot}, nil
+	return l.argTest(h, refs, &g, false)
+}
+
 func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *ir.Test {
 	op, ok := ir.ParseOp(f.Operator)
 	if !ok {

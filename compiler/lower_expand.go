@@ -204,6 +204,10 @@ func (l *lowering) cloneHook(h *ir.Hook) *ir.Hook {
 func (l *lowering) cloneArg(a *ir.Arg) *ir.Arg {
 	c := *a
 	c.Resolve = slices.Clone(a.Resolve)
+	if a.Reg != nil {
+		r := *a.Reg
+		c.Reg = &r
+	}
 	l.nodes[&c] = l.nodeOf(a)
 	return &c
 }

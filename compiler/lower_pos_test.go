@@ -62,13 +62,13 @@ var (
 		ir.HookUprobe: "uprobes", ir.HookLSM: "lsmhooks", ir.HookUSDT: "usdts",
 	}
 	testPath = map[ir.TestKind]string{
-		ir.TestArg: "matchArgs", ir.TestReturn: "matchReturnArgs", ir.TestPID: "matchPIDs",
+		ir.TestArg: "(matchArgs|matchData)", ir.TestReturn: "matchReturnArgs", ir.TestPID: "matchPIDs",
 		ir.TestBinary: "matchBinaries", ir.TestNamespace: "matchNamespaces", ir.TestCaps: "matchCapabilities",
 		ir.TestNSChange: "matchNamespaceChanges", ir.TestCapChange: "matchCapabilityChanges",
 		ir.TestParentBinary: "matchParentBinaries",
 	}
 	selectorRE = `^spec\.\w+\[\d+\]\.selectors\[\d+\]$`
-	argRE      = `^spec\.\w+\[\d+\]\.(args\[\d+\]|returnArg)$`
+	argRE      = `^spec\.\w+\[\d+\]\.(args\[\d+\]|data\[\d+\]|returnArg)$`
 	actionRE   = `^spec\.\w+\[\d+\]\.selectors\[\d+\]\.match(Return)?Actions\[\d+\]$`
 	enforcerRE = `^spec\.enforcers\[\d+\]\.calls\[\d+\]$`
 )

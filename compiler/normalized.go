@@ -68,6 +68,7 @@ type nHook struct {
 	Message   string      `yaml:"message,omitempty"`
 	Tags      []string    `yaml:"tags,omitempty"`
 	Args      []nArg      `yaml:"args,omitempty"`
+	Data      []nArg      `yaml:"data,omitempty"`
 	Selectors []nSelector `yaml:"selectors,omitempty"`
 }
 
@@ -125,6 +126,7 @@ type nArg struct {
 	MaxData      *bool  `yaml:"maxData,omitempty"`
 	Resolve      string `yaml:"resolve,omitempty"`
 	BTFType      string `yaml:"btfType,omitempty"`
+	Source       string `yaml:"source,omitempty"`
 }
 
 type nSelector struct {
@@ -136,6 +138,7 @@ type nSelector struct {
 	MatchCapabilities      []nCaps      `yaml:"matchCapabilities,omitempty"`
 	MatchCapabilityChanges []nCaps      `yaml:"matchCapabilityChanges,omitempty"`
 	MatchArgs              []nArgFilter `yaml:"matchArgs,omitempty"`
+	MatchData              []nArgFilter `yaml:"matchData,omitempty"`
 	MatchReturnArgs        []nArgFilter `yaml:"matchReturnArgs,omitempty"`
 	MatchActions           []nAction    `yaml:"matchActions,omitempty"`
 	MatchReturnActions     []nAction    `yaml:"matchReturnActions,omitempty"`
@@ -232,6 +235,7 @@ func normalizePolicy(pol *Policy) *nPolicy {
 	for _, k := range s.KProbes {
 		nk := nKprobe{Call: k.Call, Syscall: k.Syscall, Return: k.Return, ReturnArgAction: k.ReturnArgAction,
 			nHook: normalizeHook(&k.Hook)}
+		nk.Data = normalizeData(k.Data)
 		if name, ok := strings.CutPrefix(k.Call, "list:"); ok {
 			// The list's type decides: its entries are syscalls or not.
 			for _, l := range s.Lists {
@@ -258,13 +262,16 @@ func normalizePolicy(pol *Policy) *nPolicy {
 		}
 		nu := nUprobe{Path: u.Path, Symbols: syms, Offsets: u.Offsets, RefCtrOffsets: u.RefCtrOffsets, BTFPath: u.BTFPath,
 			Return: u.Return, nHook: normalizeHook(&u.Hook)}
+		nu.Data = normalizeData(u.Data)
 		if u.ReturnArg != nil {
 			nu.ReturnArg = normalizeArg(u.ReturnArg)
 		}
 		ns.UProbes = append(ns.UProbes, nu)
 	}
 	for _, l := range s.LSMHooks {
-		ns.LSMHooks = append(ns.LSMHooks, nLSM{Hook: l.Name, nHook: normalizeHook(&l.Hook)})
+		nl := nLSM{Hook: l.Name, nHook: normalizeHook(&l.Hook)}
+		nl.Data = normalizeData(l.Data)
+		ns.LSMHooks = append(ns.LSMHooks, nl)
 	}
 	for _, u := range s.USDTs {
 		ns.USDTs = append(ns.USDTs, nUSDT{Path: u.Path, Provider: u.Provider, Name: u.Name, nHook: normalizeHook(&u.Hook)})
@@ -304,8 +311,17 @@ func normalizeHook(h *Hook) nHook {
 	return out
 }
 
+// normalizeData normalizes a hook's data entries.
+func normalizeData(data []*Arg) []nArg {
+	var out []nArg
+	for _, a := range data {
+		out = append(out, *normalizeArg(a))
+	}
+	return out
+}
+
 func normalizeArg(a *Arg) *nArg {
-	out := &nArg{Index: a.Index, Type: a.Type, Label: a.Label, SizeArgIndex: a.SizeArgIndex, Resolve: a.Resolve, BTFType: a.BTFType}
+	out := &nArg{Index: a.Index, Type: a.Type, Label: a.Label, SizeArgIndex: a.SizeArgIndex, Resolve: a.Resolve, BTFType: a.BTFType, Source: a.Source}
 	if t, ok := ir.ParseType(a.Type); ok {
 		out.Type = t.String()
 		if t.IsBuffer() || t == ir.TypeIovIter {
@@ -402,6 +418,7 @@ func normalizeSelector(s *Selector) nSelector {
 		return out
 	}
 	out.MatchArgs = argFilters(s.MatchArgs, false)
+	out.MatchData = argFilters(s.MatchData, false)
 	out.MatchReturnArgs = argFilters(s.MatchReturnArgs, true)
 	out.MatchActions = normalizeActions(s.MatchActions)
 	out.MatchReturnActions = normalizeActions(s.MatchReturnActions)

@@ -215,7 +215,44 @@ type Arg struct {
 	// followed from the argument; BTFType the type it is cast to first.
 	Resolve []string
 	BTFType string
-	Pos     Pos
+	// Source is where a data entry (the hook's data:, reported apart
+	// from the arguments, after them in slot order) is read from;
+	// SourceArg for an argument. A SourceCurrentTask entry follows
+	// Resolve from the current task_struct; a SourcePtRegs entry reads
+	// register Reg of the probed context. Index is not read for them.
+	Source ArgSource
+	Reg    *Reg
+	Pos    Pos
+}
+
+// ArgSource is where an Arg is read from.
+type ArgSource uint8
+
+const (
+	SourceArg         ArgSource = iota // the hook's argument Index
+	SourceCurrentTask                  // the current task_struct, through Resolve
+	SourcePtRegs                       // a register of the context's struct pt_regs
+)
+
+var argSourceNames = map[ArgSource]string{SourceArg: "arg", SourceCurrentTask: "current_task", SourcePtRegs: "pt_regs"}
+
+func (s ArgSource) String() string {
+	if n, ok := argSourceNames[s]; ok {
+		return n
+	}
+	return fmt.Sprintf("source(%d)", s)
+}
+
+// Data reports whether a is a data entry rather than an argument.
+func (a *Arg) Data() bool { return a.Source != SourceArg }
+
+// Reg is a register a SourcePtRegs entry reads: its name in the policy,
+// its byte offset in struct pt_regs, and how many low bytes are read
+// (sign-extended to 64 bits, as Tetragon does).
+type Reg struct {
+	Name   string
+	Offset int
+	Size   int
 }
 
 // MaxSizeRaw is the largest Arg.SizeRaw: Tetragon keeps the first five

@@ -254,6 +254,12 @@ func (pr *printer) arg(a *Arg, head string) {
 	if a.BTFType != "" {
 		words = append(words, "btftype="+a.BTFType)
 	}
+	if a.Source != SourceArg {
+		words = append(words, "source="+a.Source.String())
+	}
+	if a.Reg != nil {
+		words = append(words, fmt.Sprintf("reg=%s@%d/%d", a.Reg.Name, a.Reg.Offset, a.Reg.Size))
+	}
 	pr.line(2, &a.Pos, words...)
 }
 

@@ -415,6 +415,39 @@ func (v *verifier) arg(where string, h *Hook, slot int, a *Arg) {
 			v.errorf(aw, a.Pos, "empty member in resolve path")
 		}
 	}
+	v.dataArg(aw, h, slot, a)
+}
+
+// dataArg checks a data entry: after every argument, read from its
+// source as it says, and no buffer.
+func (v *verifier) dataArg(aw string, h *Hook, slot int, a *Arg) {
+	if !a.Data() {
+		if slot > 0 && h.Args[slot-1] != nil && h.Args[slot-1].Data() {
+			v.errorf(aw, a.Pos, "argument after a data entry")
+		}
+		if a.Reg != nil {
+			v.errorf(aw, a.Pos, "a register on an argument")
+		}
+		return
+	}
+	switch a.Source {
+	case SourceCurrentTask:
+		if len(a.Resolve) == 0 || a.Reg != nil {
+			v.errorf(aw, a.Pos, "current_task data without a resolve path, or with a register")
+		}
+	case SourcePtRegs:
+		if a.Reg == nil || len(a.Resolve) > 0 || a.Reg.Offset < 0 || a.Reg.Size < 1 || a.Reg.Size > 8 {
+			v.errorf(aw, a.Pos, "pt_regs data without a register, or with a resolve path")
+		}
+		if !a.Type.IsInteger() {
+			v.errorf(aw, a.Pos, "pt_regs data read as a %s", a.Type)
+		}
+	default:
+		v.errorf(aw, a.Pos, "unknown source %s", a.Source)
+	}
+	if a.SizeSlot != NoSize || a.ReturnCopy || a.BTFType != "" {
+		v.errorf(aw, a.Pos, "data entry with a length, returnCopy or btfType")
+	}
 }
 
 func (v *verifier) selector(where string, h *Hook, s *Selector) {

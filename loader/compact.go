@@ -52,8 +52,13 @@ func (e *Event) AppendCompact(dst []byte) []byte {
 		dst = append(dst, ' ')
 		dst = append(dst, bin...)
 	}
-	for i := range e.Args {
-		a := &e.Args[i]
+	for i := range len(e.Args) + len(e.Data) {
+		var a *Arg
+		if i < len(e.Args) {
+			a = &e.Args[i]
+		} else {
+			a = &e.Data[i-len(e.Args)]
+		}
 		dst = append(dst, ' ')
 		if a.Label != "" {
 			dst = append(dst, a.Label...)

@@ -158,6 +158,24 @@ func decodeArgs(rec []byte, h bpf.Header, hook *bpf.Hook, a arch.Arch, args []Ar
 	return args, ret, nil
 }
 
+// splitData splits decoded arguments into the hook's arguments and its
+// data entries, which the manifest lists last.
+func splitData(hook *bpf.Hook, args []Arg) (_, data []Arg) {
+	n := 0 // decoded arguments before the data entries
+	for _, spec := range hook.Args {
+		if spec.Data {
+			break
+		}
+		if spec.Encoding != bpf.EncNone {
+			n++
+		}
+	}
+	if n >= len(args) {
+		return args, nil
+	}
+	return args[:n], args[n:]
+}
+
 func (d *argDecoder) decode(spec bpf.Arg) (Arg, bool, error) {
 	switch spec.Encoding {
 	case bpf.EncNone:

@@ -27,8 +27,10 @@ type Event struct {
 	Process  *Process
 	Parent   *Process
 	Args     []Arg
-	Return   *Arg
-	Action   bpf.Action
+	// Data are the hook's data entries (data:), reported under "data".
+	Data   []Arg
+	Return *Arg
+	Action bpf.Action
 	// Header is the record's header as the program wrote it.
 	Header bpf.Header
 	// KernelStackTrace and UserStackTrace are the stacks a Post with
@@ -290,6 +292,7 @@ type (
 		Message          string            `json:"message,omitempty"`
 		Tags             []string          `json:"tags,omitempty"`
 		UserStackTrace   []StackTraceEntry `json:"user_stack_trace,omitempty"`
+		Data             []Arg             `json:"data,omitempty"`
 	}
 	tracepointBody struct {
 		Process    *Process `json:"process,omitempty"`
@@ -324,6 +327,7 @@ type (
 		Message    string   `json:"message,omitempty"`
 		Args       []Arg    `json:"args,omitempty"`
 		Tags       []string `json:"tags,omitempty"`
+		Data       []Arg    `json:"data,omitempty"`
 	}
 	execBody struct {
 		Process   *Process   `json:"process,omitempty"`
@@ -348,6 +352,7 @@ type (
 		Action       string   `json:"action,omitempty"`
 		Tags         []string `json:"tags,omitempty"`
 		ImaHash      string   `json:"ima_hash,omitempty"`
+		Data         []Arg    `json:"data,omitempty"`
 	}
 )
 
@@ -380,19 +385,19 @@ func (e *Event) MarshalJSON() ([]byte, error) {
 		ts := Timestamp(e.Time)
 		body = exitBody{e.Process, e.Parent, e.Signal, e.Status, &ts, e.Ancestors}
 	case KindKprobe:
-		body = kprobeBody{e.Process, e.Parent, e.FunctionName(), e.Args, e.Return, action, e.KernelStackTrace, e.Policy, h.Message, h.Tags, e.UserStackTrace}
+		body = kprobeBody{e.Process, e.Parent, e.FunctionName(), e.Args, e.Return, action, e.KernelStackTrace, e.Policy, h.Message, h.Tags, e.UserStackTrace, e.Data}
 	case KindTracepoint:
 		subsys, event := splitTracepoint(h.Target)
 		body = tracepointBody{e.Process, e.Parent, subsys, event, e.Args, e.Policy, action, h.Message, h.Tags}
 	case KindUprobe:
-		body = uprobeBody{e.Process, e.Parent, h.Target, h.Symbol, e.Policy, h.Message, e.Args, h.Tags}
+		body = uprobeBody{e.Process, e.Parent, h.Target, h.Symbol, e.Policy, h.Message, e.Args, h.Tags, e.Data}
 	case KindLoader:
 		body = loaderBody{e.Process, e.LoaderPath, e.BuildID, e.Parent}
 	case KindUSDT:
 		provider, name, _ := strings.Cut(h.Symbol, ":")
 		body = usdtBody{e.Process, e.Parent, h.Target, provider, name, e.Policy, h.Message, e.Args, h.Tags, action}
 	default:
-		body = lsmBody{e.Process, e.Parent, e.FunctionName(), e.Policy, h.Message, e.Args, action, h.Tags, e.ImaHash}
+		body = lsmBody{e.Process, e.Parent, e.FunctionName(), e.Policy, h.Message, e.Args, action, h.Tags, e.ImaHash, e.Data}
 	}
 	bodyJSON, err := json.Marshal(body)
 	if err != nil {

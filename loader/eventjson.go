@@ -63,6 +63,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		o.str("message", message)
 		o.strs("tags", tags)
 		o.stack("user_stack_trace", e.UserStackTrace)
+		o.argList("data", e.Data)
 	case KindTracepoint:
 		subsys, event := splitTracepoint(target)
 		o.str("subsys", subsys)
@@ -80,6 +81,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		o.str("message", message)
 		o.args(e.Args)
 		o.strs("tags", tags)
+		o.argList("data", e.Data)
 	case KindUSDT:
 		provider, name, _ := strings.Cut(symbol, ":")
 		o.str("path", target)
@@ -98,6 +100,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		o.str("action", action)
 		o.strs("tags", tags)
 		o.str("ima_hash", e.ImaHash)
+		o.argList("data", e.Data)
 	}
 	dst = o.end()
 	if e.NodeName != "" {
@@ -196,11 +199,13 @@ func (o *object) strs(k string, v []string) {
 	o.dst = appendStrings(o.dst, v)
 }
 
-func (o *object) args(v []Arg) {
+func (o *object) args(v []Arg) { o.argList("args", v) }
+
+func (o *object) argList(k string, v []Arg) {
 	if len(v) == 0 {
 		return
 	}
-	o.key("args")
+	o.key(k)
 	o.dst = append(o.dst, '[')
 	for i := range v {
 		if i > 0 {

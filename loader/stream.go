@@ -525,7 +525,7 @@ func (s *Stream) newEvent() *Event {
 	s.pool[len(s.pool)-1] = nil
 	s.pool = s.pool[:len(s.pool)-1]
 	args := ev.Args
-	clear(args)
+	clear(args[:cap(args)])
 	*ev = Event{Args: args[:0]}
 	return ev
 }
@@ -740,7 +740,8 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 		return nil, decodeErr("policy %s hook %d: %v", pol.name, h.HookID, err)
 	}
 	ev.Kind, ev.Time, ev.NodeName = eventKind(hook.Kind), s.toWall(h.Ktime), s.o.NodeName
-	ev.Policy, ev.PolicyID, ev.Hook, ev.Args, ev.Return = pol.name, h.PolicyID, hook, args, ret
+	args, data := splitData(hook, args)
+	ev.Policy, ev.PolicyID, ev.Hook, ev.Args, ev.Data, ev.Return = pol.name, h.PolicyID, hook, args, data, ret
 	ev.Action, ev.Header = h.Action, h
 	if hook.StackIDs {
 		ev.KernelStackTrace, ev.UserStackTrace = s.stacks(pol, raw[:h.Size], h.Tgid)
