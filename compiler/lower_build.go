@@ -157,7 +157,7 @@ type argRefs struct {
 	byIndex    map[int]int // declared index -> slot
 	n          int
 	tracepoint bool
-	uprobe     bool // Override writes registers
+	uprobe     bool  // Override writes registers
 	data       []int // slots of the data entries, by position in data
 	dataIndex  []int // their declared indexes
 }
