@@ -2,7 +2,7 @@ package arch
 
 import "testing"
 
-func TestPtRegsByName(t *testing.T) {
+func TestUserReg(t *testing.T) {
 	for _, c := range []struct {
 		a    Arch
 		name string
@@ -35,7 +35,7 @@ func TestPtRegsByName(t *testing.T) {
 		{ARM64, "x-1", 0, 0, false},
 		{ARM64, "rax", 0, 0, false},
 	} {
-		r, ok := c.a.PtRegsByName(c.name)
+		r, ok := c.a.UserReg(c.name)
 		if ok != c.ok || ok && (r.Offset != c.off || r.Size != c.size) {
 			t.Errorf("%s %q: got %+v %v, want offset %d size %d %v", c.a, c.name, r, ok, c.off, c.size, c.ok)
 		}

@@ -106,7 +106,7 @@ func (c *checker) checkDataEntry(h *hookView, a *Arg) {
 				"data entry without resolve: Tetragon requires it")
 			return
 		}
-		if _, ok := c.opts.Arch.PtRegsByName(a.Resolve); !ok {
+		if _, ok := c.opts.Arch.UserReg(a.Resolve); !ok {
 			c.errorf(resolveNode, "bad-data", fmt.Sprintf("%s registers: %s", c.opts.Arch, c.opts.Arch.PtRegsNames()),
 				"%q is not a register of %s", a.Resolve, c.opts.Arch)
 		}

@@ -187,7 +187,7 @@ func (l *lowering) buildDataArg(a *Arg, slot int) *ir.Arg {
 	case "pt_regs":
 		arg.Source = ir.SourcePtRegs
 		arg.Resolve = nil
-		r, ok := l.opts.Arch.PtRegsByName(a.Resolve)
+		r, ok := l.opts.Arch.UserReg(a.Resolve)
 		if !ok {
 			l.errorf(fieldOr(a.At, "resolve"), "bad-data", "", "%q is not a register of %s", a.Resolve, l.opts.Arch)
 		}
