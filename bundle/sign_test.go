@@ -39,8 +39,9 @@ func readWithin(t *testing.T, path string, o *VerifyOptions) (*Verified, error) 
 			t.Errorf("ReadSigned %s allocated %d bytes", path, grew)
 		}
 		return r.v, r.err
-	case <-time.After(time.Second):
-		t.Fatalf("ReadSigned %s blocked for a second", path)
+	case <-time.After(10 * time.Second):
+		// A FIFO or a device would block for ever: any deadline finds it.
+		t.Fatalf("ReadSigned %s blocked for 10 s", path)
 	}
 	return nil, nil
 }
@@ -92,13 +93,12 @@ func TestSignatureFileHostile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			os.RemoveAll(sigPath)
 			tc.setup()
-			start := time.Now()
+			// readWithin checks that the refusal read no more than the
+			// bundle and a signature's worth (allocations) and did not
+			// block; a wall-clock bound here failed on loaded machines.
 			_, err := readWithin(t, path, o)
 			if !errors.Is(err, tc.is) || !strings.Contains(err.Error(), tc.msg) {
 				t.Errorf("got %v, want %v with %q", err, tc.is, tc.msg)
-			}
-			if d := time.Since(start); d > 100*time.Millisecond {
-				t.Errorf("refused in %v", d)
 			}
 		})
 	}
