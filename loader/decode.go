@@ -166,7 +166,10 @@ func splitData(hook *bpf.Hook, args []Arg) (_, data []Arg) {
 		if spec.Data {
 			break
 		}
-		if spec.Encoding != bpf.EncNone {
+		switch {
+		case spec.Longs > 0: // one argument per element (appendLongs)
+			n += spec.Longs
+		case spec.Encoding != bpf.EncNone:
 			n++
 		}
 	}

@@ -4,8 +4,8 @@ map polc_procs Hash key=4 value=352 max=131072 pinned
 map polc_drops PerCPUArray key=4 value=8 max=1 pinned
 map polc_procs_gen Array key=4 value=8 max=1 pinned
 map polc_proc_gens Array key=4 value=8 max=1024 pinned
-map polc_rec PerCPUArray key=4 value=4520 max=1
-map polc_out PerCPUArray key=4 value=4160 max=1
+map polc_rec PerCPUArray key=4 value=4528 max=1
+map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
 program h0_sys_openat section kprobe/__x64_sys_openat (150 instructions)
@@ -44,7 +44,7 @@ program h0_sys_openat section kprobe/__x64_sys_openat (150 instructions)
 	r7 = *(u64 *)(r10 - 16)
 	r7 <<= 32
 	r7 s>>= 32
-	*(u64 *)(r9 + 4152) = r7
+	*(u64 *)(r9 + 4160) = r7
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -57,11 +57,11 @@ program h0_sys_openat section kprobe/__x64_sys_openat (150 instructions)
 	r3 = r7
 	r1 = r9
 	r1 += 56
-	r2 = 4096
+	r2 = 4097
 	call bpf_probe_read_user_str
 	if r0 s<= 0x0 goto str_fault
 	r0 -= 1
-	if r0 < 0xfff goto str_done
+	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll
 	r0 |= r1
 	goto str_done
@@ -74,7 +74,7 @@ str_done:
 	*(u64 *)(r9 + 48) = r0
 	; - index: 0
 sel0:
-	r4 = *(u64 *)(r9 + 4152)
+	r4 = *(u64 *)(r9 + 4160)
 	if r4 == -0x64 goto pass
 	goto exit
 pass:
@@ -105,8 +105,8 @@ post:
 	r2 = *(u32 *)(r9 + 40)
 	r2 += 7
 	r2 &= -8
-	if r2 <= 0x1000 goto padded_0
-	r2 = 4096
+	if r2 <= 0x1008 goto padded_0
+	r2 = 4104
 padded_0:
 	r2 += 16
 	if r7 <= 0x28 goto pack_off_ok_0
@@ -121,18 +121,18 @@ pack_off_ok_0:
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
 	r2 = 8
-	if r7 <= 0x1038 goto pack_off_ok_1
+	if r7 <= 0x1040 goto pack_off_ok_1
 	goto exit
 pack_off_ok_1:
 	*(u64 *)(r10 - 48) = r2
 	r1 = r8
 	r1 += r7
 	r3 = r9
-	r3 += 4152
+	r3 += 4160
 	call bpf_probe_read_kernel
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
-	if r7 <= 0x1040 goto pack_done
+	if r7 <= 0x1048 goto pack_done
 	goto exit
 pack_done:
 	*(u32 *)(r8 + 4) = r7
