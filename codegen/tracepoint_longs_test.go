@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
 )
 
 // raw_syscalls/sys_enter's args (unsigned long[6]), read by type auto, is
@@ -12,6 +13,12 @@ import (
 // 64-bit values (Longs); read as uint64, it is one integer (its first
 // element), and the field checked at load is the whole array.
 func TestRawSyscallsArgsManifest(t *testing.T) {
+	if testenv.InVM() {
+		// A manifest check that reads no kernel, on policies outside the
+		// package, which the vmtest guests do not have.
+		t.Log("the tetragon-more policies are not in the vmtest guest; this runs on the host")
+		return
+	}
 	dir := filepath.Join("..", "testdata", "tetragon-more")
 	for _, tc := range []struct {
 		file string
