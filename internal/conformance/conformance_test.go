@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,16 +82,19 @@ func TestKernel(t *testing.T) {
 	// TestKernel loads under a pin root of its own, away from polrun's.
 	pinRoot := testenv.PinDir(t, "polc-conformance", true)
 	got := Column{}
+	figs := map[string]*Figures{}
 	start := time.Now()
 	loaded := 0
 	for _, p := range pols {
 		t.Run(strings.ReplaceAll(p.Key(), "/", ":"), func(t *testing.T) {
 			began := time.Now()
-			o, err := LoadAttach(p, pinRoot)
+			fig := &Figures{}
+			o, err := LoadAttachMeasured(p, pinRoot, fig)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got[p.Key()] = o
+			figs[p.Key()] = fig
 			if o.Status != NotRun {
 				loaded++
 				t.Logf("%s (%v)", o, time.Since(began).Round(time.Millisecond))
@@ -105,8 +110,13 @@ func TestKernel(t *testing.T) {
 	if err := WriteColumn(&buf, series, got); err != nil {
 		t.Fatal(err)
 	}
+	verified := verifiedReport(series, release, figs)
+	t.Logf("verifier figures on %s:\n%s", release, verifiedSummary(figs))
 	if dir := os.Getenv("VMTEST_ARTIFACTS"); dir != "" && testenv.InVM() {
 		if err := os.WriteFile(filepath.Join(dir, "kernel-"+series+".txt"), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "verified-"+series+".txt"), verified, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -128,6 +138,52 @@ func TestKernel(t *testing.T) {
 		t.Errorf("%s is not what Linux %s does now (run make conformance to regenerate it and docs/CONFORMANCE.md):\n%s",
 			path, release, strings.Join(diff, "\n"))
 	}
+}
+
+// verifiedReport is the verifier's figures of every loaded policy on this
+// kernel, a line each (policy, programs, the largest program and its
+// verified instructions, the sum), then the base's programs. It is an
+// artifact for the notes, not a golden file: the figures change with the
+// kernel's release.
+func verifiedReport(series, release string, figs map[string]*Figures) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# Verified instructions of each corpus policy on Linux %s (%s), by TestKernel.\n", series, release)
+	fmt.Fprintf(&b, "# policy\tprograms\tlargest program\tits verified insns\tsum\n")
+	var base []ProgramFigure
+	for _, k := range slices.Sorted(maps.Keys(figs)) {
+		f := figs[k]
+		if len(f.Base) > 0 {
+			base = f.Base
+		}
+		if len(f.Programs) == 0 {
+			continue
+		}
+		l, total := f.Largest()
+		fmt.Fprintf(&b, "%s\t%d\t%s\t%d\t%d\n", k, len(f.Programs), l.Name, l.Verified, total)
+	}
+	for _, p := range base {
+		fmt.Fprintf(&b, "(base)\t1\t%s\t%d\t%d\n", p.Name, p.Verified, p.Verified)
+	}
+	return b.Bytes()
+}
+
+// verifiedSummary is the largest program over the corpus and the spec's
+// fd_install example's, for the test log.
+func verifiedSummary(figs map[string]*Figures) string {
+	var largest ProgramFigure
+	var largestKey string
+	var lines []string
+	for _, k := range slices.Sorted(maps.Keys(figs)) {
+		l, total := figs[k].Largest()
+		if l.Verified > largest.Verified {
+			largest, largestKey = l, k
+		}
+		if strings.HasPrefix(k, "fd_install") && l.Verified > 0 {
+			lines = append(lines, fmt.Sprintf("  %s: largest %s %d, sum %d", k, l.Name, l.Verified, total))
+		}
+	}
+	lines = append(lines, fmt.Sprintf("  largest in the corpus: %s %s %d", largestKey, largest.Name, largest.Verified))
+	return strings.Join(lines, "\n")
 }
 
 func readColumnFile(path string) (Column, error) {

@@ -100,8 +100,41 @@ func (l *Leftovers) Error() string {
 // attached or pinned after a failed load or the unload (a *Leftovers), or
 // when pinRoot could not be used: failures of the loader itself.
 func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
+	return LoadAttachMeasured(p, pinRoot, nil)
+}
+
+// Figures are the verifier's figures of a policy's programs on the running
+// kernel, as polrun list reports them: kept apart from the Outcome, which
+// is the same on every release of a series while these change with it.
+type Figures struct {
+	Programs []ProgramFigure
+	// Base: the base programs loaded with the policy (process table).
+	Base []ProgramFigure
+}
+
+// ProgramFigure is one loaded program.
+type ProgramFigure struct {
+	Name     string
+	Verified uint32 // instructions the verifier processed
+}
+
+// Largest is the program with the most verified instructions, and the sum
+// over all programs.
+func (f *Figures) Largest() (largest ProgramFigure, total uint64) {
+	for _, p := range f.Programs {
+		total += uint64(p.Verified)
+		if p.Verified > largest.Verified {
+			largest = p
+		}
+	}
+	return largest, total
+}
+
+// LoadAttachMeasured is LoadAttach that also fills fig (when not nil)
+// with the verifier's figures of the policy's programs.
+func LoadAttachMeasured(p *Policy, pinRoot string, fig *Figures) (Outcome, error) {
 	if p.NeedsTarget {
-		return loadForThisKernel(p, pinRoot)
+		return loadForThisKernel(p, pinRoot, fig)
 	}
 	if p.Bundle == nil {
 		if Arch != arch.X86_64 {
@@ -114,11 +147,11 @@ func LoadAttach(p *Policy, pinRoot string) (Outcome, error) {
 		}
 		return Outcome{Status: NotRun}, nil
 	}
-	return loadAttach(p, p.Bundle.Object, pinRoot)
+	return loadAttach(p, p.Bundle.Object, pinRoot, fig)
 }
 
 // loadAttach is LoadAttach of the bundle data built from p.
-func loadAttach(p *Policy, data []byte, pinRoot string) (Outcome, error) {
+func loadAttach(p *Policy, data []byte, pinRoot string, fig *Figures) (Outcome, error) {
 	// Held as polrun run and serve hold them where links cannot be pinned
 	// (perf events before 5.15); unloading lets them go.
 	opts := &loader.Options{PinRoot: pinRoot, Hold: loader.NewHolder()}
@@ -126,14 +159,14 @@ func loadAttach(p *Policy, data []byte, pinRoot string) (Outcome, error) {
 	if err := loader.UnloadAll(opts); err != nil {
 		return Outcome{}, fmt.Errorf("clear %s: %w", pinRoot, err)
 	}
-	out, err := loadOnce(data, opts)
+	out, err := loadOnce(data, opts, fig)
 	if errors.As(err, new(missingHook)) {
 		// Load what the kernel has, for real, and list what it lacks.
 		var b []byte
 		if b, err = ignoringMissing(p); err != nil {
 			return outcome(Refused, fmt.Sprintf("rebuilding with ignoreMissing hooks: %v", err)), nil
 		}
-		out, err = loadOnce(b, opts)
+		out, err = loadOnce(b, opts, fig)
 		var still missingHook
 		if errors.As(err, &still) {
 			return outcome(Refused, firstLine(still.err)), nil
@@ -155,7 +188,7 @@ var thisKernel struct {
 // loadForThisKernel builds p, which needs a description of its target
 // kernel, against the running kernel's profile (as polc build --target
 // does with a captured profile), and loads it.
-func loadForThisKernel(p *Policy, pinRoot string) (Outcome, error) {
+func loadForThisKernel(p *Policy, pinRoot string, fig *Figures) (Outcome, error) {
 	thisKernel.once.Do(func() { thisKernel.profile, thisKernel.err = capture.Capture(&capture.Options{NoProbes: true}) })
 	if thisKernel.err != nil {
 		return Outcome{}, fmt.Errorf("describe the running kernel: %w", thisKernel.err)
@@ -170,7 +203,7 @@ func loadForThisKernel(p *Policy, pinRoot string) (Outcome, error) {
 	}
 	c := *p
 	c.IR = pol
-	out, err := loadAttach(&c, b.Object, pinRoot)
+	out, err := loadAttach(&c, b.Object, pinRoot, fig)
 	if err == nil && out.Status != NotRun {
 		out.Detail = "built for this kernel: " + out.Detail
 	}
@@ -185,7 +218,7 @@ func (m missingHook) Error() string { return m.err.Error() }
 func (m missingHook) Unwrap() error { return m.err }
 
 // loadOnce loads, checks, and unloads one bundle.
-func loadOnce(data []byte, opts *loader.Options) (Outcome, error) {
+func loadOnce(data []byte, opts *loader.Options, fig *Figures) (Outcome, error) {
 	b, err := loader.ReadBundle(data)
 	if err != nil {
 		return outcome(Refused, err.Error()), nil
@@ -218,6 +251,9 @@ func loadOnce(data []byte, opts *loader.Options) (Outcome, error) {
 		}
 		for _, prog := range ps.Programs {
 			ids = append(ids, prog.ProgramID)
+			if fig != nil {
+				fig.Programs = append(fig.Programs, ProgramFigure{Name: prog.Name, Verified: prog.VerifiedInsns})
+			}
 			if prog.Err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %v", prog.Name, prog.Err))
 			}
@@ -226,6 +262,9 @@ func loadOnce(data []byte, opts *loader.Options) (Outcome, error) {
 	if st.Base != nil {
 		for _, prog := range st.Base.Programs {
 			ids = append(ids, prog.ProgramID)
+			if fig != nil {
+				fig.Base = append(fig.Base, ProgramFigure{Name: prog.Name, Verified: prog.VerifiedInsns})
+			}
 		}
 	}
 	if err := loader.Unload([]string{b.Name()}, opts); err != nil {
