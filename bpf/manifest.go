@@ -93,6 +93,10 @@ const (
 	// task with them, which Override on uprobes does; the verifier of
 	// earlier kernels refuses the writes ("invalid bpf_context access").
 	FeatureUprobeWriteCtx = "uprobe_write_ctx"
+	// FeatureImaFileHash: a sleepable BPF LSM program may call
+	// bpf_ima_file_hash (sleepable LSM programs 5.11+, the helper 5.18+),
+	// which the program of a hook with an imaHash argument does.
+	FeatureImaFileHash = "ima_file_hash"
 )
 
 // Hook is one attachment point of a bundle.

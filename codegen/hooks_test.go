@@ -95,6 +95,11 @@ func loadable(t testing.TB, p bpf.Program, h bpf.Hook) string {
 		if err := spec.TypeByName("bpf_lsm_"+p.Target, &fn); err != nil {
 			return "kernel has no LSM hook " + p.Target
 		}
+		if strings.HasPrefix(p.Section, "lsm.s/") {
+			if err := testenv.ImaFileHash.Check(); err != nil {
+				return "no bpf_ima_file_hash: " + err.Error()
+			}
+		}
 	}
 	return ""
 }

@@ -170,6 +170,7 @@ func (g *gen) imaProgram(h *ir.Hook, lay *prog.Layout, at attachment, progs []bp
 		}
 	}
 	p := &progGen{Ctx: prog.New(g, h, lay, false), g: g}
+	p.Need(bpf.FeatureImaFileHash)
 	insns := p.imaHashProgram()
 	if insns == nil {
 		return progs

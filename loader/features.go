@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/kfeature"
 )
 
 // Feature is the answer to one feature probe.
@@ -54,6 +55,12 @@ var probes = []probe{
 	{bpf.FeatureProbeWriteUser, probeWriteUser},
 	{bpf.FeatureAttachCookie, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetAttachCookie) }},
 	{bpf.FeatureUprobeWriteCtx, probeUprobeWriteCtx},
+	{bpf.FeatureImaFileHash, func() error {
+		if err := probeLSM(); err != nil {
+			return err
+		}
+		return kfeature.ImaFileHash()
+	}},
 }
 
 // probeUprobeWriteCtx loads a kprobe-type program that writes a register

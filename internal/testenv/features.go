@@ -12,6 +12,8 @@ import (
 	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
+
+	"github.com/polc-dev/polc/internal/kfeature"
 )
 
 // Hook and map features. Each probes the running kernel once per test
@@ -35,6 +37,14 @@ var (
 	})}
 	// LSM: bpf is an active LSM and a BPF LSM program attaches.
 	LSM = Requirement{Name: "BPF LSM", Check: once(&lsmOnce, checkLSM)}
+	// ImaFileHash: a sleepable BPF LSM program may call bpf_ima_file_hash
+	// (5.18+; sleepable LSM programs 5.11+), as imaHash hooks do.
+	ImaFileHash = Requirement{Name: "bpf_ima_file_hash in sleepable LSM programs", Check: once(&imaFileHashOnce, func() error {
+		if err := checkLSM(); err != nil {
+			return err
+		}
+		return kfeature.ImaFileHash()
+	})}
 	// KprobeMulti: kprobe_multi links (CONFIG_FPROBE, 5.18+).
 	KprobeMulti = Requirement{Name: "kprobe_multi", Check: once(&kprobeMultiOnce, func() error {
 		return feature("kprobe_multi link", features.HaveBPFLinkKprobeMulti())
@@ -55,7 +65,7 @@ var (
 )
 
 var kprobesOnce, kretprobesOnce, fentryOnce, fmodRetOnce, lsmOnce, kprobeMultiOnce,
-	uprobesOnce, tracepointsOnce, ringBufOnce, uprobeWriteCtxOnce onceResult
+	uprobesOnce, tracepointsOnce, ringBufOnce, uprobeWriteCtxOnce, imaFileHashOnce onceResult
 
 // once wraps a probe so it needs root and runs once per test binary.
 func once(o *onceResult, probe func() error) func() error {
