@@ -67,7 +67,7 @@ var fieldStatus = map[string][2]string{
 	"metadata.namespace":                                {StatusRefused, "a TracingPolicyNamespaced applies to the pods of its namespace only, which needs Kubernetes pod metadata: polrun refuses to load it (validate warns)"},
 	"spec.nodeSelector":                                 {StatusImplemented, "applied by polrun to the node's labels (--node-labels of load, run and serve)"},
 	"spec.options[].name":                               {StatusNoted, "options that cannot change what the policy does are accepted with a note (option-no-effect)"},
-	"spec.uprobes[].btfPath":                            {StatusNoted, "read only with btfType or resolve, which are refused on uprobes: a warning says it has no effect"},
+	"spec.uprobes[].btfPath":                            {StatusImplemented, "the probed binary's BTF, where btfType and resolve on uprobe arguments look types up; polc reads it at build time (the offsets are fixed in the bundle; needs-btf-file warns at validate when it is not there); without btfType or resolve a warning says it has no effect"},
 	"spec.usdts[].btfPath":                              {StatusNoted, "read only with btfType or resolve, which are refused on USDT probes"},
 	"spec.*[].args[].btfTypeModule":                     {StatusRefused, "btfType from a kernel module's BTF: not yet supported by polc"},
 	"spec.*[].args[].size":                              {StatusImplemented, "how many int32 an int32_arr reads (none when absent; at most 8 kept, as in Tetragon); ignored (warning) on other types"},
