@@ -27,7 +27,7 @@ func (c *checker) refuseUnimplementedFields() {
 			if s.Field("matchCmdArgs") != nil {
 				c.errorf(fieldOr(s.At, "matchCmdArgs"), "unsupported",
 					"filter on the binary with matchBinaries, or on the arguments of the execve hook",
-					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc")
+					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc: the process table its programs read at each event records the binary, not the arguments, which only exec events carry")
 			}
 		}
 	}

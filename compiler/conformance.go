@@ -52,7 +52,7 @@ var fieldStatus = map[string][2]string{
 	"spec.uprobes[].resolvePathInContainer":             {StatusRefused, "needs Kubernetes pod and container metadata to find each container's root"},
 	"spec.fentries":                                     {StatusRefused, "fentry hooks: not yet supported by polc (hook the functions under kprobes)"},
 	"spec.state":                                        {StatusNoted, "named policy states: names must be unique (refused otherwise, as in Tetragon); nothing polc compiles refers to a state, so a declared one has no effect (note state-no-effect); fields other than name refused"},
-	"spec.*[].selectors[].matchCmdArgs":                 {StatusRefused, "filters on the command-line arguments: not yet supported by polc"},
+	"spec.*[].selectors[].matchCmdArgs":                 {StatusRefused, "filters on the command-line arguments: not yet supported by polc (the process table polc's programs read at each event records the binary, not the arguments)"},
 	"spec.uprobes[].addrs":                              {StatusRefused, "give the file offsets under offsets"},
 	"spec.podSelector":                                  {StatusRefused, "needs Kubernetes pod metadata: polrun refuses to load the policy (validate warns), unless with the other selectors {} it selects every process"},
 	"spec.containerSelector":                            {StatusRefused, "needs Kubernetes pod metadata: polrun refuses to load the policy (validate warns), unless with the other selectors {} it selects every process"},
