@@ -3,16 +3,17 @@ package compiler
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/cilium/ebpf/btf"
 	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
 
 type hookKind string
@@ -618,9 +619,18 @@ func (c *checker) checkUprobeResolve(h *hookView, a *Arg) {
 		c.errorf(fieldOr(a.At, "btfType"), "unsupported", "give resolve, the member path to read",
 			"btfType without resolve on a uprobe argument is not supported by polc")
 	default:
-		if _, err := os.Stat(u.BTFPath); err != nil {
+		if !resolvePath.MatchString(a.Resolve) {
+			return // reported (bad-resolve)
+		}
+		spec, err := btf.LoadSpec(u.BTFPath)
+		if err != nil {
 			c.warnf(fieldOr(u.At, "btfPath"), "needs-btf-file", "build where the probed binary's BTF file is, at the same path",
 				"btfType %q on argument %d is looked up in btfPath, which polc reads at build time: %v", a.BTFType, a.Index, err)
+			return
+		}
+		if _, err := target.UserResolve(spec, a.BTFType, strings.Split(a.Resolve, ".")); err != nil {
+			c.errorf(fieldOr(a.At, "resolve"), "bad-resolve", "resolve follows members of btfType in the binary's BTF (btfPath), through pointers",
+				"resolve %q on argument %d: %s: %v", a.Resolve, a.Index, u.BTFPath, err)
 		}
 	}
 }
