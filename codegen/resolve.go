@@ -36,6 +36,11 @@ type resolveSeg struct {
 	root     btf.Type
 	accessor string
 	load     int // bytes to load at the member: 8 for a pointer, 1-8 for an integer; 0: its address
+	// user: a uprobe's segment, in user memory, at byte offset off from
+	// the address (types from the binary's BTF, whose layout is fixed:
+	// no CO-RE); root and accessor are unset.
+	user bool
+	off  int32
 }
 
 var resolveIndex = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$`)
@@ -53,6 +58,9 @@ func (g *gen) planResolve(h *ir.Hook, a *ir.Arg) bool {
 	fail := func(format string, args ...any) bool {
 		g.errs.add(a.Pos, "%s: %s", what, fmt.Sprintf(format, args...))
 		return false
+	}
+	if h.Kind == ir.HookUprobe && !a.Data() {
+		return g.planUserResolve(h, a, fail)
 	}
 	if g.opts.Target == nil {
 		return fail("following members needs the kernel's types: build with --target, a profile of the kernel it will run on (polc never reads the build machine's kernel)")
@@ -343,6 +351,22 @@ func (p *progGen) loadResolved(dst asm.Register, a *ir.Arg) bool {
 		return false
 	}
 	for _, s := range segs {
+		if s.user {
+			p.Emit(asm.Add.Imm(w, s.off))
+			if s.load == 0 {
+				continue
+			}
+			p.Emit(
+				emit.StoreImm(asm.RFP, prog.StTmp, 0, asm.DWord),
+				asm.Mov.Reg(asm.R3, w),
+				asm.Mov.Reg(asm.R1, asm.RFP),
+				asm.Add.Imm(asm.R1, prog.StTmp),
+				asm.Mov.Imm(asm.R2, int32(s.load)),
+				asm.FnProbeReadUser.Call(),
+				asm.LoadMem(w, asm.RFP, prog.StTmp, asm.DWord),
+			)
+			continue
+		}
 		field := object.CORE(asm.Add.Imm(asm.R3, 0), s.root, s.accessor, object.FieldByteOffset)
 		if s.load == 0 {
 			p.Emit(object.CORE(asm.Add.Imm(w, 0), s.root, s.accessor, object.FieldByteOffset))

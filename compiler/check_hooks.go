@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cilium/ebpf/btf"
 	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
 
 type hookKind string
@@ -384,9 +386,12 @@ func (c *checker) checkArgs(h *hookView) {
 			c.errorf(fieldOr(a.At, "btfTypeModule"), "unsupported", "remove btfTypeModule; btfType is looked up in the kernel's BTF (vmlinux)",
 				"btfTypeModule (btfType from a kernel module's BTF) is not yet supported by polc")
 		}
-		if (h.kind == hookUprobe || h.kind == hookUSDT) && (a.BTFType != "" || a.Resolve != "") {
+		if h.kind == hookUSDT && (a.BTFType != "" || a.Resolve != "") {
 			c.errorf(fieldOr(a.At, "btfType"), "unsupported", "read the argument without btfType and resolve",
 				"btfType and resolve on %s arguments (types from the binary's BTF, btfPath) are not yet supported by polc", h.kind)
+		}
+		if h.kind == hookUprobe && (a.BTFType != "" || a.Resolve != "") {
+			c.checkUprobeResolve(h, a)
 		}
 		c.checkBufferOptions(h, a)
 		if a.Resolve != "" && !resolvePath.MatchString(a.Resolve) {
@@ -595,4 +600,37 @@ func hookNameNode(h *hookView) *yaml.Node {
 		}
 	}
 	return h.at.Node
+}
+
+// checkUprobeResolve checks btfType and resolve on a uprobe argument: the
+// argument points to user memory laid out as a type of the probed binary,
+// which Tetragon and polc look up in the uprobe's btfPath (polc reads that
+// file at build time), and resolve follows members from it.
+func (c *checker) checkUprobeResolve(h *hookView, a *Arg) {
+	u := h.uprobe
+	switch {
+	case u == nil || u.BTFPath == "":
+		c.errorf(fieldOr(a.At, "btfType"), "unsupported", "give the uprobe's btfPath, a BTF file of the probed binary",
+			"btfType and resolve on a uprobe argument read the binary's types, from the uprobe's btfPath, which is not given")
+	case a.BTFType == "":
+		c.errorf(fieldOr(a.At, "resolve"), "unsupported", "give btfType, the type in btfPath the argument points to",
+			"resolve on a uprobe argument needs btfType: polc reads no prototype from the binary")
+	case a.Resolve == "":
+		c.errorf(fieldOr(a.At, "btfType"), "unsupported", "give resolve, the member path to read",
+			"btfType without resolve on a uprobe argument is not supported by polc")
+	default:
+		if !resolvePath.MatchString(a.Resolve) {
+			return // reported (bad-resolve)
+		}
+		spec, err := btf.LoadSpec(u.BTFPath)
+		if err != nil {
+			c.warnf(fieldOr(u.At, "btfPath"), "needs-btf-file", "build where the probed binary's BTF file is, at the same path",
+				"btfType %q on argument %d is looked up in btfPath, which polc reads at build time: %v", a.BTFType, a.Index, err)
+			return
+		}
+		if _, err := target.UserResolve(spec, a.BTFType, strings.Split(a.Resolve, ".")); err != nil {
+			c.errorf(fieldOr(a.At, "resolve"), "bad-resolve", "resolve follows members of btfType in the binary's BTF (btfPath), through pointers",
+				"resolve %q on argument %d: %s: %v", a.Resolve, a.Index, u.BTFPath, err)
+		}
+	}
 }

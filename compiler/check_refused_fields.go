@@ -1,13 +1,16 @@
 package compiler
 
-import "github.com/polc-dev/polc/ir"
+import (
+	"github.com/polc-dev/polc/ir"
+	"gopkg.in/yaml.v3"
+)
 
 // Fields of Tetragon's TracingPolicy CRD that polc knows (the schema has
 // them, so they are never "unknown") but does not compile yet. Each is
 // refused by name at validate time, with the reason; compiler/conformance.go
 // lists them as refused.
 
-// refuseUnimplementedFields refuses spec.fentries, spec.state,
+// refuseUnimplementedFields refuses spec.fentries,
 // matchCmdArgs and uprobes' resolvePathInContainer, and warns of an
 // argument's size on another type than int32_arr (which alone reads it),
 // and refuses a size Tetragon refuses.
@@ -18,16 +21,13 @@ func (c *checker) refuseUnimplementedFields() {
 			"hook the same functions under kprobes: they read the same arguments",
 			"fentries (hooks attached with fentry programs) are not yet supported by polc")
 	}
-	if n := spec.Field("state"); n != nil {
-		c.errorf(fieldOr(spec.At, "state"), "unsupported", "",
-			"state (named policy states) is not yet supported by polc")
-	}
+	c.checkStates()
 	for _, h := range c.hooks {
 		for _, s := range h.hook.Selectors {
 			if s.Field("matchCmdArgs") != nil {
 				c.errorf(fieldOr(s.At, "matchCmdArgs"), "unsupported",
 					"filter on the binary with matchBinaries, or on the arguments of the execve hook",
-					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc")
+					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc: the process table its programs read at each event records the binary, not the arguments, which only exec events carry")
 			}
 		}
 	}
@@ -59,5 +59,46 @@ func (c *checker) refuseUnimplementedFields() {
 				"give the path as the host sees it (such as /proc/PID/root/usr/bin/app, or the image's overlay path)",
 				"resolvePathInContainer needs Kubernetes pod and container metadata to find each container's root, which polc and polrun do not have")
 		}
+	}
+}
+
+// checkStates checks spec.state, Tetragon's list of named policy states.
+// Tetragon refuses a policy whose state names are not unique (FromYAML:
+// "state names must be unique"), and so does polc. A state entry is only a
+// name: nothing polc compiles (no selector, action or argument the schema
+// accepts) refers to a state, so declared states cannot change what the
+// policy does and are accepted with a note. A field other than name is
+// refused: polc does not know its meaning.
+func (c *checker) checkStates() {
+	n := c.pol.Spec.Field("state")
+	if n == nil {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		return // the schema reports it
+	}
+	seen := map[string]*yaml.Node{}
+	for _, e := range n.Content {
+		if e.Kind != yaml.MappingNode {
+			continue // the schema reports it
+		}
+		for i := 0; i+1 < len(e.Content); i += 2 {
+			if k := e.Content[i]; k.Value != "name" {
+				c.errorf(k, "unsupported", "give each state only a name",
+					"state field %s is not supported by polc: only state names are known", k.Value)
+			}
+		}
+		name, _ := child(e, "name")
+		if name == nil {
+			continue // the schema reports it
+		}
+		if prev, dup := seen[name.Value]; dup {
+			c.errorf(name, "duplicate-state", "give each state its own name",
+				"state names must be unique: %q is already declared at line %d", name.Value, prev.Line)
+			continue
+		}
+		seen[name.Value] = name
+		c.report(Note, name, "state-no-effect", "",
+			"state %q has no effect: nothing in the policy polc compiles refers to a state", name.Value)
 	}
 }
