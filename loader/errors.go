@@ -52,7 +52,8 @@ var featureFallbacks = map[string]string{
 		"or the LSM hook (lsmhooks) where BPF LSM is active",
 	bpf.FeatureLSM: `boot with "bpf" in lsm= (and CONFIG_BPF_LSM), or hook the security_ function with a kprobe ` +
 		"(Override there through fmod_ret, or Sigkill)",
-	bpf.FeatureBTF: "give polrun the kernel's BTF with --btf FILE (raw BTF, or a vmlinux with a .BTF section)",
+	bpf.FeatureFentry: "hook the functions under kprobes (spec.kprobes), which read the same arguments",
+	bpf.FeatureBTF:    "give polrun the kernel's BTF with --btf FILE (raw BTF, or a vmlinux with a .BTF section)",
 }
 
 func (e *FeatureError) Is(target error) bool { return target == ErrMissingFeature }
