@@ -76,6 +76,7 @@ const (
 	FeatureUprobe        = "uprobe"
 	FeatureLSM           = "lsm"
 	FeatureFmodRet       = "fmod_ret"
+	FeatureFentry        = "fentry" // fentry and fexit programs (spec.fentries)
 	FeatureRingbuf       = "ringbuf"
 	FeatureSendSignal    = "send_signal"
 	FeatureOverride      = "override_return"
@@ -173,9 +174,10 @@ type Program struct {
 	Name    string `json:"name"`    // ELF symbol and pin name
 	Section string `json:"section"` // ELF section
 	// Attach: kprobe, kretprobe, tracepoint, raw_tracepoint, uprobe,
-	// uretprobe, lsm, fmod_ret, usdt.
+	// uretprobe, lsm, fmod_ret, fentry, fexit, usdt.
 	Attach string `json:"attach"`
-	// Target of fmod_ret and lsm programs: the BTF function they attach to.
+	// Target of fmod_ret, fentry, fexit and lsm programs: the BTF function
+	// they attach to.
 	Target string `json:"target,omitempty"`
 	// Fallback names the program of the object that polrun loads instead
 	// of this one, under this one's name, on a kernel without

@@ -13,7 +13,7 @@ import (
 type attachment struct {
 	name, section, attach, target string
 	// The return program, for hooks with Return.
-	retName, retSection, retAttach string
+	retName, retSection, retAttach, retTarget string
 }
 
 // attachment names the programs of h and records the kernel features they
@@ -24,8 +24,18 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		base = base[:48]
 	}
 	a := attachment{name: base, retName: base + "_ret"}
-	switch h.Kind {
-	case ir.HookKprobe:
+	switch {
+	case h.Kind == ir.HookKprobe && h.Fentry:
+		// spec.fentries: fentry, and fexit for the return (context.go
+		// reads their BTF context).
+		if overrideOf(h) != overrideNone {
+			g.errs.add(h.Pos, "Override is not supported on fentry %s: hook it under kprobes", h.Target)
+			return a, false
+		}
+		a.section, a.attach, a.target = "fentry/"+h.Target, "fentry", h.Target
+		a.retSection, a.retAttach, a.retTarget = "fexit/"+h.Target, "fexit", h.Target
+		g.features[bpf.FeatureFentry] = true
+	case h.Kind == ir.HookKprobe:
 		a.section, a.attach = "kprobe/"+h.Target, "kprobe"
 		a.retSection, a.retAttach = "kretprobe/"+h.Target, "kretprobe"
 		if overrideOf(h) == overrideFmodRet {
@@ -38,14 +48,14 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		if h.Return {
 			g.features[bpf.FeatureKretprobe] = true
 		}
-	case ir.HookTracepoint:
+	case h.Kind == ir.HookTracepoint:
 		if h.Return {
 			g.errs.add(h.Pos, "return probes exist only for kprobes and uprobes, not on tracepoint %s", h.Target)
 			return a, false
 		}
 		a.section, a.attach = "tracepoint/"+h.Target, "tracepoint"
 		g.features[bpf.FeatureTracepoint] = true
-	case ir.HookRawTracepoint:
+	case h.Kind == ir.HookRawTracepoint:
 		if h.Return {
 			g.errs.add(h.Pos, "return probes exist only for kprobes and uprobes, not on raw tracepoint %s", h.Target)
 			return a, false
@@ -56,7 +66,7 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		}
 		a.section, a.attach, a.target = "raw_tracepoint/"+event, "raw_tracepoint", event
 		g.features[bpf.FeatureRawTracepoint] = true
-	case ir.HookUprobe:
+	case h.Kind == ir.HookUprobe:
 		// libbpf's spelling: PATH:SYMBOL, PATH:SYMBOL+0xOFF, PATH:0xOFF.
 		at := h.Target + ":" + h.Symbol
 		switch {
@@ -69,14 +79,14 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		a.section, a.attach = "uprobe/"+at, "uprobe"
 		a.retSection, a.retAttach = "uretprobe/"+at, "uretprobe"
 		g.features[bpf.FeatureUprobe] = true
-	case ir.HookLSM:
+	case h.Kind == ir.HookLSM:
 		if h.Return {
 			g.errs.add(h.Pos, "an LSM hook has no return probe; test its result in another hook")
 			return a, false
 		}
 		a.section, a.attach, a.target = "lsm/"+h.Target, "lsm", h.Target
 		g.features[bpf.FeatureLSM] = true
-	case ir.HookUSDT:
+	case h.Kind == ir.HookUSDT:
 		if h.Return {
 			g.errs.add(h.Pos, "a USDT probe has no return probe")
 			return a, false

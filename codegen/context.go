@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -19,8 +20,14 @@ func (p *progGen) ctxPrologue() {
 		p.usdtPrologue()
 	}
 	if h.Kind == ir.HookKprobe && h.Syscall && !p.Ret {
+		// The wrapper's one argument: in a register, or the first u64
+		// of an fentry program's context.
+		off := int16(p.g.cc.FuncArgs[0].Offset)
+		if h.Fentry {
+			off = 0
+		}
 		p.Emit(
-			asm.LoadMem(asm.R1, prog.RCtx, int16(p.g.cc.FuncArgs[0].Offset), asm.DWord),
+			asm.LoadMem(asm.R1, prog.RCtx, off, asm.DWord),
 			asm.StoreMem(asm.RFP, prog.StRegs, asm.R1, asm.DWord),
 		)
 	}
@@ -56,8 +63,10 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 	}
 	switch h.Kind {
 	case ir.HookKprobe, ir.HookUprobe:
-		if p.fmodRet() {
-			// fmod_ret: the BTF context, an array of u64 arguments.
+		if p.fmodRet() || (h.Fentry && !h.Syscall) {
+			// fmod_ret and fentry: the BTF context, an array of u64
+			// arguments (the verifier checks the index against the
+			// function's).
 			if a.Index < 0 || a.Index > 11 {
 				p.Errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)
 				return false
@@ -125,7 +134,20 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 }
 
 // loadRet emits dst = the return value, in a return program.
+// An fexit program asks bpf_get_func_ret (5.17), which knows where the
+// value follows the arguments; that clobbers R0-R5.
 func (p *progGen) loadRet(dst asm.Register) {
+	if p.Hook.Fentry {
+		p.Emit(
+			asm.Mov.Reg(asm.R1, prog.RCtx),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, prog.StTmp),
+			emit.StoreImm(asm.RFP, prog.StTmp, 0, asm.DWord),
+			asm.FnGetFuncRet.Call(),
+			asm.LoadMem(dst, asm.RFP, prog.StTmp, asm.DWord),
+		)
+		return
+	}
 	p.Emit(asm.LoadMem(dst, prog.RCtx, int16(p.g.cc.Return.Offset), asm.DWord))
 }
 

@@ -49,7 +49,7 @@ func (g *gen) hook(h *ir.Hook) {
 			return
 		}
 		g.progs = append(g.progs, &object.Program{Name: at.retName, Section: at.retSection, Insns: rinsns})
-		progs = append(progs, bpf.Program{Name: at.retName, Section: at.retSection, Attach: at.retAttach})
+		progs = append(progs, bpf.Program{Name: at.retName, Section: at.retSection, Attach: at.retAttach, Target: at.retTarget})
 	}
 	if lay.Ima != nil {
 		progs = g.imaProgram(h, lay, at, progs) // imahash.go

@@ -60,7 +60,9 @@ func TestTracepointFormatSources(t *testing.T) {
 		{"not in the target", host, "signal/polc_no_such_event", "", 4, ir.TypeInt, bpf.TracepointField{}, "has no tracepoint signal/polc_no_such_event"},
 		{"out of range", host, "signal/signal_generate", "", 40, ir.TypeInt, bpf.TracepointField{}, "index 40 is out of range"},
 		{"common field", host, "signal/signal_generate", "", 3, ir.TypeInt, bpf.TracepointField{}, "common field"},
-		{"array as int", host, "signal/signal_generate", "comm", 0, ir.TypeInt, bpf.TracepointField{}, `is "char[16]", not a number`},
+		{"array as int: its first bytes", host, "signal/signal_generate", "comm", 0, ir.TypeInt,
+			bpf.TracepointField{Name: "comm", Size: 16, Struct: "trace_event_raw_signal_generate", Member: "comm"}, ""},
+		{"array as a wider int", host, "tcp/tcp_destroy_sock", "saddr", 0, ir.TypeUint64, bpf.TracepointField{}, `is "__u8[4]", not a number`},
 		{"data_loc on an array", host, "signal/signal_generate", "comm", 0, ir.TypeDataLoc, bpf.TracepointField{}, "data_loc reads __data_loc fields"},
 		{"struct type on an array", host, "signal/signal_generate", "comm", 0, ir.TypeFile, bpf.TracepointField{}, "not file"},
 	} {

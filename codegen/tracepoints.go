@@ -11,6 +11,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -404,12 +405,34 @@ func fieldOffset(ins asm.Instruction, f *tpFormat, fld *tpField) asm.Instruction
 
 // loadTpField emits dst = scalar field fld, extended to 64 bits by its
 // type; for an array of longs read as an integer (raw_syscalls/sys_enter's
-// args with type uint64), its first element, as Tetragon reads it. It
-// reports and returns false for other arrays and dynamic fields, which are
-// not values.
+// args with type uint64), its first element, as Tetragon reads it; for
+// another fixed array read as an integer no wider than the array, its
+// first bytes. It reports and returns false for other arrays and dynamic
+// fields, which are not values.
 func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpField) bool {
 	if fld.LongArray() > 0 && a.Type.IsInteger() {
 		p.Emit(fieldOffset(asm.LoadMem(dst, prog.RCtx, int16(fld.Offset), asm.DWord), f, fld))
+		return true
+	}
+	if n := a.Type.Size(); fld.kind() == tpArray && a.Type.IsInteger() && n > 0 && n <= fld.Size {
+		// A fixed array read as an integer (tcp/tcp_destroy_sock's
+		// "__u8 saddr[4]" as uint32): its first n bytes in the host's
+		// byte order, as Tetragon reads the type's size at the field.
+		// The array need not be aligned for n (saddr is at 22), and the
+		// context is loaded only at aligned offsets: the bytes are
+		// copied to the stack (clobbering R1-R5).
+		size := map[int]asm.Size{1: asm.Byte, 2: asm.Half, 4: asm.Word, 8: asm.DWord}[n]
+		p.Emit(
+			asm.Mov.Reg(asm.R3, prog.RCtx),
+			fieldOffset(asm.Add.Imm(asm.R3, int32(fld.Offset)), f, fld),
+			asm.Mov.Imm(asm.R2, int32(n)),
+			asm.Mov.Reg(asm.R1, asm.RFP),
+			asm.Add.Imm(asm.R1, prog.StTmp),
+			emit.StoreImm(asm.RFP, prog.StTmp, 0, asm.DWord),
+			asm.FnProbeReadKernel.Call(),
+			asm.LoadMem(dst, asm.RFP, prog.StTmp, size),
+		)
+		p.Emit(extendReg(dst, n, a.Type.Signed())...)
 		return true
 	}
 	if fld.kind() != tpScalar || fld.Size > 8 || fld.Size&(fld.Size-1) != 0 {

@@ -57,6 +57,7 @@ type Metadata struct {
 type Spec struct {
 	At                `yaml:"-"`
 	KProbes           []*KProbe      `yaml:"kprobes"`
+	Fentries          []*KProbe      `yaml:"fentries"`
 	Tracepoints       []*Tracepoint  `yaml:"tracepoints"`
 	UProbes           []*UProbe      `yaml:"uprobes"`
 	LSMHooks          []*LSMHook     `yaml:"lsmhooks"`
@@ -89,6 +90,9 @@ type KProbe struct {
 	ReturnArgAction string  `yaml:"returnArgAction"`
 	Ignore          *Ignore `yaml:"ignore"`
 	Data            []*Arg  `yaml:"data"`
+	// Fentry: the hook is an entry of spec.fentries, which has the shape of
+	// a kprobe and attaches with fentry (fexit for return) programs.
+	Fentry bool `yaml:"-"`
 }
 
 type Ignore struct {
@@ -280,7 +284,16 @@ func (x *Metadata) UnmarshalYAML(n *yaml.Node) error {
 	type p Metadata
 	return capture(n, &x.At, (*p)(x))
 }
-func (x *Spec) UnmarshalYAML(n *yaml.Node) error   { type p Spec; return capture(n, &x.At, (*p)(x)) }
+func (x *Spec) UnmarshalYAML(n *yaml.Node) error {
+	type p Spec
+	err := capture(n, &x.At, (*p)(x))
+	for _, f := range x.Fentries {
+		if f != nil {
+			f.Fentry = true
+		}
+	}
+	return err
+}
 func (x *KProbe) UnmarshalYAML(n *yaml.Node) error { type p KProbe; return capture(n, &x.At, (*p)(x)) }
 func (x *Tracepoint) UnmarshalYAML(n *yaml.Node) error {
 	type p Tracepoint

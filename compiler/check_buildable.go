@@ -128,6 +128,13 @@ func (c *checker) checkTracepointHook(h *hookView) {
 		case t.IsInteger() && f.LongArray() > 0:
 			// An array of longs (raw_syscalls/sys_enter's args): an
 			// integer type reads its first element, as in Tetragon.
+		case t.IsInteger() && !f.IsDynamic() && t.Size() > 0 && t.Size() <= f.Size:
+			// Another fixed array ("__u8 saddr[4]" of tcp/tcp_destroy_sock)
+			// read as an integer: its first bytes in the host's byte order,
+			// as Tetragon reads the type's size at the field's offset.
+		case t.IsInteger() && !f.IsDynamic() && t.Size() > 0:
+			c.errorf(ty, "bad-type", fmt.Sprintf("read it as an integer of %d bytes at most, or as char_buf (its bytes)", f.Size),
+				"field %s of %s/%s is %q (%d bytes): %s reads %d bytes, past the field", f.Name, tp.Subsystem, tp.Event, f.Type, f.Size, a.Type, t.Size())
 		default:
 			// Bytes in the record: a fixed array, or __data_loc data.
 			switch {

@@ -96,6 +96,11 @@ func (c *checker) checkDataEntry(h *hookView, a *Arg) {
 				"source pt_regs on an LSM hook: its context holds the hook's arguments, not registers (Tetragon's LSM program reads 0)")
 			return
 		}
+		if k := h.kprobe; k != nil && k.Fentry {
+			c.errorf(fieldOr(a.At, "source"), "bad-data", "read the current task (source: current_task), the function's arguments, or hook it under kprobes",
+				"source pt_regs on an fentry: its context holds the function's arguments, not registers")
+			return
+		}
 		if k := h.kprobe; k != nil && !k.Syscall && strings.HasPrefix(k.Call, "security_") && hasOverrideAction(h) {
 			c.errorf(fieldOr(a.At, "source"), "bad-data", "read the current task (source: current_task), or drop Override",
 				"source pt_regs on %s with Override: polc runs the hook as fmod_ret, whose context holds the arguments, not registers", k.Call)

@@ -50,10 +50,13 @@ type hookView struct {
 
 func (c *checker) collectHooks() {
 	s := &c.pol.Spec
-	for _, k := range s.KProbes {
+	for _, k := range append(slices.Clip(s.KProbes), s.Fentries...) {
 		h := &hookView{kind: hookKprobe, at: k.At, name: k.Call, hook: &k.Hook, ret: k.ReturnArg,
 			hasReturn: k.Return, kprobe: k, maxIndex: tetragonKprobeMaxIndex, data: k.Data}
 		h.key = fmt.Sprintf("kprobe %s syscall=%v", k.Call, k.Syscall)
+		if k.Fentry {
+			h.key = fmt.Sprintf("fentry %s syscall=%v", k.Call, k.Syscall)
+		}
 		if c.tableKprobeArgsChecked(k) {
 			h.maxIndex = -1 // checked against the syscall's prototype (check_syscalls.go)
 		}

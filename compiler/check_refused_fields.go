@@ -10,17 +10,12 @@ import (
 // refused by name at validate time, with the reason; compiler/conformance.go
 // lists them as refused.
 
-// refuseUnimplementedFields refuses spec.fentries,
+// refuseUnimplementedFields checks spec.state, refuses
 // matchCmdArgs and uprobes' resolvePathInContainer, and warns of an
 // argument's size on another type than int32_arr (which alone reads it),
 // and refuses a size Tetragon refuses.
 func (c *checker) refuseUnimplementedFields() {
 	spec := c.pol.Spec
-	if n := spec.Field("fentries"); n != nil {
-		c.errorf(fieldOr(spec.At, "fentries"), "unsupported",
-			"hook the same functions under kprobes: they read the same arguments",
-			"fentries (hooks attached with fentry programs) are not yet supported by polc")
-	}
 	c.checkStates()
 	for _, h := range c.hooks {
 		for _, s := range h.hook.Selectors {

@@ -466,6 +466,12 @@ func (c *checker) checkActions(h *hookView, s *Selector, actions []*Action, key 
 			c.errorf(fieldOr(a.At, "kernelStackTrace"), "unsupported", "report stacks from a kprobe",
 				"kernelStackTrace and userStackTrace are reported on kprobes only (Tetragon's process_kprobe events carry them), not on a %s", hookKindOf(h))
 		}
+		if h.kprobe != nil && h.kprobe.Fentry && (name == actOverride || name == actNotifyEnforcer || name == actSet) {
+			// Tetragon (createGenericFentrySensor) refuses these: its
+			// fentry programs would not do them.
+			c.errorf(an, "bad-action", "hook the function under kprobes to use it",
+				"%s is not supported on fentries: Tetragon refuses it there", a.Action)
+		}
 		switch name {
 		case actFollowFD:
 			c.requireArgField(h, a, "argFd", a.ArgFd, fdTypes)

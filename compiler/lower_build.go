@@ -32,6 +32,9 @@ func build(l *lowering) {
 	for _, k := range spec.KProbes {
 		l.buildKprobe(k)
 	}
+	for _, k := range spec.Fentries {
+		l.buildKprobe(k)
+	}
 	for _, t := range spec.Tracepoints {
 		kind := ir.HookTracepoint
 		if t.Raw {
@@ -81,7 +84,7 @@ func build(l *lowering) {
 }
 
 func (l *lowering) buildKprobe(k *KProbe) {
-	h := &ir.Hook{Kind: ir.HookKprobe, Target: k.Call, Call: k.Call, Syscall: k.Syscall, Return: k.Return}
+	h := &ir.Hook{Kind: ir.HookKprobe, Target: k.Call, Call: k.Call, Syscall: k.Syscall, Return: k.Return, Fentry: k.Fentry}
 	if strings.HasPrefix(k.Call, "list:") {
 		h.Target = ""
 	}

@@ -172,8 +172,12 @@ type Hook struct {
 	Return bool
 	// IgnoreMissing: a missing target is not an error (ignore.callNotFound).
 	IgnoreMissing bool
-	Args          []*Arg // in event order; Arg.Slot is the position
-	Ret           *Arg   // the return value, when Return and the policy declared it; its Slot is -1
+	// Fentry: a kprobe hook of spec.fentries, attached with an fentry
+	// program (and fexit for Return) instead of a kprobe: its context is
+	// the function's arguments as BTF gives them, not registers.
+	Fentry bool
+	Args   []*Arg // in event order; Arg.Slot is the position
+	Ret    *Arg   // the return value, when Return and the policy declared it; its Slot is -1
 	// RetAction is TrackSock or UntrackSock on the returned sock, or 0.
 	RetAction ActionKind
 	Selectors []*Selector // ORed in order: the first that matches wins

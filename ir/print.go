@@ -198,7 +198,7 @@ func (pr *printer) hook(h *Hook) {
 		target = "-"
 	}
 	pr.line(1, &h.Pos, "hook", strconv.Itoa(h.ID), h.Kind.String(), target, strings.Join(extra, " "),
-		callWords(h.Target, h.Call, h.List, h.Syscall, h.ABI), flag(h.Return, "return"), flag(h.IgnoreMissing, "ignore-missing"))
+		callWords(h.Target, h.Call, h.List, h.Syscall, h.ABI), flag(h.Fentry, "fentry"), flag(h.Return, "return"), flag(h.IgnoreMissing, "ignore-missing"))
 	if h.Message != "" {
 		pr.line(2, nil, "message", strconv.Quote(h.Message))
 	}

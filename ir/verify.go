@@ -294,6 +294,9 @@ func (v *verifier) hook(i int, h *Hook) {
 			v.errorf(where, h.Pos, "USDT symbol %q is not PROVIDER:NAME", h.Symbol)
 		}
 	}
+	if h.Fentry && h.Kind != HookKprobe {
+		v.errorf(where, h.Pos, "only kprobe hooks attach as fentry")
+	}
 	if h.Syscall && h.Kind != HookKprobe {
 		v.errorf(where, h.Pos, "only kprobes hook syscall functions")
 	}

@@ -54,6 +54,10 @@ func attachProgram(h bpf.Hook, p bpf.Program, prog *ebpf.Program) (link.Link, er
 		return link.AttachLSM(link.LSMOptions{Program: prog})
 	case "fmod_ret":
 		return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: ebpf.AttachModifyReturn})
+	case "fentry":
+		return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: ebpf.AttachTraceFEntry})
+	case "fexit":
+		return link.AttachTracing(link.TracingOptions{Program: prog, AttachType: ebpf.AttachTraceFExit})
 	}
 	return nil, fmt.Errorf("cannot attach %q programs", p.Attach)
 }
@@ -66,7 +70,7 @@ func missingTarget(err error) bool {
 }
 
 // btfFuncExists reports whether the kernel's BTF has a function named fn:
-// the target of lsm (bpf_lsm_fn) and fmod_ret programs.
+// the target of lsm (bpf_lsm_fn), fmod_ret, fentry and fexit programs.
 func btfFuncExists(fn string) bool {
 	spec, err := kernelSpec()
 	if err != nil {

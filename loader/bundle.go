@@ -148,6 +148,7 @@ func ValidPolicyName(name string) bool {
 var attachKinds = map[string]bool{
 	"kprobe": true, "kretprobe": true, "tracepoint": true, "raw_tracepoint": true,
 	"uprobe": true, "uretprobe": true, "lsm": true, "fmod_ret": true, "usdt": true,
+	"fentry": true, "fexit": true,
 }
 
 func checkManifest(m *bpf.Manifest) error {

@@ -53,6 +53,7 @@ var featureFallbacks = map[string]string{
 	bpf.FeatureLSM: `boot with "bpf" in lsm= (and CONFIG_BPF_LSM), or hook the security_ function with a kprobe ` +
 		"(Override there through fmod_ret, or Sigkill)",
 	bpf.FeatureImaFileHash: "a 5.18 or later kernel, or the policy without imaHash (the hook's other arguments need no sleepable program)",
+	bpf.FeatureFentry:      "hook the functions under kprobes (spec.kprobes), which read the same arguments",
 	bpf.FeatureBTF:         "give polrun the kernel's BTF with --btf FILE (raw BTF, or a vmlinux with a .BTF section)",
 }
 

@@ -20,16 +20,16 @@ import (
 
 // Feature is the answer to one feature probe.
 type Feature struct {
-	Name string // a bpf.Feature* constant, or "fentry" (shown, never required)
+	Name string // a bpf.Feature* constant
 	// Supported is true when the probe succeeded.
 	Supported bool
 	// Reason says why not, or how it was found.
 	Reason string
 }
 
-// FeatureFentry is probed for `polrun features`; bundles do not require it
-// by this name.
-const FeatureFentry = "fentry"
+// FeatureFentry is bpf.FeatureFentry, which bundles with spec.fentries
+// require.
+const FeatureFentry = bpf.FeatureFentry
 
 // probe is one feature test. Tests that attach use do-nothing programs on
 // functions every kernel has, detached again at once.

@@ -139,6 +139,26 @@ func TestInt32ArrKprobePipe2(t *testing.T) {
 	checkInt32ArrEvents(t, s, [2]int32{int32(p[0]), int32(p[1])})
 }
 
+// The same on an fentry (spec.fentries): polrun attaches the fentry and
+// fexit programs to the syscall's wrapper, whose pt_regs is the first u64
+// of their context; fexit reads the return value with bpf_get_func_ret
+// (5.17). The events are process_kprobe, as in Tetragon.
+func TestInt32ArrFentryPipe2(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Fentry, testenv.KernelAtLeast(5, 17))
+	s := loadInt32ArrPolicies(t, o, "fentries:\n  - call: \"sys_pipe2\"\n    syscall: true", uint32(os.Getpid()))
+	runtime.LockOSThread()
+	var p [2]int
+	err := unix.Pipe2(p[:], unix.O_CLOEXEC)
+	runtime.UnlockOSThread()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	checkInt32ArrEvents(t, s, [2]int32{int32(p[0]), int32(p[1])})
+}
+
 // The same on a uprobe on the C library's pipe2, called by a Python
 // program (os.pipe2): uprobes run on the host.
 func TestInt32ArrUprobePipe2(t *testing.T) {

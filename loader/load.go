@@ -316,7 +316,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	skip := map[int]bool{}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
-			if (p.Attach == "lsm" || p.Attach == "fmod_ret") && h.IgnoreMissing {
+			if btfTargeted(p.Attach) && h.IgnoreMissing {
 				fn := p.Target
 				if fn == "" {
 					fn = spec.Programs[p.Name].AttachTo

@@ -63,15 +63,25 @@ func checkOverrides(m *bpf.Manifest) error {
 	return nil
 }
 
-// setAttachTargets makes the BTF target of fmod_ret and LSM programs the
+// setAttachTargets makes the BTF target of fmod_ret, fentry, fexit and LSM programs the
 // one the manifest names: their ELF section may carry a suffix that keeps
 // two hooks on one function apart.
 func setAttachTargets(spec *ebpf.CollectionSpec, m *bpf.Manifest) {
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
-			if ps := spec.Programs[p.Name]; ps != nil && p.Target != "" && (p.Attach == "fmod_ret" || p.Attach == "lsm") {
+			if ps := spec.Programs[p.Name]; ps != nil && p.Target != "" && btfTargeted(p.Attach) {
 				ps.AttachTo = p.Target
 			}
 		}
 	}
+}
+
+// btfTargeted reports whether programs attached as attach name their
+// target by its BTF function: they cannot load without it.
+func btfTargeted(attach string) bool {
+	switch attach {
+	case "fmod_ret", "lsm", "fentry", "fexit":
+		return true
+	}
+	return false
 }

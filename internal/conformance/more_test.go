@@ -126,6 +126,14 @@ func buildMore(name string, data []byte, a arch.Arch, tp *target.Profile) string
 	if res.Errors() > 0 {
 		return "validate: " + errorDiags(res.Diagnostics)
 	}
+	if tp == nil && needsTarget(res.Diagnostics) {
+		// A tracepoint whose fields only the kernel's format locates:
+		// polc build needs --target, as for a generated_ftrace list.
+		if a != moreProfile().Arch {
+			return moreNoTarget
+		}
+		return buildMore(name, data, a, moreProfile())
+	}
 	for _, pol := range res.Policies {
 		p, diags := compiler.Lower(pol, compiler.LowerOptions{Arch: a, Target: tp})
 		if compiler.Count(diags, compiler.Error) > 0 {
@@ -145,6 +153,17 @@ func buildMore(name string, data []byte, a arch.Arch, tp *target.Profile) string
 		}
 	}
 	return ""
+}
+
+// needsTarget reports whether validate warned that a tracepoint's fields
+// can only be located from a target kernel's format.
+func needsTarget(ds []compiler.Diagnostic) bool {
+	for _, d := range ds {
+		if d.Code == "needs-target" && strings.HasPrefix(d.Msg, "tracepoint ") {
+			return true
+		}
+	}
+	return false
 }
 
 // moreNoTarget: the policy needs a target kernel to build and there is
