@@ -28,8 +28,8 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 	case ir.HookKprobe:
 		a.section, a.attach = "kprobe/"+h.Target, "kprobe"
 		a.retSection, a.retAttach = "kretprobe/"+h.Target, "kretprobe"
-		if overrideOf(h) == overrideFmodRet {
-			// Override on a security_* function (override.go).
+		if prog.OverrideOf(h) == prog.OverrideFmodRet {
+			// Override on a security_* function (prog.OverrideOf).
 			a.section, a.attach, a.target = "fmod_ret/"+h.Target, "fmod_ret", h.Target
 			g.features[bpf.FeatureFmodRet] = true
 		} else {
@@ -193,7 +193,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 	if h.Kind == ir.HookUprobe {
 		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
 	}
-	if m := overrideOf(h); m != overrideNone {
+	if m := prog.OverrideOf(h); m != prog.OverrideNone {
 		mh.Override = overrideManifest[m]
 		mh.OverrideHint = overrideHint(h)
 	}

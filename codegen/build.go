@@ -225,7 +225,7 @@ func (g *gen) finish() (*Bundle, error) {
 		}
 	}
 	if g.hasModeMap() {
-		m.Mode = g.pol.Mode.String() // mode.go
+		m.Mode = g.pol.Mode.String() // codegen/action/mode.go
 	}
 	m.SourceSHA256 = g.opts.SourceSHA256
 	if m.SourceSHA256 == "" {

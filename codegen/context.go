@@ -56,7 +56,7 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 	}
 	switch h.Kind {
 	case ir.HookKprobe, ir.HookUprobe:
-		if p.fmodRet() {
+		if p.FmodRet() {
 			// fmod_ret: the BTF context, an array of u64 arguments.
 			if a.Index < 0 || a.Index > 11 {
 				p.Errorf(a.Pos, "argument index %d of %s is out of range", a.Index, h.Call)

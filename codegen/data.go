@@ -44,7 +44,7 @@ func (p *progGen) loadPtRegs(dst asm.Register, a *ir.Arg) bool {
 	case h.Kind != ir.HookKprobe && h.Kind != ir.HookUprobe:
 		p.Errorf(a.Pos, "source pt_regs on %s hooks: their context holds no registers", h.Kind)
 		return false
-	case p.fmodRet():
+	case p.FmodRet():
 		p.Errorf(a.Pos, "source pt_regs on %s: with Override it runs as fmod_ret, whose context holds no registers", h.Call)
 		return false
 	case p.Ret:

@@ -84,13 +84,14 @@
 // polc_out (per-CPU records), polc_tmp (the path walk's buffer and map
 // keys built at run time), one polc_ret_hN per hook with a return probe,
 // polc_ratelimit for Post rate limits, polc_fd for fd arguments and the
-// fd actions (fd.go, fdactions.go), polc_sock for socket tracking
-// (sock.go), polc_enforcer for NotifyEnforcer (enforcer.go), polc_stacks
-// for stack traces (stack.go), polc_ima for records waiting for their IMA
+// fd actions (fd.go, action/fd.go), polc_sock for socket tracking
+// (action/sock.go), polc_enforcer for NotifyEnforcer (enforcer.go,
+// action/enforcer.go), polc_stacks for stack traces (stack.go), polc_ima for records waiting for their IMA
 // hash (imahash.go), polc_verdicts for cached process-filter verdicts
 // (verdicts.go), polc_mode for the policy's mode when it has enforcement
-// actions (mode.go), polc_counters for the policy's counts of records
-// posted and lost and of enforcement actions carried out (counters.go),
+// actions (action/mode.go), polc_counters for the policy's counts of
+// records posted and lost and of enforcement actions carried out
+// (action/counters.go),
 // and one map per large value set (named m_ and the IR map's name).
 //
 // The state maps the lowering lays out (ir.MapFD, MapSock, MapEnforcer,
@@ -102,12 +103,14 @@
 //
 // # Actions
 //
-// The winning selector's actions are emitted inline, so only they run.
+// The winning selector's actions are emitted inline, so only they run;
+// package codegen/action writes them (action.Gen.Actions), from a table
+// of action kinds to their event code and render function.
 // Enforcement actions (Sigkill, Signal, Override, NotifyEnforcer) come
 // after the others, behind one lookup of polc_mode: in monitor mode they
-// are skipped and the record still reports them (mode.go).
+// are skipped and the record still reports them (action/mode.go).
 // Sigkill and Signal call bpf_send_signal on the calling task; Override
-// depends on the hook (override.go): a kprobe on a security_* function is
+// depends on the hook (prog.OverrideOf, action/override.go): a kprobe on a security_* function is
 // compiled to an fmod_ret program returning argError, an LSM program
 // returns it, other kprobes call bpf_override_return, which the loader
 // checks for (CONFIG_BPF_KPROBE_OVERRIDE) and refuses with a hint naming
@@ -116,7 +119,7 @@
 // argument reports the socket's owner; NotifyEnforcer marks the thread
 // for the enforcer programs. GetUrl and DnsLookup are polrun's, after the
 // event (the manifest's selectors carry them). Post takes stack ids
-// (stack.go); with imaHash, the LSM program hands the record to a
+// (action/stack.go); with imaHash, the LSM program hands the record to a
 // sleepable program on the same hook that hashes the file (imahash.go).
 // spec.loader adds a hook of its own (tetragon_loader_sensor.go).
 //

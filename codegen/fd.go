@@ -5,7 +5,6 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
-	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -19,10 +18,7 @@ import (
 // FollowFD and CopyFD write entries, UnfollowFD deletes them, and fd
 // arguments are read from them: an fd without an entry is encoded with
 // bpf.BytesUnknownFD. Entries are allocated when written.
-const (
-	fdMap       = "polc_fd"
-	fdValueSize = bpf.BytesHeaderSize + kern.PathMax
-)
+const fdMap = "polc_fd"
 
 // readFd reads an fd argument (its number in fd): the path recorded for
 // (current tgid, fd).
@@ -42,7 +38,7 @@ func (p *progGen) readFd(s *prog.Slot, fd asm.Register) {
 		asm.Mov.Reg(asm.R3, asm.R0),
 		asm.Mov.Reg(asm.R1, prog.RRec),
 		asm.Add.Imm(asm.R1, int32(s.Off)),
-		asm.Mov.Imm(asm.R2, int32(min(fdValueSize, s.Size))),
+		asm.Mov.Imm(asm.R2, int32(min(prog.FDValueSize, s.Size))),
 		asm.FnProbeReadKernel.Call(),
 		asm.Ja.Label(done),
 	)

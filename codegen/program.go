@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
@@ -19,8 +20,32 @@ type progGen struct {
 	g *gen
 	// needProc: the process table entry was copied into the scratch.
 	needProc bool
-	// gates counts the mode gates emitted, for their labels (mode.go).
-	gates int
+	// act writes the selectors' actions (codegen/action).
+	act *action.Gen
+}
+
+// newProgGen starts the entry program of h (ret: its return program).
+func newProgGen(g *gen, h *ir.Hook, lay *prog.Layout, ret bool) *progGen {
+	p := &progGen{Ctx: prog.New(g, h, lay, ret), g: g}
+	p.act = &action.Gen{Ctx: p.Ctx, Policy: g.pol, TestRun: g.opts.TestRun, Reads: p}
+	return p
+}
+
+// progGen gives codegen/action the argument reads it needs.
+var _ action.Reads = (*progGen)(nil)
+
+// LoadArg loads argument a into dst (context.go).
+func (p *progGen) LoadArg(dst asm.Register, a *ir.Arg) bool { return p.loadArg(dst, a) }
+
+// LoadRet loads the return value into dst (context.go).
+func (p *progGen) LoadRet(dst asm.Register) { p.loadRet(dst) }
+
+// USDTArg checks a USDT argument (usdt.go).
+func (p *progGen) USDTArg(a *ir.Arg) bool { return p.usdtArgIndex(a) }
+
+// USDTAddress finds a USDT argument in memory (usdt.go).
+func (p *progGen) USDTAddress(a *ir.Arg, dst asm.Register, skip string) {
+	p.usdtSetAddress(a, dst, skip)
 }
 
 // hook compiles one hook into its programs and manifest entry.
@@ -35,7 +60,7 @@ func (g *gen) hook(h *ir.Hook) {
 	lay := g.newLayout(h)
 	nerr := len(g.errs.errs)
 
-	entry := &progGen{Ctx: prog.New(g, h, lay, false), g: g}
+	entry := newProgGen(g, h, lay, false)
 	insns := entry.entryProgram()
 	progs := []bpf.Program{{Name: at.name, Section: at.section, Attach: at.attach, Target: at.target}}
 	if len(g.errs.errs) > nerr {
@@ -43,7 +68,7 @@ func (g *gen) hook(h *ir.Hook) {
 	}
 	g.progs = append(g.progs, &object.Program{Name: at.name, Section: at.section, Insns: insns})
 	if h.Return {
-		ret := &progGen{Ctx: prog.New(g, h, lay, true), g: g}
+		ret := newProgGen(g, h, lay, true)
 		rinsns := ret.returnProgram()
 		if len(g.errs.errs) > nerr {
 			return
@@ -148,7 +173,7 @@ func (p *progGen) currentTask(dst asm.Register) {
 }
 
 // post writes the record's size and outputs it to the ring buffer, and
-// counts it in the policy's counters, posted or lost (counters.go).
+// counts it in the policy's counters, posted or lost (codegen/action/counters.go).
 func (p *progGen) post() {
 	lay := p.Lay
 	if lay.Big {
@@ -175,7 +200,7 @@ func (p *progGen) post() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	p.countPosted() // counters.go
+	action.CountPosted(p.Ctx)
 }
 
 // lastVariable returns the EncBytes slot when it is the last slot that
@@ -244,7 +269,7 @@ func (p *progGen) postCompacted() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	p.countPosted() // counters.go
+	action.CountPosted(p.Ctx)
 }
 
 // paddedLen emits r = the slot's data length rounded up to 8, bounded by
@@ -267,7 +292,7 @@ func (p *progGen) paddedLen(r asm.Register, s *prog.Slot) {
 // reservation of the largest size the record can have (discarded, and the
 // drop counted, when the ring is full); maxData buffers are read again,
 // whole, from the pointer kept at entry. The policy's counters count the
-// record posted or lost (counters.go).
+// record posted or lost (codegen/action/counters.go).
 func (p *progGen) postReserved() {
 	lay := p.Lay
 	total := recordHeader
@@ -286,7 +311,7 @@ func (p *progGen) postReserved() {
 		asm.JNE.Imm(asm.R0, 0, "reserved"),
 		asm.Mov.Imm(asm.R0, 1),
 	)
-	p.countLost()
+	action.CountLost(p.Ctx)
 	p.Emit(prog.Exit.Ja())
 	p.B.Label("reserved")
 	p.Emit(
@@ -326,7 +351,7 @@ func (p *progGen) postReserved() {
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufSubmit.Call(),
 	)
-	p.countAdd(bpf.CountersPostedOff, 1)
+	action.CountAdd(p.Ctx, bpf.CountersPostedOff, 1)
 	p.Emit(prog.Exit.Ja())
 	// A slot past its bound (which the verifier needs excluded, and
 	// which does not happen): the record is lost.
@@ -336,7 +361,7 @@ func (p *progGen) postReserved() {
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufDiscard.Call(),
 	)
-	p.countAdd(bpf.CountersLostOff, 1)
+	action.CountAdd(p.Ctx, bpf.CountersLostOff, 1)
 	p.Emit(prog.Exit.Ja())
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -191,9 +192,9 @@ func (p *progGen) matched(s *ir.Selector) {
 		p.Emit(emit.StoreImm(prog.RRec, bpf.HeaderSelectorOff, int64(s.Index+1), asm.Byte))
 		acts = s.Actions
 	}
-	if p.actions(acts) {
-		if a := postRateLimit(acts); a != nil && !p.Hook.Return {
-			p.rateLimit(s, a, prog.Exit.String())
+	if p.act.Actions(acts) {
+		if a := action.PostRateLimit(acts); a != nil && !p.Hook.Return {
+			p.act.RateLimit(s, a, prog.Exit.String())
 		}
 		p.Emit(prog.Post.Ja())
 	} else {

@@ -31,21 +31,11 @@ import (
 // polrun check both against the binary before attaching (bpf.Hook.SetArgs),
 // and the program checks the first again.
 
-// declareUSDTMap declares bpf.USDTMap once per bundle.
-func (g *gen) declareUSDTMap() {
-	for _, m := range g.maps {
-		if m.Name == bpf.USDTMap {
-			return
-		}
-	}
-	g.maps = append(g.maps, &object.Map{Name: bpf.USDTMap, Type: ebpf.Hash, KeySize: 8,
-		ValueSize: bpf.USDTSpecSize, MaxEntries: bpf.USDTMaxLocations})
-}
-
 // usdtPrologue finds the spec of the place that fired; without one (a
 // place polrun did not describe) the program does nothing.
 func (p *progGen) usdtPrologue() {
-	p.g.declareUSDTMap()
+	p.DeclareMap(&object.Map{Name: bpf.USDTMap, Type: ebpf.Hash, KeySize: 8,
+		ValueSize: bpf.USDTSpecSize, MaxEntries: bpf.USDTMaxLocations})
 	p.Emit(
 		asm.Mov.Reg(asm.R1, prog.RCtx),
 		asm.FnGetAttachCookie.Call(),
@@ -172,54 +162,6 @@ func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
 	p.B.Label(noIndex)
 }
 
-// usdtSet writes a Set action's value into its argument, when the
-// argument is in memory.
-func (p *progGen) usdtSet(a *ir.Action) {
-	if p.Hook.Kind != ir.HookUSDT {
-		p.Errorf(a.Pos, "Set writes USDT probe arguments; %s is a %s", p.Hook.Call, p.Hook.Kind)
-		return
-	}
-	if a.SetIndex < 0 || a.SetIndex >= len(p.Hook.Args) {
-		p.Errorf(a.Pos, "Set: argIndex refers to no argument of %s", p.Hook.Call)
-		return
-	}
-	arg := p.Hook.Args[a.SetIndex]
-	if !p.usdtArgIndex(arg) {
-		return
-	}
-	p.Need(bpf.FeatureProbeWriteUser)
-	base := int16(arg.Index * bpf.USDTArgSize)
-	skip := p.B.Fresh("set_skip")
-	p.Emit(
-		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
-		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
-		asm.JLT.Imm(asm.R1, bpf.USDTArgRegDeref, skip), // not in memory
-	)
-	p.usdtRegister(asm.R7, base+4, skip)
-	p.usdtAddress(asm.R7, base, skip)
-	p.Emit(
-		// As many bytes as the argument has: (64 - shift) / 8.
-		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
-		asm.LoadMem(asm.R3, asm.R5, base+2, asm.Byte),
-		asm.Mov.Imm(asm.R1, 64),
-		asm.Sub.Reg(asm.R1, asm.R3),
-		asm.RSh.Imm(asm.R1, 3),
-		asm.Mov.Reg(asm.R3, asm.R1),
-		// JLT, not JEQ 0: Linux 6.1's verifier learns no lower bound from
-		// the latter, and bpf_probe_write_user refuses a size of 0.
-		asm.JLT.Imm(asm.R3, 1, skip),
-		asm.JGT.Imm(asm.R3, 8, skip),
-		asm.LoadImm(asm.R2, a.SetValue, asm.DWord),
-		asm.StoreMem(asm.RFP, prog.StVal, asm.R2, asm.DWord),
-		asm.Mov.Reg(asm.R1, asm.R7),
-		asm.Mov.Reg(asm.R2, asm.RFP),
-		asm.Add.Imm(asm.R2, prog.StVal),
-		asm.FnProbeWriteUser.Call(),
-	)
-	p.B.Label(skip)
-	p.Emit(asm.Mov.Imm(asm.R0, 0))
-}
-
 // usdtSetArgs are the USDT argument indexes h's Set actions write.
 func usdtSetArgs(h *ir.Hook) []int {
 	var out []int
@@ -233,4 +175,18 @@ func usdtSetArgs(h *ir.Hook) []int {
 		}
 	}
 	return out
+}
+
+// usdtSetAddress jumps to skip unless USDT argument a is in memory, and
+// else leaves its address in dst: where a Set action writes
+// (codegen/action).
+func (p *progGen) usdtSetAddress(a *ir.Arg, dst asm.Register, skip string) {
+	base := int16(a.Index * bpf.USDTArgSize)
+	p.Emit(
+		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
+		asm.LoadMem(asm.R1, asm.R5, base, asm.Byte),
+		asm.JLT.Imm(asm.R1, bpf.USDTArgRegDeref, skip), // not in memory
+	)
+	p.usdtRegister(dst, base+4, skip)
+	p.usdtAddress(dst, base, skip)
 }

@@ -18,6 +18,10 @@ type Host interface {
 	// StateMap declares the BPF map of the policy's state map of kind
 	// once, sized from the policy's map layout, and returns its name.
 	StateMap(kind ir.MapKind) string
+	// DeclareMap declares m in the bundle once (by its name) and returns
+	// its name: the bundle-wide maps that are not the policy's state
+	// (bpf.ModeMap, bpf.StackMap, bpf.USDTMap).
+	DeclareMap(m *object.Map) string
 	// Line is the source line shown for code generated for pos.
 	Line(pos ir.Pos, what string) object.Line
 }
@@ -52,6 +56,9 @@ func (c *Ctx) Need(feature string) { c.host.Need(feature) }
 // Map returns the name of the BPF map of the policy's state map of kind,
 // declaring it once.
 func (c *Ctx) Map(kind ir.MapKind) string { return c.host.StateMap(kind) }
+
+// DeclareMap declares the bundle-wide map m once and returns its name.
+func (c *Ctx) DeclareMap(m *object.Map) string { return c.host.DeclareMap(m) }
 
 // Bind places label l at the next instruction.
 func (c *Ctx) Bind(l Label) { c.B.Label(string(l)) }

@@ -28,7 +28,7 @@ const (
 	// (codegen/usdt.go).
 	StUSDT = -128
 	// StRateKey is the key of a Post rate limit, RateKeySize bytes
-	// (codegen/ratelimit.go).
+	// (codegen/action/ratelimit.go).
 	StRateKey   = -176
 	RateKeySize = 16 + 8*RateArgs
 	RateArgs    = 4 // arguments digested into the key

@@ -1,4 +1,4 @@
-package codegen
+package action
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -23,16 +23,16 @@ import (
 // to. Process filters (matchPIDs, matchBinaries, ...) still look at the
 // current task. The map is an LRU hash: sockets that are never untracked
 // make room for new ones.
-const sockMap = "polc_sock"
+const SockMap = "polc_sock"
 
-// tracksSockets says whether the policy tracks sockets at all.
-func (g *gen) tracksSockets() bool {
-	for _, m := range g.pol.Maps {
+// tracksSockets says whether policy pol tracks sockets at all.
+func tracksSockets(pol *ir.Policy) bool {
+	for _, m := range pol.Maps {
 		if m.Kind == ir.MapSock {
 			return true
 		}
 	}
-	for _, h := range g.pol.Hooks {
+	for _, h := range pol.Hooks {
 		if h.RetAction == ir.ActTrackSock || h.RetAction == ir.ActUntrackSock {
 			return true
 		}
@@ -48,7 +48,7 @@ func (g *gen) tracksSockets() bool {
 }
 
 // sockAction emits TrackSock or UntrackSock on the argument argSock names.
-func (p *progGen) sockAction(a *ir.Action) {
+func (p *Gen) sockAction(a *ir.Action) {
 	s := p.Lay.SlotOf(a.SockSlot)
 	switch {
 	case s == nil:
@@ -61,7 +61,7 @@ func (p *progGen) sockAction(a *ir.Action) {
 		p.Errorf(a.Pos, "%s in matchReturnActions is not supported: use it in matchActions, or returnArgAction for a returned sock", a.Kind)
 		return
 	}
-	if !p.loadArg(asm.R1, s.Arg) {
+	if !p.Reads.LoadArg(asm.R1, s.Arg) {
 		return
 	}
 	p.trackSock(a.Kind, asm.R1)
@@ -69,7 +69,7 @@ func (p *progGen) sockAction(a *ir.Action) {
 
 // trackSock emits TrackSock (or UntrackSock) of the sock pointer in r,
 // doing nothing for NULL.
-func (p *progGen) trackSock(kind ir.ActionKind, r asm.Register) {
+func (p *Gen) trackSock(kind ir.ActionKind, r asm.Register) {
 	name := p.Map(ir.MapSock)
 	done := p.B.Fresh("tracksock_done")
 	p.Emit(
@@ -96,8 +96,8 @@ func (p *progGen) trackSock(kind ir.ActionKind, r asm.Register) {
 // sockOwner emits, in an entry program of a policy that tracks sockets,
 // the replacement of the header's process by the owner of the hook's
 // first sock argument, when the sock map knows it.
-func (p *progGen) sockOwner() {
-	if p.Ret || !p.g.tracksSockets() {
+func (p *Gen) sockOwner() {
+	if p.Ret || !tracksSockets(p.Policy) {
 		return
 	}
 	var sock *prog.Slot
@@ -110,7 +110,7 @@ func (p *progGen) sockOwner() {
 	if sock == nil {
 		return
 	}
-	if !p.loadArg(asm.R1, sock.Arg) {
+	if !p.Reads.LoadArg(asm.R1, sock.Arg) {
 		return
 	}
 	done := p.B.Fresh("sockowner_done")
@@ -135,11 +135,11 @@ func (p *progGen) sockOwner() {
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
-// returnArgAction emits, in the return program, the hook's
+// ReturnArgAction emits, in the return program, the hook's
 // returnArgAction on the returned sock, then drops the record of a
 // selector whose entry actions said NoPost (the entry program saved it
 // for this action only).
-func (p *progGen) returnArgAction() {
+func (p *Gen) ReturnArgAction() {
 	h := p.Hook
 	if h.RetAction == 0 {
 		return
@@ -152,7 +152,7 @@ func (p *progGen) returnArgAction() {
 		p.Errorf(h.Ret.Pos, "returnArgAction %s needs a returned sock, not a %s", h.RetAction, h.Ret.Type)
 		return
 	}
-	p.loadRet(asm.R1)
+	p.Reads.LoadRet(asm.R1)
 	p.trackSock(h.RetAction, asm.R1)
 	for _, s := range h.Selectors {
 		if !hasNoPost(s.Actions) {
@@ -177,6 +177,6 @@ func hasNoPost(acts []*ir.Action) bool {
 // savesForReturnArgAction says whether the entry program must save the
 // record of a NoPost selector anyway: its return program has a
 // returnArgAction to take.
-func (p *progGen) savesForReturnArgAction() bool {
+func (p *Gen) savesForReturnArgAction() bool {
 	return !p.Ret && p.Hook.Return && p.Hook.RetAction != 0
 }

@@ -1,4 +1,4 @@
-package codegen
+package action
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -22,7 +22,7 @@ import (
 
 // fdActionKey emits prog.StFdKey = {current tgid, fd of the argument at slot}.
 // It reports and returns false when the argument cannot give an fd.
-func (p *progGen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
+func (p *Gen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
 	s := p.Lay.SlotOf(slotIdx)
 	if s == nil {
 		p.Errorf(a.Pos, "%s of %s refers to no argument read by %s", what, a.Kind, p.Hook.Call)
@@ -32,7 +32,7 @@ func (p *progGen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
 	case s.Enc == bpf.EncInt:
 		p.Emit(asm.LoadMem(asm.R1, prog.RRec, int16(s.Off), asm.DWord))
 	case s.Arg.Type == ir.TypeFd && !p.Ret:
-		if !p.loadArg(asm.R1, s.Arg) {
+		if !p.Reads.LoadArg(asm.R1, s.Arg) {
 			return false
 		}
 	case s.Arg.Type == ir.TypeFd:
@@ -54,13 +54,13 @@ func (p *progGen) fdActionKey(a *ir.Action, slotIdx int, what string) bool {
 // fdValueSlot returns the slot of a name argument whose record bytes are
 // an fd map value as they are: an EncBytes path or string of at most
 // kern.PathMax bytes.
-func (p *progGen) fdValueSlot(a *ir.Action) *prog.Slot {
+func (p *Gen) fdValueSlot(a *ir.Action) *prog.Slot {
 	s := p.Lay.SlotOf(a.NameSlot)
 	switch {
 	case s == nil:
 		p.Errorf(a.Pos, "argName of %s refers to no argument read by %s", a.Kind, p.Hook.Call)
 		return nil
-	case s.Enc != bpf.EncBytes || s.Size < fdValueSize || s.BigBytes > 0 || !pathLike[s.Arg.Type]:
+	case s.Enc != bpf.EncBytes || s.Size < prog.FDValueSize || s.BigBytes > 0 || !pathLike[s.Arg.Type]:
 		p.Errorf(a.Pos, "argName of %s is a %s argument; FollowFD records a path or string (file, path, dentry, string, filename)", a.Kind, s.Arg.Type)
 		return nil
 	}
@@ -68,7 +68,7 @@ func (p *progGen) fdValueSlot(a *ir.Action) *prog.Slot {
 }
 
 // followFD emits FollowFD: fd map[tgid, argFd] = the argName slot.
-func (p *progGen) followFD(a *ir.Action) {
+func (p *Gen) followFD(a *ir.Action) {
 	name := p.fdValueSlot(a)
 	if name == nil || !p.fdActionKey(a, a.FdSlot, "argFd") {
 		return
@@ -85,7 +85,7 @@ func (p *progGen) followFD(a *ir.Action) {
 }
 
 // unfollowFD emits UnfollowFD: delete fd map[tgid, argFd].
-func (p *progGen) unfollowFD(a *ir.Action) {
+func (p *Gen) unfollowFD(a *ir.Action) {
 	if !p.fdActionKey(a, a.FdSlot, "argFd") {
 		return
 	}
@@ -99,7 +99,7 @@ func (p *progGen) unfollowFD(a *ir.Action) {
 
 // copyFD emits CopyFD: fd map[tgid, argName] = the entry of argFd, when
 // there is one.
-func (p *progGen) copyFD(a *ir.Action) {
+func (p *Gen) copyFD(a *ir.Action) {
 	old := p.Lay.SlotOf(a.FdSlot)
 	if old == nil {
 		p.Errorf(a.Pos, "argFd of CopyFD refers to no argument read by %s", p.Hook.Call)

@@ -1,4 +1,4 @@
-package codegen
+package action
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -12,7 +12,7 @@ import (
 // Post rateLimit: a selector posts at most one record per interval for
 // the same hook, selector, scope (thread, process or everyone) and
 // arguments. The last post's time is kept per key in an LRU hash
-// (rateLimitMap), so that forgotten keys make room for new ones.
+// (RateLimitMap), so that forgotten keys make room for new ones.
 //
 // The key, built on the stack at prog.StRateKey:
 //
@@ -23,12 +23,13 @@ import (
 //	   integer's value; the length and first 8 bytes of a string, buffer
 //	   or path; the first 8 bytes of other encodings
 const (
-	rateLimitMap = "polc_ratelimit"
+	// RateLimitMap is the state map ir.MapRateLimit.
+	RateLimitMap = "polc_ratelimit"
 )
 
-// rateLimit emits: if the selector's Post rate limit says this record was
+// RateLimit emits: if the selector's Post rate limit says this record was
 // posted too recently, goto limited; else note the time and fall through.
-func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
+func (p *Gen) RateLimit(s *ir.Selector, a *ir.Action, limited string) {
 	p.Map(ir.MapRateLimit)
 	p.Emit(
 		emit.StoreImm(asm.RFP, prog.StRateKey, int64(p.Hook.ID), asm.Word),
@@ -85,7 +86,7 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 	p.Emit(
 		asm.FnKtimeGetBootNs.Call(),
 		asm.StoreMem(asm.RFP, prog.StVal, asm.R0, asm.DWord),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(rateLimitMap),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(RateLimitMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, prog.StRateKey),
 		asm.FnMapLookupElem.Call(),
@@ -98,7 +99,7 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 	)
 	p.B.Label(post)
 	p.Emit(
-		asm.LoadMapPtr(asm.R1, 0).WithReference(rateLimitMap),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(RateLimitMap),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, prog.StRateKey),
 		asm.Mov.Reg(asm.R3, asm.RFP),
@@ -108,8 +109,8 @@ func (p *progGen) rateLimit(s *ir.Selector, a *ir.Action, limited string) {
 	)
 }
 
-// postRateLimit returns the Post action of acts with a rate limit, or nil.
-func postRateLimit(acts []*ir.Action) *ir.Action {
+// PostRateLimit returns the Post action of acts with a rate limit, or nil.
+func PostRateLimit(acts []*ir.Action) *ir.Action {
 	for _, a := range acts {
 		if a.Kind == ir.ActPost && a.RateLimitMs > 0 {
 			return a

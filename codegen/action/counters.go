@@ -1,4 +1,4 @@
-package codegen
+package action
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -12,12 +12,12 @@ import (
 
 // The policy's counters (bpf.CountersMap, declared once as the state map
 // ir.MapCounters): the post paths count each record posted or lost, the
-// mode gate the enforcement actions it lets run (actions.go). A count
+// mode gate the enforcement actions it lets run (action.go). A count
 // costs one lookup in a per-CPU array and an atomic add.
 
-// countAdd emits counters[off] += n on this CPU. It clobbers R0-R5 and
+// CountAdd emits counters[off] += n on this CPU. It clobbers R0-R5 and
 // prog.StKey.
-func (p *progGen) countAdd(off int16, n int32) {
+func CountAdd(p *prog.Ctx, off int16, n int32) {
 	done := p.B.Fresh("counted")
 	p.Emit(
 		emit.StoreImm(asm.RFP, prog.StKey, 0, asm.Word),
@@ -33,23 +33,23 @@ func (p *progGen) countAdd(off int16, n int32) {
 	p.B.Label(done)
 }
 
-// countPosted emits, after a bpf_ringbuf_output whose result is in R0,
+// CountPosted emits, after a bpf_ringbuf_output whose result is in R0,
 // the count of the record: Posted when the ring took it, else Lost and
 // the shared drop counter (bpf.DropsMap). R0 is 0 after it.
-func (p *progGen) countPosted() {
+func CountPosted(p *prog.Ctx) {
 	lost, done := p.B.Fresh("post_lost"), p.B.Fresh("post_counted")
 	p.Emit(asm.JNE.Imm(asm.R0, 0, lost))
-	p.countAdd(bpf.CountersPostedOff, 1)
+	CountAdd(p, bpf.CountersPostedOff, 1)
 	p.Emit(asm.Ja.Label(done))
 	p.B.Label(lost)
-	p.countLost()
+	CountLost(p)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
 }
 
-// countLost emits the count of a record the ring buffer did not take (R0
+// CountLost emits the count of a record the ring buffer did not take (R0
 // not 0): in the shared drop counter and the policy's Lost.
-func (p *progGen) countLost() {
+func CountLost(p *prog.Ctx) {
 	kern.CountDrop(&p.B, prog.StKey)
-	p.countAdd(bpf.CountersLostOff, 1)
+	CountAdd(p, bpf.CountersLostOff, 1)
 }
