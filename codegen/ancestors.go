@@ -1,14 +1,11 @@
 package codegen
 
 import (
-	"fmt"
-
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
-	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -27,13 +24,6 @@ const (
 	// parent long before.
 	ancestorLoops = 1 << 16
 )
-
-// walkFunc returns the name of a generated subprogram, unique in the
-// bundle.
-func (p *progGen) walkFunc(t *ir.Test, what string) string {
-	p.g.nfuncs++
-	return fmt.Sprintf("h%d_walk%d_%s", p.Hook.ID, p.g.nfuncs, what)
-}
 
 // callWalk runs callback over the chain and jumps to fail unless the test
 // passes: In passes when some process matched, NotIn when none did.
@@ -55,25 +45,14 @@ func (p *progGen) callWalk(callback string, negated bool, fail string) {
 }
 
 // subprogram starts generating a function of the bundle for hook p.Hook.
-func (p *progGen) subprogram() *progGen {
-	return &progGen{Ctx: prog.New(p.g, p.Hook, p.Lay, false), g: p.g}
-}
-
-func (p *progGen) addFunc(name string, sub *progGen) {
-	insns, err := sub.B.Instructions()
-	if err != nil {
-		p.Errorf(p.Hook.Pos, "internal error generating %s: %v", name, err)
-		return
-	}
-	p.g.funcs = append(p.g.funcs, &object.Func{Name: name, Insns: insns})
-}
+func (p *progGen) subprogram() *progGen { return &progGen{Ctx: p.Sub(), g: p.g} }
 
 // pidWalk: matchPIDs with followForks, over the task's real_parent chain.
 // With isNamespacePID the chain stops at the first process in another pid
 // namespace than the current one.
 func (p *progGen) pidWalk(t *ir.Test, fail string) {
-	name := p.walkFunc(t, "pids")
-	p.currentTask(asm.R7)
+	name := p.FuncName("pids")
+	p.CurrentTask(asm.R7)
 	p.Emit(
 		asm.StoreMem(asm.RFP, prog.StWalk, asm.R7, asm.DWord),
 		emit.StoreImm(asm.RFP, prog.StWalk-8, 0, asm.DWord),
@@ -122,7 +101,7 @@ func (p *progGen) pidWalk(t *ir.Test, fail string) {
 	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
 	b.Label("stop")
 	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
-	p.addFunc(name, sub)
+	p.AddFunc(name, sub.Ctx)
 }
 
 // pidNamespace emits dst = the active pid namespace (a pointer) of task:
@@ -151,7 +130,7 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 	p.bytesTest(&positive, self, walk)
 	p.Emit(asm.Ja.Label(found))
 	p.B.Label(walk)
-	name := p.walkFunc(t, "binaries")
+	name := p.FuncName("binaries")
 	p.Emit(
 		asm.LoadMem(asm.R1, prog.RRec, int16(procOff+bpf.ProcPpidOff), asm.Word),
 		asm.JEq.Imm(asm.R1, 0, notFound),
@@ -216,5 +195,5 @@ func (p *progGen) binaryWalkStep(name string, positive *ir.Test, markFound bool)
 	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
 	b.Label("next")
 	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
-	p.addFunc(name, sub)
+	p.AddFunc(name, sub.Ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -81,7 +82,7 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 			g.errs.add(h.Pos, "a USDT probe has no return probe")
 			return a, false
 		}
-		// usdt.go: polrun attaches the program at every place of the
+		// fetch/usdt.go: polrun attaches the program at every place of the
 		// probe in the binary.
 		a.section, a.attach = "usdt/"+sectionSafe(h.Target+":"+h.Symbol), "usdt"
 		g.features[bpf.FeatureUprobe] = true
@@ -155,7 +156,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 			maxBytes = s.BigBytes
 		}
 		mh.Args = append(mh.Args, bpf.Arg{Slot: s.Arg.Slot, Index: s.Arg.Index, Type: s.Arg.Type.String(),
-			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes, Longs: g.tpLongs(h, s.Arg), Data: s.Arg.Data()})
+			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes, Longs: g.plan.TpLongs(h, s.Arg), Data: s.Arg.Data()})
 	}
 	if h.Return {
 		// An integer return value is the header's Ret; another encoding
@@ -186,8 +187,8 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 		}
 		mh.Selectors = append(mh.Selectors, ms)
 	}
-	mh.TracepointFields = g.tpFieldsRead(h)
-	mh.SetArgs = usdtSetArgs(h)
+	mh.TracepointFields = g.plan.TpFieldsRead(h)
+	mh.SetArgs = fetch.USDTSetArgs(h)
 	mh.StackIDs = lay.Stack != nil
 	mh.ImaHash = lay.Ima != nil
 	if h.Kind == ir.HookUprobe {

@@ -57,7 +57,7 @@
 // per-selector results of phase 1 live in map memory, so that it explores
 // each selector once instead of every combination of earlier outcomes.
 //
-// # Where arguments come from
+// # Where arguments come from (codegen/fetch)
 //
 //   - kprobes and uprobes: the registers of the arch's C calling
 //     convention (arch.CallConv); with the syscall ABI, the user pt_regs the
@@ -66,15 +66,15 @@
 //     syscalls/*, and through CO-RE against the kernel's trace_event_raw_*
 //     struct for the others, whose fields the target profile (or polc's
 //     own table of a few events) names; every field read is recorded in
-//     the manifest for polrun to check against tracefs (tracepoints.go).
+//     the manifest for polrun to check against tracefs (fetch/tracepoints.go).
 //     Arrays and __data_loc fields are bytes of the record itself;
 //   - raw tracepoints and BPF LSM hooks: the u64 argument array;
 //   - USDT probes: where the probe's note says, through the spec polrun
 //     stores for each place of the probe, keyed by the BPF cookie of the
 //     place's attachment or, before 5.15, by the place's own copy of the
-//     program (usdt.go, nocookie.go);
+//     program (fetch/usdt.go, nocookie.go);
 //   - resolve paths: members followed from a pointer argument through
-//     CO-RE relocations against types of the target profile (resolve.go);
+//     CO-RE relocations against types of the target profile (fetch/resolve.go);
 //   - pointers are user memory for syscall arguments and uprobes, kernel
 //     memory otherwise; kernel structs only through CO-RE (package kern).
 //
@@ -84,7 +84,7 @@
 // polc_out (per-CPU records), polc_tmp (the path walk's buffer and map
 // keys built at run time), one polc_ret_hN per hook with a return probe,
 // polc_ratelimit for Post rate limits, polc_fd for fd arguments and the
-// fd actions (fd.go, action/fd.go), polc_sock for socket tracking
+// fd actions (fetch/fd.go, action/fd.go), polc_sock for socket tracking
 // (action/sock.go), polc_enforcer for NotifyEnforcer (enforcer.go,
 // action/enforcer.go), polc_stacks for stack traces (stack.go), polc_ima for records waiting for their IMA
 // hash (imahash.go), polc_verdicts for cached process-filter verdicts

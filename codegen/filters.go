@@ -120,7 +120,7 @@ func (p *progGen) returnTest(t *ir.Test, fail string) {
 	}
 	p.Emit(asm.LoadMem(asm.R4, prog.RRec, bpf.HeaderRetOff, asm.DWord))
 	if size := t.Type.Size(); size > 0 {
-		p.Emit(extendReg(asm.R4, size, t.Type.Signed())...)
+		p.Emit(emit.ExtendReg(asm.R4, size, t.Type.Signed())...)
 	}
 	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
 	render(p, operand{ret: true}, t, fail)
@@ -335,7 +335,7 @@ func renderSubString(p *progGen, o operand, t *ir.Test, fail string) {
 		}
 		return
 	}
-	name := p.walkFunc(t, "substring")
+	name := p.FuncName("substring")
 	p.Emit(
 		asm.StoreMem(asm.RFP, prog.StWalk, prog.RRec, asm.DWord),
 		emit.StoreImm(asm.RFP, prog.StWalk-8, 0, asm.DWord),
@@ -424,7 +424,7 @@ func (p *progGen) substringStep(name string, t *ir.Test, s bytesAt) {
 	b.Emit(emit.StoreImm(asm.R6, -8, 1, asm.DWord))
 	b.Label("stop")
 	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
-	p.addFunc(name, sub)
+	p.AddFunc(name, sub.Ctx)
 }
 
 // renderFileType: the type bits (S_IFMT) of the mode of the file's inode
@@ -436,7 +436,7 @@ func renderFileType(p *progGen, o operand, t *ir.Test, fail string) {
 		return
 	}
 	a := o.slot.Arg
-	if !p.loadArg(asm.R7, a) {
+	if !p.f.LoadArg(asm.R7, a) {
 		return
 	}
 	switch a.Type {
@@ -625,7 +625,7 @@ func (p *progGen) pidTest(t *ir.Test, fail string) {
 		return
 	}
 	if t.NamespacePID {
-		p.currentTask(asm.R5)
+		p.CurrentTask(asm.R5)
 		kern.NamespacePid(&p.B, asm.R4, asm.R5, prog.StTmp)
 	} else {
 		p.Emit(asm.LoadMem(asm.R4, asm.RFP, prog.StPidTgid, asm.DWord), asm.RSh.Imm(asm.R4, 32))
@@ -663,7 +663,7 @@ func (p *progGen) namespaceTest(t *ir.Test, fail string) {
 		p.Errorf(t.Pos, "namespace kind %d does not exist", t.Namespace)
 		return
 	}
-	p.currentTask(asm.R5)
+	p.CurrentTask(asm.R5)
 	kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(t.Namespace), prog.StTmp)
 	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
 	p.anyOf(t.Op == ir.OpNotIn, fail, func(hit string) {
@@ -695,7 +695,7 @@ func capSet(c ir.CapSet) int {
 // notHostUserNS emits: if the current task is in the host user namespace,
 // goto fail (isNamespaceCapability).
 func (p *progGen) notHostUserNS(fail string) {
-	p.currentTask(asm.R5)
+	p.CurrentTask(asm.R5)
 	kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(ir.NsUser), prog.StTmp)
 	p.Emit(
 		asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.hostNSVar(ir.NsUser)),
@@ -710,7 +710,7 @@ func (p *progGen) capsTest(t *ir.Test, fail string) {
 	if t.NamespaceCap {
 		p.notHostUserNS(fail)
 	}
-	p.currentTask(asm.R5)
+	p.CurrentTask(asm.R5)
 	kern.Caps(&p.B, asm.R4, asm.R5, capSet(t.CapSet), prog.StTmp)
 	p.Emit(asm.LoadImm(asm.R3, int64(t.Mask), asm.DWord), asm.And.Reg(asm.R4, asm.R3))
 	if t.Op == ir.OpIn {
@@ -732,7 +732,7 @@ func (p *progGen) capChangeTest(t *ir.Test, fail string) {
 		asm.LoadMem(asm.R1, prog.RRec, int16(procOff+bpf.ProcTgidOff), asm.Word),
 		asm.JEq.Imm(asm.R1, 0, fail),
 	)
-	p.currentTask(asm.R5)
+	p.CurrentTask(asm.R5)
 	kern.Caps(&p.B, asm.R4, asm.R5, set, prog.StTmp)
 	p.Emit(
 		asm.LoadMem(asm.R2, prog.RRec, int16(procOff+bpf.ProcCapsOff+8*set), asm.DWord),
@@ -768,7 +768,7 @@ func (p *progGen) nsChangeTest(t *ir.Test, fail string) {
 			continue
 		}
 		next := p.B.Fresh(fmt.Sprintf("ns_%s_same", strings.ToLower(k.String())))
-		p.currentTask(asm.R5)
+		p.CurrentTask(asm.R5)
 		kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(k), prog.StTmp)
 		p.Emit(
 			asm.LoadMem(asm.R1, prog.RRec, int16(procOff+bpf.ProcNsOff+4*int(k)), asm.Word),

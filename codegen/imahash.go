@@ -100,14 +100,6 @@ func (g *gen) sizeImaMap(lay *prog.Layout) {
 		ValueSize: size, MaxEntries: bpf.ImaMaxEntries})
 }
 
-// initIma sets the ImaHash slot to "not asked".
-func (p *progGen) initIma(s *prog.Slot) {
-	p.Emit(
-		emit.StoreImm(prog.RRec, int16(s.Off), int64(bpf.ImaNone), asm.Word),
-		emit.StoreImm(prog.RRec, int16(s.Off+bpf.ImaRetOff), 0, asm.Word),
-	)
-}
-
 // deferIma emits, where the hook's program posts, the hand-over of a
 // record whose Post asked for the hash: the record, with the value the
 // program returns, goes to ImaMap under the thread's pid_tgid, and the

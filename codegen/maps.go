@@ -8,6 +8,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/action"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -83,8 +84,8 @@ const bpfNoPrealloc = 1
 // hook, whose values are the hook's records. A shape with MaxEntries set
 // is complete: the lowering does not lay it out (MapCounters).
 var stateMapShapes = map[ir.MapKind]object.Map{
-	// Entries are allocated when written: values are paths (fd.go).
-	ir.MapFD:       {Name: fdMap, Type: ebpf.Hash, KeySize: 8, ValueSize: prog.FDValueSize, Flags: bpfNoPrealloc},
+	// Entries are allocated when written: values are paths (fetch/fd.go).
+	ir.MapFD:       {Name: fetch.FDMap, Type: ebpf.Hash, KeySize: 8, ValueSize: prog.FDValueSize, Flags: bpfNoPrealloc},
 	ir.MapSock:     {Name: action.SockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
 	ir.MapEnforcer: {Name: action.EnforcerMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
 	// LRU: forgotten keys make room for new ones (codegen/action/ratelimit.go).

@@ -103,22 +103,7 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *prog.Slot, fail string) {
 // bigUser says whether a maxData buffer is user memory: a syscall's or a
 // uprobe's, and an iov_iter's (its buffers are the caller's).
 func (p *progGen) bigUser(s *prog.Slot) bool {
-	return p.userPointers() || s.Arg.Type == ir.TypeIovIter
-}
-
-// keepBigPointer stores, for a maxData slot, the pointer its whole buffer
-// is read from when posting: ptr, or none (0) when the data is not one
-// buffer (an iov_iter's iovec array), in which case the record keeps the
-// filters' copy.
-func (p *progGen) keepBigPointer(s *prog.Slot, ptr *asm.Register) {
-	if s.BigBytes == 0 {
-		return
-	}
-	if ptr == nil {
-		p.Emit(asm.Mov.Imm(asm.R1, 0), asm.StoreMem(prog.RRec, int16(s.Aux), asm.R1, asm.DWord))
-		return
-	}
-	p.Emit(asm.StoreMem(prog.RRec, int16(s.Aux), *ptr, asm.DWord))
+	return p.UserPointers() || s.Arg.Type == ir.TypeIovIter
 }
 
 // copyKeptCopy emits, at the start of copyBig (R8+R7: where the slot goes

@@ -8,6 +8,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -105,8 +106,8 @@ func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 		// R4 = the IPv4 address (when there is one), R5 = family: 4 or 6.
 		p.Emit(
 			asm.LoadMem(asm.R1, prog.RRec, int16(famOff), asm.Half),
-			asm.JEq.Imm(asm.R1, afInet, v4),
-			asm.JNE.Imm(asm.R1, afInet6, done),
+			asm.JEq.Imm(asm.R1, kern.AFInet, v4),
+			asm.JNE.Imm(asm.R1, kern.AFInet6, done),
 			// ::ffff:a.b.c.d is a.b.c.d
 			asm.LoadMem(asm.R1, prog.RRec, int16(addrOff), asm.DWord),
 			asm.JNE.Imm(asm.R1, 0, v6),

@@ -47,7 +47,7 @@ func (p *progGen) parentBinaryTest(t *ir.Test, fail string) {
 // found: without it the test fails.
 func (p *progGen) parentBinaryWalk(t *ir.Test, fail string) {
 	positive := positiveOp(t)
-	name := p.walkFunc(t, "parent_binaries")
+	name := p.FuncName("parent_binaries")
 	p.Emit(
 		asm.LoadMem(asm.R1, prog.RRec, int16(p.Lay.ProcOff()+bpf.ProcPpidOff), asm.Word),
 		asm.JEq.Imm(asm.R1, 0, fail),

@@ -8,6 +8,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -20,6 +21,8 @@ type progGen struct {
 	g *gen
 	// needProc: the process table entry was copied into the scratch.
 	needProc bool
+	// f reads the arguments (codegen/fetch).
+	f *fetch.Gen
 	// act writes the selectors' actions (codegen/action).
 	act *action.Gen
 }
@@ -27,25 +30,9 @@ type progGen struct {
 // newProgGen starts the entry program of h (ret: its return program).
 func newProgGen(g *gen, h *ir.Hook, lay *prog.Layout, ret bool) *progGen {
 	p := &progGen{Ctx: prog.New(g, h, lay, ret), g: g}
-	p.act = &action.Gen{Ctx: p.Ctx, Policy: g.pol, TestRun: g.opts.TestRun, Reads: p}
+	p.f = fetch.New(p.Ctx, g.plan)
+	p.act = &action.Gen{Ctx: p.Ctx, Policy: g.pol, TestRun: g.opts.TestRun, Reads: p.f}
 	return p
-}
-
-// progGen gives codegen/action the argument reads it needs.
-var _ action.Reads = (*progGen)(nil)
-
-// LoadArg loads argument a into dst (context.go).
-func (p *progGen) LoadArg(dst asm.Register, a *ir.Arg) bool { return p.loadArg(dst, a) }
-
-// LoadRet loads the return value into dst (context.go).
-func (p *progGen) LoadRet(dst asm.Register) { p.loadRet(dst) }
-
-// USDTArg checks a USDT argument (usdt.go).
-func (p *progGen) USDTArg(a *ir.Arg) bool { return p.usdtArgIndex(a) }
-
-// USDTAddress finds a USDT argument in memory (usdt.go).
-func (p *progGen) USDTAddress(a *ir.Arg, dst asm.Register, skip string) {
-	p.usdtSetAddress(a, dst, skip)
 }
 
 // hook compiles one hook into its programs and manifest entry.
@@ -97,7 +84,7 @@ func (p *progGen) entryProgram() asm.Instructions {
 	p.prologue()
 	p.processFilters()
 	p.header()
-	p.readArgs(false)
+	p.f.ReadArgs(false)
 	p.selectors()
 	p.Bind(prog.Exit)
 	p.exitValue()
@@ -130,7 +117,7 @@ func (p *progGen) prologue() {
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
 	)
-	p.ctxPrologue()
+	p.f.CtxPrologue()
 }
 
 // header fills the record header; the time and Size are set when posting
@@ -161,15 +148,6 @@ func (p *progGen) stampTime() {
 		asm.FnKtimeGetBootNs.Call(),
 		asm.StoreMem(prog.RRec, bpf.HeaderKtimeOff, asm.R0, asm.DWord),
 	)
-}
-
-// currentTask loads bpf_get_current_task() into dst, calling the helper
-// once per program run.
-func (p *progGen) currentTask(dst asm.Register) {
-	p.Emit(asm.FnGetCurrentTask.Call())
-	if dst != asm.R0 {
-		p.Emit(asm.Mov.Reg(dst, asm.R0))
-	}
 }
 
 // post writes the record's size and outputs it to the ring buffer, and

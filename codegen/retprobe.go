@@ -49,7 +49,7 @@ func (p *progGen) returnProgram() asm.Instructions {
 		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
 		asm.Mov.Reg(prog.RRec, asm.R0),
 	)
-	p.loadRet(asm.R1)
+	p.f.LoadRet(asm.R1)
 	p.Emit(
 		asm.StoreMem(prog.RRec, bpf.HeaderRetOff, asm.R1, asm.DWord),
 		// Flags, with Kind and Version below them in the same word.
@@ -57,7 +57,7 @@ func (p *progGen) returnProgram() asm.Instructions {
 		asm.Or.Imm(asm.R1, bpf.FlagReturn<<(8*bpf.HeaderFlagsOff)),
 		asm.StoreMem(prog.RRec, bpf.HeaderKindOff, asm.R1, asm.Word),
 	)
-	p.readArgs(true)
+	p.f.ReadArgs(true)
 	p.act.ReturnArgAction()
 
 	// The selector that matched at entry decides the return tests.

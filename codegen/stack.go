@@ -2,10 +2,8 @@ package codegen
 
 import (
 	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
-	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -46,12 +44,4 @@ func (g *gen) addStackSlot(h *ir.Hook, l *prog.Layout) {
 	l.Stack = l.AddTrailingSlot(h, -2, bpf.EncStackIDs, bpf.StackIDsSize)
 	g.DeclareMap(&object.Map{Name: bpf.StackMap, Type: ebpf.StackTrace, KeySize: 4,
 		ValueSize: 8 * bpf.StackDepth, MaxEntries: bpf.StackMaxEntries})
-}
-
-// initStacks sets the StackIDs slot to "not asked".
-func (p *progGen) initStacks(s *prog.Slot) {
-	p.Emit(
-		emit.StoreImm(prog.RRec, int16(s.Off), bpf.StackNone, asm.Word),
-		emit.StoreImm(prog.RRec, int16(s.Off+bpf.StackUserOff), bpf.StackNone, asm.Word),
-	)
 }

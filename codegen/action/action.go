@@ -36,7 +36,7 @@ type Reads interface {
 	// false after reporting why.
 	USDTArg(a *ir.Arg) bool
 	// USDTAddress jumps to skip unless USDT argument a is in memory, and
-	// else leaves its address in dst (usdt.go).
+	// else leaves its address in dst (codegen/fetch/usdt.go).
 	USDTAddress(a *ir.Arg, dst asm.Register, skip string)
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// The fd actions keep the fd map (fd.go) of the current process:
+// The fd actions keep the fd map (codegen/fetch/fd.go) of the current process:
 //
 //   - FollowFD records the name argument (argName: a path or string, as
 //     its slot of the record holds it) under the fd argument (argFd);

@@ -1,6 +1,9 @@
 package prog
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/codegen/emit"
@@ -22,6 +25,11 @@ type Host interface {
 	// its name: the bundle-wide maps that are not the policy's state
 	// (bpf.ModeMap, bpf.StackMap, bpf.USDTMap).
 	DeclareMap(m *object.Map) string
+	// FuncSeq numbers the bundle's generated functions: 1, 2, ...
+	FuncSeq() int
+	// AddFunc adds a generated function (a bpf_loop callback) to the
+	// bundle.
+	AddFunc(f *object.Func)
 	// Line is the source line shown for code generated for pos.
 	Line(pos ir.Pos, what string) object.Line
 }
@@ -62,3 +70,47 @@ func (c *Ctx) DeclareMap(m *object.Map) string { return c.host.DeclareMap(m) }
 
 // Bind places label l at the next instruction.
 func (c *Ctx) Bind(l Label) { c.B.Label(string(l)) }
+
+// CurrentTask emits dst = bpf_get_current_task().
+func (c *Ctx) CurrentTask(dst asm.Register) {
+	c.Emit(asm.FnGetCurrentTask.Call())
+	if dst != asm.R0 {
+		c.Emit(asm.Mov.Reg(dst, asm.R0))
+	}
+}
+
+// UserPointers says whether pointer arguments of the hook point to user
+// memory: syscall arguments (kprobes with the syscall ABI, syscall
+// tracepoints) and uprobe arguments.
+func (c *Ctx) UserPointers() bool {
+	h := c.Hook
+	switch h.Kind {
+	case ir.HookKprobe:
+		return h.Syscall
+	case ir.HookUprobe, ir.HookUSDT:
+		return true
+	case ir.HookTracepoint:
+		return strings.HasPrefix(h.Target, "syscalls/") || strings.HasPrefix(h.Target, "raw_syscalls/")
+	}
+	return false
+}
+
+// Sub starts a function of the bundle (a bpf_loop callback) for the
+// program's hook, with the same record layout.
+func (c *Ctx) Sub() *Ctx { return New(c.host, c.Hook, c.Lay, false) }
+
+// FuncName names a new function of the bundle for the hook: what it does
+// and a number unique in the bundle.
+func (c *Ctx) FuncName(what string) string {
+	return fmt.Sprintf("h%d_walk%d_%s", c.Hook.ID, c.host.FuncSeq(), what)
+}
+
+// AddFunc adds the function sub wrote to the bundle, as name.
+func (c *Ctx) AddFunc(name string, sub *Ctx) {
+	insns, err := sub.B.Instructions()
+	if err != nil {
+		c.Errorf(c.Hook.Pos, "internal error generating %s: %v", name, err)
+		return
+	}
+	c.host.AddFunc(&object.Func{Name: name, Insns: insns})
+}

@@ -25,21 +25,21 @@ const (
 	// prefix length, then the address (codegen/net.go).
 	StNetKey = -120
 	// StUSDT is the pointer to the USDTSpec of the place that fired
-	// (codegen/usdt.go).
+	// (codegen/fetch/usdt.go).
 	StUSDT = -128
 	// StRateKey is the key of a Post rate limit, RateKeySize bytes
 	// (codegen/action/ratelimit.go).
 	StRateKey   = -176
 	RateKeySize = 16 + 8*RateArgs
 	RateArgs    = 4 // arguments digested into the key
-	// The iovec reader's state (codegen/iovec.go).
+	// The iovec reader's state (codegen/fetch/iovec.go).
 	StIov      = -200 // u64: the iovec array
 	StIovCount = -208 // u64: entries
 	StIovFill  = -216 // u64: bytes copied so far
 	StIovSlot  = -224 // the slot's address in the record
 	StIovTotal = -232 // u64: the sum of the lengths
 	// StFdKey is the key of the fd map: u32 tgid, u32 fd
-	// (codegen/fd.go).
+	// (codegen/fetch/fd.go).
 	StFdKey = -240
 )
 

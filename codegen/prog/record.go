@@ -20,7 +20,7 @@ const (
 	// FDValueSize is the size of a value of the fd map (ir.MapFD): a
 	// path as an EncBytes argument, which FollowFD copies from the
 	// record (codegen/action) and fd arguments are read from
-	// (codegen/fd.go).
+	// (codegen/fetch/fd.go).
 	FDValueSize = bpf.BytesHeaderSize + kern.PathMax
 )
 

@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -96,7 +97,8 @@ type tpFormat struct {
 // commonFields come first in every format; programs cannot read them.
 const commonFields = 4
 
-var commonFormat = []target.Field{
+// CommonFormat are the common fields of every tracepoint format.
+var CommonFormat = []target.Field{
 	{Name: "common_type", Type: "unsigned short", Offset: 0, Size: 2},
 	{Name: "common_flags", Type: "unsigned char", Offset: 2, Size: 1},
 	{Name: "common_preempt_count", Type: "unsigned char", Offset: 3, Size: 1},
@@ -105,7 +107,7 @@ var commonFormat = []target.Field{
 
 // tracepointFormat returns what codegen knows of tracepoint event
 // (SUBSYS/EVENT), or an error saying why it cannot locate its fields.
-func (g *gen) tracepointFormat(event string) (*tpFormat, error) {
+func (g *Plan) tracepointFormat(event string) (*tpFormat, error) {
 	if f, ok := g.tpFormats[event]; ok {
 		return f, nil
 	}
@@ -120,9 +122,9 @@ func (g *gen) tracepointFormat(event string) (*tpFormat, error) {
 	return f, nil
 }
 
-func (g *gen) findFormat(event string) (*tpFormat, error) {
+func (g *Plan) findFormat(event string) (*tpFormat, error) {
 	subsys, name, _ := strings.Cut(event, "/")
-	t := g.opts.Target
+	t := g.target
 	var ev *target.Event
 	if t != nil {
 		e, err := t.Event(subsys, name)
@@ -138,7 +140,7 @@ func (g *gen) findFormat(event string) (*tpFormat, error) {
 			return fixedFormat(ev.Fields, "the format of "+t.Kernel()), nil
 		}
 		if fields, ok := syscallLayout(event); ok {
-			return fixedFormat(append(slices.Clone(commonFormat), fields...), "the syscall tracepoints' fixed layout"), nil
+			return fixedFormat(append(slices.Clone(CommonFormat), fields...), "the syscall tracepoints' fixed layout"), nil
 		}
 		if ev == nil {
 			return nil, fmt.Errorf("tracepoint %s is not known to polc: give a target kernel (--target) that has it", event)
@@ -157,7 +159,7 @@ func (g *gen) findFormat(event string) (*tpFormat, error) {
 		var members []btf.Member
 		members = append(members, btf.Member{Name: "ent", Type: &btf.Struct{Name: "trace_entry", Size: 8}})
 		end := uint32(8)
-		for _, fld := range append(slices.Clone(commonFormat), b.Fields...) {
+		for _, fld := range append(slices.Clone(CommonFormat), b.Fields...) {
 			tf := tpField{Field: fld}
 			if fld.Offset >= 8 {
 				tf.member, tf.local = memberName(fld), localFieldType(fld, nil)
@@ -371,18 +373,18 @@ func localFieldType(f target.Field, kernel btf.Type) btf.Type {
 }
 
 // tpField returns the field argument a of tracepoint hook h reads.
-func (g *gen) tpField(h *ir.Hook, a *ir.Arg) (*tpFormat, *tpField, bool) {
+func (g *Plan) tpField(h *ir.Hook, a *ir.Arg) (*tpFormat, *tpField, bool) {
 	f, err := g.tracepointFormat(h.Target)
 	if err != nil {
-		g.errs.add(h.Pos, "%v", err)
+		g.errorf(h.Pos, "%v", err)
 		return nil, nil, false
 	}
 	if a.Index < commonFields {
-		g.errs.add(a.Pos, "field %d of %s is a common field (common_type, common_flags, common_preempt_count, common_pid), which programs cannot read", a.Index, h.Target)
+		g.errorf(a.Pos, "field %d of %s is a common field (common_type, common_flags, common_preempt_count, common_pid), which programs cannot read", a.Index, h.Target)
 		return nil, nil, false
 	}
 	if a.Index >= len(f.fields) {
-		g.errs.add(a.Pos, "tracepoint %s has %d fields (in %s): index %d is out of range", h.Target, len(f.fields), f.from, a.Index)
+		g.errorf(a.Pos, "tracepoint %s has %d fields (in %s): index %d is out of range", h.Target, len(f.fields), f.from, a.Index)
 		return nil, nil, false
 	}
 	return f, &f.fields[a.Index], true
@@ -407,7 +409,7 @@ func fieldOffset(ins asm.Instruction, f *tpFormat, fld *tpField) asm.Instruction
 // args with type uint64), its first element, as Tetragon reads it. It
 // reports and returns false for other arrays and dynamic fields, which are
 // not values.
-func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpField) bool {
+func (p *Gen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpField) bool {
 	if fld.LongArray() > 0 && a.Type.IsInteger() {
 		p.Emit(fieldOffset(asm.LoadMem(dst, prog.RCtx, int16(fld.Offset), asm.DWord), f, fld))
 		return true
@@ -418,13 +420,13 @@ func (p *progGen) loadTpField(dst asm.Register, a *ir.Arg, f *tpFormat, fld *tpF
 	}
 	size := map[int]asm.Size{1: asm.Byte, 2: asm.Half, 4: asm.Word, 8: asm.DWord}[fld.Size]
 	p.Emit(fieldOffset(asm.LoadMem(dst, prog.RCtx, int16(fld.Offset), size), f, fld))
-	p.Emit(extendReg(dst, fld.Size, fld.Signed)...)
+	p.Emit(emit.ExtendReg(dst, fld.Size, fld.Signed)...)
 	return true
 }
 
-// tpLongs is the number of elements of the array of longs argument a of
+// TpLongs is the number of elements of the array of longs argument a of
 // tracepoint hook h reads as const_buf (bpf.Arg.Longs), or 0.
-func (g *gen) tpLongs(h *ir.Hook, a *ir.Arg) int {
+func (g *Plan) TpLongs(h *ir.Hook, a *ir.Arg) int {
 	if h.Kind != ir.HookTracepoint || a.Type != ir.TypeConstBuf {
 		return 0
 	}
@@ -435,9 +437,9 @@ func (g *gen) tpLongs(h *ir.Hook, a *ir.Arg) int {
 	return f.fields[a.Index].LongArray()
 }
 
-// tpFieldsRead lists the fields h's programs read, for the loader to check
+// TpFieldsRead lists the fields h's programs read, for the loader to check
 // against the running kernel's format.
-func (g *gen) tpFieldsRead(h *ir.Hook) []bpf.TracepointField {
+func (g *Plan) TpFieldsRead(h *ir.Hook) []bpf.TracepointField {
 	if h.Kind != ir.HookTracepoint {
 		return nil
 	}
@@ -462,13 +464,13 @@ func (g *gen) tpFieldsRead(h *ir.Hook) []bpf.TracepointField {
 	return out
 }
 
-// autoType resolves a tracepoint argument of type auto to the type of its
+// AutoType resolves a tracepoint argument of type auto to the type of its
 // field (a copy of a; the IR is not changed), or reports why it cannot be
 // read. The compiler resolves auto with a target; this is for the fields
 // codegen knows without one.
-func (g *gen) autoType(h *ir.Hook, a *ir.Arg) *ir.Arg {
+func (g *Plan) AutoType(h *ir.Hook, a *ir.Arg) *ir.Arg {
 	if h.Kind != ir.HookTracepoint {
-		g.errs.add(a.Pos, "type auto is for tracepoint fields")
+		g.errorf(a.Pos, "type auto is for tracepoint fields")
 		return nil
 	}
 	_, fld, ok := g.tpField(h, a)
@@ -477,12 +479,12 @@ func (g *gen) autoType(h *ir.Hook, a *ir.Arg) *ir.Arg {
 	}
 	name, err := target.AutoType(fld.Field, nil)
 	if err != nil {
-		g.errs.add(a.Pos, "type auto: %v", err)
+		g.errorf(a.Pos, "type auto: %v", err)
 		return nil
 	}
 	t, _ := ir.ParseType(name)
 	if t == ir.TypeCharBuf && a.SizeSlot == ir.NoSize {
-		g.errs.add(a.Pos, "type auto: field %s of %s is %q, a buffer whose length polc cannot tell: declare type string, or char_buf with sizeArgIndex", fld.Name, h.Target, fld.Type)
+		g.errorf(a.Pos, "type auto: field %s of %s is %q, a buffer whose length polc cannot tell: declare type string, or char_buf with sizeArgIndex", fld.Name, h.Target, fld.Type)
 		return nil
 	}
 	c := *a

@@ -1,8 +1,6 @@
-package codegen
+package fetch
 
 import (
-	"strings"
-
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/arch"
@@ -11,9 +9,9 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// ctxPrologue saves what argument reads need from the context: for
+// CtxPrologue saves what argument reads need from the context: for
 // syscall kprobes, the user pt_regs the syscall wrapper received.
-func (p *progGen) ctxPrologue() {
+func (p *Gen) CtxPrologue() {
 	h := p.Hook
 	if h.Kind == ir.HookUSDT {
 		p.usdtPrologue()
@@ -26,27 +24,11 @@ func (p *progGen) ctxPrologue() {
 	}
 }
 
-// userPointers says whether pointer arguments of the hook point to user
-// memory: syscall arguments (kprobes with the syscall ABI, syscall
-// tracepoints) and uprobe arguments.
-func (p *progGen) userPointers() bool {
-	h := p.Hook
-	switch h.Kind {
-	case ir.HookKprobe:
-		return h.Syscall
-	case ir.HookUprobe, ir.HookUSDT:
-		return true
-	case ir.HookTracepoint:
-		return strings.HasPrefix(h.Target, "syscalls/") || strings.HasPrefix(h.Target, "raw_syscalls/")
-	}
-	return false
-}
-
-// loadArg emits dst = the raw value of argument a: a function or syscall
+// LoadArg emits dst = the raw value of argument a: a function or syscall
 // argument as a full register, or a tracepoint field extended to 64 bits
 // by its own type. It reports and returns false when the argument cannot
 // be located.
-func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
+func (p *Gen) LoadArg(dst asm.Register, a *ir.Arg) bool {
 	h := p.Hook
 	if len(a.Resolve) > 0 || a.BTFType != "" {
 		return p.loadResolved(dst, a) // resolve.go
@@ -108,7 +90,7 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 		p.Emit(asm.LoadMem(dst, prog.RCtx, int16(8*a.Index), asm.DWord))
 		return true
 	case ir.HookUSDT:
-		if !p.usdtArgIndex(a) {
+		if !p.USDTArg(a) {
 			return false
 		}
 		p.loadUSDTArg(dst, a.Index)
@@ -124,37 +106,16 @@ func (p *progGen) loadArg(dst asm.Register, a *ir.Arg) bool {
 	return false
 }
 
-// loadRet emits dst = the return value, in a return program.
-func (p *progGen) loadRet(dst asm.Register) {
+// LoadRet emits dst = the return value, in a return program.
+func (p *Gen) LoadRet(dst asm.Register) {
 	p.Emit(asm.LoadMem(dst, prog.RCtx, int16(p.g.cc.Return.Offset), asm.DWord))
-}
-
-// extend sign- or zero-extends the low size bytes of r to 64 bits.
-func extend(size int, signed bool) []asm.Instruction {
-	if size >= 8 {
-		return nil
-	}
-	shift := int32(64 - 8*size)
-	if signed {
-		return []asm.Instruction{asm.LSh.Imm(asm.R0, shift), asm.ArSh.Imm(asm.R0, shift)}
-	}
-	return []asm.Instruction{asm.LSh.Imm(asm.R0, shift), asm.RSh.Imm(asm.R0, shift)}
-}
-
-// extendReg is extend for any register.
-func extendReg(r asm.Register, size int, signed bool) []asm.Instruction {
-	ins := extend(size, signed)
-	for i := range ins {
-		ins[i].Dst = r
-	}
-	return ins
 }
 
 // syscallCompat emits r |= arch.Syscall64Compat when the current task
 // is in a compat (32-bit) syscall. r must be R7 or R8 (kept across the
 // helper call).
-func (p *progGen) syscallCompat(r asm.Register) {
-	p.currentTask(asm.R5)
+func (p *Gen) syscallCompat(r asm.Register) {
+	p.CurrentTask(asm.R5)
 	switch p.g.arch {
 	case "x86_64":
 		// thread_info.status & TS_COMPAT (0x2)

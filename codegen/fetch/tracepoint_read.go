@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -12,11 +12,11 @@ import (
 // readTracepointData reads slot s when its field holds bytes in the
 // record itself: a fixed array ("char comm[16]") or a dynamic field
 // ("__data_loc char[] filename", whose data follows the fixed fields). It
-// returns false for other fields (numbers and pointers, read by loadArg).
+// returns false for other fields (numbers and pointers, read by LoadArg).
 //
 // Strings stop at the first NUL, at most the field's length; buffers
 // (char_buf, const_buf) keep the field's bytes, at most the slot's room.
-func (p *progGen) readTracepointData(s *prog.Slot) bool {
+func (p *Gen) readTracepointData(s *prog.Slot) bool {
 	a := s.Arg
 	f, fld, ok := p.g.tpField(p.Hook, a)
 	if !ok {
@@ -94,7 +94,7 @@ func (p *progGen) readTracepointData(s *prog.Slot) bool {
 // marked BytesTruncated when R8 is more than the slot's room (a __data_loc
 // string longer than the slot); a full fixed array is not, its length being
 // the field's.
-func (p *progGen) readBoundedString(s *prog.Slot, truncate bool) {
+func (p *Gen) readBoundedString(s *prog.Slot, truncate bool) {
 	fits, fault, done := p.B.Fresh("tpstr_fits"), p.B.Fresh("tpstr_fault"), p.B.Fresh("tpstr_done")
 	p.Emit(
 		emit.StoreImm(asm.RFP, prog.StVal, 0, asm.DWord),

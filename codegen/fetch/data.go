@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 	"github.com/cilium/ebpf/btf"
 
+	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -19,10 +20,10 @@ import (
 
 // loadSource emits dst = the raw value of data entry a, before any
 // resolve path.
-func (p *progGen) loadSource(dst asm.Register, a *ir.Arg) bool {
+func (p *Gen) loadSource(dst asm.Register, a *ir.Arg) bool {
 	switch a.Source {
 	case ir.SourceCurrentTask:
-		p.currentTask(dst)
+		p.CurrentTask(dst)
 		return true
 	case ir.SourcePtRegs:
 		return p.loadPtRegs(dst, a)
@@ -34,7 +35,7 @@ func (p *progGen) loadSource(dst asm.Register, a *ir.Arg) bool {
 // loadPtRegs emits dst = register a.Reg: of the context for kprobes and
 // uprobes, of the user registers the syscall wrapper received for syscall
 // kprobes (as Tetragon's get_pt_regs_arg).
-func (p *progGen) loadPtRegs(dst asm.Register, a *ir.Arg) bool {
+func (p *Gen) loadPtRegs(dst asm.Register, a *ir.Arg) bool {
 	h, r := p.Hook, a.Reg
 	if r == nil || r.Offset < 0 || r.Size < 1 || r.Size > 8 {
 		p.Errorf(a.Pos, "pt_regs data entry without a register")
@@ -63,7 +64,7 @@ func (p *progGen) loadPtRegs(dst asm.Register, a *ir.Arg) bool {
 	default:
 		p.Emit(asm.LoadMem(dst, prog.RCtx, int16(r.Offset), asm.DWord))
 	}
-	p.Emit(extendReg(dst, r.Size, true)...)
+	p.Emit(emit.ExtendReg(dst, r.Size, true)...)
 	return true
 }
 

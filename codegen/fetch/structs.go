@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -11,18 +11,8 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// Address families and IP protocols the readers test.
-const (
-	afInet     = 2
-	afInet6    = 10
-	protoTCP   = 6
-	protoUDP   = 17
-	protoSCTP  = 132
-	protoUDPLt = 136
-)
-
 // zeroSlot clears the bytes of slot s.
-func (p *progGen) zeroSlot(s *prog.Slot) {
+func (p *Gen) zeroSlot(s *prog.Slot) {
 	for off := 0; off < s.Size; off += 8 {
 		p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+off), 0, asm.DWord))
 	}
@@ -30,13 +20,13 @@ func (p *progGen) zeroSlot(s *prog.Slot) {
 
 // field copies n bytes of the member path of t at base into the record at
 // slot offset off.
-func (p *progGen) field(s *prog.Slot, off, n int, base asm.Register, t btf.Type, path string) {
+func (p *Gen) field(s *prog.Slot, off, n int, base asm.Register, t btf.Type, path string) {
 	kern.ReadKernelInto(&p.B, prog.RRec, int32(s.Off+off), int32(n), base, t, path)
 }
 
 // rawRead copies n bytes at base+from (user or kernel memory) into the
 // record at slot offset off.
-func (p *progGen) rawRead(s *prog.Slot, off, n int, base asm.Register, from int, user bool) {
+func (p *Gen) rawRead(s *prog.Slot, off, n int, base asm.Register, from int, user bool) {
 	fn := asm.FnProbeReadKernel
 	if user {
 		fn = asm.FnProbeReadUser
@@ -52,7 +42,7 @@ func (p *progGen) rawRead(s *prog.Slot, off, n int, base asm.Register, from int,
 }
 
 // swap16 turns the big-endian u16 at slot offset off into host order.
-func (p *progGen) swap16(s *prog.Slot, off int) {
+func (p *Gen) swap16(s *prog.Slot, off int) {
 	p.Emit(
 		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+off), asm.Half),
 		asm.HostTo(asm.BE, asm.R1, asm.Half),
@@ -61,7 +51,7 @@ func (p *progGen) swap16(s *prog.Slot, off int) {
 }
 
 // readStruct reads the fixed-size encodings, from the pointer in ptr (R7).
-func (p *progGen) readStruct(s *prog.Slot, ptr asm.Register) {
+func (p *Gen) readStruct(s *prog.Slot, ptr asm.Register) {
 	p.zeroSlot(s)
 	switch s.Arg.Type {
 	case ir.TypeSock:
@@ -112,7 +102,7 @@ func (p *progGen) readStruct(s *prog.Slot, ptr asm.Register) {
 }
 
 // readSock fills a bpf.Sock from the struct sock * in sk.
-func (p *progGen) readSock(s *prog.Slot, sk asm.Register) {
+func (p *Gen) readSock(s *prog.Slot, sk asm.Register) {
 	p.field(s, bpf.SockFamilyOff, 2, sk, kern.Sock, "__sk_common.skc_family")
 	p.field(s, bpf.SockTypeOff, 2, sk, kern.Sock, "sk_type")
 	p.field(s, bpf.SockProtocolOff, 2, sk, kern.Sock, "sk_protocol")
@@ -126,8 +116,8 @@ func (p *progGen) readSock(s *prog.Slot, sk asm.Register) {
 	v6, done := p.B.Fresh("sock_v6"), p.B.Fresh("sock_addr_done")
 	p.Emit(
 		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SockFamilyOff), asm.Half),
-		asm.JEq.Imm(asm.R1, afInet6, v6),
-		asm.JNE.Imm(asm.R1, afInet, done),
+		asm.JEq.Imm(asm.R1, kern.AFInet6, v6),
+		asm.JNE.Imm(asm.R1, kern.AFInet, done),
 	)
 	p.field(s, bpf.SockSaddrOff, 4, sk, kern.Sock, "__sk_common.skc_rcv_saddr")
 	p.field(s, bpf.SockDaddrOff, 4, sk, kern.Sock, "__sk_common.skc_daddr")
@@ -142,7 +132,7 @@ func (p *progGen) readSock(s *prog.Slot, sk asm.Register) {
 // readSkb fills a bpf.Skb from the struct sk_buff * in skb: its counters,
 // then addresses and ports from the IP and transport headers (wire
 // formats, at their fixed offsets).
-func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
+func (p *Gen) readSkb(s *prog.Slot, skb asm.Register) {
 	p.field(s, bpf.SkbHashOff, 4, skb, kern.SkBuff, "hash")
 	p.field(s, bpf.SkbLenOff, 4, skb, kern.SkBuff, "len")
 	p.field(s, bpf.SkbPriorityOff, 4, skb, kern.SkBuff, "priority")
@@ -168,24 +158,24 @@ func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
 		asm.RSh.Imm(asm.R1, 4),
 		asm.JEq.Imm(asm.R1, 6, v6),
 		asm.JNE.Imm(asm.R1, 4, done),
-		emit.StoreImm(prog.RRec, int16(s.Off+bpf.SkbFamilyOff), afInet, asm.Half),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.SkbFamilyOff), kern.AFInet, asm.Half),
 	)
 	p.rawRead(s, bpf.SkbProtocolOff, 1, asm.R8, 9, false) // IPv4 header: protocol
 	p.rawRead(s, bpf.SkbSaddrOff, 4, asm.R8, 12, false)   // saddr
 	p.rawRead(s, bpf.SkbDaddrOff, 4, asm.R8, 16, false)   // daddr
 	p.Emit(asm.Ja.Label(ports))
 	p.B.Label(v6)
-	p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+bpf.SkbFamilyOff), afInet6, asm.Half))
+	p.Emit(emit.StoreImm(prog.RRec, int16(s.Off+bpf.SkbFamilyOff), kern.AFInet6, asm.Half))
 	p.rawRead(s, bpf.SkbProtocolOff, 1, asm.R8, 6, false) // IPv6 header: next header
 	p.rawRead(s, bpf.SkbSaddrOff, 16, asm.R8, 8, false)   // saddr
 	p.rawRead(s, bpf.SkbDaddrOff, 16, asm.R8, 24, false)  // daddr
 	p.B.Label(ports)
 	p.Emit(
 		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SkbProtocolOff), asm.Byte),
-		asm.JEq.Imm(asm.R1, protoTCP, ports+"_read"),
-		asm.JEq.Imm(asm.R1, protoUDP, ports+"_read"),
-		asm.JEq.Imm(asm.R1, protoSCTP, ports+"_read"),
-		asm.JNE.Imm(asm.R1, protoUDPLt, done),
+		asm.JEq.Imm(asm.R1, kern.ProtoTCP, ports+"_read"),
+		asm.JEq.Imm(asm.R1, kern.ProtoUDP, ports+"_read"),
+		asm.JEq.Imm(asm.R1, kern.ProtoSCTP, ports+"_read"),
+		asm.JNE.Imm(asm.R1, kern.ProtoUDPLt, done),
 	)
 	p.B.Label(ports + "_read")
 	kern.ReadKernel(&p.B, asm.R1, skb, kern.SkBuff, "transport_header", asm.Half, prog.StTmp)
@@ -203,14 +193,14 @@ func (p *progGen) readSkb(s *prog.Slot, skb asm.Register) {
 
 // readSockaddr fills a bpf.Sockaddr from a struct sockaddr (UAPI layout:
 // sockaddr_in and sockaddr_in6) in user or kernel memory.
-func (p *progGen) readSockaddr(s *prog.Slot, sa asm.Register) {
-	user := p.userPointers()
+func (p *Gen) readSockaddr(s *prog.Slot, sa asm.Register) {
+	user := p.UserPointers()
 	v6, done := p.B.Fresh("sa_v6"), p.B.Fresh("sa_done")
 	p.rawRead(s, bpf.SockaddrFamilyOff, 2, sa, 0, user)
 	p.Emit(
 		asm.LoadMem(asm.R1, prog.RRec, int16(s.Off+bpf.SockaddrFamilyOff), asm.Half),
-		asm.JEq.Imm(asm.R1, afInet6, v6),
-		asm.JNE.Imm(asm.R1, afInet, done),
+		asm.JEq.Imm(asm.R1, kern.AFInet6, v6),
+		asm.JNE.Imm(asm.R1, kern.AFInet, done),
 	)
 	p.rawRead(s, bpf.SockaddrPortOff, 2, sa, 2, user)
 	p.rawRead(s, bpf.SockaddrAddrOff, 4, sa, 4, user)
@@ -228,8 +218,8 @@ func (p *progGen) readSockaddr(s *prog.Slot, sa asm.Register) {
 // layout: a u16 family, then sun_path) in user or kernel memory, as
 // Tetragon reads it: a sun_path starting with a NUL is an abstract name,
 // read from its second byte; the path ends at its first NUL.
-func (p *progGen) readSockaddrUn(s *prog.Slot, sa asm.Register) {
-	user := p.userPointers()
+func (p *Gen) readSockaddrUn(s *prog.Slot, sa asm.Register) {
+	user := p.UserPointers()
 	fs := p.B.Fresh("sun_fs")
 	p.rawRead(s, bpf.SockaddrUnFamilyOff, 2, sa, 0, user)
 	// sun_path's first byte, in the Abstract byte until it says abstract.
@@ -250,7 +240,7 @@ func (p *progGen) readSockaddrUn(s *prog.Slot, sa asm.Register) {
 }
 
 // readCred fills a bpf.Cred from a struct cred *.
-func (p *progGen) readCred(s *prog.Slot, cred asm.Register) {
+func (p *Gen) readCred(s *prog.Slot, cred asm.Register) {
 	for i, f := range []string{"uid", "gid", "suid", "sgid", "euid", "egid", "fsuid", "fsgid"} {
 		p.field(s, bpf.CredUIDOff+4*i, 4, cred, kern.Cred, f)
 	}
@@ -265,7 +255,7 @@ func (p *progGen) readCred(s *prog.Slot, cred asm.Register) {
 }
 
 // readUserNS fills a bpf.UserNamespace at slot offset off.
-func (p *progGen) readUserNS(s *prog.Slot, off int, ns asm.Register) {
+func (p *Gen) readUserNS(s *prog.Slot, off int, ns asm.Register) {
 	p.field(s, off+bpf.UserNamespaceLevelOff, 4, ns, kern.UserNamespace, "level")
 	p.field(s, off+bpf.UserNamespaceOwnerOff, 4, ns, kern.UserNamespace, "owner")
 	p.field(s, off+bpf.UserNamespaceGroupOff, 4, ns, kern.UserNamespace, "group")

@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -14,16 +14,16 @@ import (
 // char_iovec: an array of struct iovec {void *base; size_t len} and its
 // count (the size argument). The buffers are copied one after the other
 // into the slot, up to its room; Total is the sum of their lengths. The
-// copy is a bpf_loop over the entries (at most uioMaxIov) whose callback,
+// copy is a bpf_loop over the entries (at most UIOMaxIov) whose callback,
 // generated per argument, reads one entry. Its state is on the caller's
 // stack:
 const (
-	uioMaxIov = 1024 // UIO_MAXIOV: the kernel refuses more entries
+	UIOMaxIov = 1024 // UIO_MAXIOV: the kernel refuses more entries
 )
 
 // readIovec reads the char_iovec argument of slot s, whose array pointer
 // is in ptr.
-func (p *progGen) readIovec(s *prog.Slot, ptr asm.Register) {
+func (p *Gen) readIovec(s *prog.Slot, ptr asm.Register) {
 	a := s.Arg
 	var count int16
 	switch size := p.Lay.SlotOf(a.SizeSlot); {
@@ -34,7 +34,7 @@ func (p *progGen) readIovec(s *prog.Slot, ptr asm.Register) {
 			return
 		}
 		p.Emit(asm.Mov.Reg(asm.R1, asm.R8))
-		p.copyIovec(s, ptr, p.userPointers())
+		p.copyIovec(s, ptr, p.UserPointers())
 		return
 	case p.Hook.Kind != ir.HookTracepoint && !a.ReturnCopy:
 		// No size argument: Tetragon's entry count is 0, an empty buffer.
@@ -48,14 +48,14 @@ func (p *progGen) readIovec(s *prog.Slot, ptr asm.Register) {
 		return
 	}
 	p.Emit(asm.LoadMem(asm.R1, prog.RRec, count, asm.DWord))
-	p.copyIovec(s, ptr, p.userPointers())
+	p.copyIovec(s, ptr, p.UserPointers())
 }
 
 // copyIovec copies the buffers of the iovec array at ptr, R1 entries
-// (none when negative, at most uioMaxIov), one after the other into slot
+// (none when negative, at most UIOMaxIov), one after the other into slot
 // s, up to its room; Total is the sum of their lengths.
-func (p *progGen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
-	name := p.walkFunc(nil, "iovec")
+func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
+	name := p.FuncName("iovec")
 	done := p.B.Fresh("iov_done")
 	p.Emit(
 		asm.StoreMem(asm.RFP, prog.StIov, ptr, asm.DWord),
@@ -64,8 +64,8 @@ func (p *progGen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 	)
 	p.B.Label(done + "_count")
 	p.Emit(
-		asm.JLE.Imm(asm.R1, uioMaxIov, done+"_bounded"),
-		asm.Mov.Imm(asm.R1, uioMaxIov),
+		asm.JLE.Imm(asm.R1, UIOMaxIov, done+"_bounded"),
+		asm.Mov.Imm(asm.R1, UIOMaxIov),
 	)
 	p.B.Label(done + "_bounded")
 	p.Emit(
@@ -142,7 +142,7 @@ func (p *progGen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
 	b.Label("stop")
 	b.Emit(asm.Mov.Imm(asm.R0, 1), asm.Return())
-	p.addFunc(name, sub)
+	p.AddFunc(name, sub.Ctx)
 }
 
 // readIovIter reads the data an iov_iter (in ptr) describes: a user buffer
@@ -150,7 +150,7 @@ func (p *progGen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 // room; other kinds of iterator (kernel memory, pages) give no data.
 // iter_type's values and the iovec array's name (__iov since 6.4, iov
 // before) come from the target kernel through CO-RE.
-func (p *progGen) readIovIter(s *prog.Slot, ptr asm.Register) {
+func (p *Gen) readIovIter(s *prog.Slot, ptr asm.Register) {
 	ubuf, iovec, none, done := p.B.Fresh("iter_ubuf"), p.B.Fresh("iter_iovec"), p.B.Fresh("iter_none"), p.B.Fresh("iter_done")
 	typed := p.B.Fresh("iter_typed")
 	// Before 5.14 there is no iter_type (nor ITER_UBUF) but a type: the
@@ -206,4 +206,19 @@ func (p *progGen) readIovIter(s *prog.Slot, ptr asm.Register) {
 	p.copyIovec(s, asm.R8, true)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// keepBigPointer stores, for a maxData slot, the pointer its whole buffer
+// is read from when posting: ptr, or none (0) when the data is not one
+// buffer (an iov_iter's iovec array), in which case the record keeps the
+// filters' copy.
+func (p *Gen) keepBigPointer(s *prog.Slot, ptr *asm.Register) {
+	if s.BigBytes == 0 {
+		return
+	}
+	if ptr == nil {
+		p.Emit(asm.Mov.Imm(asm.R1, 0), asm.StoreMem(prog.RRec, int16(s.Aux), asm.R1, asm.DWord))
+		return
+	}
+	p.Emit(asm.StoreMem(prog.RRec, int16(s.Aux), *ptr, asm.DWord))
 }

@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"fmt"
@@ -40,9 +40,9 @@ type resolveSeg struct {
 
 var resolveIndex = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$`)
 
-// planResolve checks argument a's resolve path against the target's BTF
+// PlanResolve checks argument a's resolve path against the target's BTF
 // and keeps how to read it; it reports and returns false when it cannot.
-func (g *gen) planResolve(h *ir.Hook, a *ir.Arg) bool {
+func (g *Plan) PlanResolve(h *ir.Hook, a *ir.Arg) bool {
 	what := fmt.Sprintf("resolve %q on argument %d of %s", strings.Join(a.Resolve, "."), a.Index, h.Call)
 	if a.Data() {
 		what = fmt.Sprintf("resolve %q on the %s data of %s", strings.Join(a.Resolve, "."), a.Source, h.Call)
@@ -51,13 +51,13 @@ func (g *gen) planResolve(h *ir.Hook, a *ir.Arg) bool {
 		what = fmt.Sprintf("btfType %q on argument %d of %s", a.BTFType, a.Index, h.Call)
 	}
 	fail := func(format string, args ...any) bool {
-		g.errs.add(a.Pos, "%s: %s", what, fmt.Sprintf(format, args...))
+		g.errorf(a.Pos, "%s: %s", what, fmt.Sprintf(format, args...))
 		return false
 	}
-	if g.opts.Target == nil {
+	if g.target == nil {
 		return fail("following members needs the kernel's types: build with --target, a profile of the kernel it will run on (polc never reads the build machine's kernel)")
 	}
-	spec, err := g.opts.Target.Spec()
+	spec, err := g.target.Spec()
 	if err != nil {
 		return fail("the target profile has no BTF: %v", err)
 	}
@@ -78,14 +78,14 @@ func (g *gen) planResolve(h *ir.Hook, a *ir.Arg) bool {
 
 // resolveRoot is the type argument a points to: btfType's, or the
 // pointee of the parameter of the hook's prototype.
-func (g *gen) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, error) {
+func (g *Plan) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, error) {
 	if a.Source == ir.SourceCurrentTask {
 		return taskRoot(spec) // data.go
 	}
 	if a.BTFType != "" {
 		types, err := spec.AnyTypesByName(a.BTFType)
 		if err != nil {
-			return nil, fmt.Errorf("%s has no type %q: %w", g.opts.Target.Kernel(), a.BTFType, err)
+			return nil, fmt.Errorf("%s has no type %q: %w", g.target.Kernel(), a.BTFType, err)
 		}
 		for _, t := range types {
 			switch u := btf.UnderlyingType(t).(type) {
@@ -93,7 +93,7 @@ func (g *gen) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, erro
 				return u, nil
 			}
 		}
-		return nil, fmt.Errorf("type %q of %s is not a struct or union", a.BTFType, g.opts.Target.Kernel())
+		return nil, fmt.Errorf("type %q of %s is not a struct or union", a.BTFType, g.target.Kernel())
 	}
 	var fn string
 	index := a.Index
@@ -111,7 +111,7 @@ func (g *gen) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, erro
 		event := h.Target[strings.LastIndexByte(h.Target, '/')+1:]
 		var td *btf.Typedef
 		if err := spec.TypeByName("btf_trace_"+event, &td); err != nil {
-			return nil, fmt.Errorf("%s has no raw tracepoint %s (btf_trace_%s): %w", g.opts.Target.Kernel(), event, event, err)
+			return nil, fmt.Errorf("%s has no raw tracepoint %s (btf_trace_%s): %w", g.target.Kernel(), event, event, err)
 		}
 		ptr, ok := btf.UnderlyingType(td.Type).(*btf.Pointer)
 		if !ok {
@@ -127,7 +127,7 @@ func (g *gen) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, erro
 	}
 	var f *btf.Func
 	if err := spec.TypeByName(fn, &f); err != nil {
-		return nil, fmt.Errorf("%s has no function %s in its BTF: %w", g.opts.Target.Kernel(), fn, err)
+		return nil, fmt.Errorf("%s has no function %s in its BTF: %w", g.target.Kernel(), fn, err)
 	}
 	proto, ok := f.Type.(*btf.FuncProto)
 	if !ok {
@@ -327,7 +327,7 @@ func addLocalMember(c btf.Type, name string, t btf.Type, off uint32) int {
 
 // loadResolved emits dst = argument a read through its resolve path: the
 // argument's own value, then each segment of the path.
-func (p *progGen) loadResolved(dst asm.Register, a *ir.Arg) bool {
+func (p *Gen) loadResolved(dst asm.Register, a *ir.Arg) bool {
 	segs, ok := p.g.resolved[a]
 	if !ok {
 		p.Errorf(a.Pos, "internal error: resolve path of argument %d not planned", a.Index)
@@ -339,7 +339,7 @@ func (p *progGen) loadResolved(dst asm.Register, a *ir.Arg) bool {
 	if w != asm.R7 && w != asm.R8 {
 		w = asm.R7
 	}
-	if !p.loadArg(w, &raw) {
+	if !p.LoadArg(w, &raw) {
 		return false
 	}
 	for _, s := range segs {

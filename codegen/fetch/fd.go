@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -18,11 +18,11 @@ import (
 // FollowFD and CopyFD write entries, UnfollowFD deletes them, and fd
 // arguments are read from them: an fd without an entry is encoded with
 // bpf.BytesUnknownFD. Entries are allocated when written.
-const fdMap = "polc_fd"
+const FDMap = "polc_fd"
 
 // readFd reads an fd argument (its number in fd): the path recorded for
 // (current tgid, fd).
-func (p *progGen) readFd(s *prog.Slot, fd asm.Register) {
+func (p *Gen) readFd(s *prog.Slot, fd asm.Register) {
 	name := p.Map(ir.MapFD)
 	unknown, done := p.B.Fresh("fd_unknown"), p.B.Fresh("fd_done")
 	p.Emit(

@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -10,11 +10,11 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// readArgs reads every argument into its slot. Integers come first, so
+// ReadArgs reads every argument into its slot. Integers come first, so
 // that buffer sizes are in place when buffers are read. In the return
 // program (ret) only returnCopy buffers are read; at entry they are
 // skipped and their pointer is kept in the slot's Total field.
-func (p *progGen) readArgs(ret bool) {
+func (p *Gen) ReadArgs(ret bool) {
 	for pass := 0; pass < 2; pass++ {
 		for _, s := range p.Lay.Slots {
 			if (s.Enc == bpf.EncInt) != (pass == 0) || s.Enc == bpf.EncNone {
@@ -32,7 +32,7 @@ func (p *progGen) readArgs(ret bool) {
 }
 
 // readArg reads the argument of slot s into it.
-func (p *progGen) readArg(s *prog.Slot) {
+func (p *Gen) readArg(s *prog.Slot) {
 	if s == p.Lay.Stack {
 		p.initStacks(s) // stack.go
 		return
@@ -47,7 +47,7 @@ func (p *progGen) readArg(s *prog.Slot) {
 		// Entry: keep the pointer for the return program, in the
 		// slot's Total (an int32_arr's values) until the return
 		// program reads through it.
-		if p.loadArg(asm.R1, a) {
+		if p.LoadArg(asm.R1, a) {
 			p.Emit(asm.StoreMem(prog.RRec, off+returnPtrOff(s), asm.R1, asm.DWord))
 		}
 		return
@@ -67,17 +67,17 @@ func (p *progGen) readArg(s *prog.Slot) {
 	// program, the pointer saved at entry; or the return value).
 	switch {
 	case s == p.Lay.Ret:
-		p.loadRet(asm.R7)
+		p.LoadRet(asm.R7)
 	case p.Ret:
 		p.Emit(asm.LoadMem(asm.R7, prog.RRec, off+returnPtrOff(s), asm.DWord))
 	default:
-		if !p.loadArg(asm.R7, a) {
+		if !p.LoadArg(asm.R7, a) {
 			return
 		}
 	}
 	switch a.Type {
 	case ir.TypeString:
-		p.readString(s, asm.R7, p.userPointers() && !a.Data())
+		p.readString(s, asm.R7, p.UserPointers() && !a.Data())
 	case ir.TypeCharBuf:
 		p.readBuffer(s, asm.R7)
 	case ir.TypeCharIovec:
@@ -135,7 +135,7 @@ func returnPtrOff(s *prog.Slot) int16 {
 // readInt32Arr reads an int32_arr: min(size, Int32ArrMax) int32 at ptr,
 // as Tetragon does. A bad pointer leaves the values 0 (the helper clears
 // what it could not read), as in Tetragon; Count is still the count asked.
-func (p *progGen) readInt32Arr(s *prog.Slot, ptr asm.Register) {
+func (p *Gen) readInt32Arr(s *prog.Slot, ptr asm.Register) {
 	n := min(s.Arg.Elems, bpf.Int32ArrMax)
 	p.Emit(
 		emit.StoreImm(prog.RRec, int16(s.Off+bpf.Int32ArrCountOff), int64(n), asm.DWord),
@@ -144,7 +144,7 @@ func (p *progGen) readInt32Arr(s *prog.Slot, ptr asm.Register) {
 		return
 	}
 	fn := asm.FnProbeReadKernel
-	if p.userPointers() {
+	if p.UserPointers() {
 		fn = asm.FnProbeReadUser
 	}
 	p.Emit(
@@ -157,9 +157,9 @@ func (p *progGen) readInt32Arr(s *prog.Slot, ptr asm.Register) {
 }
 
 // readInt stores an integer argument, extended to 64 bits by its type.
-func (p *progGen) readInt(s *prog.Slot) {
+func (p *Gen) readInt(s *prog.Slot) {
 	a := s.Arg
-	if !p.loadArg(asm.R7, a) {
+	if !p.LoadArg(asm.R7, a) {
 		return
 	}
 	switch a.Type {
@@ -181,7 +181,7 @@ func (p *progGen) readInt(s *prog.Slot) {
 		)
 	default:
 		if size := a.Type.Size(); size > 0 {
-			p.Emit(extendReg(asm.R7, size, a.Type.Signed())...)
+			p.Emit(emit.ExtendReg(asm.R7, size, a.Type.Signed())...)
 		}
 	}
 	p.Emit(asm.StoreMem(prog.RRec, int16(s.Off), asm.R7, asm.DWord))
@@ -189,7 +189,7 @@ func (p *progGen) readInt(s *prog.Slot) {
 
 // bytesHeader stores a BytesHeader{Len: R0 low, Flags: R0 high, Total:
 // Len} for slot s from R0 = len | flags<<32.
-func (p *progGen) bytesFromR0(s *prog.Slot) {
+func (p *Gen) bytesFromR0(s *prog.Slot) {
 	p.Emit(
 		asm.StoreMem(prog.RRec, int16(s.Off), asm.R0, asm.DWord),
 		asm.LSh.Imm(asm.R0, 32),
@@ -200,7 +200,7 @@ func (p *progGen) bytesFromR0(s *prog.Slot) {
 
 // callPath calls kern.FuncPath with R1 = dentry, R2 = vfsmount (set by the
 // caller) and writes slot s.
-func (p *progGen) callPath(s *prog.Slot) {
+func (p *Gen) callPath(s *prog.Slot) {
 	p.Emit(
 		asm.Mov.Reg(asm.R3, prog.RRec),
 		asm.Add.Imm(asm.R3, int32(s.Off+bpf.BytesHeaderSize)),
@@ -213,7 +213,7 @@ func (p *progGen) callPath(s *prog.Slot) {
 // readString reads a NUL-terminated string at ptr (user or kernel memory)
 // into slot s: Len excludes the NUL; a fault leaves Len 0 with BytesFault;
 // a string filling the slot is marked BytesTruncated.
-func (p *progGen) readString(s *prog.Slot, ptr asm.Register, user bool) {
+func (p *Gen) readString(s *prog.Slot, ptr asm.Register, user bool) {
 	fn := asm.FnProbeReadKernelStr
 	if user {
 		fn = asm.FnProbeReadUserStr
@@ -241,7 +241,7 @@ func (p *progGen) readString(s *prog.Slot, ptr asm.Register, user bool) {
 
 // readKernelName reads a char array member of a kernel struct (a device
 // or module name) as a string.
-func (p *progGen) readKernelName(s *prog.Slot, t interface{ TypeName() string }, member string) {
+func (p *Gen) readKernelName(s *prog.Slot, t interface{ TypeName() string }, member string) {
 	switch t {
 	case kern.NetDev:
 		p.Emit(kern.Off(asm.Add.Imm(asm.R7, 0), kern.NetDev, member))
@@ -253,7 +253,7 @@ func (p *progGen) readKernelName(s *prog.Slot, t interface{ TypeName() string },
 
 // readBuffer reads a char_buf: as many bytes as its size argument (or the
 // return value) says, at most the slot's room. Total keeps the size.
-func (p *progGen) readBuffer(s *prog.Slot, ptr asm.Register) {
+func (p *Gen) readBuffer(s *prog.Slot, ptr asm.Register) {
 	a := s.Arg
 	switch {
 	case a.ReturnCopy || a.SizeSlot == ir.SizeFromReturn:
@@ -262,7 +262,7 @@ func (p *progGen) readBuffer(s *prog.Slot, ptr asm.Register) {
 			return
 		}
 		// The return value is the length; a size argument caps it.
-		p.loadRet(asm.R8)
+		p.LoadRet(asm.R8)
 		if size := p.Lay.SlotOf(a.SizeSlot); a.SizeSlot >= 0 && size != nil && size.Enc == bpf.EncInt {
 			capped := p.B.Fresh("ret_len")
 			p.Emit(
@@ -294,24 +294,24 @@ func (p *progGen) readBuffer(s *prog.Slot, ptr asm.Register) {
 		// The posted record gets the whole buffer from here again.
 		p.Emit(asm.StoreMem(prog.RRec, int16(s.Aux), ptr, asm.DWord))
 	}
-	p.copyBuffer(s, ptr, p.userPointers())
+	p.copyBuffer(s, ptr, p.UserPointers())
 }
 
 // loadRawSize loads into dst the raw argument a.SizeRaw names (1-based),
 // all 64 bits, as Tetragon takes a length from e->a0..a4 whatever the
 // policy declares there. It keeps R6 and R9, and R7 when dst is R8.
-func (p *progGen) loadRawSize(dst asm.Register, a *ir.Arg) bool {
+func (p *Gen) loadRawSize(dst asm.Register, a *ir.Arg) bool {
 	if p.Hook.Kind == ir.HookTracepoint {
 		p.Errorf(a.Pos, "a tracepoint's fields have no raw argument: sizeArgIndex must name a declared field")
 		return false
 	}
 	raw := &ir.Arg{Slot: a.Slot, Index: a.SizeRaw - 1, Type: ir.TypeUint64, SizeSlot: ir.NoSize, Pos: a.Pos}
-	return p.loadArg(dst, raw)
+	return p.LoadArg(dst, raw)
 }
 
 // copyBuffer copies R8 bytes (the size; none when negative) at ptr (user
 // or kernel memory) into slot s, at most its room. Total keeps the size.
-func (p *progGen) copyBuffer(s *prog.Slot, ptr asm.Register, user bool) {
+func (p *Gen) copyBuffer(s *prog.Slot, ptr asm.Register, user bool) {
 	empty, fault, read, done := p.B.Fresh("buf_empty"), p.B.Fresh("buf_fault"), p.B.Fresh("buf_read"), p.B.Fresh("buf_done")
 	fn := asm.FnProbeReadKernel
 	if user {
@@ -352,4 +352,20 @@ func (p *progGen) copyBuffer(s *prog.Slot, ptr asm.Register, user bool) {
 	)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// initStacks sets the StackIDs slot to "not asked".
+func (p *Gen) initStacks(s *prog.Slot) {
+	p.Emit(
+		emit.StoreImm(prog.RRec, int16(s.Off), bpf.StackNone, asm.Word),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.StackUserOff), bpf.StackNone, asm.Word),
+	)
+}
+
+// initIma sets the ImaHash slot to "not asked".
+func (p *Gen) initIma(s *prog.Slot) {
+	p.Emit(
+		emit.StoreImm(prog.RRec, int16(s.Off), int64(bpf.ImaNone), asm.Word),
+		emit.StoreImm(prog.RRec, int16(s.Off+bpf.ImaRetOff), 0, asm.Word),
+	)
 }

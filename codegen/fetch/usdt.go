@@ -1,4 +1,4 @@
-package codegen
+package fetch
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ import (
 
 // usdtPrologue finds the spec of the place that fired; without one (a
 // place polrun did not describe) the program does nothing.
-func (p *progGen) usdtPrologue() {
+func (p *Gen) usdtPrologue() {
 	p.DeclareMap(&object.Map{Name: bpf.USDTMap, Type: ebpf.Hash, KeySize: 8,
 		ValueSize: bpf.USDTSpecSize, MaxEntries: bpf.USDTMaxLocations})
 	p.Emit(
@@ -49,8 +49,8 @@ func (p *progGen) usdtPrologue() {
 	)
 }
 
-// usdtArgIndex checks a USDT argument index.
-func (p *progGen) usdtArgIndex(a *ir.Arg) bool {
+// USDTArg checks a USDT argument index.
+func (p *Gen) USDTArg(a *ir.Arg) bool {
 	if a.Index < 0 || a.Index >= bpf.USDTMaxArgs {
 		p.Errorf(a.Pos, "USDT argument index %d: probes have at most %d arguments", a.Index, bpf.USDTMaxArgs)
 		return false
@@ -61,7 +61,7 @@ func (p *progGen) usdtArgIndex(a *ir.Arg) bool {
 // loadUSDTArg emits dst = USDT argument i, 0 when the probe has no such
 // argument or reading it fails. R1-R5 are clobbered, and R7 when dst is
 // not R7 or R8.
-func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
+func (p *Gen) loadUSDTArg(dst asm.Register, i int) {
 	w := dst
 	if w != asm.R7 && w != asm.R8 {
 		w = asm.R7
@@ -120,7 +120,7 @@ func (p *progGen) loadUSDTArg(dst asm.Register, i int) {
 
 // usdtRegister emits w = the register whose struct pt_regs offset is the
 // u16 at off in the spec, jumping to fail when it cannot be read.
-func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
+func (p *Gen) usdtRegister(w asm.Register, off int16, fail string) {
 	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
 		asm.LoadMem(asm.R3, asm.R5, off, asm.Half),
@@ -139,7 +139,7 @@ func (p *progGen) usdtRegister(w asm.Register, off int16, fail string) {
 // usdtAddress turns w, the base register's value of the memory argument
 // at base in the spec, into the argument's address: plus the
 // displacement, plus the index register shifted by the scale.
-func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
+func (p *Gen) usdtAddress(w asm.Register, base int16, fail string) {
 	noIndex := p.B.Fresh("usdt_noindex")
 	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
@@ -162,8 +162,8 @@ func (p *progGen) usdtAddress(w asm.Register, base int16, fail string) {
 	p.B.Label(noIndex)
 }
 
-// usdtSetArgs are the USDT argument indexes h's Set actions write.
-func usdtSetArgs(h *ir.Hook) []int {
+// USDTSetArgs are the USDT argument indexes h's Set actions write.
+func USDTSetArgs(h *ir.Hook) []int {
 	var out []int
 	seen := map[int]bool{}
 	for _, s := range h.Selectors {
@@ -177,10 +177,10 @@ func usdtSetArgs(h *ir.Hook) []int {
 	return out
 }
 
-// usdtSetAddress jumps to skip unless USDT argument a is in memory, and
+// USDTAddress jumps to skip unless USDT argument a is in memory, and
 // else leaves its address in dst: where a Set action writes
 // (codegen/action).
-func (p *progGen) usdtSetAddress(a *ir.Arg, dst asm.Register, skip string) {
+func (p *Gen) USDTAddress(a *ir.Arg, dst asm.Register, skip string) {
 	base := int16(a.Index * bpf.USDTArgSize)
 	p.Emit(
 		asm.LoadMem(asm.R5, asm.RFP, prog.StUSDT, asm.DWord),
