@@ -14,6 +14,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/fetch"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
@@ -54,7 +55,7 @@ type Options struct {
 	// GlobalVerdictGeneration makes every cached verdict depend on the
 	// process table's generation, which any exec, fork or exit on the host
 	// moves, as verdicts did before per-process generations
-	// (codegen/verdicts.go): the "before" of the benchmark that measures
+	// (codegen/filter/verdicts.go): the "before" of the benchmark that measures
 	// rejected events under process churn (bench/), and of tests comparing
 	// the two.
 	GlobalVerdictGeneration bool
@@ -105,6 +106,8 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(),
 		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]bool)}
 	g.plan = fetch.NewPlan(a, cc, g.lib, opts.Target, g.errs.add)
+	g.filters = &filter.Plan{Lib: g.lib, SetMap: g.setMap, HostNSVar: g.hostNSVar,
+		GlobalVerdictGeneration: opts.GlobalVerdictGeneration}
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
 	g.vars[bpf.VarPolicyID] = true
@@ -133,6 +136,8 @@ type gen struct {
 	nfuncs int
 	// plan is what the reads of every program share (codegen/fetch).
 	plan *fetch.Plan
+	// filters is what the tests of every program share (codegen/filter).
+	filters *filter.Plan
 
 	hooks    []bpf.Hook
 	maps     []*object.Map // policy maps and per-hook state maps

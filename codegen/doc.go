@@ -9,8 +9,8 @@
 // paths join early, so that the verifier's state pruning keeps the cost
 // linear in the size of the policy:
 //
-//  1. process filters: for every selector, its matchPIDs, matchBinaries,
-//     matchParentBinaries (the parent's table entry, parent.go),
+//  1. process filters (codegen/filter): for every selector, its matchPIDs, matchBinaries,
+//     matchParentBinaries (the parent's table entry, filter/parent.go),
 //     matchNamespaces, matchCapabilities and *Changes tests, which need no
 //     argument. A bit per selector that passed is kept in the record; when
 //     none did, the program returns before reading anything. When these
@@ -18,19 +18,28 @@
 //     per CPU for the last process with the generation of the entries
 //     they read: the process's own (and its parent's), so that churn
 //     elsewhere keeps them, or the table's for ancestor walks
-//     (verdicts.go), so a process's next event needs no table lookup;
-//  2. arguments: each argument the hook declares is read once, into its
+//     (filter/verdicts.go), so a process's next event needs no table lookup;
+//  2. arguments (codegen/fetch): each argument the hook declares is read once, into its
 //     fixed slot of the record being built in a per-CPU scratch map
 //     (polc_rec): integers, strings, buffers, paths walked through dentries
 //     and mounts, sockets, credentials, ...;
-//  3. argument filters: the selectors still possible are tried in order,
+//  3. argument filters (codegen/filter): the selectors still possible are tried in order,
 //     each a run of compares that jumps to the next selector on the first
 //     failure. The first selector whose tests all pass wins (selectors are
 //     ORed, tests ANDed, as in ir.Eval);
-//  4. actions of the winning selector, then the record is posted to the
-//     shared ring buffer (polc_events) with bpf_ringbuf_output unless the
-//     selector says NoPost. Argument slots are compacted into the
+//  4. actions of the winning selector (codegen/action), then the record
+//     is posted to the shared ring buffer (polc_events) with
+//     bpf_ringbuf_output unless the selector says NoPost. Argument slots are compacted into the
 //     contract's variable-length layout first when needed (polc_out).
+//
+// This package is the driver: Build, the program skeletons that order the
+// phases (program.go, retprobe.go, selectors.go), the layout, attachment,
+// manifest, dumps and the program variants (noloop.go, nocookie.go). Each
+// phase package writes through the *prog.Ctx of the program (codegen/prog)
+// and imports neither this package nor another phase: what one phase needs
+// of another (an argument's raw value for a filter or an action) is an
+// interface of the phase (filter.Reads, action.Reads) that the driver
+// fills with the fetch.Gen of the same program.
 //
 // A hook with a return probe saves the record, keyed by thread, in a hash
 // map at entry; the return program adds the return value and the
@@ -88,7 +97,7 @@
 // (action/sock.go), polc_enforcer for NotifyEnforcer (enforcer.go,
 // action/enforcer.go), polc_stacks for stack traces (stack.go), polc_ima for records waiting for their IMA
 // hash (imahash.go), polc_verdicts for cached process-filter verdicts
-// (verdicts.go), polc_mode for the policy's mode when it has enforcement
+// (filter/verdicts.go), polc_mode for the policy's mode when it has enforcement
 // actions (action/mode.go), polc_counters for the policy's counts of
 // records posted and lost and of enforcement actions carried out
 // (action/counters.go),

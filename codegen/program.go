@@ -9,6 +9,7 @@ import (
 	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/fetch"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -19,10 +20,10 @@ import (
 type progGen struct {
 	*prog.Ctx
 	g *gen
-	// needProc: the process table entry was copied into the scratch.
-	needProc bool
 	// f reads the arguments (codegen/fetch).
 	f *fetch.Gen
+	// flt writes the process and argument tests (codegen/filter).
+	flt *filter.Gen
 	// act writes the selectors' actions (codegen/action).
 	act *action.Gen
 }
@@ -31,6 +32,7 @@ type progGen struct {
 func newProgGen(g *gen, h *ir.Hook, lay *prog.Layout, ret bool) *progGen {
 	p := &progGen{Ctx: prog.New(g, h, lay, ret), g: g}
 	p.f = fetch.New(p.Ctx, g.plan)
+	p.flt = filter.New(p.Ctx, g.filters, p.f)
 	p.act = &action.Gen{Ctx: p.Ctx, Policy: g.pol, TestRun: g.opts.TestRun, Reads: p.f}
 	return p
 }
@@ -349,11 +351,11 @@ func (p *progGen) postReserved() {
 func (p *progGen) copyBig(s *prog.Slot) {
 	fits, read, fault, done := p.B.Fresh("big_fits"), p.B.Fresh("big_read"), p.B.Fresh("big_fault"), p.B.Fresh("big_done")
 	fn := asm.FnProbeReadKernel
-	if p.bigUser(s) {
+	if p.BigUser(s) {
 		fn = asm.FnProbeReadUser
 	}
 	// No pointer kept (an iov_iter of several buffers): the filters'
-	// copy is what the record gets (maxdata_postfix.go).
+	// copy is what the record gets (filter/maxdata_postfix.go).
 	p.copyKeptCopy(s, done)
 	p.Emit(
 		// R6 is free here: nothing reads the context any more.

@@ -77,7 +77,7 @@ func (p *progGen) returnProgram() asm.Instructions {
 		)
 		for _, t := range s.ReturnTests {
 			p.Src(t.Pos, "matchReturnArgs")
-			p.test(t, prog.Drop.String())
+			p.flt.Test(t, prog.Drop.String())
 		}
 		if !p.act.Actions(s.ReturnActions) {
 			p.Emit(prog.Drop.Ja())

@@ -114,3 +114,10 @@ func (c *Ctx) AddFunc(name string, sub *Ctx) {
 	}
 	c.host.AddFunc(&object.Func{Name: name, Insns: insns})
 }
+
+// BigUser says whether the buffer of maxData slot s is user memory: a
+// syscall's or a uprobe's, and an iov_iter's (its buffers are the
+// caller's).
+func (c *Ctx) BigUser(s *Slot) bool {
+	return c.UserPointers() || s.Arg.Type == ir.TypeIovIter
+}

@@ -11,18 +11,18 @@ const (
 	StVal     = -48 // an 8-byte value: map keys, saved registers
 	StVal2    = -56 // a second 8-byte value
 	// StGen shares StVal2's bytes: the verdict cache reads the table's
-	// generation before any phase that uses StVal2 (codegen/verdicts.go).
+	// generation before any phase that uses StVal2 (codegen/filter/verdicts.go).
 	StGen = StVal2
 	// StWalk is the state of an ancestor walk: the process to check next
 	// at StWalk, 1 when a value matched at StWalk-8, the pid namespace at
-	// StWalk-16 (codegen/ancestors.go).
+	// StWalk-16 (codegen/filter/ancestors.go).
 	StWalk = -72
 	// StRet is the value a program returns, in programs whose return
 	// value is the Override (fmod_ret and LSM; codegen/override.go), and
 	// in enforcer programs.
 	StRet = -64
 	// StNetKey is where LPM keys of addresses are built, 20 bytes: a u32
-	// prefix length, then the address (codegen/net.go).
+	// prefix length, then the address (codegen/filter/net.go).
 	StNetKey = -120
 	// StUSDT is the pointer to the USDTSpec of the place that fired
 	// (codegen/fetch/usdt.go).

@@ -1,4 +1,4 @@
-package codegen
+package filter
 
 import (
 	"fmt"
@@ -14,9 +14,9 @@ import (
 	"github.com/polc-dev/polc/ir"
 )
 
-// test emits code that falls through when t passes and jumps to fail when
+// Test emits code that falls through when t passes and jumps to fail when
 // it does not.
-func (p *progGen) test(t *ir.Test, fail string) {
+func (p *Gen) Test(t *ir.Test, fail string) {
 	switch t.Kind {
 	case ir.TestArg:
 		p.argTest(t, fail)
@@ -45,7 +45,7 @@ func (p *progGen) test(t *ir.Test, fail string) {
 // hit when a value matches (falling through otherwise). For a positive
 // operator the test passes on a hit; for a negated one it fails on a hit.
 // checks is called with the label to jump to on a match.
-func (p *progGen) anyOf(negated bool, fail string, checks func(hit string)) {
+func (p *Gen) anyOf(negated bool, fail string, checks func(hit string)) {
 	if negated {
 		checks(fail)
 		return
@@ -58,7 +58,7 @@ func (p *progGen) anyOf(negated bool, fail string, checks func(hit string)) {
 
 // intValues emits, for a 64-bit value in r, a jump to hit when it equals
 // one of vals (ValInt) or lies in one of them (ValRange).
-func (p *progGen) intValues(r asm.Register, vals []ir.Value, typ ir.ArgType, signed bool, hit string) {
+func (p *Gen) intValues(r asm.Register, vals []ir.Value, typ ir.ArgType, signed bool, hit string) {
 	ge, le := asm.JGE, asm.JLE
 	if signed {
 		ge, le = asm.JSGE, asm.JSLE
@@ -79,7 +79,7 @@ func (p *progGen) intValues(r asm.Register, vals []ir.Value, typ ir.ArgType, sig
 
 // argTest tests an argument's slot, with the render its operator's row of
 // argRenders gives.
-func (p *progGen) argTest(t *ir.Test, fail string) {
+func (p *Gen) argTest(t *ir.Test, fail string) {
 	render, ok := argRenders[t.Op]
 	if !ok {
 		p.Errorf(t.Pos, "operator %s is not a matchArgs operator polc renders", t.Op)
@@ -99,7 +99,7 @@ func (p *progGen) argTest(t *ir.Test, fail string) {
 }
 
 // returnTest tests the return value (in the header) of a return program.
-func (p *progGen) returnTest(t *ir.Test, fail string) {
+func (p *Gen) returnTest(t *ir.Test, fail string) {
 	if !p.Ret {
 		p.Errorf(t.Pos, "matchReturnArgs is tested at return")
 		return
@@ -137,7 +137,7 @@ type operand struct {
 // argRender emits the code of one operator: it falls through when t
 // passes on o and jumps to fail when it does not. Renders reach the
 // program context (prog.Ctx) through p.
-type argRender func(p *progGen, o operand, t *ir.Test, fail string)
+type argRender func(p *Gen, o operand, t *ir.Test, fail string)
 
 // argRenders renders every matchArgs operator of ir's table, one row per
 // operator (as gVisor's seccomp matchers render themselves);
@@ -161,7 +161,7 @@ var argRenders = map[ir.Op]argRender{
 // intOperand loads o's integer into R4 and returns where it is kept, for
 // map lookups; ok is false (and the error reported) when o is not an
 // integer.
-func (p *progGen) intOperand(o operand, t *ir.Test) (key valueKey, ok bool) {
+func (p *Gen) intOperand(o operand, t *ir.Test) (key valueKey, ok bool) {
 	if o.slot == nil {
 		return valueKey{base: asm.RFP, off: prog.StVal}, true // a return value, in R4
 	}
@@ -175,7 +175,7 @@ func (p *progGen) intOperand(o operand, t *ir.Test) (key valueKey, ok bool) {
 
 // bytesOperand is where o's string, buffer or path sits in the record.
 // A sockaddr_un's path is an EncBytes value inside its encoding.
-func (p *progGen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
+func (p *Gen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
 	s := o.slot
 	off := 0
 	switch {
@@ -201,7 +201,7 @@ func hasBytes(o operand) bool {
 }
 
 // renderEqual: integers, capability sets and strings alike.
-func renderEqual(p *progGen, o operand, t *ir.Test, fail string) {
+func renderEqual(p *Gen, o operand, t *ir.Test, fail string) {
 	if hasBytes(o) {
 		renderBytes(p, o, t, fail)
 		return
@@ -215,7 +215,7 @@ func renderEqual(p *progGen, o operand, t *ir.Test, fail string) {
 
 // renderIntSet: the integer equals one of the values, lies in one of the
 // ranges, or is in the test's map.
-func renderIntSet(p *progGen, o operand, t *ir.Test, fail string) {
+func renderIntSet(p *Gen, o operand, t *ir.Test, fail string) {
 	key, ok := p.intOperand(o, t)
 	if !ok {
 		return
@@ -229,7 +229,7 @@ func renderIntSet(p *progGen, o operand, t *ir.Test, fail string) {
 }
 
 // renderCompare: GT and LT, signed as the type is.
-func renderCompare(p *progGen, o operand, t *ir.Test, fail string) {
+func renderCompare(p *Gen, o operand, t *ir.Test, fail string) {
 	if _, ok := p.intOperand(o, t); !ok {
 		return
 	}
@@ -246,7 +246,7 @@ func renderCompare(p *progGen, o operand, t *ir.Test, fail string) {
 }
 
 // renderMask: the integer shares a bit with one of the masks.
-func renderMask(p *progGen, o operand, t *ir.Test, fail string) {
+func renderMask(p *Gen, o operand, t *ir.Test, fail string) {
 	if _, ok := p.intOperand(o, t); !ok {
 		return
 	}
@@ -263,7 +263,7 @@ func renderMask(p *progGen, o operand, t *ir.Test, fail string) {
 }
 
 // renderBytes: Equal and Prefix (and their Not forms) on bytes.
-func renderBytes(p *progGen, o operand, t *ir.Test, fail string) {
+func renderBytes(p *Gen, o operand, t *ir.Test, fail string) {
 	if o.slot != nil && !hasBytes(o) && o.slot.Enc != bpf.EncInt {
 		p.netTest(t, o.slot, fail)
 		return
@@ -277,7 +277,7 @@ func renderBytes(p *progGen, o operand, t *ir.Test, fail string) {
 
 // renderPostfix: Postfix, and on a maxData buffer the end the record keeps
 // beyond the filters' copy (maxdata_postfix.go).
-func renderPostfix(p *progGen, o operand, t *ir.Test, fail string) {
+func renderPostfix(p *Gen, o operand, t *ir.Test, fail string) {
 	if s := o.slot; s != nil && !o.ret && s.Enc == bpf.EncBytes && s.BigBytes > 0 {
 		p.bigPostfixTest(t, s, fail)
 		return
@@ -286,7 +286,7 @@ func renderPostfix(p *progGen, o operand, t *ir.Test, fail string) {
 }
 
 // renderNet: the socket operators (net.go).
-func renderNet(p *progGen, o operand, t *ir.Test, fail string) {
+func renderNet(p *Gen, o operand, t *ir.Test, fail string) {
 	if o.slot == nil {
 		p.Errorf(t.Pos, "operator %s on a %s value is not supported", t.Op, t.Type)
 		return
@@ -296,7 +296,7 @@ func renderNet(p *progGen, o operand, t *ir.Test, fail string) {
 
 // renderCapsGained: the new set (t.Slot) has a bit the old (t.Slot2) has
 // not.
-func renderCapsGained(p *progGen, _ operand, t *ir.Test, fail string) {
+func renderCapsGained(p *Gen, _ operand, t *ir.Test, fail string) {
 	nw, old := p.Lay.SlotOf(t.Slot), p.Lay.SlotOf(t.Slot2)
 	if nw == nil || old == nil || nw.Enc != bpf.EncInt || old.Enc != bpf.EncInt {
 		p.Errorf(t.Pos, "CapabilitiesGained needs two capability set arguments")
@@ -317,7 +317,7 @@ func renderCapsGained(p *progGen, _ operand, t *ir.Test, fail string) {
 // start positions, whose callback compares every value there: the state
 // at prog.StWalk holds the record's address, at StWalk-8 1 once a value
 // matched.
-func renderSubString(p *progGen, o operand, t *ir.Test, fail string) {
+func renderSubString(p *Gen, o operand, t *ir.Test, fail string) {
 	s, ok := p.bytesOperand(o, t)
 	if !ok {
 		return
@@ -358,7 +358,7 @@ func renderSubString(p *progGen, o operand, t *ir.Test, fail string) {
 // substringStep adds the callback of renderSubString: at start position
 // R1, it stops at the end of the string or at a NUL, marks a match of any
 // value and stops, or goes on.
-func (p *progGen) substringStep(name string, t *ir.Test, s bytesAt) {
+func (p *Gen) substringStep(name string, t *ir.Test, s bytesAt) {
 	values := slices.Concat(t.Values, mapValues(t.Map))
 	fold := t.Op == ir.OpSubStringIgnCase
 	sub := p.subprogram()
@@ -430,13 +430,13 @@ func (p *progGen) substringStep(name string, t *ir.Test, s bytesAt) {
 // renderFileType: the type bits (S_IFMT) of the mode of the file's inode
 // are one of the values (NotFileType: none). The argument is read again
 // from the context: the record keeps its path, not its mode.
-func renderFileType(p *progGen, o operand, t *ir.Test, fail string) {
+func renderFileType(p *Gen, o operand, t *ir.Test, fail string) {
 	if o.slot == nil || o.ret {
 		p.Errorf(t.Pos, "%s tests a file argument at entry, not a return value", t.Op)
 		return
 	}
 	a := o.slot.Arg
-	if !p.f.LoadArg(asm.R7, a) {
+	if !p.reads.LoadArg(asm.R7, a) {
 		return
 	}
 	switch a.Type {
@@ -477,8 +477,8 @@ type valueKey struct {
 // intSetLookup emits a lookup of the 8-byte value at key in t's map and a
 // jump to hit when it is there. It clobbers R0 to R5; the caller's value
 // register is reloaded from key afterwards.
-func (p *progGen) intSetLookup(t *ir.Test, key valueKey, hit string) {
-	name := p.g.setMap(t.Map, t.Type)
+func (p *Gen) intSetLookup(t *ir.Test, key valueKey, hit string) {
+	name := p.g.SetMap(t.Map, t.Type)
 	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, key.base),
@@ -489,7 +489,7 @@ func (p *progGen) intSetLookup(t *ir.Test, key valueKey, hit string) {
 }
 
 // bytesTest tests a string, buffer or path.
-func (p *progGen) bytesTest(t *ir.Test, s bytesAt, fail string) {
+func (p *Gen) bytesTest(t *ir.Test, s bytesAt, fail string) {
 	var kind matchKind
 	switch t.Op {
 	case ir.OpEqual, ir.OpNotEqual, ir.OpIn, ir.OpNotIn:
@@ -548,10 +548,10 @@ func stringMapFits(m *ir.Map) bool {
 // stringSetLookup looks the bytes at s up in t's map: a hash of
 // NUL-padded strings (Equal), or an LPM trie of prefixes (Prefix). The key
 // is built in the TmpMap.
-func (p *progGen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit string) {
+func (p *Gen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit string) {
 	m := t.Map
-	name := p.g.setMap(m, t.Type)
-	p.g.lib.UseTmp()
+	name := p.g.SetMap(m, t.Type)
+	p.g.Lib.UseTmp()
 	keySize := m.KeySize
 	lpm := m.Kind == ir.MapStringPrefix
 	dataOff := int32(kern.KeyOff)
@@ -619,7 +619,7 @@ func (p *progGen) stringSetLookup(t *ir.Test, s bytesAt, kind matchKind, hit str
 }
 
 // pidTest: matchPIDs.
-func (p *progGen) pidTest(t *ir.Test, fail string) {
+func (p *Gen) pidTest(t *ir.Test, fail string) {
 	if t.FollowForks {
 		p.pidWalk(t, fail)
 		return
@@ -640,7 +640,7 @@ func (p *progGen) pidTest(t *ir.Test, fail string) {
 }
 
 // binaryTest: matchBinaries, on the copy of the process table entry.
-func (p *progGen) binaryTest(t *ir.Test, fail string) {
+func (p *Gen) binaryTest(t *ir.Test, fail string) {
 	if t.FollowChildren {
 		p.binaryWalk(t, fail)
 		return
@@ -650,15 +650,8 @@ func (p *progGen) binaryTest(t *ir.Test, fail string) {
 	p.bytesTest(t, bin, fail)
 }
 
-// hostNSVar is the load-time variable holding the host's inode of ns.
-func (g *gen) hostNSVar(ns ir.Namespace) string {
-	name := bpf.VarHostNSPrefix + strings.ToLower(ns.String())
-	g.vars[name] = true
-	return name
-}
-
 // namespaceTest: matchNamespaces.
-func (p *progGen) namespaceTest(t *ir.Test, fail string) {
+func (p *Gen) namespaceTest(t *ir.Test, fail string) {
 	if t.Namespace >= ir.NumNamespaces {
 		p.Errorf(t.Pos, "namespace kind %d does not exist", t.Namespace)
 		return
@@ -669,7 +662,7 @@ func (p *progGen) namespaceTest(t *ir.Test, fail string) {
 	p.anyOf(t.Op == ir.OpNotIn, fail, func(hit string) {
 		if t.HostNS {
 			p.Emit(
-				asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.hostNSVar(t.Namespace)),
+				asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.HostNSVar(t.Namespace)),
 				asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
 				asm.JEq.Reg(asm.R4, asm.R1, hit),
 			)
@@ -694,11 +687,11 @@ func capSet(c ir.CapSet) int {
 
 // notHostUserNS emits: if the current task is in the host user namespace,
 // goto fail (isNamespaceCapability).
-func (p *progGen) notHostUserNS(fail string) {
+func (p *Gen) notHostUserNS(fail string) {
 	p.CurrentTask(asm.R5)
 	kern.NamespaceInum(&p.B, asm.R4, asm.R5, int(ir.NsUser), prog.StTmp)
 	p.Emit(
-		asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.hostNSVar(ir.NsUser)),
+		asm.LoadMapValue(asm.R1, 0, 0).WithReference(p.g.HostNSVar(ir.NsUser)),
 		asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
 		asm.JEq.Reg(asm.R4, asm.R1, fail),
 	)
@@ -706,7 +699,7 @@ func (p *progGen) notHostUserNS(fail string) {
 
 // capsTest: matchCapabilities. In: the set holds a listed capability;
 // NotIn: none.
-func (p *progGen) capsTest(t *ir.Test, fail string) {
+func (p *Gen) capsTest(t *ir.Test, fail string) {
 	if t.NamespaceCap {
 		p.notHostUserNS(fail)
 	}
@@ -722,7 +715,7 @@ func (p *progGen) capsTest(t *ir.Test, fail string) {
 
 // capChangeTest: matchCapabilityChanges, against the set at exec in the
 // process table. A process the table does not know has no change.
-func (p *progGen) capChangeTest(t *ir.Test, fail string) {
+func (p *Gen) capChangeTest(t *ir.Test, fail string) {
 	if t.NamespaceCap {
 		p.notHostUserNS(fail)
 	}
@@ -759,7 +752,7 @@ func (p *progGen) capChangeTest(t *ir.Test, fail string) {
 // nsChangeTest: matchNamespaceChanges. In: a listed kind's inode differs
 // from exec time; NotIn: an unlisted kind's does. Unknown (0) exec-time
 // inodes never count.
-func (p *progGen) nsChangeTest(t *ir.Test, fail string) {
+func (p *Gen) nsChangeTest(t *ir.Test, fail string) {
 	procOff := p.Lay.ProcOff()
 	pass := p.B.Fresh("ns_changed")
 	for k := ir.Namespace(0); k < ir.NumNamespaces; k++ {

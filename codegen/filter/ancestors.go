@@ -1,4 +1,4 @@
-package codegen
+package filter
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -27,7 +27,7 @@ const (
 
 // callWalk runs callback over the chain and jumps to fail unless the test
 // passes: In passes when some process matched, NotIn when none did.
-func (p *progGen) callWalk(callback string, negated bool, fail string) {
+func (p *Gen) callWalk(callback string, negated bool, fail string) {
 	p.Emit(
 		asm.Mov.Imm(asm.R1, ancestorLoops),
 		asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Dst: asm.R2, Src: asm.PseudoFunc, Constant: -1}.WithReference(callback),
@@ -44,13 +44,10 @@ func (p *progGen) callWalk(callback string, negated bool, fail string) {
 	}
 }
 
-// subprogram starts generating a function of the bundle for hook p.Hook.
-func (p *progGen) subprogram() *progGen { return &progGen{Ctx: p.Sub(), g: p.g} }
-
 // pidWalk: matchPIDs with followForks, over the task's real_parent chain.
 // With isNamespacePID the chain stops at the first process in another pid
 // namespace than the current one.
-func (p *progGen) pidWalk(t *ir.Test, fail string) {
+func (p *Gen) pidWalk(t *ir.Test, fail string) {
 	name := p.FuncName("pids")
 	p.CurrentTask(asm.R7)
 	p.Emit(
@@ -121,7 +118,7 @@ func pidNamespace(b *emit.Builder, dst, task asm.Register, tmp int16) {
 // binaryWalk: matchBinaries with followChildren: the current process's
 // binary (from the copy of its entry, empty when the table does not know
 // it), then its ancestors' up the process table's parent chain.
-func (p *progGen) binaryWalk(t *ir.Test, fail string) {
+func (p *Gen) binaryWalk(t *ir.Test, fail string) {
 	// Any process of the chain matching the operator is a hit.
 	positive := positiveOp(t)
 	found, notFound, walk := p.B.Fresh("bin_found"), p.B.Fresh("bin_not_found"), p.B.Fresh("bin_walk")
@@ -161,7 +158,7 @@ func (p *progGen) binaryWalk(t *ir.Test, fail string) {
 // binary the positive test checks. The state (R2) holds the next tgid at 0
 // and, at -8, 1 once a binary matched; with markFound also, at -16, 1 once
 // any entry was found (matchParentBinaries: an unknown parent fails).
-func (p *progGen) binaryWalkStep(name string, positive *ir.Test, markFound bool) {
+func (p *Gen) binaryWalkStep(name string, positive *ir.Test, markFound bool) {
 	sub := p.subprogram()
 	b := &sub.B
 	b.Emit(

@@ -1,4 +1,4 @@
-package codegen
+package filter
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -15,7 +15,7 @@ import (
 // there; a longer one ends beyond it, so its last bytes (up to the end the
 // record keeps, as Tetragon's comparison of the data it has) are read
 // again from the pointer kept at entry into the TmpMap, and compared there.
-func (p *progGen) bigPostfixTest(t *ir.Test, s *prog.Slot, fail string) {
+func (p *Gen) bigPostfixTest(t *ir.Test, s *prog.Slot, fail string) {
 	values := t.Values
 	if t.Map != nil {
 		// Values of a large set are compared one by one here: the maps
@@ -31,9 +31,9 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *prog.Slot, fail string) {
 		return
 	}
 	slotBytes := bytesAt{base: prog.RRec, lenOff: int16(s.Off), dataOff: int16(s.Off + bpf.BytesHeaderSize), max: s.MaxBytes}
-	p.g.lib.UseTmp()
+	p.g.Lib.UseTmp()
 	read := asm.FnProbeReadKernel
-	if p.bigUser(s) {
+	if p.BigUser(s) {
 		read = asm.FnProbeReadUser
 	}
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
@@ -98,34 +98,4 @@ func (p *progGen) bigPostfixTest(t *ir.Test, s *prog.Slot, fail string) {
 		p.B.Label(done)
 		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	})
-}
-
-// bigUser says whether a maxData buffer is user memory: a syscall's or a
-// uprobe's, and an iov_iter's (its buffers are the caller's).
-func (p *progGen) bigUser(s *prog.Slot) bool {
-	return p.UserPointers() || s.Arg.Type == ir.TypeIovIter
-}
-
-// copyKeptCopy emits, at the start of copyBig (R8+R7: where the slot goes
-// in the reservation), the copy of the filters' copy for a slot without a
-// kept pointer, then a jump to done (where copyBig moves R7 past what R2
-// says was written).
-func (p *progGen) copyKeptCopy(s *prog.Slot, done string) {
-	if s.Arg.Type != ir.TypeIovIter {
-		return // char_buf always keeps its pointer
-	}
-	kept := p.B.Fresh("big_kept")
-	p.Emit(
-		asm.LoadMem(asm.R1, prog.RRec, int16(s.Aux), asm.DWord),
-		asm.JNE.Imm(asm.R1, 0, kept),
-	)
-	p.paddedLen(asm.R2, s)
-	p.Emit(asm.Add.Imm(asm.R2, bpf.BytesHeaderSize))
-	p.copySlotOut(s)
-	p.Emit(
-		// done adds the header and rounds up: give it the data's length.
-		asm.Add.Imm(asm.R2, -bpf.BytesHeaderSize),
-		asm.Ja.Label(done),
-	)
-	p.B.Label(kept)
 }

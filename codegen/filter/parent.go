@@ -1,4 +1,4 @@
-package codegen
+package filter
 
 import (
 	"github.com/cilium/ebpf/asm"
@@ -21,7 +21,7 @@ import (
 const rParent = asm.R8
 
 // parentBinaryTest emits a matchParentBinaries test.
-func (p *progGen) parentBinaryTest(t *ir.Test, fail string) {
+func (p *Gen) parentBinaryTest(t *ir.Test, fail string) {
 	if t.FollowChildren {
 		p.parentBinaryWalk(t, fail)
 		return
@@ -45,7 +45,7 @@ func (p *progGen) parentBinaryTest(t *ir.Test, fail string) {
 // table's parent links from the parent (binaryWalk's, without the current
 // process). Its state adds, at prog.StWalk-16, 1 once the parent's entry was
 // found: without it the test fails.
-func (p *progGen) parentBinaryWalk(t *ir.Test, fail string) {
+func (p *Gen) parentBinaryWalk(t *ir.Test, fail string) {
 	positive := positiveOp(t)
 	name := p.FuncName("parent_binaries")
 	p.Emit(

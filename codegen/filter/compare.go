@@ -1,4 +1,4 @@
-package codegen
+package filter
 
 import (
 	"encoding/binary"
@@ -14,7 +14,7 @@ import (
 // jumpUnlessInt emits: if !(r op v) goto miss, for a 64-bit value v.
 // op is one of JEq, JNE, JGT, JGE, JLT, JLE and their signed forms (the
 // condition that must hold).
-func (p *progGen) jumpUnlessInt(r asm.Register, op asm.JumpOp, v int64, miss string) {
+func (p *Gen) jumpUnlessInt(r asm.Register, op asm.JumpOp, v int64, miss string) {
 	inv := invert(op)
 	if v >= math.MinInt32 && v <= math.MaxInt32 {
 		p.Emit(inv.Imm(r, int32(v), miss))
@@ -24,7 +24,7 @@ func (p *progGen) jumpUnlessInt(r asm.Register, op asm.JumpOp, v int64, miss str
 }
 
 // jumpIfInt emits: if r op v goto hit.
-func (p *progGen) jumpIfInt(r asm.Register, op asm.JumpOp, v int64, hit string) {
+func (p *Gen) jumpIfInt(r asm.Register, op asm.JumpOp, v int64, hit string) {
 	if v >= math.MinInt32 && v <= math.MaxInt32 {
 		p.Emit(op.Imm(r, int32(v), hit))
 		return
@@ -80,7 +80,7 @@ const (
 
 // jumpUnlessBytes emits: unless the bytes at s match value as kind says,
 // goto miss.
-func (p *progGen) jumpUnlessBytes(s bytesAt, kind matchKind, value string, miss string) {
+func (p *Gen) jumpUnlessBytes(s bytesAt, kind matchKind, value string, miss string) {
 	n := len(value)
 	if n > s.max {
 		// The value cannot fit what is compared: it never matches.
@@ -115,7 +115,7 @@ func (p *progGen) jumpUnlessBytes(s bytesAt, kind matchKind, value string, miss 
 
 // compareBytes emits: unless the len(value) bytes at ptr equal value, goto
 // miss; 8 bytes at a time, then 4, 2, 1.
-func (p *progGen) compareBytes(ptr asm.Register, value string, miss string) {
+func (p *Gen) compareBytes(ptr asm.Register, value string, miss string) {
 	b := []byte(value)
 	off := 0
 	for _, w := range []struct {

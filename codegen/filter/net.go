@@ -1,4 +1,4 @@
-package codegen
+package filter
 
 import (
 	"encoding/binary"
@@ -37,7 +37,7 @@ func netFields(t ir.ArgType) netLayout {
 
 // netTest tests a sock, socket, skb or sockaddr argument (ir.EvalTest's
 // socket operators).
-func (p *progGen) netTest(t *ir.Test, s *prog.Slot, fail string) {
+func (p *Gen) netTest(t *ir.Test, s *prog.Slot, fail string) {
 	f := netFields(s.Arg.Type)
 	base := s.Off
 	var off, size int
@@ -100,7 +100,7 @@ func (p *progGen) netTest(t *ir.Test, s *prog.Slot, fail string) {
 // addrTest: the address at addrOff (4 bytes for AF_INET, 16 for AF_INET6,
 // per the family at famOff) lies in a prefix. IPv4-mapped IPv6 addresses
 // count as their IPv4 address, as netip.Addr.Unmap has it.
-func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
+func (p *Gen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
 		v4, v6, done := p.B.Fresh("addr_v4"), p.B.Fresh("addr_v6"), p.B.Fresh("addr_done")
 		// R4 = the IPv4 address (when there is one), R5 = family: 4 or 6.
@@ -175,8 +175,8 @@ func (p *progGen) addrTest(t *ir.Test, famOff, addrOff int, fail string) {
 }
 
 // lpmLookup looks the key at prog.StNetKey up in t's LPM map.
-func (p *progGen) lpmLookup(t *ir.Test, hit string) {
-	name := p.g.setMap(t.Map, t.Type)
+func (p *Gen) lpmLookup(t *ir.Test, hit string) {
+	name := p.g.SetMap(t.Map, t.Type)
 	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
 		asm.Mov.Reg(asm.R2, asm.RFP),
