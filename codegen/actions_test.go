@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/internal/testenv"
 )
 
@@ -483,7 +484,7 @@ func TestFollowFD(t *testing.T) {
 	}
 	var key [8]byte
 	var value []byte
-	it := l.coll.Maps[fdMap].Iterate()
+	it := l.coll.Maps[fetch.FDMap].Iterate()
 	left := 0
 	for it.Next(&key, &value) {
 		if tgid := uint32(key[0]) | uint32(key[1])<<8 | uint32(key[2])<<16 | uint32(key[3])<<24; tgid == pid {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -28,7 +29,7 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 	case h.Kind == ir.HookKprobe && h.Fentry:
 		// spec.fentries: fentry, and fexit for the return (context.go
 		// reads their BTF context).
-		if overrideOf(h) != overrideNone {
+		if prog.OverrideOf(h) != prog.OverrideNone {
 			g.errs.add(h.Pos, "Override is not supported on fentry %s: hook it under kprobes", h.Target)
 			return a, false
 		}
@@ -38,8 +39,8 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 	case h.Kind == ir.HookKprobe:
 		a.section, a.attach = "kprobe/"+h.Target, "kprobe"
 		a.retSection, a.retAttach = "kretprobe/"+h.Target, "kretprobe"
-		if overrideOf(h) == overrideFmodRet {
-			// Override on a security_* function (override.go).
+		if prog.OverrideOf(h) == prog.OverrideFmodRet {
+			// Override on a security_* function (prog.OverrideOf).
 			a.section, a.attach, a.target = "fmod_ret/"+h.Target, "fmod_ret", h.Target
 			g.features[bpf.FeatureFmodRet] = true
 		} else {
@@ -91,7 +92,7 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 			g.errs.add(h.Pos, "a USDT probe has no return probe")
 			return a, false
 		}
-		// usdt.go: polrun attaches the program at every place of the
+		// fetch/usdt.go: polrun attaches the program at every place of the
 		// probe in the binary.
 		a.section, a.attach = "usdt/"+sectionSafe(h.Target+":"+h.Symbol), "usdt"
 		g.features[bpf.FeatureUprobe] = true
@@ -165,7 +166,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 			maxBytes = s.BigBytes
 		}
 		mh.Args = append(mh.Args, bpf.Arg{Slot: s.Arg.Slot, Index: s.Arg.Index, Type: s.Arg.Type.String(),
-			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes, Longs: g.tpLongs(h, s.Arg), Data: s.Arg.Data()})
+			Label: s.Arg.Label, Encoding: s.Enc, MaxBytes: maxBytes, Longs: g.plan.TpLongs(h, s.Arg), Data: s.Arg.Data()})
 	}
 	if h.Return {
 		// An integer return value is the header's Ret; another encoding
@@ -196,14 +197,14 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 		}
 		mh.Selectors = append(mh.Selectors, ms)
 	}
-	mh.TracepointFields = g.tpFieldsRead(h)
-	mh.SetArgs = usdtSetArgs(h)
+	mh.TracepointFields = g.plan.TpFieldsRead(h)
+	mh.SetArgs = fetch.USDTSetArgs(h)
 	mh.StackIDs = lay.Stack != nil
 	mh.ImaHash = lay.Ima != nil
 	if h.Kind == ir.HookUprobe {
 		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
 	}
-	if m := overrideOf(h); m != overrideNone {
+	if m := prog.OverrideOf(h); m != prog.OverrideNone {
 		mh.Override = overrideManifest[m]
 		mh.OverrideHint = overrideHint(h)
 	}

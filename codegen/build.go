@@ -13,6 +13,8 @@ import (
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/fetch"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
@@ -40,7 +42,7 @@ type Options struct {
 	SourceLine func(pos ir.Pos) string
 	// Target describes the kernel the bundle is built for; nil for none.
 	// It locates the fields of tracepoints polc does not know by itself
-	// (tracepoints.go) and gives resolve paths their types.
+	// (fetch/tracepoints.go) and gives resolve paths their types.
 	Target *target.Profile
 	// TestRun builds programs that BPF_PROG_TEST_RUN runs on made-up
 	// events in the caller's own thread (polc test --kernel): enforcement
@@ -53,7 +55,7 @@ type Options struct {
 	// GlobalVerdictGeneration makes every cached verdict depend on the
 	// process table's generation, which any exec, fork or exit on the host
 	// moves, as verdicts did before per-process generations
-	// (codegen/verdicts.go): the "before" of the benchmark that measures
+	// (codegen/filter/verdicts.go): the "before" of the benchmark that measures
 	// rejected events under process churn (bench/), and of tests comparing
 	// the two.
 	GlobalVerdictGeneration bool
@@ -103,6 +105,9 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	}
 	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(),
 		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]bool)}
+	g.plan = fetch.NewPlan(a, cc, g.lib, opts.Target, g.errs.add)
+	g.filters = &filter.Plan{Lib: g.lib, SetMap: g.setMap, HostNSVar: g.hostNSVar,
+		GlobalVerdictGeneration: opts.GlobalVerdictGeneration}
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
 	g.vars[bpf.VarPolicyID] = true
@@ -126,20 +131,20 @@ type gen struct {
 	lib  *kern.Lib
 	errs errorList
 
-	progs    []*object.Program
-	funcs    []*object.Func // generated per test (ancestor walks)
-	nfuncs   int
+	progs  []*object.Program
+	funcs  []*object.Func // generated per test (ancestor walks)
+	nfuncs int
+	// plan is what the reads of every program share (codegen/fetch).
+	plan *fetch.Plan
+	// filters is what the tests of every program share (codegen/filter).
+	filters *filter.Plan
+
 	hooks    []bpf.Hook
 	maps     []*object.Map // policy maps and per-hook state maps
 	mapNames map[*ir.Map]string
 	inits    []bpf.MapInit
 	features map[string]bool
 	vars     map[string]bool
-
-	// tpFormats caches tracepointFormat by SUBSYS/EVENT.
-	tpFormats map[string]*tpFormat
-	// resolved are the planned resolve paths of arguments (resolve.go).
-	resolved map[*ir.Arg][]resolveSeg
 
 	// Sizes of the shared scratch values, the largest any program needs.
 	recSize, outSize int
@@ -225,7 +230,7 @@ func (g *gen) finish() (*Bundle, error) {
 		}
 	}
 	if g.hasModeMap() {
-		m.Mode = g.pol.Mode.String() // mode.go
+		m.Mode = g.pol.Mode.String() // codegen/action/mode.go
 	}
 	m.SourceSHA256 = g.opts.SourceSHA256
 	if m.SourceSHA256 == "" {
@@ -359,3 +364,9 @@ func (g *gen) Need(feature string) { g.features[feature] = true }
 
 // Line is the source line shown for code generated for pos.
 func (g *gen) Line(pos ir.Pos, what string) object.Line { return g.line(pos, what) }
+
+// FuncSeq numbers the bundle's generated functions.
+func (g *gen) FuncSeq() int { g.nfuncs++; return g.nfuncs }
+
+// AddFunc adds a generated function to the bundle.
+func (g *gen) AddFunc(f *object.Func) { g.funcs = append(g.funcs, f) }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/fetch"
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/internal/kmem"
 	"github.com/polc-dev/polc/ir"
 )
@@ -116,7 +118,7 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 		// none when it is not positive, at most UIO_MAXIOV; their buffers
 		// are copied one after the other, at most the slot's 4096 bytes.
 		count := ir.FitInt(p.args[a.sizeOf].typ, int64(ev.ctx[a.sizeOf]))
-		n := int(min(max(count, 0), uioMaxIov))
+		n := int(min(max(count, 0), fetch.UIOMaxIov))
 		iov, entries := mem.alloc(t, 16*max(n, 1))
 		var all []byte
 		for i := 0; i < n; i++ {
@@ -157,10 +159,10 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 		binary.LittleEndian.PutUint16(b, s.Family)
 		binary.BigEndian.PutUint16(b[2:], s.SPort)
 		switch s.Family {
-		case afInet:
+		case kern.AFInet:
 			a4 := s.SAddr.As4()
 			copy(b[4:], a4[:])
-		case afInet6:
+		case kern.AFInet6:
 			a16 := s.SAddr.As16()
 			copy(b[8:], a16[:])
 		default:
@@ -271,9 +273,9 @@ func (g *policyGen) eventSock(a *evalArg, withState bool) evSock {
 	}
 	switch k := r.IntN(10); {
 	case k < 5:
-		s.Family = afInet
+		s.Family = kern.AFInet
 	case k < 9:
-		s.Family = afInet6
+		s.Family = kern.AFInet6
 	default:
 		s.Family = uint16(num(edgeFamilies, a.nums, 65535))
 	}
@@ -284,8 +286,8 @@ func (g *policyGen) eventSock(a *evalArg, withState bool) evSock {
 // eventAddr is an address of family fam near a filter prefix.
 func (g *policyGen) eventAddr(a *evalArg, fam uint16) netip.Addr {
 	r := g.r
-	v4 := fam == afInet
-	if fam != afInet && fam != afInet6 {
+	v4 := fam == kern.AFInet
+	if fam != kern.AFInet && fam != kern.AFInet6 {
 		return netip.Addr{}
 	}
 	var addr netip.Addr
@@ -371,9 +373,9 @@ func (g *policyGen) layoutSkb(t *testing.T, a *evalArg, mem *arena) (uint64, ir.
 	netOff, trOff := 2+r.IntN(16), 0
 	version := 4
 	switch s.Family {
-	case afInet6:
+	case kern.AFInet6:
 		version = 6
-	case afInet:
+	case kern.AFInet:
 	default:
 		// No IP header: either none is set, or its version is neither.
 		if r.IntN(2) == 0 {
@@ -404,7 +406,7 @@ func (g *policyGen) layoutSkb(t *testing.T, a *evalArg, mem *arena) (uint64, ir.
 		k.put(t, b, "transport_header", 0xffff)
 		return addr, ir.ArgValue{Sock: &ir.Sock{}}, fmt.Sprintf("IP version %d", version)
 	}
-	ports := s.Protocol == protoTCP || s.Protocol == protoUDP || s.Protocol == protoSCTP || s.Protocol == protoUDPLt
+	ports := s.Protocol == kern.ProtoTCP || s.Protocol == kern.ProtoUDP || s.Protocol == kern.ProtoSCTP || s.Protocol == kern.ProtoUDPLt
 	if ports && r.IntN(6) == 0 {
 		k.put(t, b, "transport_header", 0xffff)
 		ports = false
@@ -417,9 +419,9 @@ func (g *policyGen) layoutSkb(t *testing.T, a *evalArg, mem *arena) (uint64, ir.
 		s.SPort, s.DPort = 0, 0
 	}
 	if version == 4 {
-		s.Family = afInet
+		s.Family = kern.AFInet
 	} else {
-		s.Family = afInet6
+		s.Family = kern.AFInet6
 	}
 	s.State = 0
 	return addr, ir.ArgValue{Sock: modelSock(s)}, sockString(s)
@@ -481,9 +483,9 @@ func (p *genPolicy) checkRecord(h *ir.Hook, rec *record, ev *evalEvent) error {
 func recordedSock(t ir.ArgType, raw []byte) (ir.Sock, error) {
 	addr := func(fam uint16, b [16]byte) netip.Addr {
 		switch fam {
-		case afInet:
+		case kern.AFInet:
 			return netip.AddrFrom4([4]byte(b[:4]))
-		case afInet6:
+		case kern.AFInet6:
 			return netip.AddrFrom16(b)
 		}
 		return netip.Addr{}

@@ -100,22 +100,6 @@ func (g *gen) sizeImaMap(lay *prog.Layout) {
 		ValueSize: size, MaxEntries: bpf.ImaMaxEntries})
 }
 
-// initIma sets the ImaHash slot to "not asked".
-func (p *progGen) initIma(s *prog.Slot) {
-	p.Emit(
-		emit.StoreImm(prog.RRec, int16(s.Off), int64(bpf.ImaNone), asm.Word),
-		emit.StoreImm(prog.RRec, int16(s.Off+bpf.ImaRetOff), 0, asm.Word),
-	)
-}
-
-// askIma marks the record of a matching Post with imaHash.
-func (p *progGen) askIma(a *ir.Action) {
-	if !a.ImaHash || p.Lay.Ima == nil {
-		return // not asked, or reported by addImaSlot
-	}
-	p.Emit(emit.StoreImm(prog.RRec, int16(p.Lay.Ima.Off), int64(bpf.ImaPending), asm.Word))
-}
-
 // deferIma emits, where the hook's program posts, the hand-over of a
 // record whose Post asked for the hash: the record, with the value the
 // program returns, goes to ImaMap under the thread's pid_tgid, and the
@@ -133,7 +117,7 @@ func (p *progGen) deferIma() {
 		asm.JNE.Imm32(asm.R1, bpf.ImaPending, post),
 		asm.Mov.Imm(asm.R1, 0),
 	)
-	if p.returnsOverride() {
+	if p.ReturnsOverride() {
 		p.Emit(asm.LoadMem(asm.R1, asm.RFP, prog.StRet, asm.DWord))
 	}
 	p.Emit(
@@ -149,7 +133,7 @@ func (p *progGen) deferIma() {
 		asm.Ja.Label(post),
 	)
 	p.B.Label(post + "_deferred")
-	if p.returnsOverride() {
+	if p.ReturnsOverride() {
 		p.Emit(emit.StoreImm(asm.RFP, prog.StRet, 0, asm.DWord))
 	}
 	p.Emit(prog.Exit.Ja())

@@ -19,13 +19,13 @@ func (g *gen) newLayout(h *ir.Hook) *prog.Layout {
 	variableSeen := false
 	for _, a := range h.Args {
 		if a.Type == ir.TypeAuto {
-			a = g.autoType(h, a)
+			a = g.plan.AutoType(h, a)
 			if a == nil {
 				continue
 			}
 		}
-		if (len(a.Resolve) > 0 || a.BTFType != "") && !g.planResolve(h, a) {
-			continue // reported (resolve.go)
+		if (len(a.Resolve) > 0 || a.BTFType != "") && !g.plan.PlanResolve(h, a) {
+			continue // reported (fetch/resolve.go)
 		}
 		if a.MaxData && a.Type != ir.TypeCharBuf && a.Type != ir.TypeIovIter {
 			errs.add(a.Pos, "maxData is for char_buf and iov_iter arguments, not %s", a.Type)

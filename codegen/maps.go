@@ -7,6 +7,8 @@ import (
 	"github.com/cilium/ebpf"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/action"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -82,18 +84,29 @@ const bpfNoPrealloc = 1
 // hook, whose values are the hook's records. A shape with MaxEntries set
 // is complete: the lowering does not lay it out (MapCounters).
 var stateMapShapes = map[ir.MapKind]object.Map{
-	// Entries are allocated when written: values are paths (fd.go).
-	ir.MapFD:       {Name: fdMap, Type: ebpf.Hash, KeySize: 8, ValueSize: fdValueSize, Flags: bpfNoPrealloc},
-	ir.MapSock:     {Name: sockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
-	ir.MapEnforcer: {Name: enforcerMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
-	// LRU: forgotten keys make room for new ones (ratelimit.go).
-	ir.MapRateLimit: {Name: rateLimitMap, Type: ebpf.LRUHash, KeySize: prog.RateKeySize, ValueSize: 8},
+	// Entries are allocated when written: values are paths (fetch/fd.go).
+	ir.MapFD:       {Name: fetch.FDMap, Type: ebpf.Hash, KeySize: 8, ValueSize: prog.FDValueSize, Flags: bpfNoPrealloc},
+	ir.MapSock:     {Name: action.SockMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
+	ir.MapEnforcer: {Name: action.EnforcerMap, Type: ebpf.LRUHash, KeySize: 8, ValueSize: 8},
+	// LRU: forgotten keys make room for new ones (codegen/action/ratelimit.go).
+	ir.MapRateLimit: {Name: action.RateLimitMap, Type: ebpf.LRUHash, KeySize: prog.RateKeySize, ValueSize: 8},
 	// Entries are allocated when a call starts, not up front: records
 	// are kilobytes and most never meet (retprobe.go).
 	ir.MapRetProbe: {Type: ebpf.Hash, KeySize: 8, Flags: bpfNoPrealloc},
 	// One Counters per CPU, which the post and enforcement paths add to
-	// (counters.go).
+	// (codegen/action/counters.go).
 	ir.MapCounters: {Name: bpf.CountersMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: bpf.CountersSize, MaxEntries: 1},
+}
+
+// DeclareMap declares m once, by its name, and returns its name.
+func (g *gen) DeclareMap(m *object.Map) string {
+	for _, om := range g.maps {
+		if om.Name == m.Name {
+			return m.Name
+		}
+	}
+	g.maps = append(g.maps, m)
+	return m.Name
 }
 
 // StateMap declares the BPF map of the policy's state map of kind, once,

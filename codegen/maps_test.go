@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -24,7 +25,7 @@ func TestStateMapFromLayout(t *testing.T) {
 	}
 	n := 0
 	for _, m := range b.Maps {
-		if m.Name == rateLimitMap {
+		if m.Name == action.RateLimitMap {
 			n++
 			if m.MaxEntries != 123 {
 				t.Errorf("%s: %d entries, the layout says 123", m.Name, m.MaxEntries)
@@ -32,7 +33,7 @@ func TestStateMapFromLayout(t *testing.T) {
 		}
 	}
 	if n != 1 {
-		t.Errorf("%s declared %d times", rateLimitMap, n)
+		t.Errorf("%s declared %d times", action.RateLimitMap, n)
 	}
 
 	pol.Maps = nil

@@ -10,7 +10,7 @@ import (
 )
 
 // Kernels before 5.15 have no bpf_get_attach_cookie, with which a USDT
-// program finds the spec of the place that fired (usdt.go). For them
+// program finds the spec of the place that fired (fetch/usdt.go). For them
 // every program calling it gets a variant: the same code with the call
 // turned into a load of the constant bpf.USDTSiteMarker. polrun replaces
 // that constant by the place's key and loads one copy per place of the

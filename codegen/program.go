@@ -6,7 +6,10 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/fetch"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -17,10 +20,21 @@ import (
 type progGen struct {
 	*prog.Ctx
 	g *gen
-	// needProc: the process table entry was copied into the scratch.
-	needProc bool
-	// gates counts the mode gates emitted, for their labels (mode.go).
-	gates int
+	// f reads the arguments (codegen/fetch).
+	f *fetch.Gen
+	// flt writes the process and argument tests (codegen/filter).
+	flt *filter.Gen
+	// act writes the selectors' actions (codegen/action).
+	act *action.Gen
+}
+
+// newProgGen starts the entry program of h (ret: its return program).
+func newProgGen(g *gen, h *ir.Hook, lay *prog.Layout, ret bool) *progGen {
+	p := &progGen{Ctx: prog.New(g, h, lay, ret), g: g}
+	p.f = fetch.New(p.Ctx, g.plan)
+	p.flt = filter.New(p.Ctx, g.filters, p.f)
+	p.act = &action.Gen{Ctx: p.Ctx, Policy: g.pol, TestRun: g.opts.TestRun, Reads: p.f}
+	return p
 }
 
 // hook compiles one hook into its programs and manifest entry.
@@ -35,7 +49,7 @@ func (g *gen) hook(h *ir.Hook) {
 	lay := g.newLayout(h)
 	nerr := len(g.errs.errs)
 
-	entry := &progGen{Ctx: prog.New(g, h, lay, false), g: g}
+	entry := newProgGen(g, h, lay, false)
 	insns := entry.entryProgram()
 	progs := []bpf.Program{{Name: at.name, Section: at.section, Attach: at.attach, Target: at.target}}
 	if len(g.errs.errs) > nerr {
@@ -43,7 +57,7 @@ func (g *gen) hook(h *ir.Hook) {
 	}
 	g.progs = append(g.progs, &object.Program{Name: at.name, Section: at.section, Insns: insns})
 	if h.Return {
-		ret := &progGen{Ctx: prog.New(g, h, lay, true), g: g}
+		ret := newProgGen(g, h, lay, true)
 		rinsns := ret.returnProgram()
 		if len(g.errs.errs) > nerr {
 			return
@@ -72,7 +86,7 @@ func (p *progGen) entryProgram() asm.Instructions {
 	p.prologue()
 	p.processFilters()
 	p.header()
-	p.readArgs(false)
+	p.f.ReadArgs(false)
 	p.selectors()
 	p.Bind(prog.Exit)
 	p.exitValue()
@@ -105,7 +119,7 @@ func (p *progGen) prologue() {
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
 	)
-	p.ctxPrologue()
+	p.f.CtxPrologue()
 }
 
 // header fills the record header; the time and Size are set when posting
@@ -138,17 +152,8 @@ func (p *progGen) stampTime() {
 	)
 }
 
-// currentTask loads bpf_get_current_task() into dst, calling the helper
-// once per program run.
-func (p *progGen) currentTask(dst asm.Register) {
-	p.Emit(asm.FnGetCurrentTask.Call())
-	if dst != asm.R0 {
-		p.Emit(asm.Mov.Reg(dst, asm.R0))
-	}
-}
-
 // post writes the record's size and outputs it to the ring buffer, and
-// counts it in the policy's counters, posted or lost (counters.go).
+// counts it in the policy's counters, posted or lost (codegen/action/counters.go).
 func (p *progGen) post() {
 	lay := p.Lay
 	if lay.Big {
@@ -175,7 +180,7 @@ func (p *progGen) post() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	p.countPosted() // counters.go
+	action.CountPosted(p.Ctx)
 }
 
 // lastVariable returns the EncBytes slot when it is the last slot that
@@ -244,7 +249,7 @@ func (p *progGen) postCompacted() {
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
-	p.countPosted() // counters.go
+	action.CountPosted(p.Ctx)
 }
 
 // paddedLen emits r = the slot's data length rounded up to 8, bounded by
@@ -267,7 +272,7 @@ func (p *progGen) paddedLen(r asm.Register, s *prog.Slot) {
 // reservation of the largest size the record can have (discarded, and the
 // drop counted, when the ring is full); maxData buffers are read again,
 // whole, from the pointer kept at entry. The policy's counters count the
-// record posted or lost (counters.go).
+// record posted or lost (codegen/action/counters.go).
 func (p *progGen) postReserved() {
 	lay := p.Lay
 	total := recordHeader
@@ -286,7 +291,7 @@ func (p *progGen) postReserved() {
 		asm.JNE.Imm(asm.R0, 0, "reserved"),
 		asm.Mov.Imm(asm.R0, 1),
 	)
-	p.countLost()
+	action.CountLost(p.Ctx)
 	p.Emit(prog.Exit.Ja())
 	p.B.Label("reserved")
 	p.Emit(
@@ -326,7 +331,7 @@ func (p *progGen) postReserved() {
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufSubmit.Call(),
 	)
-	p.countAdd(bpf.CountersPostedOff, 1)
+	action.CountAdd(p.Ctx, bpf.CountersPostedOff, 1)
 	p.Emit(prog.Exit.Ja())
 	// A slot past its bound (which the verifier needs excluded, and
 	// which does not happen): the record is lost.
@@ -336,7 +341,7 @@ func (p *progGen) postReserved() {
 		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufDiscard.Call(),
 	)
-	p.countAdd(bpf.CountersLostOff, 1)
+	action.CountAdd(p.Ctx, bpf.CountersLostOff, 1)
 	p.Emit(prog.Exit.Ja())
 }
 
@@ -346,11 +351,11 @@ func (p *progGen) postReserved() {
 func (p *progGen) copyBig(s *prog.Slot) {
 	fits, read, fault, done := p.B.Fresh("big_fits"), p.B.Fresh("big_read"), p.B.Fresh("big_fault"), p.B.Fresh("big_done")
 	fn := asm.FnProbeReadKernel
-	if p.bigUser(s) {
+	if p.BigUser(s) {
 		fn = asm.FnProbeReadUser
 	}
 	// No pointer kept (an iov_iter of several buffers): the filters'
-	// copy is what the record gets (maxdata_postfix.go).
+	// copy is what the record gets (filter/maxdata_postfix.go).
 	p.copyKeptCopy(s, done)
 	p.Emit(
 		// R6 is free here: nothing reads the context any more.

@@ -6,6 +6,7 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
@@ -48,7 +49,7 @@ func (p *progGen) returnProgram() asm.Instructions {
 		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
 		asm.Mov.Reg(prog.RRec, asm.R0),
 	)
-	p.loadRet(asm.R1)
+	p.f.LoadRet(asm.R1)
 	p.Emit(
 		asm.StoreMem(prog.RRec, bpf.HeaderRetOff, asm.R1, asm.DWord),
 		// Flags, with Kind and Version below them in the same word.
@@ -56,14 +57,14 @@ func (p *progGen) returnProgram() asm.Instructions {
 		asm.Or.Imm(asm.R1, bpf.FlagReturn<<(8*bpf.HeaderFlagsOff)),
 		asm.StoreMem(prog.RRec, bpf.HeaderKindOff, asm.R1, asm.Word),
 	)
-	p.readArgs(true)
-	p.returnArgAction()
+	p.f.ReadArgs(true)
+	p.act.ReturnArgAction()
 
 	// The selector that matched at entry decides the return tests.
 	for i, s := range h.Selectors {
-		limit := postRateLimit(s.Actions)
+		limit := action.PostRateLimit(s.Actions)
 		if limit == nil {
-			limit = postRateLimit(s.ReturnActions)
+			limit = action.PostRateLimit(s.ReturnActions)
 		}
 		if len(s.ReturnTests) == 0 && len(s.ReturnActions) == 0 && limit == nil {
 			continue
@@ -76,13 +77,13 @@ func (p *progGen) returnProgram() asm.Instructions {
 		)
 		for _, t := range s.ReturnTests {
 			p.Src(t.Pos, "matchReturnArgs")
-			p.test(t, prog.Drop.String())
+			p.flt.Test(t, prog.Drop.String())
 		}
-		if !p.actions(s.ReturnActions) {
+		if !p.act.Actions(s.ReturnActions) {
 			p.Emit(prog.Drop.Ja())
 		}
 		if limit != nil {
-			p.rateLimit(s, limit, prog.Drop.String())
+			p.act.RateLimit(s, limit, prog.Drop.String())
 		}
 		p.B.Label(next)
 		p.Emit(asm.Mov.Imm(asm.R0, 0))

@@ -6,55 +6,12 @@ import (
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/action"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
 )
-
-// isProcessTest says whether t looks only at the process, not at the
-// hook's arguments: such tests run before any argument is read.
-func isProcessTest(t *ir.Test) bool {
-	switch t.Kind {
-	case ir.TestPID, ir.TestBinary, ir.TestParentBinary, ir.TestNamespace, ir.TestCaps, ir.TestNSChange, ir.TestCapChange:
-		return true
-	}
-	return false
-}
-
-func processTests(s *ir.Selector) (out []*ir.Test) {
-	for _, t := range s.Tests {
-		if isProcessTest(t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func argTests(s *ir.Selector) (out []*ir.Test) {
-	for _, t := range s.Tests {
-		if !isProcessTest(t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// needsProc says whether any test of h reads the process table.
-func needsProc(h *ir.Hook) bool {
-	for _, s := range h.Selectors {
-		for _, t := range s.Tests {
-			switch t.Kind {
-			case ir.TestBinary, ir.TestParentBinary, ir.TestNSChange, ir.TestCapChange:
-				return true
-			case ir.TestPID:
-				if t.FollowForks {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
 
 // processFilters runs the process tests of every selector and records in
 // the scratch, per selector, whether they passed (a byte, read back as a
@@ -68,25 +25,25 @@ func (p *progGen) processFilters() {
 	lay := p.Lay
 	any := false
 	for _, s := range h.Selectors {
-		if len(processTests(s)) > 0 {
+		if len(filter.ProcessTests(s)) > 0 {
 			any = true
 		}
 	}
 	if !any {
 		return
 	}
-	// With the verdict cache (verdicts.go), a hit jumps to decide with
+	// With the verdict cache (filter/verdicts.go), a hit jumps to decide with
 	// the mask filled; a miss computes it and stores it.
-	cached, slot, decide := cachesVerdicts(h), int32(0), p.B.Fresh("verdict_decide")
+	cached, slot, decide := filter.CachesVerdicts(h), int32(0), p.B.Fresh("verdict_decide")
 	if cached {
 		slot = p.g.verdictSlot(h)
-		p.cachedVerdict(slot, decide)
+		p.flt.CachedVerdict(slot, decide)
 	}
-	if needsProc(h) {
+	if filter.NeedsProc(h) {
 		p.copyProc()
 	}
 	if cached {
-		p.parentVerdictGen()
+		p.flt.ParentVerdictGen()
 	}
 	maskOff := lay.MaskOff()
 	for i := 0; i < len(h.Selectors); i += 8 {
@@ -94,7 +51,7 @@ func (p *progGen) processFilters() {
 	}
 	always := false
 	for i, s := range h.Selectors {
-		tests := processTests(s)
+		tests := filter.ProcessTests(s)
 		if len(tests) == 0 {
 			always = true
 			p.Emit(emit.StoreImm(prog.RRec, int16(maskOff+i), 1, asm.Byte))
@@ -103,13 +60,13 @@ func (p *progGen) processFilters() {
 		fail := fmt.Sprintf("sel%d_proc_fail", i)
 		for _, t := range tests {
 			p.Src(t.Pos, t.Kind.String())
-			p.test(t, fail)
+			p.flt.Test(t, fail)
 		}
 		p.Emit(emit.StoreImm(prog.RRec, int16(maskOff+i), 1, asm.Byte))
 		p.B.Label(fail)
 	}
 	if cached {
-		p.storeVerdict(slot, decide)
+		p.flt.StoreVerdict(slot, decide)
 		p.B.Label(decide)
 		p.Emit(asm.Mov.Imm(asm.R0, 0))
 	}
@@ -130,7 +87,6 @@ func (p *progGen) processFilters() {
 // zeroes it when there is none (bpf_probe_read_kernel zeroes its
 // destination when reading NULL fails): a Tgid of 0 means unknown.
 func (p *progGen) copyProc() {
-	p.needProc = true
 	p.Emit(
 		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.RSh.Imm(asm.R1, 32),
@@ -159,7 +115,7 @@ func (p *progGen) selectors() {
 	}
 	hasProc := false
 	for _, s := range h.Selectors {
-		if len(processTests(s)) > 0 {
+		if len(filter.ProcessTests(s)) > 0 {
 			hasProc = true
 		}
 	}
@@ -167,15 +123,15 @@ func (p *progGen) selectors() {
 		next := fmt.Sprintf("sel%d", i+1)
 		p.B.Label(fmt.Sprintf("sel%d", i))
 		p.Src(s.Pos, fmt.Sprintf("selector %d", i))
-		if hasProc && len(processTests(s)) > 0 {
+		if hasProc && len(filter.ProcessTests(s)) > 0 {
 			p.Emit(
 				asm.LoadMem(asm.R1, prog.RRec, int16(p.Lay.MaskOff()+i), asm.Byte),
 				asm.JEq.Imm(asm.R1, 0, next),
 			)
 		}
-		for _, t := range argTests(s) {
+		for _, t := range filter.ArgTests(s) {
 			p.Src(t.Pos, t.Kind.String())
-			p.test(t, next)
+			p.flt.Test(t, next)
 		}
 		p.matched(s)
 	}
@@ -191,9 +147,9 @@ func (p *progGen) matched(s *ir.Selector) {
 		p.Emit(emit.StoreImm(prog.RRec, bpf.HeaderSelectorOff, int64(s.Index+1), asm.Byte))
 		acts = s.Actions
 	}
-	if p.actions(acts) {
-		if a := postRateLimit(acts); a != nil && !p.Hook.Return {
-			p.rateLimit(s, a, prog.Exit.String())
+	if p.act.Actions(acts) {
+		if a := action.PostRateLimit(acts); a != nil && !p.Hook.Return {
+			p.act.RateLimit(s, a, prog.Exit.String())
 		}
 		p.Emit(prog.Post.Ja())
 	} else {

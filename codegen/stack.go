@@ -2,10 +2,8 @@ package codegen
 
 import (
 	"github.com/cilium/ebpf"
-	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/bpf"
-	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -44,47 +42,6 @@ func (g *gen) addStackSlot(h *ir.Hook, l *prog.Layout) {
 		return
 	}
 	l.Stack = l.AddTrailingSlot(h, -2, bpf.EncStackIDs, bpf.StackIDsSize)
-	g.declareStackMap()
-}
-
-// declareStackMap declares bpf.StackMap once per bundle.
-func (g *gen) declareStackMap() {
-	for _, m := range g.maps {
-		if m.Name == bpf.StackMap {
-			return
-		}
-	}
-	g.maps = append(g.maps, &object.Map{Name: bpf.StackMap, Type: ebpf.StackTrace, KeySize: 4,
+	g.DeclareMap(&object.Map{Name: bpf.StackMap, Type: ebpf.StackTrace, KeySize: 4,
 		ValueSize: 8 * bpf.StackDepth, MaxEntries: bpf.StackMaxEntries})
-}
-
-// initStacks sets the StackIDs slot to "not asked".
-func (p *progGen) initStacks(s *prog.Slot) {
-	p.Emit(
-		emit.StoreImm(prog.RRec, int16(s.Off), bpf.StackNone, asm.Word),
-		emit.StoreImm(prog.RRec, int16(s.Off+bpf.StackUserOff), bpf.StackNone, asm.Word),
-	)
-}
-
-// stacks records the stacks Post action a asks for.
-func (p *progGen) stacks(a *ir.Action) {
-	s := p.Lay.Stack
-	if s == nil {
-		return // reported by addStackSlot
-	}
-	take := func(off int, flags int32) {
-		p.Emit(
-			asm.Mov.Reg(asm.R1, prog.RCtx),
-			asm.LoadMapPtr(asm.R2, 0).WithReference(bpf.StackMap),
-			asm.Mov.Imm(asm.R3, flags),
-			asm.FnGetStackid.Call(),
-			asm.StoreMem(prog.RRec, int16(s.Off+off), asm.R0, asm.Word),
-		)
-	}
-	if a.KernelStack {
-		take(0, 0)
-	}
-	if a.UserStack {
-		take(4, bpf.StackUser)
-	}
 }

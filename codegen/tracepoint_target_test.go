@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/fetch"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
@@ -341,7 +342,7 @@ func forkProfile612(t testing.TB) *target.Profile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fields := append([]target.Field{}, commonFormat...)
+	fields := append([]target.Field{}, fetch.CommonFormat...)
 	fields = append(fields,
 		target.Field{Name: "parent_comm", Type: "char[16]", Offset: 8, Size: 16},
 		target.Field{Name: "parent_pid", Type: "pid_t", Offset: 24, Size: 4, Signed: true},

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
 )
@@ -97,8 +98,8 @@ func TestVerdictCacheExec(t *testing.T) {
 		pin := pinDir(t)
 		loadBaseIn(t, pin)
 		spec, _ := loadableSpec(t, b)
-		if spec.Maps[verdictsMap] == nil {
-			t.Fatalf("the bundle has no %s: the hook does not cache its verdicts", verdictsMap)
+		if spec.Maps[filter.VerdictsMap] == nil {
+			t.Fatalf("the bundle has no %s: the hook does not cache its verdicts", filter.VerdictsMap)
 		}
 		l := loadSpecIn(t, b, spec, pin)
 		tp, err := link.Tracepoint("raw_syscalls", "sys_enter", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
@@ -259,8 +260,8 @@ func TestVerdictCacheGeneration(t *testing.T) {
 			t.Fatal(err)
 		}
 		spec, _ := loadableSpec(t, b)
-		if spec.Maps[verdictsMap] == nil {
-			t.Fatalf("the bundle has no %s", verdictsMap)
+		if spec.Maps[filter.VerdictsMap] == nil {
+			t.Fatalf("the bundle has no %s", filter.VerdictsMap)
 		}
 		l := loadSpecIn(t, b, spec, pinDir(t))
 		rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])
@@ -342,8 +343,8 @@ func TestVerdictCacheParent(t *testing.T) {
 			t.Fatal(err)
 		}
 		spec, _ := loadableSpec(t, b)
-		if spec.Maps[verdictsMap] == nil {
-			t.Fatalf("followChildren=%v: the bundle has no %s", follow, verdictsMap)
+		if spec.Maps[filter.VerdictsMap] == nil {
+			t.Fatalf("followChildren=%v: the bundle has no %s", follow, filter.VerdictsMap)
 		}
 		l := loadSpecIn(t, b, spec, pinDir(t))
 		rd, err := ringbuf.NewReader(l.coll.Maps[bpf.EventsMap])

@@ -193,3 +193,24 @@ func isJump(ins asm.Instruction) bool {
 func StoreImm(dst asm.Register, offset int16, value int64, size asm.Size) asm.Instruction {
 	return asm.Instruction{OpCode: asm.StoreImmOp(size), Dst: dst, Offset: offset, Constant: value}
 }
+
+// Extend sign- or zero-extends the low size bytes of r to 64 bits.
+func Extend(size int, signed bool) []asm.Instruction {
+	if size >= 8 {
+		return nil
+	}
+	shift := int32(64 - 8*size)
+	if signed {
+		return []asm.Instruction{asm.LSh.Imm(asm.R0, shift), asm.ArSh.Imm(asm.R0, shift)}
+	}
+	return []asm.Instruction{asm.LSh.Imm(asm.R0, shift), asm.RSh.Imm(asm.R0, shift)}
+}
+
+// ExtendReg is Extend for any register.
+func ExtendReg(r asm.Register, size int, signed bool) []asm.Instruction {
+	ins := Extend(size, signed)
+	for i := range ins {
+		ins[i].Dst = r
+	}
+	return ins
+}

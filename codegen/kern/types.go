@@ -293,3 +293,14 @@ func FieldSize(ins asm.Instruction, t btf.Type, path string) asm.Instruction {
 func Exists(ins asm.Instruction, t btf.Type, path string) asm.Instruction {
 	return object.CORE(ins, t, Accessor(t, path), object.FieldExists)
 }
+
+// Address families and IP protocols the readers and the address tests
+// compare with.
+const (
+	AFInet     = 2   // AF_INET
+	AFInet6    = 10  // AF_INET6
+	ProtoTCP   = 6   // IPPROTO_TCP
+	ProtoUDP   = 17  // IPPROTO_UDP
+	ProtoSCTP  = 132 // IPPROTO_SCTP
+	ProtoUDPLt = 136 // IPPROTO_UDPLITE
+)

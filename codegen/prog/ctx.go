@@ -1,6 +1,9 @@
 package prog
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/cilium/ebpf/asm"
 
 	"github.com/polc-dev/polc/codegen/emit"
@@ -18,6 +21,15 @@ type Host interface {
 	// StateMap declares the BPF map of the policy's state map of kind
 	// once, sized from the policy's map layout, and returns its name.
 	StateMap(kind ir.MapKind) string
+	// DeclareMap declares m in the bundle once (by its name) and returns
+	// its name: the bundle-wide maps that are not the policy's state
+	// (bpf.ModeMap, bpf.StackMap, bpf.USDTMap).
+	DeclareMap(m *object.Map) string
+	// FuncSeq numbers the bundle's generated functions: 1, 2, ...
+	FuncSeq() int
+	// AddFunc adds a generated function (a bpf_loop callback) to the
+	// bundle.
+	AddFunc(f *object.Func)
 	// Line is the source line shown for code generated for pos.
 	Line(pos ir.Pos, what string) object.Line
 }
@@ -53,5 +65,59 @@ func (c *Ctx) Need(feature string) { c.host.Need(feature) }
 // declaring it once.
 func (c *Ctx) Map(kind ir.MapKind) string { return c.host.StateMap(kind) }
 
+// DeclareMap declares the bundle-wide map m once and returns its name.
+func (c *Ctx) DeclareMap(m *object.Map) string { return c.host.DeclareMap(m) }
+
 // Bind places label l at the next instruction.
 func (c *Ctx) Bind(l Label) { c.B.Label(string(l)) }
+
+// CurrentTask emits dst = bpf_get_current_task().
+func (c *Ctx) CurrentTask(dst asm.Register) {
+	c.Emit(asm.FnGetCurrentTask.Call())
+	if dst != asm.R0 {
+		c.Emit(asm.Mov.Reg(dst, asm.R0))
+	}
+}
+
+// UserPointers says whether pointer arguments of the hook point to user
+// memory: syscall arguments (kprobes with the syscall ABI, syscall
+// tracepoints) and uprobe arguments.
+func (c *Ctx) UserPointers() bool {
+	h := c.Hook
+	switch h.Kind {
+	case ir.HookKprobe:
+		return h.Syscall
+	case ir.HookUprobe, ir.HookUSDT:
+		return true
+	case ir.HookTracepoint:
+		return strings.HasPrefix(h.Target, "syscalls/") || strings.HasPrefix(h.Target, "raw_syscalls/")
+	}
+	return false
+}
+
+// Sub starts a function of the bundle (a bpf_loop callback) for the
+// program's hook, with the same record layout.
+func (c *Ctx) Sub() *Ctx { return New(c.host, c.Hook, c.Lay, false) }
+
+// FuncName names a new function of the bundle for the hook: what it does
+// and a number unique in the bundle.
+func (c *Ctx) FuncName(what string) string {
+	return fmt.Sprintf("h%d_walk%d_%s", c.Hook.ID, c.host.FuncSeq(), what)
+}
+
+// AddFunc adds the function sub wrote to the bundle, as name.
+func (c *Ctx) AddFunc(name string, sub *Ctx) {
+	insns, err := sub.B.Instructions()
+	if err != nil {
+		c.Errorf(c.Hook.Pos, "internal error generating %s: %v", name, err)
+		return
+	}
+	c.host.AddFunc(&object.Func{Name: name, Insns: insns})
+}
+
+// BigUser says whether the buffer of maxData slot s is user memory: a
+// syscall's or a uprobe's, and an iov_iter's (its buffers are the
+// caller's).
+func (c *Ctx) BigUser(s *Slot) bool {
+	return c.UserPointers() || s.Arg.Type == ir.TypeIovIter
+}

@@ -11,35 +11,35 @@ const (
 	StVal     = -48 // an 8-byte value: map keys, saved registers
 	StVal2    = -56 // a second 8-byte value
 	// StGen shares StVal2's bytes: the verdict cache reads the table's
-	// generation before any phase that uses StVal2 (codegen/verdicts.go).
+	// generation before any phase that uses StVal2 (codegen/filter/verdicts.go).
 	StGen = StVal2
 	// StWalk is the state of an ancestor walk: the process to check next
 	// at StWalk, 1 when a value matched at StWalk-8, the pid namespace at
-	// StWalk-16 (codegen/ancestors.go).
+	// StWalk-16 (codegen/filter/ancestors.go).
 	StWalk = -72
 	// StRet is the value a program returns, in programs whose return
 	// value is the Override (fmod_ret and LSM; codegen/override.go), and
 	// in enforcer programs.
 	StRet = -64
 	// StNetKey is where LPM keys of addresses are built, 20 bytes: a u32
-	// prefix length, then the address (codegen/net.go).
+	// prefix length, then the address (codegen/filter/net.go).
 	StNetKey = -120
 	// StUSDT is the pointer to the USDTSpec of the place that fired
-	// (codegen/usdt.go).
+	// (codegen/fetch/usdt.go).
 	StUSDT = -128
 	// StRateKey is the key of a Post rate limit, RateKeySize bytes
-	// (codegen/ratelimit.go).
+	// (codegen/action/ratelimit.go).
 	StRateKey   = -176
 	RateKeySize = 16 + 8*RateArgs
 	RateArgs    = 4 // arguments digested into the key
-	// The iovec reader's state (codegen/iovec.go).
+	// The iovec reader's state (codegen/fetch/iovec.go).
 	StIov      = -200 // u64: the iovec array
 	StIovCount = -208 // u64: entries
 	StIovFill  = -216 // u64: bytes copied so far
 	StIovSlot  = -224 // the slot's address in the record
 	StIovTotal = -232 // u64: the sum of the lengths
 	// StFdKey is the key of the fd map: u32 tgid, u32 fd
-	// (codegen/fd.go).
+	// (codegen/fetch/fd.go).
 	StFdKey = -240
 )
 

@@ -17,6 +17,11 @@ const (
 	DataBytes   = 4096
 	NetDevBytes = 16 // IFNAMSIZ
 	ModuleBytes = 56 // MODULE_NAME_LEN
+	// FDValueSize is the size of a value of the fd map (ir.MapFD): a
+	// path as an EncBytes argument, which FollowFD copies from the
+	// record (codegen/action) and fd arguments are read from
+	// (codegen/fetch/fd.go).
+	FDValueSize = bpf.BytesHeaderSize + kern.PathMax
 )
 
 // Encoding returns how arguments of type t are laid out in records and the
