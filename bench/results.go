@@ -30,18 +30,24 @@ type Machine struct {
 
 // HostResults are everything `polbench host` measures.
 type HostResults struct {
-	Machine    Machine           `json:"machine"`
-	EventCost  []EventCost       `json:"eventCost"`
-	Churn      *ChurnCost        `json:"churn,omitempty"`
-	Programs   []BundleFigures   `json:"programs"`
-	Refused    []Refusal         `json:"refused"`
-	LoadTimes  *LoadTimes        `json:"loadTimes"`
-	GoBench    []GoBench         `json:"goBench"`
-	Throughput *Throughput       `json:"throughput"`
-	LossCurve  *LossCurve        `json:"lossCurve,omitempty"`
-	BaseMemory *BaseMemory       `json:"baseMemory,omitempty"`
-	ProfileTop string            `json:"profileTop,omitempty"`
-	Extra      map[string]string `json:"extra,omitempty"`
+	Machine   Machine     `json:"machine"`
+	EventCost []EventCost `json:"eventCost"`
+	Churn     *ChurnCost  `json:"churn,omitempty"`
+	// AmbientLinks are the programs on the syscall tracepoints when the
+	// run started, attached throughout (bench.NoteAmbientLinks).
+	AmbientLinks []string `json:"ambientLinks,omitempty"`
+	// ManyPolicies is the per-event cost of 1, 10 and 50 policies on one
+	// hook.
+	ManyPolicies *ManyPolicies     `json:"manyPolicies,omitempty"`
+	Programs     []BundleFigures   `json:"programs"`
+	Refused      []Refusal         `json:"refused"`
+	LoadTimes    *LoadTimes        `json:"loadTimes"`
+	GoBench      []GoBench         `json:"goBench"`
+	Throughput   *Throughput       `json:"throughput"`
+	LossCurve    *LossCurve        `json:"lossCurve,omitempty"`
+	BaseMemory   *BaseMemory       `json:"baseMemory,omitempty"`
+	ProfileTop   string            `json:"profileTop,omitempty"`
+	Extra        map[string]string `json:"extra,omitempty"`
 }
 
 // GuestResults are what `make bench-vm` brings back from one guest kernel.

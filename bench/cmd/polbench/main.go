@@ -63,7 +63,7 @@ func runHost(args []string) error {
 	gobench := fs.String("gobench", "", "output of go test -bench to include")
 	profile := fs.String("profile", "", "write the CPU profile of the decode-and-print path here")
 	quick := fs.Bool("quick", false, "fewer rounds (to try the benchmarks, not to report)")
-	only := fs.String("only", "", "measure only these sections, comma-separated (cost, churn, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
+	only := fs.String("only", "", "measure only these sections, comma-separated (cost, churn, policies, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
 	fs.Parse(args)
 	want := func(section string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
@@ -79,6 +79,9 @@ func runHost(args []string) error {
 		rounds, tpRounds, loadRounds = 3, 2, 3
 	}
 	res := bench.HostResults{Machine: bench.ThisMachine(*root)}
+	if res.AmbientLinks = bench.NoteAmbientLinks(); len(res.AmbientLinks) > 0 {
+		logf("programs already on the syscall tracepoints, taken as part of the machine: %v", res.AmbientLinks)
+	}
 	started := time.Now()
 
 	logf("building the inputs")
@@ -141,6 +144,18 @@ func runHost(args []string) error {
 			return err
 		}
 		res.Churn = cc
+	}
+
+	if want("policies") {
+		logf("many policies on one hook")
+		copies, err := bench.BuildPolicyCopies(filepath.Join(*root, "bench", "policies", "syscall-reject.yaml"), bench.PolicyCounts[len(bench.PolicyCounts)-1])
+		if err != nil {
+			return err
+		}
+		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies,
+			bench.EventCostOptions{Rounds: rounds, PinRoot: "/sys/fs/bpf/polc-bench-many", Log: logf}); err != nil {
+			return err
+		}
 	}
 
 	if want("load") {
