@@ -827,8 +827,9 @@ func (r *report) throughput() {
 		}
 	}
 	if tp.LibraryAllocs.N > 0 {
-		r.p("- heap allocations per event of the in-process reader, whole measurement (the stream's decoding goroutine, the printing loop, the runtime): %s; decoding and printing an event alone allocate nothing in steady state (loader's TestDecodeSteadyStateAllocs).", tp.LibraryAllocs.Format("%.3f"))
+		r.p("- heap allocations per event of the in-process reader, whole measurement (the stream's decoding goroutine, the printing loop, the runtime): %s; decoding and printing an event alone allocate nothing in steady state (loader's TestDecodeSteadyStateAllocs, and BenchmarkDecodePrint below).", tp.LibraryAllocs.Format("%.3f"))
 	}
+	r.decodePrint()
 	r.p("")
 	r.p("Records lost (drop counter): %d. polrun's own count at exit: %s.", tp.Lost, strings.Join(tp.PolrunReported, "; "))
 	if tp.Lost > 0 {
@@ -846,6 +847,28 @@ func (r *report) throughput() {
 		r.p("```")
 		r.p("")
 	}
+}
+
+// decodePrint reports loader's BenchmarkDecodePrint (make bench runs it
+// with -benchmem): one record decoded and printed, without a kernel.
+func (r *report) decodePrint() {
+	var rows []GoBench
+	for _, g := range r.host.GoBench {
+		if strings.HasPrefix(g.Name, "BenchmarkDecodePrint/") {
+			rows = append(rows, g)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	r.p("- decoding a record of the emitting policy into a released event and printing it, without a kernel (loader's `BenchmarkDecodePrint`, `go test -bench -benchmem`, %d runs; CPU time from getrusage, which varies less than wall time on a shared machine):", rows[0].NsPerOp.N)
+	r.p("")
+	r.tableHead("format", "ns per event", "CPU ns per event", "allocations per event", "bytes allocated per event")
+	for _, g := range rows {
+		r.row(strings.TrimPrefix(g.Name, "BenchmarkDecodePrint/"), g.NsPerOp.Format("%.0f"), g.Metrics["cpu-ns/op"].Format("%.0f"),
+			g.Metrics["allocs/op"].Format("%.0f"), g.Metrics["B/op"].Format("%.0f"))
+	}
+	r.p("")
 }
 
 // comma formats n with thousands separators.

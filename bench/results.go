@@ -64,11 +64,13 @@ type Refusal struct {
 	Reason string `json:"reason"`
 }
 
-// GoBench is one Go benchmark's ns/op over its runs (-count).
+// GoBench is one Go benchmark's ns/op over its runs (-count), and its
+// other figures by unit (allocs/op, B/op, cpu-ns/op, ...).
 type GoBench struct {
-	Name    string  `json:"name"`
-	Package string  `json:"package"`
-	NsPerOp Summary `json:"nsPerOp"`
+	Name    string             `json:"name"`
+	Package string             `json:"package"`
+	NsPerOp Summary            `json:"nsPerOp"`
+	Metrics map[string]Summary `json:"metrics,omitempty"`
 }
 
 // ThisMachine describes the running machine; commit is the repository's
@@ -105,12 +107,16 @@ func ThisMachine(root string) Machine {
 
 // goBenchLine matches a result line of `go test -bench`:
 // "BenchmarkX-2   10   123456 ns/op ...".
-var goBenchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
+var goBenchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op(.*)`)
+
+// goBenchMetric matches one more figure of such a line: "0 allocs/op".
+var goBenchMetric = regexp.MustCompile(`([0-9.]+) (\S+)`)
 
 // ParseGoBench reads `go test -bench -count N` output of one or more
 // packages and summarizes each benchmark's ns/op.
 func ParseGoBench(r io.Reader) ([]GoBench, error) {
 	runs := map[string][]float64{}
+	metrics := map[string]map[string][]float64{}
 	pkgOf := map[string]string{}
 	var order []string
 	pkg := ""
@@ -135,13 +141,30 @@ func ParseGoBench(r io.Reader) ([]GoBench, error) {
 			pkgOf[key] = pkg
 		}
 		runs[key] = append(runs[key], ns)
+		for _, mm := range goBenchMetric.FindAllStringSubmatch(m[3], -1) {
+			v, err := strconv.ParseFloat(mm[1], 64)
+			if err != nil {
+				continue
+			}
+			if metrics[key] == nil {
+				metrics[key] = map[string][]float64{}
+			}
+			metrics[key][mm[2]] = append(metrics[key][mm[2]], v)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
 	var out []GoBench
 	for _, key := range order {
-		out = append(out, GoBench{Name: strings.TrimPrefix(key, pkgOf[key]+"."), Package: pkgOf[key], NsPerOp: Summarize(runs[key])})
+		g := GoBench{Name: strings.TrimPrefix(key, pkgOf[key]+"."), Package: pkgOf[key], NsPerOp: Summarize(runs[key])}
+		for unit, vs := range metrics[key] {
+			if g.Metrics == nil {
+				g.Metrics = map[string]Summary{}
+			}
+			g.Metrics[unit] = Summarize(vs)
+		}
+		out = append(out, g)
 	}
 	return out, nil
 }

@@ -7,7 +7,7 @@
 //	polbench bundles -o DIR
 //	    build every benchmark input into DIR (with index.json), for the
 //	    vmtest guests
-//	polbench doc -host FILE [-guests DIR] [-profile FILE] -o FILE
+//	polbench doc -host FILE [-gobench FILE] [-guests DIR] [-profile FILE] -o FILE
 //	    write the report from the host's results and the guests' (DIR/*.json)
 package main
 
@@ -231,6 +231,7 @@ func runDoc(args []string) error {
 	hostFile := fs.String("host", "", "the host's results (polbench host -o)")
 	guests := fs.String("guests", "", "directory of the guests' results (*.json, from make bench-vm)")
 	profile := fs.String("profile", "", "the CPU profile polbench host wrote, to report on again")
+	gobench := fs.String("gobench", "", "output of go test -bench to read again (instead of the host results')")
 	out := fs.String("o", "", "the report to write")
 	fs.Parse(args)
 	if *hostFile == "" || *out == "" {
@@ -246,6 +247,17 @@ func runDoc(args []string) error {
 			return err
 		}
 		host.ProfileTop = top
+	}
+	if *gobench != "" {
+		f, err := os.Open(*gobench)
+		if err != nil {
+			return err
+		}
+		host.GoBench, err = bench.ParseGoBench(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
 	}
 	var guestResults []bench.GuestResults
 	if *guests != "" {
