@@ -230,7 +230,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	insns := map[string][]float64{}
 	for r, attempt := 0, 0; r < o.Rounds; attempt++ {
 		if attempt >= 3*o.Rounds {
-			return nil, fmt.Errorf("other programs kept the syscall tracepoints busy (%v): %d rounds discarded", ec.Interference, ec.Discarded)
+			return nil, fmt.Errorf("%w (%v): %d rounds discarded", ErrBusy, ec.Interference, ec.Discarded)
 		}
 		ns, ins, others, err := measureRound(loop, variants, r, o)
 		if err != nil {
@@ -404,6 +404,11 @@ func measureRound(loop *syscallLoop, variants []variant, r int, o *EventCostOpti
 	}
 	return ns, insns, notAmbient(before, syscallHookLinks()), nil
 }
+
+// ErrBusy: other programs came and went on the syscall tracepoints in
+// most rounds (other work on the machine), so that too many rounds were
+// discarded to measure.
+var ErrBusy = errors.New("other programs kept the syscall tracepoints busy")
 
 // ambientLinks are the programs that were on the syscall tracepoints when
 // the run started (NoteAmbientLinks): left there by work the benchmark

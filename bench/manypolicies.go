@@ -133,7 +133,7 @@ func MeasureManyPolicies(hook string, copies [][]byte, opts EventCostOptions) (*
 	over, toOne, perPolicy := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for r, attempt := 0, 0; r < opts.Rounds; attempt++ {
 		if attempt >= 3*opts.Rounds {
-			return nil, fmt.Errorf("many policies: other programs kept the syscall tracepoints busy")
+			return nil, fmt.Errorf("many policies: %w", ErrBusy)
 		}
 		ns, _, others, err := measureRound(loop, variants, r, &opts)
 		if err != nil {

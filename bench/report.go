@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -100,6 +101,9 @@ func (r *report) header() {
 	}
 	if len(h.AmbientLinks) > 0 {
 		r.p("- on the host, programs were attached to the syscall tracepoints before the run started, left by other work: %s. Attached throughout, they add the same cost to every variant of the per-event tables, \"nothing attached\" included, and overheads are differences within a round; rounds during which a program came or went were discarded.", strings.Join(h.AmbientLinks, ", "))
+	}
+	for _, section := range slices.Sorted(maps.Keys(h.NotMeasured)) {
+		r.p("- not measured in this run: %s (%s); run `make bench` again on a quieter machine.", section, h.NotMeasured[section])
 	}
 	r.p("")
 	r.p("Every figure is a ratio against a baseline taken in the same run, or a count, or is compared with a cited outside figure.")

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,6 +34,10 @@ type HostResults struct {
 	Machine   Machine     `json:"machine"`
 	EventCost []EventCost `json:"eventCost"`
 	Churn     *ChurnCost  `json:"churn,omitempty"`
+	// NotMeasured says, by section, why a section could not be measured in
+	// this run (ErrBusy: other work attaching programs to the syscall
+	// tracepoints).
+	NotMeasured map[string]string `json:"notMeasured,omitempty"`
 	// AmbientLinks are the programs on the syscall tracepoints when the
 	// run started, attached throughout (bench.NoteAmbientLinks).
 	AmbientLinks []string `json:"ambientLinks,omitempty"`
@@ -48,6 +53,20 @@ type HostResults struct {
 	BaseMemory   *BaseMemory       `json:"baseMemory,omitempty"`
 	ProfileTop   string            `json:"profileTop,omitempty"`
 	Extra        map[string]string `json:"extra,omitempty"`
+}
+
+// Busy records that section could not be measured because other work
+// kept the syscall tracepoints busy (err wraps ErrBusy), and returns nil;
+// any other error is returned as it is.
+func (h *HostResults) Busy(section string, err error) error {
+	if !errors.Is(err, ErrBusy) {
+		return err
+	}
+	if h.NotMeasured == nil {
+		h.NotMeasured = map[string]string{}
+	}
+	h.NotMeasured[section] = err.Error()
+	return nil
 }
 
 // GuestResults are what `make bench-vm` brings back from one guest kernel.

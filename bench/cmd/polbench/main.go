@@ -127,7 +127,9 @@ func runHost(args []string) error {
 	if want("cost") {
 		logf("per-event cost")
 		if res.EventCost, err = bench.MeasureEventCost(hooks, bench.EventCostOptions{Rounds: rounds, Log: logf}); err != nil {
-			return err
+			if err = res.Busy("per-event cost", err); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -141,7 +143,9 @@ func runHost(args []string) error {
 		}
 		cc, err := bench.MeasureChurn(hooks[0], before, bench.EventCostOptions{Rounds: rounds, Log: logf})
 		if err != nil {
-			return err
+			if err = res.Busy("rejected events under process churn", err); err != nil {
+				return err
+			}
 		}
 		res.Churn = cc
 	}
@@ -154,7 +158,9 @@ func runHost(args []string) error {
 		}
 		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies,
 			bench.EventCostOptions{Rounds: rounds, PinRoot: "/sys/fs/bpf/polc-bench-many", Log: logf}); err != nil {
-			return err
+			if err = res.Busy("many policies on one hook", err); err != nil {
+				return err
+			}
 		}
 	}
 
