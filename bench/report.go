@@ -100,7 +100,7 @@ func (r *report) header() {
 		r.p("- guest: %s (qemu TCG: software emulation, so only counts and ratios mean anything there)", machineLine(g.Machine))
 	}
 	if len(h.AmbientLinks) > 0 {
-		r.p("- on the host, programs were attached to the syscall tracepoints before the run started, left by other work: %s. Attached throughout, they add the same cost to every variant of the per-event tables, \"nothing attached\" included, and overheads are differences within a round; rounds during which a program came or went were discarded.", strings.Join(h.AmbientLinks, ", "))
+		r.p("- on the host, programs of other work were attached to the syscall tracepoints when the run started: %s. A round with one of them attached throughout is kept (it adds the same cost to every variant, \"nothing attached\" included, and overheads are differences within a round); rounds during which programs came or went were discarded.", strings.Join(h.AmbientLinks, ", "))
 	}
 	for _, section := range slices.Sorted(maps.Keys(h.NotMeasured)) {
 		r.p("- not measured in this run: %s (%s); run `make bench` again on a quieter machine.", section, h.NotMeasured[section])
@@ -872,7 +872,6 @@ func (r *report) decodePrint() {
 		r.row(strings.TrimPrefix(g.Name, "BenchmarkDecodePrint/"), g.NsPerOp.Format("%.0f"), g.Metrics["cpu-ns/op"].Format("%.0f"),
 			g.Metrics["allocs/op"].Format("%.0f"), g.Metrics["B/op"].Format("%.0f"))
 	}
-	r.p("")
 }
 
 // comma formats n with thousands separators.
