@@ -94,10 +94,11 @@ BENCH_FLAGS ?=
 bench:
 	mkdir -p $(BENCH_DIR)
 	$(GO) test -run '^$$' -bench '^Benchmark(BuildCorpus|ValidateCorpus)$$' -count $(BENCH_COUNT) ./bench ./compiler > $(BENCH_DIR)/gobench.txt
+	$(GO) test -run '^$$' -bench '^BenchmarkDecodePrint$$' -benchmem -count $(BENCH_COUNT) ./loader >> $(BENCH_DIR)/gobench.txt
 	$(GO) build -o $(BENCH_DIR)/ ./cmd/polrun ./bench/cmd/polbench
 	$(BENCH_DIR)/polbench host $(BENCH_FLAGS) -polrun $(BENCH_DIR)/polrun $(if $(POLRUN_BEFORE),-polrun-before $(POLRUN_BEFORE)) -gobench $(BENCH_DIR)/gobench.txt \
 		-profile $(BENCH_DIR)/polrun-cpu.prof -o $(BENCH_DIR)/host.json
-	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -guests bench/results -profile $(BENCH_DIR)/polrun-cpu.prof -o docs/BENCHMARKS.md
+	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -gobench $(BENCH_DIR)/gobench.txt -guests bench/results -profile $(BENCH_DIR)/polrun-cpu.prof -o docs/BENCHMARKS.md
 
 # Program size and verifier work on the Debian 6.1 and 6.12 guests: the
 # bundles are built on the host, measured by bench/vm's TestProgramFigures

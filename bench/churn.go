@@ -285,7 +285,7 @@ func MeasureChurn(h EventHook, before []byte, opts EventCostOptions) (*ChurnCost
 	perRound := map[string][]float64{}
 	for r, attempt := 0, 0; r < opts.Rounds; attempt++ {
 		if attempt >= 3*opts.Rounds {
-			return nil, fmt.Errorf("churn: other programs kept the syscall tracepoints busy")
+			return nil, fmt.Errorf("churn: %w", ErrBusy)
 		}
 		ns, _, others, err := measureRound(loop, changed, r, &co)
 		if err != nil {
@@ -403,7 +403,7 @@ func churnRounds(loop *syscallLoop, variants []variant, o *EventCostOptions) (ma
 	perRound := map[string][]float64{}
 	for r, attempt := 0, 0; r < o.Rounds; attempt++ {
 		if attempt >= 3*o.Rounds {
-			return nil, fmt.Errorf("churn: other programs kept the syscall tracepoints busy")
+			return nil, fmt.Errorf("churn: %w", ErrBusy)
 		}
 		ns, _, others, err := measureRound(loop, variants, r, o)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -229,7 +230,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	insns := map[string][]float64{}
 	for r, attempt := 0, 0; r < o.Rounds; attempt++ {
 		if attempt >= 3*o.Rounds {
-			return nil, fmt.Errorf("other programs kept the syscall tracepoints busy (%v): %d rounds discarded", ec.Interference, ec.Discarded)
+			return nil, fmt.Errorf("%w (%v): %d rounds discarded", ErrBusy, ec.Interference, ec.Discarded)
 		}
 		ns, ins, others, err := measureRound(loop, variants, r, o)
 		if err != nil {
@@ -391,7 +392,7 @@ func (hp *hookPrograms) close() {
 // that no variant always follows the same one). It returns the other
 // programs found on the syscall tracepoints before or after the round.
 func measureRound(loop *syscallLoop, variants []variant, r int, o *EventCostOptions) (ns, insns map[string]float64, others []string, err error) {
-	others = syscallHookLinks()
+	before := syscallHookLinks()
 	ns, insns = map[string]float64{}, map[string]float64{}
 	for i := range variants {
 		v := variants[(i+r)%len(variants)]
@@ -401,10 +402,52 @@ func measureRound(loop *syscallLoop, variants []variant, r int, o *EventCostOpti
 		}
 		ns[v.name], insns[v.name] = med, ins
 	}
-	for _, who := range syscallHookLinks() {
-		others = appendUnique(others, who)
+	return ns, insns, notAmbient(before, syscallHookLinks()), nil
+}
+
+// ErrBusy: other programs came and went on the syscall tracepoints in
+// most rounds (other work on the machine), so that too many rounds were
+// discarded to measure.
+var ErrBusy = errors.New("other programs kept the syscall tracepoints busy")
+
+// ambientLinks are the programs that were on the syscall tracepoints when
+// the run started (NoteAmbientLinks): left there by work the benchmark
+// cannot stop. Attached throughout a round, such a program adds the same
+// cost to every variant, "nothing attached" included, and overheads are
+// differences within a round; so rounds are discarded only for programs
+// that come or go during the run.
+var ambientLinks = map[string]bool{}
+
+// NoteAmbientLinks takes the programs on the syscall tracepoints now as
+// ambient, and returns them (for the report).
+func NoteAmbientLinks() []string {
+	l := syscallHookLinks()
+	for _, who := range l {
+		ambientLinks[who] = true
 	}
-	return ns, insns, others, nil
+	return l
+}
+
+// notAmbient is what makes a round unusable, given the programs on the
+// syscall tracepoints before and after it: those that are not ambient,
+// and ambient ones that went away during it. An ambient program gone
+// before the round is ambient no longer.
+func notAmbient(before, after []string) (others []string) {
+	for _, who := range append(before, after...) {
+		if !ambientLinks[who] {
+			others = appendUnique(others, who)
+		}
+	}
+	for who := range ambientLinks {
+		inBefore, inAfter := slices.Contains(before, who), slices.Contains(after, who)
+		switch {
+		case inBefore != inAfter:
+			others = appendUnique(others, who+", detached during the round")
+		case !inBefore:
+			delete(ambientLinks, who)
+		}
+	}
+	return others
 }
 
 // measureVariant attaches v, warms up, and returns the median time per

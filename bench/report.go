@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -34,6 +35,7 @@ func WriteReport(w io.Writer, host *HostResults, guests []GuestResults) error {
 	r.header()
 	r.eventCost()
 	r.churn()
+	r.manyPolicies()
 	r.programs()
 	r.times()
 	r.memory()
@@ -96,6 +98,12 @@ func (r *report) header() {
 	r.p("- host: %s", machineLine(h.Machine))
 	for _, g := range r.guests {
 		r.p("- guest: %s (qemu TCG: software emulation, so only counts and ratios mean anything there)", machineLine(g.Machine))
+	}
+	if len(h.AmbientLinks) > 0 {
+		r.p("- on the host, programs of other work were attached to the syscall tracepoints when the run started: %s. A round with one of them attached throughout is kept (it adds the same cost to every variant, \"nothing attached\" included, and overheads are differences within a round); rounds during which programs came or went were discarded.", strings.Join(h.AmbientLinks, ", "))
+	}
+	for _, section := range slices.Sorted(maps.Keys(h.NotMeasured)) {
+		r.p("- not measured in this run: %s (%s); run `make bench` again on a quieter machine.", section, h.NotMeasured[section])
 	}
 	r.p("")
 	r.p("Every figure is a ratio against a baseline taken in the same run, or a count, or is compared with a cited outside figure.")
@@ -249,6 +257,33 @@ func (r *report) churn() {
 	r.p("- every event after a change: before each getppid the loop moves the generations as the base does after changing another process's entry (the table's and that process's, with two map updates, whose own syscall events are rejected too: before, one event in three, the second update's, follows a change of the table's generation; after, none follows a change of its process's). The program's own time per run, after ÷ before: %s; wall-clock overhead after ÷ before %s (the map updates' time swamps it). The goal, a rejected event after a change elsewhere cheaper than before (the ratio's third quartile below %.1f): %s.",
 		cc.ChangesRunAfterToBefore.Format("%.2f"), cc.ChangesAfterToBefore.Format("%.2f"), ChurnGoal, verdict)
 	r.p("- a verdict still depends on the table's generation for hooks with followChildren (matchBinaries or matchParentBinaries): a walk up the ancestors reads entries the cache cannot name, so churn anywhere drops those verdicts as before.")
+	r.p("")
+}
+
+func (r *report) manyPolicies() {
+	mp := r.host.ManyPolicies
+	if mp == nil {
+		return
+	}
+	r.p("### Many policies on one hook (issue 18, item 5)")
+	r.p("")
+	r.p("1, 10 and 50 copies of the rejecting policy ([syscall-reject.yaml](../bench/policies/syscall-reject.yaml), each renamed and built into its own bundle, loaded together with `loader.Load` as `polrun load` does) on %s: today each policy is its own program on the hook, paying the whole entry cost. The getppid loop as in the table above (%d samples of %d calls, the median kept; CPU %d), in %d interleaved rounds with nothing attached; ratios per round.", mp.Hook, mp.Samples, mp.Calls, mp.CPU, mp.Rounds)
+	if mp.Discarded > 0 {
+		r.p("%d rounds were discarded and run again because other programs were attached to the syscall tracepoints: %s.", mp.Discarded, strings.Join(mp.Interference, ", "))
+	}
+	r.p("")
+	r.tableHead("policies on the hook", "overhead (ns per syscall)", "÷ one policy's", "overhead per policy (ns)")
+	for _, k := range PolicyCounts {
+		v := PolicyVariant(k)
+		r.row(v, mp.Overhead[v].Format("%.0f"), mp.ToOne[v].Format("%.2f"), mp.PerPolicy[v].Format("%.0f"))
+	}
+	r.p("")
+	last := PolicyVariant(PolicyCounts[len(PolicyCounts)-1])
+	verdict := "met"
+	if s := mp.ToOne[last]; s.N == 0 || s.Median > ManyPoliciesGoal {
+		verdict = "**not met**"
+	}
+	r.p("- %s on one hook cost %s× one policy, per event; the goal (a policy set compiled into one program per hook) is at most %.0f×: %s.", last, mp.ToOne[last].Format("%.1f"), ManyPoliciesGoal, verdict)
 	r.p("")
 }
 
@@ -796,8 +831,9 @@ func (r *report) throughput() {
 		}
 	}
 	if tp.LibraryAllocs.N > 0 {
-		r.p("- heap allocations per event of the in-process reader, whole measurement (the stream's decoding goroutine, the printing loop, the runtime): %s; decoding and printing an event alone allocate nothing in steady state (loader's TestDecodeSteadyStateAllocs).", tp.LibraryAllocs.Format("%.3f"))
+		r.p("- heap allocations per event of the in-process reader, whole measurement (the stream's decoding goroutine, the printing loop, the runtime): %s; decoding and printing an event alone allocate nothing in steady state (loader's TestDecodeSteadyStateAllocs, and BenchmarkDecodePrint below).", tp.LibraryAllocs.Format("%.3f"))
 	}
+	r.decodePrint()
 	r.p("")
 	r.p("Records lost (drop counter): %d. polrun's own count at exit: %s.", tp.Lost, strings.Join(tp.PolrunReported, "; "))
 	if tp.Lost > 0 {
@@ -814,6 +850,27 @@ func (r *report) throughput() {
 		}
 		r.p("```")
 		r.p("")
+	}
+}
+
+// decodePrint reports loader's BenchmarkDecodePrint (make bench runs it
+// with -benchmem): one record decoded and printed, without a kernel.
+func (r *report) decodePrint() {
+	var rows []GoBench
+	for _, g := range r.host.GoBench {
+		if strings.HasPrefix(g.Name, "BenchmarkDecodePrint/") {
+			rows = append(rows, g)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	r.p("- decoding a record of the emitting policy into a released event and printing it, without a kernel (loader's `BenchmarkDecodePrint`, `go test -bench -benchmem`, %d runs; CPU time from getrusage, which varies less than wall time on a shared machine):", rows[0].NsPerOp.N)
+	r.p("")
+	r.tableHead("format", "ns per event", "CPU ns per event", "allocations per event", "bytes allocated per event")
+	for _, g := range rows {
+		r.row(strings.TrimPrefix(g.Name, "BenchmarkDecodePrint/"), g.NsPerOp.Format("%.0f"), g.Metrics["cpu-ns/op"].Format("%.0f"),
+			g.Metrics["allocs/op"].Format("%.0f"), g.Metrics["B/op"].Format("%.0f"))
 	}
 }
 

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,18 +31,42 @@ type Machine struct {
 
 // HostResults are everything `polbench host` measures.
 type HostResults struct {
-	Machine    Machine           `json:"machine"`
-	EventCost  []EventCost       `json:"eventCost"`
-	Churn      *ChurnCost        `json:"churn,omitempty"`
-	Programs   []BundleFigures   `json:"programs"`
-	Refused    []Refusal         `json:"refused"`
-	LoadTimes  *LoadTimes        `json:"loadTimes"`
-	GoBench    []GoBench         `json:"goBench"`
-	Throughput *Throughput       `json:"throughput"`
-	LossCurve  *LossCurve        `json:"lossCurve,omitempty"`
-	BaseMemory *BaseMemory       `json:"baseMemory,omitempty"`
-	ProfileTop string            `json:"profileTop,omitempty"`
-	Extra      map[string]string `json:"extra,omitempty"`
+	Machine   Machine     `json:"machine"`
+	EventCost []EventCost `json:"eventCost"`
+	Churn     *ChurnCost  `json:"churn,omitempty"`
+	// NotMeasured says, by section, why a section could not be measured in
+	// this run (ErrBusy: other work attaching programs to the syscall
+	// tracepoints).
+	NotMeasured map[string]string `json:"notMeasured,omitempty"`
+	// AmbientLinks are the programs on the syscall tracepoints when the
+	// run started, attached throughout (bench.NoteAmbientLinks).
+	AmbientLinks []string `json:"ambientLinks,omitempty"`
+	// ManyPolicies is the per-event cost of 1, 10 and 50 policies on one
+	// hook.
+	ManyPolicies *ManyPolicies     `json:"manyPolicies,omitempty"`
+	Programs     []BundleFigures   `json:"programs"`
+	Refused      []Refusal         `json:"refused"`
+	LoadTimes    *LoadTimes        `json:"loadTimes"`
+	GoBench      []GoBench         `json:"goBench"`
+	Throughput   *Throughput       `json:"throughput"`
+	LossCurve    *LossCurve        `json:"lossCurve,omitempty"`
+	BaseMemory   *BaseMemory       `json:"baseMemory,omitempty"`
+	ProfileTop   string            `json:"profileTop,omitempty"`
+	Extra        map[string]string `json:"extra,omitempty"`
+}
+
+// Busy records that section could not be measured because other work
+// kept the syscall tracepoints busy (err wraps ErrBusy), and returns nil;
+// any other error is returned as it is.
+func (h *HostResults) Busy(section string, err error) error {
+	if !errors.Is(err, ErrBusy) {
+		return err
+	}
+	if h.NotMeasured == nil {
+		h.NotMeasured = map[string]string{}
+	}
+	h.NotMeasured[section] = err.Error()
+	return nil
 }
 
 // GuestResults are what `make bench-vm` brings back from one guest kernel.
@@ -58,11 +83,13 @@ type Refusal struct {
 	Reason string `json:"reason"`
 }
 
-// GoBench is one Go benchmark's ns/op over its runs (-count).
+// GoBench is one Go benchmark's ns/op over its runs (-count), and its
+// other figures by unit (allocs/op, B/op, cpu-ns/op, ...).
 type GoBench struct {
-	Name    string  `json:"name"`
-	Package string  `json:"package"`
-	NsPerOp Summary `json:"nsPerOp"`
+	Name    string             `json:"name"`
+	Package string             `json:"package"`
+	NsPerOp Summary            `json:"nsPerOp"`
+	Metrics map[string]Summary `json:"metrics,omitempty"`
 }
 
 // ThisMachine describes the running machine; commit is the repository's
@@ -99,12 +126,16 @@ func ThisMachine(root string) Machine {
 
 // goBenchLine matches a result line of `go test -bench`:
 // "BenchmarkX-2   10   123456 ns/op ...".
-var goBenchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op`)
+var goBenchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+([0-9.]+) ns/op(.*)`)
+
+// goBenchMetric matches one more figure of such a line: "0 allocs/op".
+var goBenchMetric = regexp.MustCompile(`([0-9.]+) (\S+)`)
 
 // ParseGoBench reads `go test -bench -count N` output of one or more
 // packages and summarizes each benchmark's ns/op.
 func ParseGoBench(r io.Reader) ([]GoBench, error) {
 	runs := map[string][]float64{}
+	metrics := map[string]map[string][]float64{}
 	pkgOf := map[string]string{}
 	var order []string
 	pkg := ""
@@ -129,13 +160,30 @@ func ParseGoBench(r io.Reader) ([]GoBench, error) {
 			pkgOf[key] = pkg
 		}
 		runs[key] = append(runs[key], ns)
+		for _, mm := range goBenchMetric.FindAllStringSubmatch(m[3], -1) {
+			v, err := strconv.ParseFloat(mm[1], 64)
+			if err != nil {
+				continue
+			}
+			if metrics[key] == nil {
+				metrics[key] = map[string][]float64{}
+			}
+			metrics[key][mm[2]] = append(metrics[key][mm[2]], v)
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
 	var out []GoBench
 	for _, key := range order {
-		out = append(out, GoBench{Name: strings.TrimPrefix(key, pkgOf[key]+"."), Package: pkgOf[key], NsPerOp: Summarize(runs[key])})
+		g := GoBench{Name: strings.TrimPrefix(key, pkgOf[key]+"."), Package: pkgOf[key], NsPerOp: Summarize(runs[key])}
+		for unit, vs := range metrics[key] {
+			if g.Metrics == nil {
+				g.Metrics = map[string]Summary{}
+			}
+			g.Metrics[unit] = Summarize(vs)
+		}
+		out = append(out, g)
 	}
 	return out, nil
 }

@@ -120,9 +120,19 @@ var actionStrength = map[Action]int{
 // selector took.
 func (a Action) Strength() int { return actionStrength[a] }
 
+// actionNameList is actionNames by code, "" for a code that is not an
+// action: String is called for every event printed, and indexing costs
+// less than a map lookup.
+var actionNameList = func() (l [256]string) {
+	for a, s := range actionNames {
+		l[a] = s
+	}
+	return l
+}()
+
 // String returns Tetragon's name of the action, as events print it.
 func (a Action) String() string {
-	if s, ok := actionNames[a]; ok {
+	if s := actionNameList[a]; s != "" {
 		return s
 	}
 	return "KPROBE_ACTION_UNKNOWN"

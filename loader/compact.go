@@ -6,6 +6,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/polc-dev/polc/arch"
@@ -24,7 +26,7 @@ func (e *Event) Compact() string { return string(e.AppendCompact(nil)) }
 // printable ASCII, without allocating.
 func (e *Event) AppendCompact(dst []byte) []byte {
 	start := len(dst)
-	dst = e.Time.Local().AppendFormat(dst, "15:04:05.000")
+	dst = appendLocalClock(dst, e.Time)
 	if e.Kind == KindExec || e.Kind == KindExit {
 		dst = e.appendCompactProcess(dst)
 		if line := dst[start:]; !printableASCII(line) {
@@ -224,3 +226,29 @@ func quoteIfNeeded(s string) string {
 	}
 	return s
 }
+
+// appendLocalClock appends t's local time of day as "15:04:05.000". The
+// "15:04:05" of the last second written is kept: events come in time
+// order, so it is formatted once a second, not for every event.
+func appendLocalClock(dst []byte, t time.Time) []byte {
+	sec := t.Unix()
+	c := localClock.Load()
+	if c == nil || c.sec != sec {
+		c = &cachedClock{sec: sec}
+		t.Local().AppendFormat(c.text[:0], "15:04:05")
+		localClock.Store(c)
+	}
+	dst = append(dst, c.text[:]...)
+	ms := t.Nanosecond() / 1e6
+	return append(dst, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+}
+
+// cachedClock is the local "15:04:05" of one Unix second.
+type cachedClock struct {
+	sec  int64
+	text [8]byte
+}
+
+// localClock is the second of the last compact line; readers on several
+// goroutines share it through the atomic pointer.
+var localClock atomic.Pointer[cachedClock]

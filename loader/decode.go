@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
@@ -369,12 +370,64 @@ var syscallIDBoxes = struct {
 	m map[syscallKey]any
 }{m: map[syscallKey]any{}}
 
+// syscallIDTables hold, for the first few ABIs seen (a machine has one
+// or two: native and compat), the boxed SyscallIDArg of each syscall
+// number below 1024, the fast path of syscallIDValue.
+var (
+	syscallIDTables   atomic.Pointer[[]*syscallIDBoxTable]
+	syscallIDTablesMu sync.Mutex
+)
+
+type syscallIDBoxTable struct {
+	abi string
+	ids [1024]atomic.Pointer[any]
+}
+
+// syscallIDTable is abi's table, made if there are fewer than four; nil
+// beyond.
+func syscallIDTable(abi string) *syscallIDBoxTable {
+	if l := syscallIDTables.Load(); l != nil {
+		for _, t := range *l {
+			if t.abi == abi {
+				return t
+			}
+		}
+	}
+	syscallIDTablesMu.Lock()
+	defer syscallIDTablesMu.Unlock()
+	var l []*syscallIDBoxTable
+	if p := syscallIDTables.Load(); p != nil {
+		l = *p
+	}
+	for _, t := range l {
+		if t.abi == abi {
+			return t
+		}
+	}
+	if len(l) >= 4 {
+		return nil
+	}
+	t := &syscallIDBoxTable{abi: abi}
+	l = append(l[:len(l):len(l)], t)
+	syscallIDTables.Store(&l)
+	return t
+}
+
 type syscallKey struct {
 	abi string
 	id  uint32
 }
 
 func syscallIDValue(id uint32, abi string) any {
+	// The syscalls of the first ABIs seen, without a lock or a hash.
+	if t := syscallIDTable(abi); t != nil && id < uint32(len(t.ids)) {
+		if p := t.ids[id].Load(); p != nil {
+			return *p
+		}
+		var v any = SyscallIDArg{ID: id, ABI: abi}
+		t.ids[id].Store(&v) // two decoders storing equal values is no harm
+		return v
+	}
 	k := syscallKey{abi, id}
 	syscallIDBoxes.RLock()
 	v, ok := syscallIDBoxes.m[k]

@@ -247,7 +247,7 @@ func FuzzStream(f *testing.F) {
 		m := fuzzManifest(layout)
 		s := &Stream{arch: arch.X86_64, o: StreamOptions{NodeName: "fuzz"},
 			policies: map[uint32]*policyEntry{7: {name: m.Policy, manifest: m}}, pendingIDs: map[uint32]int{},
-			lastScan: time.Now().Add(time.Hour), bootWall: time.Unix(1_700_000_000, 0), bootWallAt: time.Now().Add(time.Hour)}
+			lastScan: time.Now().Add(time.Hour), bootWall: time.Unix(1_700_000_000, 0), bootWallK: 1 << 62}
 		s.cache = newProcCache("fuzz", procfs, s.toWall, nil)
 		for len(records) > 0 {
 			raw := records

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 )
@@ -12,7 +14,7 @@ import (
 // tracepoint hook of one syscall64 argument and a kprobe hook of an int
 // argument and an int return value, and processes 1 and 4242 (its child)
 // known from exec records.
-func reuseStream(t *testing.T) *Stream {
+func reuseStream(t testing.TB) *Stream {
 	t.Helper()
 	m := &bpf.Manifest{Format: bpf.ManifestFormat, Policy: "reuse", Arch: string(arch.X86_64), Hooks: []bpf.Hook{
 		{ID: 0, Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Call: "sys_enter",
@@ -23,7 +25,7 @@ func reuseStream(t *testing.T) *Stream {
 	}}
 	s := &Stream{arch: arch.X86_64, o: StreamOptions{NodeName: "reuse"},
 		policies: map[uint32]*policyEntry{7: {name: m.Policy, manifest: m}}, pendingIDs: map[uint32]int{},
-		lastScan: time.Now().Add(time.Hour), bootWall: time.Unix(1_700_000_000, 0), bootWallAt: time.Now().Add(time.Hour)}
+		lastScan: time.Now().Add(time.Hour), bootWall: time.Unix(1_700_000_000, 0), bootWallK: 1 << 62}
 	s.cache = newProcCache("reuse", t.TempDir(), s.toWall, nil)
 	s.makeQueues()
 	for _, p := range []struct {
@@ -112,4 +114,56 @@ func TestReleasedEventReuse(t *testing.T) {
 			s.Release(ev)
 		}
 	}
+}
+
+// BenchmarkDecodePrint: what polrun events does for each record of the
+// benchmark's syscall policy (bench/policies/syscall-emit.yaml: a
+// raw_syscalls/sys_enter event of one syscall id), without a kernel:
+// decode into a released event, print it as JSON or in the compact
+// format into a reused buffer, give it back. -benchmem's allocs/op are
+// per event; bench/throughput.go measures the whole reader against the
+// ring buffer.
+func BenchmarkDecodePrint(b *testing.B) {
+	for _, format := range []string{"json", "compact"} {
+		b.Run(format, func(b *testing.B) {
+			s := reuseStream(b)
+			raw := sysEnterRecord()
+			var buf []byte
+			run := func() {
+				ev, err := s.decode(raw)
+				if err != nil || ev == nil {
+					b.Fatalf("decode: %v, %v", ev, err)
+				}
+				if format == "json" {
+					buf = ev.AppendJSON(buf[:0])
+				} else {
+					buf = ev.AppendCompact(buf[:0])
+				}
+				s.Release(ev)
+			}
+			for range 4 * batchLen {
+				run()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := processCPUTime(b)
+			for range b.N {
+				run()
+			}
+			// CPU time, not only wall time: on a shared machine the
+			// process's own CPU time per event varies less.
+			b.ReportMetric(float64(processCPUTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
+			b.SetBytes(int64(len(buf)))
+		})
+	}
+}
+
+// processCPUTime is the CPU time the process used so far (user and
+// system, every thread: the garbage collector's too).
+func processCPUTime(tb testing.TB) time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -143,8 +143,11 @@ type Stream struct {
 	lastScan   time.Time
 	lastBase   time.Time
 	bootWall   time.Time // wall-clock time of boot, for record times
-	bootWallAt time.Time // when bootWall was computed
-	stats      StreamStats
+	// bootWallK is the CLOCK_BOOTTIME reading (the records' clock) when
+	// bootWall was computed: toWall computes it again when a record is a
+	// minute younger, without reading a clock for every record.
+	bootWallK uint64
+	stats     StreamStats
 	// ksyms are /proc/kallsyms' text symbols, read for the first kernel
 	// stack trace (stack.go).
 	ksymsOnce sync.Once
@@ -212,7 +215,7 @@ func OpenStream(opts *StreamOptions) (*Stream, error) {
 	if s.o.NodeName == "" {
 		s.o.NodeName, _ = os.Hostname()
 	}
-	s.bootWall, s.bootWallAt = bootTime(), time.Now()
+	s.bootWall, s.bootWallK = bootTime()
 	// Finish or roll back what a killed polrun left (journal.go), and
 	// check that the pin root is polrun's, before reading from it.
 	lk, _, err := openRoot(s.o.PinRoot, false)
@@ -869,20 +872,24 @@ func (s *Stream) scanPolicies() {
 }
 
 // toWall converts a bpf_ktime_get_boot_ns() time to wall-clock time. The
-// boot time is recomputed every minute, following clock adjustments.
+// boot time is recomputed for records a minute younger than the last
+// computation, following clock adjustments: the records' own clock says
+// when, so that converting a record reads no clock (older times, a
+// process's start, do not count).
 func (s *Stream) toWall(ktime uint64) time.Time {
-	if time.Since(s.bootWallAt) > time.Minute {
-		s.bootWall, s.bootWallAt = bootTime(), time.Now()
+	if int64(ktime-s.bootWallK) > int64(time.Minute) {
+		s.bootWall, s.bootWallK = bootTime()
 	}
 	return s.bootWall.Add(time.Duration(ktime))
 }
 
-// bootTime is the wall-clock time CLOCK_BOOTTIME counts from.
-func bootTime() time.Time {
+// bootTime is the wall-clock time CLOCK_BOOTTIME counts from, and
+// CLOCK_BOOTTIME's reading in nanoseconds.
+func bootTime() (time.Time, uint64) {
 	var ts unix.Timespec
 	now := time.Now()
 	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
-		return time.Time{}
+		return time.Time{}, 0
 	}
-	return now.Add(-time.Duration(ts.Nano()))
+	return now.Add(-time.Duration(ts.Nano())), uint64(ts.Nano())
 }

@@ -7,7 +7,7 @@
 //	polbench bundles -o DIR
 //	    build every benchmark input into DIR (with index.json), for the
 //	    vmtest guests
-//	polbench doc -host FILE [-guests DIR] [-profile FILE] -o FILE
+//	polbench doc -host FILE [-gobench FILE] [-guests DIR] [-profile FILE] -o FILE
 //	    write the report from the host's results and the guests' (DIR/*.json)
 package main
 
@@ -63,7 +63,7 @@ func runHost(args []string) error {
 	gobench := fs.String("gobench", "", "output of go test -bench to include")
 	profile := fs.String("profile", "", "write the CPU profile of the decode-and-print path here")
 	quick := fs.Bool("quick", false, "fewer rounds (to try the benchmarks, not to report)")
-	only := fs.String("only", "", "measure only these sections, comma-separated (cost, churn, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
+	only := fs.String("only", "", "measure only these sections, comma-separated (cost, churn, policies, programs, load, memory, losscurve, throughput), to try a change; the report needs them all")
 	fs.Parse(args)
 	want := func(section string) bool {
 		return *only == "" || slices.Contains(strings.Split(*only, ","), section)
@@ -79,6 +79,9 @@ func runHost(args []string) error {
 		rounds, tpRounds, loadRounds = 3, 2, 3
 	}
 	res := bench.HostResults{Machine: bench.ThisMachine(*root)}
+	if res.AmbientLinks = bench.NoteAmbientLinks(); len(res.AmbientLinks) > 0 {
+		logf("programs already on the syscall tracepoints, taken as part of the machine: %v", res.AmbientLinks)
+	}
 	started := time.Now()
 
 	logf("building the inputs")
@@ -124,7 +127,9 @@ func runHost(args []string) error {
 	if want("cost") {
 		logf("per-event cost")
 		if res.EventCost, err = bench.MeasureEventCost(hooks, bench.EventCostOptions{Rounds: rounds, Log: logf}); err != nil {
-			return err
+			if err = res.Busy("per-event cost", err); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -138,9 +143,25 @@ func runHost(args []string) error {
 		}
 		cc, err := bench.MeasureChurn(hooks[0], before, bench.EventCostOptions{Rounds: rounds, Log: logf})
 		if err != nil {
-			return err
+			if err = res.Busy("rejected events under process churn", err); err != nil {
+				return err
+			}
 		}
 		res.Churn = cc
+	}
+
+	if want("policies") {
+		logf("many policies on one hook")
+		copies, err := bench.BuildPolicyCopies(filepath.Join(*root, "bench", "policies", "syscall-reject.yaml"), bench.PolicyCounts[len(bench.PolicyCounts)-1])
+		if err != nil {
+			return err
+		}
+		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies,
+			bench.EventCostOptions{Rounds: rounds, PinRoot: "/sys/fs/bpf/polc-bench-many", Log: logf}); err != nil {
+			if err = res.Busy("many policies on one hook", err); err != nil {
+				return err
+			}
+		}
 	}
 
 	if want("load") {
@@ -216,6 +237,7 @@ func runDoc(args []string) error {
 	hostFile := fs.String("host", "", "the host's results (polbench host -o)")
 	guests := fs.String("guests", "", "directory of the guests' results (*.json, from make bench-vm)")
 	profile := fs.String("profile", "", "the CPU profile polbench host wrote, to report on again")
+	gobench := fs.String("gobench", "", "output of go test -bench to read again (instead of the host results')")
 	out := fs.String("o", "", "the report to write")
 	fs.Parse(args)
 	if *hostFile == "" || *out == "" {
@@ -231,6 +253,17 @@ func runDoc(args []string) error {
 			return err
 		}
 		host.ProfileTop = top
+	}
+	if *gobench != "" {
+		f, err := os.Open(*gobench)
+		if err != nil {
+			return err
+		}
+		host.GoBench, err = bench.ParseGoBench(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
 	}
 	var guestResults []bench.GuestResults
 	if *guests != "" {

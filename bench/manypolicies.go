@@ -1,0 +1,182 @@
+package bench
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/polc-dev/polc/codegen"
+	"github.com/polc-dev/polc/compiler"
+	"github.com/polc-dev/polc/loader"
+)
+
+// Many policies on one hook (polc issue 18, item 5: the measurement of
+// today's behaviour). K policies on the same hook are K programs, each
+// paying the whole entry cost (the scratch record, the pid, the cached
+// verdict, its own selectors); Tetragon is the same. The benchmark loads
+// 1, 10 and 50 copies of the rejecting policy (bench/policies/
+// syscall-reject.yaml, renamed bench-syscall-reject-N) on
+// raw_syscalls/sys_enter, each copy its own bundle as polc builds them,
+// and measures the getppid loop as the per-event cost table does, in
+// interleaved rounds with nothing attached: the overhead per syscall of
+// each count, and per round the overhead of K policies over that of one.
+
+// PolicyCounts are the numbers of policies measured on one hook.
+var PolicyCounts = []int{1, 10, 50}
+
+// ManyPoliciesGoal: 50 policies on one hook should cost at most this many
+// times one policy (issue 18's goal for a policy set: one program per
+// hook for all of them).
+const ManyPoliciesGoal = 3.0
+
+// ManyPolicies is the per-event cost of K policies on one hook.
+type ManyPolicies struct {
+	Hook    string `json:"hook"`
+	Rounds  int    `json:"rounds"`
+	Samples int    `json:"samples"`
+	Calls   int    `json:"calls"`
+	CPU     int    `json:"cpu"`
+	// Overhead is ns per getppid over nothing attached in the same
+	// round, keyed by PolicyVariant(K).
+	Overhead map[string]Summary `json:"overhead"`
+	// ToOne is, per round, K policies' overhead over one policy's, keyed
+	// by PolicyVariant(K).
+	ToOne map[string]Summary `json:"toOne"`
+	// PerPolicy is, per round, K policies' overhead divided by K.
+	PerPolicy map[string]Summary `json:"perPolicy"`
+	// Interference and Discarded: other programs on the syscall
+	// tracepoints and the rounds run again because of them.
+	Interference []string `json:"interference,omitempty"`
+	Discarded    int      `json:"discarded,omitempty"`
+}
+
+// PolicyVariant names the variant of k policies.
+func PolicyVariant(k int) string {
+	if k == 1 {
+		return "1 policy"
+	}
+	return fmt.Sprintf("%d policies", k)
+}
+
+// BuildPolicyCopies builds n copies of the one-policy file path, named
+// NAME-1 to NAME-n (NAME its metadata.name), each its own bundle.
+func BuildPolicyCopies(path string, n int) ([][]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	built, err := buildPolicies("bench", compiler.NewSource(path, data), codegen.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if len(built) != 1 || built[0].Bundle == nil {
+		return nil, fmt.Errorf("build %s: want one policy that compiles", path)
+	}
+	name := built[0].Policy
+	quoted := []byte(fmt.Sprintf("name: %q", name))
+	if bytes.Count(data, quoted) != 1 {
+		return nil, fmt.Errorf("build %s: its metadata.name is not written %s", path, quoted)
+	}
+	var out [][]byte
+	for i := 1; i <= n; i++ {
+		copyData := bytes.Replace(data, quoted, []byte(fmt.Sprintf("name: %q", fmt.Sprintf("%s-%d", name, i))), 1)
+		b, err := buildPolicies("bench", compiler.NewSource(path, copyData), codegen.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if len(b) != 1 || b[0].Bundle == nil {
+			return nil, fmt.Errorf("build %s, copy %d: no bundle", path, i)
+		}
+		out = append(out, b[0].Bundle.Object)
+	}
+	return out, nil
+}
+
+// MeasureManyPolicies measures the getppid loop with nothing attached and
+// with the first K of copies loaded, for each K in PolicyCounts, in
+// interleaved rounds.
+func MeasureManyPolicies(hook string, copies [][]byte, opts EventCostOptions) (*ManyPolicies, error) {
+	opts.defaults()
+	if getppidNR != 110 {
+		return nil, fmt.Errorf("many policies: the benchmark policy names syscalls by their numbers on x86_64")
+	}
+	if len(copies) < PolicyCounts[len(PolicyCounts)-1] {
+		return nil, fmt.Errorf("many policies: %d copies, want %d", len(copies), PolicyCounts[len(PolicyCounts)-1])
+	}
+	if err := os.MkdirAll(opts.PinRoot, 0o755); err != nil {
+		return nil, fmt.Errorf("many policies: %w", err)
+	}
+	if err := cleanPinRoot(opts.PinRoot); err != nil {
+		return nil, err
+	}
+	var bundles []*loader.Bundle
+	for i, c := range copies {
+		b, err := loader.ReadBundle(c)
+		if err != nil {
+			return nil, fmt.Errorf("many policies: copy %d: %w", i+1, err)
+		}
+		bundles = append(bundles, b)
+	}
+	loop, err := newSyscallLoop(opts.CPU)
+	if err != nil {
+		return nil, fmt.Errorf("many policies: %w", err)
+	}
+	defer loop.close()
+
+	variants := []variant{{name: VariantNone, attach: func() (func() error, error) { return func() error { return nil }, nil }}}
+	for _, k := range PolicyCounts {
+		variants = append(variants, variant{name: PolicyVariant(k), attach: policiesAttach(bundles[:k], opts.PinRoot)})
+	}
+	mp := &ManyPolicies{Hook: hook, Rounds: opts.Rounds, Samples: opts.Samples, Calls: opts.Calls, CPU: opts.CPU,
+		Overhead: map[string]Summary{}, ToOne: map[string]Summary{}, PerPolicy: map[string]Summary{}}
+	over, toOne, perPolicy := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
+	for r, attempt := 0, 0; r < opts.Rounds; attempt++ {
+		if attempt >= 3*opts.Rounds {
+			return nil, fmt.Errorf("many policies: %w", ErrBusy)
+		}
+		ns, _, others, err := measureRound(loop, variants, r, &opts)
+		if err != nil {
+			return nil, fmt.Errorf("many policies: %w", err)
+		}
+		if len(others) > 0 {
+			for _, o := range others {
+				mp.Interference = appendUnique(mp.Interference, o)
+			}
+			mp.Discarded++
+			time.Sleep(2 * time.Second)
+			continue
+		}
+		r++
+		one := ns[PolicyVariant(1)] - ns[VariantNone]
+		for _, k := range PolicyCounts {
+			v := PolicyVariant(k)
+			o := ns[v] - ns[VariantNone]
+			over[v] = append(over[v], o)
+			toOne[v] = append(toOne[v], o/one)
+			perPolicy[v] = append(perPolicy[v], o/float64(k))
+		}
+		opts.Log("many policies round %d: %v ns per syscall", r, ns)
+	}
+	for _, k := range PolicyCounts {
+		v := PolicyVariant(k)
+		mp.Overhead[v], mp.ToOne[v], mp.PerPolicy[v] = Summarize(over[v]), Summarize(toOne[v]), Summarize(perPolicy[v])
+	}
+	return mp, nil
+}
+
+// policiesAttach loads bundles with polrun's loader, in one Load as
+// `polrun load` of several bundles does; detaching unloads them.
+func policiesAttach(bundles []*loader.Bundle, pinRoot string) func() (func() error, error) {
+	return func() (func() error, error) {
+		opts := &loader.Options{PinRoot: pinRoot}
+		if _, err := loader.Load(bundles, opts); err != nil {
+			return nil, err
+		}
+		var names []string
+		for _, b := range bundles {
+			names = append(names, b.Name())
+		}
+		return func() error { return loader.Unload(names, opts) }, nil
+	}
+}
