@@ -128,7 +128,7 @@ func TestResolveErrors(t *testing.T) {
 		prof *target.Profile
 		want string
 	}{
-		{"no target", raw(0, "comm"), nil, "build with --target"},
+		{"no target, no member", raw(0, "mm.no_such_member"), nil, "struct mm_struct has no member no_such_member in the reference kernel " + target.ReferenceRelease},
 		{"no member", raw(0, "mm.no_such_member"), prof, "struct mm_struct has no member no_such_member"},
 		{"through an integer", raw(0, "pid.x"), prof, "member pid of struct task_struct is an integer"},
 		{"array not indexed", raw(0, "comm.x"), prof, "is an array: index it"},

@@ -159,33 +159,22 @@ func commonFieldNames() string {
 }
 
 // checkNeedsTarget warns, when there is no target, of what build can only
-// do from a target kernel's description: following struct members
-// (resolve, btfType) and expanding the generated_ftrace lists that hooks
-// use. A warning, not an error: the policy is valid (Tetragon loads it,
-// reading the running kernel), and validate without a target is how CI
-// checks policies that are built with one; polc build without a target
-// refuses it with the same code, and validate --strict fails on it.
+// do from a target kernel's description: expanding the generated_ftrace
+// lists that hooks use. A warning, not an error: the policy is valid
+// (Tetragon loads it, reading the running kernel), and validate without a
+// target is how CI checks policies that are built with one; polc build
+// without a target refuses it with the same code, and validate --strict
+// fails on it. Following struct members (resolve, btfType) without a
+// target uses the reference kernel's types (referenceArg).
 func (c *checker) checkNeedsTarget() {
 	for _, h := range c.hooks {
 		if h.kind == hookUprobe || h.kind == hookUSDT || c.opts.Target != nil {
 			continue // refused on these hooks (checkArgs); checked against the target (checkTarget)
 		}
 		for _, a := range h.hook.Args {
-			what, at := "", a.At
-			switch {
-			case a.Resolve != "":
-				what = fmt.Sprintf("resolve %q", a.Resolve)
-			case a.BTFType != "":
-				what = fmt.Sprintf("btfType %q", a.BTFType)
-			default:
-				continue
+			if a.Resolve != "" || a.BTFType != "" {
+				c.referenceArg(h, a)
 			}
-			n := fieldOr(at, "resolve")
-			if a.Resolve == "" {
-				n = fieldOr(at, "btfType")
-			}
-			c.warnf(n, "needs-target", "give the profile of the kernel it will run on: --target FILE (polrun profile -o FILE), or --target-btf",
-				"%s on argument %d needs the kernel's types (BTF), which polc reads only from a target: polc never reads the build machine's kernel", what, a.Index)
 		}
 	}
 	for _, l := range c.pol.Spec.Lists {
@@ -206,4 +195,76 @@ func (c *checker) checkNeedsTarget() {
 				"list %q (pattern %q) cannot be expanded: the profile of %s has no traceable functions (%v)", l.Name, *l.Pattern, c.opts.Target.Kernel(), err)
 		}
 	}
+}
+
+// referenceHint is the hint of a resolve path or btfType typed against the
+// reference kernel: how to pin the types instead.
+const referenceHint = "to type it against the kernel it will run on, give its profile: --target FILE (polrun profile -o FILE), or --target-btf FILE"
+
+// reference is the reference kernel's types (target.Reference), which
+// type resolve paths and btfType when there is no target; nil after
+// reporting at n when they cannot be read.
+func (c *checker) reference(n *yaml.Node) *target.Profile {
+	ref, err := target.Reference(c.opts.Arch)
+	if err != nil {
+		c.errorf(n, "internal", "", "%v", err)
+		return nil
+	}
+	return ref
+}
+
+// referenceArg checks an argument's resolve path or btfType, without a
+// target, against the reference kernel's types, which build uses
+// (codegen/resolve.go), and notes that it does. Only the types come from
+// the reference: the function's existence is not checked against it (a
+// target decides that), but its prototype types the path, so a function,
+// struct or member the reference lacks cannot be built without a target:
+// a needs-target warning, as before the reference, which build without a
+// target refuses (codegen/resolve.go).
+func (c *checker) referenceArg(h *hookView, a *Arg) {
+	n := fieldOr(a.At, "resolve")
+	what := fmt.Sprintf("resolve %q on argument %d", a.Resolve, a.Index)
+	if a.Resolve == "" {
+		n, what = fieldOr(a.At, "btfType"), fmt.Sprintf("btfType %q on argument %d", a.BTFType, a.Index)
+	}
+	ref := c.reference(n)
+	if ref == nil {
+		return
+	}
+	var root target.CType
+	switch {
+	case a.BTFType != "":
+		t, err := ref.StructType(a.BTFType)
+		if err != nil {
+			c.warnf(fieldOr(a.At, "btfType"), "needs-target", referenceHint,
+				"%s: %v, which types it when no target is given: build needs a target that has it", what, err)
+			return
+		}
+		root = t
+	case h.kind == hookKprobe && !h.kprobe.Syscall && !strings.HasPrefix(h.kprobe.Call, "list:"),
+		h.kind == hookLSM:
+		fn := h.name
+		if h.kind == hookLSM {
+			fn = "bpf_lsm_" + h.name
+		}
+		proto, err := ref.FuncProto(fn)
+		if errors.Is(err, target.ErrNotFound) {
+			c.warnf(n, "needs-target", referenceHint,
+				"%s: %s has no function %s, whose prototype types the path when no target is given: build needs a target that has it", what, ref.Kernel(), fn)
+			return
+		}
+		if err != nil || a.Index < 0 || a.Index >= len(proto.Params) {
+			return // reported by build
+		}
+		root = proto.Params[a.Index].Type
+	}
+	if a.Resolve != "" && root.Kind != target.KindUnknown && resolvePath.MatchString(a.Resolve) {
+		if _, err := ref.Resolve(root, a.Resolve); errors.Is(err, target.ErrNotFound) {
+			c.warnf(n, "needs-target", referenceHint,
+				"%s: %v in %s, which types it when no target is given: build needs a target that has the member", what, err, ref.Kernel())
+			return
+		}
+	}
+	c.report(Note, n, "reference-types", referenceHint,
+		"%s is typed against %s: its members are read through CO-RE relocations, at the offsets of the kernel that loads it, and a member that kernel lacks fails the load, naming it", what, ref.Kernel())
 }

@@ -129,24 +129,39 @@ func (c *checker) checkDataEntry(h *hookView, a *Arg) {
 }
 
 // targetTaskResolve checks a current_task path against the target's BTF,
-// or warns that build needs one.
+// or without a target against the reference kernel's types, which build
+// then uses, with a note saying so.
 func (c *checker) targetTaskResolve(a *Arg, t ir.ArgType) {
 	n := fieldOr(a.At, "resolve")
-	if c.opts.Target == nil {
-		c.warnf(n, "needs-target", "give the profile of the kernel it will run on: --target FILE (polrun profile -o FILE), or --target-btf",
-			"resolve %q on the current task needs the kernel's types (BTF), which polc reads only from a target: polc never reads the build machine's kernel", a.Resolve)
-		return
+	types := c.opts.Target
+	if types == nil {
+		if types = c.reference(n); types == nil {
+			return
+		}
 	}
-	spec, err := c.opts.Target.Spec()
-	if err != nil {
+	if _, err := types.Spec(); err != nil {
 		return // reported with the target
 	}
-	task := target.ParseCType("struct task_struct *", spec)
-	r, err := c.opts.Target.Resolve(task, a.Resolve)
+	task, err := types.StructType("task_struct")
+	if err != nil {
+		c.errorf(n, "bad-resolve", referenceHint, "current task: %v", err)
+		return
+	}
+	r, err := types.Resolve(task, a.Resolve)
+	if errors.Is(err, target.ErrNotFound) && c.opts.Target == nil {
+		c.warnf(n, "needs-target", referenceHint,
+			"current task: %v in %s, which types it when no target is given: build needs a target that has the member", err, types.Kernel())
+		return
+	}
 	if errors.Is(err, target.ErrNotFound) {
 		c.errorf(n, "bad-resolve", "resolve follows struct members of the kernel's BTF, through pointers",
 			"current task: %v", err)
 		return
+	}
+	if c.opts.Target == nil {
+		c.report(Note, n, "reference-types", referenceHint,
+			"resolve %q on the current task is typed against %s: its members are read through CO-RE relocations, at the offsets of the kernel that loads it, and a member that kernel lacks fails the load, naming it", a.Resolve, types.Kernel())
+		return // the declared type is checked against a target only
 	}
 	if err != nil || t == ir.TypeInvalid {
 		return

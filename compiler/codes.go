@@ -128,6 +128,7 @@ var codes = []CodeInfo{
 	{"unreachable-selector", "a selector after one that matches every call, removed"},
 	{"never-fires", "a hook none of whose selectors can match, dropped"},
 	{"needs-target", "a feature that needs a description of the target kernel"},
+	{"reference-types", "a resolve path or btfType typed, without a target, against the reference kernel's types built into polc"},
 	// Target kernel (--target, --target-btf, --sysroot).
 	{"unknown-function", "a kprobe function the target kernel does not have"},
 	{"unknown-tracepoint", "a tracepoint the target kernel does not have"},

@@ -38,9 +38,9 @@ type ConformanceEntry struct {
 // Conformance names them); TestConformanceTable checks that every path
 // is a field of the schema.
 var fieldStatus = map[string][2]string{
-	"spec.kprobes[].data":                               {StatusImplemented, "source current_task (resolve through the kernel's BTF: needs --target) or pt_regs (a register, read as an integer); reported under data"},
-	"spec.uprobes[].data":                               {StatusImplemented, "source current_task (needs --target) or pt_regs (a register, read as an integer); reported under data"},
-	"spec.lsmhooks[].data":                              {StatusImplemented, "source current_task (needs --target); pt_regs refused: an LSM hook's context holds no registers"},
+	"spec.kprobes[].data":                               {StatusImplemented, "source current_task (resolve through the kernel's BTF: the --target's types, else polc's reference kernel's, read through CO-RE) or pt_regs (a register, read as an integer); reported under data"},
+	"spec.uprobes[].data":                               {StatusImplemented, "source current_task (resolve typed by the --target, else by polc's reference kernel, read through CO-RE) or pt_regs (a register, read as an integer); reported under data"},
+	"spec.lsmhooks[].data":                              {StatusImplemented, "source current_task (resolve typed by the --target, else by polc's reference kernel, read through CO-RE); pt_regs refused: an LSM hook's context holds no registers"},
 	"spec.*[].data[].source":                            {StatusImplemented, "current_task or pt_regs on data entries; refused on args, as in Tetragon"},
 	"spec.*[].data[].sizeArgIndex":                      {StatusRefused, "data entries are values read through resolve: no buffers"},
 	"spec.*[].data[].returnCopy":                        {StatusRefused, "data entries are read at entry"},

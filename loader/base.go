@@ -203,7 +203,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	}
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Programs: ebpf.ProgramOptions{KernelTypes: kernelTypes()}})
 	if err != nil {
-		return nil, loadError(m, err)
+		return nil, loadError(m, spec, err)
 	}
 	defer coll.Close()
 

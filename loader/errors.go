@@ -94,6 +94,10 @@ type ProgramError struct {
 	Step    string  // "load" or "attach"
 	// LogTail is the end of the verifier log, when the verifier refused it.
 	LogTail []string
+	// Missing are the struct members the program reads through CO-RE that
+	// the kernel lacks ("member pid of struct task_struct"), when the
+	// verifier refused it for a bad CO-RE relocation (core.go).
+	Missing []string
 	Err     error
 }
 
@@ -103,6 +107,10 @@ func (e *ProgramError) Error() string {
 	var ve *ebpf.VerifierError
 	if errors.As(e.Err, &ve) {
 		fmt.Fprintf(&b, "the verifier refused the program: %v", ve.Cause)
+		if len(e.Missing) > 0 {
+			fmt.Fprintf(&b, ": this kernel's types lack %s, which the bundle reads (a resolve path or btfType, typed when it was built by its --target or polc's reference kernel)",
+				strings.Join(e.Missing, ", "))
+		}
 	} else {
 		fmt.Fprintf(&b, "%s: %v", e.Step, e.Err)
 	}

@@ -368,7 +368,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	s.coll, err = ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{MapReplacements: repl,
 		Programs: ebpf.ProgramOptions{KernelTypes: kernelTypes()}})
 	if err != nil {
-		return nil, loadError(m, err)
+		return nil, loadError(m, spec, err)
 	}
 	faultPoint("load " + m.Policy)
 
@@ -603,8 +603,9 @@ func newManifestMap(m *bpf.Manifest, st *policyState) (*ebpf.Map, error) {
 }
 
 // loadError turns a collection load error into a ProgramError naming the
-// hook, when it names one of the manifest's programs.
-func loadError(m *bpf.Manifest, err error) error {
+// hook, when it names one of the manifest's programs of spec, and the
+// members the kernel lacks when it is a bad CO-RE relocation.
+func loadError(m *bpf.Manifest, spec *ebpf.CollectionSpec, err error) error {
 	msg := err.Error()
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
@@ -615,6 +616,9 @@ func loadError(m *bpf.Manifest, err error) error {
 			var ve *ebpf.VerifierError
 			if errors.As(err, &ve) {
 				pe.LogTail = tail(ve.Log, 20)
+				if strings.Contains(ve.Cause.Error(), "bad CO-RE relocation") {
+					pe.Missing = missingMembers(spec.Programs[p.Name], spec.Types, kernelTypes()) // core.go
+				}
 			}
 			return pe
 		}

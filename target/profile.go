@@ -66,6 +66,7 @@ type Profile struct {
 	// captured.
 	Missing map[string]string
 
+	reference bool // Reference's: only its types are for use
 	once      sync.Once
 	spec      *btf.Spec
 	specErr   error
@@ -170,6 +171,9 @@ func (p *Profile) String() string {
 // Kernel names the kernel in a sentence: "kernel 6.1.0-56-amd64", or "the
 // target kernel".
 func (p *Profile) Kernel() string {
+	if p.reference {
+		return "the reference kernel " + p.Release
+	}
 	if p.Release == "" {
 		return "the target kernel"
 	}

@@ -530,3 +530,24 @@ func kernelInteger(s string) (size int, signed, ok bool) {
 	}
 	return 0, false, false
 }
+
+// StructType is a pointer to the struct or union of the kernel named
+// name, which Resolve can follow: "task_struct" for the current task, or
+// a btfType. The error wraps ErrNotFound when the BTF has no such struct.
+func (p *Profile) StructType(name string) (CType, error) {
+	spec, err := p.Spec()
+	if err != nil {
+		return CType{}, err
+	}
+	types, err := spec.AnyTypesByName(name)
+	if err != nil {
+		return CType{}, notFound(fmt.Sprintf("%s has no type %s", p.Kernel(), name))
+	}
+	for _, t := range types {
+		switch u := btf.UnderlyingType(t).(type) {
+		case *btf.Struct, *btf.Union:
+			return fromBTF(&btf.Pointer{Target: u}, 0), nil
+		}
+	}
+	return CType{}, notFound(fmt.Sprintf("type %s of %s is not a struct or union", name, p.Kernel()))
+}

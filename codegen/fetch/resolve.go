@@ -13,6 +13,7 @@ import (
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/target"
 )
 
 // resolve: an argument's value is a pointer to a kernel struct (of the
@@ -22,8 +23,9 @@ import (
 // the value the declared type reads: a pointer's value, an integer's
 // value, or the address of an array or struct (a comm, a struct path).
 //
-// The members' offsets come from the kernel's BTF, so resolve needs the
-// target profile (--target): polc never reads the build machine's kernel.
+// The members come from the target profile's BTF (--target), or without
+// one from the reference kernel's (target.Reference): polc never reads the
+// build machine's kernel.
 // The program reads them through CO-RE relocations against local types
 // made from the profile's, so the bundle follows the same members on any
 // kernel that has them, wherever they are.
@@ -62,18 +64,28 @@ func (g *Plan) PlanResolve(h *ir.Hook, a *ir.Arg) bool {
 	if h.Kind == ir.HookUprobe && !a.Data() {
 		return g.planUserResolve(h, a, fail)
 	}
-	if g.target == nil {
-		return fail("following members needs the kernel's types: build with --target, a profile of the kernel it will run on (polc never reads the build machine's kernel)")
+	types := g.target
+	if types == nil {
+		// No target: the reference kernel's types (target/reference.go);
+		// the reads below are CO-RE relocated all the same.
+		ref, err := target.Reference(g.arch)
+		if err != nil {
+			return fail("%v", err)
+		}
+		types = ref
 	}
-	spec, err := g.target.Spec()
+	spec, err := types.Spec()
 	if err != nil {
 		return fail("the target profile has no BTF: %v", err)
 	}
-	root, err := g.resolveRoot(h, a, spec)
+	root, err := g.resolveRoot(h, a, types, spec)
 	if err != nil {
 		return fail("%v", err)
 	}
 	segs, err := resolveSegments(root, a.Resolve)
+	if err != nil && g.target == nil {
+		return fail("%v in %s, whose types polc uses without a target: build with --target, a profile of a kernel that has it", err, types.Kernel())
+	}
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -86,14 +98,14 @@ func (g *Plan) PlanResolve(h *ir.Hook, a *ir.Arg) bool {
 
 // resolveRoot is the type argument a points to: btfType's, or the
 // pointee of the parameter of the hook's prototype.
-func (g *Plan) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, error) {
+func (g *Plan) resolveRoot(h *ir.Hook, a *ir.Arg, tp *target.Profile, spec *btf.Spec) (btf.Type, error) {
 	if a.Source == ir.SourceCurrentTask {
 		return taskRoot(spec) // data.go
 	}
 	if a.BTFType != "" {
 		types, err := spec.AnyTypesByName(a.BTFType)
 		if err != nil {
-			return nil, fmt.Errorf("%s has no type %q: %w", g.target.Kernel(), a.BTFType, err)
+			return nil, fmt.Errorf("%s has no type %q: %w", tp.Kernel(), a.BTFType, err)
 		}
 		for _, t := range types {
 			switch u := btf.UnderlyingType(t).(type) {
@@ -101,7 +113,7 @@ func (g *Plan) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, err
 				return u, nil
 			}
 		}
-		return nil, fmt.Errorf("type %q of %s is not a struct or union", a.BTFType, g.target.Kernel())
+		return nil, fmt.Errorf("type %q of %s is not a struct or union", a.BTFType, tp.Kernel())
 	}
 	var fn string
 	index := a.Index
@@ -119,7 +131,7 @@ func (g *Plan) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, err
 		event := h.Target[strings.LastIndexByte(h.Target, '/')+1:]
 		var td *btf.Typedef
 		if err := spec.TypeByName("btf_trace_"+event, &td); err != nil {
-			return nil, fmt.Errorf("%s has no raw tracepoint %s (btf_trace_%s): %w", g.target.Kernel(), event, event, err)
+			return nil, fmt.Errorf("%s has no raw tracepoint %s (btf_trace_%s): %w", tp.Kernel(), event, event, err)
 		}
 		ptr, ok := btf.UnderlyingType(td.Type).(*btf.Pointer)
 		if !ok {
@@ -135,7 +147,7 @@ func (g *Plan) resolveRoot(h *ir.Hook, a *ir.Arg, spec *btf.Spec) (btf.Type, err
 	}
 	var f *btf.Func
 	if err := spec.TypeByName(fn, &f); err != nil {
-		return nil, fmt.Errorf("%s has no function %s in its BTF: %w", g.target.Kernel(), fn, err)
+		return nil, fmt.Errorf("%s has no function %s in its BTF: %w", tp.Kernel(), fn, err)
 	}
 	proto, ok := f.Type.(*btf.FuncProto)
 	if !ok {
