@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
 	"github.com/cilium/ebpf/rlimit"
@@ -129,6 +130,13 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 			if pick != p.Name {
 				aliases[p.Name] = pick
 			}
+		}
+	}
+	// The kprobe.multi programs load where the kernel has kprobe_multi
+	// (as polrun picks them, loader/kmulti.go).
+	if features.HaveBPFLinkKprobeMulti() != nil {
+		for _, mp := range b.Manifest.Multi {
+			delete(spec.Programs, mp.Name)
 		}
 	}
 	l := &loaded{stats: make(map[string]progStats)}

@@ -54,6 +54,7 @@ var probes = []probe{
 	{bpf.FeatureProbeWriteUser, probeWriteUser},
 	{bpf.FeatureAttachCookie, func() error { return features.HaveProgramHelper(ebpf.Kprobe, asm.FnGetAttachCookie) }},
 	{bpf.FeatureUprobeWriteCtx, probeUprobeWriteCtx},
+	{bpf.FeatureKprobeMulti, features.HaveBPFLinkKprobeMulti},
 }
 
 // probeUprobeWriteCtx loads a kprobe-type program that writes a register
