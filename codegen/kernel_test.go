@@ -21,6 +21,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/loader"
 )
 
 // loaded is a bundle in the kernel, for tests.
@@ -139,6 +140,9 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 			delete(spec.Programs, mp.Name)
 		}
 	}
+	// Hash maps preallocated where the kernel wants them so, as polrun
+	// loads them.
+	loader.PreallocHashMaps(spec)
 	l := &loaded{stats: make(map[string]progStats)}
 	start := time.Now()
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin},

@@ -362,7 +362,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			}
 		}
 	}
-	preallocHashMaps(spec) // mapsize.go
+	PreallocHashMaps(spec) // mapsize.go
 
 	if err := o.fail("load"); err != nil {
 		return nil, err
