@@ -52,6 +52,12 @@ type Manifest struct {
 	// take at most. A walk that needs more stops there: a path is flagged
 	// BytesTruncated, and every such stop adds 1 to LoopBoundsMap.
 	LoopBounds map[string]int `json:"loopBounds,omitempty"`
+	// Multi are the kprobe.multi programs of the bundle: each does the
+	// work of the single programs of several kprobe hooks (bpf.Program
+	// .Multi names it), attached with one kprobe_multi link on kernels
+	// that have them (FeatureKprobeMulti); elsewhere polrun attaches the
+	// single programs.
+	Multi []MultiProgram `json:"multi,omitempty"`
 	// Vars lists the load-time variables the loader must set (VarPolicyID,
 	// VarHostNSPrefix+kind).
 	Vars []string `json:"vars,omitempty"`
@@ -89,6 +95,11 @@ const (
 	// programs find the place that fired. Bundles do not require it: a
 	// kernel without it loads their Program.NoCookie variants.
 	FeatureAttachCookie = "attach_cookie"
+	// FeatureKprobeMulti: kprobe_multi links (5.18+, CONFIG_FPROBE),
+	// which attach a kprobe.multi program (Manifest.Multi) to many
+	// functions at once. Bundles do not require it: a kernel without it
+	// runs the single programs.
+	FeatureKprobeMulti = "kprobe_multi"
 	// FeatureUprobeWriteCtx: uprobe programs may write the registers of
 	// their context (struct pt_regs), and the kernel then resumes the
 	// task with them, which Override on uprobes does; the verifier of
@@ -192,10 +203,36 @@ type Program struct {
 	// replaces by the place's USDTMap key before loading one copy of it
 	// per place of the probe (bpf/usdt.go). "" for other programs.
 	NoCookie string `json:"noCookie,omitempty"`
+	// Multi names the Manifest.Multi program that does this program's
+	// work, with the other hooks it serves, on kernels with
+	// FeatureKprobeMulti: polrun then loads and attaches that one instead
+	// of this one. "" when none does.
+	Multi string `json:"multi,omitempty"`
 	// NoCookieFallback is NoCookie's own Fallback (without bpf_loop), for
 	// kernels that lack both; "" when the program needs no bpf_loop.
 	NoCookieFallback string `json:"noCookieFallback,omitempty"`
 }
+
+// MultiProgram is a kprobe.multi (or kretprobe.multi) program that stands
+// for the programs of several kprobe hooks, whose code differs only in the
+// hook they serve: it finds its hook from bpf_get_attach_cookie, which is
+// the hook's ID. polrun attaches it to Symbols[i] with cookie Cookies[i],
+// hook Hooks[i].
+type MultiProgram struct {
+	Name    string `json:"name"`    // ELF symbol and pin name
+	Section string `json:"section"` // ELF section
+	// Attach: kprobe_multi or kretprobe_multi.
+	Attach  string   `json:"attach"`
+	Hooks   []int    `json:"hooks"`
+	Symbols []string `json:"symbols"`
+	Cookies []uint64 `json:"cookies"`
+}
+
+// Values of MultiProgram.Attach.
+const (
+	AttachKprobeMulti    = "kprobe_multi"
+	AttachKretprobeMulti = "kretprobe_multi"
+)
 
 // Arg is how to decode one argument of a record.
 type Arg struct {

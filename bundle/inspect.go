@@ -67,6 +67,10 @@ type ProgramInfo struct {
 	// program has both kinds (e.g. "no attach_cookie, no bpf_loop" for its
 	// NoCookieFallback); "" when there is one.
 	Variant string `json:"variant,omitempty"`
+	// Hooks are the hooks a kprobe.multi program serves (Hook is -1
+	// then); VariantKprobeMulti is its variant, and VariantNoKprobeMulti
+	// part of the variant of the single programs it stands for.
+	Hooks []int `json:"hooks,omitempty"`
 }
 
 // Parts of ProgramInfo.Variant.
@@ -75,6 +79,9 @@ const (
 	VariantNoLoop   = "no bpf_loop"      // the fallback, for kernels without
 	VariantCookie   = "attach_cookie"    // kernels with bpf_get_attach_cookie (5.15+)
 	VariantNoCookie = "no attach_cookie" // the USDT variant for kernels without
+
+	VariantKprobeMulti   = "kprobe_multi"    // kernels with kprobe_multi links (5.18+)
+	VariantNoKprobeMulti = "no kprobe_multi" // single kprobes, for kernels without
 )
 
 // MapInfo is one map of the object.
@@ -276,12 +283,19 @@ func programs(m *bpf.Manifest, spec *ebpf.CollectionSpec) ([]ProgramInfo, error)
 	type attach struct {
 		hook            int
 		attach, variant string
+		hooks           []int
 	}
 	byName := map[string]attach{}
+	for _, mp := range m.Multi {
+		byName[mp.Name] = attach{-1, mp.Attach, VariantKprobeMulti, mp.Hooks}
+	}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
 			variant := func(cookie, loop string) string {
 				var parts []string
+				if p.Multi != "" {
+					parts = append(parts, VariantNoKprobeMulti)
+				}
 				if p.NoCookie != "" {
 					parts = append(parts, cookie)
 				}
@@ -290,15 +304,15 @@ func programs(m *bpf.Manifest, spec *ebpf.CollectionSpec) ([]ProgramInfo, error)
 				}
 				return strings.Join(parts, ", ")
 			}
-			byName[p.Name] = attach{h.ID, p.Attach, variant(VariantCookie, VariantBpfLoop)}
+			byName[p.Name] = attach{h.ID, p.Attach, variant(VariantCookie, VariantBpfLoop), nil}
 			if p.Fallback != "" {
-				byName[p.Fallback] = attach{h.ID, p.Attach, variant(VariantCookie, VariantNoLoop)}
+				byName[p.Fallback] = attach{h.ID, p.Attach, variant(VariantCookie, VariantNoLoop), nil}
 			}
 			if p.NoCookie != "" {
-				byName[p.NoCookie] = attach{h.ID, p.Attach, variant(VariantNoCookie, VariantBpfLoop)}
+				byName[p.NoCookie] = attach{h.ID, p.Attach, variant(VariantNoCookie, VariantBpfLoop), nil}
 			}
 			if p.NoCookieFallback != "" {
-				byName[p.NoCookieFallback] = attach{h.ID, p.Attach, variant(VariantNoCookie, VariantNoLoop)}
+				byName[p.NoCookieFallback] = attach{h.ID, p.Attach, variant(VariantNoCookie, VariantNoLoop), nil}
 			}
 		}
 	}
@@ -307,7 +321,7 @@ func programs(m *bpf.Manifest, spec *ebpf.CollectionSpec) ([]ProgramInfo, error)
 		pi := ProgramInfo{Name: name, Section: ps.SectionName, Hook: -1,
 			Instructions: int(ps.Instructions.Size() / 8)}
 		if a, ok := byName[name]; ok {
-			pi.Hook, pi.Attach, pi.Variant = a.hook, a.attach, a.variant
+			pi.Hook, pi.Attach, pi.Variant, pi.Hooks = a.hook, a.attach, a.variant, a.hooks
 		}
 		funcs, err := ps.Instructions.SymbolOffsets()
 		if err != nil {

@@ -111,7 +111,9 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
 	g.vars[bpf.VarPolicyID] = true
+	g.policyHook = make(map[*ir.Hook]bool, len(pol.Hooks))
 	for _, h := range pol.Hooks {
+		g.policyHook[h] = true
 		g.hook(h)
 	}
 	g.enforcers()
@@ -119,6 +121,7 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	if err := g.errs.err(); err != nil {
 		return nil, err
 	}
+	g.multiPrograms() // kmulti.go
 	return g.finish()
 }
 
@@ -154,6 +157,14 @@ type gen struct {
 	// verdictSize bytes (verdicts.go).
 	verdictSlots map[string]int32
 	verdictSize  int
+
+	// policyHook: the policy's own hooks (not enforcers, not the loader
+	// sensor). multiCands are those that may share a kprobe.multi
+	// program, multi the multi programs made of them (kmulti.go).
+	policyHook  map[*ir.Hook]bool
+	multiCands  []*multiCand
+	multi       []bpf.MultiProgram
+	multiGroups int
 }
 
 // Object-level names every bundle uses.
@@ -218,6 +229,7 @@ func (g *gen) finish() (*Bundle, error) {
 		Hooks:    g.hooks,
 		Maps:     g.inits,
 		Vars:     vars,
+		Multi:    g.multi,
 	}
 	if g.pol.Namespace != "" {
 		m.Namespace = g.pol.Namespace

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
 	"github.com/cilium/ebpf/rlimit"
@@ -20,6 +21,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/internal/testenv"
+	"github.com/polc-dev/polc/loader"
 )
 
 // loaded is a bundle in the kernel, for tests.
@@ -131,6 +133,16 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 			}
 		}
 	}
+	// The kprobe.multi programs load where the kernel has kprobe_multi
+	// (as polrun picks them, loader/kmulti.go).
+	if features.HaveBPFLinkKprobeMulti() != nil {
+		for _, mp := range b.Manifest.Multi {
+			delete(spec.Programs, mp.Name)
+		}
+	}
+	// Hash maps preallocated where the kernel wants them so, as polrun
+	// loads them.
+	loader.PreallocHashMaps(spec)
 	l := &loaded{stats: make(map[string]progStats)}
 	start := time.Now()
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{Maps: ebpf.MapOptions{PinPath: pin},

@@ -43,6 +43,9 @@ func AddNoCookie(obj *object.Object, m *bpf.Manifest) ([]*object.Program, error)
 	var out []*object.Program
 	variant := map[string]string{}
 	for _, p := range obj.Programs {
+		if isMultiProgram(m, p.Name) {
+			continue // kprobe_multi (5.18+) implies the cookie (kmulti.go)
+		}
 		calls := 0
 		insns := make(asm.Instructions, len(p.Insns))
 		for i, ins := range p.Insns {

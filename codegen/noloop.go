@@ -160,7 +160,8 @@ func AddFallbacks(obj *object.Object, m *bpf.Manifest) (*Fallbacks, error) {
 	}
 	fallback := map[string]string{}
 	for _, p := range obj.Programs {
-		if !usesLoop(p.Insns, needs) {
+		if !usesLoop(p.Insns, needs) || isMultiProgram(m, p.Name) {
+			// kprobe_multi (5.18+) implies bpf_loop (5.17+).
 			continue
 		}
 		insns, err := rewrite(p.Name, p.Insns)

@@ -20,6 +20,9 @@ import (
 type progGen struct {
 	*prog.Ctx
 	g *gen
+	// multi: a kprobe.multi program, which serves several hooks and
+	// takes the hook's ID from its attach cookie (kmulti.go).
+	multi bool
 	// f reads the arguments (codegen/fetch).
 	f *fetch.Gen
 	// flt writes the process and argument tests (codegen/filter).
@@ -56,9 +59,10 @@ func (g *gen) hook(h *ir.Hook) {
 		return
 	}
 	g.progs = append(g.progs, &object.Program{Name: at.name, Section: at.section, Insns: insns})
+	var rinsns asm.Instructions
 	if h.Return {
 		ret := newProgGen(g, h, lay, true)
-		rinsns := ret.returnProgram()
+		rinsns = ret.returnProgram()
 		if len(g.errs.errs) > nerr {
 			return
 		}
@@ -77,6 +81,7 @@ func (g *gen) hook(h *ir.Hook) {
 		g.outSize = max(g.outSize, lay.Size)
 	}
 	g.hooks = append(g.hooks, g.manifestHook(h, lay, progs))
+	g.multiCandidate(h, lay, at, insns, rinsns) // kmulti.go
 }
 
 // entryProgram generates the program that runs when the hook fires.
@@ -116,6 +121,17 @@ func (p *progGen) prologue() {
 		asm.FnMapLookupElem.Call(),
 		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
 		asm.Mov.Reg(prog.RRec, asm.R0),
+	)
+	if p.multi {
+		// The cookie is the hook's ID: the header's, where the single
+		// programs store a constant (header).
+		p.Emit(
+			asm.Mov.Reg(asm.R1, prog.RCtx),
+			asm.FnGetAttachCookie.Call(),
+			asm.StoreMem(prog.RRec, bpf.HeaderHookIDOff, asm.R0, asm.Half),
+		)
+	}
+	p.Emit(
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.RFP, prog.StPidTgid, asm.R0, asm.DWord),
 	)
@@ -131,7 +147,11 @@ func (p *progGen) header() {
 		asm.LoadMapValue(asm.R1, 0, 0).WithReference(bpf.VarPolicyID),
 		asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
 		asm.StoreMem(prog.RRec, bpf.HeaderPolicyIDOff, asm.R1, asm.Word),
-		emit.StoreImm(prog.RRec, bpf.HeaderHookIDOff, int64(p.Hook.ID), asm.Half),
+	)
+	if !p.multi { // the prologue stored the cookie
+		p.Emit(emit.StoreImm(prog.RRec, bpf.HeaderHookIDOff, int64(p.Hook.ID), asm.Half))
+	}
+	p.Emit(
 		emit.StoreImm(prog.RRec, bpf.HeaderSelectorOff, 0, asm.Byte),
 		emit.StoreImm(prog.RRec, bpf.HeaderActionOff, int64(bpf.ActionPost), asm.Byte),
 		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),

@@ -15,10 +15,20 @@ import (
 // for its return program, keyed by thread (pid_tgid).
 func retMapName(h *ir.Hook) string { return fmt.Sprintf("polc_ret_h%d", h.ID) }
 
+// retMap is the map the program's entry and return programs share: the
+// hook's own, or for kprobe.multi programs one that kmulti.go names per
+// group of hooks.
+func (p *progGen) retMap() string {
+	if p.multi {
+		return multiRetMap
+	}
+	return retMapName(p.Hook)
+}
+
 // saveForReturn stores the record under the current thread for the return
 // program.
 func (p *progGen) saveForReturn() {
-	name := retMapName(p.Hook)
+	name := p.retMap()
 	p.g.declareStateMap(ir.MapRetProbe, name, p.Lay.Size+p.Lay.Pad)
 	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(name),
@@ -36,7 +46,7 @@ func (p *progGen) saveForReturn() {
 // matchReturnArgs and posts.
 func (p *progGen) returnProgram() asm.Instructions {
 	h := p.Hook
-	name := retMapName(h)
+	name := p.retMap()
 	p.Src(h.Pos, h.Call+" (return)")
 	p.Emit(
 		asm.Mov.Reg(prog.RCtx, asm.R1),

@@ -49,9 +49,23 @@ var specOptions = []specOption{
 		name:   "disable-kprobe-multi",
 		values: "a boolean (true, false, 1, 0, ...)",
 		parse:  parseOptionBool,
+		// polc builds, for kprobes whose programs differ only in the
+		// hook they serve (list expansions, kprobes with the same
+		// arguments and selectors), one kprobe.multi program besides the
+		// single ones, and polrun attaches it with one kprobe_multi link
+		// where the kernel has them (5.18+, CONFIG_FPROBE). True: no
+		// kprobe.multi program, one link per kprobe on every kernel.
 		check: func(c *checker, o *Option) {
+			for _, h := range c.hooks {
+				if h.kprobe != nil {
+					return
+				}
+			}
 			c.report(Note, fieldOr(o.At, "name"), "option-no-effect", "",
-				"disable-kprobe-multi changes nothing: polc attaches every kprobe with its own link, never with kprobe_multi")
+				"disable-kprobe-multi changes nothing: the policy has no kprobes")
+		},
+		lower: func(l *lowering, o *Option) {
+			l.p.NoKprobeMulti, _ = strconv.ParseBool(o.Value)
 		},
 	},
 	{

@@ -40,6 +40,10 @@ type Policy struct {
 	// ModeMonitor its enforcement actions (ActionKind.Enforces) are not
 	// carried out, and its events still report them.
 	Mode Mode
+	// NoKprobeMulti: spec.options disable-kprobe-multi. The policy's
+	// kprobes are attached one link each, never together with one
+	// kprobe_multi link (codegen emits no kprobe.multi program).
+	NoKprobeMulti bool
 	// NodeSelector is spec.nodeSelector (nil: every node): the policy is
 	// loaded only on the nodes whose labels it selects.
 	NodeSelector *LabelSelector

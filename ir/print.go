@@ -106,7 +106,7 @@ func (pr *printer) policy(p *Policy) {
 		pr.line(0, nil, "policy <nil>")
 		return
 	}
-	pr.line(0, &p.Pos, "policy", p.Name, kv("arch", p.Arch), kv("namespace", p.Namespace), flag(p.Loader, "loader"), flag(p.Mode == ModeMonitor, "mode=monitor"))
+	pr.line(0, &p.Pos, "policy", p.Name, kv("arch", p.Arch), kv("namespace", p.Namespace), flag(p.Loader, "loader"), flag(p.Mode == ModeMonitor, "mode=monitor"), flag(p.NoKprobeMulti, "no-kprobe-multi"))
 	maps := slices.Clone(p.Maps)
 	slices.SortStableFunc(maps, func(a, b *Map) int {
 		if a == nil || b == nil {

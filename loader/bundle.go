@@ -94,6 +94,9 @@ func ReadBundle(data []byte) (*Bundle, error) {
 			}
 		}
 	}
+	if err := checkMulti(m, spec, named); err != nil { // kmulti.go
+		return nil, err
+	}
 	// A policy may have no hooks (Tetragon loads an empty policy), but a
 	// program no hook names would never be attached: the manifest and the
 	// object disagree.

@@ -86,6 +86,11 @@ func helperMain(mode string) int {
 				return 1
 			}
 		}
+	case "ids":
+		// One of each syscall of kmulti_test.go's list.
+		syscall.Getppid()
+		syscall.Getpid()
+		syscall.Gettid()
 	case "getppid6":
 		getppid6() // rawargs_test.go
 	case "proc":

@@ -29,9 +29,11 @@ type picked struct {
 // on any kernel.
 //
 // PickPrograms is the same for tools that load a bundle's programs
-// themselves (bench measures what polrun would load); it returns whether
-// the fallbacks without bpf_loop were picked.
+// themselves (bench measures what polrun would load), and drops the
+// kprobe.multi programs (pickMulti) to keep the single ones; it returns
+// whether the fallbacks without bpf_loop were picked.
 func PickPrograms(m *bpf.Manifest, spec *ebpf.CollectionSpec) (bool, error) {
+	dropMulti(m, spec) // the single programs, on every kernel
 	p, err := pickPrograms(m, spec, false)
 	return p.noLoop, err
 }

@@ -61,6 +61,7 @@ var probes = []probe{
 		}
 		return kfeature.ImaFileHash()
 	}},
+	{bpf.FeatureKprobeMulti, features.HaveBPFLinkKprobeMulti},
 }
 
 // probeUprobeWriteCtx loads a kprobe-type program that writes a register

@@ -229,6 +229,9 @@ func listLinks(dir string, m *bpf.Manifest) []ProgramStatus {
 				hookOf[bpf.PinName(p.Name)] = hookLabel(h)
 			}
 		}
+		for _, mp := range m.Multi {
+			hookOf[bpf.PinName(mp.Name)] = multiLabel(mp)
+		}
 	}
 	ents, _ := os.ReadDir(dir)
 	var out []ProgramStatus
@@ -290,6 +293,9 @@ func attachedTo(info *link.Info) string {
 	}
 	if rt := info.RawTracepoint(); rt != nil {
 		return "raw_tracepoint " + rt.Name
+	}
+	if km := info.KprobeMulti(); km != nil {
+		return fmt.Sprintf("kprobe_multi (%d functions)", km.Count)
 	}
 	if tr := info.Tracing(); tr != nil {
 		return fmt.Sprintf("tracing (attach type %d, BTF id %d)", tr.AttachType, tr.TargetBtfId)

@@ -337,6 +337,8 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 		}
 	}
 
+	multi, notes := pickMulti(m, spec, o.DisableKprobeMulti, skip) // kmulti.go
+	s.result.Warnings = append(s.result.Warnings, notes...)
 	pick, err := pickPrograms(m, spec, o.noCookie) // fallback.go
 	if err != nil {
 		return nil, err
@@ -360,7 +362,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			}
 		}
 	}
-	preallocHashMaps(spec) // mapsize.go
+	PreallocHashMaps(spec) // mapsize.go
 
 	if err := o.fail("load"); err != nil {
 		return nil, err
@@ -413,6 +415,9 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 		}
 		var hookLinks []namedLink
 		for _, p := range h.Programs {
+			if multi[p.Multi] {
+				continue // attached below, with the other hooks of p.Multi
+			}
 			if err := o.fail("attach:" + p.Name); err != nil {
 				return nil, err
 			}
@@ -440,6 +445,26 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			faultPoint("attach " + p.Name)
 		}
 		s.links = append(s.links, hookLinks...)
+	}
+	for _, mp := range m.Multi {
+		if !multi[mp.Name] {
+			continue
+		}
+		if err := o.fail("attach:" + mp.Name); err != nil {
+			return nil, err
+		}
+		l, err := attachMulti(mp, s.coll.Programs[mp.Name])
+		if err != nil {
+			pe := &ProgramError{Policy: m.Policy, Program: mp.Name, Hook: multiLabel(mp), Step: "attach", Err: err}
+			for _, h := range m.Hooks {
+				if h.ID == mp.Hooks[0] {
+					pe.Pos = h.Pos
+				}
+			}
+			return nil, pe
+		}
+		s.links = append(s.links, namedLink{mp.Name, l})
+		faultPoint("attach " + mp.Name)
 	}
 
 	if err := o.fail("pin"); err != nil {
@@ -607,6 +632,11 @@ func newManifestMap(m *bpf.Manifest, st *policyState) (*ebpf.Map, error) {
 // members the kernel lacks when it is a bad CO-RE relocation.
 func loadError(m *bpf.Manifest, spec *ebpf.CollectionSpec, err error) error {
 	msg := err.Error()
+	for _, mp := range m.Multi {
+		if strings.HasPrefix(msg, "program "+mp.Name+":") {
+			return &ProgramError{Policy: m.Policy, Program: mp.Name, Hook: multiLabel(mp), Step: "load", Err: err}
+		}
+	}
 	for _, h := range m.Hooks {
 		for _, p := range h.Programs {
 			if !strings.HasPrefix(msg, "program "+p.Name+":") {

@@ -116,11 +116,14 @@ func sizeBaseMaps(spec *ebpf.CollectionSpec, o *Options) {
 	}
 }
 
-// preallocHashMaps makes the bundle's own hash maps preallocated where
+// PreallocHashMaps makes the bundle's own hash maps preallocated where
 // tracing programs may not allocate at run time (runtimeAllocSafe): the
 // flag is a memory saving, not part of what the programs do. (LPM tries
-// always allocate, and the kernel allows them.)
-func preallocHashMaps(spec *ebpf.CollectionSpec) {
+// always allocate, and the kernel allows them.) polrun does it to every
+// bundle it loads; tests that load bundles themselves do it too, or the
+// kernels before 6.1 warn ("trace type BPF program uses run-time
+// allocation").
+func PreallocHashMaps(spec *ebpf.CollectionSpec) {
 	if runtimeAllocSafe() {
 		return
 	}

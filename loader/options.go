@@ -53,6 +53,11 @@ type Options struct {
 	// before 5.15: kprobes, tracepoints, uprobes) in this process; nil
 	// refuses a policy with one on such a kernel. See Holder.
 	Hold *Holder
+	// DisableKprobeMulti attaches every kprobe with its own link, also
+	// where the kernel has kprobe_multi links and the bundle a
+	// kprobe.multi program for it (bpf.Manifest.Multi): polrun
+	// --disable-kprobe-multi, as Tetragon's flag of that name.
+	DisableKprobeMulti bool
 
 	// failAt, in tests, makes the step of that name fail.
 	failAt func(step string) error

@@ -150,6 +150,9 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 		if p.Hook >= 0 {
 			hook = fmt.Sprint(p.Hook)
 		}
+		if len(p.Hooks) > 0 { // a kprobe.multi program
+			hook = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(p.Hooks)), ","), "[]")
+		}
 		kernels := "any"
 		if p.Variant != "" {
 			// "no attach_cookie, bpf_loop": "without attach_cookie, with bpf_loop".

@@ -35,6 +35,7 @@ type loadFlags struct {
 	ringBufferSize *string
 	nodeLabels     *string
 	btf            *string
+	noKprobeMulti  *bool
 }
 
 // btfFlag is --btf of the commands that load or probe.
@@ -93,6 +94,7 @@ func addLoadFlags(fs *flag.FlagSet) loadFlags {
 		ringBufferSize: ringBufferSizeFlag(fs),
 		nodeLabels:     nodeLabelsFlag(fs),
 		btf:            btfFlag(fs),
+		noKprobeMulti:  fs.Bool("disable-kprobe-multi", false, "attach every kprobe with its own link, also where the kernel has kprobe_multi links (5.18+) and the bundle a kprobe.multi program for a group of its kprobes (as Tetragon's flag of that name)"),
 	}
 }
 
@@ -116,6 +118,9 @@ func (f loadFlags) options() (*loader.Options, error) {
 	}
 	if f.allowDowngrade != nil {
 		o.AllowDowngrade = *f.allowDowngrade
+	}
+	if f.noKprobeMulti != nil {
+		o.DisableKprobeMulti = *f.noKprobeMulti
 	}
 	if f.mode != nil && *f.mode != "" {
 		if _, err := bpf.ModeValue(*f.mode); err != nil {

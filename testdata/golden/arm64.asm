@@ -272,3 +272,78 @@ counted.1:
 exit:
 	r0 = 0
 	exit
+
+program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (66 instructions)
+	; - call: "list:opens"
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	r1 = r6
+	call bpf_get_attach_cookie
+	*(u16 *)(r9 + 20) = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 0)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r9 + 0) = 257
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r3 = 40
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
+exit:
+	r0 = 0
+	exit

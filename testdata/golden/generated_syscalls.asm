@@ -1009,3 +1009,168 @@ counted.1:
 exit:
 	r0 = 0
 	exit
+
+program k0_sys_accept_multi section kprobe.multi/k0_sys_accept (148 instructions)
+	; - call: "list:all"
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	r1 = r6
+	call bpf_get_attach_cookie
+	*(u16 *)(r9 + 20) = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 112)
+	*(u64 *)(r10 - 32) = r1
+	*(u64 *)(r10 - 56) = 0
+	r1 = *(u64 *)(r10 - 40)
+	r1 >>= 32
+	r1 &= 1023
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_proc_gens]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto verdict_compute
+	r1 = *(u64 *)(r0 + 0)
+	*(u64 *)(r10 - 56) = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_verdicts]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto verdict_compute
+	r7 = r0
+	r1 = *(u32 *)(r7 + 4)
+	if r1 != 0x1 goto verdict_compute
+	r1 = *(u32 *)(r7 + 0)
+	r2 = *(u64 *)(r10 - 40)
+	r2 >>= 32
+	if r1 != r2 goto verdict_compute
+	r2 = *(u64 *)(r10 - 56)
+	r1 = *(u64 *)(r7 + 8)
+	if r1 != r2 goto verdict_compute
+	r1 = *(u64 *)(r7 + 24)
+	*(u64 *)(r9 + 392) = r1
+	goto verdict_decide
+verdict_compute:
+	r1 = *(u64 *)(r10 - 40)
+	r1 >>= 32
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	r3 = r0
+	r1 = r9
+	r1 += 40
+	r2 = 352
+	call bpf_probe_read_kernel
+	*(u64 *)(r9 + 392) = 0
+	; - operator: "In"
+	r1 = *(u32 *)(r9 + 128)
+	if r1 != 0xd goto str_next
+	r2 = r9
+	r2 += 136
+	r1 = *(u64 *)(r2 + 0)
+	r3 = 0x6e69622f7273752f ll
+	if r1 != r3 goto str_next
+	r1 = *(u32 *)(r2 + 8)
+	if r1 != 0x6c696b2f goto str_next
+	r1 = *(u8 *)(r2 + 12)
+	if r1 != 0x6c goto str_next
+	goto pass
+str_next:
+	r0 = 0
+	goto sel0_proc_fail
+pass:
+	*(u8 *)(r9 + 392) = 1
+sel0_proc_fail:
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_verdicts]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto verdict_decide
+	r1 = *(u64 *)(r9 + 392)
+	*(u64 *)(r0 + 24) = r1
+	r1 = *(u64 *)(r10 - 40)
+	r1 >>= 32
+	*(u32 *)(r0 + 0) = r1
+	r1 = *(u64 *)(r10 - 56)
+	*(u64 *)(r0 + 8) = r1
+	*(u32 *)(r0 + 4) = 1
+verdict_decide:
+	r0 = 0
+	r2 = 0
+	r1 = *(u64 *)(r9 + 392)
+	r2 |= r1
+	if r2 == 0x0 goto exit
+	*(u64 *)(r9 + 0) = 257
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - matchBinaries:
+sel0:
+	r1 = *(u8 *)(r9 + 392)
+	if r1 == 0x0 goto exit
+	*(u8 *)(r9 + 22) = 1
+	*(u8 *)(r9 + 23) = 1
+post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r3 = 40
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
+exit:
+	r0 = 0
+	exit

@@ -753,6 +753,241 @@ program enforcer1_sys_dup2 section kprobe/__x64_sys_dup2#8 (25 instructions): th
 
 program enforcer2_sys_dup section kprobe/__ia32_sys_dup#9 (25 instructions): the code of enforcer0_sys_dup
 
+program k0_sys_dup_multi section kprobe.multi/k0_sys_dup (114 instructions)
+	; - call: "list:dups"
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	r1 = r6
+	call bpf_get_attach_cookie
+	*(u16 *)(r9 + 20) = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	r1 = *(u64 *)(r6 + 112)
+	*(u64 *)(r10 - 32) = r1
+	r1 = *(u64 *)(r10 - 40)
+	r1 >>= 32
+	*(u32 *)(r10 - 8) = r1
+	r1 = map[polc_procs]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	r3 = r0
+	r1 = r9
+	r1 += 48
+	r2 = 352
+	call bpf_probe_read_kernel
+	*(u64 *)(r9 + 400) = 0
+	; - operator: In
+	call bpf_get_current_task
+	r7 = r0
+	*(u64 *)(r10 - 72) = r7
+	*(u64 *)(r10 - 80) = 0
+	r1 = 65536
+	r2 = &func[h0_walk4_pids]
+	r3 = r10
+	r3 += -72
+	r4 = 0
+	call bpf_loop
+	r1 = *(u64 *)(r10 - 80)
+	if r1 == 0x0 goto sel0_proc_fail
+	*(u8 *)(r9 + 400) = 1
+sel0_proc_fail:
+	r2 = 0
+	r1 = *(u64 *)(r9 + 400)
+	r2 |= r1
+	if r2 == 0x0 goto exit
+	*(u64 *)(r9 + 0) = 257
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0
+	r4 = *(u64 *)(r10 - 32)
+	r3 = r4
+	r3 += 112
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r7 = *(u64 *)(r10 - 16)
+	r7 <<= 32
+	r7 s>>= 32
+	*(u64 *)(r9 + 40) = r7
+	; - matchPIDs:
+sel0:
+	r1 = *(u8 *)(r9 + 400)
+	if r1 == 0x0 goto exit
+	; - index: 0
+	r4 = *(u64 *)(r9 + 40)
+	if r4 == 0x270f goto pass
+	goto exit
+pass:
+	*(u8 *)(r9 + 22) = 1
+	*(u8 *)(r9 + 23) = 1
+	; - matchPIDs:
+post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r3 = 48
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
+exit:
+	r0 = 0
+	exit
+
+program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (93 instructions)
+	; - call: "list:vfs"
+	r6 = r1
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_rec]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto exit
+	r9 = r0
+	r1 = r6
+	call bpf_get_attach_cookie
+	*(u16 *)(r9 + 20) = r0
+	call bpf_get_current_pid_tgid
+	*(u64 *)(r10 - 40) = r0
+	*(u64 *)(r9 + 0) = 257
+	r1 = &var[polc_policy_id]+0
+	r1 = *(u32 *)(r1 + 0)
+	*(u32 *)(r9 + 16) = r1
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
+	r1 = *(u64 *)(r10 - 40)
+	*(u32 *)(r9 + 28) = r1
+	r1 >>= 32
+	*(u32 *)(r9 + 24) = r1
+	*(u64 *)(r9 + 32) = 0
+	; - index: 0
+	r7 = *(u64 *)(r6 + 112)
+	r3 = r7
+	r3 += 0	; CO-RE byte_off file[0:0:0]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r8 = *(u64 *)(r10 - 16)
+	r3 = r7
+	r3 += 8	; CO-RE byte_off file[0:0:1]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 16)
+	r2 = r8
+	r3 = r9
+	r3 += 56
+	r4 = 4096
+	call polc_path
+	*(u64 *)(r9 + 40) = r0
+	r0 <<= 32
+	r0 >>= 32
+	*(u64 *)(r9 + 48) = r0
+post:
+	call bpf_ktime_get_boot_ns
+	*(u64 *)(r9 + 8) = r0
+	r3 = *(u32 *)(r9 + 40)
+	r3 += 7
+	r3 &= -8
+	if r3 <= 0x1000 goto padded_0
+	r3 = 4096
+padded_0:
+	r3 += 56
+	*(u32 *)(r9 + 4) = r3
+	r1 = map[polc_events]
+	r2 = r9
+	r4 = 0
+	call bpf_ringbuf_output
+	if r0 != 0x0 goto post_lost
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 0) += r1
+counted:
+	goto counted.1
+post_lost:
+	if r0 == 0x0 goto posted
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_drops]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto posted
+	r1 = *(u64 *)(r0 + 0)
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+posted:
+	r0 = 0
+	*(u32 *)(r10 - 8) = 0
+	r1 = map[polc_counters]
+	r2 = r10
+	r2 += -8
+	call bpf_map_lookup_elem
+	if r0 == 0x0 goto counted.1
+	r1 = 1
+	lock *(u64 *)(r0 + 16) += r1
+counted.1:
+	r0 = 0
+exit:
+	r0 = 0
+	exit
+
 func polc_path (80 instructions)
 	r6 = r3
 	r7 = r4
@@ -995,6 +1230,37 @@ stop:
 	exit
 
 func h2_walk3_pids (27 instructions)
+	r6 = r2
+	r7 = *(u64 *)(r6 + 0)
+	if r7 == 0x0 goto stop
+	r3 = r7
+	r3 += 40	; CO-RE byte_off task_struct[0:5]
+	r1 = r10
+	r1 += -16
+	r2 = 4
+	call bpf_probe_read_kernel
+	r4 = *(u32 *)(r10 - 16)
+	if r4 == 0x0 goto stop
+	*(u64 *)(r10 - 48) = r4
+	if r4 == 0x3039 goto found
+	r3 = r7
+	r3 += 48	; CO-RE byte_off task_struct[0:6]
+	r1 = r10
+	r1 += -16
+	r2 = 8
+	call bpf_probe_read_kernel
+	r1 = *(u64 *)(r10 - 16)
+	if r1 == r7 goto stop
+	*(u64 *)(r6 + 0) = r1
+	r0 = 0
+	exit
+found:
+	*(u64 *)(r6 - 8) = 1
+stop:
+	r0 = 1
+	exit
+
+func h0_walk4_pids (27 instructions)
 	r6 = r2
 	r7 = *(u64 *)(r6 + 0)
 	if r7 == 0x0 goto stop
