@@ -57,33 +57,33 @@ func UserResolve(spec *btf.Spec, btfType string, path []string) ([]UserSeg, erro
 			return nil, fmt.Errorf("%q is not a member name (or name[index])", step)
 		}
 		name := m[1]
-		member, moff, ok := userMember(cur, name)
+		member, moff, ok := FindMember(cur, name)
 		if !ok {
-			return nil, fmt.Errorf("%s has no member %s", userTypeLabel(cur), name)
+			return nil, fmt.Errorf("%s has no member %s", TypeLabel(cur), name)
 		}
 		if member.BitfieldSize != 0 {
-			return nil, fmt.Errorf("member %s of %s is a bit field, which cannot be read", name, userTypeLabel(cur))
+			return nil, fmt.Errorf("member %s of %s is a bit field, which cannot be read", name, TypeLabel(cur))
 		}
 		off += moff
 		mt := btf.UnderlyingType(member.Type)
 		if m[2] != "" {
 			arr, ok := mt.(*btf.Array)
 			if !ok {
-				return nil, fmt.Errorf("member %s of %s is not an array: it has no [%s]", name, userTypeLabel(cur), m[2])
+				return nil, fmt.Errorf("member %s of %s is not an array: it has no [%s]", name, TypeLabel(cur), m[2])
 			}
 			k, _ := strconv.Atoi(m[2])
 			if uint32(k) >= arr.Nelems {
-				return nil, fmt.Errorf("member %s of %s has %d elements: [%d] is beyond them", name, userTypeLabel(cur), arr.Nelems, k)
+				return nil, fmt.Errorf("member %s of %s has %d elements: [%d] is beyond them", name, TypeLabel(cur), arr.Nelems, k)
 			}
 			mt = btf.UnderlyingType(arr.Type)
 			size, err := btf.Sizeof(mt)
 			if err != nil {
-				return nil, fmt.Errorf("member %s of %s: %v", name, userTypeLabel(cur), err)
+				return nil, fmt.Errorf("member %s of %s: %v", name, TypeLabel(cur), err)
 			}
 			off += uint32(k) * uint32(size)
 		}
 		if off > 1<<20 {
-			return nil, fmt.Errorf("member %s of %s is %d bytes in: too far", name, userTypeLabel(cur), off)
+			return nil, fmt.Errorf("member %s of %s is %d bytes in: too far", name, TypeLabel(cur), off)
 		}
 		last := i == len(path)-1
 		seg := func(load int) UserSeg { return UserSeg{Off: int32(off), Load: load} }
@@ -96,7 +96,7 @@ func UserResolve(spec *btf.Spec, btfType string, path []string) ([]UserSeg, erro
 				case *btf.Struct, *btf.Union:
 					cur = next
 				default:
-					return nil, fmt.Errorf("member %s of %s is a pointer to %s, which has no members", name, userTypeLabel(cur), next)
+					return nil, fmt.Errorf("member %s of %s is a pointer to %s, which has no members", name, TypeLabel(cur), next)
 				}
 			}
 		case *btf.Struct, *btf.Union:
@@ -107,28 +107,29 @@ func UserResolve(spec *btf.Spec, btfType string, path []string) ([]UserSeg, erro
 			}
 		case *btf.Array:
 			if !last {
-				return nil, fmt.Errorf("member %s of %s is an array: index it (%s[0])", name, userTypeLabel(cur), name)
+				return nil, fmt.Errorf("member %s of %s is an array: index it (%s[0])", name, TypeLabel(cur), name)
 			}
 			segs = append(segs, seg(0))
 		case *btf.Int, *btf.Enum:
 			if !last {
-				return nil, fmt.Errorf("member %s of %s is an integer: there is nothing to follow in it", name, userTypeLabel(cur))
+				return nil, fmt.Errorf("member %s of %s is an integer: there is nothing to follow in it", name, TypeLabel(cur))
 			}
 			size, _ := btf.Sizeof(t)
 			if size < 1 || size > 8 {
-				return nil, fmt.Errorf("member %s of %s is an integer of %d bytes", name, userTypeLabel(cur), size)
+				return nil, fmt.Errorf("member %s of %s is an integer of %d bytes", name, TypeLabel(cur), size)
 			}
 			segs = append(segs, seg(size))
 		default:
-			return nil, fmt.Errorf("member %s of %s is %s, which cannot be read", name, userTypeLabel(cur), t)
+			return nil, fmt.Errorf("member %s of %s is %s, which cannot be read", name, TypeLabel(cur), t)
 		}
 	}
 	return segs, nil
 }
 
-// userMember finds member name of composite t, in anonymous structs and
-// unions too, with its byte offset from t's start.
-func userMember(t btf.Type, name string) (btf.Member, uint32, bool) {
+// FindMember finds member name of composite t (a struct or union), in
+// anonymous structs and unions too, with its byte offset from t's start.
+// Kernel and user types alike: codegen's resolve walks with it too.
+func FindMember(t btf.Type, name string) (btf.Member, uint32, bool) {
 	var members []btf.Member
 	switch c := t.(type) {
 	case *btf.Struct:
@@ -141,7 +142,7 @@ func userMember(t btf.Type, name string) (btf.Member, uint32, bool) {
 			return m, m.Offset.Bytes(), true
 		}
 		if m.Name == "" {
-			if inner, off, ok := userMember(btf.UnderlyingType(m.Type), name); ok {
+			if inner, off, ok := FindMember(btf.UnderlyingType(m.Type), name); ok {
 				return inner, m.Offset.Bytes() + off, true
 			}
 		}
@@ -149,7 +150,8 @@ func userMember(t btf.Type, name string) (btf.Member, uint32, bool) {
 	return btf.Member{}, 0, false
 }
 
-func userTypeLabel(t btf.Type) string {
+// TypeLabel names composite t as C does: "struct NAME" or "union NAME".
+func TypeLabel(t btf.Type) string {
 	if _, ok := t.(*btf.Union); ok {
 		return "union " + t.TypeName()
 	}

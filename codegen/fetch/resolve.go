@@ -191,9 +191,9 @@ func resolveSegments(root btf.Type, path []string) ([]resolveSeg, error) {
 			return nil, fmt.Errorf("%q is not a member name (or name[index])", step)
 		}
 		name := m[1]
-		member, off, ok := findKernelMember(cur, name)
+		member, off, ok := target.FindMember(cur, name)
 		if !ok {
-			return nil, fmt.Errorf("%s has no member %s", typeLabel(cur), name)
+			return nil, fmt.Errorf("%s has no member %s", target.TypeLabel(cur), name)
 		}
 		mt := btf.UnderlyingType(member.Type)
 		shape := localShape(mt)
@@ -202,11 +202,11 @@ func resolveSegments(root btf.Type, path []string) ([]resolveSeg, error) {
 		if m[2] != "" {
 			arr, ok := mt.(*btf.Array)
 			if !ok {
-				return nil, fmt.Errorf("member %s of %s is not an array: it has no [%s]", name, typeLabel(cur), m[2])
+				return nil, fmt.Errorf("member %s of %s is not an array: it has no [%s]", name, target.TypeLabel(cur), m[2])
 			}
 			k, _ := strconv.Atoi(m[2])
 			if uint32(k) >= arr.Nelems {
-				return nil, fmt.Errorf("member %s of %s has %d elements: [%d] is beyond them", name, typeLabel(cur), arr.Nelems, k)
+				return nil, fmt.Errorf("member %s of %s has %d elements: [%d] is beyond them", name, target.TypeLabel(cur), arr.Nelems, k)
 			}
 			acc = append(acc, m[2])
 			mt = btf.UnderlyingType(arr.Type)
@@ -231,10 +231,10 @@ func resolveSegments(root btf.Type, path []string) ([]resolveSeg, error) {
 				case union != nil:
 					cur = union
 				default:
-					return nil, fmt.Errorf("member %s of %s is a pointer to %s, which has no members", name, typeLabel(cur), btf.UnderlyingType(t.Target))
+					return nil, fmt.Errorf("member %s of %s is a pointer to %s, which has no members", name, target.TypeLabel(cur), btf.UnderlyingType(t.Target))
 				}
 				if cur.TypeName() == "" {
-					return nil, fmt.Errorf("member %s of %s points to an anonymous type, which cannot be followed across kernels", name, typeLabel(cur))
+					return nil, fmt.Errorf("member %s of %s points to an anonymous type, which cannot be followed across kernels", name, target.TypeLabel(cur))
 				}
 				start(cur)
 			}
@@ -246,57 +246,26 @@ func resolveSegments(root btf.Type, path []string) ([]resolveSeg, error) {
 			}
 		case *btf.Array:
 			if !last {
-				return nil, fmt.Errorf("member %s of %s is an array: index it (%s[0])", name, typeLabel(cur), name)
+				return nil, fmt.Errorf("member %s of %s is an array: index it (%s[0])", name, target.TypeLabel(cur), name)
 			}
 			segs = append(segs, seg(0))
 		case *btf.Int, *btf.Enum:
 			if !last {
-				return nil, fmt.Errorf("member %s of %s is an integer: there is nothing to follow in it", name, typeLabel(cur))
+				return nil, fmt.Errorf("member %s of %s is an integer: there is nothing to follow in it", name, target.TypeLabel(cur))
 			}
 			size, _ := btf.Sizeof(t)
 			if size < 1 || size > 8 {
-				return nil, fmt.Errorf("member %s of %s is an integer of %d bytes", name, typeLabel(cur), size)
+				return nil, fmt.Errorf("member %s of %s is an integer of %d bytes", name, target.TypeLabel(cur), size)
 			}
 			segs = append(segs, seg(size))
 		default:
-			return nil, fmt.Errorf("member %s of %s is %s, which cannot be read", name, typeLabel(cur), t)
+			return nil, fmt.Errorf("member %s of %s is %s, which cannot be read", name, target.TypeLabel(cur), t)
 		}
 	}
 	if len(path) == 0 {
 		return nil, fmt.Errorf("an empty path")
 	}
 	return segs, nil
-}
-
-func typeLabel(t btf.Type) string {
-	switch t.(type) {
-	case *btf.Union:
-		return "union " + t.TypeName()
-	}
-	return "struct " + t.TypeName()
-}
-
-// findKernelMember finds member name of composite t, in anonymous structs
-// and unions too, with its byte offset from t's start.
-func findKernelMember(t btf.Type, name string) (btf.Member, uint32, bool) {
-	var members []btf.Member
-	switch c := t.(type) {
-	case *btf.Struct:
-		members = c.Members
-	case *btf.Union:
-		members = c.Members
-	}
-	for _, m := range members {
-		if m.Name == name {
-			return m, m.Offset.Bytes(), true
-		}
-		if m.Name == "" {
-			if inner, off, ok := findKernelMember(btf.UnderlyingType(m.Type), name); ok {
-				return inner, m.Offset.Bytes() + off, true
-			}
-		}
-	}
-	return btf.Member{}, 0, false
 }
 
 // localComposite starts the local declaration of kernel composite t: its
