@@ -92,10 +92,21 @@ func probeWriteUser() error {
 	if err == nil {
 		return nil
 	}
-	if mode, rerr := os.ReadFile(securityfsDir + "/lockdown"); rerr == nil && !strings.Contains(string(mode), "[none]") {
-		return fmt.Errorf("%w (kernel lockdown is %s)", err, strings.TrimSpace(string(mode)))
+	return fmt.Errorf("%w%s", err, lockdownNote())
+}
+
+// lockdownNote names the kernel's lockdown mode, " (kernel lockdown is
+// ...)", or is empty when there is none. It mounts securityfs first, so
+// that the reason does not depend on whether something else mounted it.
+func lockdownNote() string {
+	if ensureMounted(securityfsDir, "securityfs", unix.SECURITYFS_MAGIC) != nil {
+		return ""
 	}
-	return err
+	mode, err := os.ReadFile(securityfsDir + "/lockdown")
+	if err != nil || strings.Contains(string(mode), "[none]") {
+		return ""
+	}
+	return " (kernel lockdown is " + strings.TrimSpace(string(mode)) + ")"
 }
 
 var probeCache sync.Map // name -> *probeResult
@@ -221,11 +232,7 @@ func refusal(err error) error {
 	if !errors.Is(err, unix.EPERM) {
 		return err
 	}
-	note := ""
-	if mode, rerr := os.ReadFile(securityfsDir + "/lockdown"); rerr == nil && !strings.Contains(string(mode), "[none]") {
-		note = " (kernel lockdown is " + strings.TrimSpace(string(mode)) + ")"
-	}
-	return fmt.Errorf("the kernel refused to load it: %w%s", unix.EPERM, note)
+	return fmt.Errorf("the kernel refused to load it: %w%s", unix.EPERM, lockdownNote())
 }
 
 func probeLSM() error {
