@@ -126,17 +126,7 @@ func checkInt32ArrEvents(t *testing.T, s *Stream, fds [2]int32) {
 func TestInt32ArrKprobePipe2(t *testing.T) {
 	o := testOptions(t)
 	testenv.Require(t, testenv.Kprobes, testenv.Kretprobes)
-	s := loadInt32ArrPolicies(t, o, "kprobes:\n  - call: \"sys_pipe2\"\n    syscall: true", uint32(os.Getpid()))
-	runtime.LockOSThread()
-	var p [2]int
-	err := unix.Pipe2(p[:], unix.O_CLOEXEC)
-	runtime.UnlockOSThread()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(p[0])
-	defer unix.Close(p[1])
-	checkInt32ArrEvents(t, s, [2]int32{int32(p[0]), int32(p[1])})
+	checkPipe2(t, loadInt32ArrPolicies(t, o, "kprobes:\n  - call: \"sys_pipe2\"\n    syscall: true", uint32(os.Getpid())))
 }
 
 // The same on an fentry (spec.fentries): polrun attaches the fentry and
@@ -146,7 +136,13 @@ func TestInt32ArrKprobePipe2(t *testing.T) {
 func TestInt32ArrFentryPipe2(t *testing.T) {
 	o := testOptions(t)
 	testenv.Require(t, testenv.Fentry, testenv.KernelAtLeast(5, 17))
-	s := loadInt32ArrPolicies(t, o, "fentries:\n  - call: \"sys_pipe2\"\n    syscall: true", uint32(os.Getpid()))
+	checkPipe2(t, loadInt32ArrPolicies(t, o, "fentries:\n  - call: \"sys_pipe2\"\n    syscall: true", uint32(os.Getpid())))
+}
+
+// checkPipe2 calls pipe2 on this thread and checks that the policies of s
+// reported the two descriptors it returned.
+func checkPipe2(t *testing.T, s *Stream) {
+	t.Helper()
 	runtime.LockOSThread()
 	var p [2]int
 	err := unix.Pipe2(p[:], unix.O_CLOEXEC)
