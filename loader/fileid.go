@@ -14,9 +14,9 @@ import (
 // does when it loads a policy: each path, following symbolic links, gives
 // its inode number and the device of its file system in the kernel's
 // encoding. It returns what to put into each map. A path that names no
-// file here is an error naming the policy, the hook, the selector and the
-// path: the policy cannot have its meaning on this machine, so it is not
-// loaded (Tetragon refuses it too).
+// file here is an error naming the hook, the selector and the path (Load
+// adds the policy's name): the policy cannot have its meaning on this
+// machine, so it is not loaded (Tetragon refuses it too).
 func FileIDEntries(m *bpf.Manifest) ([]bpf.MapInit, error) {
 	var out []bpf.MapInit
 	for _, f := range m.FileIDs {
@@ -25,7 +25,7 @@ func FileIDEntries(m *bpf.Manifest) ([]bpf.MapInit, error) {
 		for _, path := range f.Paths {
 			key, err := fileID(path)
 			if err != nil {
-				return nil, fmt.Errorf("policy %s: %s: SameFile value %q: %w; not loaded", m.Policy, fileIDUses(m, f), path, err)
+				return nil, fmt.Errorf("%s: SameFile value %q: %w; not loaded", fileIDUses(m, f), path, err)
 			}
 			if seen[string(key)] {
 				continue // another name of a file already in the map
