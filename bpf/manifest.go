@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"debug/elf"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -45,6 +46,10 @@ type Manifest struct {
 	Features []string  `json:"features"`
 	Hooks    []Hook    `json:"hooks"`
 	Maps     []MapInit `json:"maps,omitempty"`
+	// FileIDs are the maps the loader fills, at load, with the identity
+	// of files on the machine it loads the bundle on (SameFile tests);
+	// a path that names no file there fails the load.
+	FileIDs []FileIDMap `json:"fileIds,omitempty"`
 	// LoopBounds gives, for each kind of walk the Fallback programs make
 	// ("path": components of a path, "ancestors": processes up the
 	// parent chain, "iovec": entries of an iovec array, "substring": start
@@ -283,6 +288,44 @@ type MapInit struct {
 	Map     string     `json:"map"`
 	Entries []MapEntry `json:"entries"`
 }
+
+// FileIDMap is a hash map whose keys are file identities (FileIDKey),
+// each with the 1-byte value 1: the loader stats each of Paths (following
+// symbolic links) and puts the identity of the file in the map. Uses are
+// the tests that read the map, for the loader's errors.
+type FileIDMap struct {
+	Map   string      `json:"map"`
+	Paths []string    `json:"paths"`
+	Uses  []FileIDUse `json:"uses"`
+}
+
+// FileIDUse is a SameFile (or NotSameFile) test reading a FileIDMap: the
+// hook, the selector (0-based, as the policy lists them) and where the
+// test is in the policy.
+type FileIDUse struct {
+	Hook     int `json:"hook"`
+	Selector int `json:"selector"`
+	Pos      Pos `json:"pos"`
+}
+
+// FileIDKeySize is the size of the keys of a FileIDMap: the inode number
+// (u64) then the device (u32, the kernel's encoding MAJOR<<20 | MINOR, as
+// a super_block's s_dev holds it), little-endian, unpadded.
+const FileIDKeySize = 12
+
+// FileIDKey is the FileIDMap key of the file of inode number ino on
+// device dev (the kernel's encoding).
+func FileIDKey(ino uint64, dev uint32) []byte {
+	k := make([]byte, FileIDKeySize)
+	binary.LittleEndian.PutUint64(k, ino)
+	binary.LittleEndian.PutUint32(k[8:], dev)
+	return k
+}
+
+// KernelDev is the kernel's encoding of the device a file system's
+// super_block names (s_dev: MAJOR<<20 | MINOR) for the major and minor
+// numbers stat(2) reports.
+func KernelDev(major, minor uint32) uint32 { return major<<20 | minor&(1<<20-1) }
 
 // MapEntry is one key and value, as raw bytes.
 type MapEntry struct {

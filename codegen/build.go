@@ -106,7 +106,7 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(),
 		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]bool)}
 	g.plan = fetch.NewPlan(a, cc, g.lib, opts.Target, g.errs.add)
-	g.filters = &filter.Plan{Lib: g.lib, SetMap: g.setMap, HostNSVar: g.hostNSVar,
+	g.filters = &filter.Plan{Lib: g.lib, SetMap: g.setMap, HostNSVar: g.hostNSVar, FileIDMap: g.fileIDMap,
 		GlobalVerdictGeneration: opts.GlobalVerdictGeneration}
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
@@ -146,6 +146,7 @@ type gen struct {
 	maps     []*object.Map // policy maps and per-hook state maps
 	mapNames map[*ir.Map]string
 	inits    []bpf.MapInit
+	fileIDs  []bpf.FileIDMap // filled by the loader (fileid.go)
 	features map[string]bool
 	vars     map[string]bool
 
@@ -228,6 +229,7 @@ func (g *gen) finish() (*Bundle, error) {
 		Arch:     string(g.arch),
 		Hooks:    g.hooks,
 		Maps:     g.inits,
+		FileIDs:  g.fileIDs,
 		Vars:     vars,
 		Multi:    g.multi,
 	}

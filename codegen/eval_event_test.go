@@ -45,6 +45,7 @@ func (p *genPolicy) event(t *testing.T, g *policyGen, mem *arena) *evalEvent {
 	ev := &evalEvent{ctx: make([]uint64, len(p.args)), desc: make([]string, len(p.args))}
 	ev.model.Args = make([]ir.ArgValue, len(p.args))
 	ev.model.Process = ir.Process{PID: uint32(g.pid)}
+	ev.model.Host.Files = g.files
 	for _, a := range p.args {
 		if a.typ.IsInteger() {
 			v := g.edgeInt(a)
@@ -147,8 +148,25 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 		if r.IntN(8) != 0 {
 			mode = uint16(ir.FileTypes[fileTypeNames[r.IntN(len(fileTypeNames))]]) | uint16(r.IntN(0o7777))
 		}
-		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.FileMode(a.typ, path, mode) })
-		return addr, ir.ArgValue{Bytes: []byte(path), Mode: mode}, fmt.Sprintf("%s mode %#o", short(path), mode)
+		// Its identity: one of the files SameFile values name, the inode
+		// number of one on another device, or another file; none without
+		// an inode.
+		var id ir.FileID
+		if paths := g.filePaths(); mode != 0 && len(paths) > 0 {
+			id = g.files[paths[r.IntN(len(paths))]]
+			switch r.IntN(6) {
+			case 0:
+				id.Dev ^= 1 << uint(r.IntN(24))
+			case 1:
+				id.Ino += 1 + uint64(r.IntN(3))
+			case 2:
+				id = ir.FileID{Ino: r.Uint64(), Dev: r.Uint32()}
+			case 3:
+				id.Dev = 0 // no super_block: the device reads 0
+			}
+		}
+		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.FileInode(a.typ, path, mode, id) })
+		return addr, ir.ArgValue{Bytes: []byte(path), Mode: mode, File: id}, fmt.Sprintf("%s mode %#o ino %d dev %#x", short(path), mode, id.Ino, id.Dev)
 	case ir.TypeSock, ir.TypeSocket:
 		s := g.eventSock(a, true)
 		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.Sock(*modelSock(s), a.typ == ir.TypeSocket) })

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/ringbuf"
+	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/compiler"
@@ -54,7 +55,7 @@ func TestEvalPolicies(t *testing.T) {
 	}
 	t.Logf("seed %d (rerun with -eval.seed=%d), %d policies of %d events", seed, seed, policies, events)
 	r := rand.New(rand.NewPCG(seed, 0x706f6c63))
-	g := &policyGen{r: r, pid: os.Getpid(), covered: map[typeOp]int{}}
+	g := &policyGen{r: r, pid: os.Getpid(), covered: map[typeOp]int{}, files: hostFiles(t)}
 	g.queue = allTypeOps()
 	r.Shuffle(len(g.queue), func(i, j int) { g.queue[i], g.queue[j] = g.queue[j], g.queue[i] })
 	mem := newArena(t)
@@ -212,6 +213,36 @@ type policyGen struct {
 	queue   []typeOp
 	next    int
 	covered map[typeOp]int
+	// files are the identities of files of this machine by path, which
+	// SameFile values name (hostFiles); nil leaves SameFile out.
+	files map[string]ir.FileID
+}
+
+// hostFiles identifies, by stat(2) as the kernel numbers devices, the
+// files SameFile values name: directories every machine, the vmtest
+// guest included, has. The loader identifies them on its own when it
+// fills the bundle's maps (loadSpecIn), so the two must agree.
+func hostFiles(t *testing.T) map[string]ir.FileID {
+	out := map[string]ir.FileID{}
+	for _, p := range []string{"/", "/proc", "/sys", "/dev"} {
+		var st unix.Stat_t
+		if err := unix.Stat(p, &st); err != nil {
+			t.Logf("SameFile values: %s: %v", p, err)
+			continue
+		}
+		out[p] = ir.FileID{Ino: st.Ino, Dev: unix.Major(st.Dev)<<20 | unix.Minor(st.Dev)}
+	}
+	return out
+}
+
+// filePaths are the paths of g.files, sorted.
+func (g *policyGen) filePaths() []string {
+	out := make([]string, 0, len(g.files))
+	for p := range g.files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // evalArg is one argument of a generated policy, with the values its
@@ -365,6 +396,12 @@ func (g *policyGen) filter(p *genPolicy, a *evalArg, op ir.Op) string {
 		n = min(n, 4)
 		for range n {
 			vals = append(vals, strconv.Quote(fileTypeNames[r.IntN(len(fileTypeNames))]))
+		}
+	case op == ir.OpSameFile || op == ir.OpNotSameFile:
+		paths := g.filePaths()
+		n = min(n, len(paths))
+		for range n {
+			vals = append(vals, strconv.Quote(paths[r.IntN(len(paths))]))
 		}
 	case op == ir.OpSubString || op == ir.OpSubStringIgnCase:
 		for range n {

@@ -175,7 +175,13 @@ func loadSpecIn(t testing.TB, b *Bundle, spec *ebpf.CollectionSpec, pin string) 
 		}
 		l.stats[name] = st
 	}
-	for _, init := range b.Manifest.Maps {
+	// The files of SameFile tests, identified on this machine as polrun
+	// identifies them.
+	fileIDs, err := loader.FileIDEntries(b.Manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, init := range append(append([]bpf.MapInit(nil), b.Manifest.Maps...), fileIDs...) {
 		m := coll.Maps[init.Map]
 		for _, e := range init.Entries {
 			if err := m.Put(e.Key, e.Value); err != nil {

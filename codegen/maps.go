@@ -57,6 +57,17 @@ func (g *gen) setMap(m *ir.Map, typ ir.ArgType) string {
 			copy(key[4:], v.Str)
 			add(key)
 		}
+	case ir.MapFileID:
+		// Filled by the loader with the identities of the files the
+		// values name on its machine (fileid.go), not from the manifest.
+		om.Type, om.KeySize = ebpf.Hash, bpf.FileIDKeySize
+		g.maps = append(g.maps, om)
+		paths := make([]string, 0, len(m.Values))
+		for _, v := range m.Values {
+			paths = append(paths, v.Str)
+		}
+		g.fileIDs = append(g.fileIDs, bpf.FileIDMap{Map: name, Paths: paths})
+		return name
 	case ir.MapPrefix4, ir.MapPrefix6:
 		n := 4
 		if m.Kind == ir.MapPrefix6 {

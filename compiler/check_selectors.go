@@ -192,6 +192,13 @@ func (c *checker) checkFilterOn(h *hookView, f *ArgFilter, a *Arg, t ir.ArgType,
 		c.errorf(opNode, "bad-operator", argOpHint(t), "%s on argument %d: %v", what, a.Index, err)
 		return
 	}
+	if what == "matchReturnArgs" && readsInodeAtEntry(op) {
+		// codegen reads the inode from the hook's arguments again; a
+		// return program has only the returned value's record.
+		c.errorf(opNode, "unsupported", "test the file when it is an argument, in matchArgs",
+			"%s on a returned file is not yet supported by polc: it reads the file's inode, which polc reads from the arguments at entry", op)
+		return
+	}
 	if op == ir.OpCapabilitiesGained {
 		if len(f.Args) != 2 {
 			c.errorf(opNode, "bad-operator", "list the new and the old capability set arguments: args: [NEW, OLD]",
@@ -228,6 +235,17 @@ func (c *checker) checkFilterOn(h *hookView, f *ArgFilter, a *Arg, t ir.ArgType,
 			}
 		}
 	}
+}
+
+// readsInodeAtEntry: the operators that read a file argument's inode
+// (its mode, its identity), which codegen reads from the arguments at
+// entry, not from a record.
+func readsInodeAtEntry(op ir.Op) bool {
+	switch op {
+	case ir.OpFileType, ir.OpNotFileType, ir.OpSameFile, ir.OpNotSameFile:
+		return true
+	}
+	return false
 }
 
 // checkValue checks what depends on the policy, not only on the value.

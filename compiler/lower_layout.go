@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -93,6 +94,7 @@ func layoutMaps(l *lowering) {
 
 var setPrefix = map[ir.MapKind]string{
 	ir.MapIntSet: "iset", ir.MapStringSet: "sset", ir.MapStringPrefix: "spfx", ir.MapPrefix4: "pfx4", ir.MapPrefix6: "pfx6",
+	ir.MapFileID: "fid",
 }
 
 // mapSplit decides which of t's values go into a map of which kind; rest
@@ -135,6 +137,10 @@ func mapSplit(t *ir.Test) (kind ir.MapKind, inMap, rest []ir.Value) {
 			}
 		case ir.OpPrefix, ir.OpNotPrefix:
 			split(maxStringCompares, isStr)
+		case ir.OpSameFile, ir.OpNotSameFile:
+			// The files' identities are the loading machine's: the
+			// program can only look them up, in a map polrun fills.
+			split(0, func(v ir.Value) bool { return v.Kind == ir.ValString })
 		case ir.OpSAddr, ir.OpNotSAddr, ir.OpDAddr, ir.OpNotDAddr:
 			v4 := func(v ir.Value) bool { return v.Kind == ir.ValPrefix && v.Net.Addr().Is4() }
 			n4 := 0
@@ -175,6 +181,8 @@ func keySize(kind ir.MapKind, vals []ir.Value) int {
 		return (longest + 1 + 7) &^ 7
 	case ir.MapStringPrefix:
 		return max(8, (longest+7)&^7)
+	case ir.MapFileID:
+		return bpf.FileIDKeySize
 	}
 	return 0
 }

@@ -9,14 +9,6 @@ package compiler
 // not compile, keyed by their spelling in the schema.
 var unsupportedArgOps = map[string]string{
 	"CelExpr": "polc does not compile CEL expressions; write the condition with matchArgs operators",
-	// Tetragon (pkg/selectors writeMatchFileIdentitiesInMap) opens each
-	// value's path when it loads the policy and keeps its inode and device;
-	// the BPF side compares the file argument's. The identity is the
-	// loading machine's, which a bundle built ahead of time does not know.
-	"SameFile":    sameFileHint,
-	"samefile":    sameFileHint,
-	"NotSameFile": sameFileHint,
-	"notsamefile": sameFileHint,
 }
 
 // unsupportedArgTypes are the argument types Tetragon reads and polc does
@@ -26,9 +18,6 @@ var unsupportedArgTypes = map[string]string{
 		"(the query name, lowercased, and its type, class and transaction id); polc does not parse DNS messages yet: " +
 		"read the socket as sock and match its port with DPort",
 }
-
-const sameFileHint = "its values are files identified by inode and device on the machine that loads the policy, which polrun does not yet look up at load; " +
-	"match the path with Equal or Prefix (a file or path argument), knowing that a hard link or a bind mount has another path"
 
 // foreignArgOps are matchArgs operators that Tetragon's examples spell
 // (examples/tracingpolicy/deny-privileged-containers.yml) but Tetragon

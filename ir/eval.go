@@ -36,6 +36,17 @@ type ArgValue struct {
 	// Mode is the mode of a file or path argument's inode (FileType tests
 	// its S_IFMT bits).
 	Mode uint16
+	// File is the identity of a file or path argument's inode, which
+	// SameFile compares; zero when the argument has no inode.
+	File FileID
+}
+
+// FileID identifies a file on a machine: its inode number and the device
+// of its file system, as the kernel numbers devices (MAJOR<<20 | MINOR,
+// the super_block's s_dev), not as stat(2) encodes st_dev.
+type FileID struct {
+	Ino uint64
+	Dev uint32
 }
 
 // Sock is the network view of a socket, packet or address argument. A
@@ -80,6 +91,10 @@ type Ancestor struct {
 // in the host user namespace when its NS[NsUser] equals Host.NS[NsUser].
 type Host struct {
 	NS [NumNamespaces]uint32
+	// Files are the identities of files on the machine that loaded the
+	// policy, by path: what the values of SameFile tests named there when
+	// the policy was loaded.
+	Files map[string]FileID
 }
 
 // Result is what a hook does with an event.
@@ -116,6 +131,11 @@ type Result struct {
 //     arg&v != 0 for any v; InRange and InMap ranges are inclusive.
 //   - Strings compare as bytes: Equal exactly, Prefix and Postfix at the
 //     start and end. File-like arguments compare their path.
+//   - SameFile: the identity (inode number and device) of the file or
+//     path argument's inode is that of one of the values, the paths of
+//     files on the machine that loaded the policy (Host.Files); a hard
+//     link or a bind mount of a file is the same file. NotSameFile: none.
+//     An argument without an inode is no file of the values.
 //   - SAddr/DAddr: the address lies in a prefix; SPort/DPort, Protocol,
 //     Family, State: the number lies in a range; SPortPriv/DPortPriv: the
 //     port is below 1024 (the Not forms: 1024 or above). A capability set
@@ -457,6 +477,29 @@ func asciiLower(b []byte) []byte {
 func evalFileType(t *Test, v ArgValue, _ *Event) (bool, error) {
 	mode := int64(v.Mode) & FileTypeMask
 	return anyMatch(t, func(val Value) bool { return val.Kind == ValInt && val.Int == mode })
+}
+
+// evalSameFile: the argument's inode is one of the files the values
+// named on the machine that loaded the policy (ev.Host.Files). A value
+// that named no file there is an error: the policy would not have loaded.
+func evalSameFile(t *Test, v ArgValue, ev *Event) (bool, error) {
+	if ev == nil {
+		return false, fmt.Errorf("%s tests an argument, not a return value", t.Op)
+	}
+	for _, val := range append(append([]Value(nil), t.Values...), mapValuesOf(t.Map)...) {
+		if _, ok := ev.Host.Files[val.Str]; !ok {
+			return false, fmt.Errorf("%s value %q: the event's host has no such file (the policy does not load)", t.Op, val.Str)
+		}
+	}
+	found := v.File != FileID{} && anyValue(t, func(val Value) bool { return ev.Host.Files[val.Str] == v.File })
+	return found != t.Op.Negated(), nil
+}
+
+func mapValuesOf(m *Map) []Value {
+	if m == nil {
+		return nil
+	}
+	return m.Values
 }
 
 // inRange: x equals an integer value or lies in a range value.

@@ -513,12 +513,18 @@ const (
 	// posts has it and its size is fixed, so the lowering does not lay it
 	// out: codegen declares it from its shape alone.
 	MapCounters
+	// MapFileID is a hash set of file identities (inode number and
+	// device, bpf.FileIDKeySize bytes), which SameFile tests look the
+	// argument's up in. Its Values are paths on the machine that loads
+	// the policy: polrun fills the map with their identities there, at
+	// load (bpf.Manifest.FileIDs).
+	MapFileID
 )
 
 var mapKindNames = map[MapKind]string{
 	MapIntSet: "int-set", MapStringSet: "string-set", MapPrefix4: "prefix4", MapPrefix6: "prefix6",
 	MapStringPrefix: "string-prefix", MapFD: "fd", MapSock: "sock", MapRateLimit: "ratelimit", MapRetProbe: "retprobe",
-	MapEnforcer: "enforcer", MapCounters: "counters",
+	MapEnforcer: "enforcer", MapCounters: "counters", MapFileID: "file-id",
 }
 
 func (k MapKind) String() string {

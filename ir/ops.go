@@ -48,6 +48,8 @@ const (
 	OpSubStringIgnCase
 	OpFileType
 	OpNotFileType
+	OpSameFile
+	OpNotSameFile
 	numOps
 )
 
@@ -171,6 +173,10 @@ func opRows() [numOps]OpInfo {
 			Applies: fileTypeTypes, Kinds: kinds(ValInt), Parse: parseFileType, Eval: evalFileType},
 		OpNotFileType: {Name: "NotFileType", Spellings: []string{"NotFileType"}, Negated: true, HexValues: true, Aside: true,
 			Applies: fileTypeTypes, Kinds: kinds(ValInt), Parse: parseFileType, Eval: evalFileType},
+		OpSameFile: {Name: "SameFile", Spellings: []string{"samefile", "SameFile"}, Aside: true,
+			Applies: fileTypeTypes, Kinds: kinds(ValString), Parse: parseSameFile, Eval: evalSameFile},
+		OpNotSameFile: {Name: "NotSameFile", Spellings: []string{"notsamefile", "NotSameFile"}, Negated: true, Aside: true,
+			Applies: fileTypeTypes, Kinds: kinds(ValString), Parse: parseSameFile, Eval: evalSameFile},
 	}
 }
 
@@ -201,7 +207,9 @@ func connected(t ArgType) bool { return t.Class() == ClassNet && t != TypeSockad
 // char_buf); it writes no values for others, so polc refuses them.
 func substringTypes(t ArgType) bool { return t == TypeString || t == TypeCharBuf }
 
-// fileTypeTypes are those whose inode FileType reads, as in Tetragon.
+// fileTypeTypes are those whose inode FileType, SameFile and their Not
+// forms read, as in Tetragon (pkg/selectors refuses SameFile on others:
+// "file operators specified for non-file/path type").
 func fileTypeTypes(t ArgType) bool { return t == TypeFile || t == TypePath }
 
 func kinds(k ...ValueKind) func(ArgType) []ValueKind {
@@ -318,8 +326,8 @@ func OpNames() []string {
 	return slices.Clip(out)
 }
 
-// The value parsers of SubString and FileType (the others are in
-// values.go).
+// The value parsers of SubString, FileType and SameFile (the others are
+// in values.go).
 
 // MaxSubStringLen bounds SubString values as Tetragon does (shorter than
 // 100 bytes).
@@ -357,4 +365,21 @@ func parseFileType(_ ArgType, s string) (Value, error) {
 		return Value{Kind: ValInt, Int: m}, nil
 	}
 	return Value{}, fmt.Errorf("%q is not a file type: write reg, dir, lnk, chr, blk, fifo or sock (or regular, link, char, block, pipe, socket)", s)
+}
+
+// parseSameFile reads a SameFile value: the path of a file on the machine
+// that loads the policy, whose identity (inode number and device) polrun
+// looks up there at load, as Tetragon does when it loads the policy
+// (pkg/selectors identifyFile). polc wants it absolute: a relative path
+// would name a file relative to the loader's working directory.
+func parseSameFile(_ ArgType, s string) (Value, error) {
+	switch {
+	case s == "":
+		return Value{}, errors.New("a SameFile value is the path of a file on the machine that loads the policy, not empty")
+	case strings.IndexByte(s, 0) >= 0:
+		return Value{}, errors.New("a path cannot hold a NUL byte")
+	case !strings.HasPrefix(s, "/"):
+		return Value{}, fmt.Errorf("%q is not an absolute path: SameFile names a file on the machine that loads the policy, which a relative path would look up from the loader's working directory", s)
+	}
+	return Value{Kind: ValString, Str: s}, nil
 }

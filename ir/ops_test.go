@@ -153,6 +153,73 @@ func TestEvalNewOps(t *testing.T) {
 	}
 }
 
+// TestEvalSameFile: SameFile compares the argument's inode number and
+// device with those of the files its values named on the loading machine
+// (Host.Files); the argument's path does not count, so a hard link or a
+// bind mount matches. NotSameFile passes when no value is the file. A
+// value that named no file is an error: the policy does not load.
+func TestEvalSameFile(t *testing.T) {
+	host := Host{Files: map[string]FileID{
+		"/usr/bin/true": {Ino: 1234, Dev: 8<<20 | 1},
+		"/etc/passwd":   {Ino: 99, Dev: 8<<20 | 1},
+		"/mnt/other":    {Ino: 1234, Dev: 8<<20 | 2}, // same inode number, another file system
+	}}
+	str := func(s ...string) []Value {
+		var out []Value
+		for _, x := range s {
+			out = append(out, Value{Kind: ValString, Str: x})
+		}
+		return out
+	}
+	file := func(path string, ino uint64, dev uint32) ArgValue {
+		return ArgValue{Bytes: []byte(path), File: FileID{Ino: ino, Dev: dev}}
+	}
+	cases := []struct {
+		name string
+		op   Op
+		typ  ArgType
+		vals []Value
+		arg  ArgValue
+		want bool
+	}{
+		{"the file itself", OpSameFile, TypeFile, str("/usr/bin/true"), file("/usr/bin/true", 1234, 8<<20|1), true},
+		{"a hard link of it", OpSameFile, TypeFile, str("/usr/bin/true"), file("/tmp/link", 1234, 8<<20|1), true},
+		{"a bind mount of it", OpSameFile, TypePath, str("/usr/bin/true"), file("/mnt/bind/true", 1234, 8<<20|1), true},
+		{"the same path, another file", OpSameFile, TypeFile, str("/usr/bin/true"), file("/usr/bin/true", 1235, 8<<20|1), false},
+		{"the inode number on another device", OpSameFile, TypeFile, str("/usr/bin/true"), file("/x", 1234, 8<<20|2), false},
+		{"one of several", OpSameFile, TypeFile, str("/etc/passwd", "/mnt/other"), file("/x", 1234, 8<<20|2), true},
+		{"no inode read", OpSameFile, TypeFile, str("/usr/bin/true"), ArgValue{Bytes: []byte("/usr/bin/true")}, false},
+		{"not the file", OpNotSameFile, TypeFile, str("/usr/bin/true"), file("/usr/bin/false", 77, 8<<20|1), true},
+		{"not, but a hard link of it", OpNotSameFile, TypePath, str("/usr/bin/true"), file("/tmp/link", 1234, 8<<20|1), false},
+		{"none of several", OpNotSameFile, TypeFile, str("/usr/bin/true", "/etc/passwd"), file("/etc/passwd", 99, 8<<20|1), false},
+		{"not, no inode read", OpNotSameFile, TypeFile, str("/usr/bin/true"), ArgValue{}, true},
+	}
+	for _, c := range cases {
+		h := &Hook{Args: []*Arg{{Slot: 0, Type: c.typ}}}
+		test := &Test{Kind: TestArg, Op: c.op, Slot: 0, Type: c.typ, Values: c.vals}
+		got, err := EvalTest(h, test, &Event{Args: []ArgValue{c.arg}, Host: host})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s: %s %v on %q %+v: %v, want %v", c.name, c.op, c.vals, c.arg.Bytes, c.arg.File, got, c.want)
+		}
+	}
+	// The values may sit in the test's map (layoutMaps puts them there).
+	h := &Hook{Args: []*Arg{{Slot: 0, Type: TypeFile}}}
+	m := &Map{Name: "fid_0", Kind: MapFileID, KeySize: 12, MaxEntries: 2, Values: str("/etc/passwd", "/usr/bin/true")}
+	test := &Test{Kind: TestArg, Op: OpSameFile, Slot: 0, Type: TypeFile, Map: m}
+	if got, err := EvalTest(h, test, &Event{Args: []ArgValue{file("/l", 99, 8<<20|1)}, Host: host}); err != nil || !got {
+		t.Errorf("SameFile with its values in a map: %v, %v; want true", got, err)
+	}
+	// A value naming no file on the host: the policy would not load.
+	test = &Test{Kind: TestArg, Op: OpNotSameFile, Slot: 0, Type: TypeFile, Values: str("/usr/bin/true", "/nonexistent")}
+	if _, err := EvalTest(h, test, &Event{Args: []ArgValue{file("/usr/bin/true", 1234, 8<<20|1)}, Host: host}); err == nil || !strings.Contains(err.Error(), "/nonexistent") {
+		t.Errorf("a value naming no file: error %v, want one naming it", err)
+	}
+}
+
 // TestParseNewOps: what SubString and FileType values validate refuses.
 func TestParseNewOps(t *testing.T) {
 	for _, c := range []struct {
@@ -168,6 +235,11 @@ func TestParseNewOps(t *testing.T) {
 		{OpFileType, TypeFile, "directory", "not a file type"},
 		{OpFileType, TypeFile, "DIR", "not a file type"},
 		{OpNotFileType, TypePath, "block", ""},
+		{OpSameFile, TypeFile, "/usr/bin/true", ""},
+		{OpNotSameFile, TypePath, "/etc/../etc/passwd", ""},
+		{OpSameFile, TypeFile, "bin/true", "not an absolute path"},
+		{OpSameFile, TypeFile, "", "not empty"},
+		{OpSameFile, TypeFile, "/a\x00b", "NUL"},
 		// Tetragon's strings hold 4096 characters (MAX_STRING).
 		{OpEqual, TypeString, strings.Repeat("a", 4096), ""},
 		{OpEqual, TypeString, strings.Repeat("a", 4097), "string of 4097 bytes is longer than the 4096 bytes an argument holds"},
@@ -195,6 +267,8 @@ func TestParseNewOps(t *testing.T) {
 		{OpNotPrefix, TypeSockaddrUn, true}, {OpFamily, TypeSockaddrUn, true}, {OpPostfix, TypeSockaddrUn, false},
 		{OpSubString, TypeSockaddrUn, false}, {OpSAddr, TypeSockaddrUn, false}, {OpSPort, TypeSockaddrUn, false},
 		{OpMask, TypeSockaddrUn, false},
+		{OpSameFile, TypeFile, true}, {OpSameFile, TypePath, true}, {OpNotSameFile, TypeFile, true},
+		{OpSameFile, TypeFd, false}, {OpSameFile, TypeString, false}, {OpNotSameFile, TypeDentry, false},
 	} {
 		if err := CheckArgOp(c.op, c.typ); (err == nil) != c.ok {
 			t.Errorf("CheckArgOp(%s, %s) = %v, want ok=%v", c.op, c.typ, err, c.ok)

@@ -144,7 +144,7 @@ func (v *verifier) policy() {
 
 func (k MapKind) isSet() bool {
 	switch k {
-	case MapIntSet, MapStringSet, MapPrefix4, MapPrefix6, MapStringPrefix:
+	case MapIntSet, MapStringSet, MapPrefix4, MapPrefix6, MapStringPrefix, MapFileID:
 		return true
 	}
 	return false
@@ -177,6 +177,8 @@ func (v *verifier) mapContents(where string, m *Map) {
 			ok = x.Kind == ValInt
 		case MapStringSet, MapStringPrefix:
 			ok = x.Kind == ValString && len(x.Str) < m.KeySize+boolInt(m.Kind == MapStringPrefix)
+		case MapFileID:
+			ok = x.Kind == ValString
 		case MapPrefix4:
 			ok = x.Kind == ValPrefix && x.Net.Addr().Is4()
 		case MapPrefix6:
@@ -606,6 +608,8 @@ func MapKindFor(t *Test, x Value) MapKind {
 			return MapStringSet
 		case OpPrefix, OpNotPrefix:
 			return MapStringPrefix
+		case OpSameFile, OpNotSameFile:
+			return MapFileID
 		}
 	case ValPrefix:
 		if x.Net.Addr().Is4() {

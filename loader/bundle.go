@@ -121,6 +121,9 @@ func ReadBundle(data []byte) (*Bundle, error) {
 			}
 		}
 	}
+	if err := checkFileIDMaps(m, spec); err != nil { // fileid.go
+		return nil, err
+	}
 	if err := checkModeMap(m, spec); err != nil {
 		return nil, err
 	}

@@ -290,6 +290,12 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := setVars(spec, m, s.id); err != nil {
 		return nil, err
 	}
+	// The files SameFile tests compare, identified on this machine before
+	// anything is loaded (fileid.go).
+	fileIDs, err := FileIDEntries(m)
+	if err != nil {
+		return nil, err
+	}
 	repl := map[string]*ebpf.Map{}
 	for name, ms := range spec.Maps {
 		if bpf.IsSharedMap(name) {
@@ -377,7 +383,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := o.fail("maps"); err != nil {
 		return nil, err
 	}
-	for _, mi := range m.Maps {
+	for _, mi := range append(append([]bpf.MapInit(nil), m.Maps...), fileIDs...) {
 		mp := s.coll.Maps[mi.Map]
 		for i, e := range mi.Entries {
 			if err := mp.Update(e.Key, e.Value, ebpf.UpdateAny); err != nil {

@@ -2,6 +2,7 @@ package policytest
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"net/netip"
 	"slices"
@@ -113,6 +114,7 @@ func Bind(c *Case, pol *ir.Policy) (*Bound, []compiler.Diagnostic) {
 	if c.args != nil {
 		b.args(h, ev)
 	}
+	fileIdentities(h, ev)
 	if c.ret != nil {
 		typ := returnType(h)
 		if typ == ir.TypeInvalid {
@@ -364,7 +366,7 @@ func (b *binder) value(n *yaml.Node, t ir.ArgType, what string) ir.ArgValue {
 		if n.Kind == yaml.MappingNode {
 			v, err := fileOf(n)
 			if err != nil {
-				return bad("write a file with its type as a mapping: {path: /etc, type: dir}", "%v", err)
+				return bad("write a file with its type as a mapping, {path: /etc, type: dir}, or with the file it is, {path: /tmp/link, same: /usr/bin/true}", "%v", err)
 			}
 			return v
 		}
@@ -412,11 +414,13 @@ func kindWord(n *yaml.Node) string {
 	return "a scalar"
 }
 
-// fileOf reads a file mapping, {path: P, type: T}: the path and the type
-// of its inode, which FileType tests (the schema checked its keys).
+// fileOf reads a file mapping, {path: P, type: T, same: F}: the path, the
+// type of its inode, which FileType tests, and the file it is (a hard link
+// or a bind mount of file F: its identity is F's), which SameFile tests
+// (the schema checked its keys).
 func fileOf(n *yaml.Node) (ir.ArgValue, error) {
 	var v ir.ArgValue
-	var path, typ bool
+	var path, typ, same bool
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i].Value, deref(n.Content[i+1])
 		switch k {
@@ -428,14 +432,59 @@ func fileOf(n *yaml.Node) (ir.ArgValue, error) {
 				return v, fmt.Errorf("%q is not a file type: write reg, dir, lnk, chr, blk, fifo or sock", val.Value)
 			}
 			v.Mode, typ = uint16(m), true
+		case "same":
+			if val.Value == "" {
+				return v, fmt.Errorf("same names the file this one is, by a path")
+			}
+			v.File, same = TestFileID(val.Value), true
 		default:
-			return v, fmt.Errorf("a file has a path and a type, not %s", k)
+			return v, fmt.Errorf("a file has a path, a type and the file it is the same as (same), not %s", k)
 		}
 	}
-	if !path || !typ {
-		return v, fmt.Errorf("a file mapping needs both path and type")
+	if !path || !typ && !same {
+		return v, fmt.Errorf("a file mapping needs a path, and a type or the file it is the same as (same)")
 	}
 	return v, nil
+}
+
+// TestFileID is the identity tests give the file at path (the file a
+// SameFile value names, the file of a file argument's path unless its
+// case says which file it is with same): an inode number drawn from the
+// path, on device 8:1. Tests run on no machine's files, so two paths are
+// two files unless a case says otherwise.
+func TestFileID(path string) ir.FileID {
+	h := fnv.New64a()
+	h.Write([]byte(path))
+	return ir.FileID{Ino: h.Sum64() | 1, Dev: 8<<20 | 1}
+}
+
+// fileIdentities gives the file and path arguments of ev that have a path
+// and no identity the identity of the file at their path, and ev's host
+// the identities of the files h's SameFile tests name.
+func fileIdentities(h *ir.Hook, ev *ir.Event) {
+	for _, a := range h.Args {
+		v := &ev.Args[a.Slot]
+		if a.Type.Class() == ir.ClassPath && len(v.Bytes) > 0 && v.File == (ir.FileID{}) {
+			v.File = TestFileID(string(v.Bytes))
+		}
+	}
+	for _, s := range h.Selectors {
+		for _, t := range s.Tests {
+			if t.Op != ir.OpSameFile && t.Op != ir.OpNotSameFile {
+				continue
+			}
+			vals := t.Values
+			if t.Map != nil {
+				vals = append(append([]ir.Value(nil), vals...), t.Map.Values...)
+			}
+			for _, val := range vals {
+				if ev.Host.Files == nil {
+					ev.Host.Files = map[string]ir.FileID{}
+				}
+				ev.Host.Files[val.Str] = TestFileID(val.Str)
+			}
+		}
+	}
 }
 
 // sockOf reads a socket mapping (the schema checked its keys).

@@ -502,7 +502,12 @@ func familyOf(a netip.Addr) uint16 {
 
 // addCase evaluates ev and records it as a case.
 func (g *generator) addCase(h *ir.Hook, name string, ev *ir.Event) error {
-	res, err := ir.Eval(h, ev)
+	// The identities of files, as the case will give them when read back
+	// (a file is the file at its path), on a copy: ev may be mutated again.
+	withIDs := *ev
+	withIDs.Args = slices.Clone(ev.Args)
+	fileIdentities(h, &withIDs)
+	res, err := ir.Eval(h, &withIDs)
 	if err != nil {
 		return fmt.Errorf("policytest: generate %s: %w", name, err)
 	}

@@ -533,6 +533,15 @@ func (k *Kernel) exec(p *plan) (*bpf.Header, error) {
 			}
 		}
 	}
+	// The files SameFile tests name, with the identities tests give them.
+	for _, f := range b.Manifest.FileIDs {
+		for _, path := range f.Paths {
+			id := TestFileID(path)
+			if err := coll.Maps[f.Map].Put(bpf.FileIDKey(id.Ino, id.Dev), []byte{1}); err != nil {
+				return nil, fmt.Errorf("fill map %s: %w", f.Map, err)
+			}
+		}
+	}
 	if procs := coll.Maps[bpf.ProcsMap]; procs != nil {
 		for _, e := range p.procs {
 			if err := procs.Put(e.Tgid, &e); err != nil {

@@ -156,6 +156,7 @@ var argRenders = map[ir.Op]argRender{
 	ir.OpCapabilitiesGained: renderCapsGained,
 	ir.OpSubString:          renderSubString, ir.OpSubStringIgnCase: renderSubString,
 	ir.OpFileType: renderFileType, ir.OpNotFileType: renderFileType,
+	ir.OpSameFile: renderSameFile, ir.OpNotSameFile: renderSameFile,
 }
 
 // intOperand loads o's integer into R4 and returns where it is kept, for
@@ -457,6 +458,53 @@ func renderFileType(p *Gen, o operand, t *ir.Test, fail string) {
 				p.Emit(asm.JEq.Imm(asm.R4, int32(v.Int), hit))
 			}
 		}
+	})
+}
+
+// renderSameFile: the identity of the file's inode, its inode number and
+// the device of its super_block (s_dev), is in the test's map, which the
+// loader fills with the identities of the files the values name on its
+// machine (NotSameFile: it is not). The argument is read again from the
+// context, as FileType reads it. An argument without an inode reads as 0
+// and 0, which is no file's identity.
+func renderSameFile(p *Gen, o operand, t *ir.Test, fail string) {
+	if o.slot == nil || o.ret {
+		p.Errorf(t.Pos, "%s tests a file argument at entry, not a return value", t.Op)
+		return
+	}
+	if t.Map == nil || t.Map.Kind != ir.MapFileID || len(t.Values) > 0 {
+		p.Errorf(t.Pos, "internal error: the files of %s are not all in a %s map", t.Op, ir.MapFileID)
+		return
+	}
+	a := o.slot.Arg
+	if !p.reads.LoadArg(asm.R7, a) {
+		return
+	}
+	switch a.Type {
+	case ir.TypeFile:
+		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.File, "f_path.dentry", asm.DWord, prog.StTmp)
+	case ir.TypePath:
+		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.PathT, "dentry", asm.DWord, prog.StTmp)
+	default:
+		p.Errorf(t.Pos, "%s on a %s argument: it reads the inode of a file or path", t.Op, a.Type)
+		return
+	}
+	// The key, bpf.FileIDKeySize bytes at StVal2: the inode number
+	// (StVal2), then the device (the low half of StVal).
+	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Dentry, "d_inode", asm.DWord, prog.StTmp)
+	kern.ReadKernel(&p.B, asm.R4, asm.R7, kern.Inode, "i_ino", asm.DWord, prog.StTmp)
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal2, asm.R4, asm.DWord))
+	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Inode, "i_sb", asm.DWord, prog.StTmp)
+	kern.ReadKernel(&p.B, asm.R4, asm.R7, kern.Super, "s_dev", asm.Word, prog.StTmp)
+	p.Emit(asm.StoreMem(asm.RFP, prog.StVal, asm.R4, asm.DWord))
+	p.anyOf(t.Op.Negated(), fail, func(hit string) {
+		p.Emit(
+			asm.LoadMapPtr(asm.R1, 0).WithReference(p.g.FileIDMap(t)),
+			asm.Mov.Reg(asm.R2, asm.RFP),
+			asm.Add.Imm(asm.R2, prog.StVal2),
+			asm.FnMapLookupElem.Call(),
+			asm.JNE.Imm(asm.R0, 0, hit),
+		)
 	})
 }
 

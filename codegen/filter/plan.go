@@ -19,6 +19,10 @@ type Plan struct {
 	// HostNSVar declares the load-time variable of the host's
 	// namespace of kind ns and returns its name.
 	HostNSVar func(ns ir.Namespace) string
+	// FileIDMap declares the map of file identities SameFile test t
+	// looks the argument's up in, which the loader fills, and returns
+	// its name.
+	FileIDMap func(t *ir.Test) string
 	// GlobalVerdictGeneration: cached verdicts depend on the process
 	// table's generation (codegen.Options.GlobalVerdictGeneration).
 	GlobalVerdictGeneration bool

@@ -107,12 +107,25 @@ func (l *Layout) File(t ir.ArgType, path string) uint64 { return l.FileMode(t, p
 // FileMode is File whose last dentry has an inode of mode (when not 0):
 // FileType tests its type bits.
 func (l *Layout) FileMode(t ir.ArgType, path string, mode uint16) uint64 {
+	return l.FileInode(t, path, mode, ir.FileID{})
+}
+
+// FileInode is File whose last dentry has an inode (when mode or id is
+// not zero) of mode, inode number id.Ino, and a super_block of device
+// id.Dev: FileType tests the mode's type bits, SameFile the identity.
+func (l *Layout) FileInode(t ir.ArgType, path string, mode uint16, id ir.FileID) uint64 {
 	var inode uint64
-	if mode != 0 {
+	if mode != 0 || id != (ir.FileID{}) {
 		var b []byte
 		var k *Struct
 		inode, b, k = l.New("inode")
 		l.Put(k, b, "i_mode", uint64(mode))
+		l.Put(k, b, "i_ino", id.Ino)
+		if id.Dev != 0 {
+			sb, sbb, sk := l.New("super_block")
+			l.Put(sk, sbb, "s_dev", uint64(id.Dev))
+			l.Put(k, b, "i_sb", sb)
+		}
 	}
 	dentry := l.dentries(path, inode)
 	switch t {
@@ -306,7 +319,7 @@ func (l *Layout) Arg(t ir.ArgType, v ir.ArgValue, size int64) (uint64, ir.ArgVal
 		if p != "" && (!strings.HasPrefix(p, "/") || strings.Contains(p, "//") || len(p) > 1 && strings.HasSuffix(p, "/")) {
 			return 0, v, &Unsupported{fmt.Sprintf("the path %q is not absolute and clean, as a dentry walk spells paths", p)}
 		}
-		addr = l.FileMode(t, p, v.Mode)
+		addr = l.FileInode(t, p, v.Mode, v.File)
 	case ir.TypeSock, ir.TypeSocket:
 		s := sock()
 		addr = l.Sock(s, t == ir.TypeSocket)
