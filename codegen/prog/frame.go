@@ -41,6 +41,11 @@ const (
 	// StFdKey is the key of the fd map: u32 tgid, u32 fd
 	// (codegen/fetch/fd.go).
 	StFdKey = -240
+	// StSetCtx and StSetRec keep the context and the record of a policy
+	// set's shared program, which each member's part reloads: a member's
+	// post may use the kept registers (codegen/set.go).
+	StSetCtx = -248
+	StSetRec = -256
 )
 
 // frameSlot is one entry of the frame's table, for TestFrame.
@@ -58,4 +63,5 @@ var frame = []frameSlot{
 	{"StNetKey", StNetKey, 20}, {"StUSDT", StUSDT, 8}, {"StRateKey", StRateKey, RateKeySize},
 	{"StIov", StIov, 8}, {"StIovCount", StIovCount, 8}, {"StIovFill", StIovFill, 8}, {"StIovSlot", StIovSlot, 8},
 	{"StIovTotal", StIovTotal, 8}, {"StFdKey", StFdKey, 8},
+	{"StSetCtx", StSetCtx, 8}, {"StSetRec", StSetRec, 8},
 }
