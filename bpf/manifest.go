@@ -74,8 +74,8 @@ type Manifest struct {
 	// Members are the policies of a policy set (polc build --set): the
 	// bundle's Policy is the set's name, its hooks are the members' (each
 	// Hook.Member says whose), and events name the member as their
-	// policy. The programs read MembersMap, one entry per member, and do
-	// nothing for a member whose entry is not 0 (polrun unload SET/MEMBER).
+	// policy. The programs read MembersMap, a switch per member, and do
+	// nothing for a member whose switch is not 0 (polrun unload SET/MEMBER).
 	// CountersMap has one entry per member. Empty for one policy's bundle.
 	Members []Member `json:"members,omitempty"`
 }
@@ -90,10 +90,11 @@ type Member struct {
 	Mode string `json:"mode,omitempty"`
 }
 
-// MembersMap is a policy set's member switch: an array of one uint32 per
-// member (key: the member's index in Manifest.Members), 0 while the member
-// runs, 1 once polrun disabled it. Every program reads its member's entry
-// before doing any of the member's work.
+// MembersMap is a policy set's member switches: an array of one entry
+// (key 0) whose value is a uint32 per member, in the order of
+// Manifest.Members: 0 while the member runs, 1 once polrun switched it off.
+// A program reads the value once and a member's switch before any of the
+// member's work.
 const MembersMap = "polc_members"
 
 // PolicyName is the name of the policy hook h of m belongs to: its member's

@@ -203,16 +203,20 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 		asm.StoreMem(asm.RFP, prog.StSetCtx, prog.RCtx, asm.DWord),
 		asm.StoreMem(asm.RFP, prog.StSetRec, prog.RRec, asm.DWord),
 	)
+	lead.lookupMembers()
+	lead.Emit(asm.StoreMem(asm.RFP, prog.StSetMembers, asm.R0, asm.DWord))
 	for i, h := range hooks {
 		if h.RetAction != 0 {
 			g.errs.add(h.Pos, "returnArgAction %s needs return: true", h.RetAction)
 		}
 		next := fmt.Sprintf("member_part%d_end", i)
 		lead.Emit(
+			asm.LoadMem(asm.R1, asm.RFP, prog.StSetMembers, asm.DWord),
+			asm.LoadMem(asm.R1, asm.R1, int16(4*g.memberOf(h)), asm.Word),
+			asm.JNE.Imm(asm.R1, 0, next),
 			asm.LoadMem(prog.RCtx, asm.RFP, prog.StSetCtx, asm.DWord),
 			asm.LoadMem(prog.RRec, asm.RFP, prog.StSetRec, asm.DWord),
 		)
-		lead.memberGate(g.memberOf(h), next)
 		part := newProgGen(g, h, lays[i], false)
 		part.Src(h.Pos, h.Call)
 		part.processFilters()
@@ -256,19 +260,28 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 	}
 }
 
-// memberGate emits member's switch: a jump to skip unless the member's
-// entry in bpf.MembersMap is 0. It clobbers R0-R5 and StKey.
-func (p *progGen) memberGate(member int, skip string) {
-	m := p.g.DeclareMap(&object.Map{Name: bpf.MembersMap, Type: ebpf.Array, KeySize: 4, ValueSize: 4,
-		MaxEntries: uint32(len(p.g.set.members))})
+// lookupMembers emits R0 = the members' switches (bpf.MembersMap's one
+// value), or the jump to prog.Exit when the lookup fails (it does not).
+// It clobbers R0-R5 and StKey.
+func (p *progGen) lookupMembers() {
+	m := p.g.DeclareMap(&object.Map{Name: bpf.MembersMap, Type: ebpf.Array, KeySize: 4,
+		ValueSize: uint32(4 * len(p.g.set.members)), MaxEntries: 1})
 	p.Emit(
-		emit.StoreImm(asm.RFP, prog.StKey, int64(member), asm.Word),
+		emit.StoreImm(asm.RFP, prog.StKey, 0, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(m),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
-		asm.JEq.Imm(asm.R0, 0, skip),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.Word),
+		asm.JEq.Imm(asm.R0, 0, prog.Exit.String()),
+	)
+}
+
+// memberGate emits member's switch in a program of its own: a jump to
+// skip unless the member's switch is 0. It clobbers R0-R5 and StKey.
+func (p *progGen) memberGate(member int, skip string) {
+	p.lookupMembers()
+	p.Emit(
+		asm.LoadMem(asm.R1, asm.R0, int16(4*member), asm.Word),
 		asm.JNE.Imm(asm.R1, 0, skip),
 	)
 }

@@ -13,7 +13,7 @@ import (
 
 // Policy sets (polc build --set): one bundle of several member policies,
 // loaded under the set's name. Their programs read bpf.MembersMap, one
-// uint32 per member, before any of a member's work: SetMemberEnabled
+// uint32 per member in its one value, before any of a member's work: SetMemberEnabled
 // writes it, as SetMode writes the mode map, so switching a member off
 // or on touches neither the others nor the programs.
 
@@ -36,8 +36,8 @@ func checkMembersMap(m *bpf.Manifest, spec *ebpf.CollectionSpec) error {
 		}
 		return fmt.Errorf("%w: the manifest names policy set members but the object has no %s", ErrBadBundle, bpf.MembersMap)
 	}
-	if ms.Type != ebpf.Array || ms.KeySize != 4 || ms.ValueSize != 4 || ms.MaxEntries != uint32(len(m.Members)) {
-		return fmt.Errorf("%w: %s is a %s of %d entries, key %d and value %d bytes; the contract is an array of a uint32 per member (%d)",
+	if ms.Type != ebpf.Array || ms.KeySize != 4 || ms.ValueSize != uint32(4*len(m.Members)) || ms.MaxEntries != 1 {
+		return fmt.Errorf("%w: %s is a %s of %d entries, key %d and value %d bytes; the contract is an array of one value, a uint32 per member (%d)",
 			ErrBadBundle, bpf.MembersMap, ms.Type, ms.MaxEntries, ms.KeySize, ms.ValueSize, len(m.Members))
 	}
 	return nil
@@ -68,12 +68,12 @@ func membersOf(dir string, m *bpf.Manifest) ([]MemberStatus, error) {
 	}
 	if err == nil {
 		defer mp.Close()
+		v := make([]uint32, len(out))
+		if err := mp.Lookup(uint32(0), v); err != nil {
+			return out, fmt.Errorf("read %s: %w", bpf.MembersMap, err)
+		}
 		for i := range out {
-			var v uint32
-			if err := mp.Lookup(uint32(i), &v); err != nil {
-				return out, fmt.Errorf("read %s: %w", bpf.MembersMap, err)
-			}
-			out[i].Enabled = v == 0
+			out[i].Enabled = v[i] == 0
 		}
 	}
 	cs, err := countersEntries(filepath.Join(dir, bpf.MapsDir, bpf.CountersMap), len(out))
@@ -130,11 +130,17 @@ func SetMemberEnabled(set, member string, enabled bool, opts *Options) error {
 		return fmt.Errorf("policy set %s: open %s: %w", set, bpf.MembersMap, err)
 	}
 	defer mp.Close()
-	v := uint32(1)
-	if enabled {
-		v = 0
+	// The root's lock keeps other polruns from writing the value between
+	// this read and write.
+	v := make([]uint32, len(m.Members))
+	if err := mp.Lookup(uint32(0), v); err != nil {
+		return fmt.Errorf("policy set %s: read %s: %w", set, bpf.MembersMap, err)
 	}
-	if err := mp.Update(uint32(i), v, ebpf.UpdateExist); err != nil {
+	v[i] = 1
+	if enabled {
+		v[i] = 0
+	}
+	if err := mp.Update(uint32(0), v, ebpf.UpdateExist); err != nil {
 		return fmt.Errorf("policy set %s: switch %s: %w", set, member, err)
 	}
 	return nil

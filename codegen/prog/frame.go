@@ -46,6 +46,9 @@ const (
 	// post may use the kept registers (codegen/set.go).
 	StSetCtx = -248
 	StSetRec = -256
+	// StSetMembers is the pointer to the set's member switches
+	// (bpf.MembersMap).
+	StSetMembers = -264
 )
 
 // frameSlot is one entry of the frame's table, for TestFrame.
@@ -63,5 +66,5 @@ var frame = []frameSlot{
 	{"StNetKey", StNetKey, 20}, {"StUSDT", StUSDT, 8}, {"StRateKey", StRateKey, RateKeySize},
 	{"StIov", StIov, 8}, {"StIovCount", StIovCount, 8}, {"StIovFill", StIovFill, 8}, {"StIovSlot", StIovSlot, 8},
 	{"StIovTotal", StIovTotal, 8}, {"StFdKey", StFdKey, 8},
-	{"StSetCtx", StSetCtx, 8}, {"StSetRec", StSetRec, 8},
+	{"StSetCtx", StSetCtx, 8}, {"StSetRec", StSetRec, 8}, {"StSetMembers", StSetMembers, 8},
 }
