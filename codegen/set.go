@@ -12,6 +12,7 @@ import (
 
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
+	"github.com/polc-dev/polc/codegen/filter"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/ir"
@@ -205,6 +206,26 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 	)
 	lead.lookupMembers()
 	lead.Emit(asm.StoreMem(asm.RFP, prog.StSetMembers, asm.R0, asm.DWord))
+	// The process's generation and the verdict cache entry most parts
+	// use are read once for all (filter.Hoisted).
+	parts := make([]*progGen, len(hooks))
+	hoist := &filter.Hoisted{}
+	slots := map[int32]int{}
+	for i, h := range hooks {
+		parts[i] = newProgGen(g, h, lays[i], false)
+		parts[i].flt.Hoisted = hoist
+		if filter.CachesVerdicts(h) {
+			slots[g.verdictSlot(h)]++
+			hoist.OwnGen = hoist.OwnGen || parts[i].flt.UsesOwnGen()
+		}
+	}
+	for slot, n := range slots {
+		if n > 1 && (!hoist.Verdict || n > slots[hoist.VerdictSlot] || (n == slots[hoist.VerdictSlot] && slot < hoist.VerdictSlot)) {
+			hoist.Verdict, hoist.VerdictSlot = true, slot
+		}
+	}
+	hoist.OwnGen = hoist.OwnGen && len(slots) > 0 && len(hooks) > 1
+	lead.flt.Hoist(hoist)
 	for i, h := range hooks {
 		if h.RetAction != 0 {
 			g.errs.add(h.Pos, "returnArgAction %s needs return: true", h.RetAction)
@@ -217,7 +238,7 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 			asm.LoadMem(prog.RCtx, asm.RFP, prog.StSetCtx, asm.DWord),
 			asm.LoadMem(prog.RRec, asm.RFP, prog.StSetRec, asm.DWord),
 		)
-		part := newProgGen(g, h, lays[i], false)
+		part := parts[i]
 		part.Src(h.Pos, h.Call)
 		part.processFilters()
 		part.header()

@@ -49,6 +49,11 @@ const (
 	// StSetMembers is the pointer to the set's member switches
 	// (bpf.MembersMap).
 	StSetMembers = -264
+	// StSetGen is the process's own generation and StSetVerdict the
+	// pointer to a verdict cache entry, read once by a policy set's
+	// shared program for its parts (filter.Hoisted).
+	StSetGen     = -272
+	StSetVerdict = -280
 )
 
 // frameSlot is one entry of the frame's table, for TestFrame.
@@ -67,4 +72,5 @@ var frame = []frameSlot{
 	{"StIov", StIov, 8}, {"StIovCount", StIovCount, 8}, {"StIovFill", StIovFill, 8}, {"StIovSlot", StIovSlot, 8},
 	{"StIovTotal", StIovTotal, 8}, {"StFdKey", StFdKey, 8},
 	{"StSetCtx", StSetCtx, 8}, {"StSetRec", StSetRec, 8}, {"StSetMembers", StSetMembers, 8},
+	{"StSetGen", StSetGen, 8}, {"StSetVerdict", StSetVerdict, 8},
 }
