@@ -1,12 +1,14 @@
 package loader
 
 import (
+	"errors"
 	"fmt"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 )
@@ -184,5 +186,43 @@ spec:
 	check("set-pid on again", round(), "")
 	if err := SetMemberEnabled("trio", "nope", false, o); err == nil {
 		t.Error("disabling a member the set does not have succeeded")
+	}
+}
+
+// TestCheckSetManifest: a manifest whose set fields disagree is refused.
+func TestCheckSetManifest(t *testing.T) {
+	good := func() *bpf.Manifest {
+		prog := func(name string) []bpf.Program {
+			return []bpf.Program{{Name: name, Section: "tracepoint/raw_syscalls/sys_enter", Attach: "tracepoint"}}
+		}
+		return &bpf.Manifest{Policy: "set", Arch: string(arch.Host()),
+			Members: []bpf.Member{{Name: "a"}, {Name: "b"}},
+			Hooks: []bpf.Hook{
+				{ID: 0, Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Programs: prog("h0")},
+				{ID: 1, Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Member: 1, Shared: "h0"},
+				{ID: 2, Kind: "tracepoint", Target: "sched/sched_process_exit", Member: 1, Programs: prog("h2")},
+			}}
+	}
+	if err := checkManifest(good()); err != nil {
+		t.Fatalf("a good set's manifest: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(m *bpf.Manifest)
+	}{
+		{"shares a program no hook has", func(m *bpf.Manifest) { m.Hooks[1].Shared = "nope" }},
+		{"shares and has programs", func(m *bpf.Manifest) { m.Hooks[2].Shared = "h0" }},
+		{"neither programs nor shared", func(m *bpf.Manifest) { m.Hooks[1].Shared = "" }},
+		{"member out of range", func(m *bpf.Manifest) { m.Hooks[2].Member = 2 }},
+		{"negative member", func(m *bpf.Manifest) { m.Hooks[2].Member = -1 }},
+		{"no members", func(m *bpf.Manifest) { m.Members = nil }},
+		{"a member named twice", func(m *bpf.Manifest) { m.Members[1].Name = "a" }},
+		{"a member name that is no policy name", func(m *bpf.Manifest) { m.Members[1].Name = "../x" }},
+	} {
+		m := good()
+		tc.edit(m)
+		if err := checkManifest(m); !errors.Is(err, ErrBadBundle) {
+			t.Errorf("%s: %v, want ErrBadBundle", tc.name, err)
+		}
 	}
 }
