@@ -226,6 +226,13 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 	}
 	hoist.OwnGen = hoist.OwnGen && len(slots) > 0 && len(hooks) > 1
 	lead.flt.Hoist(hoist)
+	// The prologue's failures exit here, not at the end of the program,
+	// which may be further than a jump reaches (32767 instructions).
+	lead.Emit(asm.Ja.Label("member_parts"))
+	lead.Bind(prog.Exit)
+	lead.exitValue()
+	lead.Emit(asm.Return())
+	lead.B.Label("member_parts")
 	for i, h := range hooks {
 		if h.RetAction != 0 {
 			g.errs.add(h.Pos, "returnArgAction %s needs return: true", h.RetAction)
@@ -253,7 +260,6 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 		lead.B.Append(relabel(body, fmt.Sprintf("part%d_", i)))
 		lead.B.Label(next)
 	}
-	lead.Bind(prog.Exit)
 	lead.exitValue()
 	lead.Emit(asm.Return())
 	insns := lead.finish()
