@@ -46,8 +46,24 @@ func compileSet(t *testing.T, name string, yamls map[string]string, order []stri
 // after its member and carrying its syscall; switching one member off stops
 // its events and no other's, and switching it on brings them back.
 func TestPolicySet(t *testing.T) {
+	for _, raw := range []bool{false, true} {
+		name := "tracepoint"
+		if raw {
+			name = "raw_tracepoint"
+		}
+		t.Run(name, func(t *testing.T) { testPolicySet(t, raw) })
+	}
+}
+
+func testPolicySet(t *testing.T, raw bool) {
 	o := testOptions(t)
 	h := newHelper(t)
+	// The syscall id: field 4 of the tracepoint's record, argument 1 of
+	// the raw tracepoint.
+	index, rawLine := 4, ""
+	if raw {
+		index, rawLine = 1, "\n    raw: true"
+	}
 	policy := func(name string, nr int) string {
 		return fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
@@ -56,9 +72,9 @@ metadata:
 spec:
   tracepoints:
   - subsystem: "raw_syscalls"
-    event: "sys_enter"
+    event: "sys_enter"%s
     args:
-    - index: 4
+    - index: %d
       type: "syscall64"
       label: "id"
     selectors:
@@ -67,10 +83,10 @@ spec:
         values:
         - %q
       matchArgs:
-      - index: 4
+      - index: %d
         operator: "Equal"
         values: ["%d"]
-`, name, h.path, nr)
+`, name, rawLine, index, h.path, index, nr)
 	}
 	want := map[string]uint32{"set-ppid": syscall.SYS_GETPPID, "set-pid": syscall.SYS_GETPID, "set-tid": syscall.SYS_GETTID}
 	order := []string{"set-ppid.yaml", "set-pid.yaml", "set-tid.yaml"}
