@@ -21,8 +21,10 @@ import (
 // Policy sets (polc build --set). Several policies become one bundle: the
 // members' hooks, renumbered, are the bundle's hooks, and hooks of
 // different members on the same attach point share one program. That
-// program finds the scratch record, reads the pid and keeps the context
-// once (prologue), then runs each member's part in turn: the member's
+// program finds the scratch record, reads the pid, keeps the context and
+// reads the members' switches once (prologue; also the process's
+// generation and a verdict cache entry, filter.Hoisted), then runs each
+// member's part in turn: the member's
 // switch (bpf.MembersMap), its process filters (and verdict cache), its
 // header (its own hook ID, by which events are the member's), argument
 // reads, selectors and post. A member's part ends (its exit, a rejected
