@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/loader"
@@ -21,6 +22,11 @@ import (
 // and measures the getppid loop as the per-event cost table does, in
 // interleaved rounds with nothing attached: the overhead per syscall of
 // each count, and per round the overhead of K policies over that of one.
+
+//
+// The same counts are measured as policy sets (polc build --set): K copies
+// in one bundle, one program on the hook that reads the process facts once
+// and runs each member's part in turn (codegen/set.go).
 
 // PolicyCounts are the numbers of policies measured on one hook.
 var PolicyCounts = []int{1, 10, 50}
@@ -38,7 +44,7 @@ type ManyPolicies struct {
 	Calls   int    `json:"calls"`
 	CPU     int    `json:"cpu"`
 	// Overhead is ns per getppid over nothing attached in the same
-	// round, keyed by PolicyVariant(K).
+	// round, keyed by PolicyVariant(K) and SetVariant(K).
 	Overhead map[string]Summary `json:"overhead"`
 	// ToOne is, per round, K policies' overhead over one policy's, keyed
 	// by PolicyVariant(K).
@@ -57,6 +63,50 @@ func PolicyVariant(k int) string {
 		return "1 policy"
 	}
 	return fmt.Sprintf("%d policies", k)
+}
+
+// SetVariant names the variant of a policy set of k policies.
+func SetVariant(k int) string {
+	if k == 1 {
+		return "set of 1 policy"
+	}
+	return fmt.Sprintf("set of %d policies", k)
+}
+
+// BuildPolicySets builds, for each K of counts, the copies NAME-1 to
+// NAME-K of the one-policy file path into one policy set bundle
+// (codegen.BuildSet, as polc build --set NAME-set-K).
+func BuildPolicySets(path string, counts []int) (map[int][]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	a := arch.Host()
+	out := map[int][]byte{}
+	for _, k := range counts {
+		var members []codegen.SetMember
+		var name string
+		for i := 1; i <= k; i++ {
+			src := compiler.NewSource(path, data)
+			res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: a})
+			if res.Errors() > 0 || len(res.Policies) != 1 {
+				return nil, fmt.Errorf("build %s: want one policy that checks", path)
+			}
+			name = res.Policies[0].Metadata.Name
+			p, diags := compiler.Lower(res.Policies[0], compiler.LowerOptions{Arch: a})
+			if p == nil || compiler.Count(diags, compiler.Error) > 0 {
+				return nil, fmt.Errorf("build %s: %s", path, firstError(diags))
+			}
+			p.Name = fmt.Sprintf("%s-%d", name, i)
+			members = append(members, codegen.SetMember{Policy: p, Source: path, SourceSHA256: src.SHA256()})
+		}
+		b, err := codegen.BuildSet(fmt.Sprintf("%s-set-%d", name, k), members, codegen.Options{Arch: a, Compiler: "bench"})
+		if err != nil {
+			return nil, fmt.Errorf("build the set of %d: %w", k, err)
+		}
+		out[k] = b.Object
+	}
+	return out, nil
 }
 
 // BuildPolicyCopies builds n copies of the one-policy file path, named
@@ -93,10 +143,11 @@ func BuildPolicyCopies(path string, n int) ([][]byte, error) {
 	return out, nil
 }
 
-// MeasureManyPolicies measures the getppid loop with nothing attached and
-// with the first K of copies loaded, for each K in PolicyCounts, in
-// interleaved rounds.
-func MeasureManyPolicies(hook string, copies [][]byte, opts EventCostOptions) (*ManyPolicies, error) {
+// MeasureManyPolicies measures the getppid loop with nothing attached,
+// with the first K of copies loaded, and with the set of K (sets[K]; none
+// when sets is nil), for each K in PolicyCounts, in interleaved rounds.
+// Every ratio is to one policy alone (PolicyVariant(1)).
+func MeasureManyPolicies(hook string, copies [][]byte, sets map[int][]byte, opts EventCostOptions) (*ManyPolicies, error) {
 	opts.defaults()
 	if getppidNR != 110 {
 		return nil, fmt.Errorf("many policies: the benchmark policy names syscalls by their numbers on x86_64")
@@ -125,8 +176,24 @@ func MeasureManyPolicies(hook string, copies [][]byte, opts EventCostOptions) (*
 	defer loop.close()
 
 	variants := []variant{{name: VariantNone, attach: func() (func() error, error) { return func() error { return nil }, nil }}}
+	counted := []string{}
 	for _, k := range PolicyCounts {
 		variants = append(variants, variant{name: PolicyVariant(k), attach: policiesAttach(bundles[:k], opts.PinRoot)})
+		counted = append(counted, PolicyVariant(k))
+	}
+	kOf := map[string]int{}
+	for _, k := range PolicyCounts {
+		kOf[PolicyVariant(k)] = k
+		if sets == nil {
+			continue
+		}
+		b, err := loader.ReadBundle(sets[k])
+		if err != nil {
+			return nil, fmt.Errorf("many policies: the set of %d: %w", k, err)
+		}
+		variants = append(variants, variant{name: SetVariant(k), attach: policiesAttach([]*loader.Bundle{b}, opts.PinRoot)})
+		counted = append(counted, SetVariant(k))
+		kOf[SetVariant(k)] = k
 	}
 	mp := &ManyPolicies{Hook: hook, Rounds: opts.Rounds, Samples: opts.Samples, Calls: opts.Calls, CPU: opts.CPU,
 		Overhead: map[string]Summary{}, ToOne: map[string]Summary{}, PerPolicy: map[string]Summary{}}
@@ -149,17 +216,15 @@ func MeasureManyPolicies(hook string, copies [][]byte, opts EventCostOptions) (*
 		}
 		r++
 		one := ns[PolicyVariant(1)] - ns[VariantNone]
-		for _, k := range PolicyCounts {
-			v := PolicyVariant(k)
+		for _, v := range counted {
 			o := ns[v] - ns[VariantNone]
 			over[v] = append(over[v], o)
 			toOne[v] = append(toOne[v], o/one)
-			perPolicy[v] = append(perPolicy[v], o/float64(k))
+			perPolicy[v] = append(perPolicy[v], o/float64(kOf[v]))
 		}
 		opts.Log("many policies round %d: %v ns per syscall", r, ns)
 	}
-	for _, k := range PolicyCounts {
-		v := PolicyVariant(k)
+	for _, v := range counted {
 		mp.Overhead[v], mp.ToOne[v], mp.PerPolicy[v] = Summarize(over[v]), Summarize(toOne[v]), Summarize(perPolicy[v])
 	}
 	return mp, nil

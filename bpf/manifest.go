@@ -76,6 +76,49 @@ type Manifest struct {
 	// need Kubernetes pod metadata, which polrun does not have, so it
 	// refuses the bundle.
 	PodSelectors []string `json:"podSelectors,omitempty"`
+	// Members are the policies of a policy set (polc build --set): the
+	// bundle's Policy is the set's name, its hooks are the members' (each
+	// Hook.Member says whose), and events name the member as their
+	// policy. The programs read MembersMap, a switch per member, and do
+	// nothing for a member whose switch is not 0 (polrun unload SET/MEMBER).
+	// CountersMap has one entry per member. Empty for one policy's bundle.
+	Members []Member `json:"members,omitempty"`
+}
+
+// Member is one policy of a policy set's bundle.
+type Member struct {
+	Name         string `json:"name"`
+	Source       string `json:"source"`
+	SourceSHA256 string `json:"sourceSha256"`
+	// Mode is the member's mode, as Manifest.Mode (the set's mode map is
+	// one for all its members: their modes must agree).
+	Mode string `json:"mode,omitempty"`
+}
+
+// MembersMap is a policy set's member switches: an array of one entry
+// (key 0) whose value is a uint32 per member, in the order of
+// Manifest.Members: 0 while the member runs, 1 once polrun switched it off.
+// A program reads the value once and a member's switch before any of the
+// member's work.
+const MembersMap = "polc_members"
+
+// PolicyName is the name of the policy hook h of m belongs to: its member's
+// in a policy set, else the bundle's.
+func (m *Manifest) PolicyName(h *Hook) string {
+	if len(m.Members) > 0 && h != nil && h.Member >= 0 && h.Member < len(m.Members) {
+		return m.Members[h.Member].Name
+	}
+	return m.Policy
+}
+
+// MemberIndex is the index of the member named name, -1 when m has none.
+func (m *Manifest) MemberIndex(name string) int {
+	for i, mb := range m.Members {
+		if mb.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // Kernel features a bundle can require.
@@ -167,7 +210,15 @@ type Hook struct {
 	// policy's hooks), which acts on NotifyEnforcer actions and posts no
 	// events.
 	Enforcer bool `json:"enforcer,omitempty"`
-	Pos      Pos  `json:"pos"`
+	// Member is, in a policy set's bundle, the index in Manifest.Members
+	// of the policy the hook is of.
+	Member int `json:"member,omitempty"`
+	// Shared names, in a policy set's bundle, the program of another hook
+	// (of another member, on the same attach point) whose code does this
+	// hook's work too: the hook then has no Programs of its own. Empty
+	// when the hook has its programs.
+	Shared string `json:"shared,omitempty"`
+	Pos    Pos    `json:"pos"`
 }
 
 // Values of Hook.Override.

@@ -46,6 +46,11 @@ type HookInfo struct {
 	Programs []string `json:"programs"`
 	Args     []string `json:"args"` // "label:type" or "type", in record order
 	Pos      string   `json:"pos"`
+	// Member is, in a policy set's bundle, the policy the hook is of;
+	// Shared the program of another hook whose code serves this one too
+	// (bpf.Hook.Shared).
+	Member string `json:"member,omitempty"`
+	Shared string `json:"shared,omitempty"`
 }
 
 // ProgramInfo is one program of the object.
@@ -258,6 +263,9 @@ func hooks(m *bpf.Manifest) []HookInfo {
 		}
 		for _, p := range h.Programs {
 			hi.Programs = append(hi.Programs, p.Name)
+		}
+		if len(m.Members) > 0 {
+			hi.Member, hi.Shared = m.PolicyName(&h), h.Shared
 		}
 		for _, a := range h.Args {
 			hi.Args = append(hi.Args, argName(a))

@@ -92,6 +92,12 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	if pol == nil {
 		return nil, fmt.Errorf("codegen: nil policy")
 	}
+	return build(pol, opts, nil)
+}
+
+// build compiles pol, the merged policy of a set when set is not nil
+// (set.go).
+func build(pol *ir.Policy, opts Options, set *setInfo) (*Bundle, error) {
 	a := opts.Arch
 	if a == "" {
 		a = arch.Arch(pol.Arch)
@@ -103,7 +109,7 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
-	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(),
+	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(), set: set,
 		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]bool)}
 	g.plan = fetch.NewPlan(a, cc, g.lib, opts.Target, g.errs.add)
 	g.filters = &filter.Plan{Lib: g.lib, SetMap: g.setMap, HostNSVar: g.hostNSVar, FileIDMap: g.fileIDMap,
@@ -112,9 +118,13 @@ func Build(pol *ir.Policy, opts Options) (*Bundle, error) {
 	g.features[bpf.FeatureBTF] = true
 	g.vars[bpf.VarPolicyID] = true
 	g.policyHook = make(map[*ir.Hook]bool, len(pol.Hooks))
-	for _, h := range pol.Hooks {
-		g.policyHook[h] = true
-		g.hook(h)
+	if set != nil {
+		g.setHooks() // set.go
+	} else {
+		for _, h := range pol.Hooks {
+			g.policyHook[h] = true
+			g.hook(h)
+		}
 	}
 	g.enforcers()
 	g.loaderSensor() // tetragon_loader_sensor.go
@@ -166,6 +176,9 @@ type gen struct {
 	multiCands  []*multiCand
 	multi       []bpf.MultiProgram
 	multiGroups int
+
+	// set: the members of a policy set, nil for one policy (set.go).
+	set *setInfo
 }
 
 // Object-level names every bundle uses.
@@ -243,6 +256,7 @@ func (g *gen) finish() (*Bundle, error) {
 			m.NodeSelector.MatchExpressions = append(m.NodeSelector.MatchExpressions, bpf.LabelRequirement(r))
 		}
 	}
+	g.setManifest(m) // set.go
 	if g.hasModeMap() {
 		m.Mode = g.pol.Mode.String() // codegen/action/mode.go
 	}

@@ -20,6 +20,9 @@ import (
 // tests of different widths may become several BPF maps.
 func (g *gen) setMap(m *ir.Map, typ ir.ArgType) string {
 	name := "m_" + symbolName(m.Name)
+	if g.set != nil {
+		name = fmt.Sprintf("m_p%d_%s", g.set.mapMember[m], symbolName(m.Name))
+	}
 	if m.Kind == ir.MapIntSet && typ.Size() > 0 && typ.Size() < 8 {
 		name += fmt.Sprintf("_%s", typ)
 	}
@@ -142,6 +145,9 @@ func (g *gen) declareStateMap(kind ir.MapKind, name string, valueSize int) strin
 		if m.Name == shape.Name {
 			return shape.Name
 		}
+	}
+	if kind == ir.MapCounters && g.set != nil {
+		shape.MaxEntries = uint32(len(g.set.members)) // one entry per member
 	}
 	if shape.MaxEntries > 0 {
 		g.maps = append(g.maps, &shape)

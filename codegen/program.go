@@ -34,6 +34,7 @@ type progGen struct {
 // newProgGen starts the entry program of h (ret: its return program).
 func newProgGen(g *gen, h *ir.Hook, lay *prog.Layout, ret bool) *progGen {
 	p := &progGen{Ctx: prog.New(g, h, lay, ret), g: g}
+	p.Member = int32(g.memberOf(h))
 	p.f = fetch.New(p.Ctx, g.plan)
 	p.flt = filter.New(p.Ctx, g.filters, p.f)
 	p.act = &action.Gen{Ctx: p.Ctx, Policy: g.pol, TestRun: g.opts.TestRun, Reads: p.f}
@@ -89,6 +90,9 @@ func (p *progGen) entryProgram() asm.Instructions {
 	h := p.Hook
 	p.Src(h.Pos, h.Call)
 	p.prologue()
+	if p.g.set != nil {
+		p.memberGate(int(p.Member), prog.Exit.String()) // set.go
+	}
 	p.processFilters()
 	p.header()
 	p.f.ReadArgs(false)

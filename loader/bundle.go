@@ -127,7 +127,10 @@ func ReadBundle(data []byte) (*Bundle, error) {
 	if err := checkModeMap(m, spec); err != nil {
 		return nil, err
 	}
-	if err := checkCountersMap(spec); err != nil {
+	if err := checkCountersMap(spec, len(m.Members)); err != nil {
+		return nil, err
+	}
+	if err := checkMembersMap(m, spec); err != nil { // members.go
 		return nil, err
 	}
 	for _, v := range m.Vars {
@@ -174,8 +177,14 @@ func checkManifest(m *bpf.Manifest) error {
 		if h.ID != i {
 			return fmt.Errorf("%w: hook %d has id %d", ErrBadBundle, i, h.ID)
 		}
-		if len(h.Programs) == 0 {
+		if len(h.Programs) == 0 && h.Shared == "" {
 			return fmt.Errorf("%w: hook %d (%s %s) has no programs", ErrBadBundle, i, h.Kind, h.Target)
+		}
+		if (h.Shared != "" || h.Member != 0) && len(m.Members) == 0 {
+			return fmt.Errorf("%w: hook %d (%s %s) is a policy set member's, but the bundle is no policy set", ErrBadBundle, i, h.Kind, h.Target)
+		}
+		if h.Member < 0 || (len(m.Members) > 0 && h.Member >= len(m.Members)) {
+			return fmt.Errorf("%w: hook %d (%s %s) is of member %d of %d", ErrBadBundle, i, h.Kind, h.Target, h.Member, len(m.Members))
 		}
 		for _, p := range h.Programs {
 			if !attachKinds[p.Attach] {
@@ -189,6 +198,18 @@ func checkManifest(m *bpf.Manifest) error {
 			}
 			seen[p.Name] = true
 		}
+	}
+	for i, h := range m.Hooks {
+		if h.Shared != "" && (len(h.Programs) > 0 || !seen[h.Shared]) {
+			return fmt.Errorf("%w: hook %d (%s %s) shares program %s, which no other hook has, or has programs of its own", ErrBadBundle, i, h.Kind, h.Target, h.Shared)
+		}
+	}
+	members := map[string]bool{}
+	for _, mb := range m.Members {
+		if !ValidPolicyName(mb.Name) || members[mb.Name] {
+			return fmt.Errorf("%w: policy set member name %q is not a policy name, or named twice", ErrBadBundle, mb.Name)
+		}
+		members[mb.Name] = true
 	}
 	return nil
 }

@@ -18,14 +18,14 @@ import (
 // checkCountersMap checks that a bundle declaring bpf.CountersMap declares
 // it with the contract's layout (a bundle built before the counters has
 // none).
-func checkCountersMap(spec *ebpf.CollectionSpec) error {
+func checkCountersMap(spec *ebpf.CollectionSpec, members int) error {
 	ms := spec.Maps[bpf.CountersMap]
 	if ms == nil {
 		return nil
 	}
-	if ms.Type != ebpf.PerCPUArray || ms.KeySize != 4 || ms.ValueSize != bpf.CountersSize || ms.MaxEntries != 1 {
-		return fmt.Errorf("%w: %s is a %s of %d entries, key %d and value %d bytes; the contract is a per-CPU array of one %d-byte value",
-			ErrBadBundle, bpf.CountersMap, ms.Type, ms.MaxEntries, ms.KeySize, ms.ValueSize, bpf.CountersSize)
+	if ms.Type != ebpf.PerCPUArray || ms.KeySize != 4 || ms.ValueSize != bpf.CountersSize || ms.MaxEntries != uint32(max(members, 1)) {
+		return fmt.Errorf("%w: %s is a %s of %d entries, key %d and value %d bytes; the contract is a per-CPU array of %d %d-byte values (one per member of a policy set)",
+			ErrBadBundle, bpf.CountersMap, ms.Type, ms.MaxEntries, ms.KeySize, ms.ValueSize, max(members, 1), bpf.CountersSize)
 	}
 	return nil
 }
@@ -39,6 +39,17 @@ func countersOf(dir string) (*bpf.Counters, error) {
 // countersAt reads the counters pinned at path (a policy's, or the
 // base's), summed over CPUs; nil without error when there are none.
 func countersAt(path string) (*bpf.Counters, error) {
+	all, err := countersEntries(path, 1)
+	if all == nil {
+		return nil, err
+	}
+	return &all[0], err
+}
+
+// countersEntries reads the first n entries of the counters pinned at path
+// (a policy set's members' have one each), each summed over CPUs; nil
+// without error when there are none.
+func countersEntries(path string, n int) ([]bpf.Counters, error) {
 	mp, err := ebpf.LoadPinnedMap(path, &ebpf.LoadPinOptions{ReadOnly: true})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -50,13 +61,15 @@ func countersAt(path string) (*bpf.Counters, error) {
 	if mp.Type() != ebpf.PerCPUArray || mp.ValueSize() != bpf.CountersSize {
 		return nil, fmt.Errorf("%s is a %s with %d-byte values, not the per-CPU counters", bpf.CountersMap, mp.Type(), mp.ValueSize())
 	}
-	var per []bpf.Counters
-	if err := mp.Lookup(uint32(0), &per); err != nil {
-		return nil, fmt.Errorf("read %s: %w", bpf.CountersMap, err)
+	out := make([]bpf.Counters, n)
+	for k := range out {
+		var per []bpf.Counters
+		if err := mp.Lookup(uint32(k), &per); err != nil {
+			return nil, fmt.Errorf("read %s: %w", bpf.CountersMap, err)
+		}
+		for _, c := range per {
+			out[k].Add(c)
+		}
 	}
-	var sum bpf.Counters
-	for _, c := range per {
-		sum.Add(c)
-	}
-	return &sum, nil
+	return out, nil
 }

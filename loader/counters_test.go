@@ -28,7 +28,7 @@ func TestCheckCountersMap(t *testing.T) {
 			tc.ms.Name = bpf.CountersMap
 			spec.Maps[bpf.CountersMap] = tc.ms
 		}
-		err := checkCountersMap(spec)
+		err := checkCountersMap(spec, 0)
 		if (err == nil) != tc.ok || err != nil && !errors.Is(err, ErrBadBundle) {
 			t.Errorf("%s: %v, want ok %v", tc.name, err, tc.ok)
 		}

@@ -90,6 +90,9 @@ type PolicyStatus struct {
 	// Counters are what the policy's programs counted (bpf.CountersMap),
 	// summed over CPUs; nil for a bundle built before the counters.
 	Counters *bpf.Counters
+	// Members are a policy set's members, with their switches and
+	// counters (members.go); nil for one policy's bundle.
+	Members  []MemberStatus
 	Programs []ProgramStatus
 	Maps     []MapStatus
 	Err      error
@@ -204,6 +207,18 @@ func List(opts *Options) (*Status, error) {
 			}
 			if ps.Counters, err = countersOf(dir); err != nil && ps.Err == nil {
 				ps.Err = fmt.Errorf("policy %s: %w", m.Policy, err)
+			}
+			if ps.Members, err = membersOf(dir, m); err != nil && ps.Err == nil {
+				ps.Err = fmt.Errorf("policy %s: %w", m.Policy, err)
+			}
+			if len(ps.Members) > 0 && ps.Counters != nil {
+				var sum bpf.Counters
+				for _, mb := range ps.Members {
+					if mb.Counters != nil {
+						sum.Add(*mb.Counters)
+					}
+				}
+				ps.Counters = &sum
 			}
 		}
 		ps.Programs = listLinks(filepath.Join(dir, bpf.LinksDir), m)

@@ -744,7 +744,7 @@ func (s *Stream) decode(raw []byte) (*Event, error) {
 	}
 	ev.Kind, ev.Time, ev.NodeName = eventKind(hook.Kind), s.toWall(h.Ktime), s.o.NodeName
 	args, data := splitData(hook, args)
-	ev.Policy, ev.PolicyID, ev.Hook, ev.Args, ev.Data, ev.Return = pol.name, h.PolicyID, hook, args, data, ret
+	ev.Policy, ev.PolicyID, ev.Hook, ev.Args, ev.Data, ev.Return = pol.manifest.PolicyName(hook), h.PolicyID, hook, args, data, ret
 	ev.Action, ev.Header = h.Action, h
 	if hook.StackIDs {
 		ev.KernelStackTrace, ev.UserStackTrace = s.stacks(pol, raw[:h.Size], h.Tgid)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"github.com/polc-dev/polc/bundle"
@@ -25,6 +26,7 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	color := fs.String("color", "auto", "color text output: auto, always or never")
 	root := addRootFlag(fs)
 	tf := addTargetFlags(fs)
+	setName := fs.String("set", "", "compile every policy given into one policy set bundle NAME.bpf.o: one program per hook for all of them, each member switched off and on by itself (polrun unload NAME/MEMBER)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: polc build [flags] FILE|DIR|-...\n\n")
 		fs.PrintDefaults()
@@ -60,6 +62,23 @@ func runBuild(args []string, stdout, stderr io.Writer) int {
 	res := compiler.Check(srcs, compiler.Options{Arch: kt.arch, Target: kt.profile, Sysroot: kt.sysroot})
 	var bundles []*codegen.Bundle
 	written := map[string]string{}
+	if *setName != "" {
+		if !validSetName(*setName) {
+			fmt.Fprintf(stderr, "polc build: --set %q: a set's name is a policy name (lower-case letters, digits, '-' and '.')\n", *setName)
+			return exitUsage
+		}
+		if len(res.Policies) == 0 && res.Errors() == 0 {
+			fmt.Fprintf(stderr, "polc build: --set %s: no policies given\n", *setName)
+			return exitUsage
+		}
+		if b, diags := buildSet(*setName, res.Policies, kt, rootDir); b != nil {
+			bundles = append(bundles, b)
+			res.Diagnostics = append(res.Diagnostics, diags...)
+		} else {
+			res.Diagnostics = append(res.Diagnostics, diags...)
+		}
+		res.Policies = nil
+	}
 	for _, pol := range res.Policies {
 		b, diags := buildPolicy(pol, kt, rootDir)
 		res.Diagnostics = append(res.Diagnostics, diags...)
@@ -225,4 +244,54 @@ func dumpAsm(c *dumpContext, pol *compiler.Policy, w io.Writer) []compiler.Diagn
 		io.WriteString(w, b.Asm(codegen.AsmOptions{NoLines: !c.pos}))
 	}
 	return diags
+}
+
+// validSetName: a set's name names a loaded policy, as a policy's does.
+var validSetName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`).MatchString
+
+// buildSet lowers the checked policies and generates one policy set bundle
+// of them (codegen.BuildSet). The bundle is nil on any error.
+func buildSet(name string, pols []*compiler.Policy, kt kernelTarget, root string) (*codegen.Bundle, []compiler.Diagnostic) {
+	var diags []compiler.Diagnostic
+	var members []codegen.SetMember
+	sources := map[string]*compiler.Source{}
+	failed := false
+	for _, pol := range pols {
+		src := pol.Doc.Source
+		rec := recordedName(src.Name, root)
+		p, ds := compiler.Lower(pol, compiler.LowerOptions{Arch: kt.arch, Target: kt.profile, SourceName: rec})
+		diags = append(diags, ds...)
+		if p == nil || compiler.Count(ds, compiler.Error) > 0 {
+			failed = true
+			continue
+		}
+		sources[rec] = src
+		members = append(members, codegen.SetMember{Policy: p, Source: rec, SourceSHA256: src.SHA256()})
+	}
+	if failed {
+		return nil, diags
+	}
+	if len(members) == 0 {
+		return nil, diags
+	}
+	b, err := codegen.BuildSet(name, members, codegen.Options{Arch: kt.arch, Compiler: version, Target: kt.profile,
+		SourceLine: func(pos ir.Pos) string {
+			if src := sources[pos.File]; src != nil {
+				return src.Line(pos.Line)
+			}
+			return ""
+		}})
+	if err != nil {
+		ds := codegenDiagnostics(err, members[0].Policy.Pos)
+		for i := range ds {
+			if src := sources[ds[i].Pos.File]; src != nil {
+				ds[i].Pos.File = src.Name
+			}
+		}
+		return nil, append(diags, ds...)
+	}
+	if missing := compiler.CheckFeatures(b.Manifest.Features, kt.profile, members[0].Policy.Pos); len(missing) > 0 {
+		return nil, append(diags, missing...)
+	}
+	return b, diags
 }

@@ -175,3 +175,49 @@ func TestBuildLongestName(t *testing.T) {
 		t.Errorf("a refused build made %s", out2)
 	}
 }
+
+// TestBuildSet: polc build --set NAME writes one bundle of every policy
+// given, its members in order, each hook its member's; a member the set
+// cannot hold is an error at its position, and no bundle is written.
+func TestBuildSet(t *testing.T) {
+	out := t.TempDir()
+	second := strings.Replace(goodPolicy, `name: "fd-install"`, `name: "fd-install-2"`, 1)
+	if second == goodPolicy {
+		t.Fatal("the test policy's name is not written as expected")
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"build", "--set", "pair", "-o", out, writeFile(t, "a.yaml", goodPolicy), writeFile(t, "b.yaml", second)}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 || entries[0].Name() != "pair.bpf.o" {
+		t.Fatalf("wrote %v, want pair.bpf.o alone", entries)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "pair.bpf.o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := bpf.ReadManifest(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Policy != "pair" || len(m.Members) != 2 || m.Members[0].Name != "fd-install" || m.Members[1].Name != "fd-install-2" ||
+		len(m.Hooks) != 2 || m.PolicyName(&m.Hooks[1]) != "fd-install-2" {
+		t.Errorf("manifest: policy %s, members %+v, %d hooks", m.Policy, m.Members, len(m.Hooks))
+	}
+
+	// The same policy twice: two members of one name.
+	out = t.TempDir()
+	stdout.Reset()
+	code = run([]string{"build", "--color", "never", "--set", "pair", "-o", out, writeFile(t, "a.yaml", goodPolicy), writeFile(t, "c.yaml", goodPolicy)}, &stdout, &stderr)
+	if code != exitFound || !strings.Contains(stdout.String(), "two members named fd-install") {
+		t.Errorf("exit %d, diagnostics:\n%s", code, stdout.String())
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("wrote %d files for a set with errors", len(entries))
+	}
+	if code := run([]string{"build", "--set", "Bad/Name", "-o", out, writeFile(t, "a.yaml", goodPolicy)}, &stdout, &stderr); code != exitUsage {
+		t.Errorf("--set Bad/Name: exit %d, want %d", code, exitUsage)
+	}
+}

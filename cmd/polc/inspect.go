@@ -100,7 +100,11 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 		row("mode", bpf.ModeMonitorOnly+" (no enforcement actions)")
 	}
 	row("built", fmt.Sprintf("polc %s, manifest format %d, for %s", m.Compiler, m.Format, m.Arch))
-	row("source", fmt.Sprintf("%s (sha256 %s)", m.Source, info.Hashes.Source))
+	if len(m.Members) > 0 {
+		row("source", fmt.Sprintf("a policy set of %d members, below (sha256 of their sources' %s)", len(m.Members), info.Hashes.Source))
+	} else {
+		row("source", fmt.Sprintf("%s (sha256 %s)", m.Source, info.Hashes.Source))
+	}
 	row("file", fmt.Sprintf("%d bytes, sha256 %s", info.Sizes.File, info.Hashes.File))
 	if info.Hashes.ObjectOK {
 		row("object", fmt.Sprintf("sha256 %s, matches the manifest", info.Hashes.Object))
@@ -130,15 +134,31 @@ func writeInfo(w io.Writer, info *bundle.Info, verifying bool) {
 	}
 	tw.Flush()
 
+	if len(m.Members) > 0 {
+		writeMembers(w, info)
+	}
+
 	fmt.Fprintln(w, "\nhooks")
 	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	row("  ID", "KIND", "TARGET", "ARGS", "PROGRAMS", "POLICY LINE")
+	if len(m.Members) > 0 {
+		row("  ID", "MEMBER", "KIND", "TARGET", "ARGS", "PROGRAMS", "POLICY LINE")
+	} else {
+		row("  ID", "KIND", "TARGET", "ARGS", "PROGRAMS", "POLICY LINE")
+	}
 	for _, h := range info.Hooks {
 		args := strings.Join(h.Args, " ")
 		if args == "" {
 			args = "-"
 		}
-		row(fmt.Sprintf("  %d", h.ID), h.Kind, h.Target, args, strings.Join(h.Programs, " "), h.Pos)
+		progs := strings.Join(h.Programs, " ")
+		if h.Shared != "" {
+			progs = "shares " + h.Shared
+		}
+		if len(m.Members) > 0 {
+			row(fmt.Sprintf("  %d", h.ID), h.Member, h.Kind, h.Target, args, progs, h.Pos)
+			continue
+		}
+		row(fmt.Sprintf("  %d", h.ID), h.Kind, h.Target, args, progs, h.Pos)
 	}
 	tw.Flush()
 
@@ -203,4 +223,53 @@ func signedText(s *bundle.SignatureInfo, verifying bool) string {
 		return fmt.Sprintf("yes, by key %s (not verified: give --key)", s.KeyID)
 	}
 	return "yes"
+}
+
+// writeMembers describes a policy set's members and which of its programs
+// serve hooks of several members.
+func writeMembers(w io.Writer, info *bundle.Info) {
+	m := info.Manifest
+	fmt.Fprintln(w, "\nmembers (a policy set: polrun unload SET/MEMBER and polrun enable SET/MEMBER switch one)")
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\tNAME\tMODE\tHOOKS\tSOURCE")
+	for i, mb := range m.Members {
+		var ids []string
+		for _, h := range m.Hooks {
+			if h.Member == i {
+				ids = append(ids, fmt.Sprint(h.ID))
+			}
+		}
+		mode := mb.Mode
+		if mode == "" {
+			mode = bpf.ModeMonitorOnly
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s (sha256 %s)\n", i, mb.Name, mode, strings.Join(ids, ","), mb.Source, mb.SourceSHA256)
+	}
+	tw.Flush()
+	shared := map[string][]string{}
+	var names []string
+	for _, h := range m.Hooks {
+		name := h.Shared
+		if name == "" {
+			if len(h.Programs) == 0 {
+				continue
+			}
+			name = h.Programs[0].Name
+		}
+		if shared[name] == nil {
+			names = append(names, name)
+		}
+		shared[name] = append(shared[name], fmt.Sprint(h.ID))
+	}
+	fmt.Fprintln(w, "\nshared hooks (one program runs the parts of several members' hooks)")
+	n := 0
+	for _, name := range names {
+		if len(shared[name]) > 1 {
+			fmt.Fprintf(w, "  %s: hooks %s\n", name, strings.Join(shared[name], ","))
+			n++
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "  none: every hook has its own program")
+	}
 }

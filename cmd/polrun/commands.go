@@ -254,11 +254,53 @@ func runUnload(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "unloaded everything under", *root)
 		return exitOK
 	}
-	if err := loader.Unload(names, o); err != nil {
+	// SET/MEMBER switches a policy set's member off (members.go); the
+	// set stays loaded.
+	var policies []string
+	for _, n := range names {
+		set, member, ok := strings.Cut(n, "/")
+		if !ok {
+			policies = append(policies, n)
+			continue
+		}
+		if err := loader.SetMemberEnabled(set, member, false, o); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintf(stdout, "disabled %s (policy set %s stays loaded: polrun enable %s turns it back on)\n", n, set, n)
+	}
+	if len(policies) == 0 {
+		return exitOK
+	}
+	if err := loader.Unload(policies, o); err != nil {
 		return fail(stderr, err)
 	}
-	for _, n := range names {
+	for _, n := range policies {
 		fmt.Fprintln(stdout, "unloaded", n)
+	}
+	return exitOK
+}
+
+// runEnable switches policy set members back on.
+func runEnable(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("enable", "SET/MEMBER...", stderr)
+	root := pinRootFlag(fs)
+	names, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(names) == 0 {
+		return usageError(fs, "give the members to enable, as SET/MEMBER")
+	}
+	o := &loader.Options{PinRoot: *root}
+	for _, n := range names {
+		set, member, ok := strings.Cut(n, "/")
+		if !ok {
+			return usageError(fs, fmt.Sprintf("%q: name a policy set's member as SET/MEMBER", n))
+		}
+		if err := loader.SetMemberEnabled(set, member, true, o); err != nil {
+			return fail(stderr, err)
+		}
+		fmt.Fprintln(stdout, "enabled", n)
 	}
 	return exitOK
 }

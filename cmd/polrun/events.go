@@ -149,6 +149,9 @@ func warnNotLoaded(root string, policies policyList, stderr io.Writer) {
 	for _, p := range st.Policies {
 		names = append(names, p.Name)
 		loadedNames[p.Name] = true
+		for _, m := range p.Members { // a policy set's events name its members
+			loadedNames[m.Name] = true
+		}
 	}
 	loaded := "none is loaded"
 	if len(names) > 0 {

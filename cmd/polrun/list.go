@@ -48,8 +48,10 @@ type listRow struct {
 	// base's (its exec, fork and exit records); nil for a bundle or base
 	// built before them.
 	counters *bpf.Counters
-	memory   uint64
-	err      string
+	// members: a policy set's members, shown as rows SET/MEMBER under it.
+	members []memberRow
+	memory  uint64
+	err     string
 }
 
 // stateOf is Tetragon's STATE of a policy: enabled, or error when its
@@ -87,9 +89,30 @@ func rows(st *loader.Status) []listRow {
 			r.hooks = len(p.Manifest.Hooks)
 		}
 		r.state, r.err = stateOf(p.Err, p.Programs)
+		for i, mb := range p.Members {
+			mr := memberRow{name: p.Name + "/" + mb.Name, mode: r.mode, state: "enabled", counters: mb.Counters}
+			if !mb.Enabled {
+				mr.state = "disabled"
+			}
+			if p.Manifest != nil {
+				for _, h := range p.Manifest.Hooks {
+					if h.Member == i {
+						mr.hooks++
+					}
+				}
+			}
+			r.members = append(r.members, mr)
+		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// memberRow is a policy set's member's row: its switch, hooks and counters.
+type memberRow struct {
+	name, mode, state string
+	hooks             int
+	counters          *bpf.Counters
 }
 
 // humanBytes writes a size as Tetragon's KERNELMEMORY does, in units of
@@ -133,6 +156,13 @@ func printList(out io.Writer, st *loader.Status, verbose bool) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", r.name, r.mode, r.state, hooks, r.programs,
 			npost, nenforce, nlost, humanBytes(r.memory))
+		for _, m := range r.members {
+			npost, nenforce, nlost := "-", "-", "-"
+			if c := m.counters; c != nil {
+				npost, nenforce, nlost = strconv.FormatUint(c.Posted, 10), strconv.FormatUint(c.Enforced, 10), strconv.FormatUint(c.Lost, 10)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t-\t%s\t%s\t%s\t-\n", m.name, m.mode, m.state, m.hooks, npost, nenforce, nlost)
+		}
 	}
 	tw.Flush()
 	for _, r := range rs {
@@ -237,6 +267,14 @@ func listJSON(st *loader.Status) any {
 		RingBuffer   uint64 `json:"ring_buffer,omitempty"`
 		ProcessTable uint64 `json:"process_table,omitempty"`
 	}
+	type member struct {
+		Name     string  `json:"name"`
+		State    string  `json:"state"`
+		Hooks    int     `json:"hooks"`
+		NPost    *uint64 `json:"npost,omitempty"`
+		NEnforce *uint64 `json:"nenforce,omitempty"`
+		NLost    *uint64 `json:"nlost,omitempty"`
+	}
 	type part struct {
 		Name     string `json:"name,omitempty"`
 		PolicyID uint32 `json:"policy_id,omitempty"`
@@ -262,6 +300,8 @@ func listJSON(st *loader.Status) any {
 		// KernelMemoryParts: loader.KernelMemory, in bytes (the maps'
 		// figure is kernel_memory's).
 		KernelMemoryParts *memoryParts `json:"kernel_memory_parts,omitempty"`
+		// Members: a policy set's members.
+		Members []member `json:"members,omitempty"`
 	}
 	parts := func(k loader.KernelMemory) *memoryParts {
 		return &memoryParts{Total: k.Total(), Maps: k.Maps, Programs: k.Programs, RingBuffer: k.RingBuffer, ProcessTable: k.ProcessTable}
@@ -311,6 +351,13 @@ func listJSON(st *loader.Status) any {
 			Programs: progs(p.Programs), Maps: maps(p.Maps), SignedVersion: p.SignedVersion, KernelMemoryParts: parts(p.Memory)}
 		if c := p.Counters; c != nil {
 			q.NPost, q.NEnforce, q.NLost = &c.Posted, &c.Enforced, &c.Lost
+		}
+		for j, m := range r.members {
+			mj := member{Name: p.Members[j].Name, State: m.state, Hooks: m.hooks}
+			if c := m.counters; c != nil {
+				mj.NPost, mj.NEnforce, mj.NLost = &c.Posted, &c.Enforced, &c.Lost
+			}
+			q.Members = append(q.Members, mj)
 		}
 		if p.Err != nil {
 			q.Error = p.Err.Error()

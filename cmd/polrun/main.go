@@ -5,7 +5,8 @@
 //	polrun load [--replace] [--verify KEY [--allow-downgrade]] [--mode enforce|monitor]
 //	            [--max-map-memory SIZE] [--ring-buffer-size SIZE] [--node-labels KEY=VALUE,...] BUNDLE...
 //	                                      attach and pin policies
-//	polrun unload NAME... | --all         detach them
+//	polrun unload NAME... | --all         detach them (SET/MEMBER: switch a policy set's member off)
+//	polrun enable SET/MEMBER...           switch a policy set's member back on
 //	polrun set-mode NAME enforce|monitor  switch a loaded policy's mode
 //	polrun list [-o text|json|yaml] [--verbose]
 //	                                      what is loaded: a table, programs and maps with --verbose
@@ -69,7 +70,9 @@ func commands() []command {
 			examples: []string{"polrun load out/p.bpf.o", "polrun load --replace --mode monitor out/p.bpf.o", "polrun load --verify release.pub out/*.bpf.o"},
 			exit0:    "every bundle is loaded", exit1: failed + "; nothing of a failed bundle stays loaded"},
 		{name: "unload", summary: "detach and unpin policies by name, or --all", run: runUnload,
-			examples: []string{"polrun unload p", "polrun unload --all"}, exit0: "unloaded", exit1: failed},
+			examples: []string{"polrun unload p", "polrun unload --all", "polrun unload set/p"}, exit0: "unloaded", exit1: failed},
+		{name: "enable", summary: "switch policy set members (SET/MEMBER) back on after unload SET/MEMBER, without reloading the set", run: runEnable,
+			examples: []string{"polrun enable set/p"}, exit0: "enabled", exit1: failed},
 		{name: "set-mode", summary: "switch a loaded policy to enforce or monitor mode, without reloading it", run: runSetMode,
 			examples: []string{"polrun set-mode p monitor", "polrun set-mode p enforce"}, exit0: "switched", exit1: failed},
 		{name: "list", summary: "list loaded policies (with their mode and counters), hooks, programs and maps", run: runList,

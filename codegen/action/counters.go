@@ -15,17 +15,18 @@ import (
 // mode gate the enforcement actions it lets run (action.go). A count
 // costs one lookup in a per-CPU array and an atomic add.
 
-// CountAdd emits counters[off] += n on this CPU. It clobbers R0-R5 and
-// prog.StKey.
+// CountAdd emits counters[off] += n on this CPU, in the entry of the
+// program's policy (a policy set's member's, else 0). It clobbers R0-R5
+// and prog.StKey.
 func CountAdd(p *prog.Ctx, off int16, n int32) {
 	done := p.B.Fresh("counted")
 	p.Emit(
-		emit.StoreImm(asm.RFP, prog.StKey, 0, asm.Word),
+		emit.StoreImm(asm.RFP, prog.StKey, int64(p.Member), asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(p.Map(ir.MapCounters)),
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, prog.StKey),
 		asm.FnMapLookupElem.Call(),
-		// A one-entry array always has key 0; the verifier wants the test.
+		// The key is in the array; the verifier wants the test.
 		asm.JEq.Imm(asm.R0, 0, done),
 		asm.Mov.Imm(asm.R1, n),
 		asm.AddAtomic.Mem(asm.R0, asm.R1, asm.DWord, off),

@@ -42,6 +42,9 @@ type Gen struct {
 	*prog.Ctx
 	g     *Plan
 	reads Reads
+	// Hoisted is what the program read before this part, in a policy
+	// set's shared program (verdicts.go); nil otherwise.
+	Hoisted *Hoisted
 }
 
 // New starts the filters of the program c writes.

@@ -171,21 +171,36 @@ func (p *Gen) lookupGen(m, missing string) {
 func (p *Gen) CachedVerdict(slot int32, decide string) {
 	compute := p.B.Fresh("verdict_compute")
 	gen := p.verdictGen()
-	p.Emit(emit.StoreImm(asm.RFP, prog.StGen, 0, asm.DWord))
-	if gen == genGlobal {
-		p.lookupGen(bpf.ProcsGenMap, compute)
-	} else {
-		p.Emit(
-			asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
-			asm.RSh.Imm(asm.R1, 32),
-		)
-		p.lookupGen(bpf.ProcGensMap, compute)
+	hoisted := p.Hoisted
+	if hoisted == nil {
+		hoisted = &Hoisted{}
 	}
-	p.Emit(
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		asm.StoreMem(asm.RFP, prog.StGen, asm.R1, asm.DWord),
-	)
-	p.lookupVerdict(slot, compute)
+	if gen == genOwn && hoisted.OwnGen {
+		p.Emit(
+			asm.LoadMem(asm.R1, asm.RFP, prog.StSetGen, asm.DWord),
+			asm.StoreMem(asm.RFP, prog.StGen, asm.R1, asm.DWord),
+		)
+	} else {
+		p.Emit(emit.StoreImm(asm.RFP, prog.StGen, 0, asm.DWord))
+		if gen == genGlobal {
+			p.lookupGen(bpf.ProcsGenMap, compute)
+		} else {
+			p.Emit(
+				asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
+				asm.RSh.Imm(asm.R1, 32),
+			)
+			p.lookupGen(bpf.ProcGensMap, compute)
+		}
+		p.Emit(
+			asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+			asm.StoreMem(asm.RFP, prog.StGen, asm.R1, asm.DWord),
+		)
+	}
+	if hoisted.Verdict && hoisted.VerdictSlot == slot {
+		p.Emit(asm.LoadMem(asm.R0, asm.RFP, prog.StSetVerdict, asm.DWord))
+	} else {
+		p.lookupVerdict(slot, compute)
+	}
 	p.Emit(
 		asm.Mov.Reg(asm.R7, asm.R0),
 		asm.LoadMem(asm.R1, asm.R7, 4, asm.Word),
@@ -269,4 +284,44 @@ func (p *Gen) StoreVerdict(slot int32, decide string) {
 		asm.StoreMem(asm.R0, 8, asm.R1, asm.DWord),
 		emit.StoreImm(asm.R0, 4, 1, asm.Word),
 	)
+}
+
+// Hoisted is what a policy set's shared program reads once, before its
+// members' parts (codegen/set.go), for the parts' verdict caches to use
+// instead of looking it up again. Reading the generation earlier than a
+// part would is safe: it is still read before any table entry the part
+// copies, so a verdict is never stored with a newer generation than its
+// entry's.
+type Hoisted struct {
+	// OwnGen: prog.StSetGen holds the process's own generation (its
+	// bucket of bpf.ProcGensMap), for parts whose verdicts depend on it.
+	OwnGen bool
+	// Verdict: prog.StSetVerdict holds the pointer to the entry
+	// VerdictSlot of polc_verdicts.
+	Verdict     bool
+	VerdictSlot int32
+}
+
+// UsesOwnGen says whether the part's cached verdicts depend on the
+// process's own generation only.
+func (p *Gen) UsesOwnGen() bool { return CachesVerdicts(p.Hook) && p.verdictGen() == genOwn }
+
+// Hoist emits the reads of h into its stack slots, jumping to prog.Exit
+// should a lookup fail (an array lookup of a key below its size does not).
+func (p *Gen) Hoist(h *Hoisted) {
+	if h.OwnGen {
+		p.Emit(
+			asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
+			asm.RSh.Imm(asm.R1, 32),
+		)
+		p.lookupGen(bpf.ProcGensMap, prog.Exit.String())
+		p.Emit(
+			asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
+			asm.StoreMem(asm.RFP, prog.StSetGen, asm.R1, asm.DWord),
+		)
+	}
+	if h.Verdict {
+		p.lookupVerdict(h.VerdictSlot, prog.Exit.String())
+		p.Emit(asm.StoreMem(asm.RFP, prog.StSetVerdict, asm.R0, asm.DWord))
+	}
 }

@@ -40,8 +40,11 @@ type Ctx struct {
 	Hook *ir.Hook
 	Lay  *Layout
 	// Ret: this is the hook's return program.
-	Ret  bool
-	host Host
+	Ret bool
+	// Member is the index of the hook's policy in a policy set's bundle
+	// (bpf.Manifest.Members): the key of its counters. 0 otherwise.
+	Member int32
+	host   Host
 }
 
 // New starts a program of hook h whose record is laid out as lay.

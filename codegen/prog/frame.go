@@ -41,6 +41,19 @@ const (
 	// StFdKey is the key of the fd map: u32 tgid, u32 fd
 	// (codegen/fetch/fd.go).
 	StFdKey = -240
+	// StSetCtx and StSetRec keep the context and the record of a policy
+	// set's shared program, which each member's part reloads: a member's
+	// post may use the kept registers (codegen/set.go).
+	StSetCtx = -248
+	StSetRec = -256
+	// StSetMembers is the pointer to the set's member switches
+	// (bpf.MembersMap).
+	StSetMembers = -264
+	// StSetGen is the process's own generation and StSetVerdict the
+	// pointer to a verdict cache entry, read once by a policy set's
+	// shared program for its parts (filter.Hoisted).
+	StSetGen     = -272
+	StSetVerdict = -280
 )
 
 // frameSlot is one entry of the frame's table, for TestFrame.
@@ -58,4 +71,6 @@ var frame = []frameSlot{
 	{"StNetKey", StNetKey, 20}, {"StUSDT", StUSDT, 8}, {"StRateKey", StRateKey, RateKeySize},
 	{"StIov", StIov, 8}, {"StIovCount", StIovCount, 8}, {"StIovFill", StIovFill, 8}, {"StIovSlot", StIovSlot, 8},
 	{"StIovTotal", StIovTotal, 8}, {"StFdKey", StFdKey, 8},
+	{"StSetCtx", StSetCtx, 8}, {"StSetRec", StSetRec, 8}, {"StSetMembers", StSetMembers, 8},
+	{"StSetGen", StSetGen, 8}, {"StSetVerdict", StSetVerdict, 8},
 }

@@ -156,7 +156,11 @@ func runHost(args []string) error {
 		if err != nil {
 			return err
 		}
-		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies,
+		sets, err := bench.BuildPolicySets(filepath.Join(*root, "bench", "policies", "syscall-reject.yaml"), bench.PolicyCounts)
+		if err != nil {
+			return err
+		}
+		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies, sets,
 			bench.EventCostOptions{Rounds: rounds, PinRoot: "/sys/fs/bpf/polc-bench-many", Log: logf}); err != nil {
 			if err = res.Busy("many policies on one hook", err); err != nil {
 				return err

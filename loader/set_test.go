@@ -1,0 +1,244 @@
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen"
+	"github.com/polc-dev/polc/compiler"
+)
+
+// compileSet builds the policies of yamls into one policy set bundle named
+// name (codegen.BuildSet, as polc build --set) and reads it back.
+func compileSet(t *testing.T, name string, yamls map[string]string, order []string) *Bundle {
+	t.Helper()
+	var members []codegen.SetMember
+	for _, file := range order {
+		src := compiler.NewSource(file, []byte(yamls[file]))
+		res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: arch.Host()})
+		if res.Errors() > 0 || len(res.Policies) != 1 {
+			t.Fatalf("check %s: %+v", file, res.Diagnostics)
+		}
+		pol, diags := compiler.Lower(res.Policies[0], compiler.LowerOptions{Arch: arch.Host(), SourceName: file})
+		if pol == nil {
+			t.Fatalf("lower %s: %+v", file, diags)
+		}
+		members = append(members, codegen.SetMember{Policy: pol, Source: file, SourceSHA256: src.SHA256()})
+	}
+	b, err := codegen.BuildSet(name, members, codegen.Options{Compiler: "loader-test"})
+	if err != nil {
+		t.Fatalf("build set %s: %v", name, err)
+	}
+	bundle, err := ReadBundle(b.Object)
+	if err != nil {
+		t.Fatalf("read set %s: %v", name, err)
+	}
+	return bundle
+}
+
+// A policy set of three policies on raw_syscalls/sys_enter, each selecting
+// one syscall of the helper: one program for the three, each event named
+// after its member and carrying its syscall; switching one member off stops
+// its events and no other's, and switching it on brings them back.
+func TestPolicySet(t *testing.T) {
+	for _, raw := range []bool{false, true} {
+		name := "tracepoint"
+		if raw {
+			name = "raw_tracepoint"
+		}
+		t.Run(name, func(t *testing.T) { testPolicySet(t, raw) })
+	}
+}
+
+func testPolicySet(t *testing.T, raw bool) {
+	o := testOptions(t)
+	h := newHelper(t)
+	// The syscall id: field 4 of the tracepoint's record, argument 1 of
+	// the raw tracepoint.
+	index, rawLine := 4, ""
+	if raw {
+		index, rawLine = 1, "\n    raw: true"
+	}
+	policy := func(name string, nr int) string {
+		return fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: %q
+spec:
+  tracepoints:
+  - subsystem: "raw_syscalls"
+    event: "sys_enter"%s
+    args:
+    - index: %d
+      type: "syscall64"
+      label: "id"
+    selectors:
+    - matchBinaries:
+      - operator: "In"
+        values:
+        - %q
+      matchArgs:
+      - index: %d
+        operator: "Equal"
+        values: ["%d"]
+`, name, rawLine, index, h.path, index, nr)
+	}
+	want := map[string]uint32{"set-ppid": syscall.SYS_GETPPID, "set-pid": syscall.SYS_GETPID, "set-tid": syscall.SYS_GETTID}
+	order := []string{"set-ppid.yaml", "set-pid.yaml", "set-tid.yaml"}
+	yamls := map[string]string{}
+	for _, f := range order {
+		n := f[:len(f)-len(".yaml")]
+		yamls[f] = policy(n, int(want[n]))
+	}
+	b := compileSet(t, "trio", yamls, order)
+	m := b.Manifest
+	if len(m.Members) != 3 || len(m.Hooks) != 3 || len(b.Spec.Programs) != 1 {
+		t.Fatalf("set of %d members, %d hooks, %d programs; want 3, 3, 1", len(m.Members), len(m.Hooks), len(b.Spec.Programs))
+	}
+	for i, hk := range m.Hooks {
+		if hk.Member != i || (i > 0) != (hk.Shared == m.Hooks[0].Programs[0].Name) {
+			t.Errorf("hook %d: member %d, shared %q", i, hk.Member, hk.Shared)
+		}
+	}
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	// round runs the helper once and returns its events per member.
+	round := func() map[string]int {
+		t.Helper()
+		h.start(t, "ids")
+		evs := collectAll(t, s, 300*time.Millisecond) // the helper's exec
+		h.run(t)
+		evs = append(evs, collectAll(t, s, time.Second)...)
+		got := map[string]int{}
+		for _, ev := range evs {
+			nr, ok := want[ev.Policy]
+			if !ok {
+				t.Errorf("event of policy %q", ev.Policy)
+				continue
+			}
+			id, _ := ev.Args[0].Value.(SyscallIDArg)
+			if *ev.Process.PID != h.pid() || id.ID != nr {
+				t.Errorf("%s: event of pid %d, syscall %d; want the helper's (%d) %d", ev.Policy, *ev.Process.PID, id.ID, h.pid(), nr)
+			}
+			got[ev.Policy]++
+		}
+		return got
+	}
+	// The helper makes one getppid; the Go runtime makes getpid and
+	// gettid calls of its own besides the helper's one of each.
+	check := func(step string, got map[string]int, off string) {
+		t.Helper()
+		for name := range want {
+			switch {
+			case name == off && got[name] != 0:
+				t.Errorf("%s: %d events of %s, which is off (all: %v)", step, got[name], name, got)
+			case name != off && name == "set-ppid" && got[name] != 1:
+				t.Errorf("%s: %d events of %s, want 1 (all: %v)", step, got[name], name, got)
+			case name != off && got[name] == 0:
+				t.Errorf("%s: no event of %s (all: %v)", step, name, got)
+			}
+		}
+	}
+	first := round()
+	check("all on", first, "")
+	posted := func() map[string]uint64 {
+		st, err := List(o)
+		if err != nil || len(st.Policies) != 1 {
+			t.Fatalf("list: %v, %d policies", err, len(st.Policies))
+		}
+		out := map[string]uint64{}
+		for _, mb := range st.Policies[0].Members {
+			if mb.Counters == nil {
+				t.Fatalf("member %s has no counters", mb.Name)
+			}
+			out[mb.Name] = mb.Counters.Posted
+		}
+		return out
+	}
+	// Each member counts its own posted records.
+	before := posted()
+	for name := range want {
+		if before[name] != uint64(first[name]) {
+			t.Errorf("member %s posted %d, want %d", name, before[name], first[name])
+		}
+	}
+
+	if err := SetMemberEnabled("trio", "set-pid", false, o); err != nil {
+		t.Fatal(err)
+	}
+	second := round()
+	check("set-pid off", second, "set-pid")
+	st, err := List(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mb := range st.Policies[0].Members {
+		if mb.Enabled == (mb.Name == "set-pid") {
+			t.Errorf("after disabling set-pid: member %s enabled %v", mb.Name, mb.Enabled)
+		}
+	}
+	after := posted()
+	for name := range want {
+		if n := before[name] + uint64(second[name]); after[name] != n {
+			t.Errorf("member %s posted %d, want %d", name, after[name], n)
+		}
+	}
+
+	if err := SetMemberEnabled("trio", "set-pid", true, o); err != nil {
+		t.Fatal(err)
+	}
+	check("set-pid on again", round(), "")
+	if err := SetMemberEnabled("trio", "nope", false, o); err == nil {
+		t.Error("disabling a member the set does not have succeeded")
+	}
+}
+
+// TestCheckSetManifest: a manifest whose set fields disagree is refused.
+func TestCheckSetManifest(t *testing.T) {
+	good := func() *bpf.Manifest {
+		prog := func(name string) []bpf.Program {
+			return []bpf.Program{{Name: name, Section: "tracepoint/raw_syscalls/sys_enter", Attach: "tracepoint"}}
+		}
+		return &bpf.Manifest{Policy: "set", Arch: string(arch.Host()),
+			Members: []bpf.Member{{Name: "a"}, {Name: "b"}},
+			Hooks: []bpf.Hook{
+				{ID: 0, Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Programs: prog("h0")},
+				{ID: 1, Kind: "tracepoint", Target: "raw_syscalls/sys_enter", Member: 1, Shared: "h0"},
+				{ID: 2, Kind: "tracepoint", Target: "sched/sched_process_exit", Member: 1, Programs: prog("h2")},
+			}}
+	}
+	if err := checkManifest(good()); err != nil {
+		t.Fatalf("a good set's manifest: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(m *bpf.Manifest)
+	}{
+		{"shares a program no hook has", func(m *bpf.Manifest) { m.Hooks[1].Shared = "nope" }},
+		{"shares and has programs", func(m *bpf.Manifest) { m.Hooks[2].Shared = "h0" }},
+		{"neither programs nor shared", func(m *bpf.Manifest) { m.Hooks[1].Shared = "" }},
+		{"member out of range", func(m *bpf.Manifest) { m.Hooks[2].Member = 2 }},
+		{"negative member", func(m *bpf.Manifest) { m.Hooks[2].Member = -1 }},
+		{"no members", func(m *bpf.Manifest) { m.Members = nil }},
+		{"a member named twice", func(m *bpf.Manifest) { m.Members[1].Name = "a" }},
+		{"a member name that is no policy name", func(m *bpf.Manifest) { m.Members[1].Name = "../x" }},
+	} {
+		m := good()
+		tc.edit(m)
+		if err := checkManifest(m); !errors.Is(err, ErrBadBundle) {
+			t.Errorf("%s: %v, want ErrBadBundle", tc.name, err)
+		}
+	}
+}
