@@ -839,6 +839,11 @@ func (r *report) throughput() {
 			r.p("- `%s`: %s× the bare reader; the goal is at least %.1f×: %s.", strings.TrimSuffix(c, " > /dev/null"), ratio.Format("%.2f"), ReaderGoal, met)
 		}
 	}
+	if ratio, ok := tp.Ratio[ConsumerPolrun]; ok && ratio.Median > 1 {
+		// Seen on a host whose wakeups are dear (a ring buffer output that
+		// wakes the reader cost 12 times one that does not).
+		r.p("- above 1: the generator, not the reader, bounds these rates. The bare reader goes back to sleep after every record, so each of the generator's records pays a reader wakeup (section 1's emitted rows with and without wakeups show that cost on this host); polrun, busy decoding, sleeps less often. polrun read all the generator posted, and faster than the bare loop let it post.")
+	}
 	if tp.LibraryAllocs.N > 0 {
 		r.p("- heap allocations per event of the in-process reader, whole measurement (the stream's decoding goroutine, the printing loop, the runtime): %s; decoding and printing an event alone allocate nothing in steady state (loader's TestDecodeSteadyStateAllocs, and BenchmarkDecodePrint below).", tp.LibraryAllocs.Format("%.3f"))
 	}
