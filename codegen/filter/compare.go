@@ -114,8 +114,22 @@ func (p *Gen) jumpUnlessBytes(s bytesAt, kind matchKind, value string, miss stri
 }
 
 // compareBytes emits: unless the len(value) bytes at ptr equal value, goto
-// miss; 8 bytes at a time, then 4, 2, 1.
+// miss; 8 bytes at a time, then 4, 2, 1. It clobbers R1 and R3.
 func (p *Gen) compareBytes(ptr asm.Register, value string, miss string) {
+	p.compareChunks(ptr, value, false, asm.R3, miss)
+}
+
+// compareChunks is compareBytes with R1 and scratch (for constants that
+// take 64 bits) as the registers it clobbers, and with fold, ignoring the
+// case of ASCII letters: bit 0x20 is set in every byte of a chunk where
+// value has a letter, and the chunk compared with value in lower case. A
+// byte matches the letter c in either case exactly when it is c once that
+// bit is set (only c's upper case differs from c in that bit alone), and
+// must equal any other byte. No branch per byte: a branch that joined
+// again after each byte let the 6.1 and 6.12 verifiers explore 2^n paths
+// of a long value and give up. Both targets are little-endian, as the
+// chunks' constants assume.
+func (p *Gen) compareChunks(ptr asm.Register, value string, fold bool, scratch asm.Register, miss string) {
 	b := []byte(value)
 	off := 0
 	for _, w := range []struct {
@@ -123,11 +137,32 @@ func (p *Gen) compareBytes(ptr asm.Register, value string, miss string) {
 		n    int
 	}{{asm.DWord, 8}, {asm.Word, 4}, {asm.Half, 2}, {asm.Byte, 1}} {
 		for len(b)-off >= w.n {
-			chunk := make([]byte, 8)
+			chunk, mask := make([]byte, 8), make([]byte, 8)
 			copy(chunk, b[off:off+w.n])
-			v := int64(binary.LittleEndian.Uint64(chunk))
+			if fold {
+				for i, c := range chunk[:w.n] {
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+						chunk[i] = c
+					}
+					if c >= 'a' && c <= 'z' {
+						mask[i] = 0x20
+					}
+				}
+			}
 			p.Emit(asm.LoadMem(asm.R1, ptr, int16(off), w.size))
-			p.jumpUnlessInt(asm.R1, asm.JEq, v, miss)
+			if m := int64(binary.LittleEndian.Uint64(mask)); m != 0 {
+				if m <= math.MaxInt32 {
+					p.Emit(asm.Or.Imm(asm.R1, int32(m)))
+				} else {
+					p.Emit(asm.LoadImm(scratch, m, asm.DWord), asm.Or.Reg(asm.R1, scratch))
+				}
+			}
+			if v := int64(binary.LittleEndian.Uint64(chunk)); v >= math.MinInt32 && v <= math.MaxInt32 {
+				p.Emit(asm.JNE.Imm(asm.R1, int32(v), miss))
+			} else {
+				p.Emit(asm.LoadImm(scratch, v, asm.DWord), asm.JNE.Reg(asm.R1, scratch, miss))
+			}
 			off += w.n
 			if w.n < 8 {
 				break

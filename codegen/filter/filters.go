@@ -397,26 +397,9 @@ func (p *Gen) substringStep(name string, t *ir.Test, s bytesAt) {
 			asm.Add.Imm(asm.R2, int32(n)),
 			asm.JGT.Reg(asm.R2, asm.R3, next),
 		)
-		if fold {
-			for k := 0; k < n; k++ {
-				c := v.Str[k]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				notUpper := fmt.Sprintf("v%d_%d", i, k)
-				b.Emit(
-					asm.LoadMem(asm.R1, asm.R5, int16(k), asm.Byte),
-					asm.Mov.Reg(asm.R2, asm.R1),
-					asm.Sub.Imm(asm.R2, 'A'),
-					asm.JGE.Imm(asm.R2, 26, notUpper),
-					asm.Or.Imm(asm.R1, 0x20),
-				)
-				b.Label(notUpper)
-				b.Emit(asm.JNE.Imm(asm.R1, int32(c), next))
-			}
-		} else {
-			sub.compareBytes(asm.R5, v.Str, next)
-		}
+		// R0 as the scratch register: R3 holds the length the next
+		// value's bound is checked against.
+		sub.compareChunks(asm.R5, v.Str, fold, asm.R0, next)
 		b.Emit(asm.Ja.Label("found"))
 		b.Label(next)
 	}
