@@ -419,20 +419,9 @@ func renderFileType(p *Gen, o operand, t *ir.Test, fail string) {
 		p.Errorf(t.Pos, "%s tests a file argument at entry, not a return value", t.Op)
 		return
 	}
-	a := o.slot.Arg
-	if !p.reads.LoadArg(asm.R7, a) {
+	if !p.loadInode(o, t) {
 		return
 	}
-	switch a.Type {
-	case ir.TypeFile:
-		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.File, "f_path.dentry", asm.DWord, prog.StTmp)
-	case ir.TypePath:
-		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.PathT, "dentry", asm.DWord, prog.StTmp)
-	default:
-		p.Errorf(t.Pos, "%s on a %s argument: it reads the inode of a file or path", t.Op, a.Type)
-		return
-	}
-	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Dentry, "d_inode", asm.DWord, prog.StTmp)
 	kern.ReadKernel(&p.B, asm.R4, asm.R7, kern.Inode, "i_mode", asm.Half, prog.StTmp)
 	p.Emit(asm.And.Imm(asm.R4, ir.FileTypeMask))
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
@@ -442,6 +431,27 @@ func renderFileType(p *Gen, o operand, t *ir.Test, fail string) {
 			}
 		}
 	})
+}
+
+// loadInode reads the inode of t's file or path argument, read again from
+// the context (the record keeps its path), into R7: FileType's and
+// SameFile's operand.
+func (p *Gen) loadInode(o operand, t *ir.Test) bool {
+	a := o.slot.Arg
+	if !p.reads.LoadArg(asm.R7, a) {
+		return false
+	}
+	switch a.Type {
+	case ir.TypeFile:
+		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.File, "f_path.dentry", asm.DWord, prog.StTmp)
+	case ir.TypePath:
+		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.PathT, "dentry", asm.DWord, prog.StTmp)
+	default:
+		p.Errorf(t.Pos, "%s on a %s argument: it reads the inode of a file or path", t.Op, a.Type)
+		return false
+	}
+	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Dentry, "d_inode", asm.DWord, prog.StTmp)
+	return true
 }
 
 // renderSameFile: the identity of the file's inode, its inode number and
@@ -459,22 +469,11 @@ func renderSameFile(p *Gen, o operand, t *ir.Test, fail string) {
 		p.Errorf(t.Pos, "internal error: the files of %s are not all in a %s map", t.Op, ir.MapFileID)
 		return
 	}
-	a := o.slot.Arg
-	if !p.reads.LoadArg(asm.R7, a) {
-		return
-	}
-	switch a.Type {
-	case ir.TypeFile:
-		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.File, "f_path.dentry", asm.DWord, prog.StTmp)
-	case ir.TypePath:
-		kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.PathT, "dentry", asm.DWord, prog.StTmp)
-	default:
-		p.Errorf(t.Pos, "%s on a %s argument: it reads the inode of a file or path", t.Op, a.Type)
+	if !p.loadInode(o, t) {
 		return
 	}
 	// The key, bpf.FileIDKeySize bytes at StVal2: the inode number
 	// (StVal2), then the device (the low half of StVal).
-	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Dentry, "d_inode", asm.DWord, prog.StTmp)
 	kern.ReadKernel(&p.B, asm.R4, asm.R7, kern.Inode, "i_ino", asm.DWord, prog.StTmp)
 	p.Emit(asm.StoreMem(asm.RFP, prog.StVal2, asm.R4, asm.DWord))
 	kern.ReadKernel(&p.B, asm.R7, asm.R7, kern.Inode, "i_sb", asm.DWord, prog.StTmp)
