@@ -560,9 +560,22 @@ func (c *checker) checkReturn(h *hookView) {
 		return
 	}
 	n := fieldOr(k.At, "returnArgAction")
+	if !h.hasReturn {
+		// Tetragon reads returnArgAction only for a return probe: without
+		// return: true it loads the policy and the action does nothing.
+		switch strings.ToLower(k.ReturnArgAction) {
+		case "post", "tracksock", "untracksock":
+			c.warnf(n, "ignored-return-action", "add return: true (and a returnArg) for it to apply, or remove it",
+				"returnArgAction %s is ignored without return: true", k.ReturnArgAction)
+		default:
+			c.errorf(n, "bad-return-action", "returnArgAction takes TrackSock or UntrackSock",
+				"%q is not a return argument action", k.ReturnArgAction)
+		}
+		return
+	}
 	switch strings.ToLower(k.ReturnArgAction) {
 	case "tracksock", "untracksock":
-		if !h.hasReturn || rt != ir.TypeSock {
+		if rt != ir.TypeSock {
 			c.errorf(n, "bad-return-action", `it needs return: true and returnArg: {type: "sock"}, as on sk_alloc`,
 				"%s applies to a returned sock", k.ReturnArgAction)
 		}
