@@ -132,9 +132,9 @@ type CelError struct {
 
 func (e *CelError) Error() string { return fmt.Sprintf("column %d: %s", e.Off+1, e.Msg) }
 
-// celTypeOf is the CEL type Tetragon gives an argument of type t
+// CelTypeOf is the CEL type Tetragon gives an argument of type t
 // (pkg/celbpf typeFromGenTy); false for the types it refuses.
-func celTypeOf(t ArgType) (CelType, bool) {
+func CelTypeOf(t ArgType) (CelType, bool) {
 	switch t {
 	case TypeInt, TypeInt32:
 		return CelS32, true
@@ -149,7 +149,7 @@ func celTypeOf(t ArgType) (CelType, bool) {
 }
 
 // celArgType: the argument types a CelExpr reads.
-func celArgType(t ArgType) bool { _, ok := celTypeOf(t); return ok }
+func celArgType(t ArgType) bool { _, ok := CelTypeOf(t); return ok }
 
 // CelMaxRegs is the number of registers a CelExpr is evaluated in (R0 to
 // R5): a deeper expression is refused.
@@ -567,7 +567,7 @@ func (p *celParser) ident(t celTok) (*CelNode, error) {
 	if n, ok := strings.CutPrefix(t.text, "arg"); ok && n != "" && (n == "0" || n[0] != '0') && strings.Trim(n, "0123456789") == "" {
 		i, err := strconv.Atoi(n)
 		if err == nil && i < len(p.types) {
-			typ, ok := celTypeOf(p.types[i])
+			typ, ok := CelTypeOf(p.types[i])
 			if !ok {
 				return nil, p.errAt(t, "%s is an argument of type %s; a CelExpr reads int, int32, uint32, int64, long and uint64 arguments, as Tetragon does", t.text, p.types[i])
 			}
