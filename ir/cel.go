@@ -383,7 +383,7 @@ func (p *celParser) product() (*CelNode, error) {
 		return nil, err
 	}
 	if t := p.peek(); t.kind == tokOp && (t.text == "*" || t.text == "/" || t.text == "%") {
-		return nil, p.errAt(t, "%s is not among the operators of Tetragon's CelExpr subset (==, !=, <, <=, >, >=, +, -, &&, ||, !)", t.text)
+		return nil, p.errAt(t, "%s is not among the operators polc compiles (==, !=, <, <=, >, >=, +, -, &&, ||, !: those of Tetragon's first CelExpr; its later CEL compiler adds * and /, which polc does not compile yet)", t.text)
 	}
 	return n, nil
 }
@@ -605,7 +605,8 @@ func (p *celParser) call(fn celTok) (*CelNode, error) {
 	case CelUint32:
 		want, res = CelUint, CelU32
 	default:
-		return nil, p.nodeErr(n, end.off+1, "function %s is not in Tetragon's CelExpr subset, whose functions are int32() and uint32()", fn.text)
+		return nil, p.nodeErr(n, end.off+1, "function %s is not in the CelExpr subset polc compiles, whose functions are int32() and uint32() "+
+			"(those of Tetragon's first CelExpr; its later CEL compiler adds bitwise and shift functions and 8- and 16-bit casts, which polc does not compile yet)", fn.text)
 	}
 	if len(args) != 1 {
 		return nil, p.nodeErr(n, end.off+1, "%s takes one argument, not %d", fn.text, len(args))

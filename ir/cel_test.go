@@ -100,7 +100,7 @@ func TestCelRefused(t *testing.T) {
 	}{
 		{"arg0 == 10", 6, "== compares two values of one type, not between int32 and int"},
 		{"arg0 + arg1 == arg1", 6, "+ works on two integers of one type, not between int32 and int"},
-		{"arg1 * 2 == 4", 6, "* is not among the operators"},
+		{"arg1 * 2 == 4", 6, "* is not among the operators polc compiles"},
 		{"arg1 / 2 == 4", 6, "/ is not among"},
 		{"-arg1 == 4", 1, "negation (-x)"},
 		{"arg1", 1, "of type int; a CelExpr must be a bool"},
@@ -108,7 +108,7 @@ func TestCelRefused(t *testing.T) {
 		{"arg5 == arg5", 1, "of type size_t"},
 		{"arg6 == 1", 1, "arg6 names no argument: args lists 6, so arg0 to arg5"},
 		{"data0 == 1", 1, "undeclared name data0"},
-		{"int(arg0) == 1", 1, "function int is not in Tetragon's CelExpr subset"},
+		{"int(arg0) == 1", 1, "function int is not in the CelExpr subset polc compiles"},
 		{"int32(arg0) == arg0", 1, "int32 converts an int, not an int32"},
 		{"uint32(1) == arg3", 1, "uint32 converts an uint, not an int"},
 		{"arg1 == 1 ? true : false", 11, "the conditional ?:"},
@@ -159,5 +159,35 @@ func TestCelRegs(t *testing.T) {
 	}
 	if n := x.Root.Regs(); n != 6 {
 		t.Fatalf("%d registers, want 6", n)
+	}
+}
+
+// TestCelEvalHook: through ir.Eval, argN reads the slot Slots[N], and a
+// return value is no CelExpr operand.
+func TestCelEvalHook(t *testing.T) {
+	e, err := ParseCel("arg0 - arg1 == 3", []ArgType{TypeInt64, TypeLong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Slots = []int{2, 0}
+	h := &Hook{Args: []*Arg{{Slot: 0, Type: TypeLong}, {Slot: 1, Type: TypeInt}, {Slot: 2, Type: TypeInt64}},
+		Selectors: []*Selector{{Tests: []*Test{{Kind: TestArg, Op: OpCelExpr, Slot: 2, Type: TypeInt64, Cel: e,
+			Values: []Value{{Kind: ValString, Str: "arg0 - arg1 == 3"}}}}}}}
+	for _, c := range []struct {
+		args [3]int64
+		want bool
+	}{{[3]int64{4, 99, 7}, true}, {[3]int64{7, 99, 4}, false}, {[3]int64{-1, 0, 2}, true}} {
+		ev := &Event{Args: []ArgValue{{Int: c.args[0]}, {Int: c.args[1]}, {Int: c.args[2]}}}
+		res, err := Eval(h, ev)
+		if err != nil || res.Matched != c.want {
+			t.Errorf("args %v: matched %v (%v), want %v", c.args, res.Matched, err, c.want)
+		}
+	}
+	if _, err := Eval(h, &Event{Args: []ArgValue{{Int: 1}}}); err == nil {
+		t.Errorf("an event without slot 2: no error")
+	}
+	ret := &Test{Kind: TestReturn, Op: OpCelExpr, Type: TypeInt64, Cel: e}
+	if _, err := EvalTest(h, ret, &Event{}); err == nil {
+		t.Errorf("CelExpr on a return value: no error")
 	}
 }
