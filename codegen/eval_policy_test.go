@@ -2,9 +2,11 @@ package codegen
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/netip"
 	"os"
@@ -282,6 +284,13 @@ func (g *policyGen) policy(n int) *genPolicy {
 		to := g.queue[g.next%len(g.queue)]
 		g.next++
 		forced = append(forced, to)
+	}
+	// A CelExpr names its arguments by positions from 0, all of integer
+	// types CEL has (celExpr): the arguments it is forced on come first.
+	slices.SortStableFunc(forced, func(a, b typeOp) int {
+		return cmp.Compare(b2i(a.op != ir.OpCelExpr), b2i(b.op != ir.OpCelExpr))
+	})
+	for i, to := range forced {
 		p.args = append(p.args, &evalArg{index: i, typ: to.t, sizeOf: -1})
 	}
 	// A char_buf's size and a char_iovec's count are an integer argument;
@@ -380,6 +389,18 @@ func (g *policyGen) filter(p *genPolicy, a *evalArg, op ir.Op) string {
 		n = 5 + r.IntN(10) // enough for a map
 	}
 	switch c := a.typ.Class(); {
+	case op == ir.OpCelExpr:
+		expr, ok := g.celExpr(p, a)
+		if !ok {
+			return ""
+		}
+		g.covered[typeOp{a.typ, op}]++
+		args := make([]string, a.index+1)
+		for i := range args {
+			args[i] = strconv.Itoa(i)
+		}
+		return fmt.Sprintf("      - index: 0\n        operator: CelExpr\n        args: [%s]\n        values: [%s]\n",
+			strings.Join(args, ", "), strconv.Quote(expr))
 	case op == ir.OpCapabilitiesGained:
 		var others []int
 		for _, b := range p.args {
@@ -827,4 +848,146 @@ func cloneHook(h *ir.Hook) *ir.Hook {
 		c.Selectors = append(c.Selectors, &sc)
 	}
 	return &c
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// celExpr is a random CelExpr over the arguments at positions 0 to
+// a.index, all of which must have CEL types, that reads a: comparisons
+// of sums, casts, literals at the edges and arguments, joined with &&,
+// || and !, at most three levels deep (within ir.CelMaxRegs). Its
+// literals join the arguments' values, so that events draw near them.
+func (g *policyGen) celExpr(p *genPolicy, a *evalArg) (string, bool) {
+	args := p.args[:a.index+1]
+	for _, b := range args {
+		if _, ok := ir.CelTypeOf(b.typ); !ok {
+			return "", false
+		}
+	}
+	at, _ := ir.CelTypeOf(a.typ)
+	c := &celGen{g: g, args: args}
+	left := fmt.Sprintf("arg%d", a.index)
+	if g.r.IntN(2) == 0 {
+		// Arithmetic on the argument, which wraps at its edges.
+		left = fmt.Sprintf("(%s %s %s)", left, []string{"+", "-"}[g.r.IntN(2)], c.literal(at, nil))
+	}
+	e := fmt.Sprintf("%s %s %s", left, c.cmpOp(at), c.intExpr(at, 2, a))
+	for k := g.r.IntN(3); k > 0; k-- {
+		switch g.r.IntN(3) {
+		case 0:
+			e = "(" + e + ") && " + c.boolExpr(2)
+		case 1:
+			e = c.boolExpr(2) + " || (" + e + ")"
+		default:
+			e = "!(" + e + ")"
+		}
+	}
+	return e, true
+}
+
+type celGen struct {
+	g    *policyGen
+	args []*evalArg
+}
+
+func (c *celGen) cmpOp(t ir.CelType) string {
+	ops := []string{"==", "!=", "<", "<=", ">", ">="}
+	if t == ir.CelBool {
+		ops = ops[:2]
+	}
+	return ops[c.g.r.IntN(len(ops))]
+}
+
+func (c *celGen) boolExpr(depth int) string {
+	r := c.g.r
+	if depth == 0 || r.IntN(2) == 0 {
+		switch r.IntN(6) {
+		case 0:
+			return []string{"true", "false"}[r.IntN(2)]
+		default:
+			b := c.args[r.IntN(len(c.args))]
+			t, _ := ir.CelTypeOf(b.typ)
+			return fmt.Sprintf("arg%d %s %s", b.index, c.cmpOp(t), c.intExpr(t, depth-1, b))
+		}
+	}
+	switch r.IntN(3) {
+	case 0:
+		return "(" + c.boolExpr(depth-1) + " && " + c.boolExpr(depth-1) + ")"
+	case 1:
+		return "(" + c.boolExpr(depth-1) + " || " + c.boolExpr(depth-1) + ")"
+	}
+	return "!(" + c.boolExpr(depth-1) + ")"
+}
+
+// intExpr is an integer expression of type t near the values of near.
+func (c *celGen) intExpr(t ir.CelType, depth int, near *evalArg) string {
+	r := c.g.r
+	var same []*evalArg
+	for _, b := range c.args {
+		if bt, _ := ir.CelTypeOf(b.typ); bt == t {
+			same = append(same, b)
+		}
+	}
+	switch k := r.IntN(6); {
+	case depth > 0 && k < 2:
+		op := []string{"+", "-"}[r.IntN(2)]
+		return "(" + c.intExpr(t, depth-1, near) + " " + op + " " + c.intExpr(t, depth-1, near) + ")"
+	case depth > 0 && k == 2 && (t == ir.CelS32 || t == ir.CelU32):
+		// A cast of a 64-bit value: truncated.
+		wide, fn := ir.CelInt, "int32"
+		if t == ir.CelU32 {
+			wide, fn = ir.CelUint, "uint32"
+		}
+		return fn + "(" + c.intExpr(wide, depth-1, nil) + ")"
+	case k == 3 && len(same) > 0:
+		return fmt.Sprintf("arg%d", same[r.IntN(len(same))].index)
+	}
+	return c.literal(t, near)
+}
+
+// literal is a literal of type t: an edge of t or, when near is of type
+// t, one of its values (kept for the events) give or take a little.
+func (c *celGen) literal(t ir.CelType, near *evalArg) string {
+	r := c.g.r
+	var v int64
+	if nt, ok := ir.CelTypeOf(typeOrInvalid(near)); ok && nt == t && r.IntN(3) > 0 {
+		v = c.g.edgeInt(near)
+		if r.IntN(2) == 0 {
+			v += int64(r.IntN(21) - 10)
+		}
+	} else {
+		edges := []int64{0, 1, -1, 2, 10, math.MaxInt32, math.MinInt32, math.MaxUint32, math.MaxInt64, math.MinInt64}
+		v = edges[r.IntN(len(edges))]
+		if r.IntN(3) == 0 {
+			v = int64(r.Uint64())
+		}
+	}
+	v = t.Fit(v)
+	switch t {
+	case ir.CelS32:
+		return fmt.Sprintf("int32(%d)", v)
+	case ir.CelU32:
+		return fmt.Sprintf("uint32(%du)", uint64(v))
+	case ir.CelUint:
+		if r.IntN(2) == 0 {
+			return fmt.Sprintf("%#xu", uint64(v))
+		}
+		return fmt.Sprintf("%du", uint64(v))
+	}
+	if v >= 0 && r.IntN(3) == 0 {
+		return fmt.Sprintf("%#x", v)
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+func typeOrInvalid(a *evalArg) ir.ArgType {
+	if a == nil {
+		return ir.TypeInvalid
+	}
+	return a.typ
 }

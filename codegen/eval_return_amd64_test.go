@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,7 +190,8 @@ func (g *policyGen) returnPolicy(n int, exe string) (*genPolicy, *evalArg, *eval
 		if k := r.IntN(3); k > 0 || indent == "" {
 			fmt.Fprintf(&y, "%smatchReturnArgs:\n", indent)
 			for k = max(k, 1); k > 0; k-- {
-				ops := evalOps(ret.typ)
+				// CelExpr tests arguments, not the return value.
+				ops := slices.DeleteFunc(evalOps(ret.typ), func(o ir.Op) bool { return o == ir.OpCelExpr })
 				y.WriteString(g.filter(p, ret, ops[r.IntN(len(ops))]))
 			}
 			indent = "      "

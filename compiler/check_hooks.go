@@ -46,6 +46,8 @@ type hookView struct {
 	// filled by checkArgs
 	args  map[int]*Arg // by declared index
 	types map[*Arg]ir.ArgType
+
+	celExprs int // CelExpr filters seen, for the compat limit
 }
 
 func (c *checker) collectHooks() {

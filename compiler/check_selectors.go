@@ -180,6 +180,10 @@ func (c *checker) checkFilterOn(h *hookView, f *ArgFilter, a *Arg, t ir.ArgType,
 		}
 		return // the schema reports other unknown operators, with a hint
 	}
+	if op == ir.OpCelExpr {
+		c.checkCelExpr(h, f, what) // check_cel.go
+		return
+	}
 	if t == ir.TypeAuto && !(h.tp != nil && c.targetHasEvent(h.tp)) {
 		c.errorf(opNode, "unsupported", `declare the field's type, e.g. type: "int", or build with --target, whose format gives it`,
 			"filtering a tracepoint field needs its type: without a target kernel's format, polc does not know the field's")

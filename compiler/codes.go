@@ -149,6 +149,7 @@ var codes = []CodeInfo{
 	{"compat-namespaces", "more matchNamespaces than Tetragon allows"},
 	{"compat-binaries", "more matchBinaries or matchParentBinaries than Tetragon allows"},
 	{"compat-actions", "more actions than Tetragon runs"},
+	{"compat-celexpr", "more CelExpr filters in a hook than Tetragon compiles"},
 	{"compat-parents-map", "matchParentBinaries, which Tetragon loads only with --parents-map-enabled"},
 	{"compat-signed-compare", "GreaterThan, LessThan or a range on an int8 or int16 argument, which Tetragon compares unsigned"},
 	{"compat-greater-than", "GreaterThan on an 8-, 16- or 64-bit unsigned (or int8, int16) argument, which Tetragon tests as less-than"},

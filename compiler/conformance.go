@@ -82,7 +82,7 @@ var fieldStatus = map[string][2]string{
 	"spec.*[].selectors[].matchActions[].argNewOffset":  {StatusRefused, "Override on uprobes running other code: the jump comes from the binary's layout, which polc's bundles do not carry"},
 	"spec.*[].selectors[].matchActions[].argNewAddr":    {StatusRefused, "Override on uprobes running other code: the jump comes from the binary's layout, which polc's bundles do not carry"},
 	"spec.*[].selectors[].matchData":                    {StatusImplemented, "tests data entries as matchArgs tests arguments: args names a position in data, index a data entry's index (refused where the two readings differ)"},
-	"spec.*[].selectors[].matchArgs[].args":             {StatusImplemented, "positions in the hook's args: the first is tested (a warning names the others, which Tetragon ignores); CapabilitiesGained reads two"},
+	"spec.*[].selectors[].matchArgs[].args":             {StatusImplemented, "positions in the hook's args: the first is tested (a warning names the others, which Tetragon ignores); CapabilitiesGained reads two; CelExpr reads each as argN (N: its place in the list)"},
 	"spec.*[].selectors[].matchBinaries[].values":       {StatusImplemented, "without values the filter is ignored, as in Tetragon (warning)"},
 	"spec.*[].selectors[].matchParentBinaries[].values": {StatusRefused, "refused without values (Tetragon's reading unsettled); else implemented"},
 	"spec.*[].selectors[].matchReturnArgs[].values":     {StatusRefused, "refused without values; else implemented"},

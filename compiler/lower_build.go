@@ -561,6 +561,9 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "%v", err)
 		return nil
 	}
+	if op == ir.OpCelExpr {
+		return l.celTest(h, f, t)
+	}
 	if op == ir.OpCapabilitiesGained {
 		if len(f.Args) != 2 {
 			l.errorf(fieldOr(f.At, "operator"), "bad-operator", "list the new and the old capability set arguments: args: [NEW, OLD]",
@@ -593,6 +596,35 @@ func (l *lowering) argTest(h *ir.Hook, refs *argRefs, f *ArgFilter, ret bool) *i
 		}
 		t.Values = append(t.Values, val)
 	}
+	return t
+}
+
+// celTest completes a CelExpr test: its expression, checked with the
+// types of the arguments args lists (argN: the slot args[N]).
+func (l *lowering) celTest(h *ir.Hook, f *ArgFilter, t *ir.Test) *ir.Test {
+	if t.Kind != ir.TestArg || len(f.Args) == 0 || len(f.Values) != 1 {
+		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "CelExpr takes args and one expression, in matchArgs")
+		return nil
+	}
+	types := make([]ir.ArgType, len(f.Args))
+	for i, slot := range f.Args {
+		if slot < 0 || slot >= len(h.Args) {
+			l.errorf(valueNode(f.At, "args", i), "unknown-arg", "", "args entry %d is not a position in the hook's args", slot)
+			return nil
+		}
+		types[i] = h.Args[slot].Type
+	}
+	e, err := ir.ParseCel(f.Values[0], types)
+	if err == nil {
+		err = celArgsAgree(e, f.Args)
+	}
+	if err != nil {
+		l.errorf(valueNode(f.At, "values", 0), "bad-value", "", "CelExpr: %v", err)
+		return nil
+	}
+	e.Slots = slices.Clone(f.Args)
+	t.Cel = e
+	t.Values = []ir.Value{{Kind: ir.ValString, Str: f.Values[0]}}
 	return t
 }
 

@@ -217,6 +217,7 @@ func (l *lowering) cloneTests(ts []*ir.Test) []*ir.Test {
 	for _, t := range ts {
 		c := *t
 		c.Values = slices.Clone(t.Values)
+		c.Cel = t.Cel.Clone()
 		l.nodes[&c] = l.nodeOf(t)
 		out = append(out, &c)
 	}

@@ -225,6 +225,11 @@ func layoutEvents(l *lowering) {
 					if t.Op == ir.OpCapabilitiesGained {
 						re(&t.Slot2)
 					}
+					if t.Cel != nil {
+						for i := range t.Cel.Slots {
+							re(&t.Cel.Slots[i])
+						}
+					}
 				}
 			}
 			for _, a := range append(append([]*ir.Action(nil), s.Actions...), s.ReturnActions...) {

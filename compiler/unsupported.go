@@ -7,9 +7,7 @@ package compiler
 
 // unsupportedArgOps are the matchArgs operators Tetragon has and polc does
 // not compile, keyed by their spelling in the schema.
-var unsupportedArgOps = map[string]string{
-	"CelExpr": "polc does not compile CEL expressions; write the condition with matchArgs operators",
-}
+var unsupportedArgOps = map[string]string{}
 
 // unsupportedArgTypes are the argument types Tetragon reads and polc does
 // not, keyed by their spelling.

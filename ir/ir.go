@@ -339,6 +339,9 @@ type Test struct {
 	// map instead of compares; Values holds the rest (ranges, the other
 	// address family). The test's value set is the union of both.
 	Map *Map
+	// Cel is a CelExpr test's expression, checked, with the slots its
+	// arguments read (Values holds its source).
+	Cel *CelExpr
 
 	// matchPIDs
 	FollowForks  bool // the PID or any ancestor matches

@@ -50,6 +50,7 @@ const (
 	OpNotFileType
 	OpSameFile
 	OpNotSameFile
+	OpCelExpr
 	numOps
 )
 
@@ -177,6 +178,8 @@ func opRows() [numOps]OpInfo {
 			Applies: fileTypeTypes, Kinds: kinds(ValString), Parse: parseSameFile, Eval: evalSameFile},
 		OpNotSameFile: {Name: "NotSameFile", Spellings: []string{"notsamefile", "NotSameFile"}, Negated: true, Aside: true,
 			Applies: fileTypeTypes, Kinds: kinds(ValString), Parse: parseSameFile, Eval: evalSameFile},
+		OpCelExpr: {Name: "CelExpr", Spellings: []string{"CelExpr"}, Aside: true,
+			Applies: celArgType, Kinds: kinds(ValString), Parse: parseCelValue, Eval: evalCel},
 	}
 }
 

@@ -240,6 +240,8 @@ func TestParseNewOps(t *testing.T) {
 		{OpSameFile, TypeFile, "bin/true", "not an absolute path"},
 		{OpSameFile, TypeFile, "", "not empty"},
 		{OpSameFile, TypeFile, "/a\x00b", "NUL"},
+		{OpCelExpr, TypeInt, "arg0 == int32(1)", ""}, // checked with all its arguments by ParseCel
+		{OpCelExpr, TypeInt, " ", "not empty"},
 		// Tetragon's strings hold 4096 characters (MAX_STRING).
 		{OpEqual, TypeString, strings.Repeat("a", 4096), ""},
 		{OpEqual, TypeString, strings.Repeat("a", 4097), "string of 4097 bytes is longer than the 4096 bytes an argument holds"},

@@ -311,6 +311,13 @@ func testWords(t *Test, prefix string) []string {
 		if t.Op == OpCapabilitiesGained {
 			words = append(words, "old=slot"+strconv.Itoa(t.Slot2))
 		}
+		if t.Op == OpCelExpr && t.Cel != nil {
+			slots := make([]string, len(t.Cel.Slots))
+			for i, s := range t.Cel.Slots {
+				slots[i] = strconv.Itoa(s)
+			}
+			words = append(words, "args=slot"+strings.Join(slots, ",slot"))
+		}
 	case TestReturn:
 		if prefix == "" {
 			words = append(words, "return")

@@ -544,6 +544,9 @@ func (v *verifier) test(where string, h *Hook, t *Test) {
 				v.errorf(where, t.Pos, "CapabilitiesGained old set in slot %d is a %s", t.Slot2, old.Type)
 			}
 		}
+		if t.Op == OpCelExpr {
+			v.celExpr(where, h, t)
+		}
 		v.values(where, t, typ)
 	case TestPID, TestBinary, TestParentBinary, TestNamespace:
 		ok := inNotIn
@@ -850,5 +853,38 @@ func (v *verifier) regAssign(where string, pos Pos, r RegAssign) {
 		reg("source", r.Src, r.SrcSize)
 	default:
 		v.errorf(where, pos, "register assignment %q of kind %d", r.Text, r.Kind)
+	}
+}
+
+// celExpr checks a CelExpr test: its expression reads the slots it
+// lists, of the types it was checked with, and its first slot is the
+// test's.
+func (v *verifier) celExpr(where string, h *Hook, t *Test) {
+	c := t.Cel
+	if c == nil || c.Root == nil {
+		v.errorf(where, t.Pos, "CelExpr test without its expression")
+		return
+	}
+	if len(c.Slots) == 0 || len(c.Slots) != len(c.Types) || c.Slots[0] != t.Slot {
+		v.errorf(where, t.Pos, "CelExpr slots %v (types %v) do not start with the test's slot %d", c.Slots, c.Types, t.Slot)
+		return
+	}
+	for i, s := range c.Slots {
+		if a := v.argAt(where, h, s, t.Pos); a != nil && a.Type != c.Types[i] {
+			v.errorf(where, t.Pos, "CelExpr arg%d in slot %d is a %s, checked as a %s", i, s, a.Type, c.Types[i])
+		}
+	}
+	var walk func(n *CelNode)
+	walk = func(n *CelNode) {
+		if n.Kind == CelArg && (n.Arg < 0 || n.Arg >= len(c.Slots)) {
+			v.errorf(where, t.Pos, "CelExpr reads arg%d of %d", n.Arg, len(c.Slots))
+		}
+		for _, a := range n.Args {
+			walk(a)
+		}
+	}
+	walk(c.Root)
+	if len(t.Values) != 1 {
+		v.errorf(where, t.Pos, "CelExpr with %d values", len(t.Values))
 	}
 }

@@ -223,6 +223,9 @@ func candidates(h *ir.Hook, t *ir.Test) []mutation {
 			name = "argument " + argKey(h.Args[slot])
 			get = func(ev *ir.Event) *ir.ArgValue { return &ev.Args[slot] }
 		}
+		if t.Op == ir.OpCelExpr {
+			return celCandidates(h, t)
+		}
 		if t.Op == ir.OpCapabilitiesGained {
 			slot2 := t.Slot2
 			return []mutation{

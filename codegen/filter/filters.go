@@ -157,6 +157,7 @@ var argRenders = map[ir.Op]argRender{
 	ir.OpSubString:          renderSubString, ir.OpSubStringIgnCase: renderSubString,
 	ir.OpFileType: renderFileType, ir.OpNotFileType: renderFileType,
 	ir.OpSameFile: renderSameFile, ir.OpNotSameFile: renderSameFile,
+	ir.OpCelExpr: renderCel,
 }
 
 // intOperand loads o's integer into R4 and returns where it is kept, for
