@@ -91,7 +91,10 @@ spec:
 		_, err := bufs.WriteTo(c)
 		return err
 	})
-	send(func(c net.Conn) error { _, err := c.Write(dnsMessage(0x1234, 1, "other", "example", "org")); return err })
+	send(func(c net.Conn) error {
+		_, err := c.Write(dnsMessage(0x1234, 1, "other", "example", "org"))
+		return err
+	})
 	var names []string
 	for _, ev := range collect(t, s, "udp-dns-egress", 2*time.Second) {
 		if *ev.Process.PID != uint32(os.Getpid()) {
