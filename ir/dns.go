@@ -1,5 +1,10 @@
 package ir
 
+import (
+	"fmt"
+	"strings"
+)
+
 // DNS is what a dns argument reads of the DNS message a UDP send carries:
 // the header's transaction id, flags and QR bit, and the first question,
 // as Tetragon's parse_dns_payload (bpf/process/types/dns.h) parses it.
@@ -84,3 +89,25 @@ func ParseDNS(payload []byte) DNS {
 	d.Parsed = true
 	return d
 }
+
+// DNSQueryName is the name a dns argument reads of a query for name (a
+// dotted name, a final dot allowed): lowercased, and empty when longer than
+// DNSNameMax characters (the read flags it truncated). A name with an
+// empty label or a label longer than 63 bytes is no name a query holds.
+func DNSQueryName(name string) ([]byte, error) {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return []byte{}, nil
+	}
+	for _, l := range strings.Split(name, ".") {
+		if l == "" || len(l) > dnsLabelMax {
+			return nil, fmt.Errorf("%q has an empty label or one longer than %d bytes", name, dnsLabelMax)
+		}
+	}
+	if len(name) > DNSNameMax {
+		return []byte{}, nil
+	}
+	return []byte(asciiLowerString(name)), nil
+}
+
+func asciiLowerString(s string) string { return string(asciiLower([]byte(s))) }

@@ -124,3 +124,29 @@ func TestEvalDNS(t *testing.T) {
 		}
 	}
 }
+
+func TestDNSQueryName(t *testing.T) {
+	long := string(bytes.Repeat([]byte("a."), 128)) + "b" // 257 characters
+	for _, c := range []struct {
+		in, want string
+		err      bool
+	}{
+		{"www.Example.TEST", "www.example.test", false},
+		{"example.test.", "example.test", false},
+		{"", "", false},
+		{".", "", false},
+		{long, "", false},
+		{"a..b", "", true},
+		{string(bytes.Repeat([]byte("x"), 64)) + ".com", "", true},
+	} {
+		got, err := DNSQueryName(c.in)
+		if (err != nil) != c.err || string(got) != c.want {
+			t.Errorf("DNSQueryName(%q) = %q, %v; want %q (error %v)", c.in, got, err, c.want, c.err)
+		}
+	}
+	// What the name reads is what the program reads of a query for it.
+	q := dnsQuery("www", "Example", "TEST")
+	if got, _ := DNSQueryName("www.Example.TEST"); !bytes.Equal(got, ParseDNS(q).Name) {
+		t.Errorf("DNSQueryName %q, ParseDNS %q", got, ParseDNS(q).Name)
+	}
+}
