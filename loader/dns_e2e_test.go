@@ -130,6 +130,87 @@ spec:
 	}
 }
 
+// TestDNSEgress: Tetragon's dns-egress example (examples/tracingpolicy/
+// dns-egress.yaml) in a guest: udp_sendmsg and udpv6_sendmsg with the same
+// selector, one kprobe.multi program where the kernel has them. Queries for
+// example.com over IPv4 and IPv6 post, each from its function; queries for
+// example.org do not.
+func TestDNSEgress(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Kprobes)
+	hook := func(call string) string {
+		return `  - call: "` + call + `"
+    syscall: false
+    args:
+    - index: 0
+      type: "sock"
+    - index: 1
+      type: "dns"
+      label: "dns"
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: "DPort"
+        values:
+        - "53"
+      - index: 1
+        operator: "Postfix"
+        values:
+        - "example.com"
+`
+	}
+	yaml := `apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "dns-egress"
+spec:
+  kprobes:
+` + hook("udp_sendmsg") + hook("udpv6_sendmsg")
+	b := compilePolicy(t, "dns-egress.yaml", yaml)
+	res, err := Load([]*Bundle{b}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("loaded %+v", res[0])
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	loopbackUp(t)
+	for _, to := range []struct{ network, addr string }{{"udp4", "127.0.0.1:53"}, {"udp6", "[::1]:53"}} {
+		for _, name := range [][]string{{"www", "example", "com"}, {"www", "example", "org"}} {
+			c, err := net.Dial(to.network, to.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Write(dnsMessage(0x5353, 28, name...)); err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+		}
+	}
+	var got []string
+	for _, ev := range collect(t, s, "dns-egress", 2*time.Second) {
+		if *ev.Process.PID != uint32(os.Getpid()) {
+			continue
+		}
+		line, err := ev.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s", line)
+		q, ok := ev.Args[1].Value.(DNSArg)
+		if !ok || q.QueryTypeStr != "AAAA" || !q.Parsed {
+			t.Errorf("dns argument %+v: %s", ev.Args[1], line)
+		}
+		got = append(got, ev.Hook.Call+" "+q.QueryName)
+	}
+	if want := []string{"udp_sendmsg www.example.com", "udpv6_sendmsg www.example.com"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("posted %q, want %q", got, want)
+	}
+}
+
 // loopbackUp sets lo up, which the vmtest guest's init leaves down (as
 // codegen's test of the same name).
 func loopbackUp(t testing.TB) {
