@@ -180,6 +180,8 @@ const (
 	EncInt32Arr
 	// EncSockaddrUn: a SockaddrUn (sockaddr_un arguments).
 	EncSockaddrUn
+	// EncDNS: a DNS (dns arguments).
+	EncDNS
 )
 
 // BytesHeader starts an EncBytes argument.
@@ -316,6 +318,54 @@ const (
 	SockaddrUnFamilyOff   = 0
 	SockaddrUnAbstractOff = 2
 	SockaddrUnPathOff     = 8
+)
+
+// DNS is the encoding of dns arguments: the question of the DNS message a
+// UDP send carries (the first iovec, or the user buffer, of the msghdr's
+// iterator), parsed as Tetragon's parse_dns_payload does (bpf/process/
+// types/dns.h). The header's fields are set once the message holds a
+// header; the name (Name, an EncBytes value) once its labels end, each
+// label's bytes lowercased and labels joined with dots; QType and QClass,
+// and Parsed, once the question's type and class follow it. A name longer
+// than DNSNameMax characters sets Truncated and leaves the name empty.
+type DNS struct {
+	TxID      uint16
+	Flags     uint16
+	QType     uint16
+	QClass    uint16
+	Response  uint8 // the header's QR bit
+	Parsed    uint8 // 1: the question was parsed whole
+	Truncated uint8 // 1: the name is longer than DNSNameMax
+	_         [5]byte
+	Name      BytesHeader
+	Data      [DNSReadMax]byte // the payload as read; the name overwrites its start
+}
+
+// DNSNameMax is the longest query name Tetragon keeps (DNS_MAX_NAME).
+const DNSNameMax = 255
+
+// DNSReadMax is how many bytes of the payload are read: the 12 bytes of
+// the header, the most a name of DNSNameMax characters takes (its first
+// length byte, its characters and the final 0), the type and the class,
+// rounded up to 8. Tetragon reads up to 512 bytes; a question that parses
+// lies within the first 273.
+const DNSReadMax = 280
+
+// DNSSize is the size of DNS in a record.
+const DNSSize = 16 + BytesHeaderSize + DNSReadMax
+
+// Offsets of DNS's fields; the name's BytesHeader is at DNSNameOff, its
+// bytes right after it (DNSDataOff), where the payload is read first.
+const (
+	DNSTxIDOff      = 0
+	DNSFlagsOff     = 2
+	DNSQTypeOff     = 4
+	DNSQClassOff    = 6
+	DNSResponseOff  = 8
+	DNSParsedOff    = 9
+	DNSTruncatedOff = 10
+	DNSNameOff      = 16
+	DNSDataOff      = DNSNameOff + BytesHeaderSize
 )
 
 // Cred is the encoding of cred arguments.

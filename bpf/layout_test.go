@@ -23,6 +23,7 @@ func TestLayoutOffsets(t *testing.T) {
 		skb Skb
 		sa  Sockaddr
 		su  SockaddrUn
+		dn  DNS
 		cr  Cred
 		uns UserNamespace
 		ba  BpfAttr
@@ -98,6 +99,15 @@ func TestLayoutOffsets(t *testing.T) {
 		{"SockaddrUn.Abstract", SockaddrUnAbstractOff, unsafe.Offsetof(su.Abstract)},
 		{"SockaddrUn.Path", SockaddrUnPathOff, unsafe.Offsetof(su.Path)},
 		{"SockaddrUn.Data", SockaddrUnPathOff + BytesHeaderSize, unsafe.Offsetof(su.Data)},
+		{"DNS.TxID", DNSTxIDOff, unsafe.Offsetof(dn.TxID)},
+		{"DNS.Flags", DNSFlagsOff, unsafe.Offsetof(dn.Flags)},
+		{"DNS.QType", DNSQTypeOff, unsafe.Offsetof(dn.QType)},
+		{"DNS.QClass", DNSQClassOff, unsafe.Offsetof(dn.QClass)},
+		{"DNS.Response", DNSResponseOff, unsafe.Offsetof(dn.Response)},
+		{"DNS.Parsed", DNSParsedOff, unsafe.Offsetof(dn.Parsed)},
+		{"DNS.Truncated", DNSTruncatedOff, unsafe.Offsetof(dn.Truncated)},
+		{"DNS.Name", DNSNameOff, unsafe.Offsetof(dn.Name)},
+		{"DNS.Data", DNSDataOff, unsafe.Offsetof(dn.Data)},
 		{"Cred.UID", CredUIDOff, unsafe.Offsetof(cr.UID)},
 		{"Cred.FSGID", CredUIDOff + 4*7, unsafe.Offsetof(cr.FSGID)},
 		{"Cred.Securebits", CredSecurebitsOff, unsafe.Offsetof(cr.Securebits)},
@@ -152,6 +162,7 @@ func TestLayoutSizes(t *testing.T) {
 		{"Skb", Skb{}, SkbSize},
 		{"Sockaddr", Sockaddr{}, SockaddrSize},
 		{"SockaddrUn", SockaddrUn{}, SockaddrUnSize},
+		{"DNS", DNS{}, DNSSize},
 		{"Cred", Cred{}, CredSize},
 		{"UserNamespace", UserNamespace{}, UserNamespaceSize},
 		{"BpfAttr", BpfAttr{}, BpfAttrSize},

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -230,8 +231,17 @@ func (g *gen) finish() (*Bundle, error) {
 	for _, v := range vars {
 		obj.Rodata = append(obj.Rodata, &object.Var{Name: v, Type: &btf.Int{Name: "__u32", Size: 4}})
 	}
-	if len(obj.Funcs) > 0 {
-		g.features[bpf.FeatureBpfLoop] = true
+	// bpf_loop is needed by a program or function calling it, not by
+	// every function: the dns parser is one called directly.
+	for _, f := range obj.Funcs {
+		if slices.ContainsFunc(f.Insns, isLoopCall) {
+			g.features[bpf.FeatureBpfLoop] = true
+		}
+	}
+	for _, p := range obj.Programs {
+		if slices.ContainsFunc(p.Insns, isLoopCall) {
+			g.features[bpf.FeatureBpfLoop] = true
+		}
 	}
 
 	m := &bpf.Manifest{

@@ -24,6 +24,8 @@ type evalEvent struct {
 	model ir.Event
 	// desc says what each argument holds, for messages.
 	desc []string
+	// dns holds the payload of each dns argument, by index.
+	dns map[int][]byte
 }
 
 func (e *evalEvent) String() string { return strings.Join(e.desc, "; ") }
@@ -219,6 +221,16 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 			desc = fmt.Sprintf("family %d abstract %s", fam, short(s))
 		}
 		return addr, ir.ArgValue{Bytes: []byte(read), Sock: &ir.Sock{Family: fam}}, desc
+	case ir.TypeDNS:
+		payload, desc := g.dnsPayload(a)
+		if ev.dns == nil {
+			ev.dns = map[int][]byte{}
+		}
+		ev.dns[a.index] = payload
+		iovec := r.IntN(3) == 0
+		addr := layOut(t, mem, func(l *kmem.Layout) uint64 { return l.DNS(payload, iovec) })
+		q := ir.ParseDNS(payload)
+		return addr, ir.ArgValue{Bytes: q.Name}, desc
 	case ir.TypeSkb:
 		return g.layoutSkb(t, a, mem)
 	case ir.TypeKernelCap, ir.TypeCapInheritable, ir.TypeCapPermitted, ir.TypeCapEffective:
@@ -469,6 +481,10 @@ func (p *genPolicy) checkRecord(h *ir.Hook, rec *record, ev *evalEvent) error {
 			if fam != want.Sock.Family || !bytes.Equal(data, want.Bytes) {
 				return fmt.Errorf("slot %d (%s): recorded family %d path %s, laid out family %d path %s", arg.Slot, arg.Type,
 					fam, short(string(data)), want.Sock.Family, short(string(want.Bytes)))
+			}
+		case arg.Type == ir.TypeDNS:
+			if err := checkDNSRecord(raw, ev.dns[arg.Index]); err != nil {
+				return fmt.Errorf("slot %d (dns): %v", arg.Slot, err)
 			}
 		case c == ir.ClassInt || c == ir.ClassCaps:
 			if got := intArg(raw); got != ir.FitInt(arg.Type, want.Int) {

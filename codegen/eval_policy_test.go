@@ -164,7 +164,7 @@ func flagSet(name string) bool {
 var (
 	evalIntTypes = []ir.ArgType{ir.TypeInt, ir.TypeInt8, ir.TypeUint8, ir.TypeInt16, ir.TypeUint16, ir.TypeInt32,
 		ir.TypeUint32, ir.TypeInt64, ir.TypeUint64, ir.TypeSizeT, ir.TypeLong, ir.TypeSyscall64, ir.TypeCapability, ir.TypeBpfCmd}
-	evalStringTypes = []ir.ArgType{ir.TypeString, ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeNetDevice, ir.TypeFilename}
+	evalStringTypes = []ir.ArgType{ir.TypeString, ir.TypeCharBuf, ir.TypeCharIovec, ir.TypeNetDevice, ir.TypeFilename, ir.TypeDNS}
 	evalPathTypes   = []ir.ArgType{ir.TypeFile, ir.TypePath, ir.TypeDentry, ir.TypeLinuxBinprm}
 	evalNetTypes    = []ir.ArgType{ir.TypeSock, ir.TypeSocket, ir.TypeSkb, ir.TypeSockaddr, ir.TypeSockaddrUn}
 	evalCapTypes    = []ir.ArgType{ir.TypeKernelCap, ir.TypeCapInheritable, ir.TypeCapPermitted, ir.TypeCapEffective}

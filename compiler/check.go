@@ -292,6 +292,9 @@ func (c *checker) argType(h *hookView, a *Arg) ir.ArgType {
 	case t == ir.TypeAuto && h.kind != hookTracepoint:
 		c.errorf(fieldOr(a.At, "type"), "auto-type", "declare the argument's type",
 			"type auto is only known for tracepoint fields (from their format); a %s needs an explicit type", h.kind)
+	case t == ir.TypeDNS && (h.kind == hookUprobe || h.kind == hookUSDT):
+		c.errorf(fieldOr(a.At, "type"), "bad-type", "hook udp_sendmsg or udpv6_sendmsg with a kprobe and read its msghdr (index 1) as dns",
+			"dns reads a kernel struct msghdr (the message of a UDP send); the arguments of a %s are user memory", hookKindOf(h))
 	case t == ir.TypeConstBuf:
 		c.errorf(fieldOr(a.At, "type"), "bad-type", "const_buf is inferred for array fields of tracepoints; declare nothing or use char_buf",
 			"const_buf cannot be declared")

@@ -72,7 +72,7 @@ func (c *checker) checkDataEntry(h *hookView, a *Arg) {
 				"%s on a data entry is not supported by polc: data entries are values read through resolve", f)
 		}
 	}
-	if t.IsBuffer() || t == ir.TypeIovIter || t == ir.TypeSockaddr || t == ir.TypeSockaddrUn || t == ir.TypeInt32Arr {
+	if t.IsBuffer() || t == ir.TypeIovIter || t == ir.TypeSockaddr || t == ir.TypeSockaddrUn || t == ir.TypeInt32Arr || t == ir.TypeDNS {
 		c.errorf(fieldOr(a.At, "type"), "bad-data", "read a string, an integer or a kernel object (file, path, cred, ...)",
 			"a data entry of type %s is not supported by polc", t)
 	}

@@ -239,6 +239,31 @@ func (c *checker) checkFilterOn(h *hookView, f *ArgFilter, a *Arg, t ir.ArgType,
 			}
 		}
 	}
+	if t == ir.TypeDNS && op != ir.OpSubStringIgnCase {
+		c.checkDNSValues(f, op)
+	}
+}
+
+// checkDNSValues warns of values a dns argument's query name never holds:
+// it is read lowercased, and has at most 255 characters.
+func (c *checker) checkDNSValues(f *ArgFilter, op ir.Op) {
+	outcome := "never matches it"
+	if op.Negated() {
+		outcome = "always passes"
+	}
+	for i, v := range f.Values {
+		why := ""
+		switch {
+		case strings.ToLower(v) != v:
+			why = fmt.Sprintf("%q has capitals and the query name is read lowercased", v)
+		case len(v) > ir.DNSNameMax:
+			why = fmt.Sprintf("%q is longer than the %d characters of a query name", v, ir.DNSNameMax)
+		default:
+			continue
+		}
+		c.warnf(valueNode(f.At, "values", i), "dns-name", "write the name in lower case, as the argument reads it (or use SubStringIgnCase)",
+			"%s, so %s %s", why, op, outcome)
+	}
 }
 
 // readsInodeAtEntry: the operators that read a file argument's inode

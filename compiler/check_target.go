@@ -240,6 +240,7 @@ var structTypes = map[ir.ArgType][]string{
 	ir.TypeIovIter: {"iov_iter"}, ir.TypeLoadInfo: {"load_info"}, ir.TypeBpfProg: {"bpf_prog"},
 	ir.TypeFilename: {"filename"}, ir.TypeCharIovec: {"iovec"},
 	ir.TypeSockaddrUn: {"sockaddr", "sockaddr_storage", "sockaddr_un"},
+	ir.TypeDNS:        {"msghdr"},
 }
 
 // fitArg reports where declared type t cannot (error) or may not

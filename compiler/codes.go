@@ -99,6 +99,7 @@ var codes = []CodeInfo{
 	{"unknown-arg", "a filter or action refers to an undeclared argument"},
 	{"bad-operator", "an operator that does not apply to the argument or filter"},
 	{"bad-value", "a value that does not parse for its operator and type"},
+	{"dns-name", "a value a dns argument's query name never holds (capitals, more than 255 characters)"},
 	{"missing-values", "a filter without values, which can never match"},
 	{"ignored-values", "values given to an operator that takes none"},
 	{"bad-namespace", "a namespace kind that does not exist"},

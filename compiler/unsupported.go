@@ -11,11 +11,7 @@ var unsupportedArgOps = map[string]string{}
 
 // unsupportedArgTypes are the argument types Tetragon reads and polc does
 // not, keyed by their spelling.
-var unsupportedArgTypes = map[string]string{
-	"dns": "Tetragon reads the message of a UDP send (the msghdr's first iovec or user buffer, at most 512 bytes) and parses its DNS question " +
-		"(the query name, lowercased, and its type, class and transaction id); polc does not parse DNS messages yet: " +
-		"read the socket as sock and match its port with DPort",
-}
+var unsupportedArgTypes = map[string]string{}
 
 // foreignArgOps are matchArgs operators that Tetragon's examples spell
 // (examples/tracingpolicy/deny-privileged-containers.yml) but Tetragon

@@ -207,8 +207,9 @@ func network(t ArgType) bool   { return t.Class() == ClassNet }
 func connected(t ArgType) bool { return t.Class() == ClassNet && t != TypeSockaddr }
 
 // substringTypes are those Tetragon's SubString searches (string and
-// char_buf); it writes no values for others, so polc refuses them.
-func substringTypes(t ArgType) bool { return t == TypeString || t == TypeCharBuf }
+// char_buf, and a dns argument's query name); it writes no values for
+// others, so polc refuses them.
+func substringTypes(t ArgType) bool { return t == TypeString || t == TypeCharBuf || t == TypeDNS }
 
 // fileTypeTypes are those whose inode FileType, SameFile and their Not
 // forms read, as in Tetragon (pkg/selectors refuses SameFile on others:
@@ -314,6 +315,8 @@ func CheckArgOp(o Op, t ArgType) error {
 		return fmt.Errorf("a sockaddr holds one address: it supports SAddr, SPort, their Not and Priv forms, and Family, not %s", o)
 	case t == TypeSockaddrUn:
 		return fmt.Errorf("a sockaddr_un is tested on its path with Equal, NotEqual, Prefix and NotPrefix, and on its Family, not %s", o)
+	case t == TypeDNS:
+		return fmt.Errorf("a dns argument is tested on its query name with Equal, Prefix, Postfix, SubString, SubStringIgnCase and their Not forms, not %s", o)
 	case o == OpState && c == ClassNet:
 		return fmt.Errorf("State is the TCP state of a socket: it applies to sock and socket arguments, not %s", t)
 	}

@@ -55,6 +55,7 @@ const (
 	TypeBpfProg
 	TypeInt32Arr
 	TypeSockaddrUn // a struct sockaddr_un: its family and path
+	TypeDNS        // a struct msghdr of a UDP send: the DNS question it carries
 	TypeNop
 	numTypes
 )
@@ -127,6 +128,7 @@ var types = [numTypes]typeInfo{
 	TypeBpfProg:        {"bpf_prog", ClassNone, false, 0},
 	TypeInt32Arr:       {"int32_arr", ClassNone, false, 0},
 	TypeSockaddrUn:     {"sockaddr_un", ClassString, false, 0},
+	TypeDNS:            {"dns", ClassString, false, 0},
 	TypeNop:            {"nop", ClassNone, false, 0},
 }
 

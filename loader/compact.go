@@ -192,6 +192,11 @@ func (a Arg) compactValue() string {
 		return net.JoinHostPort(v.Addr, strconv.FormatUint(uint64(v.Port), 10))
 	case SockaddrUnArg:
 		return v.Path
+	case DNSArg:
+		if !v.Parsed {
+			return "dns(unparsed)"
+		}
+		return v.QueryName + " " + v.QueryTypeStr
 	}
 	// Structs without a short form print as their JSON.
 	b, err := json.Marshal(a.Value)

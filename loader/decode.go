@@ -249,6 +249,17 @@ func (d *argDecoder) decode(spec bpf.Arg) (Arg, bool, error) {
 		return Arg{Type: spec.Type, Label: spec.Label, Key: "sockaddrun_arg", Value: SockaddrUnArg{
 			Family: lookupName(familyNames, s.Family), Path: path,
 		}}, true, nil
+	case bpf.EncDNS:
+		var q bpf.DNS
+		if err := d.fixed(bpf.DNSSize, &q); err != nil {
+			return Arg{}, false, err
+		}
+		n := min(int(q.Name.Len), bpf.DNSNameMax)
+		return Arg{Type: spec.Type, Label: spec.Label, Key: "dns_arg", Value: DNSArg{
+			QueryName: string(q.Data[:n]), QueryType: uint32(q.QType), QueryTypeStr: dnsTypeName(q.QType, q.Parsed != 0),
+			QueryClass: uint32(q.QClass), TxID: uint32(q.TxID), Flags: uint32(q.Flags),
+			Response: q.Response != 0, Parsed: q.Parsed != 0, Truncated: q.Truncated != 0,
+		}}, true, nil
 	case bpf.EncCred:
 		var c bpf.Cred
 		if err := d.fixed(bpf.CredSize, &c); err != nil {

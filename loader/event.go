@@ -205,6 +205,22 @@ type (
 		Family string `json:"family,omitempty"`
 		Path   string `json:"path,omitempty"`
 	}
+	// DNSArg is KprobeDns: the question of a DNS message a UDP send
+	// carries (the field names of Tetragon's KprobeDns: its event checker
+	// reads query_name, query_type_str, parsed and response; the type,
+	// class, flags and transaction id come with them). Truncated is set
+	// when the name was longer than 255 characters: it is then empty.
+	DNSArg struct {
+		QueryName    string `json:"query_name,omitempty"`
+		QueryType    uint32 `json:"query_type,omitempty"`
+		QueryTypeStr string `json:"query_type_str,omitempty"`
+		QueryClass   uint32 `json:"query_class,omitempty"`
+		TxID         uint32 `json:"tx_id,omitempty"`
+		Flags        uint32 `json:"flags,omitempty"`
+		Response     bool   `json:"response,omitempty"`
+		Parsed       bool   `json:"parsed,omitempty"`
+		Truncated    bool   `json:"truncated,omitempty"`
+	}
 	// SyscallIDArg is SyscallId.
 	SyscallIDArg struct {
 		ID  uint32 `json:"id,omitempty"`

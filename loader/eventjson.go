@@ -483,6 +483,19 @@ func appendArgValue(dst []byte, v any) []byte {
 		o.str("family", x.Family)
 		o.str("path", x.Path)
 		return o.end()
+	case DNSArg:
+		o := object{dst: dst}
+		o.begin()
+		o.str("query_name", x.QueryName)
+		o.u32("query_type", x.QueryType)
+		o.str("query_type_str", x.QueryTypeStr)
+		o.u32("query_class", x.QueryClass)
+		o.u32("tx_id", x.TxID)
+		o.u32("flags", x.Flags)
+		o.boolean("response", x.Response)
+		o.boolean("parsed", x.Parsed)
+		o.boolean("truncated", x.Truncated)
+		return o.end()
 	case SyscallIDArg:
 		o := object{dst: dst}
 		o.begin()

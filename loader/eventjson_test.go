@@ -136,7 +136,7 @@ func (g randEvents) userNS() *UserNSArg {
 }
 
 func (g randEvents) value() any {
-	switch g.r.IntN(24) {
+	switch g.r.IntN(25) {
 	case 0:
 		return int32(g.u32())
 	case 1:
@@ -194,6 +194,9 @@ func (g randEvents) value() any {
 		return Int32ListArg{Values: v}
 	case 22:
 		return SockaddrUnArg{Family: g.str(), Path: g.str()}
+	case 23:
+		return DNSArg{QueryName: g.str(), QueryType: g.u32(), QueryTypeStr: g.str(), QueryClass: g.u32(), TxID: g.u32(), Flags: g.u32(),
+			Response: g.chance(2), Parsed: g.chance(2), Truncated: g.chance(4)}
 	}
 	// A type the decoder never makes goes through encoding/json.
 	return map[string]any{"k": g.str(), "n": g.u32()}

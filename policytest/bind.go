@@ -351,6 +351,13 @@ func (b *binder) value(n *yaml.Node, t ir.ArgType, what string) ir.ArgValue {
 	if t == ir.TypeSockaddrUn {
 		return b.unixAddr(n, what)
 	}
+	if t == ir.TypeDNS && n.Kind == yaml.ScalarNode {
+		name, err := ir.DNSQueryName(n.Value)
+		if err != nil {
+			return bad("write the name a query asks for, such as www.example.com", "%v", err)
+		}
+		return ir.ArgValue{Bytes: name}
+	}
 	switch t.Class() {
 	case ir.ClassNet:
 		if n.Kind != yaml.MappingNode {

@@ -118,6 +118,8 @@ func (p *Gen) readArg(s *prog.Slot) {
 		p.readString(s, asm.R7, false)
 	case ir.TypeInt32Arr:
 		p.readInt32Arr(s, asm.R7)
+	case ir.TypeDNS:
+		p.readDNS(s, asm.R7)
 	default:
 		p.readStruct(s, asm.R7)
 	}

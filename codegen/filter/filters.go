@@ -176,7 +176,8 @@ func (p *Gen) intOperand(o operand, t *ir.Test) (key valueKey, ok bool) {
 }
 
 // bytesOperand is where o's string, buffer or path sits in the record.
-// A sockaddr_un's path is an EncBytes value inside its encoding.
+// A sockaddr_un's path and a dns argument's query name are EncBytes
+// values inside their encodings.
 func (p *Gen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
 	s := o.slot
 	off := 0
@@ -186,6 +187,8 @@ func (p *Gen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
 		off = s.Off
 	case s.Enc == bpf.EncSockaddrUn:
 		off = s.Off + bpf.SockaddrUnPathOff
+	case s.Enc == bpf.EncDNS:
+		off = s.Off + bpf.DNSNameOff
 	default:
 		s = nil
 	}
@@ -197,9 +200,10 @@ func (p *Gen) bytesOperand(o operand, t *ir.Test) (bytesAt, bool) {
 }
 
 // hasBytes reports whether o is a string, buffer or path (or holds one:
-// a sockaddr_un's path), which Equal and Prefix compare as bytes.
+// a sockaddr_un's path, a dns argument's query name), which Equal and
+// Prefix compare as bytes.
 func hasBytes(o operand) bool {
-	return o.slot != nil && (o.slot.Enc == bpf.EncBytes || o.slot.Enc == bpf.EncSockaddrUn)
+	return o.slot != nil && (o.slot.Enc == bpf.EncBytes || o.slot.Enc == bpf.EncSockaddrUn || o.slot.Enc == bpf.EncDNS)
 }
 
 // renderEqual: integers, capability sets and strings alike.

@@ -231,6 +231,10 @@ var (
 	IterType = &btf.Enum{Name: "iter_type", Size: 4, Values: []btf.EnumValue{
 		{Name: "ITER_UBUF", Value: 0}, {Name: "ITER_IOVEC", Value: 1}}}
 
+	// Msghdr is struct msghdr: the message of a sendmsg, whose iterator
+	// (embedded) describes the data.
+	Msghdr = strct("msghdr", m("msg_iter", IovIter))
+
 	// BpfAttr is the BPF_PROG_LOAD part of union bpf_attr.
 	BpfAttr = union("bpf_attr", m("prog_type", u32), m("insn_cnt", u32), m("prog_name", array(char, 16)))
 )

@@ -60,6 +60,8 @@ func Encoding(a *ir.Arg) (enc bpf.Encoding, maxBytes int, ok bool) {
 		return bpf.EncSockaddr, 0, true
 	case ir.TypeSockaddrUn:
 		return bpf.EncSockaddrUn, bpf.SockaddrUnPathMax, true
+	case ir.TypeDNS:
+		return bpf.EncDNS, bpf.DNSNameMax, true
 	case ir.TypeCred:
 		return bpf.EncCred, 0, true
 	case ir.TypeUserNamespace:
@@ -95,6 +97,8 @@ func EncodedSize(enc bpf.Encoding, maxBytes int) int {
 		return bpf.SockaddrSize
 	case bpf.EncSockaddrUn:
 		return bpf.SockaddrUnSize
+	case bpf.EncDNS:
+		return bpf.DNSSize
 	case bpf.EncCred:
 		return bpf.CredSize
 	case bpf.EncUserNamespace:

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
@@ -38,7 +39,15 @@ type Arena struct {
 	buf     []byte // what the caller lays out, written by Flush
 	used    int
 	flushed int // bytes the last Flush wrote
+	// user is memory of this process (user memory to the kernel), for
+	// what programs read with bpf_probe_read_user: a program run with
+	// BPF_PROG_TEST_RUN runs in the calling process.
+	user     []byte
+	userUsed int
 }
+
+// UserSize is the bytes of user memory an arena has.
+const UserSize = 64 << 10
 
 // ErrFull is returned by Alloc when an event needs more than the arena.
 var ErrFull = errors.New("kmem: arena full")
@@ -50,6 +59,10 @@ func NewArena(size int) (*Arena, error) {
 		return nil, fmt.Errorf("kmem: arena map: %w", err)
 	}
 	a := &Arena{m: m, buf: make([]byte, size)}
+	if a.user, err = unix.Mmap(-1, 0, UserSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE); err != nil {
+		m.Close()
+		return nil, fmt.Errorf("kmem: user memory: %w", err)
+	}
 	if a.mem, err = m.Memory(); err != nil {
 		m.Close()
 		return nil, fmt.Errorf("kmem: map the arena: %w", err)
@@ -105,12 +118,31 @@ func valueAddress(m *ebpf.Map) (uint64, error) {
 }
 
 // Close frees the arena.
-func (a *Arena) Close() error { return a.m.Close() }
+func (a *Arena) Close() error {
+	if a.user != nil {
+		unix.Munmap(a.user)
+		a.user = nil
+	}
+	return a.m.Close()
+}
 
 // Reset forgets the layout; the next Flush zeroes what the last one wrote.
 func (a *Arena) Reset() {
 	clear(a.buf[:a.used])
 	a.used = 0
+	clear(a.user[:a.userUsed])
+	a.userUsed = 0
+}
+
+// AllocUser returns the address and the bytes of n zeroed bytes of user
+// memory, 8-aligned; they are written directly, without Flush.
+func (a *Arena) AllocUser(n int) (uint64, []byte, error) {
+	off := (a.userUsed + 7) &^ 7
+	if n < 0 || off+n > len(a.user) {
+		return 0, nil, fmt.Errorf("%w: %d + %d bytes of %d of user memory", ErrFull, off, n, len(a.user))
+	}
+	a.userUsed = off + n
+	return uint64(uintptr(unsafe.Pointer(&a.user[0]))) + uint64(off), a.user[off : off+n], nil
 }
 
 // Alloc returns the kernel address and the bytes of n zeroed bytes,
@@ -166,6 +198,24 @@ func KernelStruct(name string) (*Struct, error) {
 		return nil, fmt.Errorf("kmem: struct %s: %w", name, err)
 	}
 	return &Struct{Name: name, Size: int(s.Size), typ: s}, nil
+}
+
+// KernelEnumValue is the value of name in enum enum of the running
+// kernel's BTF.
+func KernelEnumValue(enum, name string) (uint64, error) {
+	if _, err := KernelStruct("task_struct"); err != nil { // loads the BTF
+		return 0, err
+	}
+	var e *btf.Enum
+	if err := kernelTypes.spec.TypeByName(enum, &e); err != nil {
+		return 0, fmt.Errorf("kmem: enum %s: %w", enum, err)
+	}
+	for _, v := range e.Values {
+		if v.Name == name {
+			return v.Value, nil
+		}
+	}
+	return 0, fmt.Errorf("kmem: enum %s has no %s", enum, name)
 }
 
 // Field returns the byte offset and size of the member path (a.b.c) of k,

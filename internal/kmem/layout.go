@@ -352,6 +352,14 @@ func (l *Layout) Arg(t ir.ArgType, v ir.ArgValue, size int64) (uint64, ir.ArgVal
 			s = ir.Sock{}
 		}
 		v = ir.ArgValue{Sock: &s}
+	case ir.TypeDNS:
+		// The payload is a query for the name v holds (type A, class IN),
+		// which the program reads back as the name.
+		q, err := DNSQuery(string(v.Bytes), 1)
+		if err != nil {
+			return 0, v, &Unsupported{err.Error()}
+		}
+		addr = l.DNS(q, false)
 	case ir.TypeKernelCap, ir.TypeCapInheritable, ir.TypeCapPermitted, ir.TypeCapEffective:
 		var b []byte
 		addr, b = l.Alloc(8)
@@ -360,6 +368,79 @@ func (l *Layout) Arg(t ir.ArgType, v ir.ArgValue, size int64) (uint64, ir.ArgVal
 		return 0, v, &Unsupported{fmt.Sprintf("arguments of type %s are not laid out yet", t)}
 	}
 	return addr, v, l.Err
+}
+
+// DNSQuery is the DNS message of a standard query for name (dotted, in
+// lower case) of type qtype, class IN: what a test writes for a dns
+// argument the program reads name back from.
+func DNSQuery(name string, qtype uint16) ([]byte, error) {
+	if len(name) > ir.DNSNameMax {
+		return nil, fmt.Errorf("a DNS name has at most %d characters, not %d", ir.DNSNameMax, len(name))
+	}
+	if strings.ToLower(name) != name {
+		return nil, fmt.Errorf("a dns argument's name is read in lower case: %q", name)
+	}
+	q := []byte{0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0}
+	if name != "" {
+		for _, label := range strings.Split(name, ".") {
+			if label == "" || len(label) > 63 {
+				return nil, fmt.Errorf("the DNS name %q has an empty label or one longer than 63 bytes", name)
+			}
+			q = append(q, byte(len(label)))
+			q = append(q, label...)
+		}
+	}
+	q = append(q, 0, byte(qtype>>8), byte(qtype), 0, 1)
+	return q, nil
+}
+
+// DNS lays out the struct msghdr of a UDP send of payload, whose
+// iterator is an ITER_UBUF (one user buffer) or, with iovec, an
+// ITER_IOVEC of one entry, and returns its address. The payload is in
+// user memory.
+func (l *Layout) DNS(payload []byte, iovec bool) uint64 {
+	buf, b, err := l.A.AllocUser(max(len(payload), 1))
+	if err != nil {
+		l.fail(err)
+		return 0
+	}
+	copy(b, payload)
+	addr, mb, k := l.New("msghdr")
+	if k == nil {
+		return 0
+	}
+	// Before 5.14 the iterator has a type (the direction in bit 0, WRITE
+	// for a send) and no ITER_UBUF; before 6.4 the iovec array is iov.
+	_, _, typed := k.Field("msg_iter.iter_type")
+	if typed != nil {
+		iovec = true
+	}
+	kind := "ITER_UBUF"
+	if iovec {
+		kind = "ITER_IOVEC"
+	}
+	typ, err := KernelEnumValue("iter_type", kind)
+	l.fail(err)
+	if typed != nil {
+		l.Put(k, mb, "msg_iter.type", typ|1)
+	} else {
+		l.Put(k, mb, "msg_iter.iter_type", typ)
+	}
+	l.Put(k, mb, "msg_iter.count", uint64(len(payload)))
+	if !iovec {
+		l.Put(k, mb, "msg_iter.ubuf", buf)
+		return addr
+	}
+	iov, e := l.Alloc(16)
+	binary.LittleEndian.PutUint64(e, buf)
+	binary.LittleEndian.PutUint64(e[8:], uint64(len(payload)))
+	member := "msg_iter.__iov"
+	if _, _, err := k.Field(member); err != nil {
+		member = "msg_iter.iov"
+	}
+	l.Put(k, mb, member, iov)
+	l.Put(k, mb, "msg_iter.nr_segs", 1)
+	return addr
 }
 
 // readAddr is the address a program reads from the field of a socket of
