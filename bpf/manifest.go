@@ -175,10 +175,15 @@ type Hook struct {
 	// loader refuses a probe where one is not in memory (bpf/usdt.go).
 	SetArgs []int `json:"setArgs,omitempty"`
 	// Syscall: a syscall hook; events name the function as Target.
-	Syscall       bool     `json:"syscall,omitempty"`
-	IgnoreMissing bool     `json:"ignoreMissing,omitempty"`
-	Message       string   `json:"message,omitempty"`
-	Tags          []string `json:"tags,omitempty"`
+	Syscall       bool `json:"syscall,omitempty"`
+	IgnoreMissing bool `json:"ignoreMissing,omitempty"`
+	// BinaryDigests: the loader attaches a uprobe only to a binary whose
+	// digest is one of these (ParseDigest's form); one that matches none
+	// fails the load, or with IgnoreDigestMismatch skips the hook.
+	BinaryDigests        []string `json:"binaryDigests,omitempty"`
+	IgnoreDigestMismatch bool     `json:"ignoreDigestMismatch,omitempty"`
+	Message              string   `json:"message,omitempty"`
+	Tags                 []string `json:"tags,omitempty"`
 	// Programs attached for this hook: the entry program, and the return
 	// program when the hook has one.
 	Programs []Program `json:"programs"`

@@ -154,6 +154,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 	mh := bpf.Hook{
 		ID: h.ID, Kind: h.Kind.String(), Target: h.Target, Symbol: h.Symbol, Call: h.Call,
 		Syscall: h.Syscall, IgnoreMissing: h.IgnoreMissing, Message: h.Message, Tags: h.Tags,
+		BinaryDigests: h.BinaryDigests, IgnoreDigestMismatch: h.IgnoreDigestMismatch,
 		Programs: progs, Args: []bpf.Arg{},
 		Pos: bpf.Pos{File: h.Pos.File, Line: h.Pos.Line, Col: h.Pos.Col},
 	}

@@ -99,6 +99,12 @@ type Ignore struct {
 	CallNotFound bool `yaml:"callNotFound"`
 }
 
+// UprobeIgnore is a uprobe's ignore: digestVerificationFailure skips the
+// uprobe when the binary matches none of its binaryDigests.
+type UprobeIgnore struct {
+	DigestVerificationFailure bool `yaml:"digestVerificationFailure"`
+}
+
 type Tracepoint struct {
 	At        `yaml:"-"`
 	Hook      `yaml:",inline"`
@@ -117,11 +123,14 @@ type UProbe struct {
 	Addrs         []uint64 `yaml:"addrs"` // refused by the checks: not implemented
 	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
 	BTFPath       string   `yaml:"btfPath"`
-	BinaryDigests []string `yaml:"binaryDigests"` // refused by the checks: not implemented
-	Ignore        any      `yaml:"ignore"`        // refused by the checks, as binaryDigests
-	Data          []*Arg   `yaml:"data"`
-	Return        bool     `yaml:"return"`
-	ReturnArg     *Arg     `yaml:"returnArg"`
+	// BinaryDigests: polrun attaches only to a binary with one of these
+	// digests (ALGO:HEX); Ignore says whether a mismatch skips the uprobe
+	// instead of failing the load.
+	BinaryDigests []string      `yaml:"binaryDigests"`
+	Ignore        *UprobeIgnore `yaml:"ignore"`
+	Data          []*Arg        `yaml:"data"`
+	Return        bool          `yaml:"return"`
+	ReturnArg     *Arg          `yaml:"returnArg"`
 }
 
 type LSMHook struct {

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/ir"
 	"github.com/polc-dev/polc/target"
 )
@@ -260,14 +261,7 @@ func looksLikeSyscallSymbol(s string) bool {
 }
 
 func (c *checker) checkUprobe(u *UProbe) {
-	if u.Field("ignore") != nil {
-		c.errorf(fieldOr(u.At, "ignore"), "unsupported", "remove ignore; it only says what to do when binaryDigests do not match",
-			"ignore (Tetragon's ignore.digestVerificationFailure, for binaryDigests) is not yet supported by polc, as binaryDigests")
-	}
-	if len(u.BinaryDigests) > 0 {
-		c.errorf(fieldOr(u.At, "binaryDigests"), "unsupported", "remove binaryDigests; polrun attaches to the file at path whatever its digest",
-			"binaryDigests (attaching only to a binary of these digests) is not yet supported by polc")
-	}
+	c.checkDigests(u)
 	if u.BTFPath != "" && !slices.ContainsFunc(u.Args, func(a *Arg) bool { return a.BTFType != "" || a.Resolve != "" }) {
 		c.warnf(fieldOr(u.At, "btfPath"), "ignored-field", "remove btfPath",
 			"btfPath is read only for arguments with btfType or resolve; it has no effect here")
@@ -650,5 +644,20 @@ func (c *checker) checkUprobeResolve(h *hookView, a *Arg) {
 			c.errorf(fieldOr(a.At, "resolve"), "bad-resolve", "resolve follows members of btfType in the binary's BTF (btfPath), through pointers",
 				"resolve %q on argument %d: %s: %v", a.Resolve, a.Index, u.BTFPath, err)
 		}
+	}
+}
+
+// checkDigests checks a uprobe's binaryDigests, which polrun compares with
+// the binary's when it loads the policy (loader/digest.go), and ignore.
+func (c *checker) checkDigests(u *UProbe) {
+	for i, d := range u.BinaryDigests {
+		if _, _, err := bpf.ParseDigest(d); err != nil {
+			c.errorf(valueNode(u.At, "binaryDigests", i), "bad-digest",
+				"write ALGO:HEX, ALGO one of sha1, sha256, sha384, sha512 (of the whole file) or build-id (its GNU build ID note)", "%v", err)
+		}
+	}
+	if u.Ignore != nil && u.Ignore.DigestVerificationFailure && len(u.BinaryDigests) == 0 {
+		c.warnf(fieldOr(u.At, "ignore"), "ignored-field", "remove it, or add binaryDigests",
+			"ignore.digestVerificationFailure has no effect without binaryDigests")
 	}
 }

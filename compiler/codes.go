@@ -94,6 +94,7 @@ var codes = []CodeInfo{
 	{"ignored-return-arg", "returnArg without return: true"},
 	{"return-index", "an index on the return value, which has none"},
 	{"bad-return-action", "a returnArgAction that cannot apply"},
+	{"bad-digest", "a binaryDigests entry that is not ALGO:HEX of a known algorithm"},
 	{"ignored-return-action", "a returnArgAction on a hook without return: true, which Tetragon ignores"},
 	// Selectors.
 	{"unknown-arg", "a filter or action refers to an undeclared argument"},

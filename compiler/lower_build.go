@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -105,7 +106,8 @@ func (l *lowering) buildUprobes(u *UProbe) {
 	}
 	n := max(len(syms), len(u.Offsets))
 	for i := range n {
-		h := &ir.Hook{Kind: ir.HookUprobe, Target: u.Path, Return: u.Return, BTFPath: u.BTFPath}
+		h := &ir.Hook{Kind: ir.HookUprobe, Target: u.Path, Return: u.Return, BTFPath: u.BTFPath,
+			BinaryDigests: normalDigests(u.BinaryDigests), IgnoreDigestMismatch: u.Ignore != nil && u.Ignore.DigestVerificationFailure}
 		if i < len(syms) {
 			h.Symbol = syms[i]
 		}
@@ -761,6 +763,16 @@ func (l *lowering) regAssigns(a *Action, errValue int32) []ir.RegAssign {
 		}
 		out = append(out, ir.RegAssign{Kind: kinds[as.Kind], Dst: as.Dst.Offset, DstSize: as.Dst.Size,
 			Src: as.Src.Offset, SrcSize: as.Src.Size, Off: as.Off, Text: strings.TrimSpace(t)})
+	}
+	return out
+}
+
+// normalDigests writes binaryDigests in their normal form (checkUprobe
+// refused the invalid ones).
+func normalDigests(ds []string) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, bpf.NormalDigest(d))
 	}
 	return out
 }

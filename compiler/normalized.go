@@ -94,14 +94,20 @@ type nTracepoint struct {
 }
 
 type nUprobe struct {
-	Path          string   `yaml:"path"`
-	Symbols       []string `yaml:"symbols,omitempty"`
-	Offsets       []uint64 `yaml:"offsets,omitempty"`
-	RefCtrOffsets []uint64 `yaml:"refCtrOffsets,omitempty"`
-	BTFPath       string   `yaml:"btfPath,omitempty"`
-	Return        bool     `yaml:"return"`
-	ReturnArg     *nArg    `yaml:"returnArg,omitempty"`
+	Path          string         `yaml:"path"`
+	Symbols       []string       `yaml:"symbols,omitempty"`
+	Offsets       []uint64       `yaml:"offsets,omitempty"`
+	RefCtrOffsets []uint64       `yaml:"refCtrOffsets,omitempty"`
+	BTFPath       string         `yaml:"btfPath,omitempty"`
+	BinaryDigests []string       `yaml:"binaryDigests,omitempty"`
+	Ignore        *nUprobeIgnore `yaml:"ignore,omitempty"`
+	Return        bool           `yaml:"return"`
+	ReturnArg     *nArg          `yaml:"returnArg,omitempty"`
 	nHook         `yaml:",inline"`
+}
+
+type nUprobeIgnore struct {
+	DigestVerificationFailure bool `yaml:"digestVerificationFailure"`
 }
 
 type nLSM struct {
@@ -261,7 +267,10 @@ func normalizePolicy(pol *Policy) *nPolicy {
 			syms = append([]string{u.Symbol}, syms...)
 		}
 		nu := nUprobe{Path: u.Path, Symbols: syms, Offsets: u.Offsets, RefCtrOffsets: u.RefCtrOffsets, BTFPath: u.BTFPath,
-			Return: u.Return, nHook: normalizeHook(&u.Hook)}
+			BinaryDigests: normalDigests(u.BinaryDigests), Return: u.Return, nHook: normalizeHook(&u.Hook)}
+		if u.Ignore != nil {
+			nu.Ignore = &nUprobeIgnore{DigestVerificationFailure: u.Ignore.DigestVerificationFailure}
+		}
 		nu.Data = normalizeData(u.Data)
 		if u.ReturnArg != nil {
 			nu.ReturnArg = normalizeArg(u.ReturnArg)

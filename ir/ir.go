@@ -176,6 +176,12 @@ type Hook struct {
 	Return bool
 	// IgnoreMissing: a missing target is not an error (ignore.callNotFound).
 	IgnoreMissing bool
+	// BinaryDigests: a uprobe attaches only to a binary whose digest is
+	// one of these ("sha256:HEX", "build-id:HEX", ...: bpf.Digest*);
+	// IgnoreDigestMismatch: a binary that matches none skips the hook
+	// instead of failing the load (ignore.digestVerificationFailure).
+	BinaryDigests        []string
+	IgnoreDigestMismatch bool
 	// Fentry: a kprobe hook of spec.fentries, attached with an fentry
 	// program (and fexit for Return) instead of a kprobe: its context is
 	// the function's arguments as BTF gives them, not registers.

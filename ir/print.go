@@ -193,6 +193,12 @@ func (pr *printer) hook(h *Hook) {
 	if h.BTFPath != "" {
 		extra = append(extra, "btf="+strconv.Quote(h.BTFPath))
 	}
+	for _, d := range h.BinaryDigests {
+		extra = append(extra, "digest="+d)
+	}
+	if h.IgnoreDigestMismatch {
+		extra = append(extra, "ignore-digest-mismatch")
+	}
 	target := h.Target
 	if target == "" {
 		target = "-"

@@ -103,7 +103,11 @@ type ProgramError struct {
 
 func (e *ProgramError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: policy %s: hook %s (program %s): ", e.Pos, e.Policy, e.Hook, e.Program)
+	fmt.Fprintf(&b, "%s: policy %s: hook %s", e.Pos, e.Policy, e.Hook)
+	if e.Program != "" { // "" for a step before any program, as verifying the binary
+		fmt.Fprintf(&b, " (program %s)", e.Program)
+	}
+	b.WriteString(": ")
 	var ve *ebpf.VerifierError
 	if errors.As(e.Err, &ve) {
 		fmt.Fprintf(&b, "the verifier refused the program: %v", ve.Cause)

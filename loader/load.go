@@ -22,10 +22,11 @@ import (
 type Loaded struct {
 	Name     string
 	PolicyID uint32
-	// Programs attached, and hooks skipped because their target is missing
-	// and the policy allows that (ignoreMissing).
+	// Programs attached, and hooks skipped as the policy allows: their
+	// target is missing (ignoreMissing), their binary matches none of
+	// their digests (ignoreDigestMismatch).
 	Programs int
-	Skipped  []string
+	Skipped  []SkippedHook
 	// Replaced is true when a loaded policy of the same name was replaced.
 	Replaced bool
 	// Duration is the time from reading the bundle's spec to committing its
@@ -37,6 +38,18 @@ type Loaded struct {
 	// Options.Hold keeps attached (Holder).
 	Held int
 }
+
+// SkippedHook is a hook Load did not attach, and why.
+type SkippedHook struct {
+	Hook   string // hookLabel
+	Reason string
+}
+
+// Reasons of SkippedHook.
+const (
+	SkipMissing        = "its target is missing (ignoreMissing)"
+	SkipDigestMismatch = "ignore.digestVerificationFailure"
+)
 
 // policyState is what polrun records about a loaded policy, as JSON at key
 // 1 of its polc_manifest map (key 0 is the manifest).
@@ -339,7 +352,34 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 			for _, p := range h.Programs {
 				delete(spec.Programs, p.Name)
 			}
-			s.result.Skipped = append(s.result.Skipped, hookLabel(h))
+			s.result.Skipped = append(s.result.Skipped, SkippedHook{hookLabel(h), SkipMissing})
+		}
+	}
+	// The binaries of uprobes with binaryDigests, hashed before anything
+	// is loaded and kept open to attach through (digest.go).
+	verified := map[int]*os.File{}
+	defer func() {
+		for _, f := range verified {
+			f.Close()
+		}
+	}()
+	for _, h := range m.Hooks {
+		if len(h.BinaryDigests) == 0 || skip[h.ID] {
+			continue
+		}
+		f, err := openVerified(h)
+		var mismatch *DigestMismatchError
+		switch {
+		case errors.As(err, &mismatch) && h.IgnoreDigestMismatch:
+			skip[h.ID] = true
+			for _, p := range h.Programs {
+				delete(spec.Programs, p.Name)
+			}
+			s.result.Skipped = append(s.result.Skipped, SkippedHook{hookLabel(h), SkipDigestMismatch + ": " + mismatch.Error()})
+		case err != nil:
+			return nil, &ProgramError{Policy: m.Policy, Hook: hookLabel(h), Pos: h.Pos, Step: "verify binary", Err: err}
+		default:
+			verified[h.ID] = f
 		}
 	}
 
@@ -435,14 +475,18 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 				hookLinks = append(hookLinks, ls...)
 				continue
 			}
-			l, err := attachProgram(h, p, s.coll.Programs[p.Name])
+			ah := h
+			if f := verified[h.ID]; f != nil {
+				ah.Target = fdPath(f) // the file hashed, not what the path names now
+			}
+			l, err := attachProgram(ah, p, s.coll.Programs[p.Name])
 			if err != nil {
 				if h.IgnoreMissing && missingTarget(err) {
 					for _, hl := range hookLinks {
 						hl.link.Close()
 					}
 					hookLinks = nil
-					s.result.Skipped = append(s.result.Skipped, hookLabel(h))
+					s.result.Skipped = append(s.result.Skipped, SkippedHook{hookLabel(h), SkipMissing})
 					break
 				}
 				return nil, &ProgramError{Policy: m.Policy, Program: p.Name, Hook: hookLabel(h), Pos: h.Pos, Step: "attach", Err: err}

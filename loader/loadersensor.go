@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -75,11 +76,21 @@ func (s *Stream) buildIDOf(path string) []byte {
 
 // readBuildID reads the NT_GNU_BUILD_ID note of an ELF file.
 func readBuildID(path string) []byte {
-	f, err := elf.Open(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
+	return buildIDFrom(f)
+}
+
+// buildIDFrom reads the NT_GNU_BUILD_ID note of the ELF file r, nil when
+// it has none or is no ELF file.
+func buildIDFrom(r io.ReaderAt) []byte {
+	f, err := elf.NewFile(r)
+	if err != nil {
+		return nil
+	}
 	for _, sec := range f.Sections {
 		if sec.Type != elf.SHT_NOTE {
 			continue

@@ -196,7 +196,7 @@ func load(paths []string, o *loader.Options, trusted []bundle.PublicKey, stdout 
 		}
 		fmt.Fprintf(stdout, "%s %s (policy id %d, %d programs, %v)\n", verb, l.Name, l.PolicyID, l.Programs, l.Duration.Round(time.Microsecond))
 		for _, s := range l.Skipped {
-			fmt.Fprintf(stdout, "  skipped %s: its target is missing (ignoreMissing)\n", s)
+			fmt.Fprintf(stdout, "  skipped %s: %s\n", s.Hook, s.Reason)
 		}
 		for _, w := range l.Warnings {
 			fmt.Fprintf(stdout, "  warning: %s\n", w)

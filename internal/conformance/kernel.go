@@ -278,11 +278,11 @@ func loadOnce(data []byte, opts *loader.Options, fig *Figures) (Outcome, error) 
 	}
 	r := res[0]
 	if r.Programs == 0 {
-		return outcome(NotOnKernel, "no hook's target exists: "+hookList(r.Skipped)), nil
+		return outcome(NotOnKernel, "no hook's target exists: "+hookList(skippedHooks(r.Skipped))), nil
 	}
 	detail := plural(r.Programs, "program") + " attached"
 	if len(r.Skipped) > 0 {
-		detail += "; not on this kernel: " + hookList(r.Skipped)
+		detail += "; not on this kernel: " + hookList(skippedHooks(r.Skipped))
 	}
 	return outcome(OK, detail), nil
 }
@@ -334,6 +334,15 @@ func hookList(hooks []string) string {
 		return strings.Join(hooks, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(hooks[:shown], ", "), len(hooks)-shown)
+}
+
+// skippedHooks names the hooks of skipped.
+func skippedHooks(skipped []loader.SkippedHook) []string {
+	names := make([]string, len(skipped))
+	for i, s := range skipped {
+		names[i] = s.Hook
+	}
+	return names
 }
 
 // firstLine is an error's first line: a verifier refusal's cause without
