@@ -356,18 +356,32 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 		}
 	}
 	// The binaries of uprobes with binaryDigests, hashed before anything
-	// is loaded and kept open to attach through (digest.go).
+	// is loaded and kept open to attach through (digest.go); each binary
+	// once, however many symbols of it the policy hooks.
 	verified := map[int]*os.File{}
+	type verdict struct {
+		f   *os.File
+		err error
+	}
+	checked := map[string]verdict{}
 	defer func() {
-		for _, f := range verified {
-			f.Close()
+		for _, v := range checked {
+			if v.f != nil {
+				v.f.Close()
+			}
 		}
 	}()
 	for _, h := range m.Hooks {
 		if len(h.BinaryDigests) == 0 || skip[h.ID] {
 			continue
 		}
-		f, err := openVerified(h)
+		key := h.Target + "\x00" + strings.Join(h.BinaryDigests, "\x00")
+		v, done := checked[key]
+		if !done {
+			v.f, v.err = openVerified(h)
+			checked[key] = v
+		}
+		f, err := v.f, v.err
 		var mismatch *DigestMismatchError
 		switch {
 		case errors.As(err, &mismatch) && h.IgnoreDigestMismatch:
