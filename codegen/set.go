@@ -31,10 +31,16 @@ import (
 // event or a posted one) where the next member's begins. Each member
 // counts in its own entry of the counters (prog.Ctx.Member).
 //
-// A hook is merged when it is a tracepoint or raw tracepoint hook without a
-// return program; other hooks of the members get their own programs in the
-// bundle, behind the member's switch as well (bpf.Hook.Shared tells which
-// hooks share). What cannot be in a set is refused (checkSetMember).
+// A hook is merged when it is a tracepoint or raw tracepoint hook, or an
+// entry-only kprobe (no return probe, not an fentry, no Override), and the
+// hooks it merges with agree on what the shared prologue keeps and the
+// loader decides for the one program (setKey): the attach point, for
+// kprobes whether it is a syscall's (the prologue keeps the wrapper's
+// pt_regs), and ignoreMissing (polrun drops the program when its target is
+// missing). Shared programs are no kprobe.multi candidates. Other hooks of
+// the members get their own programs in the bundle, behind the member's
+// switch as well (bpf.Hook.Shared tells which hooks share). What cannot be
+// in a set is refused (checkSetMember).
 
 // SetMember is one policy of a set with where it came from.
 type SetMember struct {
@@ -149,7 +155,6 @@ func (g *gen) memberOf(h *ir.Hook) int {
 func (g *gen) setHooks() {
 	type group struct {
 		hooks []*ir.Hook
-		ats   []attachment
 	}
 	groups := map[string]*group{}
 	var order []*group
@@ -161,7 +166,7 @@ func (g *gen) setHooks() {
 		}
 		key := fmt.Sprintf("single %d", h.ID)
 		if mergeable(h) {
-			key = strings.Join([]string{h.Kind.String(), at.section, at.attach, at.target}, "|")
+			key = setKey(h, at)
 		}
 		gr := groups[key]
 		if gr == nil {
@@ -170,30 +175,57 @@ func (g *gen) setHooks() {
 			order = append(order, gr)
 		}
 		gr.hooks = append(gr.hooks, h)
-		gr.ats = append(gr.ats, at)
 	}
 	for _, gr := range order {
 		if len(gr.hooks) == 1 {
 			g.hook(gr.hooks[0])
 			continue
 		}
-		g.sharedHook(gr.hooks, gr.ats)
+		g.sharedHook(gr.hooks)
 	}
 	sort.Slice(g.hooks, func(i, j int) bool { return g.hooks[i].ID < g.hooks[j].ID })
 }
 
 // mergeable says whether h's program can be a part of a shared program:
-// a tracepoint or raw tracepoint hook without a return program. (Kprobes,
-// uprobes and the rest get their own programs: their prologues keep
-// state the parts would have to agree on, and return probes pair an
-// entry and a return program.)
+// a tracepoint or raw tracepoint hook, or a kprobe that is neither an
+// fentry nor overrides (bpf_override_return and fmod_ret make the
+// program's return value the hook's), none with a return program (return
+// probes pair an entry and a return program). Uprobes, USDT, LSM hooks and
+// the rest get their own programs: their prologues or attachments keep
+// state of their own hook (USDT places, binary digests, LSM verdicts).
 func mergeable(h *ir.Hook) bool {
-	return (h.Kind == ir.HookTracepoint || h.Kind == ir.HookRawTracepoint) && !h.Return
+	if h.Return {
+		return false
+	}
+	switch h.Kind {
+	case ir.HookTracepoint, ir.HookRawTracepoint:
+		return true
+	case ir.HookKprobe:
+		return !h.Fentry && prog.OverrideOf(h) == prog.OverrideNone
+	}
+	return false
+}
+
+// setKey is what mergeable hooks sharing a program agree on: the attach
+// point (kind, section, attach type, target: a kprobe's function is its
+// section's), whether a kprobe is a syscall's (the shared prologue keeps
+// the wrapper's pt_regs for syscall hooks only, fetch.Gen.CtxPrologue) and
+// ignoreMissing (polrun drops or fails the one program by its hook's).
+func setKey(h *ir.Hook, at attachment) string {
+	return strings.Join([]string{h.Kind.String(), at.section, at.attach, at.target,
+		fmt.Sprint(h.Kind == ir.HookKprobe && h.Syscall), fmt.Sprint(h.IgnoreMissing)}, "|")
 }
 
 // sharedHook compiles hooks of different members on one attach point into
-// one program (ats[0] names it), each hook's part after the other's.
-func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
+// one program, named after hooks[0], each hook's part after the other's.
+func (g *gen) sharedHook(hooks []*ir.Hook) {
+	// The attachment is named now: another group's program on the same
+	// point (a return probe, another ignoreMissing) may have taken the
+	// section since setHooks named them (attachment keeps them unique).
+	at, ok := g.attachment(hooks[0])
+	if !ok {
+		return
+	}
 	nerr := len(g.errs.errs)
 	lays := make([]*prog.Layout, len(hooks))
 	for i, h := range hooks {
@@ -268,7 +300,6 @@ func (g *gen) sharedHook(hooks []*ir.Hook, ats []attachment) {
 	if len(g.errs.errs) > nerr {
 		return
 	}
-	at := ats[0]
 	g.progs = append(g.progs, &object.Program{Name: at.name, Section: at.section, Insns: insns})
 	for i, h := range hooks {
 		lay := lays[i]

@@ -1,10 +1,12 @@
 package codegen
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/ir"
 )
 
@@ -103,5 +105,111 @@ func TestSetRefusals(t *testing.T) {
 	b := setOf(t, enforcing("e1", ir.ModeMonitor), enforcing("e2", ir.ModeMonitor))
 	if b.Manifest.Mode != "monitor" || b.Manifest.Members[0].Mode != "monitor" {
 		t.Errorf("mode %q, member mode %q", b.Manifest.Mode, b.Manifest.Members[0].Mode)
+	}
+}
+
+// kprobeMember is a policy named name with one kprobe on call whose
+// selector posts the calls of its first argument (an int) equal to value;
+// extra is added to the kprobe's fields.
+func kprobeMember(t *testing.T, name, call string, syscall bool, value int, extra string) *ir.Policy {
+	t.Helper()
+	text := fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: %q
+spec:
+  kprobes:
+  - call: %q
+    syscall: %v%s
+    args:
+    - index: 0
+      type: "int"
+    selectors:
+    - matchArgs:
+      - index: 0
+        operator: "Equal"
+        values: ["%d"]
+`, name, call, syscall, extra, value)
+	src := compiler.NewSource(name+".yaml", []byte(text))
+	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: "x86_64"})
+	if res.Errors() > 0 || len(res.Policies) != 1 {
+		t.Fatalf("%s: %v", name, res.Diagnostics)
+	}
+	p, diags := compiler.Lower(res.Policies[0], compiler.LowerOptions{Arch: "x86_64"})
+	if p == nil {
+		t.Fatalf("%s: %v", name, diags)
+	}
+	return p
+}
+
+// TestSetKprobes: entry kprobes of different members on one function share
+// one program, the others' hooks naming it, and none is a kprobe.multi
+// candidate; hooks that differ in what the shared prologue or polrun
+// decide for the program (syscall, return probe, ignoreMissing) keep
+// programs of their own.
+func TestSetKprobes(t *testing.T) {
+	for _, syscall := range []bool{false, true} {
+		call := "fd_install"
+		if syscall {
+			call = "sys_dup"
+		}
+		bun := setOf(t, kprobeMember(t, "a", call, syscall, 1, ""), kprobeMember(t, "b", call, syscall, 2, ""))
+		m := bun.Manifest
+		if len(bun.Programs) != 1 || len(m.Multi) != 0 {
+			t.Errorf("%s: %d programs, %d multi; want 1, 0", call, len(bun.Programs), len(m.Multi))
+			continue
+		}
+		if len(m.Hooks) != 2 || len(m.Hooks[0].Programs) != 1 || m.Hooks[1].Shared != m.Hooks[0].Programs[0].Name ||
+			m.Hooks[0].Programs[0].Attach != "kprobe" || m.Hooks[1].Member != 1 {
+			t.Errorf("%s: hooks %+v", call, m.Hooks)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		b    *ir.Policy
+	}{
+		// __x64_sys_dup, as sys_dup with syscall: true resolves.
+		{"syscall differs", kprobeMember(t, "b", "__x64_sys_dup", false, 2, "")},
+		{"return", kprobeMember(t, "b", "sys_dup", true, 2, "\n    return: true\n    returnArg: {index: 0, type: int}")},
+		{"ignoreMissing differs", kprobeMember(t, "b", "sys_dup", true, 2, "\n    ignore: {callNotFound: true}")},
+	} {
+		a := kprobeMember(t, "a", "sys_dup", true, 1, "")
+		if a.Hooks[0].Target != tc.b.Hooks[0].Target {
+			t.Fatalf("%s: targets %s and %s", tc.name, a.Hooks[0].Target, tc.b.Hooks[0].Target)
+		}
+		bun := setOf(t, a, tc.b)
+		m := bun.Manifest
+		if m.Hooks[1].Shared != "" || len(m.Hooks[1].Programs) == 0 {
+			t.Errorf("%s: hook 1 shares %q, has %d programs; want its own", tc.name, m.Hooks[1].Shared, len(m.Hooks[1].Programs))
+		}
+		sections := map[string]bool{}
+		for _, p := range bun.Programs {
+			if sections[p.Section] {
+				t.Errorf("%s: two programs in section %s", tc.name, p.Section)
+			}
+			sections[p.Section] = true
+		}
+	}
+}
+
+// TestSetKprobeSize: a shared kprobe program of n members is its prologue
+// once and n parts, well short of n programs.
+func TestSetKprobeSize(t *testing.T) {
+	single := setOf(t, kprobeMember(t, "a", "sys_dup", true, 1, ""))
+	one := len(single.Programs[0].Insns)
+	for _, n := range []int{2, 10} {
+		var pols []*ir.Policy
+		for i := range n {
+			pols = append(pols, kprobeMember(t, fmt.Sprintf("m%d", i), "sys_dup", true, i, ""))
+		}
+		bun := setOf(t, pols...)
+		if len(bun.Programs) != 1 {
+			t.Fatalf("%d members: %d programs", n, len(bun.Programs))
+		}
+		got := len(bun.Programs[0].Insns)
+		t.Logf("%d members: one program of %d instructions; a member alone: %d", n, got, one)
+		if got >= n*one {
+			t.Errorf("%d members: %d instructions, not less than %d programs of %d", n, got, n, one)
+		}
 	}
 }

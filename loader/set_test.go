@@ -3,6 +3,9 @@ package loader
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
+	"github.com/polc-dev/polc/internal/testenv"
 )
 
 // compileSet builds the policies of yamls into one policy set bundle named
@@ -202,6 +206,174 @@ spec:
 	check("set-pid on again", round(), "")
 	if err := SetMemberEnabled("trio", "nope", false, o); err == nil {
 		t.Error("disabling a member the set does not have succeeded")
+	}
+}
+
+// A policy set of three policies on one kprobe, each selecting the opening
+// of its own file by the helper: one program for the three (a syscall
+// kprobe, whose prologue keeps the wrapper's registers, and a kprobe of a
+// kernel function); each event is its member's and names its file, each
+// member counts its own, and a member switched off has no events until
+// switched on again.
+func TestPolicySetKprobe(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.Kprobes)
+	for _, syscall := range []bool{true, false} {
+		name := "fd_install"
+		if syscall {
+			name = "sys_openat"
+		}
+		t.Run(name, func(t *testing.T) { testPolicySetKprobe(t, syscall) })
+	}
+}
+
+func testPolicySetKprobe(t *testing.T, syscall bool) {
+	o := testOptions(t)
+	h := newHelper(t)
+	// The file: the path argument of openat, the file fd_install installs.
+	call, typ := "fd_install", "file"
+	if syscall {
+		call, typ = "sys_openat", "string"
+	}
+	policy := func(name, file string) string {
+		return fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: %q
+spec:
+  kprobes:
+  - call: %q
+    syscall: %v
+    args:
+    - index: 1
+      type: %q
+    selectors:
+    - matchBinaries:
+      - operator: "In"
+        values:
+        - %q
+      matchArgs:
+      - index: 1
+        operator: "Equal"
+        values: [%q]
+`, name, call, syscall, typ, h.path, file)
+	}
+	dir := t.TempDir()
+	files := map[string]string{}
+	var paths []string
+	order := []string{"kset-a.yaml", "kset-b.yaml", "kset-c.yaml"}
+	yamls := map[string]string{}
+	for _, f := range order {
+		n := strings.TrimSuffix(f, ".yaml")
+		files[n] = filepath.Join(dir, n)
+		if err := os.WriteFile(files[n], []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, files[n])
+		yamls[f] = policy(n, files[n])
+	}
+	b := compileSet(t, "kset", yamls, order)
+	m := b.Manifest
+	// One program, and its fallback without bpf_loop where it walks a
+	// path (the file of fd_install).
+	progs := 0
+	for _, hk := range m.Hooks {
+		progs += len(hk.Programs)
+	}
+	fallbacks := 0
+	if progs > 0 && m.Hooks[0].Programs[0].Fallback != "" {
+		fallbacks = 1
+	}
+	if len(m.Members) != 3 || len(m.Hooks) != 3 || progs != 1 || len(b.Spec.Programs) != 1+fallbacks {
+		t.Fatalf("set of %d members, %d hooks, %d programs (%d in the object); want 3, 3, 1 (%d)",
+			len(m.Members), len(m.Hooks), progs, len(b.Spec.Programs), 1+fallbacks)
+	}
+	for i, hk := range m.Hooks {
+		if hk.Member != i || (i > 0) != (hk.Shared == m.Hooks[0].Programs[0].Name) {
+			t.Errorf("hook %d: member %d, shared %q", i, hk.Member, hk.Shared)
+		}
+	}
+	if p := m.Hooks[0].Programs[0]; p.Attach != "kprobe" {
+		t.Fatalf("program %s attaches as %s", p.Name, p.Attach)
+	}
+	if _, err := Load([]*Bundle{b}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	// round has the helper open each file once and returns its events per
+	// member.
+	round := func() map[string]int {
+		t.Helper()
+		h.start(t, "open", "POLC_LOADER_FILES="+strings.Join(paths, ":"))
+		evs := collectAll(t, s, 300*time.Millisecond) // the helper's exec
+		h.run(t)
+		evs = append(evs, collectAll(t, s, time.Second)...)
+		got := map[string]int{}
+		for _, ev := range evs {
+			file, ok := files[ev.Policy]
+			if !ok {
+				t.Errorf("event of policy %q", ev.Policy)
+				continue
+			}
+			line, err := ev.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *ev.Process.PID != h.pid() || ev.Kind != KindKprobe || !strings.Contains(string(line), fmt.Sprintf("%q", file)) {
+				t.Errorf("%s: event of pid %d (the helper: %d), not naming %s: %s", ev.Policy, *ev.Process.PID, h.pid(), file, line)
+			}
+			got[ev.Policy]++
+		}
+		return got
+	}
+	check := func(step string, got map[string]int, off string) {
+		t.Helper()
+		for name := range files {
+			want := 1
+			if name == off {
+				want = 0
+			}
+			if got[name] != want {
+				t.Errorf("%s: %d events of %s, want %d (all: %v)", step, got[name], name, want, got)
+			}
+		}
+	}
+	posted := func() map[string]uint64 {
+		t.Helper()
+		st, err := List(o)
+		if err != nil || len(st.Policies) != 1 {
+			t.Fatalf("list: %v, %d policies", err, len(st.Policies))
+		}
+		out := map[string]uint64{}
+		for _, mb := range st.Policies[0].Members {
+			if mb.Counters == nil {
+				t.Fatalf("member %s has no counters", mb.Name)
+			}
+			out[mb.Name] = mb.Counters.Posted
+		}
+		return out
+	}
+	check("all on", round(), "")
+	if got := posted(); got["kset-a"] != 1 || got["kset-b"] != 1 || got["kset-c"] != 1 {
+		t.Errorf("posted %v, want 1 each", got)
+	}
+	if err := SetMemberEnabled("kset", "kset-b", false, o); err != nil {
+		t.Fatal(err)
+	}
+	check("kset-b off", round(), "kset-b")
+	if got := posted(); got["kset-a"] != 2 || got["kset-b"] != 1 || got["kset-c"] != 2 {
+		t.Errorf("posted %v, want 2, 1, 2", got)
+	}
+	if err := SetMemberEnabled("kset", "kset-b", true, o); err != nil {
+		t.Fatal(err)
+	}
+	check("kset-b on again", round(), "")
+	if got := posted(); got["kset-a"] != 3 || got["kset-b"] != 2 || got["kset-c"] != 3 {
+		t.Errorf("posted %v, want 3, 2, 3", got)
 	}
 }
 
