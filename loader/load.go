@@ -211,6 +211,9 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 		}
 		ids[s.id] = true
 		s.result.Replaced = exists(policyDir(o.PinRoot, b.Name()))
+		if s.result.Replaced {
+			s.result.Warnings = append(s.result.Warnings, reenabledMembers(o.PinRoot, b.Name())...)
+		}
 		stagedAll = append(stagedAll, s)
 	}
 	if err := o.fail("commit"); err != nil {

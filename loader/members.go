@@ -145,3 +145,22 @@ func SetMemberEnabled(set, member string, enabled bool, opts *Options) error {
 	}
 	return nil
 }
+
+// reenabledMembers are warnings for the members switched off in the
+// loaded policy set named name that a replacing load switches on again:
+// the new bundle starts with every member enabled, as a new load does, so
+// an operator who silenced a member hears that it speaks again.
+func reenabledMembers(pinRoot, name string) []string {
+	m, _, err := readPolicyMeta(pinRoot, bpf.PinName(name))
+	if err != nil {
+		return nil // no readable set: nothing was switched off
+	}
+	ms, _ := membersOf(policyDir(pinRoot, name), m)
+	var out []string
+	for _, mb := range ms {
+		if !mb.Enabled {
+			out = append(out, fmt.Sprintf("member %s was disabled in the replaced set and is enabled again (polrun unload %s/%s switches it off)", mb.Name, name, mb.Name))
+		}
+	}
+	return out
+}

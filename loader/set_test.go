@@ -207,6 +207,30 @@ spec:
 	if err := SetMemberEnabled("trio", "nope", false, o); err == nil {
 		t.Error("disabling a member the set does not have succeeded")
 	}
+
+	// Replacing the set starts every member enabled, as a new load does,
+	// and says which ones were off.
+	if err := SetMemberEnabled("trio", "set-tid", false, o); err != nil {
+		t.Fatal(err)
+	}
+	ro := *o
+	ro.Replace = true
+	ls, err := Load([]*Bundle{b}, &ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(ls[0].Warnings, "\n"); !ls[0].Replaced || !strings.Contains(w, "member set-tid was disabled") || strings.Contains(w, "set-pid") {
+		t.Errorf("replacing the set: replaced %v, warnings %q; want one naming set-tid only", ls[0].Replaced, w)
+	}
+	st, err = List(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mb := range st.Policies[0].Members {
+		if !mb.Enabled {
+			t.Errorf("after replacing the set: member %s is disabled", mb.Name)
+		}
+	}
 }
 
 // A policy set of three policies on one kprobe, each selecting the opening
