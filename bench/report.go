@@ -847,6 +847,9 @@ func (r *report) throughput() {
 			r.p("- `%s`: %s× the bare reader; the goal is at least %.1f×: %s.", strings.TrimSuffix(c, " > /dev/null"), ratio.Format("%.2f"), ReaderGoal, met)
 		}
 	}
+	if ratio, ok := tp.Ratio[ConsumerExport]; ok {
+		r.p("- `%s`: %s events a second, %s× the bare reader (the file on this host's disk, rotated at 10 MiB and gzipped as polrun does by default; reported only: the goal is for the two above).", ConsumerExport, tp.Rate[ConsumerExport].Format("%.0f"), ratio.Format("%.2f"))
+	}
 	if ratio, ok := tp.Ratio[ConsumerPolrun]; ok && ratio.Median > 1 {
 		// Seen on a host whose wakeups are dear (a ring buffer output that
 		// wakes the reader cost 12 times one that does not).

@@ -53,6 +53,10 @@ const (
 	ConsumerPolrun = "polrun events -o json > /dev/null"
 	// ConsumerCompact is polrun printing its one-line compact format.
 	ConsumerCompact = "polrun events -o compact > /dev/null"
+	// ConsumerExport is polrun writing its json to a file it rotates
+	// (--export-file, with the rotation's defaults: 10 MiB files, the
+	// rotated ones gzipped), in a directory under os.TempDir.
+	ConsumerExport  = "polrun events -o json --export-file FILE"
 	ConsumerLibrary = "loader.Stream + ev.AppendJSON in process (profiled)"
 	// ConsumerMarshal is ConsumerLibrary printing through encoding/json
 	// (json.Marshal(ev)), which checks and copies what the event's
@@ -68,7 +72,7 @@ const (
 )
 
 // Consumers in report order.
-var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerCompact, ConsumerLibrary, ConsumerMarshal, ConsumerBefore, ConsumerBeforeCompact}
+var Consumers = []string{ConsumerBare, ConsumerPolrun, ConsumerCompact, ConsumerExport, ConsumerLibrary, ConsumerMarshal, ConsumerBefore, ConsumerBeforeCompact}
 
 // consumers are those measured with o.
 func (o *ThroughputOptions) consumers() []string {
@@ -210,8 +214,8 @@ func MeasureThroughput(emit []byte, o ThroughputOptions) (*Throughput, error) {
 			return nil, err
 		}
 		gen = append(gen, g)
-		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, polrun compact %.0f/s, library %.0f/s, json.Marshal %.0f/s, before: polrun %.0f/s compact %.0f/s; generator %.0f/s", r+1,
-			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerCompact], round[ConsumerLibrary], round[ConsumerMarshal],
+		o.Log("throughput round %d: bare %.0f/s, polrun %.0f/s, polrun compact %.0f/s, polrun export file %.0f/s, library %.0f/s, json.Marshal %.0f/s, before: polrun %.0f/s compact %.0f/s; generator %.0f/s", r+1,
+			round[ConsumerBare], round[ConsumerPolrun], round[ConsumerCompact], round[ConsumerExport], round[ConsumerLibrary], round[ConsumerMarshal],
 			round[ConsumerBefore], round[ConsumerBeforeCompact], g)
 	}
 	for _, c := range o.consumers() {
@@ -235,6 +239,8 @@ func measureConsumer(c string, loop *syscallLoop, pos *ringPositions, events *eb
 		stop, err = startPolrun(o.Polrun, o.PinRoot, "json", true)
 	case ConsumerCompact:
 		stop, err = startPolrun(o.Polrun, o.PinRoot, "compact", true)
+	case ConsumerExport:
+		stop, err = startPolrunExport(o.Polrun, o.PinRoot)
 	case ConsumerBefore:
 		stop, err = startPolrun(o.PolrunBefore, o.PinRoot, "json", true)
 	case ConsumerBeforeCompact:
@@ -318,7 +324,7 @@ func startBareReader(events *ebpf.Map) (func() (string, error), error) {
 
 // startPolrun runs `polrun events -o FORMAT` with its output to /dev/null;
 // stopping it fails if polrun reports lost records, unless allowLoss.
-func startPolrun(polrun, pinRoot, format string, allowLoss bool) (func() (string, error), error) {
+func startPolrun(polrun, pinRoot, format string, allowLoss bool, extra ...string) (func() (string, error), error) {
 	if polrun == "" {
 		return nil, errors.New("no polrun binary given")
 	}
@@ -327,7 +333,7 @@ func startPolrun(polrun, pinRoot, format string, allowLoss bool) (func() (string
 		return nil, err
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(polrun, "events", "-o", format, "--pin-root", pinRoot)
+	cmd := exec.Command(polrun, append([]string{"events", "-o", format, "--pin-root", pinRoot}, extra...)...)
 	cmd.Stdout, cmd.Stderr = null, &stderr
 	if err := cmd.Start(); err != nil {
 		null.Close()
@@ -345,6 +351,24 @@ func startPolrun(polrun, pinRoot, format string, allowLoss bool) (func() (string
 			return summary, fmt.Errorf("polrun lost events: %s", summary)
 		}
 		return summary, nil
+	}, nil
+}
+
+// startPolrunExport starts polrun writing json to a file in a new
+// directory, which stopping it removes once polrun has exited.
+func startPolrunExport(polrun, pinRoot string) (func() (string, error), error) {
+	dir, err := os.MkdirTemp("", "polbench-export-")
+	if err != nil {
+		return nil, err
+	}
+	stop, err := startPolrun(polrun, pinRoot, "json", true, "--export-file", filepath.Join(dir, "events.json"))
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return func() (string, error) {
+		defer os.RemoveAll(dir)
+		return stop()
 	}, nil
 }
 
