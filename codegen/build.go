@@ -408,3 +408,8 @@ func (g *gen) FuncSeq() int { g.nfuncs++; return g.nfuncs }
 
 // AddFunc adds a generated function to the bundle.
 func (g *gen) AddFunc(f *object.Func) { g.funcs = append(g.funcs, f) }
+
+// HasFunc says whether a function of that name was added.
+func (g *gen) HasFunc(name string) bool {
+	return slices.ContainsFunc(g.funcs, func(f *object.Func) bool { return f.Name == name })
+}

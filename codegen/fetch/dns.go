@@ -128,9 +128,12 @@ func (p *Gen) readDNS(s *prog.Slot, msg asm.Register) {
 // stays 0). Opcodes other than a standard query, no question, labels
 // longer than 63 bytes, compression pointers and a payload that ends
 // early leave the parse there.
-func (p *Gen) dnsParser() string {
-	name := p.FuncName("dns")
-	sub := p.subprogram()
+//
+// Its code is the same for every hook, so the bundle has one, which each
+// dns hook's program calls.
+func (p *Gen) dnsParser() string { return p.SharedFunc("dns_parse", writeDNSParser) }
+
+func writeDNSParser(sub *prog.Ctx) {
 	b := &sub.B
 	const (
 		r   = asm.R6 // the bpf.DNS
@@ -265,6 +268,4 @@ func (p *Gen) dnsParser() string {
 	b.Emit(emit.StoreImm(r, bpf.DNSParsedOff, 1, asm.Byte))
 	b.Label("done")
 	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
-	p.AddFunc(name, sub.Ctx)
-	return name
 }

@@ -30,6 +30,8 @@ type Host interface {
 	// AddFunc adds a generated function (a bpf_loop callback) to the
 	// bundle.
 	AddFunc(f *object.Func)
+	// HasFunc says whether the bundle has a function of that name.
+	HasFunc(name string) bool
 	// Line is the source line shown for code generated for pos.
 	Line(pos ir.Pos, what string) object.Line
 }
@@ -106,6 +108,20 @@ func (c *Ctx) Sub() *Ctx { return New(c.host, c.Hook, c.Lay, false) }
 // and a number unique in the bundle.
 func (c *Ctx) FuncName(what string) string {
 	return fmt.Sprintf("h%d_walk%d_%s", c.Hook.ID, c.host.FuncSeq(), what)
+}
+
+// SharedFunc returns the name of the bundle's function what, which every
+// program of the bundle may call: the code write gives it (with a Ctx of
+// its own) is the same whatever the hook, so it is written once.
+func (c *Ctx) SharedFunc(what string, write func(sub *Ctx)) string {
+	name := "polc_" + what
+	if c.host.HasFunc(name) {
+		return name
+	}
+	sub := c.Sub()
+	write(sub)
+	c.AddFunc(name, sub)
+	return name
 }
 
 // AddFunc adds the function sub wrote to the bundle, as name.
