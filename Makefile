@@ -100,9 +100,11 @@ bench:
 		-profile $(BENCH_DIR)/polrun-cpu.prof -o $(BENCH_DIR)/host.json
 	$(BENCH_DIR)/polbench doc -host $(BENCH_DIR)/host.json -gobench $(BENCH_DIR)/gobench.txt -guests bench/results -profile $(BENCH_DIR)/polrun-cpu.prof -o docs/BENCHMARKS.md
 
-# Program size and verifier work on the Debian 6.1 and 6.12 guests: the
-# bundles are built on the host, measured by bench/vm's TestProgramFigures
-# in each guest and brought back as artifacts into bench/results.
+# Program size and verifier work on the Debian 6.1 and 6.12 guests, and the
+# cost of 1, 10 and 50 policies on one kprobe (the host has no kprobes):
+# the bundles are built on the host, measured by bench/vm's
+# TestProgramFigures (its subtest ManyPoliciesKprobe for the kprobe) in
+# each guest and brought back as artifacts into bench/results.
 bench-vm:
 	rm -rf bench/vm/testdata/bundles $(BENCH_DIR)/vm
 	$(GO) run ./bench/cmd/polbench bundles -o bench/vm/testdata/bundles

@@ -44,14 +44,14 @@ func buildBench(t testing.TB, file string) Built {
 // TestBenchPolicies: every policy the benchmarks use builds, and the
 // inputs list finds them.
 func TestBenchPolicies(t *testing.T) {
-	for _, f := range []string{"syscall-reject.yaml", "syscall-emit.yaml", "rawtp-reject.yaml", "rawtp-emit.yaml", SpecPolicy} {
+	for _, f := range []string{"syscall-reject.yaml", "syscall-emit.yaml", "rawtp-reject.yaml", "rawtp-emit.yaml", KprobePolicy, SpecPolicy} {
 		buildBench(t, f)
 	}
 	sets, err := Inputs("..", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sets["spec"]) != 1 || len(sets["bench"]) != 4 || len(sets["examples"]) == 0 {
+	if len(sets["spec"]) != 1 || len(sets["bench"]) != 5 || len(sets["examples"]) == 0 {
 		t.Errorf("inputs: %v", sets)
 	}
 }

@@ -42,7 +42,13 @@ type EventCostOptions struct {
 	Gap time.Duration
 	// Each is called before each syscall of the loop, when not nil.
 	Each func()
-	Log  func(format string, args ...any)
+	// Settle is a pause after attaching a variant and after detaching
+	// it, so that the kernel's deferred work (freeing the programs, maps
+	// and probes of the variant before, RCU callbacks) is not measured
+	// as the next variant's: on a one-CPU guest it runs on the loop's
+	// CPU. 0 for none.
+	Settle time.Duration
+	Log    func(format string, args ...any)
 }
 
 func (o *EventCostOptions) defaults() {
@@ -461,7 +467,9 @@ func measureVariant(loop *syscallLoop, v variant, o *EventCostOptions) (nsPerCal
 		if derr := detach(); err == nil && derr != nil {
 			err = derr
 		}
+		time.Sleep(o.Settle)
 	}()
+	time.Sleep(o.Settle)
 	if _, err := loop.runWith(o.Calls/5, o.Gap, o.Each); err != nil {
 		return 0, 0, err
 	}

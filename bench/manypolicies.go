@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/polc-dev/polc/arch"
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/loader"
@@ -22,7 +26,10 @@ import (
 // and measures the getppid loop as the per-event cost table does, in
 // interleaved rounds with nothing attached: the overhead per syscall of
 // each count, and per round the overhead of K policies over that of one.
-
+//
+// In the vmtest guests (the host has no kprobes), the same on one kprobe:
+// kprobe-reject.yaml on the getppid syscall's function (KprobePolicy;
+// bench/vm measures what `polbench bundles` wrote into ManyDir).
 //
 // The same counts are measured as policy sets (polc build --set): K copies
 // in one bundle, one program on the hook that reads the process facts once
@@ -43,6 +50,9 @@ type ManyPolicies struct {
 	Samples int    `json:"samples"`
 	Calls   int    `json:"calls"`
 	CPU     int    `json:"cpu"`
+	// Settle is the pause after attaching and after detaching each
+	// variant (EventCostOptions.Settle).
+	Settle time.Duration `json:"settle,omitempty"`
 	// Overhead is ns per getppid over nothing attached in the same
 	// round, keyed by PolicyVariant(K) and SetVariant(K).
 	Overhead map[string]Summary `json:"overhead"`
@@ -149,7 +159,7 @@ func BuildPolicyCopies(path string, n int) ([][]byte, error) {
 // Every ratio is to one policy alone (PolicyVariant(1)).
 func MeasureManyPolicies(hook string, copies [][]byte, sets map[int][]byte, opts EventCostOptions) (*ManyPolicies, error) {
 	opts.defaults()
-	if getppidNR != 110 {
+	if strings.HasPrefix(hook, "tracepoint ") && getppidNR != 110 {
 		return nil, fmt.Errorf("many policies: the benchmark policy names syscalls by their numbers on x86_64")
 	}
 	if len(copies) < PolicyCounts[len(PolicyCounts)-1] {
@@ -195,7 +205,7 @@ func MeasureManyPolicies(hook string, copies [][]byte, sets map[int][]byte, opts
 		counted = append(counted, SetVariant(k))
 		kOf[SetVariant(k)] = k
 	}
-	mp := &ManyPolicies{Hook: hook, Rounds: opts.Rounds, Samples: opts.Samples, Calls: opts.Calls, CPU: opts.CPU,
+	mp := &ManyPolicies{Hook: hook, Rounds: opts.Rounds, Samples: opts.Samples, Calls: opts.Calls, CPU: opts.CPU, Settle: opts.Settle,
 		Overhead: map[string]Summary{}, ToOne: map[string]Summary{}, PerPolicy: map[string]Summary{}}
 	over, toOne, perPolicy := map[string][]float64{}, map[string][]float64{}, map[string][]float64{}
 	for r, attempt := 0, 0; r < opts.Rounds; attempt++ {
@@ -244,4 +254,106 @@ func policiesAttach(bundles []*loader.Bundle, pinRoot string) func() (func() err
 		}
 		return func() error { return loader.Unload(names, opts) }, nil
 	}
+}
+
+// KprobePolicy is the rejecting policy on one kprobe (the getppid
+// syscall's function), measured by MeasureManyPolicies in the vmtest
+// guests: the host has no kprobes.
+const KprobePolicy = "kprobe-reject.yaml"
+
+// ManyDir is the subdirectory of `polbench bundles`' output holding the
+// many-policies bundles of KprobePolicy (WriteManyPolicies), apart from
+// index.json's bundles, which every guest measures one by one.
+const ManyDir = "many-kprobe"
+
+// ManyIndex lists the bundles of a many-policies measurement in a
+// directory (many.json).
+type ManyIndex struct {
+	// Hook is the one hook of the policy: kind and target as the
+	// bundle's manifest names them ("kprobe __x64_sys_getppid").
+	Hook string `json:"hook"`
+	// Copies are the files of the separate bundles NAME-1 to NAME-K;
+	// Sets, the file of the policy set of K copies, by K.
+	Copies []string          `json:"copies"`
+	Sets   map[string]string `json:"sets"`
+}
+
+// WriteManyPolicies builds the copies (BuildPolicyCopies) and policy sets
+// (BuildPolicySets) of the one-hook policy file path for PolicyCounts and
+// writes them into dir, with many.json.
+func WriteManyPolicies(dir, path string) error {
+	n := PolicyCounts[len(PolicyCounts)-1]
+	copies, err := BuildPolicyCopies(path, n)
+	if err != nil {
+		return err
+	}
+	sets, err := BuildPolicySets(path, PolicyCounts)
+	if err != nil {
+		return err
+	}
+	hook, err := oneHook(copies[0])
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write many policies: %w", err)
+	}
+	idx := ManyIndex{Hook: hook, Sets: map[string]string{}}
+	for i, obj := range copies {
+		f := fmt.Sprintf("copy-%02d.bpf.o", i+1)
+		if err := os.WriteFile(filepath.Join(dir, f), obj, 0o644); err != nil {
+			return fmt.Errorf("write many policies: %w", err)
+		}
+		idx.Copies = append(idx.Copies, f)
+	}
+	for _, k := range PolicyCounts {
+		f := fmt.Sprintf("set-%02d.bpf.o", k)
+		if err := os.WriteFile(filepath.Join(dir, f), sets[k], 0o644); err != nil {
+			return fmt.Errorf("write many policies: %w", err)
+		}
+		idx.Sets[strconv.Itoa(k)] = f
+	}
+	return WriteJSON(filepath.Join(dir, "many.json"), idx)
+}
+
+// ReadManyPolicies reads what WriteManyPolicies wrote into dir: the hook,
+// the copies and the sets by K, as MeasureManyPolicies takes them.
+func ReadManyPolicies(dir string) (string, [][]byte, map[int][]byte, error) {
+	var idx ManyIndex
+	if err := ReadJSON(filepath.Join(dir, "many.json"), &idx); err != nil {
+		return "", nil, nil, fmt.Errorf("read many policies: %w", err)
+	}
+	var copies [][]byte
+	for _, f := range idx.Copies {
+		obj, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("read many policies: %w", err)
+		}
+		copies = append(copies, obj)
+	}
+	sets := map[int][]byte{}
+	for _, k := range PolicyCounts {
+		f, ok := idx.Sets[strconv.Itoa(k)]
+		if !ok {
+			return "", nil, nil, fmt.Errorf("read many policies: no set of %d in %s", k, dir)
+		}
+		obj, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("read many policies: %w", err)
+		}
+		sets[k] = obj
+	}
+	return idx.Hook, copies, sets, nil
+}
+
+// oneHook names the only hook of a bundle: its kind and target.
+func oneHook(obj []byte) (string, error) {
+	m, err := bpf.ReadManifest(obj)
+	if err != nil {
+		return "", err
+	}
+	if len(m.Hooks) != 1 {
+		return "", fmt.Errorf("want one hook, the bundle has %d", len(m.Hooks))
+	}
+	return m.Hooks[0].Kind + " " + m.Hooks[0].Target, nil
 }

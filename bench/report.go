@@ -270,16 +270,60 @@ func (r *report) churn() {
 
 func (r *report) manyPolicies() {
 	mp := r.host.ManyPolicies
-	if mp == nil {
+	guests := false
+	for _, g := range r.guests {
+		guests = guests || g.ManyPolicies != nil
+	}
+	if mp == nil && !guests {
 		return
 	}
 	r.p("### Many policies on one hook (issue 18, item 5)")
 	r.p("")
-	r.p("1, 10 and 50 copies of the rejecting policy ([syscall-reject.yaml](../bench/policies/syscall-reject.yaml), each renamed and built into its own bundle, loaded together with `loader.Load` as `polrun load` does) on %s: today each policy is its own program on the hook, paying the whole entry cost. The getppid loop as in the table above (%d samples of %d calls, the median kept; CPU %d), in %d interleaved rounds with nothing attached; ratios per round.", mp.Hook, mp.Samples, mp.Calls, mp.CPU, mp.Rounds)
-	if mp.Discarded > 0 {
-		r.p("%d rounds were discarded and run again because other programs were attached to the syscall tracepoints: %s.", mp.Discarded, strings.Join(mp.Interference, ", "))
+	if mp != nil {
+		r.p("1, 10 and 50 copies of the rejecting policy ([syscall-reject.yaml](../bench/policies/syscall-reject.yaml), each renamed and built into its own bundle, loaded together with `loader.Load` as `polrun load` does) on %s: today each policy is its own program on the hook, paying the whole entry cost. The getppid loop as in the table above (%d samples of %d calls, the median kept; CPU %d), in %d interleaved rounds with nothing attached; ratios per round.", mp.Hook, mp.Samples, mp.Calls, mp.CPU, mp.Rounds)
+		if mp.Discarded > 0 {
+			r.p("%d rounds were discarded and run again because other programs were attached to the syscall tracepoints: %s.", mp.Discarded, strings.Join(mp.Interference, ", "))
+		}
+		r.p("")
+		r.manyPoliciesTable(mp)
 	}
+	if len(r.guests) > 0 {
+		r.manyPoliciesKprobe()
+	}
+}
+
+// manyPoliciesKprobe reports each guest's figures of many policies on one
+// kprobe (KprobePolicy), or that a guest's results lack them.
+func (r *report) manyPoliciesKprobe() {
+	r.p("On one kprobe, in the `make bench-vm` guests (the benchmark host has no kprobes): 1, 10 and 50 copies of [%s](../bench/policies/%s) (the rejecting policy's process filters on a kprobe on the getppid syscall's function; getppid has no argument to compare), each its own bundle, and as one policy set, in which the members' entry kprobes on one function share one program; loaded with `loader.Load` as `polrun load` does, the same getppid loop in interleaved rounds, ratios per round. The guests run under qemu TCG, software emulation: their nanoseconds are not a real CPU's, only the ratios mean anything.", KprobePolicy, KprobePolicy)
 	r.p("")
+	for _, g := range r.guests {
+		mp := g.ManyPolicies
+		if mp == nil {
+			r.p("#### On one kprobe (guest %s)", g.Machine.Kernel)
+			r.p("")
+			r.p("Not measured: this guest's results are from before the measurement (`make bench-vm KERNELS=%s` measures it).", KernelSeries(g.Machine.Kernel))
+			r.p("")
+			continue
+		}
+		r.p("#### On one kprobe (guest %s)", g.Machine.Kernel)
+		r.p("")
+		settle := ""
+		if mp.Settle > 0 {
+			settle = fmt.Sprintf(", a pause of %v after each attach and detach (the guest's one CPU runs the kernel's deferred freeing of the variant before)", mp.Settle)
+		}
+		r.p("%s: %d interleaved rounds of %d samples of %d calls (the median kept)%s.", mp.Hook, mp.Rounds, mp.Samples, mp.Calls, settle)
+		if mp.Discarded > 0 {
+			r.p("%d rounds were discarded and run again because other programs were attached to the syscall tracepoints: %s.", mp.Discarded, strings.Join(mp.Interference, ", "))
+		}
+		r.p("")
+		r.manyPoliciesTable(mp)
+	}
+}
+
+// manyPoliciesTable is the table of mp's variants, then the ratio of K
+// separate policies and the goal of a set of K, for the largest K.
+func (r *report) manyPoliciesTable(mp *ManyPolicies) {
 	r.tableHead("policies on the hook", "overhead (ns per syscall)", "÷ one policy's", "overhead per policy (ns)")
 	for _, variant := range []func(int) string{PolicyVariant, SetVariant} {
 		for _, k := range PolicyCounts {

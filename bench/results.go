@@ -73,6 +73,9 @@ func (h *HostResults) Busy(section string, err error) error {
 type GuestResults struct {
 	Machine  Machine         `json:"machine"`
 	Programs []BundleFigures `json:"programs"`
+	// ManyPolicies is the per-event cost of 1, 10 and 50 policies on one
+	// kprobe (KprobePolicy); nil in results from before it was measured.
+	ManyPolicies *ManyPolicies `json:"manyPolicies,omitempty"`
 }
 
 // Refusal is a policy polc does not compile yet.

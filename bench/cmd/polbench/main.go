@@ -5,8 +5,9 @@
 //	    measure on this machine (root): per-event cost, programs and maps,
 //	    load times, throughput; add the Go benchmarks' output
 //	polbench bundles -o DIR
-//	    build every benchmark input into DIR (with index.json), for the
-//	    vmtest guests
+//	    build every benchmark input into DIR (with index.json), and 1 to 50
+//	    copies and policy sets of the kprobe policy into DIR/many-kprobe
+//	    (many.json), for the vmtest guests
 //	polbench doc -host FILE [-gobench FILE] [-guests DIR] [-profile FILE] -o FILE
 //	    write the report from the host's results and the guests' (DIR/*.json)
 package main
@@ -233,7 +234,10 @@ func runBundles(args []string) error {
 	if err != nil {
 		return err
 	}
-	return bench.WriteBundles(*out, bench.ThisMachine(*root).Commit, built, refused)
+	if err := bench.WriteBundles(*out, bench.ThisMachine(*root).Commit, built, refused); err != nil {
+		return err
+	}
+	return bench.WriteManyPolicies(filepath.Join(*out, bench.ManyDir), filepath.Join(*root, "bench", "policies", bench.KprobePolicy))
 }
 
 func runDoc(args []string) error {
