@@ -57,7 +57,8 @@ const LoopBoundsMap = "polc_loop_bounds"
 // IsSharedMap says whether name is one of the base's maps, which every
 // bundle declares and the loader replaces by the pinned ones.
 func IsSharedMap(name string) bool {
-	return name == EventsMap || name == ProcsMap || name == DropsMap || name == ProcsGenMap || name == ProcGensMap
+	return name == EventsMap || name == ProcsMap || name == DropsMap || name == ProcsGenMap || name == ProcGensMap ||
+		name == CmdArgsMap
 }
 
 // Sizes of the shared maps. A bundle must declare them exactly so, or

@@ -175,6 +175,7 @@ type Selector struct {
 	MatchPIDs              []*PIDFilter       `yaml:"matchPIDs"`
 	MatchBinaries          []*BinaryFilter    `yaml:"matchBinaries"`
 	MatchParentBinaries    []*BinaryFilter    `yaml:"matchParentBinaries"`
+	MatchCmdArgs           []*CmdArgFilter    `yaml:"matchCmdArgs"`
 	MatchNamespaces        []*NamespaceFilter `yaml:"matchNamespaces"`
 	MatchCapabilities      []*CapFilter       `yaml:"matchCapabilities"`
 	MatchNamespaceChanges  []*NSChangeFilter  `yaml:"matchNamespaceChanges"`
@@ -205,6 +206,15 @@ type BinaryFilter struct {
 	Operator       string   `yaml:"operator"`
 	Values         []string `yaml:"values"`
 	FollowChildren bool     `yaml:"followChildren"`
+}
+
+// CmdArgFilter is one entry of matchCmdArgs: the process's command-line
+// argument at Index (0 is the first after argv[0]) compared with Values.
+type CmdArgFilter struct {
+	At       `yaml:"-"`
+	Index    *int     `yaml:"index"`
+	Operator string   `yaml:"operator"`
+	Values   []string `yaml:"values"`
 }
 
 type NamespaceFilter struct {
@@ -329,6 +339,10 @@ func (x *PIDFilter) UnmarshalYAML(n *yaml.Node) error {
 }
 func (x *BinaryFilter) UnmarshalYAML(n *yaml.Node) error {
 	type p BinaryFilter
+	return capture(n, &x.At, (*p)(x))
+}
+func (x *CmdArgFilter) UnmarshalYAML(n *yaml.Node) error {
+	type p CmdArgFilter
 	return capture(n, &x.At, (*p)(x))
 }
 func (x *NamespaceFilter) UnmarshalYAML(n *yaml.Node) error {

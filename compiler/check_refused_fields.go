@@ -11,21 +11,12 @@ import (
 // lists them as refused.
 
 // refuseUnimplementedFields checks spec.state, refuses
-// matchCmdArgs and uprobes' resolvePathInContainer, and warns of an
+// uprobes' resolvePathInContainer, and warns of an
 // argument's size on another type than int32_arr (which alone reads it),
 // and refuses a size Tetragon refuses.
 func (c *checker) refuseUnimplementedFields() {
 	spec := c.pol.Spec
 	c.checkStates()
-	for _, h := range c.hooks {
-		for _, s := range h.hook.Selectors {
-			if s.Field("matchCmdArgs") != nil {
-				c.errorf(fieldOr(s.At, "matchCmdArgs"), "unsupported",
-					"filter on the binary with matchBinaries, or on the arguments of the execve hook",
-					"matchCmdArgs (filters on the process's command-line arguments) is not yet supported by polc: the process table its programs read at each event records the binary, not the arguments, which only exec events carry")
-			}
-		}
-	}
 	for _, h := range c.hooks {
 		for _, a := range h.hook.Args {
 			n := a.Field("size")

@@ -20,7 +20,7 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 		c.errorf(fieldOr(s.At, "matchWorkloads"), "unsupported", "remove matchWorkloads to apply the selector to every process; matchNamespaces or matchBinaries can tell processes apart",
 			"matchWorkloads restricts the selector to pods or containers, which needs Kubernetes pod metadata that polrun does not have")
 	}
-	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+len(s.MatchParentBinaries)+
+	if len(s.MatchArgs)+len(s.MatchData)+len(s.MatchReturnArgs)+len(s.MatchPIDs)+len(s.MatchBinaries)+len(s.MatchParentBinaries)+len(s.MatchCmdArgs)+
 		len(s.MatchNamespaces)+len(s.MatchCapabilities)+len(s.MatchNamespaceChanges)+
 		len(s.MatchCapabilityChanges)+len(s.MatchActions)+len(s.MatchReturnActions)+len(s.MatchWorkloads) == 0 {
 		c.lintf(s.Node, "empty-selector", "a selector without filters matches every call; remove it or add filters",
@@ -61,6 +61,9 @@ func (c *checker) checkSelector(h *hookView, s *Selector, idx int) {
 	}
 	for _, f := range s.MatchParentBinaries {
 		c.checkBinaryFilter(f, "matchParentBinaries")
+	}
+	for _, f := range s.MatchCmdArgs {
+		c.checkCmdArgFilter(f)
 	}
 	for _, f := range s.MatchNamespaces {
 		if _, ok := ir.ParseNamespace(f.Namespace); !ok && f.Namespace != "" {
@@ -415,6 +418,45 @@ func (c *checker) checkBinaryFilter(f *BinaryFilter, what string) {
 		if (op == ir.OpIn || op == ir.OpNotIn || op == ir.OpPrefix) && !strings.HasPrefix(v, "/") {
 			c.lintf(vn, "relative-path", what+" compares the absolute path of the executed file",
 				"%q is not an absolute path, so it never matches", v)
+		}
+	}
+	c.lintDuplicateValues(f.At, f.Values)
+}
+
+// checkCmdArgFilter checks a matchCmdArgs filter: an index Tetragon's
+// walk reaches (it looks at most ir.CmdArgsIndexMax arguments), a string
+// operator polc knows Tetragon's meaning of, and values that fit in the
+// ir.CmdArgsMax bytes of arguments kept at exec.
+func (c *checker) checkCmdArgFilter(f *CmdArgFilter) {
+	switch {
+	case f.Index == nil:
+		c.errorf(f.Node, "missing-field", "give the argument's index, 0 for the first after the binary",
+			"matchCmdArgs filter has no index")
+	case *f.Index < 0 || *f.Index >= ir.CmdArgsIndexMax:
+		c.errorf(fieldOr(f.At, "index"), "cmdarg-index", fmt.Sprintf("Tetragon looks at the first %d arguments: give an index from 0 to %d", ir.CmdArgsIndexMax, ir.CmdArgsIndexMax-1),
+			"matchCmdArgs index %d is out of range, so the filter never matches", *f.Index)
+	}
+	op, ok := ir.ParseOp(f.Operator)
+	switch {
+	case ok && (op == ir.OpEqual || op == ir.OpPrefix || op == ir.OpPostfix):
+	case ok && (op == ir.OpNotEqual || op == ir.OpNotPrefix || op == ir.OpNotPostfix):
+		c.errorf(fieldOr(f.At, "operator"), "unsupported", "use Equal, Prefix or Postfix",
+			"matchCmdArgs operator %s is not supported by polc: what Tetragon does when the argument is missing could not be confirmed", f.Operator)
+	default:
+		c.errorf(fieldOr(f.At, "operator"), "bad-operator", "use Equal, Prefix or Postfix",
+			"matchCmdArgs does not take operator %q", f.Operator)
+	}
+	if len(f.Values) == 0 {
+		c.errorf(fieldOr(f.At, "values"), "missing-values", "list at least one value", "matchCmdArgs filter has no values")
+	}
+	for i, v := range f.Values {
+		if len(v) > ir.CmdArgsMax {
+			c.errorf(valueNode(f.At, "values", i), "bad-value", fmt.Sprintf("only the first %d bytes of a process's arguments are kept", ir.CmdArgsMax),
+				"matchCmdArgs value of %d bytes could never match", len(v))
+		}
+		if strings.IndexByte(v, 0) >= 0 {
+			c.errorf(valueNode(f.At, "values", i), "bad-value", "an argument ends at its first NUL",
+				"matchCmdArgs value %q holds a NUL, so it could never match", v)
 		}
 	}
 	c.lintDuplicateValues(f.At, f.Values)

@@ -81,6 +81,7 @@ var codes = []CodeInfo{
 	{"auto-type", "type auto outside a tracepoint"},
 	{"bad-type", "a type that cannot be used here"},
 	{"arg-index", "an argument index out of range for the hook"},
+	{"cmdarg-index", "a matchCmdArgs index beyond the 32 arguments Tetragon's filter walks"},
 	{"duplicate-arg", "an argument declared twice the same way, so read and reported twice"},
 	{"duplicate-label", "two arguments with the same label"},
 	{"bad-resolve", "a resolve path that is not a member path"},

@@ -365,6 +365,9 @@ func (l *lowering) buildSelector(h *ir.Hook, refs *argRefs, s *Selector, index i
 	for _, f := range s.MatchParentBinaries {
 		sel.Tests = append(sel.Tests, l.parentBinaryTest(f))
 	}
+	for _, f := range s.MatchCmdArgs {
+		sel.Tests = append(sel.Tests, l.cmdArgTest(f))
+	}
 	for _, f := range s.MatchNamespaces {
 		ns, ok := ir.ParseNamespace(f.Namespace)
 		if !ok {
@@ -473,6 +476,24 @@ func (l *lowering) parentBinaryTest(f *BinaryFilter) *ir.Test {
 		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "matchParentBinaries operator %q", f.Operator)
 	}
 	t := &ir.Test{Kind: ir.TestParentBinary, Op: op, FollowChildren: f.FollowChildren}
+	t.Pos = l.from(t, f.Node)
+	for _, v := range f.Values {
+		t.Values = append(t.Values, ir.Value{Kind: ir.ValString, Str: v})
+	}
+	return t
+}
+
+// cmdArgTest lowers a matchCmdArgs filter: one command-line argument of
+// the process, from the arguments the base keeps (bpf.CmdArgsMap).
+func (l *lowering) cmdArgTest(f *CmdArgFilter) *ir.Test {
+	op, ok := ir.ParseOp(f.Operator)
+	if !ok {
+		l.errorf(fieldOr(f.At, "operator"), "bad-operator", "", "matchCmdArgs operator %q", f.Operator)
+	}
+	t := &ir.Test{Kind: ir.TestCmdArg, Op: op}
+	if f.Index != nil {
+		t.CmdArg = *f.Index
+	}
 	t.Pos = l.from(t, f.Node)
 	for _, v := range f.Values {
 		t.Values = append(t.Values, ir.Value{Kind: ir.ValString, Str: v})

@@ -139,6 +139,7 @@ type nSelector struct {
 	MatchPIDs              []nPID       `yaml:"matchPIDs,omitempty"`
 	MatchBinaries          []nBinary    `yaml:"matchBinaries,omitempty"`
 	MatchParentBinaries    []nBinary    `yaml:"matchParentBinaries,omitempty"`
+	MatchCmdArgs           []nCmdArg    `yaml:"matchCmdArgs,omitempty"`
 	MatchNamespaces        []nNamespace `yaml:"matchNamespaces,omitempty"`
 	MatchNamespaceChanges  []nNSChange  `yaml:"matchNamespaceChanges,omitempty"`
 	MatchCapabilities      []nCaps      `yaml:"matchCapabilities,omitempty"`
@@ -155,6 +156,12 @@ type nPID struct {
 	FollowForks    bool   `yaml:"followForks"`
 	IsNamespacePID bool   `yaml:"isNamespacePID"`
 	Values         []any  `yaml:"values"` // numbers, as the schema wants
+}
+
+type nCmdArg struct {
+	Index    int      `yaml:"index"`
+	Operator string   `yaml:"operator"`
+	Values   []string `yaml:"values"`
 }
 
 type nBinary struct {
@@ -373,6 +380,13 @@ func normalizeSelector(s *Selector) nSelector {
 	}
 	for _, f := range s.MatchParentBinaries {
 		out.MatchParentBinaries = append(out.MatchParentBinaries, nBinary{Operator: canonicalOp(f.Operator), FollowChildren: f.FollowChildren, Values: f.Values})
+	}
+	for _, f := range s.MatchCmdArgs {
+		n := nCmdArg{Operator: canonicalOp(f.Operator), Values: f.Values}
+		if f.Index != nil {
+			n.Index = *f.Index
+		}
+		out.MatchCmdArgs = append(out.MatchCmdArgs, n)
 	}
 	for _, f := range s.MatchNamespaces {
 		kind := f.Namespace

@@ -76,6 +76,10 @@ type Process struct {
 	NS, ExecNS [NumNamespaces]uint32
 	// Caps and ExecCaps are the capability sets now and at exec, by CapSet.
 	Caps, ExecCaps [3]uint64
+	// Args is the process's argument area after argv[0] as the kernel
+	// held it at the process's exec (a fork keeps its parent's): argv[1],
+	// argv[2], ... each NUL-terminated. Nil when unknown.
+	Args []byte
 }
 
 // Ancestor is one process up the parent chain.
@@ -156,6 +160,13 @@ type Result struct {
 //     followChildren the binaries of the parent's ancestors count too. When
 //     the table does not know the parent (no Ancestors) the test fails
 //     whatever its operator: NotIn cannot vouch for a parent it never saw.
+//   - matchCmdArgs compares one argument of the process (Process.Args, at
+//     index: 0 is the first after argv[0]) with the values: Equal, Prefix
+//     or Postfix, any value. Only the first CmdArgsMax bytes of the
+//     arguments are seen (an argument cut there compares as its cut
+//     part), and at most CmdArgsIndexMax arguments. When the argument does
+//     not exist, or the arguments are unknown, the test fails. The tests
+//     of one selector are ANDed, as all its filters.
 //   - matchNamespaces compares the inode of the namespace of that kind;
 //     host_ns stands for the host's inode of the kind.
 //   - matchCapabilities: In passes when the set holds any listed
@@ -279,6 +290,12 @@ func EvalTest(h *Hook, t *Test, ev *Event) (bool, error) {
 			return anyValue(t, func(v Value) bool { return stringOp(t.Op, []byte(bin), v) })
 		})
 		return found != t.Op.Negated(), nil
+	case TestCmdArg:
+		arg, ok := CmdArg(p.Args, t.CmdArg)
+		if !ok {
+			return false, nil // no such argument: fails, whatever the operator
+		}
+		return anyValue(t, func(v Value) bool { return stringOp(t.Op, arg, v) }), nil
 	case TestNamespace:
 		if t.Namespace >= NumNamespaces {
 			return false, fmt.Errorf("namespace kind %d", t.Namespace)
@@ -511,6 +528,28 @@ func inRange(v Value, x int64, signed bool) bool {
 		return CompareInts(v.Int, x, signed) <= 0 && CompareInts(x, v.Hi, signed) <= 0
 	}
 	return false
+}
+
+// CmdArg returns the argument at index of args (an argument area after
+// argv[0], see Process.Args) as a matchCmdArgs test sees it, and whether
+// there is one: only the first CmdArgsMax bytes are kept (an argument cut
+// there is its cut part), and at most CmdArgsIndexMax arguments are
+// walked. An empty argument is an argument.
+func CmdArg(args []byte, index int) ([]byte, bool) {
+	if index < 0 || index >= CmdArgsIndexMax {
+		return nil, false
+	}
+	if len(args) > CmdArgsMax {
+		args = args[:CmdArgsMax]
+	}
+	for i := 0; len(args) > 0; i++ {
+		s, rest, _ := bytes.Cut(args, []byte{0})
+		if i == index {
+			return s, true
+		}
+		args = rest
+	}
+	return nil, false
 }
 
 func stringOp(op Op, s []byte, v Value) bool {

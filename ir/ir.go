@@ -287,6 +287,15 @@ const (
 	MaxInt32Size  = 0xffff
 )
 
+// Limits of matchCmdArgs, as in Tetragon: the arguments are cached at
+// exec, their first CmdArgsMax bytes after argv[0], and a test walks at
+// most CmdArgsIndexMax of them to find its index (bpf.CmdArgsMax and
+// bpf.CmdArgsIndexMax hold the same numbers for the programs).
+const (
+	CmdArgsMax      = 256
+	CmdArgsIndexMax = 32
+)
+
 // Buffer read limits (bytes) for char_buf, char_iovec and iov_iter.
 const (
 	DefaultDataBytes = 4096
@@ -316,12 +325,13 @@ const (
 	TestNSChange                         // namespaces changed since exec (matchNamespaceChanges)
 	TestCapChange                        // capabilities changed since exec (matchCapabilityChanges)
 	TestParentBinary                     // the parent's executable path (matchParentBinaries)
+	TestCmdArg                           // one of the process's command-line arguments (matchCmdArgs)
 )
 
 var testKindNames = map[TestKind]string{
 	TestArg: "arg", TestReturn: "return", TestPID: "pid", TestBinary: "binary",
 	TestNamespace: "namespace", TestCaps: "caps", TestNSChange: "ns-change", TestCapChange: "cap-change",
-	TestParentBinary: "parent-binary",
+	TestParentBinary: "parent-binary", TestCmdArg: "cmdarg",
 }
 
 func (k TestKind) String() string {
@@ -356,6 +366,9 @@ type Test struct {
 	// matchParentBinaries: the parent's binary or that of any of its
 	// ancestors matches.
 	FollowChildren bool
+	// matchCmdArgs: the argument's index, 0 for the first after argv[0]
+	// (below CmdArgsIndexMax).
+	CmdArg int
 	// matchNamespaces: the kind; Values hold inodes, and HostNS says host_ns
 	// is among them (resolved on the host at load time).
 	Namespace Namespace

@@ -335,6 +335,8 @@ func testWords(t *Test, prefix string) []string {
 		words = append(words, "binary", t.Op.String(), flag(t.FollowChildren, "followchildren"))
 	case TestParentBinary:
 		words = append(words, "parent-binary", t.Op.String(), flag(t.FollowChildren, "followchildren"))
+	case TestCmdArg:
+		words = append(words, "cmdarg", strconv.Itoa(t.CmdArg), t.Op.String())
 	case TestNamespace:
 		words = append(words, "namespace", t.Namespace.String(), t.Op.String(), flag(t.HostNS, HostNS))
 	case TestCaps, TestCapChange:

@@ -564,6 +564,28 @@ func (v *verifier) test(where string, h *Hook, t *Test) {
 			v.errorf(where, t.Pos, "invalid namespace %d", t.Namespace)
 		}
 		v.values(where, t, TypeInvalid)
+	case TestCmdArg:
+		switch t.Op {
+		case OpEqual, OpPrefix, OpPostfix:
+		default:
+			v.errorf(where, t.Pos, "operator %s on a %s test", t.Op, t.Kind)
+			return
+		}
+		if t.CmdArg < 0 || t.CmdArg >= CmdArgsIndexMax {
+			v.errorf(where, t.Pos, "command-line argument index %d out of range [0, %d)", t.CmdArg, CmdArgsIndexMax)
+		}
+		if t.Map != nil {
+			v.errorf(where, t.Pos, "a %s test holds its values in Values", t.Kind)
+		}
+		if len(t.Values) == 0 {
+			v.errorf(where, t.Pos, "a %s test without values", t.Kind)
+		}
+		for _, x := range t.Values {
+			if len(x.Str) > CmdArgsMax {
+				v.errorf(where, t.Pos, "value of %d bytes, longer than the %d bytes of arguments kept", len(x.Str), CmdArgsMax)
+			}
+		}
+		v.values(where, t, TypeInvalid)
 	case TestCaps, TestCapChange, TestNSChange:
 		if !inNotIn {
 			v.errorf(where, t.Pos, "operator %s on a %s test", t.Op, t.Kind)
@@ -590,7 +612,7 @@ func valueKinds(t *Test, typ ArgType) []ValueKind {
 	switch t.Kind {
 	case TestPID, TestNamespace:
 		return []ValueKind{ValInt}
-	case TestBinary, TestParentBinary:
+	case TestBinary, TestParentBinary, TestCmdArg:
 		return []ValueKind{ValString}
 	}
 	return valueKindsOf(t.Op, typ)

@@ -15,9 +15,9 @@ import (
 )
 
 // baseMaps are the shared maps of a loaded base, open in this process.
-// drops, gen and gens are nil for a base older than them.
+// drops, gen, gens and cmdargs are nil for a base older than them.
 type baseMaps struct {
-	events, procs, drops, gen, gens *ebpf.Map
+	events, procs, drops, gen, gens, cmdargs *ebpf.Map
 }
 
 func (b *baseMaps) close() {
@@ -35,6 +35,9 @@ func (b *baseMaps) close() {
 	if b.gens != nil {
 		b.gens.Close()
 	}
+	if b.cmdargs != nil {
+		b.cmdargs.Close()
+	}
 }
 
 // byName returns the shared map called name, nil if the base lacks it.
@@ -50,6 +53,8 @@ func (b *baseMaps) byName(name string) *ebpf.Map {
 		return b.gen
 	case bpf.ProcGensMap:
 		return b.gens
+	case bpf.CmdArgsMap:
+		return b.cmdargs
 	}
 	return nil
 }
@@ -88,7 +93,7 @@ func openBaseDir(dir string) (*baseMaps, error) {
 		return nil, fmt.Errorf("open base map %s: %w", bpf.ProcsMap, err)
 	}
 	b := &baseMaps{events: events, procs: procs}
-	for name, m := range map[string]**ebpf.Map{bpf.DropsMap: &b.drops, bpf.ProcsGenMap: &b.gen, bpf.ProcGensMap: &b.gens} {
+	for name, m := range map[string]**ebpf.Map{bpf.DropsMap: &b.drops, bpf.ProcsGenMap: &b.gen, bpf.ProcGensMap: &b.gens, bpf.CmdArgsMap: &b.cmdargs} {
 		if path := filepath.Join(dir, name); exists(path) {
 			if *m, err = ebpf.LoadPinnedMap(path, nil); err != nil {
 				b.close()
@@ -126,6 +131,11 @@ func checkSharedMap(name string, spec *ebpf.MapSpec) error {
 		if spec.Type != ebpf.Array || spec.KeySize != 4 || spec.ValueSize != 8 || spec.MaxEntries != bpf.ProcGenBuckets {
 			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Array key 4 value 8 entries %d",
 				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, bpf.ProcGenBuckets)
+		}
+	case bpf.CmdArgsMap:
+		if spec.Type != ebpf.Hash || spec.KeySize != 4 || spec.ValueSize != bpf.CmdArgsSize || spec.MaxEntries != bpf.ProcsMaxEntries {
+			return fmt.Errorf("map %s is %s key %d value %d entries %d, want Hash key 4 value %d entries %d",
+				name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, bpf.CmdArgsSize, bpf.ProcsMaxEntries)
 		}
 	}
 	return nil
@@ -178,7 +188,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		return nil, fmt.Errorf("read base object: %w", err)
 	}
 	shared := []string{bpf.EventsMap, bpf.ProcsMap}
-	for _, name := range []string{bpf.DropsMap, bpf.ProcsGenMap, bpf.ProcGensMap} {
+	for _, name := range []string{bpf.DropsMap, bpf.ProcsGenMap, bpf.ProcGensMap, bpf.CmdArgsMap} {
 		if spec.Maps[name] != nil {
 			shared = append(shared, name)
 		}
@@ -262,7 +272,7 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 		}
 		faultPoint("pin base map " + name)
 	}
-	if err := seedProcs(coll.Maps[bpf.ProcsMap], o.Procfs); err != nil {
+	if err := seedProcs(coll.Maps[bpf.ProcsMap], coll.Maps[bpf.CmdArgsMap], o.Procfs); err != nil {
 		return nil, fmt.Errorf("seed %s: %w", bpf.ProcsMap, err)
 	}
 	if err := o.fail("base-commit"); err != nil {
@@ -276,10 +286,12 @@ func loadBase(o *Options, obj []byte) (*baseMaps, error) {
 	return maps, nil
 }
 
-// seedProcs adds every process in /proc to the process table, without
-// overwriting entries the base programs wrote since they were attached.
-// Entries of processes that exited while seeding are removed again.
-func seedProcs(procs *ebpf.Map, procfs string) error {
+// seedProcs adds every process in /proc to the process table, and its
+// arguments (/proc/PID/cmdline) to cmdargs when the base has that map,
+// without overwriting entries the base programs wrote since they were
+// attached. Entries of processes that exited while seeding are removed
+// again.
+func seedProcs(procs, cmdargs *ebpf.Map, procfs string) error {
 	pids, err := listPids(procfs)
 	if err != nil {
 		return err
@@ -289,6 +301,12 @@ func seedProcs(procs *ebpf.Map, procfs string) error {
 		p, err := readProc(procfs, pid)
 		if err != nil {
 			continue // exited meanwhile
+		}
+		if cmdargs != nil && p.Cmdline != nil {
+			a := bpf.NewCmdArgs(p.Cmdline)
+			if err := cmdargs.Update(pid, &a, ebpf.UpdateNoExist); err != nil && !errors.Is(err, ebpf.ErrKeyExist) {
+				return fmt.Errorf("add the arguments of pid %d: %w", pid, err)
+			}
 		}
 		entry := p.toProc()
 		err = procs.Update(pid, &entry, ebpf.UpdateNoExist)
@@ -307,6 +325,9 @@ func seedProcs(procs *ebpf.Map, procfs string) error {
 			var e bpf.Proc
 			if procs.Lookup(pid, &e) == nil && e.Flags&bpf.ProcFromProcfs != 0 {
 				procs.Delete(pid)
+				if cmdargs != nil {
+					cmdargs.Delete(pid)
+				}
 			}
 		}
 	}

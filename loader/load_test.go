@@ -39,7 +39,7 @@ func TestLoadListEventsUnload(t *testing.T) {
 
 	want := []string{
 		"base", "base/links", "base/links/polc_base_exec", "base/links/polc_base_exit", "base/links/polc_base_fork",
-		"base/polc_counters", "base/polc_drops", "base/polc_events", "base/polc_proc_gens", "base/polc_procs", "base/polc_procs_gen",
+		"base/polc_cmdargs", "base/polc_counters", "base/polc_drops", "base/polc_events", "base/polc_proc_gens", "base/polc_procs", "base/polc_procs_gen",
 		"policies", "policies/ldrtest-syscalls",
 		"policies/ldrtest-syscalls/links", "policies/ldrtest-syscalls/links/ldrtest_enter",
 		"policies/ldrtest-syscalls/maps", "policies/ldrtest-syscalls/maps/_rodata",

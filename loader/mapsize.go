@@ -108,10 +108,14 @@ func sizeBaseMaps(spec *ebpf.CollectionSpec, o *Options) {
 	if ms := spec.Maps[bpf.EventsMap]; ms != nil {
 		ms.MaxEntries = o.ringBufferSize()
 	}
-	if ms := spec.Maps[bpf.ProcsMap]; ms != nil {
-		ms.MaxEntries = ProcsTableEntries(o.Procfs)
-		if runtimeAllocSafe() {
-			ms.Flags |= unix.BPF_F_NO_PREALLOC
+	// The processes' arguments (bpf.CmdArgsMap) have an entry per entry
+	// of the process table, sized and allocated alike.
+	for _, name := range []string{bpf.ProcsMap, bpf.CmdArgsMap} {
+		if ms := spec.Maps[name]; ms != nil {
+			ms.MaxEntries = ProcsTableEntries(o.Procfs)
+			if runtimeAllocSafe() {
+				ms.Flags |= unix.BPF_F_NO_PREALLOC
+			}
 		}
 	}
 }

@@ -35,6 +35,7 @@ type procInfo struct {
 	Ns         [bpf.NumNamespaces]uint32
 	Binary     string
 	Args       string // arguments after argv[0], space-separated, as Tetragon prints them
+	Cmdline    []byte // the argument area as /proc/PID/cmdline reads (nil when unreadable)
 	Cwd        string
 	Kthread    bool
 }
@@ -107,6 +108,7 @@ func readProc(procfs string, pid uint32) (*procInfo, error) {
 		p.Cwd, _ = os.Readlink(filepath.Join(dir, "cwd"))
 		if raw, err := os.ReadFile(filepath.Join(dir, "cmdline")); err == nil {
 			p.Args = formatArgs(raw)
+			p.Cmdline = raw
 		}
 	}
 	return p, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/codegen/object"
+	"github.com/polc-dev/polc/codegen/prog"
 )
 
 // Name is the manifest's policy name of the base object.
@@ -44,6 +45,7 @@ const (
 	stKey    = -8
 	stTmp    = -16 // and -24: kern scratch
 	stTgid   = -32
+	stChild  = -40
 	stParent = -48
 )
 
@@ -85,7 +87,8 @@ func Object() ([]byte, error) {
 	obj.Funcs = lib.Funcs()
 	obj.Maps = append(codegen.SharedMaps(),
 		&object.Map{Name: scratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: execMax, MaxEntries: 1},
-		&object.Map{Name: bpf.CountersMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: bpf.CountersSize, MaxEntries: 1})
+		&object.Map{Name: bpf.CountersMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: bpf.CountersSize, MaxEntries: 1},
+		prog.CmdArgsMap())
 	obj.Maps = append(obj.Maps, lib.Maps()...)
 	sum := sha256.Sum256(nil)
 	m.SourceSHA256 = hex.EncodeToString(sum[:])
@@ -308,6 +311,7 @@ func execProgram(b *emit.Builder, lib *kern.Lib) {
 	)
 	b.Label("binary_whole")
 	b.Emit(emit.StoreImm(asm.R9, exitOff, 0, asm.DWord))
+	cmdArgs(b)
 	storeProc(b)
 	header(b, bpf.EventExec)
 	execData(b, lib)
@@ -401,6 +405,7 @@ func forkProgram(b *emit.Builder, lib *kern.Lib) {
 	kern.ReadKernel(b, asm.R1, asm.R1, kern.Task, "tgid", asm.Word, stTmp)
 	b.Emit(asm.StoreMem(asm.RFP, stTgid, asm.R1, asm.DWord))
 	lookupProcInto(b)
+	copyCmdArgs(b)
 	b.Emit(
 		asm.LoadMem(asm.R1, asm.RFP, stTgid, asm.DWord),
 		asm.StoreMem(asm.R9, pPpid, asm.R1, asm.Word),
@@ -447,7 +452,116 @@ func exitProgram(b *emit.Builder, lib *kern.Lib) {
 		asm.Mov.Reg(asm.R2, asm.RFP),
 		asm.Add.Imm(asm.R2, stTgid),
 		asm.FnMapDeleteElem.Call(),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.CmdArgsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stTgid),
+		asm.FnMapDeleteElem.Call(),
 	)
 	bumpGeneration(b)
 	exitLabel(b)
+}
+
+// cmdArgsOff is where exec builds the CmdArgs value in the scratch
+// record: the room of the exec record's strings, which execData fills
+// only afterwards.
+const cmdArgsOff = execStr
+
+// cmdArgsChunks bounds the skip over argv[0]: it is read in chunks of
+// bpf.CmdArgsMax-1 bytes, so an argv[0] of up to cmdArgsChunks*255 bytes
+// is skipped; after a longer one the arguments are not known (Len 0,
+// CmdArgsTruncated).
+const cmdArgsChunks = 16
+
+// cmdArgs writes the arguments of the task in R7 (the new program's, at
+// exec) into bpf.CmdArgsMap under the tgid at fp+stTgid: the bytes after
+// argv[0] in mm->arg_start..arg_end, at most bpf.CmdArgsMax of them
+// (bpf.NewCmdArgs is the same in Go). R6 and R8 are free; R7 and R9 are
+// kept.
+func cmdArgs(b *emit.Builder) {
+	b.Source(object.Line{Text: "sched_process_exec: the arguments for matchCmdArgs"})
+	val := int16(cmdArgsOff)
+	kern.ReadKernel(b, asm.R6, asm.R7, kern.Task, "mm", asm.DWord, stTmp)
+	kern.ReadKernel(b, asm.R1, asm.R6, kern.Mm, "arg_start", asm.DWord, stTmp)
+	b.Emit(asm.StoreMem(asm.RFP, stParent, asm.R1, asm.DWord))
+	kern.ReadKernel(b, asm.R8, asm.R6, kern.Mm, "arg_end", asm.DWord, stTmp)
+	b.Emit(
+		emit.StoreImm(asm.R9, val+bpf.CmdArgsLenOff, 0, asm.DWord), // Len and Flags
+		asm.LoadMem(asm.R6, asm.RFP, stParent, asm.DWord),
+	)
+	// Skip argv[0]: read it in chunks until one ends before the chunk's
+	// room (bpf_probe_read_user_str returns the room when the string
+	// fills it, whether or not it ends there: the next chunk then starts
+	// at its NUL, and reads 1).
+	for k := 0; k < cmdArgsChunks; k++ {
+		b.Emit(
+			asm.Mov.Reg(asm.R1, asm.R9),
+			asm.Add.Imm(asm.R1, int32(val+bpf.CmdArgsArgsOff)),
+			asm.Mov.Imm(asm.R2, bpf.CmdArgsMax),
+			asm.Mov.Reg(asm.R3, asm.R6),
+			asm.FnProbeReadUserStr.Call(),
+			asm.JSLE.Imm(asm.R0, 0, "cmdargs_fault"),
+			asm.JNE.Imm(asm.R0, bpf.CmdArgsMax, "cmdargs_skipped"),
+			asm.Add.Imm(asm.R6, bpf.CmdArgsMax-1),
+		)
+	}
+	// argv[0] is longer than the chunks reach.
+	b.Emit(
+		emit.StoreImm(asm.R9, val+bpf.CmdArgsFlagsOff, bpf.CmdArgsTruncated, asm.Word),
+		asm.Ja.Label("cmdargs_store"),
+	)
+	b.Label("cmdargs_skipped")
+	b.Emit(
+		asm.Add.Reg(asm.R6, asm.R0), // the first argument's address
+		asm.Sub.Reg(asm.R8, asm.R6), // the bytes left in the area
+		asm.JSLE.Imm(asm.R8, 0, "cmdargs_store"),
+		asm.JLE.Imm(asm.R8, bpf.CmdArgsMax, "cmdargs_fit"),
+		asm.Mov.Imm(asm.R8, bpf.CmdArgsMax),
+		emit.StoreImm(asm.R9, val+bpf.CmdArgsFlagsOff, bpf.CmdArgsTruncated, asm.Word),
+	)
+	b.Label("cmdargs_fit")
+	b.Emit(
+		asm.StoreMem(asm.R9, val+bpf.CmdArgsLenOff, asm.R8, asm.Word),
+		asm.Mov.Reg(asm.R1, asm.R9),
+		asm.Add.Imm(asm.R1, int32(val+bpf.CmdArgsArgsOff)),
+		asm.Mov.Reg(asm.R2, asm.R8),
+		asm.Mov.Reg(asm.R3, asm.R6),
+		asm.FnProbeReadUser.Call(),
+		asm.JEq.Imm(asm.R0, 0, "cmdargs_store"),
+	)
+	b.Label("cmdargs_fault")
+	b.Emit(
+		emit.StoreImm(asm.R9, val+bpf.CmdArgsLenOff, 0, asm.Word),
+		emit.StoreImm(asm.R9, val+bpf.CmdArgsFlagsOff, bpf.CmdArgsFault, asm.Word),
+	)
+	b.Label("cmdargs_store")
+	b.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.CmdArgsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stTgid),
+		asm.Mov.Reg(asm.R3, asm.R9),
+		asm.Add.Imm(asm.R3, int32(val)),
+		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+		asm.FnMapUpdateElem.Call(),
+	)
+}
+
+// copyCmdArgs copies the arguments of the process whose tgid is at
+// fp+stTgid (the parent) to the child whose tgid is in R8: a fork keeps
+// its parent's arguments until it execs. R8 and R9 are kept.
+func copyCmdArgs(b *emit.Builder) {
+	b.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.CmdArgsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stTgid),
+		asm.FnMapLookupElem.Call(),
+		asm.JEq.Imm(asm.R0, 0, "cmdargs_none"),
+		asm.StoreMem(asm.RFP, stChild, asm.R8, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.CmdArgsMap),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, stChild),
+		asm.Mov.Reg(asm.R3, asm.R0),
+		asm.Mov.Imm(asm.R4, 0), // BPF_ANY
+		asm.FnMapUpdateElem.Call(),
+	)
+	b.Label("cmdargs_none")
 }

@@ -32,6 +32,15 @@
 //   - exit: when the last thread of a process exits (signal->live is 0),
 //     its entry is posted with the exit code and deleted.
 //
+// Beside the table the programs keep the processes' arguments for
+// matchCmdArgs (bpf.CmdArgsMap, a bpf.CmdArgs per tgid): exec writes the
+// bytes after argv[0] of the new program's argument area, at most
+// bpf.CmdArgsMax (argv[0] is skipped with bpf_probe_read_user_str in
+// chunks, up to 16 of 255 bytes, without a loop); fork copies the
+// parent's entry to the child; exit deletes it. Exec and fork write it
+// before the table, so that a policy's cached verdict computed at the
+// table's new generation saw the new arguments.
+//
 // After each change to the table (exec, fork, exit) the programs add 1 to
 // the table's generation (bpf.ProcsGenMap) and to the changed tgid's own
 // (its bucket of bpf.ProcGensMap), which the policies' verdict caches

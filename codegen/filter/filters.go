@@ -28,6 +28,8 @@ func (p *Gen) Test(t *ir.Test, fail string) {
 		p.binaryTest(t, fail)
 	case ir.TestParentBinary:
 		p.parentBinaryTest(t, fail)
+	case ir.TestCmdArg:
+		p.cmdArgTest(t, fail)
 	case ir.TestNamespace:
 		p.namespaceTest(t, fail)
 	case ir.TestCaps:

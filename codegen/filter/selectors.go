@@ -10,7 +10,7 @@ import "github.com/polc-dev/polc/ir"
 // hook's arguments: such tests run before any argument is read.
 func IsProcessTest(t *ir.Test) bool {
 	switch t.Kind {
-	case ir.TestPID, ir.TestBinary, ir.TestParentBinary, ir.TestNamespace, ir.TestCaps, ir.TestNSChange, ir.TestCapChange:
+	case ir.TestPID, ir.TestBinary, ir.TestParentBinary, ir.TestCmdArg, ir.TestNamespace, ir.TestCaps, ir.TestNSChange, ir.TestCapChange:
 		return true
 	}
 	return false

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/ir"
@@ -139,4 +141,13 @@ func (c *Ctx) AddFunc(name string, sub *Ctx) {
 // caller's).
 func (c *Ctx) BigUser(s *Slot) bool {
 	return c.UserPointers() || s.Arg.Type == ir.TypeIovIter
+}
+
+// CmdArgsMap is the declaration of bpf.CmdArgsMap, the processes'
+// command-line arguments, shared with the base (which maintains it): the
+// base object declares it, and so does a bundle whose matchCmdArgs tests
+// read it.
+func CmdArgsMap() *object.Map {
+	return &object.Map{Name: bpf.CmdArgsMap, Type: ebpf.Hash, KeySize: 4, ValueSize: bpf.CmdArgsSize,
+		MaxEntries: bpf.ProcsMaxEntries, Pinning: ebpf.PinByName}
 }
