@@ -259,6 +259,15 @@ func (g *gen) sharedHook(hooks []*ir.Hook) {
 		}
 	}
 	hoist.OwnGen = hoist.OwnGen && len(slots) > 0 && len(hooks) > 1
+	// The parts sharing the hoisted entry have the same process tests, so
+	// the same generation: when it is the own one, the entry is checked
+	// once here for all of them.
+	for i, h := range hooks {
+		if hoist.Verdict && hoist.OwnGen && filter.CachesVerdicts(h) && g.verdictSlot(h) == hoist.VerdictSlot {
+			hoist.VerdictChecked = parts[i].flt.UsesOwnGen()
+			break
+		}
+	}
 	lead.flt.Hoist(hoist)
 	// The prologue's failures exit here, not at the end of the program,
 	// which may be further than a jump reaches (32767 instructions).

@@ -166,14 +166,31 @@ func (p *Gen) lookupGen(m, missing string) {
 // CachedVerdict reads the hook's generation (the global one, or the
 // process's own) into prog.StGen and, when the cache holds the bits of this
 // process at the current generation, copies them into the record's mask
-// and jumps to decide. Otherwise it falls through to computing them, which
-// for genParent calls ParentVerdictGen once the process's entry is copied.
+// and jumps to decide, or to prog.Exit when no selector's process filters
+// passed. Otherwise it falls through to computing them, which for
+// genParent calls ParentVerdictGen once the process's entry is copied.
 func (p *Gen) CachedVerdict(slot int32, decide string) {
 	compute := p.B.Fresh("verdict_compute")
 	gen := p.verdictGen()
 	hoisted := p.Hoisted
 	if hoisted == nil {
 		hoisted = &Hoisted{}
+	}
+	if hoisted.VerdictChecked && hoisted.VerdictSlot == slot && gen == genOwn {
+		// The set's program checked the entry once for all its parts
+		// (Hoist): a part needs only the bits, and the generation when
+		// it computes them.
+		p.Emit(
+			asm.LoadMem(asm.R7, asm.RFP, prog.StSetVerdict, asm.DWord),
+			asm.JEq.Imm(asm.R7, 0, compute),
+		)
+		p.hitBits(decide)
+		p.B.Label(compute)
+		p.Emit(
+			asm.LoadMem(asm.R1, asm.RFP, prog.StSetGen, asm.DWord),
+			asm.StoreMem(asm.RFP, prog.StGen, asm.R1, asm.DWord),
+		)
+		return
 	}
 	if gen == genOwn && hoisted.OwnGen {
 		p.Emit(
@@ -201,15 +218,8 @@ func (p *Gen) CachedVerdict(slot int32, decide string) {
 	} else {
 		p.lookupVerdict(slot, compute)
 	}
-	p.Emit(
-		asm.Mov.Reg(asm.R7, asm.R0),
-		asm.LoadMem(asm.R1, asm.R7, 4, asm.Word),
-		asm.JNE.Imm(asm.R1, 1, compute),
-		asm.LoadMem(asm.R1, asm.R7, 0, asm.Word),
-		asm.LoadMem(asm.R2, asm.RFP, prog.StPidTgid, asm.DWord),
-		asm.RSh.Imm(asm.R2, 32),
-		asm.JNE.Reg(asm.R1, asm.R2, compute),
-	)
+	p.Emit(asm.Mov.Reg(asm.R7, asm.R0))
+	p.checkVerdict(compute)
 	if gen == genParent {
 		// The current generation is the own one plus the cached Ppid's.
 		p.Emit(asm.LoadMem(asm.R1, asm.R7, verdictPpid, asm.Word))
@@ -226,15 +236,41 @@ func (p *Gen) CachedVerdict(slot int32, decide string) {
 		asm.LoadMem(asm.R1, asm.R7, 8, asm.DWord),
 		asm.JNE.Reg(asm.R1, asm.R2, compute),
 	)
+	p.hitBits(decide)
+	p.B.Label(compute)
+}
+
+// checkVerdict emits the jump to miss unless the entry at R7 was written
+// for this process's tgid; the caller compares the generation.
+func (p *Gen) checkVerdict(miss string) {
+	p.Emit(
+		asm.LoadMem(asm.R1, asm.R7, 4, asm.Word),
+		asm.JNE.Imm(asm.R1, 1, miss),
+		asm.LoadMem(asm.R1, asm.R7, 0, asm.Word),
+		asm.LoadMem(asm.R2, asm.RFP, prog.StPidTgid, asm.DWord),
+		asm.RSh.Imm(asm.R2, 32),
+		asm.JNE.Reg(asm.R1, asm.R2, miss),
+	)
+}
+
+// hitBits copies the bits of the entry at R7 into the record's mask and
+// jumps to prog.Exit when none is set (no selector's process filters
+// passed: the event is rejected without going through decide), else to
+// decide.
+func (p *Gen) hitBits(decide string) {
 	maskOff := p.Lay.MaskOff()
+	p.Emit(asm.Mov.Imm(asm.R2, 0))
 	for i := 0; i < p.maskBytes(); i += 8 {
 		p.Emit(
 			asm.LoadMem(asm.R1, asm.R7, int16(VerdictBits+i), asm.DWord),
 			asm.StoreMem(prog.RRec, int16(maskOff+i), asm.R1, asm.DWord),
+			asm.Or.Reg(asm.R2, asm.R1),
 		)
 	}
-	p.Emit(asm.Ja.Label(decide))
-	p.B.Label(compute)
+	p.Emit(
+		asm.JEq.Imm(asm.R2, 0, prog.Exit.String()),
+		asm.Ja.Label(decide),
+	)
 }
 
 // ParentVerdictGen adds, for genParent, the generation of the parent named
@@ -300,6 +336,14 @@ type Hoisted struct {
 	// VerdictSlot of polc_verdicts.
 	Verdict     bool
 	VerdictSlot int32
+	// VerdictChecked (with OwnGen and Verdict, when the entry's parts
+	// depend on the own generation): prog.StSetVerdict holds the pointer
+	// only when the entry holds this process's bits at that generation,
+	// else 0, so that each part skips the checks. A part that misses
+	// computes and stores the bits; the parts after it still miss (they
+	// compute the same bits again, once, on the first event after a
+	// change).
+	VerdictChecked bool
 }
 
 // UsesOwnGen says whether the part's cached verdicts depend on the
@@ -323,5 +367,19 @@ func (p *Gen) Hoist(h *Hoisted) {
 	if h.Verdict {
 		p.lookupVerdict(h.VerdictSlot, prog.Exit.String())
 		p.Emit(asm.StoreMem(asm.RFP, prog.StSetVerdict, asm.R0, asm.DWord))
+	}
+	if h.Verdict && h.VerdictChecked {
+		miss := p.B.Fresh("hoisted_verdict_miss")
+		done := p.B.Fresh("hoisted_verdict_done")
+		p.Emit(asm.Mov.Reg(asm.R7, asm.R0))
+		p.checkVerdict(miss)
+		p.Emit(
+			asm.LoadMem(asm.R1, asm.R7, 8, asm.DWord),
+			asm.LoadMem(asm.R2, asm.RFP, prog.StSetGen, asm.DWord),
+			asm.JEq.Reg(asm.R1, asm.R2, done),
+		)
+		p.B.Label(miss)
+		p.Emit(emit.StoreImm(asm.RFP, prog.StSetVerdict, 0, asm.DWord))
+		p.B.Label(done)
 	}
 }

@@ -11,7 +11,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (386 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (389 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -50,8 +50,11 @@ program h0_sys_execve section kprobe/__x64_sys_execve (386 instructions)
 	r2 = *(u64 *)(r10 - 56)
 	r1 = *(u64 *)(r7 + 8)
 	if r1 != r2 goto verdict_compute
+	r2 = 0
 	r1 = *(u64 *)(r7 + 24)
 	*(u64 *)(r9 + 4512) = r1
+	r2 |= r1
+	if r2 == 0x0 goto exit
 	goto verdict_decide
 verdict_compute:
 	r1 = *(u64 *)(r10 - 40)
