@@ -255,22 +255,38 @@ func (p *Gen) checkVerdict(miss string) {
 
 // hitBits copies the bits of the entry at R7 into the record's mask and
 // jumps to prog.Exit when none is set (no selector's process filters
-// passed: the event is rejected without going through decide), else to
-// decide.
+// passed: the event is rejected without going through decide; never the
+// case when a selector has no process tests), else to decide.
 func (p *Gen) hitBits(decide string) {
 	maskOff := p.Lay.MaskOff()
-	p.Emit(asm.Mov.Imm(asm.R2, 0))
+	check := !p.anySelectorWithoutProcessTests()
+	if check {
+		p.Emit(asm.Mov.Imm(asm.R2, 0))
+	}
 	for i := 0; i < p.maskBytes(); i += 8 {
 		p.Emit(
 			asm.LoadMem(asm.R1, asm.R7, int16(VerdictBits+i), asm.DWord),
 			asm.StoreMem(prog.RRec, int16(maskOff+i), asm.R1, asm.DWord),
-			asm.Or.Reg(asm.R2, asm.R1),
 		)
+		if check {
+			p.Emit(asm.Or.Reg(asm.R2, asm.R1))
+		}
 	}
-	p.Emit(
-		asm.JEq.Imm(asm.R2, 0, prog.Exit.String()),
-		asm.Ja.Label(decide),
-	)
+	if check {
+		p.Emit(asm.JEq.Imm(asm.R2, 0, prog.Exit.String()))
+	}
+	p.Emit(asm.Ja.Label(decide))
+}
+
+// anySelectorWithoutProcessTests says whether a selector passes the
+// process phase whatever the process (its bit is always set).
+func (p *Gen) anySelectorWithoutProcessTests() bool {
+	for _, s := range p.Hook.Selectors {
+		if len(ProcessTests(s)) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ParentVerdictGen adds, for genParent, the generation of the parent named
