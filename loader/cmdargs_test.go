@@ -55,14 +55,7 @@ spec:
         values: ["/srv/"]
 `
 	b := compilePolicy(t, "cmdargs.yaml", yaml)
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 
 	cases := []struct {
 		name  string

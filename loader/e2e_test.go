@@ -47,6 +47,21 @@ func compilePolicy(t *testing.T, name, yaml string) *Bundle {
 	return bundle
 }
 
+// loadAndStream loads bundles and opens the event stream of o's pins,
+// closed when the test ends.
+func loadAndStream(t *testing.T, o *Options, bundles ...*Bundle) *Stream {
+	t.Helper()
+	if _, err := Load(bundles, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // helperMain runs when the test binary is started as a helper program
 // (POLC_LOADER_HELPER=mode): it waits for a line on stdin, then acts.
 func helperMain(mode string) int {
@@ -229,14 +244,7 @@ spec:
         - %q
 `, h.path)
 	b := compilePolicy(t, "helper-syscalls.yaml", yaml)
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	if !startBeforeLoad {
 		h.start(t, "getppid")
 	}

@@ -62,14 +62,7 @@ spec:
 	if len(b.Manifest.Hooks) != 2 {
 		t.Fatalf("%d hooks, want 2", len(b.Manifest.Hooks))
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	h.run(t)
 	byHook := map[int]int{}
 	for _, ev := range collect(t, s, "fidelity-dup", 2*time.Second) {

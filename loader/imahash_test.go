@@ -67,14 +67,7 @@ spec:
 	if !h.ImaHash || len(h.Programs) != 2 || !strings.HasPrefix(h.Programs[0].Section, "lsm.s/") {
 		t.Fatalf("hook %+v: want ImaHash, the sleepable program first", h)
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	if err := exec.Command(allowed).Run(); err != nil {
 		t.Fatalf("%s: %v", allowed, err)
 	}

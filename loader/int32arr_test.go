@@ -56,15 +56,7 @@ func loadInt32ArrPolicies(t *testing.T, o *Options, hook string, pid uint32) *St
 		name := fmt.Sprintf("int32arr-size-%d", c.size)
 		bundles = append(bundles, compilePolicy(t, name+".yaml", int32ArrPolicy(name, hook, c.size, pid)))
 	}
-	if _, err := Load(bundles, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return loadAndStream(t, o, bundles...)
 }
 
 // checkInt32ArrEvents checks that each policy reported one pipe2 call

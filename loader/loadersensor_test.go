@@ -58,14 +58,7 @@ spec:
 	if len(b.Manifest.Hooks) != 1 || !b.Manifest.Hooks[0].Loader {
 		t.Fatalf("hooks %+v", b.Manifest.Hooks)
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	for _, p := range []string{bin, noID} {
 		if err := exec.Command(p).Run(); err != nil {
 			t.Fatalf("%s: %v", p, err)

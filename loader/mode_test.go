@@ -197,14 +197,7 @@ spec:
 	if b.Manifest.Mode != bpf.ModeMonitor {
 		t.Fatalf("manifest mode %q, want monitor", b.Manifest.Mode)
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	write := func() error {
 		h.start(t, "write", "POLC_LOADER_FILES="+protected)
 		h.stdin.Write([]byte("go\n"))

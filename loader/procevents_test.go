@@ -304,14 +304,7 @@ func TestProcessEvents(t *testing.T) {
 func TestProcessEventsOff(t *testing.T) {
 	o := testOptions(t)
 	b := compilePolicy(t, "empty.yaml", "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: \"empty\"\n")
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	if err := procCommand("exit:0", "").Run(); err != nil {
 		t.Fatal(err)
 	}

@@ -57,14 +57,7 @@ func TestSameFileLoad(t *testing.T) {
 	if len(b.Manifest.FileIDs) != 1 || b.Manifest.FileIDs[0].Paths[0] != h.path {
 		t.Fatalf("manifest fileIds %+v, want one map of %s", b.Manifest.FileIDs, h.path)
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	link.start(t, "getppid")
 	cp.start(t, "getppid")
 	link.run(t)

@@ -109,14 +109,7 @@ spec:
 			t.Errorf("hook %d: member %d, shared %q", i, hk.Member, hk.Shared)
 		}
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 
 	// round runs the helper once and returns its events per member.
 	round := func() map[string]int {
@@ -319,14 +312,7 @@ spec:
 	if p := m.Hooks[0].Programs[0]; p.Attach != "kprobe" {
 		t.Fatalf("program %s attaches as %s", p.Name, p.Attach)
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 
 	// round has the helper open each file once and returns its events per
 	// member.

@@ -86,14 +86,7 @@ spec:
 	if !b.Manifest.Hooks[0].StackIDs {
 		t.Fatal("the manifest does not say the records carry stack ids")
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	h.stdin.Write([]byte("go\n"))
 	// The first event waits for /proc/kallsyms, seconds under emulation.
 	evs := collectAfter(t, s, "stacks", 60*time.Second, 3*time.Second)

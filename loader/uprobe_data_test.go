@@ -79,14 +79,7 @@ spec:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	call()
 	evs := collect(t, s, "uprobe-data", time.Second)
 	// The calls with 1 and 2 pass matchData; the one with 0 does not.

@@ -127,14 +127,7 @@ spec:
         values: [%d]
 `, exe, sym, pid)
 	b := compilePolicy(t, "uprobe-target.yaml", yaml)
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	call()
 	evs := collect(t, s, "uprobe-target", time.Second)
 	if len(evs) != 3 {

@@ -109,14 +109,7 @@ func testUSDTArgs(t *testing.T, o *Options) {
 `, `    - matchArgs:
       - {index: 0, operator: Equal, values: ["42"]}
 `))
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := loadAndStream(t, o, b)
 	// 42 at the first place; 21, doubled, at the second.
 	for _, args := range [][]string{{"42", "-1234567890123", "hello-usdt"}, {"7", "1", "filtered-out"}, {"21", "5", "second-place"}} {
 		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
@@ -199,15 +192,8 @@ func testUSDTSet(t *testing.T, o *Options) {
 		t.Fatalf("without the policy: %v", err)
 	}
 	b := compilePolicy(t, "usdt-set.yaml", usdtPolicy("usdt-set", bin, "set", args, set(0)))
-	if _, err := Load([]*Bundle{b}, o); err != nil {
-		t.Fatal(err)
-	}
-	s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	err = exec.Command(bin).Run()
+	s := loadAndStream(t, o, b)
+	err := exec.Command(bin).Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 32 {
 		t.Errorf("with Set of 32 on the exit code: %v, want exit status 32", err)

@@ -112,16 +112,5 @@ func (p *Gen) cmdArgTest(t *ir.Test, fail string) {
 		asm.StoreMem(asm.R7, cmdArgLenOff, asm.R0, asm.Word),
 	)
 	arg := bytesAt{base: asm.R7, lenOff: cmdArgLenOff, dataOff: cmdArgDataOff, max: bpf.CmdArgsMax}
-	p.anyOf(false, fail, func(hit string) {
-		for _, v := range t.Values {
-			if v.Kind != ir.ValString {
-				continue
-			}
-			next := p.B.Fresh("cmdarg_next")
-			p.jumpUnlessBytes(arg, kind, v.Str, next)
-			p.Emit(asm.Ja.Label(hit))
-			p.B.Label(next)
-			p.Emit(asm.Mov.Imm(asm.R0, 0))
-		}
-	})
+	p.anyOf(false, fail, func(hit string) { p.jumpIfAnyString(arg, kind, t.Values, hit) })
 }

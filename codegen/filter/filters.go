@@ -547,20 +547,26 @@ func (p *Gen) bytesTest(t *ir.Test, s bytesAt, fail string) {
 		useMap = false
 	}
 	p.anyOf(t.Op.Negated(), fail, func(hit string) {
-		for _, v := range values {
-			if v.Kind != ir.ValString {
-				continue
-			}
-			next := p.B.Fresh("str_next")
-			p.jumpUnlessBytes(s, kind, v.Str, next)
-			p.Emit(asm.Ja.Label(hit))
-			p.B.Label(next)
-			p.Emit(asm.Mov.Imm(asm.R0, 0))
-		}
+		p.jumpIfAnyString(s, kind, values, hit)
 		if useMap {
 			p.stringSetLookup(t, s, kind, hit)
 		}
 	})
+}
+
+// jumpIfAnyString emits the jump to hit when the bytes at s match (kind)
+// one of values' strings; it falls through when none does.
+func (p *Gen) jumpIfAnyString(s bytesAt, kind matchKind, values []ir.Value, hit string) {
+	for _, v := range values {
+		if v.Kind != ir.ValString {
+			continue
+		}
+		next := p.B.Fresh("str_next")
+		p.jumpUnlessBytes(s, kind, v.Str, next)
+		p.Emit(asm.Ja.Label(hit))
+		p.B.Label(next)
+		p.Emit(asm.Mov.Imm(asm.R0, 0))
+	}
 }
 
 // Kernel limits on map keys: hash keys are built on the stack (512
