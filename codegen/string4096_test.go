@@ -3,6 +3,7 @@ package codegen
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,5 +74,57 @@ spec:
 	// read keeps, as in Tetragon: it matches too.
 	if len(got) != 2 || got[0] != 4096 || got[1] != 4096 {
 		t.Errorf("records with paths of %v characters, want two of 4096", got)
+	}
+}
+
+// TestStringEmpty reads an empty path from user memory: the record holds
+// an empty string, not a fault, on every kernel (before a fix to
+// strncpy_from_user_nofault, 6.1's and 6.12's bpf_probe_read_user_str
+// return 0 for it, which the program once took for a fault).
+func TestStringEmpty(t *testing.T) {
+	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Tracefs)
+	b := buildSource(t, "string-empty.yaml", fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: string-empty
+spec:
+  tracepoints:
+  - subsystem: "syscalls"
+    event: "sys_enter_openat"
+    args:
+    - index: 6
+      type: "string"
+    selectors:
+    - matchPIDs:
+      - operator: In
+        values: [%d]
+`, os.Getpid()))
+	l := loadBundle(t, b)
+	tp, err := link.Tracepoint("syscalls", "sys_enter_openat", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tp.Close()
+	for _, p := range []string{"", "/"} {
+		// ENOENT for "": the tracepoint runs at entry all the same.
+		if fd, err := unix.Open(p, unix.O_RDONLY, 0); err == nil {
+			unix.Close(fd)
+		}
+	}
+	tp.Close()
+	var got []string
+	for _, r := range readRecords(t, l, b, time.Second, nil) {
+		if r.Kind != bpf.EventPolicy {
+			continue
+		}
+		data, flags, _ := bytesArg(r.Args[0])
+		got = append(got, fmt.Sprintf("%q flags %d", data, flags))
+	}
+	// Another thread of the test may open a file meanwhile: its record
+	// may come between.
+	for _, want := range []string{`"" flags 0`, `"/" flags 0`} {
+		if !slices.Contains(got, want) {
+			t.Errorf("records %v, want one of %s", got, want)
+		}
 	}
 }

@@ -499,7 +499,9 @@ func cmdArgs(b *emit.Builder) {
 			asm.Mov.Imm(asm.R2, bpf.CmdArgsMax),
 			asm.Mov.Reg(asm.R3, asm.R6),
 			asm.FnProbeReadUserStr.Call(),
-			asm.JSLE.Imm(asm.R0, 0, "cmdargs_fault"),
+		)
+		b.UserStrLen("cmdargs_fault")
+		b.Emit(
 			asm.JNE.Imm(asm.R0, bpf.CmdArgsMax, "cmdargs_skipped"),
 			asm.Add.Imm(asm.R6, bpf.CmdArgsMax-1),
 		)

@@ -48,6 +48,7 @@ func cmdArgsCases(t *testing.T, fallback bool) {
 	}{
 		{"plain", []string{"zero", "-test.run=^$", "", "two words"}, mk("-test.run=^$\x00\x00two words\x00", 0)},
 		{"no-args", []string{"zero"}, mk("", 0)},
+		{"argv0-empty", []string{"", "first"}, mk("first\x00", 0)},
 		{"argv0-255", []string{strings.Repeat("a", 255), "first"}, mk("first\x00", 0)},
 		{"argv0-256", []string{strings.Repeat("a", 256), "first"}, mk("first\x00", 0)},
 		{"argv0-1000", []string{strings.Repeat("a", 1000), "first", "second"}, mk("first\x00second\x00", 0)},

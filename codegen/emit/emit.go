@@ -214,3 +214,18 @@ func ExtendReg(r asm.Register, size int, signed bool) []asm.Instruction {
 	}
 	return ins
 }
+
+// UserStrLen emits, after a bpf_probe_read_user_str call, the jump to
+// fault when it failed and leaves in R0 the bytes it wrote with the NUL.
+// Kernels before the fix to strncpy_from_user_nofault (6.1 and 6.12 among
+// the matrix's; the host's 6.18 has it) return 0, not 1, for an empty
+// string: that is an empty string, not a fault.
+func (b *Builder) UserStrLen(fault string) {
+	read := b.Fresh("user_str_read")
+	b.Emit(
+		asm.JSLT.Imm(asm.R0, 0, fault),
+		asm.JNE.Imm(asm.R0, 0, read),
+		asm.Mov.Imm(asm.R0, 1),
+	)
+	b.Label(read)
+}

@@ -227,7 +227,13 @@ func (p *Gen) readString(s *prog.Slot, ptr asm.Register, user bool) {
 		asm.Add.Imm(asm.R1, int32(s.Off+bpf.BytesHeaderSize)),
 		asm.Mov.Imm(asm.R2, int32(s.MaxBytes)),
 		fn.Call(),
-		asm.JSLE.Imm(asm.R0, 0, fault),
+	)
+	if user {
+		p.B.UserStrLen(fault)
+	} else {
+		p.Emit(asm.JSLE.Imm(asm.R0, 0, fault))
+	}
+	p.Emit(
 		asm.Sub.Imm(asm.R0, 1), // without the NUL
 		asm.JLT.Imm(asm.R0, int32(s.MaxBytes-1), done),
 		// Filled the slot: the string may go on.

@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (150 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (152 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -59,7 +59,10 @@ program h0_sys_openat section kprobe/__x64_sys_openat (150 instructions)
 	r1 += 56
 	r2 = 4097
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll

@@ -9,7 +9,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (141 instructions)
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (143 instructions)
 	; - call: "sys_fsconfig"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -73,7 +73,10 @@ program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (141 instructions)
 	r1 += 72
 	r2 = 4097
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll

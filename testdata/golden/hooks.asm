@@ -10,7 +10,7 @@ map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (93 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (95 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -50,7 +50,10 @@ program h0_sys_openat section kprobe/__x64_sys_openat (93 instructions)
 	r1 += 56
 	r2 = 4097
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll

@@ -330,7 +330,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_connect section kprobe/__x64_sys_connect (138 instructions)
+program h1_sys_connect section kprobe/__x64_sys_connect (140 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -407,7 +407,10 @@ sun_fs:
 	r1 += 64
 	r2 = 108
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x6b goto str_done
 	r1 = 0x100000000 ll

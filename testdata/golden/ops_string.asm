@@ -263,7 +263,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (218 instructions)
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (220 instructions)
 	; - call: "sys_symlinkat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -315,7 +315,10 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (218 instructions)
 	r1 += 56
 	r2 = 4097
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll

@@ -11,7 +11,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (389 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (391 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -328,7 +328,10 @@ verdict_decide:
 	r1 += 56
 	r2 = 4097
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll

@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (146 instructions)
+program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (148 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -44,7 +44,10 @@ program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (146 in
 	r1 += 56
 	r2 = 4097
 	call bpf_probe_read_user_str
-	if r0 s<= 0x0 goto str_fault
+	if r0 s< 0x0 goto str_fault
+	if r0 != 0x0 goto user_str_read
+	r0 = 1
+user_str_read:
 	r0 -= 1
 	if r0 < 0x1000 goto str_done
 	r1 = 0x100000000 ll
