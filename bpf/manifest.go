@@ -211,6 +211,11 @@ type Hook struct {
 	// lacks what Override needs, for the loader's error.
 	Override     string `json:"override,omitempty"`
 	OverrideHint string `json:"overrideHint,omitempty"`
+	// Jump: an Override of the uprobe hook makes the call run other code
+	// of the binary (argNewSymbol, argNewAddr, argNewOffset). The loader
+	// sets VarUprobeJumpPrefix+ID to the distance from the probed address
+	// to Jump's, both read from the binary it attaches to.
+	Jump *UprobeJump `json:"jump,omitempty"`
 	// Enforcer: the hook is an enforcer of spec.enforcers (after the
 	// policy's hooks), which acts on NotifyEnforcer actions and posts no
 	// events.
@@ -224,6 +229,15 @@ type Hook struct {
 	// when the hook has its programs.
 	Shared string `json:"shared,omitempty"`
 	Pos    Pos    `json:"pos"`
+}
+
+// UprobeJump is where an Override on a uprobe makes the call go: one of
+// a symbol of the binary, a virtual address in it (as nm shows), or a
+// file offset in it.
+type UprobeJump struct {
+	Symbol string `json:"symbol,omitempty"`
+	Addr   uint64 `json:"addr,omitempty"`
+	Offset uint64 `json:"offset,omitempty"`
 }
 
 // Values of Hook.Override.

@@ -75,6 +75,11 @@ const (
 	// VarHostNSPrefix + lower-case namespace kind ("polc_host_ns_pid") is the
 	// uint32 inode of the host's namespace of that kind, for host_ns values.
 	VarHostNSPrefix = "polc_host_ns_"
+	// VarUprobeJumpPrefix + a hook's ID ("polc_uprobe_jump_3") is the
+	// int64 distance, in the hook's binary, from the probed instruction
+	// to the code its Override jumps to (Hook.Jump): the loader reads it
+	// from the binary it attaches to.
+	VarUprobeJumpPrefix = "polc_uprobe_jump_"
 )
 
 // Pin layout under bpffs (DefaultPinRoot by default).

@@ -186,6 +186,12 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 			for _, a := range acts {
 				// polrun takes these when it reads the record
 				// (loader/useractions), one of each per selector.
+				// One distance per hook (a load-time variable).
+				if a.Jump != nil && mh.Jump != nil {
+					g.errs.add(a.Pos, "a second Override jumping elsewhere on one uprobe hook is not supported: use one per hook")
+				} else if a.Jump != nil {
+					mh.Jump = &bpf.UprobeJump{Symbol: a.Jump.Symbol, Addr: a.Jump.Addr, Offset: a.Jump.Offset}
+				}
 				switch {
 				case a.Kind == ir.ActGetURL && ms.URL != "", a.Kind == ir.ActDNSLookup && ms.FQDN != "":
 					g.errs.add(a.Pos, "a second %s in one selector is not supported: use one per selector", a.Kind)

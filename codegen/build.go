@@ -111,13 +111,13 @@ func build(pol *ir.Policy, opts Options, set *setInfo) (*Bundle, error) {
 		return nil, fmt.Errorf("codegen: %w", err)
 	}
 	g := &gen{pol: pol, opts: opts, arch: a, cc: cc, lib: kern.NewLib(), set: set,
-		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]bool)}
+		mapNames: make(map[*ir.Map]string), features: make(map[string]bool), vars: make(map[string]int)}
 	g.plan = fetch.NewPlan(a, cc, g.lib, opts.Target, g.errs.add)
 	g.filters = &filter.Plan{Lib: g.lib, SetMap: g.setMap, HostNSVar: g.hostNSVar, FileIDMap: g.fileIDMap,
 		GlobalVerdictGeneration: opts.GlobalVerdictGeneration}
 	g.features[bpf.FeatureRingbuf] = true
 	g.features[bpf.FeatureBTF] = true
-	g.vars[bpf.VarPolicyID] = true
+	g.vars[bpf.VarPolicyID] = 4
 	g.policyHook = make(map[*ir.Hook]bool, len(pol.Hooks))
 	if set != nil {
 		g.setHooks() // set.go
@@ -159,7 +159,7 @@ type gen struct {
 	inits    []bpf.MapInit
 	fileIDs  []bpf.FileIDMap // filled by the loader (fileid.go)
 	features map[string]bool
-	vars     map[string]bool
+	vars     map[string]int // load-time variables: their sizes in bytes (4 or 8)
 
 	// Sizes of the shared scratch values, the largest any program needs.
 	recSize, outSize int
@@ -229,7 +229,11 @@ func (g *gen) finish() (*Bundle, error) {
 	}
 	sort.Strings(vars)
 	for _, v := range vars {
-		obj.Rodata = append(obj.Rodata, &object.Var{Name: v, Type: &btf.Int{Name: "__u32", Size: 4}})
+		typ := &btf.Int{Name: "__u32", Size: 4}
+		if g.vars[v] == 8 {
+			typ = &btf.Int{Name: "__s64", Size: 8, Encoding: btf.Signed}
+		}
+		obj.Rodata = append(obj.Rodata, &object.Var{Name: v, Type: typ})
 	}
 	// bpf_loop is needed by a program or function calling it, not by
 	// every function: the dns parser is one called directly.
@@ -405,6 +409,12 @@ func (g *gen) Line(pos ir.Pos, what string) object.Line { return g.line(pos, wha
 
 // FuncSeq numbers the bundle's generated functions.
 func (g *gen) FuncSeq() int { g.nfuncs++; return g.nfuncs }
+
+// CallConv is the calling convention of the bundle's architecture.
+func (g *gen) CallConv() arch.CallConv { return g.cc }
+
+// Var declares the load-time variable name, of size bytes (4 or 8).
+func (g *gen) Var(name string, size int) { g.vars[name] = size }
 
 // AddFunc adds a generated function to the bundle.
 func (g *gen) AddFunc(f *object.Func) { g.funcs = append(g.funcs, f) }

@@ -257,12 +257,13 @@ type Action struct {
 	KernelStackTrace bool   `yaml:"kernelStackTrace"`
 	UserStackTrace   bool   `yaml:"userStackTrace"`
 	ImaHash          bool   `yaml:"imaHash"`
-	// Override on uprobes (registers, or a jump to another function):
-	// refused by the checks, not implemented.
+	// Override on uprobes: the registers to write, or where in the
+	// binary the call goes instead (one of the three).
 	ArgRegs      []string `yaml:"argRegs"`
 	ArgNewSymbol string   `yaml:"argNewSymbol"`
 	ArgNewOffset *uint64  `yaml:"argNewOffset"`
 	ArgNewAddr   *uint64  `yaml:"argNewAddr"`
+	SoPath       string   `yaml:"sopath"` // refused: see checkUprobeOverride
 }
 
 type List struct {

@@ -49,6 +49,7 @@ type hookView struct {
 	types map[*Arg]ir.ArgType
 
 	celExprs int // CelExpr filters seen, for the compat limit
+	jumps    int // uprobe Overrides with argNewSymbol, argNewAddr or argNewOffset seen
 }
 
 func (c *checker) collectHooks() {

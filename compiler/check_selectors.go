@@ -692,7 +692,7 @@ func (c *checker) requireArgField(h *hookView, a *Action, field string, v *int, 
 func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 	an := fieldOr(a.At, "action")
 	if h.kind == hookUprobe {
-		c.checkUprobeOverride(a, onReturn)
+		c.checkUprobeOverride(h, a, onReturn)
 		return
 	}
 	if a.ArgError == nil {
@@ -717,14 +717,21 @@ func (c *checker) checkOverride(h *hookView, a *Action, onReturn bool) {
 }
 
 // checkUprobeOverride: Override on a uprobe writes the user task's
-// registers (argRegs), or returns argError at once from the function
-// (arch.OverrideReturn), as Tetragon does. It needs a kernel that lets
-// uprobe programs write their context, which polrun checks at load.
-func (c *checker) checkUprobeOverride(a *Action, onReturn bool) {
+// registers (argRegs), returns argError at once from the function
+// (arch.OverrideReturn), or makes the call run other code of the binary
+// (argNewSymbol, argNewAddr, argNewOffset), as Tetragon does. It needs a
+// kernel that lets uprobe programs write their context, which polrun
+// checks at load.
+func (c *checker) checkUprobeOverride(h *hookView, a *Action, onReturn bool) {
 	an := fieldOr(a.At, "action")
 	if onReturn {
 		c.errorf(an, "override-on-return", "move Override to matchActions: it must run before the function does",
 			"Override in matchReturnActions: the function has already returned")
+		return
+	}
+	if n := a.Field("sopath"); n != nil {
+		c.errorf(n, "unsupported", "run a function the binary has, with argNewSymbol alone",
+			"sopath is not supported by polc: Tetragon makes the process load the shared object (calling its dlopen) before the jump, which polc's programs do not do")
 		return
 	}
 	var redirect []string
@@ -739,9 +746,7 @@ func (c *checker) checkUprobeOverride(a *Action, onReturn bool) {
 			"Override on a uprobe takes one of argNewSymbol, argNewOffset and argNewAddr, not %s", strings.Join(redirect, " and "))
 		return
 	case len(redirect) == 1:
-		c.errorf(fieldOr(a.At, redirect[0]), "unsupported", "override the return value with argError or argRegs instead",
-			"%s (making the call run another function of the binary) is not supported by polc: the jump's distance comes from "+
-				"the binary's symbol table, which Tetragon reads when it loads the policy and polc's bundles do not carry", redirect[0])
+		c.checkUprobeJump(h, a, redirect[0])
 		return
 	}
 	// An empty argRegs is no argRegs, as in Tetragon: argError's
@@ -768,6 +773,37 @@ func (c *checker) checkUprobeOverride(a *Action, onReturn bool) {
 		if _, err := c.opts.Arch.ParseAssignment(v); err != nil {
 			c.errorf(n, "bad-value", regAssignHint(c.opts.Arch), "argRegs: %v", err)
 		}
+	}
+}
+
+// checkUprobeJump checks an Override that makes the call run other code
+// of the binary: field (argNewSymbol, argNewAddr or argNewOffset) says
+// where. polrun reads, from the binary it attaches the hook to, the
+// distance from the probed instruction to that code; the program adds it
+// to the task's instruction pointer. As in Tetragon, a hook takes one such
+// Override, and the registers are left alone: the other function gets
+// the call's arguments and returns to its caller.
+func (c *checker) checkUprobeJump(h *hookView, a *Action, field string) {
+	n := fieldOr(a.At, field)
+	h.jumps++
+	if h.jumps > 1 {
+		c.errorf(n, "bad-option", "keep one Override with argNewSymbol, argNewAddr or argNewOffset per hook",
+			"a uprobe hook takes one Override with argNewSymbol, argNewAddr or argNewOffset (Tetragon refuses more); this is the second")
+		return
+	}
+	switch {
+	case field == "argNewSymbol" && strings.TrimSpace(a.ArgNewSymbol) == "":
+		c.errorf(n, "bad-value", "name a function of the binary", "argNewSymbol is empty")
+	case field == "argNewAddr" && (a.ArgNewAddr == nil || *a.ArgNewAddr == 0),
+		field == "argNewOffset" && (a.ArgNewOffset == nil || *a.ArgNewOffset == 0):
+		c.errorf(n, "bad-value", "give the address (as nm shows it) or the file offset of the code to run",
+			"%s 0 is no code of the binary (Tetragon reads 0 as absent)", field)
+	case len(a.ArgRegs) > 0:
+		c.errorf(fieldOr(a.At, "argRegs"), "bad-option", "give argRegs, or "+field+", not both",
+			"argRegs with %s: polc does not know in which order Tetragon would apply them", field)
+	case a.ArgError != nil:
+		c.warnf(fieldOr(a.At, "argError"), "ignored-field", "drop argError",
+			"argError is ignored with %s: the call runs the other code, which returns its own value", field)
 	}
 }
 
@@ -798,7 +834,7 @@ func (c *checker) checkIgnoredActionFields(a *Action, name string, uprobe bool) 
 	// Only Override on uprobes reads these; Tetragon ignores them
 	// elsewhere.
 	if name != actOverride || !uprobe {
-		for _, f := range []string{"argRegs", "argNewSymbol", "argNewOffset", "argNewAddr"} {
+		for _, f := range []string{"argRegs", "argNewSymbol", "argNewOffset", "argNewAddr", "sopath"} {
 			if n := a.Field(f); n != nil {
 				c.warnf(n, "ignored-field", "", "%s is read only by Override on uprobes; it is ignored here", f)
 			}

@@ -683,7 +683,16 @@ func (l *lowering) buildAction(refs *argRefs, a *Action) *ir.Action {
 		act.Signal = int(derefInt64(a.ArgSig))
 	case ir.ActOverride:
 		act.Error = int32(derefInt64(a.ArgError))
-		if refs.uprobe {
+		switch {
+		case refs.uprobe && (a.ArgNewSymbol != "" || a.ArgNewAddr != nil || a.ArgNewOffset != nil):
+			act.Jump = &ir.UprobeJump{Symbol: strings.TrimSpace(a.ArgNewSymbol)}
+			if a.ArgNewAddr != nil {
+				act.Jump.Addr = *a.ArgNewAddr
+			}
+			if a.ArgNewOffset != nil {
+				act.Jump.Offset = *a.ArgNewOffset
+			}
+		case refs.uprobe:
 			act.Regs = l.regAssigns(a, act.Error)
 		}
 	case ir.ActFollowFD, ir.ActCopyFD:

@@ -1,6 +1,9 @@
 package ir
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Pos is where an IR node came from in the policy YAML: 1-based line and
 // column. Every node carries one, so that a verifier rejection or an event
@@ -491,7 +494,30 @@ type Action struct {
 	// them). argError stands for the assignments that return it at once
 	// (arch.OverrideReturn).
 	Regs []RegAssign
+	// Jump: Override on a uprobe makes the call run other code of the
+	// binary instead (argNewSymbol, argNewAddr, argNewOffset): the
+	// program adds to the task's instruction pointer the distance the
+	// loader reads from the binary. Regs is then empty.
+	Jump *UprobeJump
 	Pos  Pos
+}
+
+// UprobeJump is where Override on a uprobe sends the call: one of a
+// symbol of the binary, a virtual address in it, or a file offset in it.
+type UprobeJump struct {
+	Symbol       string
+	Addr, Offset uint64
+}
+
+// String is the jump as dumps show it.
+func (j UprobeJump) String() string {
+	switch {
+	case j.Symbol != "":
+		return "symbol:" + strconv.Quote(j.Symbol)
+	case j.Addr != 0:
+		return fmt.Sprintf("addr:%#x", j.Addr)
+	}
+	return fmt.Sprintf("offset:%#x", j.Offset)
 }
 
 // RegAssignKind is the form of a register assignment's value.

@@ -364,7 +364,10 @@ func (pr *printer) action(a *Action, head string) {
 	case ActSignal:
 		words = append(words, "signal="+strconv.Itoa(a.Signal))
 	case ActOverride:
-		if a.Regs == nil {
+		switch {
+		case a.Jump != nil:
+			words = append(words, "jump="+a.Jump.String())
+		case a.Regs == nil:
 			words = append(words, "error="+strconv.Itoa(int(a.Error)))
 		}
 		for _, r := range a.Regs {

@@ -727,7 +727,12 @@ func (v *verifier) action(where string, h *Hook, a *Action, onReturn bool) {
 		if onReturn || h.Kind != HookKprobe && h.Kind != HookLSM && h.Kind != HookUprobe {
 			v.errorf(where, a.Pos, "Override on a %s%s", h.Kind, map[bool]string{true: " at return"}[onReturn])
 		}
-		if (h.Kind == HookUprobe) != (len(a.Regs) > 0) {
+		switch {
+		case a.Jump != nil && (h.Kind != HookUprobe || len(a.Regs) > 0):
+			v.errorf(where, a.Pos, "Override jumping on a %s with %d register assignments", h.Kind, len(a.Regs))
+		case a.Jump != nil && a.Jump.Symbol == "" && a.Jump.Addr == 0 && a.Jump.Offset == 0:
+			v.errorf(where, a.Pos, "Override jumping nowhere")
+		case a.Jump == nil && (h.Kind == HookUprobe) != (len(a.Regs) > 0):
 			v.errorf(where, a.Pos, "Override on a %s with %d register assignments", h.Kind, len(a.Regs))
 		}
 		for _, r := range a.Regs {

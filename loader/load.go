@@ -400,6 +400,10 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 		}
 	}
 
+	if err := setUprobeJumps(spec, m, skip, verified); err != nil { // uprobejump.go
+		return nil, err
+	}
+
 	multi, notes := pickMulti(m, spec, o.DisableKprobeMulti, skip) // kmulti.go
 	s.result.Warnings = append(s.result.Warnings, notes...)
 	pick, err := pickPrograms(m, spec, o.noCookie) // fallback.go
@@ -633,6 +637,12 @@ func setVars(spec *ebpf.CollectionSpec, m *bpf.Manifest, id uint32) error {
 	}
 	for _, name := range vars {
 		v := spec.Variables[name]
+		if v == nil {
+			return fmt.Errorf("%w: load-time variable %s is not in the bundle", ErrBadBundle, name)
+		}
+		if strings.HasPrefix(name, bpf.VarUprobeJumpPrefix) {
+			continue // from the binaries, once verified: setUprobeJumps
+		}
 		var val uint32
 		switch {
 		case name == bpf.VarPolicyID:

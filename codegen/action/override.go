@@ -2,6 +2,7 @@ package action
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -30,12 +31,37 @@ func (p *Gen) override(a *ir.Action) {
 		p.Emit(asm.Mov.Imm(asm.R1, a.Error), asm.StoreMem(asm.RFP, prog.StRet, asm.R1, asm.DWord))
 	case prog.OverrideUprobeRegs:
 		p.Need(bpf.FeatureUprobeWriteCtx)
+		if a.Jump != nil {
+			p.uprobeJump(a)
+			return
+		}
 		for i, r := range a.Regs {
 			p.regAssign(a.Pos, r, i)
 		}
 	default:
 		p.Errorf(a.Pos, "Override cannot change what a %s returns", p.Hook.Kind)
 	}
+}
+
+// uprobeJump emits an Override that makes the call run other code of the
+// binary (ir.Action.Jump): it adds to the task's instruction pointer the
+// distance from the probed instruction to that code, a load-time variable
+// of the hook (bpf.VarUprobeJumpPrefix) the loader reads from the binary
+// it attaches to. ASLR moves the whole binary, so the distance holds in
+// every process. The other registers are left alone: the other function
+// gets the call's arguments and returns to the caller.
+func (p *Gen) uprobeJump(a *ir.Action) {
+	cc := p.CallConv()
+	name := bpf.VarUprobeJumpPrefix + strconv.Itoa(p.Hook.ID)
+	p.Var(name, 8)
+	ip := int16(cc.InstructionPointer.Offset)
+	p.Emit(
+		asm.LoadMapValue(asm.R1, 0, 0).WithReference(name),
+		asm.LoadMem(asm.R1, asm.R1, 0, asm.DWord),
+		asm.LoadMem(asm.R2, prog.RCtx, ip, asm.DWord),
+		asm.Add.Reg(asm.R2, asm.R1),
+		asm.StoreMem(prog.RCtx, ip, asm.R2, asm.DWord),
+	)
 }
 
 // ctxSizes are the store sizes of a register's low 1, 2, 4 or 8 bytes.

@@ -7,6 +7,7 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/emit"
 	"github.com/polc-dev/polc/codegen/object"
@@ -36,6 +37,12 @@ type Host interface {
 	HasFunc(name string) bool
 	// Line is the source line shown for code generated for pos.
 	Line(pos ir.Pos, what string) object.Line
+	// Var declares a load-time variable (.rodata) of size bytes (4 or
+	// 8), which the loader sets (bpf.Manifest.Vars).
+	Var(name string, size int)
+	// CallConv is the calling convention of the bundle's architecture:
+	// where the registers are in struct pt_regs.
+	CallConv() arch.CallConv
 }
 
 // Ctx is one program of a hook being written.
@@ -74,6 +81,12 @@ func (c *Ctx) Map(kind ir.MapKind) string { return c.host.StateMap(kind) }
 
 // DeclareMap declares the bundle-wide map m once and returns its name.
 func (c *Ctx) DeclareMap(m *object.Map) string { return c.host.DeclareMap(m) }
+
+// CallConv is the calling convention of the bundle's architecture.
+func (c *Ctx) CallConv() arch.CallConv { return c.host.CallConv() }
+
+// Var declares the load-time variable name of size bytes.
+func (c *Ctx) Var(name string, size int) { c.host.Var(name, size) }
 
 // Bind places label l at the next instruction.
 func (c *Ctx) Bind(l Label) { c.B.Label(string(l)) }
