@@ -171,6 +171,10 @@ type Hook struct {
 	// reference counter (a USDT semaphore), 0 for none.
 	Offset       uint64 `json:"offset,omitempty"`
 	RefCtrOffset uint64 `json:"refCtrOffset,omitempty"`
+	// Addr is a uprobe's virtual address in its binary when it has no
+	// Symbol and no Offset (spec.uprobes addrs): the loader attaches at
+	// the file offset the binary's loadable segments map it to.
+	Addr uint64 `json:"addr,omitempty"`
 	// SetArgs are the USDT argument indexes that Set actions write: the
 	// loader refuses a probe where one is not in memory (bpf/usdt.go).
 	SetArgs []int `json:"setArgs,omitempty"`

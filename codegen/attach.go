@@ -71,6 +71,10 @@ func (g *gen) attachment(h *ir.Hook) (attachment, bool) {
 		// libbpf's spelling: PATH:SYMBOL, PATH:SYMBOL+0xOFF, PATH:0xOFF.
 		at := h.Target + ":" + h.Symbol
 		switch {
+		case h.Symbol == "" && h.Addr != 0:
+			// Not libbpf's: a virtual address, which polrun maps to a
+			// file offset from the binary.
+			at = fmt.Sprintf("%s:addr%#x", h.Target, h.Addr)
 		case h.Symbol == "":
 			at = fmt.Sprintf("%s:%#x", h.Target, h.Offset)
 		case h.Offset != 0:
@@ -184,14 +188,15 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 		ms := bpf.Selector{Index: s.Index, Pos: bpf.Pos{File: s.Pos.File, Line: s.Pos.Line, Col: s.Pos.Col}}
 		for _, acts := range [][]*ir.Action{s.Actions, s.ReturnActions} {
 			for _, a := range acts {
-				// polrun takes these when it reads the record
-				// (loader/useractions), one of each per selector.
-				// One distance per hook (a load-time variable).
+				// One jump's distance per hook (a load-time
+				// variable the loader sets).
 				if a.Jump != nil && mh.Jump != nil {
 					g.errs.add(a.Pos, "a second Override jumping elsewhere on one uprobe hook is not supported: use one per hook")
 				} else if a.Jump != nil {
 					mh.Jump = &bpf.UprobeJump{Symbol: a.Jump.Symbol, Addr: a.Jump.Addr, Offset: a.Jump.Offset}
 				}
+				// polrun takes these when it reads the record
+				// (loader/useractions), one of each per selector.
 				switch {
 				case a.Kind == ir.ActGetURL && ms.URL != "", a.Kind == ir.ActDNSLookup && ms.FQDN != "":
 					g.errs.add(a.Pos, "a second %s in one selector is not supported: use one per selector", a.Kind)
@@ -209,7 +214,7 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 	mh.StackIDs = lay.Stack != nil
 	mh.ImaHash = lay.Ima != nil
 	if h.Kind == ir.HookUprobe {
-		mh.Offset, mh.RefCtrOffset = h.Offset, h.RefCtrOffset
+		mh.Offset, mh.RefCtrOffset, mh.Addr = h.Offset, h.RefCtrOffset, h.Addr
 	}
 	if m := prog.OverrideOf(h); m != prog.OverrideNone {
 		mh.Override = overrideManifest[m]

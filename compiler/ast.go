@@ -120,7 +120,7 @@ type UProbe struct {
 	Symbol        string   `yaml:"symbol"` // older single-symbol form, as in the spec
 	Symbols       []string `yaml:"symbols"`
 	Offsets       []uint64 `yaml:"offsets"`
-	Addrs         []uint64 `yaml:"addrs"` // refused by the checks: not implemented
+	Addrs         []uint64 `yaml:"addrs"` // virtual addresses: polrun maps them to file offsets
 	RefCtrOffsets []uint64 `yaml:"refCtrOffsets"`
 	BTFPath       string   `yaml:"btfPath"`
 	// BinaryDigests: polrun attaches only to a binary with one of these

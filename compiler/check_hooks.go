@@ -293,14 +293,20 @@ func (c *checker) checkUprobe(u *UProbe) {
 		}
 		c.errorf(n, "uprobe-targets", "a uprobe attaches by symbols, by offsets from the start of the file, or by addrs; write one uprobe for each",
 			"uprobe on %q has both %s and %s; Tetragon takes exactly one of symbols, offsets and addrs", u.Path, given[0], strings.Join(given[1:], " and "))
-	case given[0] == "addrs":
-		c.errorf(fieldOr(u.At, "addrs"), "unsupported", "give the symbols, or the file offsets of the addresses (readelf -l maps addresses to offsets) under offsets",
-			"uprobe addrs are not supported by polc")
 	}
-	if n := max(len(u.Symbols), len(u.Offsets)); len(u.RefCtrOffsets) > 0 && n > 0 && len(u.RefCtrOffsets) != n {
+	for i, a := range u.Addrs {
+		if a == 0 {
+			c.errorf(valueNode(u.At, "addrs", i), "bad-value", "give the function's address as nm shows it",
+				"uprobe address 0 is no code of the binary")
+		}
+	}
+	if n := max(len(u.Symbols), len(u.Offsets), len(u.Addrs)); len(u.RefCtrOffsets) > 0 && n > 0 && len(u.RefCtrOffsets) != n {
 		what := "symbols"
-		if len(u.Symbols) == 0 {
+		switch {
+		case len(u.Offsets) > 0:
 			what = "offsets"
+		case len(u.Addrs) > 0:
+			what = "addrs"
 		}
 		c.errorf(fieldOr(u.At, "refCtrOffsets"), "offsets-count", "give one reference counter offset per symbol or offset",
 			"%d refCtrOffsets for %d %s", len(u.RefCtrOffsets), n, what)

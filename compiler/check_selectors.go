@@ -791,6 +791,16 @@ func (c *checker) checkUprobeJump(h *hookView, a *Action, field string) {
 			"a uprobe hook takes one Override with argNewSymbol, argNewAddr or argNewOffset (Tetragon refuses more); this is the second")
 		return
 	}
+	if u := h.uprobe; u != nil {
+		n := len(u.Symbols) + len(u.Offsets) + len(u.Addrs)
+		if u.Symbol != "" {
+			n++
+		}
+		if n > 1 {
+			c.compatDifff(fieldOr(a.At, field), "compat-jump-symbols",
+				"Tetragon computes one jump distance, from the hook's first probe point, for all %d of them, so the calls of the others land beside the code; polc jumps from each one's own address", n)
+		}
+	}
 	switch {
 	case field == "argNewSymbol" && strings.TrimSpace(a.ArgNewSymbol) == "":
 		c.errorf(n, "bad-value", "name a function of the binary", "argNewSymbol is empty")

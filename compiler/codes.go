@@ -158,6 +158,7 @@ var codes = []CodeInfo{
 	{"compat-greater-than", "GreaterThan on an 8-, 16- or 64-bit unsigned (or int8, int16) argument, which Tetragon tests as less-than"},
 	{"compat-nspid-follow", "matchPIDs isNamespacePID with followForks, whose ancestors Tetragon compares across the PID namespace's boundary"},
 	{"compat-follow-depth", "matchPIDs followForks, which Tetragon follows only 10 levels up"},
+	{"compat-jump-symbols", "an Override jump (argNewSymbol, argNewAddr, argNewOffset) on a uprobe of several symbols: Tetragon jumps from the first one's address"},
 	{"compat-return-selectors", "matchReturnArgs in a hook of several selectors: Tetragon tries every selector's at return"},
 	{"compat-tags", "more tags than Tetragon accepts"},
 	// Policy tests (polc test, package policytest).

@@ -104,7 +104,7 @@ func (l *lowering) buildUprobes(u *UProbe) {
 	if u.Symbol != "" {
 		syms = append([]string{u.Symbol}, syms...)
 	}
-	n := max(len(syms), len(u.Offsets))
+	n := max(len(syms), len(u.Offsets), len(u.Addrs))
 	for i := range n {
 		h := &ir.Hook{Kind: ir.HookUprobe, Target: u.Path, Return: u.Return, BTFPath: u.BTFPath,
 			BinaryDigests: normalDigests(u.BinaryDigests), IgnoreDigestMismatch: u.Ignore != nil && u.Ignore.DigestVerificationFailure}
@@ -113,6 +113,9 @@ func (l *lowering) buildUprobes(u *UProbe) {
 		}
 		if i < len(u.Offsets) {
 			h.Offset = u.Offsets[i]
+		}
+		if i < len(u.Addrs) {
+			h.Addr = u.Addrs[i]
 		}
 		call := h.Symbol
 		if sym, off, err := splitSymbolOffset(h.Symbol); err == nil && off != 0 {
@@ -123,7 +126,9 @@ func (l *lowering) buildUprobes(u *UProbe) {
 			h.RefCtrOffset = u.RefCtrOffsets[i]
 		}
 		h.Call = call
-		if h.Call == "" {
+		if h.Call == "" && h.Addr != 0 {
+			h.Call = fmt.Sprintf("%#x", h.Addr)
+		} else if h.Call == "" {
 			h.Call = fmt.Sprintf("%#x", h.Offset)
 		}
 		if h.Symbol == "" && i < len(syms) {

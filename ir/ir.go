@@ -170,7 +170,11 @@ type Hook struct {
 	// binary, for resolve on uprobe arguments.
 	Offset       uint64
 	RefCtrOffset uint64
-	BTFPath      string
+	// Addr is a uprobe's virtual address in the binary (spec.uprobes
+	// addrs), when it has no Symbol and no Offset: the loader attaches at
+	// the file offset the binary's segments map it to.
+	Addr    uint64
+	BTFPath string
 	// Syscall: arguments are read with the syscall ABI (through the pt_regs
 	// the syscall wrapper receives).
 	Syscall bool

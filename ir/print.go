@@ -187,6 +187,9 @@ func (pr *printer) hook(h *Hook) {
 	if h.Offset != 0 {
 		extra = append(extra, fmt.Sprintf("offset=%#x", h.Offset))
 	}
+	if h.Addr != 0 {
+		extra = append(extra, fmt.Sprintf("addr=%#x", h.Addr))
+	}
 	if h.RefCtrOffset != 0 {
 		extra = append(extra, fmt.Sprintf("refctr=%#x", h.RefCtrOffset))
 	}

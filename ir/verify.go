@@ -288,8 +288,11 @@ func (v *verifier) hook(i int, h *Hook) {
 			v.errorf(where, h.Pos, "tracepoint target %q is not SUBSYS/EVENT", h.Target)
 		}
 	case HookUprobe:
-		if !strings.HasPrefix(h.Target, "/") || h.Symbol == "" && h.Offset == 0 {
-			v.errorf(where, h.Pos, "uprobe needs an absolute path and a symbol or offset")
+		if !strings.HasPrefix(h.Target, "/") || h.Symbol == "" && h.Offset == 0 && h.Addr == 0 {
+			v.errorf(where, h.Pos, "uprobe needs an absolute path and a symbol, offset or address")
+		}
+		if h.Addr != 0 && (h.Symbol != "" || h.Offset != 0) {
+			v.errorf(where, h.Pos, "uprobe with an address and a symbol or offset")
 		}
 	case HookUSDT:
 		if strings.Count(h.Symbol, ":") != 1 {
@@ -313,7 +316,7 @@ func (v *verifier) hook(i int, h *Hook) {
 	if !h.Syscall && h.ABI != "" {
 		v.errorf(where, h.Pos, "ABI %q on a hook that is not a syscall", h.ABI)
 	}
-	if h.Offset != 0 || h.RefCtrOffset != 0 || h.BTFPath != "" {
+	if h.Offset != 0 || h.Addr != 0 || h.RefCtrOffset != 0 || h.BTFPath != "" {
 		if h.Kind != HookUprobe {
 			v.errorf(where, h.Pos, "offsets and BTF path are for uprobes")
 		}

@@ -34,16 +34,24 @@ func attachProgram(h bpf.Hook, p bpf.Program, prog *ebpf.Program) (link.Link, er
 		}
 		return link.AttachRawTracepoint(link.RawTracepointOptions{Name: name, Program: prog})
 	case "uprobe", "uretprobe":
-		if h.Symbol == "" && h.Offset == 0 {
-			return nil, fmt.Errorf("uprobe on %s has no symbol and no offset", h.Target)
+		if h.Symbol == "" && h.Offset == 0 && h.Addr == 0 {
+			return nil, fmt.Errorf("uprobe on %s has no symbol, offset or address", h.Target)
 		}
 		ex, err := link.OpenExecutable(h.Target)
 		if err != nil {
 			return nil, err
 		}
-		// Offset is from the symbol, or without one the file offset.
+		// Offset is from the symbol, or without one the file offset;
+		// an address (addrs) is mapped to its file offset (uprobejump.go).
 		opts := &link.UprobeOptions{Offset: h.Offset, RefCtrOffset: h.RefCtrOffset}
-		if h.Symbol == "" {
+		switch {
+		case h.Symbol == "" && h.Addr != 0:
+			off, err := addrFileOffset(h.Target, h.Addr)
+			if err != nil {
+				return nil, err
+			}
+			opts = &link.UprobeOptions{Address: off, RefCtrOffset: h.RefCtrOffset}
+		case h.Symbol == "":
 			opts = &link.UprobeOptions{Address: h.Offset, RefCtrOffset: h.RefCtrOffset}
 		}
 		if p.Attach == "uretprobe" {

@@ -141,3 +141,41 @@ spec:
 	line, _ := evs[0].MarshalJSON()
 	t.Logf("%s", line)
 }
+
+// A uprobe given by its virtual address (addrs) fires as the one given by
+// its symbol: polrun maps the address to its file offset in the binary.
+func TestUprobeAddrsFires(t *testing.T) {
+	o := testOptions(t)
+	testenv.Require(t, testenv.Uprobes)
+	exe, sym, pid, call := uprobeSubject(t)
+	addr, _ := elfSymbol(t, exe, sym)
+	b := compilePolicy(t, "uprobe-addrs.yaml", fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
+kind: TracingPolicy
+metadata:
+  name: "uprobe-addrs"
+spec:
+  uprobes:
+  - path: %q
+    addrs: [%#x]
+    selectors:
+    - matchPIDs:
+      - operator: "In"
+        values: [%d]
+`, exe, addr, pid))
+	if h := b.Manifest.Hooks[0]; h.Addr != addr || h.Symbol != "" || h.Offset != 0 {
+		t.Fatalf("manifest hook: addr %#x symbol %q offset %#x, want addr %#x alone", h.Addr, h.Symbol, h.Offset, addr)
+	}
+	s := loadAndStream(t, o, b)
+	call()
+	evs := collect(t, s, "uprobe-addrs", time.Second)
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want 3", len(evs))
+	}
+	for _, ev := range evs {
+		if ev.Kind != KindUprobe || *ev.Process.PID != pid {
+			t.Errorf("event %+v", ev)
+		}
+	}
+	line, _ := evs[0].MarshalJSON()
+	t.Logf("%s", line)
+}

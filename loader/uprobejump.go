@@ -79,40 +79,15 @@ func uprobeJumpDistance(h bpf.Hook, verified *os.File) (int64, error) {
 }
 
 // probedAddress is the virtual address of the instruction uprobe hook h
-// probes in f: its symbol's plus its offset, or the address of its file
-// offset when it has no symbol (as link.Executable attaches it).
+// probes in f: its symbol's plus its offset, its address (addrs), or the
+// address of its file offset (as link.Executable attaches it).
 func probedAddress(f *elf.File, h *bpf.Hook) (uint64, error) {
+	if h.Symbol == "" && h.Addr != 0 {
+		return h.Addr, nil
+	}
 	if h.Symbol == "" {
 		return offsetAddress(f, h.Offset)
 	}
 	a, err := symbolAddress(f, h.Symbol)
 	return a + h.Offset, err
-}
-
-// symbolAddress is the value of the symbol name defined in f's symbol
-// table, or else in its dynamic symbol table.
-func symbolAddress(f *elf.File, name string) (uint64, error) {
-	for _, read := range []func() ([]elf.Symbol, error){f.Symbols, f.DynamicSymbols} {
-		syms, err := read()
-		if err != nil {
-			continue // no such table
-		}
-		for _, s := range syms {
-			if s.Name == name && s.Section != elf.SHN_UNDEF && s.Value != 0 {
-				return s.Value, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("the binary defines no symbol %q", name)
-}
-
-// offsetAddress is the virtual address the file offset off is loaded at:
-// the loadable segment holding it says where.
-func offsetAddress(f *elf.File, off uint64) (uint64, error) {
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_LOAD && off >= p.Off && off < p.Off+p.Filesz {
-			return off - p.Off + p.Vaddr, nil
-		}
-	}
-	return 0, fmt.Errorf("file offset %#x is in no loadable segment of the binary", off)
 }

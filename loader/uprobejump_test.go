@@ -73,6 +73,7 @@ func TestUprobeJumpDistance(t *testing.T) {
 		{"symbol to offset", bpf.Hook{Symbol: "malloc", Jump: &bpf.UprobeJump{Offset: freeOff}}, 0},
 		{"symbol+4 to symbol", bpf.Hook{Symbol: "malloc", Offset: 4, Jump: &bpf.UprobeJump{Symbol: "free"}}, 4},
 		{"offset to symbol", bpf.Hook{Offset: mallocOff, Jump: &bpf.UprobeJump{Symbol: "free"}}, 0},
+		{"address to symbol", bpf.Hook{Addr: mallocAddr, Jump: &bpf.UprobeJump{Symbol: "free"}}, 0},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			h := c.hook
@@ -95,6 +96,23 @@ func TestUprobeJumpDistance(t *testing.T) {
 		Jump: &bpf.UprobeJump{Offset: 1 << 40}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "in no loadable segment") {
 		t.Errorf("jump to an offset past the file: %v", err)
+	}
+}
+
+// TestAddrFileOffset maps a virtual address of a real shared library to
+// the file offset uprobes attach at (spec.uprobes addrs): malloc's is the
+// offset its segment gives; an address in no segment is an error.
+func TestAddrFileOffset(t *testing.T) {
+	libc := systemLibc()
+	if libc == "" {
+		t.Skip("no C library on this machine")
+	}
+	addr, off := elfSymbol(t, libc, "malloc")
+	if got, err := addrFileOffset(libc, addr); err != nil || got != off {
+		t.Errorf("addrFileOffset(malloc %#x) = %#x, %v; want %#x", addr, got, err, off)
+	}
+	if _, err := addrFileOffset(libc, 1<<40); err == nil || !strings.Contains(err.Error(), "in no loadable segment") {
+		t.Errorf("address past the segments: %v", err)
 	}
 }
 
