@@ -15,7 +15,9 @@ import (
 )
 
 // ReadPackages reads the list of packages whose tests run in the guest: one
-// import path or ./relative pattern per line, # starts a comment.
+// import path or ./relative pattern per line, optionally followed by
+// "-run REGEXP" to run only those tests of it (see BuildGuest); # starts a
+// comment.
 func ReadPackages(file string) ([]string, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -57,10 +59,37 @@ type BuiltBinary struct {
 // per package into outDir, for the Debian architecture arch of the guest
 // (amd64, arm64: Go calls them the same). args are given to every test binary after
 // -test.v and -test.timeout; timeout bounds each binary's run.
+//
+// A line of pkgs may add "-run REGEXP" after the package: its binary then
+// runs only those tests (args come after, so a -run of the caller's wins).
 func BuildGuest(moduleDir, arch string, pkgs, args []string, timeout time.Duration, outDir string, log io.Writer) (*GuestBuild, error) {
-	listed, err := listPackages(moduleDir, pkgs)
+	patterns, runs, err := parsePackageLines(pkgs)
 	if err != nil {
 		return nil, err
+	}
+	listed, err := listPackages(moduleDir, patterns)
+	if err != nil {
+		return nil, err
+	}
+	if len(runs) > 0 {
+		// go list names the packages by import path: match them to the
+		// lines' patterns one by one.
+		byPath := map[string]string{}
+		for _, pat := range patterns {
+			one, err := listPackages(moduleDir, []string{pat})
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range one {
+				if prev, dup := byPath[p.ImportPath]; dup {
+					return nil, fmt.Errorf("package %s is listed twice (%s, %s)", p.ImportPath, prev, pat)
+				}
+				byPath[p.ImportPath] = pat
+			}
+		}
+		for i := range listed {
+			listed[i].run = runs[byPath[listed[i].ImportPath]]
+		}
 	}
 	b := &GuestBuild{Init: filepath.Join(outDir, "init"), Corpus: findCorpus(moduleDir)}
 	if err := goCommand(moduleDir, arch, log, "build", "-o", b.Init, "./vmtest/cmd/vminit"); err != nil {
@@ -88,7 +117,7 @@ func BuildGuest(moduleDir, arch string, pkgs, args []string, timeout time.Durati
 				Package: p.ImportPath,
 				Path:    path.Join(dir, p.Name+".test"),
 				Dir:     dir,
-				Args:    append([]string{"-test.v", "-test.timeout=" + goTimeout.String()}, args...),
+				Args:    append(append([]string{"-test.v", "-test.timeout=" + goTimeout.String()}, runArg(p.run)...), args...),
 				Timeout: timeout,
 			},
 			HostPath: host,
@@ -99,6 +128,32 @@ func BuildGuest(moduleDir, arch string, pkgs, args []string, timeout time.Durati
 		b.Binaries = append(b.Binaries, bin)
 	}
 	return b, nil
+}
+
+// parsePackageLines splits package list lines into their patterns and,
+// by pattern, the -run REGEXP of the lines that have one.
+func parsePackageLines(lines []string) (patterns []string, runs map[string]string, err error) {
+	runs = map[string]string{}
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 1:
+		case len(fields) == 3 && fields[1] == "-run":
+			runs[fields[0]] = fields[2]
+		default:
+			return nil, nil, fmt.Errorf("package list line %q: want PACKAGE or PACKAGE -run REGEXP", line)
+		}
+		patterns = append(patterns, fields[0])
+	}
+	return patterns, runs, nil
+}
+
+// runArg is the test binary's flag for a package line's -run, if any.
+func runArg(run string) []string {
+	if run == "" {
+		return nil
+	}
+	return []string{"-test.run=" + run}
 }
 
 // findCorpus returns the corpus directory the host tests use, or "".
@@ -166,6 +221,7 @@ func (b *GuestBuild) WriteInitramfs(dst string) (err error) {
 type goPackage struct {
 	ImportPath, Name, Dir     string
 	TestGoFiles, XTestGoFiles []string
+	run                       string // the -run of its package list line
 }
 
 // listPackages resolves package patterns with go list.

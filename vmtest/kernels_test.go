@@ -2,6 +2,7 @@ package vmtest
 
 import (
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -140,5 +141,28 @@ func TestUnavailableMarker(t *testing.T) {
 	}
 	if RecentlyUnavailable(DebPackage{Name: pkg.Name, Version: "5.10.263-1"}, dir) {
 		t.Error("another version counted as unavailable")
+	}
+}
+
+// TestParsePackageLines: a package list line is a package, or a package
+// and the tests of it to run; anything else is refused.
+func TestParsePackageLines(t *testing.T) {
+	patterns, runs, err := parsePackageLines([]string{"./loader -run ^(TestA|TestB)$", "./codegen"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"./loader", "./codegen"}; !slices.Equal(patterns, want) {
+		t.Errorf("patterns %q, want %q", patterns, want)
+	}
+	if len(runs) != 1 || runs["./loader"] != "^(TestA|TestB)$" {
+		t.Errorf("runs %q", runs)
+	}
+	if got := runArg(runs["./loader"]); !slices.Equal(got, []string{"-test.run=^(TestA|TestB)$"}) {
+		t.Errorf("runArg = %q", got)
+	}
+	for _, bad := range []string{"./loader -run", "./loader -count 2", "./loader -run A B"} {
+		if _, _, err := parsePackageLines([]string{bad}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
