@@ -4,12 +4,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/loader"
 )
@@ -56,30 +58,35 @@ func TestBenchPolicies(t *testing.T) {
 	}
 }
 
-// TestWithoutWakeup: the variant of the emitting policy differs from it
-// only in bpf_ringbuf_output's flags.
-func TestWithoutWakeup(t *testing.T) {
+// TestWithWakeupFlags: the variants of the emitting policy that wake the
+// reader for each record, or never, differ from it only in the constants
+// that choose bpf_ringbuf_output's flags: the one for "enough waits"
+// (BPF_RB_FORCE_WAKEUP) and the one below it (BPF_RB_NO_WAKEUP).
+func TestWithWakeupFlags(t *testing.T) {
 	b, err := loader.ReadBundle(buildBench(t, "syscall-emit.yaml").Bundle.Object)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := withoutWakeup(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, p := range b.Spec.Programs {
-		qp := q.Spec.Programs[name]
-		diffs := 0
-		for i, ins := range p.Instructions {
-			if qi := qp.Instructions[i]; qi.Constant != ins.Constant {
-				diffs++
-				if qi.Dst != asm.R4 || qi.Constant != rbNoWakeup || !qp.Instructions[i+1].IsBuiltinCall() {
-					t.Errorf("%s: instruction %d changed to %v", name, i, qi)
+	for _, flags := range []int32{0, rbNoWakeup} {
+		q, err := withWakeupFlags(b, flags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, p := range b.Spec.Programs {
+			qp := q.Spec.Programs[name]
+			var was []int64
+			for i, ins := range p.Instructions {
+				if qi := qp.Instructions[i]; qi.Constant != ins.Constant {
+					was = append(was, ins.Constant)
+					if qi.Dst != asm.R4 || qi.Constant != int64(flags) {
+						t.Errorf("flags %d: %s: instruction %d changed to %v", flags, name, i, qi)
+					}
 				}
 			}
-		}
-		if diffs != 1 {
-			t.Errorf("%s: %d instructions differ, want 1", name, diffs)
+			// Where a constant already was flags, it stays.
+			if want := map[int32][]int64{0: {bpf.RingbufNoWakeup, bpf.RingbufForceWakeup}, rbNoWakeup: {bpf.RingbufForceWakeup}}[flags]; !slices.Equal(was, want) {
+				t.Errorf("flags %d: %s: changed constants %v, want %v", flags, name, was, want)
+			}
 		}
 	}
 }

@@ -85,11 +85,14 @@ const (
 	// polls): the generated program with only that flag changed.
 	VariantEmittedNoWakeup = "policy, event emitted, no wakeup"
 	VariantRingbufNoWakeup = "bare ring buffer output, no wakeup"
+	// The emitting policy as before batched wakeups: its programs woke
+	// the reader for every record (bpf_ringbuf_output's default flags).
+	VariantEmittedEach = "policy, event emitted, waking for each record (before)"
 )
 
 // Variants in the order reports show them (then the ladder's rungs).
 var Variants = []string{VariantNone, VariantEmpty, VariantRejected, VariantEmitted, VariantRingbuf,
-	VariantEmittedNoWakeup, VariantRingbufNoWakeup}
+	VariantEmittedNoWakeup, VariantRingbufNoWakeup, VariantEmittedEach}
 
 // EventCost is the per-event cost on one hook.
 type EventCost struct {
@@ -114,8 +117,11 @@ type EventCost struct {
 	OverEmpty        map[string]Summary `json:"overEmpty"`
 	EmittedRatio     Summary            `json:"emittedRatio"`
 	EmittedToRingbuf Summary            `json:"emittedToRingbuf"`
-	// EmittedToRingbufNoWakeup is the same ratio without wakeups.
+	// EmittedToRingbufNoWakeup is the same ratio without wakeups, and
+	// EmittedEachToRingbuf with the policy waking the reader for each
+	// record, as before batched wakeups.
 	EmittedToRingbufNoWakeup Summary `json:"emittedToRingbufNoWakeup"`
+	EmittedEachToRingbuf     Summary `json:"emittedEachToRingbuf"`
 	// InsnsPerCall are instructions retired per syscall (user and kernel),
 	// when the CPU counts them; InsnsNote says why not otherwise.
 	InsnsPerCall map[string]Summary `json:"insnsPerCall,omitempty"`
@@ -214,6 +220,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	ringDrain := &drainer{ring: progs.ring.Clone}
 	quietDrain := &drainer{ring: progs.quietRing.Clone}
 	quietBaseDrain := &drainer{ring: baseRing(o.PinRoot), drops: baseDrops(o.PinRoot)}
+	eachBaseDrain := &drainer{ring: baseRing(o.PinRoot), drops: baseDrops(o.PinRoot)}
 	variants := []variant{
 		{name: VariantNone, attach: func() (func() error, error) { return func() error { return nil }, nil }},
 		progVariant(VariantEmpty, progs.empty, h.Raw, nil),
@@ -223,6 +230,8 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 		{name: VariantEmittedNoWakeup, attach: policyAttach(progs.emitQuiet, o.PinRoot, quietBaseDrain),
 			prog: policyProgram(progs.emitQuiet, o.PinRoot)},
 		progVariant(VariantRingbufNoWakeup, progs.quietProg, h.Raw, quietDrain),
+		{name: VariantEmittedEach, attach: policyAttach(progs.emitEach, o.PinRoot, eachBaseDrain),
+			prog: policyProgram(progs.emitEach, o.PinRoot)},
 	}
 	for i, step := range Ladder {
 		variants = append(variants, progVariant(LadderKey(step.Name), progs.ladder[i], h.Raw, nil))
@@ -263,6 +272,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 		}
 		perRound["ratio:ringbuf"] = append(perRound["ratio:ringbuf"], over(VariantEmitted)/over(VariantRingbuf))
 		perRound["ratio:quiet"] = append(perRound["ratio:quiet"], over(VariantEmittedNoWakeup)/over(VariantRingbufNoWakeup))
+		perRound["ratio:each"] = append(perRound["ratio:each"], over(VariantEmittedEach)/over(VariantRingbuf))
 		o.Log("%s round %d: none %.1f, empty %.1f, rejected %.1f, emitted %.1f, ring buffer %.1f ns/syscall", h.Name, r,
 			ns[VariantNone], ns[VariantEmpty], ns[VariantRejected], ns[VariantEmitted], ns[VariantRingbuf])
 	}
@@ -278,6 +288,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	ec.EmittedRatio = ec.OverEmpty[VariantEmitted]
 	ec.EmittedToRingbuf = Summarize(perRound["ratio:ringbuf"])
 	ec.EmittedToRingbufNoWakeup = Summarize(perRound["ratio:quiet"])
+	ec.EmittedEachToRingbuf = Summarize(perRound["ratio:each"])
 	if loop.Counting {
 		ec.InsnsPerCall = map[string]Summary{}
 		for _, v := range variants {
@@ -286,7 +297,7 @@ func measureHook(loop *syscallLoop, h EventHook, o *EventCostOptions) (*EventCos
 	} else {
 		ec.InsnsNote = fmt.Sprintf("no instruction counts: %v", loop.CountErr)
 	}
-	for _, d := range []*drainer{baseDrain, ringDrain, quietDrain, quietBaseDrain, emitDrain} {
+	for _, d := range []*drainer{baseDrain, ringDrain, quietDrain, quietBaseDrain, eachBaseDrain, emitDrain} {
 		ec.EmittedRead += d.total.Load()
 		ec.EmittedDropped += d.dropped.Load()
 	}
@@ -314,6 +325,9 @@ type hookPrograms struct {
 	emitLadder              []*ebpf.Program
 	emitRing, emitCounters  *ebpf.Map
 	reject, emit, emitQuiet *loader.Bundle
+	// emitEach is emit waking the reader for every record, as polc's
+	// programs did before they batched wakeups.
+	emitEach *loader.Bundle
 }
 
 func newHookPrograms(h EventHook) (_ *hookPrograms, err error) {
@@ -350,7 +364,10 @@ func newHookPrograms(h EventHook) (_ *hookPrograms, err error) {
 	if hp.quietProg, err = ringbufProgram(typ, hp.quietRing, rbNoWakeup); err != nil {
 		return nil, err
 	}
-	if hp.emitQuiet, err = withoutWakeup(hp.emit); err != nil {
+	if hp.emitQuiet, err = withWakeupFlags(hp.emit, rbNoWakeup); err != nil {
+		return nil, err
+	}
+	if hp.emitEach, err = withWakeupFlags(hp.emit, 0); err != nil {
 		return nil, err
 	}
 	if hp.maps, err = newLadderMaps(hp.reject); err != nil {

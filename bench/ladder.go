@@ -349,23 +349,32 @@ func ringbufProgram(typ ebpf.ProgramType, events *ebpf.Map, flags int32) (*ebpf.
 // finds the record when it polls.
 const rbNoWakeup = 1
 
-// withoutWakeup returns a copy of a bundle whose bpf_ringbuf_output calls
-// pass BPF_RB_NO_WAKEUP instead of 0: the generated code, but for the
-// ring buffer's wakeup.
-func withoutWakeup(b *loader.Bundle) (*loader.Bundle, error) {
+// withWakeupFlags returns a copy of a bundle whose bpf_ringbuf_output
+// calls all pass flags (0: the kernel's default, which wakes a reader that
+// has caught up; rbNoWakeup: never), instead of what codegen chose
+// (BPF_RB_FORCE_WAKEUP once enough waits, else BPF_RB_NO_WAKEUP): the generated code, but for the ring buffer's wakeup.
+// The flags are the constants moved into R4 since the call before (the
+// bpf_ringbuf_query that chooses them).
+func withWakeupFlags(b *loader.Bundle, flags int32) (*loader.Bundle, error) {
 	c := *b
 	c.Spec = b.Spec.Copy()
 	patched := 0
 	for _, p := range c.Spec.Programs {
 		for i, ins := range p.Instructions {
-			if !ins.IsBuiltinCall() || asm.BuiltinFunc(ins.Constant) != asm.FnRingbufOutput || i == 0 {
+			if !ins.IsBuiltinCall() || asm.BuiltinFunc(ins.Constant) != asm.FnRingbufOutput {
 				continue
 			}
-			prev := &p.Instructions[i-1]
-			if prev.OpCode != asm.Mov.Op(asm.ImmSource) || prev.Dst != asm.R4 || prev.Constant != 0 {
-				return nil, fmt.Errorf("%s: the flags of bpf_ringbuf_output at %d are not set by the instruction before", p.Name, i)
+			set := 0
+			for j := i - 1; j >= 0 && p.Instructions[j].OpCode.JumpOp() != asm.Call; j-- {
+				prev := &p.Instructions[j]
+				if prev.Dst == asm.R4 && prev.OpCode == asm.Mov.Op(asm.ImmSource) {
+					prev.Constant = int64(flags)
+					set++
+				}
 			}
-			prev.Constant = rbNoWakeup
+			if set == 0 {
+				return nil, fmt.Errorf("%s: the flags of bpf_ringbuf_output at %d are not set since the call before", p.Name, i)
+			}
 			patched++
 		}
 	}

@@ -3,6 +3,7 @@ package bpf
 import (
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Shared maps. Every bundle declares them with pinning by name, so that all
@@ -80,6 +81,21 @@ const (
 	// to the code its Override jumps to (Hook.Jump): the loader reads it
 	// from the binary it attaches to.
 	VarUprobeJumpPrefix = "polc_uprobe_jump_"
+)
+
+// Waking polrun's reader. A program that posts an event wakes the reader
+// (BPF_RB_FORCE_WAKEUP) only once EventsWakeupBytes or more wait in the
+// ring, and posts with BPF_RB_NO_WAKEUP below that: a wakeup (the kernel's
+// irq_work, then the reader's scheduling) costs several times the rest of
+// an emitted event (docs/BENCHMARKS.md). The reader reads what waits at
+// least every ReaderPoll, so an event waits at most that long.
+const (
+	EventsWakeupBytes  = 256 << 10
+	RingbufNoWakeup    = 1 // BPF_RB_NO_WAKEUP
+	RingbufForceWakeup = 2 // BPF_RB_FORCE_WAKEUP
+	RingbufAvailData   = 0 // BPF_RB_AVAIL_DATA, for bpf_ringbuf_query
+
+	ReaderPoll = 100 * time.Millisecond
 )
 
 // Pin layout under bpffs (DefaultPinRoot by default).

@@ -188,6 +188,7 @@ func (p *progGen) post() {
 		p.postCompacted()
 		return
 	}
+	p.wakeupFlags(asm.R4)
 	// The size is the fixed part, plus the data of a trailing
 	// variable-length argument.
 	last := lastVariable(lay)
@@ -201,10 +202,28 @@ func (p *progGen) post() {
 		asm.StoreMem(prog.RRec, bpf.HeaderSizeOff, asm.R3, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
 		asm.Mov.Reg(asm.R2, prog.RRec),
-		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
 	action.CountPosted(p.Ctx)
+}
+
+// wakeupFlags leaves in dst the flags of the record's output or submit:
+// BPF_RB_FORCE_WAKEUP once bpf.EventsWakeupBytes wait in the ring, else
+// BPF_RB_NO_WAKEUP. It calls bpf_ringbuf_query, so it comes before the
+// output's other arguments are set; dst must be one that nothing sets
+// after it. (The benchmarks change the two constants on the loaded spec
+// to measure other choices: bench.withWakeupFlags.)
+func (p *progGen) wakeupFlags(dst asm.Register) {
+	quiet := p.B.Fresh("no_wakeup")
+	p.Emit(
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Imm(asm.R2, bpf.RingbufAvailData),
+		asm.FnRingbufQuery.Call(),
+		asm.Mov.Imm(dst, bpf.RingbufNoWakeup),
+		asm.JLT.Imm(asm.R0, bpf.EventsWakeupBytes, quiet),
+		asm.Mov.Imm(dst, bpf.RingbufForceWakeup),
+	)
+	p.B.Label(quiet)
 }
 
 // lastVariable returns the EncBytes slot when it is the last slot that
@@ -265,12 +284,12 @@ func (p *progGen) postCompacted() {
 		prog.Exit.Ja(),
 	)
 	p.B.Label("pack_done")
+	p.wakeupFlags(asm.R4)
 	p.Emit(
 		asm.StoreMem(asm.R8, bpf.HeaderSizeOff, asm.R7, asm.Word),
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
 		asm.Mov.Reg(asm.R2, asm.R8),
 		asm.Mov.Reg(asm.R3, asm.R7),
-		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 	)
 	action.CountPosted(p.Ctx)
@@ -349,10 +368,10 @@ func (p *progGen) postReserved() {
 		p.Emit(asm.Add.Reg(asm.R7, asm.R2))
 		bound += s.Size
 	}
+	p.wakeupFlags(asm.R2)
 	p.Emit(
 		asm.StoreMem(asm.R8, bpf.HeaderSizeOff, asm.R7, asm.Word),
 		asm.Mov.Reg(asm.R1, asm.R8),
-		asm.Mov.Imm(asm.R2, 0),
 		asm.FnRingbufSubmit.Call(),
 	)
 	action.CountAdd(p.Ctx, bpf.CountersPostedOff, 1)

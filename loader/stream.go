@@ -286,6 +286,10 @@ func (s *Stream) openBase() error {
 		b.close()
 		return fmt.Errorf("open ring buffer: %w", err)
 	}
+	// Never without a deadline: programs wake the reader only for
+	// batches (bpf.ReaderPoll), so a read waiting for a wakeup could
+	// wait for good.
+	rd.SetDeadline(time.Now().Add(bpf.ReaderPoll))
 	pos, err := mapRingPositions(b.events)
 	if err != nil {
 		rd.Close()
@@ -556,7 +560,9 @@ func (s *Stream) drain() {
 		if s.records.Load()&1023 == 0 {
 			s.readDrops(false)
 		}
-		wait := 200 * time.Millisecond
+		// Programs wake the reader only for batches (bpf.ReaderPoll):
+		// what waits is read at least this often.
+		wait := bpf.ReaderPoll
 		if len(s.pending) > 0 {
 			if !s.retryPending() {
 				return

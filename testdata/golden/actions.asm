@@ -17,7 +17,7 @@ map polc_sock LRUHash key=8 value=8 max=32768
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (213 instructions)
+program h0_fd_install section kprobe/fd_install (218 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -209,11 +209,17 @@ pack_off_ok_-2:
 	if r7 <= 0x1048 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -310,7 +316,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup2 section kprobe/__x64_sys_dup2 (210 instructions)
+program h2_sys_dup2 section kprobe/__x64_sys_dup2 (215 instructions)
 	; - call: "sys_dup2"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -505,11 +511,17 @@ pack_off_ok_1:
 	if r7 <= 0x1040 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -549,7 +561,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sys_kill section kprobe/__x64_sys_kill (117 instructions)
+program h3_sys_kill section kprobe/__x64_sys_kill (122 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -643,11 +655,17 @@ sel1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -732,7 +750,7 @@ exit:
 	r0 = 0
 	exit
 
-program h4_sk_alloc_ret section kretprobe/sk_alloc (172 instructions)
+program h4_sk_alloc_ret section kretprobe/sk_alloc (177 instructions)
 	; - call: "sk_alloc"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -874,11 +892,17 @@ pass:
 	goto drop
 ret_sel0_done:
 	r0 = 0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 112
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -923,7 +947,7 @@ exit:
 	r0 = 0
 	exit
 
-program h5___sk_free section kprobe/__sk_free (218 instructions)
+program h5___sk_free section kprobe/__sk_free (223 instructions)
 	; - call: "__sk_free"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -1123,11 +1147,17 @@ tracksock_done.1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 104
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -1167,7 +1197,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_app_limit section usdt//usr/bin/app:app:limit (239 instructions)
+program h6_app_limit section usdt//usr/bin/app:app:limit (244 instructions)
 	; - path: "/usr/bin/app"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -1391,11 +1421,17 @@ set_skip:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 56
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

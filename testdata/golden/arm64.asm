@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=408 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map m_iset_0 Hash key=8 value=1 max=2
 
-program h0_sys_write section kprobe/__arm64_sys_write (75 instructions)
+program h0_sys_write section kprobe/__arm64_sys_write (80 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -49,11 +49,17 @@ program h0_sys_write section kprobe/__arm64_sys_write (75 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -93,7 +99,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_openat section kprobe/__arm64_sys_openat (64 instructions)
+program h1_sys_openat section kprobe/__arm64_sys_openat (69 instructions)
 	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -122,11 +128,17 @@ program h1_sys_openat section kprobe/__arm64_sys_openat (64 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -166,9 +178,9 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (64 instructions): the code of h1_sys_openat
+program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (69 instructions): the code of h1_sys_openat
 
-program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (90 instructions)
+program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (95 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -229,11 +241,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -273,7 +291,7 @@ exit:
 	r0 = 0
 	exit
 
-program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (66 instructions)
+program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (71 instructions)
 	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -304,11 +322,17 @@ program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (66 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -81,7 +81,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_sys_write_ret section kretprobe/__x64_sys_write (141 instructions)
+program h0_sys_write_ret section kretprobe/__x64_sys_write (146 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -193,11 +193,17 @@ pack_off_ok_2:
 	if r7 <= 0x1048 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -291,7 +297,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_read_ret section kretprobe/__x64_sys_read (85 instructions)
+program h1_sys_read_ret section kretprobe/__x64_sys_read (90 instructions)
 	; - call: "sys_read"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -336,6 +342,13 @@ buf_fault:
 	*(u32 *)(r9 + 44) = 2
 buf_done:
 	r0 = 0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -346,7 +359,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -391,7 +403,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_writev section kprobe/__x64_sys_writev (113 instructions)
+program h2_sys_writev section kprobe/__x64_sys_writev (118 instructions)
 	; - call: "sys_writev"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -469,6 +481,13 @@ iov_done:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 48)
 	r3 += 7
 	r3 &= -8
@@ -479,7 +498,6 @@ padded_1:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -519,7 +537,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (171 instructions)
+program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (176 instructions)
 	; - call: "sys_pwrite64"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -683,9 +701,15 @@ rsv_off_ok_1:
 	call bpf_probe_read_kernel
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r2 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r2 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = r8
-	r2 = 0
 	call bpf_ringbuf_submit
 	*(u32 *)(r10 - 8) = 0
 	r1 = map[polc_counters]

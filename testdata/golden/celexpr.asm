@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=424 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_lseek section kprobe/__x64_sys_lseek (108 instructions)
+program h0_sys_lseek section kprobe/__x64_sys_lseek (113 instructions)
 	; - call: "sys_lseek"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -86,11 +86,17 @@ sel0:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 64
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -130,7 +136,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (107 instructions)
+program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (112 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -219,11 +225,17 @@ sel1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 64
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

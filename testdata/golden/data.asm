@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (152 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (157 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -138,11 +138,17 @@ pack_off_ok_1:
 	if r7 <= 0x1048 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -182,7 +188,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_readline section uprobe//usr/bin/bash:readline (77 instructions)
+program h1_readline section uprobe//usr/bin/bash:readline (82 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -231,11 +237,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 56
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

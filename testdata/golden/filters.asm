@@ -842,7 +842,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_security_file_open_ret section kretprobe/security_file_open (69 instructions)
+program h0_security_file_open_ret section kretprobe/security_file_open (74 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -869,6 +869,13 @@ program h0_security_file_open_ret section kretprobe/security_file_open (69 instr
 	if r4 == 0x0 goto drop
 ret_sel0_done:
 	r0 = 0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -879,7 +886,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -10,7 +10,7 @@ map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (95 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (100 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -69,6 +69,13 @@ str_done:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -79,7 +86,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -119,7 +125,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_security_bpf_map_create section kprobe/security_bpf_map_create (97 instructions)
+program h1_security_bpf_map_create section kprobe/security_bpf_map_create (102 instructions)
 	; - call: "security_bpf_map_create"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -182,11 +188,17 @@ program h1_security_bpf_map_create section kprobe/security_bpf_map_create (97 in
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 72
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -226,7 +238,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (62 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (67 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -253,11 +265,17 @@ program h2_tcp_connect section kprobe/tcp_connect (62 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -297,7 +315,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sched_process_fork section tracepoint/sched/sched_process_fork (68 instructions)
+program h3_sched_process_fork section tracepoint/sched/sched_process_fork (73 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -331,11 +349,17 @@ program h3_sched_process_fork section tracepoint/sched/sched_process_fork (68 in
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -375,7 +399,7 @@ exit:
 	r0 = 0
 	exit
 
-program h4_sched_process_exec section raw_tracepoint/sched_process_exec (98 instructions)
+program h4_sched_process_exec section raw_tracepoint/sched_process_exec (103 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -434,6 +458,13 @@ program h4_sched_process_exec section raw_tracepoint/sched_process_exec (98 inst
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -444,7 +475,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -484,7 +514,7 @@ exit:
 	r0 = 0
 	exit
 
-program h5_readline section uprobe//usr/bin/bash:readline (62 instructions)
+program h5_readline section uprobe//usr/bin/bash:readline (67 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -511,11 +541,17 @@ program h5_readline section uprobe//usr/bin/bash:readline (62 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 40
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -555,7 +591,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_main section uprobe//usr/bin/bash:main (62 instructions): the code of h5_readline
+program h6_main section uprobe//usr/bin/bash:main (67 instructions): the code of h5_readline
 
 program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (34 instructions)
 	; - path: "/usr/lib/libc.so.6"
@@ -597,7 +633,7 @@ exit:
 	r0 = 0
 	exit
 
-program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (56 instructions)
+program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (61 instructions)
 	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -613,11 +649,17 @@ program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (56 instructio
 	r1 = *(u32 *)(r9 + 0)
 	r1 |= 65536
 	*(u32 *)(r9 + 0) = r1
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -662,7 +704,7 @@ exit:
 	r0 = 0
 	exit
 
-program h8_file_open section lsm/file_open (91 instructions)
+program h8_file_open section lsm/file_open (96 instructions)
 	; - hook: "file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -714,6 +756,13 @@ program h8_file_open section lsm/file_open (91 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -724,7 +773,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -764,7 +812,7 @@ exit:
 	r0 = 0
 	exit
 
-program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (130 instructions)
+program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (135 instructions)
 	; - path: "/usr/sbin/nginx"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -866,11 +914,17 @@ usdt0_done:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -69,7 +69,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_sys_pipe2_ret section kretprobe/__x64_sys_pipe2 (63 instructions)
+program h0_sys_pipe2_ret section kretprobe/__x64_sys_pipe2 (68 instructions)
 	; - call: "sys_pipe2"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -93,11 +93,17 @@ program h0_sys_pipe2_ret section kretprobe/__x64_sys_pipe2 (63 instructions)
 	r1 += 48
 	r2 = 8
 	call bpf_probe_read_user
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 88
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -142,7 +148,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_socketpair section kprobe/__x64_sys_socketpair (78 instructions)
+program h1_sys_socketpair section kprobe/__x64_sys_socketpair (83 instructions)
 	; - call: "sys_socketpair"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -186,11 +192,17 @@ program h1_sys_socketpair section kprobe/__x64_sys_socketpair (78 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 80
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -230,7 +242,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_poll section kprobe/__x64_sys_poll (73 instructions)
+program h2_sys_poll section kprobe/__x64_sys_poll (78 instructions)
 	; - call: "sys_poll"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -269,11 +281,17 @@ program h2_sys_poll section kprobe/__x64_sys_poll (73 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 80
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -12,7 +12,7 @@ map polc_enforcer LRUHash key=8 value=8 max=32768
 map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_dup section kprobe/__x64_sys_dup (112 instructions)
+program h0_sys_dup section kprobe/__x64_sys_dup (117 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -97,11 +97,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -141,7 +147,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_dup2 section kprobe/__x64_sys_dup2 (112 instructions)
+program h1_sys_dup2 section kprobe/__x64_sys_dup2 (117 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -226,11 +232,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -270,7 +282,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup section kprobe/__ia32_sys_dup (112 instructions)
+program h2_sys_dup section kprobe/__ia32_sys_dup (117 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -355,11 +367,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -399,7 +417,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_vfs_read section kprobe/vfs_read (91 instructions)
+program h3_vfs_read section kprobe/vfs_read (96 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -451,6 +469,13 @@ program h3_vfs_read section kprobe/vfs_read (91 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -461,7 +486,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -501,9 +525,9 @@ exit:
 	r0 = 0
 	exit
 
-program h4_vfs_write section kprobe/vfs_write (91 instructions): the code of h3_vfs_read
+program h4_vfs_write section kprobe/vfs_write (96 instructions): the code of h3_vfs_read
 
-program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (116 instructions)
+program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (121 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -591,11 +615,17 @@ enforce1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -635,7 +665,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (72 instructions)
+program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (77 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -675,11 +705,17 @@ sel0:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -753,7 +789,7 @@ program enforcer1_sys_dup2 section kprobe/__x64_sys_dup2#8 (25 instructions): th
 
 program enforcer2_sys_dup section kprobe/__ia32_sys_dup#9 (25 instructions): the code of enforcer0_sys_dup
 
-program k0_sys_dup_multi section kprobe.multi/k0_sys_dup (114 instructions)
+program k0_sys_dup_multi section kprobe.multi/k0_sys_dup (119 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -840,11 +876,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -884,7 +926,7 @@ exit:
 	r0 = 0
 	exit
 
-program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (93 instructions)
+program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (98 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -938,6 +980,13 @@ program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (93 instructions)
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -948,7 +997,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -17,7 +17,7 @@ map m_pfx4_0 LPMTrie key=8 value=1 max=9 flags=0x1
 map m_pfx6_0 LPMTrie key=20 value=1 max=9 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (288 instructions)
+program h0_security_file_open section kprobe/security_file_open (293 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -293,6 +293,13 @@ sel2:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -303,7 +310,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -343,7 +349,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_kill section kprobe/__x64_sys_kill (107 instructions)
+program h1_sys_kill section kprobe/__x64_sys_kill (112 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -425,11 +431,17 @@ pass.1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -469,7 +481,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (233 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (238 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -687,11 +699,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 104
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -9,7 +9,7 @@ map polc_out PerCPUArray key=4 value=4160 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (64 instructions)
+program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (69 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -39,11 +39,17 @@ program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (64 instr
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 48
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -83,7 +89,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_security_mmap_file section kprobe/security_mmap_file (148 instructions)
+program h1_security_mmap_file section kprobe/security_mmap_file (153 instructions)
 	; apiVersion: cilium.io/v1alpha1
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -204,11 +210,17 @@ pack_off_ok_1:
 	if r7 <= 0x1040 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=776 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_udp_sendmsg section kprobe/udp_sendmsg (340 instructions)
+program h0_udp_sendmsg section kprobe/udp_sendmsg (345 instructions)
 	; - call: "udp_sendmsg"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -341,11 +341,17 @@ sel2:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 416
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -385,7 +391,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (301 instructions)
+program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (306 instructions)
 	; - call: "udpv6_sendmsg"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -671,11 +677,17 @@ pass.1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 416
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

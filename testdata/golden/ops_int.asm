@@ -9,7 +9,7 @@ map m_iset_0 Hash key=8 value=1 max=3
 map m_iset_1 Hash key=8 value=1 max=2
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_integers section lsm/integers (186 instructions)
+program h0_integers section lsm/integers (191 instructions)
 	; - hook: "integers"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -206,11 +206,17 @@ sel5:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 112
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_tcp_connect section kprobe/tcp_connect (309 instructions)
+program h0_tcp_connect section kprobe/tcp_connect (314 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -334,11 +334,17 @@ sel3:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 104
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -378,7 +384,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_ip_output section kprobe/ip_output (203 instructions)
+program h1_ip_output section kprobe/ip_output (208 instructions)
 	; - call: "ip_output"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -555,11 +561,17 @@ pass:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 96
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -599,7 +611,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_connect section kprobe/__x64_sys_connect (146 instructions)
+program h2_sys_connect section kprobe/__x64_sys_connect (151 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -726,11 +738,17 @@ pass.2:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 64
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=600 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_security_socket_connect section kprobe/security_socket_connect (286 instructions)
+program h0_security_socket_connect section kprobe/security_socket_connect (291 instructions)
 	; - call: "security_socket_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -286,11 +286,17 @@ pass.4:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 240
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -330,7 +336,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_connect section kprobe/__x64_sys_connect (140 instructions)
+program h1_sys_connect section kprobe/__x64_sys_connect (145 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -443,11 +449,17 @@ str_next:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 176
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

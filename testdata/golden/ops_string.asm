@@ -9,7 +9,7 @@ map polc_out PerCPUArray key=4 value=8280 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (218 instructions)
+program h0_fd_install section kprobe/fd_install (223 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -213,6 +213,13 @@ str_next.9:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 48)
 	r3 += 7
 	r3 &= -8
@@ -223,7 +230,6 @@ padded_1:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -263,7 +269,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (220 instructions)
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (225 instructions)
 	; - call: "sys_symlinkat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -472,11 +478,17 @@ pack_off_ok_2:
 	if r7 <= 0x2058 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -11,7 +11,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (391 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (396 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -405,6 +405,13 @@ sel5:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
 	r3 += 7
 	r3 &= -8
@@ -415,7 +422,6 @@ padded_0:
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0

@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (148 instructions)
+program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (153 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -137,11 +137,17 @@ pack_off_ok_1:
 	if r7 <= 0x1048 goto pack_done
 	goto exit
 pack_done:
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	*(u32 *)(r8 + 4) = r7
 	r1 = map[polc_events]
 	r2 = r8
 	r3 = r7
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
@@ -181,7 +187,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (76 instructions)
+program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (81 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -230,11 +236,17 @@ pass.1:
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
+	r1 = map[polc_events]
+	r2 = 0
+	call bpf_ringbuf_query
+	r4 = 1
+	if r0 < 0x40000 goto no_wakeup
+	r4 = 2
+no_wakeup:
 	r3 = 56
 	*(u32 *)(r9 + 4) = r3
 	r1 = map[polc_events]
 	r2 = r9
-	r4 = 0
 	call bpf_ringbuf_output
 	if r0 != 0x0 goto post_lost
 	*(u32 *)(r10 - 8) = 0
