@@ -304,12 +304,16 @@ func startBareReader(events *ebpf.Map) (func() (string, error), error) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		// polc's programs wake readers only for batches: like polrun,
+		// the loop reads what waits at least every bpf.ReaderPoll.
 		var rec ringbuf.Record
+		rd.SetDeadline(time.Now().Add(bpf.ReaderPoll))
 		for {
 			if err := rd.ReadInto(&rec); err != nil {
 				if errors.Is(err, ringbuf.ErrClosed) {
 					return
 				}
+				rd.SetDeadline(time.Now().Add(bpf.ReaderPoll))
 				continue
 			}
 			n.Add(1)

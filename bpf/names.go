@@ -84,16 +84,18 @@ const (
 )
 
 // Waking polrun's reader. A program that posts an event wakes the reader
-// (BPF_RB_FORCE_WAKEUP) only once EventsWakeupBytes or more wait in the
-// ring, and posts with BPF_RB_NO_WAKEUP below that: a wakeup (the kernel's
-// irq_work, then the reader's scheduling) costs several times the rest of
-// an emitted event (docs/BENCHMARKS.md). The reader reads what waits at
-// least every ReaderPoll, so an event waits at most that long.
+// (BPF_RB_FORCE_WAKEUP) only once the ring's size >> WakeupShift or more
+// waits in it (256 KiB of the default 8 MiB), and posts with
+// BPF_RB_NO_WAKEUP below that: a wakeup (the kernel's irq_work, then the
+// reader's scheduling) costs several times the rest of an emitted event
+// (docs/BENCHMARKS.md). The reader reads what waits at least every
+// ReaderPoll, so an event waits at most that long.
 const (
-	EventsWakeupBytes  = 256 << 10
+	WakeupShift        = 5
 	RingbufNoWakeup    = 1 // BPF_RB_NO_WAKEUP
 	RingbufForceWakeup = 2 // BPF_RB_FORCE_WAKEUP
 	RingbufAvailData   = 0 // BPF_RB_AVAIL_DATA, for bpf_ringbuf_query
+	RingbufRingSize    = 1 // BPF_RB_RING_SIZE, for bpf_ringbuf_query
 
 	ReaderPoll = 100 * time.Millisecond
 )

@@ -208,19 +208,27 @@ func (p *progGen) post() {
 }
 
 // wakeupFlags leaves in dst the flags of the record's output or submit:
-// BPF_RB_FORCE_WAKEUP once bpf.EventsWakeupBytes wait in the ring, else
-// BPF_RB_NO_WAKEUP. It calls bpf_ringbuf_query, so it comes before the
-// output's other arguments are set; dst must be one that nothing sets
-// after it. (The benchmarks change the two constants on the loaded spec
-// to measure other choices: bench.withWakeupFlags.)
+// BPF_RB_FORCE_WAKEUP once a share of the ring (bpf.WakeupShift) waits in
+// it, else BPF_RB_NO_WAKEUP. The ring's size is polrun's choice at load
+// (--ring-buffer-size), so it is asked for, with what waits, from
+// bpf_ringbuf_query; the calls come before the output's other arguments
+// are set, and dst must be one that nothing sets after it. (The
+// benchmarks change the two flags' constants on the loaded spec to
+// measure other choices: bench.withWakeupFlags.)
 func (p *progGen) wakeupFlags(dst asm.Register) {
 	quiet := p.B.Fresh("no_wakeup")
 	p.Emit(
 		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
+		asm.Mov.Imm(asm.R2, bpf.RingbufRingSize),
+		asm.FnRingbufQuery.Call(),
+		asm.RSh.Imm(asm.R0, bpf.WakeupShift),
+		asm.StoreMem(asm.RFP, prog.StKey, asm.R0, asm.Word),
+		asm.LoadMapPtr(asm.R1, 0).WithReference(bpf.EventsMap),
 		asm.Mov.Imm(asm.R2, bpf.RingbufAvailData),
 		asm.FnRingbufQuery.Call(),
+		asm.LoadMem(asm.R1, asm.RFP, prog.StKey, asm.Word),
 		asm.Mov.Imm(dst, bpf.RingbufNoWakeup),
-		asm.JLT.Imm(asm.R0, bpf.EventsWakeupBytes, quiet),
+		asm.JLT.Reg(asm.R0, asm.R1, quiet),
 		asm.Mov.Imm(dst, bpf.RingbufForceWakeup),
 	)
 	p.B.Label(quiet)

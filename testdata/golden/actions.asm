@@ -17,7 +17,7 @@ map polc_sock LRUHash key=8 value=8 max=32768
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (218 instructions)
+program h0_fd_install section kprobe/fd_install (224 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -210,10 +210,16 @@ pack_off_ok_-2:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7
@@ -316,7 +322,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup2 section kprobe/__x64_sys_dup2 (215 instructions)
+program h2_sys_dup2 section kprobe/__x64_sys_dup2 (221 instructions)
 	; - call: "sys_dup2"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -512,10 +518,16 @@ pack_off_ok_1:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7
@@ -561,7 +573,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sys_kill section kprobe/__x64_sys_kill (122 instructions)
+program h3_sys_kill section kprobe/__x64_sys_kill (128 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -656,10 +668,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -750,7 +768,7 @@ exit:
 	r0 = 0
 	exit
 
-program h4_sk_alloc_ret section kretprobe/sk_alloc (177 instructions)
+program h4_sk_alloc_ret section kretprobe/sk_alloc (183 instructions)
 	; - call: "sk_alloc"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -893,10 +911,16 @@ pass:
 ret_sel0_done:
 	r0 = 0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 112
@@ -947,7 +971,7 @@ exit:
 	r0 = 0
 	exit
 
-program h5___sk_free section kprobe/__sk_free (223 instructions)
+program h5___sk_free section kprobe/__sk_free (229 instructions)
 	; - call: "__sk_free"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -1148,10 +1172,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 104
@@ -1197,7 +1227,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_app_limit section usdt//usr/bin/app:app:limit (244 instructions)
+program h6_app_limit section usdt//usr/bin/app:app:limit (250 instructions)
 	; - path: "/usr/bin/app"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -1422,10 +1452,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 56

@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=408 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map m_iset_0 Hash key=8 value=1 max=2
 
-program h0_sys_write section kprobe/__arm64_sys_write (80 instructions)
+program h0_sys_write section kprobe/__arm64_sys_write (86 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -50,10 +50,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -99,7 +105,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_openat section kprobe/__arm64_sys_openat (69 instructions)
+program h1_sys_openat section kprobe/__arm64_sys_openat (75 instructions)
 	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -129,10 +135,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 40
@@ -178,9 +190,9 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (69 instructions): the code of h1_sys_openat
+program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (75 instructions): the code of h1_sys_openat
 
-program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (95 instructions)
+program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (101 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -242,10 +254,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -291,7 +309,7 @@ exit:
 	r0 = 0
 	exit
 
-program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (71 instructions)
+program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (77 instructions)
 	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -323,10 +341,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 40

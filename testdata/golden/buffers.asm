@@ -81,7 +81,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_sys_write_ret section kretprobe/__x64_sys_write (146 instructions)
+program h0_sys_write_ret section kretprobe/__x64_sys_write (152 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -194,10 +194,16 @@ pack_off_ok_2:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7
@@ -297,7 +303,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_read_ret section kretprobe/__x64_sys_read (90 instructions)
+program h1_sys_read_ret section kretprobe/__x64_sys_read (96 instructions)
 	; - call: "sys_read"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -343,10 +349,16 @@ buf_fault:
 buf_done:
 	r0 = 0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
@@ -403,7 +415,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_writev section kprobe/__x64_sys_writev (118 instructions)
+program h2_sys_writev section kprobe/__x64_sys_writev (124 instructions)
 	; - call: "sys_writev"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -482,10 +494,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 48)
@@ -537,7 +555,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (176 instructions)
+program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (182 instructions)
 	; - call: "sys_pwrite64"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -702,10 +720,16 @@ rsv_off_ok_1:
 	r2 = *(u64 *)(r10 - 48)
 	r7 += r2
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r2 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r2 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7

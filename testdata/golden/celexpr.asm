@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=424 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_lseek section kprobe/__x64_sys_lseek (113 instructions)
+program h0_sys_lseek section kprobe/__x64_sys_lseek (119 instructions)
 	; - call: "sys_lseek"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -87,10 +87,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 64
@@ -136,7 +142,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (112 instructions)
+program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (118 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -226,10 +232,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 64

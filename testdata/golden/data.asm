@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (157 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (163 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -139,10 +139,16 @@ pack_off_ok_1:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7
@@ -188,7 +194,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_readline section uprobe//usr/bin/bash:readline (82 instructions)
+program h1_readline section uprobe//usr/bin/bash:readline (88 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -238,10 +244,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 56

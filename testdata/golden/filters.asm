@@ -842,7 +842,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_security_file_open_ret section kretprobe/security_file_open (74 instructions)
+program h0_security_file_open_ret section kretprobe/security_file_open (80 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -870,10 +870,16 @@ program h0_security_file_open_ret section kretprobe/security_file_open (74 instr
 ret_sel0_done:
 	r0 = 0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)

@@ -9,7 +9,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (148 instructions)
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (154 instructions)
 	; - call: "sys_fsconfig"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -127,10 +127,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 56)
@@ -225,7 +231,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (76 instructions)
+program h1_sys_tgkill_ret section kretprobe/__x64_sys_tgkill (82 instructions)
 	; - call: "sys_tgkill"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -261,10 +267,16 @@ pass:
 pass.1:
 	r0 = 0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 40

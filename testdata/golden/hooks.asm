@@ -10,7 +10,7 @@ map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (100 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (106 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -70,10 +70,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
@@ -125,7 +131,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_security_bpf_map_create section kprobe/security_bpf_map_create (102 instructions)
+program h1_security_bpf_map_create section kprobe/security_bpf_map_create (108 instructions)
 	; - call: "security_bpf_map_create"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -189,10 +195,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 72
@@ -238,7 +250,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (67 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (73 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -266,10 +278,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 40
@@ -315,7 +333,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sched_process_fork section tracepoint/sched/sched_process_fork (73 instructions)
+program h3_sched_process_fork section tracepoint/sched/sched_process_fork (79 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -350,10 +368,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -399,7 +423,7 @@ exit:
 	r0 = 0
 	exit
 
-program h4_sched_process_exec section raw_tracepoint/sched_process_exec (103 instructions)
+program h4_sched_process_exec section raw_tracepoint/sched_process_exec (109 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -459,10 +483,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
@@ -514,7 +544,7 @@ exit:
 	r0 = 0
 	exit
 
-program h5_readline section uprobe//usr/bin/bash:readline (67 instructions)
+program h5_readline section uprobe//usr/bin/bash:readline (73 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -542,10 +572,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 40
@@ -591,7 +627,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_main section uprobe//usr/bin/bash:main (67 instructions): the code of h5_readline
+program h6_main section uprobe//usr/bin/bash:main (73 instructions): the code of h5_readline
 
 program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (34 instructions)
 	; - path: "/usr/lib/libc.so.6"
@@ -633,7 +669,7 @@ exit:
 	r0 = 0
 	exit
 
-program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (61 instructions)
+program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (67 instructions)
 	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -650,10 +686,16 @@ program h7_malloc_ret section uretprobe//usr/lib/libc.so.6:malloc (61 instructio
 	r1 |= 65536
 	*(u32 *)(r9 + 0) = r1
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -704,7 +746,7 @@ exit:
 	r0 = 0
 	exit
 
-program h8_file_open section lsm/file_open (96 instructions)
+program h8_file_open section lsm/file_open (102 instructions)
 	; - hook: "file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -757,10 +799,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
@@ -812,7 +860,7 @@ exit:
 	r0 = 0
 	exit
 
-program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (135 instructions)
+program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (141 instructions)
 	; - path: "/usr/sbin/nginx"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -915,10 +963,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48

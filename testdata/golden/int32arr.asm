@@ -69,7 +69,7 @@ exit:
 	r0 = 0
 	exit
 
-program h0_sys_pipe2_ret section kretprobe/__x64_sys_pipe2 (68 instructions)
+program h0_sys_pipe2_ret section kretprobe/__x64_sys_pipe2 (74 instructions)
 	; - call: "sys_pipe2"
 	r6 = r1
 	call bpf_get_current_pid_tgid
@@ -94,10 +94,16 @@ program h0_sys_pipe2_ret section kretprobe/__x64_sys_pipe2 (68 instructions)
 	r2 = 8
 	call bpf_probe_read_user
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 88
@@ -148,7 +154,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_socketpair section kprobe/__x64_sys_socketpair (83 instructions)
+program h1_sys_socketpair section kprobe/__x64_sys_socketpair (89 instructions)
 	; - call: "sys_socketpair"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -193,10 +199,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 80
@@ -242,7 +254,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_poll section kprobe/__x64_sys_poll (78 instructions)
+program h2_sys_poll section kprobe/__x64_sys_poll (84 instructions)
 	; - call: "sys_poll"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -282,10 +294,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 80

@@ -12,7 +12,7 @@ map polc_enforcer LRUHash key=8 value=8 max=32768
 map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_dup section kprobe/__x64_sys_dup (117 instructions)
+program h0_sys_dup section kprobe/__x64_sys_dup (123 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -98,10 +98,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -147,7 +153,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_dup2 section kprobe/__x64_sys_dup2 (117 instructions)
+program h1_sys_dup2 section kprobe/__x64_sys_dup2 (123 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -233,10 +239,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -282,7 +294,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup section kprobe/__ia32_sys_dup (117 instructions)
+program h2_sys_dup section kprobe/__ia32_sys_dup (123 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -368,10 +380,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -417,7 +435,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_vfs_read section kprobe/vfs_read (96 instructions)
+program h3_vfs_read section kprobe/vfs_read (102 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -470,10 +488,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
@@ -525,9 +549,9 @@ exit:
 	r0 = 0
 	exit
 
-program h4_vfs_write section kprobe/vfs_write (96 instructions): the code of h3_vfs_read
+program h4_vfs_write section kprobe/vfs_write (102 instructions): the code of h3_vfs_read
 
-program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (121 instructions)
+program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (127 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -616,10 +640,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -665,7 +695,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (77 instructions)
+program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (83 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -706,10 +736,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -789,7 +825,7 @@ program enforcer1_sys_dup2 section kprobe/__x64_sys_dup2#8 (25 instructions): th
 
 program enforcer2_sys_dup section kprobe/__ia32_sys_dup#9 (25 instructions): the code of enforcer0_sys_dup
 
-program k0_sys_dup_multi section kprobe.multi/k0_sys_dup (119 instructions)
+program k0_sys_dup_multi section kprobe.multi/k0_sys_dup (125 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -877,10 +913,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -926,7 +968,7 @@ exit:
 	r0 = 0
 	exit
 
-program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (98 instructions)
+program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (104 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -981,10 +1023,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)

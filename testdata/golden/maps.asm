@@ -17,7 +17,7 @@ map m_pfx4_0 LPMTrie key=8 value=1 max=9 flags=0x1
 map m_pfx6_0 LPMTrie key=20 value=1 max=9 flags=0x1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (293 instructions)
+program h0_security_file_open section kprobe/security_file_open (299 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -294,10 +294,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)
@@ -349,7 +355,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_kill section kprobe/__x64_sys_kill (112 instructions)
+program h1_sys_kill section kprobe/__x64_sys_kill (118 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -432,10 +438,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -481,7 +493,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (238 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (244 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -700,10 +712,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 104

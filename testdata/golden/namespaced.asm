@@ -9,7 +9,7 @@ map polc_out PerCPUArray key=4 value=4160 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (69 instructions)
+program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (75 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -40,10 +40,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 48
@@ -89,7 +95,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_security_mmap_file section kprobe/security_mmap_file (153 instructions)
+program h1_security_mmap_file section kprobe/security_mmap_file (159 instructions)
 	; apiVersion: cilium.io/v1alpha1
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -211,10 +217,16 @@ pack_off_ok_1:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7

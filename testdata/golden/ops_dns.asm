@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=776 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_udp_sendmsg section kprobe/udp_sendmsg (345 instructions)
+program h0_udp_sendmsg section kprobe/udp_sendmsg (351 instructions)
 	; - call: "udp_sendmsg"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -342,10 +342,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 416
@@ -391,7 +397,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (306 instructions)
+program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (312 instructions)
 	; - call: "udpv6_sendmsg"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -678,10 +684,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 416

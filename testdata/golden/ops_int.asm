@@ -9,7 +9,7 @@ map m_iset_0 Hash key=8 value=1 max=3
 map m_iset_1 Hash key=8 value=1 max=2
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_integers section lsm/integers (191 instructions)
+program h0_integers section lsm/integers (197 instructions)
 	; - hook: "integers"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -207,10 +207,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 112

@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=464 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_tcp_connect section kprobe/tcp_connect (314 instructions)
+program h0_tcp_connect section kprobe/tcp_connect (320 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -335,10 +335,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 104
@@ -384,7 +390,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_ip_output section kprobe/ip_output (208 instructions)
+program h1_ip_output section kprobe/ip_output (214 instructions)
 	; - call: "ip_output"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -562,10 +568,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 96
@@ -611,7 +623,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_connect section kprobe/__x64_sys_connect (151 instructions)
+program h2_sys_connect section kprobe/__x64_sys_connect (157 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -739,10 +751,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 64

@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=600 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_security_socket_connect section kprobe/security_socket_connect (291 instructions)
+program h0_security_socket_connect section kprobe/security_socket_connect (297 instructions)
 	; - call: "security_socket_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -287,10 +287,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 240
@@ -336,7 +342,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_connect section kprobe/__x64_sys_connect (145 instructions)
+program h1_sys_connect section kprobe/__x64_sys_connect (151 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -450,10 +456,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 176

@@ -9,7 +9,7 @@ map polc_out PerCPUArray key=4 value=8280 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (223 instructions)
+program h0_fd_install section kprobe/fd_install (229 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -214,10 +214,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 48)
@@ -269,7 +275,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (225 instructions)
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (231 instructions)
 	; - call: "sys_symlinkat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -479,10 +485,16 @@ pack_off_ok_2:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7

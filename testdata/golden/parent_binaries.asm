@@ -11,7 +11,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (396 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (402 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -406,10 +406,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = *(u32 *)(r9 + 40)

@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (153 instructions)
+program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (159 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -138,10 +138,16 @@ pack_off_ok_1:
 	goto exit
 pack_done:
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	*(u32 *)(r8 + 4) = r7
@@ -187,7 +193,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (81 instructions)
+program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (87 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -237,10 +243,16 @@ post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
 	r1 = map[polc_events]
+	r2 = 1
+	call bpf_ringbuf_query
+	r0 >>= 5
+	*(u32 *)(r10 - 8) = r0
+	r1 = map[polc_events]
 	r2 = 0
 	call bpf_ringbuf_query
+	r1 = *(u32 *)(r10 - 8)
 	r4 = 1
-	if r0 < 0x40000 goto no_wakeup
+	if r0 < r1 goto no_wakeup
 	r4 = 2
 no_wakeup:
 	r3 = 56
