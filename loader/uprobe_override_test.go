@@ -88,14 +88,7 @@ func TestUprobeOverride(t *testing.T) {
 		t.Run(c.mode, func(t *testing.T) {
 			o := testOptions(t)
 			o.Mode = c.mode
-			if _, err := Load([]*Bundle{overridePolicy(t, exe, sym)}, o); err != nil {
-				t.Fatal(err)
-			}
-			s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := loadAndStream(t, o, overridePolicy(t, exe, sym))
 			if got := overrideTarget(41); got != c.want {
 				t.Errorf("overrideTarget(41) in %s mode = %d, want %d", c.mode, got, c.want)
 			}

@@ -189,15 +189,7 @@ spec:
 		t.Run(c.name, func(t *testing.T) {
 			o := testOptions(t)
 			o.Mode = c.mode
-			b := policy(t, c.jump)
-			if _, err := Load([]*Bundle{b}, o); err != nil {
-				t.Fatal(err)
-			}
-			s, err := OpenStream(&StreamOptions{PinRoot: o.PinRoot})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := loadAndStream(t, o, policy(t, c.jump))
 			if got := overrideTarget(41); got != c.want {
 				t.Errorf("overrideTarget(41) in %s mode = %d, want %d", c.mode, got, c.want)
 			}
