@@ -67,28 +67,21 @@ func BuildGuest(moduleDir, arch string, pkgs, args []string, timeout time.Durati
 	if err != nil {
 		return nil, err
 	}
-	listed, err := listPackages(moduleDir, patterns)
-	if err != nil {
-		return nil, err
-	}
-	if len(runs) > 0 {
-		// go list names the packages by import path: match them to the
-		// lines' patterns one by one.
-		byPath := map[string]string{}
-		for _, pat := range patterns {
-			one, err := listPackages(moduleDir, []string{pat})
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range one {
-				if prev, dup := byPath[p.ImportPath]; dup {
-					return nil, fmt.Errorf("package %s is listed twice (%s, %s)", p.ImportPath, prev, pat)
-				}
-				byPath[p.ImportPath] = pat
-			}
+	// A line at a time: a line's -run goes with the packages it names.
+	var listed []goPackage
+	lineOf := map[string]string{} // import path -> pattern
+	for _, pat := range patterns {
+		one, err := listPackages(moduleDir, []string{pat})
+		if err != nil {
+			return nil, err
 		}
-		for i := range listed {
-			listed[i].run = runs[byPath[listed[i].ImportPath]]
+		for _, p := range one {
+			if prev, dup := lineOf[p.ImportPath]; dup {
+				return nil, fmt.Errorf("package %s is listed twice (%s, %s)", p.ImportPath, prev, pat)
+			}
+			lineOf[p.ImportPath] = pat
+			p.run = runs[pat]
+			listed = append(listed, p)
 		}
 	}
 	b := &GuestBuild{Init: filepath.Join(outDir, "init"), Corpus: findCorpus(moduleDir)}
