@@ -220,6 +220,14 @@ type Hook struct {
 	// sets VarUprobeJumpPrefix+ID to the distance from the probed address
 	// to Jump's, both read from the binary it attaches to.
 	Jump *UprobeJump `json:"jump,omitempty"`
+	// BTFPath is a uprobe's BTF file of its binary, where the loader looks
+	// up the types of UserResolves when it loads the policy, as Tetragon
+	// does: the file is on the host, not necessarily where polc builds.
+	BTFPath string `json:"btfPath,omitempty"`
+	// UserResolves are the uprobe's arguments read through a member path
+	// of a type of BTFPath; the loader sets each one's variables
+	// (UserResolveVar).
+	UserResolves []UserResolve `json:"userResolves,omitempty"`
 	// Enforcer: the hook is an enforcer of spec.enforcers (after the
 	// policy's hooks), which acts on NotifyEnforcer actions and posts no
 	// events.
@@ -233,6 +241,19 @@ type Hook struct {
 	// when the hook has its programs.
 	Shared string `json:"shared,omitempty"`
 	Pos    Pos    `json:"pos"`
+}
+
+// UserResolve is a uprobe argument (its Slot in Args) that points to user
+// memory laid out as BTFType, read at the member path Resolve. The
+// program has len(Resolve) steps, each adding an offset to the address
+// and loading what is there; the loader fills them from the BTF file
+// (steps through embedded members merge, the rest add nothing).
+type UserResolve struct {
+	Slot    int      `json:"slot"`
+	Index   int      `json:"index"`
+	BTFType string   `json:"btfType"`
+	Resolve []string `json:"resolve"`
+	Pos     Pos      `json:"pos"`
 }
 
 // UprobeJump is where an Override on a uprobe makes the call go: one of

@@ -1,6 +1,7 @@
 package bpf
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -81,7 +82,20 @@ const (
 	// to the code its Override jumps to (Hook.Jump): the loader reads it
 	// from the binary it attaches to.
 	VarUprobeJumpPrefix = "polc_uprobe_jump_"
+	// VarUserResolvePrefix starts the uint32 variables of a uprobe
+	// argument's member path (Hook.UserResolves), read through the types of
+	// the hook's btfPath, which the loader reads on the host: see
+	// UserResolveVar.
+	VarUserResolvePrefix = "polc_uresolve_"
 )
+
+// UserResolveVar names a load-time variable of step seg of the member
+// path of argument slot of hook: field is "off" (bytes added to the
+// address so far) or "load" (bytes then read there: 8 to follow a
+// pointer, 1 to 8 for the last member's value, 0 for none).
+func UserResolveVar(hook, slot, seg int, field string) string {
+	return fmt.Sprintf("%s%d_%d_%d_%s", VarUserResolvePrefix, hook, slot, seg, field)
+}
 
 // Waking polrun's reader. A program that posts an event wakes the reader
 // (BPF_RB_FORCE_WAKEUP) only once the ring's size >> WakeupShift or more

@@ -215,6 +215,9 @@ func (g *gen) manifestHook(h *ir.Hook, lay *prog.Layout, progs []bpf.Program) bp
 	mh.ImaHash = lay.Ima != nil
 	if h.Kind == ir.HookUprobe {
 		mh.Offset, mh.RefCtrOffset, mh.Addr = h.Offset, h.RefCtrOffset, h.Addr
+		if mh.UserResolves = fetch.UserResolves(h); len(mh.UserResolves) > 0 {
+			mh.BTFPath = h.BTFPath
+		}
 	}
 	if m := prog.OverrideOf(h); m != prog.OverrideNone {
 		mh.Override = overrideManifest[m]

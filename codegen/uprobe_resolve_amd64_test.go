@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"bytes"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/link"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/polc-dev/polc/codegen/internal/uprobetarget"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
+	"github.com/polc-dev/polc/loader"
 )
 
 // writeUserBTF writes a raw BTF file describing, as a probed binary's BTF
@@ -89,7 +92,15 @@ func TestUprobeResolveBTFPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := loadBundle(t, b)
+	// polrun sets the path's offsets from btfPath when it loads.
+	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(b.Object))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := loader.SetUserResolves(spec, b.Manifest, nil); err != nil {
+		t.Fatal(err)
+	}
+	l := loadSpec(t, b, spec)
 	ex, err := link.OpenExecutable(exe)
 	if err != nil {
 		t.Fatal(err)

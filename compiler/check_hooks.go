@@ -623,8 +623,9 @@ func hookNameNode(h *hookView) *yaml.Node {
 
 // checkUprobeResolve checks btfType and resolve on a uprobe argument: the
 // argument points to user memory laid out as a type of the probed binary,
-// which Tetragon and polc look up in the uprobe's btfPath (polc reads that
-// file at build time), and resolve follows members from it.
+// which Tetragon and polrun look up in the uprobe's btfPath when they load
+// the policy (validate checks it when the file is here too), and resolve
+// follows members from it.
 func (c *checker) checkUprobeResolve(h *hookView, a *Arg) {
 	u := h.uprobe
 	switch {
@@ -643,8 +644,10 @@ func (c *checker) checkUprobeResolve(h *hookView, a *Arg) {
 		}
 		spec, err := btf.LoadSpec(u.BTFPath)
 		if err != nil {
-			c.warnf(fieldOr(u.At, "btfPath"), "needs-btf-file", "build where the probed binary's BTF file is, at the same path",
-				"btfType %q on argument %d is looked up in btfPath, which polc reads at build time: %v", a.BTFType, a.Index, err)
+			// polrun reads the file on the host when it loads the
+			// policy, as Tetragon does; only the check waits until then.
+			c.report(Note, fieldOr(u.At, "btfPath"), "needs-btf-file", "validate where the probed binary's BTF file is to check resolve now",
+				"btfType %q on argument %d is looked up in btfPath when polrun loads the policy; not readable here, so resolve is checked then: %v", a.BTFType, a.Index, err)
 			return
 		}
 		if _, err := target.UserResolve(spec, a.BTFType, strings.Split(a.Resolve, ".")); err != nil {

@@ -55,7 +55,7 @@ var codes = []CodeInfo{
 	{"bad-option-value", "a spec.options value Tetragon refuses (policy-mode, override-method, a boolean)"},
 	{"unknown-option", "a spec.options name Tetragon does not know, which it skips"},
 	{"duplicate-option", "a spec.options name given twice: the last one counts"},
-	{"needs-btf-file", "btfType and resolve on a uprobe argument read the uprobe's btfPath at build time, and the file is not readable here"},
+	{"needs-btf-file", "btfType and resolve on a uprobe argument read the uprobe's btfPath, which polrun reads when it loads the policy; not readable here, so validate cannot check the member path"},
 	{"duplicate-state", "two spec.state entries with the same name (Tetragon refuses it)"},
 	{"state-no-effect", "a spec.state entry: nothing polc compiles refers to a state, so it cannot change what the policy does"},
 	{"option-no-effect", "a spec.options entry that cannot change what the policy does"},

@@ -403,6 +403,9 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := setUprobeJumps(spec, m, skip, verified); err != nil { // uprobejump.go
 		return nil, err
 	}
+	if err := SetUserResolves(spec, m, skip); err != nil { // userresolve.go
+		return nil, err
+	}
 
 	multi, notes := pickMulti(m, spec, o.DisableKprobeMulti, skip) // kmulti.go
 	s.result.Warnings = append(s.result.Warnings, notes...)
@@ -640,8 +643,8 @@ func setVars(spec *ebpf.CollectionSpec, m *bpf.Manifest, id uint32) error {
 		if v == nil {
 			return fmt.Errorf("%w: load-time variable %s is not in the bundle", ErrBadBundle, name)
 		}
-		if strings.HasPrefix(name, bpf.VarUprobeJumpPrefix) {
-			continue // from the binaries, once verified: setUprobeJumps
+		if strings.HasPrefix(name, bpf.VarUprobeJumpPrefix) || strings.HasPrefix(name, bpf.VarUserResolvePrefix) {
+			continue // from the binaries, once verified: setUprobeJumps; from btfPath: SetUserResolves
 		}
 		var val uint32
 		switch {

@@ -38,9 +38,9 @@ type resolveSeg struct {
 	root     btf.Type
 	accessor string
 	load     int // bytes to load at the member: 8 for a pointer, 1-8 for an integer; 0: its address
-	// user: a uprobe's segment, in user memory, at byte offset off from
-	// the address (types from the binary's BTF, whose layout is fixed:
-	// no CO-RE); root and accessor are unset.
+	// user: a uprobe's step, in user memory, whose offset and load are
+	// load-time variables (resolve_user.go): off is the step's number;
+	// root, accessor and load are unset.
 	user bool
 	off  int32
 }
@@ -333,19 +333,7 @@ func (p *Gen) loadResolved(dst asm.Register, a *ir.Arg) bool {
 	}
 	for _, s := range segs {
 		if s.user {
-			p.Emit(asm.Add.Imm(w, s.off))
-			if s.load == 0 {
-				continue
-			}
-			p.Emit(
-				emit.StoreImm(asm.RFP, prog.StTmp, 0, asm.DWord),
-				asm.Mov.Reg(asm.R3, w),
-				asm.Mov.Reg(asm.R1, asm.RFP),
-				asm.Add.Imm(asm.R1, prog.StTmp),
-				asm.Mov.Imm(asm.R2, int32(s.load)),
-				asm.FnProbeReadUser.Call(),
-				asm.LoadMem(w, asm.RFP, prog.StTmp, asm.DWord),
-			)
+			p.userStep(w, a, int(s.off))
 			continue
 		}
 		field := object.CORE(asm.Add.Imm(asm.R3, 0), s.root, s.accessor, object.FieldByteOffset)
