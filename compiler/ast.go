@@ -128,9 +128,12 @@ type UProbe struct {
 	// instead of failing the load.
 	BinaryDigests []string      `yaml:"binaryDigests"`
 	Ignore        *UprobeIgnore `yaml:"ignore"`
-	Data          []*Arg        `yaml:"data"`
-	Return        bool          `yaml:"return"`
-	ReturnArg     *Arg          `yaml:"returnArg"`
+	// ResolvePathInContainer: Path is in each selected container's root
+	// filesystem (check_container_path.go).
+	ResolvePathInContainer bool   `yaml:"resolvePathInContainer"`
+	Data                   []*Arg `yaml:"data"`
+	Return                 bool   `yaml:"return"`
+	ReturnArg              *Arg   `yaml:"returnArg"`
 }
 
 type LSMHook struct {

@@ -10,12 +10,11 @@ import (
 // refused by name at validate time, with the reason; compiler/conformance.go
 // lists them as refused.
 
-// refuseUnimplementedFields checks spec.state, refuses
-// uprobes' resolvePathInContainer, and warns of an
+// refuseUnimplementedFields checks spec.state and uprobes'
+// resolvePathInContainer, and warns of an
 // argument's size on another type than int32_arr (which alone reads it),
 // and refuses a size Tetragon refuses.
 func (c *checker) refuseUnimplementedFields() {
-	spec := c.pol.Spec
 	c.checkStates()
 	for _, h := range c.hooks {
 		for _, a := range h.hook.Args {
@@ -39,13 +38,7 @@ func (c *checker) refuseUnimplementedFields() {
 			}
 		}
 	}
-	for _, u := range spec.UProbes {
-		if n := u.Field("resolvePathInContainer"); n != nil && n.Value == "true" {
-			c.errorf(n, "unsupported",
-				"give the path as the host sees it (such as /proc/PID/root/usr/bin/app, or the image's overlay path)",
-				"resolvePathInContainer needs Kubernetes pod and container metadata to find each container's root, which polc and polrun do not have")
-		}
-	}
+	c.checkPathInContainer() // check_container_path.go
 }
 
 // checkStates checks spec.state, Tetragon's list of named policy states.

@@ -72,6 +72,12 @@ func build(l *lowering) {
 	// policy filter reads the kind and the selectors. The node selector
 	// goes there too, applied by the loader.
 	l.p.PodSelectors = podScope(l.ast)
+	for _, u := range spec.UProbes {
+		if u.ResolvePathInContainer && !slices.Contains(l.p.PodSelectors, "resolvePathInContainer") {
+			// The path is in containers' roots (check_container_path.go).
+			l.p.PodSelectors = append(l.p.PodSelectors, "resolvePathInContainer")
+		}
+	}
 	if ns := spec.NodeSelector; ns != nil {
 		l.p.NodeSelector = &ir.LabelSelector{MatchLabels: ns.MatchLabels}
 		for _, e := range ns.MatchExpressions {

@@ -279,4 +279,10 @@ func TestPodScope(t *testing.T) {
 			t.Errorf("%s %q: PodSelectors %q, want %q", c.kind, c.spec, p.PodSelectors, c.want)
 		}
 	}
+	// A uprobe whose path is in the containers' roots is named too.
+	p := lowered(t, "apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n"+
+		"  uprobes:\n  - path: /usr/bin/app\n    symbols: [main]\n    resolvePathInContainer: true\n")
+	if want := []string{"podSelector", "resolvePathInContainer"}; !slices.Equal(p.PodSelectors, want) {
+		t.Errorf("resolvePathInContainer: PodSelectors %q, want %q", p.PodSelectors, want)
+	}
 }

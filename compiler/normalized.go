@@ -101,9 +101,11 @@ type nUprobe struct {
 	BTFPath       string         `yaml:"btfPath,omitempty"`
 	BinaryDigests []string       `yaml:"binaryDigests,omitempty"`
 	Ignore        *nUprobeIgnore `yaml:"ignore,omitempty"`
-	Return        bool           `yaml:"return"`
-	ReturnArg     *nArg          `yaml:"returnArg,omitempty"`
-	nHook         `yaml:",inline"`
+	// InContainer: resolvePathInContainer.
+	InContainer bool  `yaml:"resolvePathInContainer,omitempty"`
+	Return      bool  `yaml:"return"`
+	ReturnArg   *nArg `yaml:"returnArg,omitempty"`
+	nHook       `yaml:",inline"`
 }
 
 type nUprobeIgnore struct {
@@ -274,7 +276,7 @@ func normalizePolicy(pol *Policy) *nPolicy {
 			syms = append([]string{u.Symbol}, syms...)
 		}
 		nu := nUprobe{Path: u.Path, Symbols: syms, Offsets: u.Offsets, RefCtrOffsets: u.RefCtrOffsets, BTFPath: u.BTFPath,
-			BinaryDigests: normalDigests(u.BinaryDigests), Return: u.Return, nHook: normalizeHook(&u.Hook)}
+			BinaryDigests: normalDigests(u.BinaryDigests), InContainer: u.ResolvePathInContainer, Return: u.Return, nHook: normalizeHook(&u.Hook)}
 		if u.Ignore != nil {
 			nu.Ignore = &nUprobeIgnore{DigestVerificationFailure: u.Ignore.DigestVerificationFailure}
 		}

@@ -33,8 +33,12 @@ func checkSelectors(bundles []*Bundle, labels map[string]string) error {
 				what = append(what, s)
 				fix = append(fix, "remove "+s)
 			}
-			return fmt.Errorf("policy %s: %s restricts it to pods or containers, which needs Kubernetes pod metadata that polrun does not have; not loaded (%s to apply it to every process)",
-				b.Name(), strings.Join(what, " and "), strings.Join(fix, " and "))
+			verb := "restricts"
+			if len(what) > 1 {
+				verb = "restrict"
+			}
+			return fmt.Errorf("policy %s: %s %s it to pods or containers, which needs Kubernetes pod metadata that polrun does not have; not loaded (%s to apply it to every process)",
+				b.Name(), strings.Join(what, " and "), verb, strings.Join(fix, " and "))
 		}
 		sel := m.NodeSelector
 		if sel == nil || len(sel.MatchLabels) == 0 && len(sel.MatchExpressions) == 0 {

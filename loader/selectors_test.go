@@ -28,6 +28,8 @@ func TestCheckSelectors(t *testing.T) {
 		{"podSelector", bpf.Manifest{PodSelectors: []string{"podSelector"}}, map[string]string{"a": "b"}, "needs Kubernetes pod metadata"},
 		{"TracingPolicyNamespaced", bpf.Manifest{Namespace: "team-a", PodSelectors: []string{"TracingPolicyNamespaced"}}, nil,
 			"its kind TracingPolicyNamespaced (namespace team-a) restricts it to pods or containers, which needs Kubernetes pod metadata that polrun does not have; not loaded (make it a TracingPolicy without metadata.namespace to apply it to every process)"},
+		{"resolvePathInContainer", bpf.Manifest{PodSelectors: []string{"podSelector", "resolvePathInContainer"}}, nil,
+			"podSelector and resolvePathInContainer restrict it to pods or containers, which needs Kubernetes pod metadata that polrun does not have; not loaded (remove podSelector and remove resolvePathInContainer to apply it to every process)"},
 		{"empty nodeSelector", bpf.Manifest{NodeSelector: &bpf.LabelSelector{}}, nil, ""},
 		{"nodeSelector without labels", bpf.Manifest{NodeSelector: arm}, nil, "give this node's labels with --node-labels"},
 		{"nodeSelector selects", bpf.Manifest{NodeSelector: arm}, map[string]string{"kubernetes.io/arch": "arm64"}, ""},
