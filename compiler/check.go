@@ -91,6 +91,7 @@ func (c *checker) checkPolicy() {
 	}
 	c.checkDuplicateHooks()
 	c.refuseUnimplementedFields() // check_refused_fields.go
+	c.compatSections()            // check_tetragon_limits.go
 	c.checkEnforcers()
 	c.checkOptions()      // options.go
 	c.checkK8sSelectors() // lint.go

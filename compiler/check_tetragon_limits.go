@@ -1,6 +1,9 @@
 package compiler
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Tetragon's limits on a hook's message and tags (getPolicyMessage and
 // getPolicyTags in pkg/sensors/tracing), in bytes. Tetragon refuses the
@@ -50,5 +53,26 @@ func (c *checker) checkMessageTags(h *hookView) {
 			c.warnf(n, "long-message", fmt.Sprintf("Tetragon truncates tags to %d characters", tetragonMaxTagLen),
 				"tag %d is %d characters long", i, len(tag))
 		}
+	}
+}
+
+// compatSections warns (--compat tetragon) of a policy with more than one
+// kind of hook: Tetragon's policy handler refuses kprobes, tracepoints,
+// lsmhooks, uprobes and usdts in one policy ("multiple sections ... are
+// currently not supported"); polc compiles them together.
+func (c *checker) compatSections() {
+	s := &c.pol.Spec
+	var kinds []string
+	for _, k := range []struct {
+		key string
+		n   int
+	}{{"kprobes", len(s.KProbes)}, {"tracepoints", len(s.Tracepoints)}, {"lsmhooks", len(s.LSMHooks)}, {"uprobes", len(s.UProbes)}, {"usdts", len(s.USDTs)}} {
+		if k.n > 0 {
+			kinds = append(kinds, k.key)
+		}
+	}
+	if len(kinds) > 1 {
+		c.compatf(fieldOr(s.At, kinds[1]), "compat-sections",
+			"Tetragon refuses a policy with more than one kind of hook, and this one has %s: split it into one policy per kind", strings.Join(kinds, ", "))
 	}
 }
