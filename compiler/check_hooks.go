@@ -270,6 +270,10 @@ func (c *checker) checkUprobe(u *UProbe) {
 	if u.Symbol != "" && len(u.Symbols) > 0 {
 		c.errorf(fieldOr(u.At, "symbol"), "symbol-and-symbols", "list every symbol under symbols",
 			"uprobe has both symbol and symbols")
+	} else if u.Symbol != "" {
+		// The spec documents the single form; Tetragon's CRD has only
+		// symbols, and its strict decoder refuses symbol.
+		c.compatf(fieldOr(u.At, "symbol"), "compat-symbol", "Tetragon refuses symbol, an unknown field to its CRD: write symbols: [%q]", u.Symbol)
 	}
 	// Tetragon attaches a uprobe by exactly one of its symbols, offsets
 	// (from the start of the file) or addrs (virtual addresses), and

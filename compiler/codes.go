@@ -161,6 +161,7 @@ var codes = []CodeInfo{
 	{"compat-jump-symbols", "an Override jump (argNewSymbol, argNewAddr, argNewOffset) on a uprobe of several symbols: Tetragon jumps from the first one's address"},
 	{"compat-return-selectors", "matchReturnArgs in a hook of several selectors: Tetragon tries every selector's at return"},
 	{"compat-tags", "more tags than Tetragon accepts"},
+	{"compat-symbol", "a uprobe's single symbol form, which the spec documents and Tetragon's CRD lacks (it takes symbols)"},
 	{"compat-sections", "more than one kind of hook (kprobes, tracepoints, lsmhooks, uprobes, usdts) in one policy, which Tetragon refuses"},
 	// Policy tests (polc test, package policytest).
 	{"test-file", "a test file that is not one PolicyTest document, or names a case twice"},
