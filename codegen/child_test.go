@@ -67,6 +67,19 @@ func runChild(what string) int {
 		}
 		unix.Write(fd, []byte(text))
 		unix.Close(fd)
+	case "writev":
+		// writev:PATH:PART|PART|...: one writev of the parts.
+		path, text, _ := strings.Cut(arg, ":")
+		fd, err := unix.Open(path, unix.O_WRONLY|unix.O_NOCTTY, 0)
+		if err != nil {
+			return 3
+		}
+		var parts [][]byte
+		for _, p := range strings.Split(text, "|") {
+			parts = append(parts, []byte(p))
+		}
+		unix.Writev(fd, parts)
+		unix.Close(fd)
 	case "exit":
 		var code int
 		fmt.Sscan(arg, &code)

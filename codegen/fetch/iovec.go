@@ -34,7 +34,7 @@ func (p *Gen) readIovec(s *prog.Slot, ptr asm.Register) {
 			return
 		}
 		p.Emit(asm.Mov.Reg(asm.R1, asm.R8))
-		p.copyIovec(s, ptr, p.UserPointers())
+		p.copyIovec(s, ptr, p.UserPointers(), p.UserPointers())
 		return
 	case p.Hook.Kind != ir.HookTracepoint && !a.ReturnCopy:
 		// No size argument: Tetragon's entry count is 0, an empty buffer.
@@ -48,13 +48,14 @@ func (p *Gen) readIovec(s *prog.Slot, ptr asm.Register) {
 		return
 	}
 	p.Emit(asm.LoadMem(asm.R1, prog.RRec, count, asm.DWord))
-	p.copyIovec(s, ptr, p.UserPointers())
+	p.copyIovec(s, ptr, p.UserPointers(), p.UserPointers())
 }
 
 // copyIovec copies the buffers of the iovec array at ptr, R1 entries
 // (none when negative, at most UIOMaxIov), one after the other into slot
-// s, up to its room; Total is the sum of their lengths.
-func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
+// s, up to its room; Total is the sum of their lengths. userArray and
+// userData say whether the array and the buffers are user memory.
+func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, userArray, userData bool) {
 	name := p.FuncName("iovec")
 	done := p.B.Fresh("iov_done")
 	p.Emit(
@@ -94,9 +95,12 @@ func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 
 	// The callback: R1 = the entry's index, R2 = the state (prog.StIov of the
 	// caller's frame, so the other fields are at negative offsets).
-	fn := asm.FnProbeReadKernel
-	if user {
-		fn = asm.FnProbeReadUser
+	readArray, readData := asm.FnProbeReadKernel, asm.FnProbeReadKernel
+	if userArray {
+		readArray = asm.FnProbeReadUser
+	}
+	if userData {
+		readData = asm.FnProbeReadUser
 	}
 	max := int32(s.MaxBytes)
 	sub := p.subprogram()
@@ -112,7 +116,7 @@ func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 		asm.Mov.Reg(asm.R1, asm.RFP),
 		asm.Add.Imm(asm.R1, -16),
 		asm.Mov.Imm(asm.R2, 16),
-		fn.Call(),
+		readArray.Call(),
 		asm.JNE.Imm(asm.R0, 0, "stop"),
 		asm.LoadMem(asm.R7, asm.RFP, -8, asm.DWord), // len
 		asm.LoadMem(asm.R1, asm.R6, prog.StIovTotal-prog.StIov, asm.DWord),
@@ -136,7 +140,7 @@ func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 		asm.Add.Reg(asm.R8, asm.R2),
 		asm.StoreMem(asm.R6, prog.StIovFill-prog.StIov, asm.R8, asm.DWord),
 		asm.LoadMem(asm.R3, asm.RFP, -16, asm.DWord), // base
-		fn.Call(),
+		readData.Call(),
 	)
 	b.Label("next")
 	b.Emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
@@ -146,7 +150,7 @@ func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, user bool) {
 }
 
 // readIovIter reads the data an iov_iter (in ptr) describes: a user buffer
-// (ITER_UBUF) or an array of user iovecs (ITER_IOVEC), at most the slot's
+// (ITER_UBUF) or a kernel array of iovecs of user buffers (ITER_IOVEC), at most the slot's
 // room; other kinds of iterator (kernel memory, pages) give no data.
 // iter_type's values and the iovec array's name (__iov since 6.4, iov
 // before) come from the target kernel through CO-RE.
@@ -190,8 +194,6 @@ func (p *Gen) readIovIter(s *prog.Slot, ptr asm.Register) {
 	p.copyBuffer(s, ptr, true)
 	p.Emit(asm.Ja.Label(done))
 	p.B.Label(iovec)
-	// maxData over several buffers: the record gets the filters' copy.
-	p.keepBigPointer(s, nil)
 	old := p.B.Fresh("iter_old_iov")
 	p.Emit(
 		kern.Exists(asm.Mov.Imm(asm.R1, 0), kern.IovIter, "__iov"),
@@ -203,9 +205,42 @@ func (p *Gen) readIovIter(s *prog.Slot, ptr asm.Register) {
 	kern.ReadKernel(&p.B, asm.R8, ptr, kern.IovIterOld, "iov", asm.DWord, prog.StTmp)
 	p.B.Label(old + "_have")
 	kern.ReadKernel(&p.B, asm.R1, ptr, kern.IovIter, "nr_segs", asm.DWord, prog.StTmp)
-	p.copyIovec(s, asm.R8, true)
+	if s.BigBytes > 0 {
+		// maxData on one buffer (every write before 6.0 makes one iovec):
+		// as ITER_UBUF, read again whole when posting. Over several
+		// buffers the record gets the filters' copy.
+		several := p.B.Fresh("iter_several")
+		p.Emit(asm.JNE.Imm(asm.R1, 1, several))
+		p.readKernel8(ptr, asm.R8, 0)    // iov_base
+		p.readKernel8(asm.R8, asm.R8, 8) // iov_len
+		p.keepBigPointer(s, &ptr)
+		p.copyBuffer(s, ptr, true)
+		p.Emit(asm.Ja.Label(done))
+		p.B.Label(several)
+		p.keepBigPointer(s, nil) // clobbers R1: nr_segs again
+		kern.ReadKernel(&p.B, asm.R1, ptr, kern.IovIter, "nr_segs", asm.DWord, prog.StTmp)
+	}
+	// The kernel copied the array from the caller (import_iovec, or one
+	// iovec on the stack of a write): its entries are kernel memory, the
+	// buffers they point to user memory.
+	p.copyIovec(s, asm.R8, false, true)
 	p.B.Label(done)
 	p.Emit(asm.Mov.Imm(asm.R0, 0))
+}
+
+// readKernel8 loads into dst the 8 bytes of kernel memory at src+off (0
+// when they cannot be read); src may be dst.
+func (p *Gen) readKernel8(dst, src asm.Register, off int32) {
+	p.Emit(
+		emit.StoreImm(asm.RFP, prog.StTmp, 0, asm.DWord),
+		asm.Mov.Reg(asm.R3, src),
+		asm.Add.Imm(asm.R3, off),
+		asm.Mov.Reg(asm.R1, asm.RFP),
+		asm.Add.Imm(asm.R1, prog.StTmp),
+		asm.Mov.Imm(asm.R2, 8),
+		asm.FnProbeReadKernel.Call(),
+		asm.LoadMem(dst, asm.RFP, prog.StTmp, asm.DWord),
+	)
 }
 
 // keepBigPointer stores, for a maxData slot, the pointer its whole buffer
