@@ -122,6 +122,9 @@ func (g *policyGen) layout(t *testing.T, p *genPolicy, a *evalArg, ev *evalEvent
 		// are copied one after the other, at most the slot's 4096 bytes.
 		count := ir.FitInt(p.args[a.sizeOf].typ, int64(ev.ctx[a.sizeOf]))
 		n := int(min(max(count, 0), fetch.UIOMaxIov))
+		if g.noLoop {
+			n = min(n, iovecStepsNoLoop)
+		}
 		iov, entries := mem.alloc(t, 16*max(n, 1))
 		var all []byte
 		for i := 0; i < n; i++ {

@@ -18,10 +18,13 @@ import (
 	"time"
 
 	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
@@ -58,6 +61,9 @@ func TestEvalPolicies(t *testing.T) {
 	t.Logf("seed %d (rerun with -eval.seed=%d), %d policies of %d events", seed, seed, policies, events)
 	r := rand.New(rand.NewPCG(seed, 0x706f6c63))
 	g := &policyGen{r: r, pid: os.Getpid(), covered: map[typeOp]int{}, files: hostFiles(t)}
+	if features.HaveProgramHelper(ebpf.TracePoint, asm.FnLoop) != nil {
+		g.noLoop = true
+	}
 	g.queue = allTypeOps()
 	r.Shuffle(len(g.queue), func(i, j int) { g.queue[i], g.queue[j] = g.queue[j], g.queue[i] })
 	mem := newArena(t)
@@ -218,6 +224,12 @@ type policyGen struct {
 	// files are the identities of files of this machine by path, which
 	// SameFile values name (hostFiles); nil leaves SameFile out.
 	files map[string]ir.FileID
+	// noLoop: the kernel has no bpf_loop, and the programs' fallbacks
+	// walk at most their bounds (noloop.go): events stay within them
+	// (paths of at most kern.PathStepsNoLoop components, at most
+	// iovecStepsNoLoop iovec entries); TestDeepPath tests a walk that
+	// reaches its bound.
+	noLoop bool
 }
 
 // hostFiles identifies, by stat(2) as the kernel numbers devices, the
@@ -595,12 +607,20 @@ func (g *policyGen) str(a *evalArg, path bool) string {
 		s = randWord(r, n)
 	}
 	if path {
-		s = cleanPath(s)
+		s = cleanPath(s, g.maxComponents())
 	}
 	if len(s) > maxLen {
 		s = s[:maxLen]
 	}
 	return s
+}
+
+// maxComponents bounds the components of a path: 0, none.
+func (g *policyGen) maxComponents() int {
+	if g.noLoop {
+		return kern.PathStepsNoLoop
+	}
+	return 0
 }
 
 // randWord is n bytes of a small alphabet, so that values share prefixes
@@ -615,8 +635,9 @@ func randWord(r *rand.Rand, n int) string {
 }
 
 // cleanPath makes s a path a walk of dentries can produce: "/" and
-// non-empty components of at most NAME_MAX bytes joined by single slashes.
-func cleanPath(s string) string {
+// non-empty components of at most NAME_MAX bytes joined by single slashes,
+// the last max of them when max is not 0.
+func cleanPath(s string, max int) string {
 	var parts []string
 	for _, c := range strings.Split(s, "/") {
 		for len(c) > 255 {
@@ -625,6 +646,9 @@ func cleanPath(s string) string {
 		if c != "" {
 			parts = append(parts, c)
 		}
+	}
+	if max > 0 && len(parts) > max {
+		parts = parts[len(parts)-max:]
 	}
 	return "/" + strings.Join(parts, "/")
 }

@@ -33,7 +33,7 @@ const FuncPathStep = "polc_path_step"
 // bpf_loop (codegen.AddFallbacks): each step is verified anew there, so the
 // bound is that of a deep path, not PathLoops. A longer path keeps its last
 // components and is flagged pathTruncated.
-const PathStepsNoLoop = 32
+const PathStepsNoLoop = 128
 
 // Flags a path walk returns (bpf.BytesTruncated, bpf.BytesFault).
 const (
