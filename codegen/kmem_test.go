@@ -16,6 +16,7 @@ type arena struct{ a *kmem.Arena }
 
 func newArena(t testing.TB) *arena {
 	t.Helper()
+	removeMemlock(t)
 	a, err := kmem.NewArena(kmem.DefaultSize)
 	if err != nil {
 		t.Fatal(err)

@@ -306,8 +306,11 @@ spec:
 		t.Fatal(err)
 	}
 	root := pinDir(t)
-	t.Cleanup(func() { loader.UnloadAll(&loader.Options{PinRoot: root}) })
-	_, err = loader.Load([]*loader.Bundle{lb}, &loader.Options{PinRoot: root})
+	// Links the kernel cannot pin (perf events before 5.15) are held,
+	// as polrun run holds them.
+	hold := loader.NewHolder()
+	t.Cleanup(func() { loader.UnloadAll(&loader.Options{PinRoot: root, Hold: hold}) })
+	_, err = loader.Load([]*loader.Bundle{lb}, &loader.Options{PinRoot: root, Hold: hold})
 	var fe *loader.TracepointFieldError
 	if strings.Contains(string(format), "char child_comm[16]") {
 		if err != nil {
