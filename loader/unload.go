@@ -77,11 +77,21 @@ func UnloadAll(opts *Options) error {
 		}
 		pins = append(pins, d)
 	}
-	err = errors.Join(append(errs, unloadPins(o.PinRoot, pins, opUnloadAll))...)
-	if err == nil {
-		o.Hold.Close()
+	uerr := unloadPins(o.PinRoot, pins, opUnloadAll)
+	if uerr == nil && o.Hold != nil {
+		// The attachments held of what was unloaded go with it, also when
+		// a directory that is not polrun's stays.
+		unloaded := map[string]bool{}
+		for _, p := range pins {
+			unloaded[p] = true
+		}
+		for _, n := range o.Hold.Policies() {
+			if len(errs) == 0 || unloaded[bpf.PinName(n)] {
+				o.Hold.Release(n)
+			}
+		}
 	}
-	return err
+	return errors.Join(append(errs, uerr)...)
 }
 
 // unloadPins records the policies (by pin name) to unload as unload_N
