@@ -23,6 +23,7 @@ import (
 	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/compiler"
@@ -822,13 +823,14 @@ type compiledPolicy struct {
 func (p *genPolicy) compile(t *testing.T) (*compiledPolicy, bool) {
 	t.Helper()
 	src := compiler.NewSource("eval.yaml", []byte(p.yaml))
-	res := compiler.Check([]*compiler.Source{src}, compiler.Options{})
+	// Built for this machine's architecture (the arm64 guests run it too).
+	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: arch.Host()})
 	if res.Errors() > 0 || len(res.Policies) != 1 {
 		t.Errorf("a generated policy does not check: %v\n%s", res.Diagnostics, p.yaml)
 		return nil, false
 	}
 	c := &compiledPolicy{}
-	pol, diags := compiler.Lower(res.Policies[0], compiler.LowerOptions{Verify: true, AfterPass: func(pass string, p *ir.Policy) {
+	pol, diags := compiler.Lower(res.Policies[0], compiler.LowerOptions{Arch: arch.Host(), Verify: true, AfterPass: func(pass string, p *ir.Policy) {
 		if pass == "normalize" && len(p.Hooks) == 1 {
 			c.ref = cloneHook(p.Hooks[0])
 			c.refText = (&ir.Policy{Name: p.Name, Hooks: []*ir.Hook{c.ref}}).String()

@@ -9,6 +9,7 @@ import (
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 
+	"github.com/polc-dev/polc/arch"
 	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/internal/testenv"
 	"github.com/polc-dev/polc/ir"
@@ -18,7 +19,7 @@ import (
 // syscall64 and keeps only calls of process pid.
 func rawSyscallsPolicy(pid int) *ir.Policy {
 	pos := ir.Pos{File: "raw.yaml", Line: 1, Col: 1}
-	return &ir.Policy{Name: "raw-syscalls", Arch: "x86_64", Pos: pos, Hooks: []*ir.Hook{{
+	return &ir.Policy{Name: "raw-syscalls", Arch: string(arch.Host()), Pos: pos, Hooks: []*ir.Hook{{
 		ID: 0, Kind: ir.HookTracepoint, Target: "raw_syscalls/sys_enter", Call: "raw_syscalls/sys_enter", Pos: pos,
 		Args: []*ir.Arg{{Slot: 0, Index: 4, Type: ir.TypeSyscall64, SizeSlot: ir.NoSize, Pos: pos}},
 		Selectors: []*ir.Selector{{Index: 0, Pos: pos, Tests: []*ir.Test{
