@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"errors"
 	"hash"
 	"os"
 	"os/exec"
@@ -66,6 +67,17 @@ spec:
 	h := b.Manifest.Hooks[0]
 	if !h.ImaHash || len(h.Programs) != 2 || !strings.HasPrefix(h.Programs[0].Section, "lsm.s/") {
 		t.Fatalf("hook %+v: want ImaHash, the sleepable program first", h)
+	}
+	if checkFeature(bpf.FeatureImaFileHash) != nil {
+		// Before 5.18: Load refuses it naming the feature, nothing left.
+		_, err := Load([]*Bundle{b}, o)
+		if !errors.Is(err, ErrMissingFeature) || !strings.Contains(err.Error(), bpf.FeatureImaFileHash) {
+			t.Fatalf("Load: %v, want a refusal naming %s", err, bpf.FeatureImaFileHash)
+		}
+		if left := pinsUnder(t, o.PinRoot); len(left) > 0 {
+			t.Errorf("left behind: %v", left)
+		}
+		return
 	}
 	s := loadAndStream(t, o, b)
 	if err := exec.Command(allowed).Run(); err != nil {

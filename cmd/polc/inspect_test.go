@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polc-dev/polc/codegen/kern"
 	"github.com/polc-dev/polc/loader/testbundle"
 )
 
@@ -47,7 +49,7 @@ func TestKeygenSignInspect(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "signed    yes, by key "+keyID+" (verified)") ||
 		!regexp.MustCompile(`h0_fd_install +kprobe/fd_install +kprobe +0 .* with bpf_loop\n`).MatchString(out) ||
 		!regexp.MustCompile(`h0_fd_install_noloop +kprobe/fd_install/noloop +kprobe +0 .* without bpf_loop\n`).MatchString(out) ||
-		!strings.Contains(out, "variants  bpf_loop where the kernel has it, else the no-bpf_loop fallbacks, whose walks take at most: path 32 steps") ||
+		!strings.Contains(out, fmt.Sprintf("variants  bpf_loop where the kernel has it, else the no-bpf_loop fallbacks, whose walks take at most: path %d steps", kern.PathStepsNoLoop)) ||
 		!strings.Contains(out, "matches the manifest") {
 		t.Errorf("inspect: exit %d\n%s%s", code, out, errOut)
 	}
