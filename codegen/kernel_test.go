@@ -306,9 +306,6 @@ func bytesArg(raw []byte) (data []byte, flags uint32, total uint64) {
 
 func intArg(raw []byte) int64 { return int64(binary.LittleEndian.Uint64(raw)) }
 
-// loadBaseIn loads and attaches the committed base object with its maps in
-// pin, so that bundles loaded in the same directory share its process
-// table.
 // removeMemlock lifts RLIMIT_MEMLOCK, which kernels before 5.11 charge
 // maps to, for a test that creates maps whatever ran before it.
 func removeMemlock(t testing.TB) {
@@ -318,6 +315,9 @@ func removeMemlock(t testing.TB) {
 	}
 }
 
+// loadBaseIn loads and attaches the committed base object with its maps in
+// pin, so that bundles loaded in the same directory share its process
+// table.
 func loadBaseIn(t testing.TB, pin string) *ebpf.Collection {
 	t.Helper()
 	removeMemlock(t)

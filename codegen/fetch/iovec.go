@@ -150,8 +150,9 @@ func (p *Gen) copyIovec(s *prog.Slot, ptr asm.Register, userArray, userData bool
 }
 
 // readIovIter reads the data an iov_iter (in ptr) describes: a user buffer
-// (ITER_UBUF) or a kernel array of iovecs of user buffers (ITER_IOVEC), at most the slot's
-// room; other kinds of iterator (kernel memory, pages) give no data.
+// (ITER_UBUF) or a kernel array of iovecs of user buffers (ITER_IOVEC), at
+// most the slot's room; other kinds of iterator (kernel memory, pages)
+// give no data.
 // iter_type's values and the iovec array's name (__iov since 6.4, iov
 // before) come from the target kernel through CO-RE.
 func (p *Gen) readIovIter(s *prog.Slot, ptr asm.Register) {
