@@ -114,20 +114,20 @@ func ttyWriteTakesIter(t *testing.T) bool {
 	return ok && ptr.Target.TypeName() == "iov_iter"
 }
 
-// TestIovIterMaxData: Tetragon's tty.yaml (maxData on tty_write's
-// iov_iter) posts the whole of a write longer than the filters' 4 KiB
-// copy: one buffer (ITER_UBUF, or before 6.0 ITER_IOVEC of one iovec),
-// read again when posting. Runs in the guests (kprobes).
-func TestIovIterMaxData(t *testing.T) {
+// ttyWrites builds a policy of one kprobe on tty_write (its args, as
+// YAML), attaches it, has a child write to the console as the writer
+// child's arg says ("write:..." or "writev:..."), and returns the records
+// of the child's calls. It skips where tty_write takes no iov_iter.
+func ttyWrites(t *testing.T, args, arg string) []record {
+	t.Helper()
 	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
-	const tty = "/dev/ttyS0"
 	if !ttyWriteTakesIter(t) {
 		// tty_write(file, buf, count, ppos) before 5.11 (Debian's 5.10
 		// has the write_iter one): Tetragon's tty.yaml does not fit it.
 		t.Skip("tty_write takes no iov_iter on this kernel (before 5.11)")
 	}
-	if _, err := os.Stat(tty); err != nil {
-		t.Fatalf("no %s to write to: %v", tty, err)
+	if _, err := os.Stat(ttyDevice); err != nil {
+		t.Fatalf("no %s to write to: %v", ttyDevice, err)
 	}
 	b := buildSource(t, "tty.yaml", `apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
@@ -138,39 +138,51 @@ spec:
   - call: "tty_write"
     syscall: false
     args:
-    - index: 0
-      type: "kiocb"
-    - index: 1
-      type: "iov_iter"
-      maxData: true
-`)
+`+args)
 	l := loadBundle(t, b)
 	kp, err := link.Kprobe("tty_write", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer kp.Close()
-	msg := strings.Repeat("polc maxData iov_iter test line\n", 300) // 9600 bytes
-	cmd := child(childBinary(t, "writer"), "write:"+tty+":"+msg)
+	cmd := child(childBinary(t, "writer"), arg)
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
 	kp.Close()
-	found := false
+	var out []record
 	for _, r := range readRecords(t, l, b, time.Second, nil) {
-		if r.Kind != bpf.EventPolicy || r.Tgid != uint32(cmd.Process.Pid) {
-			continue
+		if r.Kind == bpf.EventPolicy && r.Tgid == uint32(cmd.Process.Pid) {
+			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// ttyDevice is the console the tty tests write to (the amd64 guests'; the
+// arm64 guests' ttyS0 carries the results).
+const ttyDevice = "/dev/ttyS0"
+
+// TestIovIterMaxData: Tetragon's tty.yaml (maxData on tty_write's
+// iov_iter) posts the whole of a write longer than the filters' 4 KiB
+// copy: one buffer (ITER_UBUF, or before 6.0 ITER_IOVEC of one iovec),
+// read again when posting. Runs in the guests (kprobes).
+func TestIovIterMaxData(t *testing.T) {
+	msg := strings.Repeat("polc maxData iov_iter test line\n", 300) // 9600 bytes
+	records := ttyWrites(t, `    - index: 0
+      type: "kiocb"
+    - index: 1
+      type: "iov_iter"
+      maxData: true
+`, "write:"+ttyDevice+":"+msg)
+	for _, r := range records {
 		data, flags, total := bytesArg(r.Args[1])
 		if string(data) == msg && total == uint64(len(msg)) && flags == 0 {
-			found = true
-		} else {
-			t.Logf("record: %d bytes (flags %#x, total %d)", len(data), flags, total)
+			return
 		}
+		t.Logf("record: %d bytes (flags %#x, total %d)", len(data), flags, total)
 	}
-	if !found {
-		t.Errorf("no tty_write record of the %d bytes written to %s", len(msg), tty)
-	}
+	t.Errorf("no tty_write record of the %d bytes written to %s", len(msg), ttyDevice)
 }
 
 // TestIovIterIovec: an iov_iter over an array of iovecs (ITER_IOVEC, as
@@ -178,41 +190,13 @@ spec:
 // after buffer: the kernel's copy of the array, the caller's buffers.
 // Runs in the guests (kprobes).
 func TestIovIterIovec(t *testing.T) {
-	testenv.Require(t, testenv.Root, testenv.BPFFS, testenv.KernelBTF, testenv.RingBuf, testenv.Kprobes)
-	const tty = "/dev/ttyS0"
-	if !ttyWriteTakesIter(t) {
-		t.Skip("tty_write takes no iov_iter on this kernel (before 5.11)")
-	}
-	b := buildSource(t, "tty.yaml", `apiVersion: cilium.io/v1alpha1
-kind: TracingPolicy
-metadata:
-  name: tty
-spec:
-  kprobes:
-  - call: "tty_write"
-    syscall: false
-    args:
-    - index: 1
-      type: "iov_iter"
-`)
-	l := loadBundle(t, b)
-	kp, err := link.Kprobe("tty_write", l.coll.Programs[b.Manifest.Hooks[0].Programs[0].Name], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer kp.Close()
 	parts := []string{"polc ", "iovec ", "test\n"}
-	cmd := child(childBinary(t, "writer"), "writev:"+tty+":"+strings.Join(parts, "|"))
-	if err := cmd.Run(); err != nil {
-		t.Fatal(err)
-	}
-	kp.Close()
+	records := ttyWrites(t, `    - index: 1
+      type: "iov_iter"
+`, "writev:"+ttyDevice+":"+strings.Join(parts, "|"))
 	want := strings.Join(parts, "")
 	var got []string
-	for _, r := range readRecords(t, l, b, time.Second, nil) {
-		if r.Kind != bpf.EventPolicy || r.Tgid != uint32(cmd.Process.Pid) {
-			continue
-		}
+	for _, r := range records {
 		data, flags, total := bytesArg(r.Args[0])
 		if string(data) == want && total == uint64(len(want)) && flags == 0 {
 			return

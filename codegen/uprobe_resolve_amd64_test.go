@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -42,19 +41,7 @@ func writeUserBTF(t *testing.T) string {
 		{Name: "sub", Type: inner, Offset: 128},
 		{Name: "next", Type: &btf.Pointer{Target: inner}, Offset: 192},
 	}}
-	b, err := btf.NewBuilder([]btf.Type{my}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := b.Marshal(nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "target.btf")
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testenv.WriteBTF(t, my)
 }
 
 // TestUprobeResolveBTFPath reads a uprobe's pointer argument through

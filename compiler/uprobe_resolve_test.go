@@ -2,12 +2,13 @@ package compiler
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
+
+	"github.com/polc-dev/polc/internal/testenv"
 )
 
 // TestUprobeResolveBTFPath: validate reads a uprobe's btfPath when it is
@@ -17,18 +18,7 @@ func TestUprobeResolveBTFPath(t *testing.T) {
 	u32 := &btf.Int{Name: "unsigned int", Size: 4}
 	my := &btf.Struct{Name: "mystruct", Size: 8, Members: []btf.Member{
 		{Name: "a", Type: u32}, {Name: "v32", Type: u32, Offset: 32}}}
-	b, err := btf.NewBuilder([]btf.Type{my}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := b.Marshal(nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "bin.btf")
-	if err := os.WriteFile(file, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := testenv.WriteBTF(t, my)
 	policy := func(btfPath, resolve string) []byte {
 		return []byte(fmt.Sprintf(`apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
 
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/internal/testenv"
 )
 
 // writeBinaryBTF writes a BTF file as a probed binary's would be:
@@ -28,19 +28,7 @@ func writeBinaryBTF(t *testing.T) string {
 		{Name: "v64", Type: u64, Offset: 0},
 		{Name: "sub", Type: inner, Offset: 64},
 		{Name: "next", Type: &btf.Pointer{Target: inner}, Offset: 128}}}
-	b, err := btf.NewBuilder([]btf.Type{my}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := b.Marshal(nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "binary.btf")
-	if err := os.WriteFile(path, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testenv.WriteBTF(t, my)
 }
 
 func userResolvePolicy(t *testing.T, btfPath string, resolves ...string) *Bundle {
@@ -117,11 +105,7 @@ func TestUserResolvesRefused(t *testing.T) {
 			u32 := &btf.Int{Name: "unsigned int", Size: 4}
 			inner := &btf.Struct{Name: "inner", Size: 4, Members: []btf.Member{{Name: "pad", Type: u32}}}
 			my := &btf.Struct{Name: "mystruct", Size: 8, Members: []btf.Member{{Name: "next", Type: &btf.Pointer{Target: inner}}}}
-			b, err := btf.NewBuilder([]btf.Type{my}, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err := b.Marshal(nil, nil)
+			raw, err := os.ReadFile(testenv.WriteBTF(t, my))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/cilium/ebpf/btf"
+
+	"github.com/polc-dev/polc/internal/testenv"
 )
 
 func userSpec(t *testing.T) *btf.Spec {
@@ -27,15 +29,7 @@ func userSpec(t *testing.T) *btf.Spec {
 		{Name: "flag", Type: u32, Offset: 320, BitfieldSize: 3},
 		{Name: "vp", Type: &btf.Pointer{Target: u32}, Offset: 328},
 	}}
-	b, err := btf.NewBuilder([]btf.Type{my}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := b.Marshal(nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := btf.LoadSpecFromReader(strings.NewReader(string(raw)))
+	spec, err := btf.LoadSpec(testenv.WriteBTF(t, my))
 	if err != nil {
 		t.Fatal(err)
 	}
