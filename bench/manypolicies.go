@@ -83,10 +83,31 @@ func SetVariant(k int) string {
 	return fmt.Sprintf("set of %d policies", k)
 }
 
+// SetBeforeVariant names the variant of a policy set of k policies built
+// as sets were before the shared program wrote the record header's common
+// fields once for all parts (codegen.Options.SetHeaderPerPart).
+func SetBeforeVariant(k int) string {
+	return SetVariant(k) + ", each part writing the whole header (before)"
+}
+
 // BuildPolicySets builds, for each K of counts, the copies NAME-1 to
 // NAME-K of the one-policy file path into one policy set bundle
 // (codegen.BuildSet, as polc build --set NAME-set-K).
 func BuildPolicySets(path string, counts []int) (map[int][]byte, error) {
+	return buildPolicySets(path, counts, codegen.Options{})
+}
+
+// BuildPolicySetBefore builds the set of k copies as BuildPolicySets does,
+// with each part writing the whole header (SetBeforeVariant).
+func BuildPolicySetBefore(path string, k int) ([]byte, error) {
+	sets, err := buildPolicySets(path, []int{k}, codegen.Options{SetHeaderPerPart: true})
+	if err != nil {
+		return nil, err
+	}
+	return sets[k], nil
+}
+
+func buildPolicySets(path string, counts []int, opts codegen.Options) (map[int][]byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
@@ -110,7 +131,8 @@ func BuildPolicySets(path string, counts []int) (map[int][]byte, error) {
 			p.Name = fmt.Sprintf("%s-%d", name, i)
 			members = append(members, codegen.SetMember{Policy: p, Source: path, SourceSHA256: src.SHA256()})
 		}
-		b, err := codegen.BuildSet(fmt.Sprintf("%s-set-%d", name, k), members, codegen.Options{Arch: a, Compiler: "bench"})
+		opts.Arch, opts.Compiler = a, "bench"
+		b, err := codegen.BuildSet(fmt.Sprintf("%s-set-%d", name, k), members, opts)
 		if err != nil {
 			return nil, fmt.Errorf("build the set of %d: %w", k, err)
 		}
@@ -155,9 +177,10 @@ func BuildPolicyCopies(path string, n int) ([][]byte, error) {
 
 // MeasureManyPolicies measures the getppid loop with nothing attached,
 // with the first K of copies loaded, and with the set of K (sets[K]; none
-// when sets is nil), for each K in PolicyCounts, in interleaved rounds.
-// Every ratio is to one policy alone (PolicyVariant(1)).
-func MeasureManyPolicies(hook string, copies [][]byte, sets map[int][]byte, opts EventCostOptions) (*ManyPolicies, error) {
+// when sets is nil), for each K in PolicyCounts, in interleaved rounds;
+// and with before, when not nil, the set of the largest K as built before
+// (SetBeforeVariant). Every ratio is to one policy alone (PolicyVariant(1)).
+func MeasureManyPolicies(hook string, copies [][]byte, sets map[int][]byte, before []byte, opts EventCostOptions) (*ManyPolicies, error) {
 	opts.defaults()
 	if strings.HasPrefix(hook, "tracepoint ") && getppidNR != 110 {
 		return nil, fmt.Errorf("many policies: the benchmark policy names syscalls by their numbers on x86_64")
@@ -204,6 +227,16 @@ func MeasureManyPolicies(hook string, copies [][]byte, sets map[int][]byte, opts
 		variants = append(variants, variant{name: SetVariant(k), attach: policiesAttach([]*loader.Bundle{b}, opts.PinRoot)})
 		counted = append(counted, SetVariant(k))
 		kOf[SetVariant(k)] = k
+	}
+	if before != nil {
+		k := PolicyCounts[len(PolicyCounts)-1]
+		b, err := loader.ReadBundle(before)
+		if err != nil {
+			return nil, fmt.Errorf("many policies: the set of %d as before: %w", k, err)
+		}
+		variants = append(variants, variant{name: SetBeforeVariant(k), attach: policiesAttach([]*loader.Bundle{b}, opts.PinRoot)})
+		counted = append(counted, SetBeforeVariant(k))
+		kOf[SetBeforeVariant(k)] = k
 	}
 	mp := &ManyPolicies{Hook: hook, Rounds: opts.Rounds, Samples: opts.Samples, Calls: opts.Calls, CPU: opts.CPU, Settle: opts.Settle,
 		Overhead: map[string]Summary{}, ToOne: map[string]Summary{}, PerPolicy: map[string]Summary{}}

@@ -60,6 +60,11 @@ type Options struct {
 	// rejected events under process churn (bench/), and of tests comparing
 	// the two.
 	GlobalVerdictGeneration bool
+	// SetHeaderPerPart makes each part of a policy set's shared program
+	// write the whole record header, as parts did before the shared
+	// program wrote the fields common to all once (sharedHook): the
+	// "before" of the benchmark of many policies on one hook (bench/).
+	SetHeaderPerPart bool
 }
 
 // Bundle is a compiled policy.

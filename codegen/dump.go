@@ -7,6 +7,7 @@ import (
 
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/polc-dev/polc/bpf"
 	"github.com/polc-dev/polc/codegen/object"
 	"github.com/polc-dev/polc/codegen/prog"
 )
@@ -170,10 +171,13 @@ func formatInsn(ins asm.Instruction) string {
 			return fmt.Sprintf("lock *(%s *)(%s) += %s", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), reg(ins.Src, true))
 		}
 		return fmt.Sprintf("*(%s *)(%s) = %s", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), reg(ins.Src, true))
-	case class == asm.StClass && ins.Dst == prog.RRec && ins.Offset == 20 && op.Size() == asm.Half:
+	case class == asm.StClass && ins.Dst == prog.RRec && ins.Offset == bpf.HeaderHookIDOff && op.Size() == asm.Half:
 		// The header's HookID: named, so that hooks expanded from one list
 		// print the same code.
 		return fmt.Sprintf("*(u16 *)(%s) = hook_id", memRef(ins.Dst, ins.Offset))
+	case class == asm.StClass && ins.Dst == prog.RRec && ins.Offset == bpf.HeaderHookIDOff && op.Size() == asm.Word:
+		// HookID with the Selector and Action after it (progGen.hookHeader).
+		return fmt.Sprintf("*(u32 *)(%s) = hook_id | %#x", memRef(ins.Dst, ins.Offset), ins.Constant&^0xffff)
 	case class == asm.StClass:
 		return fmt.Sprintf("*(%s *)(%s) = %d", sizeNames[op.Size()], memRef(ins.Dst, ins.Offset), ins.Constant)
 	case class.IsALU():

@@ -145,25 +145,53 @@ func (p *progGen) prologue() {
 // header fills the record header; the time and Size are set when posting
 // (stampTime, post), so that a rejected event never reads the clock.
 func (p *progGen) header() {
+	p.Emit(p.kindHeader())
+	p.commonHeader()
+	if p.multi { // the prologue stored the cookie as the hook's ID
+		p.Emit(
+			emit.StoreImm(prog.RRec, bpf.HeaderSelectorOff, 0, asm.Byte),
+			emit.StoreImm(prog.RRec, bpf.HeaderActionOff, int64(bpf.ActionPost), asm.Byte),
+		)
+		return
+	}
+	p.Emit(p.hookHeader())
+}
+
+// commonHeader writes the header's fields every hook of a program writes
+// alike: the policy's ID, the task's IDs and Ret 0. A policy set's shared
+// program writes them once for all its parts (sharedHook), each part then
+// only its own (partHeader).
+func (p *progGen) commonHeader() {
 	p.Emit(
-		// Kind and Version; Flags and Size 0, in one store.
-		emit.StoreImm(prog.RRec, bpf.HeaderKindOff, int64(bpf.EventPolicy)|bpf.EventVersion<<(8*bpf.HeaderVersionOff), asm.DWord),
 		asm.LoadMapValue(asm.R1, 0, 0).WithReference(bpf.VarPolicyID),
 		asm.LoadMem(asm.R1, asm.R1, 0, asm.Word),
 		asm.StoreMem(prog.RRec, bpf.HeaderPolicyIDOff, asm.R1, asm.Word),
-	)
-	if !p.multi { // the prologue stored the cookie
-		p.Emit(emit.StoreImm(prog.RRec, bpf.HeaderHookIDOff, int64(p.Hook.ID), asm.Half))
-	}
-	p.Emit(
-		emit.StoreImm(prog.RRec, bpf.HeaderSelectorOff, 0, asm.Byte),
-		emit.StoreImm(prog.RRec, bpf.HeaderActionOff, int64(bpf.ActionPost), asm.Byte),
 		asm.LoadMem(asm.R1, asm.RFP, prog.StPidTgid, asm.DWord),
 		asm.StoreMem(prog.RRec, bpf.HeaderPidOff, asm.R1, asm.Word),
 		asm.RSh.Imm(asm.R1, 32),
 		asm.StoreMem(prog.RRec, bpf.HeaderTgidOff, asm.R1, asm.Word),
 		emit.StoreImm(prog.RRec, bpf.HeaderRetOff, 0, asm.DWord),
 	)
+}
+
+// partHeader writes the header's fields of one part of a shared program:
+// Kind and Version, with Flags and Size 0 (the part before may have set
+// them), and the hook's own.
+func (p *progGen) partHeader() {
+	p.Emit(p.kindHeader(), p.hookHeader())
+}
+
+// kindHeader stores Kind and Version, and Flags and Size 0, in one store.
+func (p *progGen) kindHeader() asm.Instruction {
+	return emit.StoreImm(prog.RRec, bpf.HeaderKindOff, int64(bpf.EventPolicy)|bpf.EventVersion<<(8*bpf.HeaderVersionOff), asm.DWord)
+}
+
+// hookHeader stores the hook's ID, Selector 0 and Action Post in one store:
+// the three are adjacent (bpf.HeaderHookIDOff), and the record is
+// little-endian, as both architectures polc builds for are.
+func (p *progGen) hookHeader() asm.Instruction {
+	return emit.StoreImm(prog.RRec, bpf.HeaderHookIDOff,
+		int64(p.Hook.ID)|int64(bpf.ActionPost)<<(8*(bpf.HeaderActionOff-bpf.HeaderHookIDOff)), asm.Word)
 }
 
 // stampTime writes the record's time, once a selector has matched: the

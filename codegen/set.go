@@ -269,6 +269,12 @@ func (g *gen) sharedHook(hooks []*ir.Hook) {
 		}
 	}
 	lead.flt.Hoist(hoist)
+	// The header's fields all parts write alike are written once, here;
+	// each part writes its own (partHeader), and a part after one that
+	// may have changed them writes them again (clobbers). On the path
+	// that rejects the event this is most of what a part would write
+	// (docs/BENCHMARKS.md, "Many policies on one hook").
+	lead.commonHeader()
 	// The prologue's failures exit here, not at the end of the program,
 	// which may be further than a jump reaches (32767 instructions).
 	lead.Emit(asm.Ja.Label("member_parts"))
@@ -276,22 +282,36 @@ func (g *gen) sharedHook(hooks []*ir.Hook) {
 	lead.exitValue()
 	lead.Emit(asm.Return())
 	lead.B.Label("member_parts")
+	// What the part before may have changed is restored ahead of a part's
+	// switch, so that it holds whether that part ran or was switched off.
+	regs, header := true, false
 	for i, h := range hooks {
 		if h.RetAction != 0 {
 			g.errs.add(h.Pos, "returnArgAction %s needs return: true", h.RetAction)
 		}
 		next := fmt.Sprintf("member_part%d_end", i)
+		if regs {
+			lead.Emit(
+				asm.LoadMem(prog.RCtx, asm.RFP, prog.StSetCtx, asm.DWord),
+				asm.LoadMem(prog.RRec, asm.RFP, prog.StSetRec, asm.DWord),
+			)
+		}
+		if header {
+			lead.commonHeader()
+		}
 		lead.Emit(
 			asm.LoadMem(asm.R1, asm.RFP, prog.StSetMembers, asm.DWord),
 			asm.LoadMem(asm.R1, asm.R1, int16(4*g.memberOf(h)), asm.Word),
 			asm.JNE.Imm(asm.R1, 0, next),
-			asm.LoadMem(prog.RCtx, asm.RFP, prog.StSetCtx, asm.DWord),
-			asm.LoadMem(prog.RRec, asm.RFP, prog.StSetRec, asm.DWord),
 		)
 		part := parts[i]
 		part.Src(h.Pos, h.Call)
 		part.processFilters()
-		part.header()
+		if g.opts.SetHeaderPerPart {
+			part.header()
+		} else {
+			part.partHeader()
+		}
 		part.f.ReadArgs(false)
 		part.selectors()
 		part.Bind(prog.Exit)
@@ -300,6 +320,7 @@ func (g *gen) sharedHook(hooks []*ir.Hook) {
 		if len(g.errs.errs) > nerr {
 			return
 		}
+		regs, header = clobbers(body)
 		lead.B.Append(relabel(body, fmt.Sprintf("part%d_", i)))
 		lead.B.Label(next)
 	}
@@ -327,6 +348,30 @@ func (g *gen) sharedHook(hooks []*ir.Hook) {
 		}
 		g.hooks = append(g.hooks, mh)
 	}
+}
+
+// clobbers reports whether a part's instructions may change what the parts
+// after it take as the shared program left it: the context and record
+// registers (some posts switch the record to a reserved one), and the
+// header's fields commonHeader writes (an action that reports the socket's
+// owner rewrites the task's IDs). The record's other bytes are written
+// through pointers made from the record register, but only past the
+// header.
+func clobbers(insns asm.Instructions) (regs, header bool) {
+	common := func(off int16, size int) bool {
+		end := int(off) + size
+		return (int(off) < bpf.HeaderPolicyIDOff+4 && end > bpf.HeaderPolicyIDOff) ||
+			(int(off) < bpf.HeaderRetOff+8 && end > bpf.HeaderTgidOff)
+	}
+	for _, ins := range insns {
+		switch ins.OpCode.Class() {
+		case asm.ALUClass, asm.ALU64Class, asm.LdClass, asm.LdXClass:
+			regs = regs || ins.Dst == prog.RCtx || ins.Dst == prog.RRec
+		case asm.StClass, asm.StXClass:
+			header = header || (ins.Dst == prog.RRec && common(ins.Offset, ins.OpCode.Size().Sizeof()))
+		}
+	}
+	return regs, header
 }
 
 // lookupMembers emits R0 = the members' switches (bpf.MembersMap's one

@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cilium/ebpf/asm"
+
 	"github.com/polc-dev/polc/bpf"
+	"github.com/polc-dev/polc/codegen/prog"
 	"github.com/polc-dev/polc/compiler"
 	"github.com/polc-dev/polc/ir"
 )
@@ -130,6 +133,12 @@ spec:
         operator: "Equal"
         values: ["%d"]
 `, name, call, syscall, extra, value)
+	return lowerYAML(t, name, text)
+}
+
+// lowerYAML checks and lowers the policy text for x86_64.
+func lowerYAML(t *testing.T, name, text string) *ir.Policy {
+	t.Helper()
 	src := compiler.NewSource(name+".yaml", []byte(text))
 	res := compiler.Check([]*compiler.Source{src}, compiler.Options{Arch: "x86_64"})
 	if res.Errors() > 0 || len(res.Policies) != 1 {
@@ -210,6 +219,50 @@ func TestSetKprobeSize(t *testing.T) {
 		t.Logf("%d members: one program of %d instructions; a member alone: %d", n, got, one)
 		if got >= n*one {
 			t.Errorf("%d members: %d instructions, not less than %d programs of %d", n, got, n, one)
+		}
+	}
+}
+
+// TestSetHeaderOnce: the header's fields common to all parts of a shared
+// program are written once, before the parts, when no part changes them.
+func TestSetHeaderOnce(t *testing.T) {
+	bun := setOf(t, kprobeMember(t, "a", "sys_dup", true, 1, ""), kprobeMember(t, "b", "sys_dup", true, 2, ""),
+		kprobeMember(t, "c", "sys_dup", true, 3, ""))
+	if len(bun.Programs) != 1 {
+		t.Fatalf("%d programs, want 1", len(bun.Programs))
+	}
+	stores := map[int16]int{}
+	for _, ins := range bun.Programs[0].Insns {
+		if c := ins.OpCode.Class(); (c == asm.StXClass || c == asm.StClass) && ins.Dst == prog.RRec && ins.Offset < bpf.HeaderRetOff+8 {
+			stores[ins.Offset]++
+		}
+	}
+	for off, want := range map[int16]int{bpf.HeaderPolicyIDOff: 1, bpf.HeaderTgidOff: 1, bpf.HeaderRetOff: 1, bpf.HeaderKindOff: 3, bpf.HeaderHookIDOff: 3} {
+		if stores[off] != want {
+			t.Errorf("%d stores at header offset %d, want %d (all: %v)", stores[off], off, want, stores)
+		}
+	}
+}
+
+// TestClobbers: what a part may change for the parts after it.
+func TestClobbers(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		insns        asm.Instructions
+		regs, header bool
+	}{
+		{"arguments only", asm.Instructions{asm.StoreMem(prog.RRec, 40, asm.R1, asm.DWord), asm.Mov.Reg(asm.R1, prog.RRec)}, false, false},
+		{"selector and action", asm.Instructions{asm.StoreImm(prog.RRec, bpf.HeaderSelectorOff, 1, asm.Byte), asm.StoreImm(prog.RRec, bpf.HeaderKindOff, 1, asm.DWord)}, false, false},
+		{"the task's ID", asm.Instructions{asm.StoreMem(prog.RRec, bpf.HeaderPidOff, asm.R1, asm.Word)}, false, true},
+		{"Ret", asm.Instructions{asm.StoreImm(prog.RRec, bpf.HeaderRetOff+4, 0, asm.Word)}, false, true},
+		{"policy ID", asm.Instructions{asm.StoreImm(prog.RRec, bpf.HeaderPolicyIDOff, 0, asm.Word)}, false, true},
+		{"another record", asm.Instructions{asm.Mov.Reg(prog.RRec, asm.R0)}, true, false},
+		{"the context", asm.Instructions{asm.LoadMem(prog.RCtx, asm.RFP, -8, asm.DWord)}, true, false},
+		{"the task's ID elsewhere", asm.Instructions{asm.StoreMem(asm.R7, bpf.HeaderPidOff, asm.R1, asm.Word)}, false, false},
+	} {
+		regs, header := clobbers(tc.insns)
+		if regs != tc.regs || header != tc.header {
+			t.Errorf("%s: registers %v, header %v; want %v, %v", tc.name, regs, header, tc.regs, tc.header)
 		}
 	}
 }

@@ -104,7 +104,7 @@ func manyPoliciesKprobe(t *testing.T, dir string) *bench.ManyPolicies {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mp, err := bench.MeasureManyPolicies(hook, copies, sets, bench.EventCostOptions{
+	mp, err := bench.MeasureManyPolicies(hook, copies, sets, nil, bench.EventCostOptions{
 		Rounds: kprobeRounds, Samples: kprobeSamples, Calls: kprobeCalls, Settle: kprobeSettle,
 		PinRoot: "/sys/fs/bpf/polc-bench-many-kprobe", Log: t.Logf})
 	if err != nil {

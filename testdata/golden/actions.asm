@@ -17,7 +17,7 @@ map polc_sock LRUHash key=8 value=8 max=32768
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (224 instructions)
+program h0_fd_install section kprobe/fd_install (222 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -33,14 +33,12 @@ program h0_fd_install section kprobe/fd_install (224 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r7 <<= 32
@@ -265,7 +263,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_close section kprobe/__x64_sys_close (48 instructions)
+program h1_sys_close section kprobe/__x64_sys_close (46 instructions)
 	; - call: "sys_close"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -283,14 +281,12 @@ program h1_sys_close section kprobe/__x64_sys_close (48 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -322,7 +318,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup2 section kprobe/__x64_sys_dup2 (221 instructions)
+program h2_sys_dup2 section kprobe/__x64_sys_dup2 (219 instructions)
 	; - call: "sys_dup2"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -340,14 +336,12 @@ program h2_sys_dup2 section kprobe/__x64_sys_dup2 (221 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -573,7 +567,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sys_kill section kprobe/__x64_sys_kill (128 instructions)
+program h3_sys_kill section kprobe/__x64_sys_kill (126 instructions)
 	; - call: "sys_kill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -591,14 +585,12 @@ program h3_sys_kill section kprobe/__x64_sys_kill (128 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -723,7 +715,7 @@ exit:
 	r0 = 0
 	exit
 
-program h4_sk_alloc section kprobe/sk_alloc (37 instructions)
+program h4_sk_alloc section kprobe/sk_alloc (35 instructions)
 	; - call: "sk_alloc"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -739,14 +731,12 @@ program h4_sk_alloc section kprobe/sk_alloc (37 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r7 = *(u64 *)(r6 + 104)
 	r7 <<= 32
@@ -971,7 +961,7 @@ exit:
 	r0 = 0
 	exit
 
-program h5___sk_free section kprobe/__sk_free (229 instructions)
+program h5___sk_free section kprobe/__sk_free (227 instructions)
 	; - call: "__sk_free"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -987,14 +977,12 @@ program h5___sk_free section kprobe/__sk_free (229 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
@@ -1227,7 +1215,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_app_limit section usdt//usr/bin/app:app:limit (250 instructions)
+program h6_app_limit section usdt//usr/bin/app:app:limit (248 instructions)
 	; - path: "/usr/bin/app"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -1252,14 +1240,12 @@ program h6_app_limit section usdt//usr/bin/app:app:limit (250 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r5 = *(u64 *)(r10 - 128)
 	r1 = *(u8 *)(r5 + 0)

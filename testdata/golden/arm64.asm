@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=408 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map m_iset_0 Hash key=8 value=1 max=2
 
-program h0_sys_write section kprobe/__arm64_sys_write (86 instructions)
+program h0_sys_write section kprobe/__arm64_sys_write (84 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -26,14 +26,12 @@ program h0_sys_write section kprobe/__arm64_sys_write (86 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -105,7 +103,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_openat section kprobe/__arm64_sys_openat (75 instructions)
+program h1_sys_openat section kprobe/__arm64_sys_openat (73 instructions)
 	; - call: "list:opens"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -123,14 +121,12 @@ program h1_sys_openat section kprobe/__arm64_sys_openat (75 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -190,9 +186,9 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (75 instructions): the code of h1_sys_openat
+program h2_sys_openat2 section kprobe/__arm64_sys_openat2 (73 instructions): the code of h1_sys_openat
 
-program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (101 instructions)
+program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (99 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -208,14 +204,12 @@ program h3_sys_enter section tracepoint/raw_syscalls/sys_enter (101 instructions
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	r7 <<= 33
@@ -330,13 +324,13 @@ program k0_sys_openat_multi section kprobe.multi/k0_sys_openat (77 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0

@@ -10,7 +10,7 @@ map polc_ret_h0 Hash key=8 value=4168 max=32768 flags=0x1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=4152 max=32768 flags=0x1
 
-program h0_sys_write section kprobe/__x64_sys_write (63 instructions)
+program h0_sys_write section kprobe/__x64_sys_write (61 instructions)
 	; - call: "sys_write"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -28,14 +28,12 @@ program h0_sys_write section kprobe/__x64_sys_write (63 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -254,7 +252,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_read section kprobe/__x64_sys_read (43 instructions)
+program h1_sys_read section kprobe/__x64_sys_read (41 instructions)
 	; - call: "sys_read"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -272,14 +270,12 @@ program h1_sys_read section kprobe/__x64_sys_read (43 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -415,7 +411,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_writev section kprobe/__x64_sys_writev (124 instructions)
+program h2_sys_writev section kprobe/__x64_sys_writev (122 instructions)
 	; - call: "sys_writev"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -433,14 +429,12 @@ program h2_sys_writev section kprobe/__x64_sys_writev (124 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -555,7 +549,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (182 instructions)
+program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (180 instructions)
 	; - call: "sys_pwrite64"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -573,14 +567,12 @@ program h3_sys_pwrite64 section kprobe/__x64_sys_pwrite64 (182 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 2
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4

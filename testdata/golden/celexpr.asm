@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=424 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_lseek section kprobe/__x64_sys_lseek (119 instructions)
+program h0_sys_lseek section kprobe/__x64_sys_lseek (117 instructions)
 	; - call: "sys_lseek"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -25,14 +25,12 @@ program h0_sys_lseek section kprobe/__x64_sys_lseek (119 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -142,7 +140,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (118 instructions)
+program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (116 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -158,14 +156,12 @@ program h1_sys_enter_lseek section tracepoint/syscalls/sys_enter_lseek (118 inst
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 5
 	r7 = *(u64 *)(r6 + 16)
 	r7 <<= 32

@@ -9,7 +9,7 @@ map polc_ret_h0 Hash key=8 value=4152 max=32768 flags=0x1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_security_file_open section kprobe/security_file_open (775 instructions)
+program h0_security_file_open section kprobe/security_file_open (773 instructions)
 	; - call: "security_file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -769,14 +769,12 @@ sel3_proc_fail:
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r3 = r7

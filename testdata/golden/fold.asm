@@ -9,7 +9,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_ret_h1 Hash key=8 value=40 max=32768 flags=0x1
 
-program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (154 instructions)
+program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (152 instructions)
 	; - call: "sys_fsconfig"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -27,14 +27,12 @@ program h0_sys_fsconfig section kprobe/__x64_sys_fsconfig (154 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -188,7 +186,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_tgkill section kprobe/__x64_sys_tgkill (36 instructions)
+program h1_sys_tgkill section kprobe/__x64_sys_tgkill (34 instructions)
 	; - call: "sys_tgkill"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -206,14 +204,12 @@ program h1_sys_tgkill section kprobe/__x64_sys_tgkill (36 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - matchReturnArgs:
 sel0:
 	*(u8 *)(r9 + 22) = 1

@@ -10,7 +10,7 @@ map polc_ret_h7 Hash key=8 value=48 max=32768 flags=0x1
 map polc_usdt Hash key=8 value=192 max=4096
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_openat section kprobe/__x64_sys_openat (106 instructions)
+program h0_sys_openat section kprobe/__x64_sys_openat (104 instructions)
 	; - call: "sys_openat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -28,14 +28,12 @@ program h0_sys_openat section kprobe/__x64_sys_openat (106 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -131,7 +129,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_security_bpf_map_create section kprobe/security_bpf_map_create (108 instructions)
+program h1_security_bpf_map_create section kprobe/security_bpf_map_create (106 instructions)
 	; - call: "security_bpf_map_create"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -147,14 +145,12 @@ program h1_security_bpf_map_create section kprobe/security_bpf_map_create (108 i
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
@@ -250,7 +246,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_tcp_connect section kprobe/tcp_connect (73 instructions)
+program h2_tcp_connect section kprobe/tcp_connect (71 instructions)
 	; - call: "tcp_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -266,14 +262,12 @@ program h2_tcp_connect section kprobe/tcp_connect (73 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -333,7 +327,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_sched_process_fork section tracepoint/sched/sched_process_fork (79 instructions)
+program h3_sched_process_fork section tracepoint/sched/sched_process_fork (77 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -349,14 +343,12 @@ program h3_sched_process_fork section tracepoint/sched/sched_process_fork (79 in
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 5
 	r7 = *(u32 *)(r6 + 24)	; CO-RE byte_off trace_event_raw_sched_process_fork[0:2]
 	r7 <<= 32
@@ -423,7 +415,7 @@ exit:
 	r0 = 0
 	exit
 
-program h4_sched_process_exec section raw_tracepoint/sched_process_exec (109 instructions)
+program h4_sched_process_exec section raw_tracepoint/sched_process_exec (107 instructions)
 	; - subsystem: "sched"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -439,14 +431,12 @@ program h4_sched_process_exec section raw_tracepoint/sched_process_exec (109 ins
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 2
 	r7 = *(u64 *)(r6 + 16)
 	r3 = r7
@@ -544,7 +534,7 @@ exit:
 	r0 = 0
 	exit
 
-program h5_readline section uprobe//usr/bin/bash:readline (73 instructions)
+program h5_readline section uprobe//usr/bin/bash:readline (71 instructions)
 	; - path: "/usr/bin/bash"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -560,14 +550,12 @@ program h5_readline section uprobe//usr/bin/bash:readline (73 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 post:
 	call bpf_ktime_get_boot_ns
 	*(u64 *)(r9 + 8) = r0
@@ -627,9 +615,9 @@ exit:
 	r0 = 0
 	exit
 
-program h6_main section uprobe//usr/bin/bash:main (73 instructions): the code of h5_readline
+program h6_main section uprobe//usr/bin/bash:main (71 instructions): the code of h5_readline
 
-program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (34 instructions)
+program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (32 instructions)
 	; - path: "/usr/lib/libc.so.6"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -645,14 +633,12 @@ program h7_malloc section uprobe//usr/lib/libc.so.6:malloc (34 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = r7
@@ -746,7 +732,7 @@ exit:
 	r0 = 0
 	exit
 
-program h8_file_open section lsm/file_open (102 instructions)
+program h8_file_open section lsm/file_open (100 instructions)
 	; - hook: "file_open"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -762,14 +748,12 @@ program h8_file_open section lsm/file_open (102 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 0)
 	r3 = r7
@@ -860,7 +844,7 @@ exit:
 	r0 = 0
 	exit
 
-program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (141 instructions)
+program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start (139 instructions)
 	; - path: "/usr/sbin/nginx"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -885,14 +869,12 @@ program h9_nginx_request_start section usdt//usr/sbin/nginx:nginx:request_start 
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r5 = *(u64 *)(r10 - 128)
 	r1 = *(u8 *)(r5 + 0)

@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=440 max=1
 map polc_ret_h0 Hash key=8 value=88 max=32768 flags=0x1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_pipe2 section kprobe/__x64_sys_pipe2 (54 instructions)
+program h0_sys_pipe2 section kprobe/__x64_sys_pipe2 (52 instructions)
 	; - call: "sys_pipe2"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -26,14 +26,12 @@ program h0_sys_pipe2 section kprobe/__x64_sys_pipe2 (54 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -154,7 +152,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_socketpair section kprobe/__x64_sys_socketpair (89 instructions)
+program h1_sys_socketpair section kprobe/__x64_sys_socketpair (87 instructions)
 	; - call: "sys_socketpair"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -172,14 +170,12 @@ program h1_sys_socketpair section kprobe/__x64_sys_socketpair (89 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 3
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -254,7 +250,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_poll section kprobe/__x64_sys_poll (84 instructions)
+program h2_sys_poll section kprobe/__x64_sys_poll (82 instructions)
 	; - call: "sys_poll"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -272,14 +268,12 @@ program h2_sys_poll section kprobe/__x64_sys_poll (84 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4

@@ -12,7 +12,7 @@ map polc_enforcer LRUHash key=8 value=8 max=32768
 map m_iset_1 Hash key=8 value=1 max=3
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_dup section kprobe/__x64_sys_dup (123 instructions)
+program h0_sys_dup section kprobe/__x64_sys_dup (121 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -62,14 +62,12 @@ sel0_proc_fail:
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -153,7 +151,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_dup2 section kprobe/__x64_sys_dup2 (123 instructions)
+program h1_sys_dup2 section kprobe/__x64_sys_dup2 (121 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -203,14 +201,12 @@ sel0_proc_fail:
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -294,7 +290,7 @@ exit:
 	r0 = 0
 	exit
 
-program h2_sys_dup section kprobe/__ia32_sys_dup (123 instructions)
+program h2_sys_dup section kprobe/__ia32_sys_dup (121 instructions)
 	; - call: "list:dups"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -344,14 +340,12 @@ sel0_proc_fail:
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -435,7 +429,7 @@ exit:
 	r0 = 0
 	exit
 
-program h3_vfs_read section kprobe/vfs_read (102 instructions)
+program h3_vfs_read section kprobe/vfs_read (100 instructions)
 	; - call: "list:vfs"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -451,14 +445,12 @@ program h3_vfs_read section kprobe/vfs_read (102 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r3 = r7
@@ -549,9 +541,9 @@ exit:
 	r0 = 0
 	exit
 
-program h4_vfs_write section kprobe/vfs_write (102 instructions): the code of h3_vfs_read
+program h4_vfs_write section kprobe/vfs_write (100 instructions): the code of h3_vfs_read
 
-program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (127 instructions)
+program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (125 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -567,14 +559,12 @@ program h5_sys_enter section tracepoint/raw_syscalls/sys_enter (127 instructions
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	r7 <<= 33
@@ -695,7 +685,7 @@ exit:
 	r0 = 0
 	exit
 
-program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (83 instructions)
+program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (81 instructions)
 	; - subsystem: "raw_syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -711,14 +701,12 @@ program h6_sys_exit section tracepoint/raw_syscalls/sys_exit (83 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 4
 	r7 = *(u64 *)(r6 + 8)
 	*(u64 *)(r9 + 40) = r7
@@ -878,13 +866,13 @@ sel0_proc_fail:
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4
@@ -987,13 +975,13 @@ program k1_vfs_read_multi section kprobe.multi/k1_vfs_read (104 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u8 *)(r9 + 22) = 0
+	*(u8 *)(r9 + 23) = 1
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r3 = r7

@@ -9,7 +9,7 @@ map polc_out PerCPUArray key=4 value=4160 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (75 instructions)
+program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (73 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -25,14 +25,12 @@ program h0_sys_exit_openat section tracepoint/syscalls/sys_exit_openat (75 instr
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 5
 	r7 = *(u64 *)(r6 + 16)
 	*(u64 *)(r9 + 40) = r7
@@ -95,7 +93,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_security_mmap_file section kprobe/security_mmap_file (159 instructions)
+program h1_security_mmap_file section kprobe/security_mmap_file (157 instructions)
 	; apiVersion: cilium.io/v1alpha1
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -111,14 +109,12 @@ program h1_security_mmap_file section kprobe/security_mmap_file (159 instruction
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	r7 = *(u64 *)(r6 + 104)
 	*(u64 *)(r9 + 4152) = r7
 	r7 = *(u64 *)(r6 + 112)

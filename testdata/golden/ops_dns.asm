@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=776 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_udp_sendmsg section kprobe/udp_sendmsg (351 instructions)
+program h0_udp_sendmsg section kprobe/udp_sendmsg (349 instructions)
 	; - call: "udp_sendmsg"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -23,14 +23,12 @@ program h0_udp_sendmsg section kprobe/udp_sendmsg (351 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
@@ -397,7 +395,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (312 instructions)
+program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (310 instructions)
 	; - call: "udpv6_sendmsg"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -413,14 +411,12 @@ program h1_udpv6_sendmsg section kprobe/udpv6_sendmsg (312 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0

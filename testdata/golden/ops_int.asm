@@ -9,7 +9,7 @@ map m_iset_0 Hash key=8 value=1 max=3
 map m_iset_1 Hash key=8 value=1 max=2
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_integers section lsm/integers (197 instructions)
+program h0_integers section lsm/integers (195 instructions)
 	; - hook: "integers"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -25,14 +25,12 @@ program h0_integers section lsm/integers (197 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - {index: 0, type: "int"}
 	r7 = *(u64 *)(r6 + 0)
 	r7 <<= 32

@@ -7,7 +7,7 @@ map polc_proc_gens Array key=4 value=8 max=1024 pinned
 map polc_rec PerCPUArray key=4 value=600 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_security_socket_connect section kprobe/security_socket_connect (297 instructions)
+program h0_security_socket_connect section kprobe/security_socket_connect (295 instructions)
 	; - call: "security_socket_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -23,14 +23,12 @@ program h0_security_socket_connect section kprobe/security_socket_connect (297 i
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	*(u64 *)(r9 + 40) = 0
@@ -342,7 +340,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_connect section kprobe/__x64_sys_connect (151 instructions)
+program h1_sys_connect section kprobe/__x64_sys_connect (149 instructions)
 	; - call: "sys_connect"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -360,14 +358,12 @@ program h1_sys_connect section kprobe/__x64_sys_connect (151 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4

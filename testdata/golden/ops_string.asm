@@ -9,7 +9,7 @@ map polc_out PerCPUArray key=4 value=8280 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_fd_install section kprobe/fd_install (229 instructions)
+program h0_fd_install section kprobe/fd_install (227 instructions)
 	; - call: "fd_install"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -25,14 +25,12 @@ program h0_fd_install section kprobe/fd_install (229 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r7 = *(u64 *)(r6 + 112)
 	r7 <<= 32
@@ -275,7 +273,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (231 instructions)
+program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (229 instructions)
 	; - call: "sys_symlinkat"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -293,14 +291,12 @@ program h1_sys_symlinkat section kprobe/__x64_sys_symlinkat (231 instructions)
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 1
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4

@@ -11,7 +11,7 @@ map polc_mode Array key=4 value=4 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 map polc_tmp PerCPUArray key=4 value=8520 max=1
 
-program h0_sys_execve section kprobe/__x64_sys_execve (402 instructions)
+program h0_sys_execve section kprobe/__x64_sys_execve (400 instructions)
 	; - call: "sys_execve"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -306,14 +306,12 @@ verdict_decide:
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 0
 	r4 = *(u64 *)(r10 - 32)
 	r3 = r4

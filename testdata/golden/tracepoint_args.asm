@@ -8,7 +8,7 @@ map polc_rec PerCPUArray key=4 value=4528 max=1
 map polc_out PerCPUArray key=4 value=4168 max=1
 map polc_counters PerCPUArray key=4 value=24 max=1
 
-program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (159 instructions)
+program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (157 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -24,14 +24,12 @@ program h0_sys_enter_openat section tracepoint/syscalls/sys_enter_openat (159 in
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 7
 	r7 = *(u64 *)(r6 + 32)
 	r7 <<= 32
@@ -193,7 +191,7 @@ exit:
 	r0 = 0
 	exit
 
-program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (87 instructions)
+program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (85 instructions)
 	; - subsystem: "syscalls"
 	r6 = r1
 	*(u32 *)(r10 - 8) = 0
@@ -209,14 +207,12 @@ program h1_sys_enter_read section tracepoint/syscalls/sys_enter_read (87 instruc
 	r1 = &var[polc_policy_id]+0
 	r1 = *(u32 *)(r1 + 0)
 	*(u32 *)(r9 + 16) = r1
-	*(u16 *)(r9 + 20) = hook_id
-	*(u8 *)(r9 + 22) = 0
-	*(u8 *)(r9 + 23) = 1
 	r1 = *(u64 *)(r10 - 40)
 	*(u32 *)(r9 + 28) = r1
 	r1 >>= 32
 	*(u32 *)(r9 + 24) = r1
 	*(u64 *)(r9 + 32) = 0
+	*(u32 *)(r9 + 20) = hook_id | 0x1000000
 	; - index: 7
 	r7 = *(u64 *)(r6 + 32)
 	*(u64 *)(r9 + 40) = r7

@@ -161,7 +161,11 @@ func runHost(args []string) error {
 		if err != nil {
 			return err
 		}
-		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies, sets,
+		before, err := bench.BuildPolicySetBefore(filepath.Join(*root, "bench", "policies", "syscall-reject.yaml"), bench.PolicyCounts[len(bench.PolicyCounts)-1])
+		if err != nil {
+			return err
+		}
+		if res.ManyPolicies, err = bench.MeasureManyPolicies(hooks[0].Name, copies, sets, before,
 			bench.EventCostOptions{Rounds: rounds, PinRoot: "/sys/fs/bpf/polc-bench-many", Log: logf}); err != nil {
 			if err = res.Busy("many policies on one hook", err); err != nil {
 				return err
