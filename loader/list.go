@@ -105,7 +105,8 @@ type PolicyStatus struct {
 	SignedVersion uint64
 }
 
-// ProgramStatus is one pinned link and its program.
+// ProgramStatus is one pinned link and its program, or a program whose
+// attachment a polrun process holds (HeldBy).
 type ProgramStatus struct {
 	Name string // pin name: the program's name
 	// Hook is the manifest's hook of the program ("kprobe fd_install"), or
@@ -113,7 +114,10 @@ type ProgramStatus struct {
 	Hook      string
 	LinkID    uint32
 	ProgramID uint32
-	Type      string // program type
+	// HeldBy is, for an attachment the kernel cannot pin (a perf event's
+	// before 5.15: Holder), the process holding it; LinkID is then 0.
+	HeldBy int
+	Type   string // program type
 	// Attached says what the kernel reports the link attached to
 	// (function, tracepoint or file), when it reports it.
 	Attached string
@@ -250,18 +254,23 @@ func listLinks(dir string, m *bpf.Manifest) []ProgramStatus {
 	}
 	ents, _ := os.ReadDir(dir)
 	var out []ProgramStatus
+	holders := &perfHolders{}
 	for _, e := range ents {
 		ps := ProgramStatus{Name: e.Name(), Hook: hookOf[e.Name()]}
-		ps.Err = describeLink(filepath.Join(dir, e.Name()), &ps)
+		ps.Err = describeLink(filepath.Join(dir, e.Name()), &ps, holders)
 		out = append(out, ps)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
-func describeLink(path string, ps *ProgramStatus) error {
+func describeLink(path string, ps *ProgramStatus, holders *perfHolders) error {
 	l, err := link.LoadPinnedLink(path, nil)
 	if err != nil {
+		if prog, perr := ebpf.LoadPinnedProgram(path, &ebpf.LoadPinOptions{ReadOnly: true}); perr == nil {
+			defer prog.Close()
+			return describeHeld(prog, ps, holders) // held.go
+		}
 		return fmt.Errorf("open link: %w", err)
 	}
 	defer l.Close()
@@ -280,9 +289,16 @@ func describeLink(path string, ps *ProgramStatus) error {
 		return fmt.Errorf("open program %d: %w", info.Program, err)
 	}
 	defer prog.Close()
+	_, err = describeProgram(prog, ps)
+	return err
+}
+
+// describeProgram fills ps with what the kernel says of prog: its type,
+// verified instructions, memory and run statistics.
+func describeProgram(prog *ebpf.Program, ps *ProgramStatus) (*ebpf.ProgramInfo, error) {
 	pi, err := prog.Info()
 	if err != nil {
-		return fmt.Errorf("program info: %w", err)
+		return nil, fmt.Errorf("program info: %w", err)
 	}
 	ps.Type = pi.Type.String()
 	ps.VerifiedInsns, _ = pi.VerifiedInstructions()
@@ -291,7 +307,7 @@ func describeLink(path string, ps *ProgramStatus) error {
 		ps.RunCount = stats.RunCount
 		ps.RunTime = stats.Runtime
 	}
-	return nil
+	return pi, nil
 }
 
 // attachedTo is what the kernel says a link is attached to.

@@ -186,6 +186,8 @@ func Load(bundles []*Bundle, opts *Options) (_ []Loaded, err error) {
 	var stagedAll []*staged
 	rollback := func() {
 		for _, s := range stagedAll {
+			closeLinks(s.held) // held, not pinned: removing the pins does not detach them
+			s.held = nil
 			s.release()
 		}
 		// Removing the staged pins detaches them; the base staged for
@@ -544,7 +546,7 @@ func stage(b *Bundle, dir string, base *baseMaps, ids map[uint32]bool, o *Option
 	if err := o.fail("pin"); err != nil {
 		return nil, err
 	}
-	if err := s.pin(o.Hold != nil); err != nil {
+	if err := s.pin(o); err != nil {
 		return nil, err
 	}
 	s.result.Name = m.Policy
@@ -572,14 +574,25 @@ func makeStaging(root string, n int) (string, error) {
 }
 
 // pin pins links, the policy's maps and the manifest map into the staging
-// directory. With hold, the links the kernel cannot pin move to s.held
-// (Holder).
-func (s *staged) pin(hold bool) error {
-	dir := s.dir
+// directory. With o.Hold, the links the kernel cannot pin move to s.held
+// (Holder), and their programs are pinned in their place, for List
+// (held.go).
+func (s *staged) pin(o *Options) error {
+	dir, hold := s.dir, o.Hold != nil
 	pinnedLinks := s.links[:0:0]
 	for _, l := range s.links {
-		if err := l.link.Pin(filepath.Join(dir, bpf.LinksDir, bpf.PinName(l.name))); err != nil {
+		path := filepath.Join(dir, bpf.LinksDir, bpf.PinName(l.name))
+		// A test may make the kernel seem unable to pin links
+		// (ebpf.ErrNotSupported), as before 5.15.
+		err := o.fail("pin link")
+		if err == nil {
+			err = l.link.Pin(path)
+		}
+		if err != nil {
 			if unpinnable(err) && hold {
+				if err := pinHeldProgram(s.coll, l.name, path); err != nil {
+					return err
+				}
 				s.held = append(s.held, l)
 				continue
 			}

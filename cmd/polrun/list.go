@@ -205,7 +205,11 @@ func printDetail(w io.Writer, progs []loader.ProgramStatus, maps []loader.MapSta
 		if stats {
 			runs, runTime = strconv.FormatUint(p.RunCount, 10), p.RunTime.String()
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", p.Name, p.Hook, p.Type, p.ProgramID, p.LinkID, p.VerifiedInsns, runs, runTime)
+		linkID := strconv.FormatUint(uint64(p.LinkID), 10)
+		if p.HeldBy != 0 {
+			linkID = fmt.Sprintf("held by pid %d", p.HeldBy) // loader.Holder
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t%d\t%s\t%s\n", p.Name, p.Hook, p.Type, p.ProgramID, linkID, p.VerifiedInsns, runs, runTime)
 	}
 	tw.Flush()
 	if len(maps) == 0 {
@@ -236,10 +240,13 @@ func trimLines(s string) string {
 // listJSON is the stable JSON (and YAML) shape of `polrun list -o json`.
 func listJSON(st *loader.Status) any {
 	type prog struct {
-		Name          string `json:"name"`
-		Hook          string `json:"hook"`
-		ProgramID     uint32 `json:"program_id"`
-		LinkID        uint32 `json:"link_id"`
+		Name      string `json:"name"`
+		Hook      string `json:"hook"`
+		ProgramID uint32 `json:"program_id"`
+		LinkID    uint32 `json:"link_id"`
+		// HeldByPID: the process holding an attachment the kernel
+		// cannot pin (perf events before 5.15); link_id is then 0.
+		HeldByPID     int    `json:"held_by_pid,omitempty"`
 		Type          string `json:"type"`
 		VerifiedInsns uint32 `json:"verified_insns"`
 		RunCnt        uint64 `json:"run_cnt"`
@@ -309,7 +316,7 @@ func listJSON(st *loader.Status) any {
 	progs := func(ps []loader.ProgramStatus) []prog {
 		out := []prog{}
 		for _, p := range ps {
-			q := prog{Name: p.Name, Hook: p.Hook, ProgramID: p.ProgramID, LinkID: p.LinkID, Type: p.Type,
+			q := prog{Name: p.Name, Hook: p.Hook, ProgramID: p.ProgramID, LinkID: p.LinkID, HeldByPID: p.HeldBy, Type: p.Type,
 				VerifiedInsns: p.VerifiedInsns, RunCnt: p.RunCount, RunTimeNs: p.RunTime.Nanoseconds()}
 			if p.Err != nil {
 				q.Error = p.Err.Error()

@@ -39,12 +39,15 @@ func Base(prog string, drops bool) ([]byte, error) {
 	s := &Spec{
 		Name:       "polc-base",
 		CountDrops: drops,
+		// A raw tracepoint, as polc's base has: its link can be pinned on
+		// every kernel of the matrix (a tracepoint's perf event link only
+		// since 5.15).
 		Hooks: []bpf.Hook{{
-			Kind: "tracepoint", Target: "sched/sched_process_exec", Call: "sched_process_exec", Args: []bpf.Arg{},
-			Programs: []bpf.Program{{Name: prog, Section: "tracepoint/sched/sched_process_exec", Attach: "tracepoint"}},
+			Kind: "raw_tracepoint", Target: "sched/sched_process_exec", Call: "sched_process_exec", Args: []bpf.Arg{},
+			Programs: []bpf.Program{{Name: prog, Section: "raw_tracepoint/sched_process_exec", Attach: "raw_tracepoint", Target: "sched_process_exec"}},
 		}},
 		Progs: []*object.Program{{
-			Name: prog, Section: "tracepoint/sched/sched_process_exec",
+			Name: prog, Section: "raw_tracepoint/sched_process_exec",
 			Insns: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
 		}},
 	}
