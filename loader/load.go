@@ -591,6 +591,7 @@ func (s *staged) pin(o *Options) error {
 		if err != nil {
 			if unpinnable(err) && hold {
 				if err := pinHeldProgram(s.coll, l.name, path); err != nil {
+					s.held = nil // still in s.links, which abort closes
 					return err
 				}
 				s.held = append(s.held, l)
